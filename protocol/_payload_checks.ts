@@ -1,0 +1,188 @@
+/**
+ * Internal: the check of every event's payload, one table per direction.
+ * The types of the tables tie each check to its payload type in
+ * messages.ts, so the two cannot drift apart.
+ *
+ * @module
+ */
+
+import type { ErrorResponse } from "./errors.ts";
+import {
+  bool,
+  type Check,
+  count,
+  flatRecord,
+  isoDate,
+  list,
+  literal,
+  num,
+  object,
+  oneOf,
+  scalarOrList,
+  str,
+  tagged,
+} from "./_schema.ts";
+import {
+  type AuthResult,
+  type ClientMessage,
+  type DownloadRequest,
+  FILTER_OPERATORS,
+  type FilterScalar,
+  type Identity,
+  OUTPUT_FORMATS,
+  REQUEST_ID_PATTERN,
+  type ServerMessage,
+} from "./messages.ts";
+
+/** Bounds the payload checks need from the parser's limits. */
+export interface PayloadBounds {
+  /** Longest list anywhere. */
+  readonly maxArrayLength: number;
+}
+
+const U32_MAX = 0xffff_ffff;
+const HEX_64 = /^[0-9a-f]{64}$/;
+const requestId = str({ max: 64, pattern: REQUEST_ID_PATTERN });
+const empty = object({});
+
+const identity: Check<Identity> = tagged<Identity>("kind", {
+  secp256k1: object({
+    kind: literal("secp256k1"),
+    publicKey: str({ max: 66, pattern: /^0[23][0-9a-f]{64}$/ }),
+  }),
+  ethereum: object({
+    kind: literal("ethereum"),
+    address: str({ max: 42, pattern: /^0x[0-9a-fA-F]{40}$/ }),
+  }),
+});
+
+const errorPayload: Check<ErrorResponse> = object({
+  code: str({ max: 64, pattern: /^[A-Z][A-Z0-9_]{0,63}$/ }),
+  message: str({ max: 1024 }),
+  recoverable: bool,
+}, {
+  details: flatRecord(32, 1024),
+  retryAfter: count,
+});
+
+function downloadRequest(bounds: PayloadBounds): Check<DownloadRequest> {
+  const scalar: Check<FilterScalar> = (value, path) =>
+    typeof value === "boolean"
+      ? value
+      : typeof value === "number"
+      ? num()(value, path)
+      : str({ max: 4096 })(value, path);
+  const filter = object({
+    field: str({ max: 128 }),
+    operator: oneOf(FILTER_OPERATORS, "INVALID_OPERATOR"),
+    value: scalarOrList(scalar, list(scalar, bounds.maxArrayLength)),
+  });
+  return object({
+    searchParams: object({
+      timeFrom: isoDate(),
+      timeTo: isoDate(),
+      filters: list(filter, bounds.maxArrayLength),
+    }),
+    outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
+    compression: bool,
+  }, { neutralizeFormulas: bool });
+}
+
+type DataChecks<M extends { event: string; data: unknown }> = {
+  readonly [E in M["event"]]: Check<Extract<M, { event: E }>["data"]>;
+};
+
+/** Checks of what a client may send, keyed by event. */
+export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
+  const request = downloadRequest(bounds);
+  return {
+    "download:request": request,
+    "download:cancel": empty,
+    "download:ack": object({ sequence: num({ min: 0, max: U32_MAX, integer: true }) }),
+    "download:resume": object({
+      request,
+      resume: object({
+        highWaterMark: str({ max: 64 }),
+        cursor: str({ max: 255 }),
+        sequence: num({ min: 0, max: U32_MAX, integer: true }),
+        rows: count,
+        bytes: count,
+      }),
+    }),
+    "status:check": object({}, { requestId }),
+    "connection:health": empty,
+    "auth:nonce": object({ identity }),
+    "auth:authenticate": object({
+      identity,
+      nonce: str({ max: 64, pattern: HEX_64 }),
+      signature: str({ max: 130, pattern: /^[0-9a-f]{128}([0-9a-f]{2})?$/ }),
+    }),
+  };
+}
+
+/** Checks of what a server may send, keyed by event. */
+export function serverChecks(bounds: PayloadBounds): DataChecks<ServerMessage> {
+  return {
+    "download:start": object({
+      totalRows: count,
+      columns: list(
+        object({
+          name: str({ max: 128 }),
+          type: oneOf(["integer", "decimal", "text", "timestamp", "boolean"]),
+        }),
+        bounds.maxArrayLength,
+      ),
+      highWaterMark: str({ max: 64 }),
+      outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
+      compression: bool,
+      resumed: bool,
+    }),
+    "download:progress": object({
+      requestId,
+      progress: num({ min: 0, max: 100 }),
+      processedRows: count,
+      totalRows: count,
+      speed: num({ min: 0 }),
+      estimatedTimeRemaining: num({ min: -1 }),
+      processedBytes: count,
+    }),
+    "download:complete": object({
+      rows: count,
+      bytes: count,
+      sha256: str({ max: 64, pattern: HEX_64 }),
+      durationMs: count,
+    }),
+    "download:error": errorPayload,
+    "download:cancelled": object({ rows: count, bytes: count }),
+    "status:update": object({
+      downloads: list(
+        object({
+          requestId,
+          phase: oneOf(["requested", "started", "streaming", "complete", "error", "cancelled"]),
+          processedRows: count,
+          totalRows: count,
+          processedBytes: count,
+        }),
+        bounds.maxArrayLength,
+      ),
+    }),
+    "system:error": errorPayload,
+    "connection:health": object({
+      status: oneOf(["ok", "degraded"]),
+      serverTime: count,
+      uptimeMs: count,
+      connections: count,
+      activeDownloads: count,
+      load: num({ min: 0 }),
+    }),
+    "auth:challenge": object({
+      nonce: str({ max: 64, pattern: HEX_64 }),
+      expiresAt: count,
+      origin: str({ max: 256 }),
+    }),
+    "auth:result": tagged<AuthResult>("authenticated", {
+      true: object({ authenticated: literal(true), token: str({ max: 256 }), expiresAt: count }),
+      false: object({ authenticated: literal(false), error: errorPayload }),
+    }),
+  };
+}

@@ -1,0 +1,311 @@
+/**
+ * The error-code table of seed 000 §2.2 as data: every failure a peer can
+ * see is an {@linkcode ErrorResponse} whose `code` comes from this table,
+ * with the human message, whether retrying can help, and after how long.
+ *
+ * Codes are grouped by what they end (`scope`) and say whose fault they are
+ * (`fault`), so that a caller can decide what to do without parsing text.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+/**
+ * What an error ends: only the offending message (the connection and its
+ * downloads go on), one download, or the whole connection.
+ */
+export type ErrorScope = "message" | "download" | "connection";
+
+/**
+ * Whose fault an error is: the party that sent the offending input
+ * (`sender`), the server failing on its own (`server`), a condition at the
+ * client such as a lost network (`client`), or nobody (`none`).
+ */
+export type ErrorFault = "sender" | "server" | "client" | "none";
+
+/** One row of the error table. */
+export interface ErrorInfo {
+  /** A human sentence; never parsed by code. */
+  readonly message: string;
+  /** Whether the same operation may succeed later (e.g. after a reconnect). */
+  readonly recoverable: boolean;
+  /** Milliseconds to wait before a retry, when the error implies one. */
+  readonly retryAfter?: number;
+  /** What the error ends. */
+  readonly scope: ErrorScope;
+  /** Whose fault it is. */
+  readonly fault: ErrorFault;
+}
+
+/** Every stable error code sluice defines. */
+export type ErrorCode =
+  // Parsing an untrusted control message.
+  | "MALFORMED_JSON"
+  | "MESSAGE_TOO_LARGE"
+  | "NESTING_TOO_DEEP"
+  | "FORBIDDEN_KEY"
+  | "UNKNOWN_EVENT"
+  | "UNEXPECTED_EVENT"
+  | "MISSING_FIELD"
+  | "UNKNOWN_FIELD"
+  | "INVALID_TYPE"
+  | "INVALID_VALUE"
+  | "NON_FINITE_NUMBER"
+  | "STRING_TOO_LONG"
+  | "ARRAY_TOO_LONG"
+  | "INVALID_DATE"
+  // Validating a download request against the data source.
+  | "INVALID_RANGE"
+  | "UNSUPPORTED_FORMAT"
+  | "UNKNOWN_COLUMN"
+  | "INVALID_OPERATOR"
+  | "INVALID_FILTER_VALUE"
+  | "TOO_MANY_FILTERS"
+  | "UNKNOWN_REQUEST"
+  | "DUPLICATE_REQUEST"
+  | "TOO_MANY_DOWNLOADS"
+  // The life of a download.
+  | "CANCELLED"
+  | "ILLEGAL_TRANSITION"
+  | "SEQUENCE_GAP"
+  | "INTEGRITY_MISMATCH"
+  | "RESUME_MISMATCH"
+  | "INTERNAL_ERROR"
+  | "SERVER_SHUTTING_DOWN"
+  // Binary data frames.
+  | "FRAME_TRUNCATED"
+  | "FRAME_TOO_LARGE"
+  | "FRAME_VERSION"
+  | "FRAME_TYPE"
+  | "FRAME_FLAGS"
+  | "FRAME_FIELD"
+  | "FRAME_TRAILING_BYTES"
+  // The connection.
+  | "HEARTBEAT_TIMEOUT"
+  | "CONNECTION_LOST"
+  | "CONNECTION_FAILED"
+  | "CONNECTION_CLOSED";
+
+const badMessage = (message: string): ErrorInfo => ({
+  message,
+  recoverable: false,
+  scope: "message",
+  fault: "sender",
+});
+
+const request = (message: string): ErrorInfo => ({
+  message,
+  recoverable: false,
+  scope: "download",
+  fault: "sender",
+});
+
+const frame = (message: string): ErrorInfo => ({
+  message,
+  recoverable: true,
+  scope: "connection",
+  fault: "sender",
+});
+
+/**
+ * The table itself. docs/PROTOCOL.md lists it, and a test checks that the
+ * document and this table agree row for row.
+ *
+ * @example Look up whether a code is worth retrying
+ * ```ts
+ * import { ERROR_TABLE } from "./errors.ts";
+ * ERROR_TABLE.SERVER_SHUTTING_DOWN.recoverable; // true
+ * ```
+ */
+export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
+  MALFORMED_JSON: badMessage("The message is not valid UTF-8 JSON."),
+  MESSAGE_TOO_LARGE: badMessage("The message exceeds the size limit."),
+  NESTING_TOO_DEEP: badMessage("The message nests objects or arrays too deeply."),
+  FORBIDDEN_KEY: badMessage("The message contains a forbidden key such as __proto__."),
+  UNKNOWN_EVENT: badMessage("The event name is not part of the protocol."),
+  UNEXPECTED_EVENT: badMessage("This side of the connection may not send that event."),
+  MISSING_FIELD: badMessage("A required field is missing."),
+  UNKNOWN_FIELD: badMessage("The message contains a field the protocol does not define."),
+  INVALID_TYPE: badMessage("A field has the wrong type."),
+  INVALID_VALUE: badMessage("A field's value is outside what the protocol allows."),
+  NON_FINITE_NUMBER: badMessage("A number is not finite."),
+  STRING_TOO_LONG: badMessage("A string exceeds its length limit."),
+  ARRAY_TOO_LONG: badMessage("An array exceeds its length limit."),
+  INVALID_DATE: badMessage("A date is not an ISO 8601 UTC timestamp or does not exist."),
+
+  INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
+  UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
+  UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
+  INVALID_OPERATOR: request("The filter operator does not apply to that column."),
+  INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
+  TOO_MANY_FILTERS: request("The request has more filters than allowed."),
+  UNKNOWN_REQUEST: badMessage("No download with that requestId exists on this connection."),
+  DUPLICATE_REQUEST: badMessage("A download with that requestId is already active."),
+  TOO_MANY_DOWNLOADS: {
+    message: "Too many concurrent downloads on this connection.",
+    recoverable: true,
+    retryAfter: 1000,
+    scope: "download",
+    fault: "sender",
+  },
+
+  CANCELLED: {
+    message: "The download was cancelled.",
+    recoverable: false,
+    scope: "download",
+    fault: "none",
+  },
+  ILLEGAL_TRANSITION: {
+    message: "The event is not allowed in the current state.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender",
+  },
+  SEQUENCE_GAP: {
+    message: "A data frame does not continue where the previous one ended.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender",
+  },
+  INTEGRITY_MISMATCH: {
+    message: "The received rows, bytes or checksum differ from what the server sent.",
+    recoverable: false,
+    scope: "download",
+    fault: "sender",
+  },
+  RESUME_MISMATCH: {
+    message: "The server cannot resume this download as it was started.",
+    recoverable: false,
+    scope: "download",
+    fault: "none",
+  },
+  INTERNAL_ERROR: {
+    message: "The server failed while serving the request.",
+    recoverable: true,
+    retryAfter: 1000,
+    scope: "download",
+    fault: "server",
+  },
+  SERVER_SHUTTING_DOWN: {
+    message: "The server is shutting down; resume on another connection.",
+    recoverable: true,
+    retryAfter: 1000,
+    scope: "connection",
+    fault: "none",
+  },
+
+  FRAME_TRUNCATED: frame("The data frame is shorter than its header says."),
+  FRAME_TOO_LARGE: frame("The data frame exceeds the size limit."),
+  FRAME_VERSION: frame("The data frame has an unsupported version."),
+  FRAME_TYPE: frame("The data frame has an unknown type."),
+  FRAME_FLAGS: frame("The data frame sets reserved flags."),
+  FRAME_FIELD: frame("A data frame field is out of range or badly encoded."),
+  FRAME_TRAILING_BYTES: frame("The data frame has bytes after its payload."),
+
+  HEARTBEAT_TIMEOUT: {
+    message: "The server stopped answering heartbeats.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client",
+  },
+  CONNECTION_LOST: {
+    message: "The connection closed unexpectedly.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client",
+  },
+  CONNECTION_FAILED: {
+    message: "Could not reconnect after the configured number of attempts.",
+    recoverable: false,
+    scope: "connection",
+    fault: "client",
+  },
+  CONNECTION_CLOSED: {
+    message: "The connection was closed by the client.",
+    recoverable: false,
+    scope: "connection",
+    fault: "none",
+  },
+};
+
+/** Every code of {@linkcode ERROR_TABLE}, in table order. */
+export const ERROR_CODES: readonly ErrorCode[] = Object.keys(
+  ERROR_TABLE,
+) as ErrorCode[];
+
+/**
+ * Extra facts about an error, such as the path of the offending field.
+ * Flat and scalar so that every language can read it.
+ */
+export interface ErrorDetails {
+  readonly [key: string]: string | number | boolean;
+}
+
+/**
+ * The error payload of seed 000 §2.2, carried by `download:error`,
+ * `system:error` and a failed `auth:result`.
+ *
+ * `code` is a string rather than {@linkcode ErrorCode} on purpose: a client
+ * must accept codes added by a newer server and act on `recoverable`.
+ */
+export interface ErrorResponse {
+  /** A stable code; see {@linkcode ERROR_TABLE}. */
+  readonly code: string;
+  /** A human sentence. */
+  readonly message: string;
+  /** Machine-readable context, e.g. `{ path: "data.outputFormat" }`. */
+  readonly details?: ErrorDetails;
+  /** Whether retrying the same operation may succeed. */
+  readonly recoverable: boolean;
+  /** Milliseconds to wait before retrying. */
+  readonly retryAfter?: number;
+}
+
+/** Fields of an {@linkcode ErrorResponse} a caller may set beyond the table's. */
+export interface ErrorOverrides {
+  /** A more specific human message. */
+  readonly message?: string;
+  /** A different wait, e.g. from a rate limiter. */
+  readonly retryAfter?: number;
+}
+
+/**
+ * Builds the {@linkcode ErrorResponse} for a code from the table.
+ *
+ * @example
+ * ```ts
+ * import { errorResponse } from "./errors.ts";
+ * const e = errorResponse("UNKNOWN_COLUMN", { path: "data.searchParams.filters[0].field" });
+ * e.recoverable; // false
+ * ```
+ */
+export function errorResponse(
+  code: ErrorCode,
+  details?: ErrorDetails,
+  overrides: ErrorOverrides = {},
+): ErrorResponse {
+  const info = ERROR_TABLE[code];
+  const retryAfter = overrides.retryAfter ?? info.retryAfter;
+  return {
+    code,
+    message: overrides.message ?? info.message,
+    ...(details === undefined ? {} : { details }),
+    recoverable: info.recoverable,
+    ...(retryAfter === undefined ? {} : { retryAfter }),
+  };
+}
+
+/**
+ * Narrows a string to a code this version of sluice knows.
+ *
+ * @example
+ * ```ts
+ * import { isErrorCode } from "./errors.ts";
+ * isErrorCode("CANCELLED"); // true
+ * isErrorCode("TEAPOT"); // false
+ * ```
+ */
+export function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(ERROR_TABLE, value);
+}

@@ -1,0 +1,122 @@
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import {
+  type ColumnSchema,
+  compareDecimal,
+  operatorsFor,
+  validateFilters,
+} from "../protocol/filter.ts";
+import { type Filter, FILTER_OPERATORS } from "../protocol/messages.ts";
+
+const SCHEMA: ColumnSchema[] = [
+  { name: "id", type: "integer" },
+  { name: "ts", type: "timestamp" },
+  { name: "symbol", type: "text" },
+  { name: "price", type: "decimal", scale: 8 },
+  { name: "maker", type: "boolean" },
+  { name: "secret", type: "text", filterable: false },
+];
+
+function codeOf(filters: Filter[], limits = {}): string {
+  const r = validateFilters(filters, SCHEMA, limits);
+  return r.ok ? "ok" : r.error.code;
+}
+
+Deno.test("valid filters of every type come out normalised", () => {
+  const r = validateFilters([
+    { field: "id", operator: "gte", value: 10 },
+    { field: "id", operator: "in", value: ["9223372036854775807", 3] },
+    { field: "ts", operator: "between", value: ["2024-01-01", 1_704_153_600_000] },
+    { field: "symbol", operator: "prefix", value: "BTC-" },
+    { field: "price", operator: "lt", value: "100.50000000" },
+    { field: "price", operator: "eq", value: 0.1 },
+    { field: "maker", operator: "neq", value: false },
+  ], SCHEMA);
+  ok(r.ok);
+  deepStrictEqual(r.value.map((f) => f.values), [
+    [10n],
+    [9223372036854775807n, 3n],
+    [1_704_067_200_000, 1_704_153_600_000],
+    ["BTC-"],
+    ["100.5"],
+    ["0.1"],
+    [false],
+  ]);
+});
+
+Deno.test("a column the schema lacks, or hides, is UNKNOWN_COLUMN", () => {
+  equal(codeOf([{ field: "nope", operator: "eq", value: 1 }]), "UNKNOWN_COLUMN");
+  equal(codeOf([{ field: "secret", operator: "eq", value: "x" }]), "UNKNOWN_COLUMN");
+  equal(
+    codeOf([{ field: "symbol; DROP TABLE trades", operator: "eq", value: "x" }]),
+    "UNKNOWN_COLUMN",
+  );
+});
+
+Deno.test("operators that do not apply to a column type are INVALID_OPERATOR", () => {
+  for (const column of SCHEMA.filter((c) => c.filterable !== false)) {
+    for (const operator of FILTER_OPERATORS) {
+      if (operatorsFor(column.type).includes(operator)) continue;
+      equal(
+        codeOf([{ field: column.name, operator, value: "x" }]),
+        "INVALID_OPERATOR",
+        `${column.name} ${operator}`,
+      );
+    }
+  }
+  deepStrictEqual(operatorsFor("text").includes("prefix"), true);
+});
+
+Deno.test("values that do not fit their column or operator are INVALID_FILTER_VALUE", () => {
+  const bad: Filter[] = [
+    { field: "id", operator: "eq", value: 1.5 },
+    { field: "id", operator: "eq", value: "9223372036854775808" },
+    { field: "id", operator: "eq", value: "1 OR 1=1" },
+    { field: "id", operator: "eq", value: 2 ** 53 },
+    { field: "price", operator: "eq", value: "1.123456789" },
+    { field: "price", operator: "eq", value: "1e5" },
+    { field: "price", operator: "eq", value: "0x10" },
+    { field: "price", operator: "eq", value: true },
+    { field: "ts", operator: "eq", value: "2024-02-30" },
+    { field: "ts", operator: "eq", value: 1.5 },
+    { field: "symbol", operator: "eq", value: 5 },
+    { field: "symbol", operator: "eq", value: "x".repeat(257) },
+    { field: "maker", operator: "eq", value: "true" },
+    { field: "symbol", operator: "in", value: [] },
+    { field: "symbol", operator: "in", value: "BTC" },
+    { field: "symbol", operator: "eq", value: ["BTC"] },
+    { field: "id", operator: "between", value: [1] },
+    { field: "id", operator: "between", value: [5, 1] },
+    { field: "price", operator: "between", value: ["0.2", "0.10"] },
+  ];
+  for (const filter of bad) equal(codeOf([filter]), "INVALID_FILTER_VALUE", JSON.stringify(filter));
+  const manyIn = Array.from({ length: 11 }, (_, i) => `S${i}`);
+  equal(
+    codeOf([{ field: "symbol", operator: "in", value: manyIn }], { maxInValues: 10 }),
+    "INVALID_FILTER_VALUE",
+  );
+});
+
+Deno.test("SQL in a text value is kept as data", () => {
+  const r = validateFilters([{ field: "symbol", operator: "eq", value: "x' OR 1=1 --" }], SCHEMA);
+  ok(r.ok);
+  deepStrictEqual(r.value[0].values, ["x' OR 1=1 --"]);
+});
+
+Deno.test("more filters than the limit is TOO_MANY_FILTERS", () => {
+  const filters: Filter[] = Array.from({ length: 33 }, () => ({
+    field: "id",
+    operator: "gt",
+    value: 1,
+  }));
+  equal(codeOf(filters), "TOO_MANY_FILTERS");
+  equal(codeOf(filters.slice(0, 32)), "ok");
+  equal(codeOf(filters.slice(0, 3), { maxFilters: 2 }), "TOO_MANY_FILTERS");
+});
+
+Deno.test("decimals compare exactly, without floating point", () => {
+  equal(compareDecimal("0.1", "0.09"), 1);
+  equal(compareDecimal("-1.5", "-1.25"), -1);
+  equal(compareDecimal("100", "100.0"), 0);
+  equal(compareDecimal("-0.5", "0.1"), -1);
+  equal(compareDecimal("0.30000000000000000001", "0.3"), 1);
+});
