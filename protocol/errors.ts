@@ -122,7 +122,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   MALFORMED_JSON: badMessage("The message is not valid UTF-8 JSON."),
   MESSAGE_TOO_LARGE: badMessage("The message exceeds the size limit."),
   NESTING_TOO_DEEP: badMessage("The message nests objects or arrays too deeply."),
-  FORBIDDEN_KEY: badMessage("The message contains a forbidden key such as __proto__."),
+  FORBIDDEN_KEY: badMessage("The message contains a forbidden key such as `__proto__`."),
   UNKNOWN_EVENT: badMessage("The event name is not part of the protocol."),
   UNEXPECTED_EVENT: badMessage("This side of the connection may not send that event."),
   MISSING_FIELD: badMessage("A required field is missing."),
@@ -239,6 +239,7 @@ export const ERROR_CODES: readonly ErrorCode[] = Object.keys(
  * Flat and scalar so that every language can read it.
  */
 export interface ErrorDetails {
+  /** A fact: text, a number or a flag. */
   readonly [key: string]: string | number | boolean;
 }
 

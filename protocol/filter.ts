@@ -236,6 +236,8 @@ function normalise(
       }
       return value;
     case "boolean":
+      // Text "true"/"false" too, so that command lines, which only have text, can filter.
+      if (value === "true" || value === "false") return value === "true";
       return typeof value === "boolean" ? value : { reason: "not a boolean" };
     default: {
       const unreachable: never = column.type;

@@ -80,7 +80,7 @@ Deno.test("values that do not fit their column or operator are INVALID_FILTER_VA
     { field: "ts", operator: "eq", value: 1.5 },
     { field: "symbol", operator: "eq", value: 5 },
     { field: "symbol", operator: "eq", value: "x".repeat(257) },
-    { field: "maker", operator: "eq", value: "true" },
+    { field: "maker", operator: "eq", value: "yes" },
     { field: "symbol", operator: "in", value: [] },
     { field: "symbol", operator: "in", value: "BTC" },
     { field: "symbol", operator: "eq", value: ["BTC"] },

@@ -1,0 +1,203 @@
+/**
+ * Reconnect delays: exponential backoff with jitter and a cap, as a pure
+ * function of the attempt number and a random number the caller supplies
+ * (seed 000 §3.1: 5 attempts, starting from 1000 ms).
+ *
+ * Attempt `n` (1-based) has the ceiling `min(maxMs, baseMs * factor^(n-1))`;
+ * its delay is a whole number of milliseconds drawn uniformly from
+ * `[ceiling - floor(ceiling * jitter), ceiling]`, with the ceiling rounded
+ * down to whole milliseconds. Randomising part of the delay away keeps many
+ * clients cut off by the same outage from reconnecting in lockstep.
+ *
+ * These functions compute delays for any attempt; whether to make attempt
+ * `n` at all (`n <= maxAttempts`) is the caller's decision.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+/** How reconnect delays grow. */
+export interface BackoffOptions {
+  /**
+   * Delay ceiling of attempt 1, in milliseconds; greater than 0.
+   *
+   * @default {1000}
+   */
+  baseMs?: number;
+  /**
+   * What each further attempt multiplies the ceiling by; at least 1.
+   *
+   * @default {2}
+   */
+  factor?: number;
+  /**
+   * Cap on the ceiling, in milliseconds; finite and at least `baseMs`.
+   *
+   * @default {30000}
+   */
+  maxMs?: number;
+  /**
+   * Fraction of the ceiling randomised away, from 0 (always the ceiling) to
+   * 1 (anywhere from 0 to the ceiling).
+   *
+   * @default {0.5}
+   */
+  jitter?: number;
+  /**
+   * Reconnect attempts before giving up; a non-negative integer (0 never
+   * reconnects).
+   *
+   * @default {5}
+   */
+  maxAttempts?: number;
+}
+
+/**
+ * The defaults: seed 000 §3.1's 5 attempts from 1000 ms, doubling up to 30 s,
+ * with half of each ceiling randomised away.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BACKOFF } from "./backoff.ts";
+ * DEFAULT_BACKOFF.maxAttempts; // 5
+ * ```
+ */
+export const DEFAULT_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze({
+  baseMs: 1000,
+  factor: 2,
+  maxMs: 30_000,
+  jitter: 0.5,
+  maxAttempts: 5,
+});
+
+/**
+ * Fills in the defaults and checks the options.
+ *
+ * @throws {RangeError} when `baseMs <= 0`, `factor < 1`, `maxMs < baseMs` or
+ * not finite, `jitter` outside `[0, 1]`, or `maxAttempts` not a
+ * non-negative integer: options are written by programmers, not peers.
+ *
+ * @example
+ * ```ts
+ * import { resolveBackoff } from "./backoff.ts";
+ * resolveBackoff({ maxAttempts: 10 });
+ * // { baseMs: 1000, factor: 2, maxMs: 30000, jitter: 0.5, maxAttempts: 10 }
+ * ```
+ */
+export function resolveBackoff(options: BackoffOptions = {}): Required<BackoffOptions> {
+  const resolved = {
+    baseMs: options.baseMs ?? DEFAULT_BACKOFF.baseMs,
+    factor: options.factor ?? DEFAULT_BACKOFF.factor,
+    maxMs: options.maxMs ?? DEFAULT_BACKOFF.maxMs,
+    jitter: options.jitter ?? DEFAULT_BACKOFF.jitter,
+    maxAttempts: options.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts,
+  };
+  const { baseMs, factor, maxMs, jitter, maxAttempts } = resolved;
+  // Comparisons are written so that NaN fails them.
+  if (!(Number.isFinite(baseMs) && baseMs > 0)) {
+    throw new RangeError(`backoff baseMs must be a finite number > 0, got ${baseMs}`);
+  }
+  if (!(Number.isFinite(factor) && factor >= 1)) {
+    throw new RangeError(`backoff factor must be a finite number >= 1, got ${factor}`);
+  }
+  if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
+    throw new RangeError(`backoff maxMs must be finite and >= baseMs (${baseMs}), got ${maxMs}`);
+  }
+  if (!(jitter >= 0 && jitter <= 1)) {
+    throw new RangeError(`backoff jitter must lie in [0, 1], got ${jitter}`);
+  }
+  if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 0)) {
+    throw new RangeError(`backoff maxAttempts must be an integer >= 0, got ${maxAttempts}`);
+  }
+  return resolved;
+}
+
+/**
+ * The delay ceiling of an attempt: `min(maxMs, baseMs * factor^(attempt-1))`.
+ * Never `Infinity` or `NaN`, however large the attempt.
+ *
+ * @param attempt The attempt number, an integer from 1.
+ * @throws {RangeError} when `attempt` is not an integer >= 1, or the options
+ * are invalid (see {@linkcode resolveBackoff}).
+ *
+ * @example
+ * ```ts
+ * import { backoffCeiling } from "./backoff.ts";
+ * backoffCeiling(3); // 4000
+ * backoffCeiling(1000); // 30000
+ * ```
+ */
+export function backoffCeiling(attempt: number, options?: BackoffOptions): number {
+  return ceilingOf(attempt, resolveBackoff(options));
+}
+
+/**
+ * The whole milliseconds an attempt's delay may take: `max` is the ceiling
+ * rounded down, `min` is `max - floor(max * jitter)`, which is
+ * `ceil(max * (1 - jitter))`. Both ends are possible delays.
+ *
+ * @param attempt The attempt number, an integer from 1.
+ * @throws {RangeError} as {@linkcode backoffCeiling} does.
+ *
+ * @example
+ * ```ts
+ * import { backoffBounds } from "./backoff.ts";
+ * backoffBounds(2); // { min: 1000, max: 2000 }
+ * backoffBounds(2, { jitter: 0 }); // { min: 2000, max: 2000 }
+ * ```
+ */
+export function backoffBounds(
+  attempt: number,
+  options?: BackoffOptions,
+): { min: number; max: number } {
+  return boundsOf(attempt, resolveBackoff(options));
+}
+
+/**
+ * The delay before an attempt, in whole milliseconds, drawn uniformly from
+ * {@linkcode backoffBounds} by `random`: 0 gives the maximum and values
+ * close to 1 the minimum.
+ *
+ * @param attempt The attempt number, an integer from 1.
+ * @param random A uniform random number in `[0, 1)`, e.g. `Math.random()`
+ * in the shell; this module draws none itself.
+ * @throws {RangeError} when `random` is outside `[0, 1)`, or as
+ * {@linkcode backoffCeiling} does.
+ *
+ * @example
+ * ```ts
+ * import { backoffDelay } from "./backoff.ts";
+ * backoffDelay(1, 0); // 1000
+ * backoffDelay(1, 0.5); // 750
+ * backoffDelay(1, 0.9999); // 500
+ * ```
+ */
+export function backoffDelay(attempt: number, random: number, options?: BackoffOptions): number {
+  if (!(random >= 0 && random < 1)) {
+    throw new RangeError(`backoff random must lie in [0, 1), got ${random}`);
+  }
+  const { min, max } = boundsOf(attempt, resolveBackoff(options));
+  const span = max - min;
+  // random * (span + 1) can round up to span + 1 for random just below 1
+  // (e.g. 1 - 2^-53 times 5 is 5 in doubles), so clamp to stay in bounds.
+  return max - Math.min(span, Math.floor(random * (span + 1)));
+}
+
+function ceilingOf(attempt: number, options: Required<BackoffOptions>): number {
+  if (!(Number.isSafeInteger(attempt) && attempt >= 1)) {
+    throw new RangeError(`backoff attempt must be an integer >= 1, got ${attempt}`);
+  }
+  const { baseMs, factor, maxMs } = options;
+  // factor >= 1 and the exponent is finite, so the power is finite or
+  // +Infinity (never NaN), and min() caps +Infinity to maxMs.
+  return Math.min(maxMs, baseMs * factor ** (attempt - 1));
+}
+
+function boundsOf(
+  attempt: number,
+  options: Required<BackoffOptions>,
+): { min: number; max: number } {
+  const max = Math.floor(ceilingOf(attempt, options));
+  return { min: max - Math.floor(max * options.jitter), max };
+}

@@ -1,0 +1,430 @@
+/**
+ * Progress reporting (seed 000 §5.2): a {@linkcode RateMeter} measures a
+ * download's speed over a moving window, {@linkcode progressUpdate} turns
+ * counts and speed into a `download:progress` payload with an ETA, and a
+ * {@linkcode ProgressBatcher} coalesces updates so that a connection sends
+ * at most one per download per batch.
+ *
+ * Nothing here reads a clock: every time is an argument, in milliseconds on
+ * whatever monotonic scale the caller uses.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import type { ProgressUpdate } from "./messages.ts";
+
+/** Options of a {@linkcode RateMeter}. */
+export interface RateWindowOptions {
+  /**
+   * How far back, in milliseconds, samples count towards the speed; finite
+   * and greater than 0.
+   *
+   * @default {5000}
+   */
+  windowMs?: number;
+}
+
+/**
+ * Samples kept per window at most (plus the latest two). Speeds are measured
+ * between the oldest kept sample and the latest one, so thinning the samples
+ * in between changes nothing, and the oldest kept sample is at most
+ * `windowMs / MAX_SAMPLES` younger than the oldest recorded one: memory stays
+ * flat however often a download records.
+ */
+const MAX_SAMPLES = 64;
+
+interface Sample {
+  readonly t: number;
+  readonly rows: number;
+  readonly bytes: number;
+}
+
+/**
+ * A download's speed over a moving window of cumulative totals.
+ *
+ * @example
+ * ```ts
+ * import { RateMeter } from "./progress.ts";
+ * const meter = new RateMeter();
+ * meter.record(0, 0, 0);
+ * meter.record(2000, 10_000, 640_000);
+ * meter.rowsPerSecond(); // 5000
+ * meter.bytesPerSecond(); // 320000
+ * ```
+ */
+export class RateMeter {
+  #windowMs: number;
+  #granularity: number;
+  #samples: Sample[] = [];
+
+  /**
+   * Makes a meter with no samples.
+   *
+   * @throws {RangeError} when `windowMs` is not a finite number > 0.
+   */
+  constructor(options: RateWindowOptions = {}) {
+    const windowMs = options.windowMs ?? 5000;
+    if (!(Number.isFinite(windowMs) && windowMs > 0)) {
+      throw new RangeError(`RateMeter windowMs must be a finite number > 0, got ${windowMs}`);
+    }
+    this.#windowMs = windowMs;
+    this.#granularity = windowMs / MAX_SAMPLES;
+  }
+
+  /**
+   * Records the cumulative rows and bytes at time `now`, and forgets
+   * samples older than the window before `now`.
+   *
+   * @throws {RangeError} when a value is negative or not finite, time goes
+   * back, or a total decreases: the caller has mixed up its counters.
+   *
+   * @example
+   * ```ts
+   * import { RateMeter } from "./progress.ts";
+   * const meter = new RateMeter({ windowMs: 1000 });
+   * meter.record(0, 0, 0);
+   * meter.record(500, 100, 1000);
+   * meter.rowsPerSecond(); // 200
+   * ```
+   */
+  record(now: number, rows: number, bytes: number): void {
+    checkCount("RateMeter.record now", now);
+    checkCount("RateMeter.record rows", rows);
+    checkCount("RateMeter.record bytes", bytes);
+    const samples = this.#samples;
+    const last = samples.at(-1);
+    if (last !== undefined) {
+      if (now < last.t) throw new RangeError(`RateMeter time went back from ${last.t} to ${now}`);
+      if (rows < last.rows) {
+        throw new RangeError(`RateMeter rows decreased from ${last.rows} to ${rows}`);
+      }
+      if (bytes < last.bytes) {
+        throw new RangeError(`RateMeter bytes decreased from ${last.bytes} to ${bytes}`);
+      }
+    }
+    const sample = { t: now, rows, bytes };
+    const previous = samples.at(-2);
+    const oldest = now - this.#windowMs;
+    // The latest sample is replaced rather than kept when it is too close to
+    // the one before it, so kept samples lie at least a granule apart; unless
+    // the one before leaves the window now, which would leave a lone sample.
+    if (
+      last !== undefined && previous !== undefined && previous.t >= oldest &&
+      last.t - previous.t < this.#granularity
+    ) {
+      samples[samples.length - 1] = sample;
+    } else {
+      samples.push(sample);
+    }
+    while (samples[0].t < oldest) samples.shift();
+  }
+
+  /**
+   * Rows per second between the oldest sample in the window and the latest;
+   * 0 with fewer than two samples or no time between them.
+   *
+   * @example
+   * ```ts
+   * import { RateMeter } from "./progress.ts";
+   * new RateMeter().rowsPerSecond(); // 0
+   * ```
+   */
+  rowsPerSecond(): number {
+    return this.#rate("rows");
+  }
+
+  /**
+   * Bytes per second, measured as {@linkcode RateMeter.rowsPerSecond} is.
+   *
+   * @example
+   * ```ts
+   * import { RateMeter } from "./progress.ts";
+   * const meter = new RateMeter();
+   * meter.record(1000, 0, 0);
+   * meter.record(1250, 10, 4096);
+   * meter.bytesPerSecond(); // 16384
+   * ```
+   */
+  bytesPerSecond(): number {
+    return this.#rate("bytes");
+  }
+
+  #rate(field: "rows" | "bytes"): number {
+    const first = this.#samples[0];
+    const last = this.#samples.at(-1);
+    if (first === undefined || last === undefined || last.t === first.t) return 0;
+    return (last[field] - first[field]) / (last.t - first.t) * 1000;
+  }
+}
+
+/**
+ * Builds a `download:progress` payload from the counts and the meter's speed.
+ *
+ * - `progress` is `processedRows / totalRows * 100`, capped at 100 and not
+ *   rounded (rounding could show 100 before the download is done); 100 when
+ *   the export has no rows.
+ * - `speed` is the meter's rows per second rounded to 2 decimals, which is
+ *   all a display needs and keeps the JSON short.
+ * - `estimatedTimeRemaining` is 0 once `processedRows >= totalRows`, -1 while
+ *   the speed is 0 (unknown), and otherwise the remaining rows at the
+ *   unrounded speed, in whole milliseconds.
+ *
+ * @throws {RangeError} when a count is negative or not finite.
+ *
+ * @example
+ * ```ts
+ * import { progressUpdate, RateMeter } from "./progress.ts";
+ * const meter = new RateMeter();
+ * meter.record(0, 0, 0);
+ * meter.record(2000, 10_000, 500_000);
+ * progressUpdate("r1", 10_000, 40_000, 500_000, meter);
+ * // { requestId: "r1", progress: 25, processedRows: 10000, totalRows: 40000,
+ * //   speed: 5000, estimatedTimeRemaining: 6000, processedBytes: 500000 }
+ * ```
+ */
+export function progressUpdate(
+  requestId: string,
+  processedRows: number,
+  totalRows: number,
+  processedBytes: number,
+  meter: RateMeter,
+): ProgressUpdate {
+  checkCount("progressUpdate processedRows", processedRows);
+  checkCount("progressUpdate totalRows", totalRows);
+  checkCount("progressUpdate processedBytes", processedBytes);
+  const rate = meter.rowsPerSecond();
+  const done = processedRows >= totalRows;
+  return {
+    requestId,
+    progress: totalRows === 0 ? 100 : Math.min(100, processedRows / totalRows * 100),
+    processedRows,
+    totalRows,
+    speed: Math.round(rate * 100) / 100,
+    estimatedTimeRemaining: done
+      ? 0
+      : rate > 0
+      ? Math.round((totalRows - processedRows) / rate * 1000)
+      : -1,
+    processedBytes,
+  };
+}
+
+/** Options of a {@linkcode ProgressBatcher} (seed 000 §5.2's batch size and timeout). */
+export interface BatcherOptions {
+  /**
+   * Updates added since the last flush that trigger a flush; an integer
+   * >= 1.
+   *
+   * @default {100}
+   */
+  maxUpdates?: number;
+  /**
+   * Longest time, in milliseconds, an update waits before
+   * {@linkcode ProgressBatcher.due} flushes it; finite and >= 0.
+   *
+   * @default {1000}
+   */
+  maxDelayMs?: number;
+}
+
+interface Pending {
+  /** The latest update of the download. */
+  update: ProgressUpdate;
+  /** When its oldest pending update was added. */
+  since: number;
+  /** Updates of the download added since the last flush. */
+  added: number;
+}
+
+/**
+ * Coalesces progress updates into batches of at most one update per
+ * download (the latest), flushed after `maxUpdates` additions or once the
+ * oldest pending update has waited `maxDelayMs`. Memory is bounded by the
+ * number of distinct downloads, not by the updates added. It reads no
+ * clock: the shell passes the time in and arms one timer at
+ * {@linkcode ProgressBatcher.deadline}.
+ *
+ * @example
+ * ```ts
+ * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
+ * const at = (id: string, rows: number) => progressUpdate(id, rows, 100, 0, new RateMeter());
+ * const batcher = new ProgressBatcher({ maxUpdates: 3 });
+ * batcher.add(at("a", 1), 0); // []
+ * batcher.add(at("b", 1), 10); // []
+ * batcher.add(at("a", 2), 20).map((u) => [u.requestId, u.processedRows]);
+ * // [["a", 2], ["b", 1]]
+ * ```
+ */
+export class ProgressBatcher {
+  #maxUpdates: number;
+  #maxDelayMs: number;
+  // A Map keeps insertion order, and set() on a present key keeps its place:
+  // exactly "the order each download first appeared in the batch".
+  #pending = new Map<string, Pending>();
+  #added = 0;
+  #oldest: number | undefined;
+
+  /**
+   * Makes an empty batcher.
+   *
+   * @throws {RangeError} when `maxUpdates` is not an integer >= 1 or
+   * `maxDelayMs` is not a finite number >= 0.
+   */
+  constructor(options: BatcherOptions = {}) {
+    const maxUpdates = options.maxUpdates ?? 100;
+    const maxDelayMs = options.maxDelayMs ?? 1000;
+    if (!(Number.isSafeInteger(maxUpdates) && maxUpdates >= 1)) {
+      throw new RangeError(`ProgressBatcher maxUpdates must be an integer >= 1, got ${maxUpdates}`);
+    }
+    if (!(Number.isFinite(maxDelayMs) && maxDelayMs >= 0)) {
+      throw new RangeError(
+        `ProgressBatcher maxDelayMs must be a finite number >= 0, got ${maxDelayMs}`,
+      );
+    }
+    this.#maxUpdates = maxUpdates;
+    this.#maxDelayMs = maxDelayMs;
+  }
+
+  /**
+   * Queues an update added at `now`, replacing any pending update of the
+   * same download; returns the flushed batch when this makes `maxUpdates`
+   * additions since the last flush, else `[]`.
+   *
+   * @throws {RangeError} when `now` is not finite.
+   *
+   * @example
+   * ```ts
+   * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
+   * const batcher = new ProgressBatcher();
+   * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0); // []
+   * batcher.pending; // 1
+   * ```
+   */
+  add(update: ProgressUpdate, now: number): ProgressUpdate[] {
+    checkTime(now);
+    const entry = this.#pending.get(update.requestId);
+    if (entry === undefined) {
+      this.#pending.set(update.requestId, { update, since: now, added: 1 });
+    } else {
+      entry.update = update;
+      entry.added++;
+      entry.since = Math.min(entry.since, now);
+    }
+    this.#added++;
+    if (this.#oldest === undefined || now < this.#oldest) this.#oldest = now;
+    return this.#added >= this.#maxUpdates ? this.flush() : [];
+  }
+
+  /**
+   * Flushes when the oldest pending update was added `maxDelayMs` or more
+   * before `now`; else returns `[]`.
+   *
+   * @throws {RangeError} when `now` is not finite.
+   *
+   * @example
+   * ```ts
+   * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
+   * const batcher = new ProgressBatcher();
+   * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0);
+   * batcher.due(999).length; // 0
+   * batcher.due(1000).length; // 1
+   * ```
+   */
+  due(now: number): ProgressUpdate[] {
+    checkTime(now);
+    const deadline = this.deadline();
+    return deadline !== undefined && now >= deadline ? this.flush() : [];
+  }
+
+  /**
+   * When the shell should call {@linkcode ProgressBatcher.due}: the time
+   * the oldest pending update was added plus `maxDelayMs`; `undefined` when
+   * nothing pends.
+   *
+   * @example
+   * ```ts
+   * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
+   * const batcher = new ProgressBatcher();
+   * batcher.deadline(); // undefined
+   * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 250);
+   * batcher.deadline(); // 1250
+   * ```
+   */
+  deadline(): number | undefined {
+    return this.#oldest === undefined ? undefined : this.#oldest + this.#maxDelayMs;
+  }
+
+  /**
+   * Returns every pending update (the latest per download, in the order the
+   * downloads first appeared) and empties the batcher; e.g. right before
+   * `download:complete`.
+   *
+   * @example
+   * ```ts
+   * import { ProgressBatcher } from "./progress.ts";
+   * new ProgressBatcher().flush(); // []
+   * ```
+   */
+  flush(): ProgressUpdate[] {
+    const batch = Array.from(this.#pending.values(), (entry) => entry.update);
+    this.#pending.clear();
+    this.#added = 0;
+    this.#oldest = undefined;
+    return batch;
+  }
+
+  /**
+   * Forgets the pending update of a download that has finished, so that no
+   * stale progress follows its `download:complete`. The additions it made no
+   * longer count towards `maxUpdates`, and the deadline moves to the oldest
+   * remaining update.
+   *
+   * @example
+   * ```ts
+   * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
+   * const batcher = new ProgressBatcher();
+   * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0);
+   * batcher.drop("a");
+   * batcher.pending; // 0
+   * ```
+   */
+  drop(requestId: string): void {
+    const entry = this.#pending.get(requestId);
+    if (entry === undefined) return;
+    this.#pending.delete(requestId);
+    this.#added -= entry.added;
+    let oldest: number | undefined;
+    for (const { since } of this.#pending.values()) {
+      if (oldest === undefined || since < oldest) oldest = since;
+    }
+    this.#oldest = oldest;
+  }
+
+  /**
+   * How many updates a flush would return now: one per download with a
+   * pending update.
+   *
+   * @example
+   * ```ts
+   * import { ProgressBatcher } from "./progress.ts";
+   * new ProgressBatcher().pending; // 0
+   * ```
+   */
+  get pending(): number {
+    return this.#pending.size;
+  }
+}
+
+function checkTime(now: number): void {
+  if (!Number.isFinite(now)) {
+    throw new RangeError(`ProgressBatcher time must be a finite number, got ${now}`);
+  }
+}
+
+function checkCount(name: string, value: number): void {
+  if (!(Number.isFinite(value) && value >= 0)) {
+    throw new RangeError(`${name} must be a finite number >= 0, got ${value}`);
+  }
+}

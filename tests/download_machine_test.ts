@@ -1,0 +1,385 @@
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import type { MachineClock } from "../protocol/connection_machine.ts";
+import {
+  DOWNLOAD_EVENT_KEYS,
+  DOWNLOAD_EVENT_SOURCES,
+  DOWNLOAD_PHASES,
+  DOWNLOAD_TRANSITIONS,
+  type DownloadEffect,
+  type DownloadEvent,
+  type DownloadEventKey,
+  type DownloadState,
+  downloadStateDiagram,
+  downloadStatus,
+  downloadTableMarkdown,
+  initialDownloadState,
+  resumePoint,
+  step,
+} from "../protocol/download_machine.ts";
+import { errorResponse } from "../protocol/errors.ts";
+import type { DownloadStart, ProgressUpdate } from "../protocol/messages.ts";
+import { REQUEST } from "./_messages.ts";
+import { mulberry32 } from "./_random.ts";
+
+const T0 = 1_710_923_400_000;
+const CLOCK: MachineClock = { now: T0, random: 0 };
+const ID = "dl-1";
+const START: DownloadStart = {
+  totalRows: 10,
+  columns: [{ name: "id", type: "integer" }],
+  highWaterMark: "1000",
+  outputFormat: "csv",
+  compression: true,
+  resumed: false,
+};
+const PROGRESS: ProgressUpdate = {
+  requestId: ID,
+  progress: 50,
+  processedRows: 5,
+  totalRows: 10,
+  speed: 1,
+  estimatedTimeRemaining: 5,
+  processedBytes: 9,
+};
+const SHA = "e3".repeat(32);
+const envelope = { timestamp: T0, requestId: ID };
+
+function run(state: DownloadState, events: DownloadEvent[]) {
+  const effects: DownloadEffect[] = [];
+  for (const event of events) {
+    const r = step(state, event, CLOCK);
+    state = r.state;
+    effects.push(...r.effects);
+  }
+  return { state, effects };
+}
+
+/** The frame that continues a download exactly: `rows` rows in `size` bytes. */
+function next(state: DownloadState, rows = 2, size = 3, final = false): DownloadEvent {
+  const header = {
+    sequence: state.sequence,
+    rowOffset: state.rows,
+    rowCount: rows,
+    byteOffset: state.bytes,
+    final,
+    cursor: String(state.rows + rows),
+  };
+  return { type: "frame", header, payload: new Uint8Array(size).fill(state.sequence) };
+}
+
+const unsent = () => initialDownloadState(ID, REQUEST);
+const sent = () => run(unsent(), [{ type: "send" }]).state;
+const started = () => run(sent(), [{ type: "start", data: START }]).state;
+const streaming = (frames = 2) => {
+  let state = started();
+  for (let i = 0; i < frames; i++) state = step(state, next(state), CLOCK).state;
+  return state;
+};
+const finished = () => {
+  const s = streaming(1);
+  return step(s, next(s, 1, 1, true), CLOCK).state;
+};
+const summaryOf = (s: DownloadState, sha256 = SHA) => ({
+  rows: s.rows,
+  bytes: s.bytes,
+  sha256,
+  durationMs: 5,
+});
+
+function representativeStates(): [string, DownloadState][] {
+  const resuming = run(streaming(), [{ type: "resume" }]).state;
+  const done = finished();
+  return [
+    ["requested/unsent", unsent()],
+    ["requested/sent", sent()],
+    ["requested/resuming", resuming],
+    ["started", started()],
+    ["started/resumed after FINAL", run(done, [{ type: "resume" }, resumedStart()]).state],
+    ["streaming", streaming()],
+    ["streaming/FINAL seen", done],
+    ["complete", run(done, [{ type: "complete", summary: summaryOf(done), sha256: SHA }]).state],
+    ["error", run(streaming(), [{ type: "error", error: errorResponse("INTERNAL_ERROR") }]).state],
+    ["cancelled", run(streaming(), [{ type: "cancel" }]).state],
+  ];
+}
+
+const resumedStart = (highWaterMark = START.highWaterMark): DownloadEvent => ({
+  type: "start",
+  data: { ...START, resumed: true, highWaterMark },
+});
+
+/** Events of every key, built for a state, with the variants the guards look at. */
+const EVENTS: Record<DownloadEventKey, (s: DownloadState) => DownloadEvent[]> = {
+  send: () => [{ type: "send" }],
+  start: () => [{ type: "start", data: START }, resumedStart(), resumedStart("999")],
+  frame: (s) => [next(s), next({ ...s, sequence: s.sequence + 1 })],
+  progress: () => [{ type: "progress", update: PROGRESS }],
+  complete: (s) => [
+    { type: "complete", summary: summaryOf(s), sha256: SHA },
+    { type: "complete", summary: summaryOf(s), sha256: "00".repeat(32) },
+  ],
+  error: () => [{ type: "error", error: errorResponse("INTERNAL_ERROR") }],
+  cancel: () => [{ type: "cancel" }],
+  cancelled: () => [{ type: "cancelled", data: { rows: 1, bytes: 2 } }],
+  consumed: (s) => [{ type: "consumed", sequence: 0 }, { type: "consumed", sequence: s.sequence }],
+  resume: () => [{ type: "resume" }],
+};
+
+Deno.test("every phase and event does what the transition table says", () => {
+  const states = representativeStates();
+  deepStrictEqual(new Set(states.map(([, s]) => s.phase)), new Set(DOWNLOAD_PHASES));
+  deepStrictEqual(Object.keys(EVENTS).sort(), [...DOWNLOAD_EVENT_KEYS].sort());
+  const reached = new Set<string>();
+  for (const [label, state] of states) {
+    for (const key of DOWNLOAD_EVENT_KEYS) {
+      for (const event of EVENTS[key](state)) {
+        const where = `${label} + ${key} ${JSON.stringify(event)}`;
+        const r = step(state, event, CLOCK);
+        const allowed = DOWNLOAD_TRANSITIONS[state.phase][key];
+        if (allowed !== undefined) {
+          ok(allowed.includes(r.state.phase), `${where} -> ${r.state.phase}`);
+          reached.add(`${state.phase} ${key} ${r.state.phase}`);
+        } else if (DOWNLOAD_EVENT_SOURCES[key] === "local") {
+          equal(r.state, state, where);
+          deepStrictEqual(r.effects, [{
+            type: "rejected",
+            error: errorResponse("ILLEGAL_TRANSITION", { phase: state.phase, event: key }),
+          }]);
+        } else if (["complete", "error", "cancelled"].includes(state.phase)) {
+          deepStrictEqual(r, { state, effects: [] }, where);
+        } else {
+          equal(r.state.phase, "error", where);
+          equal(r.state.error?.code, "ILLEGAL_TRANSITION", where);
+          deepStrictEqual(r.effects.at(-1), { type: "failed", error: r.state.error }, where);
+        }
+      }
+    }
+  }
+  for (const phase of DOWNLOAD_PHASES) {
+    for (const [key, targets] of Object.entries(DOWNLOAD_TRANSITIONS[phase])) {
+      for (const to of targets ?? []) {
+        ok(reached.has(`${phase} ${key} ${to}`), `${phase} ${key} ${to}`);
+      }
+    }
+  }
+});
+
+Deno.test("step() rejects a data frame before download:start", () => {
+  const state = sent();
+  const r = step(state, next(state), CLOCK);
+  equal(r.state.phase, "error");
+  deepStrictEqual(r.effects, [
+    { type: "send", message: { event: "download:cancel", data: {}, ...envelope } },
+    {
+      type: "failed",
+      error: errorResponse("ILLEGAL_TRANSITION", { phase: "requested", event: "frame" }),
+    },
+  ]);
+});
+
+Deno.test("the machine sends download:request once, stamped with the clock and the id", () => {
+  const r = step(unsent(), { type: "send" }, CLOCK);
+  deepStrictEqual(r.effects, [{
+    type: "send",
+    message: { event: "download:request", data: REQUEST, ...envelope },
+  }]);
+  equal(step(r.state, { type: "send" }, CLOCK).effects[0].type, "rejected");
+});
+
+Deno.test("a whole download delivers every payload and completes on a matching summary", () => {
+  let s = sent();
+  const effects: DownloadEffect[] = [];
+  const push = (event: DownloadEvent) => {
+    const r = step(s, event, CLOCK);
+    s = r.state;
+    effects.push(...r.effects);
+  };
+  push({ type: "start", data: START });
+  push(next(s, 4, 10));
+  push({ type: "progress", update: PROGRESS });
+  push(next(s, 6, 7, true));
+  push({ type: "complete", summary: summaryOf(s), sha256: SHA });
+  equal(s.phase, "complete");
+  deepStrictEqual(effects.map((e) => e.type), [
+    "started",
+    "deliver",
+    "progress",
+    "deliver",
+    "completed",
+  ]);
+  deepStrictEqual(downloadStatus(s), {
+    requestId: ID,
+    phase: "complete",
+    processedRows: 10,
+    totalRows: 10,
+    processedBytes: 17,
+  });
+  deepStrictEqual(resumePoint(s), {
+    highWaterMark: "1000",
+    cursor: "10",
+    sequence: 2,
+    rows: 10,
+    bytes: 17,
+  });
+});
+
+Deno.test("resume after a reconnect sends download:resume from the last complete frame", () => {
+  equal(resumePoint(sent()), undefined);
+  const before = streaming(2);
+  const r = step(before, { type: "resume" }, CLOCK);
+  equal(r.state.phase, "requested");
+  const resume = { highWaterMark: "1000", cursor: "4", sequence: 2, rows: 4, bytes: 6 };
+  deepStrictEqual(r.effects, [{
+    type: "send",
+    message: { event: "download:resume", data: { request: REQUEST, resume }, ...envelope },
+  }]);
+  // Cut again before the server answered: the same resume point goes out again.
+  deepStrictEqual(step(r.state, { type: "resume" }, CLOCK).effects, r.effects);
+  const back = run(r.state, [resumedStart()]);
+  equal(back.state.phase, "started");
+  const after = step(back.state, next(back.state), CLOCK);
+  equal(after.state.phase, "streaming");
+  equal(after.state.sequence, 3);
+  // A download that never started is simply requested again.
+  deepStrictEqual(step(sent(), { type: "resume" }, CLOCK).effects, [{
+    type: "send",
+    message: { event: "download:request", data: REQUEST, ...envelope },
+  }]);
+});
+
+Deno.test("a resumed start with another high-water mark is RESUME_MISMATCH", () => {
+  const resuming = run(streaming(), [{ type: "resume" }]).state;
+  const r = step(resuming, resumedStart("1001"), CLOCK);
+  equal(r.state.phase, "error");
+  equal(r.state.error?.code, "RESUME_MISMATCH");
+  deepStrictEqual(r.effects.map((e) => e.type), ["send", "failed"]);
+  const fresh = step(sent(), resumedStart(), CLOCK);
+  equal(fresh.state.error?.code, "RESUME_MISMATCH");
+  const notResumed = step(resuming, { type: "start", data: START }, CLOCK);
+  equal(notResumed.state.error?.code, "RESUME_MISMATCH");
+});
+
+Deno.test("a summary that disagrees with the received rows, bytes or hash is INTEGRITY_MISMATCH", () => {
+  const done = finished();
+  const good = summaryOf(done);
+  for (
+    const [summary, sha256] of [
+      [{ ...good, rows: good.rows + 1 }, SHA],
+      [{ ...good, bytes: good.bytes - 1 }, SHA],
+      [good, "00".repeat(32)],
+    ] as const
+  ) {
+    const r = step(done, { type: "complete", summary, sha256 }, CLOCK);
+    equal(r.state.error?.code, "INTEGRITY_MISMATCH");
+    deepStrictEqual(r.effects, [{ type: "failed", error: r.state.error }]);
+  }
+});
+
+Deno.test("download:complete before the FINAL frame is SEQUENCE_GAP", () => {
+  const s = streaming();
+  const r = step(s, { type: "complete", summary: summaryOf(s), sha256: SHA }, CLOCK);
+  equal(r.state.error?.code, "SEQUENCE_GAP");
+});
+
+Deno.test("a frame that does not continue the stream is SEQUENCE_GAP and stops the server", () => {
+  const s = streaming();
+  const frame = next(s);
+  if (frame.type !== "frame") throw new Error("unreachable");
+  const bad = [
+    { ...frame.header, sequence: s.sequence + 1 },
+    { ...frame.header, sequence: s.sequence - 1 },
+    { ...frame.header, rowOffset: s.rows + 1 },
+    { ...frame.header, byteOffset: s.bytes - 1 },
+  ];
+  for (const header of bad) {
+    const r = step(s, { ...frame, header }, CLOCK);
+    equal(r.state.error?.code, "SEQUENCE_GAP", JSON.stringify(header));
+    deepStrictEqual(r.effects[0], {
+      type: "send",
+      message: { event: "download:cancel", data: {}, ...envelope },
+    });
+  }
+  const done = finished();
+  equal(step(done, next(done), CLOCK).state.error?.code, "SEQUENCE_GAP");
+});
+
+Deno.test("cancel mid-stream sends download:cancel, and frames in flight are then ignored", () => {
+  const s = streaming();
+  const r = step(s, { type: "cancel" }, CLOCK);
+  equal(r.state.phase, "cancelled");
+  deepStrictEqual(r.effects, [
+    { type: "send", message: { event: "download:cancel", data: {}, ...envelope } },
+    { type: "failed", error: errorResponse("CANCELLED") },
+  ]);
+  const late = run(r.state, [
+    next(s),
+    { type: "progress", update: PROGRESS },
+    { type: "complete", summary: summaryOf(s), sha256: SHA },
+    { type: "error", error: errorResponse("INTERNAL_ERROR") },
+    { type: "cancelled", data: { rows: 4, bytes: 6 } },
+    { type: "cancel" },
+  ]);
+  deepStrictEqual(late, { state: r.state, effects: [] });
+  // Cancelling before the request went out sends nothing.
+  deepStrictEqual(step(unsent(), { type: "cancel" }, CLOCK).effects.map((e) => e.type), [
+    "failed",
+  ]);
+});
+
+Deno.test("acks go out only for delivered frames, and only while the server streams", () => {
+  const s = streaming(2);
+  for (const sequence of [0, 1]) {
+    deepStrictEqual(step(s, { type: "consumed", sequence }, CLOCK).effects, [{
+      type: "send",
+      message: { event: "download:ack", data: { sequence }, ...envelope },
+    }]);
+  }
+  for (const sequence of [2, 7, -1, 0.5, NaN]) {
+    const r = step(s, { type: "consumed", sequence }, CLOCK);
+    equal(r.state, s);
+    equal(r.effects[0].type, "rejected", String(sequence));
+  }
+  const done = finished();
+  const ended = run(done, [{ type: "complete", summary: summaryOf(done), sha256: SHA }]).state;
+  deepStrictEqual(step(ended, { type: "consumed", sequence: 0 }, CLOCK).effects, []);
+});
+
+Deno.test("download:error from the server fails the download without a cancel", () => {
+  const error = errorResponse("SERVER_SHUTTING_DOWN");
+  const r = step(streaming(), { type: "error", error }, CLOCK);
+  equal(r.state.phase, "error");
+  deepStrictEqual(r.effects, [{ type: "failed", error }]);
+});
+
+Deno.test("a seeded random walk never leaves the table and never loses count", () => {
+  const seed = 7_340_033;
+  const random = mulberry32(seed);
+  let state = sent();
+  for (let i = 0; i < 5000; i++) {
+    const keys = DOWNLOAD_EVENT_KEYS;
+    const options = EVENTS[keys[Math.floor(random() * keys.length)]](state);
+    const r = step(state, options[Math.floor(random() * options.length)], CLOCK);
+    ok(r.state.rows >= state.rows && r.state.bytes >= state.bytes, `seed ${seed} step ${i}`);
+    ok(r.state.sequence >= state.sequence, `seed ${seed} step ${i}`);
+    state = ["complete", "error", "cancelled"].includes(r.state.phase) ? sent() : r.state;
+  }
+});
+
+Deno.test("the rendered table and diagram are deterministic and survive deno fmt", async () => {
+  const table = downloadTableMarkdown();
+  equal(table, downloadTableMarkdown());
+  equal(table.split("\n").length, 2 + DOWNLOAD_PHASES.length);
+  const diagram = downloadStateDiagram();
+  ok(diagram.includes("  streaming --> streaming: frame, progress, consumed\n"));
+  ok(diagram.endsWith("  cancelled --> [*]"));
+  const doc = `# T\n\n${table}\n\n\`\`\`mermaid\n${diagram}\n\`\`\`\n`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--ext", "md", "-"],
+    stdin: "piped",
+    stdout: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(doc));
+  await writer.close();
+  equal(new TextDecoder().decode((await child.output()).stdout), doc);
+});
