@@ -1,0 +1,42 @@
+/**
+ * The sluice client: downloads exports from a sluice server over a
+ * WebSocket, with progress, keep-alive and reconnection. Runs unchanged in
+ * Deno, browsers and Node 22+.
+ *
+ * Run as a program it is the command-line client:
+ *
+ * ```sh
+ * deno run -A client.ts ws://127.0.0.1:8080/ --from 2024-01-01 --to 2024-02-01 \
+ *   --filter symbol=BTC-USD --format csv -o btc.csv
+ * ```
+ *
+ * @example
+ * ```ts ignore
+ * import { ClientBuilder } from "./client.ts";
+ * const client = new ClientBuilder("ws://127.0.0.1:8080/").build();
+ * await client.connect();
+ * const download = client.download({
+ *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-01-02", filters: [] },
+ *   outputFormat: "ndjson",
+ *   compression: false,
+ * });
+ * for await (const p of download) console.log(`${p.progress.toFixed(1)}%`);
+ * const text = await new Response(download.readable).text();
+ * await client.close();
+ * ```
+ *
+ * @module
+ */
+
+export { ClientBuilder } from "./client/client_builder.ts";
+export type { ClientConfig } from "./client/client_builder.ts";
+export { SluiceClient } from "./client/sluice_client.ts";
+export type { ClientEvents, Listener, SessionState } from "./client/sluice_client.ts";
+export type { Download, DownloadOptions } from "./client/download.ts";
+export { SluiceError } from "./client/sluice_error.ts";
+
+// Only the command line needs Deno's IO, so it loads only when this file is the program.
+if ((import.meta as { main?: boolean }).main) {
+  const { main } = await import("./client/cli.ts");
+  Deno.exit(await main(Deno.args));
+}

@@ -1,0 +1,167 @@
+/**
+ * The command-line client:
+ *
+ * ```sh
+ * deno run -A client.ts URL --from T --to T [--filter EXPR …] [--format csv|json|ndjson]
+ *   [--gzip] [-o FILE]
+ * ```
+ *
+ * writes the export to FILE or stdout, with a progress bar on stderr when it
+ * is a terminal and a plain line per progress update when it is not. Exits 0
+ * on success, 1 with the error code on failure, 2 on bad usage.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { type Filter, FILTER_OPERATORS, type FilterOperator } from "../protocol/messages.ts";
+import type { DownloadRequest, OutputFormat } from "../protocol/messages.ts";
+import { ClientBuilder } from "./client_builder.ts";
+import { ProgressView } from "./progress_view.ts";
+import { SluiceError } from "./sluice_error.ts";
+
+const USAGE = `usage: client.ts URL --from TIME --to TIME [options]
+
+  URL                 the server, e.g. ws://127.0.0.1:8080/
+  --from TIME         start of the range, ISO 8601 (2024-01-01 or 2024-01-01T00:00:00Z), inclusive
+  --to TIME           end of the range, exclusive
+  --filter EXPR       repeatable; all must hold. EXPR is one of
+                        field=value  field!=value  field<value  field<=value
+                        field>value  field>=value  field^=prefix
+                        field:in=a,b,c  field:between=low,high  field:OP=value
+  --format FORMAT     csv (default), json or ndjson
+  --gzip              gzip on the wire; the output is a gzip file
+  --no-neutralize     keep CSV cells starting with = + - @ as they are
+  -o, --output FILE   write to FILE instead of stdout`;
+
+/** Shorthand operators, longest first so that `>=` wins over `>`. */
+const SHORTHANDS: readonly [string, FilterOperator][] = [
+  ["!=", "neq"],
+  ["<=", "lte"],
+  [">=", "gte"],
+  ["^=", "prefix"],
+  ["=", "eq"],
+  ["<", "lt"],
+  [">", "gt"],
+];
+
+/**
+ * Parses one `--filter` expression.
+ *
+ * @example
+ * ```ts
+ * import { parseFilter } from "./cli.ts";
+ * parseFilter("symbol=BTC-USD"); // { field: "symbol", operator: "eq", value: "BTC-USD" }
+ * parseFilter("price:between=100,200"); // { field: "price", operator: "between", value: ["100", "200"] }
+ * ```
+ */
+export function parseFilter(expression: string): Filter {
+  const explicit = /^([A-Za-z_][A-Za-z0-9_]*):([a-z]+)=(.*)$/s.exec(expression);
+  if (explicit !== null) {
+    const [, field, op, value] = explicit;
+    if (!(FILTER_OPERATORS as readonly string[]).includes(op)) {
+      throw new TypeError(`unknown operator "${op}" in --filter ${expression}`);
+    }
+    const operator = op as FilterOperator;
+    const list = operator === "in" || operator === "between";
+    return { field, operator, value: list ? value.split(",") : value };
+  }
+  for (const [symbol, operator] of SHORTHANDS) {
+    const at = expression.indexOf(symbol);
+    if (at > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(expression.slice(0, at))) {
+      return {
+        field: expression.slice(0, at),
+        operator,
+        value: expression.slice(at + symbol.length),
+      };
+    }
+  }
+  throw new TypeError(`--filter ${expression}: expected field=value (see --help)`);
+}
+
+interface Invocation {
+  readonly url: string;
+  readonly request: DownloadRequest;
+  readonly output?: string;
+}
+
+function invocation(args: string[]): Invocation {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      from: { type: "string" },
+      to: { type: "string" },
+      filter: { type: "string", multiple: true },
+      format: { type: "string" },
+      gzip: { type: "boolean" },
+      "no-neutralize": { type: "boolean" },
+      output: { type: "string", short: "o" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) throw new UsageError("");
+  if (positionals.length !== 1) throw new UsageError("give exactly one server URL");
+  if (values.from === undefined || values.to === undefined) {
+    throw new UsageError("--from and --to are required");
+  }
+  const format = values.format ?? "csv";
+  if (format !== "csv" && format !== "json" && format !== "ndjson") {
+    throw new UsageError(`--format must be csv, json or ndjson, got "${format}"`);
+  }
+  return {
+    url: positionals[0],
+    request: {
+      searchParams: {
+        timeFrom: values.from,
+        timeTo: values.to,
+        filters: (values.filter ?? []).map(parseFilter),
+      },
+      outputFormat: format as OutputFormat,
+      compression: values.gzip === true,
+      ...(values["no-neutralize"] ? { neutralizeFormulas: false } : {}),
+    },
+    ...(values.output === undefined ? {} : { output: values.output }),
+  };
+}
+
+class UsageError extends Error {}
+
+/** Runs the command line; resolves with the process exit code. */
+export async function main(args: string[]): Promise<number> {
+  let run: Invocation;
+  try {
+    run = invocation(args);
+  } catch (error) {
+    if (!(error instanceof TypeError) && !(error instanceof UsageError)) throw error;
+    if (error.message !== "") console.error(`sluice: ${error.message}`);
+    console.error(USAGE);
+    return error instanceof UsageError && error.message === "" ? 0 : 2;
+  }
+  const client = new ClientBuilder(run.url).build();
+  const view = new ProgressView(Deno.stderr);
+  const file = run.output === undefined
+    ? undefined
+    : await Deno.open(run.output, { write: true, create: true, truncate: true });
+  try {
+    await client.connect();
+    const download = client.download(run.request);
+    download.onProgress((update) => view.update(update));
+    const sink = file?.writable ?? Deno.stdout.writable;
+    // The file is closed below whatever happens, so the pipe never closes or aborts it.
+    await download.readable.pipeTo(sink, { preventClose: true, preventAbort: true });
+    const summary = await download.done;
+    view.finish(summary);
+    return 0;
+  } catch (error) {
+    view.clear();
+    if (!(error instanceof SluiceError)) throw error;
+    console.error(
+      `sluice: download failed: ${error.code}: ${error.message.slice(error.code.length + 2)}`,
+    );
+    return 1;
+  } finally {
+    file?.close();
+    await client.close();
+  }
+}

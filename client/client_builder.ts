@@ -1,0 +1,78 @@
+/**
+ * Seed 003's fluent builder: `new ClientBuilder(url)…build()`.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import type { BackoffOptions } from "../protocol/backoff.ts";
+import { SluiceClient } from "./sluice_client.ts";
+
+/** Everything a {@linkcode SluiceClient} is built from. */
+export interface ClientConfig {
+  /** The server's `ws://` or `wss://` URL. */
+  readonly url: string;
+  /**
+   * Reconnection: attempts, base delay, cap, jitter (seed 000 §3.1 defaults).
+   *
+   * @default {{ maxAttempts: 5, baseMs: 1000, factor: 2, maxMs: 30000, jitter: 0.5 }}
+   */
+  readonly backoff?: BackoffOptions;
+  /**
+   * Milliseconds between keep-alive pings.
+   *
+   * @default {15000}
+   */
+  readonly heartbeatIntervalMs?: number;
+  /**
+   * Milliseconds to wait for a ping's answer before the connection counts as dead.
+   *
+   * @default {10000}
+   */
+  readonly heartbeatTimeoutMs?: number;
+}
+
+/**
+ * Builds a {@linkcode SluiceClient}.
+ *
+ * @example
+ * ```ts
+ * import { ClientBuilder } from "./client_builder.ts";
+ * const client = new ClientBuilder("ws://127.0.0.1:8080/")
+ *   .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
+ *   .withHeartbeat({ intervalMs: 5_000, timeoutMs: 3_000 })
+ *   .build();
+ * client.isConnected(); // false until connect()
+ * ```
+ */
+export class ClientBuilder {
+  #config: { -readonly [K in keyof ClientConfig]: ClientConfig[K] };
+
+  /** Starts a builder for the server at `url` (`ws:` or `wss:`). */
+  constructor(url: string | URL) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
+      throw new TypeError(`a sluice URL is ws:// or wss://, got ${parsed.protocol}//`);
+    }
+    this.#config = { url: parsed.href };
+  }
+
+  /** Sets reconnection: number of attempts and the backoff's delays. */
+  withReconnect(options: BackoffOptions): this {
+    this.#config.backoff = { ...this.#config.backoff, ...options };
+    return this;
+  }
+
+  /** Sets the keep-alive interval and how long an unanswered ping may take. */
+  withHeartbeat(options: { intervalMs?: number; timeoutMs?: number }): this {
+    if (options.intervalMs !== undefined) this.#config.heartbeatIntervalMs = options.intervalMs;
+    if (options.timeoutMs !== undefined) this.#config.heartbeatTimeoutMs = options.timeoutMs;
+    return this;
+  }
+
+  /** The client; it does not connect until `connect()` (or a download) asks. */
+  build(): SluiceClient {
+    return new SluiceClient({ ...this.#config });
+  }
+}

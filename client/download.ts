@@ -1,0 +1,274 @@
+/**
+ * One download on the client: the pure download machine driven by the
+ * connection's messages and frames, exposed as a `ReadableStream` of the
+ * export's bytes, progress events, an async iterator of progress, and a
+ * `done` promise. Flow control follows the reader: a frame is acknowledged
+ * to the server only when the stream's consumer has taken it.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import { sha256 } from "@noble/hashes/sha2.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import type { MachineClock } from "../protocol/connection_machine.ts";
+import {
+  type DownloadEffect,
+  type DownloadEvent,
+  type DownloadState,
+  downloadStatus,
+  initialDownloadState,
+  resumePoint,
+  step,
+} from "../protocol/download_machine.ts";
+import { errorResponse } from "../protocol/errors.ts";
+import type {
+  ClientMessage,
+  DownloadComplete,
+  DownloadRequest,
+  DownloadStart,
+  DownloadStatus,
+  ProgressUpdate,
+  ResumePoint,
+} from "../protocol/messages.ts";
+import { SluiceError } from "./sluice_error.ts";
+
+/** Options of one download. */
+export interface DownloadOptions {
+  /** Cancels the download when aborted. */
+  readonly signal?: AbortSignal;
+  /**
+   * The request id; a fresh random one when absent.
+   *
+   * @default {undefined}
+   */
+  readonly requestId?: string;
+  /**
+   * For `compression: true`: deliver the decompressed bytes instead of the
+   * gzip members as sent.
+   *
+   * @default {false}
+   */
+  readonly decompress?: boolean;
+}
+
+/** A running download, as `SluiceClient.download()` returns it. */
+export interface Download extends AsyncIterable<ProgressUpdate> {
+  /** The id naming this download in every message and frame. */
+  readonly requestId: string;
+  /** The request as sent. */
+  readonly request: DownloadRequest;
+  /** The export's bytes, in order; read it to let the download go on. */
+  readonly readable: ReadableStream<Uint8Array>;
+  /** The summary once every byte arrived and checked out; rejects with a {@linkcode SluiceError}. */
+  readonly done: Promise<DownloadComplete>;
+  /** The server's `download:start`, once it arrived. */
+  readonly started: Promise<DownloadStart>;
+  /** Where the download stands now. */
+  status(): DownloadStatus;
+  /** Where to resume after the last complete frame; undefined before `download:start`. */
+  resumePoint(): ResumePoint | undefined;
+  /** Stops the download; `done` rejects with `CANCELLED`. */
+  cancel(): void;
+  /** Calls `listener` with every progress update until the download ends; returns an unsubscribe. */
+  onProgress(listener: (update: ProgressUpdate) => void): () => void;
+}
+
+/** What a download needs from its connection. */
+export interface DownloadPort {
+  /** Sends a control message if the connection is open; drops it otherwise (resume covers it). */
+  send(message: ClientMessage): void;
+  /** Called once when the download has ended, whatever the outcome. */
+  ended(requestId: string): void;
+}
+
+/** Progress updates kept for a slow iterator; older ones are dropped first. */
+const PROGRESS_KEPT = 256;
+
+const clock = (): MachineClock => ({ now: Date.now(), random: Math.random() });
+
+/** The implementation behind {@linkcode Download}; the client drives it through `handle`. */
+export class DownloadDriver implements Download {
+  readonly requestId: string;
+  readonly request: DownloadRequest;
+  readonly readable: ReadableStream<Uint8Array>;
+  readonly done: Promise<DownloadComplete>;
+  readonly started: Promise<DownloadStart>;
+  readonly #port: DownloadPort;
+  readonly #decompress: boolean;
+  #state: DownloadState;
+  /** Delivered frames not yet taken by the reader. */
+  readonly #queue: { sequence: number; payload: Uint8Array }[] = [];
+  #wakeReader: (() => void) | undefined;
+  #hash = sha256.create();
+  readonly #listeners = new Set<(update: ProgressUpdate) => void>();
+  readonly #progress: ProgressUpdate[] = [];
+  #wakeIterator: (() => void) | undefined;
+  #resolve!: (summary: DownloadComplete) => void;
+  #reject!: (error: SluiceError) => void;
+  #resolveStart!: (start: DownloadStart) => void;
+  #ended = false;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+
+  constructor(
+    requestId: string,
+    request: DownloadRequest,
+    port: DownloadPort,
+    options: DownloadOptions = {},
+  ) {
+    this.requestId = requestId;
+    this.request = request;
+    this.#port = port;
+    this.#decompress = options.decompress === true && request.compression;
+    this.#state = initialDownloadState(requestId, request);
+    this.done = new Promise((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+    });
+    this.started = new Promise((resolve) => this.#resolveStart = resolve);
+    // A caller that only awaits `done` must not see an unhandled `started`.
+    this.done.catch(() => {});
+    this.readable = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      pull: (controller) => this.#pull(controller),
+      cancel: () => this.cancel(),
+    }, { highWaterMark: 0 });
+    const signal = options.signal;
+    if (signal !== undefined) {
+      if (signal.aborted) queueMicrotask(() => this.cancel());
+      else signal.addEventListener("abort", () => this.cancel(), { once: true });
+    }
+  }
+
+  /** Feeds one event (a server message, a frame, or a local call) to the machine. */
+  handle(event: DownloadEvent): void {
+    const result = step(this.#state, event, clock());
+    this.#state = result.state;
+    for (const effect of result.effects) this.#apply(effect);
+  }
+
+  status(): DownloadStatus {
+    return downloadStatus(this.#state);
+  }
+
+  resumePoint(): ResumePoint | undefined {
+    return resumePoint(this.#state);
+  }
+
+  get active(): boolean {
+    return !this.#ended;
+  }
+
+  cancel(): void {
+    this.handle({ type: "cancel" });
+  }
+
+  onProgress(listener: (update: ProgressUpdate) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ProgressUpdate> {
+    for (;;) {
+      const next = this.#progress.shift();
+      if (next !== undefined) {
+        yield next;
+        continue;
+      }
+      if (this.#ended) return;
+      await new Promise<void>((resolve) => this.#wakeIterator = resolve);
+    }
+  }
+
+  #apply(effect: DownloadEffect): void {
+    switch (effect.type) {
+      case "send":
+        this.#port.send(effect.message);
+        return;
+      case "deliver":
+        this.#hash.update(effect.payload);
+        this.#queue.push({ sequence: this.#state.sequence - 1, payload: effect.payload });
+        this.#wake();
+        return;
+      case "started":
+        // download:complete hashes the bytes sent since this start (the whole payload unless resumed).
+        this.#hash = sha256.create();
+        this.#resolveStart(effect.data);
+        return;
+      case "progress":
+        this.#progress.push(effect.update);
+        if (this.#progress.length > PROGRESS_KEPT) this.#progress.shift();
+        for (const listener of this.#listeners) listener(effect.update);
+        this.#wake();
+        return;
+      case "completed":
+        this.#resolve(effect.summary);
+        this.#end();
+        return;
+      case "failed": {
+        const error = new SluiceError(effect.error);
+        this.#reject(error);
+        // Bytes not yet read are not part of any export now: the reader sees the error at once.
+        this.#queue.length = 0;
+        this.#controller.error(error);
+        this.#end();
+        return;
+      }
+      case "rejected":
+        throw new SluiceError(effect.error);
+      default: {
+        const unreachable: never = effect;
+        throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** The SHA-256 of the bytes delivered since the last `download:start`, for the machine's check. */
+  segmentHash(): string {
+    return bytesToHex(this.#hash.clone().digest());
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#wake();
+    this.#port.ended(this.requestId);
+  }
+
+  #wake(): void {
+    const reader = this.#wakeReader, iterator = this.#wakeIterator;
+    this.#wakeReader = this.#wakeIterator = undefined;
+    reader?.();
+    iterator?.();
+  }
+
+  async #pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    for (;;) {
+      const frame = this.#queue.shift();
+      if (frame !== undefined) {
+        const bytes = this.#decompress ? await gunzipMember(frame.payload) : frame.payload;
+        if (bytes.length > 0) controller.enqueue(bytes);
+        // Acknowledge only what the reader took: this is the flow control of the protocol.
+        this.handle({ type: "consumed", sequence: frame.sequence });
+        if (bytes.length > 0) return;
+        continue;
+      }
+      const { phase, error } = this.#state;
+      if (phase === "complete") return controller.close();
+      if (phase === "error" || phase === "cancelled") {
+        return controller.error(new SluiceError(error ?? errorResponse("CANCELLED")));
+      }
+      await new Promise<void>((resolve) => this.#wakeReader = resolve);
+    }
+  }
+}
+
+/** Decompresses one complete gzip member (every frame of a compressed download is one). */
+async function gunzipMember(member: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([member as Uint8Array<ArrayBuffer>]).stream()
+    .pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}

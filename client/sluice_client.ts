@@ -1,0 +1,395 @@
+/**
+ * The self-managing client of seed 003: one WebSocket, driven by the pure
+ * connection machine (connect, keep-alive, reconnect with backoff), carrying
+ * any number of downloads, each driven by its own download machine. This
+ * file owns the IO — the socket and the timers — and nothing else.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import {
+  type ConnectionEffect,
+  type ConnectionEvent,
+  type ConnectionPhase,
+  type ConnectionState,
+  initialConnectionState,
+  isConnected,
+  step,
+  type TimerName,
+} from "../protocol/connection_machine.ts";
+import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
+import { decodeDataFrame } from "../protocol/frame.ts";
+import type {
+  ClientMessage,
+  DownloadRequest,
+  DownloadStatus,
+  ServerMessage,
+  SystemHealth,
+} from "../protocol/messages.ts";
+import { encodeMessage } from "../protocol/messages.ts";
+import { parseServerMessage } from "../protocol/parse.ts";
+import type { ClientConfig } from "./client_builder.ts";
+import { type Download, DownloadDriver, type DownloadOptions } from "./download.ts";
+import { SluiceError } from "./sluice_error.ts";
+
+/** Events of a {@linkcode SluiceClient}, by name, with what listeners receive. */
+export interface ClientEvents {
+  /** The connection moved from one phase to another. */
+  state: { readonly from: ConnectionPhase; readonly to: ConnectionPhase };
+  /** Seed 000 §3.1: reconnecting failed for the last time. */
+  "connection:failed": ErrorResponse;
+  /** A heartbeat came back. */
+  health: { readonly rttMs: number; readonly health: SystemHealth };
+  /** The server reported an error not tied to a download (`system:error`). */
+  error: ErrorResponse;
+}
+
+/** Seed 000 §3.2's session state, readable at any time. */
+export interface SessionState {
+  /** Whether the connection is open (and authenticated, when configured). */
+  readonly connected: boolean;
+  /** The connection machine's phase. */
+  readonly phase: ConnectionPhase;
+  /** When the last heartbeat answer arrived, epoch ms. */
+  readonly lastHeartbeat?: number;
+  /** The last heartbeat's round-trip time, ms. */
+  readonly rttMs?: number;
+  /** Downloads that have not ended, with where they stand. */
+  readonly activeDownloads: ReadonlyMap<string, DownloadStatus>;
+  /** The server's last reported health. */
+  readonly systemHealth?: SystemHealth;
+}
+
+/** A listener of the client event `K`. */
+export type Listener<K extends keyof ClientEvents> = (event: ClientEvents[K]) => void;
+
+/**
+ * A connection to a sluice server. Build one with `ClientBuilder`.
+ *
+ * @example
+ * ```ts ignore
+ * import { ClientBuilder } from "../client.ts";
+ * const client = new ClientBuilder("ws://127.0.0.1:8080/").build();
+ * await client.connect();
+ * const download = client.download({
+ *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
+ *   outputFormat: "csv",
+ *   compression: false,
+ * });
+ * await download.readable.pipeTo(Deno.stdout.writable, { preventClose: true });
+ * console.log(await download.done);
+ * await client.close();
+ * ```
+ */
+export class SluiceClient {
+  readonly #config: ClientConfig;
+  #state: ConnectionState;
+  #socket: WebSocket | undefined;
+  readonly #timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
+  readonly #downloads = new Map<string, DownloadDriver>();
+  readonly #statusWaiters = new Map<string, {
+    resolve: (downloads: DownloadStatus[]) => void;
+    reject: (error: SluiceError) => void;
+  }>();
+  readonly #listeners = new Map<keyof ClientEvents, Set<(event: never) => void>>();
+  #connectWaiters: { resolve: () => void; reject: (error: SluiceError) => void }[] = [];
+  #systemHealth: SystemHealth | undefined;
+  /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
+  #retryAfter: number | undefined;
+  #closedSocket: Promise<void> = Promise.resolve();
+  #nextId = 1;
+
+  /** Use `ClientBuilder(url).build()`. */
+  constructor(config: ClientConfig) {
+    this.#config = config;
+    this.#state = initialConnectionState({
+      authenticate: false,
+      backoff: config.backoff,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    });
+  }
+
+  /** The server URL. */
+  get url(): string {
+    return this.#config.url;
+  }
+
+  /** Whether the connection is open now. */
+  isConnected(): boolean {
+    return isConnected(this.#state);
+  }
+
+  /** Seed 000 §3.2's session state. */
+  session(): SessionState {
+    const activeDownloads = new Map<string, DownloadStatus>();
+    for (const [id, d] of this.#downloads) activeDownloads.set(id, d.status());
+    return {
+      connected: this.isConnected(),
+      phase: this.#state.phase,
+      ...(this.#state.lastHeartbeat === undefined
+        ? {}
+        : { lastHeartbeat: this.#state.lastHeartbeat }),
+      ...(this.#state.rttMs === undefined ? {} : { rttMs: this.#state.rttMs }),
+      activeDownloads,
+      ...(this.#systemHealth === undefined ? {} : { systemHealth: this.#systemHealth }),
+    };
+  }
+
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof ClientEvents>(name: K, listener: Listener<K>): () => void {
+    let set = this.#listeners.get(name);
+    if (set === undefined) this.#listeners.set(name, set = new Set());
+    set.add(listener as (event: never) => void);
+    return () => set.delete(listener as (event: never) => void);
+  }
+
+  /**
+   * Opens the connection; resolves once it is usable, rejects with
+   * `CONNECTION_FAILED` after the last reconnect attempt, or with
+   * `CONNECTION_CLOSED` if `close()` comes first.
+   */
+  connect(): Promise<void> {
+    if (this.isConnected()) return Promise.resolve();
+    const ready = new Promise<void>((resolve, reject) => {
+      this.#connectWaiters.push({ resolve, reject });
+    });
+    if (this.#state.phase === "idle" || this.#state.phase === "failed") {
+      this.#step({ type: "connect" });
+    } else if (this.#state.phase === "closed") {
+      this.#rejectConnect(new SluiceError(errorResponse("CONNECTION_CLOSED")));
+    }
+    return ready;
+  }
+
+  /** Starts a download; it is sent now if connected, else as soon as the connection is up. */
+  download(request: DownloadRequest, options: DownloadOptions = {}): Download {
+    if (this.#state.phase === "closed") throw new SluiceError(errorResponse("CONNECTION_CLOSED"));
+    const requestId = options.requestId ?? `dl-${crypto.randomUUID()}`;
+    if (this.#downloads.has(requestId)) {
+      throw new SluiceError(errorResponse("DUPLICATE_REQUEST", { requestId }));
+    }
+    const driver = new DownloadDriver(requestId, request, {
+      send: (message) => this.#send(message),
+      ended: (id) => this.#downloads.delete(id),
+    }, options);
+    this.#downloads.set(requestId, driver);
+    if (this.isConnected()) driver.handle({ type: "send" });
+    return driver;
+  }
+
+  /** Asks the server where one download, or every download of this connection, stands. */
+  status(requestId?: string): Promise<DownloadStatus[]> {
+    if (!this.isConnected()) {
+      return Promise.reject(new SluiceError(errorResponse("CONNECTION_LOST")));
+    }
+    const id = `st-${this.#nextId++}`;
+    return new Promise((resolve, reject) => {
+      this.#statusWaiters.set(id, { resolve, reject });
+      this.#send({
+        event: "status:check",
+        data: requestId === undefined ? {} : { requestId },
+        timestamp: Date.now(),
+        requestId: id,
+      });
+    });
+  }
+
+  /** Closes for good: no reconnect; pending downloads reject with `CONNECTION_CLOSED`. */
+  async close(): Promise<void> {
+    this.#step({ type: "close" });
+    const error = new SluiceError(errorResponse("CONNECTION_CLOSED"));
+    this.#failPending(error);
+    for (const driver of [...this.#downloads.values()]) {
+      driver.handle({ type: "error", error: errorResponse("CONNECTION_CLOSED") });
+    }
+    await this.#closedSocket;
+  }
+
+  #step(event: ConnectionEvent): void {
+    const result = step(this.#state, event, { now: Date.now(), random: Math.random() });
+    this.#state = result.state;
+    for (const effect of result.effects) this.#apply(effect);
+  }
+
+  #apply(effect: ConnectionEffect): void {
+    switch (effect.type) {
+      case "openSocket":
+        return this.#open();
+      case "closeSocket":
+        return this.#closeSocket(effect.code, effect.reason);
+      case "send":
+        return this.#send(effect.message);
+      case "startTimer": {
+        clearTimeout(this.#timers.get(effect.name));
+        const name = effect.name;
+        this.#timers.set(
+          name,
+          setTimeout(() => {
+            this.#timers.delete(name);
+            this.#step({ type: "timer", name });
+          }, effect.ms),
+        );
+        return;
+      }
+      case "cancelTimer":
+        clearTimeout(this.#timers.get(effect.name));
+        this.#timers.delete(effect.name);
+        return;
+      case "beginAuth":
+      case "sign":
+        // Authentication arrives with issue 5; this client is configured without it.
+        throw new Error(`unexpected ${effect.type}: authentication is not configured`);
+      case "ready": {
+        this.#retryAfter = undefined;
+        for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
+        // New downloads go out now; on a reconnect, running ones resume from their cursor.
+        for (const driver of this.#downloads.values()) driver.handle({ type: "resume" });
+        return;
+      }
+      case "health":
+        this.#systemHealth = effect.health;
+        return this.#emit("health", { rttMs: effect.rttMs, health: effect.health });
+      case "failed": {
+        const error = new SluiceError(effect.error);
+        this.#failPending(error);
+        for (const driver of [...this.#downloads.values()]) {
+          driver.handle({ type: "error", error: effect.error });
+        }
+        return this.#emit("connection:failed", effect.error);
+      }
+      case "stateChanged":
+        return this.#emit("state", { from: effect.from, to: effect.to });
+      case "rejected":
+        throw new SluiceError(effect.error);
+      default: {
+        const unreachable: never = effect;
+        throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  #open(): void {
+    const socket = new WebSocket(this.#config.url);
+    socket.binaryType = "arraybuffer";
+    this.#socket = socket;
+    let closed!: () => void;
+    this.#closedSocket = new Promise((resolve) => closed = resolve);
+    socket.onopen = () => this.#step({ type: "opened" });
+    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onerror = () => {}; // a close event always follows; it drives the machine
+    socket.onclose = (event) => {
+      closed();
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
+      this.#step({
+        type: "closed",
+        code: event.code,
+        reason: event.reason,
+        ...(this.#retryAfter === undefined ? {} : { retryAfter: this.#retryAfter }),
+      });
+    };
+  }
+
+  #closeSocket(code: number, reason: string): void {
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    this.#socket = undefined;
+    socket.onmessage = null;
+    this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
+    socket.close(code, reason);
+  }
+
+  #send(message: ClientMessage): void {
+    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(encodeMessage(message));
+  }
+
+  #receive(data: unknown): void {
+    if (data instanceof ArrayBuffer) {
+      const decoded = decodeDataFrame(new Uint8Array(data));
+      // A malformed frame means the stream cannot be trusted: drop the connection and resume.
+      if (!decoded.ok) return this.#violation(decoded.error.code);
+      const { payload, ...header } = decoded.value;
+      this.#downloads.get(header.requestId)?.handle({ type: "frame", header, payload });
+      return;
+    }
+    const parsed = parseServerMessage(String(data));
+    if (!parsed.ok) return this.#violation(parsed.error.error.code);
+    this.#dispatch(parsed.value);
+  }
+
+  #dispatch(message: ServerMessage): void {
+    const driver = this.#downloads.get(message.requestId);
+    switch (message.event) {
+      case "download:start":
+        return driver?.handle({ type: "start", data: message.data });
+      case "download:progress":
+        return driver?.handle({ type: "progress", update: message.data });
+      case "download:complete":
+        return driver?.handle({
+          type: "complete",
+          summary: message.data,
+          sha256: driver.segmentHash(),
+        });
+      case "download:cancelled":
+        return driver?.handle({ type: "cancelled", data: message.data });
+      case "download:error": {
+        const waiter = this.#statusWaiters.get(message.requestId);
+        if (waiter !== undefined) {
+          this.#statusWaiters.delete(message.requestId);
+          return waiter.reject(new SluiceError(message.data));
+        }
+        return driver?.handle({ type: "error", error: message.data });
+      }
+      case "status:update": {
+        const waiter = this.#statusWaiters.get(message.requestId);
+        this.#statusWaiters.delete(message.requestId);
+        return waiter?.resolve([...message.data.downloads]);
+      }
+      case "system:error":
+        if (message.data.code === "SERVER_SHUTTING_DOWN") {
+          this.#retryAfter = message.data.retryAfter;
+        }
+        return this.#emit("error", message.data);
+      case "connection:health":
+        return this.#step({ type: "pong", requestId: message.requestId, health: message.data });
+      case "auth:challenge":
+        return this.#step({ type: "challenge", challenge: message.data });
+      case "auth:result":
+        return this.#step({ type: "authResult", result: message.data });
+      default: {
+        const unreachable: never = message;
+        throw new Error(`unknown message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  /** The server broke the protocol: close with its code and let the machine reconnect. */
+  #violation(code: string): void {
+    const socket = this.#socket;
+    if (socket === undefined) return;
+    this.#closeSocket(4000, code);
+    this.#step({ type: "closed", code: 4000, reason: code });
+  }
+
+  #failPending(error: SluiceError): void {
+    this.#rejectConnect(error);
+    this.#failStatus(error);
+  }
+
+  #rejectConnect(error: SluiceError): void {
+    for (const waiter of this.#connectWaiters.splice(0)) waiter.reject(error);
+  }
+
+  #failStatus(error: SluiceError): void {
+    for (const waiter of this.#statusWaiters.values()) waiter.reject(error);
+    this.#statusWaiters.clear();
+  }
+
+  #emit<K extends keyof ClientEvents>(name: K, event: ClientEvents[K]): void {
+    for (const listener of this.#listeners.get(name) ?? []) (listener as Listener<K>)(event);
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * One download on the server: pins the row set, announces it, then reads
+ * pages from the data source, encodes them, cuts them into data frames at
+ * row boundaries and hands them to the connection, never running more than
+ * a window of unacknowledged bytes ahead of the reader.
+ *
+ * @module
+ */
+
+import { createHash } from "node:crypto";
+import { setImmediate } from "node:timers";
+import { gzipSync } from "node:zlib";
+import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
+import { encodeDataFrame } from "../protocol/frame.ts";
+import type {
+  DownloadPhase,
+  DownloadStatus,
+  ProgressUpdate,
+  ResumePoint,
+  ServerMessage,
+} from "../protocol/messages.ts";
+import { progressUpdate, RateMeter } from "../protocol/progress.ts";
+import type { ValidatedRequest } from "../protocol/request.ts";
+import type { DataSource, ScanQuery } from "./data_source.ts";
+import { RowEncoder } from "./formats.ts";
+
+/** Where a job's output goes: the connection it belongs to. */
+export interface JobSink {
+  /** Sends one binary data frame. */
+  sendFrame(frame: Uint8Array): void;
+  /** Sends one control message. */
+  sendMessage(message: ServerMessage): void;
+  /** Bytes queued on the socket and not yet written to the network. */
+  bufferedAmount(): number;
+  /** Reports progress, for batching (seed 000 §5.2). */
+  progress(update: ProgressUpdate, final: boolean): void;
+}
+
+/** Tuning of a job; the server's options set them. */
+export interface JobLimits {
+  /** Target raw (uncompressed) payload bytes per data frame. */
+  readonly frameBytes: number;
+  /** Most payload bytes sent and not yet acknowledged by the reader. */
+  readonly windowBytes: number;
+  /** Most bytes queued on the socket before every job of it waits. */
+  readonly socketBufferBytes: number;
+  /** gzip level for `compression: true` (node:zlib, 1 = fastest). */
+  readonly gzipLevel: number;
+}
+
+/** Rows of the first page; later pages are sized from the bytes per row seen. */
+const FIRST_PAGE_ROWS = 1000;
+/** How often to look at the socket again when its buffer is over the limit. */
+const SOCKET_POLL_MS = 2;
+
+const utf8 = new TextEncoder();
+
+/** A running download. Create it, then `await run()`; it never throws. */
+export class ExportJob {
+  readonly requestId: string;
+  readonly #request: ValidatedRequest;
+  readonly #source: DataSource;
+  readonly #sink: JobSink;
+  readonly #limits: JobLimits;
+  readonly #resume: ResumePoint | undefined;
+  readonly #startedAt: number;
+  readonly #meter = new RateMeter();
+  #phase: DownloadPhase = "requested";
+  #total = 0;
+  #rows = 0;
+  #bytes = 0;
+  #sequence = 0;
+  /** Frames sent and not yet acknowledged: [sequence, payload bytes]. */
+  #unacked: [number, number][] = [];
+  #unackedBytes = 0;
+  #stop: ErrorResponse | "cancel" | "abort" | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(
+    requestId: string,
+    request: ValidatedRequest,
+    source: DataSource,
+    sink: JobSink,
+    limits: JobLimits,
+    resume?: ResumePoint,
+  ) {
+    this.requestId = requestId;
+    this.#request = request;
+    this.#source = source;
+    this.#sink = sink;
+    this.#limits = limits;
+    this.#resume = resume;
+    this.#startedAt = Date.now();
+  }
+
+  /** True until the job has completed, failed or been cancelled. */
+  get active(): boolean {
+    return this.#phase === "requested" || this.#phase === "started" ||
+      this.#phase === "streaming";
+  }
+
+  /** Where the job stands, for `status:update`. */
+  status(): DownloadStatus {
+    return {
+      requestId: this.requestId,
+      phase: this.#phase,
+      processedRows: this.#rows,
+      totalRows: this.#total,
+      processedBytes: this.#bytes,
+    };
+  }
+
+  /** The reader has consumed every frame up to `sequence`; false if it was never sent. */
+  ack(sequence: number): boolean {
+    if (sequence >= this.#sequence) return false;
+    while (this.#unacked.length > 0 && this.#unacked[0][0] <= sequence) {
+      this.#unackedBytes -= this.#unacked.shift()![1];
+    }
+    this.#wakeUp();
+    return true;
+  }
+
+  /** Stops at once; the job answers `download:cancelled`. */
+  cancel(): void {
+    this.#stop ??= "cancel";
+    this.#wakeUp();
+  }
+
+  /**
+   * Stops at once without a word: the connection is going away (closed by
+   * the peer, or the server shutting down), and the client resumes elsewhere.
+   */
+  abort(): void {
+    this.#stop ??= "abort";
+    this.#wakeUp();
+  }
+
+  /** Produces the whole download, or stops early; resolves when the job has ended. */
+  async run(): Promise<void> {
+    try {
+      await this.#produce();
+    } catch (e) {
+      console.error(`download ${this.requestId} failed:`, e);
+      this.#stop = errorResponse("INTERNAL_ERROR");
+    }
+    if (this.#phase === "complete") return;
+    const stop = this.#stop ?? errorResponse("INTERNAL_ERROR");
+    if (stop === "cancel") {
+      this.#phase = "cancelled";
+      this.#send("download:cancelled", { rows: this.#rows, bytes: this.#bytes });
+    } else if (stop === "abort") {
+      // Left as it stands: the download is not over for the client, which resumes it.
+    } else {
+      this.#phase = "error";
+      this.#send("download:error", stop);
+    }
+  }
+
+  async #produce(): Promise<void> {
+    const resume = this.#resume;
+    const current = await this.#source.highWaterMark();
+    const highWaterMark = resume === undefined ? current : parseKey(resume.highWaterMark);
+    if (highWaterMark === undefined || highWaterMark > current) {
+      this.#stop = errorResponse("RESUME_MISMATCH", { reason: "unknown high-water mark" });
+      return;
+    }
+    let after = resume === undefined || resume.cursor === "" ? undefined : parseKey(resume.cursor);
+    if (resume !== undefined && resume.cursor !== "" && after === undefined) {
+      this.#stop = errorResponse("RESUME_MISMATCH", { reason: "malformed cursor" });
+      return;
+    }
+    const { columns } = this.#source.schema();
+    const request = this.#request;
+    const query: ScanQuery = {
+      timeFrom: request.timeFrom,
+      timeTo: request.timeTo,
+      filters: request.filters,
+      highWaterMark,
+    };
+    this.#total = await this.#source.count(query);
+    if (resume !== undefined) {
+      this.#rows = resume.rows;
+      this.#bytes = resume.bytes;
+      this.#sequence = resume.sequence;
+      if (this.#rows > this.#total) {
+        this.#stop = errorResponse("RESUME_MISMATCH", { reason: "more rows than the export has" });
+        return;
+      }
+    }
+    if (this.#stop !== undefined) return;
+    this.#phase = "started";
+    this.#send("download:start", {
+      totalRows: this.#total,
+      columns: columns.map(({ name, type }) => ({ name, type })),
+      highWaterMark: String(highWaterMark),
+      outputFormat: request.outputFormat,
+      compression: request.compression,
+      resumed: resume !== undefined,
+    });
+    const encoder = new RowEncoder({
+      format: request.outputFormat,
+      columns,
+      neutralizeFormulas: request.neutralizeFormulas,
+    });
+    // The hash covers the bytes this job sends: the whole payload unless resumed.
+    const hash = createHash("sha256");
+    let pageRows = FIRST_PAGE_ROWS;
+    let cursor = resume?.cursor ?? "";
+    // The meter needs a clock that never goes back.
+    this.#meter.record(performance.now(), this.#rows, this.#bytes);
+    for (;;) {
+      await this.#windowOpen();
+      if (this.#stop !== undefined) return;
+      const page = await this.#source.page({ ...query, after }, pageRows);
+      if (this.#stop !== undefined) return;
+      const final = page.rows.length < pageRows;
+      let text = this.#bytes === 0 ? encoder.header() : "";
+      text += encoder.rows(page.rows, this.#rows === 0);
+      if (final) text += encoder.footer();
+      const raw = utf8.encode(text);
+      const payload = request.compression ? gzipSync(raw, { level: this.#limits.gzipLevel }) : raw;
+      if (page.lastKey !== undefined) {
+        after = page.lastKey;
+        cursor = String(page.lastKey);
+      }
+      hash.update(payload);
+      this.#sink.sendFrame(encodeDataFrame({
+        requestId: this.requestId,
+        sequence: this.#sequence,
+        final,
+        rowOffset: this.#rows,
+        rowCount: page.rows.length,
+        byteOffset: this.#bytes,
+        cursor,
+        payload: payload instanceof Uint8Array ? payload : new Uint8Array(payload),
+      }));
+      this.#phase = "streaming";
+      this.#unacked.push([this.#sequence, payload.length]);
+      this.#unackedBytes += payload.length;
+      this.#sequence++;
+      this.#rows += page.rows.length;
+      this.#bytes += payload.length;
+      this.#meter.record(performance.now(), this.#rows, this.#bytes);
+      this.#sink.progress(
+        progressUpdate(this.requestId, this.#rows, this.#total, this.#bytes, this.#meter),
+        final,
+      );
+      if (final) break;
+      // Size the next page so that its frame is about frameBytes long.
+      const perRow = raw.length / Math.max(1, page.rows.length);
+      pageRows = Math.max(1, Math.min(100_000, Math.floor(this.#limits.frameBytes / perRow)));
+      // Let the connection read acks, cancels and other downloads' turns.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    this.#phase = "complete";
+    this.#send("download:complete", {
+      rows: this.#rows,
+      bytes: this.#bytes,
+      sha256: hash.digest("hex"),
+      durationMs: Date.now() - this.#startedAt,
+    });
+  }
+
+  /** Waits until the reader's window and the socket's buffer have room, or the job stops. */
+  async #windowOpen(): Promise<void> {
+    while (this.#stop === undefined) {
+      if (this.#unackedBytes >= this.#limits.windowBytes) {
+        await new Promise<void>((resolve) => this.#wake = resolve);
+      } else if (this.#sink.bufferedAmount() > this.#limits.socketBufferBytes) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(done, SOCKET_POLL_MS);
+          this.#wake = done;
+          function done() {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      } else return;
+      this.#wake = undefined;
+    }
+  }
+
+  #wakeUp(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+
+  #send<E extends ServerMessage["event"]>(
+    event: E,
+    data: Extract<ServerMessage, { event: E }>["data"],
+  ): void {
+    this.#sink.sendMessage(
+      { event, data, timestamp: Date.now(), requestId: this.requestId } as ServerMessage,
+    );
+  }
+}
+
+/** A key as the protocol carries it (decimal text), or undefined if malformed. */
+function parseKey(text: string): bigint | undefined {
+  return /^(0|[1-9][0-9]{0,18})$/.test(text) ? BigInt(text) : undefined;
+}

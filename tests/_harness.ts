@@ -1,0 +1,184 @@
+// Real servers on loopback for the integration tests, and a raw WebSocket peer that speaks the
+// protocol byte for byte, so that server behaviour is checked without our own client in between.
+import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
+import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
+import { parseServerMessage } from "../protocol/parse.ts";
+import { createServer, type ServerOptions, type SluiceServer } from "../server/create_server.ts";
+import { openDemoSource } from "../server/demo_data.ts";
+import type { SqliteSource } from "../server/sqlite_source.ts";
+
+const CACHE = `${Deno.env.get("TMPDIR") ?? "/tmp"}/sluice-test-data`;
+
+/** The demo database with `rows` trades, built once per machine and reused (it is deterministic). */
+export function demoPath(rows: number): string {
+  Deno.mkdirSync(CACHE, { recursive: true });
+  const path = `${CACHE}/demo-${rows}.sqlite`;
+  openDemoSource(path, rows).close();
+  return path;
+}
+
+/** A server on 127.0.0.1, port 0, over the demo table. */
+export interface TestServer {
+  readonly url: string;
+  readonly sluice: SluiceServer;
+  readonly source: SqliteSource;
+  close(): Promise<void>;
+}
+
+export function startServer(rows: number, options: Partial<ServerOptions> = {}): TestServer {
+  const source = openDemoSource(demoPath(rows), rows);
+  const sluice = createServer({ source, ...options });
+  const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
+  return {
+    url: `ws://127.0.0.1:${http.addr.port}/`,
+    sluice,
+    source,
+    async close() {
+      await sluice.close();
+      await http.shutdown();
+      await source.close();
+    },
+  };
+}
+
+type Received = { kind: "message"; message: ServerMessage } | { kind: "frame"; frame: DataFrame };
+
+/** A protocol peer on a plain WebSocket: send JSON, wait for what comes back. */
+export class RawPeer {
+  readonly #socket: WebSocket;
+  readonly #inbox: Received[] = [];
+  readonly #waiters = new Set<() => void>();
+  readonly closed: Promise<CloseEvent>;
+
+  private constructor(socket: WebSocket) {
+    this.#socket = socket;
+    socket.binaryType = "arraybuffer";
+    this.closed = new Promise((resolve) =>
+      socket.addEventListener("close", (event) => {
+        for (const wake of this.#waiters) wake();
+        resolve(event);
+      })
+    );
+    socket.addEventListener("message", (event) => {
+      if (typeof event.data === "string") {
+        const parsed = parseServerMessage(event.data);
+        if (!parsed.ok) throw new Error(`server sent an invalid message: ${event.data}`);
+        this.#inbox.push({ kind: "message", message: parsed.value });
+      } else {
+        const decoded = decodeDataFrame(new Uint8Array(event.data as ArrayBuffer));
+        if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.error.code}`);
+        this.#inbox.push({ kind: "frame", frame: decoded.value });
+      }
+      for (const wake of this.#waiters) wake();
+      this.#waiters.clear();
+    });
+  }
+
+  static async open(url: string): Promise<RawPeer> {
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      socket.addEventListener("open", resolve);
+      socket.addEventListener("error", reject);
+    });
+    return new RawPeer(socket);
+  }
+
+  /** Sends a message, or raw text as it is. */
+  send(message: ClientMessage | string): void {
+    this.#socket.send(typeof message === "string" ? message : JSON.stringify(message));
+  }
+
+  sendBinary(bytes: Uint8Array): void {
+    this.#socket.send(bytes);
+  }
+
+  /** Removes and returns the first received item that matches, waiting for it. */
+  async next<T extends Received>(match: (r: Received) => r is T): Promise<T>;
+  async next(match: (r: Received) => boolean): Promise<Received>;
+  async next(match: (r: Received) => boolean): Promise<Received> {
+    for (;;) {
+      const i = this.#inbox.findIndex(match);
+      if (i >= 0) return this.#inbox.splice(i, 1)[0];
+      if (this.#socket.readyState !== WebSocket.OPEN) {
+        throw new Error("socket closed while waiting");
+      }
+      await new Promise<void>((resolve) => this.#waiters.add(resolve));
+    }
+  }
+
+  /** The next control message with this event (and requestId, if given). */
+  async message<E extends ServerMessage["event"]>(
+    event: E,
+    requestId?: string,
+  ): Promise<Extract<ServerMessage, { event: E }>> {
+    const r = await this.next((r) =>
+      r.kind === "message" && r.message.event === event &&
+      (requestId === undefined || r.message.requestId === requestId)
+    );
+    if (r.kind !== "message") throw new Error("unreachable");
+    return r.message as Extract<ServerMessage, { event: E }>;
+  }
+
+  /** Every item received and not yet taken. */
+  drain(): Received[] {
+    return this.#inbox.splice(0);
+  }
+
+  async close(): Promise<void> {
+    this.#socket.close();
+    await this.closed;
+  }
+}
+
+/** A download:request envelope. */
+export function requestMessage(
+  requestId: string,
+  data: Partial<Extract<ClientMessage, { event: "download:request" }>["data"]> = {},
+): ClientMessage {
+  return {
+    event: "download:request",
+    data: {
+      searchParams: { timeFrom: "2024-01-01", timeTo: "2025-01-01", filters: [] },
+      outputFormat: "csv",
+      compression: false,
+      ...data,
+    },
+    timestamp: Date.now(),
+    requestId,
+  };
+}
+
+/** Reads a whole download on a raw peer, acknowledging every frame; returns its payload. */
+export async function readDownload(peer: RawPeer, requestId: string): Promise<{
+  payload: Uint8Array;
+  frames: DataFrame[];
+  complete: Extract<ServerMessage, { event: "download:complete" }>["data"];
+}> {
+  const frames: DataFrame[] = [];
+  for (;;) {
+    const r = await peer.next((r) =>
+      (r.kind === "frame" && r.frame.requestId === requestId) ||
+      (r.kind === "message" && r.message.requestId === requestId &&
+        (r.message.event === "download:complete" || r.message.event === "download:error"))
+    );
+    if (r.kind === "frame") {
+      frames.push({ ...r.frame, payload: r.frame.payload.slice() });
+      peer.send({
+        event: "download:ack",
+        data: { sequence: r.frame.sequence },
+        timestamp: Date.now(),
+        requestId,
+      });
+    } else if (r.kind === "message" && r.message.event === "download:complete") {
+      const payload = new Uint8Array(frames.reduce((n, f) => n + f.payload.length, 0));
+      let at = 0;
+      for (const f of frames) {
+        payload.set(f.payload, at);
+        at += f.payload.length;
+      }
+      return { payload, frames, complete: r.message.data };
+    } else if (r.kind === "message") {
+      throw new Error(`download failed: ${JSON.stringify(r.message.data)}`);
+    }
+  }
+}

@@ -1,0 +1,58 @@
+// The oracle for the export tests: the sqlite3 command-line tool, a program independent of
+// sluice, formats the same query in SQL exactly as docs/PROTOCOL.md §8 specifies CSV.
+import { DEMO_SCHEMA } from "../server/demo_data.ts";
+
+/** SQL text of one column's CSV cell, formatted the documented way. */
+function cell(name: string, type: string, scale = 0): string {
+  const c = `"${name}"`;
+  switch (type) {
+    case "integer":
+      return `CAST(${c} AS TEXT)`;
+    case "decimal": {
+      const unit = 10 ** scale;
+      return `CASE WHEN ${c} < 0 THEN '-' ELSE '' END || (abs(${c}) / ${unit}) || ` +
+        `printf('.%0${scale}d', abs(${c}) % ${unit})`;
+    }
+    case "timestamp":
+      return `strftime('%Y-%m-%dT%H:%M:%S', ${c} / 1000, 'unixepoch') || printf('.%03dZ', ${c} % 1000)`;
+    case "boolean":
+      return `CASE ${c} WHEN 1 THEN 'true' ELSE 'false' END`;
+    case "text": {
+      const guarded = `CASE WHEN substr(${c}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) ` +
+        `THEN '''' || ${c} ELSE ${c} END`;
+      return `CASE WHEN ${c} IS NULL THEN '' WHEN ${c} = '' OR instr(${c}, ',') OR instr(${c}, '"') ` +
+        `OR instr(${c}, char(13)) OR instr(${c}, char(10)) THEN '"' || replace(${guarded}, '"', '""') ` +
+        `|| '"' ELSE ${guarded} END`;
+    }
+    default:
+      throw new Error(`no oracle for ${type}`);
+  }
+}
+
+/** The demo table's rows in [from, to) as CSV, by the sqlite3 CLI; `where` adds SQL conditions. */
+export async function sqlite3Csv(
+  db: string,
+  from: number,
+  to: number,
+  where = "",
+): Promise<Uint8Array> {
+  const columns = DEMO_SCHEMA.columns;
+  const select = columns.map((c) => cell(c.name, c.type, c.scale)).join(` || ',' || `);
+  const sql =
+    `SELECT ${select} FROM trades WHERE ts >= ${from} AND ts < ${to}${where} ORDER BY id;`;
+  const out = await new Deno.Command("sqlite3", {
+    args: ["-batch", "-readonly", "-noheader", "-list", "-newline", "\r\n", db, sql],
+    stdout: "piped",
+  }).output();
+  if (!out.success) throw new Error("sqlite3 failed");
+  const header = new TextEncoder().encode(columns.map((c) => c.name).join(",") + "\r\n");
+  const all = new Uint8Array(header.length + out.stdout.length);
+  all.set(header);
+  all.set(out.stdout, header.length);
+  return all;
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>);
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}

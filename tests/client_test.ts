@@ -1,0 +1,189 @@
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { gunzipSync } from "node:zlib";
+import { ClientBuilder, SluiceError } from "../client.ts";
+import type { DownloadRequest, Filter, OutputFormat } from "../protocol/messages.ts";
+import { demoPath, startServer } from "./_harness.ts";
+import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
+
+const MILLION = 1_000_000;
+const FROM = Date.parse("2024-01-01T00:00:00Z");
+const TO = Date.parse("2030-01-01T00:00:00Z");
+
+function request(
+  format: OutputFormat,
+  compression = false,
+  filters: Filter[] = [],
+): DownloadRequest {
+  return {
+    searchParams: { timeFrom: "2024-01-01", timeTo: "2030-01-01", filters },
+    outputFormat: format,
+    compression,
+  };
+}
+
+async function fetchExport(url: string, req: DownloadRequest, decompress = false) {
+  const client = new ClientBuilder(url).build();
+  await client.connect();
+  const download = client.download(req, { decompress });
+  const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
+  const summary = await download.done;
+  await client.close();
+  return { bytes, summary };
+}
+
+Deno.test("a 1,000,000-row export through the client matches the database in every format", async (t) => {
+  const server = startServer(MILLION);
+  const expected = await sqlite3Csv(demoPath(MILLION), FROM, TO);
+  const expectedSha = await sha256Hex(expected);
+
+  await t.step(
+    "CSV equals the sqlite3 CLI's encoding of the same query, byte for byte",
+    async () => {
+      const { bytes, summary } = await fetchExport(server.url, request("csv"));
+      equal(summary.rows, MILLION);
+      equal(summary.bytes, bytes.length);
+      equal(await sha256Hex(bytes), expectedSha);
+      equal(summary.sha256, expectedSha);
+    },
+  );
+
+  await t.step("gzip output is gzip members that decompress to the same bytes", async () => {
+    const { bytes, summary } = await fetchExport(server.url, request("csv", true));
+    equal(summary.rows, MILLION);
+    equal(summary.sha256, await sha256Hex(bytes));
+    ok(bytes.length < expected.length * 0.6, `gzip is ${bytes.length} of ${expected.length} bytes`);
+    equal(await sha256Hex(gunzipSync(bytes)), expectedSha);
+    const gunzipped = await new Deno.Command("gzip", {
+      args: ["-dc"],
+      stdin: "piped",
+      stdout: "piped",
+    })
+      .spawn();
+    const writer = gunzipped.stdin.getWriter();
+    const out = gunzipped.output();
+    await writer.write(bytes);
+    await writer.close();
+    equal(await sha256Hex((await out).stdout), expectedSha, "the gzip tool reads it too");
+  });
+
+  await t.step("gzip with decompress: true delivers the plain bytes", async () => {
+    const { bytes } = await fetchExport(server.url, request("csv", true), true);
+    equal(await sha256Hex(bytes), expectedSha);
+  });
+
+  await t.step("JSON parses as one array of the right length with exact decimals", async () => {
+    const { bytes, summary } = await fetchExport(server.url, request("json"));
+    const rows = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>[];
+    equal(rows.length, MILLION);
+    equal(summary.rows, MILLION);
+    equal(rows[0].id, 1);
+    ok(typeof rows[0].price === "string" && /^\d+\.\d{8}$/.test(rows[0].price as string));
+    ok(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(rows[MILLION - 1].ts as string));
+  });
+
+  await t.step("NDJSON has one valid object per line", async () => {
+    const { bytes } = await fetchExport(server.url, request("ndjson"));
+    const lines = new TextDecoder().decode(bytes).split("\n");
+    equal(lines.pop(), "");
+    equal(lines.length, MILLION);
+    let previous = 0;
+    for (const line of lines) {
+      const row = JSON.parse(line) as { id: number };
+      equal(row.id, previous + 1);
+      previous = row.id;
+    }
+  });
+
+  await server.close();
+});
+
+Deno.test("filters of every operator select exactly what SQL selects", async () => {
+  const rows = 20_000;
+  const server = startServer(rows);
+  const db = demoPath(rows);
+  const cases: [Filter, string][] = [
+    [{ field: "symbol", operator: "eq", value: "ETH-USD" }, `symbol = 'ETH-USD'`],
+    [{ field: "side", operator: "neq", value: "buy" }, `side <> 'buy'`],
+    [{ field: "price", operator: "lt", value: "100.5" }, `price < 10050000000`],
+    [{ field: "amount", operator: "lte", value: "2" }, `amount <= 200000000`],
+    [{ field: "user_id", operator: "gt", value: 990 }, `user_id > 990`],
+    [
+      { field: "ts", operator: "gte", value: "2024-01-05T12:00:00Z" },
+      `ts >= ${Date.parse("2024-01-05T12:00:00Z")}`,
+    ],
+    [
+      { field: "symbol", operator: "in", value: ["SOL-USD", "DOGE-USD"] },
+      `symbol IN ('SOL-USD', 'DOGE-USD')`,
+    ],
+    [{ field: "id", operator: "between", value: [100, 200] }, `id BETWEEN 100 AND 200`],
+    [
+      { field: "order_id", operator: "prefix", value: "ORD00010001" },
+      `order_id GLOB 'ORD00010001*'`,
+    ],
+    [{ field: "maker", operator: "eq", value: true }, `maker = 1`],
+    [{ field: "symbol", operator: "eq", value: "x' OR 1=1 --" }, `0`],
+    [{ field: "symbol", operator: "eq", value: "BTC-USD'; DROP TABLE trades; --" }, `0`],
+  ];
+  for (const [filter, sql] of cases) {
+    const { bytes, summary } = await fetchExport(server.url, request("csv", false, [filter]));
+    const expected = await sqlite3Csv(db, FROM, TO, ` AND ${sql}`);
+    equal(await sha256Hex(bytes), await sha256Hex(expected), JSON.stringify(filter));
+    ok(
+      sql === "0" ? summary.rows === 0 : summary.rows > 0,
+      `${JSON.stringify(filter)}: ${summary.rows}`,
+    );
+  }
+  // The table survived the injection attempts.
+  const { summary } = await fetchExport(server.url, request("csv"));
+  equal(summary.rows, rows);
+  await server.close();
+});
+
+Deno.test("a refused request rejects done with its code and the client keeps working", async () => {
+  const server = startServer(20_000);
+  const client = new ClientBuilder(server.url).build();
+  await client.connect();
+  const bad = client.download(
+    request("csv", false, [{ field: "colour", operator: "eq", value: "red" }]),
+  );
+  const error = await bad.done.then(() => undefined, (e) => e);
+  ok(error instanceof SluiceError);
+  equal(error.code, "UNKNOWN_COLUMN");
+  equal(error.recoverable, false);
+  const good = client.download(
+    request("ndjson", false, [{ field: "user_id", operator: "eq", value: 7 }]),
+  );
+  const updates: number[] = [];
+  good.onProgress((p) => updates.push(p.progress));
+  const text = await new Response(good.readable).text();
+  const summary = await good.done;
+  equal(text.split("\n").length - 1, summary.rows);
+  equal(updates.at(-1), 100);
+  // Only the accepted download exists on the server; the refused one never started.
+  deepStrictEqual(await client.status(), [{
+    requestId: good.requestId,
+    phase: "complete",
+    processedRows: summary.rows,
+    totalRows: summary.rows,
+    processedBytes: summary.bytes,
+  }]);
+  await client.close();
+  await server.close();
+});
+
+Deno.test("an aborted signal cancels the download and rejects done with CANCELLED", async () => {
+  const server = startServer(20_000, { frameBytes: 8192 });
+  const client = new ClientBuilder(server.url).build();
+  await client.connect();
+  const controller = new AbortController();
+  const download = client.download(request("csv"), { signal: controller.signal });
+  const reader = download.readable.getReader();
+  await reader.read();
+  controller.abort();
+  const error = await download.done.then(() => undefined, (e) => e);
+  equal(error?.code, "CANCELLED");
+  const read = await reader.read().then(() => undefined, (e) => e);
+  equal(read?.code, "CANCELLED");
+  await client.close();
+  await server.close();
+});
