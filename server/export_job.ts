@@ -214,10 +214,11 @@ export class ExportJob {
       const page = await this.#source.page({ ...query, after }, pageRows);
       if (this.#stop !== undefined) return;
       const final = page.rows.length < pageRows;
-      let text = this.#bytes === 0 ? encoder.header() : "";
-      text += encoder.rows(page.rows, this.#rows === 0);
-      if (final) text += encoder.footer();
-      const raw = utf8.encode(text);
+      const raw = concat(
+        this.#bytes === 0 ? utf8.encode(encoder.header()) : undefined,
+        encoder.encodeRows(page.rows, this.#rows === 0),
+        final ? utf8.encode(encoder.footer()) : undefined,
+      );
       const payload = request.compression ? gzipSync(raw, { level: this.#limits.gzipLevel }) : raw;
       if (page.lastKey !== undefined) {
         after = page.lastKey;
@@ -294,6 +295,20 @@ export class ExportJob {
       { event, data, timestamp: Date.now(), requestId: this.requestId } as ServerMessage,
     );
   }
+}
+
+/** The bytes of a frame: the rows, with the header before and the footer after when given. */
+function concat(
+  head: Uint8Array | undefined,
+  rows: Uint8Array,
+  tail: Uint8Array | undefined,
+): Uint8Array {
+  if (head === undefined && tail === undefined) return rows;
+  const out = new Uint8Array((head?.length ?? 0) + rows.length + (tail?.length ?? 0));
+  out.set(head ?? [], 0);
+  out.set(rows, head?.length ?? 0);
+  out.set(tail ?? [], out.length - (tail?.length ?? 0));
+  return out;
 }
 
 /** A key as the protocol carries it (decimal text), or undefined if malformed. */
