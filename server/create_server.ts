@@ -41,7 +41,7 @@ export interface ServerOptions {
   /**
    * Most bytes queued on one socket before its downloads wait.
    *
-   * @default {8388608}
+   * @default {1048576}
    */
   readonly socketBufferBytes?: number;
   /**
@@ -91,7 +91,7 @@ export function createServer(options: ServerOptions): SluiceServer {
   const jobLimits: JobLimits = {
     frameBytes: options.frameBytes ?? 262_144,
     windowBytes: options.windowBytes ?? 4_194_304,
-    socketBufferBytes: options.socketBufferBytes ?? 8_388_608,
+    socketBufferBytes: options.socketBufferBytes ?? 1_048_576,
     gzipLevel: options.gzipLevel ?? 1,
   };
   const health = (): SystemHealth => {

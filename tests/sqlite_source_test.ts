@@ -442,3 +442,42 @@ Deno.test("prefixSuccessor gives the least string above every extension of the p
     equal(inRange, s.startsWith(prefix), `seed ${SEED + 4}: ${JSON.stringify({ prefix, s })}`);
   }
 });
+
+Deno.test("narrow and wide time ranges, pinned or not, count and scan exactly the rows SQL selects", async () => {
+  // Every fifth row's time jumps back (makeRows), and rows with far-future times are inserted
+  // with small keys, so that bounds taken from key order alone would lose rows.
+  const rows = makeRows(2000, mulberry32(SEED + 4));
+  for (const row of rows.slice(0, 2000).filter((_, i) => i % 97 === 0)) row[1] += 10 ** 10;
+  await withTable(rows, async (path, db) => {
+    const source = new SqliteSource({ path, schema: SCHEMA });
+    const times = rows.map((r) => r[1]).sort((a, b) => a - b);
+    const ranges: [number, number][] = [
+      [0, 2 ** 50], // every row: the wide path
+      [times[100], times[1500]], // most rows: wide
+      [times[900], times[960]], // a sliver: exact bounds
+      [T0 + 10 ** 10, 2 ** 50], // only the far-future rows, keys spread over the table
+      [times[0] - 10, times[0]], // nothing
+    ];
+    for (const pinned of [false, true]) {
+      const hwm = await source.highWaterMark();
+      if (pinned) {
+        // Rows above the mark, inside every range, must stay out of count and scan.
+        insert(db, [[Number(hwm) + 1, times[950], 1, 1, "x", 1], [
+          Number(hwm) + 2,
+          T0 + 2 * 10 ** 10,
+          1,
+          1,
+          "x",
+          1,
+        ]]);
+      }
+      for (const [timeFrom, timeTo] of ranges) {
+        const query = { timeFrom, timeTo, filters: [], highWaterMark: hwm };
+        const expected = rows.filter((r) => r[1] >= timeFrom && r[1] < timeTo);
+        equal(await source.count(query), expected.length, `count of [${timeFrom}, ${timeTo})`);
+        deepStrictEqual(await scan(source, query, 50), expected);
+      }
+    }
+    await source.close();
+  });
+});
