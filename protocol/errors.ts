@@ -82,6 +82,7 @@ export type ErrorCode =
   | "FRAME_FIELD"
   | "FRAME_TRAILING_BYTES"
   // The connection.
+  | "IDLE_TIMEOUT"
   | "HEARTBEAT_TIMEOUT"
   | "CONNECTION_LOST"
   | "CONNECTION_FAILED"
@@ -203,6 +204,12 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   FRAME_FIELD: frame("A data frame field is out of range or badly encoded."),
   FRAME_TRAILING_BYTES: frame("The data frame has bytes after its payload."),
 
+  IDLE_TIMEOUT: {
+    message: "The connection sent nothing for longer than the server's idle timeout.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client",
+  },
   HEARTBEAT_TIMEOUT: {
     message: "The server stopped answering heartbeats.",
     recoverable: true,

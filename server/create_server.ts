@@ -57,6 +57,14 @@ export interface ServerOptions {
    */
   readonly requestLimits?: RequestLimits;
   /**
+   * Milliseconds a connection may stay silent (no message, no heartbeat, no
+   * acknowledgement) before the server closes it with `IDLE_TIMEOUT`. Keep it
+   * above the clients' heartbeat interval (15 s by default).
+   *
+   * @default {60000}
+   */
+  readonly idleTimeoutMs?: number;
+  /**
    * Bounds on control messages.
    *
    * @default {{}}
@@ -112,6 +120,7 @@ export function createServer(options: ServerOptions): SluiceServer {
     requestLimits: options.requestLimits ?? {},
     parseLimits: options.parseLimits ?? {},
     maxDownloads: options.maxDownloadsPerConnection ?? 8,
+    idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
     health,
   };
 

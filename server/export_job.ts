@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { setImmediate } from "node:timers";
 import { gzipSync } from "node:zlib";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
-import { encodeDataFrame } from "../protocol/frame.ts";
+import { encodeDataFrame, MAX_PAYLOAD_BYTES } from "../protocol/frame.ts";
 import type {
   DownloadPhase,
   DownloadStatus,
@@ -21,6 +21,7 @@ import type {
 } from "../protocol/messages.ts";
 import { progressUpdate, RateMeter } from "../protocol/progress.ts";
 import type { ValidatedRequest } from "../protocol/request.ts";
+import type { ColumnSchema } from "../protocol/filter.ts";
 import type { DataSource, ScanQuery } from "./data_source.ts";
 import { RowEncoder } from "./formats.ts";
 
@@ -48,8 +49,8 @@ export interface JobLimits {
   readonly gzipLevel: number;
 }
 
-/** Rows of the first page; later pages are sized from the bytes per row seen. */
-const FIRST_PAGE_ROWS = 1000;
+/** Raw bytes a frame may carry: room left under the decoder's limit for gzip's worst case. */
+const MAX_FRAME_RAW = MAX_PAYLOAD_BYTES - 65_536;
 /** How often to look at the socket again when its buffer is over the limit. */
 const SOCKET_POLL_MS = 2;
 
@@ -64,6 +65,7 @@ export class ExportJob {
   readonly #limits: JobLimits;
   readonly #resume: ResumePoint | undefined;
   readonly #startedAt: number;
+  readonly #keyIndex: number;
   readonly #meter = new RateMeter();
   #phase: DownloadPhase = "requested";
   #total = 0;
@@ -91,6 +93,8 @@ export class ExportJob {
     this.#limits = limits;
     this.#resume = resume;
     this.#startedAt = Date.now();
+    const schema = source.schema();
+    this.#keyIndex = schema.columns.findIndex((c) => c.name === schema.keyColumn);
   }
 
   /** True until the job has completed, failed or been cancelled. */
@@ -204,25 +208,21 @@ export class ExportJob {
     });
     // The hash covers the bytes this job sends: the whole payload unless resumed.
     const hash = createHash("sha256");
-    let pageRows = FIRST_PAGE_ROWS;
+    const frameRows = rowsPerFrame(columns, request.outputFormat, this.#limits.frameBytes);
     let cursor = resume?.cursor ?? "";
     // The meter needs a clock that never goes back.
     this.#meter.record(performance.now(), this.#rows, this.#bytes);
     for (;;) {
       await this.#windowOpen();
       if (this.#stop !== undefined) return;
-      const page = await this.#source.page({ ...query, after }, pageRows);
+      const page = await this.#source.page({ ...query, after }, frameRows);
       if (this.#stop !== undefined) return;
-      const final = page.rows.length < pageRows;
-      const raw = concat(
-        this.#bytes === 0 ? utf8.encode(encoder.header()) : undefined,
-        encoder.encodeRows(page.rows, this.#rows === 0),
-        final ? utf8.encode(encoder.footer()) : undefined,
-      );
+      const { rows, raw } = this.#cut(encoder, page.rows, page.rows.length < frameRows);
+      const final = rows === page.rows.length && page.rows.length < frameRows;
       const payload = request.compression ? gzipSync(raw, { level: this.#limits.gzipLevel }) : raw;
-      if (page.lastKey !== undefined) {
-        after = page.lastKey;
-        cursor = String(page.lastKey);
+      if (rows > 0) {
+        after = BigInt(page.rows[rows - 1][this.#keyIndex] as number | bigint);
+        cursor = String(after);
       }
       hash.update(payload);
       this.#sink.sendFrame(encodeDataFrame({
@@ -230,7 +230,7 @@ export class ExportJob {
         sequence: this.#sequence,
         final,
         rowOffset: this.#rows,
-        rowCount: page.rows.length,
+        rowCount: rows,
         byteOffset: this.#bytes,
         cursor,
         payload: payload instanceof Uint8Array ? payload : new Uint8Array(payload),
@@ -239,7 +239,7 @@ export class ExportJob {
       this.#unacked.push([this.#sequence, payload.length]);
       this.#unackedBytes += payload.length;
       this.#sequence++;
-      this.#rows += page.rows.length;
+      this.#rows += rows;
       this.#bytes += payload.length;
       this.#meter.record(performance.now(), this.#rows, this.#bytes);
       this.#sink.progress(
@@ -247,9 +247,6 @@ export class ExportJob {
         final,
       );
       if (final) break;
-      // Size the next page so that its frame is about frameBytes long.
-      const perRow = raw.length / Math.max(1, page.rows.length);
-      pageRows = Math.max(1, Math.min(100_000, Math.floor(this.#limits.frameBytes / perRow)));
       // Let the connection read acks, cancels and other downloads' turns.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
@@ -281,6 +278,31 @@ export class ExportJob {
     }
   }
 
+  /**
+   * The bytes of the next frame: the page's rows, or, if they encode to more
+   * than a frame may carry, the longest half, quarter, … of them that fits
+   * (at least one row). Where frames are cut depends only on where the frame
+   * starts and on the rows, so a resumed download is cut exactly where the
+   * uninterrupted one was, and its gzip members are the same bytes.
+   */
+  #cut(
+    encoder: RowEncoder,
+    page: readonly (readonly unknown[])[],
+    last: boolean,
+  ): { rows: number; raw: Uint8Array } {
+    let rows = page.length;
+    for (;;) {
+      const final = last && rows === page.length;
+      const raw = concat(
+        this.#bytes === 0 ? utf8.encode(encoder.header()) : undefined,
+        encoder.encodeRows(rows === page.length ? page : page.slice(0, rows), this.#rows === 0),
+        final ? utf8.encode(encoder.footer()) : undefined,
+      );
+      if (raw.length <= MAX_FRAME_RAW || rows === 1) return { rows, raw };
+      rows = Math.ceil(rows / 2);
+    }
+  }
+
   #wakeUp(): void {
     const wake = this.#wake;
     this.#wake = undefined;
@@ -309,6 +331,25 @@ function concat(
   out.set(rows, head?.length ?? 0);
   out.set(tail ?? [], out.length - (tail?.length ?? 0));
   return out;
+}
+
+/**
+ * Rows per frame, from the columns' expected widths: a pure function of the
+ * request and the server's `frameBytes`, so that frames fall on the same rows
+ * in every run of the same download (see `#cut`).
+ */
+export function rowsPerFrame(
+  columns: readonly ColumnSchema[],
+  format: ValidatedRequest["outputFormat"],
+  frameBytes: number,
+): number {
+  const WIDTH = { integer: 8, decimal: 16, timestamp: 24, text: 16, boolean: 5 } as const;
+  let perRow = 2; // line end
+  for (const column of columns) {
+    perRow += WIDTH[column.type] + 1;
+    if (format !== "csv") perRow += column.name.length + 4; // "name": and quotes
+  }
+  return Math.max(1, Math.min(100_000, Math.floor(frameBytes / perRow)));
 }
 
 /** A key as the protocol carries it (decimal text), or undefined if malformed. */

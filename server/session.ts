@@ -31,6 +31,8 @@ export interface SessionContext {
   readonly parseLimits: ParseLimits;
   /** Most downloads running at once on one connection. */
   readonly maxDownloads: number;
+  /** A connection that sends nothing for this long is closed with IDLE_TIMEOUT. */
+  readonly idleTimeoutMs: number;
   /** The server's health, for `connection:health`. */
   health(): SystemHealth;
 }
@@ -46,6 +48,8 @@ export class Session {
   readonly #finished = new Map<string, DownloadStatus>();
   readonly #batcher = new ProgressBatcher();
   #batchTimer: ReturnType<typeof setTimeout> | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastHeard = Date.now();
   #closed = false;
 
   constructor(socket: WebSocket, context: SessionContext) {
@@ -54,6 +58,17 @@ export class Session {
     socket.binaryType = "arraybuffer";
     socket.addEventListener("message", (event) => this.#receive(event.data));
     socket.addEventListener("close", () => this.#shutdown());
+    this.#watchIdle(context.idleTimeoutMs);
+  }
+
+  /** Closes the connection once the client has been silent for `ms` (heartbeats count). */
+  #watchIdle(ms: number): void {
+    this.#idleTimer = setTimeout(() => {
+      const silent = Date.now() - this.#lastHeard;
+      if (silent < ms) return this.#watchIdle(ms - silent);
+      this.#idleTimer = undefined;
+      this.close(errorResponse("IDLE_TIMEOUT", { idleMs: silent }), 4408);
+    }, ms);
   }
 
   /** Downloads running now. */
@@ -79,9 +94,12 @@ export class Session {
     this.#closed = true;
     clearTimeout(this.#batchTimer);
     this.#batchTimer = undefined;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
   }
 
   #receive(data: unknown): void {
+    this.#lastHeard = Date.now();
     if (typeof data !== "string") {
       this.#systemError(
         "client",

@@ -83,12 +83,14 @@ Deno.test("a second download with an active requestId is DUPLICATE_REQUEST", asy
 });
 
 Deno.test("cancel stops the stream within one frame and answers download:cancelled", async () => {
-  // A small window holds the server still until the cancel arrives, so frames can be counted.
-  const server = startServer(ROWS, { frameBytes: 16_384, windowBytes: 65_536 });
+  // A small window holds the server still until the cancel arrives (it sends until the
+  // unacknowledged bytes reach the window, then waits), so frames can be counted.
+  const windowBytes = 65_536;
+  const server = startServer(ROWS, { frameBytes: 16_384, windowBytes });
   const peer = await RawPeer.open(server.url);
   peer.send(requestMessage("c1"));
   let received = 0;
-  while (received < 49_152) {
+  while (received < windowBytes) {
     const r = await peer.next((r) => r.kind === "frame" && r.frame.requestId === "c1");
     if (r.kind === "frame") received += r.frame.payload.length;
   }
@@ -169,5 +171,21 @@ Deno.test("connection:health answers with the server's time and load", async () 
   equal(data.activeDownloads, 0);
   ok(data.load >= 0);
   await peer.close();
+  await server.close();
+});
+
+Deno.test("a connection silent past the idle timeout is closed with IDLE_TIMEOUT; talking keeps it open", async () => {
+  const server = startServer(ROWS, { idleTimeoutMs: 300 });
+  const chatty = await RawPeer.open(server.url);
+  const silent = await RawPeer.open(server.url);
+  for (let i = 0; i < 6; i++) {
+    chatty.send({ event: "connection:health", data: {}, timestamp: now(), requestId: `p${i}` });
+    await chatty.message("connection:health", `p${i}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  equal((await silent.message("system:error")).data.code, "IDLE_TIMEOUT");
+  equal((await silent.closed).code, 4408);
+  equal(server.sluice.connections, 1);
+  await chatty.close();
   await server.close();
 });
