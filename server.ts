@@ -165,4 +165,12 @@ async function main(): Promise<void> {
   await http.finished;
 }
 
-if (import.meta.main && !underDenoServe()) await main();
+if (import.meta.main) {
+  if (!underDenoServe()) await main();
+  else {
+    // `deno serve` stops by itself on a signal; first tell clients why, so they resume elsewhere.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      Deno.addSignalListener(signal, () => lazy?.close());
+    }
+  }
+}

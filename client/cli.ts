@@ -8,7 +8,10 @@
  *
  * writes the export to FILE or stdout, with a progress bar on stderr when it
  * is a terminal and a plain line per progress update when it is not. Exits 0
- * on success, 1 with the error code on failure, 2 on bad usage.
+ * on success, 1 with the error code on failure, 2 on bad usage. FILE is
+ * written only once the server has accepted the request, so a refused one
+ * leaves it as it was. A server that cannot be reached at all fails at once;
+ * once connected, a lost connection is retried and the download resumed.
  *
  * @module
  */
@@ -18,6 +21,7 @@ import { type Filter, FILTER_OPERATORS, type FilterOperator } from "../protocol/
 import type { DownloadRequest, OutputFormat } from "../protocol/messages.ts";
 import { ClientBuilder } from "./client_builder.ts";
 import { ProgressView } from "./progress_view.ts";
+import type { SluiceClient } from "./sluice_client.ts";
 import { SluiceError } from "./sluice_error.ts";
 
 const USAGE = `usage: client.ts URL --from TIME --to TIME [options]
@@ -80,7 +84,7 @@ export function parseFilter(expression: string): Filter {
 }
 
 interface Invocation {
-  readonly url: string;
+  readonly server: ClientBuilder;
   readonly request: DownloadRequest;
   readonly output?: string;
 }
@@ -102,6 +106,12 @@ function invocation(args: string[]): Invocation {
   });
   if (values.help) throw new UsageError("");
   if (positionals.length !== 1) throw new UsageError("give exactly one server URL");
+  let server: ClientBuilder;
+  try {
+    server = new ClientBuilder(positionals[0]);
+  } catch (error) {
+    throw new UsageError(`bad server URL "${positionals[0]}": ${(error as Error).message}`);
+  }
   if (values.from === undefined || values.to === undefined) {
     throw new UsageError("--from and --to are required");
   }
@@ -110,7 +120,7 @@ function invocation(args: string[]): Invocation {
     throw new UsageError(`--format must be csv, json or ndjson, got "${format}"`);
   }
   return {
-    url: positionals[0],
+    server,
     request: {
       searchParams: {
         timeFrom: values.from,
@@ -138,30 +148,82 @@ export async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return error instanceof UsageError && error.message === "" ? 0 : 2;
   }
-  const client = new ClientBuilder(run.url).build();
+  const client = run.server.build();
   const view = new ProgressView(Deno.stderr);
-  const file = run.output === undefined
-    ? undefined
-    : await Deno.open(run.output, { write: true, create: true, truncate: true });
+  let file: Deno.FsFile | undefined;
   try {
-    await client.connect();
+    await connectOnce(client);
     const download = client.download(run.request);
     download.onProgress((update) => view.update(update));
-    const sink = file?.writable ?? Deno.stdout.writable;
-    // The file is closed below whatever happens, so the pipe never closes or aborts it.
-    await download.readable.pipeTo(sink, { preventClose: true, preventAbort: true });
+    // A refused request rejects done before any start: the file is left untouched.
+    await Promise.race([download.started, download.done]);
+    if (run.output !== undefined) file = await create(run.output);
+    await copy(download.readable, file ?? Deno.stdout);
     const summary = await download.done;
     view.finish(summary);
     return 0;
   } catch (error) {
     view.clear();
-    if (!(error instanceof SluiceError)) throw error;
-    console.error(
-      `sluice: download failed: ${error.code}: ${error.message.slice(error.code.length + 2)}`,
-    );
+    if (error instanceof Unreachable) {
+      console.error(`sluice: CONNECTION_FAILED: cannot connect to ${client.url}`);
+    } else if (error instanceof OutputError) {
+      console.error(`sluice: ${error.message}`);
+    } else if (error instanceof SluiceError) {
+      console.error(
+        `sluice: download failed: ${error.code}: ${error.message.slice(error.code.length + 2)}`,
+      );
+    } else throw error;
     return 1;
   } finally {
     file?.close();
     await client.close();
+  }
+}
+
+/**
+ * Writes every chunk through to `sink`, which stays open. Not through
+ * `FsFile.writable`: that stream holds back small writes until the stream
+ * itself is closed, so closing the file afterwards drops the end of the export.
+ */
+async function copy(
+  source: ReadableStream<Uint8Array>,
+  sink: { write(bytes: Uint8Array): Promise<number> },
+): Promise<void> {
+  for await (const chunk of source) {
+    for (let at = 0; at < chunk.length;) at += await sink.write(chunk.subarray(at));
+  }
+}
+
+class Unreachable extends Error {}
+
+/**
+ * Connects, giving up at the first failed attempt: the client's reconnection
+ * with backoff is for resuming a download on a connection that was lost, not
+ * for waiting half a minute on a server that is not there.
+ */
+async function connectOnce(client: SluiceClient): Promise<void> {
+  let unreachable = false;
+  const stop = client.on("state", ({ from, to }) => {
+    if (from !== "connecting" || to !== "reconnecting") return;
+    unreachable = true;
+    // Not from inside the state change: the client finishes applying it first.
+    queueMicrotask(() => client.close());
+  });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw unreachable ? new Unreachable() : error;
+  } finally {
+    stop();
+  }
+}
+
+class OutputError extends Error {}
+
+async function create(path: string): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(path, { write: true, create: true, truncate: true });
+  } catch (error) {
+    throw new OutputError(`cannot write ${path}: ${(error as Error).message}`);
   }
 }

@@ -51,6 +51,14 @@ export interface DownloadOptions {
    * @default {false}
    */
   readonly decompress?: boolean;
+  /**
+   * Continues a download of the same request from where an earlier one
+   * stopped: its `resumePoint()`, saved (it is plain JSON) together with the
+   * request. The bytes delivered are those after the saved point.
+   *
+   * @default {undefined}
+   */
+  readonly resume?: ResumePoint;
 }
 
 /** A running download, as `SluiceClient.download()` returns it. */
@@ -121,7 +129,7 @@ export class DownloadDriver implements Download {
     this.request = request;
     this.#port = port;
     this.#decompress = options.decompress === true && request.compression;
-    this.#state = initialDownloadState(requestId, request);
+    this.#state = initialDownloadState(requestId, request, options.resume);
     this.done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;

@@ -55,8 +55,13 @@ export interface DownloadState {
   readonly request: DownloadRequest;
   /** Whether `download:request` (or `download:resume`) went out on the current connection. */
   readonly requestSent: boolean;
-  /** The server's `download:start`; kept across a resume, whose start must match it. */
+  /** The server's last `download:start`. */
   readonly start?: DownloadStart;
+  /**
+   * The pinned high-water mark, from the first `download:start` or from a
+   * saved resume point; every later start must carry the same.
+   */
+  readonly highWaterMark?: string;
   /** The sequence number the next frame must have. */
   readonly sequence: number;
   /** Rows received. */
@@ -193,7 +198,8 @@ const TERMINAL: ReadonlySet<DownloadPhase> = new Set(["complete", "error", "canc
 
 /**
  * A download that has not been sent yet; `step(state, { type: "send" })`
- * produces its `download:request`.
+ * produces its `download:request`, or, given a `resume` point saved from an
+ * earlier run, its `download:resume` from there.
  *
  * @example
  * ```ts
@@ -206,8 +212,12 @@ const TERMINAL: ReadonlySet<DownloadPhase> = new Set(["complete", "error", "canc
  * s.phase; // "requested"
  * ```
  */
-export function initialDownloadState(requestId: string, request: DownloadRequest): DownloadState {
-  return {
+export function initialDownloadState(
+  requestId: string,
+  request: DownloadRequest,
+  resume?: ResumePoint,
+): DownloadState {
+  const state: DownloadState = {
     phase: "requested",
     requestId,
     request,
@@ -218,11 +228,15 @@ export function initialDownloadState(requestId: string, request: DownloadRequest
     cursor: "",
     final: false,
   };
+  if (resume === undefined) return state;
+  const { highWaterMark, cursor, sequence, rows, bytes } = resume;
+  return { ...state, highWaterMark, cursor, sequence, rows, bytes };
 }
 
 /**
- * Where the download stands, for `download:resume`; undefined before
- * `download:start`, since there is no pinned high-water mark to resume.
+ * Where the download stands, for `download:resume`; undefined before the
+ * first `download:start`, since there is no pinned high-water mark to
+ * resume. A plain JSON value: save it with the request to resume later.
  *
  * @example
  * ```ts
@@ -236,9 +250,9 @@ export function initialDownloadState(requestId: string, request: DownloadRequest
  * ```
  */
 export function resumePoint(state: DownloadState): ResumePoint | undefined {
-  if (state.start === undefined) return undefined;
-  const { sequence, rows, bytes, cursor } = state;
-  return { highWaterMark: state.start.highWaterMark, cursor, sequence, rows, bytes };
+  const { highWaterMark, sequence, rows, bytes, cursor } = state;
+  if (highWaterMark === undefined) return undefined;
+  return { highWaterMark, cursor, sequence, rows, bytes };
 }
 
 /**
@@ -382,16 +396,16 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
         );
       }
       // A resume must continue the same pinned row set; a fresh request must not claim one.
-      const pinned = state.start;
+      const pinned = state.highWaterMark;
       const ok = pinned === undefined
         ? !data.resumed
-        : data.resumed && data.highWaterMark === pinned.highWaterMark;
+        : data.resumed && data.highWaterMark === pinned;
       if (!ok) {
         const details = { resumed: data.resumed, highWaterMark: data.highWaterMark };
         return fail(state, clock, "RESUME_MISMATCH", details, true);
       }
       return {
-        state: { ...state, phase: "started", start: data },
+        state: { ...state, phase: "started", start: data, highWaterMark: data.highWaterMark },
         effects: [{ type: "started", data }],
       };
     }

@@ -82,8 +82,9 @@ export class Session {
    * closes the socket with `code`; resolves when all jobs have stopped.
    */
   async close(error: ErrorResponse, code = 1001): Promise<void> {
-    await this.#shutdown();
+    // Said first: under `deno serve` the runtime closes the sockets soon after a signal.
     this.#systemError("server", error);
+    await this.#shutdown();
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, error.code);
   }
 

@@ -17,7 +17,7 @@ export function demoPath(rows: number): string {
   return path;
 }
 
-/** A server on 127.0.0.1, port 0, over the demo table. */
+/** A server started by {@linkcode startServer}. */
 export interface TestServer {
   readonly url: string;
   readonly sluice: SluiceServer;
@@ -25,8 +25,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export function startServer(rows: number, options: Partial<ServerOptions> = {}): TestServer {
-  const source = openDemoSource(demoPath(rows), rows);
+/** A server on 127.0.0.1, port 0, over the demo table (the cached one unless `dbPath` names another). */
+export function startServer(
+  rows: number,
+  { dbPath, ...options }: Partial<ServerOptions> & { dbPath?: string } = {},
+): TestServer {
+  const source = openDemoSource(dbPath ?? demoPath(rows), rows);
   const sluice = createServer({ source, ...options });
   const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
   return {
