@@ -4,103 +4,12 @@
 import { equal, match } from "node:assert/strict";
 import { ClientBuilder } from "../client.ts";
 import { demoPath, RawPeer, requestMessage } from "./_harness.ts";
+import { DEADLINE_MS, Program } from "./_program.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
 
 const SERVER = new URL("../server.ts", import.meta.url).pathname;
 const FROM = Date.parse("2024-01-01T00:00:00Z");
 const TO = Date.parse("2030-01-01T00:00:00Z");
-/** How long a program may take to start listening, or to exit after SIGTERM. */
-const DEADLINE_MS = 10_000;
-
-/** A program run as a subprocess, its stdout and stderr read as they come. */
-class Program {
-  readonly #child: Deno.ChildProcess;
-  readonly #pumps: Promise<void>[];
-  readonly #wakers = new Set<() => void>();
-  #output = { stdout: "", stderr: "" };
-  #status: Deno.CommandStatus | undefined;
-  readonly status: Promise<Deno.CommandStatus>;
-
-  constructor(args: string[], env: Record<string, string> = {}) {
-    this.#child = new Deno.Command(Deno.execPath(), {
-      args,
-      env: { NO_COLOR: "1", ...env },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    this.#pumps = [this.#pump("stdout"), this.#pump("stderr")];
-    this.status = this.#child.status.then((status) => {
-      this.#status = status;
-      this.#wake();
-      return status;
-    });
-  }
-
-  get stdout(): string {
-    return this.#output.stdout;
-  }
-
-  get stderr(): string {
-    return this.#output.stderr;
-  }
-
-  async #pump(name: "stdout" | "stderr"): Promise<void> {
-    for await (const text of this.#child[name].pipeThrough(new TextDecoderStream())) {
-      this.#output[name] += text;
-      this.#wake();
-    }
-  }
-
-  #wake(): void {
-    for (const wake of this.#wakers) wake();
-    this.#wakers.clear();
-  }
-
-  /** Waits for `pattern` to appear on `stream`; fails if the program exits or is too slow. */
-  async waitFor(stream: "stdout" | "stderr", pattern: RegExp): Promise<RegExpMatchArray> {
-    const deadline = Date.now() + DEADLINE_MS;
-    for (;;) {
-      const found = this.#output[stream].match(pattern);
-      if (found !== null) return found;
-      const why = this.#status !== undefined
-        ? `exited with code ${this.#status.code}`
-        : Date.now() > deadline
-        ? `printed nothing matching in ${DEADLINE_MS} ms`
-        : undefined;
-      if (why !== undefined) {
-        throw new Error(
-          `${pattern} not found: the program ${why}\n--- stdout\n${this.stdout}\n--- stderr\n${this.stderr}`,
-        );
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#wakers.add(resolve);
-        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1);
-      });
-      clearTimeout(timer);
-    }
-  }
-
-  signal(signal: Deno.Signal): void {
-    this.#child.kill(signal);
-  }
-
-  /** Kills the program if it still runs, and waits for it and its output to end. */
-  async stop(): Promise<Deno.CommandStatus> {
-    if (this.#status === undefined) {
-      try {
-        this.#child.kill("SIGKILL");
-      } catch (error) {
-        // It exited between the check and the kill.
-        if (!(error instanceof TypeError)) throw error;
-      }
-    }
-    const status = await this.status;
-    await Promise.all(this.#pumps);
-    return status;
-  }
-}
 
 /** Resolves with `promise`, or rejects once `ms` have passed. */
 async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {

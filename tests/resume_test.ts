@@ -9,6 +9,7 @@ import type { Download } from "../client/download.ts";
 import { backoffBounds } from "../protocol/backoff.ts";
 import type { DownloadRequest, OutputFormat } from "../protocol/messages.ts";
 import { demoPath, startServer } from "./_harness.ts";
+import { Program } from "./_program.ts";
 import { CuttingProxy } from "./_proxy.ts";
 import { mulberry32 } from "./_random.ts";
 import { sqlite3Csv } from "./_sqlite3.ts";
@@ -257,5 +258,61 @@ Deno.test("a resume the server cannot honour fails with RESUME_MISMATCH, never s
     });
   } finally {
     await server.close();
+  }
+});
+
+Deno.test("the server killed with SIGKILL mid-export and started again on its port: the client resumes by itself", async () => {
+  const rows = 100_000;
+  const db = demoPath(rows);
+  const serverPath = new URL("../server.ts", import.meta.url).pathname;
+  const start = (port: number) =>
+    new Program([
+      "run",
+      "-A",
+      serverPath,
+      "--port",
+      String(port),
+      "--db",
+      db,
+      "--demo-rows",
+      String(rows),
+    ]);
+  const listening = /sluice listening on ws:\/\/127\.0\.0\.1:(\d+)\//;
+  const expected = await sqlite3Csv(db, Date.parse(ALL.timeFrom), Date.parse(ALL.timeTo));
+  let server = start(0);
+  const client = new ClientBuilder(
+    `ws://127.0.0.1:${(await server.waitFor("stdout", listening))[1]}/`,
+  )
+    .withReconnect({ maxAttempts: 30, baseMs: 50, maxMs: 500 })
+    .build();
+  try {
+    const port = Number(new URL(client.url).port);
+    let outages = 0;
+    client.on("state", ({ to }) => to === "reconnecting" && outages++);
+    await client.connect();
+    const download = client.download(request("csv", false));
+    const hash = createHash("sha256");
+    let read = 0;
+    let killed = false;
+    for await (const chunk of download.readable) {
+      hash.update(chunk);
+      read += chunk.length;
+      if (!killed && read > expected.length / 3) {
+        killed = true;
+        server.signal("SIGKILL");
+        await server.stop();
+        server = start(port);
+        await server.waitFor("stdout", listening);
+      }
+    }
+    const complete = await download.done;
+    ok(killed);
+    ok(outages > 0, "the client noticed the kill");
+    equal(complete.rows, rows);
+    equal(read, expected.length);
+    equal(hash.digest("hex"), createHash("sha256").update(expected).digest("hex"));
+  } finally {
+    await client.close();
+    await server.stop();
   }
 });
