@@ -29,6 +29,11 @@ export class Program {
     });
   }
 
+  /** The process id. */
+  get pid(): number {
+    return this.#child.pid;
+  }
+
   get stdout(): string {
     return this.#output.stdout;
   }

@@ -1,6 +1,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
+import { demoPath, RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
+import { Program } from "./_program.ts";
 
 const ROWS = 20_000;
 const now = () => Date.now();
@@ -188,4 +189,53 @@ Deno.test("a connection silent past the idle timeout is closed with IDLE_TIMEOUT
   equal(server.sluice.connections, 1);
   await chatty.close();
   await server.close();
+});
+
+Deno.test("a reader that takes nothing for 10 s does not grow the server's memory beyond its window", async () => {
+  const rows = 1_000_000;
+  const db = demoPath(rows);
+  const server = new Program([
+    "run",
+    "-A",
+    new URL("../server.ts", import.meta.url).pathname,
+    "--port",
+    "0",
+    "--db",
+    db,
+    "--demo-rows",
+    String(rows),
+  ]);
+  const rss = () => {
+    const status = Deno.readTextFileSync(`/proc/${server.pid}/status`);
+    return Number(status.match(/^VmRSS:\s+(\d+) kB/m)![1]) * 1024;
+  };
+  let peer: RawPeer | undefined;
+  try {
+    const [, url] = await server.waitFor("stdout", /listening on (ws:\S+)/);
+    peer = await RawPeer.open(url);
+    peer.send(requestMessage("stalled", {
+      searchParams: { timeFrom: "2024-01-01", timeTo: "2030-01-01", filters: [] },
+    }));
+    await peer.message("download:start", "stalled");
+    await peer.next((r) => r.kind === "frame");
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const early = rss();
+    await new Promise((resolve) => setTimeout(resolve, 9000));
+    const late = rss();
+    peer.send({
+      event: "status:check",
+      data: { requestId: "stalled" },
+      timestamp: now(),
+      requestId: "s",
+    });
+    const status = (await peer.message("status:update", "s")).data.downloads[0];
+    // The default window is 4 MiB; one frame may start below it.
+    const window = 4_194_304;
+    ok(status.processedBytes <= window + 1_048_576, `${status.processedBytes} bytes sent`);
+    ok(status.processedRows < rows / 10);
+    ok(late - early < window, `RSS grew by ${late - early} bytes while stalled`);
+  } finally {
+    await peer?.close();
+    await server.stop();
+  }
 });
