@@ -316,3 +316,33 @@ Deno.test("the server killed with SIGKILL mid-export and started again on its po
     await server.stop();
   }
 });
+
+Deno.test("session state: connected, heartbeat time and RTT, active downloads, system health", async () => {
+  const server = startServer(20_000, { windowBytes: 65_536 });
+  const client = new ClientBuilder(server.url).withHeartbeat({ intervalMs: 50, timeoutMs: 1000 })
+    .build();
+  try {
+    equal(client.isConnected(), false);
+    equal(client.session().phase, "idle");
+    await client.connect();
+    const download = client.download(request("csv", false), { requestId: "watched" });
+    await download.started;
+    await new Promise((resolve) => client.on("health", resolve));
+    const session = client.session();
+    equal(session.connected, true);
+    equal(session.phase, "open");
+    ok(session.lastHeartbeat !== undefined && session.lastHeartbeat <= Date.now());
+    ok(session.rttMs !== undefined && session.rttMs >= 0);
+    equal(session.systemHealth?.status, "ok");
+    equal(session.systemHealth?.activeDownloads, 1);
+    ok(["started", "streaming"].includes(session.activeDownloads.get("watched")?.phase ?? ""));
+    download.cancel();
+    await download.done.catch(() => {});
+    equal(client.session().activeDownloads.size, 0);
+  } finally {
+    await client.close();
+    await server.close();
+  }
+  equal(client.isConnected(), false);
+  equal(client.session().phase, "closed");
+});
