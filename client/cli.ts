@@ -3,7 +3,7 @@
  *
  * ```sh
  * deno run -A client.ts URL --from T --to T [--filter EXPR …] [--format csv|json|ndjson]
- *   [--gzip] [-o FILE]
+ *   [--gzip] [-o FILE [--continue]] [--retries N] [--retry-delay MS]
  * ```
  *
  * writes the export to FILE or stdout, with a progress bar on stderr when it
@@ -11,16 +11,31 @@
  * on success, 1 with the error code on failure, 2 on bad usage. FILE is
  * written only once the server has accepted the request, so a refused one
  * leaves it as it was. A server that cannot be reached at all fails at once;
- * once connected, a lost connection is retried and the download resumed.
+ * once connected, a lost connection is retried and the download resumed
+ * (`--retries` attempts, the first after about `--retry-delay` ms, doubling).
+ *
+ * With `-o FILE` the client keeps a state file `FILE.sluice` beside the
+ * output: JSON with a format version, the server URL, the request, the
+ * download's resume point and the length of FILE that point corresponds to.
+ * It is replaced atomically (a temporary file, then a rename) at most every
+ * 250 ms, always after the bytes it describes were written to FILE, and
+ * removed once the download completed. A run killed or interrupted part way
+ * leaves both; running it again with the same request and `--continue`
+ * truncates FILE to the saved length and resumes the download from the saved
+ * point (the URL may differ), so the finished FILE is byte-identical to an
+ * uninterrupted export. `--continue` refuses (exit 2) without `-o`, without a
+ * readable state file, or when the request on the command line differs from
+ * the saved one.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
 import { type Filter, FILTER_OPERATORS, type FilterOperator } from "../protocol/messages.ts";
-import type { DownloadRequest, OutputFormat } from "../protocol/messages.ts";
+import type { DownloadRequest, OutputFormat, ResumePoint } from "../protocol/messages.ts";
 import { ClientBuilder } from "./client_builder.ts";
 import { ProgressView } from "./progress_view.ts";
+import type { Download } from "./download.ts";
 import type { SluiceClient } from "./sluice_client.ts";
 import { SluiceError } from "./sluice_error.ts";
 
@@ -36,7 +51,11 @@ const USAGE = `usage: client.ts URL --from TIME --to TIME [options]
   --format FORMAT     csv (default), json or ndjson
   --gzip              gzip on the wire; the output is a gzip file
   --no-neutralize     keep CSV cells starting with = + - @ as they are
-  -o, --output FILE   write to FILE instead of stdout`;
+  -o, --output FILE   write to FILE instead of stdout, keeping resume state in FILE.sluice
+  --continue          with -o: resume the interrupted download that FILE.sluice describes
+                        (the same request; the URL may differ) and append to FILE
+  --retries N         reconnect attempts after a lost connection (default 5)
+  --retry-delay MS    delay before the first reconnect, doubling after (default 1000)`;
 
 /** Shorthand operators, longest first so that `>=` wins over `>`. */
 const SHORTHANDS: readonly [string, FilterOperator][] = [
@@ -87,6 +106,7 @@ interface Invocation {
   readonly server: ClientBuilder;
   readonly request: DownloadRequest;
   readonly output?: string;
+  readonly resume: boolean;
 }
 
 function invocation(args: string[]): Invocation {
@@ -101,6 +121,9 @@ function invocation(args: string[]): Invocation {
       gzip: { type: "boolean" },
       "no-neutralize": { type: "boolean" },
       output: { type: "string", short: "o" },
+      continue: { type: "boolean" },
+      retries: { type: "string" },
+      "retry-delay": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -115,6 +138,25 @@ function invocation(args: string[]): Invocation {
   if (values.from === undefined || values.to === undefined) {
     throw new UsageError("--from and --to are required");
   }
+  if (values.continue && values.output === undefined) {
+    throw new UsageError("--continue needs -o FILE (the output to continue)");
+  }
+  const reconnect: { maxAttempts?: number; baseMs?: number; maxMs?: number } = {};
+  if (values.retries !== undefined) {
+    if (!/^\d{1,3}$/.test(values.retries)) {
+      throw new UsageError(`--retries must be a whole number, got "${values.retries}"`);
+    }
+    reconnect.maxAttempts = Number(values.retries);
+  }
+  if (values["retry-delay"] !== undefined) {
+    const ms = values["retry-delay"];
+    if (!/^\d{1,7}$/.test(ms) || Number(ms) === 0) {
+      throw new UsageError(`--retry-delay must be a positive number of milliseconds, got "${ms}"`);
+    }
+    reconnect.baseMs = Number(ms);
+    reconnect.maxMs = Math.max(30_000, Number(ms));
+  }
+  if (Object.keys(reconnect).length > 0) server.withReconnect(reconnect);
   const format = values.format ?? "csv";
   if (format !== "csv" && format !== "json" && format !== "ndjson") {
     throw new UsageError(`--format must be csv, json or ndjson, got "${format}"`);
@@ -132,6 +174,7 @@ function invocation(args: string[]): Invocation {
       ...(values["no-neutralize"] ? { neutralizeFormulas: false } : {}),
     },
     ...(values.output === undefined ? {} : { output: values.output }),
+    resume: values.continue === true,
   };
 }
 
@@ -148,22 +191,47 @@ export async function main(args: string[]): Promise<number> {
     console.error(USAGE);
     return error instanceof UsageError && error.message === "" ? 0 : 2;
   }
+  let saved: SavedState | undefined;
+  let file: Deno.FsFile | undefined;
+  if (run.resume) {
+    try {
+      saved = await loadState(run.output!, run.request);
+      file = await reopen(run.output!, saved.fileBytes);
+    } catch (error) {
+      if (!(error instanceof ContinueError)) throw error;
+      console.error(`sluice: cannot continue: ${error.message}`);
+      return 2;
+    }
+  }
   const client = run.server.build();
   const view = new ProgressView(Deno.stderr);
-  let file: Deno.FsFile | undefined;
+  let keeper: StateKeeper | undefined;
   try {
     await connectOnce(client);
-    const download = client.download(run.request);
+    const download = client.download(
+      run.request,
+      saved === undefined ? {} : { resume: saved.resumePoint },
+    );
     download.onProgress((update) => view.update(update));
     // A refused request rejects done before any start: the file is left untouched.
     await Promise.race([download.started, download.done]);
-    if (run.output !== undefined) file = await create(run.output);
-    await copy(download.readable, file ?? Deno.stdout);
+    if (run.output !== undefined) {
+      if (file === undefined) {
+        // A new run: the state of an earlier one no longer describes FILE once it is truncated.
+        await removeState(run.output);
+        file = await create(run.output);
+      }
+      keeper = new StateKeeper(run.output, client.url, run.request, download, saved);
+    }
+    await copy(download.readable, file ?? Deno.stdout, keeper);
     const summary = await download.done;
+    if (keeper !== undefined) await keeper.finished();
     view.finish(summary);
     return 0;
   } catch (error) {
     view.clear();
+    // Whatever went wrong, FILE.sluice describes bytes that are in FILE: --continue can go on.
+    await keeper?.flush().catch(() => {});
     if (error instanceof Unreachable) {
       console.error(`sluice: CONNECTION_FAILED: cannot connect to ${client.url}`);
     } else if (error instanceof OutputError) {
@@ -173,6 +241,9 @@ export async function main(args: string[]): Promise<number> {
         `sluice: download failed: ${error.code}: ${error.message.slice(error.code.length + 2)}`,
       );
     } else throw error;
+    if (keeper?.saved === true) {
+      console.error(`sluice: run again with --continue to resume into ${run.output}`);
+    }
     return 1;
   } finally {
     file?.close();
@@ -188,9 +259,231 @@ export async function main(args: string[]): Promise<number> {
 async function copy(
   source: ReadableStream<Uint8Array>,
   sink: { write(bytes: Uint8Array): Promise<number> },
+  keeper?: StateKeeper,
 ): Promise<void> {
   for await (const chunk of source) {
-    for (let at = 0; at < chunk.length;) at += await sink.write(chunk.subarray(at));
+    keeper?.observe();
+    try {
+      for (let at = 0; at < chunk.length;) at += await sink.write(chunk.subarray(at));
+    } catch (error) {
+      if (keeper === undefined) throw error;
+      throw new OutputError(`cannot write ${keeper.path}: ${(error as Error).message}`);
+    }
+    await keeper?.wrote(chunk.length);
+  }
+}
+
+/** The state file's format version. */
+const STATE_VERSION = 1;
+/** Least time between two writes of the state file. */
+const STATE_INTERVAL_MS = 250;
+
+/** What `FILE.sluice` holds. */
+interface SavedState {
+  /** {@linkcode STATE_VERSION}. */
+  readonly version: number;
+  /** The server the download ran against (informational: --continue may use another). */
+  readonly url: string;
+  /** The request as sent. */
+  readonly request: DownloadRequest;
+  /** Where to resume: after the first `fileBytes` bytes of FILE. */
+  readonly resumePoint: ResumePoint;
+  /** The length of FILE that `resumePoint` describes (equal to its `bytes`). */
+  readonly fileBytes: number;
+}
+
+const statePath = (output: string) => `${output}.sluice`;
+
+/**
+ * Keeps `FILE.sluice` up to date. A download's `resumePoint()` may run ahead
+ * of the bytes written (frames delivered but not yet read), so each point
+ * seen is held until the bytes written reach exactly its `bytes`; only then
+ * does it describe FILE, and only then may it be saved.
+ */
+class StateKeeper {
+  readonly path: string;
+  /** Whether a state file was written by this run. */
+  saved = false;
+  readonly #url: string;
+  readonly #request: DownloadRequest;
+  readonly #download: Download;
+  /** Resume points seen ahead of the bytes written, by their `bytes`. */
+  readonly #ahead = new Map<number, ResumePoint>();
+  #written: number;
+  /** The latest point that matches the bytes written so far. */
+  #exact: ResumePoint | undefined;
+  #savedBytes = -1;
+  #savedAt = -Infinity;
+
+  constructor(
+    path: string,
+    url: string,
+    request: DownloadRequest,
+    download: Download,
+    from?: SavedState,
+  ) {
+    this.path = path;
+    this.#url = url;
+    this.#request = request;
+    this.#download = download;
+    this.#written = from?.fileBytes ?? 0;
+    if (from !== undefined) {
+      this.#exact = from.resumePoint;
+      this.#savedBytes = from.fileBytes;
+      this.saved = true;
+    }
+    this.observe();
+  }
+
+  /** Notes where the download stands now. */
+  observe(): void {
+    const point = this.#download.resumePoint();
+    if (point === undefined) return;
+    if (point.bytes === this.#written) this.#exact = point;
+    else if (point.bytes > this.#written) this.#ahead.set(point.bytes, point);
+  }
+
+  /** Counts `n` more bytes written to FILE; saves the state if it is time. */
+  async wrote(n: number): Promise<void> {
+    this.#written += n;
+    for (const [bytes, point] of this.#ahead) {
+      if (bytes === this.#written) this.#exact = point;
+      if (bytes <= this.#written) this.#ahead.delete(bytes);
+    }
+    if (performance.now() - this.#savedAt >= STATE_INTERVAL_MS) await this.flush();
+  }
+
+  /** Saves the latest exact point, if not saved yet. */
+  async flush(): Promise<void> {
+    const point = this.#exact;
+    if (point === undefined || point.bytes === this.#savedBytes) return;
+    const state: SavedState = {
+      version: STATE_VERSION,
+      url: this.#url,
+      request: this.#request,
+      resumePoint: point,
+      fileBytes: point.bytes,
+    };
+    const target = statePath(this.path);
+    const temporary = `${target}.tmp`;
+    try {
+      await Deno.writeTextFile(temporary, JSON.stringify(state, null, 2) + "\n");
+      await Deno.rename(temporary, target);
+    } catch (error) {
+      throw new OutputError(`cannot write ${target}: ${(error as Error).message}`);
+    }
+    this.#savedBytes = point.bytes;
+    this.#savedAt = performance.now();
+    this.saved = true;
+  }
+
+  /** The download completed: the state file has done its job. */
+  async finished(): Promise<void> {
+    await removeState(this.path);
+  }
+}
+
+async function removeState(output: string): Promise<void> {
+  for (const path of [statePath(output), `${statePath(output)}.tmp`]) {
+    try {
+      await Deno.remove(path);
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    }
+  }
+}
+
+/** Why `--continue` cannot go on; exit 2. */
+class ContinueError extends Error {}
+
+/** Reads and checks `FILE.sluice` against the request on the command line. */
+async function loadState(output: string, request: DownloadRequest): Promise<SavedState> {
+  const path = statePath(output);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) {
+      throw new ContinueError(`cannot read ${path}: ${(error as Error).message}`);
+    }
+    const exists = await Deno.stat(output).then(() => true, () => false);
+    throw new ContinueError(
+      exists
+        ? `no ${path}: where ${output} stopped is unknown (run without --continue to start over)`
+        : `no ${path} and no ${output}: nothing to continue`,
+    );
+  }
+  let state: SavedState;
+  try {
+    state = JSON.parse(text);
+  } catch {
+    throw new ContinueError(`${path} is not valid JSON`);
+  }
+  if (!validState(state)) throw new ContinueError(`${path} is not a sluice state file`);
+  if (state.version !== STATE_VERSION) {
+    throw new ContinueError(`${path} has format version ${state.version}, not ${STATE_VERSION}`);
+  }
+  if (canonical(state.request) !== canonical(request)) {
+    throw new ContinueError(
+      `${path} is for another request (${canonical(state.request)}); ` +
+        `give the same --from, --to, --filter, --format, --gzip and --no-neutralize`,
+    );
+  }
+  return state;
+}
+
+function validState(state: unknown): state is SavedState {
+  if (typeof state !== "object" || state === null) return false;
+  const s = state as Record<string, unknown>;
+  const point = s.resumePoint as Record<string, unknown> | null | undefined;
+  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
+  return typeof s.version === "number" && typeof s.url === "string" &&
+    typeof s.request === "object" && s.request !== null &&
+    typeof point === "object" && point !== null &&
+    typeof point.highWaterMark === "string" && typeof point.cursor === "string" &&
+    count(point.sequence) && count(point.rows) && count(point.bytes) &&
+    count(s.fileBytes) && s.fileBytes === point.bytes;
+}
+
+/** JSON with object keys sorted, to compare two requests. */
+function canonical(value: unknown): string {
+  return JSON.stringify(
+    value,
+    (_key, v) =>
+      typeof v === "object" && v !== null && !Array.isArray(v)
+        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+        : v,
+  );
+}
+
+/**
+ * Opens FILE to append after its first `length` bytes, dropping any bytes
+ * after them (written after the state was last saved, maybe part of a frame).
+ */
+async function reopen(path: string, length: number): Promise<Deno.FsFile> {
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true, write: true });
+  } catch (error) {
+    throw new ContinueError(`cannot open ${path}: ${(error as Error).message}`);
+  }
+  try {
+    const { size } = await file.stat();
+    if (size < length) {
+      throw new ContinueError(
+        `${path} has ${size} bytes, fewer than the ${length} its state file records`,
+      );
+    }
+    await file.truncate(length);
+    const end = await file.seek(0, Deno.SeekMode.End);
+    if (end !== length) {
+      throw new ContinueError(`${path} is ${end} bytes after truncating to ${length}`);
+    }
+    return file;
+  } catch (error) {
+    file.close();
+    if (error instanceof ContinueError) throw error;
+    throw new ContinueError(`cannot truncate ${path}: ${(error as Error).message}`);
   }
 }
 
