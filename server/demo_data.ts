@@ -104,8 +104,18 @@ const NOTES: readonly string[] = [
 /** Share of rows that carry a note; the rest are NULL. */
 const NOTE_SHARE = 0.015;
 
-/** mulberry32: a tiny, well-mixed 32-bit PRNG, deterministic everywhere. */
-function prng(seed: number): () => number {
+/**
+ * mulberry32: a tiny, well-mixed 32-bit PRNG, deterministic everywhere. It
+ * makes the demo rows, and the randomised tests replay from their seeds.
+ *
+ * @example
+ * ```ts
+ * import { mulberry32 } from "./demo_data.ts";
+ * const random = mulberry32(42);
+ * random() === mulberry32(42)(); // true
+ * ```
+ */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -118,7 +128,7 @@ function prng(seed: number): () => number {
 
 /** Yields the demo rows 1..rows in column order, as values to bind. */
 function* generateTrades(rows: number): Generator<SQLInputValue[]> {
-  const random = prng(SEED);
+  const random = mulberry32(SEED);
   const prices = MARKETS.map((m) => m.base);
   let ts = START_MS;
   let order = 1_000_000;

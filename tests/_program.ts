@@ -4,6 +4,15 @@
 /** How long a program may take to start listening, or to exit after a signal. */
 export const DEADLINE_MS = 10_000;
 
+/** The server program's path. */
+export const SERVER: string = new URL("../server.ts", import.meta.url).pathname;
+
+/** `deno run -A server.ts` over the demo database `db` of `rows` rows, on `port` (0: a free one). */
+export function serverProgram(db: string, rows: number, port = 0): Program {
+  const args = ["--port", String(port), "--db", db, "--demo-rows", String(rows)];
+  return new Program(["run", "-A", SERVER, ...args]);
+}
+
 /** A program run as a subprocess, its stdout and stderr read as they come. */
 export class Program {
   readonly #child: Deno.ChildProcess;

@@ -7,7 +7,7 @@ import {
   DEFAULT_BACKOFF,
   resolveBackoff,
 } from "../protocol/backoff.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 /** The largest double below 1, the top of what `Math.random()` returns. */
 const JUST_BELOW_ONE = 1 - 2 ** -53;

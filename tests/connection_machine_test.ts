@@ -19,7 +19,7 @@ import {
 } from "../protocol/connection_machine.ts";
 import { errorResponse } from "../protocol/errors.ts";
 import type { AuthChallenge, Identity, SystemHealth } from "../protocol/messages.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 const T0 = 1_710_923_400_000;
 const at = (now: number, random = 0): MachineClock => ({ now, random });

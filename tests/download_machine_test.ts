@@ -19,7 +19,7 @@ import {
 import { errorResponse } from "../protocol/errors.ts";
 import type { DownloadStart, ProgressUpdate } from "../protocol/messages.ts";
 import { REQUEST } from "./_messages.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 const T0 = 1_710_923_400_000;
 const CLOCK: MachineClock = { now: T0, random: 0 };

@@ -4,10 +4,9 @@
 import { equal, match } from "node:assert/strict";
 import { ClientBuilder } from "../client.ts";
 import { demoPath, RawPeer, requestMessage } from "./_harness.ts";
-import { DEADLINE_MS, Program } from "./_program.ts";
+import { DEADLINE_MS, Program, SERVER, serverProgram } from "./_program.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
 
-const SERVER = new URL("../server.ts", import.meta.url).pathname;
 const FROM = Date.parse("2024-01-01T00:00:00Z");
 const TO = Date.parse("2030-01-01T00:00:00Z");
 
@@ -81,17 +80,7 @@ Deno.test("deno run server.ts serves the demo table and SIGTERM ends a running d
   // window, so a reader that never acknowledges holds its download open.
   const rows = 100_000;
   const db = demoPath(rows);
-  const server = new Program([
-    "run",
-    "-A",
-    SERVER,
-    "--port",
-    "0",
-    "--db",
-    db,
-    "--demo-rows",
-    String(rows),
-  ]);
+  const server = serverProgram(db, rows);
   try {
     const [, url, database] = await server.waitFor(
       "stdout",

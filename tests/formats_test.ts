@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import type { ColumnSchema } from "../protocol/filter.ts";
 import { RowEncoder } from "../server/formats.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 const SEED = 4180;
 

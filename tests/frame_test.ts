@@ -13,7 +13,7 @@ import {
 } from "../protocol/frame.ts";
 import { REQUEST_ID_PATTERN } from "../protocol/messages.ts";
 import type { Result } from "../protocol/result.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 

@@ -3,7 +3,7 @@ import { EVENT_TABLE, type EventName } from "../protocol/events.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { parseClientMessage, parseServerMessage } from "../protocol/parse.ts";
 import { CLIENT_MESSAGES, REQUEST, SERVER_MESSAGES } from "./_messages.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

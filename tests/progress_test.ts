@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import type { ProgressUpdate } from "../protocol/messages.ts";
 import { ProgressBatcher, progressUpdate, RateMeter } from "../protocol/progress.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 /** A progress update of `requestId` at `processedRows` of 1000. */
 function update(requestId: string, processedRows: number): ProgressUpdate {

@@ -9,9 +9,9 @@ import type { Download } from "../client/download.ts";
 import { backoffBounds } from "../protocol/backoff.ts";
 import type { DownloadRequest, OutputFormat } from "../protocol/messages.ts";
 import { demoPath, startServer } from "./_harness.ts";
-import { Program } from "./_program.ts";
+import { serverProgram } from "./_program.ts";
 import { CuttingProxy } from "./_proxy.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 import { sqlite3Csv } from "./_sqlite3.ts";
 
 const ROWS = 1_000_000;
@@ -264,19 +264,7 @@ Deno.test("a resume the server cannot honour fails with RESUME_MISMATCH, never s
 Deno.test("the server killed with SIGKILL mid-export and started again on its port: the client resumes by itself", async () => {
   const rows = 100_000;
   const db = demoPath(rows);
-  const serverPath = new URL("../server.ts", import.meta.url).pathname;
-  const start = (port: number) =>
-    new Program([
-      "run",
-      "-A",
-      serverPath,
-      "--port",
-      String(port),
-      "--db",
-      db,
-      "--demo-rows",
-      String(rows),
-    ]);
+  const start = (port: number) => serverProgram(db, rows, port);
   const listening = /sluice listening on ws:\/\/127\.0\.0\.1:(\d+)\//;
   const expected = await sqlite3Csv(db, Date.parse(ALL.timeFrom), Date.parse(ALL.timeTo));
   let server = start(0);

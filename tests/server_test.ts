@@ -1,7 +1,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { demoPath, RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
-import { Program } from "./_program.ts";
+import { serverProgram } from "./_program.ts";
 
 const ROWS = 20_000;
 const now = () => Date.now();
@@ -194,17 +194,7 @@ Deno.test("a connection silent past the idle timeout is closed with IDLE_TIMEOUT
 Deno.test("a reader that takes nothing for 10 s does not grow the server's memory beyond its window", async () => {
   const rows = 1_000_000;
   const db = demoPath(rows);
-  const server = new Program([
-    "run",
-    "-A",
-    new URL("../server.ts", import.meta.url).pathname,
-    "--port",
-    "0",
-    "--db",
-    db,
-    "--demo-rows",
-    String(rows),
-  ]);
+  const server = serverProgram(db, rows);
   const rss = () => {
     const status = Deno.readTextFileSync(`/proc/${server.pid}/status`);
     return Number(status.match(/^VmRSS:\s+(\d+) kB/m)![1]) * 1024;

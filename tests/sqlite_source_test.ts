@@ -9,7 +9,7 @@ import {
 import type { Filter, FilterScalar } from "../protocol/messages.ts";
 import type { DataSource, ScanQuery, SourceSchema } from "../server/data_source.ts";
 import { prefixSuccessor, scaleDecimal, SqliteSource } from "../server/sqlite_source.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 const SEED = 20240101;
 const T0 = Date.UTC(2024, 0, 1);

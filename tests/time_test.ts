@@ -1,6 +1,6 @@
 import { equal } from "node:assert/strict";
 import { formatTimestamp, parseTimestamp } from "../protocol/time.ts";
-import { mulberry32 } from "./_random.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 
 const ms = (text: string) => {
   const r = parseTimestamp(text);
