@@ -107,10 +107,11 @@ export type ErrorCode =
   | "COMMAND_SIGNATURE_INVALID"
   | "COMMAND_STALE"
   | "COMMAND_REPLAYED"
+  | "SESSION_EXPIRED"
   // Encrypted sessions.
-  | "FRAME_NOT_SEALED"
-  | "FRAME_REPLAYED"
-  | "FRAME_OUT_OF_ORDER"
+  | "UNSEALED_MESSAGE"
+  | "REPLAYED_FRAME"
+  | "REORDERED_FRAME"
   | "DECRYPTION_FAILED";
 
 const badMessage = (message: string): ErrorInfo => ({
@@ -318,10 +319,16 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   COMMAND_SIGNATURE_INVALID: command("The command's signature does not match its content."),
   COMMAND_STALE: command("The command's timestamp is outside the accepted window."),
   COMMAND_REPLAYED: command("The command's timestamp is not after the previous command's."),
+  SESSION_EXPIRED: {
+    message: "The signed-in session expired; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "none",
+  },
 
-  FRAME_NOT_SEALED: sealed("A message of an encrypted session arrived unencrypted."),
-  FRAME_REPLAYED: sealed("A sealed frame repeats a counter already received."),
-  FRAME_OUT_OF_ORDER: sealed("A sealed frame skips ahead of the next expected counter."),
+  UNSEALED_MESSAGE: sealed("A message of an encrypted session arrived unencrypted."),
+  REPLAYED_FRAME: sealed("A sealed frame repeats a counter already received."),
+  REORDERED_FRAME: sealed("A sealed frame skips ahead of the next expected counter."),
   DECRYPTION_FAILED: sealed("A sealed frame failed its authentication tag."),
 };
 

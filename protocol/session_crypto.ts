@@ -183,7 +183,7 @@ export class FrameSealer {
 
 /**
  * Opens the sealed frames of one direction, in order. Codes:
- * `FRAME_REPLAYED` for a counter already seen, `FRAME_OUT_OF_ORDER` for
+ * `REPLAYED_FRAME` for a counter already seen, `REORDERED_FRAME` for
  * one that skips ahead, `DECRYPTION_FAILED` for a wrong tag, `FRAME_*` for
  * a malformed header. After the first failure every later frame fails too.
  *
@@ -194,7 +194,7 @@ export class FrameSealer {
  * const sealed = await (await FrameSealer.create(secret)).seal(new Uint8Array([7]));
  * const opener = await FrameOpener.create(secret);
  * await opener.open(sealed); // { ok: true, value: Uint8Array [7] }
- * (await opener.open(sealed)).ok; // false: FRAME_REPLAYED
+ * (await opener.open(sealed)).ok; // false: REPLAYED_FRAME
  * ```
  */
 export class FrameOpener {
@@ -218,7 +218,7 @@ export class FrameOpener {
     if (!decoded.ok) return this.#fail(decoded.error);
     const { counter, header, ciphertext } = decoded.value;
     if (counter !== this.#expected) {
-      const code = counter < this.#expected ? "FRAME_REPLAYED" : "FRAME_OUT_OF_ORDER";
+      const code = counter < this.#expected ? "REPLAYED_FRAME" : "REORDERED_FRAME";
       return this.#fail(errorResponse(code, { counter, expected: this.#expected }));
     }
     this.#expected++;

@@ -9,7 +9,7 @@ export const SERVER: string = new URL("../server.ts", import.meta.url).pathname;
 
 /** `deno run -A server.ts` over the demo database `db` of `rows` rows, on `port` (0: a free one). */
 export function serverProgram(db: string, rows: number, port = 0): Program {
-  const args = ["--port", String(port), "--db", db, "--demo-rows", String(rows)];
+  const args = ["--port", String(port), "--db", db, "--demo-rows", String(rows), "--anonymous"];
   return new Program(["run", "-A", SERVER, ...args]);
 }
 
