@@ -329,18 +329,21 @@ export class SluiceClient {
       channel.receive(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
     };
     socket.onerror = () => {}; // a close event always follows; it drives the machine
-    socket.onclose = (event) => {
-      closed();
-      if (this.#socket !== socket) return;
-      this.#socket = undefined;
-      this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
-      this.#step({
-        type: "closed",
-        code: event.code,
-        reason: event.reason,
-        ...(this.#retryAfter === undefined ? {} : { retryAfter: this.#retryAfter }),
+    // What arrived before the close may still be decrypting: let it through first (a server's
+    // last word, such as SERVER_SHUTTING_DOWN's retryAfter, often is).
+    socket.onclose = (event) =>
+      void channel.drained().then(() => {
+        closed();
+        if (this.#socket !== socket) return;
+        this.#socket = undefined;
+        this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
+        this.#step({
+          type: "closed",
+          code: event.code,
+          reason: event.reason,
+          ...(this.#retryAfter === undefined ? {} : { retryAfter: this.#retryAfter }),
+        });
       });
-    };
   }
 
   #closeSocket(code: number, reason: string): void {

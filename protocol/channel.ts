@@ -211,6 +211,11 @@ export class SessionChannel {
     });
   }
 
+  /** Resolves once every payload received so far was delivered (or dropped after a failure). */
+  drained(): Promise<void> {
+    return this.#inbox;
+  }
+
   /** Resolves once everything sent so far was handed to the socket. */
   flushed(): Promise<void> {
     return this.#outbox;

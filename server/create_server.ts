@@ -204,6 +204,7 @@ export function createServer(options: ServerOptions): SluiceServer {
     windowBytes: options.windowBytes ?? 4_194_304,
     socketBufferBytes: options.socketBufferBytes ?? 1_048_576,
     gzipLevel: options.gzipLevel ?? 1,
+    maxRows: options.limits?.maxRowsPerRequest,
   };
   const health = (): SystemHealth => {
     let activeDownloads = 0;

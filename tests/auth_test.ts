@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { privateKeyToAccount } from "viem/accounts";
+import { derToCompact, openssl } from "./_openssl.ts";
 import {
   challengeText,
   ethereumAddress,
@@ -75,38 +76,6 @@ Deno.test("an EIP-191 signature over another text, origin or nonce is refused", 
   assert.equal(recoverPersonalSigner(text, signature.slice(2)), undefined);
   assert.equal(recoverPersonalSigner(text, "zz" + signature.slice(2)), undefined);
 });
-
-/** r and s of an ASN.1 DER ECDSA signature, as OpenSSL writes it. */
-function derToCompact(der: Uint8Array): string {
-  assert.equal(der[0], 0x30);
-  let at = 2;
-  const parts: string[] = [];
-  for (let i = 0; i < 2; i++) {
-    assert.equal(der[at], 0x02);
-    const length = der[at + 1];
-    const value = bytesToHex(der.subarray(at + 2, at + 2 + length)).replace(/^(00)+/, "");
-    parts.push(value.padStart(64, "0"));
-    at += 2 + length;
-  }
-  return parts.join("");
-}
-
-async function openssl(args: string[], stdin?: Uint8Array): Promise<Uint8Array> {
-  const child = new Deno.Command("openssl", {
-    args,
-    stdin: stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  if (stdin) {
-    const writer = child.stdin.getWriter();
-    await writer.write(stdin);
-    await writer.close();
-  }
-  const out = await child.output();
-  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return out.stdout;
-}
 
 Deno.test("a secp256k1 signature made by openssl is accepted, high or low s", async () => {
   const dir = await Deno.makeTempDir();
