@@ -10,8 +10,6 @@
  * @module
  */
 
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import type { MachineClock } from "../protocol/connection_machine.ts";
 import {
   type DownloadEffect,
@@ -69,7 +67,11 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
   readonly request: DownloadRequest;
   /** The export's bytes, in order; read it to let the download go on. */
   readonly readable: ReadableStream<Uint8Array>;
-  /** The summary once every byte arrived and checked out; rejects with a {@linkcode SluiceError}. */
+  /**
+   * The summary once every byte arrived and checked out: rows, bytes, and
+   * the digest chain value that covers the whole payload (PROTOCOL.md §7.1);
+   * rejects with a {@linkcode SluiceError}.
+   */
   readonly done: Promise<DownloadComplete>;
   /** The server's `download:start`, once it arrived. */
   readonly started: Promise<DownloadStart>;
@@ -109,7 +111,6 @@ export class DownloadDriver implements Download {
   /** Delivered frames not yet taken by the reader. */
   readonly #queue: { sequence: number; payload: Uint8Array }[] = [];
   #wakeReader: (() => void) | undefined;
-  #hash = sha256.create();
   readonly #listeners = new Set<(update: ProgressUpdate) => void>();
   readonly #progress: ProgressUpdate[] = [];
   #wakeIterator: (() => void) | undefined;
@@ -197,13 +198,10 @@ export class DownloadDriver implements Download {
         this.#port.send(effect.message);
         return;
       case "deliver":
-        this.#hash.update(effect.payload);
         this.#queue.push({ sequence: this.#state.sequence - 1, payload: effect.payload });
         this.#wake();
         return;
       case "started":
-        // download:complete hashes the bytes sent since this start (the whole payload unless resumed).
-        this.#hash = sha256.create();
         this.#resolveStart(effect.data);
         return;
       case "progress":
@@ -232,11 +230,6 @@ export class DownloadDriver implements Download {
         throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
       }
     }
-  }
-
-  /** The SHA-256 of the bytes delivered since the last `download:start`, for the machine's check. */
-  segmentHash(): string {
-    return bytesToHex(this.#hash.clone().digest());
   }
 
   #end(): void {

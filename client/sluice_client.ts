@@ -329,11 +329,7 @@ export class SluiceClient {
       case "download:progress":
         return driver?.handle({ type: "progress", update: message.data });
       case "download:complete":
-        return driver?.handle({
-          type: "complete",
-          summary: message.data,
-          sha256: driver.segmentHash(),
-        });
+        return driver?.handle({ type: "complete", summary: message.data });
       case "download:cancelled":
         return driver?.handle({ type: "cancelled", data: message.data });
       case "download:error": {

@@ -15,8 +15,8 @@
 import type { DownloadRequest, ResumePoint } from "../protocol/messages.ts";
 import type { Download } from "./download.ts";
 
-/** The state file's format version. */
-export const STATE_VERSION = 1;
+/** The state file's format version: 2 since resume points carry the digest chain value. */
+export const STATE_VERSION = 2;
 /** Least time between two writes of the state file: a write is cheap, but not free. */
 const STATE_INTERVAL_MS = 250;
 
@@ -208,10 +208,12 @@ export async function loadState(output: string, request: DownloadRequest): Promi
   } catch {
     throw new ContinueError(`${path} is not valid JSON`);
   }
-  if (!validState(state)) throw new ContinueError(`${path} is not a sluice state file`);
-  if (state.version !== STATE_VERSION) {
-    throw new ContinueError(`${path} has format version ${state.version}, not ${STATE_VERSION}`);
+  // The version first: an older file's shape is not this version's, and saying so helps more.
+  const version = (state as { version?: unknown } | null)?.version;
+  if (typeof version === "number" && version !== STATE_VERSION) {
+    throw new ContinueError(`${path} has format version ${version}, not ${STATE_VERSION}`);
   }
+  if (!validState(state)) throw new ContinueError(`${path} is not a sluice state file`);
   if (canonical(state.request) !== canonical(request)) {
     throw new ContinueError(
       `${path} is for another request (${canonical(state.request)}); ` +
@@ -226,11 +228,12 @@ function validState(state: unknown): state is SavedState {
   const s = state as Record<string, unknown>;
   const point = s.resumePoint as Record<string, unknown> | null | undefined;
   const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
-  return typeof s.version === "number" && typeof s.url === "string" &&
+  return s.version === STATE_VERSION && typeof s.url === "string" &&
     typeof s.request === "object" && s.request !== null &&
     typeof point === "object" && point !== null &&
     typeof point.highWaterMark === "string" && typeof point.cursor === "string" &&
     count(point.sequence) && count(point.rows) && count(point.bytes) &&
+    typeof point.digest === "string" && /^[0-9a-f]{64}$/.test(point.digest) &&
     count(s.fileBytes) && s.fileBytes === point.bytes;
 }
 

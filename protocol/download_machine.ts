@@ -7,10 +7,11 @@
  * `download:request` (event `send`), so the shell never composes one.
  *
  * The machine checks what the server claims: frames must continue exactly
- * where the previous one ended (sequence, rows, bytes) and stop after the
- * FINAL one; `download:complete` must match the rows, bytes and SHA-256 the
- * client received; a resumed `download:start` must keep the pinned
- * high-water mark. A broken promise ends the download in `error`, with a
+ * where the previous one ended (sequence, rows, bytes), carry the digest
+ * chain value of the bytes received (digest_chain.ts; a frame that does not
+ * is never delivered), and stop after the FINAL one; `download:complete`
+ * must match the rows, bytes and final digest the client received; a
+ * resumed `download:start` must keep the pinned high-water mark. A broken promise ends the download in `error`, with a
  * `download:cancel` to stop the server when it may still be sending.
  *
  * Every legal move is a row of {@linkcode DOWNLOAD_TRANSITIONS}. An event
@@ -24,7 +25,9 @@
  * @module
  */
 
+import { bytesToHex } from "@noble/hashes/utils.js";
 import type { MachineClock } from "./connection_machine.ts";
+import { chainDigest, INITIAL_DIGEST } from "./digest_chain.ts";
 import { type ErrorCode, type ErrorDetails, type ErrorResponse, errorResponse } from "./errors.ts";
 import type { DataFrame } from "./frame.ts";
 import type {
@@ -42,7 +45,7 @@ import type {
 /** The header fields of a data frame the machine checks; a decoded {@linkcode DataFrame} fits. */
 export type FrameHeader = Pick<
   DataFrame,
-  "sequence" | "rowOffset" | "rowCount" | "byteOffset" | "final" | "cursor"
+  "sequence" | "rowOffset" | "rowCount" | "byteOffset" | "final" | "digest" | "cursor"
 >;
 
 /** The whole state of one download: a plain value, never mutated. */
@@ -70,6 +73,8 @@ export interface DownloadState {
   readonly bytes: number;
   /** The cursor of the last frame ("" before the first). */
   readonly cursor: string;
+  /** The digest chain value after the last frame, hex ({@linkcode INITIAL_DIGEST} before the first). */
+  readonly digest: string;
   /** Whether the FINAL frame arrived. */
   readonly final: boolean;
   /** The server's summary, once `complete`. */
@@ -84,7 +89,7 @@ export type DownloadEvent =
   | { readonly type: "start"; readonly data: DownloadStart }
   | { readonly type: "frame"; readonly header: FrameHeader; readonly payload: Uint8Array }
   | { readonly type: "progress"; readonly update: ProgressUpdate }
-  | { readonly type: "complete"; readonly summary: DownloadComplete; readonly sha256: string }
+  | { readonly type: "complete"; readonly summary: DownloadComplete }
   | { readonly type: "error"; readonly error: ErrorResponse }
   | { readonly type: "cancel" }
   | { readonly type: "cancelled"; readonly data: DownloadCancelled }
@@ -226,11 +231,12 @@ export function initialDownloadState(
     rows: 0,
     bytes: 0,
     cursor: "",
+    digest: INITIAL_DIGEST,
     final: false,
   };
   if (resume === undefined) return state;
-  const { highWaterMark, cursor, sequence, rows, bytes } = resume;
-  return { ...state, highWaterMark, cursor, sequence, rows, bytes };
+  const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
+  return { ...state, highWaterMark, cursor, sequence, rows, bytes, digest };
 }
 
 /**
@@ -250,9 +256,9 @@ export function initialDownloadState(
  * ```
  */
 export function resumePoint(state: DownloadState): ResumePoint | undefined {
-  const { highWaterMark, sequence, rows, bytes, cursor } = state;
+  const { highWaterMark, sequence, rows, bytes, cursor, digest } = state;
   if (highWaterMark === undefined) return undefined;
-  return { highWaterMark, cursor, sequence, rows, bytes };
+  return { highWaterMark, cursor, sequence, rows, bytes, digest };
 }
 
 /**
@@ -295,7 +301,15 @@ export function downloadStatus(state: DownloadState): DownloadStatus {
  *   compression: false,
  * };
  * let r = step(initialDownloadState("dl-1", request), { type: "send" }, clock);
- * const header = { sequence: 0, rowOffset: 0, rowCount: 1, byteOffset: 0, final: true, cursor: "1" };
+ * const header = {
+ *   sequence: 0,
+ *   rowOffset: 0,
+ *   rowCount: 1,
+ *   byteOffset: 0,
+ *   final: true,
+ *   digest: new Uint8Array(32),
+ *   cursor: "1",
+ * };
  * r = step(r.state, { type: "frame", header, payload: new Uint8Array(3) }, clock);
  * r.state.error?.code; // "ILLEGAL_TRANSITION"
  * ```
@@ -417,6 +431,13 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
         const details = { sequence: header.sequence, expected: state.sequence, final: state.final };
         return fail(state, clock, "SEQUENCE_GAP", details, true);
       }
+      // Checked before delivery: altered bytes never reach the reader, nor the resume point.
+      const digest = chainDigest(state.digest, payload);
+      const claimed = bytesToHex(header.digest);
+      if (claimed !== digest) {
+        const details = { sequence: header.sequence, digest: claimed, expected: digest };
+        return fail(state, clock, "DIGEST_MISMATCH", details, true);
+      }
       return {
         state: {
           ...state,
@@ -425,6 +446,7 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
           rows: state.rows + header.rowCount,
           bytes: state.bytes + payload.length,
           cursor: header.cursor,
+          digest,
           final: header.final,
         },
         effects: [{ type: "deliver", payload }],
@@ -433,7 +455,7 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
     case "progress":
       return { state, effects: [{ type: "progress", update: event.update }] };
     case "complete": {
-      const { summary, sha256 } = event;
+      const { summary } = event;
       // The server says it is done, so no download:cancel in either failure.
       if (!state.final) {
         return fail(
@@ -445,9 +467,10 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
         );
       }
       if (
-        summary.rows !== state.rows || summary.bytes !== state.bytes || summary.sha256 !== sha256
+        summary.rows !== state.rows || summary.bytes !== state.bytes ||
+        summary.digest !== state.digest
       ) {
-        const details = { rows: state.rows, bytes: state.bytes, sha256 };
+        const details = { rows: state.rows, bytes: state.bytes, digest: state.digest };
         return fail(state, clock, "INTEGRITY_MISMATCH", details, false);
       }
       return {

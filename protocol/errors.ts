@@ -70,6 +70,7 @@ export type ErrorCode =
   | "ILLEGAL_TRANSITION"
   | "SEQUENCE_GAP"
   | "INTEGRITY_MISMATCH"
+  | "DIGEST_MISMATCH"
   | "RESUME_MISMATCH"
   | "INTERNAL_ERROR"
   | "SERVER_SHUTTING_DOWN"
@@ -170,8 +171,16 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     fault: "sender",
   },
   INTEGRITY_MISMATCH: {
-    message: "The received rows, bytes or checksum differ from what the server sent.",
+    message: "The received rows, bytes or digest differ from what the server sent.",
     recoverable: false,
+    scope: "download",
+    fault: "sender",
+  },
+  // Recoverable: the frame was never delivered and the resume point stays before it, so
+  // resuming (say, on a connection that does not alter bytes) can finish the download.
+  DIGEST_MISMATCH: {
+    message: "A data frame's payload does not match its digest; it was discarded.",
+    recoverable: true,
     scope: "download",
     fault: "sender",
   },

@@ -20,6 +20,7 @@
  */
 
 export * from "./backoff.ts";
+export * from "./digest_chain.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./filter.ts";

@@ -111,7 +111,8 @@ async function killMidway(url: string, args: string[], file: string, total: numb
   const written = await size(file);
   ok(written < total, `killed at ${written} of ${total} bytes: too late to test anything`);
   const state = JSON.parse(await Deno.readTextFile(`${file}.sluice`));
-  equal(state.version, 1);
+  equal(state.version, 2);
+  match(state.resumePoint.digest, /^[0-9a-f]{64}$/);
   equal(state.url, url);
   equal(state.fileBytes, state.resumePoint.bytes);
   ok(state.fileBytes > 0 && state.fileBytes <= written, `${state.fileBytes} of ${written}`);
@@ -259,10 +260,17 @@ Deno.test("--continue refuses with exit 2 what it cannot continue", async (t) =>
 
     const file = `${dir}/part.csv`;
     const state = (request: unknown, fileBytes = 4) => ({
-      version: 1,
+      version: 2,
       url,
       request,
-      resumePoint: { highWaterMark: "100", cursor: "7", sequence: 1, rows: 7, bytes: fileBytes },
+      resumePoint: {
+        highWaterMark: "100",
+        cursor: "7",
+        sequence: 1,
+        rows: 7,
+        bytes: fileBytes,
+        digest: "00".repeat(32),
+      },
       fileBytes,
     });
     const request = {
@@ -281,10 +289,16 @@ Deno.test("--continue refuses with exit 2 what it cannot continue", async (t) =>
       const run = await client([url, ...RANGE, "-o", file, "--continue"]);
       equal(run.code, 2);
       match(run.stderr, /^sluice: cannot continue: .*part\.csv\.sluice is not valid JSON$/m);
-      await Deno.writeTextFile(`${file}.sluice`, JSON.stringify({ version: 1, url }));
+      await Deno.writeTextFile(`${file}.sluice`, JSON.stringify({ version: 2, url }));
       const shape = await client([url, ...RANGE, "-o", file, "--continue"]);
       equal(shape.code, 2);
       match(shape.stderr, /is not a sluice state file$/m);
+      // A state file of the format before resume points carried a digest.
+      const old = { ...state(request), version: 1 };
+      await Deno.writeTextFile(`${file}.sluice`, JSON.stringify(old));
+      const older = await client([url, ...RANGE, "-o", file, "--continue"]);
+      equal(older.code, 2);
+      match(older.stderr, /part\.csv\.sluice has format version 1, not 2$/m);
     });
 
     await t.step("a state file for another request", async () => {

@@ -4,6 +4,7 @@ import { generatedSections } from "../docs/generate.ts";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { decodeDataFrame, encodeDataFrame } from "../protocol/frame.ts";
 import { parseClientMessage, parseServerMessage } from "../protocol/parse.ts";
+import { digestChain } from "./_harness.ts";
 
 const doc = await Deno.readTextFile(new URL("../docs/PROTOCOL.md", import.meta.url));
 
@@ -47,17 +48,44 @@ Deno.test("every frame vector in PROTOCOL.md encodes to its bytes and decodes to
   const vectors = marked("vector").filter((v) => v.tag === "frame");
   ok(vectors.length >= 2);
   for (const { body } of vectors) {
-    const { hex, payload, ...fields } = JSON.parse(body);
-    const frame = { ...fields, payload: new TextEncoder().encode(payload) };
+    const { hex, payload, digest, ...fields } = JSON.parse(body);
+    const frame = {
+      ...fields,
+      digest: hexToBytes(digest),
+      payload: new TextEncoder().encode(payload),
+    };
     equal(bytesToHex(encodeDataFrame(frame)), hex);
     const decoded = decodeDataFrame(hexToBytes(hex));
     ok(decoded.ok);
     deepStrictEqual(
-      { ...decoded.value, payload: new TextDecoder().decode(decoded.value.payload) },
       {
-        ...fields,
-        payload,
+        ...decoded.value,
+        digest: bytesToHex(decoded.value.digest),
+        payload: new TextDecoder().decode(decoded.value.payload),
       },
+      { ...fields, digest, payload },
     );
   }
+});
+
+Deno.test("the frame vectors form one download whose digest chain ends in §5.4's complete example", () => {
+  const frames = marked("vector").filter((v) => v.tag === "frame").map((v) => JSON.parse(v.body));
+  // Recomputed with node:crypto, not with the protocol's own digest_chain.ts.
+  frames.forEach((frame, i) => {
+    const payloads = frames.slice(0, i + 1).map((f) => new TextEncoder().encode(f.payload));
+    equal(frame.digest, digestChain(payloads), `vector ${i}`);
+  });
+  const complete = marked("example").map((e) => JSON.parse(e.body)).find((m) =>
+    m.event === "download:complete"
+  );
+  const last = frames.at(-1);
+  ok(last.final);
+  deepStrictEqual(
+    { rows: complete.data.rows, bytes: complete.data.bytes, digest: complete.data.digest },
+    {
+      rows: last.rowOffset + last.rowCount,
+      bytes: last.byteOffset + new TextEncoder().encode(last.payload).length,
+      digest: last.digest,
+    },
+  );
 });

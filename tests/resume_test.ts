@@ -24,16 +24,18 @@ function request(format: OutputFormat, compression: boolean): DownloadRequest {
   return { searchParams: ALL, outputFormat: format, compression };
 }
 
-/** Reads a download to the end: the SHA-256 of its bytes, and the summary. */
-async function drain(download: Download): Promise<{ sha256: string; bytes: number }> {
+/** Reads a download to the end: the SHA-256 of its bytes, their count, and the summary's digest. */
+async function drain(
+  download: Download,
+): Promise<{ sha256: string; bytes: number; digest: string }> {
   const hash = createHash("sha256");
   let bytes = 0;
   for await (const chunk of download.readable) {
     hash.update(chunk);
     bytes += chunk.length;
   }
-  await download.done;
-  return { sha256: hash.digest("hex"), bytes };
+  const { digest } = await download.done;
+  return { sha256: hash.digest("hex"), bytes, digest };
 }
 
 async function withClient<T>(url: string, body: (client: SluiceClient) => Promise<T>): Promise<T> {
@@ -85,6 +87,8 @@ Deno.test("a 1,000,000-row export cut 10 times at random points is byte-identica
         equal(proxy.cuts - cutsBefore, 10);
         equal(result.bytes, expected.bytes);
         equal(result.sha256, expected.sha256);
+        // The digest the server attested after the last of ten resumes covers the whole payload.
+        equal(result.complete.digest, expected.digest);
         // Every row once: the counts never run past the export's rows.
         equal(result.status.processedRows, ROWS);
         ok(result.most <= ROWS, `progress reported ${result.most} rows`);
@@ -247,6 +251,7 @@ Deno.test("a resume the server cannot honour fails with RESUME_MISMATCH, never s
           sequence: 1,
           rows: 10,
           bytes: 1000,
+          digest: "00".repeat(32),
         },
       });
       const error = await download.done.then(() => undefined, (e) => e);
