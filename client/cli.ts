@@ -22,7 +22,9 @@
  * leaves both; running it again with the same request and `--continue`
  * truncates FILE to the saved length and resumes the download from the saved
  * point (the URL may differ), so the finished FILE is byte-identical to an
- * uninterrupted export. `--continue` refuses (exit 2) without `-o`, without a
+ * uninterrupted export. If the saved point is after the FINAL frame, every
+ * byte was in already: `--continue` only truncates FILE and finishes, without
+ * contacting a server. `--continue` refuses (exit 2) without `-o`, without a
  * readable state file, or when the request on the command line differs from
  * the saved one.
  *
@@ -214,7 +216,8 @@ export async function main(args: string[]): Promise<number> {
   const view = new ProgressView(Deno.stderr);
   let keeper: StateKeeper | undefined;
   try {
-    await connectOnce(client);
+    // After the FINAL frame every byte is in: the download completes without a server (§9.5).
+    if (saved?.resumePoint.final !== true) await connectOnce(client);
     const download = client.download(
       run.request,
       saved === undefined ? {} : { resume: saved.resumePoint },

@@ -12,6 +12,7 @@
 
 import type { MachineClock } from "../protocol/connection_machine.ts";
 import {
+  type ClientResumePoint,
   type DownloadEffect,
   type DownloadEvent,
   type DownloadState,
@@ -28,7 +29,6 @@ import type {
   DownloadStart,
   DownloadStatus,
   ProgressUpdate,
-  ResumePoint,
 } from "../protocol/messages.ts";
 import { SluiceError } from "./sluice_error.ts";
 
@@ -52,11 +52,13 @@ export interface DownloadOptions {
   /**
    * Continues a download of the same request from where an earlier one
    * stopped: its `resumePoint()`, saved (it is plain JSON) together with the
-   * request. The bytes delivered are those after the saved point.
+   * request. The bytes delivered are those after the saved point. A point
+   * taken after the FINAL frame (`final: true`) completes at once, without
+   * asking the server: every byte was in already.
    *
    * @default {undefined}
    */
-  readonly resume?: ResumePoint;
+  readonly resume?: ClientResumePoint;
 }
 
 /** A running download, as `SluiceClient.download()` returns it. */
@@ -77,8 +79,11 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
   readonly started: Promise<DownloadStart>;
   /** Where the download stands now. */
   status(): DownloadStatus;
-  /** Where to resume after the last complete frame; undefined before `download:start`. */
-  resumePoint(): ResumePoint | undefined;
+  /**
+   * Where to resume after the last complete frame, and whether it was the
+   * FINAL one; undefined before `download:start`.
+   */
+  resumePoint(): ClientResumePoint | undefined;
   /** Stops the download; `done` rejects with `CANCELLED`. */
   cancel(): void;
   /** Calls `listener` with every progress update until the download ends; returns an unsubscribe. */
@@ -163,7 +168,7 @@ export class DownloadDriver implements Download {
     return downloadStatus(this.#state);
   }
 
-  resumePoint(): ResumePoint | undefined {
+  resumePoint(): ClientResumePoint | undefined {
     return resumePoint(this.#state);
   }
 

@@ -12,10 +12,11 @@
  * @module
  */
 
-import type { DownloadRequest, ResumePoint } from "../protocol/messages.ts";
+import type { ClientResumePoint } from "../protocol/download_machine.ts";
+import type { DownloadRequest } from "../protocol/messages.ts";
 import type { Download } from "./download.ts";
 
-/** The state file's format version: 2 since resume points carry the digest chain value. */
+/** The state file's format version: 2 since resume points carry the digest chain value and `final`. */
 export const STATE_VERSION = 2;
 /** Least time between two writes of the state file: a write is cheap, but not free. */
 const STATE_INTERVAL_MS = 250;
@@ -28,8 +29,12 @@ export interface SavedState {
   readonly url: string;
   /** The request as sent. */
   readonly request: DownloadRequest;
-  /** Where to resume: after the first `fileBytes` bytes of FILE. */
-  readonly resumePoint: ResumePoint;
+  /**
+   * Where to resume: after the first `fileBytes` bytes of FILE. With
+   * `final: true` the FINAL frame was in, and FILE's first `fileBytes` bytes
+   * are the whole export.
+   */
+  readonly resumePoint: ClientResumePoint;
   /** The length of FILE that `resumePoint` describes (equal to its `bytes`). */
   readonly fileBytes: number;
 }
@@ -76,11 +81,12 @@ export class StateKeeper {
   readonly #request: DownloadRequest;
   readonly #download: Download;
   /** Resume points seen ahead of the bytes written, by their `bytes`. */
-  readonly #ahead = new Map<number, ResumePoint>();
+  readonly #ahead = new Map<number, ClientResumePoint>();
   #written: number;
   /** The latest point that matches the bytes written so far. */
-  #exact: ResumePoint | undefined;
+  #exact: ClientResumePoint | undefined;
   #savedBytes = -1;
+  #savedFinal = false;
   #savedAt = -Infinity;
 
   /** Keeps the state of `download` into `path`; `from` is the state a `--continue` started from. */
@@ -99,6 +105,7 @@ export class StateKeeper {
     if (from !== undefined) {
       this.#exact = from.resumePoint;
       this.#savedBytes = from.fileBytes;
+      this.#savedFinal = from.resumePoint.final === true;
       this.saved = true;
     }
     this.observe();
@@ -125,7 +132,10 @@ export class StateKeeper {
   /** Saves the latest exact point, if not saved yet. */
   async flush(): Promise<void> {
     const point = this.#exact;
-    if (point === undefined || point.bytes === this.#savedBytes) return;
+    if (point === undefined) return;
+    // An empty FINAL frame (CSV ending on a page boundary) adds no byte but still ends the export.
+    const final = point.final === true;
+    if (point.bytes === this.#savedBytes && final === this.#savedFinal) return;
     await writeState(this.path, {
       version: STATE_VERSION,
       url: this.#url,
@@ -134,6 +144,7 @@ export class StateKeeper {
       fileBytes: point.bytes,
     });
     this.#savedBytes = point.bytes;
+    this.#savedFinal = final;
     this.#savedAt = performance.now();
     this.saved = true;
   }
@@ -234,6 +245,7 @@ function validState(state: unknown): state is SavedState {
     typeof point.highWaterMark === "string" && typeof point.cursor === "string" &&
     count(point.sequence) && count(point.rows) && count(point.bytes) &&
     typeof point.digest === "string" && /^[0-9a-f]{64}$/.test(point.digest) &&
+    typeof point.final === "boolean" &&
     count(s.fileBytes) && s.fileBytes === point.bytes;
 }
 

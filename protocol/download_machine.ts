@@ -11,8 +11,15 @@
  * chain value of the bytes received (digest_chain.ts; a frame that does not
  * is never delivered), and stop after the FINAL one; `download:complete`
  * must match the rows, bytes and final digest the client received; a
- * resumed `download:start` must keep the pinned high-water mark. A broken promise ends the download in `error`, with a
- * `download:cancel` to stop the server when it may still be sending.
+ * resumed `download:start` must keep the pinned high-water mark. A broken
+ * promise ends the download in `error`, with a `download:cancel` to stop the
+ * server when it may still be sending.
+ *
+ * Once the FINAL frame is in and verified, every byte is in and attested by
+ * its digest: the download never resumes after it (PROTOCOL.md §9.5). If its
+ * connection is lost (`disconnected`) before `download:complete`, or it is
+ * sent again from a saved point taken after the FINAL frame, it completes
+ * with its own counts.
  *
  * Every legal move is a row of {@linkcode DOWNLOAD_TRANSITIONS}. An event
  * the table does not list is handled by whose fault it is: a local call is
@@ -65,6 +72,8 @@ export interface DownloadState {
    * saved resume point; every later start must carry the same.
    */
   readonly highWaterMark?: string;
+  /** When the last `download:request` or `download:resume` went out, epoch ms. */
+  readonly sentAt?: number;
   /** The sequence number the next frame must have. */
   readonly sequence: number;
   /** Rows received. */
@@ -75,7 +84,7 @@ export interface DownloadState {
   readonly cursor: string;
   /** The digest chain value after the last frame, hex ({@linkcode INITIAL_DIGEST} before the first). */
   readonly digest: string;
-  /** Whether the FINAL frame arrived. */
+  /** Whether the FINAL frame arrived (then the download never resumes, PROTOCOL.md §9.5). */
   readonly final: boolean;
   /** The server's summary, once `complete`. */
   readonly summary?: DownloadComplete;
@@ -94,7 +103,8 @@ export type DownloadEvent =
   | { readonly type: "cancel" }
   | { readonly type: "cancelled"; readonly data: DownloadCancelled }
   | { readonly type: "consumed"; readonly sequence: number }
-  | { readonly type: "resume" };
+  | { readonly type: "resume" }
+  | { readonly type: "disconnected" };
 
 /** What the shell must do, in order. */
 export type DownloadEffect =
@@ -105,6 +115,21 @@ export type DownloadEffect =
   | { readonly type: "completed"; readonly summary: DownloadComplete }
   | { readonly type: "failed"; readonly error: ErrorResponse }
   | { readonly type: "rejected"; readonly error: ErrorResponse };
+
+/**
+ * A {@linkcode ResumePoint} as the client keeps it: the wire's fields, plus
+ * whether the FINAL frame is in. A plain JSON value: save it with the
+ * request to continue later. A point with `final: true` is never sent: the
+ * download is complete there, and continuing from it completes at once.
+ */
+export interface ClientResumePoint extends ResumePoint {
+  /**
+   * Whether the FINAL frame was received: every byte is in.
+   *
+   * @default {false}
+   */
+  readonly final?: boolean;
+}
 
 /** The outcome of one {@linkcode step}. */
 export interface DownloadStep {
@@ -132,6 +157,7 @@ export const DOWNLOAD_EVENT_SOURCES: Readonly<Record<DownloadEventKey, DownloadE
   cancelled: "server",
   consumed: "local",
   resume: "local",
+  disconnected: "local",
 };
 
 /** For one phase, the phases each legal event may lead to. */
@@ -150,24 +176,27 @@ export type DownloadRow = Readonly<Partial<Record<DownloadEventKey, readonly Dow
  * ```
  */
 export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> = {
-  // `send` twice is rejected (stays requested); `resume` re-sends the request.
+  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
+  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
   requested: {
-    send: ["requested"],
+    send: ["requested", "complete"],
     start: ["started", "error"],
     error: ["error"],
     cancel: ["cancelled"],
     consumed: ["requested"],
-    resume: ["requested"],
+    resume: ["requested", "complete"],
+    disconnected: ["requested", "complete"],
   },
   started: {
     frame: ["streaming", "error"],
     progress: ["started"],
-    // After a resume the FINAL frame may already be in, so complete can follow start.
-    complete: ["complete", "error"],
+    // No frame on this connection yet, so no FINAL one: complete here is early (SEQUENCE_GAP).
+    complete: ["error"],
     error: ["error"],
     cancel: ["cancelled"],
     consumed: ["started"],
     resume: ["requested"],
+    disconnected: ["started"],
   },
   streaming: {
     frame: ["streaming", "error"],
@@ -176,16 +205,24 @@ export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> 
     error: ["error"],
     cancel: ["cancelled"],
     consumed: ["streaming"],
-    resume: ["requested"],
+    // After the FINAL frame a lost connection completes the download: never resumed past it.
+    resume: ["requested", "complete"],
+    disconnected: ["streaming", "complete"],
   },
   // Ended: local calls are harmless no-ops; server messages are ignored as late.
-  complete: { cancel: ["complete"], consumed: ["complete"], resume: ["complete"] },
-  error: { cancel: ["error"], consumed: ["error"], resume: ["error"] },
+  complete: {
+    cancel: ["complete"],
+    consumed: ["complete"],
+    resume: ["complete"],
+    disconnected: ["complete"],
+  },
+  error: { cancel: ["error"], consumed: ["error"], resume: ["error"], disconnected: ["error"] },
   cancelled: {
     cancelled: ["cancelled"],
     cancel: ["cancelled"],
     consumed: ["cancelled"],
     resume: ["cancelled"],
+    disconnected: ["cancelled"],
   },
 };
 
@@ -204,7 +241,8 @@ const TERMINAL: ReadonlySet<DownloadPhase> = new Set(["complete", "error", "canc
 /**
  * A download that has not been sent yet; `step(state, { type: "send" })`
  * produces its `download:request`, or, given a `resume` point saved from an
- * earlier run, its `download:resume` from there.
+ * earlier run, its `download:resume` from there (or, from a point after the
+ * FINAL frame, completes at once).
  *
  * @example
  * ```ts
@@ -220,7 +258,7 @@ const TERMINAL: ReadonlySet<DownloadPhase> = new Set(["complete", "error", "canc
 export function initialDownloadState(
   requestId: string,
   request: DownloadRequest,
-  resume?: ResumePoint,
+  resume?: ClientResumePoint,
 ): DownloadState {
   const state: DownloadState = {
     phase: "requested",
@@ -236,13 +274,15 @@ export function initialDownloadState(
   };
   if (resume === undefined) return state;
   const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
-  return { ...state, highWaterMark, cursor, sequence, rows, bytes, digest };
+  const final = resume.final === true;
+  return { ...state, highWaterMark, cursor, sequence, rows, bytes, digest, final };
 }
 
 /**
- * Where the download stands, for `download:resume`; undefined before the
- * first `download:start`, since there is no pinned high-water mark to
- * resume. A plain JSON value: save it with the request to resume later.
+ * Where the download stands after its last complete frame, with whether
+ * that frame was the FINAL one; undefined before the first
+ * `download:start`, since there is no pinned high-water mark to resume. A
+ * plain JSON value: save it with the request to continue later.
  *
  * @example
  * ```ts
@@ -255,7 +295,13 @@ export function initialDownloadState(
  * resumePoint(initialDownloadState("dl-1", request)); // undefined
  * ```
  */
-export function resumePoint(state: DownloadState): ResumePoint | undefined {
+export function resumePoint(state: DownloadState): ClientResumePoint | undefined {
+  const point = wirePoint(state);
+  return point === undefined ? undefined : { ...point, final: state.final };
+}
+
+/** The resume point as `download:resume` carries it: `final` stays with the client. */
+function wirePoint(state: DownloadState): ResumePoint | undefined {
   const { highWaterMark, sequence, rows, bytes, cursor, digest } = state;
   if (highWaterMark === undefined) return undefined;
   return { highWaterMark, cursor, sequence, rows, bytes, digest };
@@ -378,7 +424,7 @@ function fail(
 }
 
 function resend(state: DownloadState, clock: MachineClock): DownloadStep {
-  const resume = resumePoint(state);
+  const resume = wirePoint(state);
   const message: ClientMessage = resume === undefined
     ? { event: "download:request", data: state.request, ...stamp(state, clock) }
     : {
@@ -387,8 +433,26 @@ function resend(state: DownloadState, clock: MachineClock): DownloadStep {
       ...stamp(state, clock),
     };
   return {
-    state: { ...state, phase: "requested", requestSent: true },
+    state: { ...state, phase: "requested", requestSent: true, sentAt: clock.now },
     effects: [{ type: "send", message }],
+  };
+}
+
+/**
+ * Completes on the client's own counts: the FINAL frame is in and its
+ * digest checked, so every byte is in and attested, and asking the server
+ * again could only repeat the end (PROTOCOL.md §9.5).
+ */
+function completeHere(state: DownloadState, clock: MachineClock): DownloadStep {
+  const summary: DownloadComplete = {
+    rows: state.rows,
+    bytes: state.bytes,
+    digest: state.digest,
+    durationMs: state.sentAt === undefined ? 0 : Math.max(0, clock.now - state.sentAt),
+  };
+  return {
+    state: { ...state, phase: "complete", summary },
+    effects: [{ type: "completed", summary }],
   };
 }
 
@@ -397,7 +461,8 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
   const ended = TERMINAL.has(state.phase);
   switch (event.type) {
     case "send":
-      return state.requestSent ? reject(state, event.type) : resend(state, clock);
+      if (state.requestSent) return reject(state, event.type);
+      return state.final ? completeHere(state, clock) : resend(state, clock);
     case "start": {
       const { data } = event;
       if (!state.requestSent) {
@@ -512,7 +577,10 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
       };
     }
     case "resume":
-      return ended ? { state, effects: [] } : resend(state, clock);
+      if (ended) return { state, effects: [] };
+      return state.final ? completeHere(state, clock) : resend(state, clock);
+    case "disconnected":
+      return !ended && state.final ? completeHere(state, clock) : { state, effects: [] };
     default: {
       const never: never = event;
       throw new Error(`unknown download event ${JSON.stringify(never)}`);

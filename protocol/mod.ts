@@ -56,6 +56,7 @@ export {
   type TimerName,
 } from "./connection_machine.ts";
 export {
+  type ClientResumePoint,
   DOWNLOAD_EVENT_KEYS,
   DOWNLOAD_EVENT_SOURCES,
   DOWNLOAD_PHASES,

@@ -2,7 +2,7 @@
 // by a proxy, or left without a server for good; every finished file is checked byte for byte
 // against the sqlite3 oracle (and, for gzip, against an uninterrupted run).
 import { equal, match, ok } from "node:assert/strict";
-import { demoPath, startServer } from "./_harness.ts";
+import { demoPath, RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
 import { CuttingProxy } from "./_proxy.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
 
@@ -113,6 +113,7 @@ async function killMidway(url: string, args: string[], file: string, total: numb
   const state = JSON.parse(await Deno.readTextFile(`${file}.sluice`));
   equal(state.version, 2);
   match(state.resumePoint.digest, /^[0-9a-f]{64}$/);
+  equal(state.resumePoint.final, false);
   equal(state.url, url);
   equal(state.fileBytes, state.resumePoint.bytes);
   ok(state.fileBytes > 0 && state.fileBytes <= written, `${state.fileBytes} of ${written}`);
@@ -233,6 +234,64 @@ Deno.test("a server gone for good: exit 1 naming CONNECTION_FAILED, then --conti
   }
 });
 
+Deno.test("--continue from a state saved after the FINAL frame finishes without a server, byte-identical", async () => {
+  // The real download, frame by frame, as the CLI would have received it before being killed
+  // between the FINAL frame and download:complete.
+  const server = startServer(ROWS, SERVER_OPTIONS);
+  const request = {
+    searchParams: { timeFrom: FROM, timeTo: TO, filters: [] },
+    outputFormat: "csv",
+    compression: false,
+  } as const;
+  let received;
+  try {
+    const peer = await RawPeer.open(server.url);
+    peer.send(requestMessage("whole", request));
+    const start = await peer.message("download:start", "whole");
+    received = { start: start.data, ...await readDownload(peer, "whole") };
+    await peer.close();
+  } finally {
+    await server.close(); // from here on nothing listens at server.url
+  }
+  const { start, payload, frames, complete } = received;
+  const last = frames.at(-1)!;
+  ok(last.final);
+  await withTempDir(async (dir) => {
+    const file = `${dir}/final.csv`;
+    // Bytes after the saved length (none should exist; if they do, they are not the export's).
+    await Deno.writeFile(file, new Uint8Array([...payload, ...new TextEncoder().encode("junk")]));
+    await Deno.writeTextFile(
+      `${file}.sluice`,
+      JSON.stringify({
+        version: 2,
+        url: server.url,
+        request,
+        resumePoint: {
+          highWaterMark: start.highWaterMark,
+          cursor: last.cursor,
+          sequence: last.sequence + 1,
+          rows: complete.rows,
+          bytes: complete.bytes,
+          digest: complete.digest,
+          final: true,
+        },
+        fileBytes: complete.bytes,
+      }),
+    );
+    const run = await client([server.url, ...RANGE, "-o", file, "--continue"]);
+    equal(run.code, 0, run.stderr);
+    match(
+      run.stderr,
+      new RegExp(
+        `^done: ${complete.rows.toLocaleString("en-US")} rows, .* digest ${complete.digest}$`,
+        "m",
+      ),
+    );
+    equal(await sha256Hex(await Deno.readFile(file)), await oracleSha());
+    ok(!await exists(`${file}.sluice`), "the state file is removed once complete");
+  });
+});
+
 Deno.test("--continue refuses with exit 2 what it cannot continue", async (t) => {
   // No server is needed: every refusal comes before connecting.
   const url = "ws://127.0.0.1:9/";
@@ -270,6 +329,7 @@ Deno.test("--continue refuses with exit 2 what it cannot continue", async (t) =>
         rows: 7,
         bytes: fileBytes,
         digest: "00".repeat(32),
+        final: false,
       },
       fileBytes,
     });

@@ -96,8 +96,8 @@ function representativeStates(): [string, DownloadState][] {
     ["requested/unsent", unsent()],
     ["requested/sent", sent()],
     ["requested/resuming", resuming],
+    ["requested/saved after FINAL", initialDownloadState(ID, REQUEST, resumePoint(done))],
     ["started", started()],
-    ["started/resumed after FINAL", run(done, [{ type: "resume" }, resumedStart()]).state],
     ["streaming", streaming()],
     ["streaming/FINAL seen", done],
     ["complete", run(done, [{ type: "complete", summary: summaryOf(done) }]).state],
@@ -135,6 +135,7 @@ const EVENTS: Record<DownloadEventKey, (s: DownloadState) => DownloadEvent[]> = 
   cancelled: () => [{ type: "cancelled", data: { rows: 1, bytes: 2 } }],
   consumed: (s) => [{ type: "consumed", sequence: 0 }, { type: "consumed", sequence: s.sequence }],
   resume: () => [{ type: "resume" }],
+  disconnected: () => [{ type: "disconnected" }],
 };
 
 Deno.test("every phase and event does what the transition table says", () => {
@@ -233,6 +234,7 @@ Deno.test("a whole download delivers every payload and completes on a matching s
     rows: 10,
     bytes: 17,
     digest: s.digest,
+    final: true,
   });
   // The digest chain of the two payloads, computed here from the bytes delivered.
   const delivered = effects.flatMap((e) => e.type === "deliver" ? [e.payload] : []);
@@ -268,6 +270,47 @@ Deno.test("resume after a reconnect sends download:resume from the last complete
     type: "send",
     message: { event: "download:request", data: REQUEST, ...envelope },
   }]);
+});
+
+Deno.test("a connection lost after the FINAL frame completes the download on its own counts, with no resume", () => {
+  const done = finished();
+  const later: MachineClock = { now: T0 + 1234, random: 0 };
+  const r = step(done, { type: "disconnected" }, later);
+  equal(r.state.phase, "complete");
+  const summary = { rows: done.rows, bytes: done.bytes, digest: done.digest, durationMs: 1234 };
+  deepStrictEqual(r.effects, [{ type: "completed", summary }]);
+  deepStrictEqual(r.state.summary, summary);
+  // The reconnect that follows sends nothing: the download is over.
+  deepStrictEqual(step(r.state, { type: "resume" }, later), { state: r.state, effects: [] });
+  // Without the disconnected event first, resume itself completes rather than send.
+  deepStrictEqual(step(done, { type: "resume" }, later).effects, r.effects);
+  // Before the FINAL frame, a lost connection changes nothing; the reconnect resumes.
+  const s = streaming(2);
+  deepStrictEqual(step(s, { type: "disconnected" }, later), { state: s, effects: [] });
+  equal(step(s, { type: "resume" }, later).effects[0].type, "send");
+});
+
+Deno.test("a point saved after the FINAL frame completes on send, without any message", () => {
+  const done = finished();
+  const point = resumePoint(done)!;
+  equal(point.final, true);
+  const saved = JSON.parse(JSON.stringify(point)); // as a state file keeps it
+  const r = step(initialDownloadState(ID, REQUEST, saved), { type: "send" }, CLOCK);
+  equal(r.state.phase, "complete");
+  deepStrictEqual(r.effects, [{
+    type: "completed",
+    summary: { rows: done.rows, bytes: done.bytes, digest: done.digest, durationMs: 0 },
+  }]);
+});
+
+Deno.test("final stays with the client: download:resume never carries it", () => {
+  const point = resumePoint(streaming(2))!;
+  equal(point.final, false);
+  const r = step(initialDownloadState(ID, REQUEST, point), { type: "send" }, CLOCK);
+  const message = r.effects[0].type === "send" ? r.effects[0].message : undefined;
+  equal(message?.event, "download:resume");
+  const { final: _, ...wire } = point;
+  deepStrictEqual(message?.data, { request: REQUEST, resume: wire });
 });
 
 Deno.test("a resumed start with another high-water mark is RESUME_MISMATCH", () => {
@@ -431,7 +474,7 @@ Deno.test("the rendered table and diagram are deterministic and survive deno fmt
   equal(table, downloadTableMarkdown());
   equal(table.split("\n").length, 2 + DOWNLOAD_PHASES.length);
   const diagram = downloadStateDiagram();
-  ok(diagram.includes("  streaming --> streaming: frame, progress, consumed\n"));
+  ok(diagram.includes("  streaming --> streaming: frame, progress, consumed, disconnected\n"));
   ok(diagram.endsWith("  cancelled --> [*]"));
   const doc = `# T\n\n${table}\n\n\`\`\`mermaid\n${diagram}\n\`\`\`\n`;
   const child = new Deno.Command(Deno.execPath(), {

@@ -100,6 +100,47 @@ Deno.test("a 1,000,000-row export cut 10 times at random points is byte-identica
   }
 });
 
+Deno.test("a connection lost after the FINAL frame, before download:complete: completed, never resumed, no second footer", async () => {
+  const rows = 20_000;
+  const server = startServer(rows, { frameBytes: 16_384 });
+  const proxy = new CuttingProxy(portOf(server.url), { messages: true });
+  const client = new ClientBuilder(`ws://127.0.0.1:${proxy.port}/`)
+    .withReconnect(FAST_RECONNECT)
+    .build();
+  try {
+    const json = request("json", false);
+    const clean = await withClient(server.url, async (c) => {
+      const download = c.download(json);
+      const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
+      return { bytes, summary: await download.done };
+    });
+    await client.connect();
+    const reopened = new Promise((resolve) =>
+      client.on("state", ({ to }) => to === "open" && resolve(to))
+    );
+    proxy.cutAfterFinalFrame();
+    const download = client.download(json);
+    const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
+    const summary = await download.done;
+    equal(proxy.cuts, 1, "the connection was cut right after the FINAL frame");
+    deepStrictEqual(bytes, clean.bytes);
+    const text = new TextDecoder().decode(bytes);
+    ok(text.endsWith("}\n]\n"), JSON.stringify(text.slice(-20)));
+    equal((JSON.parse(text) as unknown[]).length, rows);
+    // Completed on the client's own counts, which the FINAL frame's digest attests.
+    equal(summary.rows, rows);
+    equal(summary.bytes, clean.summary.bytes);
+    equal(summary.digest, clean.summary.digest);
+    // The client reconnected, but sent no download:resume: the server has no download on it.
+    await reopened;
+    deepStrictEqual(await client.status(), []);
+  } finally {
+    await client.close();
+    await proxy.close();
+    await server.close();
+  }
+});
+
 Deno.test("a half-open connection is detected by the heartbeat and the download recovers", async () => {
   const rows = 20_000;
   const server = startServer(rows, { windowBytes: 262_144 });
