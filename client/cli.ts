@@ -16,9 +16,10 @@
  *
  * With `-o FILE` the client keeps a state file `FILE.sluice` beside the
  * output (state_file.ts): the request, the download's resume point and the
- * length of FILE that point corresponds to, replaced atomically at most every
- * 250 ms, always after the bytes it describes were written to FILE, and
- * removed once the download completed. A run killed or interrupted part way
+ * length of FILE that point corresponds to, written when the server accepts
+ * the download, then replaced atomically at most every 250 ms, always after
+ * the bytes it describes were written to FILE and synced, and removed once
+ * the download completed. A run killed or interrupted part way
  * leaves both; running it again with the same request and `--continue`
  * truncates FILE to the saved length and resumes the download from the saved
  * point (the URL may differ), so the finished FILE is byte-identical to an
@@ -222,16 +223,20 @@ export async function main(args: string[]): Promise<number> {
       run.request,
       saved === undefined ? {} : { resume: saved.resumePoint },
     );
+    if (run.output !== undefined) {
+      keeper = new StateKeeper(run.output, client.url, run.request, download, saved);
+    }
     download.onProgress((update) => view.update(update));
     // A refused request rejects done before any start: the file is left untouched.
     await Promise.race([download.started, download.done]);
-    if (run.output !== undefined) {
+    if (keeper !== undefined) {
       if (file === undefined) {
         // A new run: the state of an earlier one no longer describes FILE once it is truncated.
-        await removeState(run.output);
-        file = await create(run.output);
+        await removeState(keeper.path);
+        file = await create(keeper.path);
       }
-      keeper = new StateKeeper(run.output, client.url, run.request, download, saved);
+      // Saved at once, so even a run killed before the first frame can --continue.
+      await keeper.attach(file);
     }
     await copy(download.readable, file ?? Deno.stdout, keeper);
     const summary = await download.done;

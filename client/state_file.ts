@@ -5,9 +5,11 @@
  * length of FILE that point corresponds to.
  *
  * It is replaced atomically (a temporary file, then a rename) and only ever
- * describes bytes already written to FILE, so that whatever stops the
- * process, FILE truncated to `fileBytes` followed by a resume from
- * `resumePoint` is the export.
+ * describes bytes already written to FILE and synced to disk, so that
+ * whatever stops the process or the machine, FILE truncated to `fileBytes`
+ * followed by a resume from `resumePoint` is the export. The first state is
+ * written as soon as the server has accepted the download, at byte 0, so
+ * even a run killed before the first frame can be continued.
  *
  * @module
  */
@@ -58,15 +60,26 @@ export class StateWriteError extends Error {}
 /** Why `--continue` cannot go on (the CLI exits 2 with the message). */
 export class ContinueError extends Error {}
 
+/** What a {@linkcode StateKeeper} needs of FILE: a way to make its written bytes durable. */
+export interface SyncableFile {
+  /** Flushes FILE's data to the disk (`Deno.FsFile.syncData`). */
+  syncData(): Promise<void>;
+}
+
 /**
  * Keeps `FILE.sluice` up to date. A download's `resumePoint()` may run ahead
  * of the bytes written (frames delivered but not yet read), so each point
  * seen is held until the bytes written reach exactly its `bytes`; only then
  * does it describe FILE, and only then may it be saved.
  *
+ * Create it as soon as the download is, so that it sees the point at
+ * `download:start`; `attach` FILE once it is open, which saves that point.
+ *
  * @example
  * ```ts ignore
  * const keeper = new StateKeeper("out.csv", url, request, download);
+ * await download.started;
+ * await keeper.attach(await Deno.create("out.csv")); // the state at byte 0
  * keeper.observe(); // before each chunk is written
  * await keeper.wrote(chunk.length); // after
  * await keeper.finished(); // once the download completed
@@ -79,7 +92,9 @@ export class StateKeeper {
   saved = false;
   readonly #url: string;
   readonly #request: DownloadRequest;
-  readonly #download: Download;
+  readonly #download: Pick<Download, "resumePoint" | "started">;
+  /** FILE, once open: synced before every state write. */
+  #file: SyncableFile | undefined;
   /** Resume points seen ahead of the bytes written, by their `bytes`. */
   readonly #ahead = new Map<number, ClientResumePoint>();
   #written: number;
@@ -94,7 +109,7 @@ export class StateKeeper {
     path: string,
     url: string,
     request: DownloadRequest,
-    download: Download,
+    download: Pick<Download, "resumePoint" | "started">,
     from?: SavedState,
   ) {
     this.path = path;
@@ -109,6 +124,15 @@ export class StateKeeper {
       this.saved = true;
     }
     this.observe();
+    // Right after download:start, before any frame: the point at byte 0 of a new run. (The
+    // reaction runs before the client handles its next message.)
+    download.started.then(() => this.observe());
+  }
+
+  /** FILE is open, at the length the state describes: saves the point it stands at. */
+  async attach(file: SyncableFile): Promise<void> {
+    this.#file = file;
+    await this.flush();
   }
 
   /** Notes where the download stands now. */
@@ -129,13 +153,21 @@ export class StateKeeper {
     if (performance.now() - this.#savedAt >= STATE_INTERVAL_MS) await this.flush();
   }
 
-  /** Saves the latest exact point, if not saved yet. */
+  /** Saves the latest exact point, if not saved yet and FILE is attached. */
   async flush(): Promise<void> {
     const point = this.#exact;
-    if (point === undefined) return;
+    const file = this.#file;
+    if (point === undefined || file === undefined) return;
     // An empty FINAL frame (CSV ending on a page boundary) adds no byte but still ends the export.
     const final = point.final === true;
     if (point.bytes === this.#savedBytes && final === this.#savedFinal) return;
+    // FILE's bytes reach the disk before a state that claims them: a crash can leave a state
+    // behind FILE (more bytes to drop on --continue), never ahead of it.
+    try {
+      await file.syncData();
+    } catch (error) {
+      throw new StateWriteError(`cannot sync ${this.path}: ${(error as Error).message}`);
+    }
     await writeState(this.path, {
       version: STATE_VERSION,
       url: this.#url,
@@ -155,12 +187,23 @@ export class StateKeeper {
   }
 }
 
-/** Replaces the state file of `output` atomically: a temporary file, then a rename. */
+/**
+ * Replaces the state file of `output` atomically: a temporary file, synced,
+ * then renamed over it, so the name holds the old state or the new one,
+ * whole, whatever happens.
+ */
 async function writeState(output: string, state: SavedState): Promise<void> {
   const target = statePath(output);
   const temporary = `${target}.tmp`;
   try {
-    await Deno.writeTextFile(temporary, JSON.stringify(state, null, 2) + "\n");
+    const file = await Deno.open(temporary, { write: true, create: true, truncate: true });
+    try {
+      const bytes = new TextEncoder().encode(JSON.stringify(state, null, 2) + "\n");
+      for (let at = 0; at < bytes.length;) at += await file.write(bytes.subarray(at));
+      await file.syncData();
+    } finally {
+      file.close();
+    }
     await Deno.rename(temporary, target);
   } catch (error) {
     throw new StateWriteError(`cannot write ${target}: ${(error as Error).message}`);

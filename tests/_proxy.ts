@@ -5,8 +5,9 @@
 //
 // Built with `{ messages: true }` it also reads the server's WebSocket messages (RFC 6455 framing)
 // and forwards each only once it is whole, so that it can act on sluice data frames by content:
-// `corruptFrame(sequence)` flips a bit of one frame's payload, and `cutAfterFinalFrame()` ends the
-// connection right after a FINAL data frame, before anything the server sends after it.
+// `corruptFrame(sequence)` flips a bit of one frame's payload, `cutAfterFinalFrame()` ends the
+// connection right after a FINAL data frame, before anything the server sends after it, and
+// `freezeAfter(event)` freezes the connection right after a control message with that event.
 
 import { FLAG_FINAL } from "../protocol/frame.ts";
 
@@ -35,6 +36,7 @@ export class CuttingProxy {
   readonly #messages: boolean;
   #corrupt: number | undefined;
   #cutAfterFinal = false;
+  #freezeAfter: string | undefined;
   /** Data frames altered by `corruptFrame` so far. */
   corrupted = 0;
   /** Connections accepted so far. */
@@ -91,6 +93,14 @@ export class CuttingProxy {
     this.#cutAfterFinal = true;
   }
 
+  /** Freezes the next connection that carries a control message with `event`, right after it. */
+  freezeAfter(event: string): void {
+    if (!this.#messages) {
+      throw new Error("freezeAfter needs new CuttingProxy(port, { messages: true })");
+    }
+    this.#freezeAfter = event;
+  }
+
   /** Stops forwarding on every current connection but closes none. */
   freeze(): void {
     for (const link of this.#links) link.frozen = true;
@@ -137,10 +147,12 @@ export class CuttingProxy {
           if (link.frozen || link.draining) continue; // swallowed: the other side hears nothing
           let chunk: Uint8Array = buffer.subarray(0, n);
           let endAfter = false;
+          let freezeAfter = false;
           if (downstream && link.messages !== undefined) {
             const judged = this.#judge(link.messages.feed(chunk));
             chunk = judged.bytes;
             endAfter = judged.end;
+            freezeAfter = judged.freeze;
           }
           if (downstream && this.#cutAt !== undefined) {
             const room = this.#cutAt - this.#forwarded;
@@ -148,6 +160,7 @@ export class CuttingProxy {
           }
           await writeAll(to, chunk);
           if (downstream) this.#forwarded += chunk.length;
+          if (freezeAfter) link.frozen = true;
           if (endAfter) {
             // An end of stream after the bytes, not a reset that could discard them unread; the
             // client closes its side once it has read them, which ends the link.
@@ -177,11 +190,22 @@ export class CuttingProxy {
     for (const conn of [link.client, link.server]) closeQuietly(conn);
   }
 
-  /** Applies the armed actions to whole messages; `end` once a FINAL frame is to end the link. */
-  #judge(units: Uint8Array[]): { bytes: Uint8Array; end: boolean } {
+  /**
+   * Applies the armed actions to whole messages: `end` once a FINAL frame is to end the link,
+   * `freeze` once a control message is to freeze it; what follows such a message is dropped.
+   */
+  #judge(units: Uint8Array[]): { bytes: Uint8Array; end: boolean; freeze: boolean } {
     const out: Uint8Array[] = [];
     let end = false;
+    let freeze = false;
     for (let unit of units) {
+      const event = eventOf(unit);
+      if (event !== undefined && event === this.#freezeAfter) {
+        this.#freezeAfter = undefined;
+        out.push(unit);
+        freeze = true;
+        break;
+      }
       const frame = dataFrameOf(unit);
       if (frame !== undefined) {
         const view = new DataView(frame.buffer, frame.byteOffset, frame.length);
@@ -201,7 +225,7 @@ export class CuttingProxy {
       }
       out.push(unit);
     }
-    return { bytes: concat(out), end };
+    return { bytes: concat(out), end, freeze };
   }
 }
 
@@ -222,6 +246,16 @@ function concat(parts: readonly Uint8Array[]): Uint8Array {
     at += part.length;
   }
   return out;
+}
+
+/** The `event` of a whole unmasked text WebSocket frame (a sluice control message), else undefined. */
+function eventOf(unit: Uint8Array): string | undefined {
+  const TEXT = 0x1, FIN = 0x80;
+  if (unit.length < 2 || unit[0] !== (FIN | TEXT) || (unit[1] & 0x80) !== 0) return undefined;
+  const length7 = unit[1] & 0x7f;
+  const header = 2 + (length7 === 126 ? 2 : length7 === 127 ? 8 : 0);
+  const message = JSON.parse(new TextDecoder().decode(unit.subarray(header)));
+  return typeof message?.event === "string" ? message.event : undefined;
 }
 
 /** The payload of a whole unmasked binary WebSocket frame (a sluice data frame), else undefined. */

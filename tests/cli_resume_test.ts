@@ -1,7 +1,7 @@
 // The command-line client resuming: killed mid-download and run again with --continue, cut off
 // by a proxy, or left without a server for good; every finished file is checked byte for byte
 // against the sqlite3 oracle (and, for gzip, against an uninterrupted run).
-import { equal, match, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { demoPath, RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
 import { CuttingProxy } from "./_proxy.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
@@ -161,6 +161,51 @@ Deno.test("a client killed with SIGKILL midway finishes with --continue: byte-id
       );
     });
   } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a client killed after download:start, before any frame, finishes with --continue", async () => {
+  const server = startServer(ROWS, SERVER_OPTIONS);
+  // The connection freezes right after download:start: no frame ever arrives on it.
+  const proxy = new CuttingProxy(portOf(server.url), { messages: true });
+  try {
+    await withTempDir(async (dir) => {
+      const file = `${dir}/early.csv`;
+      const args = [...RANGE, "-o", file];
+      proxy.freezeAfter("download:start");
+      const child = spawn([`ws://127.0.0.1:${proxy.port}/`, ...args]);
+      try {
+        await waitForSize(child, `${file}.sluice`, 0); // the state file exists (written whole)
+      } finally {
+        child.kill("SIGKILL");
+        await child.output();
+      }
+      const state = JSON.parse(await Deno.readTextFile(`${file}.sluice`));
+      equal(state.version, 2);
+      equal(state.fileBytes, 0);
+      deepStrictEqual(
+        { ...state.resumePoint, highWaterMark: undefined },
+        {
+          highWaterMark: undefined,
+          cursor: "",
+          sequence: 0,
+          rows: 0,
+          bytes: 0,
+          digest: "00".repeat(32),
+          final: false,
+        },
+      );
+      match(state.resumePoint.highWaterMark, /^\d+$/);
+      equal(await size(file), 0);
+
+      const run = await client([server.url, ...args, "--continue"]);
+      equal(run.code, 0, run.stderr);
+      equal(await sha256Hex(await Deno.readFile(file)), await oracleSha());
+      ok(!await exists(`${file}.sluice`));
+    });
+  } finally {
+    await proxy.close();
     await server.close();
   }
 });
