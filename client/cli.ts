@@ -10,7 +10,8 @@
  * is a terminal and a plain line per progress update when it is not. Exits 0
  * on success, 1 with the error code on failure, 2 on bad usage. FILE is
  * written only once the server has accepted the request, so a refused one
- * leaves it as it was. A server that cannot be reached at all fails at once;
+ * leaves it as it was. A server that cannot be reached at all fails at once
+ * (one that accepts the connection and never answers, after 10 s);
  * once connected, a lost connection is retried and the download resumed
  * (`--retries` attempts, the first after about `--retry-delay` ms, doubling).
  *

@@ -109,6 +109,7 @@ export class SluiceClient {
       backoff: config.backoff,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
     });
   }
 

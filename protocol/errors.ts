@@ -84,6 +84,7 @@ export type ErrorCode =
   | "FRAME_TRAILING_BYTES"
   // The connection.
   | "IDLE_TIMEOUT"
+  | "HANDSHAKE_TIMEOUT"
   | "HEARTBEAT_TIMEOUT"
   | "CONNECTION_LOST"
   | "CONNECTION_FAILED"
@@ -215,6 +216,12 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
 
   IDLE_TIMEOUT: {
     message: "The connection sent nothing for longer than the server's idle timeout.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client",
+  },
+  HANDSHAKE_TIMEOUT: {
+    message: "The server did not complete the connection in time.",
     recoverable: true,
     scope: "connection",
     fault: "client",
