@@ -143,7 +143,7 @@ function rowRate(rowsPerSecond) {
 function instant(iso) {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  const text = new Date(ms).toISOString().replace("T", " ").replace(/\.000Z$/, "");
+  const text = new Date(ms).toISOString().replace("T", " ").replace(/(\.000)?Z$/, "");
   return text.endsWith(":00") ? text.slice(0, -3) : text;
 }
 
@@ -170,7 +170,6 @@ var DownloadCard = class {
   #state = "queued";
   #started = false;
   #connected;
-  #received = 0;
   #cancelledByUser = false;
   constructor(options) {
     const fragment = options.template.content.cloneNode(true);
@@ -201,6 +200,7 @@ var DownloadCard = class {
       this.#text(".stat-rows", `${count(update.processedRows)} / ${count(update.totalRows)}`);
       this.#text(".stat-speed", rowRate(update.speed));
       this.#text(".stat-eta", duration(update.estimatedTimeRemaining));
+      this.#text(".stat-bytes", byteSize(update.processedBytes));
     });
     this.#render();
     this.#run();
@@ -215,14 +215,7 @@ var DownloadCard = class {
     this.#render();
   }
   async #run() {
-    const counter = new TransformStream({
-      transform: (chunk, controller) => {
-        this.#received += chunk.length;
-        this.#text(".stat-bytes", byteSize(this.#received));
-        controller.enqueue(chunk);
-      }
-    });
-    const piped = this.#download.readable.pipeThrough(counter).pipeTo(this.#target.writable).then(() => void 0, (error) => error ?? new Error("write failed"));
+    const piped = this.#download.readable.pipeTo(this.#target.writable).then(() => void 0, (error) => error ?? new Error("write failed"));
     const outcome = await this.#download.done.then((summary) => ({
       ok: true,
       summary
@@ -250,6 +243,7 @@ var DownloadCard = class {
     this.#text(".stat-percent", percent(100));
     this.#text(".stat-rows", `${count(summary.rows)} / ${count(summary.rows)}`);
     this.#text(".stat-eta", duration(0));
+    this.#text(".stat-bytes", byteSize(summary.bytes));
     if (url !== void 0) {
       const save = find(this.element, ".download-save");
       save.href = url;
@@ -277,6 +271,7 @@ var DownloadCard = class {
       this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
+    this.element.dataset.started = String(this.#started);
     const label = this.#state === "paused" ? "Paused: reconnecting" : STATE_LABELS[this.#state];
     this.#text(".download-state", label);
   }

@@ -57,7 +57,6 @@ export class DownloadCard {
   #state: CardState = "queued";
   #started = false;
   #connected: boolean;
-  #received = 0;
   #cancelledByUser = false;
 
   constructor(options: DownloadCardOptions) {
@@ -89,6 +88,8 @@ export class DownloadCard {
       this.#text(".stat-rows", `${count(update.processedRows)} / ${count(update.totalRows)}`);
       this.#text(".stat-speed", rowRate(update.speed));
       this.#text(".stat-eta", duration(update.estimatedTimeRemaining));
+      // As sent: compressed bytes for a gzip export, so it ends at the file's size.
+      this.#text(".stat-bytes", byteSize(update.processedBytes));
     });
     this.#render();
     this.#run();
@@ -106,14 +107,7 @@ export class DownloadCard {
   }
 
   async #run(): Promise<void> {
-    const counter = new TransformStream<Uint8Array, Uint8Array>({
-      transform: (chunk, controller) => {
-        this.#received += chunk.length;
-        this.#text(".stat-bytes", byteSize(this.#received));
-        controller.enqueue(chunk);
-      },
-    });
-    const piped = this.#download.readable.pipeThrough(counter).pipeTo(this.#target.writable)
+    const piped = this.#download.readable.pipeTo(this.#target.writable)
       .then(() => undefined, (error: unknown) => error ?? new Error("write failed"));
     const outcome = await this.#download.done.then(
       (summary) => ({ ok: true as const, summary }),
@@ -145,6 +139,7 @@ export class DownloadCard {
     this.#text(".stat-percent", percent(100));
     this.#text(".stat-rows", `${count(summary.rows)} / ${count(summary.rows)}`);
     this.#text(".stat-eta", duration(0));
+    this.#text(".stat-bytes", byteSize(summary.bytes));
     if (url !== undefined) {
       const save = find<HTMLAnchorElement>(this.element, ".download-save");
       save.href = url;
@@ -181,6 +176,7 @@ export class DownloadCard {
       this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
+    this.element.dataset.started = String(this.#started);
     const label = this.#state === "paused" ? "Paused: reconnecting" : STATE_LABELS[this.#state];
     this.#text(".download-state", label);
   }

@@ -100,6 +100,6 @@ export function rowRate(rowsPerSecond: number): string {
 export function instant(iso: string): string {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  const text = new Date(ms).toISOString().replace("T", " ").replace(/\.000Z$/, "");
+  const text = new Date(ms).toISOString().replace("T", " ").replace(/(\.000)?Z$/, "");
   return text.endsWith(":00") ? text.slice(0, -3) : text;
 }
