@@ -51,6 +51,8 @@ interface Asset {
   readonly type: string;
   /** Part of the demo page, rather than of the client's public surface. */
   readonly page: boolean;
+  /** Other origins' pages may import it (module scripts need CORS to load across origins). */
+  readonly shared?: boolean;
 }
 
 const ASSETS: Readonly<Record<string, Asset>> = {
@@ -62,6 +64,8 @@ const ASSETS: Readonly<Record<string, Asset>> = {
     file: "sluice_client.js",
     type: "text/javascript; charset=utf-8",
     page: false,
+    // Public code: any page may import it (its socket reaches the server regardless of CORS).
+    shared: true,
   },
 };
 
@@ -134,6 +138,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
       ...(asset.type.startsWith("text/html")
         ? { "content-security-policy": CONTENT_SECURITY_POLICY }
         : {}),
+      ...(asset.shared === true ? { "access-control-allow-origin": "*" } : {}),
     };
     if (request.headers.get("if-none-match") === loaded.etag) {
       return new Response(null, { status: 304, headers });

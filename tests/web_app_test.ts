@@ -59,6 +59,16 @@ Deno.test("the page may load nothing from other origins and may not be framed", 
   });
 });
 
+Deno.test("any origin may import the client module; the page's own files stay same-origin", async () => {
+  await withApp({}, async (base) => {
+    for (const [path, allowed] of [["/sluice_client.js", "*"], ["/app.js", null], ["/", null]]) {
+      const response = await fetch(`${base}${path}`);
+      await response.body?.cancel();
+      equal(response.headers.get("access-control-allow-origin"), allowed, String(path));
+    }
+  });
+});
+
 Deno.test("a file the browser already has is answered 304 by its ETag", async () => {
   await withApp({}, async (base) => {
     const first = await fetch(`${base}/app.js`);
