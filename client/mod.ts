@@ -41,9 +41,12 @@ export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.t
 export type { BackoffOptions } from "../protocol/backoff.ts";
 export type { ConnectionPhase } from "../protocol/connection_machine.ts";
 export type { ErrorCode, ErrorDetails, ErrorResponse } from "../protocol/errors.ts";
+export type { Result } from "../protocol/result.ts";
 export type {
+  ColumnInfo,
   ColumnType,
   DownloadComplete,
+  DownloadPhase,
   DownloadRequest,
   DownloadStart,
   DownloadStatus,
