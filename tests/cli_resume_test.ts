@@ -78,6 +78,19 @@ async function waitForSize(
   }
 }
 
+async function waitForState(child: Deno.ChildProcess, stateFile: string): Promise<void> {
+  let ended = false;
+  child.status.then(() => ended = true);
+  const started = performance.now();
+  for (;;) {
+    const text = await Deno.readTextFile(stateFile).catch(() => "");
+    if (text !== "" && JSON.parse(text).fileBytes > 0) return;
+    ok(!ended, `the client ended before ${stateFile} recorded any bytes`);
+    ok(performance.now() - started < DEADLINE_MS, `${stateFile} never recorded any bytes`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 async function gunzip(path: string): Promise<Uint8Array> {
   const out = await new Deno.Command("gzip", { args: ["-dc", path], stdout: "piped" }).output();
   ok(out.success, `gzip -dc ${path} failed`);
@@ -104,6 +117,9 @@ async function killMidway(url: string, args: string[], file: string, total: numb
   const child = spawn([url, ...args]);
   try {
     await waitForSize(child, file, total / 3);
+    // The state file is rewritten at most every 250 ms: kill once it records some bytes, so the
+    // resume starts mid-file rather than from the byte-0 point written at download:start.
+    await waitForState(child, `${file}.sluice`);
   } finally {
     child.kill("SIGKILL");
     await child.output();

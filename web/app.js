@@ -61,6 +61,7 @@ var ERROR_HELP = {
   CANCELLED: "The download was cancelled. Nothing was saved.",
   ILLEGAL_TRANSITION: `The server and the page disagree about this download. ${BUG}`,
   SEQUENCE_GAP: `Part of the data went missing on the way. ${RETRY}`,
+  DIGEST_MISMATCH: `A part of the data arrived damaged and was not saved. ${RETRY}`,
   INTEGRITY_MISMATCH: "The data received does not match what the server sent, so it was not saved. Try again.",
   RESUME_MISMATCH: "The server can no longer continue this download. Start it again.",
   INTERNAL_ERROR: "The server failed while preparing the data. Try again in a moment.",
@@ -74,6 +75,7 @@ var ERROR_HELP = {
   FRAME_TRAILING_BYTES: `Data arrived damaged. ${RETRY}`,
   IDLE_TIMEOUT: `The server closed a quiet connection. ${RETRY}`,
   HEARTBEAT_TIMEOUT: `The server stopped answering. ${RETRY}`,
+  HANDSHAKE_TIMEOUT: `The server accepted the connection but never answered. ${RETRY}`,
   CONNECTION_LOST: `The connection to the server was lost. ${RETRY}`,
   CONNECTION_FAILED: "The server cannot be reached. Check your network, then press Reconnect and start the download again.",
   CONNECTION_CLOSED: "The connection was closed. Reload the page to start again."
@@ -251,7 +253,7 @@ var DownloadCard = class {
       save.hidden = false;
     }
     const where = this.#target.kind === "file" ? "Saved" : "Ready";
-    this.#end("done", "", `${where}: ${count(summary.rows)} rows, ${byteSize(summary.bytes)} in ${duration(summary.durationMs)}. SHA-256 ${summary.sha256.slice(0, 12)}\u2026`);
+    this.#end("done", "", `${where}: ${count(summary.rows)} rows, ${byteSize(summary.bytes)} in ${duration(summary.durationMs)}. Digest ${summary.digest.slice(0, 12)}\u2026`);
   }
   #failed(error) {
     const { code, text } = explain(error);

@@ -152,7 +152,7 @@ export class DownloadCard {
       "",
       `${where}: ${count(summary.rows)} rows, ${byteSize(summary.bytes)} in ${
         duration(summary.durationMs)
-      }. SHA-256 ${summary.sha256.slice(0, 12)}…`,
+      }. Digest ${summary.digest.slice(0, 12)}…`,
     );
   }
 

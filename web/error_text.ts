@@ -44,6 +44,7 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   CANCELLED: "The download was cancelled. Nothing was saved.",
   ILLEGAL_TRANSITION: `The server and the page disagree about this download. ${BUG}`,
   SEQUENCE_GAP: `Part of the data went missing on the way. ${RETRY}`,
+  DIGEST_MISMATCH: `A part of the data arrived damaged and was not saved. ${RETRY}`,
   INTEGRITY_MISMATCH:
     "The data received does not match what the server sent, so it was not saved. Try again.",
   RESUME_MISMATCH: "The server can no longer continue this download. Start it again.",
@@ -58,6 +59,7 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   FRAME_TRAILING_BYTES: `Data arrived damaged. ${RETRY}`,
   IDLE_TIMEOUT: `The server closed a quiet connection. ${RETRY}`,
   HEARTBEAT_TIMEOUT: `The server stopped answering. ${RETRY}`,
+  HANDSHAKE_TIMEOUT: `The server accepted the connection but never answered. ${RETRY}`,
   CONNECTION_LOST: `The connection to the server was lost. ${RETRY}`,
   CONNECTION_FAILED:
     "The server cannot be reached. Check your network, then press Reconnect and start the download again.",
