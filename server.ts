@@ -13,7 +13,11 @@
  *   `SLUICE_IDENTITY_KEY` (64 hex) or `SLUICE_IDENTITY_KEY_FILE`, and
  *   `SLUICE_ENCRYPTION=off`
  *
- * and, embedded in any `Deno.serve` app, through {@linkcode createServer}.
+ * Each serves the demo page at `/` (with the client as an ES module at
+ * `/sluice_client.js` and the table's columns at `/schema.json`) and the
+ * sluice WebSocket endpoint on every path. Embedded in any `Deno.serve` app,
+ * {@linkcode createServer} gives the WebSocket endpoint alone and
+ * {@linkcode createWebApp} adds the page.
  *
  * @example Embed it
  * ```ts ignore
@@ -32,6 +36,7 @@ import { parseAllowEntry } from "./protocol/sign_in.ts";
 import { createServer, type SluiceServer } from "./server/create_server.ts";
 import { openDemoSource } from "./server/demo_data.ts";
 import type { SqliteSource } from "./server/sqlite_source.ts";
+import { createWebApp, type WebApp } from "./server/web_app.ts";
 
 export { createServer } from "./server/create_server.ts";
 export type { ServerOptions, SluiceServer } from "./server/create_server.ts";
@@ -39,6 +44,8 @@ export type { DataSource, RowPage, ScanQuery, SourceSchema } from "./server/data
 export { SqliteSource } from "./server/sqlite_source.ts";
 export type { SqliteSourceOptions } from "./server/sqlite_source.ts";
 export { createDemoDatabase, DEMO_SCHEMA, openDemoSource } from "./server/demo_data.ts";
+export { createWebApp } from "./server/web_app.ts";
+export type { WebApp, WebAppOptions } from "./server/web_app.ts";
 
 /** Where the demo database lives when neither `--db` nor `SLUICE_DB` says. */
 export const DEFAULT_DB_PATH = "data/demo.sqlite";
@@ -205,7 +212,7 @@ function integer(flag: string, text: string, min: number, max: number): number {
 }
 
 /** Opens (building if needed) the demo database, printing progress to stderr. */
-function openSource(config: ProgramConfig) {
+function openSource(config: ProgramConfig): SqliteSource {
   const dir = config.db.includes("/") ? config.db.slice(0, config.db.lastIndexOf("/")) : "";
   if (dir !== "") Deno.mkdirSync(dir, { recursive: true });
   let shown = -1;
@@ -217,19 +224,25 @@ function openSource(config: ProgramConfig) {
   });
 }
 
-let lazy: SluiceServer | undefined;
+let lazy: { sluice: SluiceServer; app: WebApp } | undefined;
+
+/** The sluice server over `source`, and the web app that serves the page beside it. */
+function serve(config: ProgramConfig, source: SqliteSource): { sluice: SluiceServer; app: WebApp } {
+  const sluice = programServer(config, source);
+  return { sluice, app: createWebApp({ sluice, schema: source.schema() }) };
+}
 
 /**
  * The default export for `deno serve server.ts`: the server over the demo
  * database named by `SLUICE_DB` / `SLUICE_DEMO_ROWS`, opened on first use.
  */
-const handler: { fetch(request: Request): Response } = {
-  fetch(request: Request): Response {
+const handler: { fetch(request: Request): Response | Promise<Response> } = {
+  fetch(request: Request): Response | Promise<Response> {
     if (lazy === undefined) {
       const config = programConfig([], Deno.env.toObject());
-      lazy = programServer(config, openSource(config));
+      lazy = serve(config, openSource(config));
     }
-    return lazy.fetch(request);
+    return lazy.app.fetch(request);
   },
 };
 export default handler;
@@ -259,14 +272,15 @@ async function main(): Promise<void> {
     Deno.exit(2);
   }
   const source = openSource(config);
-  const sluice = programServer(config, source);
+  const { sluice, app } = serve(config, source);
   const http = Deno.serve({
     hostname: config.hostname,
     port: config.port,
     onListen: ({ hostname, port }) => {
       console.log(`sluice listening on ws://${hostname}:${port}/ (database ${config.db})`);
+      console.log(`sluice page at http://${hostname}:${port}/`);
     },
-  }, sluice.fetch);
+  }, app.fetch);
   const stop = async (signal: string) => {
     console.error(`sluice: ${signal}, ending downloads (clients may resume) and shutting down`);
     await sluice.close();
@@ -284,7 +298,7 @@ if (import.meta.main) {
   else {
     // `deno serve` stops by itself on a signal; first tell clients why, so they resume elsewhere.
     for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      Deno.addSignalListener(signal, () => lazy?.close());
+      Deno.addSignalListener(signal, () => lazy?.sluice.close());
     }
   }
 }

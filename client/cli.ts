@@ -10,20 +10,23 @@
  * is a terminal and a plain line per progress update when it is not. Exits 0
  * on success, 1 with the error code on failure, 2 on bad usage. FILE is
  * written only once the server has accepted the request, so a refused one
- * leaves it as it was. A server that cannot be reached at all fails at once;
+ * leaves it as it was. A server that cannot be reached at all fails at once
+ * (one that accepts the connection and never answers, after 10 s);
  * once connected, a lost connection is retried and the download resumed
  * (`--retries` attempts, the first after about `--retry-delay` ms, doubling).
  *
  * With `-o FILE` the client keeps a state file `FILE.sluice` beside the
- * output: JSON with a format version, the server URL, the request, the
- * download's resume point and the length of FILE that point corresponds to.
- * It is replaced atomically (a temporary file, then a rename) at most every
- * 250 ms, always after the bytes it describes were written to FILE, and
- * removed once the download completed. A run killed or interrupted part way
+ * output (state_file.ts): the request, the download's resume point and the
+ * length of FILE that point corresponds to, written when the server accepts
+ * the download, then replaced atomically at most every 250 ms, always after
+ * the bytes it describes were written to FILE and synced, and removed once
+ * the download completed. A run killed or interrupted part way
  * leaves both; running it again with the same request and `--continue`
  * truncates FILE to the saved length and resumes the download from the saved
  * point (the URL may differ), so the finished FILE is byte-identical to an
- * uninterrupted export. `--continue` refuses (exit 2) without `-o`, without a
+ * uninterrupted export. If the saved point is after the FINAL frame, every
+ * byte was in already: `--continue` only truncates FILE and finishes, without
+ * contacting a server. `--continue` refuses (exit 2) without `-o`, without a
  * readable state file, or when the request on the command line differs from
  * the saved one.
  *
@@ -32,12 +35,20 @@
 
 import { parseArgs } from "node:util";
 import { type Filter, FILTER_OPERATORS, type FilterOperator } from "../protocol/messages.ts";
-import type { DownloadRequest, OutputFormat, ResumePoint } from "../protocol/messages.ts";
+import type { DownloadRequest, OutputFormat } from "../protocol/messages.ts";
 import { ClientBuilder } from "./client_builder.ts";
 import { ProgressView } from "./progress_view.ts";
-import type { Download } from "./download.ts";
 import type { SluiceClient } from "./sluice_client.ts";
 import { SluiceError } from "./sluice_error.ts";
+import {
+  ContinueError,
+  loadState,
+  removeState,
+  reopen,
+  type SavedState,
+  StateKeeper,
+  StateWriteError,
+} from "./state_file.ts";
 
 const USAGE = `usage: client.ts URL --from TIME --to TIME [options]
 
@@ -207,21 +218,26 @@ export async function main(args: string[]): Promise<number> {
   const view = new ProgressView(Deno.stderr);
   let keeper: StateKeeper | undefined;
   try {
-    await connectOnce(client);
+    // After the FINAL frame every byte is in: the download completes without a server (§9.5).
+    if (saved?.resumePoint.final !== true) await connectOnce(client);
     const download = client.download(
       run.request,
       saved === undefined ? {} : { resume: saved.resumePoint },
     );
+    if (run.output !== undefined) {
+      keeper = new StateKeeper(run.output, client.url, run.request, download, saved);
+    }
     download.onProgress((update) => view.update(update));
     // A refused request rejects done before any start: the file is left untouched.
     await Promise.race([download.started, download.done]);
-    if (run.output !== undefined) {
+    if (keeper !== undefined) {
       if (file === undefined) {
         // A new run: the state of an earlier one no longer describes FILE once it is truncated.
-        await removeState(run.output);
-        file = await create(run.output);
+        await removeState(keeper.path);
+        file = await create(keeper.path);
       }
-      keeper = new StateKeeper(run.output, client.url, run.request, download, saved);
+      // Saved at once, so even a run killed before the first frame can --continue.
+      await keeper.attach(file);
     }
     await copy(download.readable, file ?? Deno.stdout, keeper);
     const summary = await download.done;
@@ -234,7 +250,7 @@ export async function main(args: string[]): Promise<number> {
     await keeper?.flush().catch(() => {});
     if (error instanceof Unreachable) {
       console.error(`sluice: CONNECTION_FAILED: cannot connect to ${client.url}`);
-    } else if (error instanceof OutputError) {
+    } else if (error instanceof OutputError || error instanceof StateWriteError) {
       console.error(`sluice: ${error.message}`);
     } else if (error instanceof SluiceError) {
       console.error(
@@ -270,220 +286,6 @@ async function copy(
       throw new OutputError(`cannot write ${keeper.path}: ${(error as Error).message}`);
     }
     await keeper?.wrote(chunk.length);
-  }
-}
-
-/** The state file's format version. */
-const STATE_VERSION = 1;
-/** Least time between two writes of the state file. */
-const STATE_INTERVAL_MS = 250;
-
-/** What `FILE.sluice` holds. */
-interface SavedState {
-  /** {@linkcode STATE_VERSION}. */
-  readonly version: number;
-  /** The server the download ran against (informational: --continue may use another). */
-  readonly url: string;
-  /** The request as sent. */
-  readonly request: DownloadRequest;
-  /** Where to resume: after the first `fileBytes` bytes of FILE. */
-  readonly resumePoint: ResumePoint;
-  /** The length of FILE that `resumePoint` describes (equal to its `bytes`). */
-  readonly fileBytes: number;
-}
-
-const statePath = (output: string) => `${output}.sluice`;
-
-/**
- * Keeps `FILE.sluice` up to date. A download's `resumePoint()` may run ahead
- * of the bytes written (frames delivered but not yet read), so each point
- * seen is held until the bytes written reach exactly its `bytes`; only then
- * does it describe FILE, and only then may it be saved.
- */
-class StateKeeper {
-  readonly path: string;
-  /** Whether a state file was written by this run. */
-  saved = false;
-  readonly #url: string;
-  readonly #request: DownloadRequest;
-  readonly #download: Download;
-  /** Resume points seen ahead of the bytes written, by their `bytes`. */
-  readonly #ahead = new Map<number, ResumePoint>();
-  #written: number;
-  /** The latest point that matches the bytes written so far. */
-  #exact: ResumePoint | undefined;
-  #savedBytes = -1;
-  #savedAt = -Infinity;
-
-  constructor(
-    path: string,
-    url: string,
-    request: DownloadRequest,
-    download: Download,
-    from?: SavedState,
-  ) {
-    this.path = path;
-    this.#url = url;
-    this.#request = request;
-    this.#download = download;
-    this.#written = from?.fileBytes ?? 0;
-    if (from !== undefined) {
-      this.#exact = from.resumePoint;
-      this.#savedBytes = from.fileBytes;
-      this.saved = true;
-    }
-    this.observe();
-  }
-
-  /** Notes where the download stands now. */
-  observe(): void {
-    const point = this.#download.resumePoint();
-    if (point === undefined) return;
-    if (point.bytes === this.#written) this.#exact = point;
-    else if (point.bytes > this.#written) this.#ahead.set(point.bytes, point);
-  }
-
-  /** Counts `n` more bytes written to FILE; saves the state if it is time. */
-  async wrote(n: number): Promise<void> {
-    this.#written += n;
-    for (const [bytes, point] of this.#ahead) {
-      if (bytes === this.#written) this.#exact = point;
-      if (bytes <= this.#written) this.#ahead.delete(bytes);
-    }
-    if (performance.now() - this.#savedAt >= STATE_INTERVAL_MS) await this.flush();
-  }
-
-  /** Saves the latest exact point, if not saved yet. */
-  async flush(): Promise<void> {
-    const point = this.#exact;
-    if (point === undefined || point.bytes === this.#savedBytes) return;
-    const state: SavedState = {
-      version: STATE_VERSION,
-      url: this.#url,
-      request: this.#request,
-      resumePoint: point,
-      fileBytes: point.bytes,
-    };
-    const target = statePath(this.path);
-    const temporary = `${target}.tmp`;
-    try {
-      await Deno.writeTextFile(temporary, JSON.stringify(state, null, 2) + "\n");
-      await Deno.rename(temporary, target);
-    } catch (error) {
-      throw new OutputError(`cannot write ${target}: ${(error as Error).message}`);
-    }
-    this.#savedBytes = point.bytes;
-    this.#savedAt = performance.now();
-    this.saved = true;
-  }
-
-  /** The download completed: the state file has done its job. */
-  async finished(): Promise<void> {
-    await removeState(this.path);
-  }
-}
-
-async function removeState(output: string): Promise<void> {
-  for (const path of [statePath(output), `${statePath(output)}.tmp`]) {
-    try {
-      await Deno.remove(path);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
-}
-
-/** Why `--continue` cannot go on; exit 2. */
-class ContinueError extends Error {}
-
-/** Reads and checks `FILE.sluice` against the request on the command line. */
-async function loadState(output: string, request: DownloadRequest): Promise<SavedState> {
-  const path = statePath(output);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) {
-      throw new ContinueError(`cannot read ${path}: ${(error as Error).message}`);
-    }
-    const exists = await Deno.stat(output).then(() => true, () => false);
-    throw new ContinueError(
-      exists
-        ? `no ${path}: where ${output} stopped is unknown (run without --continue to start over)`
-        : `no ${path} and no ${output}: nothing to continue`,
-    );
-  }
-  let state: SavedState;
-  try {
-    state = JSON.parse(text);
-  } catch {
-    throw new ContinueError(`${path} is not valid JSON`);
-  }
-  if (!validState(state)) throw new ContinueError(`${path} is not a sluice state file`);
-  if (state.version !== STATE_VERSION) {
-    throw new ContinueError(`${path} has format version ${state.version}, not ${STATE_VERSION}`);
-  }
-  if (canonical(state.request) !== canonical(request)) {
-    throw new ContinueError(
-      `${path} is for another request (${canonical(state.request)}); ` +
-        `give the same --from, --to, --filter, --format, --gzip and --no-neutralize`,
-    );
-  }
-  return state;
-}
-
-function validState(state: unknown): state is SavedState {
-  if (typeof state !== "object" || state === null) return false;
-  const s = state as Record<string, unknown>;
-  const point = s.resumePoint as Record<string, unknown> | null | undefined;
-  const count = (n: unknown) => Number.isSafeInteger(n) && (n as number) >= 0;
-  return typeof s.version === "number" && typeof s.url === "string" &&
-    typeof s.request === "object" && s.request !== null &&
-    typeof point === "object" && point !== null &&
-    typeof point.highWaterMark === "string" && typeof point.cursor === "string" &&
-    count(point.sequence) && count(point.rows) && count(point.bytes) &&
-    count(s.fileBytes) && s.fileBytes === point.bytes;
-}
-
-/** JSON with object keys sorted, to compare two requests. */
-function canonical(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, v) =>
-      typeof v === "object" && v !== null && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-        : v,
-  );
-}
-
-/**
- * Opens FILE to append after its first `length` bytes, dropping any bytes
- * after them (written after the state was last saved, maybe part of a frame).
- */
-async function reopen(path: string, length: number): Promise<Deno.FsFile> {
-  let file: Deno.FsFile;
-  try {
-    file = await Deno.open(path, { read: true, write: true });
-  } catch (error) {
-    throw new ContinueError(`cannot open ${path}: ${(error as Error).message}`);
-  }
-  try {
-    const { size } = await file.stat();
-    if (size < length) {
-      throw new ContinueError(
-        `${path} has ${size} bytes, fewer than the ${length} its state file records`,
-      );
-    }
-    await file.truncate(length);
-    const end = await file.seek(0, Deno.SeekMode.End);
-    if (end !== length) {
-      throw new ContinueError(`${path} is ${end} bytes after truncating to ${length}`);
-    }
-    return file;
-  } catch (error) {
-    file.close();
-    if (error instanceof ContinueError) throw error;
-    throw new ContinueError(`cannot truncate ${path}: ${(error as Error).message}`);
   }
 }
 

@@ -44,6 +44,13 @@ export interface ClientConfig {
    * prove it holds that key is refused with `SERVER_KEY_MISMATCH`.
    */
   readonly serverKey?: string;
+  /**
+   * Milliseconds a connect attempt has to open (the WebSocket handshake); a
+   * slower one counts as a failed attempt and is retried with backoff.
+   *
+   * @default {10000}
+   */
+  readonly handshakeTimeoutMs?: number;
 }
 
 /**
@@ -56,6 +63,7 @@ export interface ClientConfig {
  *   .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
  *   .withHeartbeat({ intervalMs: 5_000, timeoutMs: 3_000 })
  *   .withKeypair("11".repeat(32))
+ *   .withHandshakeTimeout(5_000)
  *   .build();
  * client.isConnected(); // false until connect()
  * ```
@@ -120,6 +128,16 @@ export class ClientBuilder {
   withHeartbeat(options: { intervalMs?: number; timeoutMs?: number }): this {
     if (options.intervalMs !== undefined) this.#config.heartbeatIntervalMs = options.intervalMs;
     if (options.timeoutMs !== undefined) this.#config.heartbeatTimeoutMs = options.timeoutMs;
+    return this;
+  }
+
+  /**
+   * Sets how long a connect attempt may take to open before it counts as
+   * failed: a server that accepts the TCP connection and never answers costs
+   * one attempt, not a hang.
+   */
+  withHandshakeTimeout(ms: number): this {
+    this.#config.handshakeTimeoutMs = ms;
     return this;
   }
 

@@ -10,10 +10,9 @@
  * @module
  */
 
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex } from "@noble/hashes/utils.js";
 import type { MachineClock } from "../protocol/connection_machine.ts";
 import {
+  type ClientResumePoint,
   type DownloadEffect,
   type DownloadEvent,
   type DownloadState,
@@ -30,7 +29,6 @@ import type {
   DownloadStart,
   DownloadStatus,
   ProgressUpdate,
-  ResumePoint,
 } from "../protocol/messages.ts";
 import { SluiceError } from "./sluice_error.ts";
 
@@ -54,11 +52,13 @@ export interface DownloadOptions {
   /**
    * Continues a download of the same request from where an earlier one
    * stopped: its `resumePoint()`, saved (it is plain JSON) together with the
-   * request. The bytes delivered are those after the saved point.
+   * request. The bytes delivered are those after the saved point. A point
+   * taken after the FINAL frame (`final: true`) completes at once, without
+   * asking the server: every byte was in already.
    *
    * @default {undefined}
    */
-  readonly resume?: ResumePoint;
+  readonly resume?: ClientResumePoint;
 }
 
 /** A running download, as `SluiceClient.download()` returns it. */
@@ -69,14 +69,21 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
   readonly request: DownloadRequest;
   /** The export's bytes, in order; read it to let the download go on. */
   readonly readable: ReadableStream<Uint8Array>;
-  /** The summary once every byte arrived and checked out; rejects with a {@linkcode SluiceError}. */
+  /**
+   * The summary once every byte arrived and checked out: rows, bytes, and
+   * the digest chain value that covers the whole payload (PROTOCOL.md §7.1);
+   * rejects with a {@linkcode SluiceError}.
+   */
   readonly done: Promise<DownloadComplete>;
   /** The server's `download:start`, once it arrived. */
   readonly started: Promise<DownloadStart>;
   /** Where the download stands now. */
   status(): DownloadStatus;
-  /** Where to resume after the last complete frame; undefined before `download:start`. */
-  resumePoint(): ResumePoint | undefined;
+  /**
+   * Where to resume after the last complete frame, and whether it was the
+   * FINAL one; undefined before `download:start`.
+   */
+  resumePoint(): ClientResumePoint | undefined;
   /** Stops the download; `done` rejects with `CANCELLED`. */
   cancel(): void;
   /** Calls `listener` with every progress update until the download ends; returns an unsubscribe. */
@@ -109,7 +116,6 @@ export class DownloadDriver implements Download {
   /** Delivered frames not yet taken by the reader. */
   readonly #queue: { sequence: number; payload: Uint8Array }[] = [];
   #wakeReader: (() => void) | undefined;
-  #hash = sha256.create();
   readonly #listeners = new Set<(update: ProgressUpdate) => void>();
   readonly #progress: ProgressUpdate[] = [];
   #wakeIterator: (() => void) | undefined;
@@ -162,7 +168,7 @@ export class DownloadDriver implements Download {
     return downloadStatus(this.#state);
   }
 
-  resumePoint(): ResumePoint | undefined {
+  resumePoint(): ClientResumePoint | undefined {
     return resumePoint(this.#state);
   }
 
@@ -197,13 +203,10 @@ export class DownloadDriver implements Download {
         this.#port.send(effect.message);
         return;
       case "deliver":
-        this.#hash.update(effect.payload);
         this.#queue.push({ sequence: this.#state.sequence - 1, payload: effect.payload });
         this.#wake();
         return;
       case "started":
-        // download:complete hashes the bytes sent since this start (the whole payload unless resumed).
-        this.#hash = sha256.create();
         this.#resolveStart(effect.data);
         return;
       case "progress":
@@ -232,11 +235,6 @@ export class DownloadDriver implements Download {
         throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
       }
     }
-  }
-
-  /** The SHA-256 of the bytes delivered since the last `download:start`, for the machine's check. */
-  segmentHash(): string {
-    return bytesToHex(this.#hash.clone().digest());
   }
 
   #end(): void {

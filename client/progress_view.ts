@@ -48,7 +48,7 @@ export class ProgressView {
     this.#write(
       `done: ${count(summary.rows)} rows, ${megabytes(summary.bytes)} in ${
         (summary.durationMs / 1000).toFixed(1)
-      } s, sha256 ${summary.sha256}\n`,
+      } s, digest ${summary.digest}\n`,
     );
   }
 

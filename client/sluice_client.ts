@@ -116,6 +116,7 @@ export class SluiceClient {
       backoff: config.backoff,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
     });
   }
 
@@ -183,7 +184,8 @@ export class SluiceClient {
       ended: (id) => this.#downloads.delete(id),
     }, options);
     this.#downloads.set(requestId, driver);
-    if (this.isConnected()) driver.handle({ type: "send" });
+    // A point after the FINAL frame needs no server: the machine completes it on `send`.
+    if (this.isConnected() || options.resume?.final === true) driver.handle({ type: "send" });
     return driver;
   }
 
@@ -281,6 +283,12 @@ export class SluiceClient {
         return this.#emit("connection:failed", effect.error);
       }
       case "stateChanged":
+        if (effect.from === "open") {
+          // Downloads whose FINAL frame is in complete now rather than resume (PROTOCOL.md §9.5).
+          for (const driver of [...this.#downloads.values()]) {
+            driver.handle({ type: "disconnected" });
+          }
+        }
         return this.#emit("state", { from: effect.from, to: effect.to });
       case "rejected":
         throw new SluiceError(effect.error);
@@ -396,11 +404,7 @@ export class SluiceClient {
       case "download:progress":
         return driver?.handle({ type: "progress", update: message.data });
       case "download:complete":
-        return driver?.handle({
-          type: "complete",
-          summary: message.data,
-          sha256: driver.segmentHash(),
-        });
+        return driver?.handle({ type: "complete", summary: message.data });
       case "download:cancelled":
         return driver?.handle({ type: "cancelled", data: message.data });
       case "download:error": {

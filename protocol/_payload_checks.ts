@@ -110,6 +110,7 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
         sequence: num({ min: 0, max: U32_MAX, integer: true }),
         rows: count,
         bytes: count,
+        digest: str({ max: 64, pattern: HEX_64 }),
       }),
     }),
     "status:check": object({}, { requestId }),
@@ -152,7 +153,7 @@ export function serverChecks(bounds: PayloadBounds): DataChecks<ServerMessage> {
     "download:complete": object({
       rows: count,
       bytes: count,
-      sha256: str({ max: 64, pattern: HEX_64 }),
+      digest: str({ max: 64, pattern: HEX_64 }),
       durationMs: count,
     }),
     "download:error": errorPayload,

@@ -2,7 +2,9 @@
  * The client's connection as a pure state machine, sans-IO in the manner of
  * h11 (seed 003 §4: connect, authenticate, keep alive, reconnect with
  * backoff; seed 000 §3.1: give up after `maxAttempts` and emit
- * `connection:failed`). The shell owns the socket, the timers, the signer
+ * `connection:failed`). A connect attempt has `handshakeTimeoutMs` to reach
+ * `open`, so a server that accepts TCP and then never answers costs one
+ * attempt, not a hang; once open, heartbeats watch the connection. The shell owns the socket, the timers, the signer
  * and the clock: it feeds {@linkcode step} events and carries out the
  * effects it returns, in order.
  *
@@ -47,7 +49,7 @@ export type ConnectionPhase =
   | "closed";
 
 /** The timers the shell runs for the machine. */
-export type TimerName = "reconnect" | "heartbeat" | "heartbeatTimeout";
+export type TimerName = "reconnect" | "handshake" | "heartbeat" | "heartbeatTimeout";
 
 /** Time and randomness, supplied by the shell: the machines read neither. */
 export interface MachineClock {
@@ -79,6 +81,14 @@ export interface ConnectionConfig {
    * @default {10000}
    */
   readonly heartbeatTimeoutMs?: number;
+  /**
+   * Milliseconds a connect attempt has to become `open` (the WebSocket
+   * handshake and, when configured, the sign-in); a slower attempt fails
+   * like a lost connection and goes through the backoff.
+   *
+   * @default {10000}
+   */
+  readonly handshakeTimeoutMs?: number;
 }
 
 /** A {@linkcode ConnectionConfig} with every default filled in. */
@@ -91,6 +101,8 @@ export interface ResolvedConnectionConfig {
   readonly heartbeatIntervalMs: number;
   /** Milliseconds to wait for a pong. */
   readonly heartbeatTimeoutMs: number;
+  /** Milliseconds a connect attempt has to become `open`. */
+  readonly handshakeTimeoutMs: number;
 }
 
 /** Progress of the sign-in while `authenticating`: what the machine waits for. */
@@ -166,6 +178,7 @@ export interface ConnectionStep {
 export type ConnectionEventKey =
   | Exclude<ConnectionEvent["type"], "timer">
   | "timer.reconnect"
+  | "timer.handshake"
   | "timer.heartbeat"
   | "timer.heartbeatTimeout";
 
@@ -189,6 +202,7 @@ export const CONNECTION_EVENT_SOURCES: Readonly<Record<ConnectionEventKey, Conne
     authResult: "peer",
     pong: "peer",
     "timer.reconnect": "shell",
+    "timer.handshake": "shell",
     "timer.heartbeat": "shell",
     "timer.heartbeatTimeout": "shell",
   };
@@ -216,6 +230,7 @@ export const CONNECTION_TRANSITIONS: Readonly<Record<ConnectionPhase, Connection
     close: ["closed"],
     opened: ["authenticating", "open"],
     closed: ["reconnecting", "failed"],
+    "timer.handshake": ["reconnecting", "failed"],
   },
   authenticating: {
     close: ["closed"],
@@ -225,6 +240,8 @@ export const CONNECTION_TRANSITIONS: Readonly<Record<ConnectionPhase, Connection
     // A signature arriving when none is awaited is stale and ignored.
     signed: ["authenticating"],
     authResult: ["open", "reconnecting", "failed"],
+    // The handshake timer runs on from `connecting`: the attempt is not open until signed in.
+    "timer.handshake": ["reconnecting", "failed"],
   },
   open: {
     close: ["closed"],
@@ -261,8 +278,9 @@ const CLIENT_ABORT = 4000;
 /**
  * A new connection that has never connected.
  *
- * @throws {RangeError} on a heartbeat interval or timeout that is not a
- * positive finite number, or invalid backoff options.
+ * @throws {RangeError} on a heartbeat interval, heartbeat timeout or
+ * handshake timeout that is not a positive finite number, or invalid backoff
+ * options.
  *
  * @example
  * ```ts
@@ -275,8 +293,9 @@ const CLIENT_ABORT = 4000;
 export function initialConnectionState(config: ConnectionConfig): ConnectionState {
   const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15_000;
   const heartbeatTimeoutMs = config.heartbeatTimeoutMs ?? 10_000;
-  for (const ms of [heartbeatIntervalMs, heartbeatTimeoutMs]) {
-    if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`heartbeat ms must be > 0: ${ms}`);
+  const handshakeTimeoutMs = config.handshakeTimeoutMs ?? 10_000;
+  for (const ms of [heartbeatIntervalMs, heartbeatTimeoutMs, handshakeTimeoutMs]) {
+    if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`timeout ms must be > 0: ${ms}`);
   }
   return {
     phase: "idle",
@@ -285,6 +304,7 @@ export function initialConnectionState(config: ConnectionConfig): ConnectionStat
       backoff: resolveBackoff(config.backoff),
       heartbeatIntervalMs,
       heartbeatTimeoutMs,
+      handshakeTimeoutMs,
     },
     attempt: 0,
     everConnected: false,
@@ -321,7 +341,8 @@ export function connectionEventKey(event: ConnectionEvent): ConnectionEventKey {
 /**
  * Applies one event. Pure: the same state, event and clock always give the
  * same result. Every phase change adds one `stateChanged` effect, preceded
- * by `cancelTimer` for the timers the old phase had running.
+ * by `cancelTimer` for the timers the old phase had running and the new one
+ * does not keep.
  *
  * @throws {Error} only if the code disagrees with {@linkcode CONNECTION_TRANSITIONS}, a bug.
  *
@@ -330,9 +351,10 @@ export function connectionEventKey(event: ConnectionEvent): ConnectionEventKey {
  * import { initialConnectionState, step } from "./connection_machine.ts";
  * const clock = { now: 0, random: 0 };
  * let r = step(initialConnectionState({ authenticate: false }), { type: "connect" }, clock);
+ * r.effects.map((e) => e.type); // ["stateChanged", "openSocket", "startTimer"]: the handshake timer
  * r = step(r.state, { type: "opened" }, clock);
  * r.state.phase; // "open"
- * r.effects.map((e) => e.type); // ["stateChanged", "ready", "startTimer"]
+ * r.effects.map((e) => e.type); // ["cancelTimer", "stateChanged", "ready", "startTimer"]
  * ```
  */
 export function step(
@@ -352,8 +374,9 @@ export function step(
   }
   if (next.state.phase === state.phase) return next;
   const fired = event.type === "timer" ? event.name : undefined;
+  const kept = armedTimers(next.state);
   const cancels: ConnectionEffect[] = armedTimers(state)
-    .filter((name) => name !== fired)
+    .filter((name) => name !== fired && !kept.includes(name))
     .map((name) => ({ type: "cancelTimer", name }));
   return {
     state: next.state,
@@ -368,8 +391,28 @@ export function step(
 const same = (state: ConnectionState): ConnectionStep => ({ state, effects: [] });
 
 function armedTimers(state: ConnectionState): TimerName[] {
-  if (state.phase === "open") return [state.pendingPing ? "heartbeatTimeout" : "heartbeat"];
-  return state.phase === "reconnecting" ? ["reconnect"] : [];
+  switch (state.phase) {
+    case "open":
+      return [state.pendingPing ? "heartbeatTimeout" : "heartbeat"];
+    case "reconnecting":
+      return ["reconnect"];
+    case "connecting":
+    case "authenticating":
+      return ["handshake"];
+    default:
+      return [];
+  }
+}
+
+/** Opens a socket for a connect attempt, which has `handshakeTimeoutMs` to become open. */
+function attempt(state: ConnectionState, fields: Partial<ConnectionState>): ConnectionStep {
+  return {
+    state: { ...state, ...fields, phase: "connecting" },
+    effects: [
+      { type: "openSocket" },
+      { type: "startTimer", name: "handshake", ms: state.config.handshakeTimeoutMs },
+    ],
+  };
 }
 
 function illegal(state: ConnectionState, key: ConnectionEventKey): ErrorResponse {
@@ -466,10 +509,7 @@ function listed(
 ): ConnectionStep {
   switch (event.type) {
     case "connect":
-      return {
-        state: { ...state, phase: "connecting", attempt: 0 },
-        effects: [{ type: "openSocket" }],
-      };
+      return attempt(state, { attempt: 0 });
     case "close": {
       const effects: ConnectionEffect[] = LIVE.has(state.phase)
         ? [{ type: "closeSocket", code: NORMAL_CLOSURE, reason: "client closed" }]
@@ -559,7 +599,12 @@ function listed(
 function timer(state: ConnectionState, name: TimerName, clock: MachineClock): ConnectionStep {
   switch (name) {
     case "reconnect":
-      return { state: { ...state, phase: "connecting" }, effects: [{ type: "openSocket" }] };
+      return attempt(state, {});
+    case "handshake": {
+      // Still not open: the server accepted the connection (or not even that) and went quiet.
+      const error = errorResponse("HANDSHAKE_TIMEOUT", { ms: state.config.handshakeTimeoutMs });
+      return outage(state, error, clock, { code: CLIENT_ABORT, reason: error.code });
+    }
     case "heartbeat": {
       if (state.pendingPing !== undefined) return same(state);
       const requestId = `ping-${state.nextId}`;

@@ -7,11 +7,19 @@
  * `download:request` (event `send`), so the shell never composes one.
  *
  * The machine checks what the server claims: frames must continue exactly
- * where the previous one ended (sequence, rows, bytes) and stop after the
- * FINAL one; `download:complete` must match the rows, bytes and SHA-256 the
- * client received; a resumed `download:start` must keep the pinned
- * high-water mark. A broken promise ends the download in `error`, with a
- * `download:cancel` to stop the server when it may still be sending.
+ * where the previous one ended (sequence, rows, bytes), carry the digest
+ * chain value of the bytes received (digest_chain.ts; a frame that does not
+ * is never delivered), and stop after the FINAL one; `download:complete`
+ * must match the rows, bytes and final digest the client received; a
+ * resumed `download:start` must keep the pinned high-water mark. A broken
+ * promise ends the download in `error`, with a `download:cancel` to stop the
+ * server when it may still be sending.
+ *
+ * Once the FINAL frame is in and verified, every byte is in and attested by
+ * its digest: the download never resumes after it (PROTOCOL.md §9.5). If its
+ * connection is lost (`disconnected`) before `download:complete`, or it is
+ * sent again from a saved point taken after the FINAL frame, it completes
+ * with its own counts.
  *
  * Every legal move is a row of {@linkcode DOWNLOAD_TRANSITIONS}. An event
  * the table does not list is handled by whose fault it is: a local call is
@@ -24,7 +32,9 @@
  * @module
  */
 
+import { bytesToHex } from "@noble/hashes/utils.js";
 import type { MachineClock } from "./connection_machine.ts";
+import { chainDigest, INITIAL_DIGEST } from "./digest_chain.ts";
 import { type ErrorCode, type ErrorDetails, type ErrorResponse, errorResponse } from "./errors.ts";
 import type { DataFrame } from "./frame.ts";
 import type {
@@ -42,7 +52,7 @@ import type {
 /** The header fields of a data frame the machine checks; a decoded {@linkcode DataFrame} fits. */
 export type FrameHeader = Pick<
   DataFrame,
-  "sequence" | "rowOffset" | "rowCount" | "byteOffset" | "final" | "cursor"
+  "sequence" | "rowOffset" | "rowCount" | "byteOffset" | "final" | "digest" | "cursor"
 >;
 
 /** The whole state of one download: a plain value, never mutated. */
@@ -62,6 +72,8 @@ export interface DownloadState {
    * saved resume point; every later start must carry the same.
    */
   readonly highWaterMark?: string;
+  /** When the last `download:request` or `download:resume` went out, epoch ms. */
+  readonly sentAt?: number;
   /** The sequence number the next frame must have. */
   readonly sequence: number;
   /** Rows received. */
@@ -70,7 +82,9 @@ export interface DownloadState {
   readonly bytes: number;
   /** The cursor of the last frame ("" before the first). */
   readonly cursor: string;
-  /** Whether the FINAL frame arrived. */
+  /** The digest chain value after the last frame, hex ({@linkcode INITIAL_DIGEST} before the first). */
+  readonly digest: string;
+  /** Whether the FINAL frame arrived (then the download never resumes, PROTOCOL.md §9.5). */
   readonly final: boolean;
   /** The server's summary, once `complete`. */
   readonly summary?: DownloadComplete;
@@ -84,12 +98,13 @@ export type DownloadEvent =
   | { readonly type: "start"; readonly data: DownloadStart }
   | { readonly type: "frame"; readonly header: FrameHeader; readonly payload: Uint8Array }
   | { readonly type: "progress"; readonly update: ProgressUpdate }
-  | { readonly type: "complete"; readonly summary: DownloadComplete; readonly sha256: string }
+  | { readonly type: "complete"; readonly summary: DownloadComplete }
   | { readonly type: "error"; readonly error: ErrorResponse }
   | { readonly type: "cancel" }
   | { readonly type: "cancelled"; readonly data: DownloadCancelled }
   | { readonly type: "consumed"; readonly sequence: number }
-  | { readonly type: "resume" };
+  | { readonly type: "resume" }
+  | { readonly type: "disconnected" };
 
 /** What the shell must do, in order. */
 export type DownloadEffect =
@@ -100,6 +115,21 @@ export type DownloadEffect =
   | { readonly type: "completed"; readonly summary: DownloadComplete }
   | { readonly type: "failed"; readonly error: ErrorResponse }
   | { readonly type: "rejected"; readonly error: ErrorResponse };
+
+/**
+ * A {@linkcode ResumePoint} as the client keeps it: the wire's fields, plus
+ * whether the FINAL frame is in. A plain JSON value: save it with the
+ * request to continue later. A point with `final: true` is never sent: the
+ * download is complete there, and continuing from it completes at once.
+ */
+export interface ClientResumePoint extends ResumePoint {
+  /**
+   * Whether the FINAL frame was received: every byte is in.
+   *
+   * @default {false}
+   */
+  readonly final?: boolean;
+}
 
 /** The outcome of one {@linkcode step}. */
 export interface DownloadStep {
@@ -127,6 +157,7 @@ export const DOWNLOAD_EVENT_SOURCES: Readonly<Record<DownloadEventKey, DownloadE
   cancelled: "server",
   consumed: "local",
   resume: "local",
+  disconnected: "local",
 };
 
 /** For one phase, the phases each legal event may lead to. */
@@ -145,24 +176,27 @@ export type DownloadRow = Readonly<Partial<Record<DownloadEventKey, readonly Dow
  * ```
  */
 export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> = {
-  // `send` twice is rejected (stays requested); `resume` re-sends the request.
+  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
+  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
   requested: {
-    send: ["requested"],
+    send: ["requested", "complete"],
     start: ["started", "error"],
     error: ["error"],
     cancel: ["cancelled"],
     consumed: ["requested"],
-    resume: ["requested"],
+    resume: ["requested", "complete"],
+    disconnected: ["requested", "complete"],
   },
   started: {
     frame: ["streaming", "error"],
     progress: ["started"],
-    // After a resume the FINAL frame may already be in, so complete can follow start.
-    complete: ["complete", "error"],
+    // No frame on this connection yet, so no FINAL one: complete here is early (SEQUENCE_GAP).
+    complete: ["error"],
     error: ["error"],
     cancel: ["cancelled"],
     consumed: ["started"],
     resume: ["requested"],
+    disconnected: ["started"],
   },
   streaming: {
     frame: ["streaming", "error"],
@@ -171,16 +205,24 @@ export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> 
     error: ["error"],
     cancel: ["cancelled"],
     consumed: ["streaming"],
-    resume: ["requested"],
+    // After the FINAL frame a lost connection completes the download: never resumed past it.
+    resume: ["requested", "complete"],
+    disconnected: ["streaming", "complete"],
   },
   // Ended: local calls are harmless no-ops; server messages are ignored as late.
-  complete: { cancel: ["complete"], consumed: ["complete"], resume: ["complete"] },
-  error: { cancel: ["error"], consumed: ["error"], resume: ["error"] },
+  complete: {
+    cancel: ["complete"],
+    consumed: ["complete"],
+    resume: ["complete"],
+    disconnected: ["complete"],
+  },
+  error: { cancel: ["error"], consumed: ["error"], resume: ["error"], disconnected: ["error"] },
   cancelled: {
     cancelled: ["cancelled"],
     cancel: ["cancelled"],
     consumed: ["cancelled"],
     resume: ["cancelled"],
+    disconnected: ["cancelled"],
   },
 };
 
@@ -199,7 +241,8 @@ const TERMINAL: ReadonlySet<DownloadPhase> = new Set(["complete", "error", "canc
 /**
  * A download that has not been sent yet; `step(state, { type: "send" })`
  * produces its `download:request`, or, given a `resume` point saved from an
- * earlier run, its `download:resume` from there.
+ * earlier run, its `download:resume` from there (or, from a point after the
+ * FINAL frame, completes at once).
  *
  * @example
  * ```ts
@@ -215,7 +258,7 @@ const TERMINAL: ReadonlySet<DownloadPhase> = new Set(["complete", "error", "canc
 export function initialDownloadState(
   requestId: string,
   request: DownloadRequest,
-  resume?: ResumePoint,
+  resume?: ClientResumePoint,
 ): DownloadState {
   const state: DownloadState = {
     phase: "requested",
@@ -226,17 +269,20 @@ export function initialDownloadState(
     rows: 0,
     bytes: 0,
     cursor: "",
+    digest: INITIAL_DIGEST,
     final: false,
   };
   if (resume === undefined) return state;
-  const { highWaterMark, cursor, sequence, rows, bytes } = resume;
-  return { ...state, highWaterMark, cursor, sequence, rows, bytes };
+  const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
+  const final = resume.final === true;
+  return { ...state, highWaterMark, cursor, sequence, rows, bytes, digest, final };
 }
 
 /**
- * Where the download stands, for `download:resume`; undefined before the
- * first `download:start`, since there is no pinned high-water mark to
- * resume. A plain JSON value: save it with the request to resume later.
+ * Where the download stands after its last complete frame, with whether
+ * that frame was the FINAL one; undefined before the first
+ * `download:start`, since there is no pinned high-water mark to resume. A
+ * plain JSON value: save it with the request to continue later.
  *
  * @example
  * ```ts
@@ -249,10 +295,16 @@ export function initialDownloadState(
  * resumePoint(initialDownloadState("dl-1", request)); // undefined
  * ```
  */
-export function resumePoint(state: DownloadState): ResumePoint | undefined {
-  const { highWaterMark, sequence, rows, bytes, cursor } = state;
+export function resumePoint(state: DownloadState): ClientResumePoint | undefined {
+  const point = wirePoint(state);
+  return point === undefined ? undefined : { ...point, final: state.final };
+}
+
+/** The resume point as `download:resume` carries it: `final` stays with the client. */
+function wirePoint(state: DownloadState): ResumePoint | undefined {
+  const { highWaterMark, sequence, rows, bytes, cursor, digest } = state;
   if (highWaterMark === undefined) return undefined;
-  return { highWaterMark, cursor, sequence, rows, bytes };
+  return { highWaterMark, cursor, sequence, rows, bytes, digest };
 }
 
 /**
@@ -295,7 +347,15 @@ export function downloadStatus(state: DownloadState): DownloadStatus {
  *   compression: false,
  * };
  * let r = step(initialDownloadState("dl-1", request), { type: "send" }, clock);
- * const header = { sequence: 0, rowOffset: 0, rowCount: 1, byteOffset: 0, final: true, cursor: "1" };
+ * const header = {
+ *   sequence: 0,
+ *   rowOffset: 0,
+ *   rowCount: 1,
+ *   byteOffset: 0,
+ *   final: true,
+ *   digest: new Uint8Array(32),
+ *   cursor: "1",
+ * };
  * r = step(r.state, { type: "frame", header, payload: new Uint8Array(3) }, clock);
  * r.state.error?.code; // "ILLEGAL_TRANSITION"
  * ```
@@ -364,7 +424,7 @@ function fail(
 }
 
 function resend(state: DownloadState, clock: MachineClock): DownloadStep {
-  const resume = resumePoint(state);
+  const resume = wirePoint(state);
   const message: ClientMessage = resume === undefined
     ? { event: "download:request", data: state.request, ...stamp(state, clock) }
     : {
@@ -373,8 +433,26 @@ function resend(state: DownloadState, clock: MachineClock): DownloadStep {
       ...stamp(state, clock),
     };
   return {
-    state: { ...state, phase: "requested", requestSent: true },
+    state: { ...state, phase: "requested", requestSent: true, sentAt: clock.now },
     effects: [{ type: "send", message }],
+  };
+}
+
+/**
+ * Completes on the client's own counts: the FINAL frame is in and its
+ * digest checked, so every byte is in and attested, and asking the server
+ * again could only repeat the end (PROTOCOL.md §9.5).
+ */
+function completeHere(state: DownloadState, clock: MachineClock): DownloadStep {
+  const summary: DownloadComplete = {
+    rows: state.rows,
+    bytes: state.bytes,
+    digest: state.digest,
+    durationMs: state.sentAt === undefined ? 0 : Math.max(0, clock.now - state.sentAt),
+  };
+  return {
+    state: { ...state, phase: "complete", summary },
+    effects: [{ type: "completed", summary }],
   };
 }
 
@@ -383,7 +461,8 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
   const ended = TERMINAL.has(state.phase);
   switch (event.type) {
     case "send":
-      return state.requestSent ? reject(state, event.type) : resend(state, clock);
+      if (state.requestSent) return reject(state, event.type);
+      return state.final ? completeHere(state, clock) : resend(state, clock);
     case "start": {
       const { data } = event;
       if (!state.requestSent) {
@@ -417,6 +496,13 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
         const details = { sequence: header.sequence, expected: state.sequence, final: state.final };
         return fail(state, clock, "SEQUENCE_GAP", details, true);
       }
+      // Checked before delivery: altered bytes never reach the reader, nor the resume point.
+      const digest = chainDigest(state.digest, payload);
+      const claimed = bytesToHex(header.digest);
+      if (claimed !== digest) {
+        const details = { sequence: header.sequence, digest: claimed, expected: digest };
+        return fail(state, clock, "DIGEST_MISMATCH", details, true);
+      }
       return {
         state: {
           ...state,
@@ -425,6 +511,7 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
           rows: state.rows + header.rowCount,
           bytes: state.bytes + payload.length,
           cursor: header.cursor,
+          digest,
           final: header.final,
         },
         effects: [{ type: "deliver", payload }],
@@ -433,7 +520,7 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
     case "progress":
       return { state, effects: [{ type: "progress", update: event.update }] };
     case "complete": {
-      const { summary, sha256 } = event;
+      const { summary } = event;
       // The server says it is done, so no download:cancel in either failure.
       if (!state.final) {
         return fail(
@@ -445,9 +532,10 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
         );
       }
       if (
-        summary.rows !== state.rows || summary.bytes !== state.bytes || summary.sha256 !== sha256
+        summary.rows !== state.rows || summary.bytes !== state.bytes ||
+        summary.digest !== state.digest
       ) {
-        const details = { rows: state.rows, bytes: state.bytes, sha256 };
+        const details = { rows: state.rows, bytes: state.bytes, digest: state.digest };
         return fail(state, clock, "INTEGRITY_MISMATCH", details, false);
       }
       return {
@@ -489,7 +577,10 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
       };
     }
     case "resume":
-      return ended ? { state, effects: [] } : resend(state, clock);
+      if (ended) return { state, effects: [] };
+      return state.final ? completeHere(state, clock) : resend(state, clock);
+    case "disconnected":
+      return !ended && state.final ? completeHere(state, clock) : { state, effects: [] };
     default: {
       const never: never = event;
       throw new Error(`unknown download event ${JSON.stringify(never)}`);

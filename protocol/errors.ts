@@ -70,6 +70,7 @@ export type ErrorCode =
   | "ILLEGAL_TRANSITION"
   | "SEQUENCE_GAP"
   | "INTEGRITY_MISMATCH"
+  | "DIGEST_MISMATCH"
   | "RESUME_MISMATCH"
   | "INTERNAL_ERROR"
   | "SERVER_SHUTTING_DOWN"
@@ -83,6 +84,7 @@ export type ErrorCode =
   | "FRAME_TRAILING_BYTES"
   // The connection.
   | "IDLE_TIMEOUT"
+  | "HANDSHAKE_TIMEOUT"
   | "HEARTBEAT_TIMEOUT"
   | "CONNECTION_LOST"
   | "CONNECTION_FAILED"
@@ -217,8 +219,16 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     fault: "sender",
   },
   INTEGRITY_MISMATCH: {
-    message: "The received rows, bytes or checksum differ from what the server sent.",
+    message: "The received rows, bytes or digest differ from what the server sent.",
     recoverable: false,
+    scope: "download",
+    fault: "sender",
+  },
+  // Recoverable: the frame was never delivered and the resume point stays before it, so
+  // resuming (say, on a connection that does not alter bytes) can finish the download.
+  DIGEST_MISMATCH: {
+    message: "A data frame's payload does not match its digest; it was discarded.",
+    recoverable: true,
     scope: "download",
     fault: "sender",
   },
@@ -253,6 +263,12 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
 
   IDLE_TIMEOUT: {
     message: "The connection sent nothing for longer than the server's idle timeout.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client",
+  },
+  HANDSHAKE_TIMEOUT: {
+    message: "The server did not complete the connection in time.",
     recoverable: true,
     scope: "connection",
     fault: "client",

@@ -81,7 +81,7 @@ export const EVENT_TABLE: Readonly<Record<EventName, EventInfo>> = {
   },
   "download:complete": {
     direction: "server",
-    summary: "all bytes sent: rows, bytes, SHA-256 of the payload, duration",
+    summary: "all bytes sent: rows, bytes, digest of the whole payload, duration",
   },
   "download:error": {
     direction: "server",

@@ -1,8 +1,9 @@
 /**
- * The binary data frame: export bytes with a fixed 34-byte big-endian
+ * The binary data frame: export bytes with a fixed 66-byte big-endian
  * header that names the download, the frame's sequence number, where the
- * frame sits in the download (rows and bytes before it) and the cursor to
- * resume after it. docs/PROTOCOL.md §7 is the normative description.
+ * frame sits in the download (rows and bytes before it), the digest chain
+ * value after its payload (digest_chain.ts) and the cursor to resume after
+ * it. docs/PROTOCOL.md §7 is the normative description.
  *
  * ```text
  * offset size  field
@@ -14,12 +15,17 @@
  * 16     4     rowCount (u32)   complete rows in this payload
  * 20     8     byteOffset (u64) payload bytes of the download before this frame
  * 28     4     payloadLength (u32)
- * 32     1     requestIdLength  1..64
- * 33     1     cursorLength     0..255
- * 34     n     requestId        ASCII, [A-Za-z0-9._:-]
- * 34+n   m     cursor           UTF-8
- * 34+n+m p     payload
+ * 32     32    digest           SHA-256(previous digest || payload); zeros before frame 0
+ * 64     1     requestIdLength  1..64
+ * 65     1     cursorLength     0..255
+ * 66     n     requestId        ASCII, [A-Za-z0-9._:-]
+ * 66+n   m     cursor           UTF-8
+ * 66+n+m p     payload
  * ```
+ *
+ * The decoder checks the digest's length only (any 32 bytes are well
+ * formed); whether it continues the chain is the download's check, which
+ * knows the previous value.
  *
  * Decoding is total: any byte array gives either a frame or an
  * {@linkcode ErrorResponse} with a `FRAME_*` code, never an exception.
@@ -45,7 +51,15 @@ export const FRAME_TYPE_DATA: number = 1;
 export const FLAG_FINAL: number = 0x0001;
 
 /** Size of the fixed part of the header, before requestId, cursor and payload. */
-export const FRAME_HEADER_BYTES: number = 34;
+export const FRAME_HEADER_BYTES: number = 66;
+
+/** Offset of the 32-byte digest in the header. */
+const DIGEST_AT = 32;
+/** Length of the digest field: one SHA-256 value. */
+const DIGEST_LENGTH = 32;
+/** Offsets of the two length bytes after the digest. */
+const ID_LENGTH_AT = DIGEST_AT + DIGEST_LENGTH;
+const CURSOR_LENGTH_AT = ID_LENGTH_AT + 1;
 
 /** Default bound on a frame's payload: 1 MiB. */
 export const MAX_PAYLOAD_BYTES: number = 1_048_576;
@@ -64,6 +78,13 @@ export interface DataFrame {
   readonly rowCount: number;
   /** Payload bytes of the download before this frame (a safe integer). */
   readonly byteOffset: number;
+  /**
+   * The digest chain value after this frame's payload, 32 bytes:
+   * SHA-256 of the previous frame's digest (32 zero bytes before the first
+   * frame) followed by this payload. A decoded frame's digest is a view into
+   * the decoded bytes, like its payload.
+   */
+  readonly digest: Uint8Array;
   /** Opaque resume cursor after the last row of this frame; at most 255 UTF-8 bytes. */
   readonly cursor: string;
   /**
@@ -147,11 +168,14 @@ function writeU64(view: DataView, offset: number, value: number): void {
  * does not match `REQUEST_ID_PATTERN`, a cursor that is not well-formed
  * UTF-16 or longer than 255 UTF-8 bytes, a count or offset that is not a
  * non-negative integer in range (u32, or safe integer for the offsets), or a
- * payload larger than `limits.maxPayloadBytes`.
+ * payload larger than `limits.maxPayloadBytes`, or a digest that is not 32 bytes.
  *
  * @example Encode the first frame of a CSV download
  * ```ts
  * import { encodeDataFrame } from "./frame.ts";
+ * import { chainDigest, INITIAL_DIGEST } from "./digest_chain.ts";
+ * import { hexToBytes } from "@noble/hashes/utils.js";
+ * const payload = new TextEncoder().encode("id,price\n1,10.5\n2,11\n");
  * const bytes = encodeDataFrame({
  *   requestId: "dl-1",
  *   sequence: 0,
@@ -159,10 +183,11 @@ function writeU64(view: DataView, offset: number, value: number): void {
  *   rowOffset: 0,
  *   rowCount: 2,
  *   byteOffset: 0,
+ *   digest: hexToBytes(chainDigest(INITIAL_DIGEST, payload)),
  *   cursor: "2",
- *   payload: new TextEncoder().encode("id,price\n1,10.5\n2,11\n"),
+ *   payload,
  * });
- * bytes.length; // 34 + 4 + 1 + 21 = 60
+ * bytes.length; // 66 + 4 + 1 + 21 = 92
  * ```
  */
 export function encodeDataFrame(frame: DataFrame, limits: FrameLimits = {}): Uint8Array {
@@ -182,6 +207,9 @@ export function encodeDataFrame(frame: DataFrame, limits: FrameLimits = {}): Uin
   }
   if (typeof frame.final !== "boolean") throw new RangeError("final must be a boolean");
   if (!(payload instanceof Uint8Array)) throw new RangeError("payload must be a Uint8Array");
+  if (!(frame.digest instanceof Uint8Array) || frame.digest.length !== DIGEST_LENGTH) {
+    throw new RangeError(`digest must be a Uint8Array of ${DIGEST_LENGTH} bytes`);
+  }
   if (payload.length > Math.min(maxPayload, MAX_U32)) {
     throw new RangeError(`payload of ${payload.length} bytes exceeds ${maxPayload}`);
   }
@@ -203,8 +231,9 @@ export function encodeDataFrame(frame: DataFrame, limits: FrameLimits = {}): Uin
   view.setUint32(16, frame.rowCount);
   writeU64(view, 20, frame.byteOffset);
   view.setUint32(28, payload.length);
-  view.setUint8(32, requestId.length);
-  view.setUint8(33, cursorLength);
+  bytes.set(frame.digest, DIGEST_AT);
+  view.setUint8(ID_LENGTH_AT, requestId.length);
+  view.setUint8(CURSOR_LENGTH_AT, cursorLength);
   for (let i = 0; i < requestId.length; i++) bytes[idStart + i] = requestId.charCodeAt(i);
   utf8Encoder.encodeInto(cursor, bytes.subarray(cursorStart, payloadStart));
   bytes.set(payload, payloadStart);
@@ -221,9 +250,10 @@ function fail(code: ErrorCode, reason: string): Result<DataFrame, ErrorResponse>
  * the checks run in a fixed order so that the same bytes always give the
  * same code (see docs/PROTOCOL.md §7).
  *
- * The returned `payload` is a view into `bytes` (`bytes.subarray`), not a
- * copy: it shares `bytes.buffer`, so changes to one show in the other. Copy
- * it with `payload.slice()` if the input buffer will be reused.
+ * The returned `payload` and `digest` are views into `bytes`
+ * (`bytes.subarray`), not copies: they share `bytes.buffer`, so changes to
+ * one show in the other. Copy them with `.slice()` if the input buffer will
+ * be reused.
  *
  * An accepted frame is canonical: {@linkcode encodeDataFrame} gives back
  * exactly `bytes`.
@@ -241,6 +271,7 @@ function fail(code: ErrorCode, reason: string): Result<DataFrame, ErrorResponse>
  *   rowOffset: 2,
  *   rowCount: 0,
  *   byteOffset: 21,
+ *   digest: new Uint8Array(32),
  *   cursor: "2",
  *   payload: new Uint8Array(0),
  * });
@@ -286,7 +317,7 @@ export function decodeDataFrame(
   }
 
   // 4. Header fields.
-  const idLength = view.getUint8(32);
+  const idLength = view.getUint8(ID_LENGTH_AT);
   if (idLength === 0 || idLength > MAX_REQUEST_ID_BYTES) {
     return fail(
       "FRAME_FIELD",
@@ -303,7 +334,7 @@ export function decodeDataFrame(
   }
 
   // 5. Exact length: a frame is one whole WebSocket message, nothing more or less.
-  const cursorLength = view.getUint8(33);
+  const cursorLength = view.getUint8(CURSOR_LENGTH_AT);
   const cursorStart = FRAME_HEADER_BYTES + idLength;
   const payloadStart = cursorStart + cursorLength;
   const end = payloadStart + payloadLength;
@@ -344,6 +375,7 @@ export function decodeDataFrame(
       rowOffset: rowOffsetHigh * TWO_POW_32 + view.getUint32(12),
       rowCount: view.getUint32(16),
       byteOffset: byteOffsetHigh * TWO_POW_32 + view.getUint32(24),
+      digest: bytes.subarray(DIGEST_AT, DIGEST_AT + DIGEST_LENGTH),
       cursor,
       payload: bytes.subarray(payloadStart, end),
     },

@@ -140,8 +140,12 @@ export interface DownloadComplete {
   readonly rows: number;
   /** Payload bytes of the export, as sent (compressed when gzip'd). */
   readonly bytes: number;
-  /** SHA-256 of all payload bytes, lowercase hex. */
-  readonly sha256: string;
+  /**
+   * The digest chain value after the FINAL frame (the FINAL frame's
+   * `digest`), lowercase hex: it covers every payload byte of the download
+   * from byte 0, in order, however often it was resumed (§7.1).
+   */
+  readonly digest: string;
   /** Milliseconds from `download:request` to the last byte. */
   readonly durationMs: number;
 }
@@ -172,6 +176,11 @@ export interface ResumePoint {
   readonly rows: number;
   /** Payload bytes received so far. */
   readonly bytes: number;
+  /**
+   * The digest chain value after the last complete frame, lowercase hex
+   * (64 zeros before the first frame); the server continues the chain from it.
+   */
+  readonly digest: string;
 }
 
 /** Payload of `download:resume`: the original request and where to go on. */

@@ -20,6 +20,7 @@
  */
 
 export * from "./backoff.ts";
+export * from "./digest_chain.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
 export * from "./filter.ts";
@@ -55,6 +56,7 @@ export {
   type TimerName,
 } from "./connection_machine.ts";
 export {
+  type ClientResumePoint,
   DOWNLOAD_EVENT_KEYS,
   DOWNLOAD_EVENT_SOURCES,
   DOWNLOAD_PHASES,

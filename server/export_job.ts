@@ -7,10 +7,12 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { setImmediate } from "node:timers";
 import { gzipSync } from "node:zlib";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
+import { INITIAL_DIGEST } from "../protocol/digest_chain.ts";
 import { encodeDataFrame, MAX_PAYLOAD_BYTES } from "../protocol/frame.ts";
 import type {
   DownloadPhase,
@@ -213,8 +215,9 @@ export class ExportJob {
       columns,
       neutralizeFormulas: request.neutralizeFormulas,
     });
-    // The hash covers the bytes this job sends: the whole payload unless resumed.
-    const hash = createHash("sha256");
+    // The digest chain (PROTOCOL.md §7.1) goes on from the client's resume point, so the
+    // FINAL frame's digest covers the whole payload from byte 0 though this job sends only the rest.
+    let digest: Buffer = Buffer.from(resume?.digest ?? INITIAL_DIGEST, "hex");
     const frameRows = rowsPerFrame(columns, request.outputFormat, this.#limits.frameBytes);
     let cursor = resume?.cursor ?? "";
     // The meter needs a clock that never goes back.
@@ -231,7 +234,7 @@ export class ExportJob {
         after = BigInt(page.rows[rows - 1][this.#keyIndex] as number | bigint);
         cursor = String(after);
       }
-      hash.update(payload);
+      digest = createHash("sha256").update(digest).update(payload).digest();
       this.#sink.sendFrame(encodeDataFrame({
         requestId: this.requestId,
         sequence: this.#sequence,
@@ -239,6 +242,7 @@ export class ExportJob {
         rowOffset: this.#rows,
         rowCount: rows,
         byteOffset: this.#bytes,
+        digest,
         cursor,
         payload: payload instanceof Uint8Array ? payload : new Uint8Array(payload),
       }));
@@ -261,7 +265,7 @@ export class ExportJob {
     this.#send("download:complete", {
       rows: this.#rows,
       bytes: this.#bytes,
-      sha256: hash.digest("hex"),
+      digest: digest.toString("hex"),
       durationMs: Date.now() - this.#startedAt,
     });
   }

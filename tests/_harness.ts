@@ -1,5 +1,7 @@
 // Real servers on loopback for the integration tests, and a raw WebSocket peer that speaks the
 // protocol byte for byte, so that server behaviour is checked without our own client in between.
+import { Buffer } from "node:buffer";
+import { createHash } from "node:crypto";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
 import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
 import { parseServerMessage } from "../protocol/parse.ts";
@@ -189,4 +191,16 @@ export async function readDownload(peer: RawPeer, requestId: string): Promise<{
       throw new Error(`download failed: ${JSON.stringify(r.message.data)}`);
     }
   }
+}
+
+/**
+ * The digest chain value after `payloads` (PROTOCOL.md §7.1), computed with node:crypto rather
+ * than the protocol's own code; `from` is the value before them (hex, 32 zero bytes by default).
+ */
+export function digestChain(payloads: readonly Uint8Array[], from = "00".repeat(32)): string {
+  let digest: Uint8Array = Buffer.from(from, "hex");
+  for (const payload of payloads) {
+    digest = createHash("sha256").update(digest).update(payload).digest();
+  }
+  return Buffer.from(digest).toString("hex");
 }

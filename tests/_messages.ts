@@ -28,7 +28,14 @@ export const CLIENT_MESSAGES: readonly ClientMessage[] = [
     event: "download:resume",
     data: {
       request: REQUEST,
-      resume: { highWaterMark: "1000000", cursor: "5120", sequence: 3, rows: 5120, bytes: 360_000 },
+      resume: {
+        highWaterMark: "1000000",
+        cursor: "5120",
+        sequence: 3,
+        rows: 5120,
+        bytes: 360_000,
+        digest: "5d".repeat(32),
+      },
     },
     ...env,
   },
@@ -85,7 +92,7 @@ export const SERVER_MESSAGES: readonly ServerMessage[] = [
   },
   {
     event: "download:complete",
-    data: { rows: 1_000_000, bytes: 67_000_000, sha256: "e3".repeat(32), durationMs: 4000 },
+    data: { rows: 1_000_000, bytes: 67_000_000, digest: "e3".repeat(32), durationMs: 4000 },
     ...env,
   },
   { event: "download:error", data: ERROR, ...env },

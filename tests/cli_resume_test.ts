@@ -1,8 +1,8 @@
 // The command-line client resuming: killed mid-download and run again with --continue, cut off
 // by a proxy, or left without a server for good; every finished file is checked byte for byte
 // against the sqlite3 oracle (and, for gzip, against an uninterrupted run).
-import { equal, match, ok } from "node:assert/strict";
-import { demoPath, startServer } from "./_harness.ts";
+import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
+import { demoPath, RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
 import { CuttingProxy } from "./_proxy.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
 
@@ -78,6 +78,19 @@ async function waitForSize(
   }
 }
 
+async function waitForState(child: Deno.ChildProcess, stateFile: string): Promise<void> {
+  let ended = false;
+  child.status.then(() => ended = true);
+  const started = performance.now();
+  for (;;) {
+    const text = await Deno.readTextFile(stateFile).catch(() => "");
+    if (text !== "" && JSON.parse(text).fileBytes > 0) return;
+    ok(!ended, `the client ended before ${stateFile} recorded any bytes`);
+    ok(performance.now() - started < DEADLINE_MS, `${stateFile} never recorded any bytes`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
 async function gunzip(path: string): Promise<Uint8Array> {
   const out = await new Deno.Command("gzip", { args: ["-dc", path], stdout: "piped" }).output();
   ok(out.success, `gzip -dc ${path} failed`);
@@ -104,6 +117,9 @@ async function killMidway(url: string, args: string[], file: string, total: numb
   const child = spawn([url, ...args]);
   try {
     await waitForSize(child, file, total / 3);
+    // The state file is rewritten at most every 250 ms: kill once it records some bytes, so the
+    // resume starts mid-file rather than from the byte-0 point written at download:start.
+    await waitForState(child, `${file}.sluice`);
   } finally {
     child.kill("SIGKILL");
     await child.output();
@@ -111,7 +127,9 @@ async function killMidway(url: string, args: string[], file: string, total: numb
   const written = await size(file);
   ok(written < total, `killed at ${written} of ${total} bytes: too late to test anything`);
   const state = JSON.parse(await Deno.readTextFile(`${file}.sluice`));
-  equal(state.version, 1);
+  equal(state.version, 2);
+  match(state.resumePoint.digest, /^[0-9a-f]{64}$/);
+  equal(state.resumePoint.final, false);
   equal(state.url, url);
   equal(state.fileBytes, state.resumePoint.bytes);
   ok(state.fileBytes > 0 && state.fileBytes <= written, `${state.fileBytes} of ${written}`);
@@ -159,6 +177,51 @@ Deno.test("a client killed with SIGKILL midway finishes with --continue: byte-id
       );
     });
   } finally {
+    await server.close();
+  }
+});
+
+Deno.test("a client killed after download:start, before any frame, finishes with --continue", async () => {
+  const server = startServer(ROWS, SERVER_OPTIONS);
+  // The connection freezes right after download:start: no frame ever arrives on it.
+  const proxy = new CuttingProxy(portOf(server.url), { messages: true });
+  try {
+    await withTempDir(async (dir) => {
+      const file = `${dir}/early.csv`;
+      const args = [...RANGE, "-o", file];
+      proxy.freezeAfter("download:start");
+      const child = spawn([`ws://127.0.0.1:${proxy.port}/`, ...args]);
+      try {
+        await waitForSize(child, `${file}.sluice`, 0); // the state file exists (written whole)
+      } finally {
+        child.kill("SIGKILL");
+        await child.output();
+      }
+      const state = JSON.parse(await Deno.readTextFile(`${file}.sluice`));
+      equal(state.version, 2);
+      equal(state.fileBytes, 0);
+      deepStrictEqual(
+        { ...state.resumePoint, highWaterMark: undefined },
+        {
+          highWaterMark: undefined,
+          cursor: "",
+          sequence: 0,
+          rows: 0,
+          bytes: 0,
+          digest: "00".repeat(32),
+          final: false,
+        },
+      );
+      match(state.resumePoint.highWaterMark, /^\d+$/);
+      equal(await size(file), 0);
+
+      const run = await client([server.url, ...args, "--continue"]);
+      equal(run.code, 0, run.stderr);
+      equal(await sha256Hex(await Deno.readFile(file)), await oracleSha());
+      ok(!await exists(`${file}.sluice`));
+    });
+  } finally {
+    await proxy.close();
     await server.close();
   }
 });
@@ -232,6 +295,64 @@ Deno.test("a server gone for good: exit 1 naming CONNECTION_FAILED, then --conti
   }
 });
 
+Deno.test("--continue from a state saved after the FINAL frame finishes without a server, byte-identical", async () => {
+  // The real download, frame by frame, as the CLI would have received it before being killed
+  // between the FINAL frame and download:complete.
+  const server = startServer(ROWS, SERVER_OPTIONS);
+  const request = {
+    searchParams: { timeFrom: FROM, timeTo: TO, filters: [] },
+    outputFormat: "csv",
+    compression: false,
+  } as const;
+  let received;
+  try {
+    const peer = await RawPeer.open(server.url);
+    peer.send(requestMessage("whole", request));
+    const start = await peer.message("download:start", "whole");
+    received = { start: start.data, ...await readDownload(peer, "whole") };
+    await peer.close();
+  } finally {
+    await server.close(); // from here on nothing listens at server.url
+  }
+  const { start, payload, frames, complete } = received;
+  const last = frames.at(-1)!;
+  ok(last.final);
+  await withTempDir(async (dir) => {
+    const file = `${dir}/final.csv`;
+    // Bytes after the saved length (none should exist; if they do, they are not the export's).
+    await Deno.writeFile(file, new Uint8Array([...payload, ...new TextEncoder().encode("junk")]));
+    await Deno.writeTextFile(
+      `${file}.sluice`,
+      JSON.stringify({
+        version: 2,
+        url: server.url,
+        request,
+        resumePoint: {
+          highWaterMark: start.highWaterMark,
+          cursor: last.cursor,
+          sequence: last.sequence + 1,
+          rows: complete.rows,
+          bytes: complete.bytes,
+          digest: complete.digest,
+          final: true,
+        },
+        fileBytes: complete.bytes,
+      }),
+    );
+    const run = await client([server.url, ...RANGE, "-o", file, "--continue"]);
+    equal(run.code, 0, run.stderr);
+    match(
+      run.stderr,
+      new RegExp(
+        `^done: ${complete.rows.toLocaleString("en-US")} rows, .* digest ${complete.digest}$`,
+        "m",
+      ),
+    );
+    equal(await sha256Hex(await Deno.readFile(file)), await oracleSha());
+    ok(!await exists(`${file}.sluice`), "the state file is removed once complete");
+  });
+});
+
 Deno.test("--continue refuses with exit 2 what it cannot continue", async (t) => {
   // No server is needed: every refusal comes before connecting.
   const url = "ws://127.0.0.1:9/";
@@ -259,10 +380,18 @@ Deno.test("--continue refuses with exit 2 what it cannot continue", async (t) =>
 
     const file = `${dir}/part.csv`;
     const state = (request: unknown, fileBytes = 4) => ({
-      version: 1,
+      version: 2,
       url,
       request,
-      resumePoint: { highWaterMark: "100", cursor: "7", sequence: 1, rows: 7, bytes: fileBytes },
+      resumePoint: {
+        highWaterMark: "100",
+        cursor: "7",
+        sequence: 1,
+        rows: 7,
+        bytes: fileBytes,
+        digest: "00".repeat(32),
+        final: false,
+      },
       fileBytes,
     });
     const request = {
@@ -281,10 +410,16 @@ Deno.test("--continue refuses with exit 2 what it cannot continue", async (t) =>
       const run = await client([url, ...RANGE, "-o", file, "--continue"]);
       equal(run.code, 2);
       match(run.stderr, /^sluice: cannot continue: .*part\.csv\.sluice is not valid JSON$/m);
-      await Deno.writeTextFile(`${file}.sluice`, JSON.stringify({ version: 1, url }));
+      await Deno.writeTextFile(`${file}.sluice`, JSON.stringify({ version: 2, url }));
       const shape = await client([url, ...RANGE, "-o", file, "--continue"]);
       equal(shape.code, 2);
       match(shape.stderr, /is not a sluice state file$/m);
+      // A state file of the format before resume points carried a digest.
+      const old = { ...state(request), version: 1 };
+      await Deno.writeTextFile(`${file}.sluice`, JSON.stringify(old));
+      const older = await client([url, ...RANGE, "-o", file, "--continue"]);
+      equal(older.code, 2);
+      match(older.stderr, /part\.csv\.sluice has format version 1, not 2$/m);
     });
 
     await t.step("a state file for another request", async () => {

@@ -2,7 +2,14 @@
 // server, its output checked against the sqlite3 CLI.
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { DEMO_SCHEMA } from "../server/demo_data.ts";
-import { demoPath, startServer } from "./_harness.ts";
+import {
+  demoPath,
+  digestChain,
+  RawPeer,
+  readDownload,
+  requestMessage,
+  startServer,
+} from "./_harness.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
 
 const CLIENT = new URL("../client.ts", import.meta.url).pathname;
@@ -65,7 +72,7 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 const PROGRESS =
   /^progress +(\d{1,3}\.\d)% {2}([\d,]+)\/([\d,]+) rows {2}\d+\.\d MiB {2}[\d,]+ rows\/s {2}ETA (--|\d+s|\d+m\d\ds)$/;
-const DONE = /^done: ([\d,]+) rows, \d+\.\d MiB in \d+\.\d s, sha256 ([0-9a-f]{64})$/;
+const DONE = /^done: ([\d,]+) rows, \d+\.\d MiB in \d+\.\d s, digest ([0-9a-f]{64})$/;
 const number = (text: string) => Number(text.replaceAll(",", ""));
 
 Deno.test("-o FILE with a filter and an ISO range writes exactly what sqlite3 selects, with plain progress lines on stderr", async () => {
@@ -111,7 +118,19 @@ Deno.test("-o FILE with a filter and an ISO range writes exactly what sqlite3 se
       const done = lines.pop()!.match(DONE);
       ok(done !== null, run.stderr);
       equal(number(done[1]), rows);
-      equal(done[2], expectedSha);
+      // The digest is the chain over the frames the server sends for this request.
+      const peer = await RawPeer.open(server.url);
+      peer.send(requestMessage("same", {
+        searchParams: {
+          timeFrom: from,
+          timeTo: to,
+          filters: [{ field: "symbol", operator: "eq", value: "BTC-USD" }],
+        },
+      }));
+      const { frames, complete } = await readDownload(peer, "same");
+      await peer.close();
+      equal(done[2], complete.digest);
+      equal(done[2], digestChain(frames.map((f) => f.payload)));
       ok(lines.length >= 1, "at least one progress line");
       let percent = 0;
       for (const line of lines) {

@@ -115,6 +115,7 @@ const EVENTS: Record<ConnectionEventKey, ConnectionEvent[]> = {
     { type: "pong", requestId: "ping-999", health: HEALTH },
   ],
   "timer.reconnect": [{ type: "timer", name: "reconnect" }],
+  "timer.handshake": [{ type: "timer", name: "handshake" }],
   "timer.heartbeat": [{ type: "timer", name: "heartbeat" }],
   "timer.heartbeatTimeout": [{ type: "timer", name: "heartbeatTimeout" }],
 };
@@ -189,6 +190,7 @@ Deno.test("sign-in sends auth:authenticate built from the challenge, then opens"
   const opened = run(signed.state, [AUTH_TO_OPEN[4]]);
   equal(isConnected(opened.state), true);
   deepStrictEqual(opened.effects, [
+    { type: "cancelTimer", name: "handshake" },
     { type: "stateChanged", from: "authenticating", to: "open" },
     { type: "ready", reconnected: false },
     { type: "startTimer", name: "heartbeat", ms: 15_000 },
@@ -203,6 +205,7 @@ Deno.test("a refused sign-in fails unless the error is recoverable", () => {
   }, at(T0));
   equal(fatal.state.phase, "failed");
   deepStrictEqual(fatal.effects, [
+    { type: "cancelTimer", name: "handshake" },
     { type: "stateChanged", from: "authenticating", to: "failed" },
     { type: "closeSocket", code: 4000, reason: "INVALID_VALUE" },
     { type: "failed", error: REFUSED },
@@ -381,17 +384,91 @@ Deno.test("connect() after failure starts over with a fresh attempt count", () =
   equal(failed.phase, "failed");
   const r = step({ ...failed, attempt: 3 }, { type: "connect" }, at(T0));
   equal(r.state.attempt, 0);
-  deepStrictEqual(r.effects, [{ type: "stateChanged", from: "failed", to: "connecting" }, {
-    type: "openSocket",
-  }]);
+  deepStrictEqual(r.effects, [
+    { type: "stateChanged", from: "failed", to: "connecting" },
+    { type: "openSocket" },
+    { type: "startTimer", name: "handshake", ms: 10_000 },
+  ]);
 });
 
-Deno.test("bad heartbeat options are a programmer error", () => {
+Deno.test("an attempt not open within handshakeTimeoutMs fails like a lost connection and counts", () => {
+  const config = { authenticate: false, handshakeTimeoutMs: 500, backoff: { maxAttempts: 2 } };
+  let r = step(fresh(config), { type: "connect" }, at(T0));
+  deepStrictEqual(r.effects, [
+    { type: "stateChanged", from: "idle", to: "connecting" },
+    { type: "openSocket" },
+    { type: "startTimer", name: "handshake", ms: 500 },
+  ]);
+  let now = T0;
+  for (const attempt of [1, 2]) {
+    now += 500; // the server accepted the TCP connection and said nothing
+    r = step(r.state, { type: "timer", name: "handshake" }, at(now, 0));
+    equal(r.state.phase, "reconnecting");
+    equal(r.state.attempt, attempt);
+    deepStrictEqual(
+      r.state.lastError,
+      errorResponse("HANDSHAKE_TIMEOUT", { ms: 500 }),
+    );
+    deepStrictEqual(r.effects, [
+      { type: "stateChanged", from: "connecting", to: "reconnecting" },
+      { type: "closeSocket", code: 4000, reason: "HANDSHAKE_TIMEOUT" },
+      { type: "startTimer", name: "reconnect", ms: backoffBounds(attempt, {}).max },
+    ]);
+    now += 1000;
+    r = step(r.state, { type: "timer", name: "reconnect" }, at(now));
+    deepStrictEqual(r.effects, [
+      { type: "stateChanged", from: "reconnecting", to: "connecting" },
+      { type: "openSocket" },
+      { type: "startTimer", name: "handshake", ms: 500 },
+    ]);
+  }
+  r = step(r.state, { type: "timer", name: "handshake" }, at(now + 500));
+  equal(r.state.phase, "failed");
+  deepStrictEqual(r.effects, [
+    { type: "stateChanged", from: "connecting", to: "failed" },
+    { type: "closeSocket", code: 4000, reason: "HANDSHAKE_TIMEOUT" },
+    {
+      type: "failed",
+      error: errorResponse("CONNECTION_FAILED", { cause: "HANDSHAKE_TIMEOUT", attempts: 2 }),
+    },
+  ]);
+});
+
+Deno.test("the handshake timer covers the sign-in, and an attempt open in time cancels it", () => {
+  // With authentication, opening the socket is not enough: the timer runs on, and fires there.
+  const signingIn = run(fresh(), AUTH_TO_OPEN.slice(0, 2));
+  deepStrictEqual(
+    signingIn.effects.filter((e) => e.type === "startTimer" || e.type === "cancelTimer"),
+    [{ type: "startTimer", name: "handshake", ms: 10_000 }],
+  );
+  const late = step(signingIn.state, { type: "timer", name: "handshake" }, at(T0, 0));
+  equal(late.state.phase, "reconnecting");
+  equal(late.state.lastError?.code, "HANDSHAKE_TIMEOUT");
+  ok(late.effects.some((e) => e.type === "closeSocket" && e.reason === "HANDSHAKE_TIMEOUT"));
+  // Open in time: the timer is cancelled, and a late firing changes nothing.
+  const opened = run(fresh(), AUTH_TO_OPEN);
+  ok(opened.effects.some((e) => e.type === "cancelTimer" && e.name === "handshake"));
+  deepStrictEqual(step(opened.state, { type: "timer", name: "handshake" }, at(T0)), {
+    state: opened.state,
+    effects: [],
+  });
+  // Closed before either: the timer goes with the attempt.
+  const connecting = run(fresh(), [{ type: "connect" }]).state;
+  deepStrictEqual(step(connecting, { type: "close" }, at(T0)).effects.slice(0, 1), [
+    { type: "cancelTimer", name: "handshake" },
+  ]);
+});
+
+Deno.test("bad heartbeat or handshake options are a programmer error", () => {
   throws(() => initialConnectionState({ authenticate: false, heartbeatIntervalMs: 0 }), RangeError);
   throws(
     () => initialConnectionState({ authenticate: false, heartbeatTimeoutMs: NaN }),
     RangeError,
   );
+  for (const handshakeTimeoutMs of [0, -1, Infinity]) {
+    throws(() => initialConnectionState({ authenticate: false, handshakeTimeoutMs }), RangeError);
+  }
+  equal(initialConnectionState({ authenticate: false }).config.handshakeTimeoutMs, 10_000);
 });
 
 Deno.test("a seeded random walk never leaves the table", () => {

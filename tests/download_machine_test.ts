@@ -16,7 +16,9 @@ import {
   resumePoint,
   step,
 } from "../protocol/download_machine.ts";
+import { chainDigest, INITIAL_DIGEST } from "../protocol/digest_chain.ts";
 import { errorResponse } from "../protocol/errors.ts";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { DownloadStart, ProgressUpdate } from "../protocol/messages.ts";
 import { REQUEST } from "./_messages.ts";
 import { mulberry32 } from "../server/demo_data.ts";
@@ -41,7 +43,6 @@ const PROGRESS: ProgressUpdate = {
   estimatedTimeRemaining: 5,
   processedBytes: 9,
 };
-const SHA = "e3".repeat(32);
 const envelope = { timestamp: T0, requestId: ID };
 
 function run(state: DownloadState, events: DownloadEvent[]) {
@@ -54,17 +55,19 @@ function run(state: DownloadState, events: DownloadEvent[]) {
   return { state, effects };
 }
 
-/** The frame that continues a download exactly: `rows` rows in `size` bytes. */
+/** The frame that continues a download exactly: `rows` rows in `size` bytes, digest chained. */
 function next(state: DownloadState, rows = 2, size = 3, final = false): DownloadEvent {
+  const payload = new Uint8Array(size).fill(state.sequence);
   const header = {
     sequence: state.sequence,
     rowOffset: state.rows,
     rowCount: rows,
     byteOffset: state.bytes,
     final,
+    digest: hexToBytes(chainDigest(state.digest, payload)),
     cursor: String(state.rows + rows),
   };
-  return { type: "frame", header, payload: new Uint8Array(size).fill(state.sequence) };
+  return { type: "frame", header, payload };
 }
 
 const unsent = () => initialDownloadState(ID, REQUEST);
@@ -79,10 +82,10 @@ const finished = () => {
   const s = streaming(1);
   return step(s, next(s, 1, 1, true), CLOCK).state;
 };
-const summaryOf = (s: DownloadState, sha256 = SHA) => ({
+const summaryOf = (s: DownloadState, digest = s.digest) => ({
   rows: s.rows,
   bytes: s.bytes,
-  sha256,
+  digest,
   durationMs: 5,
 });
 
@@ -93,14 +96,23 @@ function representativeStates(): [string, DownloadState][] {
     ["requested/unsent", unsent()],
     ["requested/sent", sent()],
     ["requested/resuming", resuming],
+    ["requested/saved after FINAL", initialDownloadState(ID, REQUEST, resumePoint(done))],
     ["started", started()],
-    ["started/resumed after FINAL", run(done, [{ type: "resume" }, resumedStart()]).state],
     ["streaming", streaming()],
     ["streaming/FINAL seen", done],
-    ["complete", run(done, [{ type: "complete", summary: summaryOf(done), sha256: SHA }]).state],
+    ["complete", run(done, [{ type: "complete", summary: summaryOf(done) }]).state],
     ["error", run(streaming(), [{ type: "error", error: errorResponse("INTERNAL_ERROR") }]).state],
     ["cancelled", run(streaming(), [{ type: "cancel" }]).state],
   ];
+}
+
+/** The frame that continues the stream, but whose payload lost a bit on the way. */
+function corrupted(state: DownloadState): DownloadEvent {
+  const frame = next(state);
+  if (frame.type !== "frame") throw new Error("unreachable");
+  const payload = frame.payload.slice();
+  payload[0] ^= 0x01;
+  return { ...frame, payload };
 }
 
 const resumedStart = (highWaterMark = START.highWaterMark): DownloadEvent => ({
@@ -112,17 +124,18 @@ const resumedStart = (highWaterMark = START.highWaterMark): DownloadEvent => ({
 const EVENTS: Record<DownloadEventKey, (s: DownloadState) => DownloadEvent[]> = {
   send: () => [{ type: "send" }],
   start: () => [{ type: "start", data: START }, resumedStart(), resumedStart("999")],
-  frame: (s) => [next(s), next({ ...s, sequence: s.sequence + 1 })],
+  frame: (s) => [next(s), next({ ...s, sequence: s.sequence + 1 }), corrupted(s)],
   progress: () => [{ type: "progress", update: PROGRESS }],
   complete: (s) => [
-    { type: "complete", summary: summaryOf(s), sha256: SHA },
-    { type: "complete", summary: summaryOf(s), sha256: "00".repeat(32) },
+    { type: "complete", summary: summaryOf(s) },
+    { type: "complete", summary: summaryOf(s, INITIAL_DIGEST) },
   ],
   error: () => [{ type: "error", error: errorResponse("INTERNAL_ERROR") }],
   cancel: () => [{ type: "cancel" }],
   cancelled: () => [{ type: "cancelled", data: { rows: 1, bytes: 2 } }],
   consumed: (s) => [{ type: "consumed", sequence: 0 }, { type: "consumed", sequence: s.sequence }],
   resume: () => [{ type: "resume" }],
+  disconnected: () => [{ type: "disconnected" }],
 };
 
 Deno.test("every phase and event does what the transition table says", () => {
@@ -198,7 +211,7 @@ Deno.test("a whole download delivers every payload and completes on a matching s
   push(next(s, 4, 10));
   push({ type: "progress", update: PROGRESS });
   push(next(s, 6, 7, true));
-  push({ type: "complete", summary: summaryOf(s), sha256: SHA });
+  push({ type: "complete", summary: summaryOf(s) });
   equal(s.phase, "complete");
   deepStrictEqual(effects.map((e) => e.type), [
     "started",
@@ -220,7 +233,12 @@ Deno.test("a whole download delivers every payload and completes on a matching s
     sequence: 2,
     rows: 10,
     bytes: 17,
+    digest: s.digest,
+    final: true,
   });
+  // The digest chain of the two payloads, computed here from the bytes delivered.
+  const delivered = effects.flatMap((e) => e.type === "deliver" ? [e.payload] : []);
+  equal(s.digest, delivered.reduce(chainDigest, INITIAL_DIGEST));
 });
 
 Deno.test("resume after a reconnect sends download:resume from the last complete frame", () => {
@@ -228,7 +246,14 @@ Deno.test("resume after a reconnect sends download:resume from the last complete
   const before = streaming(2);
   const r = step(before, { type: "resume" }, CLOCK);
   equal(r.state.phase, "requested");
-  const resume = { highWaterMark: "1000", cursor: "4", sequence: 2, rows: 4, bytes: 6 };
+  const resume = {
+    highWaterMark: "1000",
+    cursor: "4",
+    sequence: 2,
+    rows: 4,
+    bytes: 6,
+    digest: before.digest,
+  };
   deepStrictEqual(r.effects, [{
     type: "send",
     message: { event: "download:resume", data: { request: REQUEST, resume }, ...envelope },
@@ -247,6 +272,47 @@ Deno.test("resume after a reconnect sends download:resume from the last complete
   }]);
 });
 
+Deno.test("a connection lost after the FINAL frame completes the download on its own counts, with no resume", () => {
+  const done = finished();
+  const later: MachineClock = { now: T0 + 1234, random: 0 };
+  const r = step(done, { type: "disconnected" }, later);
+  equal(r.state.phase, "complete");
+  const summary = { rows: done.rows, bytes: done.bytes, digest: done.digest, durationMs: 1234 };
+  deepStrictEqual(r.effects, [{ type: "completed", summary }]);
+  deepStrictEqual(r.state.summary, summary);
+  // The reconnect that follows sends nothing: the download is over.
+  deepStrictEqual(step(r.state, { type: "resume" }, later), { state: r.state, effects: [] });
+  // Without the disconnected event first, resume itself completes rather than send.
+  deepStrictEqual(step(done, { type: "resume" }, later).effects, r.effects);
+  // Before the FINAL frame, a lost connection changes nothing; the reconnect resumes.
+  const s = streaming(2);
+  deepStrictEqual(step(s, { type: "disconnected" }, later), { state: s, effects: [] });
+  equal(step(s, { type: "resume" }, later).effects[0].type, "send");
+});
+
+Deno.test("a point saved after the FINAL frame completes on send, without any message", () => {
+  const done = finished();
+  const point = resumePoint(done)!;
+  equal(point.final, true);
+  const saved = JSON.parse(JSON.stringify(point)); // as a state file keeps it
+  const r = step(initialDownloadState(ID, REQUEST, saved), { type: "send" }, CLOCK);
+  equal(r.state.phase, "complete");
+  deepStrictEqual(r.effects, [{
+    type: "completed",
+    summary: { rows: done.rows, bytes: done.bytes, digest: done.digest, durationMs: 0 },
+  }]);
+});
+
+Deno.test("final stays with the client: download:resume never carries it", () => {
+  const point = resumePoint(streaming(2))!;
+  equal(point.final, false);
+  const r = step(initialDownloadState(ID, REQUEST, point), { type: "send" }, CLOCK);
+  const message = r.effects[0].type === "send" ? r.effects[0].message : undefined;
+  equal(message?.event, "download:resume");
+  const { final: _, ...wire } = point;
+  deepStrictEqual(message?.data, { request: REQUEST, resume: wire });
+});
+
 Deno.test("a resumed start with another high-water mark is RESUME_MISMATCH", () => {
   const resuming = run(streaming(), [{ type: "resume" }]).state;
   const r = step(resuming, resumedStart("1001"), CLOCK);
@@ -259,17 +325,18 @@ Deno.test("a resumed start with another high-water mark is RESUME_MISMATCH", () 
   equal(notResumed.state.error?.code, "RESUME_MISMATCH");
 });
 
-Deno.test("a summary that disagrees with the received rows, bytes or hash is INTEGRITY_MISMATCH", () => {
+Deno.test("a summary that disagrees with the received rows, bytes or digest is INTEGRITY_MISMATCH", () => {
   const done = finished();
   const good = summaryOf(done);
   for (
-    const [summary, sha256] of [
-      [{ ...good, rows: good.rows + 1 }, SHA],
-      [{ ...good, bytes: good.bytes - 1 }, SHA],
-      [good, "00".repeat(32)],
-    ] as const
+    const summary of [
+      { ...good, rows: good.rows + 1 },
+      { ...good, bytes: good.bytes - 1 },
+      { ...good, digest: INITIAL_DIGEST },
+      { ...good, digest: streaming(1).digest }, // the chain value one frame before the end
+    ]
   ) {
-    const r = step(done, { type: "complete", summary, sha256 }, CLOCK);
+    const r = step(done, { type: "complete", summary }, CLOCK);
     equal(r.state.error?.code, "INTEGRITY_MISMATCH");
     deepStrictEqual(r.effects, [{ type: "failed", error: r.state.error }]);
   }
@@ -277,7 +344,7 @@ Deno.test("a summary that disagrees with the received rows, bytes or hash is INT
 
 Deno.test("download:complete before the FINAL frame is SEQUENCE_GAP", () => {
   const s = streaming();
-  const r = step(s, { type: "complete", summary: summaryOf(s), sha256: SHA }, CLOCK);
+  const r = step(s, { type: "complete", summary: summaryOf(s) }, CLOCK);
   equal(r.state.error?.code, "SEQUENCE_GAP");
 });
 
@@ -303,6 +370,43 @@ Deno.test("a frame that does not continue the stream is SEQUENCE_GAP and stops t
   equal(step(done, next(done), CLOCK).state.error?.code, "SEQUENCE_GAP");
 });
 
+Deno.test("a frame whose payload does not match its digest is DIGEST_MISMATCH: never delivered, resume point kept", () => {
+  const s = streaming(2);
+  const before = resumePoint(s);
+  const frame = corrupted(s);
+  const r = step(s, frame, CLOCK);
+  equal(r.state.phase, "error");
+  equal(r.state.error?.code, "DIGEST_MISMATCH");
+  equal(r.state.error?.recoverable, true);
+  deepStrictEqual(r.effects.map((e) => e.type), ["send", "failed"], "no deliver effect");
+  deepStrictEqual(r.effects[0], {
+    type: "send",
+    message: { event: "download:cancel", data: {}, ...envelope },
+  });
+  // Rows, bytes, sequence, cursor and digest all stay before the bad frame.
+  deepStrictEqual(resumePoint(r.state), before);
+  // A digest copied from another position of the chain is refused too, even with intact bytes.
+  const good = next(s);
+  if (good.type !== "frame") throw new Error("unreachable");
+  const replayed = { ...good, header: { ...good.header, digest: hexToBytes(s.digest) } };
+  equal(step(s, replayed, CLOCK).state.error?.code, "DIGEST_MISMATCH");
+  equal(bytesToHex(good.header.digest), chainDigest(s.digest, good.payload));
+  equal(step(s, good, CLOCK).state.phase, "streaming");
+});
+
+Deno.test("a resume point carries the chain on: frames after it must continue from its digest", () => {
+  const first = streaming(3);
+  const point = resumePoint(first)!;
+  const later = run(initialDownloadState(ID, REQUEST, point), [{ type: "send" }, resumedStart()]);
+  equal(later.state.digest, point.digest);
+  const frame = next(later.state, 1, 5, true);
+  const r = step(later.state, frame, CLOCK);
+  equal(r.state.phase, "streaming");
+  // The same frame judged against a fresh chain (as if the point had lost its digest) fails.
+  const forgetful = { ...later.state, digest: INITIAL_DIGEST };
+  equal(step(forgetful, frame, CLOCK).state.error?.code, "DIGEST_MISMATCH");
+});
+
 Deno.test("cancel mid-stream sends download:cancel, and frames in flight are then ignored", () => {
   const s = streaming();
   const r = step(s, { type: "cancel" }, CLOCK);
@@ -314,7 +418,7 @@ Deno.test("cancel mid-stream sends download:cancel, and frames in flight are the
   const late = run(r.state, [
     next(s),
     { type: "progress", update: PROGRESS },
-    { type: "complete", summary: summaryOf(s), sha256: SHA },
+    { type: "complete", summary: summaryOf(s) },
     { type: "error", error: errorResponse("INTERNAL_ERROR") },
     { type: "cancelled", data: { rows: 4, bytes: 6 } },
     { type: "cancel" },
@@ -340,7 +444,7 @@ Deno.test("acks go out only for delivered frames, and only while the server stre
     equal(r.effects[0].type, "rejected", String(sequence));
   }
   const done = finished();
-  const ended = run(done, [{ type: "complete", summary: summaryOf(done), sha256: SHA }]).state;
+  const ended = run(done, [{ type: "complete", summary: summaryOf(done) }]).state;
   deepStrictEqual(step(ended, { type: "consumed", sequence: 0 }, CLOCK).effects, []);
 });
 
@@ -370,7 +474,7 @@ Deno.test("the rendered table and diagram are deterministic and survive deno fmt
   equal(table, downloadTableMarkdown());
   equal(table.split("\n").length, 2 + DOWNLOAD_PHASES.length);
   const diagram = downloadStateDiagram();
-  ok(diagram.includes("  streaming --> streaming: frame, progress, consumed\n"));
+  ok(diagram.includes("  streaming --> streaming: frame, progress, consumed, disconnected\n"));
   ok(diagram.endsWith("  cancelled --> [*]"));
   const doc = `# T\n\n${table}\n\n\`\`\`mermaid\n${diagram}\n\`\`\`\n`;
   const child = new Deno.Command(Deno.execPath(), {

@@ -17,6 +17,11 @@ import { mulberry32 } from "../server/demo_data.ts";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
+// The digest chain of vectors A and B, computed with Python's hashlib rather than our code:
+// sha256(b"\0" * 32 + b"id,price\n1,10.5\n2,11\n"), then sha256(DIGEST_A + b"").
+const DIGEST_A = "6e6f9aaf696ef5277832b244c2341309f9b9b1d10737375fb62ede990be7b212";
+const DIGEST_B = "0f5719a06da45ad11d6d4977d1f432d7155cc16557aa23f0aaf7d1c538fbeb98";
+
 const base: DataFrame = {
   requestId: "dl-1",
   sequence: 0,
@@ -24,6 +29,7 @@ const base: DataFrame = {
   rowOffset: 0,
   rowCount: 2,
   byteOffset: 0,
+  digest: hexToBytes(DIGEST_A),
   cursor: "2",
   payload: utf8("id,price\n1,10.5\n2,11\n"),
 };
@@ -46,6 +52,7 @@ const FRAME_CODES = new Set<string>(ERROR_CODES.filter((c) => c.startsWith("FRAM
 const VECTOR_A_HEX = "01" + "01" + "0000" + "00000000" + // version, type, flags, sequence
   "0000000000000000" + "00000002" + // rowOffset, rowCount
   "0000000000000000" + "00000015" + // byteOffset, payloadLength = 21
+  DIGEST_A + // digest
   "04" + "01" + "646c2d31" + "32" + // lengths, "dl-1", "2"
   "69642c70726963650a" + "312c31302e350a" + "322c31310a"; // "id,price\n" "1,10.5\n" "2,11\n"
 
@@ -53,6 +60,7 @@ const VECTOR_A_HEX = "01" + "01" + "0000" + "00000000" + // version, type, flags
 const VECTOR_B_HEX = "01" + "01" + "0001" + "00000001" + // version, type, flags = FINAL, sequence 1
   "0000000000000002" + "00000000" + // rowOffset 2, rowCount 0
   "0000000000000015" + "00000000" + // byteOffset 21, payloadLength 0
+  DIGEST_B + // digest
   "04" + "01" + "646c2d31" + "32";
 
 const vectorB: DataFrame = {
@@ -62,6 +70,7 @@ const vectorB: DataFrame = {
   rowOffset: 2,
   rowCount: 0,
   byteOffset: 21,
+  digest: hexToBytes(DIGEST_B),
   cursor: "2",
   payload: new Uint8Array(0),
 };
@@ -70,7 +79,7 @@ Deno.test("the constants match the documented layout", () => {
   equal(FRAME_VERSION, 1);
   equal(FRAME_TYPE_DATA, 1);
   equal(FLAG_FINAL, 0x0001);
-  equal(FRAME_HEADER_BYTES, 34);
+  equal(FRAME_HEADER_BYTES, 66);
   equal(MAX_PAYLOAD_BYTES, 1_048_576);
 });
 
@@ -78,8 +87,8 @@ Deno.test("test vectors A and B encode to their published hex and decode back", 
   equal(base.payload.length, 21, "vector B's byteOffset is vector A's payload length");
   equal(bytesToHex(encodeDataFrame(base)), VECTOR_A_HEX);
   equal(bytesToHex(encodeDataFrame(vectorB)), VECTOR_B_HEX);
-  equal(VECTOR_A_HEX.length / 2, 60);
-  equal(VECTOR_B_HEX.length / 2, 39);
+  equal(VECTOR_A_HEX.length / 2, 92);
+  equal(VECTOR_B_HEX.length / 2, 71);
   deepStrictEqual(decodeDataFrame(hexToBytes(VECTOR_A_HEX)), { ok: true, value: base });
   deepStrictEqual(decodeDataFrame(hexToBytes(VECTOR_B_HEX)), { ok: true, value: vectorB });
 });
@@ -133,6 +142,19 @@ Deno.test("the decoded payload is a view into the input, not a copy", () => {
   equal(payload[payload.length - 1], 0x21);
 });
 
+Deno.test("the digest is carried verbatim at bytes 32..63, and decodes as a view like the payload", () => {
+  const digest = Uint8Array.from({ length: 32 }, (_, i) => 255 - i);
+  const bytes = encodeDataFrame({ ...base, digest });
+  deepStrictEqual(bytes.subarray(32, 64), digest);
+  const r = decodeDataFrame(bytes);
+  ok(r.ok);
+  deepStrictEqual(r.value.digest, digest);
+  equal(r.value.digest.buffer, bytes.buffer);
+  equal(r.value.digest.byteOffset, 32);
+  // Whether a digest continues the chain is the download's check, not the decoder's.
+  equal(codeOf(decodeDataFrame(encodeDataFrame({ ...base, digest: new Uint8Array(32) }))), "ok");
+});
+
 Deno.test("each crafted defect gives its FRAME_* code", () => {
   const cases: [string, Uint8Array, string][] = [
     ["empty input", new Uint8Array(0), "FRAME_TRUNCATED"],
@@ -140,7 +162,7 @@ Deno.test("each crafted defect gives its FRAME_* code", () => {
     ["version 2", patched((v) => v.setUint8(0, 2)), "FRAME_VERSION"],
     ["one byte of version 2", Uint8Array.of(2), "FRAME_VERSION"],
     ["version 2 with a short header", new Uint8Array(10).fill(2), "FRAME_VERSION"],
-    ["33 header bytes", encodeDataFrame(base).subarray(0, 33), "FRAME_TRUNCATED"],
+    ["65 header bytes", encodeDataFrame(base).subarray(0, 65), "FRAME_TRUNCATED"],
     ["type 0", patched((v) => v.setUint8(1, 0)), "FRAME_TYPE"],
     ["type 2", patched((v) => v.setUint8(1, 2)), "FRAME_TYPE"],
     [
@@ -159,8 +181,8 @@ Deno.test("each crafted defect gives its FRAME_* code", () => {
       "FRAME_TOO_LARGE",
     ],
     ["payloadLength 2^32-1", patched((v) => v.setUint32(28, 0xffff_ffff)), "FRAME_TOO_LARGE"],
-    ["requestIdLength 0", patched((v) => v.setUint8(32, 0)), "FRAME_FIELD"],
-    ["requestIdLength 65", patched((v) => v.setUint8(32, 65)), "FRAME_FIELD"],
+    ["requestIdLength 0", patched((v) => v.setUint8(64, 0)), "FRAME_FIELD"],
+    ["requestIdLength 65", patched((v) => v.setUint8(64, 65)), "FRAME_FIELD"],
     ["rowOffset 2^53", patched((v) => v.setUint32(8, 0x20_0000)), "FRAME_FIELD"],
     [
       "byteOffset 2^64-1",
@@ -171,16 +193,16 @@ Deno.test("each crafted defect gives its FRAME_* code", () => {
       "FRAME_FIELD",
     ],
     ["payloadLength one too long", patched((v) => v.setUint32(28, 22)), "FRAME_TRUNCATED"],
-    ["cursorLength one too long", patched((v) => v.setUint8(33, 2)), "FRAME_TRUNCATED"],
-    ["requestIdLength one too long", patched((v) => v.setUint8(32, 5)), "FRAME_TRUNCATED"],
+    ["cursorLength one too long", patched((v) => v.setUint8(65, 2)), "FRAME_TRUNCATED"],
+    ["requestIdLength one too long", patched((v) => v.setUint8(64, 5)), "FRAME_TRUNCATED"],
     ["payloadLength one too short", patched((v) => v.setUint32(28, 20)), "FRAME_TRAILING_BYTES"],
-    ["a space in the requestId", patched((_, b) => b[35] = 0x20), "FRAME_FIELD"],
-    ["a slash in the requestId", patched((_, b) => b[34] = 0x2f), "FRAME_FIELD"],
-    ["a NUL in the requestId", patched((_, b) => b[37] = 0x00), "FRAME_FIELD"],
-    ["a non-ASCII requestId byte", patched((_, b) => b[36] = 0xc3), "FRAME_FIELD"],
-    ["cursor byte 0xff", patched((_, b) => b[38] = 0xff), "FRAME_FIELD"],
-    ["cursor lone continuation byte", patched((_, b) => b[38] = 0x80), "FRAME_FIELD"],
-    ["cursor cut inside a sequence", patched((_, b) => b[38] = 0xe2), "FRAME_FIELD"],
+    ["a space in the requestId", patched((_, b) => b[67] = 0x20), "FRAME_FIELD"],
+    ["a slash in the requestId", patched((_, b) => b[66] = 0x2f), "FRAME_FIELD"],
+    ["a NUL in the requestId", patched((_, b) => b[69] = 0x00), "FRAME_FIELD"],
+    ["a non-ASCII requestId byte", patched((_, b) => b[68] = 0xc3), "FRAME_FIELD"],
+    ["cursor byte 0xff", patched((_, b) => b[70] = 0xff), "FRAME_FIELD"],
+    ["cursor lone continuation byte", patched((_, b) => b[70] = 0x80), "FRAME_FIELD"],
+    ["cursor cut inside a sequence", patched((_, b) => b[70] = 0xe2), "FRAME_FIELD"],
   ];
   const cursorFrame = (hex: string) => {
     const cursorBytes = hexToBytes(hex);
@@ -205,7 +227,7 @@ Deno.test("each crafted defect gives its FRAME_* code", () => {
 
 Deno.test("requestId bytes are accepted exactly when REQUEST_ID_PATTERN accepts them", () => {
   for (let b = 0; b < 256; b++) {
-    const bytes = patched((_, x) => x[35] = b);
+    const bytes = patched((_, x) => x[67] = b);
     const expected = REQUEST_ID_PATTERN.test(String.fromCharCode(b)) ? "ok" : "FRAME_FIELD";
     equal(codeOf(decodeDataFrame(bytes)), expected, `byte 0x${b.toString(16)}`);
   }
@@ -262,6 +284,10 @@ Deno.test("encoding an unrepresentable frame throws RangeError", () => {
     { byteOffset: 0.5 },
     { final: 1 },
     { payload: [1, 2, 3] },
+    { digest: new Uint8Array(31) },
+    { digest: new Uint8Array(33) },
+    { digest: DIGEST_A },
+    { digest: undefined },
   ];
   for (const fields of bad) {
     throws(
@@ -297,15 +323,15 @@ Deno.test("random bytes and mutated frames never make decode throw", () => {
 
   const seen = new Set<string>();
   for (let i = 0; i < 5000; i++) {
-    const bytes = new Uint8Array(Math.floor(random() * 80));
+    const bytes = new Uint8Array(Math.floor(random() * 112));
     for (let j = 0; j < bytes.length; j++) bytes[j] = byte();
     // Half the inputs get a plausible start so that fuzzing reaches the later checks.
     if (random() < 0.5 && bytes.length >= FRAME_HEADER_BYTES) {
       bytes.set([1, 1, 0, random() < 0.5 ? 1 : 0], 0);
       const view = new DataView(bytes.buffer);
       view.setUint32(28, Math.floor(random() * 40));
-      view.setUint8(32, 1 + Math.floor(random() * 8));
-      view.setUint8(33, Math.floor(random() * 8));
+      view.setUint8(64, 1 + Math.floor(random() * 8));
+      view.setUint8(65, Math.floor(random() * 8));
     }
     seen.add(check(bytes, `random array ${i}`));
   }

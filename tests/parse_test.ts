@@ -150,6 +150,26 @@ Deno.test("values outside what a field allows are INVALID_VALUE", () => {
   equal(clientCode(JSON.stringify(nonce)), "INVALID_VALUE");
 });
 
+Deno.test("a resume point's digest and complete's digest are 64 lowercase hex characters", () => {
+  const resume = CLIENT_MESSAGES.find((m) => m.event === "download:resume")!;
+  const complete = SERVER_MESSAGES.find((m) => m.event === "download:complete")!;
+  // deno-lint-ignore no-explicit-any -- edits of parsed JSON
+  const edit = (message: unknown, change: (m: any) => void) => {
+    const m = JSON.parse(encodeMessage(message as never));
+    change(m);
+    return JSON.stringify(m);
+  };
+  equal(clientCode(edit(resume, (m) => delete m.data.resume.digest)), "MISSING_FIELD");
+  equal(serverCode(edit(complete, (m) => delete m.data.digest)), "MISSING_FIELD");
+  equal(serverCode(edit(complete, (m) => m.data.sha256 = m.data.digest)), "UNKNOWN_FIELD");
+  for (const bad of ["AB".repeat(32), "ab".repeat(31), "ab".repeat(33), "zz".repeat(32)]) {
+    const code = bad.length > 64 ? "STRING_TOO_LONG" : "INVALID_VALUE";
+    equal(clientCode(edit(resume, (m) => m.data.resume.digest = bad)), code, bad);
+    equal(serverCode(edit(complete, (m) => m.data.digest = bad)), code, bad);
+  }
+  equal(clientCode(edit(resume, (m) => m.data.resume.digest = 0)), "INVALID_TYPE");
+});
+
 Deno.test("numbers that overflow to infinity are NON_FINITE_NUMBER", () => {
   const text = encodeMessage(CLIENT_MESSAGES[0]).replace(
     '"timestamp":1710923400123',

@@ -23,6 +23,7 @@ import {
   FrameSealer,
   sharedSecret,
 } from "../protocol/session_crypto.ts";
+import { digestChain } from "./_harness.ts";
 
 const doc = await Deno.readTextFile(new URL("../docs/PROTOCOL.md", import.meta.url));
 
@@ -66,17 +67,22 @@ Deno.test("every frame vector in PROTOCOL.md encodes to its bytes and decodes to
   const vectors = marked("vector").filter((v) => v.tag === "frame");
   ok(vectors.length >= 2);
   for (const { body } of vectors) {
-    const { hex, payload, ...fields } = JSON.parse(body);
-    const frame = { ...fields, payload: new TextEncoder().encode(payload) };
+    const { hex, payload, digest, ...fields } = JSON.parse(body);
+    const frame = {
+      ...fields,
+      digest: hexToBytes(digest),
+      payload: new TextEncoder().encode(payload),
+    };
     equal(bytesToHex(encodeDataFrame(frame)), hex);
     const decoded = decodeDataFrame(hexToBytes(hex));
     ok(decoded.ok);
     deepStrictEqual(
-      { ...decoded.value, payload: new TextDecoder().decode(decoded.value.payload) },
       {
-        ...fields,
-        payload,
+        ...decoded.value,
+        digest: bytesToHex(decoded.value.digest),
+        payload: new TextDecoder().decode(decoded.value.payload),
       },
+      { ...fields, digest, payload },
     );
   }
 });
@@ -139,5 +145,27 @@ Deno.test("the sign-in and session vectors of PROTOCOL.md §15.4 recompute exact
   equal(
     await (await CommandSigner.create(secrets.commands)).sign(command),
     session.commandSignature,
+  );
+});
+
+Deno.test("the frame vectors form one download whose digest chain ends in §5.4's complete example", () => {
+  const frames = marked("vector").filter((v) => v.tag === "frame").map((v) => JSON.parse(v.body));
+  // Recomputed with node:crypto, not with the protocol's own digest_chain.ts.
+  frames.forEach((frame, i) => {
+    const payloads = frames.slice(0, i + 1).map((f) => new TextEncoder().encode(f.payload));
+    equal(frame.digest, digestChain(payloads), `vector ${i}`);
+  });
+  const complete = marked("example").map((e) => JSON.parse(e.body)).find((m) =>
+    m.event === "download:complete"
+  );
+  const last = frames.at(-1);
+  ok(last.final);
+  deepStrictEqual(
+    { rows: complete.data.rows, bytes: complete.data.bytes, digest: complete.data.digest },
+    {
+      rows: last.rowOffset + last.rowCount,
+      bytes: last.byteOffset + new TextEncoder().encode(last.payload).length,
+      digest: last.digest,
+    },
   );
 });

@@ -24,16 +24,18 @@ function request(format: OutputFormat, compression: boolean): DownloadRequest {
   return { searchParams: ALL, outputFormat: format, compression };
 }
 
-/** Reads a download to the end: the SHA-256 of its bytes, and the summary. */
-async function drain(download: Download): Promise<{ sha256: string; bytes: number }> {
+/** Reads a download to the end: the SHA-256 of its bytes, their count, and the summary's digest. */
+async function drain(
+  download: Download,
+): Promise<{ sha256: string; bytes: number; digest: string }> {
   const hash = createHash("sha256");
   let bytes = 0;
   for await (const chunk of download.readable) {
     hash.update(chunk);
     bytes += chunk.length;
   }
-  await download.done;
-  return { sha256: hash.digest("hex"), bytes };
+  const { digest } = await download.done;
+  return { sha256: hash.digest("hex"), bytes, digest };
 }
 
 async function withClient<T>(url: string, body: (client: SluiceClient) => Promise<T>): Promise<T> {
@@ -85,12 +87,55 @@ Deno.test("a 1,000,000-row export cut 10 times at random points is byte-identica
         equal(proxy.cuts - cutsBefore, 10);
         equal(result.bytes, expected.bytes);
         equal(result.sha256, expected.sha256);
+        // The digest the server attested after the last of ten resumes covers the whole payload.
+        equal(result.complete.digest, expected.digest);
         // Every row once: the counts never run past the export's rows.
         equal(result.status.processedRows, ROWS);
         ok(result.most <= ROWS, `progress reported ${result.most} rows`);
       });
     }
   } finally {
+    await proxy.close();
+    await server.close();
+  }
+});
+
+Deno.test("a connection lost after the FINAL frame, before download:complete: completed, never resumed, no second footer", async () => {
+  const rows = 20_000;
+  const server = startServer(rows, { frameBytes: 16_384 });
+  const proxy = new CuttingProxy(portOf(server.url), { messages: true });
+  const client = new ClientBuilder(`ws://127.0.0.1:${proxy.port}/`)
+    .withReconnect(FAST_RECONNECT)
+    .build();
+  try {
+    const json = request("json", false);
+    const clean = await withClient(server.url, async (c) => {
+      const download = c.download(json);
+      const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
+      return { bytes, summary: await download.done };
+    });
+    await client.connect();
+    const reopened = new Promise((resolve) =>
+      client.on("state", ({ to }) => to === "open" && resolve(to))
+    );
+    proxy.cutAfterFinalFrame();
+    const download = client.download(json);
+    const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
+    const summary = await download.done;
+    equal(proxy.cuts, 1, "the connection was cut right after the FINAL frame");
+    deepStrictEqual(bytes, clean.bytes);
+    const text = new TextDecoder().decode(bytes);
+    ok(text.endsWith("}\n]\n"), JSON.stringify(text.slice(-20)));
+    equal((JSON.parse(text) as unknown[]).length, rows);
+    // Completed on the client's own counts, which the FINAL frame's digest attests.
+    equal(summary.rows, rows);
+    equal(summary.bytes, clean.summary.bytes);
+    equal(summary.digest, clean.summary.digest);
+    // The client reconnected, but sent no download:resume: the server has no download on it.
+    await reopened;
+    deepStrictEqual(await client.status(), []);
+  } finally {
+    await client.close();
     await proxy.close();
     await server.close();
   }
@@ -247,6 +292,7 @@ Deno.test("a resume the server cannot honour fails with RESUME_MISMATCH, never s
           sequence: 1,
           rows: 10,
           bytes: 1000,
+          digest: "00".repeat(32),
         },
       });
       const error = await download.done.then(() => undefined, (e) => e);

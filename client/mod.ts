@@ -1,0 +1,61 @@
+/**
+ * The sluice client alone, for browsers, Node 22+ and Deno: everything
+ * `client.ts` exports, without its command-line entry point, plus the
+ * reader of the server's schema document (`GET /schema.json`). `client.ts`
+ * loads the command line (Deno APIs, `node:` modules) when it is the main
+ * program, and a bundler that follows that dynamic import puts a static
+ * `import "node:util"` into browser code; this module has no such path.
+ *
+ * `web/sluice_client.js`, the ES module the server serves at
+ * `/sluice_client.js`, is this file bundled (`deno task bundle`).
+ *
+ * This module is browser compatible.
+ *
+ * @example
+ * ```ts ignore
+ * import { ClientBuilder } from "./mod.ts";
+ * const client = new ClientBuilder("ws://127.0.0.1:8080/").build();
+ * await client.connect();
+ * const download = client.download({
+ *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-01-02", filters: [] },
+ *   outputFormat: "csv",
+ *   compression: false,
+ * });
+ * const text = await new Response(download.readable).text();
+ * await client.close();
+ * ```
+ *
+ * @module
+ */
+
+export { ClientBuilder } from "./client_builder.ts";
+export type { ClientConfig } from "./client_builder.ts";
+export { SluiceClient } from "./sluice_client.ts";
+export type { ClientEvents, Listener, SessionState } from "./sluice_client.ts";
+export type { Download, DownloadOptions } from "./download.ts";
+export { SluiceError } from "./sluice_error.ts";
+// A page needs the server's columns to offer filters: `GET /schema.json`, read with this.
+export { parseSchemaDocument } from "../protocol/schema_document.ts";
+export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.ts";
+// The shapes a caller builds and receives; types only, so they cost the bundle nothing.
+export type { BackoffOptions } from "../protocol/backoff.ts";
+export type { ConnectionPhase } from "../protocol/connection_machine.ts";
+export type { ErrorCode, ErrorDetails, ErrorResponse } from "../protocol/errors.ts";
+export type { Result } from "../protocol/result.ts";
+export type {
+  ColumnInfo,
+  ColumnType,
+  DownloadComplete,
+  DownloadPhase,
+  DownloadRequest,
+  DownloadStart,
+  DownloadStatus,
+  Filter,
+  FilterOperator,
+  FilterScalar,
+  OutputFormat,
+  ProgressUpdate,
+  ResumePoint,
+  SearchParams,
+  SystemHealth,
+} from "../protocol/messages.ts";

@@ -1,0 +1,219 @@
+/// <reference lib="dom" />
+// The real Chromium for the browser tests and the README's screenshot: Debian's `chromium`
+// (installed by .ci/run), driven by playwright-core, never a browser that Playwright downloads.
+import {
+  type Browser,
+  type BrowserContext,
+  chromium,
+  type Locator,
+  type Page,
+} from "playwright-core";
+
+/** Where Debian installs Chromium. */
+export const CHROMIUM = "/usr/bin/chromium";
+
+/** Starts a headless Chromium. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+  });
+}
+
+/**
+ * Run in every page before its scripts: takes the File System Access API away, so downloads take
+ * the page's Blob fallback and arrive as browser downloads (Playwright's `download` event).
+ */
+const WITHOUT_FILE_PICKER = "delete window.showSaveFilePicker;";
+
+/**
+ * Run in every page before its scripts: a `showSaveFilePicker` that answers at once with a file in
+ * the origin's private file system (OPFS) named as the page suggested, so downloads take the
+ * page's streaming path with a real `FileSystemWritableFileStream`. Every write to a file waits
+ * until the test opens that file's gate (`window.sluiceGates.open(name)`), which holds a download
+ * mid-way for as long as a test needs, by flow control alone.
+ */
+const WITH_GATED_FILE_PICKER = `
+(() => {
+  const gates = new Map();
+  const gate = (name) => {
+    let g = gates.get(name);
+    if (g === undefined) {
+      let open;
+      const opened = new Promise((resolve) => open = resolve);
+      g = { opened, open };
+      gates.set(name, g);
+    }
+    return g;
+  };
+  window.sluiceGates = { open: (name) => gate(name).open() };
+  window.showSaveFilePicker = async ({ suggestedName }) => {
+    const root = await navigator.storage.getDirectory();
+    const handle = await root.getFileHandle(suggestedName, { create: true });
+    return {
+      async createWritable() {
+        const writer = (await handle.createWritable()).getWriter();
+        return new WritableStream({
+          async write(chunk) {
+            await gate(suggestedName).opened;
+            await writer.write(chunk);
+          },
+          close: () => writer.close(),
+          abort: (reason) => writer.abort(reason),
+        });
+      },
+    };
+  };
+})();
+`;
+
+/** How a context's pages save downloads. */
+export type SaveMode = "blob" | "gated-file";
+
+/** A browser context whose pages save downloads as `mode` says. */
+export async function newContext(
+  browser: Browser,
+  mode: SaveMode,
+  viewport = { width: 1280, height: 860 },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  await context.addInitScript({
+    content: mode === "blob" ? WITHOUT_FILE_PICKER : WITH_GATED_FILE_PICKER,
+  });
+  return context;
+}
+
+/** The demo page's export form, driven the way a person would. */
+export class DemoPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens the page and waits until it is connected and has the server's columns. */
+  async open(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.waitForPhase("open");
+    await this.page.locator("#add-filter:enabled").waitFor();
+  }
+
+  /** Waits for the connection badge to show `phase`. */
+  async waitForPhase(phase: string): Promise<void> {
+    await this.page.locator(`#connection[data-phase="${phase}"]`).waitFor({ timeout: 30_000 });
+  }
+
+  /** Fills the form (replacing its filters) and presses Download; returns the new card. */
+  async start(request: {
+    from: string;
+    to: string;
+    filters?: { field: string; operator: string; value: string }[];
+    format?: "csv" | "json" | "ndjson";
+    gzip?: boolean;
+  }): Promise<Card> {
+    const page = this.page;
+    await page.getByLabel("From", { exact: true }).fill(request.from);
+    await page.getByLabel("To", { exact: true }).fill(request.to);
+    await this.setFilters(request.filters ?? []);
+    const format = (request.format ?? "csv").toUpperCase();
+    await page.getByRole("radio", { name: format, exact: true }).check();
+    await page.getByLabel("Compress with gzip").setChecked(request.gzip ?? false);
+    const before = await page.locator(".download").count();
+    await page.getByRole("button", { name: "Download", exact: true }).click();
+    const cards = page.locator(".download");
+    await cards.nth(before).waitFor();
+    // New cards go on top.
+    const id = await cards.first().getAttribute("data-request-id");
+    if (id === null) throw new Error("a download card without a request id");
+    return new Card(page, id);
+  }
+
+  /** Replaces the form's filter rows. */
+  async setFilters(filters: { field: string; operator: string; value: string }[]): Promise<void> {
+    const page = this.page;
+    for (const remove of await page.getByRole("button", { name: "Remove filter" }).all()) {
+      await remove.click();
+    }
+    for (const [i, filter] of filters.entries()) {
+      await page.getByRole("button", { name: "Add filter" }).click();
+      const n = `Filter ${i + 1}`;
+      await page.getByLabel(`${n} column`, { exact: true }).selectOption(filter.field);
+      await page.getByLabel(`${n} operator`, { exact: true }).selectOption(filter.operator);
+      // A text box, or a true/false list for boolean columns: whichever the page shows.
+      const value = page.getByLabel(`${n} value`, { exact: true }).filter({ visible: true });
+      if (await value.evaluate((e) => e.tagName === "SELECT")) {
+        await value.selectOption(filter.value);
+      } else await value.fill(filter.value);
+    }
+  }
+}
+
+/** One download's card on the page, found by its request id. */
+export class Card {
+  readonly #selector: string;
+  constructor(readonly page: Page, readonly requestId: string) {
+    this.#selector = `.download[data-request-id="${requestId}"]`;
+  }
+
+  get root(): Locator {
+    return this.page.locator(this.#selector);
+  }
+
+  /** The file name the page gave the download. */
+  name(): Promise<string> {
+    return this.root.locator(".download-name").innerText();
+  }
+
+  /** Waits for the card's state (`running`, `paused`, `done`, `cancelled`, `failed`). */
+  async waitFor(state: string): Promise<void> {
+    await this.page.locator(`${this.#selector}[data-state="${state}"]`).waitFor({
+      timeout: 30_000,
+    });
+  }
+
+  /** Waits until the server has reported progress past 0 %. */
+  async waitForProgress(): Promise<void> {
+    await this.page.waitForFunction(
+      (selector) => {
+        const bar = document.querySelector(`${selector} .bar`);
+        return Number(bar?.getAttribute("aria-valuenow") ?? 0) > 0;
+      },
+      this.#selector,
+      { timeout: 30_000 },
+    );
+  }
+
+  /** The error code the card shows ("" when none). */
+  code(): Promise<string> {
+    return this.root.locator(".message-code").innerText();
+  }
+
+  cancel(): Promise<void> {
+    return this.root.getByRole("button", { name: "Cancel" }).click();
+  }
+}
+
+/** The next file the page saves through the Blob fallback; its bytes once it is saved. */
+export function nextSavedFile(page: Page): Promise<{ name: string; bytes: Uint8Array }> {
+  const saved = page.waitForEvent("download").then(async (download) => ({
+    name: download.suggestedFilename(),
+    bytes: await Deno.readFile(await download.path()),
+  }));
+  // A test that fails before it awaits this must not leave a rejection behind at browser close.
+  saved.catch(() => {});
+  return saved;
+}
+
+/** Opens the gate of a file the gated picker holds (see {@linkcode newContext}). */
+export async function openGate(page: Page, name: string): Promise<void> {
+  await page.evaluate((n) => {
+    (globalThis as unknown as { sluiceGates: { open(name: string): void } }).sluiceGates.open(n);
+  }, name);
+}
+
+/** The size and SHA-256 of a file in the page's private file system. */
+export function privateFile(page: Page, name: string): Promise<{ size: number; sha256: string }> {
+  return page.evaluate(async (n) => {
+    const root = await navigator.storage.getDirectory();
+    const file = await (await root.getFileHandle(n)).getFile();
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await file.arrayBuffer()));
+    const sha256 = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
+    return { size: file.size, sha256 };
+  }, name);
+}

@@ -1,0 +1,36 @@
+// The committed bundles are what `deno task bundle` makes from today's sources, and the client's
+// bundle reaches nothing outside the web platform.
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { bundle, BUNDLES } from "../web/build.ts";
+
+const read = (path: string) => Deno.readTextFile(new URL(`../${path}`, import.meta.url));
+
+Deno.test("every committed bundle equals a fresh build: run `deno task bundle` when this fails", async () => {
+  for (const target of BUNDLES) {
+    const fresh = await bundle(target);
+    const committed = await read(target.output);
+    equal(committed === fresh, true, `${target.output} is stale: run deno task bundle`);
+  }
+});
+
+Deno.test("the client bundle uses no Deno API and imports nothing", async () => {
+  const code = await read("web/sluice_client.js");
+  // Comments may name Deno (`Deno.stdout` in an example); code may not.
+  const withoutComments = code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+  ok(!/\bDeno\./.test(withoutComments), "the client bundle calls a Deno API");
+  ok(!/^\s*import\b/m.test(withoutComments), "the client bundle imports a module");
+  ok(!/["']node:/.test(withoutComments), "the client bundle names a node: module");
+});
+
+Deno.test("the page's bundle loads the client from the served module, not a copy of its own", async () => {
+  const app = await read("web/app.js");
+  const imports = [...app.matchAll(/^import\s[^;]*?from\s+"([^"]+)";/gm)].map((m) => m[1]);
+  deepStrictEqual(imports, ["./sluice_client.js"]);
+  ok(!app.includes("class SluiceClient"), "app.js carries its own copy of the client");
+});
+
+Deno.test("client/mod.ts exports everything client.ts exports", async () => {
+  const cli = Object.keys(await import("../client.ts")).sort();
+  const web = new Set(Object.keys(await import("../client/mod.ts")));
+  deepStrictEqual(cli.filter((name) => !web.has(name)), []);
+});

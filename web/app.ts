@@ -1,0 +1,218 @@
+/// <reference lib="dom" />
+/**
+ * The demo page's script: one sluice client for the page, the export form
+ * (time range, filters from `/schema.json`, format, gzip), one card per
+ * download, and the connection badge. Bundled to `web/app.js` by
+ * `deno task bundle`; the client itself stays in `/sluice_client.js`, the
+ * same module any other page imports.
+ *
+ * The form's layout leaves the top of the left column to a sign-in panel
+ * (issue 5): `startExport` is the one place a request leaves the page.
+ *
+ * @module
+ */
+
+import {
+  ClientBuilder,
+  type DownloadRequest,
+  type Filter,
+  type OutputFormat,
+  parseSchemaDocument,
+} from "./sluice_client.js";
+import { ConnectionBadge } from "./connection_badge.ts";
+import { DownloadCard } from "./download_card.ts";
+import { explain } from "./error_text.ts";
+import { FilterEditor } from "./filter_editor.ts";
+import { OPERATOR_LABELS } from "./filter_input.ts";
+import { instant } from "./format.ts";
+import { canStreamToFile, chooseTarget } from "./save_target.ts";
+
+const byId = <T extends HTMLElement>(id: string): T => {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`the page has no #${id}`);
+  return element as T;
+};
+
+const FILE_TYPES: Readonly<Record<OutputFormat, { mime: string; extension: string }>> = {
+  csv: { mime: "text/csv", extension: "csv" },
+  json: { mime: "application/json", extension: "json" },
+  ndjson: { mime: "application/x-ndjson", extension: "ndjson" },
+};
+
+/** The socket lives at the page's own origin, on any path; `/` it is. */
+const socketUrl = new URL("/", location.href);
+socketUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
+
+const client = new ClientBuilder(socketUrl)
+  // A person waits longer than a script before giving up: about a minute and a half in all.
+  .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
+  // Frequent enough that the round trip shows soon after the page opens.
+  .withHeartbeat({ intervalMs: 5_000 })
+  .build();
+
+const badge = new ConnectionBadge({
+  root: byId("connection"),
+  text: byId("connection-text"),
+  rtt: byId("rtt"),
+  reconnect: byId("reconnect"),
+});
+const notice = byId<HTMLParagraphElement>("notice");
+const cards = new Set<DownloadCard>();
+const filters = new FilterEditor(byId("filters"), byId("filter-template"));
+const form = byId<HTMLFormElement>("export-form");
+const formError = byId<HTMLParagraphElement>("form-error");
+const downloads = byId<HTMLOListElement>("downloads");
+const addFilter = byId<HTMLButtonElement>("add-filter");
+
+function showNotice(text: string | undefined): void {
+  notice.hidden = text === undefined;
+  notice.textContent = text ?? "";
+}
+
+function connect(): void {
+  // A failure is shown by the badge (the `state` event); nothing else to do with it here.
+  client.connect().catch(() => {});
+}
+
+client.on("state", ({ to }) => {
+  badge.phase(to);
+  for (const card of cards) card.connectionChanged(to === "open");
+  if (to === "open") showNotice(undefined);
+});
+client.on("health", ({ rttMs }) => badge.rtt(rttMs));
+client.on("error", (error) => {
+  const { code, text } = explain(error);
+  showNotice(`${code}: ${text}`);
+});
+client.on("connection:failed", (error) => showNotice(explain(error).text));
+byId("reconnect").addEventListener("click", connect);
+addEventListener("online", () => {
+  if (client.session().phase === "failed") connect();
+});
+addEventListener("beforeunload", (event) => {
+  // Leaving the page ends its downloads: ask first while any is running.
+  if ([...cards].some((c) => ["queued", "running", "paused"].includes(c.state))) {
+    event.preventDefault();
+  }
+});
+
+async function loadSchema(): Promise<void> {
+  const problem = byId<HTMLParagraphElement>("schema-error");
+  try {
+    const response = await fetch("/schema.json");
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const parsed = parseSchemaDocument(await response.text());
+    if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
+    filters.setSchema(parsed.value);
+    addFilter.disabled = !filters.available;
+    problem.hidden = true;
+  } catch (error) {
+    problem.textContent = `Filters are unavailable: the server's columns could not be loaded (${
+      error instanceof Error ? error.message : error
+    }).`;
+    problem.hidden = false;
+  }
+}
+
+/** `2024-01-31T09:30` from a datetime-local box, read as UTC, in the protocol's form. */
+function utc(value: string): string | undefined {
+  return value === "" ? undefined : `${value}Z`;
+}
+
+/** `20240131` or `20240131T093000` for a file name. */
+function stamp(value: string): string {
+  const [date, time = ""] = value.split("T");
+  const clock = time.replaceAll(":", "").split(".")[0].padEnd(6, "0");
+  return date.replaceAll("-", "") + (/^0+$/.test(clock) ? "" : `T${clock}`);
+}
+
+function describeFilter(filter: Filter): string {
+  const value = Array.isArray(filter.value)
+    ? filter.value.join(filter.operator === "between" ? " – " : ", ")
+    : String(filter.value);
+  return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
+}
+
+function showFormError(text: string | undefined): void {
+  formError.hidden = text === undefined;
+  formError.textContent = text ?? "";
+}
+
+/** Reads the form; `undefined` (with the problem shown) when it is incomplete. */
+function readForm(): DownloadRequest | undefined {
+  const from = utc(byId<HTMLInputElement>("from").value);
+  const to = utc(byId<HTMLInputElement>("to").value);
+  if (from === undefined || to === undefined) {
+    showFormError("Choose both ends of the time range.");
+    return undefined;
+  }
+  const chosen = filters.filters();
+  if (!chosen.ok) {
+    showFormError(chosen.error);
+    return undefined;
+  }
+  const data = new FormData(form);
+  return {
+    searchParams: { timeFrom: from, timeTo: to, filters: chosen.value },
+    outputFormat: data.get("format") as OutputFormat,
+    compression: byId<HTMLInputElement>("gzip").checked,
+  };
+}
+
+/** A request id from `getRandomValues`, which (unlike `randomUUID`) plain-HTTP pages have too. */
+function requestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `web-${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** Asks where to save, then starts the download and its card. */
+async function startExport(request: DownloadRequest): Promise<void> {
+  const type = FILE_TYPES[request.outputFormat];
+  const { timeFrom, timeTo, filters: chosen } = request.searchParams;
+  const extension = request.compression ? `${type.extension}.gz` : type.extension;
+  const name = `sluice-${stamp(timeFrom.slice(0, -1))}-${stamp(timeTo.slice(0, -1))}.${extension}`;
+  const target = await chooseTarget(
+    name,
+    request.compression ? "application/gzip" : type.mime,
+    request.compression ? "gz" : type.extension,
+  );
+  if (target === undefined) return; // the person closed the picker
+  const download = client.download(request, { requestId: requestId() });
+  const summary = [
+    `${request.outputFormat.toUpperCase()}${request.compression ? " · gzip" : ""}`,
+    `${instant(timeFrom)} → ${instant(timeTo)} UTC`,
+    ...chosen.map(describeFilter),
+  ].join(" · ");
+  const card = new DownloadCard({
+    template: byId("download-template"),
+    name,
+    summary,
+    download,
+    target,
+    connected: client.isConnected(),
+  });
+  cards.add(card);
+  downloads.prepend(card.element);
+  if (client.session().phase === "failed") connect();
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  showFormError(undefined);
+  const request = readForm();
+  if (request === undefined) return;
+  startExport(request).catch((error) => {
+    showFormError(
+      `The download could not start: ${error instanceof Error ? error.message : error}`,
+    );
+  });
+});
+addFilter.addEventListener("click", () => filters.add());
+
+byId("save-hint").textContent = canStreamToFile()
+  ? "You choose where to save; the file is written as the data arrives."
+  : "Your browser keeps the data until the download completes, then saves the file.";
+
+badge.phase(client.session().phase);
+connect();
+loadSchema();

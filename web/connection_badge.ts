@@ -1,0 +1,56 @@
+/**
+ * The connection badge of the demo page's top bar: the client's
+ * connection phase in words, the last keep-alive round trip, and a
+ * Reconnect button once the client has given up.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import type { ConnectionPhase } from "./sluice_client.js";
+
+const PHASE_TEXT: Readonly<Record<ConnectionPhase, string>> = {
+  idle: "Not connected",
+  connecting: "Connecting…",
+  authenticating: "Signing in…",
+  open: "Connected",
+  reconnecting: "Reconnecting…",
+  failed: "Offline",
+  closed: "Closed",
+};
+
+/** The badge's elements. */
+export interface BadgeElements {
+  /** The badge; its `data-phase` attribute is the phase. */
+  readonly root: HTMLElement;
+  /** The phase in words. */
+  readonly text: HTMLElement;
+  /** The round-trip time. */
+  readonly rtt: HTMLElement;
+  /** Shown when the client gave up. */
+  readonly reconnect: HTMLButtonElement;
+}
+
+/** Shows the connection's phase and round-trip time. */
+export class ConnectionBadge {
+  readonly #el: BadgeElements;
+
+  /** Draws into `elements`. */
+  constructor(elements: BadgeElements) {
+    this.#el = elements;
+  }
+
+  /** The connection moved to `phase`. */
+  phase(phase: ConnectionPhase): void {
+    this.#el.root.dataset.phase = phase;
+    this.#el.text.textContent = PHASE_TEXT[phase];
+    this.#el.reconnect.hidden = phase !== "failed";
+    if (phase !== "open") this.#el.rtt.textContent = "";
+  }
+
+  /** A keep-alive came back after `ms`. */
+  rtt(ms: number): void {
+    this.#el.rtt.textContent = `RTT ${Math.round(ms)} ms`;
+  }
+}

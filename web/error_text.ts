@@ -1,0 +1,143 @@
+/**
+ * What the demo page tells a person about each error code: what happened
+ * and what to do, in the page's words rather than the protocol's. The table
+ * is typed by `ErrorCode`, so a code added to the protocol does not compile
+ * until the page can explain it.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import type { ErrorCode, ErrorResponse } from "../protocol/errors.ts";
+
+const BUG = "This is a bug in the page or the server; please report it.";
+const RETRY = "The download continues by itself when the connection is back.";
+
+/** For every code: a sentence for the person looking at the page. */
+export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
+  MALFORMED_JSON: `The server could not read a message from this page. ${BUG}`,
+  MESSAGE_TOO_LARGE: "The request is too large. Use fewer filters or shorter lists of values.",
+  NESTING_TOO_DEEP: `The server refused a message from this page. ${BUG}`,
+  FORBIDDEN_KEY: `The server refused a message from this page. ${BUG}`,
+  UNKNOWN_EVENT: `The server does not understand this page's request. ${BUG}`,
+  UNEXPECTED_EVENT: `The server does not understand this page's request. ${BUG}`,
+  MISSING_FIELD: "Part of the request is missing. Check the time range and every filter.",
+  UNKNOWN_FIELD: `The request has a field the server does not know. ${BUG}`,
+  INVALID_TYPE: "A value in the request has the wrong type. Check every filter's value.",
+  INVALID_VALUE: "A value in the request is not allowed. Check the time range and the filters.",
+  NON_FINITE_NUMBER: "A number in the request is too large. Check every filter's value.",
+  STRING_TOO_LONG: "A value is too long. Shorten the filter values.",
+  ARRAY_TOO_LONG: "A list has too many values. Use fewer values in “is one of”.",
+  INVALID_DATE: "A date is not valid. Use a real date and time, such as 2024-01-31 23:59:59.",
+  INVALID_RANGE: "The time range is empty: “From” must be before “To”.",
+  UNSUPPORTED_FORMAT: "The server cannot write that format. Choose CSV, JSON or NDJSON.",
+  UNKNOWN_COLUMN: "A filter names a column the server does not have.",
+  INVALID_OPERATOR: "A filter's operator does not apply to its column. Choose another operator.",
+  INVALID_FILTER_VALUE:
+    "A filter's value does not fit its column, such as letters for a number or too many decimals.",
+  TOO_MANY_FILTERS: "The request has too many filters. Remove some and try again.",
+  UNKNOWN_REQUEST: "The server no longer knows this download. Start it again.",
+  DUPLICATE_REQUEST: "A download with the same id is already running. Start it again.",
+  TOO_MANY_DOWNLOADS:
+    "Too many downloads are running at once. Wait for one to finish, then try again.",
+  CANCELLED: "The download was cancelled. Nothing was saved.",
+  ILLEGAL_TRANSITION: `The server and the page disagree about this download. ${BUG}`,
+  SEQUENCE_GAP: `Part of the data went missing on the way. ${RETRY}`,
+  DIGEST_MISMATCH: `A part of the data arrived damaged and was not saved. ${RETRY}`,
+  INTEGRITY_MISMATCH:
+    "The data received does not match what the server sent, so it was not saved. Try again.",
+  RESUME_MISMATCH: "The server can no longer continue this download. Start it again.",
+  INTERNAL_ERROR: "The server failed while preparing the data. Try again in a moment.",
+  SERVER_SHUTTING_DOWN: `The server is restarting. ${RETRY}`,
+  FRAME_TRUNCATED: `Data arrived damaged. ${RETRY}`,
+  FRAME_TOO_LARGE: `Data arrived damaged. ${RETRY}`,
+  FRAME_VERSION: "The server speaks a newer version of the protocol. Reload the page.",
+  FRAME_TYPE: "The server speaks a newer version of the protocol. Reload the page.",
+  FRAME_FLAGS: "The server speaks a newer version of the protocol. Reload the page.",
+  FRAME_FIELD: `Data arrived damaged. ${RETRY}`,
+  FRAME_TRAILING_BYTES: `Data arrived damaged. ${RETRY}`,
+  IDLE_TIMEOUT: `The server closed a quiet connection. ${RETRY}`,
+  HEARTBEAT_TIMEOUT: `The server stopped answering. ${RETRY}`,
+  HANDSHAKE_TIMEOUT: `The server accepted the connection but never answered. ${RETRY}`,
+  CONNECTION_LOST: `The connection to the server was lost. ${RETRY}`,
+  CONNECTION_FAILED:
+    "The server cannot be reached. Check your network, then press Reconnect and start the download again.",
+  CONNECTION_CLOSED: "The connection was closed. Reload the page to start again.",
+  AUTH_REQUIRED: "This server only serves people who sign in. Sign in, then start the download.",
+  AUTH_IN_PROGRESS: `The page tried to sign in twice on one connection. ${BUG}`,
+  AUTH_IDENTITY_MISMATCH: `The sign-in named two different identities. ${BUG}`,
+  AUTH_NONCE_UNKNOWN: "The sign-in answered a challenge this server did not send. Try again.",
+  AUTH_NONCE_EXPIRED: "The sign-in took too long and its challenge expired. Try again.",
+  AUTH_NONCE_USED: "That sign-in challenge was already used. Try again.",
+  AUTH_BAD_SIGNATURE:
+    "The signature did not match your key and this server's challenge. Check that you signed with the right key or account.",
+  AUTH_UNKNOWN_IDENTITY:
+    "Your key or address is not allowed on this server. Ask its operator to add it.",
+  ORIGIN_MISMATCH:
+    "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
+  SERVER_KEY_MISMATCH:
+    "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
+  FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
+  RATE_LIMITED: "Too many downloads in the last minute. Wait a little, then try again.",
+  ROW_LIMIT_EXCEEDED:
+    "The download has more rows than you may take at once. Narrow the time range.",
+  COMMAND_UNSIGNED: `A request left without its signature. ${BUG}`,
+  TOKEN_INVALID: `A request carried another session's token. ${BUG}`,
+  COMMAND_SIGNATURE_INVALID: `A request's signature did not match. ${BUG}`,
+  COMMAND_STALE:
+    "This device's clock is far from the server's. Set the clock right, then try again.",
+  COMMAND_REPLAYED: `A request was sent twice. ${BUG}`,
+  SESSION_EXPIRED: "Your session expired. Reconnect to sign in again.",
+  UNSEALED_MESSAGE: `An unencrypted message arrived in an encrypted session. ${RETRY}`,
+  REPLAYED_FRAME: `A message arrived twice: it may have been tampered with. ${RETRY}`,
+  REORDERED_FRAME: `Messages arrived out of order: they may have been tampered with. ${RETRY}`,
+  DECRYPTION_FAILED:
+    `A message failed its integrity check: it may have been tampered with. ${RETRY}`,
+};
+
+/** An error as the page shows it. */
+export interface ErrorText {
+  /** The protocol's stable code, shown as it is so it can be searched and reported. */
+  readonly code: string;
+  /** What happened and what to do. */
+  readonly text: string;
+}
+
+/**
+ * Explains an error response: the page's sentence for known codes, the
+ * server's own message for codes newer than this page, and the details
+ * that say which part of the request was refused.
+ *
+ * @example
+ * ```ts
+ * import { explain } from "./error_text.ts";
+ * explain({ code: "UNKNOWN_COLUMN", message: "…", recoverable: false, details: { field: "colour" } })
+ *   .text; // "A filter names a column the server does not have. (field: colour)"
+ * ```
+ */
+export function explain(error: ErrorResponse): ErrorText {
+  const known = Object.hasOwn(ERROR_HELP, error.code)
+    ? ERROR_HELP[error.code as ErrorCode]
+    : undefined;
+  const details = Object.entries(error.details ?? {})
+    .filter(([key]) => key !== "path" && key !== "requestId")
+    .map(([key, value]) => key === "reason" ? String(value) : `${key}: ${value}`);
+  const path = error.details?.path;
+  const where = typeof path === "string" ? place(path) : undefined;
+  const extra = where === undefined ? details : [where, ...details];
+  const base = known ?? error.message;
+  return { code: error.code, text: extra.length === 0 ? base : `${base} (${extra.join(", ")})` };
+}
+
+/** The part of the form a protocol path (`data.searchParams.filters[1].value`) points at. */
+function place(path: string): string | undefined {
+  const filter = /\.filters\[(\d+)\]/.exec(path);
+  if (filter !== null) return `filter ${Number(filter[1]) + 1}`;
+  if (path.endsWith(".timeFrom")) return "“From”";
+  if (path.endsWith(".timeTo")) return "“To”";
+  if (path.endsWith(".outputFormat")) return "format";
+  // The whole request (e.g. an empty range): the sentence already says which part.
+  if (path === "data" || path === "data.searchParams") return undefined;
+  return `at ${path}`;
+}

@@ -1,0 +1,157 @@
+/**
+ * The filter rows of the demo page's form, offered from the server's
+ * schema document: each row picks a filterable column, one of the
+ * operators the server lists for it, and a value box that fits both.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import type { Filter, FilterOperator } from "./sluice_client.js";
+import type { Result } from "../protocol/result.ts";
+import type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.ts";
+import { OPERATOR_LABELS, placeholder, toFilter, valueShape } from "./filter_input.ts";
+
+const find = <T extends Element = HTMLElement>(root: ParentNode, selector: string): T => {
+  const element = root.querySelector<T>(selector);
+  if (element === null) throw new Error(`the page has no ${selector}`);
+  return element;
+};
+
+interface Row {
+  readonly element: HTMLLIElement;
+  readonly field: HTMLSelectElement;
+  readonly operator: HTMLSelectElement;
+  readonly value: HTMLInputElement;
+  readonly high: HTMLInputElement;
+  readonly boolean: HTMLSelectElement;
+}
+
+/** The list of filter rows. */
+export class FilterEditor {
+  readonly #list: HTMLOListElement;
+  readonly #template: HTMLTemplateElement;
+  readonly #rows: Row[] = [];
+  #columns: readonly SchemaColumn[] = [];
+
+  /** Manages the rows of `list`, made from `template`. */
+  constructor(list: HTMLOListElement, template: HTMLTemplateElement) {
+    this.#list = list;
+    this.#template = template;
+  }
+
+  /** Sets the columns rows may use: the filterable ones of `schema`. */
+  setSchema(schema: SchemaDocument): void {
+    this.#columns = schema.columns.filter((c) => c.filterable && c.operators.length > 0);
+  }
+
+  /** Whether the schema offers anything to filter on. */
+  get available(): boolean {
+    return this.#columns.length > 0;
+  }
+
+  /**
+   * Adds a row and focuses it. It starts on the first text column not yet filtered (in exports
+   * these name things: a symbol, a currency), else the first column not yet filtered.
+   */
+  add(): void {
+    const fragment = this.#template.content.cloneNode(true) as DocumentFragment;
+    const element = find<HTMLLIElement>(fragment, "li");
+    const row: Row = {
+      element,
+      field: find(element, ".filter-field"),
+      operator: find(element, ".filter-operator"),
+      value: find(element, ".filter-value"),
+      high: find(element, ".filter-high"),
+      boolean: find(element, ".filter-boolean"),
+    };
+    const used = new Set(this.#rows.map((r) => r.field.value));
+    for (const column of this.#columns) row.field.add(new Option(column.name, column.name));
+    const free = this.#columns.filter((c) => !used.has(c.name));
+    row.field.value = (free.find((c) => c.type === "text") ?? free[0] ?? this.#columns[0]).name;
+    row.field.addEventListener("change", () => this.#fillOperators(row));
+    row.operator.addEventListener("change", () => this.#shapeValue(row));
+    for (const input of [row.value, row.high]) {
+      input.addEventListener("input", () => input.removeAttribute("aria-invalid"));
+    }
+    find(element, ".filter-remove").addEventListener("click", () => {
+      this.#rows.splice(this.#rows.indexOf(row), 1);
+      element.remove();
+      this.#label();
+    });
+    this.#rows.push(row);
+    this.#list.append(element);
+    this.#fillOperators(row);
+    this.#label();
+    row.field.focus();
+  }
+
+  /** The filters of every row, or the first row's problem (and that row is marked). */
+  filters(): Result<Filter[], string> {
+    const out: Filter[] = [];
+    for (const row of this.#rows) {
+      const column = this.#column(row);
+      const operator = row.operator.value as FilterOperator;
+      const boolean = column.type === "boolean" && valueShape(operator) === "one";
+      const r = toFilter({
+        column,
+        operator,
+        value: boolean ? row.boolean.value : row.value.value,
+        high: row.high.value,
+      });
+      if (!r.ok) {
+        row.value.setAttribute("aria-invalid", "true");
+        row.value.focus();
+        return r;
+      }
+      out.push(r.value);
+    }
+    return { ok: true, value: out };
+  }
+
+  #column(row: Row): SchemaColumn {
+    const column = this.#columns.find((c) => c.name === row.field.value);
+    if (column === undefined) throw new Error(`no column ${row.field.value}`);
+    return column;
+  }
+
+  #fillOperators(row: Row): void {
+    const column = this.#column(row);
+    const before = row.operator.value;
+    row.operator.replaceChildren(
+      ...column.operators.map((op) => new Option(OPERATOR_LABELS[op], op)),
+    );
+    row.operator.value = column.operators.includes(before as FilterOperator)
+      ? before
+      : column.operators[0];
+    this.#shapeValue(row);
+  }
+
+  #shapeValue(row: Row): void {
+    const column = this.#column(row);
+    const operator = row.operator.value as FilterOperator;
+    const shape = valueShape(operator);
+    const boolean = column.type === "boolean" && shape === "one";
+    row.boolean.hidden = !boolean;
+    row.value.hidden = boolean;
+    row.high.hidden = shape !== "range";
+    row.value.placeholder = shape === "range" ? "from" : placeholder(column, operator);
+    row.high.placeholder = "to";
+    row.value.inputMode = column.type === "integer" || column.type === "decimal"
+      ? "decimal"
+      : "text";
+  }
+
+  /** Numbers the rows' controls for assistive technology ("Filter 2 column"). */
+  #label(): void {
+    this.#rows.forEach((row, i) => {
+      const n = `Filter ${i + 1}`;
+      row.field.setAttribute("aria-label", `${n} column`);
+      row.operator.setAttribute("aria-label", `${n} operator`);
+      row.value.setAttribute("aria-label", `${n} value`);
+      row.high.setAttribute("aria-label", `${n} upper value`);
+      row.boolean.setAttribute("aria-label", `${n} value`);
+    });
+  }
+}

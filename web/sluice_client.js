@@ -1,0 +1,4889 @@
+// @ts-self-types="../client/mod.ts"
+// Generated from client/mod.ts by `deno task bundle`; do not edit (tests/web_bundle_test.ts checks it).
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/secp256k1/3.2.0/index.js
+var freeze = Object.freeze;
+var P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
+var N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+var Gx = 0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n;
+var Gy = 0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n;
+var secp256k1_CURVE = freeze({
+  p: P,
+  n: N,
+  h: 1n,
+  a: 0n,
+  b: 7n,
+  Gx,
+  Gy
+});
+var L = 32;
+var isBytes = (a) => {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
+};
+var abytes = (value, length, title = "") => {
+  if (isBytes(value) && (length === void 0 || value.length === length)) return value;
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes) throw new TypeError(message);
+  throw new RangeError(message);
+};
+var cloneBytes = (value) => Uint8Array.from(value);
+var snapshotBytes = (value, title, length) => cloneBytes(abytes(value, length, title));
+var padh = (n, pad) => n.toString(16).padStart(pad, "0");
+var bytesToHex = (bytes) => {
+  let hex = "";
+  for (const byte of abytes(bytes)) hex += padh(byte, 2);
+  return hex;
+};
+var hexToBytes = (hex) => {
+  const e = "hex invalid";
+  if (typeof hex !== "string") throw new TypeError(e);
+  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex)) throw new RangeError(e);
+  const array = new Uint8Array(hex.length / 2);
+  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
+    const n1 = hex.charCodeAt(hi);
+    const n2 = hex.charCodeAt(hi + 1);
+    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
+  }
+  return array;
+};
+var subtle = () => {
+  const s = globalThis?.crypto?.subtle;
+  if (s) return s;
+  throw new Error("crypto.subtle must be defined, consider polyfill");
+};
+var concatBytes = (...arrays) => {
+  let sum = 0;
+  for (const a of arrays) sum += abytes(a).length;
+  const res = new Uint8Array(sum);
+  let pad = 0;
+  for (const a of arrays) {
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+};
+var randomBytes = (len = L) => {
+  const c = globalThis?.crypto;
+  if (typeof c?.getRandomValues !== "function") throw new Error("crypto.getRandomValues must be defined, consider polyfill");
+  return c.getRandomValues(new Uint8Array(len));
+};
+var big = BigInt;
+var arange = (n, min, max, msg = "bad number: out of range") => {
+  if (typeof n !== "bigint") throw new TypeError(msg);
+  if (min <= n && n < max) return n;
+  throw new RangeError(msg);
+};
+var M = (a, b = P) => (a %= b) >= 0n ? a : b + a;
+var modN = (a) => M(a, N);
+var invert = (number, modulo) => {
+  if (number === 0n) throw new Error("invert: expected non-zero number");
+  if (modulo <= 1n) throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = M(number, modulo);
+  let b = modulo;
+  let x = 0n, u = 1n;
+  while (a !== 0n) {
+    const q = b / a;
+    const r = b - a * q;
+    const m = x - u * q;
+    b = a, a = r, x = u, u = m;
+  }
+  const gcd = b;
+  if (gcd !== 1n) throw new Error("invert: does not exist");
+  return M(x, modulo);
+};
+var _hash = (name) => {
+  const fn = hashes[name];
+  if (typeof fn !== "function") throw new Error("hashes." + name + " not set");
+  return fn;
+};
+var callHash = (name, a, b) => abytes(_hash(name)(a, b), L, "digest");
+var callHashAsync = async (name, a, b) => abytes(await _hash(name)(a, b), L, "digest");
+var apoint = (p) => {
+  if (p instanceof Point) return p;
+  throw new TypeError("Point expected");
+};
+var E_BADPOINT = "bad point: not on curve";
+var koblitz = (x) => M(M(x * x) * x + 7n);
+var FpIsValid = (n) => arange(n, 0n, P);
+var FpIsValidNot0 = (n) => arange(n, 1n, P);
+var FnIsValidNot0 = (n) => arange(n, 1n, N);
+var isEven = (y) => !(y & 1n);
+var getPrefix = (y) => Uint8Array.of(isEven(y) ? 2 : 3);
+var lift_x = (x) => {
+  const c = koblitz(FpIsValidNot0(x));
+  let r = 1n;
+  for (let num2 = c, e = (P + 1n) / 4n; e > 0n; e >>= 1n) {
+    if (e & 1n) r = r * num2 % P;
+    num2 = num2 * num2 % P;
+  }
+  if (M(r * r) !== c) throw new Error("sqrt invalid");
+  return new Point(x, isEven(r) ? r : M(-r), 1n);
+};
+var Point = class _Point {
+  static BASE;
+  static ZERO;
+  X;
+  Y;
+  Z;
+  constructor(X, Y, Z) {
+    this.X = FpIsValid(X);
+    this.Y = FpIsValidNot0(Y);
+    this.Z = FpIsValid(Z);
+    freeze(this);
+  }
+  /** Returns the shared curve metadata object by reference.
+     * It is readonly only at type level, and mutating it won't retarget arithmetic,
+     * which already uses module-load snapshots. */
+  static CURVE() {
+    return secp256k1_CURVE;
+  }
+  /** Create 3d xyz point from 2d xy. (0, 0) => (0, 1, 0), not (0, 0, 1) */
+  static fromAffine(ap) {
+    const { x, y } = ap;
+    return x === 0n && y === 0n ? I : new _Point(x, y, 1n);
+  }
+  /** Convert Uint8Array or hex string to Point. */
+  static fromBytes(bytes) {
+    abytes(bytes);
+    const length = bytes.length;
+    const head = bytes[0];
+    const x = sliceBytesNumBE(bytes, 1, 33);
+    try {
+      if (length === 33 && (head === 2 || head === 3)) {
+        const p = lift_x(x);
+        return head === 3 ? p.negate() : p;
+      }
+      if (length === 65 && head === 4) return new _Point(x, sliceBytesNumBE(bytes, 33, 65), 1n).assertValidity();
+    } catch (error) {
+      throw new Error(E_BADPOINT);
+    }
+    throw new Error(E_BADPOINT);
+  }
+  static fromHex(hex) {
+    return _Point.fromBytes(hexToBytes(hex));
+  }
+  get x() {
+    return this.toAffine().x;
+  }
+  get y() {
+    return this.toAffine().y;
+  }
+  /** Equality check: compare points P&Q. */
+  equals(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    return M(X1 * Z2) === M(X2 * Z1) && M(Y1 * Z2) === M(Y2 * Z1);
+  }
+  is0() {
+    return this.Z === 0n;
+  }
+  /** Flip point over y coordinate. */
+  negate() {
+    return new _Point(this.X, M(-this.Y), this.Z);
+  }
+  /** Point doubling: P+P, complete formula. */
+  double() {
+    return this.add(this);
+  }
+  /**
+     * Point addition: P+Q, complete, exception-free formula
+     * (Renes-Costello-Batina, algo 1 of [2015/1060](https://eprint.iacr.org/2015/1060)).
+     * Cost: `12M + 0S + 3*a + 3*b3 + 23add`.
+     */
+  // prettier-ignore
+  add(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    const a = 0n;
+    const b = 7n;
+    let X3 = 0n, Y3 = 0n, Z3 = 0n;
+    const b3 = M(b * 3n);
+    let t0 = M(X1 * X2), t1 = M(Y1 * Y2), t2 = M(Z1 * Z2), t3 = M(X1 + Y1);
+    let t4 = M(X2 + Y2);
+    t3 = M(t3 * t4);
+    t4 = M(t0 + t1);
+    t3 = M(t3 - t4);
+    t4 = M(X1 + Z1);
+    let t5 = M(X2 + Z2);
+    t4 = M(t4 * t5);
+    t5 = M(t0 + t2);
+    t4 = M(t4 - t5);
+    t5 = M(Y1 + Z1);
+    X3 = M(Y2 + Z2);
+    t5 = M(t5 * X3);
+    X3 = M(t1 + t2);
+    t5 = M(t5 - X3);
+    Z3 = M(a * t4);
+    X3 = M(b3 * t2);
+    Z3 = M(X3 + Z3);
+    X3 = M(t1 - Z3);
+    Z3 = M(t1 + Z3);
+    Y3 = M(X3 * Z3);
+    t1 = M(t0 + t0);
+    t1 = M(t1 + t0);
+    t2 = M(a * t2);
+    t4 = M(b3 * t4);
+    t1 = M(t1 + t2);
+    t2 = M(t0 - t2);
+    t2 = M(a * t2);
+    t4 = M(t4 + t2);
+    t0 = M(t1 * t4);
+    Y3 = M(Y3 + t0);
+    t0 = M(t5 * t4);
+    X3 = M(t3 * X3);
+    X3 = M(X3 - t0);
+    t0 = M(t3 * t1);
+    Z3 = M(t5 * Z3);
+    Z3 = M(Z3 + t0);
+    return new _Point(X3, Y3, Z3);
+  }
+  subtract(other) {
+    return this.add(apoint(other).negate());
+  }
+  /**
+     * Point-by-scalar multiplication. Scalar must be in range 1 <= n < CURVE.n.
+     * Uses {@link wNAF} for base point.
+     * Uses fake point to mitigate leakage shape in JS, not as a hard constant-time guarantee.
+     * @param n scalar by which point is multiplied
+     * @param safe safe mode guards against timing attacks; unsafe mode is faster
+     */
+  multiply(n, safe = true) {
+    if (!safe && n === 0n) return I;
+    FnIsValidNot0(n);
+    if (n === 1n) return this;
+    if (this.equals(G)) return wNAF(n).p;
+    let p = I;
+    let f = G;
+    let d = this;
+    for (let i = 0; safe ? i < 256 : n > 0n; i++) {
+      if (n & 1n) p = p.add(d);
+      else if (safe) f = f.add(d);
+      d = d.double();
+      n >>= 1n;
+    }
+    return p;
+  }
+  multiplyUnsafe(scalar) {
+    return this.multiply(scalar, false);
+  }
+  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
+  toAffine() {
+    const { X: x, Y: y, Z: z } = this;
+    if (z === 0n) return {
+      x: 0n,
+      y: 0n
+    };
+    if (z === 1n) return {
+      x,
+      y
+    };
+    const iz = invert(z, P);
+    if (M(z * iz) !== 1n) throw new Error("inverse invalid");
+    return {
+      x: M(x * iz),
+      y: M(y * iz)
+    };
+  }
+  /** Checks if the point is valid and on-curve. */
+  assertValidity() {
+    const { x, y } = this.toAffine();
+    FpIsValidNot0(x);
+    FpIsValidNot0(y);
+    if (M(y * y) !== koblitz(x)) throw new Error(E_BADPOINT);
+    return this;
+  }
+  /** Converts point to 33/65-byte Uint8Array. */
+  toBytes(isCompressed = true) {
+    const { x, y } = this.assertValidity().toAffine();
+    const x32b = numTo32b(x);
+    if (isCompressed) return concatBytes(getPrefix(y), x32b);
+    return concatBytes(Uint8Array.of(4), x32b, numTo32b(y));
+  }
+  toHex(isCompressed) {
+    return bytesToHex(this.toBytes(isCompressed));
+  }
+};
+var G = new Point(Gx, Gy, 1n);
+var I = new Point(0n, 1n, 0n);
+Point.BASE = G;
+Point.ZERO = I;
+var doubleScalarMulUns = (R, u1, u2) => {
+  return G.multiply(u1, false).add(R.multiply(u2, false)).assertValidity();
+};
+var bytesToNumBE = (b) => big("0x" + (bytesToHex(b) || "0"));
+var sliceBytesNumBE = (b, from, to) => bytesToNumBE(b.subarray(from, to));
+var numTo32b = (num2) => hexToBytes(padh(arange(num2, 0n, 2n ** 256n), L * 2));
+var secretKeyToScalar = (secretKey) => {
+  const num2 = bytesToNumBE(abytes(secretKey, L, "secret key"));
+  return arange(num2, 1n, N, "invalid secret key: outside of range");
+};
+var highS = (n) => n > N >> 1n;
+var getRecoveryBit = (x, y, r) => (x === r ? 0 : 2) | Number(y & 1n);
+var getPublicKey = (privKey, isCompressed = true) => {
+  return G.multiply(secretKeyToScalar(privKey)).toBytes(isCompressed);
+};
+var isValidSecretKey = (secretKey) => {
+  try {
+    return !!secretKeyToScalar(secretKey);
+  } catch (error) {
+    return false;
+  }
+};
+var isValidPublicKey = (publicKey2, isCompressed) => {
+  try {
+    const l = publicKey2.length;
+    if (isCompressed === true && l !== 33) return false;
+    if (isCompressed === false && l !== 65) return false;
+    return !!Point.fromBytes(publicKey2);
+  } catch (error) {
+    return false;
+  }
+};
+var assertRecoveryBit = (recovery) => {
+  if (recovery != null && [
+    0,
+    1,
+    2,
+    3
+  ].includes(recovery)) return recovery;
+  throw new Error("invalid recovery id");
+};
+var assertSigFormat = (format) => {
+  if (format === "der") throw new Error('Signature format "der" is not supported: switch to noble-curves');
+  if (format != null && format !== SIG_COMPACT && format !== SIG_RECOVERED) throw new Error("Signature format must be one of: compact, recovered, der");
+};
+var assertSigLength = (sig, format = SIG_COMPACT) => {
+  assertSigFormat(format);
+  const bytes = abytes(sig, void 0, "signature");
+  const len = 64 + Number(format === SIG_RECOVERED);
+  if (bytes.length !== len) throw new Error(`Signature format "${format}" expects Uint8Array with length ${len}`);
+  return bytes;
+};
+var Signature = class _Signature {
+  r;
+  s;
+  recovery;
+  constructor(r, s, recovery) {
+    this.r = FnIsValidNot0(r);
+    this.s = FnIsValidNot0(s);
+    if (recovery != null) this.recovery = assertRecoveryBit(recovery);
+    freeze(this);
+  }
+  static fromBytes(b, format = SIG_COMPACT) {
+    b = assertSigLength(b, format);
+    let rec;
+    if (format === SIG_RECOVERED) {
+      rec = b[0];
+      b = b.subarray(1);
+    }
+    const r = sliceBytesNumBE(b, 0, L);
+    const s = sliceBytesNumBE(b, L, 64);
+    return new _Signature(r, s, rec);
+  }
+  addRecoveryBit(bit) {
+    return new _Signature(this.r, this.s, bit);
+  }
+  hasHighS() {
+    return highS(this.s);
+  }
+  toBytes(format = SIG_COMPACT) {
+    assertSigFormat(format);
+    const { r, s, recovery } = this;
+    const res = concatBytes(numTo32b(r), numTo32b(s));
+    if (format === SIG_RECOVERED) {
+      return concatBytes(Uint8Array.of(assertRecoveryBit(recovery)), res);
+    }
+    return res;
+  }
+};
+var MAX_PREHASHED_BYTES = 8192;
+var E_MSGBIG = "input is too large";
+var oversizedMsg = (bytes, prehash) => !prehash && bytes.length > MAX_PREHASHED_BYTES;
+var bits2int = (bytes) => {
+  if (oversizedMsg(bytes)) throw new Error(E_MSGBIG);
+  const delta = bytes.length * 8 - 256;
+  const num2 = bytesToNumBE(bytes);
+  return delta > 0 ? num2 >> big(delta) : num2;
+};
+var bits2int_modN = (bytes) => modN(bits2int(abytes(bytes)));
+var SIG_COMPACT = "compact";
+var SIG_RECOVERED = "recovered";
+var _sha = "SHA-256";
+var hashes = {
+  hmacSha256Async: async (key, message) => {
+    const s = subtle();
+    const k = await s.importKey("raw", key, {
+      name: "HMAC",
+      hash: _sha
+    }, false, [
+      "sign"
+    ]);
+    return new Uint8Array(await s.sign("HMAC", k, message));
+  },
+  hmacSha256: void 0,
+  sha256Async: async (msg) => new Uint8Array(await subtle().digest(_sha, msg)),
+  sha256: void 0
+};
+var prepMsg = (msg, prehash, async_) => {
+  const message = abytes(msg, void 0, "message");
+  if (!prehash) return message;
+  return async_ ? callHashAsync("sha256Async", message) : callHash("sha256", message);
+};
+var NULL = /* @__PURE__ */ new Uint8Array(0);
+var byte0 = /* @__PURE__ */ Uint8Array.of(0);
+var byte1 = /* @__PURE__ */ Uint8Array.of(1);
+var _drbgErr = "drbg: tried max amount of iterations";
+var hmacDrbg = (seed, pred) => {
+  let v = new Uint8Array(L);
+  let k = new Uint8Array(L);
+  let i = 0;
+  const reset = () => {
+    v.fill(1);
+    k.fill(0);
+  };
+  const h = (...b) => callHash("hmacSha256", k, concatBytes(v, ...b));
+  const reseed = (seed2 = NULL) => {
+    k = h(byte0, seed2);
+    v = h();
+    if (seed2.length === 0) return;
+    k = h(byte1, seed2);
+    v = h();
+  };
+  const gen = () => {
+    if (i++ >= 1e3) throw new Error(_drbgErr);
+    v = h();
+    return v;
+  };
+  reset();
+  reseed(seed);
+  let res = void 0;
+  while (!(res = pred(gen()))) reseed();
+  reset();
+  return res;
+};
+var _sign = (messageHash, secretKey, opts, drbg) => {
+  const [lowS, , format, extraEntropy] = opts;
+  const h1i = bits2int_modN(messageHash);
+  const d = secretKeyToScalar(secretKey);
+  const seedArgs = [
+    numTo32b(d),
+    numTo32b(h1i)
+  ];
+  if (extraEntropy != null && extraEntropy !== false) {
+    seedArgs.push(abytes(extraEntropy === true ? randomBytes(L) : extraEntropy, void 0, "extraEntropy"));
+  }
+  const k2sig = (kBytes) => {
+    const k = bits2int(kBytes);
+    if (!(1n <= k && k < N)) return;
+    const ik = invert(k, N);
+    const q = G.multiply(k).toAffine();
+    const r = modN(q.x);
+    if (r === 0n) return;
+    const s = modN(ik * (h1i + r * d));
+    if (s === 0n) return;
+    let recovery = getRecoveryBit(q.x, q.y, r);
+    let normS = s;
+    if (lowS && highS(s)) {
+      normS = N - s;
+      recovery ^= 1;
+    }
+    const sig = new Signature(r, normS, recovery);
+    return sig.toBytes(format);
+  };
+  return drbg(concatBytes(...seedArgs), k2sig);
+};
+var _verify = (sig, messageHash, publicKey2, opts) => {
+  const [lowS, , format] = opts;
+  if (sig instanceof Signature) throw new Error("Signature must be in Uint8Array, use .toBytes()");
+  assertSigLength(sig, format);
+  abytes(publicKey2, void 0, "publicKey");
+  try {
+    const { r, s, recovery } = Signature.fromBytes(sig, format);
+    const h = bits2int_modN(messageHash);
+    const Q = Point.fromBytes(publicKey2);
+    if (lowS && highS(s)) return false;
+    const is = invert(s, N);
+    const { x, y } = doubleScalarMulUns(Q, modN(h * is), modN(r * is)).toAffine();
+    if (modN(x) !== r) return false;
+    return format !== SIG_RECOVERED || recovery === getRecoveryBit(x, y, r);
+  } catch (error) {
+    return false;
+  }
+};
+var setDefaults = (opts, own = false) => {
+  const e = opts.extraEntropy;
+  return [
+    opts.lowS ?? true,
+    opts.prehash ?? true,
+    opts.format ?? SIG_COMPACT,
+    own && e != null && typeof e !== "boolean" ? snapshotBytes(e, "extraEntropy") : e
+  ];
+};
+var sign = (message, secretKey, opts = {}) => {
+  const o = setDefaults(opts);
+  assertSigFormat(o[2]);
+  const msg = prepMsg(message, o[1], false);
+  return _sign(msg, secretKey, o, hmacDrbg);
+};
+var verify = (signature, message, publicKey2, opts = {}) => {
+  const o = setDefaults(opts);
+  const msg = prepMsg(message, o[1], false);
+  return _verify(signature, msg, publicKey2, o);
+};
+var getSharedSecret = (secretKeyA, publicKeyB, isCompressed = true) => {
+  return Point.fromBytes(publicKeyB).multiply(secretKeyToScalar(secretKeyA)).toBytes(isCompressed);
+};
+var randomSecretKey = (seed) => {
+  seed = seed === void 0 ? randomBytes(48) : seed;
+  abytes(seed);
+  if (seed.length < 48 || seed.length > 1024) throw new RangeError("expected 48-1024b");
+  const num2 = M(bytesToNumBE(seed), N - 1n);
+  return numTo32b(num2 + 1n);
+};
+var utils = /* @__PURE__ */ freeze({
+  isValidSecretKey,
+  isValidPublicKey,
+  randomSecretKey
+});
+var precompute = () => {
+  const points = [];
+  let p = G;
+  let b = p;
+  for (let w = 0; w < 33; w++) {
+    b = p;
+    points.push(b);
+    for (let i = 1; i < 128; i++) {
+      b = b.add(p);
+      points.push(b);
+    }
+    p = b.double();
+  }
+  return points;
+};
+var Gpows = void 0;
+var ctneg = (cnd, p) => {
+  const n = p.negate();
+  return cnd ? n : p;
+};
+var wNAF = (n) => {
+  const comp = Gpows || (Gpows = precompute());
+  let p = I;
+  let f = G;
+  for (let w = 0; w < 33; w++) {
+    let wbits = Number(n & 255n);
+    n >>= 8n;
+    if (wbits > 128) {
+      wbits -= 256;
+      n += 1n;
+    }
+    const off = w * 128;
+    const offP = off + Math.abs(wbits) - 1;
+    const isOddW = w % 2 !== 0;
+    const isNeg = wbits < 0;
+    if (wbits === 0) {
+      f = f.add(ctneg(isOddW, comp[off]));
+    } else {
+      p = p.add(ctneg(isNeg, comp[offP]));
+    }
+  }
+  if (n !== 0n) throw new Error("invalid wnaf");
+  return {
+    p,
+    f
+  };
+};
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/utils.js
+function isBytes2(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function anumber(n, title = "") {
+  if (typeof n !== "number") throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes2(value, length, title = "") {
+  if (isBytes2(value) && (length === void 0 || value.length === length)) return value;
+  if (length !== void 0) anumber(length, "length");
+  const bytes = isBytes2(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes) throw new TypeError(message);
+  throw new RangeError(message);
+}
+function ahash(h) {
+  if (typeof h !== "function" || typeof h.create !== "function") throw new TypeError("expected hash wrapped by utils.createHasher");
+  anumber(h.outputLen);
+  anumber(h.blockLen);
+  if (h.outputLen < 1 || h.blockLen < 1) throw new Error("hash blockLen / outputLen must be >= 1");
+}
+var aobject = (value, label) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
+};
+var aopts = (value, label) => {
+  aobject(value, label);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new TypeError(`"${label}" expected plain object`);
+  if (Object.hasOwn(value, "__proto__")) throw new TypeError(`"${label}.__proto__" is not allowed`);
+};
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed) throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished) throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes2(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function clean(...arrays) {
+  for (let i = 0; i < arrays.length; i++) {
+    arrays[i].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+var hasHexBuiltin = /* @__PURE__ */ (() => (
+  // @ts-ignore
+  typeof Uint8Array.from([]).toHex === "function" && typeof Uint8Array.fromHex === "function"
+))();
+var hexes = /* @__PURE__ */ Array.from({
+  length: 256
+}, (_, i) => i.toString(16).padStart(2, "0"));
+function bytesToHex2(bytes) {
+  abytes2(bytes);
+  if (hasHexBuiltin) return bytes.toHex();
+  let hex = "";
+  for (let i = 0; i < bytes.length; i++) {
+    hex += hexes[bytes[i]];
+  }
+  return hex;
+}
+function asciiToBase16(ch) {
+  return ch >= 48 && ch <= 57 ? ch - 48 : ch >= 65 && ch <= 70 ? ch - (65 - 10) : ch >= 97 && ch <= 102 ? ch - (97 - 10) : void 0;
+}
+function hexToBytes2(hex) {
+  if (typeof hex !== "string") throw new TypeError("hex string expected, got " + typeof hex);
+  if (hasHexBuiltin) {
+    try {
+      return Uint8Array.fromHex(hex);
+    } catch (error) {
+      if (error instanceof SyntaxError) throw new RangeError(error.message);
+      throw error;
+    }
+  }
+  const hl = hex.length;
+  const al = hl / 2;
+  if (hl % 2) throw new RangeError("hex string expected, got unpadded hex of length " + hl);
+  const array = new Uint8Array(al);
+  for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
+    const n1 = asciiToBase16(hex.charCodeAt(hi));
+    const n2 = asciiToBase16(hex.charCodeAt(hi + 1));
+    if (n1 === void 0 || n2 === void 0) {
+      const char = hex[hi] + hex[hi + 1];
+      throw new RangeError('hex string expected, got non-hex character "' + char + '" at index ' + hi);
+    }
+    array[ai] = n1 * 16 + n2;
+  }
+  return array;
+}
+function checkOpts(defaults, opts, title = "opts") {
+  aopts(defaults, "defaults");
+  if (opts !== void 0) aopts(opts, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
+  return merged;
+}
+function createHasher(hashCons, info = {}) {
+  if (typeof hashCons !== "function") throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info = checkOpts({}, info, "info");
+  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts) => hashCons(opts);
+  Object.assign(hashC, info);
+  return Object.freeze(hashC);
+}
+var oidNist = (suffix) => ({
+  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+  // Larger suffix values would need base-128 OID encoding and a different length byte.
+  oid: Uint8Array.from([
+    6,
+    9,
+    96,
+    134,
+    72,
+    1,
+    101,
+    3,
+    4,
+    2,
+    suffix
+  ])
+});
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/_u64.js
+var fromNumH = (n) => n / 2 ** 32 | 0;
+var fromNumL = (n) => n >>> 0;
+function setU64FromNum(view, byteOffset, n, isLE) {
+  const h = fromNumH(n);
+  const l = fromNumL(n);
+  view.setUint32(byteOffset, isLE ? l : h, isLE);
+  view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
+}
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/_md.js
+function Chi(a, b, c) {
+  return a & b ^ ~a & c;
+}
+function Maj(a, b, c) {
+  return a & b ^ a & c ^ b & c;
+}
+var HashMD = class {
+  blockLen;
+  outputLen;
+  canXOF = false;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes2(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    let processed = false;
+    for (let pos = 0; pos < len; ) {
+      const take = Math.min(blockLen - this.pos, len - pos);
+      if (take === blockLen) {
+        const dataView = createView(data);
+        for (; blockLen <= len - pos; pos += blockLen) this.process(dataView, pos);
+        processed = true;
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      pos += take;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+        processed = true;
+      }
+    }
+    this.length += data.length;
+    if (processed) this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    buffer.fill(0, pos);
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      buffer.fill(0);
+    }
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
+    this.process(view, 0);
+    this.roundClean();
+    const oview = out === buffer ? view : createView(out);
+    const len = this.outputLen;
+    const outLen = len / 4;
+    const state = this.get();
+    if (len % 4 || outLen > state.length) throw new Error("invalid outputLen");
+    for (let i = 0; i < outLen; i++) oview.setUint32(4 * i, state[i], isLE);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneIntoMeta(to) {
+    const { buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (pos) to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/sha2.js
+var SHA256_K = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and makes sha256 3x slower (measured).
+  A = 0;
+  B = 0;
+  C = 0;
+  D = 0;
+  E = 0;
+  F = 0;
+  G = 0;
+  H = 0;
+  constructor(outputLen, IV) {
+    super(64, outputLen, 8, false);
+    this.A = IV[0] | 0;
+    this.B = IV[1] | 0;
+    this.C = IV[2] | 0;
+    this.D = IV[3] | 0;
+    this.E = IV[4] | 0;
+    this.F = IV[5] | 0;
+    this.G = IV[6] | 0;
+    this.H = IV[7] | 0;
+  }
+  get() {
+    const { A, B, C, D, E, F, G: G2, H } = this;
+    return [
+      A,
+      B,
+      C,
+      D,
+      E,
+      F,
+      G2,
+      H
+    ];
+  }
+  // prettier-ignore
+  set(A, B, C, D, E, F, G2, H) {
+    this.A = A | 0;
+    this.B = B | 0;
+    this.C = C | 0;
+    this.D = D | 0;
+    this.E = E | 0;
+    this.F = F | 0;
+    this.G = G2 | 0;
+    this.H = H | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i = 0; i < 16; i++, offset += 4) SHA256_W[i] = view.getUint32(offset, false);
+    for (let i = 16; i < 64; i++) {
+      const W15 = SHA256_W[i - 15];
+      const W2 = SHA256_W[i - 2];
+      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
+    }
+    let { A, B, C, D, E, F, G: G2, H } = this;
+    for (let i = 0; i < 64; i++) {
+      const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
+      const T1 = H + sigma1 + Chi(E, F, G2) + SHA256_K[i] + SHA256_W[i] | 0;
+      const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
+      const T2 = sigma0 + Maj(A, B, C) | 0;
+      H = G2;
+      G2 = F;
+      F = E;
+      E = D + T1 | 0;
+      D = C;
+      C = B;
+      B = A;
+      A = T1 + T2 | 0;
+    }
+    A = A + this.A | 0;
+    B = B + this.B | 0;
+    C = C + this.C | 0;
+    D = D + this.D | 0;
+    E = E + this.E | 0;
+    F = F + this.F | 0;
+    G2 = G2 + this.G | 0;
+    H = H + this.H | 0;
+    this.set(A, B, C, D, E, F, G2, H);
+  }
+  roundClean() {
+    clean(SHA256_W);
+  }
+  destroy() {
+    this.destroyed = true;
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean(this.buffer);
+  }
+};
+var _SHA256 = class extends SHA2_32B {
+  constructor() {
+    super(32, SHA256_IV);
+  }
+};
+var sha256 = /* @__PURE__ */ createHasher(() => new _SHA256(), /* @__PURE__ */ oidNist(1));
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/hmac.js
+var _HMAC = class {
+  oHash;
+  iHash;
+  blockLen;
+  outputLen;
+  canXOF = false;
+  finished = false;
+  destroyed = false;
+  constructor(hash, key) {
+    ahash(hash);
+    abytes2(key, void 0, "key");
+    this.iHash = hash.create();
+    if (typeof this.iHash.update !== "function") throw new Error("expected Hash instance");
+    this.blockLen = this.iHash.blockLen;
+    this.outputLen = this.iHash.outputLen;
+    const blockLen = this.blockLen;
+    const pad = new Uint8Array(blockLen);
+    pad.set(key.length > blockLen ? hash.create().update(key).digest() : key);
+    for (let i = 0; i < pad.length; i++) pad[i] ^= 54;
+    this.iHash.update(pad);
+    this.oHash = hash.create();
+    for (let i = 0; i < pad.length; i++) pad[i] ^= 54 ^ 92;
+    this.oHash.update(pad);
+    clean(pad);
+  }
+  update(buf) {
+    aexists(this);
+    this.iHash.update(buf);
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const buf = out.subarray(0, this.outputLen);
+    this.iHash.digestInto(buf);
+    this.oHash.update(buf);
+    this.oHash.digestInto(buf);
+    this.destroy();
+  }
+  digest() {
+    const out = new Uint8Array(this.oHash.outputLen);
+    this.digestInto(out);
+    return out;
+  }
+  _cloneInto(to) {
+    to ||= Object.create(Object.getPrototypeOf(this), {});
+    const { oHash, iHash, finished, destroyed, blockLen, outputLen, canXOF } = this;
+    to = to;
+    to.finished = finished;
+    to.destroyed = destroyed;
+    to.blockLen = blockLen;
+    to.outputLen = outputLen;
+    to.canXOF = canXOF;
+    to.oHash = oHash._cloneInto(to.oHash);
+    to.iHash = iHash._cloneInto(to.iHash);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+  destroy() {
+    this.destroyed = true;
+    this.oHash.destroy();
+    this.iHash.destroy();
+  }
+};
+var hmac = /* @__PURE__ */ (() => {
+  const hmac_ = (hash, key, message) => new _HMAC(hash, key).update(message).digest();
+  hmac_.create = (hash, key) => new _HMAC(hash, key);
+  return hmac_;
+})();
+
+// protocol/auth.ts
+hashes.sha256 ??= sha256;
+hashes.hmacSha256 ??= (key, message) => hmac(sha256, key, message);
+var encoder = new TextEncoder();
+function identityLabel(identity2) {
+  return identity2.kind === "secp256k1" ? identity2.publicKey : identity2.address.toLowerCase();
+}
+function factLines(facts) {
+  return [
+    `Origin: ${facts.origin}`,
+    `Identity: ${identityLabel(facts.identity)}`,
+    `Nonce: ${facts.nonce}`,
+    `Client session key: ${facts.clientSessionKey}`,
+    `Server session key: ${facts.serverSessionKey}`,
+    `Expires: ${new Date(facts.expiresAt).toISOString()}`
+  ].join("\n");
+}
+function challengeText(facts) {
+  return `sluice sign-in v1
+${factLines(facts)}`;
+}
+function serverProofText(facts) {
+  return `sluice server v1
+${factLines(facts)}`;
+}
+function signText(secretKey, text) {
+  const digest = sha256(encoder.encode(text));
+  return bytesToHex2(sign(digest, secretKey, {
+    prehash: false
+  }));
+}
+function verifyText(publicKeyHex, text, signatureHex) {
+  if (!/^0[23][0-9a-f]{64}$/.test(publicKeyHex) || !/^[0-9a-f]{128}$/.test(signatureHex)) {
+    return false;
+  }
+  try {
+    const digest = sha256(encoder.encode(text));
+    return verify(hexToBytes2(signatureHex), digest, hexToBytes2(publicKeyHex), {
+      prehash: false,
+      // Both halves of s: the signer's tool decides, and a nonce is single-use anyway.
+      lowS: false
+    });
+  } catch (_notAPointOrScalar) {
+    return false;
+  }
+}
+
+// protocol/errors.ts
+var badMessage = (message) => ({
+  message,
+  recoverable: false,
+  scope: "message",
+  fault: "sender"
+});
+var request = (message) => ({
+  message,
+  recoverable: false,
+  scope: "download",
+  fault: "sender"
+});
+var signIn = (message, recoverable = false) => ({
+  message,
+  recoverable,
+  scope: "connection",
+  fault: "sender"
+});
+var command = (message) => ({
+  message,
+  recoverable: false,
+  scope: "message",
+  fault: "sender"
+});
+var sealed = (message) => ({
+  message,
+  recoverable: true,
+  scope: "connection",
+  fault: "sender"
+});
+var frame = (message) => ({
+  message,
+  recoverable: true,
+  scope: "connection",
+  fault: "sender"
+});
+var ERROR_TABLE = {
+  MALFORMED_JSON: badMessage("The message is not valid UTF-8 JSON."),
+  MESSAGE_TOO_LARGE: badMessage("The message exceeds the size limit."),
+  NESTING_TOO_DEEP: badMessage("The message nests objects or arrays too deeply."),
+  FORBIDDEN_KEY: badMessage("The message contains a forbidden key such as `__proto__`."),
+  UNKNOWN_EVENT: badMessage("The event name is not part of the protocol."),
+  UNEXPECTED_EVENT: badMessage("This side of the connection may not send that event."),
+  MISSING_FIELD: badMessage("A required field is missing."),
+  UNKNOWN_FIELD: badMessage("The message contains a field the protocol does not define."),
+  INVALID_TYPE: badMessage("A field has the wrong type."),
+  INVALID_VALUE: badMessage("A field's value is outside what the protocol allows."),
+  NON_FINITE_NUMBER: badMessage("A number is not finite."),
+  STRING_TOO_LONG: badMessage("A string exceeds its length limit."),
+  ARRAY_TOO_LONG: badMessage("An array exceeds its length limit."),
+  INVALID_DATE: badMessage("A date is not an ISO 8601 UTC timestamp or does not exist."),
+  INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
+  UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
+  UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
+  INVALID_OPERATOR: request("The filter operator does not apply to that column."),
+  INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
+  TOO_MANY_FILTERS: request("The request has more filters than allowed."),
+  UNKNOWN_REQUEST: badMessage("No download with that requestId exists on this connection."),
+  DUPLICATE_REQUEST: badMessage("A download with that requestId is already active."),
+  TOO_MANY_DOWNLOADS: {
+    message: "Too many concurrent downloads on this connection.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "download",
+    fault: "sender"
+  },
+  CANCELLED: {
+    message: "The download was cancelled.",
+    recoverable: false,
+    scope: "download",
+    fault: "none"
+  },
+  ILLEGAL_TRANSITION: {
+    message: "The event is not allowed in the current state.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
+  SEQUENCE_GAP: {
+    message: "A data frame does not continue where the previous one ended.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
+  INTEGRITY_MISMATCH: {
+    message: "The received rows, bytes or digest differ from what the server sent.",
+    recoverable: false,
+    scope: "download",
+    fault: "sender"
+  },
+  // Recoverable: the frame was never delivered and the resume point stays before it, so
+  // resuming (say, on a connection that does not alter bytes) can finish the download.
+  DIGEST_MISMATCH: {
+    message: "A data frame's payload does not match its digest; it was discarded.",
+    recoverable: true,
+    scope: "download",
+    fault: "sender"
+  },
+  RESUME_MISMATCH: {
+    message: "The server cannot resume this download as it was started.",
+    recoverable: false,
+    scope: "download",
+    fault: "none"
+  },
+  INTERNAL_ERROR: {
+    message: "The server failed while serving the request.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "download",
+    fault: "server"
+  },
+  SERVER_SHUTTING_DOWN: {
+    message: "The server is shutting down; resume on another connection.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "connection",
+    fault: "none"
+  },
+  FRAME_TRUNCATED: frame("The data frame is shorter than its header says."),
+  FRAME_TOO_LARGE: frame("The data frame exceeds the size limit."),
+  FRAME_VERSION: frame("The data frame has an unsupported version."),
+  FRAME_TYPE: frame("The data frame has an unknown type."),
+  FRAME_FLAGS: frame("The data frame sets reserved flags."),
+  FRAME_FIELD: frame("A data frame field is out of range or badly encoded."),
+  FRAME_TRAILING_BYTES: frame("The data frame has bytes after its payload."),
+  IDLE_TIMEOUT: {
+    message: "The connection sent nothing for longer than the server's idle timeout.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  HANDSHAKE_TIMEOUT: {
+    message: "The server did not complete the connection in time.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  HEARTBEAT_TIMEOUT: {
+    message: "The server stopped answering heartbeats.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  CONNECTION_LOST: {
+    message: "The connection closed unexpectedly.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  CONNECTION_FAILED: {
+    message: "Could not reconnect after the configured number of attempts.",
+    recoverable: false,
+    scope: "connection",
+    fault: "client"
+  },
+  CONNECTION_CLOSED: {
+    message: "The connection was closed by the client.",
+    recoverable: false,
+    scope: "connection",
+    fault: "none"
+  },
+  AUTH_REQUIRED: command("Sign in first: this server does not serve anonymous clients."),
+  AUTH_IN_PROGRESS: command("A sign-in is already under way or done on this connection."),
+  AUTH_IDENTITY_MISMATCH: signIn("The identity differs from the one the nonce was issued to."),
+  AUTH_NONCE_UNKNOWN: signIn("The nonce is not the one this connection was given."),
+  AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),
+  AUTH_NONCE_USED: signIn("The nonce was already used."),
+  AUTH_BAD_SIGNATURE: signIn("The signature is not the identity's over this server's challenge text."),
+  AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  ORIGIN_MISMATCH: {
+    message: "The server names another origin than the one the client dialled.",
+    recoverable: false,
+    scope: "connection",
+    fault: "server"
+  },
+  SERVER_KEY_MISMATCH: {
+    message: "The server could not prove it holds the identity key the client expects.",
+    recoverable: false,
+    scope: "connection",
+    fault: "server"
+  },
+  FORBIDDEN: request("The server does not allow this identity that download."),
+  RATE_LIMITED: {
+    message: "Too many requests from this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "download",
+    fault: "sender"
+  },
+  ROW_LIMIT_EXCEEDED: request("The download has more rows than this identity may take at once."),
+  COMMAND_UNSIGNED: command("A command of a signed-in session lacks its `auth`."),
+  TOKEN_INVALID: command("The command's token is not this session's."),
+  COMMAND_SIGNATURE_INVALID: command("The command's signature does not match its content."),
+  COMMAND_STALE: command("The command's timestamp is outside the accepted window."),
+  COMMAND_REPLAYED: command("The command's timestamp is not after the previous command's."),
+  SESSION_EXPIRED: {
+    message: "The signed-in session expired; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "none"
+  },
+  UNSEALED_MESSAGE: sealed("A message of an encrypted session arrived unencrypted."),
+  REPLAYED_FRAME: sealed("A sealed frame repeats a counter already received."),
+  REORDERED_FRAME: sealed("A sealed frame skips ahead of the next expected counter."),
+  DECRYPTION_FAILED: sealed("A sealed frame failed its authentication tag.")
+};
+var ERROR_CODES = Object.keys(ERROR_TABLE);
+function errorResponse(code, details, overrides = {}) {
+  const info = ERROR_TABLE[code];
+  const retryAfter = overrides.retryAfter ?? info.retryAfter;
+  return {
+    code,
+    message: overrides.message ?? info.message,
+    ...details === void 0 ? {} : {
+      details
+    },
+    recoverable: info.recoverable,
+    ...retryAfter === void 0 ? {} : {
+      retryAfter
+    }
+  };
+}
+function isErrorCode(value) {
+  return Object.hasOwn(ERROR_TABLE, value);
+}
+
+// protocol/messages.ts
+var OUTPUT_FORMATS = [
+  "csv",
+  "json",
+  "ndjson"
+];
+var FILTER_OPERATORS = [
+  "eq",
+  "neq",
+  "lt",
+  "lte",
+  "gt",
+  "gte",
+  "in",
+  "between",
+  "prefix"
+];
+var REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+function encodeMessage(message) {
+  return JSON.stringify(message);
+}
+
+// protocol/frame.ts
+var FRAME_VERSION = 1;
+var FRAME_TYPE_DATA = 1;
+var FLAG_FINAL = 1;
+var FRAME_HEADER_BYTES = 66;
+var DIGEST_AT = 32;
+var DIGEST_LENGTH = 32;
+var ID_LENGTH_AT = DIGEST_AT + DIGEST_LENGTH;
+var CURSOR_LENGTH_AT = ID_LENGTH_AT + 1;
+var MAX_PAYLOAD_BYTES = 1048576;
+var MAX_REQUEST_ID_BYTES = 64;
+var KNOWN_FLAGS = FLAG_FINAL;
+var TWO_POW_32 = 4294967296;
+var MAX_SAFE_HIGH_WORD = 2097151;
+var utf8Decoder = new TextDecoder("utf-8", {
+  fatal: true,
+  ignoreBOM: true
+});
+var utf8Encoder = new TextEncoder();
+function isRequestIdByte(b) {
+  return b >= 65 && b <= 90 || // A-Z
+  b >= 97 && b <= 122 || // a-z
+  b >= 48 && b <= 58 || // 0-9 and ":"
+  b === 45 || b === 46 || b === 95;
+}
+function resolveMaxPayload(limits) {
+  const max = limits.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  if (!Number.isSafeInteger(max) || max < 0) {
+    throw new RangeError(`maxPayloadBytes must be a non-negative safe integer, got ${max}`);
+  }
+  return max;
+}
+function fail(code, reason) {
+  return {
+    ok: false,
+    error: errorResponse(code, {
+      reason
+    })
+  };
+}
+function decodeDataFrame(bytes, limits = {}) {
+  const maxPayload = resolveMaxPayload(limits);
+  const length = bytes.length;
+  if (length === 0) return fail("FRAME_TRUNCATED", "the frame is empty");
+  if (bytes[0] !== FRAME_VERSION) {
+    return fail("FRAME_VERSION", `version ${bytes[0]} is not ${FRAME_VERSION}`);
+  }
+  if (length < FRAME_HEADER_BYTES) {
+    return fail("FRAME_TRUNCATED", `${length} bytes is shorter than the ${FRAME_HEADER_BYTES}-byte header`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  const type = view.getUint8(1);
+  if (type !== FRAME_TYPE_DATA) return fail("FRAME_TYPE", `type ${type} is reserved`);
+  const flags = view.getUint16(2);
+  if ((flags & ~KNOWN_FLAGS) !== 0) {
+    return fail("FRAME_FLAGS", `reserved flag bits 0x${(flags & ~KNOWN_FLAGS).toString(16)} are set`);
+  }
+  const payloadLength = view.getUint32(28);
+  if (payloadLength > maxPayload) {
+    return fail("FRAME_TOO_LARGE", `payload of ${payloadLength} bytes exceeds ${maxPayload}`);
+  }
+  const idLength = view.getUint8(ID_LENGTH_AT);
+  if (idLength === 0 || idLength > MAX_REQUEST_ID_BYTES) {
+    return fail("FRAME_FIELD", `requestId length ${idLength} is outside 1..${MAX_REQUEST_ID_BYTES}`);
+  }
+  const rowOffsetHigh = view.getUint32(8);
+  if (rowOffsetHigh > MAX_SAFE_HIGH_WORD) {
+    return fail("FRAME_FIELD", "rowOffset exceeds Number.MAX_SAFE_INTEGER");
+  }
+  const byteOffsetHigh = view.getUint32(20);
+  if (byteOffsetHigh > MAX_SAFE_HIGH_WORD) {
+    return fail("FRAME_FIELD", "byteOffset exceeds Number.MAX_SAFE_INTEGER");
+  }
+  const cursorLength = view.getUint8(CURSOR_LENGTH_AT);
+  const cursorStart = FRAME_HEADER_BYTES + idLength;
+  const payloadStart = cursorStart + cursorLength;
+  const end = payloadStart + payloadLength;
+  if (end > length) {
+    return fail("FRAME_TRUNCATED", `the header declares ${end} bytes but the frame has ${length}`);
+  }
+  if (end < length) {
+    return fail("FRAME_TRAILING_BYTES", `${length - end} bytes follow the payload`);
+  }
+  let requestId2 = "";
+  for (let i = FRAME_HEADER_BYTES; i < cursorStart; i++) {
+    const b = bytes[i];
+    if (!isRequestIdByte(b)) {
+      return fail("FRAME_FIELD", `requestId byte 0x${b.toString(16)} at offset ${i} is not allowed`);
+    }
+    requestId2 += String.fromCharCode(b);
+  }
+  let cursor;
+  try {
+    cursor = utf8Decoder.decode(bytes.subarray(cursorStart, payloadStart));
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return fail("FRAME_FIELD", "cursor is not valid UTF-8");
+  }
+  return {
+    ok: true,
+    value: {
+      requestId: requestId2,
+      sequence: view.getUint32(4),
+      final: (flags & FLAG_FINAL) !== 0,
+      rowOffset: rowOffsetHigh * TWO_POW_32 + view.getUint32(12),
+      rowCount: view.getUint32(16),
+      byteOffset: byteOffsetHigh * TWO_POW_32 + view.getUint32(24),
+      digest: bytes.subarray(DIGEST_AT, DIGEST_AT + DIGEST_LENGTH),
+      cursor,
+      payload: bytes.subarray(payloadStart, end)
+    }
+  };
+}
+
+// protocol/sealed_frame.ts
+var FRAME_TYPE_CONTROL = 2;
+var FRAME_TYPE_SEALED = 3;
+var FLAG_DEFLATED = 1;
+var CONTROL_HEADER_BYTES = 4;
+var SEALED_HEADER_BYTES = 12;
+var GCM_TAG_BYTES = 16;
+var COMPRESS_THRESHOLD_BYTES = 1024;
+var MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+function header(type, flags, size) {
+  const bytes = new Uint8Array(size);
+  bytes[0] = FRAME_VERSION;
+  bytes[1] = type;
+  new DataView(bytes.buffer).setUint16(2, flags);
+  return bytes;
+}
+function encodeControlFrame(payload, deflated) {
+  const bytes = header(FRAME_TYPE_CONTROL, deflated ? FLAG_DEFLATED : 0, CONTROL_HEADER_BYTES + payload.length);
+  bytes.set(payload, CONTROL_HEADER_BYTES);
+  return bytes;
+}
+function checkHeader(bytes, type, size) {
+  if (bytes.length < size) return errorResponse("FRAME_TRUNCATED", {
+    length: bytes.length
+  });
+  if (bytes[0] !== FRAME_VERSION) return errorResponse("FRAME_VERSION", {
+    version: bytes[0]
+  });
+  if (bytes[1] !== type) return errorResponse("FRAME_TYPE", {
+    type: bytes[1]
+  });
+  return void 0;
+}
+function decodeControlFrame(bytes) {
+  const bad = checkHeader(bytes, FRAME_TYPE_CONTROL, CONTROL_HEADER_BYTES);
+  if (bad) return {
+    ok: false,
+    error: bad
+  };
+  const flags = new DataView(bytes.buffer, bytes.byteOffset).getUint16(2);
+  if ((flags & ~FLAG_DEFLATED) !== 0) {
+    return {
+      ok: false,
+      error: errorResponse("FRAME_FLAGS", {
+        flags
+      })
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      deflated: (flags & FLAG_DEFLATED) !== 0,
+      payload: bytes.subarray(CONTROL_HEADER_BYTES)
+    }
+  };
+}
+function sealedHeader(counter) {
+  if (!Number.isSafeInteger(counter) || counter < 0) {
+    throw new RangeError(`sealed frame counter ${counter} is not a safe non-negative integer`);
+  }
+  const bytes = header(FRAME_TYPE_SEALED, 0, SEALED_HEADER_BYTES);
+  new DataView(bytes.buffer).setBigUint64(4, BigInt(counter));
+  return bytes;
+}
+function sealedIv(counter) {
+  const iv = new Uint8Array(12);
+  new DataView(iv.buffer).setBigUint64(4, BigInt(counter));
+  return iv;
+}
+function decodeSealedFrame(bytes) {
+  const bad = checkHeader(bytes, FRAME_TYPE_SEALED, SEALED_HEADER_BYTES + GCM_TAG_BYTES);
+  if (bad) return {
+    ok: false,
+    error: bad
+  };
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const flags = view.getUint16(2);
+  if (flags !== 0) return {
+    ok: false,
+    error: errorResponse("FRAME_FLAGS", {
+      flags
+    })
+  };
+  const counter = view.getBigUint64(4);
+  if (counter > BigInt(MAX_COUNTER)) {
+    return {
+      ok: false,
+      error: errorResponse("FRAME_FIELD", {
+        field: "counter"
+      })
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      counter: Number(counter),
+      header: bytes.subarray(0, SEALED_HEADER_BYTES),
+      ciphertext: bytes.subarray(SEALED_HEADER_BYTES)
+    }
+  };
+}
+function binaryKind(bytes) {
+  if (bytes.length < 2) return {
+    ok: false,
+    error: errorResponse("FRAME_TRUNCATED")
+  };
+  if (bytes[0] !== FRAME_VERSION) {
+    return {
+      ok: false,
+      error: errorResponse("FRAME_VERSION", {
+        version: bytes[0]
+      })
+    };
+  }
+  switch (bytes[1]) {
+    case FRAME_TYPE_DATA:
+      return {
+        ok: true,
+        value: "data"
+      };
+    case FRAME_TYPE_CONTROL:
+      return {
+        ok: true,
+        value: "control"
+      };
+    case FRAME_TYPE_SEALED:
+      return {
+        ok: true,
+        value: "sealed"
+      };
+    default:
+      return {
+        ok: false,
+        error: errorResponse("FRAME_TYPE", {
+          type: bytes[1]
+        })
+      };
+  }
+}
+
+// protocol/session_crypto.ts
+var HKDF_INFO = {
+  clientToServer: "sluice v1 client-to-server",
+  serverToClient: "sluice v1 server-to-client",
+  commands: "sluice v1 commands"
+};
+var encoder2 = new TextEncoder();
+function sharedSecret(secretKey, peerPublicKeyHex) {
+  if (!/^0[23][0-9a-f]{64}$/.test(peerPublicKeyHex)) return void 0;
+  try {
+    return getSharedSecret(secretKey, hexToBytes2(peerPublicKeyHex)).subarray(1);
+  } catch (_notOnCurve) {
+    return void 0;
+  }
+}
+async function deriveSessionSecrets(shared, nonceHex) {
+  const ikm = await crypto.subtle.importKey("raw", shared, "HKDF", false, [
+    "deriveBits"
+  ]);
+  const salt = hexToBytes2(nonceHex);
+  const expand = async (info) => new Uint8Array(await crypto.subtle.deriveBits({
+    name: "HKDF",
+    hash: "SHA-256",
+    salt,
+    info: encoder2.encode(info)
+  }, ikm, 256));
+  return {
+    clientToServer: await expand(HKDF_INFO.clientToServer),
+    serverToClient: await expand(HKDF_INFO.serverToClient),
+    commands: await expand(HKDF_INFO.commands)
+  };
+}
+function aesKey(secret, usage) {
+  return crypto.subtle.importKey("raw", secret, "AES-GCM", false, [
+    usage
+  ]);
+}
+var FrameSealer = class _FrameSealer {
+  #key;
+  #next = 0;
+  constructor(key) {
+    this.#key = key;
+  }
+  /** A sealer for the direction whose 32-byte AES key is `secret`. */
+  static async create(secret) {
+    return new _FrameSealer(await aesKey(secret, "encrypt"));
+  }
+  /** The counter the next sealed frame will carry. */
+  get nextCounter() {
+    return this.#next;
+  }
+  /** Encrypts one complete inner frame into a sealed frame. */
+  async seal(inner) {
+    if (this.#next > MAX_COUNTER) throw new RangeError("sealed frame counter exhausted");
+    const counter = this.#next++;
+    const header2 = sealedHeader(counter);
+    const ciphertext = new Uint8Array(await crypto.subtle.encrypt({
+      name: "AES-GCM",
+      iv: sealedIv(counter),
+      additionalData: header2
+    }, this.#key, inner));
+    const out = new Uint8Array(SEALED_HEADER_BYTES + ciphertext.length);
+    out.set(header2);
+    out.set(ciphertext, SEALED_HEADER_BYTES);
+    return out;
+  }
+};
+var FrameOpener = class _FrameOpener {
+  #key;
+  #expected = 0;
+  #failed;
+  constructor(key) {
+    this.#key = key;
+  }
+  /** An opener for the direction whose 32-byte AES key is `secret`. */
+  static async create(secret) {
+    return new _FrameOpener(await aesKey(secret, "decrypt"));
+  }
+  /** Decrypts the next sealed frame into the inner frame's bytes. */
+  async open(bytes) {
+    if (this.#failed) return {
+      ok: false,
+      error: this.#failed
+    };
+    const decoded = decodeSealedFrame(bytes);
+    if (!decoded.ok) return this.#fail(decoded.error);
+    const { counter, header: header2, ciphertext } = decoded.value;
+    if (counter !== this.#expected) {
+      const code = counter < this.#expected ? "REPLAYED_FRAME" : "REORDERED_FRAME";
+      return this.#fail(errorResponse(code, {
+        counter,
+        expected: this.#expected
+      }));
+    }
+    this.#expected++;
+    try {
+      const plain = await crypto.subtle.decrypt({
+        name: "AES-GCM",
+        iv: sealedIv(counter),
+        additionalData: header2
+      }, this.#key, ciphertext);
+      return {
+        ok: true,
+        value: new Uint8Array(plain)
+      };
+    } catch (_tagMismatch) {
+      return this.#fail(errorResponse("DECRYPTION_FAILED", {
+        counter
+      }));
+    }
+  }
+  #fail(error) {
+    this.#failed ??= error;
+    return {
+      ok: false,
+      error: this.#failed
+    };
+  }
+};
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value;
+    const keys = Object.keys(record).filter((k) => record[k] !== void 0).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+function commandSigningInput(command2) {
+  return canonicalJson({
+    event: command2.event,
+    data: command2.data,
+    timestamp: command2.timestamp,
+    requestId: command2.requestId,
+    auth: {
+      token: command2.auth.token,
+      timestamp: command2.auth.timestamp
+    }
+  });
+}
+var CommandSigner = class _CommandSigner {
+  #key;
+  constructor(key) {
+    this.#key = key;
+  }
+  /** A signer for the 32-byte command secret of a session. */
+  static async create(secret) {
+    const key = await crypto.subtle.importKey("raw", secret, {
+      name: "HMAC",
+      hash: "SHA-256"
+    }, false, [
+      "sign",
+      "verify"
+    ]);
+    return new _CommandSigner(key);
+  }
+  /** The signature of a command: 64 lowercase hex characters. */
+  async sign(command2) {
+    const input = encoder2.encode(commandSigningInput(command2));
+    return bytesToHex2(new Uint8Array(await crypto.subtle.sign("HMAC", this.#key, input)));
+  }
+  /** Whether `signatureHex` is this session's signature of the command. */
+  async verify(command2, signatureHex) {
+    if (!/^[0-9a-f]{64}$/.test(signatureHex)) return false;
+    const input = encoder2.encode(commandSigningInput(command2));
+    return await crypto.subtle.verify("HMAC", this.#key, hexToBytes2(signatureHex), input);
+  }
+};
+
+// client/sign_in.ts
+function credentialsIdentity(credentials) {
+  return credentials.kind === "keypair" ? {
+    kind: "secp256k1",
+    publicKey: bytesToHex2(getPublicKey(credentials.secretKey))
+  } : {
+    kind: "ethereum",
+    address: credentials.signer.address
+  };
+}
+function secretKeyFrom(key) {
+  const bytes = typeof key === "string" ? hexToBytes2(key.trim().replace(/^0x/i, "")) : key;
+  if (!utils.isValidSecretKey(bytes)) {
+    throw new TypeError("not a secp256k1 secret key: 32 bytes, 64 hex characters");
+  }
+  return bytes;
+}
+function dialledOrigin(url) {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+var ConnectionSignIn = class {
+  #credentials;
+  #origin;
+  #serverKey;
+  #sessionSecret = utils.randomSecretKey();
+  #identity;
+  #facts;
+  #encryption = false;
+  constructor(credentials, url, serverKey) {
+    this.#credentials = credentials;
+    this.#origin = dialledOrigin(url);
+    this.#serverKey = serverKey;
+    this.#identity = credentialsIdentity(credentials);
+  }
+  /** The payload of `auth:nonce`. */
+  nonce() {
+    return {
+      identity: this.#identity,
+      sessionKey: bytesToHex2(getPublicKey(this.#sessionSecret))
+    };
+  }
+  /**
+   * Checks the challenge (the origin the client dialled; the server's
+   * identity key and its proof when the client pins one) and signs it.
+   */
+  async sign(challenge) {
+    if (challenge.origin !== this.#origin) {
+      return {
+        ok: false,
+        error: errorResponse("ORIGIN_MISMATCH", {
+          dialled: this.#origin,
+          named: challenge.origin.slice(0, 256)
+        })
+      };
+    }
+    const facts = {
+      origin: this.#origin,
+      identity: this.#identity,
+      nonce: challenge.nonce,
+      clientSessionKey: this.nonce().sessionKey,
+      serverSessionKey: challenge.sessionKey,
+      expiresAt: challenge.expiresAt
+    };
+    const pinned = this.#serverKey;
+    if (pinned !== void 0 && (challenge.serverKey !== pinned || !verifyText(pinned, serverProofText(facts), challenge.serverSignature))) {
+      return {
+        ok: false,
+        error: errorResponse("SERVER_KEY_MISMATCH")
+      };
+    }
+    this.#facts = facts;
+    this.#encryption = challenge.encryption;
+    const text = challengeText(facts);
+    const signature = this.#credentials.kind === "keypair" ? signText(this.#credentials.secretKey, text) : (await this.#credentials.signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
+    return {
+      ok: true,
+      value: {
+        identity: this.#identity,
+        signature
+      }
+    };
+  }
+  /**
+   * The keys of the signed-in session, from the challenge that was signed
+   * and the server's `auth:result` token.
+   */
+  async establish(token) {
+    const facts = this.#facts;
+    const shared = facts && sharedSecret(this.#sessionSecret, facts.serverSessionKey);
+    if (facts === void 0 || shared === void 0) {
+      return {
+        ok: false,
+        error: errorResponse("INVALID_VALUE", {
+          path: "data.sessionKey",
+          reason: "unusable"
+        })
+      };
+    }
+    const secrets = await deriveSessionSecrets(shared, facts.nonce);
+    const signer = await CommandSigner.create(secrets.commands);
+    let last = 0;
+    const authorize = async (message) => {
+      const timestamp = last = Math.max(Date.now(), last + 1);
+      const auth = {
+        token,
+        timestamp
+      };
+      const signature = await signer.sign({
+        ...message,
+        auth
+      });
+      return {
+        ...message,
+        auth: {
+          ...auth,
+          signature
+        }
+      };
+    };
+    const seal = this.#encryption ? {
+      sealer: await FrameSealer.create(secrets.clientToServer),
+      opener: await FrameOpener.create(secrets.serverToClient)
+    } : void 0;
+    return {
+      ok: true,
+      value: {
+        seal,
+        authorize
+      }
+    };
+  }
+};
+
+// protocol/backoff.ts
+var DEFAULT_BACKOFF = Object.freeze({
+  baseMs: 1e3,
+  factor: 2,
+  maxMs: 3e4,
+  jitter: 0.5,
+  maxAttempts: 5
+});
+function resolveBackoff(options = {}) {
+  const resolved = {
+    baseMs: options.baseMs ?? DEFAULT_BACKOFF.baseMs,
+    factor: options.factor ?? DEFAULT_BACKOFF.factor,
+    maxMs: options.maxMs ?? DEFAULT_BACKOFF.maxMs,
+    jitter: options.jitter ?? DEFAULT_BACKOFF.jitter,
+    maxAttempts: options.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts
+  };
+  const { baseMs, factor, maxMs, jitter, maxAttempts } = resolved;
+  if (!(Number.isFinite(baseMs) && baseMs > 0)) {
+    throw new RangeError(`backoff baseMs must be a finite number > 0, got ${baseMs}`);
+  }
+  if (!(Number.isFinite(factor) && factor >= 1)) {
+    throw new RangeError(`backoff factor must be a finite number >= 1, got ${factor}`);
+  }
+  if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
+    throw new RangeError(`backoff maxMs must be finite and >= baseMs (${baseMs}), got ${maxMs}`);
+  }
+  if (!(jitter >= 0 && jitter <= 1)) {
+    throw new RangeError(`backoff jitter must lie in [0, 1], got ${jitter}`);
+  }
+  if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 0)) {
+    throw new RangeError(`backoff maxAttempts must be an integer >= 0, got ${maxAttempts}`);
+  }
+  return resolved;
+}
+function backoffDelay(attempt2, random, options) {
+  if (!(random >= 0 && random < 1)) {
+    throw new RangeError(`backoff random must lie in [0, 1), got ${random}`);
+  }
+  const { min, max } = boundsOf(attempt2, resolveBackoff(options));
+  const span = max - min;
+  return max - Math.min(span, Math.floor(random * (span + 1)));
+}
+function ceilingOf(attempt2, options) {
+  if (!(Number.isSafeInteger(attempt2) && attempt2 >= 1)) {
+    throw new RangeError(`backoff attempt must be an integer >= 1, got ${attempt2}`);
+  }
+  const { baseMs, factor, maxMs } = options;
+  return Math.min(maxMs, baseMs * factor ** (attempt2 - 1));
+}
+function boundsOf(attempt2, options) {
+  const max = Math.floor(ceilingOf(attempt2, options));
+  return {
+    min: max - Math.floor(max * options.jitter),
+    max
+  };
+}
+
+// protocol/connection_machine.ts
+var CONNECTION_EVENT_SOURCES = {
+  connect: "local",
+  close: "local",
+  opened: "shell",
+  closed: "shell",
+  challenge: "peer",
+  signed: "shell",
+  authResult: "peer",
+  pong: "peer",
+  "timer.reconnect": "shell",
+  "timer.handshake": "shell",
+  "timer.heartbeat": "shell",
+  "timer.heartbeatTimeout": "shell"
+};
+var CONNECTION_TRANSITIONS = {
+  idle: {
+    connect: [
+      "connecting"
+    ],
+    close: [
+      "closed"
+    ]
+  },
+  connecting: {
+    close: [
+      "closed"
+    ],
+    opened: [
+      "authenticating",
+      "open"
+    ],
+    closed: [
+      "reconnecting",
+      "failed"
+    ],
+    "timer.handshake": [
+      "reconnecting",
+      "failed"
+    ]
+  },
+  authenticating: {
+    close: [
+      "closed"
+    ],
+    closed: [
+      "reconnecting",
+      "failed"
+    ],
+    // A second challenge is a violation.
+    challenge: [
+      "authenticating",
+      "reconnecting",
+      "failed"
+    ],
+    // A signature arriving when none is awaited is stale and ignored.
+    signed: [
+      "authenticating"
+    ],
+    authResult: [
+      "open",
+      "reconnecting",
+      "failed"
+    ],
+    // The handshake timer runs on from `connecting`: the attempt is not open until signed in.
+    "timer.handshake": [
+      "reconnecting",
+      "failed"
+    ]
+  },
+  open: {
+    close: [
+      "closed"
+    ],
+    closed: [
+      "reconnecting",
+      "failed"
+    ],
+    // A pong that answers no pending ping is ignored.
+    pong: [
+      "open"
+    ],
+    "timer.heartbeat": [
+      "open"
+    ],
+    // Ignored (stays open) when no ping is pending.
+    "timer.heartbeatTimeout": [
+      "open",
+      "reconnecting",
+      "failed"
+    ]
+  },
+  reconnecting: {
+    close: [
+      "closed"
+    ],
+    "timer.reconnect": [
+      "connecting"
+    ]
+  },
+  failed: {
+    connect: [
+      "connecting"
+    ],
+    close: [
+      "closed"
+    ]
+  },
+  closed: {
+    close: [
+      "closed"
+    ]
+  }
+};
+var CONNECTION_PHASES = Object.keys(CONNECTION_TRANSITIONS);
+var CONNECTION_EVENT_KEYS = Object.keys(CONNECTION_EVENT_SOURCES);
+var LIVE = /* @__PURE__ */ new Set([
+  "connecting",
+  "authenticating",
+  "open"
+]);
+var NORMAL_CLOSURE = 1e3;
+var CLIENT_ABORT = 4e3;
+function initialConnectionState(config) {
+  const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15e3;
+  const heartbeatTimeoutMs = config.heartbeatTimeoutMs ?? 1e4;
+  const handshakeTimeoutMs = config.handshakeTimeoutMs ?? 1e4;
+  for (const ms of [
+    heartbeatIntervalMs,
+    heartbeatTimeoutMs,
+    handshakeTimeoutMs
+  ]) {
+    if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`timeout ms must be > 0: ${ms}`);
+  }
+  return {
+    phase: "idle",
+    config: {
+      authenticate: config.authenticate,
+      backoff: resolveBackoff(config.backoff),
+      heartbeatIntervalMs,
+      heartbeatTimeoutMs,
+      handshakeTimeoutMs
+    },
+    attempt: 0,
+    everConnected: false,
+    nextId: 1
+  };
+}
+function isConnected(state) {
+  return state.phase === "open";
+}
+function connectionEventKey(event) {
+  return event.type === "timer" ? `timer.${event.name}` : event.type;
+}
+function step(state, event, clock2) {
+  const key = connectionEventKey(event);
+  const allowed = CONNECTION_TRANSITIONS[state.phase][key];
+  const next = allowed === void 0 ? unlisted(state, key, clock2) : listed(state, event, key, clock2);
+  if (allowed !== void 0 && !allowed.includes(next.state.phase)) {
+    throw new Error(`connection ${state.phase} --${key}--> ${next.state.phase} is not in the table`);
+  }
+  if (next.state.phase === state.phase) return next;
+  const fired = event.type === "timer" ? event.name : void 0;
+  const kept = armedTimers(next.state);
+  const cancels = armedTimers(state).filter((name) => name !== fired && !kept.includes(name)).map((name) => ({
+    type: "cancelTimer",
+    name
+  }));
+  return {
+    state: next.state,
+    effects: [
+      ...cancels,
+      {
+        type: "stateChanged",
+        from: state.phase,
+        to: next.state.phase
+      },
+      ...next.effects
+    ]
+  };
+}
+var same = (state) => ({
+  state,
+  effects: []
+});
+function armedTimers(state) {
+  switch (state.phase) {
+    case "open":
+      return [
+        state.pendingPing ? "heartbeatTimeout" : "heartbeat"
+      ];
+    case "reconnecting":
+      return [
+        "reconnect"
+      ];
+    case "connecting":
+    case "authenticating":
+      return [
+        "handshake"
+      ];
+    default:
+      return [];
+  }
+}
+function attempt(state, fields) {
+  return {
+    state: {
+      ...state,
+      ...fields,
+      phase: "connecting"
+    },
+    effects: [
+      {
+        type: "openSocket"
+      },
+      {
+        type: "startTimer",
+        name: "handshake",
+        ms: state.config.handshakeTimeoutMs
+      }
+    ]
+  };
+}
+function illegal(state, key) {
+  return errorResponse("ILLEGAL_TRANSITION", {
+    phase: state.phase,
+    event: key
+  });
+}
+function unlisted(state, key, clock2) {
+  const source = CONNECTION_EVENT_SOURCES[key];
+  switch (source) {
+    case "local":
+      return {
+        state,
+        effects: [
+          {
+            type: "rejected",
+            error: illegal(state, key)
+          }
+        ]
+      };
+    case "shell":
+      return same(state);
+    case "peer":
+      return LIVE.has(state.phase) ? violation(state, key, clock2) : same(state);
+    default: {
+      const never = source;
+      throw new Error(`unknown event source ${never}`);
+    }
+  }
+}
+function violation(state, key, clock2) {
+  const error = illegal(state, key);
+  return outage(state, error, clock2, {
+    code: CLIENT_ABORT,
+    reason: error.code
+  });
+}
+function outage(state, cause, clock2, closeSocket, retryAfter) {
+  const close = closeSocket ? [
+    {
+      type: "closeSocket",
+      ...closeSocket
+    }
+  ] : [];
+  const base = {
+    ...state,
+    authStep: void 0,
+    challenge: void 0,
+    pendingPing: void 0
+  };
+  const attempt2 = state.attempt + 1;
+  const { backoff } = state.config;
+  if (attempt2 > backoff.maxAttempts) {
+    const error = errorResponse("CONNECTION_FAILED", {
+      cause: cause.code,
+      attempts: backoff.maxAttempts
+    });
+    return {
+      state: {
+        ...base,
+        phase: "failed",
+        lastError: error
+      },
+      effects: [
+        ...close,
+        {
+          type: "failed",
+          error
+        }
+      ]
+    };
+  }
+  const ms = Math.max(backoffDelay(attempt2, clock2.random, backoff), retryAfter ?? 0);
+  return {
+    state: {
+      ...base,
+      phase: "reconnecting",
+      attempt: attempt2,
+      lastError: cause
+    },
+    effects: [
+      ...close,
+      {
+        type: "startTimer",
+        name: "reconnect",
+        ms
+      }
+    ]
+  };
+}
+function enterOpen(state) {
+  return {
+    state: {
+      ...state,
+      phase: "open",
+      attempt: 0,
+      everConnected: true,
+      authStep: void 0,
+      challenge: void 0,
+      pendingPing: void 0
+    },
+    effects: [
+      {
+        type: "ready",
+        reconnected: state.everConnected
+      },
+      {
+        type: "startTimer",
+        name: "heartbeat",
+        ms: state.config.heartbeatIntervalMs
+      }
+    ]
+  };
+}
+function listed(state, event, key, clock2) {
+  switch (event.type) {
+    case "connect":
+      return attempt(state, {
+        attempt: 0
+      });
+    case "close": {
+      const effects = LIVE.has(state.phase) ? [
+        {
+          type: "closeSocket",
+          code: NORMAL_CLOSURE,
+          reason: "client closed"
+        }
+      ] : [];
+      const cleared = {
+        authStep: void 0,
+        challenge: void 0,
+        pendingPing: void 0
+      };
+      return {
+        state: {
+          ...state,
+          ...cleared,
+          phase: "closed"
+        },
+        effects
+      };
+    }
+    case "opened":
+      if (!state.config.authenticate) return enterOpen(state);
+      return {
+        state: {
+          ...state,
+          phase: "authenticating",
+          authStep: "challenge"
+        },
+        effects: [
+          {
+            type: "beginAuth"
+          }
+        ]
+      };
+    case "closed": {
+      const details = {
+        code: event.code,
+        reason: event.reason
+      };
+      return outage(state, errorResponse("CONNECTION_LOST", details), clock2, void 0, event.retryAfter);
+    }
+    case "challenge":
+      if (state.authStep !== "challenge") return violation(state, key, clock2);
+      return {
+        state: {
+          ...state,
+          authStep: "signing",
+          challenge: event.challenge
+        },
+        effects: [
+          {
+            type: "sign",
+            challenge: event.challenge
+          }
+        ]
+      };
+    case "signed": {
+      if (state.authStep !== "signing" || state.challenge === void 0) return same(state);
+      const message = {
+        event: "auth:authenticate",
+        data: {
+          identity: event.identity,
+          nonce: state.challenge.nonce,
+          signature: event.signature
+        },
+        timestamp: clock2.now,
+        requestId: `auth-${state.nextId}`
+      };
+      return {
+        state: {
+          ...state,
+          authStep: "result",
+          challenge: void 0,
+          nextId: state.nextId + 1
+        },
+        effects: [
+          {
+            type: "send",
+            message
+          }
+        ]
+      };
+    }
+    case "authResult": {
+      const { result } = event;
+      if (result.authenticated) return enterOpen(state);
+      const close = {
+        code: CLIENT_ABORT,
+        reason: result.error.code
+      };
+      if (result.error.recoverable) {
+        return outage(state, result.error, clock2, close, result.error.retryAfter);
+      }
+      return {
+        state: {
+          ...state,
+          phase: "failed",
+          authStep: void 0,
+          challenge: void 0,
+          lastError: result.error
+        },
+        effects: [
+          {
+            type: "closeSocket",
+            ...close
+          },
+          {
+            type: "failed",
+            error: result.error
+          }
+        ]
+      };
+    }
+    case "pong": {
+      const ping = state.pendingPing;
+      if (ping === void 0 || ping.requestId !== event.requestId) return same(state);
+      const rttMs = clock2.now - ping.sentAt;
+      return {
+        state: {
+          ...state,
+          pendingPing: void 0,
+          lastHeartbeat: clock2.now,
+          rttMs
+        },
+        effects: [
+          {
+            type: "cancelTimer",
+            name: "heartbeatTimeout"
+          },
+          {
+            type: "startTimer",
+            name: "heartbeat",
+            ms: state.config.heartbeatIntervalMs
+          },
+          {
+            type: "health",
+            rttMs,
+            health: event.health
+          }
+        ]
+      };
+    }
+    case "timer":
+      return timer(state, event.name, clock2);
+    default: {
+      const never = event;
+      throw new Error(`unknown connection event ${JSON.stringify(never)}`);
+    }
+  }
+}
+function timer(state, name, clock2) {
+  switch (name) {
+    case "reconnect":
+      return attempt(state, {});
+    case "handshake": {
+      const error = errorResponse("HANDSHAKE_TIMEOUT", {
+        ms: state.config.handshakeTimeoutMs
+      });
+      return outage(state, error, clock2, {
+        code: CLIENT_ABORT,
+        reason: error.code
+      });
+    }
+    case "heartbeat": {
+      if (state.pendingPing !== void 0) return same(state);
+      const requestId2 = `ping-${state.nextId}`;
+      return {
+        state: {
+          ...state,
+          nextId: state.nextId + 1,
+          pendingPing: {
+            requestId: requestId2,
+            sentAt: clock2.now
+          }
+        },
+        effects: [
+          {
+            type: "send",
+            message: {
+              event: "connection:health",
+              data: {},
+              timestamp: clock2.now,
+              requestId: requestId2
+            }
+          },
+          {
+            type: "startTimer",
+            name: "heartbeatTimeout",
+            ms: state.config.heartbeatTimeoutMs
+          }
+        ]
+      };
+    }
+    case "heartbeatTimeout": {
+      if (state.pendingPing === void 0) return same(state);
+      const error = errorResponse("HEARTBEAT_TIMEOUT");
+      return outage(state, error, clock2, {
+        code: CLIENT_ABORT,
+        reason: error.code
+      });
+    }
+    default: {
+      const never = name;
+      throw new Error(`unknown timer ${never}`);
+    }
+  }
+}
+
+// protocol/channel.ts
+var encoder3 = new TextEncoder();
+var decoder = new TextDecoder("utf-8", {
+  fatal: true
+});
+async function transform(bytes, stream, limit) {
+  const writer = stream.writable.getWriter();
+  writer.write(bytes).catch(() => {
+  });
+  writer.close().catch(() => {
+  });
+  const chunks = [];
+  let size = 0;
+  const reader = stream.readable.getReader();
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      return void 0;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+async function deflate(bytes) {
+  return await transform(bytes, new CompressionStream("deflate"), Infinity);
+}
+function inflate(bytes, limit) {
+  return transform(bytes, new DecompressionStream("deflate"), limit);
+}
+function endsConnection(error) {
+  return isErrorCode(error.code) && ERROR_TABLE[error.code].scope === "connection";
+}
+var SessionChannel = class {
+  #options;
+  #maxMessageBytes;
+  #threshold;
+  #sealer;
+  #opener;
+  #outbox = Promise.resolve();
+  #inbox = Promise.resolve();
+  #pendingBytes = 0;
+  #queued = 0;
+  #failed = false;
+  constructor(options) {
+    this.#options = options;
+    this.#maxMessageBytes = options.maxMessageBytes ?? 65536;
+    this.#threshold = options.compressThresholdBytes ?? COMPRESS_THRESHOLD_BYTES;
+  }
+  /** Whether incoming frames must be sealed (from the moment {@linkcode seal} is called). */
+  get sealed() {
+    return this.#opener !== void 0;
+  }
+  /** Bytes given to send() and not yet handed to the socket. */
+  get pendingBytes() {
+    return this.#pendingBytes;
+  }
+  /**
+   * Seals every frame from now on, both ways. Call it between the last
+   * plain message and the first sealed one of each direction (for the
+   * server: right after queueing `auth:result`).
+   */
+  seal(sealer, opener) {
+    if (this.#opener !== void 0) throw new Error("the channel is already sealed");
+    this.#opener = opener;
+    this.#queued++;
+    this.#outbox = this.#outbox.then(() => {
+      this.#sealer = sealer;
+      this.#queued--;
+    });
+  }
+  /**
+   * Sends a control message's JSON, or the JSON a function makes when its
+   * turn comes (e.g. a command signed with a timestamp in send order).
+   */
+  sendText(json) {
+    if (typeof json === "string" && this.#queued === 0 && this.#sealer === void 0 && json.length * 3 <= this.#threshold) {
+      return this.#options.send(json);
+    }
+    this.#enqueue(typeof json === "string" ? json.length : 0, async () => {
+      const text = typeof json === "string" ? json : await json();
+      const sealer = this.#sealer;
+      const bytes = encoder3.encode(text);
+      if (sealer === void 0 && bytes.length <= this.#threshold) return text;
+      const deflated = bytes.length > this.#threshold;
+      const frame2 = encodeControlFrame(deflated ? await deflate(bytes) : bytes, deflated);
+      return sealer === void 0 ? frame2 : await sealer.seal(frame2);
+    });
+  }
+  /** Sends a data frame's bytes. */
+  sendData(frame2) {
+    if (this.#queued === 0 && this.#sealer === void 0) return this.#options.send(frame2);
+    this.#enqueue(frame2.length, async () => {
+      const sealer = this.#sealer;
+      return sealer === void 0 ? frame2 : await sealer.seal(frame2);
+    });
+  }
+  /** Resolves once every payload received so far was delivered (or dropped after a failure). */
+  drained() {
+    return this.#inbox;
+  }
+  /** Resolves once everything sent so far was handed to the socket. */
+  flushed() {
+    return this.#outbox;
+  }
+  #enqueue(size, encode) {
+    this.#pendingBytes += size;
+    this.#queued++;
+    this.#outbox = this.#outbox.then(async () => {
+      const payload = await encode();
+      this.#pendingBytes -= size;
+      this.#queued--;
+      this.#options.send(payload);
+    }).catch((error) => {
+      this.#failed = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      return this.#options.deliver({
+        ok: false,
+        error: errorResponse("INTERNAL_ERROR", {
+          reason
+        })
+      });
+    });
+  }
+  /** Decodes one WebSocket payload; the result reaches `deliver` in order. */
+  receive(payload) {
+    this.#inbox = this.#inbox.then(async () => {
+      if (this.#failed) return;
+      const result = await this.#decode(payload);
+      if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
+      await this.#options.deliver(result);
+    });
+  }
+  async #decode(payload) {
+    if (typeof payload === "string") {
+      if (this.#opener !== void 0) {
+        return {
+          ok: false,
+          error: errorResponse("UNSEALED_MESSAGE")
+        };
+      }
+      return {
+        ok: true,
+        value: {
+          type: "text",
+          text: payload
+        }
+      };
+    }
+    const kind = binaryKind(payload);
+    if (!kind.ok) return kind;
+    if (kind.value === "sealed") {
+      if (this.#opener === void 0) {
+        return {
+          ok: false,
+          error: errorResponse("FRAME_TYPE", {
+            reason: "not signed in"
+          })
+        };
+      }
+      const opened = await this.#opener.open(payload);
+      if (!opened.ok) return opened;
+      return await this.#decodeInner(opened.value);
+    }
+    if (this.#opener !== void 0) return {
+      ok: false,
+      error: errorResponse("UNSEALED_MESSAGE")
+    };
+    return await this.#decodeInner(payload);
+  }
+  async #decodeInner(bytes) {
+    const kind = binaryKind(bytes);
+    if (!kind.ok) return kind;
+    if (kind.value === "data") return {
+      ok: true,
+      value: {
+        type: "data",
+        frame: bytes
+      }
+    };
+    if (kind.value === "sealed") {
+      return {
+        ok: false,
+        error: errorResponse("FRAME_TYPE", {
+          reason: "sealed inside sealed"
+        })
+      };
+    }
+    const control = decodeControlFrame(bytes);
+    if (!control.ok) return control;
+    const { deflated, payload } = control.value;
+    let json = payload;
+    try {
+      if (deflated) json = await inflate(payload, this.#maxMessageBytes);
+    } catch (_malformed) {
+      return {
+        ok: false,
+        error: errorResponse("MALFORMED_JSON", {
+          reason: "not zlib data"
+        })
+      };
+    }
+    if (json === void 0) {
+      return {
+        ok: false,
+        error: errorResponse("MESSAGE_TOO_LARGE", {
+          reason: "inflated"
+        })
+      };
+    }
+    try {
+      return {
+        ok: true,
+        value: {
+          type: "text",
+          text: decoder.decode(json)
+        }
+      };
+    } catch (_notUtf8) {
+      return {
+        ok: false,
+        error: errorResponse("MALFORMED_JSON", {
+          reason: "not UTF-8"
+        })
+      };
+    }
+  }
+};
+
+// protocol/time.ts
+var ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
+var MS_PER_DAY = 864e5;
+function parseTimestamp(text) {
+  const m = ISO.exec(text);
+  if (m === null) return {
+    ok: false,
+    error: "INVALID_DATE"
+  };
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone = "Z"] = m;
+  const year = Number(y), month = Number(mo), day = Number(d);
+  const hour = Number(h), minute = Number(mi), second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return {
+      ok: false,
+      error: "INVALID_DATE"
+    };
+  }
+  if (hour > 23 || minute > 59 || second > 59) return {
+    ok: false,
+    error: "INVALID_DATE"
+  };
+  let offset = 0;
+  if (zone !== "Z") {
+    const oh = Number(zone.slice(1, 3)), om = Number(zone.slice(4, 6));
+    if (oh > 23 || om > 59) return {
+      ok: false,
+      error: "INVALID_DATE"
+    };
+    offset = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+  }
+  const ms = daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1e3 + Number(frac.padEnd(3, "0")) - offset;
+  return {
+    ok: true,
+    value: ms
+  };
+}
+function isLeap(year) {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+function daysInMonth(year, month) {
+  return month === 2 ? isLeap(year) ? 29 : 28 : [
+    31,
+    0,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31
+  ][month - 1];
+}
+function daysFromCivil(year, month, day) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// protocol/_schema.ts
+var Invalid = class {
+  code;
+  path;
+  reason;
+  /** @param code the error code; @param path where, e.g. `data.filters[0]`; @param reason a short why */
+  constructor(code, path, reason) {
+    this.code = code;
+    this.path = path;
+    this.reason = reason;
+  }
+};
+var describe = (value) => value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+var isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+function str(rule) {
+  return (value, path) => {
+    if (typeof value !== "string") {
+      throw new Invalid("INVALID_TYPE", path, `expected string, got ${describe(value)}`);
+    }
+    if (value.length > rule.max) {
+      throw new Invalid("STRING_TOO_LONG", path, `longer than ${rule.max}`);
+    }
+    if (rule.pattern !== void 0 && !rule.pattern.test(value)) {
+      throw new Invalid(rule.code ?? "INVALID_VALUE", path, `does not match ${rule.pattern}`);
+    }
+    return value;
+  };
+}
+function oneOf(values, code = "INVALID_VALUE") {
+  return (value, path) => {
+    if (typeof value !== "string") {
+      throw new Invalid("INVALID_TYPE", path, `expected string, got ${describe(value)}`);
+    }
+    if (!values.includes(value)) {
+      throw new Invalid(code, path, `expected one of ${values.join(", ")}`);
+    }
+    return value;
+  };
+}
+function num(rule = {}) {
+  return (value, path) => {
+    if (typeof value !== "number") {
+      throw new Invalid("INVALID_TYPE", path, `expected number, got ${describe(value)}`);
+    }
+    if (!Number.isFinite(value)) throw new Invalid("NON_FINITE_NUMBER", path, "not finite");
+    if (rule.integer === true && !Number.isSafeInteger(value)) {
+      throw new Invalid("INVALID_VALUE", path, "not a safe integer");
+    }
+    if (rule.min !== void 0 && value < rule.min || rule.max !== void 0 && value > rule.max) {
+      throw new Invalid("INVALID_VALUE", path, `outside [${rule.min}, ${rule.max}]`);
+    }
+    return value;
+  };
+}
+var count = num({
+  min: 0,
+  integer: true
+});
+var bool = (value, path) => {
+  if (typeof value !== "boolean") {
+    throw new Invalid("INVALID_TYPE", path, `expected boolean, got ${describe(value)}`);
+  }
+  return value;
+};
+function literal(expected) {
+  return (value, path) => {
+    if (value !== expected) {
+      throw new Invalid("INVALID_VALUE", path, `expected ${JSON.stringify(expected)}`);
+    }
+    return expected;
+  };
+}
+function isoDate(max = 64) {
+  const text = str({
+    max
+  });
+  return (value, path) => {
+    const s = text(value, path);
+    if (!parseTimestamp(s).ok) throw new Invalid("INVALID_DATE", path, "not an ISO 8601 instant");
+    return s;
+  };
+}
+function list(item, max) {
+  return (value, path) => {
+    if (!Array.isArray(value)) {
+      throw new Invalid("INVALID_TYPE", path, `expected array, got ${describe(value)}`);
+    }
+    if (value.length > max) throw new Invalid("ARRAY_TOO_LONG", path, `more than ${max} items`);
+    return value.map((v, i) => item(v, `${path}[${i}]`));
+  };
+}
+function scalarOrList(one, many) {
+  return (value, path) => Array.isArray(value) ? many(value, path) : one(value, path);
+}
+function object(required, optional) {
+  const opt = optional ?? {};
+  return (value, path) => {
+    if (!isRecord(value)) {
+      throw new Invalid("INVALID_TYPE", path, `expected object, got ${describe(value)}`);
+    }
+    const out = {};
+    for (const key of Object.keys(required)) {
+      if (!Object.hasOwn(value, key)) {
+        throw new Invalid("MISSING_FIELD", join(path, key), "required");
+      }
+      out[key] = required[key](value[key], join(path, key));
+    }
+    for (const key of Object.keys(value)) {
+      if (Object.hasOwn(required, key)) continue;
+      if (!Object.hasOwn(opt, key)) {
+        throw new Invalid("UNKNOWN_FIELD", join(path, key), "not defined");
+      }
+      out[key] = opt[key](value[key], join(path, key));
+    }
+    return out;
+  };
+}
+function tagged(tag, cases) {
+  return (value, path) => {
+    if (!isRecord(value)) {
+      throw new Invalid("INVALID_TYPE", path, `expected object, got ${describe(value)}`);
+    }
+    if (!Object.hasOwn(value, tag)) throw new Invalid("MISSING_FIELD", join(path, tag), "required");
+    const key = value[tag];
+    if (typeof key !== "string" && typeof key !== "boolean") {
+      throw new Invalid("INVALID_TYPE", join(path, tag), `got ${describe(key)}`);
+    }
+    const check = Object.hasOwn(cases, String(key)) ? cases[String(key)] : void 0;
+    if (check === void 0) {
+      throw new Invalid("INVALID_VALUE", join(path, tag), `expected one of ${Object.keys(cases)}`);
+    }
+    return check(value, path);
+  };
+}
+function flatRecord(maxKeys, maxString) {
+  return (value, path) => {
+    if (!isRecord(value)) {
+      throw new Invalid("INVALID_TYPE", path, `expected object, got ${describe(value)}`);
+    }
+    const keys = Object.keys(value);
+    if (keys.length > maxKeys) {
+      throw new Invalid("ARRAY_TOO_LONG", path, `more than ${maxKeys} keys`);
+    }
+    const out = {};
+    for (const key of keys) {
+      const v = value[key];
+      if (typeof v === "string") out[key] = str({
+        max: maxString
+      })(v, join(path, key));
+      else if (typeof v === "number") out[key] = num()(v, join(path, key));
+      else if (typeof v === "boolean") out[key] = v;
+      else throw new Invalid("INVALID_TYPE", join(path, key), `got ${describe(v)}`);
+    }
+    return out;
+  };
+}
+function join(path, key) {
+  return path === "" ? key : `${path}.${key}`;
+}
+
+// protocol/_payload_checks.ts
+var U32_MAX = 4294967295;
+var HEX_64 = /^[0-9a-f]{64}$/;
+var requestId = str({
+  max: 64,
+  pattern: REQUEST_ID_PATTERN
+});
+var empty = object({});
+var PUBLIC_KEY = /^0[23][0-9a-f]{64}$/;
+var publicKey = str({
+  max: 66,
+  pattern: PUBLIC_KEY
+});
+var identity = tagged("kind", {
+  secp256k1: object({
+    kind: literal("secp256k1"),
+    publicKey
+  }),
+  ethereum: object({
+    kind: literal("ethereum"),
+    address: str({
+      max: 42,
+      pattern: /^0x[0-9a-fA-F]{40}$/
+    })
+  })
+});
+var errorPayload = object({
+  code: str({
+    max: 64,
+    pattern: /^[A-Z][A-Z0-9_]{0,63}$/
+  }),
+  message: str({
+    max: 1024
+  }),
+  recoverable: bool
+}, {
+  details: flatRecord(32, 1024),
+  retryAfter: count
+});
+function downloadRequest(bounds) {
+  const scalar = (value, path) => typeof value === "boolean" ? value : typeof value === "number" ? num()(value, path) : str({
+    max: 4096
+  })(value, path);
+  const filter = object({
+    field: str({
+      max: 128
+    }),
+    operator: oneOf(FILTER_OPERATORS, "INVALID_OPERATOR"),
+    value: scalarOrList(scalar, list(scalar, bounds.maxArrayLength))
+  });
+  return object({
+    searchParams: object({
+      timeFrom: isoDate(),
+      timeTo: isoDate(),
+      filters: list(filter, bounds.maxArrayLength)
+    }),
+    outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
+    compression: bool
+  }, {
+    neutralizeFormulas: bool
+  });
+}
+function clientChecks(bounds) {
+  const request2 = downloadRequest(bounds);
+  return {
+    "download:request": request2,
+    "download:cancel": empty,
+    "download:ack": object({
+      sequence: num({
+        min: 0,
+        max: U32_MAX,
+        integer: true
+      })
+    }),
+    "download:resume": object({
+      request: request2,
+      resume: object({
+        highWaterMark: str({
+          max: 64
+        }),
+        cursor: str({
+          max: 255
+        }),
+        sequence: num({
+          min: 0,
+          max: U32_MAX,
+          integer: true
+        }),
+        rows: count,
+        bytes: count,
+        digest: str({
+          max: 64,
+          pattern: HEX_64
+        })
+      })
+    }),
+    "status:check": object({}, {
+      requestId
+    }),
+    "connection:health": empty,
+    "auth:nonce": object({
+      identity,
+      sessionKey: publicKey
+    }),
+    "auth:authenticate": object({
+      identity,
+      nonce: str({
+        max: 64,
+        pattern: HEX_64
+      }),
+      signature: str({
+        max: 130,
+        pattern: /^[0-9a-f]{128}([0-9a-f]{2})?$/
+      })
+    })
+  };
+}
+function serverChecks(bounds) {
+  return {
+    "download:start": object({
+      totalRows: count,
+      columns: list(object({
+        name: str({
+          max: 128
+        }),
+        type: oneOf([
+          "integer",
+          "decimal",
+          "text",
+          "timestamp",
+          "boolean"
+        ])
+      }), bounds.maxArrayLength),
+      highWaterMark: str({
+        max: 64
+      }),
+      outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
+      compression: bool,
+      resumed: bool
+    }),
+    "download:progress": object({
+      requestId,
+      progress: num({
+        min: 0,
+        max: 100
+      }),
+      processedRows: count,
+      totalRows: count,
+      speed: num({
+        min: 0
+      }),
+      estimatedTimeRemaining: num({
+        min: -1
+      }),
+      processedBytes: count
+    }),
+    "download:complete": object({
+      rows: count,
+      bytes: count,
+      digest: str({
+        max: 64,
+        pattern: HEX_64
+      }),
+      durationMs: count
+    }),
+    "download:error": errorPayload,
+    "download:cancelled": object({
+      rows: count,
+      bytes: count
+    }),
+    "status:update": object({
+      downloads: list(object({
+        requestId,
+        phase: oneOf([
+          "requested",
+          "started",
+          "streaming",
+          "complete",
+          "error",
+          "cancelled"
+        ]),
+        processedRows: count,
+        totalRows: count,
+        processedBytes: count
+      }), bounds.maxArrayLength)
+    }),
+    "system:error": errorPayload,
+    "connection:health": object({
+      status: oneOf([
+        "ok",
+        "degraded"
+      ]),
+      serverTime: count,
+      uptimeMs: count,
+      connections: count,
+      activeDownloads: count,
+      load: num({
+        min: 0
+      })
+    }),
+    "auth:challenge": object({
+      nonce: str({
+        max: 64,
+        pattern: HEX_64
+      }),
+      expiresAt: count,
+      origin: str({
+        max: 256
+      }),
+      sessionKey: publicKey,
+      serverKey: publicKey,
+      serverSignature: str({
+        max: 128,
+        pattern: /^[0-9a-f]{128}$/
+      }),
+      encryption: bool
+    }),
+    "auth:result": tagged("authenticated", {
+      true: object({
+        authenticated: literal(true),
+        token: str({
+          max: 256
+        }),
+        expiresAt: count
+      }),
+      false: object({
+        authenticated: literal(false),
+        error: errorPayload
+      })
+    })
+  };
+}
+
+// protocol/events.ts
+var EVENTS = {
+  // Seed 000 §1.1.
+  DOWNLOAD_REQUEST: "download:request",
+  DOWNLOAD_START: "download:start",
+  DOWNLOAD_PROGRESS: "download:progress",
+  DOWNLOAD_COMPLETE: "download:complete",
+  DOWNLOAD_ERROR: "download:error",
+  STATUS_UPDATE: "status:update",
+  STATUS_CHECK: "status:check",
+  SYSTEM_ERROR: "system:error",
+  CONNECTION_HEALTH: "connection:health",
+  // Added by sluice.
+  DOWNLOAD_CANCEL: "download:cancel",
+  DOWNLOAD_CANCELLED: "download:cancelled",
+  DOWNLOAD_ACK: "download:ack",
+  DOWNLOAD_RESUME: "download:resume",
+  AUTH_NONCE: "auth:nonce",
+  AUTH_CHALLENGE: "auth:challenge",
+  AUTH_AUTHENTICATE: "auth:authenticate",
+  AUTH_RESULT: "auth:result"
+};
+var EVENT_TABLE = {
+  "download:request": {
+    direction: "client",
+    summary: "ask for the rows of a time range that pass filters"
+  },
+  "download:start": {
+    direction: "server",
+    summary: "the export is accepted: total rows, columns, pinned high-water mark"
+  },
+  "download:progress": {
+    direction: "server",
+    summary: "batched progress: percent, rows, speed, time remaining"
+  },
+  "download:complete": {
+    direction: "server",
+    summary: "all bytes sent: rows, bytes, digest of the whole payload, duration"
+  },
+  "download:error": {
+    direction: "server",
+    summary: "the download (or a command about it) failed: an ErrorResponse"
+  },
+  "status:update": {
+    direction: "server",
+    summary: "answer to status:check: the state of one or all downloads"
+  },
+  "status:check": {
+    direction: "client",
+    summary: "ask for the state of one download, or of all"
+  },
+  "system:error": {
+    direction: "server",
+    summary: "an error not tied to a download, e.g. an unparsable message"
+  },
+  "connection:health": {
+    direction: "both",
+    summary: "client ping; server pong with its time and load"
+  },
+  "download:cancel": {
+    direction: "client",
+    summary: "stop a download at once"
+  },
+  "download:cancelled": {
+    direction: "server",
+    summary: "a cancelled download has stopped: rows and bytes sent"
+  },
+  "download:ack": {
+    direction: "client",
+    summary: "flow control: data frames up to a sequence number are consumed"
+  },
+  "download:resume": {
+    direction: "client",
+    summary: "continue a download from the cursor of its last complete frame"
+  },
+  "auth:nonce": {
+    direction: "client",
+    summary: "seed 003 fetch_nonce: present an identity, ask for a challenge"
+  },
+  "auth:challenge": {
+    direction: "server",
+    summary: "a single-use nonce with its expiry"
+  },
+  "auth:authenticate": {
+    direction: "client",
+    summary: "seed 003 authenticate: identity and signature over the challenge"
+  },
+  "auth:result": {
+    direction: "server",
+    summary: "authenticated or not, with a session token or an ErrorResponse"
+  }
+};
+var NAMES = new Set(Object.values(EVENTS));
+function isEventName(value) {
+  return NAMES.has(value);
+}
+
+// protocol/parse.ts
+var DEFAULT_PARSE_LIMITS = {
+  maxMessageBytes: 65536,
+  maxDepth: 8,
+  maxStringLength: 4096,
+  maxArrayLength: 1e3
+};
+var FORBIDDEN_KEYS = /* @__PURE__ */ new Set([
+  "__proto__",
+  "constructor",
+  "prototype"
+]);
+var utf8 = new TextDecoder("utf-8", {
+  fatal: true
+});
+var messageAuth = object({
+  token: str({
+    max: 256
+  }),
+  timestamp: count,
+  signature: str({
+    max: 256,
+    pattern: /^[0-9a-f]+$/
+  })
+});
+var requestIdCheck = str({
+  max: 64,
+  pattern: REQUEST_ID_PATTERN
+});
+var parsers = /* @__PURE__ */ new Map();
+function parserFor(side, limits) {
+  const resolved = {
+    ...DEFAULT_PARSE_LIMITS,
+    ...limits
+  };
+  const key = `${side}:${JSON.stringify(resolved)}`;
+  let parser = parsers.get(key);
+  if (parser === void 0) {
+    const bounds = {
+      maxArrayLength: resolved.maxArrayLength
+    };
+    parser = {
+      limits: resolved,
+      checks: side === "client" ? clientChecks(bounds) : serverChecks(bounds)
+    };
+    parsers.set(key, parser);
+  }
+  return parser;
+}
+function parseServerMessage(input, limits = {}) {
+  return parse(input, "server", parserFor("server", limits));
+}
+function parse(input, from, parser) {
+  const { limits } = parser;
+  let text;
+  if (typeof input === "string") {
+    if (utf8Length(input, limits.maxMessageBytes) > limits.maxMessageBytes) {
+      return failure("MESSAGE_TOO_LARGE", "", `over ${limits.maxMessageBytes} bytes`);
+    }
+    text = input;
+  } else {
+    if (input.length > limits.maxMessageBytes) {
+      return failure("MESSAGE_TOO_LARGE", "", `over ${limits.maxMessageBytes} bytes`);
+    }
+    try {
+      text = utf8.decode(input);
+    } catch {
+      return failure("MALFORMED_JSON", "", "not valid UTF-8");
+    }
+  }
+  if (nestingDepth(text, limits.maxDepth) > limits.maxDepth) {
+    return failure("NESTING_TOO_DEEP", "", `deeper than ${limits.maxDepth}`);
+  }
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return failure("MALFORMED_JSON", "", "not JSON");
+  }
+  const context = readableContext(value);
+  try {
+    sweep(value, "", limits);
+    return {
+      ok: true,
+      value: envelope(value, from, parser)
+    };
+  } catch (e) {
+    if (!(e instanceof Invalid)) throw e;
+    return failure(e.code, e.path, e.reason, context);
+  }
+}
+function envelope(value, from, parser) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Invalid("INVALID_TYPE", "", "a message is a JSON object");
+  }
+  const record = value;
+  if (!Object.hasOwn(record, "event")) throw new Invalid("MISSING_FIELD", "event", "required");
+  const event = str({
+    max: 64
+  })(record.event, "event");
+  if (!isEventName(event)) throw new Invalid("UNKNOWN_EVENT", "event", event);
+  const direction = EVENT_TABLE[event].direction;
+  if (direction !== "both" && direction !== from) {
+    throw new Invalid("UNEXPECTED_EVENT", "event", `${event} is sent by the ${direction}`);
+  }
+  const check = parser.checks[event];
+  return object({
+    event: (v) => v,
+    data: check,
+    timestamp: count,
+    requestId: requestIdCheck
+  }, from === "client" ? {
+    auth: messageAuth
+  } : {})(record, "");
+}
+function sweep(value, path, limits) {
+  if (typeof value === "string") {
+    if (value.length > limits.maxStringLength) {
+      throw new Invalid("STRING_TOO_LONG", path, `longer than ${limits.maxStringLength}`);
+    }
+  } else if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Invalid("NON_FINITE_NUMBER", path, "not finite");
+  } else if (Array.isArray(value)) {
+    if (value.length > limits.maxArrayLength) {
+      throw new Invalid("ARRAY_TOO_LONG", path, `more than ${limits.maxArrayLength} items`);
+    }
+    value.forEach((item, i) => sweep(item, `${path}[${i}]`, limits));
+  } else if (typeof value === "object" && value !== null) {
+    for (const [key, item] of Object.entries(value)) {
+      const at = path === "" ? key : `${path}.${key}`;
+      if (FORBIDDEN_KEYS.has(key)) throw new Invalid("FORBIDDEN_KEY", at, "forbidden key");
+      sweep(item, at, limits);
+    }
+  }
+}
+function nestingDepth(text, limit) {
+  let depth = 0, deepest = 0, inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > deepest && (deepest = depth) > limit) return deepest;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return deepest;
+}
+function utf8Length(text, limit) {
+  if (text.length > limit) return text.length;
+  if (text.length * 3 <= limit) return text.length;
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= limit; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 128) bytes += 1;
+    else if (c < 2048) bytes += 2;
+    else if (c >= 55296 && c <= 56319) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+function readableContext(value) {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
+  const record = value;
+  const out = {};
+  if (typeof record.event === "string" && isEventName(record.event)) out.event = record.event;
+  if (typeof record.requestId === "string" && REQUEST_ID_PATTERN.test(record.requestId)) {
+    out.requestId = record.requestId;
+  }
+  return out;
+}
+function failure(code, path, reason, context = {}) {
+  return {
+    ok: false,
+    error: {
+      error: errorResponse(code, {
+        path,
+        reason
+      }),
+      ...context
+    }
+  };
+}
+
+// protocol/digest_chain.ts
+var DIGEST_BYTES = 32;
+var INITIAL_DIGEST = "0".repeat(2 * DIGEST_BYTES);
+var DIGEST_HEX = /^[0-9a-f]{64}$/;
+function chainDigest(previous, payload) {
+  if (!DIGEST_HEX.test(previous)) {
+    throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
+  }
+  return bytesToHex2(sha256.create().update(hexToBytes2(previous)).update(payload).digest());
+}
+
+// protocol/download_machine.ts
+var DOWNLOAD_EVENT_SOURCES = {
+  send: "local",
+  start: "server",
+  frame: "server",
+  progress: "server",
+  complete: "server",
+  error: "server",
+  cancel: "local",
+  cancelled: "server",
+  consumed: "local",
+  resume: "local",
+  disconnected: "local"
+};
+var DOWNLOAD_TRANSITIONS = {
+  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
+  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
+  requested: {
+    send: [
+      "requested",
+      "complete"
+    ],
+    start: [
+      "started",
+      "error"
+    ],
+    error: [
+      "error"
+    ],
+    cancel: [
+      "cancelled"
+    ],
+    consumed: [
+      "requested"
+    ],
+    resume: [
+      "requested",
+      "complete"
+    ],
+    disconnected: [
+      "requested",
+      "complete"
+    ]
+  },
+  started: {
+    frame: [
+      "streaming",
+      "error"
+    ],
+    progress: [
+      "started"
+    ],
+    // No frame on this connection yet, so no FINAL one: complete here is early (SEQUENCE_GAP).
+    complete: [
+      "error"
+    ],
+    error: [
+      "error"
+    ],
+    cancel: [
+      "cancelled"
+    ],
+    consumed: [
+      "started"
+    ],
+    resume: [
+      "requested"
+    ],
+    disconnected: [
+      "started"
+    ]
+  },
+  streaming: {
+    frame: [
+      "streaming",
+      "error"
+    ],
+    progress: [
+      "streaming"
+    ],
+    complete: [
+      "complete",
+      "error"
+    ],
+    error: [
+      "error"
+    ],
+    cancel: [
+      "cancelled"
+    ],
+    consumed: [
+      "streaming"
+    ],
+    // After the FINAL frame a lost connection completes the download: never resumed past it.
+    resume: [
+      "requested",
+      "complete"
+    ],
+    disconnected: [
+      "streaming",
+      "complete"
+    ]
+  },
+  // Ended: local calls are harmless no-ops; server messages are ignored as late.
+  complete: {
+    cancel: [
+      "complete"
+    ],
+    consumed: [
+      "complete"
+    ],
+    resume: [
+      "complete"
+    ],
+    disconnected: [
+      "complete"
+    ]
+  },
+  error: {
+    cancel: [
+      "error"
+    ],
+    consumed: [
+      "error"
+    ],
+    resume: [
+      "error"
+    ],
+    disconnected: [
+      "error"
+    ]
+  },
+  cancelled: {
+    cancelled: [
+      "cancelled"
+    ],
+    cancel: [
+      "cancelled"
+    ],
+    consumed: [
+      "cancelled"
+    ],
+    resume: [
+      "cancelled"
+    ],
+    disconnected: [
+      "cancelled"
+    ]
+  }
+};
+var DOWNLOAD_PHASES = Object.keys(DOWNLOAD_TRANSITIONS);
+var DOWNLOAD_EVENT_KEYS = Object.keys(DOWNLOAD_EVENT_SOURCES);
+var TERMINAL = /* @__PURE__ */ new Set([
+  "complete",
+  "error",
+  "cancelled"
+]);
+function initialDownloadState(requestId2, request2, resume) {
+  const state = {
+    phase: "requested",
+    requestId: requestId2,
+    request: request2,
+    requestSent: false,
+    sequence: 0,
+    rows: 0,
+    bytes: 0,
+    cursor: "",
+    digest: INITIAL_DIGEST,
+    final: false
+  };
+  if (resume === void 0) return state;
+  const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
+  const final = resume.final === true;
+  return {
+    ...state,
+    highWaterMark,
+    cursor,
+    sequence,
+    rows,
+    bytes,
+    digest,
+    final
+  };
+}
+function resumePoint(state) {
+  const point = wirePoint(state);
+  return point === void 0 ? void 0 : {
+    ...point,
+    final: state.final
+  };
+}
+function wirePoint(state) {
+  const { highWaterMark, sequence, rows, bytes, cursor, digest } = state;
+  if (highWaterMark === void 0) return void 0;
+  return {
+    highWaterMark,
+    cursor,
+    sequence,
+    rows,
+    bytes,
+    digest
+  };
+}
+function downloadStatus(state) {
+  return {
+    requestId: state.requestId,
+    phase: state.phase,
+    processedRows: state.rows,
+    totalRows: state.start?.totalRows ?? 0,
+    processedBytes: state.bytes
+  };
+}
+function step2(state, event, clock2) {
+  const allowed = DOWNLOAD_TRANSITIONS[state.phase][event.type];
+  if (allowed === void 0) {
+    if (DOWNLOAD_EVENT_SOURCES[event.type] === "local") return reject(state, event.type);
+    if (TERMINAL.has(state.phase)) return {
+      state,
+      effects: []
+    };
+    return fail2(state, clock2, "ILLEGAL_TRANSITION", {
+      phase: state.phase,
+      event: event.type
+    }, true);
+  }
+  const next = listed2(state, event, clock2);
+  if (!allowed.includes(next.state.phase)) {
+    throw new Error(`download ${state.phase} --${event.type}--> ${next.state.phase} is not in the table`);
+  }
+  return next;
+}
+function reject(state, key) {
+  const error = errorResponse("ILLEGAL_TRANSITION", {
+    phase: state.phase,
+    event: key
+  });
+  return {
+    state,
+    effects: [
+      {
+        type: "rejected",
+        error
+      }
+    ]
+  };
+}
+function stamp(state, clock2) {
+  return {
+    timestamp: clock2.now,
+    requestId: state.requestId
+  };
+}
+function cancelMessage(state, clock2) {
+  return {
+    type: "send",
+    message: {
+      event: "download:cancel",
+      data: {},
+      ...stamp(state, clock2)
+    }
+  };
+}
+function fail2(state, clock2, code, details, stopServer) {
+  const error = errorResponse(code, details);
+  const cancel = stopServer && state.requestSent ? [
+    cancelMessage(state, clock2)
+  ] : [];
+  return {
+    state: {
+      ...state,
+      phase: "error",
+      error
+    },
+    effects: [
+      ...cancel,
+      {
+        type: "failed",
+        error
+      }
+    ]
+  };
+}
+function resend(state, clock2) {
+  const resume = wirePoint(state);
+  const message = resume === void 0 ? {
+    event: "download:request",
+    data: state.request,
+    ...stamp(state, clock2)
+  } : {
+    event: "download:resume",
+    data: {
+      request: state.request,
+      resume
+    },
+    ...stamp(state, clock2)
+  };
+  return {
+    state: {
+      ...state,
+      phase: "requested",
+      requestSent: true,
+      sentAt: clock2.now
+    },
+    effects: [
+      {
+        type: "send",
+        message
+      }
+    ]
+  };
+}
+function completeHere(state, clock2) {
+  const summary = {
+    rows: state.rows,
+    bytes: state.bytes,
+    digest: state.digest,
+    durationMs: state.sentAt === void 0 ? 0 : Math.max(0, clock2.now - state.sentAt)
+  };
+  return {
+    state: {
+      ...state,
+      phase: "complete",
+      summary
+    },
+    effects: [
+      {
+        type: "completed",
+        summary
+      }
+    ]
+  };
+}
+function listed2(state, event, clock2) {
+  const ended = TERMINAL.has(state.phase);
+  switch (event.type) {
+    case "send":
+      if (state.requestSent) return reject(state, event.type);
+      return state.final ? completeHere(state, clock2) : resend(state, clock2);
+    case "start": {
+      const { data } = event;
+      if (!state.requestSent) {
+        return fail2(state, clock2, "ILLEGAL_TRANSITION", {
+          phase: state.phase,
+          event: "start"
+        }, false);
+      }
+      const pinned = state.highWaterMark;
+      const ok = pinned === void 0 ? !data.resumed : data.resumed && data.highWaterMark === pinned;
+      if (!ok) {
+        const details = {
+          resumed: data.resumed,
+          highWaterMark: data.highWaterMark
+        };
+        return fail2(state, clock2, "RESUME_MISMATCH", details, true);
+      }
+      return {
+        state: {
+          ...state,
+          phase: "started",
+          start: data,
+          highWaterMark: data.highWaterMark
+        },
+        effects: [
+          {
+            type: "started",
+            data
+          }
+        ]
+      };
+    }
+    case "frame": {
+      const { header: header2, payload } = event;
+      const continues = !state.final && header2.sequence === state.sequence && header2.rowOffset === state.rows && header2.byteOffset === state.bytes;
+      if (!continues) {
+        const details = {
+          sequence: header2.sequence,
+          expected: state.sequence,
+          final: state.final
+        };
+        return fail2(state, clock2, "SEQUENCE_GAP", details, true);
+      }
+      const digest = chainDigest(state.digest, payload);
+      const claimed = bytesToHex2(header2.digest);
+      if (claimed !== digest) {
+        const details = {
+          sequence: header2.sequence,
+          digest: claimed,
+          expected: digest
+        };
+        return fail2(state, clock2, "DIGEST_MISMATCH", details, true);
+      }
+      return {
+        state: {
+          ...state,
+          phase: "streaming",
+          sequence: state.sequence + 1,
+          rows: state.rows + header2.rowCount,
+          bytes: state.bytes + payload.length,
+          cursor: header2.cursor,
+          digest,
+          final: header2.final
+        },
+        effects: [
+          {
+            type: "deliver",
+            payload
+          }
+        ]
+      };
+    }
+    case "progress":
+      return {
+        state,
+        effects: [
+          {
+            type: "progress",
+            update: event.update
+          }
+        ]
+      };
+    case "complete": {
+      const { summary } = event;
+      if (!state.final) {
+        return fail2(state, clock2, "SEQUENCE_GAP", {
+          sequence: state.sequence,
+          final: false
+        }, false);
+      }
+      if (summary.rows !== state.rows || summary.bytes !== state.bytes || summary.digest !== state.digest) {
+        const details = {
+          rows: state.rows,
+          bytes: state.bytes,
+          digest: state.digest
+        };
+        return fail2(state, clock2, "INTEGRITY_MISMATCH", details, false);
+      }
+      return {
+        state: {
+          ...state,
+          phase: "complete",
+          summary
+        },
+        effects: [
+          {
+            type: "completed",
+            summary
+          }
+        ]
+      };
+    }
+    case "error":
+      return {
+        state: {
+          ...state,
+          phase: "error",
+          error: event.error
+        },
+        effects: [
+          {
+            type: "failed",
+            error: event.error
+          }
+        ]
+      };
+    case "cancel": {
+      if (ended) return {
+        state,
+        effects: []
+      };
+      const error = errorResponse("CANCELLED");
+      const stop = state.requestSent ? [
+        cancelMessage(state, clock2)
+      ] : [];
+      return {
+        state: {
+          ...state,
+          phase: "cancelled",
+          error
+        },
+        effects: [
+          ...stop,
+          {
+            type: "failed",
+            error
+          }
+        ]
+      };
+    }
+    case "cancelled":
+      return {
+        state,
+        effects: []
+      };
+    case "consumed": {
+      const { sequence } = event;
+      if (!(Number.isSafeInteger(sequence) && sequence >= 0 && sequence < state.sequence)) {
+        return reject(state, event.type);
+      }
+      if (state.phase !== "started" && state.phase !== "streaming") return {
+        state,
+        effects: []
+      };
+      return {
+        state,
+        effects: [
+          {
+            type: "send",
+            message: {
+              event: "download:ack",
+              data: {
+                sequence
+              },
+              ...stamp(state, clock2)
+            }
+          }
+        ]
+      };
+    }
+    case "resume":
+      if (ended) return {
+        state,
+        effects: []
+      };
+      return state.final ? completeHere(state, clock2) : resend(state, clock2);
+    case "disconnected":
+      return !ended && state.final ? completeHere(state, clock2) : {
+        state,
+        effects: []
+      };
+    default: {
+      const never = event;
+      throw new Error(`unknown download event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+// client/sluice_error.ts
+var SluiceError = class extends Error {
+  /** The stable code. */
+  code;
+  /** Whether retrying may succeed. */
+  recoverable;
+  /** Milliseconds to wait before a retry, if the peer said. */
+  retryAfter;
+  /** Machine-readable context. */
+  details;
+  /** Wraps a response; the message reads `CODE: message`. */
+  constructor(response) {
+    super(`${response.code}: ${response.message}`);
+    this.name = "SluiceError";
+    this.code = response.code;
+    this.recoverable = response.recoverable;
+    if (response.retryAfter !== void 0) this.retryAfter = response.retryAfter;
+    if (response.details !== void 0) this.details = response.details;
+  }
+  /** The plain response, e.g. to log or send. */
+  toJSON() {
+    return {
+      code: this.code,
+      message: this.message.slice(this.code.length + 2),
+      ...this.details === void 0 ? {} : {
+        details: this.details
+      },
+      recoverable: this.recoverable,
+      ...this.retryAfter === void 0 ? {} : {
+        retryAfter: this.retryAfter
+      }
+    };
+  }
+};
+
+// client/download.ts
+var PROGRESS_KEPT = 256;
+var clock = () => ({
+  now: Date.now(),
+  random: Math.random()
+});
+var DownloadDriver = class {
+  requestId;
+  request;
+  readable;
+  done;
+  started;
+  #port;
+  #decompress;
+  #state;
+  /** Delivered frames not yet taken by the reader. */
+  #queue = [];
+  #wakeReader;
+  #listeners = /* @__PURE__ */ new Set();
+  #progress = [];
+  #wakeIterator;
+  #resolve;
+  #reject;
+  #resolveStart;
+  #ended = false;
+  #controller;
+  constructor(requestId2, request2, port, options = {}) {
+    this.requestId = requestId2;
+    this.request = request2;
+    this.#port = port;
+    this.#decompress = options.decompress === true && request2.compression;
+    this.#state = initialDownloadState(requestId2, request2, options.resume);
+    this.done = new Promise((resolve, reject2) => {
+      this.#resolve = resolve;
+      this.#reject = reject2;
+    });
+    this.started = new Promise((resolve) => this.#resolveStart = resolve);
+    this.done.catch(() => {
+    });
+    this.readable = new ReadableStream({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      pull: (controller) => this.#pull(controller),
+      cancel: () => this.cancel()
+    }, {
+      highWaterMark: 0
+    });
+    const signal = options.signal;
+    if (signal !== void 0) {
+      if (signal.aborted) queueMicrotask(() => this.cancel());
+      else signal.addEventListener("abort", () => this.cancel(), {
+        once: true
+      });
+    }
+  }
+  /** Feeds one event (a server message, a frame, or a local call) to the machine. */
+  handle(event) {
+    const result = step2(this.#state, event, clock());
+    this.#state = result.state;
+    for (const effect of result.effects) this.#apply(effect);
+  }
+  status() {
+    return downloadStatus(this.#state);
+  }
+  resumePoint() {
+    return resumePoint(this.#state);
+  }
+  get active() {
+    return !this.#ended;
+  }
+  cancel() {
+    this.handle({
+      type: "cancel"
+    });
+  }
+  onProgress(listener) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  async *[Symbol.asyncIterator]() {
+    for (; ; ) {
+      const next = this.#progress.shift();
+      if (next !== void 0) {
+        yield next;
+        continue;
+      }
+      if (this.#ended) return;
+      await new Promise((resolve) => this.#wakeIterator = resolve);
+    }
+  }
+  #apply(effect) {
+    switch (effect.type) {
+      case "send":
+        this.#port.send(effect.message);
+        return;
+      case "deliver":
+        this.#queue.push({
+          sequence: this.#state.sequence - 1,
+          payload: effect.payload
+        });
+        this.#wake();
+        return;
+      case "started":
+        this.#resolveStart(effect.data);
+        return;
+      case "progress":
+        this.#progress.push(effect.update);
+        if (this.#progress.length > PROGRESS_KEPT) this.#progress.shift();
+        for (const listener of this.#listeners) listener(effect.update);
+        this.#wake();
+        return;
+      case "completed":
+        this.#resolve(effect.summary);
+        this.#end();
+        return;
+      case "failed": {
+        const error = new SluiceError(effect.error);
+        this.#reject(error);
+        this.#queue.length = 0;
+        this.#controller.error(error);
+        this.#end();
+        return;
+      }
+      case "rejected":
+        throw new SluiceError(effect.error);
+      default: {
+        const unreachable = effect;
+        throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+  #end() {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#wake();
+    this.#port.ended(this.requestId);
+  }
+  #wake() {
+    const reader = this.#wakeReader, iterator = this.#wakeIterator;
+    this.#wakeReader = this.#wakeIterator = void 0;
+    reader?.();
+    iterator?.();
+  }
+  async #pull(controller) {
+    for (; ; ) {
+      const frame2 = this.#queue.shift();
+      if (frame2 !== void 0) {
+        const bytes = this.#decompress ? await gunzipMember(frame2.payload) : frame2.payload;
+        if (bytes.length > 0) controller.enqueue(bytes);
+        this.handle({
+          type: "consumed",
+          sequence: frame2.sequence
+        });
+        if (bytes.length > 0) return;
+        continue;
+      }
+      const { phase, error } = this.#state;
+      if (phase === "complete") return controller.close();
+      if (phase === "error" || phase === "cancelled") {
+        return controller.error(new SluiceError(error ?? errorResponse("CANCELLED")));
+      }
+      await new Promise((resolve) => this.#wakeReader = resolve);
+    }
+  }
+};
+async function gunzipMember(member) {
+  const stream = new Blob([
+    member
+  ]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+// client/sluice_client.ts
+var SluiceClient = class {
+  #config;
+  #state;
+  #socket;
+  #timers = /* @__PURE__ */ new Map();
+  #downloads = /* @__PURE__ */ new Map();
+  #statusWaiters = /* @__PURE__ */ new Map();
+  #listeners = /* @__PURE__ */ new Map();
+  #connectWaiters = [];
+  #systemHealth;
+  /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
+  #retryAfter;
+  #closedSocket = Promise.resolve();
+  #channel;
+  #signIn;
+  #established;
+  #nextId = 1;
+  /** Use `ClientBuilder(url).build()`. */
+  constructor(config) {
+    this.#config = config;
+    this.#state = initialConnectionState({
+      authenticate: true,
+      backoff: config.backoff,
+      heartbeatIntervalMs: config.heartbeatIntervalMs,
+      heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+      handshakeTimeoutMs: config.handshakeTimeoutMs
+    });
+  }
+  /** The server URL. */
+  get url() {
+    return this.#config.url;
+  }
+  /** Whether the connection is open now. */
+  isConnected() {
+    return isConnected(this.#state);
+  }
+  /** Seed 000 §3.2's session state. */
+  session() {
+    const activeDownloads = /* @__PURE__ */ new Map();
+    for (const [id, d] of this.#downloads) activeDownloads.set(id, d.status());
+    return {
+      connected: this.isConnected(),
+      phase: this.#state.phase,
+      ...this.#state.lastHeartbeat === void 0 ? {} : {
+        lastHeartbeat: this.#state.lastHeartbeat
+      },
+      ...this.#state.rttMs === void 0 ? {} : {
+        rttMs: this.#state.rttMs
+      },
+      activeDownloads,
+      ...this.#systemHealth === void 0 ? {} : {
+        systemHealth: this.#systemHealth
+      }
+    };
+  }
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on(name, listener) {
+    let set = this.#listeners.get(name);
+    if (set === void 0) this.#listeners.set(name, set = /* @__PURE__ */ new Set());
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+  /**
+   * Opens the connection; resolves once it is usable, rejects with
+   * `CONNECTION_FAILED` after the last reconnect attempt, or with
+   * `CONNECTION_CLOSED` if `close()` comes first.
+   */
+  connect() {
+    if (this.isConnected()) return Promise.resolve();
+    const ready = new Promise((resolve, reject2) => {
+      this.#connectWaiters.push({
+        resolve,
+        reject: reject2
+      });
+    });
+    if (this.#state.phase === "idle" || this.#state.phase === "failed") {
+      this.#step({
+        type: "connect"
+      });
+    } else if (this.#state.phase === "closed") {
+      this.#rejectConnect(new SluiceError(errorResponse("CONNECTION_CLOSED")));
+    }
+    return ready;
+  }
+  /** Starts a download; it is sent now if connected, else as soon as the connection is up. */
+  download(request2, options = {}) {
+    if (this.#state.phase === "closed") throw new SluiceError(errorResponse("CONNECTION_CLOSED"));
+    const requestId2 = options.requestId ?? `dl-${crypto.randomUUID()}`;
+    if (this.#downloads.has(requestId2)) {
+      throw new SluiceError(errorResponse("DUPLICATE_REQUEST", {
+        requestId: requestId2
+      }));
+    }
+    const driver = new DownloadDriver(requestId2, request2, {
+      send: (message) => this.#send(message),
+      ended: (id) => this.#downloads.delete(id)
+    }, options);
+    this.#downloads.set(requestId2, driver);
+    if (this.isConnected() || options.resume?.final === true) driver.handle({
+      type: "send"
+    });
+    return driver;
+  }
+  /** Asks the server where one download, or every download of this connection, stands. */
+  status(requestId2) {
+    if (!this.isConnected()) {
+      return Promise.reject(new SluiceError(errorResponse("CONNECTION_LOST")));
+    }
+    const id = `st-${this.#nextId++}`;
+    return new Promise((resolve, reject2) => {
+      this.#statusWaiters.set(id, {
+        resolve,
+        reject: reject2
+      });
+      this.#send({
+        event: "status:check",
+        data: requestId2 === void 0 ? {} : {
+          requestId: requestId2
+        },
+        timestamp: Date.now(),
+        requestId: id
+      });
+    });
+  }
+  /** Closes for good: no reconnect; pending downloads reject with `CONNECTION_CLOSED`. */
+  async close() {
+    this.#step({
+      type: "close"
+    });
+    const error = new SluiceError(errorResponse("CONNECTION_CLOSED"));
+    this.#failPending(error);
+    for (const driver of [
+      ...this.#downloads.values()
+    ]) {
+      driver.handle({
+        type: "error",
+        error: errorResponse("CONNECTION_CLOSED")
+      });
+    }
+    await this.#closedSocket;
+  }
+  #step(event) {
+    const result = step(this.#state, event, {
+      now: Date.now(),
+      random: Math.random()
+    });
+    this.#state = result.state;
+    for (const effect of result.effects) this.#apply(effect);
+  }
+  #apply(effect) {
+    switch (effect.type) {
+      case "openSocket":
+        return this.#open();
+      case "closeSocket":
+        return this.#closeSocket(effect.code, effect.reason);
+      case "send":
+        return this.#send(effect.message);
+      case "startTimer": {
+        clearTimeout(this.#timers.get(effect.name));
+        const name = effect.name;
+        this.#timers.set(name, setTimeout(() => {
+          this.#timers.delete(name);
+          this.#step({
+            type: "timer",
+            name
+          });
+        }, effect.ms));
+        return;
+      }
+      case "cancelTimer":
+        clearTimeout(this.#timers.get(effect.name));
+        this.#timers.delete(effect.name);
+        return;
+      case "beginAuth": {
+        const signIn2 = new ConnectionSignIn(this.#config.credentials, this.#config.url, this.#config.serverKey);
+        this.#signIn = signIn2;
+        this.#channel?.sendText(encodeMessage({
+          event: "auth:nonce",
+          data: signIn2.nonce(),
+          timestamp: Date.now(),
+          requestId: `auth-${this.#nextId++}`
+        }));
+        return;
+      }
+      case "sign":
+        return void this.#sign(effect.challenge);
+      case "ready": {
+        this.#retryAfter = void 0;
+        for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
+        for (const driver of this.#downloads.values()) driver.handle({
+          type: "resume"
+        });
+        return;
+      }
+      case "health":
+        this.#systemHealth = effect.health;
+        return this.#emit("health", {
+          rttMs: effect.rttMs,
+          health: effect.health
+        });
+      case "failed": {
+        const error = new SluiceError(effect.error);
+        this.#failPending(error);
+        for (const driver of [
+          ...this.#downloads.values()
+        ]) {
+          driver.handle({
+            type: "error",
+            error: effect.error
+          });
+        }
+        return this.#emit("connection:failed", effect.error);
+      }
+      case "stateChanged":
+        if (effect.from === "open") {
+          for (const driver of [
+            ...this.#downloads.values()
+          ]) {
+            driver.handle({
+              type: "disconnected"
+            });
+          }
+        }
+        return this.#emit("state", {
+          from: effect.from,
+          to: effect.to
+        });
+      case "rejected":
+        throw new SluiceError(effect.error);
+      default: {
+        const unreachable = effect;
+        throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+  /** Signs a challenge; a signature that outlives its socket is dropped by the machine. */
+  async #sign(challenge) {
+    const signIn2 = this.#signIn;
+    if (signIn2 === void 0) return;
+    let signed;
+    try {
+      signed = await signIn2.sign(challenge);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      signed = {
+        ok: false,
+        error: errorResponse("AUTH_BAD_SIGNATURE", {
+          reason
+        })
+      };
+    }
+    if (this.#signIn !== signIn2) return;
+    if (signed.ok) return this.#step({
+      type: "signed",
+      ...signed.value
+    });
+    this.#step({
+      type: "authResult",
+      result: {
+        authenticated: false,
+        error: signed.error
+      }
+    });
+  }
+  #open() {
+    const socket = new WebSocket(this.#config.url);
+    socket.binaryType = "arraybuffer";
+    this.#socket = socket;
+    this.#established = void 0;
+    const channel = new SessionChannel({
+      send: (payload) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
+      },
+      deliver: (incoming) => this.#socket === socket ? this.#receive(incoming) : void 0
+    });
+    this.#channel = channel;
+    let closed;
+    this.#closedSocket = new Promise((resolve) => closed = resolve);
+    socket.onopen = () => this.#step({
+      type: "opened"
+    });
+    socket.onmessage = (event) => {
+      const data = event.data;
+      channel.receive(typeof data === "string" ? data : new Uint8Array(data));
+    };
+    socket.onerror = () => {
+    };
+    socket.onclose = (event) => void channel.drained().then(() => {
+      closed();
+      if (this.#socket !== socket) return;
+      this.#socket = void 0;
+      this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
+      this.#step({
+        type: "closed",
+        code: event.code,
+        reason: event.reason,
+        ...this.#retryAfter === void 0 ? {} : {
+          retryAfter: this.#retryAfter
+        }
+      });
+    });
+  }
+  #closeSocket(code, reason) {
+    const socket = this.#socket;
+    if (socket === void 0) return;
+    this.#socket = void 0;
+    this.#signIn = void 0;
+    this.#established = void 0;
+    socket.onmessage = null;
+    this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
+    socket.close(code, reason);
+  }
+  #send(message) {
+    if (this.#socket?.readyState !== WebSocket.OPEN) return;
+    const established = this.#established;
+    if (established === void 0) return this.#channel?.sendText(encodeMessage(message));
+    this.#channel?.sendText(async () => encodeMessage(await established.authorize(message)));
+  }
+  async #receive(incoming) {
+    if (!incoming.ok) return this.#violation(incoming.error.code);
+    if (incoming.value.type === "data") {
+      const decoded = decodeDataFrame(incoming.value.frame);
+      if (!decoded.ok) return this.#violation(decoded.error.code);
+      const { payload, ...header2 } = decoded.value;
+      this.#downloads.get(header2.requestId)?.handle({
+        type: "frame",
+        header: header2,
+        payload
+      });
+      return;
+    }
+    const parsed = parseServerMessage(incoming.value.text);
+    if (!parsed.ok) return this.#violation(parsed.error.error.code);
+    const message = parsed.value;
+    if (message.event === "auth:result" && message.data.authenticated) {
+      const established = await this.#signIn?.establish(message.data.token);
+      if (established === void 0) return this.#violation("UNEXPECTED_EVENT");
+      if (!established.ok) return this.#violation(established.error.code);
+      const { seal } = established.value;
+      if (seal !== void 0) this.#channel?.seal(seal.sealer, seal.opener);
+      this.#established = established.value;
+    }
+    this.#dispatch(message);
+  }
+  #dispatch(message) {
+    const driver = this.#downloads.get(message.requestId);
+    switch (message.event) {
+      case "download:start":
+        return driver?.handle({
+          type: "start",
+          data: message.data
+        });
+      case "download:progress":
+        return driver?.handle({
+          type: "progress",
+          update: message.data
+        });
+      case "download:complete":
+        return driver?.handle({
+          type: "complete",
+          summary: message.data
+        });
+      case "download:cancelled":
+        return driver?.handle({
+          type: "cancelled",
+          data: message.data
+        });
+      case "download:error": {
+        const waiter = this.#statusWaiters.get(message.requestId);
+        if (waiter !== void 0) {
+          this.#statusWaiters.delete(message.requestId);
+          return waiter.reject(new SluiceError(message.data));
+        }
+        return driver?.handle({
+          type: "error",
+          error: message.data
+        });
+      }
+      case "status:update": {
+        const waiter = this.#statusWaiters.get(message.requestId);
+        this.#statusWaiters.delete(message.requestId);
+        return waiter?.resolve([
+          ...message.data.downloads
+        ]);
+      }
+      case "system:error":
+        if (message.data.code === "SERVER_SHUTTING_DOWN") {
+          this.#retryAfter = message.data.retryAfter;
+        }
+        return this.#emit("error", message.data);
+      case "connection:health":
+        return this.#step({
+          type: "pong",
+          requestId: message.requestId,
+          health: message.data
+        });
+      case "auth:challenge":
+        return this.#step({
+          type: "challenge",
+          challenge: message.data
+        });
+      case "auth:result":
+        return this.#step({
+          type: "authResult",
+          result: message.data
+        });
+      default: {
+        const unreachable = message;
+        throw new Error(`unknown message ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+  /** The server broke the protocol: close with its code and let the machine reconnect. */
+  #violation(code) {
+    const socket = this.#socket;
+    if (socket === void 0) return;
+    this.#closeSocket(4e3, code);
+    this.#step({
+      type: "closed",
+      code: 4e3,
+      reason: code
+    });
+  }
+  #failPending(error) {
+    this.#rejectConnect(error);
+    this.#failStatus(error);
+  }
+  #rejectConnect(error) {
+    for (const waiter of this.#connectWaiters.splice(0)) waiter.reject(error);
+  }
+  #failStatus(error) {
+    for (const waiter of this.#statusWaiters.values()) waiter.reject(error);
+    this.#statusWaiters.clear();
+  }
+  #emit(name, event) {
+    for (const listener of this.#listeners.get(name) ?? []) listener(event);
+  }
+};
+
+// client/client_builder.ts
+var ClientBuilder = class {
+  #config;
+  /** Starts a builder for the server at `url` (`ws:` or `wss:`). */
+  constructor(url) {
+    const parsed = new URL(url);
+    if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
+      throw new TypeError(`a sluice URL is ws:// or wss://, got ${parsed.protocol}//`);
+    }
+    this.#config = {
+      url: parsed.href,
+      credentials: {
+        kind: "keypair",
+        secretKey: utils.randomSecretKey()
+      }
+    };
+  }
+  /**
+   * Signs in with a raw secp256k1 key (32 bytes, or 64 hex characters): the
+   * identity is its compressed public key.
+   */
+  withKeypair(privateKey) {
+    this.#config.credentials = {
+      kind: "keypair",
+      secretKey: secretKeyFrom(privateKey)
+    };
+    return this;
+  }
+  /**
+   * Signs in with an Ethereum account: a browser wallet, or an ethers or
+   * viem account; anything with `address` and `signMessage`. It is asked to
+   * sign once per connection (so after each reconnect too).
+   */
+  withSigner(signer) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
+      throw new TypeError(`not an Ethereum address: ${signer.address}`);
+    }
+    this.#config.credentials = {
+      kind: "signer",
+      signer
+    };
+    return this;
+  }
+  /**
+   * Pins the server's identity key (compressed, 66 hex, as the server prints
+   * at start): a man in the middle cannot then pass for the server.
+   */
+  withServerKey(publicKey2) {
+    const key = publicKey2.trim().toLowerCase();
+    if (!/^0[23][0-9a-f]{64}$/.test(key)) {
+      throw new TypeError("a server key is a compressed secp256k1 public key, 66 hex characters");
+    }
+    this.#config.serverKey = key;
+    return this;
+  }
+  /** Sets reconnection: number of attempts and the backoff's delays. */
+  withReconnect(options) {
+    this.#config.backoff = {
+      ...this.#config.backoff,
+      ...options
+    };
+    return this;
+  }
+  /** Sets the keep-alive interval and how long an unanswered ping may take. */
+  withHeartbeat(options) {
+    if (options.intervalMs !== void 0) this.#config.heartbeatIntervalMs = options.intervalMs;
+    if (options.timeoutMs !== void 0) this.#config.heartbeatTimeoutMs = options.timeoutMs;
+    return this;
+  }
+  /**
+   * Sets how long a connect attempt may take to open before it counts as
+   * failed: a server that accepts the TCP connection and never answers costs
+   * one attempt, not a hang.
+   */
+  withHandshakeTimeout(ms) {
+    this.#config.handshakeTimeoutMs = ms;
+    return this;
+  }
+  /** The client; it does not connect until `connect()` (or a download) asks. */
+  build() {
+    return new SluiceClient({
+      ...this.#config
+    });
+  }
+};
+
+// protocol/filter.ts
+var INT64_MIN = -(2n ** 63n);
+var INT64_MAX = 2n ** 63n - 1n;
+
+// protocol/schema_document.ts
+var MAX_COLUMNS = 256;
+var COLUMN_TYPES = [
+  "integer",
+  "decimal",
+  "text",
+  "timestamp",
+  "boolean"
+];
+var column = object({
+  name: str({
+    max: 256
+  }),
+  type: oneOf(COLUMN_TYPES),
+  filterable: bool,
+  operators: list(oneOf(FILTER_OPERATORS), FILTER_OPERATORS.length)
+}, {
+  scale: num({
+    min: 0,
+    max: 30,
+    integer: true
+  })
+});
+var version = (value, path) => {
+  if (value !== 1) throw new Invalid("INVALID_VALUE", path, "expected 1");
+  return 1;
+};
+var document = object({
+  version,
+  timeColumn: str({
+    max: 256
+  }),
+  columns: list(column, MAX_COLUMNS)
+});
+function parseSchemaDocument(text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    if (!(error instanceof SyntaxError)) throw error;
+    return {
+      ok: false,
+      error: errorResponse("MALFORMED_JSON")
+    };
+  }
+  try {
+    return {
+      ok: true,
+      value: document(value, "")
+    };
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error;
+    return {
+      ok: false,
+      error: errorResponse(error.code, {
+        path: error.path
+      })
+    };
+  }
+}
+export {
+  ClientBuilder,
+  SluiceClient,
+  SluiceError,
+  parseSchemaDocument
+};
+/*! noble-secp256k1 - MIT License (c) 2019 Paul Miller (paulmillr.com) */
