@@ -40,6 +40,8 @@ import { createWebApp, type WebApp } from "./server/web_app.ts";
 
 export { createServer } from "./server/create_server.ts";
 export type { ServerOptions, SluiceServer } from "./server/create_server.ts";
+export type { Authorize, AuthorizeDecision } from "./server/session.ts";
+export type { IdentityLimits } from "./server/identity_limits.ts";
 export type { DataSource, RowPage, ScanQuery, SourceSchema } from "./server/data_source.ts";
 export { SqliteSource } from "./server/sqlite_source.ts";
 export type { SqliteSourceOptions } from "./server/sqlite_source.ts";

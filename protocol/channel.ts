@@ -147,6 +147,7 @@ export class SessionChannel {
   #queued = 0;
   #failed = false;
 
+  /** A plain channel; see {@linkcode ChannelOptions}. */
   constructor(options: ChannelOptions) {
     this.#options = options;
     this.#maxMessageBytes = options.maxMessageBytes ?? 65_536;
