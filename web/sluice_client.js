@@ -2608,6 +2608,7 @@ var SessionChannel = class {
   #pendingBytes = 0;
   #queued = 0;
   #failed = false;
+  /** A plain channel; see {@linkcode ChannelOptions}. */
   constructor(options) {
     this.#options = options;
     this.#maxMessageBytes = options.maxMessageBytes ?? 65536;
