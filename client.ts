@@ -28,12 +28,8 @@
  * @module
  */
 
-export { ClientBuilder } from "./client/client_builder.ts";
-export type { ClientConfig } from "./client/client_builder.ts";
-export { SluiceClient } from "./client/sluice_client.ts";
-export type { ClientEvents, Listener, SessionState } from "./client/sluice_client.ts";
-export type { Download, DownloadOptions } from "./client/download.ts";
-export { SluiceError } from "./client/sluice_error.ts";
+// The API itself lives in client/mod.ts, which bundlers can take without the command line below.
+export * from "./client/mod.ts";
 
 // Only the command line needs Deno's IO, so it loads only when this file is the program.
 if ((import.meta as { main?: boolean }).main) {

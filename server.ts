@@ -3,10 +3,15 @@
  *
  * Three ways to run it, all serving the same thing:
  *
- * - `deno run -A server.ts [--port 8080] [--hostname 127.0.0.1] [--db PATH] [--demo-rows N]`
+ * - `deno run -A server.ts [--port 8080] [--hostname 127.0.0.1] [--db PATH] [--demo-rows N]
+ *   [--allow KEY …] [--allow-file PATH] [--anonymous] [--identity-key-file PATH]
+ *   [--no-encryption]`
  * - `deno task start` (the same, with narrower permissions)
  * - `deno serve -A server.ts`, through the default export `{ fetch }`,
- *   configured by the environment variables `SLUICE_DB` and `SLUICE_DEMO_ROWS`
+ *   configured by the environment variables `SLUICE_DB`, `SLUICE_DEMO_ROWS`,
+ *   `SLUICE_ALLOW`, `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`,
+ *   `SLUICE_IDENTITY_KEY` (64 hex) or `SLUICE_IDENTITY_KEY_FILE`, and
+ *   `SLUICE_ENCRYPTION=off`
  *
  * Each serves the demo page at `/` (with the client as an ES module at
  * `/sluice_client.js` and the table's columns at `/schema.json`) and the
@@ -25,6 +30,9 @@
  */
 
 import { parseArgs } from "node:util";
+import * as secp from "@noble/secp256k1";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { parseAllowEntry } from "./protocol/sign_in.ts";
 import { createServer, type SluiceServer } from "./server/create_server.ts";
 import { openDemoSource } from "./server/demo_data.ts";
 import type { SqliteSource } from "./server/sqlite_source.ts";
@@ -32,6 +40,8 @@ import { createWebApp, type WebApp } from "./server/web_app.ts";
 
 export { createServer } from "./server/create_server.ts";
 export type { ServerOptions, SluiceServer } from "./server/create_server.ts";
+export type { Authorize, AuthorizeDecision } from "./server/session.ts";
+export type { IdentityLimits } from "./server/identity_limits.ts";
 export type { DataSource, RowPage, ScanQuery, SourceSchema } from "./server/data_source.ts";
 export { SqliteSource } from "./server/sqlite_source.ts";
 export type { SqliteSourceOptions } from "./server/sqlite_source.ts";
@@ -43,6 +53,8 @@ export type { WebApp, WebAppOptions } from "./server/web_app.ts";
 export const DEFAULT_DB_PATH = "data/demo.sqlite";
 /** Rows of the demo table when neither `--demo-rows` nor `SLUICE_DEMO_ROWS` says. */
 export const DEFAULT_DEMO_ROWS = 1_000_000;
+/** The identity key file's name beside the database, when nothing else names it. */
+export const IDENTITY_KEY_FILE_NAME = "server-identity.key";
 
 /** Settings of the server program. */
 export interface ProgramConfig {
@@ -54,12 +66,24 @@ export interface ProgramConfig {
   readonly db: string;
   /** Rows of the demo table. */
   readonly demoRows: number;
+  /** Who may sign in (keys and addresses, checked); `undefined`: any key. */
+  readonly allow: readonly string[] | undefined;
+  /** Whether clients may download without signing in. */
+  readonly anonymous: boolean;
+  /** Whether signed-in sessions are encrypted. */
+  readonly encryption: boolean;
+  /** The identity key in hex, when the environment gives it. */
+  readonly identityKey: string | undefined;
+  /** Otherwise, the file that holds it (made on first start; by default beside the database). */
+  readonly identityKeyFile: string;
 }
 
 /**
  * Reads the program's settings from flags, then environment variables
- * (`SLUICE_PORT`, `SLUICE_HOSTNAME`, `SLUICE_DB`, `SLUICE_DEMO_ROWS`), then
- * defaults. Throws a `TypeError` naming the bad flag.
+ * (`SLUICE_PORT`, `SLUICE_HOSTNAME`, `SLUICE_DB`, `SLUICE_DEMO_ROWS`,
+ * `SLUICE_ALLOW`, `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`,
+ * `SLUICE_IDENTITY_KEY`, `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ENCRYPTION`),
+ * then defaults. Throws a `TypeError` naming the bad flag or entry.
  *
  * @example
  * ```ts ignore
@@ -78,6 +102,11 @@ export function programConfig(
       hostname: { type: "string" },
       db: { type: "string" },
       "demo-rows": { type: "string" },
+      allow: { type: "string", multiple: true },
+      "allow-file": { type: "string" },
+      anonymous: { type: "boolean" },
+      "identity-key-file": { type: "string" },
+      "no-encryption": { type: "boolean" },
     },
     strict: true,
   });
@@ -88,12 +117,92 @@ export function programConfig(
     0,
     Number.MAX_SAFE_INTEGER,
   );
+  const allowFile = values["allow-file"] ?? env.SLUICE_ALLOW_FILE;
+  const entries = [
+    ...(values.allow ?? []),
+    ...(env.SLUICE_ALLOW ?? "").split(/[\s,]+/),
+    ...(allowFile === undefined ? [] : allowFileEntries(allowFile)),
+  ].filter((e) => e !== "");
+  for (const entry of entries) {
+    const parsed = parseAllowEntry(entry);
+    if (!parsed.ok) throw new TypeError(`--allow: ${parsed.error}`);
+  }
+  const anyEntrySource = (values.allow ?? []).length > 0 || env.SLUICE_ALLOW !== undefined ||
+    allowFile !== undefined;
+  const db = values.db ?? env.SLUICE_DB ?? DEFAULT_DB_PATH;
+  const dbDir = db.includes("/") ? db.slice(0, db.lastIndexOf("/") + 1) : "";
   return {
     port,
     hostname: values.hostname ?? env.SLUICE_HOSTNAME ?? "127.0.0.1",
-    db: values.db ?? env.SLUICE_DB ?? DEFAULT_DB_PATH,
+    db,
     demoRows,
+    allow: anyEntrySource ? entries : undefined,
+    anonymous: values.anonymous ?? flag(env.SLUICE_ANONYMOUS),
+    encryption: !(values["no-encryption"] ?? env.SLUICE_ENCRYPTION === "off"),
+    identityKey: env.SLUICE_IDENTITY_KEY,
+    identityKeyFile: values["identity-key-file"] ?? env.SLUICE_IDENTITY_KEY_FILE ??
+      `${dbDir}${IDENTITY_KEY_FILE_NAME}`,
   };
+}
+
+function flag(text: string | undefined): boolean {
+  return text !== undefined && /^(1|true|yes|on)$/i.test(text);
+}
+
+/** An allow file: one key or address per line; blank lines and `#` comments are skipped. */
+function allowFileEntries(path: string): string[] {
+  return Deno.readTextFileSync(path).split("\n").map((line) => line.replace(/#.*/, "").trim())
+    .filter((line) => line !== "");
+}
+
+/**
+ * The server's identity key: from `SLUICE_IDENTITY_KEY`, else from the key
+ * file, which is created (mode 0600) with a new random key when missing.
+ * Where the file cannot be written (a read-only deployment), a key good
+ * for this process only is used, and said so.
+ */
+function identityKey(config: ProgramConfig): Uint8Array {
+  if (config.identityKey !== undefined) return hexToBytes(config.identityKey.trim());
+  try {
+    return hexToBytes(Deno.readTextFileSync(config.identityKeyFile).trim());
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  const key = secp.utils.randomSecretKey();
+  try {
+    const path = config.identityKeyFile;
+    if (path.includes("/")) {
+      Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+    }
+    Deno.writeTextFileSync(path, `${bytesToHex(key)}\n`, { mode: 0o600, createNew: true });
+    console.error(`sluice: made a new server identity key in ${path}`);
+  } catch (error) {
+    console.error(
+      `sluice: cannot keep an identity key in ${config.identityKeyFile} (${error}); ` +
+        "using one for this process only: set SLUICE_IDENTITY_KEY to keep it stable",
+    );
+  }
+  return key;
+}
+
+/** The server over the program's settings, saying loudly who may sign in. */
+function programServer(config: ProgramConfig, source: SqliteSource): SluiceServer {
+  const sluice = createServer({
+    source,
+    identityKey: identityKey(config),
+    allow: config.allow,
+    anonymous: config.anonymous,
+    encryption: config.encryption,
+  });
+  console.error(`sluice: server identity key ${sluice.serverKey}`);
+  if (config.allow === undefined) {
+    console.error("sluice: WARNING: no allow list: ANY key that signs in may download");
+  } else console.error(`sluice: ${config.allow.length} identities may sign in`);
+  if (config.anonymous) {
+    console.error("sluice: WARNING: anonymous downloads are on: no sign-in needed");
+  }
+  if (!config.encryption) console.error("sluice: WARNING: sessions are not encrypted");
+  return sluice;
 }
 
 function integer(flag: string, text: string, min: number, max: number): number {
@@ -120,8 +229,8 @@ function openSource(config: ProgramConfig): SqliteSource {
 let lazy: { sluice: SluiceServer; app: WebApp } | undefined;
 
 /** The sluice server over `source`, and the web app that serves the page beside it. */
-function serve(source: SqliteSource): { sluice: SluiceServer; app: WebApp } {
-  const sluice = createServer({ source });
+function serve(config: ProgramConfig, source: SqliteSource): { sluice: SluiceServer; app: WebApp } {
+  const sluice = programServer(config, source);
   return { sluice, app: createWebApp({ sluice, schema: source.schema() }) };
 }
 
@@ -131,7 +240,10 @@ function serve(source: SqliteSource): { sluice: SluiceServer; app: WebApp } {
  */
 const handler: { fetch(request: Request): Response | Promise<Response> } = {
   fetch(request: Request): Response | Promise<Response> {
-    lazy ??= serve(openSource(programConfig([], Deno.env.toObject())));
+    if (lazy === undefined) {
+      const config = programConfig([], Deno.env.toObject());
+      lazy = serve(config, openSource(config));
+    }
     return lazy.app.fetch(request);
   },
 };
@@ -155,11 +267,14 @@ async function main(): Promise<void> {
     config = programConfig(Deno.args, Deno.env.toObject());
   } catch (error) {
     console.error(`sluice: ${error instanceof Error ? error.message : error}`);
-    console.error("usage: server.ts [--port N] [--hostname H] [--db PATH] [--demo-rows N]");
+    console.error(
+      "usage: server.ts [--port N] [--hostname H] [--db PATH] [--demo-rows N] [--allow KEY]… " +
+        "[--allow-file PATH] [--anonymous] [--identity-key-file PATH] [--no-encryption]",
+    );
     Deno.exit(2);
   }
   const source = openSource(config);
-  const { sluice, app } = serve(source);
+  const { sluice, app } = serve(config, source);
   const http = Deno.serve({
     hostname: config.hostname,
     port: config.port,

@@ -4,6 +4,7 @@
  * ```sh
  * deno run -A client.ts URL --from T --to T [--filter EXPR …] [--format csv|json|ndjson]
  *   [--gzip] [-o FILE [--continue]] [--retries N] [--retry-delay MS]
+ *   [--key-file FILE | --key HEX] [--server-key HEX]
  * ```
  *
  * writes the export to FILE or stdout, with a progress bar on stderr when it
@@ -66,7 +67,12 @@ const USAGE = `usage: client.ts URL --from TIME --to TIME [options]
   --continue          with -o: resume the interrupted download that FILE.sluice describes
                         (the same request; the URL may differ) and append to FILE
   --retries N         reconnect attempts after a lost connection (default 5)
-  --retry-delay MS    delay before the first reconnect, doubling after (default 1000)`;
+  --retry-delay MS    delay before the first reconnect, doubling after (default 1000)
+  --key-file FILE     sign in with the secp256k1 private key in FILE (64 hex characters)
+  --key HEX           the same, given on the command line (visible to other local users)
+                        Without either, the client signs in with a new random key.
+  --server-key HEX    refuse a server that cannot prove it holds this identity key
+                        (66 hex characters, as the server prints at start)`;
 
 /** Shorthand operators, longest first so that `>=` wins over `>`. */
 const SHORTHANDS: readonly [string, FilterOperator][] = [
@@ -135,6 +141,9 @@ function invocation(args: string[]): Invocation {
       continue: { type: "boolean" },
       retries: { type: "string" },
       "retry-delay": { type: "string" },
+      key: { type: "string" },
+      "key-file": { type: "string" },
+      "server-key": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -168,6 +177,7 @@ function invocation(args: string[]): Invocation {
     reconnect.maxMs = Math.max(30_000, Number(ms));
   }
   if (Object.keys(reconnect).length > 0) server.withReconnect(reconnect);
+  signIn(server, values);
   const format = values.format ?? "csv";
   if (format !== "csv" && format !== "json" && format !== "ndjson") {
     throw new UsageError(`--format must be csv, json or ndjson, got "${format}"`);
@@ -190,6 +200,43 @@ function invocation(args: string[]): Invocation {
 }
 
 class UsageError extends Error {}
+
+/** Applies `--key`, `--key-file` and `--server-key` to the builder. */
+function signIn(
+  server: ClientBuilder,
+  values: { key?: string; "key-file"?: string; "server-key"?: string },
+): void {
+  if (values.key !== undefined && values["key-file"] !== undefined) {
+    throw new UsageError("give --key or --key-file, not both");
+  }
+  let key = values.key;
+  const file = values["key-file"];
+  if (file !== undefined) {
+    try {
+      key = Deno.readTextFileSync(file);
+    } catch (error) {
+      throw new UsageError(`cannot read --key-file ${file}: ${(error as Error).message}`);
+    }
+  }
+  if (key !== undefined) {
+    const what = file === undefined ? "--key" : `--key-file ${file}`;
+    if (!/^\s*(0x)?[0-9a-fA-F]{64}\s*$/.test(key)) {
+      throw new UsageError(`${what}: expected a private key of 64 hex characters`);
+    }
+    try {
+      server.withKeypair(key);
+    } catch (error) {
+      throw new UsageError(`${what}: ${(error as Error).message}`);
+    }
+  }
+  if (values["server-key"] !== undefined) {
+    try {
+      server.withServerKey(values["server-key"]);
+    } catch (error) {
+      throw new UsageError(`--server-key: ${(error as Error).message}`);
+    }
+  }
+}
 
 /** Runs the command line; resolves with the process exit code. */
 export async function main(args: string[]): Promise<number> {

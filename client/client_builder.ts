@@ -6,7 +6,9 @@
  * @module
  */
 
+import * as secp from "@noble/secp256k1";
 import type { BackoffOptions } from "../protocol/backoff.ts";
+import { type Credentials, type EthereumSigner, secretKeyFrom } from "./sign_in.ts";
 import { SluiceClient } from "./sluice_client.ts";
 
 /** Everything a {@linkcode SluiceClient} is built from. */
@@ -32,6 +34,17 @@ export interface ClientConfig {
    */
   readonly heartbeatTimeoutMs?: number;
   /**
+   * Who the client signs in as on every connection.
+   *
+   * @default {a new random secp256k1 key per client: signed in and encrypted, but nobody in particular}
+   */
+  readonly credentials: Credentials;
+  /**
+   * The server's identity public key (66 hex), pinned: a server that cannot
+   * prove it holds that key is refused with `SERVER_KEY_MISMATCH`.
+   */
+  readonly serverKey?: string;
+  /**
    * Milliseconds a connect attempt has to open (the WebSocket handshake); a
    * slower one counts as a failed attempt and is retried with backoff.
    *
@@ -49,6 +62,7 @@ export interface ClientConfig {
  * const client = new ClientBuilder("ws://127.0.0.1:8080/")
  *   .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
  *   .withHeartbeat({ intervalMs: 5_000, timeoutMs: 3_000 })
+ *   .withKeypair("11".repeat(32))
  *   .withHandshakeTimeout(5_000)
  *   .build();
  * client.isConnected(); // false until connect()
@@ -63,7 +77,45 @@ export class ClientBuilder {
     if (parsed.protocol !== "ws:" && parsed.protocol !== "wss:") {
       throw new TypeError(`a sluice URL is ws:// or wss://, got ${parsed.protocol}//`);
     }
-    this.#config = { url: parsed.href };
+    this.#config = {
+      url: parsed.href,
+      credentials: { kind: "keypair", secretKey: secp.utils.randomSecretKey() },
+    };
+  }
+
+  /**
+   * Signs in with a raw secp256k1 key (32 bytes, or 64 hex characters): the
+   * identity is its compressed public key.
+   */
+  withKeypair(privateKey: Uint8Array | string): this {
+    this.#config.credentials = { kind: "keypair", secretKey: secretKeyFrom(privateKey) };
+    return this;
+  }
+
+  /**
+   * Signs in with an Ethereum account: a browser wallet, or an ethers or
+   * viem account; anything with `address` and `signMessage`. It is asked to
+   * sign once per connection (so after each reconnect too).
+   */
+  withSigner(signer: EthereumSigner): this {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
+      throw new TypeError(`not an Ethereum address: ${signer.address}`);
+    }
+    this.#config.credentials = { kind: "signer", signer };
+    return this;
+  }
+
+  /**
+   * Pins the server's identity key (compressed, 66 hex, as the server prints
+   * at start): a man in the middle cannot then pass for the server.
+   */
+  withServerKey(publicKey: string): this {
+    const key = publicKey.trim().toLowerCase();
+    if (!/^0[23][0-9a-f]{64}$/.test(key)) {
+      throw new TypeError("a server key is a compressed secp256k1 public key, 66 hex characters");
+    }
+    this.#config.serverKey = key;
+    return this;
   }
 
   /** Sets reconnection: number of attempts and the backoff's delays. */

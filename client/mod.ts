@@ -34,12 +34,14 @@ export { SluiceClient } from "./sluice_client.ts";
 export type { ClientEvents, Listener, SessionState } from "./sluice_client.ts";
 export type { Download, DownloadOptions } from "./download.ts";
 export { SluiceError } from "./sluice_error.ts";
+export type { Credentials, EthereumSigner } from "./sign_in.ts";
 // A page needs the server's columns to offer filters: `GET /schema.json`, read with this.
 export { parseSchemaDocument } from "../protocol/schema_document.ts";
 export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.ts";
 // The shapes a caller builds and receives; types only, so they cost the bundle nothing.
 export type { BackoffOptions } from "../protocol/backoff.ts";
 export type { ConnectionPhase } from "../protocol/connection_machine.ts";
+export type { ClientResumePoint } from "../protocol/download_machine.ts";
 export type { ErrorCode, ErrorDetails, ErrorResponse } from "../protocol/errors.ts";
 export type { Result } from "../protocol/result.ts";
 export type {

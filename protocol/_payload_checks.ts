@@ -45,10 +45,13 @@ const HEX_64 = /^[0-9a-f]{64}$/;
 const requestId = str({ max: 64, pattern: REQUEST_ID_PATTERN });
 const empty = object({});
 
+const PUBLIC_KEY = /^0[23][0-9a-f]{64}$/;
+const publicKey = str({ max: 66, pattern: PUBLIC_KEY });
+
 const identity: Check<Identity> = tagged<Identity>("kind", {
   secp256k1: object({
     kind: literal("secp256k1"),
-    publicKey: str({ max: 66, pattern: /^0[23][0-9a-f]{64}$/ }),
+    publicKey,
   }),
   ethereum: object({
     kind: literal("ethereum"),
@@ -112,7 +115,7 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
     }),
     "status:check": object({}, { requestId }),
     "connection:health": empty,
-    "auth:nonce": object({ identity }),
+    "auth:nonce": object({ identity, sessionKey: publicKey }),
     "auth:authenticate": object({
       identity,
       nonce: str({ max: 64, pattern: HEX_64 }),
@@ -180,6 +183,10 @@ export function serverChecks(bounds: PayloadBounds): DataChecks<ServerMessage> {
       nonce: str({ max: 64, pattern: HEX_64 }),
       expiresAt: count,
       origin: str({ max: 256 }),
+      sessionKey: publicKey,
+      serverKey: publicKey,
+      serverSignature: str({ max: 128, pattern: /^[0-9a-f]{128}$/ }),
+      encryption: bool,
     }),
     "auth:result": tagged<AuthResult>("authenticated", {
       true: object({ authenticated: literal(true), token: str({ max: 256 }), expiresAt: count }),

@@ -88,7 +88,33 @@ export type ErrorCode =
   | "HEARTBEAT_TIMEOUT"
   | "CONNECTION_LOST"
   | "CONNECTION_FAILED"
-  | "CONNECTION_CLOSED";
+  | "CONNECTION_CLOSED"
+  // Sign-in and authorization.
+  | "AUTH_REQUIRED"
+  | "AUTH_IN_PROGRESS"
+  | "AUTH_IDENTITY_MISMATCH"
+  | "AUTH_NONCE_UNKNOWN"
+  | "AUTH_NONCE_EXPIRED"
+  | "AUTH_NONCE_USED"
+  | "AUTH_BAD_SIGNATURE"
+  | "AUTH_UNKNOWN_IDENTITY"
+  | "ORIGIN_MISMATCH"
+  | "SERVER_KEY_MISMATCH"
+  | "FORBIDDEN"
+  | "RATE_LIMITED"
+  | "ROW_LIMIT_EXCEEDED"
+  // Signed commands.
+  | "COMMAND_UNSIGNED"
+  | "TOKEN_INVALID"
+  | "COMMAND_SIGNATURE_INVALID"
+  | "COMMAND_STALE"
+  | "COMMAND_REPLAYED"
+  | "SESSION_EXPIRED"
+  // Encrypted sessions.
+  | "UNSEALED_MESSAGE"
+  | "REPLAYED_FRAME"
+  | "REORDERED_FRAME"
+  | "DECRYPTION_FAILED";
 
 const badMessage = (message: string): ErrorInfo => ({
   message,
@@ -101,6 +127,27 @@ const request = (message: string): ErrorInfo => ({
   message,
   recoverable: false,
   scope: "download",
+  fault: "sender",
+});
+
+const signIn = (message: string, recoverable = false): ErrorInfo => ({
+  message,
+  recoverable,
+  scope: "connection",
+  fault: "sender",
+});
+
+const command = (message: string): ErrorInfo => ({
+  message,
+  recoverable: false,
+  scope: "message",
+  fault: "sender",
+});
+
+const sealed = (message: string): ErrorInfo => ({
+  message,
+  recoverable: true,
+  scope: "connection",
   fault: "sender",
 });
 
@@ -250,6 +297,55 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     scope: "connection",
     fault: "none",
   },
+
+  AUTH_REQUIRED: command("Sign in first: this server does not serve anonymous clients."),
+  AUTH_IN_PROGRESS: command("A sign-in is already under way or done on this connection."),
+  AUTH_IDENTITY_MISMATCH: signIn("The identity differs from the one the nonce was issued to."),
+  AUTH_NONCE_UNKNOWN: signIn("The nonce is not the one this connection was given."),
+  AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),
+  AUTH_NONCE_USED: signIn("The nonce was already used."),
+  AUTH_BAD_SIGNATURE: signIn(
+    "The signature is not the identity's over this server's challenge text.",
+  ),
+  AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  ORIGIN_MISMATCH: {
+    message: "The server names another origin than the one the client dialled.",
+    recoverable: false,
+    scope: "connection",
+    fault: "server",
+  },
+  SERVER_KEY_MISMATCH: {
+    message: "The server could not prove it holds the identity key the client expects.",
+    recoverable: false,
+    scope: "connection",
+    fault: "server",
+  },
+  FORBIDDEN: request("The server does not allow this identity that download."),
+  RATE_LIMITED: {
+    message: "Too many requests from this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1000,
+    scope: "download",
+    fault: "sender",
+  },
+  ROW_LIMIT_EXCEEDED: request("The download has more rows than this identity may take at once."),
+
+  COMMAND_UNSIGNED: command("A command of a signed-in session lacks its `auth`."),
+  TOKEN_INVALID: command("The command's token is not this session's."),
+  COMMAND_SIGNATURE_INVALID: command("The command's signature does not match its content."),
+  COMMAND_STALE: command("The command's timestamp is outside the accepted window."),
+  COMMAND_REPLAYED: command("The command's timestamp is not after the previous command's."),
+  SESSION_EXPIRED: {
+    message: "The signed-in session expired; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "none",
+  },
+
+  UNSEALED_MESSAGE: sealed("A message of an encrypted session arrived unencrypted."),
+  REPLAYED_FRAME: sealed("A sealed frame repeats a counter already received."),
+  REORDERED_FRAME: sealed("A sealed frame skips ahead of the next expected counter."),
+  DECRYPTION_FAILED: sealed("A sealed frame failed its authentication tag."),
 };
 
 /** Every code of {@linkcode ERROR_TABLE}, in table order. */

@@ -264,6 +264,8 @@ export type Identity =
 export interface AuthNonce {
   /** Who is signing in. */
   readonly identity: Identity;
+  /** The client's ephemeral session public key, compressed, 66 lowercase hex. */
+  readonly sessionKey: string;
 }
 
 /** Payload of `auth:challenge`. */
@@ -274,6 +276,14 @@ export interface AuthChallenge {
   readonly expiresAt: number;
   /** The origin the signature is bound to, e.g. `wss://export.example.com`. */
   readonly origin: string;
+  /** The server's ephemeral session public key, compressed, 66 lowercase hex. */
+  readonly sessionKey: string;
+  /** The server's long-term identity public key, compressed, 66 lowercase hex. */
+  readonly serverKey: string;
+  /** The identity key's signature over the server proof text, 128 hex. */
+  readonly serverSignature: string;
+  /** Whether every frame after a successful sign-in is sealed (AES-256-GCM). */
+  readonly encryption: boolean;
 }
 
 /** Payload of `auth:authenticate` (seed 003's `authenticate`). */

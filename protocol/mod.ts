@@ -19,7 +19,9 @@
  * @module
  */
 
+export * from "./auth.ts";
 export * from "./backoff.ts";
+export * from "./channel.ts";
 export * from "./digest_chain.ts";
 export * from "./errors.ts";
 export * from "./events.ts";
@@ -30,6 +32,9 @@ export * from "./parse.ts";
 export * from "./progress.ts";
 export * from "./request.ts";
 export * from "./result.ts";
+export * from "./sealed_frame.ts";
+export * from "./session_crypto.ts";
+export * from "./sign_in.ts";
 export * from "./time.ts";
 export {
   type AuthStep,

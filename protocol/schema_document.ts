@@ -1,7 +1,7 @@
 /**
  * The schema document: what a server exports and lets clients filter on,
  * published over HTTP as `GET /schema.json` beside the WebSocket endpoint
- * (docs/PROTOCOL.md §15). Version 1 of the wire protocol has no event that
+ * (docs/PROTOCOL.md §17). Version 1 of the wire protocol has no event that
  * carries the schema before a download starts, and a page needs it to offer
  * filters, so it travels as a plain JSON document instead.
  *

@@ -14,7 +14,12 @@ import type { ParseLimits } from "../protocol/parse.ts";
 import type { RequestLimits } from "../protocol/request.ts";
 import type { DataSource } from "./data_source.ts";
 import type { JobLimits } from "./export_job.ts";
-import { Session } from "./session.ts";
+import * as secp from "@noble/secp256k1";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { parseAllowEntry } from "../protocol/sign_in.ts";
+import { type AuthConfig, requestOrigin } from "./auth_gate.ts";
+import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
+import { type Authorize, Session } from "./session.ts";
 
 /** Options of {@linkcode createServer}. */
 export interface ServerOptions {
@@ -70,6 +75,73 @@ export interface ServerOptions {
    * @default {{}}
    */
   readonly parseLimits?: ParseLimits;
+  /**
+   * The server's long-term secp256k1 identity key: 32 bytes or 64 hex
+   * characters. It signs every challenge, so that clients that know its
+   * public key ({@linkcode SluiceServer.serverKey}) can tell this server
+   * from a man in the middle. Keep it secret and stable; `server.ts` reads it
+   * from `SLUICE_IDENTITY_KEY` or a key file.
+   *
+   * @default {a new random key, good until the process ends}
+   */
+  readonly identityKey?: Uint8Array | string;
+  /**
+   * Who may sign in: compressed secp256k1 public keys (66 hex) and Ethereum
+   * addresses (`0x` and 40 hex). Unset: any key that proves itself.
+   */
+  readonly allow?: Iterable<string>;
+  /**
+   * Whether clients may download without signing in. Sign-in stays
+   * available to them.
+   *
+   * @default {false}
+   */
+  readonly anonymous?: boolean;
+  /**
+   * Whether signed-in sessions are encrypted (AES-256-GCM, every frame).
+   * Turn it off only where something else protects the bytes and the
+   * per-frame cost matters; commands stay signed.
+   *
+   * @default {true}
+   */
+  readonly encryption?: boolean;
+  /**
+   * May a signed-in identity (or an anonymous client) have a download, and
+   * which part of it? See {@linkcode Authorize}.
+   */
+  readonly authorize?: Authorize;
+  /**
+   * Limits per signed-in identity.
+   *
+   * @default {{}}
+   */
+  readonly limits?: IdentityLimits;
+  /**
+   * The origin clients dial, e.g. `wss://export.example.com`, named in every
+   * challenge. Set it behind a proxy that changes the Host or the scheme.
+   *
+   * @default {the scheme and host of each upgrade request}
+   */
+  readonly origin?: string;
+  /**
+   * How long a sign-in nonce stays good, in milliseconds.
+   *
+   * @default {60000}
+   */
+  readonly nonceTtlMs?: number;
+  /**
+   * How far a command's `auth.timestamp` may be from the server's clock, in
+   * milliseconds.
+   *
+   * @default {30000}
+   */
+  readonly commandWindowMs?: number;
+  /**
+   * How long a signed-in session lasts, in milliseconds.
+   *
+   * @default {86400000}
+   */
+  readonly sessionTtlMs?: number;
 }
 
 /** A running sluice server: a fetch handler and its lifecycle. */
@@ -80,6 +152,37 @@ export interface SluiceServer {
   close(): Promise<void>;
   /** Open connections. */
   readonly connections: number;
+  /** The compressed public key of the server's identity key, 66 hex characters. */
+  readonly serverKey: string;
+}
+
+/** Reads the options' identity key, allow list and limits into the server's sign-in settings. */
+function authConfig(options: ServerOptions): AuthConfig {
+  const key = options.identityKey ?? secp.utils.randomSecretKey();
+  const identityKey = typeof key === "string" ? hexToBytes(key.trim()) : key;
+  if (!secp.utils.isValidSecretKey(identityKey)) {
+    throw new TypeError("identityKey is not a valid secp256k1 secret key (32 bytes, 64 hex)");
+  }
+  let allow: Set<string> | undefined;
+  if (options.allow !== undefined) {
+    allow = new Set();
+    for (const entry of options.allow) {
+      const parsed = parseAllowEntry(entry);
+      if (!parsed.ok) throw new TypeError(`allow: ${parsed.error}`);
+      allow.add(parsed.value);
+    }
+  }
+  return {
+    identityKey,
+    serverKey: bytesToHex(secp.getPublicKey(identityKey)),
+    allow,
+    anonymous: options.anonymous ?? false,
+    encryption: options.encryption ?? true,
+    origin: options.origin,
+    nonceTtlMs: options.nonceTtlMs ?? 60_000,
+    sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
+    commandWindowMs: options.commandWindowMs ?? 30_000,
+  };
 }
 
 /**
@@ -101,6 +204,7 @@ export function createServer(options: ServerOptions): SluiceServer {
     windowBytes: options.windowBytes ?? 4_194_304,
     socketBufferBytes: options.socketBufferBytes ?? 1_048_576,
     gzipLevel: options.gzipLevel ?? 1,
+    maxRows: options.limits?.maxRowsPerRequest,
   };
   const health = (): SystemHealth => {
     let activeDownloads = 0;
@@ -122,6 +226,9 @@ export function createServer(options: ServerOptions): SluiceServer {
     maxDownloads: options.maxDownloadsPerConnection ?? 8,
     idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
     health,
+    auth: authConfig(options),
+    limiter: new IdentityLimiter(options.limits ?? {}),
+    authorize: options.authorize,
   };
 
   return {
@@ -134,7 +241,7 @@ export function createServer(options: ServerOptions): SluiceServer {
       }
       if (closing) return new Response("shutting down\n", { status: 503 });
       const { socket, response } = Deno.upgradeWebSocket(request);
-      const session = new Session(socket, context);
+      const session = new Session(socket, context, requestOrigin(request));
       sessions.add(session);
       socket.addEventListener("close", () => sessions.delete(session));
       return response;
@@ -147,5 +254,6 @@ export function createServer(options: ServerOptions): SluiceServer {
     get connections(): number {
       return sessions.size;
     },
+    serverKey: context.auth.serverKey,
   };
 }

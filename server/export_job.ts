@@ -49,6 +49,8 @@ export interface JobLimits {
   readonly socketBufferBytes: number;
   /** gzip level for `compression: true` (node:zlib, 1 = fastest). */
   readonly gzipLevel: number;
+  /** Most rows one download may have (refused with ROW_LIMIT_EXCEEDED before any is sent). */
+  readonly maxRows?: number;
 }
 
 /** Raw bytes a frame may carry: room left under the decoder's limit for gzip's worst case. */
@@ -184,6 +186,11 @@ export class ExportJob {
       highWaterMark,
     };
     this.#total = await this.#source.count(query);
+    const maxRows = this.#limits.maxRows;
+    if (maxRows !== undefined && this.#total > maxRows) {
+      this.#stop = errorResponse("ROW_LIMIT_EXCEEDED", { rows: this.#total, limit: maxRows });
+      return;
+    }
     if (resume !== undefined) {
       this.#rows = resume.rows;
       this.#bytes = resume.bytes;

@@ -1,7 +1,8 @@
 /**
  * One WebSocket connection on the server: parses what the client sends,
- * answers every bad message with its code and keeps serving, runs the
- * connection's downloads side by side, and batches their progress.
+ * answers every bad message with its code and keeps serving, signs the
+ * client in and seals the session, runs the connection's downloads side by
+ * side, and batches their progress.
  *
  * @module
  */
@@ -11,16 +12,23 @@ import type {
   ClientMessage,
   DownloadRequest,
   DownloadStatus,
+  Filter,
   ProgressUpdate,
   ResumePoint,
   ServerMessage,
   SystemHealth,
 } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
+import { type Incoming, SessionChannel } from "../protocol/channel.ts";
 import { parseClientMessage, type ParseLimits } from "../protocol/parse.ts";
 import { ProgressBatcher } from "../protocol/progress.ts";
 import { type RequestLimits, validateDownloadRequest } from "../protocol/request.ts";
+import { identityLabel } from "../protocol/auth.ts";
+import type { Result } from "../protocol/result.ts";
+import type { Identity } from "../protocol/messages.ts";
+import { type AuthConfig, AuthGate } from "./auth_gate.ts";
 import type { DataSource } from "./data_source.ts";
+import type { IdentityLimiter } from "./identity_limits.ts";
 import { ExportJob, type JobLimits } from "./export_job.ts";
 
 /** What a session needs from the server that owns it. */
@@ -35,7 +43,34 @@ export interface SessionContext {
   readonly idleTimeoutMs: number;
   /** The server's health, for `connection:health`. */
   health(): SystemHealth;
+  /** Sign-in settings. */
+  readonly auth: AuthConfig;
+  /** Per-identity limits, shared by every connection. */
+  readonly limiter: IdentityLimiter;
+  /** The server's `authorize` hook. */
+  readonly authorize: Authorize | undefined;
 }
+
+/**
+ * Decides whether an identity may have a download: `true` as asked,
+ * `false` to refuse it with `FORBIDDEN`, or `{ filters }` to narrow it with
+ * filters that are added to the client's (all must hold), e.g. a user's own
+ * `user_id`. `identity` is `undefined` for an anonymous client. Called for
+ * every `download:request` and `download:resume`, so it must answer the
+ * same for the same request, or a resume fails with `RESUME_MISMATCH`.
+ */
+export type Authorize = (
+  identity: Identity | undefined,
+  request: DownloadRequest,
+) => AuthorizeDecision | Promise<AuthorizeDecision>;
+
+/** What {@linkcode Authorize} answers. */
+export type AuthorizeDecision = boolean | { readonly filters: readonly Filter[] };
+
+/** WebSocket close code after a failed sign-in. */
+const CLOSE_SIGN_IN_FAILED = 4401;
+/** WebSocket close code after a frame that breaks the session (tampered, replayed, unsealed). */
+const CLOSE_PROTOCOL_VIOLATION = 4400;
 
 /** Finished downloads remembered per connection, for `status:check` and late acks. */
 const FINISHED_KEPT = 64;
@@ -44,6 +79,8 @@ const FINISHED_KEPT = 64;
 export class Session {
   readonly #socket: WebSocket;
   readonly #context: SessionContext;
+  readonly #channel: SessionChannel;
+  readonly #gate: AuthGate;
   readonly #jobs = new Map<string, { job: ExportJob; done: Promise<void> }>();
   readonly #finished = new Map<string, DownloadStatus>();
   readonly #batcher = new ProgressBatcher();
@@ -52,11 +89,23 @@ export class Session {
   #lastHeard = Date.now();
   #closed = false;
 
-  constructor(socket: WebSocket, context: SessionContext) {
+  constructor(socket: WebSocket, context: SessionContext, origin: string) {
     this.#socket = socket;
     this.#context = context;
+    this.#gate = new AuthGate(context.auth, origin);
+    this.#channel = new SessionChannel({
+      send: (payload) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
+      },
+      deliver: (incoming) => this.#receive(incoming),
+      maxMessageBytes: context.parseLimits.maxMessageBytes,
+    });
     socket.binaryType = "arraybuffer";
-    socket.addEventListener("message", (event) => this.#receive(event.data));
+    socket.addEventListener("message", (event) => {
+      this.#lastHeard = Date.now();
+      const data = event.data;
+      this.#channel.receive(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
+    });
     socket.addEventListener("close", () => this.#shutdown());
     this.#watchIdle(context.idleTimeoutMs);
   }
@@ -85,6 +134,7 @@ export class Session {
     // Said first: under `deno serve` the runtime closes the sockets soon after a signal.
     this.#systemError("server", error);
     await this.#shutdown();
+    await this.#channel.flushed();
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, error.code);
   }
 
@@ -99,18 +149,22 @@ export class Session {
     this.#idleTimer = undefined;
   }
 
-  #receive(data: unknown): void {
-    this.#lastHeard = Date.now();
-    if (typeof data !== "string") {
+  async #receive(incoming: Result<Incoming, ErrorResponse>): Promise<void> {
+    if (!incoming.ok) {
+      // In a sealed session a refused frame breaks the sequence: say why, then end.
+      if (this.#channel.sealed) return await this.#end(incoming.error, CLOSE_PROTOCOL_VIOLATION);
+      return this.#systemError("client", incoming.error);
+    }
+    if (incoming.value.type === "data") {
       this.#systemError(
         "client",
         errorResponse("UNEXPECTED_EVENT", {
-          reason: "binary messages travel from server to client only",
+          reason: "data frames travel from server to client only",
         }),
       );
       return;
     }
-    const parsed = parseClientMessage(data, this.#context.parseLimits);
+    const parsed = parseClientMessage(incoming.value.text, this.#context.parseLimits);
     if (!parsed.ok) {
       const { error, event, requestId } = parsed.error;
       if (requestId !== undefined && event?.startsWith("download:")) {
@@ -118,16 +172,64 @@ export class Session {
       } else this.#systemError(requestId ?? "client", error);
       return;
     }
-    this.#dispatch(parsed.value);
+    const message = parsed.value;
+    if (message.event === "auth:nonce" || message.event === "auth:authenticate") {
+      return await this.#signIn(message);
+    }
+    // Heartbeats need no sign-in; once signed in, every command is signed, heartbeats too.
+    const refused = !this.#gate.admitted && message.event !== "connection:health"
+      ? errorResponse("AUTH_REQUIRED")
+      : await this.#gate.checkCommand(message, Date.now());
+    if (refused !== undefined) return this.#refuse(message, refused);
+    await this.#dispatch(message);
   }
 
-  #dispatch(message: ClientMessage): void {
+  /** Answers a refused command where the client looks for it: its download, or the connection. */
+  #refuse(message: ClientMessage, error: ErrorResponse): void {
+    const { event, requestId } = message;
+    if (event === "download:request" || event === "download:resume") {
+      this.#send({ event: "download:error", data: error, timestamp: Date.now(), requestId });
+    } else this.#systemError(requestId, error);
+  }
+
+  async #signIn(message: ClientMessage & { event: "auth:nonce" | "auth:authenticate" }) {
+    const { requestId } = message;
+    const now = Date.now();
+    if (message.event === "auth:nonce") {
+      const challenge = this.#gate.challenge(message.data, now);
+      if (challenge.ok) {
+        this.#send({ event: "auth:challenge", data: challenge.value, timestamp: now, requestId });
+      } else this.#systemError(requestId, challenge.error);
+      return;
+    }
+    const signedIn = await this.#gate.authenticate(message.data, now);
+    if (!signedIn.ok) {
+      const result = { authenticated: false as const, error: signedIn.error };
+      this.#send({ event: "auth:result", data: result, timestamp: now, requestId });
+      return await this.#end(undefined, CLOSE_SIGN_IN_FAILED, signedIn.error.code);
+    }
+    const { result, seal } = signedIn.value;
+    this.#send({ event: "auth:result", data: result, timestamp: now, requestId });
+    if (seal !== undefined) this.#channel.seal(seal.sealer, seal.opener);
+  }
+
+  /** Ends the connection: stops its downloads, says why when `error` is given, closes. */
+  async #end(error: ErrorResponse | undefined, code: number, reason?: string): Promise<void> {
+    if (error !== undefined) this.#systemError("client", error);
+    await this.#shutdown();
+    await this.#channel.flushed();
+    if (this.#socket.readyState === WebSocket.OPEN) {
+      this.#socket.close(code, (reason ?? error?.code ?? "").slice(0, 120));
+    }
+  }
+
+  async #dispatch(message: ClientMessage): Promise<void> {
     const { requestId } = message;
     switch (message.event) {
       case "download:request":
-        return this.#start(requestId, message.data);
+        return await this.#start(requestId, message.data);
       case "download:resume":
-        return this.#start(requestId, message.data.request, message.data.resume);
+        return await this.#start(requestId, message.data.request, message.data.resume);
       case "download:cancel": {
         const running = this.#jobs.get(requestId);
         if (running !== undefined) running.job.cancel();
@@ -172,13 +274,7 @@ export class Session {
         return;
       case "auth:nonce":
       case "auth:authenticate":
-        this.#systemError(
-          requestId,
-          errorResponse("UNEXPECTED_EVENT", {
-            reason: "this server does not offer authentication",
-          }),
-        );
-        return;
+        return await this.#signIn(message);
       default: {
         const unreachable: never = message;
         throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
@@ -186,7 +282,7 @@ export class Session {
     }
   }
 
-  #start(requestId: string, request: DownloadRequest, resume?: ResumePoint): void {
+  async #start(requestId: string, asked: DownloadRequest, resume?: ResumePoint): Promise<void> {
     if (this.#jobs.has(requestId)) return this.#downloadError(requestId, "DUPLICATE_REQUEST");
     if (this.#jobs.size >= this.#context.maxDownloads) {
       return this.#downloadError(requestId, "TOO_MANY_DOWNLOADS", {
@@ -194,31 +290,38 @@ export class Session {
       });
     }
     const { source, requestLimits, jobLimits } = this.#context;
-    const validated = validateDownloadRequest(request, source.schema().columns, requestLimits);
-    if (!validated.ok) {
-      this.#send({
-        event: "download:error",
-        data: validated.error,
-        timestamp: Date.now(),
-        requestId,
-      });
-      return;
-    }
+    const fail = (error: ErrorResponse) =>
+      this.#send({ event: "download:error", data: error, timestamp: Date.now(), requestId });
+    const validated = validateDownloadRequest(asked, source.schema().columns, requestLimits);
+    if (!validated.ok) return fail(validated.error);
+    const request = await this.#authorize(asked);
+    if (!request.ok) return fail(request.error);
+    const narrowed = request.value === asked
+      ? validated
+      : validateDownloadRequest(request.value, source.schema().columns, requestLimits);
+    if (!narrowed.ok) return fail(narrowed.error);
+    if (this.#closed) return;
+    const identity = this.#gate.identity;
+    const admitted = identity === undefined
+      ? { ok: true as const, value: () => {} }
+      : this.#context.limiter.admit(identityLabel(identity), Date.now());
+    if (!admitted.ok) return fail(admitted.error);
     this.#finished.delete(requestId);
     const job = new ExportJob(
       requestId,
-      validated.value,
+      narrowed.value,
       source,
       {
-        sendFrame: (frame) => this.#sendBinary(frame),
+        sendFrame: (frame) => this.#channel.sendData(frame),
         sendMessage: (m) => this.#send(m),
-        bufferedAmount: () => this.#socket.bufferedAmount,
+        bufferedAmount: () => this.#socket.bufferedAmount + this.#channel.pendingBytes,
         progress: (update, final) => this.#progress(update, final),
       },
       jobLimits,
       resume,
     );
     const done = job.run().finally(() => {
+      admitted.value();
       this.#jobs.delete(requestId);
       this.#batcher.drop(requestId);
       this.#finished.set(requestId, job.status());
@@ -227,6 +330,26 @@ export class Session {
       }
     });
     this.#jobs.set(requestId, { job, done });
+  }
+
+  /** The request as the `authorize` hook lets this connection's identity have it. */
+  async #authorize(asked: DownloadRequest): Promise<Result<DownloadRequest, ErrorResponse>> {
+    const hook = this.#context.authorize;
+    if (hook === undefined) return { ok: true, value: asked };
+    let decision: AuthorizeDecision;
+    try {
+      decision = await hook(this.#gate.identity, asked);
+    } catch (e) {
+      console.error("authorize hook failed:", e);
+      return { ok: false, error: errorResponse("INTERNAL_ERROR", { reason: "authorize" }) };
+    }
+    if (decision === true) return { ok: true, value: asked };
+    if (decision === false) return { ok: false, error: errorResponse("FORBIDDEN") };
+    const searchParams = {
+      ...asked.searchParams,
+      filters: [...asked.searchParams.filters, ...decision.filters],
+    };
+    return { ok: true, value: { ...asked, searchParams } };
   }
 
   #statuses(): DownloadStatus[] {
@@ -280,10 +403,6 @@ export class Session {
   }
 
   #send(message: ServerMessage): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(encodeMessage(message));
-  }
-
-  #sendBinary(frame: Uint8Array): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.send(frame);
+    if (this.#socket.readyState === WebSocket.OPEN) this.#channel.sendText(encodeMessage(message));
   }
 }

@@ -10,7 +10,7 @@
  * | `/app.js`           | its script, bundled from `web/app.ts`                      |
  * | `/sluice_client.js` | the client, bundled from `client/mod.ts`, for any page     |
  * | `/favicon.svg`      | the icon                                                   |
- * | `/schema.json`      | the {@linkcode SchemaDocument} of the source (PROTOCOL §15) |
+ * | `/schema.json`      | the {@linkcode SchemaDocument} of the source (PROTOCOL §17) |
  *
  * The files are read from `web/` beside this module on first request (by
  * `fetch`, so a copy imported from a registry works too) and kept in memory;

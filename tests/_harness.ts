@@ -27,13 +27,17 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** A server on 127.0.0.1, port 0, over the demo table (the cached one unless `dbPath` names another). */
+/**
+ * A server on 127.0.0.1, port 0, over the demo table (the cached one unless `dbPath` names
+ * another). Anonymous downloads are on unless the options say otherwise, so that tests about
+ * exports need no sign-in; the sign-in tests turn it off.
+ */
 export function startServer(
   rows: number,
   { dbPath, ...options }: Partial<ServerOptions> & { dbPath?: string } = {},
 ): TestServer {
   const source = openDemoSource(dbPath ?? demoPath(rows), rows);
-  const sluice = createServer({ source, ...options });
+  const sluice = createServer({ source, anonymous: true, ...options });
   const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
   return {
     url: `ws://127.0.0.1:${http.addr.port}/`,

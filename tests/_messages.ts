@@ -42,7 +42,11 @@ export const CLIENT_MESSAGES: readonly ClientMessage[] = [
   { event: "status:check", data: {}, ...env, requestId: "st-1" },
   { event: "status:check", data: { requestId: "dl-1" }, ...env, requestId: "st-2" },
   { event: "connection:health", data: {}, ...env, requestId: "ping-1" },
-  { event: "auth:nonce", data: { identity: { kind: "secp256k1", publicKey: PUBKEY } }, ...env },
+  {
+    event: "auth:nonce",
+    data: { identity: { kind: "secp256k1", publicKey: PUBKEY }, sessionKey: `03${"b".repeat(64)}` },
+    ...env,
+  },
   {
     event: "auth:authenticate",
     data: {
@@ -133,7 +137,15 @@ export const SERVER_MESSAGES: readonly ServerMessage[] = [
   },
   {
     event: "auth:challenge",
-    data: { nonce: "0f".repeat(32), expiresAt: 1_710_923_460_123, origin: "ws://127.0.0.1:8080" },
+    data: {
+      nonce: "0f".repeat(32),
+      expiresAt: 1_710_923_460_123,
+      origin: "ws://127.0.0.1:8080",
+      sessionKey: `02${"c".repeat(64)}`,
+      serverKey: `03${"d".repeat(64)}`,
+      serverSignature: "e".repeat(128),
+      encryption: true,
+    },
     ...env,
   },
   {

@@ -9,7 +9,7 @@ export const SERVER: string = new URL("../server.ts", import.meta.url).pathname;
 
 /** `deno run -A server.ts` over the demo database `db` of `rows` rows, on `port` (0: a free one). */
 export function serverProgram(db: string, rows: number, port = 0): Program {
-  const args = ["--port", String(port), "--db", db, "--demo-rows", String(rows)];
+  const args = ["--port", String(port), "--db", db, "--demo-rows", String(rows), "--anonymous"];
   return new Program(["run", "-A", SERVER, ...args]);
 }
 
@@ -105,5 +105,47 @@ export class Program {
     const status = await this.status;
     await Promise.all(this.#pumps);
     return status;
+  }
+}
+
+/** The command-line client's path. */
+export const CLIENT: string = new URL("../client.ts", import.meta.url).pathname;
+
+/** Longest a single run of the command-line client may take before it is killed. */
+const CLIENT_DEADLINE_MS = 20_000;
+
+/** How a run of the command-line client ended. */
+export interface ClientRun {
+  readonly code: number;
+  readonly stdout: Uint8Array;
+  readonly stderr: string;
+  readonly ms: number;
+}
+
+/** Runs `deno run -A client.ts ARGS…` to the end, killing it if it outlives the deadline. */
+export async function runClient(args: string[]): Promise<ClientRun> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), CLIENT_DEADLINE_MS);
+  const started = performance.now();
+  try {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLIENT, ...args],
+      env: { NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+      signal: deadline.signal,
+    }).output();
+    if (deadline.signal.aborted) {
+      throw new Error(`client ${args.join(" ")} ran longer than ${CLIENT_DEADLINE_MS} ms`);
+    }
+    return {
+      code: out.code,
+      stdout: out.stdout,
+      stderr: new TextDecoder().decode(out.stderr),
+      ms: performance.now() - started,
+    };
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -182,8 +182,9 @@ Deno.test("a client killed with SIGKILL midway finishes with --continue: byte-id
 });
 
 Deno.test("a client killed after download:start, before any frame, finishes with --continue", async () => {
-  const server = startServer(ROWS, SERVER_OPTIONS);
-  // The connection freezes right after download:start: no frame ever arrives on it.
+  // Unencrypted, so that the proxy can see download:start; the connection freezes right after it:
+  // no frame ever arrives on it.
+  const server = startServer(ROWS, { ...SERVER_OPTIONS, encryption: false });
   const proxy = new CuttingProxy(portOf(server.url), { messages: true });
   try {
     await withTempDir(async (dir) => {

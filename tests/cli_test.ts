@@ -11,45 +11,10 @@ import {
   startServer,
 } from "./_harness.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
+import { runClient as client } from "./_program.ts";
 
-const CLIENT = new URL("../client.ts", import.meta.url).pathname;
 const ROWS = 20_000;
-/** Longest a single run of the client may take before it is killed. */
-const DEADLINE_MS = 20_000;
 const decoder = new TextDecoder();
-
-interface Run {
-  readonly code: number;
-  readonly stdout: Uint8Array;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-/** Runs `deno run -A client.ts ARGS…` to the end, killing it if it outlives the deadline. */
-async function client(args: string[]): Promise<Run> {
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(), DEADLINE_MS);
-  const started = performance.now();
-  try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", CLIENT, ...args],
-      env: { NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: deadline.signal,
-    }).output();
-    ok(!deadline.signal.aborted, `client ${args.join(" ")} ran longer than ${DEADLINE_MS} ms`);
-    return {
-      code: out.code,
-      stdout: out.stdout,
-      stderr: decoder.decode(out.stderr),
-      ms: performance.now() - started,
-    };
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** What the sqlite3 CLI answers to `sql`, one line per row. */
 async function sqlite3Lines(db: string, sql: string): Promise<string[]> {

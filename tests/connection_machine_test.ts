@@ -27,6 +27,10 @@ const CHALLENGE: AuthChallenge = {
   nonce: "0f".repeat(32),
   expiresAt: T0 + 60_000,
   origin: "ws://x",
+  sessionKey: "02" + "c".repeat(64),
+  serverKey: "03" + "d".repeat(64),
+  serverSignature: "e".repeat(128),
+  encryption: true,
 };
 const IDENTITY: Identity = { kind: "secp256k1", publicKey: "02" + "a".repeat(64) };
 const HEALTH: SystemHealth = {

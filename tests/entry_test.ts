@@ -104,7 +104,7 @@ Deno.test("deno serve server.ts serves the database named by SLUICE_DB and SIGTE
   const db = demoPath(rows);
   const server = new Program(
     ["serve", "-A", "--host", "127.0.0.1", "--port", "0", SERVER],
-    { SLUICE_DB: db, SLUICE_DEMO_ROWS: String(rows) },
+    { SLUICE_DB: db, SLUICE_DEMO_ROWS: String(rows), SLUICE_ANONYMOUS: "1" },
   );
   try {
     const [, port] = await server.waitFor(

@@ -10,7 +10,9 @@ import { CuttingProxy } from "./_proxy.ts";
 
 const ROWS = 20_000;
 /** Small frames: the export arrives in dozens of them. */
-const SERVER_OPTIONS = { frameBytes: 16_384 };
+// Unencrypted sessions, so that the proxy can read and flip bytes of data frames; with encryption
+// on, a flipped byte is DECRYPTION_FAILED (tests/security_test.ts).
+const SERVER_OPTIONS = { frameBytes: 16_384, encryption: false };
 const REQUEST: DownloadRequest = {
   searchParams: { timeFrom: "2024-01-01", timeTo: "2025-01-01", filters: [] },
   outputFormat: "json",

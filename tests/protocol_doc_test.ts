@@ -4,6 +4,25 @@ import { generatedSections } from "../docs/generate.ts";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { decodeDataFrame, encodeDataFrame } from "../protocol/frame.ts";
 import { parseClientMessage, parseServerMessage } from "../protocol/parse.ts";
+import * as secp from "@noble/secp256k1";
+import {
+  challengeText,
+  ethereumAddress,
+  recoverPersonalSigner,
+  serverProofText,
+  signPersonalMessage,
+  signText,
+  verifyText,
+} from "../protocol/auth.ts";
+import { encodeControlFrame } from "../protocol/sealed_frame.ts";
+import {
+  CommandSigner,
+  commandSigningInput,
+  deriveSessionSecrets,
+  FrameOpener,
+  FrameSealer,
+  sharedSecret,
+} from "../protocol/session_crypto.ts";
 import { digestChain } from "./_harness.ts";
 
 const doc = await Deno.readTextFile(new URL("../docs/PROTOCOL.md", import.meta.url));
@@ -66,6 +85,67 @@ Deno.test("every frame vector in PROTOCOL.md encodes to its bytes and decodes to
       { ...fields, digest, payload },
     );
   }
+});
+
+Deno.test("the sign-in and session vectors of PROTOCOL.md §15.4 recompute exactly", async () => {
+  const [signIn] = marked("vector").filter((v) => v.tag === "sign-in").map((v) =>
+    JSON.parse(v.body)
+  );
+  const [session] = marked("vector").filter((v) => v.tag === "session").map((v) =>
+    JSON.parse(v.body)
+  );
+  ok(signIn && session);
+  const key = (byte: number) => new Uint8Array(32).fill(byte);
+  const publicKey = (byte: number) => bytesToHex(secp.getPublicKey(key(byte)));
+  equal(signIn.clientIdentityKey, publicKey(1));
+  equal(signIn.clientSessionKey, publicKey(2));
+  equal(signIn.serverIdentityKey, publicKey(3));
+  equal(signIn.serverSessionKey, publicKey(4));
+  const facts = {
+    origin: "ws://127.0.0.1:8080",
+    identity: { kind: "secp256k1" as const, publicKey: publicKey(1) },
+    nonce: "5a".repeat(32),
+    clientSessionKey: publicKey(2),
+    serverSessionKey: publicKey(4),
+    expiresAt: 1_710_923_460_000,
+  };
+  equal(challengeText(facts), signIn.challengeText);
+  equal(signText(key(1), signIn.challengeText), signIn.signature);
+  ok(verifyText(publicKey(1), signIn.challengeText, signIn.signature));
+  equal(signText(key(3), serverProofText(facts)), signIn.serverSignature);
+  equal(ethereumAddress(secp.getPublicKey(key(1))), signIn.ethereumAddress);
+  const ethText = challengeText({
+    ...facts,
+    identity: { kind: "ethereum", address: signIn.ethereumAddress },
+  });
+  equal(signPersonalMessage(key(1), ethText), signIn.ethereumSignature);
+  equal(recoverPersonalSigner(ethText, signIn.ethereumSignature), signIn.ethereumAddress);
+
+  const shared = sharedSecret(key(2), publicKey(4))!;
+  equal(bytesToHex(shared), session.shared);
+  equal(bytesToHex(sharedSecret(key(4), publicKey(2))!), session.shared);
+  const secrets = await deriveSessionSecrets(shared, facts.nonce);
+  equal(bytesToHex(secrets.clientToServer), session.clientToServer);
+  equal(bytesToHex(secrets.serverToClient), session.serverToClient);
+  equal(bytesToHex(secrets.commands), session.commands);
+  const control = encodeControlFrame(new TextEncoder().encode(session.message), false);
+  equal(bytesToHex(control), session.controlFrame);
+  const sealer = await FrameSealer.create(secrets.clientToServer);
+  equal(bytesToHex(await sealer.seal(control)), session.sealedFrame);
+  const opened = await (await FrameOpener.create(secrets.clientToServer)).open(
+    hexToBytes(session.sealedFrame),
+  );
+  ok(opened.ok);
+  equal(bytesToHex(opened.value), session.controlFrame);
+  const command = {
+    ...JSON.parse(session.message),
+    auth: { token: "00112233445566778899aabbccddeeff", timestamp: 1_710_923_400_001 },
+  };
+  equal(commandSigningInput(command), session.commandInput);
+  equal(
+    await (await CommandSigner.create(secrets.commands)).sign(command),
+    session.commandSignature,
+  );
 });
 
 Deno.test("the frame vectors form one download whose digest chain ends in §5.4's complete example", () => {

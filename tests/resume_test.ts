@@ -102,7 +102,8 @@ Deno.test("a 1,000,000-row export cut 10 times at random points is byte-identica
 
 Deno.test("a connection lost after the FINAL frame, before download:complete: completed, never resumed, no second footer", async () => {
   const rows = 20_000;
-  const server = startServer(rows, { frameBytes: 16_384 });
+  // Unencrypted, so that the proxy can see which data frame is the FINAL one.
+  const server = startServer(rows, { frameBytes: 16_384, encryption: false });
   const proxy = new CuttingProxy(portOf(server.url), { messages: true });
   const client = new ClientBuilder(`ws://127.0.0.1:${proxy.port}/`)
     .withReconnect(FAST_RECONNECT)

@@ -1,4 +1,4 @@
-// The schema document of docs/PROTOCOL.md §15: built from a source's schema, read back strictly,
+// The schema document of docs/PROTOCOL.md §17: built from a source's schema, read back strictly,
 // and the document's own example checked against the code.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { DEMO_SCHEMA } from "../server/demo_data.ts";
@@ -6,7 +6,7 @@ import { parseSchemaDocument, schemaDocument } from "../protocol/schema_document
 
 const doc = await Deno.readTextFile(new URL("../docs/PROTOCOL.md", import.meta.url));
 
-Deno.test("the example of PROTOCOL.md §15 parses and is what the server builds for its columns", () => {
+Deno.test("the example of PROTOCOL.md §17 parses and is what the server builds for its columns", () => {
   const m = /<!-- http: schema\.json -->\s*```json\n([\s\S]*?)```/.exec(doc);
   ok(m, "the example is missing");
   const parsed = parseSchemaDocument(m[1]);

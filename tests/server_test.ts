@@ -53,6 +53,8 @@ Deno.test("every bad request gets download:error with its code and the connectio
   peer.send("{not json");
   equal((await peer.message("system:error")).data.code, "MALFORMED_JSON");
   peer.sendBinary(new Uint8Array([1, 2, 3]));
+  equal((await peer.message("system:error")).data.code, "FRAME_TRUNCATED");
+  peer.sendBinary(new Uint8Array([1, 1, ...new Array(40).fill(0)]));
   equal((await peer.message("system:error")).data.code, "UNEXPECTED_EVENT");
   peer.send({ event: "connection:health", data: {}, timestamp: now(), requestId: "ping-1" });
   const health = await peer.message("connection:health", "ping-1");

@@ -14,7 +14,7 @@ async function withApp(
   body: (base: string) => Promise<void>,
 ): Promise<void> {
   const source = openDemoSource(demoPath(ROWS), ROWS);
-  const sluice = createServer({ source });
+  const sluice = createServer({ source, anonymous: true });
   const app = createWebApp({ sluice, schema: source.schema(), ...options });
   const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
   try {

@@ -61,8 +61,8 @@ Deno.test("every error code has the page's own sentence, with the details that l
   equal(refused.code, "INVALID_FILTER_VALUE");
   equal(refused.text, `${ERROR_HELP.INVALID_FILTER_VALUE} (filter 2, not a decimal number)`);
   // A code newer than the page: the server's message stands in.
-  const unknown = explain({ code: "RATE_LIMITED", message: "Slow down.", recoverable: true });
-  deepStrictEqual(unknown, { code: "RATE_LIMITED", text: "Slow down." });
+  const unknown = explain({ code: "TEAPOT_BREWING", message: "Slow down.", recoverable: true });
+  deepStrictEqual(unknown, { code: "TEAPOT_BREWING", text: "Slow down." });
 });
 
 Deno.test("numbers, sizes, times and instants read the way the page shows them", () => {

@@ -78,7 +78,30 @@ var ERROR_HELP = {
   HANDSHAKE_TIMEOUT: `The server accepted the connection but never answered. ${RETRY}`,
   CONNECTION_LOST: `The connection to the server was lost. ${RETRY}`,
   CONNECTION_FAILED: "The server cannot be reached. Check your network, then press Reconnect and start the download again.",
-  CONNECTION_CLOSED: "The connection was closed. Reload the page to start again."
+  CONNECTION_CLOSED: "The connection was closed. Reload the page to start again.",
+  AUTH_REQUIRED: "This server only serves people who sign in. Sign in, then start the download.",
+  AUTH_IN_PROGRESS: `The page tried to sign in twice on one connection. ${BUG}`,
+  AUTH_IDENTITY_MISMATCH: `The sign-in named two different identities. ${BUG}`,
+  AUTH_NONCE_UNKNOWN: "The sign-in answered a challenge this server did not send. Try again.",
+  AUTH_NONCE_EXPIRED: "The sign-in took too long and its challenge expired. Try again.",
+  AUTH_NONCE_USED: "That sign-in challenge was already used. Try again.",
+  AUTH_BAD_SIGNATURE: "The signature did not match your key and this server's challenge. Check that you signed with the right key or account.",
+  AUTH_UNKNOWN_IDENTITY: "Your key or address is not allowed on this server. Ask its operator to add it.",
+  ORIGIN_MISMATCH: "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
+  SERVER_KEY_MISMATCH: "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
+  FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
+  RATE_LIMITED: "Too many downloads in the last minute. Wait a little, then try again.",
+  ROW_LIMIT_EXCEEDED: "The download has more rows than you may take at once. Narrow the time range.",
+  COMMAND_UNSIGNED: `A request left without its signature. ${BUG}`,
+  TOKEN_INVALID: `A request carried another session's token. ${BUG}`,
+  COMMAND_SIGNATURE_INVALID: `A request's signature did not match. ${BUG}`,
+  COMMAND_STALE: "This device's clock is far from the server's. Set the clock right, then try again.",
+  COMMAND_REPLAYED: `A request was sent twice. ${BUG}`,
+  SESSION_EXPIRED: "Your session expired. Reconnect to sign in again.",
+  UNSEALED_MESSAGE: `An unencrypted message arrived in an encrypted session. ${RETRY}`,
+  REPLAYED_FRAME: `A message arrived twice: it may have been tampered with. ${RETRY}`,
+  REORDERED_FRAME: `Messages arrived out of order: they may have been tampered with. ${RETRY}`,
+  DECRYPTION_FAILED: `A message failed its integrity check: it may have been tampered with. ${RETRY}`
 };
 function explain(error) {
   const known = Object.hasOwn(ERROR_HELP, error.code) ? ERROR_HELP[error.code] : void 0;

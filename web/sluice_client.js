@@ -1,60 +1,1144 @@
 // @ts-self-types="../client/mod.ts"
 // Generated from client/mod.ts by `deno task bundle`; do not edit (tests/web_bundle_test.ts checks it).
-// protocol/backoff.ts
-var DEFAULT_BACKOFF = Object.freeze({
-  baseMs: 1e3,
-  factor: 2,
-  maxMs: 3e4,
-  jitter: 0.5,
-  maxAttempts: 5
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/secp256k1/3.2.0/index.js
+var freeze = Object.freeze;
+var P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
+var N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
+var Gx = 0x79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798n;
+var Gy = 0x483ada7726a3c4655da4fbfc0e1108a8fd17b448a68554199c47d08ffb10d4b8n;
+var secp256k1_CURVE = freeze({
+  p: P,
+  n: N,
+  h: 1n,
+  a: 0n,
+  b: 7n,
+  Gx,
+  Gy
 });
-function resolveBackoff(options = {}) {
-  const resolved = {
-    baseMs: options.baseMs ?? DEFAULT_BACKOFF.baseMs,
-    factor: options.factor ?? DEFAULT_BACKOFF.factor,
-    maxMs: options.maxMs ?? DEFAULT_BACKOFF.maxMs,
-    jitter: options.jitter ?? DEFAULT_BACKOFF.jitter,
-    maxAttempts: options.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts
+var L = 32;
+var isBytes = (a) => {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && a.BYTES_PER_ELEMENT === 1;
+};
+var abytes = (value, length, title = "") => {
+  if (isBytes(value) && (length === void 0 || value.length === length)) return value;
+  const bytes = isBytes(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = (title ? `"${title}" ` : "") + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes) throw new TypeError(message);
+  throw new RangeError(message);
+};
+var cloneBytes = (value) => Uint8Array.from(value);
+var snapshotBytes = (value, title, length) => cloneBytes(abytes(value, length, title));
+var padh = (n, pad) => n.toString(16).padStart(pad, "0");
+var bytesToHex = (bytes) => {
+  let hex = "";
+  for (const byte of abytes(bytes)) hex += padh(byte, 2);
+  return hex;
+};
+var hexToBytes = (hex) => {
+  const e = "hex invalid";
+  if (typeof hex !== "string") throw new TypeError(e);
+  if (hex.length % 2 || !/^[\da-f]*$/i.test(hex)) throw new RangeError(e);
+  const array = new Uint8Array(hex.length / 2);
+  for (let ai = 0, hi = 0; ai < array.length; ai++, hi += 2) {
+    const n1 = hex.charCodeAt(hi);
+    const n2 = hex.charCodeAt(hi + 1);
+    array[ai] = ((n1 & 15) + (n1 >> 6) * 9) * 16 + (n2 & 15) + (n2 >> 6) * 9;
+  }
+  return array;
+};
+var subtle = () => {
+  const s = globalThis?.crypto?.subtle;
+  if (s) return s;
+  throw new Error("crypto.subtle must be defined, consider polyfill");
+};
+var concatBytes = (...arrays) => {
+  let sum = 0;
+  for (const a of arrays) sum += abytes(a).length;
+  const res = new Uint8Array(sum);
+  let pad = 0;
+  for (const a of arrays) {
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+};
+var randomBytes = (len = L) => {
+  const c = globalThis?.crypto;
+  if (typeof c?.getRandomValues !== "function") throw new Error("crypto.getRandomValues must be defined, consider polyfill");
+  return c.getRandomValues(new Uint8Array(len));
+};
+var big = BigInt;
+var arange = (n, min, max, msg = "bad number: out of range") => {
+  if (typeof n !== "bigint") throw new TypeError(msg);
+  if (min <= n && n < max) return n;
+  throw new RangeError(msg);
+};
+var M = (a, b = P) => (a %= b) >= 0n ? a : b + a;
+var modN = (a) => M(a, N);
+var invert = (number, modulo) => {
+  if (number === 0n) throw new Error("invert: expected non-zero number");
+  if (modulo <= 1n) throw new Error("invert: expected modulus > 1, got " + modulo);
+  let a = M(number, modulo);
+  let b = modulo;
+  let x = 0n, u = 1n;
+  while (a !== 0n) {
+    const q = b / a;
+    const r = b - a * q;
+    const m = x - u * q;
+    b = a, a = r, x = u, u = m;
+  }
+  const gcd = b;
+  if (gcd !== 1n) throw new Error("invert: does not exist");
+  return M(x, modulo);
+};
+var _hash = (name) => {
+  const fn = hashes[name];
+  if (typeof fn !== "function") throw new Error("hashes." + name + " not set");
+  return fn;
+};
+var callHash = (name, a, b) => abytes(_hash(name)(a, b), L, "digest");
+var callHashAsync = async (name, a, b) => abytes(await _hash(name)(a, b), L, "digest");
+var apoint = (p) => {
+  if (p instanceof Point) return p;
+  throw new TypeError("Point expected");
+};
+var E_BADPOINT = "bad point: not on curve";
+var koblitz = (x) => M(M(x * x) * x + 7n);
+var FpIsValid = (n) => arange(n, 0n, P);
+var FpIsValidNot0 = (n) => arange(n, 1n, P);
+var FnIsValidNot0 = (n) => arange(n, 1n, N);
+var isEven = (y) => !(y & 1n);
+var getPrefix = (y) => Uint8Array.of(isEven(y) ? 2 : 3);
+var lift_x = (x) => {
+  const c = koblitz(FpIsValidNot0(x));
+  let r = 1n;
+  for (let num2 = c, e = (P + 1n) / 4n; e > 0n; e >>= 1n) {
+    if (e & 1n) r = r * num2 % P;
+    num2 = num2 * num2 % P;
+  }
+  if (M(r * r) !== c) throw new Error("sqrt invalid");
+  return new Point(x, isEven(r) ? r : M(-r), 1n);
+};
+var Point = class _Point {
+  static BASE;
+  static ZERO;
+  X;
+  Y;
+  Z;
+  constructor(X, Y, Z) {
+    this.X = FpIsValid(X);
+    this.Y = FpIsValidNot0(Y);
+    this.Z = FpIsValid(Z);
+    freeze(this);
+  }
+  /** Returns the shared curve metadata object by reference.
+     * It is readonly only at type level, and mutating it won't retarget arithmetic,
+     * which already uses module-load snapshots. */
+  static CURVE() {
+    return secp256k1_CURVE;
+  }
+  /** Create 3d xyz point from 2d xy. (0, 0) => (0, 1, 0), not (0, 0, 1) */
+  static fromAffine(ap) {
+    const { x, y } = ap;
+    return x === 0n && y === 0n ? I : new _Point(x, y, 1n);
+  }
+  /** Convert Uint8Array or hex string to Point. */
+  static fromBytes(bytes) {
+    abytes(bytes);
+    const length = bytes.length;
+    const head = bytes[0];
+    const x = sliceBytesNumBE(bytes, 1, 33);
+    try {
+      if (length === 33 && (head === 2 || head === 3)) {
+        const p = lift_x(x);
+        return head === 3 ? p.negate() : p;
+      }
+      if (length === 65 && head === 4) return new _Point(x, sliceBytesNumBE(bytes, 33, 65), 1n).assertValidity();
+    } catch (error) {
+      throw new Error(E_BADPOINT);
+    }
+    throw new Error(E_BADPOINT);
+  }
+  static fromHex(hex) {
+    return _Point.fromBytes(hexToBytes(hex));
+  }
+  get x() {
+    return this.toAffine().x;
+  }
+  get y() {
+    return this.toAffine().y;
+  }
+  /** Equality check: compare points P&Q. */
+  equals(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    return M(X1 * Z2) === M(X2 * Z1) && M(Y1 * Z2) === M(Y2 * Z1);
+  }
+  is0() {
+    return this.Z === 0n;
+  }
+  /** Flip point over y coordinate. */
+  negate() {
+    return new _Point(this.X, M(-this.Y), this.Z);
+  }
+  /** Point doubling: P+P, complete formula. */
+  double() {
+    return this.add(this);
+  }
+  /**
+     * Point addition: P+Q, complete, exception-free formula
+     * (Renes-Costello-Batina, algo 1 of [2015/1060](https://eprint.iacr.org/2015/1060)).
+     * Cost: `12M + 0S + 3*a + 3*b3 + 23add`.
+     */
+  // prettier-ignore
+  add(other) {
+    const { X: X1, Y: Y1, Z: Z1 } = this;
+    const { X: X2, Y: Y2, Z: Z2 } = apoint(other);
+    const a = 0n;
+    const b = 7n;
+    let X3 = 0n, Y3 = 0n, Z3 = 0n;
+    const b3 = M(b * 3n);
+    let t0 = M(X1 * X2), t1 = M(Y1 * Y2), t2 = M(Z1 * Z2), t3 = M(X1 + Y1);
+    let t4 = M(X2 + Y2);
+    t3 = M(t3 * t4);
+    t4 = M(t0 + t1);
+    t3 = M(t3 - t4);
+    t4 = M(X1 + Z1);
+    let t5 = M(X2 + Z2);
+    t4 = M(t4 * t5);
+    t5 = M(t0 + t2);
+    t4 = M(t4 - t5);
+    t5 = M(Y1 + Z1);
+    X3 = M(Y2 + Z2);
+    t5 = M(t5 * X3);
+    X3 = M(t1 + t2);
+    t5 = M(t5 - X3);
+    Z3 = M(a * t4);
+    X3 = M(b3 * t2);
+    Z3 = M(X3 + Z3);
+    X3 = M(t1 - Z3);
+    Z3 = M(t1 + Z3);
+    Y3 = M(X3 * Z3);
+    t1 = M(t0 + t0);
+    t1 = M(t1 + t0);
+    t2 = M(a * t2);
+    t4 = M(b3 * t4);
+    t1 = M(t1 + t2);
+    t2 = M(t0 - t2);
+    t2 = M(a * t2);
+    t4 = M(t4 + t2);
+    t0 = M(t1 * t4);
+    Y3 = M(Y3 + t0);
+    t0 = M(t5 * t4);
+    X3 = M(t3 * X3);
+    X3 = M(X3 - t0);
+    t0 = M(t3 * t1);
+    Z3 = M(t5 * Z3);
+    Z3 = M(Z3 + t0);
+    return new _Point(X3, Y3, Z3);
+  }
+  subtract(other) {
+    return this.add(apoint(other).negate());
+  }
+  /**
+     * Point-by-scalar multiplication. Scalar must be in range 1 <= n < CURVE.n.
+     * Uses {@link wNAF} for base point.
+     * Uses fake point to mitigate leakage shape in JS, not as a hard constant-time guarantee.
+     * @param n scalar by which point is multiplied
+     * @param safe safe mode guards against timing attacks; unsafe mode is faster
+     */
+  multiply(n, safe = true) {
+    if (!safe && n === 0n) return I;
+    FnIsValidNot0(n);
+    if (n === 1n) return this;
+    if (this.equals(G)) return wNAF(n).p;
+    let p = I;
+    let f = G;
+    let d = this;
+    for (let i = 0; safe ? i < 256 : n > 0n; i++) {
+      if (n & 1n) p = p.add(d);
+      else if (safe) f = f.add(d);
+      d = d.double();
+      n >>= 1n;
+    }
+    return p;
+  }
+  multiplyUnsafe(scalar) {
+    return this.multiply(scalar, false);
+  }
+  /** Convert point to 2d xy affine point. (X, Y, Z) ∋ (x=X/Z, y=Y/Z) */
+  toAffine() {
+    const { X: x, Y: y, Z: z } = this;
+    if (z === 0n) return {
+      x: 0n,
+      y: 0n
+    };
+    if (z === 1n) return {
+      x,
+      y
+    };
+    const iz = invert(z, P);
+    if (M(z * iz) !== 1n) throw new Error("inverse invalid");
+    return {
+      x: M(x * iz),
+      y: M(y * iz)
+    };
+  }
+  /** Checks if the point is valid and on-curve. */
+  assertValidity() {
+    const { x, y } = this.toAffine();
+    FpIsValidNot0(x);
+    FpIsValidNot0(y);
+    if (M(y * y) !== koblitz(x)) throw new Error(E_BADPOINT);
+    return this;
+  }
+  /** Converts point to 33/65-byte Uint8Array. */
+  toBytes(isCompressed = true) {
+    const { x, y } = this.assertValidity().toAffine();
+    const x32b = numTo32b(x);
+    if (isCompressed) return concatBytes(getPrefix(y), x32b);
+    return concatBytes(Uint8Array.of(4), x32b, numTo32b(y));
+  }
+  toHex(isCompressed) {
+    return bytesToHex(this.toBytes(isCompressed));
+  }
+};
+var G = new Point(Gx, Gy, 1n);
+var I = new Point(0n, 1n, 0n);
+Point.BASE = G;
+Point.ZERO = I;
+var doubleScalarMulUns = (R, u1, u2) => {
+  return G.multiply(u1, false).add(R.multiply(u2, false)).assertValidity();
+};
+var bytesToNumBE = (b) => big("0x" + (bytesToHex(b) || "0"));
+var sliceBytesNumBE = (b, from, to) => bytesToNumBE(b.subarray(from, to));
+var numTo32b = (num2) => hexToBytes(padh(arange(num2, 0n, 2n ** 256n), L * 2));
+var secretKeyToScalar = (secretKey) => {
+  const num2 = bytesToNumBE(abytes(secretKey, L, "secret key"));
+  return arange(num2, 1n, N, "invalid secret key: outside of range");
+};
+var highS = (n) => n > N >> 1n;
+var getRecoveryBit = (x, y, r) => (x === r ? 0 : 2) | Number(y & 1n);
+var getPublicKey = (privKey, isCompressed = true) => {
+  return G.multiply(secretKeyToScalar(privKey)).toBytes(isCompressed);
+};
+var isValidSecretKey = (secretKey) => {
+  try {
+    return !!secretKeyToScalar(secretKey);
+  } catch (error) {
+    return false;
+  }
+};
+var isValidPublicKey = (publicKey2, isCompressed) => {
+  try {
+    const l = publicKey2.length;
+    if (isCompressed === true && l !== 33) return false;
+    if (isCompressed === false && l !== 65) return false;
+    return !!Point.fromBytes(publicKey2);
+  } catch (error) {
+    return false;
+  }
+};
+var assertRecoveryBit = (recovery) => {
+  if (recovery != null && [
+    0,
+    1,
+    2,
+    3
+  ].includes(recovery)) return recovery;
+  throw new Error("invalid recovery id");
+};
+var assertSigFormat = (format) => {
+  if (format === "der") throw new Error('Signature format "der" is not supported: switch to noble-curves');
+  if (format != null && format !== SIG_COMPACT && format !== SIG_RECOVERED) throw new Error("Signature format must be one of: compact, recovered, der");
+};
+var assertSigLength = (sig, format = SIG_COMPACT) => {
+  assertSigFormat(format);
+  const bytes = abytes(sig, void 0, "signature");
+  const len = 64 + Number(format === SIG_RECOVERED);
+  if (bytes.length !== len) throw new Error(`Signature format "${format}" expects Uint8Array with length ${len}`);
+  return bytes;
+};
+var Signature = class _Signature {
+  r;
+  s;
+  recovery;
+  constructor(r, s, recovery) {
+    this.r = FnIsValidNot0(r);
+    this.s = FnIsValidNot0(s);
+    if (recovery != null) this.recovery = assertRecoveryBit(recovery);
+    freeze(this);
+  }
+  static fromBytes(b, format = SIG_COMPACT) {
+    b = assertSigLength(b, format);
+    let rec;
+    if (format === SIG_RECOVERED) {
+      rec = b[0];
+      b = b.subarray(1);
+    }
+    const r = sliceBytesNumBE(b, 0, L);
+    const s = sliceBytesNumBE(b, L, 64);
+    return new _Signature(r, s, rec);
+  }
+  addRecoveryBit(bit) {
+    return new _Signature(this.r, this.s, bit);
+  }
+  hasHighS() {
+    return highS(this.s);
+  }
+  toBytes(format = SIG_COMPACT) {
+    assertSigFormat(format);
+    const { r, s, recovery } = this;
+    const res = concatBytes(numTo32b(r), numTo32b(s));
+    if (format === SIG_RECOVERED) {
+      return concatBytes(Uint8Array.of(assertRecoveryBit(recovery)), res);
+    }
+    return res;
+  }
+};
+var MAX_PREHASHED_BYTES = 8192;
+var E_MSGBIG = "input is too large";
+var oversizedMsg = (bytes, prehash) => !prehash && bytes.length > MAX_PREHASHED_BYTES;
+var bits2int = (bytes) => {
+  if (oversizedMsg(bytes)) throw new Error(E_MSGBIG);
+  const delta = bytes.length * 8 - 256;
+  const num2 = bytesToNumBE(bytes);
+  return delta > 0 ? num2 >> big(delta) : num2;
+};
+var bits2int_modN = (bytes) => modN(bits2int(abytes(bytes)));
+var SIG_COMPACT = "compact";
+var SIG_RECOVERED = "recovered";
+var _sha = "SHA-256";
+var hashes = {
+  hmacSha256Async: async (key, message) => {
+    const s = subtle();
+    const k = await s.importKey("raw", key, {
+      name: "HMAC",
+      hash: _sha
+    }, false, [
+      "sign"
+    ]);
+    return new Uint8Array(await s.sign("HMAC", k, message));
+  },
+  hmacSha256: void 0,
+  sha256Async: async (msg) => new Uint8Array(await subtle().digest(_sha, msg)),
+  sha256: void 0
+};
+var prepMsg = (msg, prehash, async_) => {
+  const message = abytes(msg, void 0, "message");
+  if (!prehash) return message;
+  return async_ ? callHashAsync("sha256Async", message) : callHash("sha256", message);
+};
+var NULL = /* @__PURE__ */ new Uint8Array(0);
+var byte0 = /* @__PURE__ */ Uint8Array.of(0);
+var byte1 = /* @__PURE__ */ Uint8Array.of(1);
+var _drbgErr = "drbg: tried max amount of iterations";
+var hmacDrbg = (seed, pred) => {
+  let v = new Uint8Array(L);
+  let k = new Uint8Array(L);
+  let i = 0;
+  const reset = () => {
+    v.fill(1);
+    k.fill(0);
   };
-  const { baseMs, factor, maxMs, jitter, maxAttempts } = resolved;
-  if (!(Number.isFinite(baseMs) && baseMs > 0)) {
-    throw new RangeError(`backoff baseMs must be a finite number > 0, got ${baseMs}`);
+  const h = (...b) => callHash("hmacSha256", k, concatBytes(v, ...b));
+  const reseed = (seed2 = NULL) => {
+    k = h(byte0, seed2);
+    v = h();
+    if (seed2.length === 0) return;
+    k = h(byte1, seed2);
+    v = h();
+  };
+  const gen = () => {
+    if (i++ >= 1e3) throw new Error(_drbgErr);
+    v = h();
+    return v;
+  };
+  reset();
+  reseed(seed);
+  let res = void 0;
+  while (!(res = pred(gen()))) reseed();
+  reset();
+  return res;
+};
+var _sign = (messageHash, secretKey, opts, drbg) => {
+  const [lowS, , format, extraEntropy] = opts;
+  const h1i = bits2int_modN(messageHash);
+  const d = secretKeyToScalar(secretKey);
+  const seedArgs = [
+    numTo32b(d),
+    numTo32b(h1i)
+  ];
+  if (extraEntropy != null && extraEntropy !== false) {
+    seedArgs.push(abytes(extraEntropy === true ? randomBytes(L) : extraEntropy, void 0, "extraEntropy"));
   }
-  if (!(Number.isFinite(factor) && factor >= 1)) {
-    throw new RangeError(`backoff factor must be a finite number >= 1, got ${factor}`);
+  const k2sig = (kBytes) => {
+    const k = bits2int(kBytes);
+    if (!(1n <= k && k < N)) return;
+    const ik = invert(k, N);
+    const q = G.multiply(k).toAffine();
+    const r = modN(q.x);
+    if (r === 0n) return;
+    const s = modN(ik * (h1i + r * d));
+    if (s === 0n) return;
+    let recovery = getRecoveryBit(q.x, q.y, r);
+    let normS = s;
+    if (lowS && highS(s)) {
+      normS = N - s;
+      recovery ^= 1;
+    }
+    const sig = new Signature(r, normS, recovery);
+    return sig.toBytes(format);
+  };
+  return drbg(concatBytes(...seedArgs), k2sig);
+};
+var _verify = (sig, messageHash, publicKey2, opts) => {
+  const [lowS, , format] = opts;
+  if (sig instanceof Signature) throw new Error("Signature must be in Uint8Array, use .toBytes()");
+  assertSigLength(sig, format);
+  abytes(publicKey2, void 0, "publicKey");
+  try {
+    const { r, s, recovery } = Signature.fromBytes(sig, format);
+    const h = bits2int_modN(messageHash);
+    const Q = Point.fromBytes(publicKey2);
+    if (lowS && highS(s)) return false;
+    const is = invert(s, N);
+    const { x, y } = doubleScalarMulUns(Q, modN(h * is), modN(r * is)).toAffine();
+    if (modN(x) !== r) return false;
+    return format !== SIG_RECOVERED || recovery === getRecoveryBit(x, y, r);
+  } catch (error) {
+    return false;
   }
-  if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
-    throw new RangeError(`backoff maxMs must be finite and >= baseMs (${baseMs}), got ${maxMs}`);
+};
+var setDefaults = (opts, own = false) => {
+  const e = opts.extraEntropy;
+  return [
+    opts.lowS ?? true,
+    opts.prehash ?? true,
+    opts.format ?? SIG_COMPACT,
+    own && e != null && typeof e !== "boolean" ? snapshotBytes(e, "extraEntropy") : e
+  ];
+};
+var sign = (message, secretKey, opts = {}) => {
+  const o = setDefaults(opts);
+  assertSigFormat(o[2]);
+  const msg = prepMsg(message, o[1], false);
+  return _sign(msg, secretKey, o, hmacDrbg);
+};
+var verify = (signature, message, publicKey2, opts = {}) => {
+  const o = setDefaults(opts);
+  const msg = prepMsg(message, o[1], false);
+  return _verify(signature, msg, publicKey2, o);
+};
+var getSharedSecret = (secretKeyA, publicKeyB, isCompressed = true) => {
+  return Point.fromBytes(publicKeyB).multiply(secretKeyToScalar(secretKeyA)).toBytes(isCompressed);
+};
+var randomSecretKey = (seed) => {
+  seed = seed === void 0 ? randomBytes(48) : seed;
+  abytes(seed);
+  if (seed.length < 48 || seed.length > 1024) throw new RangeError("expected 48-1024b");
+  const num2 = M(bytesToNumBE(seed), N - 1n);
+  return numTo32b(num2 + 1n);
+};
+var utils = /* @__PURE__ */ freeze({
+  isValidSecretKey,
+  isValidPublicKey,
+  randomSecretKey
+});
+var precompute = () => {
+  const points = [];
+  let p = G;
+  let b = p;
+  for (let w = 0; w < 33; w++) {
+    b = p;
+    points.push(b);
+    for (let i = 1; i < 128; i++) {
+      b = b.add(p);
+      points.push(b);
+    }
+    p = b.double();
   }
-  if (!(jitter >= 0 && jitter <= 1)) {
-    throw new RangeError(`backoff jitter must lie in [0, 1], got ${jitter}`);
+  return points;
+};
+var Gpows = void 0;
+var ctneg = (cnd, p) => {
+  const n = p.negate();
+  return cnd ? n : p;
+};
+var wNAF = (n) => {
+  const comp = Gpows || (Gpows = precompute());
+  let p = I;
+  let f = G;
+  for (let w = 0; w < 33; w++) {
+    let wbits = Number(n & 255n);
+    n >>= 8n;
+    if (wbits > 128) {
+      wbits -= 256;
+      n += 1n;
+    }
+    const off = w * 128;
+    const offP = off + Math.abs(wbits) - 1;
+    const isOddW = w % 2 !== 0;
+    const isNeg = wbits < 0;
+    if (wbits === 0) {
+      f = f.add(ctneg(isOddW, comp[off]));
+    } else {
+      p = p.add(ctneg(isNeg, comp[offP]));
+    }
   }
-  if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 0)) {
-    throw new RangeError(`backoff maxAttempts must be an integer >= 0, got ${maxAttempts}`);
-  }
-  return resolved;
-}
-function backoffDelay(attempt2, random, options) {
-  if (!(random >= 0 && random < 1)) {
-    throw new RangeError(`backoff random must lie in [0, 1), got ${random}`);
-  }
-  const { min, max } = boundsOf(attempt2, resolveBackoff(options));
-  const span = max - min;
-  return max - Math.min(span, Math.floor(random * (span + 1)));
-}
-function ceilingOf(attempt2, options) {
-  if (!(Number.isSafeInteger(attempt2) && attempt2 >= 1)) {
-    throw new RangeError(`backoff attempt must be an integer >= 1, got ${attempt2}`);
-  }
-  const { baseMs, factor, maxMs } = options;
-  return Math.min(maxMs, baseMs * factor ** (attempt2 - 1));
-}
-function boundsOf(attempt2, options) {
-  const max = Math.floor(ceilingOf(attempt2, options));
+  if (n !== 0n) throw new Error("invalid wnaf");
   return {
-    min: max - Math.floor(max * options.jitter),
-    max
+    p,
+    f
   };
+};
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/utils.js
+function isBytes2(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
+}
+var atitle = (title) => title ? `"${title}" ` : "";
+function anumber(n, title = "") {
+  if (typeof n !== "number") throw new TypeError(atitle(title) + "expected number, got " + typeof n);
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
+  return n;
+}
+function abytes2(value, length, title = "") {
+  if (isBytes2(value) && (length === void 0 || value.length === length)) return value;
+  if (length !== void 0) anumber(length, "length");
+  const bytes = isBytes2(value);
+  const ofLen = length !== void 0 ? ` of length ${length}` : "";
+  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
+  if (!bytes) throw new TypeError(message);
+  throw new RangeError(message);
+}
+function ahash(h) {
+  if (typeof h !== "function" || typeof h.create !== "function") throw new TypeError("expected hash wrapped by utils.createHasher");
+  anumber(h.outputLen);
+  anumber(h.blockLen);
+  if (h.outputLen < 1 || h.blockLen < 1) throw new Error("hash blockLen / outputLen must be >= 1");
+}
+var aobject = (value, label) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
+};
+var aopts = (value, label) => {
+  aobject(value, label);
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) throw new TypeError(`"${label}" expected plain object`);
+  if (Object.hasOwn(value, "__proto__")) throw new TypeError(`"${label}.__proto__" is not allowed`);
+};
+function aexists(instance, checkFinished = true) {
+  if (instance.destroyed) throw new Error("hash was destroyed");
+  if (checkFinished && instance.finished) throw new Error("digest() was already called");
+}
+function aoutput(out, instance) {
+  abytes2(out, void 0, "output");
+  const min = instance.outputLen;
+  if (!(out.length >= min)) {
+    throw new RangeError('"output" expected length >= ' + min);
+  }
+}
+function clean(...arrays) {
+  for (let i = 0; i < arrays.length; i++) {
+    arrays[i].fill(0);
+  }
+}
+function createView(arr) {
+  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+function rotr(word, shift) {
+  return word << 32 - shift | word >>> shift;
+}
+var hasHexBuiltin = /* @__PURE__ */ (() => (
+  // @ts-ignore
+  typeof Uint8Array.from([]).toHex === "function" && typeof Uint8Array.fromHex === "function"
+))();
+var hexes = /* @__PURE__ */ Array.from({
+  length: 256
+}, (_, i) => i.toString(16).padStart(2, "0"));
+function bytesToHex2(bytes) {
+  abytes2(bytes);
+  if (hasHexBuiltin) return bytes.toHex();
+  let hex = "";
+  for (let i = 0; i < bytes.length; i++) {
+    hex += hexes[bytes[i]];
+  }
+  return hex;
+}
+function asciiToBase16(ch) {
+  return ch >= 48 && ch <= 57 ? ch - 48 : ch >= 65 && ch <= 70 ? ch - (65 - 10) : ch >= 97 && ch <= 102 ? ch - (97 - 10) : void 0;
+}
+function hexToBytes2(hex) {
+  if (typeof hex !== "string") throw new TypeError("hex string expected, got " + typeof hex);
+  if (hasHexBuiltin) {
+    try {
+      return Uint8Array.fromHex(hex);
+    } catch (error) {
+      if (error instanceof SyntaxError) throw new RangeError(error.message);
+      throw error;
+    }
+  }
+  const hl = hex.length;
+  const al = hl / 2;
+  if (hl % 2) throw new RangeError("hex string expected, got unpadded hex of length " + hl);
+  const array = new Uint8Array(al);
+  for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
+    const n1 = asciiToBase16(hex.charCodeAt(hi));
+    const n2 = asciiToBase16(hex.charCodeAt(hi + 1));
+    if (n1 === void 0 || n2 === void 0) {
+      const char = hex[hi] + hex[hi + 1];
+      throw new RangeError('hex string expected, got non-hex character "' + char + '" at index ' + hi);
+    }
+    array[ai] = n1 * 16 + n2;
+  }
+  return array;
+}
+function checkOpts(defaults, opts, title = "opts") {
+  aopts(defaults, "defaults");
+  if (opts !== void 0) aopts(opts, title);
+  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
+  return merged;
+}
+function createHasher(hashCons, info = {}) {
+  if (typeof hashCons !== "function") throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
+  info = checkOpts({}, info, "info");
+  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
+  const tmp = hashCons(void 0);
+  hashC.outputLen = tmp.outputLen;
+  hashC.blockLen = tmp.blockLen;
+  hashC.canXOF = tmp.canXOF;
+  hashC.create = (opts) => hashCons(opts);
+  Object.assign(hashC, info);
+  return Object.freeze(hashC);
+}
+var oidNist = (suffix) => ({
+  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
+  // Larger suffix values would need base-128 OID encoding and a different length byte.
+  oid: Uint8Array.from([
+    6,
+    9,
+    96,
+    134,
+    72,
+    1,
+    101,
+    3,
+    4,
+    2,
+    suffix
+  ])
+});
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/_u64.js
+var fromNumH = (n) => n / 2 ** 32 | 0;
+var fromNumL = (n) => n >>> 0;
+function setU64FromNum(view, byteOffset, n, isLE) {
+  const h = fromNumH(n);
+  const l = fromNumL(n);
+  view.setUint32(byteOffset, isLE ? l : h, isLE);
+  view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
+}
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/_md.js
+function Chi(a, b, c) {
+  return a & b ^ ~a & c;
+}
+function Maj(a, b, c) {
+  return a & b ^ a & c ^ b & c;
+}
+var HashMD = class {
+  blockLen;
+  outputLen;
+  canXOF = false;
+  padOffset;
+  isLE;
+  // For partial updates less than block size
+  buffer;
+  view;
+  finished = false;
+  length = 0;
+  pos = 0;
+  destroyed = false;
+  constructor(blockLen, outputLen, padOffset, isLE) {
+    this.blockLen = blockLen;
+    this.outputLen = outputLen;
+    this.padOffset = padOffset;
+    this.isLE = isLE;
+    this.buffer = new Uint8Array(blockLen);
+    this.view = createView(this.buffer);
+  }
+  update(data) {
+    aexists(this);
+    abytes2(data);
+    const { view, buffer, blockLen } = this;
+    const len = data.length;
+    let processed = false;
+    for (let pos = 0; pos < len; ) {
+      const take = Math.min(blockLen - this.pos, len - pos);
+      if (take === blockLen) {
+        const dataView = createView(data);
+        for (; blockLen <= len - pos; pos += blockLen) this.process(dataView, pos);
+        processed = true;
+        continue;
+      }
+      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
+      this.pos += take;
+      pos += take;
+      if (this.pos === blockLen) {
+        this.process(view, 0);
+        this.pos = 0;
+        processed = true;
+      }
+    }
+    this.length += data.length;
+    if (processed) this.roundClean();
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const { buffer, view, blockLen, isLE } = this;
+    let { pos } = this;
+    buffer[pos++] = 128;
+    buffer.fill(0, pos);
+    if (this.padOffset > blockLen - pos) {
+      this.process(view, 0);
+      buffer.fill(0);
+    }
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
+    this.process(view, 0);
+    this.roundClean();
+    const oview = out === buffer ? view : createView(out);
+    const len = this.outputLen;
+    const outLen = len / 4;
+    const state = this.get();
+    if (len % 4 || outLen > state.length) throw new Error("invalid outputLen");
+    for (let i = 0; i < outLen; i++) oview.setUint32(4 * i, state[i], isLE);
+  }
+  digest() {
+    const { buffer, outputLen } = this;
+    this.digestInto(buffer);
+    const res = buffer.slice(0, outputLen);
+    this.destroy();
+    return res;
+  }
+  _cloneIntoMeta(to) {
+    const { buffer, length, finished, destroyed, pos } = this;
+    to.destroyed = destroyed;
+    to.finished = finished;
+    to.length = length;
+    to.pos = pos;
+    if (pos) to.buffer.set(buffer);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+};
+var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
+  1779033703,
+  3144134277,
+  1013904242,
+  2773480762,
+  1359893119,
+  2600822924,
+  528734635,
+  1541459225
+]);
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/sha2.js
+var SHA256_K = /* @__PURE__ */ Uint32Array.from([
+  1116352408,
+  1899447441,
+  3049323471,
+  3921009573,
+  961987163,
+  1508970993,
+  2453635748,
+  2870763221,
+  3624381080,
+  310598401,
+  607225278,
+  1426881987,
+  1925078388,
+  2162078206,
+  2614888103,
+  3248222580,
+  3835390401,
+  4022224774,
+  264347078,
+  604807628,
+  770255983,
+  1249150122,
+  1555081692,
+  1996064986,
+  2554220882,
+  2821834349,
+  2952996808,
+  3210313671,
+  3336571891,
+  3584528711,
+  113926993,
+  338241895,
+  666307205,
+  773529912,
+  1294757372,
+  1396182291,
+  1695183700,
+  1986661051,
+  2177026350,
+  2456956037,
+  2730485921,
+  2820302411,
+  3259730800,
+  3345764771,
+  3516065817,
+  3600352804,
+  4094571909,
+  275423344,
+  430227734,
+  506948616,
+  659060556,
+  883997877,
+  958139571,
+  1322822218,
+  1537002063,
+  1747873779,
+  1955562222,
+  2024104815,
+  2227730452,
+  2361852424,
+  2428436474,
+  2756734187,
+  3204031479,
+  3329325298
+]);
+var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
+var SHA2_32B = class extends HashMD {
+  // We cannot use array here since array allows indexing by variable
+  // which means optimizer/compiler cannot use registers.
+  // Numeric initializers matter: starting the fields as `undefined` changes
+  // V8's field representation and makes sha256 3x slower (measured).
+  A = 0;
+  B = 0;
+  C = 0;
+  D = 0;
+  E = 0;
+  F = 0;
+  G = 0;
+  H = 0;
+  constructor(outputLen, IV) {
+    super(64, outputLen, 8, false);
+    this.A = IV[0] | 0;
+    this.B = IV[1] | 0;
+    this.C = IV[2] | 0;
+    this.D = IV[3] | 0;
+    this.E = IV[4] | 0;
+    this.F = IV[5] | 0;
+    this.G = IV[6] | 0;
+    this.H = IV[7] | 0;
+  }
+  get() {
+    const { A, B, C, D, E, F, G: G2, H } = this;
+    return [
+      A,
+      B,
+      C,
+      D,
+      E,
+      F,
+      G2,
+      H
+    ];
+  }
+  // prettier-ignore
+  set(A, B, C, D, E, F, G2, H) {
+    this.A = A | 0;
+    this.B = B | 0;
+    this.C = C | 0;
+    this.D = D | 0;
+    this.E = E | 0;
+    this.F = F | 0;
+    this.G = G2 | 0;
+    this.H = H | 0;
+  }
+  _cloneInto(to) {
+    (to ||= new this.constructor()).set(...this.get());
+    return this._cloneIntoMeta(to);
+  }
+  process(view, offset) {
+    for (let i = 0; i < 16; i++, offset += 4) SHA256_W[i] = view.getUint32(offset, false);
+    for (let i = 16; i < 64; i++) {
+      const W15 = SHA256_W[i - 15];
+      const W2 = SHA256_W[i - 2];
+      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
+      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
+      SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
+    }
+    let { A, B, C, D, E, F, G: G2, H } = this;
+    for (let i = 0; i < 64; i++) {
+      const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
+      const T1 = H + sigma1 + Chi(E, F, G2) + SHA256_K[i] + SHA256_W[i] | 0;
+      const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
+      const T2 = sigma0 + Maj(A, B, C) | 0;
+      H = G2;
+      G2 = F;
+      F = E;
+      E = D + T1 | 0;
+      D = C;
+      C = B;
+      B = A;
+      A = T1 + T2 | 0;
+    }
+    A = A + this.A | 0;
+    B = B + this.B | 0;
+    C = C + this.C | 0;
+    D = D + this.D | 0;
+    E = E + this.E | 0;
+    F = F + this.F | 0;
+    G2 = G2 + this.G | 0;
+    H = H + this.H | 0;
+    this.set(A, B, C, D, E, F, G2, H);
+  }
+  roundClean() {
+    clean(SHA256_W);
+  }
+  destroy() {
+    this.destroyed = true;
+    this.set(0, 0, 0, 0, 0, 0, 0, 0);
+    clean(this.buffer);
+  }
+};
+var _SHA256 = class extends SHA2_32B {
+  constructor() {
+    super(32, SHA256_IV);
+  }
+};
+var sha256 = /* @__PURE__ */ createHasher(() => new _SHA256(), /* @__PURE__ */ oidNist(1));
+
+// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/hmac.js
+var _HMAC = class {
+  oHash;
+  iHash;
+  blockLen;
+  outputLen;
+  canXOF = false;
+  finished = false;
+  destroyed = false;
+  constructor(hash, key) {
+    ahash(hash);
+    abytes2(key, void 0, "key");
+    this.iHash = hash.create();
+    if (typeof this.iHash.update !== "function") throw new Error("expected Hash instance");
+    this.blockLen = this.iHash.blockLen;
+    this.outputLen = this.iHash.outputLen;
+    const blockLen = this.blockLen;
+    const pad = new Uint8Array(blockLen);
+    pad.set(key.length > blockLen ? hash.create().update(key).digest() : key);
+    for (let i = 0; i < pad.length; i++) pad[i] ^= 54;
+    this.iHash.update(pad);
+    this.oHash = hash.create();
+    for (let i = 0; i < pad.length; i++) pad[i] ^= 54 ^ 92;
+    this.oHash.update(pad);
+    clean(pad);
+  }
+  update(buf) {
+    aexists(this);
+    this.iHash.update(buf);
+    return this;
+  }
+  digestInto(out) {
+    aexists(this);
+    aoutput(out, this);
+    this.finished = true;
+    const buf = out.subarray(0, this.outputLen);
+    this.iHash.digestInto(buf);
+    this.oHash.update(buf);
+    this.oHash.digestInto(buf);
+    this.destroy();
+  }
+  digest() {
+    const out = new Uint8Array(this.oHash.outputLen);
+    this.digestInto(out);
+    return out;
+  }
+  _cloneInto(to) {
+    to ||= Object.create(Object.getPrototypeOf(this), {});
+    const { oHash, iHash, finished, destroyed, blockLen, outputLen, canXOF } = this;
+    to = to;
+    to.finished = finished;
+    to.destroyed = destroyed;
+    to.blockLen = blockLen;
+    to.outputLen = outputLen;
+    to.canXOF = canXOF;
+    to.oHash = oHash._cloneInto(to.oHash);
+    to.iHash = iHash._cloneInto(to.iHash);
+    return to;
+  }
+  clone() {
+    return this._cloneInto();
+  }
+  destroy() {
+    this.destroyed = true;
+    this.oHash.destroy();
+    this.iHash.destroy();
+  }
+};
+var hmac = /* @__PURE__ */ (() => {
+  const hmac_ = (hash, key, message) => new _HMAC(hash, key).update(message).digest();
+  hmac_.create = (hash, key) => new _HMAC(hash, key);
+  return hmac_;
+})();
+
+// protocol/auth.ts
+hashes.sha256 ??= sha256;
+hashes.hmacSha256 ??= (key, message) => hmac(sha256, key, message);
+var encoder = new TextEncoder();
+function identityLabel(identity2) {
+  return identity2.kind === "secp256k1" ? identity2.publicKey : identity2.address.toLowerCase();
+}
+function factLines(facts) {
+  return [
+    `Origin: ${facts.origin}`,
+    `Identity: ${identityLabel(facts.identity)}`,
+    `Nonce: ${facts.nonce}`,
+    `Client session key: ${facts.clientSessionKey}`,
+    `Server session key: ${facts.serverSessionKey}`,
+    `Expires: ${new Date(facts.expiresAt).toISOString()}`
+  ].join("\n");
+}
+function challengeText(facts) {
+  return `sluice sign-in v1
+${factLines(facts)}`;
+}
+function serverProofText(facts) {
+  return `sluice server v1
+${factLines(facts)}`;
+}
+function signText(secretKey, text) {
+  const digest = sha256(encoder.encode(text));
+  return bytesToHex2(sign(digest, secretKey, {
+    prehash: false
+  }));
+}
+function verifyText(publicKeyHex, text, signatureHex) {
+  if (!/^0[23][0-9a-f]{64}$/.test(publicKeyHex) || !/^[0-9a-f]{128}$/.test(signatureHex)) {
+    return false;
+  }
+  try {
+    const digest = sha256(encoder.encode(text));
+    return verify(hexToBytes2(signatureHex), digest, hexToBytes2(publicKeyHex), {
+      prehash: false,
+      // Both halves of s: the signer's tool decides, and a nonce is single-use anyway.
+      lowS: false
+    });
+  } catch (_notAPointOrScalar) {
+    return false;
+  }
 }
 
 // protocol/errors.ts
@@ -68,6 +1152,24 @@ var request = (message) => ({
   message,
   recoverable: false,
   scope: "download",
+  fault: "sender"
+});
+var signIn = (message, recoverable = false) => ({
+  message,
+  recoverable,
+  scope: "connection",
+  fault: "sender"
+});
+var command = (message) => ({
+  message,
+  recoverable: false,
+  scope: "message",
+  fault: "sender"
+});
+var sealed = (message) => ({
+  message,
+  recoverable: true,
+  scope: "connection",
   fault: "sender"
 });
 var frame = (message) => ({
@@ -200,7 +1302,51 @@ var ERROR_TABLE = {
     recoverable: false,
     scope: "connection",
     fault: "none"
-  }
+  },
+  AUTH_REQUIRED: command("Sign in first: this server does not serve anonymous clients."),
+  AUTH_IN_PROGRESS: command("A sign-in is already under way or done on this connection."),
+  AUTH_IDENTITY_MISMATCH: signIn("The identity differs from the one the nonce was issued to."),
+  AUTH_NONCE_UNKNOWN: signIn("The nonce is not the one this connection was given."),
+  AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),
+  AUTH_NONCE_USED: signIn("The nonce was already used."),
+  AUTH_BAD_SIGNATURE: signIn("The signature is not the identity's over this server's challenge text."),
+  AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  ORIGIN_MISMATCH: {
+    message: "The server names another origin than the one the client dialled.",
+    recoverable: false,
+    scope: "connection",
+    fault: "server"
+  },
+  SERVER_KEY_MISMATCH: {
+    message: "The server could not prove it holds the identity key the client expects.",
+    recoverable: false,
+    scope: "connection",
+    fault: "server"
+  },
+  FORBIDDEN: request("The server does not allow this identity that download."),
+  RATE_LIMITED: {
+    message: "Too many requests from this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "download",
+    fault: "sender"
+  },
+  ROW_LIMIT_EXCEEDED: request("The download has more rows than this identity may take at once."),
+  COMMAND_UNSIGNED: command("A command of a signed-in session lacks its `auth`."),
+  TOKEN_INVALID: command("The command's token is not this session's."),
+  COMMAND_SIGNATURE_INVALID: command("The command's signature does not match its content."),
+  COMMAND_STALE: command("The command's timestamp is outside the accepted window."),
+  COMMAND_REPLAYED: command("The command's timestamp is not after the previous command's."),
+  SESSION_EXPIRED: {
+    message: "The signed-in session expired; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "none"
+  },
+  UNSEALED_MESSAGE: sealed("A message of an encrypted session arrived unencrypted."),
+  REPLAYED_FRAME: sealed("A sealed frame repeats a counter already received."),
+  REORDERED_FRAME: sealed("A sealed frame skips ahead of the next expected counter."),
+  DECRYPTION_FAILED: sealed("A sealed frame failed its authentication tag.")
 };
 var ERROR_CODES = Object.keys(ERROR_TABLE);
 function errorResponse(code, details, overrides = {}) {
@@ -216,6 +1362,645 @@ function errorResponse(code, details, overrides = {}) {
     ...retryAfter === void 0 ? {} : {
       retryAfter
     }
+  };
+}
+function isErrorCode(value) {
+  return Object.hasOwn(ERROR_TABLE, value);
+}
+
+// protocol/messages.ts
+var OUTPUT_FORMATS = [
+  "csv",
+  "json",
+  "ndjson"
+];
+var FILTER_OPERATORS = [
+  "eq",
+  "neq",
+  "lt",
+  "lte",
+  "gt",
+  "gte",
+  "in",
+  "between",
+  "prefix"
+];
+var REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+function encodeMessage(message) {
+  return JSON.stringify(message);
+}
+
+// protocol/frame.ts
+var FRAME_VERSION = 1;
+var FRAME_TYPE_DATA = 1;
+var FLAG_FINAL = 1;
+var FRAME_HEADER_BYTES = 66;
+var DIGEST_AT = 32;
+var DIGEST_LENGTH = 32;
+var ID_LENGTH_AT = DIGEST_AT + DIGEST_LENGTH;
+var CURSOR_LENGTH_AT = ID_LENGTH_AT + 1;
+var MAX_PAYLOAD_BYTES = 1048576;
+var MAX_REQUEST_ID_BYTES = 64;
+var KNOWN_FLAGS = FLAG_FINAL;
+var TWO_POW_32 = 4294967296;
+var MAX_SAFE_HIGH_WORD = 2097151;
+var utf8Decoder = new TextDecoder("utf-8", {
+  fatal: true,
+  ignoreBOM: true
+});
+var utf8Encoder = new TextEncoder();
+function isRequestIdByte(b) {
+  return b >= 65 && b <= 90 || // A-Z
+  b >= 97 && b <= 122 || // a-z
+  b >= 48 && b <= 58 || // 0-9 and ":"
+  b === 45 || b === 46 || b === 95;
+}
+function resolveMaxPayload(limits) {
+  const max = limits.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
+  if (!Number.isSafeInteger(max) || max < 0) {
+    throw new RangeError(`maxPayloadBytes must be a non-negative safe integer, got ${max}`);
+  }
+  return max;
+}
+function fail(code, reason) {
+  return {
+    ok: false,
+    error: errorResponse(code, {
+      reason
+    })
+  };
+}
+function decodeDataFrame(bytes, limits = {}) {
+  const maxPayload = resolveMaxPayload(limits);
+  const length = bytes.length;
+  if (length === 0) return fail("FRAME_TRUNCATED", "the frame is empty");
+  if (bytes[0] !== FRAME_VERSION) {
+    return fail("FRAME_VERSION", `version ${bytes[0]} is not ${FRAME_VERSION}`);
+  }
+  if (length < FRAME_HEADER_BYTES) {
+    return fail("FRAME_TRUNCATED", `${length} bytes is shorter than the ${FRAME_HEADER_BYTES}-byte header`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
+  const type = view.getUint8(1);
+  if (type !== FRAME_TYPE_DATA) return fail("FRAME_TYPE", `type ${type} is reserved`);
+  const flags = view.getUint16(2);
+  if ((flags & ~KNOWN_FLAGS) !== 0) {
+    return fail("FRAME_FLAGS", `reserved flag bits 0x${(flags & ~KNOWN_FLAGS).toString(16)} are set`);
+  }
+  const payloadLength = view.getUint32(28);
+  if (payloadLength > maxPayload) {
+    return fail("FRAME_TOO_LARGE", `payload of ${payloadLength} bytes exceeds ${maxPayload}`);
+  }
+  const idLength = view.getUint8(ID_LENGTH_AT);
+  if (idLength === 0 || idLength > MAX_REQUEST_ID_BYTES) {
+    return fail("FRAME_FIELD", `requestId length ${idLength} is outside 1..${MAX_REQUEST_ID_BYTES}`);
+  }
+  const rowOffsetHigh = view.getUint32(8);
+  if (rowOffsetHigh > MAX_SAFE_HIGH_WORD) {
+    return fail("FRAME_FIELD", "rowOffset exceeds Number.MAX_SAFE_INTEGER");
+  }
+  const byteOffsetHigh = view.getUint32(20);
+  if (byteOffsetHigh > MAX_SAFE_HIGH_WORD) {
+    return fail("FRAME_FIELD", "byteOffset exceeds Number.MAX_SAFE_INTEGER");
+  }
+  const cursorLength = view.getUint8(CURSOR_LENGTH_AT);
+  const cursorStart = FRAME_HEADER_BYTES + idLength;
+  const payloadStart = cursorStart + cursorLength;
+  const end = payloadStart + payloadLength;
+  if (end > length) {
+    return fail("FRAME_TRUNCATED", `the header declares ${end} bytes but the frame has ${length}`);
+  }
+  if (end < length) {
+    return fail("FRAME_TRAILING_BYTES", `${length - end} bytes follow the payload`);
+  }
+  let requestId2 = "";
+  for (let i = FRAME_HEADER_BYTES; i < cursorStart; i++) {
+    const b = bytes[i];
+    if (!isRequestIdByte(b)) {
+      return fail("FRAME_FIELD", `requestId byte 0x${b.toString(16)} at offset ${i} is not allowed`);
+    }
+    requestId2 += String.fromCharCode(b);
+  }
+  let cursor;
+  try {
+    cursor = utf8Decoder.decode(bytes.subarray(cursorStart, payloadStart));
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    return fail("FRAME_FIELD", "cursor is not valid UTF-8");
+  }
+  return {
+    ok: true,
+    value: {
+      requestId: requestId2,
+      sequence: view.getUint32(4),
+      final: (flags & FLAG_FINAL) !== 0,
+      rowOffset: rowOffsetHigh * TWO_POW_32 + view.getUint32(12),
+      rowCount: view.getUint32(16),
+      byteOffset: byteOffsetHigh * TWO_POW_32 + view.getUint32(24),
+      digest: bytes.subarray(DIGEST_AT, DIGEST_AT + DIGEST_LENGTH),
+      cursor,
+      payload: bytes.subarray(payloadStart, end)
+    }
+  };
+}
+
+// protocol/sealed_frame.ts
+var FRAME_TYPE_CONTROL = 2;
+var FRAME_TYPE_SEALED = 3;
+var FLAG_DEFLATED = 1;
+var CONTROL_HEADER_BYTES = 4;
+var SEALED_HEADER_BYTES = 12;
+var GCM_TAG_BYTES = 16;
+var COMPRESS_THRESHOLD_BYTES = 1024;
+var MAX_COUNTER = Number.MAX_SAFE_INTEGER;
+function header(type, flags, size) {
+  const bytes = new Uint8Array(size);
+  bytes[0] = FRAME_VERSION;
+  bytes[1] = type;
+  new DataView(bytes.buffer).setUint16(2, flags);
+  return bytes;
+}
+function encodeControlFrame(payload, deflated) {
+  const bytes = header(FRAME_TYPE_CONTROL, deflated ? FLAG_DEFLATED : 0, CONTROL_HEADER_BYTES + payload.length);
+  bytes.set(payload, CONTROL_HEADER_BYTES);
+  return bytes;
+}
+function checkHeader(bytes, type, size) {
+  if (bytes.length < size) return errorResponse("FRAME_TRUNCATED", {
+    length: bytes.length
+  });
+  if (bytes[0] !== FRAME_VERSION) return errorResponse("FRAME_VERSION", {
+    version: bytes[0]
+  });
+  if (bytes[1] !== type) return errorResponse("FRAME_TYPE", {
+    type: bytes[1]
+  });
+  return void 0;
+}
+function decodeControlFrame(bytes) {
+  const bad = checkHeader(bytes, FRAME_TYPE_CONTROL, CONTROL_HEADER_BYTES);
+  if (bad) return {
+    ok: false,
+    error: bad
+  };
+  const flags = new DataView(bytes.buffer, bytes.byteOffset).getUint16(2);
+  if ((flags & ~FLAG_DEFLATED) !== 0) {
+    return {
+      ok: false,
+      error: errorResponse("FRAME_FLAGS", {
+        flags
+      })
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      deflated: (flags & FLAG_DEFLATED) !== 0,
+      payload: bytes.subarray(CONTROL_HEADER_BYTES)
+    }
+  };
+}
+function sealedHeader(counter) {
+  if (!Number.isSafeInteger(counter) || counter < 0) {
+    throw new RangeError(`sealed frame counter ${counter} is not a safe non-negative integer`);
+  }
+  const bytes = header(FRAME_TYPE_SEALED, 0, SEALED_HEADER_BYTES);
+  new DataView(bytes.buffer).setBigUint64(4, BigInt(counter));
+  return bytes;
+}
+function sealedIv(counter) {
+  const iv = new Uint8Array(12);
+  new DataView(iv.buffer).setBigUint64(4, BigInt(counter));
+  return iv;
+}
+function decodeSealedFrame(bytes) {
+  const bad = checkHeader(bytes, FRAME_TYPE_SEALED, SEALED_HEADER_BYTES + GCM_TAG_BYTES);
+  if (bad) return {
+    ok: false,
+    error: bad
+  };
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const flags = view.getUint16(2);
+  if (flags !== 0) return {
+    ok: false,
+    error: errorResponse("FRAME_FLAGS", {
+      flags
+    })
+  };
+  const counter = view.getBigUint64(4);
+  if (counter > BigInt(MAX_COUNTER)) {
+    return {
+      ok: false,
+      error: errorResponse("FRAME_FIELD", {
+        field: "counter"
+      })
+    };
+  }
+  return {
+    ok: true,
+    value: {
+      counter: Number(counter),
+      header: bytes.subarray(0, SEALED_HEADER_BYTES),
+      ciphertext: bytes.subarray(SEALED_HEADER_BYTES)
+    }
+  };
+}
+function binaryKind(bytes) {
+  if (bytes.length < 2) return {
+    ok: false,
+    error: errorResponse("FRAME_TRUNCATED")
+  };
+  if (bytes[0] !== FRAME_VERSION) {
+    return {
+      ok: false,
+      error: errorResponse("FRAME_VERSION", {
+        version: bytes[0]
+      })
+    };
+  }
+  switch (bytes[1]) {
+    case FRAME_TYPE_DATA:
+      return {
+        ok: true,
+        value: "data"
+      };
+    case FRAME_TYPE_CONTROL:
+      return {
+        ok: true,
+        value: "control"
+      };
+    case FRAME_TYPE_SEALED:
+      return {
+        ok: true,
+        value: "sealed"
+      };
+    default:
+      return {
+        ok: false,
+        error: errorResponse("FRAME_TYPE", {
+          type: bytes[1]
+        })
+      };
+  }
+}
+
+// protocol/session_crypto.ts
+var HKDF_INFO = {
+  clientToServer: "sluice v1 client-to-server",
+  serverToClient: "sluice v1 server-to-client",
+  commands: "sluice v1 commands"
+};
+var encoder2 = new TextEncoder();
+function sharedSecret(secretKey, peerPublicKeyHex) {
+  if (!/^0[23][0-9a-f]{64}$/.test(peerPublicKeyHex)) return void 0;
+  try {
+    return getSharedSecret(secretKey, hexToBytes2(peerPublicKeyHex)).subarray(1);
+  } catch (_notOnCurve) {
+    return void 0;
+  }
+}
+async function deriveSessionSecrets(shared, nonceHex) {
+  const ikm = await crypto.subtle.importKey("raw", shared, "HKDF", false, [
+    "deriveBits"
+  ]);
+  const salt = hexToBytes2(nonceHex);
+  const expand = async (info) => new Uint8Array(await crypto.subtle.deriveBits({
+    name: "HKDF",
+    hash: "SHA-256",
+    salt,
+    info: encoder2.encode(info)
+  }, ikm, 256));
+  return {
+    clientToServer: await expand(HKDF_INFO.clientToServer),
+    serverToClient: await expand(HKDF_INFO.serverToClient),
+    commands: await expand(HKDF_INFO.commands)
+  };
+}
+function aesKey(secret, usage) {
+  return crypto.subtle.importKey("raw", secret, "AES-GCM", false, [
+    usage
+  ]);
+}
+var FrameSealer = class _FrameSealer {
+  #key;
+  #next = 0;
+  constructor(key) {
+    this.#key = key;
+  }
+  /** A sealer for the direction whose 32-byte AES key is `secret`. */
+  static async create(secret) {
+    return new _FrameSealer(await aesKey(secret, "encrypt"));
+  }
+  /** The counter the next sealed frame will carry. */
+  get nextCounter() {
+    return this.#next;
+  }
+  /** Encrypts one complete inner frame into a sealed frame. */
+  async seal(inner) {
+    if (this.#next > MAX_COUNTER) throw new RangeError("sealed frame counter exhausted");
+    const counter = this.#next++;
+    const header2 = sealedHeader(counter);
+    const ciphertext = new Uint8Array(await crypto.subtle.encrypt({
+      name: "AES-GCM",
+      iv: sealedIv(counter),
+      additionalData: header2
+    }, this.#key, inner));
+    const out = new Uint8Array(SEALED_HEADER_BYTES + ciphertext.length);
+    out.set(header2);
+    out.set(ciphertext, SEALED_HEADER_BYTES);
+    return out;
+  }
+};
+var FrameOpener = class _FrameOpener {
+  #key;
+  #expected = 0;
+  #failed;
+  constructor(key) {
+    this.#key = key;
+  }
+  /** An opener for the direction whose 32-byte AES key is `secret`. */
+  static async create(secret) {
+    return new _FrameOpener(await aesKey(secret, "decrypt"));
+  }
+  /** Decrypts the next sealed frame into the inner frame's bytes. */
+  async open(bytes) {
+    if (this.#failed) return {
+      ok: false,
+      error: this.#failed
+    };
+    const decoded = decodeSealedFrame(bytes);
+    if (!decoded.ok) return this.#fail(decoded.error);
+    const { counter, header: header2, ciphertext } = decoded.value;
+    if (counter !== this.#expected) {
+      const code = counter < this.#expected ? "REPLAYED_FRAME" : "REORDERED_FRAME";
+      return this.#fail(errorResponse(code, {
+        counter,
+        expected: this.#expected
+      }));
+    }
+    this.#expected++;
+    try {
+      const plain = await crypto.subtle.decrypt({
+        name: "AES-GCM",
+        iv: sealedIv(counter),
+        additionalData: header2
+      }, this.#key, ciphertext);
+      return {
+        ok: true,
+        value: new Uint8Array(plain)
+      };
+    } catch (_tagMismatch) {
+      return this.#fail(errorResponse("DECRYPTION_FAILED", {
+        counter
+      }));
+    }
+  }
+  #fail(error) {
+    this.#failed ??= error;
+    return {
+      ok: false,
+      error: this.#failed
+    };
+  }
+};
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value;
+    const keys = Object.keys(record).filter((k) => record[k] !== void 0).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+function commandSigningInput(command2) {
+  return canonicalJson({
+    event: command2.event,
+    data: command2.data,
+    timestamp: command2.timestamp,
+    requestId: command2.requestId,
+    auth: {
+      token: command2.auth.token,
+      timestamp: command2.auth.timestamp
+    }
+  });
+}
+var CommandSigner = class _CommandSigner {
+  #key;
+  constructor(key) {
+    this.#key = key;
+  }
+  /** A signer for the 32-byte command secret of a session. */
+  static async create(secret) {
+    const key = await crypto.subtle.importKey("raw", secret, {
+      name: "HMAC",
+      hash: "SHA-256"
+    }, false, [
+      "sign",
+      "verify"
+    ]);
+    return new _CommandSigner(key);
+  }
+  /** The signature of a command: 64 lowercase hex characters. */
+  async sign(command2) {
+    const input = encoder2.encode(commandSigningInput(command2));
+    return bytesToHex2(new Uint8Array(await crypto.subtle.sign("HMAC", this.#key, input)));
+  }
+  /** Whether `signatureHex` is this session's signature of the command. */
+  async verify(command2, signatureHex) {
+    if (!/^[0-9a-f]{64}$/.test(signatureHex)) return false;
+    const input = encoder2.encode(commandSigningInput(command2));
+    return await crypto.subtle.verify("HMAC", this.#key, hexToBytes2(signatureHex), input);
+  }
+};
+
+// client/sign_in.ts
+function credentialsIdentity(credentials) {
+  return credentials.kind === "keypair" ? {
+    kind: "secp256k1",
+    publicKey: bytesToHex2(getPublicKey(credentials.secretKey))
+  } : {
+    kind: "ethereum",
+    address: credentials.signer.address
+  };
+}
+function secretKeyFrom(key) {
+  const bytes = typeof key === "string" ? hexToBytes2(key.trim().replace(/^0x/i, "")) : key;
+  if (!utils.isValidSecretKey(bytes)) {
+    throw new TypeError("not a secp256k1 secret key: 32 bytes, 64 hex characters");
+  }
+  return bytes;
+}
+function dialledOrigin(url) {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+var ConnectionSignIn = class {
+  #credentials;
+  #origin;
+  #serverKey;
+  #sessionSecret = utils.randomSecretKey();
+  #identity;
+  #facts;
+  #encryption = false;
+  constructor(credentials, url, serverKey) {
+    this.#credentials = credentials;
+    this.#origin = dialledOrigin(url);
+    this.#serverKey = serverKey;
+    this.#identity = credentialsIdentity(credentials);
+  }
+  /** The payload of `auth:nonce`. */
+  nonce() {
+    return {
+      identity: this.#identity,
+      sessionKey: bytesToHex2(getPublicKey(this.#sessionSecret))
+    };
+  }
+  /**
+   * Checks the challenge (the origin the client dialled; the server's
+   * identity key and its proof when the client pins one) and signs it.
+   */
+  async sign(challenge) {
+    if (challenge.origin !== this.#origin) {
+      return {
+        ok: false,
+        error: errorResponse("ORIGIN_MISMATCH", {
+          dialled: this.#origin,
+          named: challenge.origin.slice(0, 256)
+        })
+      };
+    }
+    const facts = {
+      origin: this.#origin,
+      identity: this.#identity,
+      nonce: challenge.nonce,
+      clientSessionKey: this.nonce().sessionKey,
+      serverSessionKey: challenge.sessionKey,
+      expiresAt: challenge.expiresAt
+    };
+    const pinned = this.#serverKey;
+    if (pinned !== void 0 && (challenge.serverKey !== pinned || !verifyText(pinned, serverProofText(facts), challenge.serverSignature))) {
+      return {
+        ok: false,
+        error: errorResponse("SERVER_KEY_MISMATCH")
+      };
+    }
+    this.#facts = facts;
+    this.#encryption = challenge.encryption;
+    const text = challengeText(facts);
+    const signature = this.#credentials.kind === "keypair" ? signText(this.#credentials.secretKey, text) : (await this.#credentials.signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
+    return {
+      ok: true,
+      value: {
+        identity: this.#identity,
+        signature
+      }
+    };
+  }
+  /**
+   * The keys of the signed-in session, from the challenge that was signed
+   * and the server's `auth:result` token.
+   */
+  async establish(token) {
+    const facts = this.#facts;
+    const shared = facts && sharedSecret(this.#sessionSecret, facts.serverSessionKey);
+    if (facts === void 0 || shared === void 0) {
+      return {
+        ok: false,
+        error: errorResponse("INVALID_VALUE", {
+          path: "data.sessionKey",
+          reason: "unusable"
+        })
+      };
+    }
+    const secrets = await deriveSessionSecrets(shared, facts.nonce);
+    const signer = await CommandSigner.create(secrets.commands);
+    let last = 0;
+    const authorize = async (message) => {
+      const timestamp = last = Math.max(Date.now(), last + 1);
+      const auth = {
+        token,
+        timestamp
+      };
+      const signature = await signer.sign({
+        ...message,
+        auth
+      });
+      return {
+        ...message,
+        auth: {
+          ...auth,
+          signature
+        }
+      };
+    };
+    const seal = this.#encryption ? {
+      sealer: await FrameSealer.create(secrets.clientToServer),
+      opener: await FrameOpener.create(secrets.serverToClient)
+    } : void 0;
+    return {
+      ok: true,
+      value: {
+        seal,
+        authorize
+      }
+    };
+  }
+};
+
+// protocol/backoff.ts
+var DEFAULT_BACKOFF = Object.freeze({
+  baseMs: 1e3,
+  factor: 2,
+  maxMs: 3e4,
+  jitter: 0.5,
+  maxAttempts: 5
+});
+function resolveBackoff(options = {}) {
+  const resolved = {
+    baseMs: options.baseMs ?? DEFAULT_BACKOFF.baseMs,
+    factor: options.factor ?? DEFAULT_BACKOFF.factor,
+    maxMs: options.maxMs ?? DEFAULT_BACKOFF.maxMs,
+    jitter: options.jitter ?? DEFAULT_BACKOFF.jitter,
+    maxAttempts: options.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts
+  };
+  const { baseMs, factor, maxMs, jitter, maxAttempts } = resolved;
+  if (!(Number.isFinite(baseMs) && baseMs > 0)) {
+    throw new RangeError(`backoff baseMs must be a finite number > 0, got ${baseMs}`);
+  }
+  if (!(Number.isFinite(factor) && factor >= 1)) {
+    throw new RangeError(`backoff factor must be a finite number >= 1, got ${factor}`);
+  }
+  if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
+    throw new RangeError(`backoff maxMs must be finite and >= baseMs (${baseMs}), got ${maxMs}`);
+  }
+  if (!(jitter >= 0 && jitter <= 1)) {
+    throw new RangeError(`backoff jitter must lie in [0, 1], got ${jitter}`);
+  }
+  if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 0)) {
+    throw new RangeError(`backoff maxAttempts must be an integer >= 0, got ${maxAttempts}`);
+  }
+  return resolved;
+}
+function backoffDelay(attempt2, random, options) {
+  if (!(random >= 0 && random < 1)) {
+    throw new RangeError(`backoff random must lie in [0, 1), got ${random}`);
+  }
+  const { min, max } = boundsOf(attempt2, resolveBackoff(options));
+  const span = max - min;
+  return max - Math.min(span, Math.floor(random * (span + 1)));
+}
+function ceilingOf(attempt2, options) {
+  if (!(Number.isSafeInteger(attempt2) && attempt2 >= 1)) {
+    throw new RangeError(`backoff attempt must be an integer >= 1, got ${attempt2}`);
+  }
+  const { baseMs, factor, maxMs } = options;
+  return Math.min(maxMs, baseMs * factor ** (attempt2 - 1));
+}
+function boundsOf(attempt2, options) {
+  const max = Math.floor(ceilingOf(attempt2, options));
+  return {
+    min: max - Math.floor(max * options.jitter),
+    max
   };
 }
 
@@ -771,141 +2556,243 @@ function timer(state, name, clock2) {
   }
 }
 
-// protocol/messages.ts
-var OUTPUT_FORMATS = [
-  "csv",
-  "json",
-  "ndjson"
-];
-var FILTER_OPERATORS = [
-  "eq",
-  "neq",
-  "lt",
-  "lte",
-  "gt",
-  "gte",
-  "in",
-  "between",
-  "prefix"
-];
-var REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
-function encodeMessage(message) {
-  return JSON.stringify(message);
-}
-
-// protocol/frame.ts
-var FRAME_VERSION = 1;
-var FRAME_TYPE_DATA = 1;
-var FLAG_FINAL = 1;
-var FRAME_HEADER_BYTES = 66;
-var DIGEST_AT = 32;
-var DIGEST_LENGTH = 32;
-var ID_LENGTH_AT = DIGEST_AT + DIGEST_LENGTH;
-var CURSOR_LENGTH_AT = ID_LENGTH_AT + 1;
-var MAX_PAYLOAD_BYTES = 1048576;
-var MAX_REQUEST_ID_BYTES = 64;
-var KNOWN_FLAGS = FLAG_FINAL;
-var TWO_POW_32 = 4294967296;
-var MAX_SAFE_HIGH_WORD = 2097151;
-var utf8Decoder = new TextDecoder("utf-8", {
-  fatal: true,
-  ignoreBOM: true
+// protocol/channel.ts
+var encoder3 = new TextEncoder();
+var decoder = new TextDecoder("utf-8", {
+  fatal: true
 });
-var utf8Encoder = new TextEncoder();
-function isRequestIdByte(b) {
-  return b >= 65 && b <= 90 || // A-Z
-  b >= 97 && b <= 122 || // a-z
-  b >= 48 && b <= 58 || // 0-9 and ":"
-  b === 45 || b === 46 || b === 95;
-}
-function resolveMaxPayload(limits) {
-  const max = limits.maxPayloadBytes ?? MAX_PAYLOAD_BYTES;
-  if (!Number.isSafeInteger(max) || max < 0) {
-    throw new RangeError(`maxPayloadBytes must be a non-negative safe integer, got ${max}`);
-  }
-  return max;
-}
-function fail(code, reason) {
-  return {
-    ok: false,
-    error: errorResponse(code, {
-      reason
-    })
-  };
-}
-function decodeDataFrame(bytes, limits = {}) {
-  const maxPayload = resolveMaxPayload(limits);
-  const length = bytes.length;
-  if (length === 0) return fail("FRAME_TRUNCATED", "the frame is empty");
-  if (bytes[0] !== FRAME_VERSION) {
-    return fail("FRAME_VERSION", `version ${bytes[0]} is not ${FRAME_VERSION}`);
-  }
-  if (length < FRAME_HEADER_BYTES) {
-    return fail("FRAME_TRUNCATED", `${length} bytes is shorter than the ${FRAME_HEADER_BYTES}-byte header`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, length);
-  const type = view.getUint8(1);
-  if (type !== FRAME_TYPE_DATA) return fail("FRAME_TYPE", `type ${type} is reserved`);
-  const flags = view.getUint16(2);
-  if ((flags & ~KNOWN_FLAGS) !== 0) {
-    return fail("FRAME_FLAGS", `reserved flag bits 0x${(flags & ~KNOWN_FLAGS).toString(16)} are set`);
-  }
-  const payloadLength = view.getUint32(28);
-  if (payloadLength > maxPayload) {
-    return fail("FRAME_TOO_LARGE", `payload of ${payloadLength} bytes exceeds ${maxPayload}`);
-  }
-  const idLength = view.getUint8(ID_LENGTH_AT);
-  if (idLength === 0 || idLength > MAX_REQUEST_ID_BYTES) {
-    return fail("FRAME_FIELD", `requestId length ${idLength} is outside 1..${MAX_REQUEST_ID_BYTES}`);
-  }
-  const rowOffsetHigh = view.getUint32(8);
-  if (rowOffsetHigh > MAX_SAFE_HIGH_WORD) {
-    return fail("FRAME_FIELD", "rowOffset exceeds Number.MAX_SAFE_INTEGER");
-  }
-  const byteOffsetHigh = view.getUint32(20);
-  if (byteOffsetHigh > MAX_SAFE_HIGH_WORD) {
-    return fail("FRAME_FIELD", "byteOffset exceeds Number.MAX_SAFE_INTEGER");
-  }
-  const cursorLength = view.getUint8(CURSOR_LENGTH_AT);
-  const cursorStart = FRAME_HEADER_BYTES + idLength;
-  const payloadStart = cursorStart + cursorLength;
-  const end = payloadStart + payloadLength;
-  if (end > length) {
-    return fail("FRAME_TRUNCATED", `the header declares ${end} bytes but the frame has ${length}`);
-  }
-  if (end < length) {
-    return fail("FRAME_TRAILING_BYTES", `${length - end} bytes follow the payload`);
-  }
-  let requestId2 = "";
-  for (let i = FRAME_HEADER_BYTES; i < cursorStart; i++) {
-    const b = bytes[i];
-    if (!isRequestIdByte(b)) {
-      return fail("FRAME_FIELD", `requestId byte 0x${b.toString(16)} at offset ${i} is not allowed`);
+async function transform(bytes, stream, limit) {
+  const writer = stream.writable.getWriter();
+  writer.write(bytes).catch(() => {
+  });
+  writer.close().catch(() => {
+  });
+  const chunks = [];
+  let size = 0;
+  const reader = stream.readable.getReader();
+  for (; ; ) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      return void 0;
     }
-    requestId2 += String.fromCharCode(b);
+    chunks.push(value);
   }
-  let cursor;
-  try {
-    cursor = utf8Decoder.decode(bytes.subarray(cursorStart, payloadStart));
-  } catch (e) {
-    if (!(e instanceof TypeError)) throw e;
-    return fail("FRAME_FIELD", "cursor is not valid UTF-8");
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
   }
-  return {
-    ok: true,
-    value: {
-      requestId: requestId2,
-      sequence: view.getUint32(4),
-      final: (flags & FLAG_FINAL) !== 0,
-      rowOffset: rowOffsetHigh * TWO_POW_32 + view.getUint32(12),
-      rowCount: view.getUint32(16),
-      byteOffset: byteOffsetHigh * TWO_POW_32 + view.getUint32(24),
-      digest: bytes.subarray(DIGEST_AT, DIGEST_AT + DIGEST_LENGTH),
-      cursor,
-      payload: bytes.subarray(payloadStart, end)
-    }
-  };
+  return out;
 }
+async function deflate(bytes) {
+  return await transform(bytes, new CompressionStream("deflate"), Infinity);
+}
+function inflate(bytes, limit) {
+  return transform(bytes, new DecompressionStream("deflate"), limit);
+}
+function endsConnection(error) {
+  return isErrorCode(error.code) && ERROR_TABLE[error.code].scope === "connection";
+}
+var SessionChannel = class {
+  #options;
+  #maxMessageBytes;
+  #threshold;
+  #sealer;
+  #opener;
+  #outbox = Promise.resolve();
+  #inbox = Promise.resolve();
+  #pendingBytes = 0;
+  #queued = 0;
+  #failed = false;
+  /** A plain channel; see {@linkcode ChannelOptions}. */
+  constructor(options) {
+    this.#options = options;
+    this.#maxMessageBytes = options.maxMessageBytes ?? 65536;
+    this.#threshold = options.compressThresholdBytes ?? COMPRESS_THRESHOLD_BYTES;
+  }
+  /** Whether incoming frames must be sealed (from the moment {@linkcode seal} is called). */
+  get sealed() {
+    return this.#opener !== void 0;
+  }
+  /** Bytes given to send() and not yet handed to the socket. */
+  get pendingBytes() {
+    return this.#pendingBytes;
+  }
+  /**
+   * Seals every frame from now on, both ways. Call it between the last
+   * plain message and the first sealed one of each direction (for the
+   * server: right after queueing `auth:result`).
+   */
+  seal(sealer, opener) {
+    if (this.#opener !== void 0) throw new Error("the channel is already sealed");
+    this.#opener = opener;
+    this.#queued++;
+    this.#outbox = this.#outbox.then(() => {
+      this.#sealer = sealer;
+      this.#queued--;
+    });
+  }
+  /**
+   * Sends a control message's JSON, or the JSON a function makes when its
+   * turn comes (e.g. a command signed with a timestamp in send order).
+   */
+  sendText(json) {
+    if (typeof json === "string" && this.#queued === 0 && this.#sealer === void 0 && json.length * 3 <= this.#threshold) {
+      return this.#options.send(json);
+    }
+    this.#enqueue(typeof json === "string" ? json.length : 0, async () => {
+      const text = typeof json === "string" ? json : await json();
+      const sealer = this.#sealer;
+      const bytes = encoder3.encode(text);
+      if (sealer === void 0 && bytes.length <= this.#threshold) return text;
+      const deflated = bytes.length > this.#threshold;
+      const frame2 = encodeControlFrame(deflated ? await deflate(bytes) : bytes, deflated);
+      return sealer === void 0 ? frame2 : await sealer.seal(frame2);
+    });
+  }
+  /** Sends a data frame's bytes. */
+  sendData(frame2) {
+    if (this.#queued === 0 && this.#sealer === void 0) return this.#options.send(frame2);
+    this.#enqueue(frame2.length, async () => {
+      const sealer = this.#sealer;
+      return sealer === void 0 ? frame2 : await sealer.seal(frame2);
+    });
+  }
+  /** Resolves once every payload received so far was delivered (or dropped after a failure). */
+  drained() {
+    return this.#inbox;
+  }
+  /** Resolves once everything sent so far was handed to the socket. */
+  flushed() {
+    return this.#outbox;
+  }
+  #enqueue(size, encode) {
+    this.#pendingBytes += size;
+    this.#queued++;
+    this.#outbox = this.#outbox.then(async () => {
+      const payload = await encode();
+      this.#pendingBytes -= size;
+      this.#queued--;
+      this.#options.send(payload);
+    }).catch((error) => {
+      this.#failed = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      return this.#options.deliver({
+        ok: false,
+        error: errorResponse("INTERNAL_ERROR", {
+          reason
+        })
+      });
+    });
+  }
+  /** Decodes one WebSocket payload; the result reaches `deliver` in order. */
+  receive(payload) {
+    this.#inbox = this.#inbox.then(async () => {
+      if (this.#failed) return;
+      const result = await this.#decode(payload);
+      if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
+      await this.#options.deliver(result);
+    });
+  }
+  async #decode(payload) {
+    if (typeof payload === "string") {
+      if (this.#opener !== void 0) {
+        return {
+          ok: false,
+          error: errorResponse("UNSEALED_MESSAGE")
+        };
+      }
+      return {
+        ok: true,
+        value: {
+          type: "text",
+          text: payload
+        }
+      };
+    }
+    const kind = binaryKind(payload);
+    if (!kind.ok) return kind;
+    if (kind.value === "sealed") {
+      if (this.#opener === void 0) {
+        return {
+          ok: false,
+          error: errorResponse("FRAME_TYPE", {
+            reason: "not signed in"
+          })
+        };
+      }
+      const opened = await this.#opener.open(payload);
+      if (!opened.ok) return opened;
+      return await this.#decodeInner(opened.value);
+    }
+    if (this.#opener !== void 0) return {
+      ok: false,
+      error: errorResponse("UNSEALED_MESSAGE")
+    };
+    return await this.#decodeInner(payload);
+  }
+  async #decodeInner(bytes) {
+    const kind = binaryKind(bytes);
+    if (!kind.ok) return kind;
+    if (kind.value === "data") return {
+      ok: true,
+      value: {
+        type: "data",
+        frame: bytes
+      }
+    };
+    if (kind.value === "sealed") {
+      return {
+        ok: false,
+        error: errorResponse("FRAME_TYPE", {
+          reason: "sealed inside sealed"
+        })
+      };
+    }
+    const control = decodeControlFrame(bytes);
+    if (!control.ok) return control;
+    const { deflated, payload } = control.value;
+    let json = payload;
+    try {
+      if (deflated) json = await inflate(payload, this.#maxMessageBytes);
+    } catch (_malformed) {
+      return {
+        ok: false,
+        error: errorResponse("MALFORMED_JSON", {
+          reason: "not zlib data"
+        })
+      };
+    }
+    if (json === void 0) {
+      return {
+        ok: false,
+        error: errorResponse("MESSAGE_TOO_LARGE", {
+          reason: "inflated"
+        })
+      };
+    }
+    try {
+      return {
+        ok: true,
+        value: {
+          type: "text",
+          text: decoder.decode(json)
+        }
+      };
+    } catch (_notUtf8) {
+      return {
+        ok: false,
+        error: errorResponse("MALFORMED_JSON", {
+          reason: "not UTF-8"
+        })
+      };
+    }
+  }
+};
 
 // protocol/time.ts
 var ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
@@ -1140,13 +3027,15 @@ var requestId = str({
   pattern: REQUEST_ID_PATTERN
 });
 var empty = object({});
+var PUBLIC_KEY = /^0[23][0-9a-f]{64}$/;
+var publicKey = str({
+  max: 66,
+  pattern: PUBLIC_KEY
+});
 var identity = tagged("kind", {
   secp256k1: object({
     kind: literal("secp256k1"),
-    publicKey: str({
-      max: 66,
-      pattern: /^0[23][0-9a-f]{64}$/
-    })
+    publicKey
   }),
   ethereum: object({
     kind: literal("ethereum"),
@@ -1231,7 +3120,8 @@ function clientChecks(bounds) {
     }),
     "connection:health": empty,
     "auth:nonce": object({
-      identity
+      identity,
+      sessionKey: publicKey
     }),
     "auth:authenticate": object({
       identity,
@@ -1337,7 +3227,14 @@ function serverChecks(bounds) {
       expiresAt: count,
       origin: str({
         max: 256
-      })
+      }),
+      sessionKey: publicKey,
+      serverKey: publicKey,
+      serverSignature: str({
+        max: 128,
+        pattern: /^[0-9a-f]{128}$/
+      }),
+      encryption: bool
     }),
     "auth:result": tagged("authenticated", {
       true: object({
@@ -1639,425 +3536,6 @@ function failure(code, path, reason, context = {}) {
   };
 }
 
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/utils.js
-function isBytes(a) {
-  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
-}
-var atitle = (title) => title ? `"${title}" ` : "";
-function anumber(n, title = "") {
-  if (typeof n !== "number") throw new TypeError(atitle(title) + "expected number, got " + typeof n);
-  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
-  return n;
-}
-function abytes(value, length, title = "") {
-  if (isBytes(value) && (length === void 0 || value.length === length)) return value;
-  if (length !== void 0) anumber(length, "length");
-  const bytes = isBytes(value);
-  const ofLen = length !== void 0 ? ` of length ${length}` : "";
-  const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
-  const message = atitle(title) + "expected Uint8Array" + ofLen + ", got " + got;
-  if (!bytes) throw new TypeError(message);
-  throw new RangeError(message);
-}
-var aobject = (value, label) => {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new TypeError((label === "object" ? "" : `"${label}" `) + "expected object, got type=" + typeof value);
-};
-var aopts = (value, label) => {
-  aobject(value, label);
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) throw new TypeError(`"${label}" expected plain object`);
-  if (Object.hasOwn(value, "__proto__")) throw new TypeError(`"${label}.__proto__" is not allowed`);
-};
-function aexists(instance, checkFinished = true) {
-  if (instance.destroyed) throw new Error("hash was destroyed");
-  if (checkFinished && instance.finished) throw new Error("digest() was already called");
-}
-function aoutput(out, instance) {
-  abytes(out, void 0, "output");
-  const min = instance.outputLen;
-  if (!(out.length >= min)) {
-    throw new RangeError('"output" expected length >= ' + min);
-  }
-}
-function clean(...arrays) {
-  for (let i = 0; i < arrays.length; i++) {
-    arrays[i].fill(0);
-  }
-}
-function createView(arr) {
-  return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
-}
-function rotr(word, shift) {
-  return word << 32 - shift | word >>> shift;
-}
-var hasHexBuiltin = /* @__PURE__ */ (() => (
-  // @ts-ignore
-  typeof Uint8Array.from([]).toHex === "function" && typeof Uint8Array.fromHex === "function"
-))();
-var hexes = /* @__PURE__ */ Array.from({
-  length: 256
-}, (_, i) => i.toString(16).padStart(2, "0"));
-function bytesToHex(bytes) {
-  abytes(bytes);
-  if (hasHexBuiltin) return bytes.toHex();
-  let hex = "";
-  for (let i = 0; i < bytes.length; i++) {
-    hex += hexes[bytes[i]];
-  }
-  return hex;
-}
-function asciiToBase16(ch) {
-  return ch >= 48 && ch <= 57 ? ch - 48 : ch >= 65 && ch <= 70 ? ch - (65 - 10) : ch >= 97 && ch <= 102 ? ch - (97 - 10) : void 0;
-}
-function hexToBytes(hex) {
-  if (typeof hex !== "string") throw new TypeError("hex string expected, got " + typeof hex);
-  if (hasHexBuiltin) {
-    try {
-      return Uint8Array.fromHex(hex);
-    } catch (error) {
-      if (error instanceof SyntaxError) throw new RangeError(error.message);
-      throw error;
-    }
-  }
-  const hl = hex.length;
-  const al = hl / 2;
-  if (hl % 2) throw new RangeError("hex string expected, got unpadded hex of length " + hl);
-  const array = new Uint8Array(al);
-  for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
-    const n1 = asciiToBase16(hex.charCodeAt(hi));
-    const n2 = asciiToBase16(hex.charCodeAt(hi + 1));
-    if (n1 === void 0 || n2 === void 0) {
-      const char = hex[hi] + hex[hi + 1];
-      throw new RangeError('hex string expected, got non-hex character "' + char + '" at index ' + hi);
-    }
-    array[ai] = n1 * 16 + n2;
-  }
-  return array;
-}
-function checkOpts(defaults, opts, title = "opts") {
-  aopts(defaults, "defaults");
-  if (opts !== void 0) aopts(opts, title);
-  const merged = Object.assign(/* @__PURE__ */ Object.create(null), defaults, opts);
-  return merged;
-}
-function createHasher(hashCons, info = {}) {
-  if (typeof hashCons !== "function") throw new TypeError('"hashCons" expected function, got type=' + typeof hashCons);
-  info = checkOpts({}, info, "info");
-  const hashC = (msg, opts) => hashCons(opts).update(msg).digest();
-  const tmp = hashCons(void 0);
-  hashC.outputLen = tmp.outputLen;
-  hashC.blockLen = tmp.blockLen;
-  hashC.canXOF = tmp.canXOF;
-  hashC.create = (opts) => hashCons(opts);
-  Object.assign(hashC, info);
-  return Object.freeze(hashC);
-}
-var oidNist = (suffix) => ({
-  // Current NIST hashAlgs suffixes used here fit in one DER subidentifier octet.
-  // Larger suffix values would need base-128 OID encoding and a different length byte.
-  oid: Uint8Array.from([
-    6,
-    9,
-    96,
-    134,
-    72,
-    1,
-    101,
-    3,
-    4,
-    2,
-    suffix
-  ])
-});
-
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/_u64.js
-var fromNumH = (n) => n / 2 ** 32 | 0;
-var fromNumL = (n) => n >>> 0;
-function setU64FromNum(view, byteOffset, n, isLE) {
-  const h = fromNumH(n);
-  const l = fromNumL(n);
-  view.setUint32(byteOffset, isLE ? l : h, isLE);
-  view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
-}
-
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/_md.js
-function Chi(a, b, c) {
-  return a & b ^ ~a & c;
-}
-function Maj(a, b, c) {
-  return a & b ^ a & c ^ b & c;
-}
-var HashMD = class {
-  blockLen;
-  outputLen;
-  canXOF = false;
-  padOffset;
-  isLE;
-  // For partial updates less than block size
-  buffer;
-  view;
-  finished = false;
-  length = 0;
-  pos = 0;
-  destroyed = false;
-  constructor(blockLen, outputLen, padOffset, isLE) {
-    this.blockLen = blockLen;
-    this.outputLen = outputLen;
-    this.padOffset = padOffset;
-    this.isLE = isLE;
-    this.buffer = new Uint8Array(blockLen);
-    this.view = createView(this.buffer);
-  }
-  update(data) {
-    aexists(this);
-    abytes(data);
-    const { view, buffer, blockLen } = this;
-    const len = data.length;
-    let processed = false;
-    for (let pos = 0; pos < len; ) {
-      const take = Math.min(blockLen - this.pos, len - pos);
-      if (take === blockLen) {
-        const dataView = createView(data);
-        for (; blockLen <= len - pos; pos += blockLen) this.process(dataView, pos);
-        processed = true;
-        continue;
-      }
-      buffer.set(pos === 0 && take === len ? data : data.subarray(pos, pos + take), this.pos);
-      this.pos += take;
-      pos += take;
-      if (this.pos === blockLen) {
-        this.process(view, 0);
-        this.pos = 0;
-        processed = true;
-      }
-    }
-    this.length += data.length;
-    if (processed) this.roundClean();
-    return this;
-  }
-  digestInto(out) {
-    aexists(this);
-    aoutput(out, this);
-    this.finished = true;
-    const { buffer, view, blockLen, isLE } = this;
-    let { pos } = this;
-    buffer[pos++] = 128;
-    buffer.fill(0, pos);
-    if (this.padOffset > blockLen - pos) {
-      this.process(view, 0);
-      buffer.fill(0);
-    }
-    setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
-    this.process(view, 0);
-    this.roundClean();
-    const oview = out === buffer ? view : createView(out);
-    const len = this.outputLen;
-    const outLen = len / 4;
-    const state = this.get();
-    if (len % 4 || outLen > state.length) throw new Error("invalid outputLen");
-    for (let i = 0; i < outLen; i++) oview.setUint32(4 * i, state[i], isLE);
-  }
-  digest() {
-    const { buffer, outputLen } = this;
-    this.digestInto(buffer);
-    const res = buffer.slice(0, outputLen);
-    this.destroy();
-    return res;
-  }
-  _cloneIntoMeta(to) {
-    const { buffer, length, finished, destroyed, pos } = this;
-    to.destroyed = destroyed;
-    to.finished = finished;
-    to.length = length;
-    to.pos = pos;
-    if (pos) to.buffer.set(buffer);
-    return to;
-  }
-  clone() {
-    return this._cloneInto();
-  }
-};
-var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
-  1779033703,
-  3144134277,
-  1013904242,
-  2773480762,
-  1359893119,
-  2600822924,
-  528734635,
-  1541459225
-]);
-
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/sha2.js
-var SHA256_K = /* @__PURE__ */ Uint32Array.from([
-  1116352408,
-  1899447441,
-  3049323471,
-  3921009573,
-  961987163,
-  1508970993,
-  2453635748,
-  2870763221,
-  3624381080,
-  310598401,
-  607225278,
-  1426881987,
-  1925078388,
-  2162078206,
-  2614888103,
-  3248222580,
-  3835390401,
-  4022224774,
-  264347078,
-  604807628,
-  770255983,
-  1249150122,
-  1555081692,
-  1996064986,
-  2554220882,
-  2821834349,
-  2952996808,
-  3210313671,
-  3336571891,
-  3584528711,
-  113926993,
-  338241895,
-  666307205,
-  773529912,
-  1294757372,
-  1396182291,
-  1695183700,
-  1986661051,
-  2177026350,
-  2456956037,
-  2730485921,
-  2820302411,
-  3259730800,
-  3345764771,
-  3516065817,
-  3600352804,
-  4094571909,
-  275423344,
-  430227734,
-  506948616,
-  659060556,
-  883997877,
-  958139571,
-  1322822218,
-  1537002063,
-  1747873779,
-  1955562222,
-  2024104815,
-  2227730452,
-  2361852424,
-  2428436474,
-  2756734187,
-  3204031479,
-  3329325298
-]);
-var SHA256_W = /* @__PURE__ */ new Uint32Array(64);
-var SHA2_32B = class extends HashMD {
-  // We cannot use array here since array allows indexing by variable
-  // which means optimizer/compiler cannot use registers.
-  // Numeric initializers matter: starting the fields as `undefined` changes
-  // V8's field representation and makes sha256 3x slower (measured).
-  A = 0;
-  B = 0;
-  C = 0;
-  D = 0;
-  E = 0;
-  F = 0;
-  G = 0;
-  H = 0;
-  constructor(outputLen, IV) {
-    super(64, outputLen, 8, false);
-    this.A = IV[0] | 0;
-    this.B = IV[1] | 0;
-    this.C = IV[2] | 0;
-    this.D = IV[3] | 0;
-    this.E = IV[4] | 0;
-    this.F = IV[5] | 0;
-    this.G = IV[6] | 0;
-    this.H = IV[7] | 0;
-  }
-  get() {
-    const { A, B, C, D, E, F, G, H } = this;
-    return [
-      A,
-      B,
-      C,
-      D,
-      E,
-      F,
-      G,
-      H
-    ];
-  }
-  // prettier-ignore
-  set(A, B, C, D, E, F, G, H) {
-    this.A = A | 0;
-    this.B = B | 0;
-    this.C = C | 0;
-    this.D = D | 0;
-    this.E = E | 0;
-    this.F = F | 0;
-    this.G = G | 0;
-    this.H = H | 0;
-  }
-  _cloneInto(to) {
-    (to ||= new this.constructor()).set(...this.get());
-    return this._cloneIntoMeta(to);
-  }
-  process(view, offset) {
-    for (let i = 0; i < 16; i++, offset += 4) SHA256_W[i] = view.getUint32(offset, false);
-    for (let i = 16; i < 64; i++) {
-      const W15 = SHA256_W[i - 15];
-      const W2 = SHA256_W[i - 2];
-      const s0 = rotr(W15, 7) ^ rotr(W15, 18) ^ W15 >>> 3;
-      const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
-      SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
-    }
-    let { A, B, C, D, E, F, G, H } = this;
-    for (let i = 0; i < 64; i++) {
-      const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
-      const T1 = H + sigma1 + Chi(E, F, G) + SHA256_K[i] + SHA256_W[i] | 0;
-      const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
-      const T2 = sigma0 + Maj(A, B, C) | 0;
-      H = G;
-      G = F;
-      F = E;
-      E = D + T1 | 0;
-      D = C;
-      C = B;
-      B = A;
-      A = T1 + T2 | 0;
-    }
-    A = A + this.A | 0;
-    B = B + this.B | 0;
-    C = C + this.C | 0;
-    D = D + this.D | 0;
-    E = E + this.E | 0;
-    F = F + this.F | 0;
-    G = G + this.G | 0;
-    H = H + this.H | 0;
-    this.set(A, B, C, D, E, F, G, H);
-  }
-  roundClean() {
-    clean(SHA256_W);
-  }
-  destroy() {
-    this.destroyed = true;
-    this.set(0, 0, 0, 0, 0, 0, 0, 0);
-    clean(this.buffer);
-  }
-};
-var _SHA256 = class extends SHA2_32B {
-  constructor() {
-    super(32, SHA256_IV);
-  }
-};
-var sha256 = /* @__PURE__ */ createHasher(() => new _SHA256(), /* @__PURE__ */ oidNist(1));
-
 // protocol/digest_chain.ts
 var DIGEST_BYTES = 32;
 var INITIAL_DIGEST = "0".repeat(2 * DIGEST_BYTES);
@@ -2066,7 +3544,7 @@ function chainDigest(previous, payload) {
   if (!DIGEST_HEX.test(previous)) {
     throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
   }
-  return bytesToHex(sha256.create().update(hexToBytes(previous)).update(payload).digest());
+  return bytesToHex2(sha256.create().update(hexToBytes2(previous)).update(payload).digest());
 }
 
 // protocol/download_machine.ts
@@ -2440,21 +3918,21 @@ function listed2(state, event, clock2) {
       };
     }
     case "frame": {
-      const { header, payload } = event;
-      const continues = !state.final && header.sequence === state.sequence && header.rowOffset === state.rows && header.byteOffset === state.bytes;
+      const { header: header2, payload } = event;
+      const continues = !state.final && header2.sequence === state.sequence && header2.rowOffset === state.rows && header2.byteOffset === state.bytes;
       if (!continues) {
         const details = {
-          sequence: header.sequence,
+          sequence: header2.sequence,
           expected: state.sequence,
           final: state.final
         };
         return fail2(state, clock2, "SEQUENCE_GAP", details, true);
       }
       const digest = chainDigest(state.digest, payload);
-      const claimed = bytesToHex(header.digest);
+      const claimed = bytesToHex2(header2.digest);
       if (claimed !== digest) {
         const details = {
-          sequence: header.sequence,
+          sequence: header2.sequence,
           digest: claimed,
           expected: digest
         };
@@ -2465,11 +3943,11 @@ function listed2(state, event, clock2) {
           ...state,
           phase: "streaming",
           sequence: state.sequence + 1,
-          rows: state.rows + header.rowCount,
+          rows: state.rows + header2.rowCount,
           bytes: state.bytes + payload.length,
-          cursor: header.cursor,
+          cursor: header2.cursor,
           digest,
-          final: header.final
+          final: header2.final
         },
         effects: [
           {
@@ -2827,12 +4305,15 @@ var SluiceClient = class {
   /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
   #retryAfter;
   #closedSocket = Promise.resolve();
+  #channel;
+  #signIn;
+  #established;
   #nextId = 1;
   /** Use `ClientBuilder(url).build()`. */
   constructor(config) {
     this.#config = config;
     this.#state = initialConnectionState({
-      authenticate: false,
+      authenticate: true,
       backoff: config.backoff,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
@@ -2984,9 +4465,19 @@ var SluiceClient = class {
         clearTimeout(this.#timers.get(effect.name));
         this.#timers.delete(effect.name);
         return;
-      case "beginAuth":
+      case "beginAuth": {
+        const signIn2 = new ConnectionSignIn(this.#config.credentials, this.#config.url, this.#config.serverKey);
+        this.#signIn = signIn2;
+        this.#channel?.sendText(encodeMessage({
+          event: "auth:nonce",
+          data: signIn2.nonce(),
+          timestamp: Date.now(),
+          requestId: `auth-${this.#nextId++}`
+        }));
+        return;
+      }
       case "sign":
-        throw new Error(`unexpected ${effect.type}: authentication is not configured`);
+        return void this.#sign(effect.challenge);
       case "ready": {
         this.#retryAfter = void 0;
         for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
@@ -3036,19 +4527,59 @@ var SluiceClient = class {
       }
     }
   }
+  /** Signs a challenge; a signature that outlives its socket is dropped by the machine. */
+  async #sign(challenge) {
+    const signIn2 = this.#signIn;
+    if (signIn2 === void 0) return;
+    let signed;
+    try {
+      signed = await signIn2.sign(challenge);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      signed = {
+        ok: false,
+        error: errorResponse("AUTH_BAD_SIGNATURE", {
+          reason
+        })
+      };
+    }
+    if (this.#signIn !== signIn2) return;
+    if (signed.ok) return this.#step({
+      type: "signed",
+      ...signed.value
+    });
+    this.#step({
+      type: "authResult",
+      result: {
+        authenticated: false,
+        error: signed.error
+      }
+    });
+  }
   #open() {
     const socket = new WebSocket(this.#config.url);
     socket.binaryType = "arraybuffer";
     this.#socket = socket;
+    this.#established = void 0;
+    const channel = new SessionChannel({
+      send: (payload) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
+      },
+      deliver: (incoming) => this.#socket === socket ? this.#receive(incoming) : void 0
+    });
+    this.#channel = channel;
     let closed;
     this.#closedSocket = new Promise((resolve) => closed = resolve);
     socket.onopen = () => this.#step({
       type: "opened"
     });
-    socket.onmessage = (event) => this.#receive(event.data);
+    socket.onmessage = (event) => {
+      const data = event.data;
+      channel.receive(typeof data === "string" ? data : new Uint8Array(data));
+    };
     socket.onerror = () => {
     };
-    socket.onclose = (event) => {
+    socket.onclose = (event) => void channel.drained().then(() => {
       closed();
       if (this.#socket !== socket) return;
       this.#socket = void 0;
@@ -3061,34 +4592,49 @@ var SluiceClient = class {
           retryAfter: this.#retryAfter
         }
       });
-    };
+    });
   }
   #closeSocket(code, reason) {
     const socket = this.#socket;
     if (socket === void 0) return;
     this.#socket = void 0;
+    this.#signIn = void 0;
+    this.#established = void 0;
     socket.onmessage = null;
     this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
     socket.close(code, reason);
   }
   #send(message) {
-    if (this.#socket?.readyState === WebSocket.OPEN) this.#socket.send(encodeMessage(message));
+    if (this.#socket?.readyState !== WebSocket.OPEN) return;
+    const established = this.#established;
+    if (established === void 0) return this.#channel?.sendText(encodeMessage(message));
+    this.#channel?.sendText(async () => encodeMessage(await established.authorize(message)));
   }
-  #receive(data) {
-    if (data instanceof ArrayBuffer) {
-      const decoded = decodeDataFrame(new Uint8Array(data));
+  async #receive(incoming) {
+    if (!incoming.ok) return this.#violation(incoming.error.code);
+    if (incoming.value.type === "data") {
+      const decoded = decodeDataFrame(incoming.value.frame);
       if (!decoded.ok) return this.#violation(decoded.error.code);
-      const { payload, ...header } = decoded.value;
-      this.#downloads.get(header.requestId)?.handle({
+      const { payload, ...header2 } = decoded.value;
+      this.#downloads.get(header2.requestId)?.handle({
         type: "frame",
-        header,
+        header: header2,
         payload
       });
       return;
     }
-    const parsed = parseServerMessage(String(data));
+    const parsed = parseServerMessage(incoming.value.text);
     if (!parsed.ok) return this.#violation(parsed.error.error.code);
-    this.#dispatch(parsed.value);
+    const message = parsed.value;
+    if (message.event === "auth:result" && message.data.authenticated) {
+      const established = await this.#signIn?.establish(message.data.token);
+      if (established === void 0) return this.#violation("UNEXPECTED_EVENT");
+      if (!established.ok) return this.#violation(established.error.code);
+      const { seal } = established.value;
+      if (seal !== void 0) this.#channel?.seal(seal.sealer, seal.opener);
+      this.#established = established.value;
+    }
+    this.#dispatch(message);
   }
   #dispatch(message) {
     const driver = this.#downloads.get(message.requestId);
@@ -3195,8 +4741,50 @@ var ClientBuilder = class {
       throw new TypeError(`a sluice URL is ws:// or wss://, got ${parsed.protocol}//`);
     }
     this.#config = {
-      url: parsed.href
+      url: parsed.href,
+      credentials: {
+        kind: "keypair",
+        secretKey: utils.randomSecretKey()
+      }
     };
+  }
+  /**
+   * Signs in with a raw secp256k1 key (32 bytes, or 64 hex characters): the
+   * identity is its compressed public key.
+   */
+  withKeypair(privateKey) {
+    this.#config.credentials = {
+      kind: "keypair",
+      secretKey: secretKeyFrom(privateKey)
+    };
+    return this;
+  }
+  /**
+   * Signs in with an Ethereum account: a browser wallet, or an ethers or
+   * viem account; anything with `address` and `signMessage`. It is asked to
+   * sign once per connection (so after each reconnect too).
+   */
+  withSigner(signer) {
+    if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
+      throw new TypeError(`not an Ethereum address: ${signer.address}`);
+    }
+    this.#config.credentials = {
+      kind: "signer",
+      signer
+    };
+    return this;
+  }
+  /**
+   * Pins the server's identity key (compressed, 66 hex, as the server prints
+   * at start): a man in the middle cannot then pass for the server.
+   */
+  withServerKey(publicKey2) {
+    const key = publicKey2.trim().toLowerCase();
+    if (!/^0[23][0-9a-f]{64}$/.test(key)) {
+      throw new TypeError("a server key is a compressed secp256k1 public key, 66 hex characters");
+    }
+    this.#config.serverKey = key;
+    return this;
   }
   /** Sets reconnection: number of attempts and the backoff's delays. */
   withReconnect(options) {
@@ -3299,3 +4887,4 @@ export {
   SluiceError,
   parseSchemaDocument
 };
+/*! noble-secp256k1 - MIT License (c) 2019 Paul Miller (paulmillr.com) */

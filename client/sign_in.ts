@@ -1,0 +1,177 @@
+/**
+ * The client's half of sign-in (docs/PROTOCOL.md §15): who it is, the
+ * ephemeral session key of each connection, the checks of the server's
+ * challenge (origin, and the server's identity key when pinned), the
+ * signature, and, once signed in, the keys that seal frames and sign
+ * commands.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import * as secp from "@noble/secp256k1";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import {
+  challengeText,
+  serverProofText,
+  type SignInFacts,
+  signText,
+  verifyText,
+} from "../protocol/auth.ts";
+import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
+import type { AuthChallenge, AuthNonce, ClientMessage, Identity } from "../protocol/messages.ts";
+import type { Result } from "../protocol/result.ts";
+import {
+  CommandSigner,
+  deriveSessionSecrets,
+  FrameOpener,
+  FrameSealer,
+  sharedSecret,
+} from "../protocol/session_crypto.ts";
+
+/**
+ * An Ethereum account that signs EIP-191 `personal_sign` messages: a
+ * browser wallet (MetaMask's `personal_sign`), an ethers `Wallet` or a viem
+ * account all fit.
+ */
+export interface EthereumSigner {
+  /** The account's address, `0x` and 40 hex characters. */
+  readonly address: string;
+  /** Signs the UTF-8 text as `personal_sign` does; gives the 65-byte signature as hex. */
+  signMessage(message: string): Promise<string>;
+}
+
+/** How a client proves who it is. */
+export type Credentials =
+  | { readonly kind: "keypair"; readonly secretKey: Uint8Array }
+  | { readonly kind: "signer"; readonly signer: EthereumSigner };
+
+/** The identity that credentials sign in as. */
+export function credentialsIdentity(credentials: Credentials): Identity {
+  return credentials.kind === "keypair"
+    ? { kind: "secp256k1", publicKey: bytesToHex(secp.getPublicKey(credentials.secretKey)) }
+    : { kind: "ethereum", address: credentials.signer.address };
+}
+
+/** Reads a secret key given as 32 bytes or 64 hex characters (an optional `0x` allowed). */
+export function secretKeyFrom(key: Uint8Array | string): Uint8Array {
+  const bytes = typeof key === "string" ? hexToBytes(key.trim().replace(/^0x/i, "")) : key;
+  if (!secp.utils.isValidSecretKey(bytes)) {
+    throw new TypeError("not a secp256k1 secret key: 32 bytes, 64 hex characters");
+  }
+  return bytes;
+}
+
+/** The origin of a `ws:`/`wss:` URL as challenges name it, e.g. `wss://host:8443`. */
+export function dialledOrigin(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.protocol}//${parsed.host}`;
+}
+
+/** What a signed-in connection uses from then on. */
+export interface Established {
+  /** Seals what the client sends and opens what it receives; absent when not encrypted. */
+  readonly seal?: { readonly sealer: FrameSealer; readonly opener: FrameOpener };
+  /** Adds `auth` to each command. */
+  readonly authorize: (message: ClientMessage) => Promise<ClientMessage>;
+}
+
+/** The sign-in of one connection: made on `beginAuth`, dropped with the socket. */
+export class ConnectionSignIn {
+  readonly #credentials: Credentials;
+  readonly #origin: string;
+  readonly #serverKey: string | undefined;
+  readonly #sessionSecret = secp.utils.randomSecretKey();
+  readonly #identity: Identity;
+  #facts: SignInFacts | undefined;
+  #encryption = false;
+
+  constructor(credentials: Credentials, url: string, serverKey: string | undefined) {
+    this.#credentials = credentials;
+    this.#origin = dialledOrigin(url);
+    this.#serverKey = serverKey;
+    this.#identity = credentialsIdentity(credentials);
+  }
+
+  /** The payload of `auth:nonce`. */
+  nonce(): AuthNonce {
+    return {
+      identity: this.#identity,
+      sessionKey: bytesToHex(secp.getPublicKey(this.#sessionSecret)),
+    };
+  }
+
+  /**
+   * Checks the challenge (the origin the client dialled; the server's
+   * identity key and its proof when the client pins one) and signs it.
+   */
+  async sign(
+    challenge: AuthChallenge,
+  ): Promise<Result<{ identity: Identity; signature: string }, ErrorResponse>> {
+    if (challenge.origin !== this.#origin) {
+      return {
+        ok: false,
+        error: errorResponse("ORIGIN_MISMATCH", {
+          dialled: this.#origin,
+          named: challenge.origin.slice(0, 256),
+        }),
+      };
+    }
+    const facts: SignInFacts = {
+      origin: this.#origin,
+      identity: this.#identity,
+      nonce: challenge.nonce,
+      clientSessionKey: this.nonce().sessionKey,
+      serverSessionKey: challenge.sessionKey,
+      expiresAt: challenge.expiresAt,
+    };
+    const pinned = this.#serverKey;
+    if (
+      pinned !== undefined &&
+      (challenge.serverKey !== pinned ||
+        !verifyText(pinned, serverProofText(facts), challenge.serverSignature))
+    ) {
+      return { ok: false, error: errorResponse("SERVER_KEY_MISMATCH") };
+    }
+    this.#facts = facts;
+    this.#encryption = challenge.encryption;
+    const text = challengeText(facts);
+    const signature = this.#credentials.kind === "keypair"
+      ? signText(this.#credentials.secretKey, text)
+      : (await this.#credentials.signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
+    return { ok: true, value: { identity: this.#identity, signature } };
+  }
+
+  /**
+   * The keys of the signed-in session, from the challenge that was signed
+   * and the server's `auth:result` token.
+   */
+  async establish(token: string): Promise<Result<Established, ErrorResponse>> {
+    const facts = this.#facts;
+    const shared = facts && sharedSecret(this.#sessionSecret, facts.serverSessionKey);
+    if (facts === undefined || shared === undefined) {
+      return {
+        ok: false,
+        error: errorResponse("INVALID_VALUE", { path: "data.sessionKey", reason: "unusable" }),
+      };
+    }
+    const secrets = await deriveSessionSecrets(shared, facts.nonce);
+    const signer = await CommandSigner.create(secrets.commands);
+    let last = 0;
+    const authorize = async (message: ClientMessage): Promise<ClientMessage> => {
+      // Strictly increasing, so that two commands in one millisecond are not replays.
+      const timestamp = last = Math.max(Date.now(), last + 1);
+      const auth = { token, timestamp };
+      const signature = await signer.sign({ ...message, auth });
+      return { ...message, auth: { ...auth, signature } };
+    };
+    const seal = this.#encryption
+      ? {
+        sealer: await FrameSealer.create(secrets.clientToServer),
+        opener: await FrameOpener.create(secrets.serverToClient),
+      }
+      : undefined;
+    return { ok: true, value: { seal, authorize } };
+  }
+}

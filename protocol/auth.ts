@@ -1,0 +1,284 @@
+/**
+ * Sign-in: the canonical texts that a client's identity and the server's
+ * identity sign, and the checks of those signatures (docs/PROTOCOL.md §15).
+ *
+ * The client signs a human-readable *challenge text* that names everything
+ * the signature must not be usable without: the server's origin, the
+ * identity, the single-use nonce, both ephemeral session keys and the
+ * expiry. The server signs a *server proof* over the same facts with its
+ * long-term identity key, so that a client that knows that key can tell
+ * the real server from a man in the middle.
+ *
+ * Two identity kinds:
+ * - `secp256k1`: ECDSA over SHA-256 of the UTF-8 text, a compact 64-byte
+ *   signature `r || s` (either half of `s` is accepted: a signature made by
+ *   OpenSSL need not be normalised).
+ * - `ethereum`: EIP-191 `personal_sign` of the text, a 65-byte signature
+ *   `r || s || v`; the address is recovered from it and compared.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import * as secp from "@noble/secp256k1";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { hmac } from "@noble/hashes/hmac.js";
+import type { Identity } from "./messages.ts";
+
+// noble's synchronous sign() needs these; verification and recovery here pass
+// `prehash: false` with our own digests, so nothing else depends on them.
+secp.hashes.sha256 ??= sha256;
+secp.hashes.hmacSha256 ??= (key, message) => hmac(sha256, key, message);
+
+const encoder = new TextEncoder();
+
+/** The facts a sign-in binds together; both signed texts are made from them. */
+export interface SignInFacts {
+  /** The server's origin as the client dialled it, e.g. `wss://export.example.com`. */
+  readonly origin: string;
+  /** Who signs in. */
+  readonly identity: Identity;
+  /** The server's single-use nonce, 64 lowercase hex characters. */
+  readonly nonce: string;
+  /** The client's ephemeral session public key, compressed, 66 lowercase hex. */
+  readonly clientSessionKey: string;
+  /** The server's ephemeral session public key, compressed, 66 lowercase hex. */
+  readonly serverSessionKey: string;
+  /** When the nonce stops being accepted, epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+/**
+ * The account an identity names, as it appears in the signed texts: the
+ * compressed public key in hex, or the Ethereum address in lowercase.
+ *
+ * @example
+ * ```ts
+ * import { identityLabel } from "./auth.ts";
+ * identityLabel({ kind: "ethereum", address: "0xAbC0000000000000000000000000000000000001" });
+ * // "0xabc0000000000000000000000000000000000001"
+ * ```
+ */
+export function identityLabel(identity: Identity): string {
+  return identity.kind === "secp256k1" ? identity.publicKey : identity.address.toLowerCase();
+}
+
+function factLines(facts: SignInFacts): string {
+  return [
+    `Origin: ${facts.origin}`,
+    `Identity: ${identityLabel(facts.identity)}`,
+    `Nonce: ${facts.nonce}`,
+    `Client session key: ${facts.clientSessionKey}`,
+    `Server session key: ${facts.serverSessionKey}`,
+    `Expires: ${new Date(facts.expiresAt).toISOString()}`,
+  ].join("\n");
+}
+
+/**
+ * The text a client's identity signs to sign in. It is meant to be read by
+ * a person in a wallet's signing prompt, and it is the exact byte sequence
+ * (UTF-8, `\n` line ends, no trailing newline) that is signed.
+ *
+ * @example
+ * ```ts
+ * import { challengeText } from "./auth.ts";
+ * const text = challengeText({
+ *   origin: "ws://127.0.0.1:8080",
+ *   identity: { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
+ *   nonce: "00".repeat(32),
+ *   clientSessionKey: "02" + "11".repeat(32),
+ *   serverSessionKey: "03" + "22".repeat(32),
+ *   expiresAt: 0,
+ * });
+ * text.split("\n")[0]; // "sluice sign-in v1"
+ * ```
+ */
+export function challengeText(facts: SignInFacts): string {
+  return `sluice sign-in v1\n${factLines(facts)}`;
+}
+
+/**
+ * The text the server's long-term identity key signs in `auth:challenge`,
+ * ECDSA over its SHA-256 like a `secp256k1` identity's sign-in.
+ *
+ * @example
+ * ```ts
+ * import { serverProofText } from "./auth.ts";
+ * serverProofText({
+ *   origin: "ws://127.0.0.1:8080",
+ *   identity: { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
+ *   nonce: "00".repeat(32),
+ *   clientSessionKey: "02" + "11".repeat(32),
+ *   serverSessionKey: "03" + "22".repeat(32),
+ *   expiresAt: 0,
+ * }).startsWith("sluice server v1\n"); // true
+ * ```
+ */
+export function serverProofText(facts: SignInFacts): string {
+  return `sluice server v1\n${factLines(facts)}`;
+}
+
+/**
+ * The digest EIP-191 `personal_sign` signs: Keccak-256 of
+ * `"\x19Ethereum Signed Message:\n" + byteLength + text`.
+ *
+ * @example
+ * ```ts
+ * import { personalMessageHash } from "./auth.ts";
+ * personalMessageHash("hello").length; // 32
+ * ```
+ */
+export function personalMessageHash(text: string): Uint8Array {
+  const body = encoder.encode(text);
+  const prefix = encoder.encode(`\x19Ethereum Signed Message:\n${body.length}`);
+  const message = new Uint8Array(prefix.length + body.length);
+  message.set(prefix);
+  message.set(body, prefix.length);
+  return keccak_256(message);
+}
+
+/**
+ * The Ethereum address of a secp256k1 public key (compressed or not), in
+ * lowercase: the last 20 bytes of Keccak-256 of the uncompressed point.
+ *
+ * @example
+ * ```ts
+ * import { ethereumAddress } from "./auth.ts";
+ * import * as secp from "@noble/secp256k1";
+ * const one = new Uint8Array(32);
+ * one[31] = 1;
+ * ethereumAddress(secp.getPublicKey(one));
+ * // "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf"
+ * ```
+ */
+export function ethereumAddress(publicKey: Uint8Array): string {
+  const point = secp.Point.fromBytes(publicKey).toBytes(false);
+  return `0x${bytesToHex(keccak_256(point.subarray(1)).subarray(12))}`;
+}
+
+/**
+ * Signs a text as a `secp256k1` identity (or the server's identity key)
+ * does: ECDSA over SHA-256 of the UTF-8 bytes, RFC 6979 nonces, low `s`,
+ * 128 hex characters.
+ *
+ * @example
+ * ```ts
+ * import { signText, verifyText } from "./auth.ts";
+ * import * as secp from "@noble/secp256k1";
+ * import { bytesToHex } from "@noble/hashes/utils.js";
+ * const key = secp.utils.randomSecretKey();
+ * const sig = signText(key, "hello");
+ * verifyText(bytesToHex(secp.getPublicKey(key)), "hello", sig); // true
+ * ```
+ */
+export function signText(secretKey: Uint8Array, text: string): string {
+  const digest = sha256(encoder.encode(text));
+  return bytesToHex(secp.sign(digest, secretKey, { prehash: false }));
+}
+
+/**
+ * Checks a 64-byte compact signature (hex) over SHA-256 of `text` against a
+ * compressed public key (hex). Total: malformed input gives `false`.
+ *
+ * @example
+ * ```ts
+ * import { verifyText } from "./auth.ts";
+ * verifyText("02" + "00".repeat(32), "hello", "00".repeat(64)); // false
+ * ```
+ */
+export function verifyText(publicKeyHex: string, text: string, signatureHex: string): boolean {
+  if (!/^0[23][0-9a-f]{64}$/.test(publicKeyHex) || !/^[0-9a-f]{128}$/.test(signatureHex)) {
+    return false;
+  }
+  try {
+    const digest = sha256(encoder.encode(text));
+    return secp.verify(hexToBytes(signatureHex), digest, hexToBytes(publicKeyHex), {
+      prehash: false,
+      // Both halves of s: the signer's tool decides, and a nonce is single-use anyway.
+      lowS: false,
+    });
+  } catch (_notAPointOrScalar) {
+    return false;
+  }
+}
+
+/**
+ * The address that made an EIP-191 `personal_sign` signature over `text`,
+ * or `undefined` when the signature is malformed or recovers no key.
+ * `v` may be 27/28 (wallets) or 0/1.
+ *
+ * @example
+ * ```ts
+ * import { recoverPersonalSigner } from "./auth.ts";
+ * recoverPersonalSigner("hello", "00".repeat(65)); // undefined
+ * ```
+ */
+export function recoverPersonalSigner(text: string, signatureHex: string): string | undefined {
+  if (!/^[0-9a-f]{130}$/.test(signatureHex)) return undefined;
+  const bytes = hexToBytes(signatureHex);
+  const v = bytes[64];
+  const recovery = v >= 27 ? v - 27 : v;
+  if (recovery !== 0 && recovery !== 1) return undefined;
+  const recovered = new Uint8Array(65);
+  recovered[0] = recovery;
+  recovered.set(bytes.subarray(0, 64), 1);
+  try {
+    const publicKey = secp.recoverPublicKey(recovered, personalMessageHash(text), {
+      prehash: false,
+    });
+    return ethereumAddress(publicKey);
+  } catch (_noKey) {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `signatureHex` is `identity`'s signature over `text`: a compact
+ * ECDSA signature for a `secp256k1` identity, an EIP-191 signature whose
+ * recovered address equals the identity's for an `ethereum` one.
+ *
+ * @example
+ * ```ts
+ * import { verifyIdentitySignature } from "./auth.ts";
+ * verifyIdentitySignature(
+ *   { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
+ *   "hello",
+ *   "00".repeat(65),
+ * ); // false
+ * ```
+ */
+export function verifyIdentitySignature(
+  identity: Identity,
+  text: string,
+  signatureHex: string,
+): boolean {
+  if (identity.kind === "secp256k1") return verifyText(identity.publicKey, text, signatureHex);
+  return recoverPersonalSigner(text, signatureHex) === identity.address.toLowerCase();
+}
+
+/**
+ * Signs a text as an Ethereum account's `personal_sign` does (EIP-191,
+ * `v` = 27 or 28), for clients that hold the account's key themselves.
+ *
+ * @example
+ * ```ts
+ * import { ethereumAddress, recoverPersonalSigner, signPersonalMessage } from "./auth.ts";
+ * import * as secp from "@noble/secp256k1";
+ * const key = secp.utils.randomSecretKey();
+ * const sig = signPersonalMessage(key, "hello");
+ * recoverPersonalSigner("hello", sig) === ethereumAddress(secp.getPublicKey(key)); // true
+ * ```
+ */
+export function signPersonalMessage(secretKey: Uint8Array, text: string): string {
+  const recovered = secp.sign(personalMessageHash(text), secretKey, {
+    prehash: false,
+    format: "recovered",
+  });
+  const out = new Uint8Array(65);
+  out.set(recovered.subarray(1), 0);
+  out[64] = recovered[0] + 27;
+  return bytesToHex(out);
+}

@@ -1,0 +1,139 @@
+/**
+ * The server's rules for a sign-in and for the signed commands after it
+ * (docs/PROTOCOL.md §15), as pure checks: the shell holds the secrets, the
+ * clock and the randomness, and asks these functions what to answer.
+ *
+ * Each refusal has its own code, checked in a fixed order so that one
+ * input always gives one code: an unknown nonce, then a used one, then a
+ * changed identity, then expiry, then the signature.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import { challengeText, identityLabel, type SignInFacts, verifyIdentitySignature } from "./auth.ts";
+import { type ErrorResponse, errorResponse } from "./errors.ts";
+import type { AuthAuthenticate, Identity, MessageAuth } from "./messages.ts";
+import type { Result } from "./result.ts";
+
+/** A challenge the server issued on a connection, and whether it was answered. */
+export interface IssuedChallenge {
+  /** What the challenge text names. */
+  readonly facts: SignInFacts;
+  /** Whether an `auth:authenticate` already used the nonce (right or wrong). */
+  readonly used: boolean;
+}
+
+/**
+ * Checks an `auth:authenticate` against the challenge issued on the same
+ * connection. Gives the identity that signed in, or the refusal.
+ *
+ * @example
+ * ```ts
+ * import { checkAuthenticate } from "./sign_in.ts";
+ * const r = checkAuthenticate(undefined, {
+ *   identity: { kind: "ethereum", address: "0x" + "00".repeat(20) },
+ *   nonce: "00".repeat(32),
+ *   signature: "00".repeat(65),
+ * }, 0);
+ * r.ok ? "ok" : r.error.code; // "AUTH_NONCE_UNKNOWN"
+ * ```
+ */
+export function checkAuthenticate(
+  issued: IssuedChallenge | undefined,
+  message: AuthAuthenticate,
+  now: number,
+): Result<Identity, ErrorResponse> {
+  const refuse = (code: Parameters<typeof errorResponse>[0]) => ({
+    ok: false as const,
+    error: errorResponse(code),
+  });
+  if (issued === undefined || message.nonce !== issued.facts.nonce) {
+    return refuse("AUTH_NONCE_UNKNOWN");
+  }
+  if (issued.used) return refuse("AUTH_NONCE_USED");
+  if (identityLabel(message.identity) !== identityLabel(issued.facts.identity)) {
+    return refuse("AUTH_IDENTITY_MISMATCH");
+  }
+  if (now > issued.facts.expiresAt) return refuse("AUTH_NONCE_EXPIRED");
+  if (!verifyIdentitySignature(message.identity, challengeText(issued.facts), message.signature)) {
+    return refuse("AUTH_BAD_SIGNATURE");
+  }
+  return { ok: true, value: message.identity };
+}
+
+/**
+ * Reads one allow-list entry: a compressed secp256k1 public key (66 hex) or
+ * an Ethereum address (`0x` and 40 hex, any case). Gives the entry in the
+ * form {@linkcode identityLabel} produces, so that membership is a set
+ * lookup.
+ *
+ * @example
+ * ```ts
+ * import { parseAllowEntry } from "./sign_in.ts";
+ * parseAllowEntry("0xAB" + "00".repeat(19)); // { ok: true, value: "0xab00…" }
+ * parseAllowEntry("alice").ok; // false
+ * ```
+ */
+export function parseAllowEntry(entry: string): Result<string, string> {
+  const text = entry.trim();
+  if (/^0[23][0-9a-fA-F]{64}$/.test(text)) return { ok: true, value: text.toLowerCase() };
+  if (/^0x[0-9a-fA-F]{40}$/.test(text)) return { ok: true, value: text.toLowerCase() };
+  return {
+    ok: false,
+    error: `"${text.slice(0, 80)}" is neither a compressed public key (66 hex characters) ` +
+      "nor an Ethereum address (0x and 40 hex characters)",
+  };
+}
+
+/** What the server remembers about a signed-in session to check its commands. */
+export interface CommandState {
+  /** The session token of `auth:result`. */
+  readonly token: string;
+  /** When the session ends, epoch milliseconds. */
+  readonly expiresAt: number;
+  /** The `auth.timestamp` of the last accepted command (-1 before the first). */
+  readonly lastTimestamp: number;
+}
+
+/** Two strings compared without an early exit on the first difference. */
+function sameText(a: string, b: string): boolean {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  }
+  return diff === 0;
+}
+
+/**
+ * Checks everything about a command's `auth` but its signature, which
+ * needs the session's key: presence, token, session expiry, the timestamp
+ * window around `now`, and that the timestamp moves forward (so a replayed
+ * command is refused without remembering past ones).
+ *
+ * @example
+ * ```ts
+ * import { checkCommandAuth } from "./sign_in.ts";
+ * const state = { token: "t", expiresAt: 100_000, lastTimestamp: 10 };
+ * checkCommandAuth(state, { token: "t", timestamp: 10, signature: "" }, 20, 30_000)?.code;
+ * // "COMMAND_REPLAYED"
+ * ```
+ */
+export function checkCommandAuth(
+  state: CommandState,
+  auth: MessageAuth | undefined,
+  now: number,
+  windowMs: number,
+): ErrorResponse | undefined {
+  if (auth === undefined) return errorResponse("COMMAND_UNSIGNED");
+  if (!sameText(auth.token, state.token)) return errorResponse("TOKEN_INVALID");
+  if (now > state.expiresAt) return errorResponse("SESSION_EXPIRED");
+  if (Math.abs(now - auth.timestamp) > windowMs) {
+    return errorResponse("COMMAND_STALE", { skewMs: now - auth.timestamp, windowMs });
+  }
+  if (auth.timestamp <= state.lastTimestamp) {
+    return errorResponse("COMMAND_REPLAYED", { last: state.lastTimestamp });
+  }
+  return undefined;
+}

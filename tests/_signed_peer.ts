@@ -1,0 +1,234 @@
+// A protocol peer that signs in by hand, step by step, so that the security tests can break any
+// step on purpose: sign the wrong text, reuse a nonce, replay or tamper with a sealed frame.
+import * as secp from "@noble/secp256k1";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { challengeText, type SignInFacts, signText } from "../protocol/auth.ts";
+import { SessionChannel } from "../protocol/channel.ts";
+import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
+import type {
+  AuthChallenge,
+  AuthResult,
+  ClientMessage,
+  Identity,
+  ServerMessage,
+} from "../protocol/messages.ts";
+import { encodeMessage } from "../protocol/messages.ts";
+import { parseServerMessage } from "../protocol/parse.ts";
+import {
+  CommandSigner,
+  deriveSessionSecrets,
+  FrameOpener,
+  FrameSealer,
+  sharedSecret,
+} from "../protocol/session_crypto.ts";
+
+type Received =
+  | { kind: "message"; message: ServerMessage }
+  | { kind: "frame"; frame: DataFrame }
+  | { kind: "error"; code: string };
+
+/** A raw peer with a {@linkcode SessionChannel}, signing in under the test's control. */
+export class SignedPeer {
+  readonly url: string;
+  readonly identityKey: Uint8Array;
+  readonly sessionKey = secp.utils.randomSecretKey();
+  readonly closed: Promise<CloseEvent>;
+  /** Every payload handed to the socket, in order (sealed frames once sealed). */
+  readonly sent: (string | Uint8Array)[] = [];
+  /** While true, payloads are recorded in `sent` but not written to the socket. */
+  hold = false;
+  challenge: AuthChallenge | undefined;
+  #token: string | undefined;
+  #signer: CommandSigner | undefined;
+  #lastTimestamp = 0;
+  readonly #socket: WebSocket;
+  readonly #channel: SessionChannel;
+  readonly #inbox: Received[] = [];
+  readonly #waiters = new Set<() => void>();
+
+  private constructor(url: string, socket: WebSocket, identityKey: Uint8Array) {
+    this.url = url;
+    this.#socket = socket;
+    this.identityKey = identityKey;
+    this.#channel = new SessionChannel({
+      send: (payload) => {
+        this.sent.push(payload);
+        if (!this.hold && socket.readyState === WebSocket.OPEN) socket.send(payload);
+      },
+      deliver: (incoming) => {
+        if (!incoming.ok) this.#push({ kind: "error", code: incoming.error.code });
+        else if (incoming.value.type === "text") {
+          const parsed = parseServerMessage(incoming.value.text);
+          if (!parsed.ok) throw new Error(`server sent an invalid message: ${incoming.value.text}`);
+          this.#push({ kind: "message", message: parsed.value });
+        } else {
+          const decoded = decodeDataFrame(incoming.value.frame);
+          if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.error.code}`);
+          this.#push({ kind: "frame", frame: decoded.value });
+        }
+      },
+    });
+    socket.binaryType = "arraybuffer";
+    this.closed = new Promise((resolve) =>
+      socket.addEventListener("close", (event) => {
+        for (const wake of this.#waiters) wake();
+        resolve(event);
+      })
+    );
+    socket.addEventListener("message", (event) => {
+      const data = event.data;
+      this.#channel.receive(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
+    });
+  }
+
+  static async open(
+    url: string,
+    identityKey: Uint8Array = secp.utils.randomSecretKey(),
+  ): Promise<SignedPeer> {
+    const socket = new WebSocket(url);
+    await new Promise((resolve, reject) => {
+      socket.addEventListener("open", resolve);
+      socket.addEventListener("error", reject);
+    });
+    return new SignedPeer(url, socket, identityKey);
+  }
+
+  get identity(): Identity {
+    return { kind: "secp256k1", publicKey: bytesToHex(secp.getPublicKey(this.identityKey)) };
+  }
+
+  get sessionPublicKey(): string {
+    return bytesToHex(secp.getPublicKey(this.sessionKey));
+  }
+
+  /** The facts of the challenge received, as this peer would sign them. */
+  facts(identity: Identity = this.identity): SignInFacts {
+    const c = this.challenge!;
+    return {
+      origin: new URL(this.url).protocol + "//" + new URL(this.url).host,
+      identity,
+      nonce: c.nonce,
+      clientSessionKey: this.sessionPublicKey,
+      serverSessionKey: c.sessionKey,
+      expiresAt: c.expiresAt,
+    };
+  }
+
+  /** Sends `auth:nonce` and waits for the challenge. */
+  async requestChallenge(identity: Identity = this.identity): Promise<AuthChallenge> {
+    this.send({
+      event: "auth:nonce",
+      data: { identity, sessionKey: this.sessionPublicKey },
+      timestamp: Date.now(),
+      requestId: "auth-1",
+    });
+    this.challenge = (await this.message("auth:challenge")).data;
+    return this.challenge;
+  }
+
+  /** Sends `auth:authenticate` with a signature (by default the right one) and waits for the result. */
+  async authenticate(
+    signature = signText(this.identityKey, challengeText(this.facts())),
+    { identity = this.identity, nonce = this.challenge!.nonce } = {},
+  ): Promise<AuthResult> {
+    this.send({
+      event: "auth:authenticate",
+      data: { identity, nonce, signature },
+      timestamp: Date.now(),
+      requestId: "auth-2",
+    });
+    const result = (await this.message("auth:result", "auth-2")).data;
+    if (result.authenticated) await this.#establish(result.token);
+    return result;
+  }
+
+  /** The whole sign-in with the right signature. */
+  async signIn(): Promise<void> {
+    await this.requestChallenge();
+    const result = await this.authenticate();
+    if (!result.authenticated) throw new Error(`sign-in refused: ${result.error.code}`);
+  }
+
+  async #establish(token: string): Promise<void> {
+    const shared = sharedSecret(this.sessionKey, this.challenge!.sessionKey)!;
+    const secrets = await deriveSessionSecrets(shared, this.challenge!.nonce);
+    this.#token = token;
+    this.#signer = await CommandSigner.create(secrets.commands);
+    if (this.challenge!.encryption) {
+      this.#channel.seal(
+        await FrameSealer.create(secrets.clientToServer),
+        await FrameOpener.create(secrets.serverToClient),
+      );
+    }
+  }
+
+  /** The command with `auth` signed by this session, at `timestamp` when given. */
+  async signed(
+    message: ClientMessage,
+    options: { timestamp?: number } = {},
+  ): Promise<ClientMessage> {
+    // A timestamp the test forces (stale, future) does not move the peer's own clock.
+    const timestamp = options.timestamp ??
+      (this.#lastTimestamp = Math.max(Date.now(), this.#lastTimestamp + 1));
+    const auth = { token: this.#token!, timestamp };
+    const signature = await this.#signer!.sign({ ...message, auth });
+    return { ...message, auth: { ...auth, signature } };
+  }
+
+  /** Sends a message through the channel: sealed once signed in with encryption. */
+  send(message: ClientMessage | string): void {
+    this.#channel.sendText(typeof message === "string" ? message : encodeMessage(message));
+  }
+
+  /** Writes bytes or text to the socket as they are, around the channel. */
+  sendRaw(payload: string | Uint8Array): void {
+    this.#socket.send(payload);
+  }
+
+  flushed(): Promise<void> {
+    return this.#channel.flushed();
+  }
+
+  #push(item: Received): void {
+    this.#inbox.push(item);
+    for (const wake of this.#waiters) wake();
+    this.#waiters.clear();
+  }
+
+  async next(match: (r: Received) => boolean): Promise<Received> {
+    for (;;) {
+      const i = this.#inbox.findIndex(match);
+      if (i >= 0) return this.#inbox.splice(i, 1)[0];
+      if (this.#socket.readyState !== WebSocket.OPEN) {
+        // What arrived before the close may still be in the channel (decrypting).
+        await this.#channel.drained();
+        if (this.#inbox.some(match)) continue;
+        throw new Error("socket closed while waiting");
+      }
+      await new Promise<void>((resolve) => this.#waiters.add(resolve));
+    }
+  }
+
+  async message<E extends ServerMessage["event"]>(
+    event: E,
+    requestId?: string,
+  ): Promise<Extract<ServerMessage, { event: E }>> {
+    const r = await this.next((r) =>
+      r.kind === "message" && r.message.event === event &&
+      (requestId === undefined || r.message.requestId === requestId)
+    );
+    if (r.kind !== "message") throw new Error("unreachable");
+    return r.message as Extract<ServerMessage, { event: E }>;
+  }
+
+  /** Every item received and not yet taken. */
+  drain(): Received[] {
+    return this.#inbox.splice(0);
+  }
+
+  async close(): Promise<void> {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close();
+    await this.closed;
+    await this.#channel.flushed();
+  }
+}

@@ -1,0 +1,133 @@
+import assert from "node:assert/strict";
+import * as secp from "@noble/secp256k1";
+import { bytesToHex } from "@noble/hashes/utils.js";
+import { privateKeyToAccount } from "viem/accounts";
+import { derToCompact, openssl } from "./_openssl.ts";
+import {
+  challengeText,
+  ethereumAddress,
+  identityLabel,
+  recoverPersonalSigner,
+  serverProofText,
+  type SignInFacts,
+  signPersonalMessage,
+  signText,
+  verifyIdentitySignature,
+  verifyText,
+} from "../protocol/auth.ts";
+
+const KEY_ONE = new Uint8Array(32).fill(0, 0, 31);
+KEY_ONE[31] = 1;
+const KEY_ONE_HEX = bytesToHex(KEY_ONE);
+
+const FACTS: SignInFacts = {
+  origin: "ws://127.0.0.1:8080",
+  identity: { kind: "ethereum", address: "0x7E5F4552091A69125d5DfCb7b8C2659029395Bdf" },
+  nonce: "ab".repeat(32),
+  clientSessionKey: "02" + "11".repeat(32),
+  serverSessionKey: "03" + "22".repeat(32),
+  expiresAt: Date.UTC(2024, 2, 20, 8, 31, 0, 0),
+};
+
+Deno.test("the challenge text names every fact, one per line", () => {
+  assert.equal(
+    challengeText(FACTS),
+    [
+      "sluice sign-in v1",
+      "Origin: ws://127.0.0.1:8080",
+      "Identity: 0x7e5f4552091a69125d5dfcb7b8c2659029395bdf",
+      `Nonce: ${"ab".repeat(32)}`,
+      `Client session key: 02${"11".repeat(32)}`,
+      `Server session key: 03${"22".repeat(32)}`,
+      "Expires: 2024-03-20T08:31:00.000Z",
+    ].join("\n"),
+  );
+  assert.ok(serverProofText(FACTS).startsWith("sluice server v1\nOrigin: ws://127.0.0.1:8080\n"));
+  assert.notEqual(serverProofText(FACTS).slice(16), "");
+});
+
+Deno.test("an EIP-191 signature made by viem is recovered to its address", async () => {
+  const account = privateKeyToAccount(`0x${KEY_ONE_HEX}`);
+  const text = challengeText(FACTS);
+  const signature = (await account.signMessage({ message: text })).slice(2);
+  assert.equal(recoverPersonalSigner(text, signature), account.address.toLowerCase());
+  assert.ok(verifyIdentitySignature(FACTS.identity, text, signature));
+  // Our own signer makes the same deterministic (RFC 6979) signature.
+  assert.equal(signPersonalMessage(KEY_ONE, text), signature);
+  assert.equal(ethereumAddress(secp.getPublicKey(KEY_ONE)), account.address.toLowerCase());
+});
+
+Deno.test("an EIP-191 signature over another text, origin or nonce is refused", async () => {
+  const account = privateKeyToAccount(`0x${KEY_ONE_HEX}`);
+  const text = challengeText(FACTS);
+  const signature = (await account.signMessage({ message: text })).slice(2);
+  for (const other of [{ origin: "ws://evil.example" }, { nonce: "cd".repeat(32) }]) {
+    assert.equal(
+      verifyIdentitySignature(FACTS.identity, challengeText({ ...FACTS, ...other }), signature),
+      false,
+    );
+  }
+  const someoneElse = { kind: "ethereum" as const, address: `0x${"12".repeat(20)}` };
+  assert.equal(verifyIdentitySignature(someoneElse, text, signature), false);
+  // v of 0/1 is accepted like 27/28; anything else and malformed hex are not.
+  const v = parseInt(signature.slice(128), 16) - 27;
+  assert.ok(verifyIdentitySignature(FACTS.identity, text, signature.slice(0, 128) + `0${v}`));
+  assert.equal(recoverPersonalSigner(text, signature.slice(0, 128) + "1d"), undefined);
+  assert.equal(recoverPersonalSigner(text, signature.slice(2)), undefined);
+  assert.equal(recoverPersonalSigner(text, "zz" + signature.slice(2)), undefined);
+});
+
+Deno.test("a secp256k1 signature made by openssl is accepted, high or low s", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const pem = `${dir}/key.pem`;
+    await openssl(["ecparam", "-name", "secp256k1", "-genkey", "-noout", "-out", pem]);
+    const spki = await openssl([
+      "ec",
+      "-in",
+      pem,
+      "-pubout",
+      "-conv_form",
+      "compressed",
+      "-outform",
+      "DER",
+    ]);
+    const publicKey = bytesToHex(spki.subarray(spki.length - 33));
+    const identity = { kind: "secp256k1" as const, publicKey };
+    const text = challengeText({ ...FACTS, identity });
+    const der = await openssl(["dgst", "-sha256", "-sign", pem], new TextEncoder().encode(text));
+    const signature = derToCompact(der);
+    assert.ok(verifyIdentitySignature(identity, text, signature));
+    assert.equal(verifyIdentitySignature(identity, `${text} `, signature), false);
+    // OpenSSL does not normalise s: the same signature with the other s must pass too.
+    const s = BigInt(`0x${signature.slice(64)}`);
+    const otherS = (secp.Point.CURVE().n - s).toString(16).padStart(64, "0");
+    assert.ok(verifyIdentitySignature(identity, text, signature.slice(0, 64) + otherS));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("signText() makes the RFC 6979 signature and verifyText() is total", () => {
+  const publicKey = bytesToHex(secp.getPublicKey(KEY_ONE));
+  const signature = signText(KEY_ONE, "sluice");
+  assert.equal(signature, signText(KEY_ONE, "sluice"));
+  assert.ok(verifyText(publicKey, "sluice", signature));
+  assert.equal(verifyText(publicKey, "sluice!", signature), false);
+  for (
+    const [key, sig] of [
+      ["04" + "00".repeat(32), signature],
+      ["02" + "ff".repeat(32), signature], // not on the curve
+      [publicKey, "00".repeat(64)],
+      [publicKey, "ff".repeat(64)],
+      [publicKey, signature.toUpperCase()],
+      [publicKey, signature + "00"],
+    ]
+  ) {
+    assert.equal(verifyText(key, "sluice", sig), false, `${key} ${sig}`);
+  }
+  assert.equal(
+    identityLabel({ kind: "secp256k1", publicKey }),
+    publicKey,
+  );
+});
