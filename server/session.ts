@@ -132,10 +132,7 @@ export class Session {
    */
   async close(error: ErrorResponse, code = 1001): Promise<void> {
     // Said first: under `deno serve` the runtime closes the sockets soon after a signal.
-    this.#systemError("server", error);
-    await this.#shutdown();
-    await this.#channel.flushed();
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, error.code);
+    await this.#end(error, code, "server");
   }
 
   async #shutdown(): Promise<void> {
@@ -206,7 +203,7 @@ export class Session {
     if (!signedIn.ok) {
       const result = { authenticated: false as const, error: signedIn.error };
       this.#send({ event: "auth:result", data: result, timestamp: now, requestId });
-      return await this.#end(undefined, CLOSE_SIGN_IN_FAILED, signedIn.error.code);
+      return await this.#end(undefined, CLOSE_SIGN_IN_FAILED, "client", signedIn.error.code);
     }
     const { result, seal } = signedIn.value;
     this.#send({ event: "auth:result", data: result, timestamp: now, requestId });
@@ -214,13 +211,16 @@ export class Session {
   }
 
   /** Ends the connection: stops its downloads, says why when `error` is given, closes. */
-  async #end(error: ErrorResponse | undefined, code: number, reason?: string): Promise<void> {
-    if (error !== undefined) this.#systemError("client", error);
+  async #end(
+    error: ErrorResponse | undefined,
+    code: number,
+    requestId = "client",
+    reason = error?.code ?? "",
+  ): Promise<void> {
+    if (error !== undefined) this.#systemError(requestId, error);
     await this.#shutdown();
     await this.#channel.flushed();
-    if (this.#socket.readyState === WebSocket.OPEN) {
-      this.#socket.close(code, (reason ?? error?.code ?? "").slice(0, 120));
-    }
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason.slice(0, 120));
   }
 
   async #dispatch(message: ClientMessage): Promise<void> {
