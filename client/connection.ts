@@ -59,6 +59,11 @@ export class ClientConnection {
         if (socket.readyState === WebSocket.OPEN) socket.send(payload);
       },
       deliver: (incoming) => this.#detached ? undefined : this.#receive(incoming),
+      // A handler that throws is a bug in this client; the connection cannot be trusted after it.
+      handlerFailed: (error) => {
+        console.error("sluice: a message handler failed:", error);
+        if (!this.#detached) handlers.violation("INTERNAL_ERROR");
+      },
     });
     let closed!: () => void;
     this.closed = new Promise((resolve) => closed = resolve);

@@ -42,6 +42,13 @@ export interface ChannelOptions {
    */
   readonly deliver: (incoming: Result<Incoming, ErrorResponse>) => void | Promise<void>;
   /**
+   * Called when `deliver` throws or rejects (a bug in the handler). The
+   * channel goes on with the next payload either way.
+   *
+   * @default {rethrows the error outside the channel's queue}
+   */
+  readonly handlerFailed?: (error: unknown) => void;
+  /**
    * Largest control message accepted after inflating, in bytes.
    *
    * @default {65536}
@@ -248,7 +255,16 @@ export class SessionChannel {
       const result = await this.#decode(payload);
       // In a sealed session any broken frame ends the sequence: nothing after it can be trusted.
       if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
-      await this.#options.deliver(result);
+      try {
+        await this.#options.deliver(result);
+      } catch (error) {
+        // The queue must survive a failing handler, or every later payload would be skipped.
+        const report = this.#options.handlerFailed ?? ((e: unknown) =>
+          queueMicrotask(() => {
+            throw e;
+          }));
+        report(error);
+      }
     });
   }
 

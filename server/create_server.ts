@@ -156,6 +156,18 @@ export interface SluiceServer {
   readonly serverKey: string;
 }
 
+/**
+ * The host's one-minute load average, or 0 where the process may not read
+ * it (a deployment without `--allow-sys`): health must never fail.
+ */
+function loadAverage(): number {
+  try {
+    return loadavg()[0];
+  } catch (_notPermitted) {
+    return 0;
+  }
+}
+
 /** Reads the options' identity key, allow list and limits into the server's sign-in settings. */
 function authConfig(options: ServerOptions): AuthConfig {
   const key = options.identityKey ?? secp.utils.randomSecretKey();
@@ -215,7 +227,7 @@ export function createServer(options: ServerOptions): SluiceServer {
       uptimeMs: Date.now() - startedAt,
       connections: sessions.size,
       activeDownloads,
-      load: loadavg()[0],
+      load: loadAverage(),
     };
   };
   const context = {

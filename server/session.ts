@@ -98,6 +98,10 @@ export class Session {
         if (socket.readyState === WebSocket.OPEN) socket.send(payload);
       },
       deliver: (incoming) => this.#receive(incoming),
+      handlerFailed: (error) => {
+        console.error("sluice: a message handler failed:", error);
+        this.#systemError("client", errorResponse("INTERNAL_ERROR", { reason: "handler" }));
+      },
       maxMessageBytes: context.parseLimits.maxMessageBytes,
     });
     socket.binaryType = "arraybuffer";

@@ -3450,7 +3450,14 @@ var SessionChannel = class {
       if (this.#failed) return;
       const result = await this.#decode(payload);
       if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
-      await this.#options.deliver(result);
+      try {
+        await this.#options.deliver(result);
+      } catch (error) {
+        const report = this.#options.handlerFailed ?? ((e) => queueMicrotask(() => {
+          throw e;
+        }));
+        report(error);
+      }
     });
   }
   async #decode(payload) {
@@ -4311,7 +4318,12 @@ var ClientConnection = class {
       send: (payload) => {
         if (socket.readyState === WebSocket.OPEN) socket.send(payload);
       },
-      deliver: (incoming) => this.#detached ? void 0 : this.#receive(incoming)
+      deliver: (incoming) => this.#detached ? void 0 : this.#receive(incoming),
+      // A handler that throws is a bug in this client; the connection cannot be trusted after it.
+      handlerFailed: (error) => {
+        console.error("sluice: a message handler failed:", error);
+        if (!this.#detached) handlers.violation("INTERNAL_ERROR");
+      }
     });
     let closed;
     this.closed = new Promise((resolve) => closed = resolve);
