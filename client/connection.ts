@@ -29,8 +29,8 @@ export interface ConnectionHandlers {
   opened(): void;
   /** A control message arrived (after sealing was switched on, if `auth:result` said so). */
   message(message: ServerMessage): void;
-  /** A data frame arrived. */
-  frame(frame: DataFrame): void;
+  /** A data frame arrived; the next payload waits until the returned promise settles. */
+  frame(frame: DataFrame): void | Promise<void>;
   /** The server broke the protocol (a bad or untrustworthy frame); the owner should drop it. */
   violation(code: string): void;
   /** The socket closed, after everything received before was delivered. */
@@ -148,7 +148,7 @@ export class ClientConnection {
     if (incoming.value.type === "data") {
       const decoded = decodeDataFrame(incoming.value.frame);
       if (!decoded.ok) return this.#handlers.violation(decoded.error.code);
-      return this.#handlers.frame(decoded.value);
+      return await this.#handlers.frame(decoded.value);
     }
     const parsed = parseServerMessage(incoming.value.text);
     if (!parsed.ok) return this.#handlers.violation(parsed.error.error.code);

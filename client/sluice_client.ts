@@ -298,12 +298,11 @@ export class SluiceClient {
     // Each handler acts only while its connection is the current one.
     const current = () => this.#connection === connection;
     const connection: ClientConnection = new ClientConnection(this.#config.url, {
-      opened: () => current() && this.#step({ type: "opened" }),
-      message: (message) => current() && this.#dispatch(message),
+      opened: () => void (current() && this.#step({ type: "opened" })),
+      message: (message) => void (current() && this.#dispatch(message)),
       frame: ({ payload, ...header }) =>
-        current() &&
-        this.#downloads.get(header.requestId)?.handle({ type: "frame", header, payload }),
-      violation: (code) => current() && this.#violation(code),
+        current() ? this.#downloads.get(header.requestId)?.frame(header, payload) : undefined,
+      violation: (code) => void (current() && this.#violation(code)),
       closed: (event) => {
         if (!current()) return;
         this.#connection = undefined;

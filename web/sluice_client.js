@@ -2566,6 +2566,15 @@ function chainDigest(previous, payload) {
   }
   return bytesToHex2(sha256.create().update(hexToBytes2(previous)).update(payload).digest());
 }
+async function chainDigestAsync(previous, payload) {
+  if (!DIGEST_HEX.test(previous)) {
+    throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
+  }
+  const input = new Uint8Array(DIGEST_BYTES + payload.length);
+  input.set(hexToBytes2(previous));
+  input.set(payload, DIGEST_BYTES);
+  return bytesToHex2(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
+}
 
 // protocol/download_machine.ts
 var DOWNLOAD_EVENT_SOURCES = {
@@ -2948,7 +2957,7 @@ function listed2(state, event, clock2) {
         };
         return fail2(state, clock2, "SEQUENCE_GAP", details, true);
       }
-      const digest = chainDigest(state.digest, payload);
+      const digest = event.digest ?? chainDigest(state.digest, payload);
       const claimed = bytesToHex2(header2.digest);
       if (claimed !== digest) {
         const details = {
@@ -3193,6 +3202,20 @@ var DownloadDriver = class {
         once: true
       });
     }
+  }
+  /**
+   * Feeds a data frame, its chain value computed with Web Crypto first.
+   * Frames of one download must be fed one at a time, each once the
+   * previous one's promise settled (the connection's channel does so).
+   */
+  async frame(header2, payload) {
+    const digest = await chainDigestAsync(this.#state.digest, payload);
+    this.handle({
+      type: "frame",
+      header: header2,
+      payload,
+      digest
+    });
   }
   /** Feeds one event (a server message, a frame, or a local call) to the machine. */
   handle(event) {
@@ -4402,7 +4425,7 @@ var ClientConnection = class {
     if (incoming.value.type === "data") {
       const decoded = decodeDataFrame(incoming.value.frame);
       if (!decoded.ok) return this.#handlers.violation(decoded.error.code);
-      return this.#handlers.frame(decoded.value);
+      return await this.#handlers.frame(decoded.value);
     }
     const parsed = parseServerMessage(incoming.value.text);
     if (!parsed.ok) return this.#handlers.violation(parsed.error.error.code);
@@ -4664,16 +4687,12 @@ var SluiceClient = class {
   #open() {
     const current = () => this.#connection === connection;
     const connection = new ClientConnection(this.#config.url, {
-      opened: () => current() && this.#step({
+      opened: () => void (current() && this.#step({
         type: "opened"
-      }),
-      message: (message) => current() && this.#dispatch(message),
-      frame: ({ payload, ...header2 }) => current() && this.#downloads.get(header2.requestId)?.handle({
-        type: "frame",
-        header: header2,
-        payload
-      }),
-      violation: (code) => current() && this.#violation(code),
+      })),
+      message: (message) => void (current() && this.#dispatch(message)),
+      frame: ({ payload, ...header2 }) => current() ? this.#downloads.get(header2.requestId)?.frame(header2, payload) : void 0,
+      violation: (code) => void (current() && this.#violation(code)),
       closed: (event) => {
         if (!current()) return;
         this.#connection = void 0;
