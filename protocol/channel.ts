@@ -55,6 +55,13 @@ export interface ChannelOptions {
    */
   readonly maxMessageBytes?: number;
   /**
+   * Largest WebSocket payload accepted, checked before anything else is
+   * done with it (decrypting included); more is `MESSAGE_TOO_LARGE`.
+   *
+   * @default {Infinity}
+   */
+  readonly maxPayloadBytes?: number;
+  /**
    * Control messages longer than this many UTF-8 bytes travel deflated.
    *
    * @default {COMPRESS_THRESHOLD_BYTES}
@@ -238,13 +245,13 @@ export class SessionChannel {
       this.#queued--;
       this.#options.send(payload);
     }).catch((error: unknown) => {
-      // Only a broken Web Crypto or an exhausted counter gets here: the channel is unusable.
+      // Only a broken Web Crypto or an exhausted counter gets here: the channel is unusable. The
+      // owner hears of it through the receiving queue, never from inside this one: its handler
+      // may wait for flushed(), which is this very promise.
       this.#failed = true;
       const reason = error instanceof Error ? error.message : String(error);
-      return this.#options.deliver({
-        ok: false,
-        error: errorResponse("INTERNAL_ERROR", { reason }),
-      });
+      const failure = { ok: false as const, error: errorResponse("INTERNAL_ERROR", { reason }) };
+      this.#inbox = this.#inbox.then(() => this.#options.deliver(failure)).catch(() => {});
     });
   }
 
@@ -269,6 +276,9 @@ export class SessionChannel {
   }
 
   async #decode(payload: string | Uint8Array): Promise<Result<Incoming, ErrorResponse>> {
+    if (payload.length > (this.#options.maxPayloadBytes ?? Infinity)) {
+      return { ok: false, error: errorResponse("MESSAGE_TOO_LARGE", { bytes: payload.length }) };
+    }
     if (typeof payload === "string") {
       if (this.#opener !== undefined) {
         return { ok: false, error: errorResponse("UNSEALED_MESSAGE") };

@@ -1108,7 +1108,8 @@ function factLines(facts) {
     `Nonce: ${facts.nonce}`,
     `Client session key: ${facts.clientSessionKey}`,
     `Server session key: ${facts.serverSessionKey}`,
-    `Expires: ${new Date(facts.expiresAt).toISOString()}`
+    `Expires: ${new Date(facts.expiresAt).toISOString()}`,
+    `Encryption: ${facts.encryption ? "on" : "off"}`
   ].join("\n");
 }
 function challengeText(facts) {
@@ -1304,7 +1305,13 @@ var ERROR_TABLE = {
     fault: "none"
   },
   AUTH_REQUIRED: command("Sign in first: this server does not serve anonymous clients."),
-  AUTH_IN_PROGRESS: command("A sign-in is already under way or done on this connection."),
+  SIGN_IN_TIMEOUT: {
+    message: "The connection did not sign in in time; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  AUTH_IN_PROGRESS: command("This connection already asked for its one challenge."),
   AUTH_IDENTITY_MISMATCH: signIn("The identity differs from the one the nonce was issued to."),
   AUTH_NONCE_UNKNOWN: signIn("The nonce is not the one this connection was given."),
   AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),
@@ -1875,7 +1882,8 @@ var ConnectionSignIn = class {
       nonce: challenge.nonce,
       clientSessionKey: this.nonce().sessionKey,
       serverSessionKey: challenge.sessionKey,
-      expiresAt: challenge.expiresAt
+      expiresAt: challenge.expiresAt,
+      encryption: challenge.encryption
     };
     const pinned = this.#serverKey;
     if (pinned !== void 0 && (challenge.serverKey !== pinned || !verifyText(pinned, serverProofText(facts), challenge.serverSignature))) {
@@ -3459,11 +3467,13 @@ var SessionChannel = class {
     }).catch((error) => {
       this.#failed = true;
       const reason = error instanceof Error ? error.message : String(error);
-      return this.#options.deliver({
+      const failure2 = {
         ok: false,
         error: errorResponse("INTERNAL_ERROR", {
           reason
         })
+      };
+      this.#inbox = this.#inbox.then(() => this.#options.deliver(failure2)).catch(() => {
       });
     });
   }
@@ -3484,6 +3494,14 @@ var SessionChannel = class {
     });
   }
   async #decode(payload) {
+    if (payload.length > (this.#options.maxPayloadBytes ?? Infinity)) {
+      return {
+        ok: false,
+        error: errorResponse("MESSAGE_TOO_LARGE", {
+          bytes: payload.length
+        })
+      };
+    }
     if (typeof payload === "string") {
       if (this.#opener !== void 0) {
         return {
