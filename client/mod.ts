@@ -35,6 +35,8 @@ export type { ClientEvents, Listener, SessionState } from "./sluice_client.ts";
 export type { Download, DownloadOptions } from "./download.ts";
 export { SluiceError } from "./sluice_error.ts";
 export type { Credentials, EthereumSigner } from "./sign_in.ts";
+// A page or script that keeps its own identity makes it and shows it with these.
+export { generateSecretKey, publicKeyOf } from "./sign_in.ts";
 // A page needs the server's columns to offer filters: `GET /schema.json`, read with this.
 export { parseSchemaDocument } from "../protocol/schema_document.ts";
 export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.ts";

@@ -54,6 +54,39 @@ export function credentialsIdentity(credentials: Credentials): Identity {
     : { kind: "ethereum", address: credentials.signer.address };
 }
 
+/**
+ * A new secp256k1 secret key, 32 bytes from the platform's secure random
+ * source: a lasting identity to keep (in a file, a browser's storage) and
+ * sign in with through `withKeypair`.
+ *
+ * @example
+ * ```ts
+ * import { generateSecretKey, publicKeyOf } from "./sign_in.ts";
+ * const secretKey = generateSecretKey();
+ * secretKey.length; // 32
+ * publicKeyOf(secretKey).length; // 66
+ * ```
+ */
+export function generateSecretKey(): Uint8Array {
+  return secp.utils.randomSecretKey();
+}
+
+/**
+ * The identity a secret key signs in as: its compressed public key, 66 hex
+ * characters, the form `server.ts --allow` takes. Throws for anything but a
+ * valid secret key (32 bytes, or 64 hex characters).
+ *
+ * @example
+ * ```ts
+ * import { publicKeyOf } from "./sign_in.ts";
+ * publicKeyOf("01".repeat(32));
+ * // "031b84c5567b126440995d3ed5aaba0565d71e1834604819ff9c17f5e9d5dd078f"
+ * ```
+ */
+export function publicKeyOf(secretKey: Uint8Array | string): string {
+  return bytesToHex(secp.getPublicKey(secretKeyFrom(secretKey)));
+}
+
 /** Reads a secret key given as 32 bytes or 64 hex characters (an optional `0x` allowed). */
 export function secretKeyFrom(key: Uint8Array | string): Uint8Array {
   const bytes = typeof key === "string" ? hexToBytes(key.trim().replace(/^0x/i, "")) : key;

@@ -3,9 +3,12 @@
  * Captures the README's pictures of the demo page in the real Chromium, in
  * the middle of a download: `docs/screenshot.png` (a desktop window) and
  * `docs/screenshot-phone.png` (a phone). It starts the server program on a
- * free port over the 100,000-row demo table, fills the form as a person
+ * free port over the 100,000-row demo table, requiring sign-in (no allow
+ * list, so the page's own key is let in), fills the form as a person
  * would, and holds one download mid-way by flow control (its file's writes
- * wait; see tests/_browser.ts), so the picture shows live progress.
+ * wait; see tests/_browser.ts), so the picture shows live progress. The
+ * desktop browser has an Ethereum wallet (the tests' stand-in), so its
+ * sign-in panel offers both ways; the phone has none.
  *
  * @example
  * ```sh
@@ -16,7 +19,7 @@
  */
 
 import type { Browser } from "playwright-core";
-import { DemoPage, launchChromium, newContext, openGate } from "../tests/_browser.ts";
+import { DemoPage, launchChromium, newContext, openGate, TestWallet } from "../tests/_browser.ts";
 import { demoPath } from "../tests/_harness.ts";
 import { serverProgram } from "../tests/_program.ts";
 
@@ -25,6 +28,7 @@ const ROWS = 100_000;
 async function capture(browser: Browser, url: string, phone: boolean, path: URL): Promise<void> {
   const viewport = phone ? { width: 390, height: 844 } : { width: 1280, height: 900 };
   const context = await newContext(browser, "gated-file", viewport);
+  if (!phone) await new TestWallet(`0x${"5e".repeat(32)}`).install(context);
   try {
     const page = new DemoPage(await context.newPage());
     await page.page.emulateMedia({ reducedMotion: "reduce", colorScheme: "light" });
@@ -53,7 +57,7 @@ async function capture(browser: Browser, url: string, phone: boolean, path: URL)
 }
 
 if (import.meta.main) {
-  const server = serverProgram(demoPath(ROWS), ROWS);
+  const server = serverProgram(demoPath(ROWS), ROWS, 0, { anonymous: false });
   const browser = await launchChromium();
   try {
     const [, port] = await server.waitFor("stdout", /listening on ws:\/\/127\.0\.0\.1:(\d+)\//);

@@ -8,6 +8,7 @@ import {
   type Locator,
   type Page,
 } from "playwright-core";
+import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
 
 /** Where Debian installs Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -83,9 +84,20 @@ export async function newContext(
   return context;
 }
 
-/** The demo page's export form, driven the way a person would. */
+/** The demo page's sign-in panel and export form, driven the way a person would. */
 export class DemoPage {
-  constructor(readonly page: Page) {}
+  /**
+   * What went wrong inside the page: uncaught errors, and anything the Content Security Policy
+   * blocked. A test that passes leaves this empty.
+   */
+  readonly problems: string[] = [];
+
+  constructor(readonly page: Page) {
+    page.on("pageerror", (error) => this.problems.push(`uncaught: ${error.message}`));
+    page.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) this.problems.push(message.text());
+    });
+  }
 
   /** Opens the page and waits until it is connected and has the server's columns. */
   async open(url: string): Promise<void> {
@@ -97,6 +109,34 @@ export class DemoPage {
   /** Waits for the connection badge to show `phase`. */
   async waitForPhase(phase: string): Promise<void> {
     await this.page.locator(`#connection[data-phase="${phase}"]`).waitFor({ timeout: 30_000 });
+  }
+
+  /** The identity the sign-in panel shows for the browser key, once it has one. */
+  async identity(): Promise<string> {
+    const shown = this.page.locator("#identity");
+    await this.page.waitForFunction(
+      () => /^0[23][0-9a-f]{64}$/.test(document.getElementById("identity")?.textContent ?? ""),
+      undefined,
+      { timeout: 30_000 },
+    );
+    return await shown.innerText();
+  }
+
+  /**
+   * Waits for the sign-in panel to show a problem with `code` ("" for the page's own, such as a
+   * refusal to switch); gives the sentence shown with it.
+   */
+  async signInProblem(code: string): Promise<string> {
+    await this.page.waitForFunction(
+      (code) => {
+        const message = document.getElementById("signin-message");
+        return message !== null && !message.hidden &&
+          message.querySelector(".message-code")?.textContent === code;
+      },
+      code,
+      { timeout: 30_000 },
+    );
+    return await this.page.locator("#signin-message .message-text").innerText();
   }
 
   /** Fills the form (replacing its filters) and presses Download; returns the new card. */
@@ -216,4 +256,89 @@ export function privateFile(page: Page, name: string): Promise<{ size: number; s
     const sha256 = [...digest].map((b) => b.toString(16).padStart(2, "0")).join("");
     return { size: file.size, sha256 };
   }, name);
+}
+
+/** How long a {@linkcode TestWallet} waits for a signature a test expects. */
+const SIGNATURE_DEADLINE_MS = 30_000;
+
+/**
+ * An Ethereum wallet for the page, played by the test: `window.ethereum` in every page of a
+ * context forwards its requests to this object (through `exposeFunction`), which answers
+ * `eth_requestAccounts`, `eth_accounts` (empty until the page asked) and `personal_sign`, signing
+ * with viem over exactly the bytes the page passed, as MetaMask does.
+ */
+export class TestWallet {
+  readonly #account: PrivateKeyAccount;
+  #shared = false;
+  /** Every message signed, as the text its bytes spell. */
+  readonly signed: string[] = [];
+  readonly #wakers = new Set<() => void>();
+
+  constructor(privateKey: `0x${string}`) {
+    this.#account = privateKeyToAccount(privateKey);
+  }
+
+  /** The account's address (checksummed). */
+  get address(): string {
+    return this.#account.address;
+  }
+
+  /** Puts the wallet into every page of `context`, before the page's own scripts run. */
+  async install(context: BrowserContext): Promise<void> {
+    await context.exposeFunction(
+      "sluiceTestWallet",
+      (method: string, params: unknown[]) => this.#answer(method, params),
+    );
+    await context.addInitScript({
+      content: `window.ethereum = {
+        request: ({ method, params = [] }) => window.sluiceTestWallet(method, params),
+      };`,
+    });
+  }
+
+  async #answer(method: string, params: unknown[]): Promise<unknown> {
+    switch (method) {
+      case "eth_requestAccounts":
+        this.#shared = true;
+        return [this.address];
+      case "eth_accounts":
+        return this.#shared ? [this.address] : [];
+      case "personal_sign": {
+        const [message, address] = params;
+        if (typeof message !== "string" || !/^0x([0-9a-f]{2})*$/i.test(message)) {
+          throw new Error(`personal_sign: the message is not 0x hex: ${message}`);
+        }
+        if (address !== this.address) throw new Error(`personal_sign for another account`);
+        const bytes = Uint8Array.from(message.slice(2).match(/../g) ?? [], (h) => parseInt(h, 16));
+        const signature = await this.#account.signMessage({ message: { raw: bytes } });
+        this.signed.push(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+        for (const wake of this.#wakers) wake();
+        this.#wakers.clear();
+        return signature;
+      }
+      default:
+        throw new Error(`the test wallet does not do ${method}`);
+    }
+  }
+
+  /** Stops sharing the account with the page, as "disconnect this site" does in a wallet. */
+  forget(): void {
+    this.#shared = false;
+  }
+
+  /** Waits until the wallet has signed `count` messages in all. */
+  async waitForSignatures(count: number): Promise<void> {
+    const deadline = Date.now() + SIGNATURE_DEADLINE_MS;
+    while (this.signed.length < count) {
+      if (Date.now() > deadline) {
+        throw new Error(`the wallet signed ${this.signed.length} messages, not ${count}`);
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#wakers.add(resolve);
+        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1);
+      });
+      clearTimeout(timer);
+    }
+  }
 }

@@ -7,9 +7,27 @@ export const DEADLINE_MS = 10_000;
 /** The server program's path. */
 export const SERVER: string = new URL("../server.ts", import.meta.url).pathname;
 
-/** `deno run -A server.ts` over the demo database `db` of `rows` rows, on `port` (0: a free one). */
-export function serverProgram(db: string, rows: number, port = 0): Program {
-  const args = ["--port", String(port), "--db", db, "--demo-rows", String(rows), "--anonymous"];
+/** Who a {@linkcode serverProgram} lets download. */
+export interface Admission {
+  /** `--anonymous`: anyone, signed in or not (the default, for tests about exports). */
+  readonly anonymous?: boolean;
+  /** `--allow KEY` for each: only these may sign in; absent, any key that signs in may. */
+  readonly allow?: readonly string[];
+}
+
+/**
+ * `deno run -A server.ts` over the demo database `db` of `rows` rows, on `port` (0: a free one).
+ * Its identity key stays in the file beside `db`, so it is the same after a restart.
+ */
+export function serverProgram(
+  db: string,
+  rows: number,
+  port = 0,
+  { anonymous = true, allow }: Admission = {},
+): Program {
+  const args = ["--port", String(port), "--db", db, "--demo-rows", String(rows)];
+  if (anonymous) args.push("--anonymous");
+  for (const key of allow ?? []) args.push("--allow", key);
   return new Program(["run", "-A", SERVER, ...args]);
 }
 

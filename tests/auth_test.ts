@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { privateKeyToAccount } from "viem/accounts";
-import { derToCompact, openssl } from "./_openssl.ts";
+import { derToCompact, openssl, opensslKey } from "./_openssl.ts";
+import { generateSecretKey, publicKeyOf } from "../client/mod.ts";
 import {
   challengeText,
   ethereumAddress,
@@ -132,4 +133,21 @@ Deno.test("signText() makes the RFC 6979 signature and verifyText() is total", (
     identityLabel({ kind: "secp256k1", publicKey }),
     publicKey,
   );
+});
+
+Deno.test("publicKeyOf() is the compressed key openssl derives; generateSecretKey() makes new keys", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sluice-keys-" });
+  try {
+    const made = await opensslKey(dir);
+    assert.equal(publicKeyOf(made.secretKey), made.publicKey);
+    assert.equal(publicKeyOf(bytesToHex(made.secretKey)), made.publicKey);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  const [a, b] = [generateSecretKey(), generateSecretKey()];
+  assert.equal(a.length, 32);
+  assert.notDeepStrictEqual(a, b);
+  assert.match(publicKeyOf(a), /^0[23][0-9a-f]{64}$/);
+  // Zero is not a secp256k1 secret key.
+  assert.throws(() => publicKeyOf(new Uint8Array(32)), TypeError);
 });

@@ -1,4 +1,5 @@
-// The demo page's pure parts: what a filter row sends, how errors and numbers read.
+// The demo page's pure parts: what a filter row sends, how errors and numbers read, what a
+// wallet is asked to sign and which server keys the page takes.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { ERROR_CODES, errorResponse } from "../protocol/errors.ts";
 import { validateFilters } from "../protocol/filter.ts";
@@ -7,6 +8,10 @@ import { DEMO_SCHEMA } from "../server/demo_data.ts";
 import { ERROR_HELP, explain } from "../web/error_text.ts";
 import { toFilter } from "../web/filter_input.ts";
 import { byteSize, count, duration, instant, percent } from "../web/format.ts";
+import { readServerKey } from "../web/preferences.ts";
+import { type Eip1193Provider, utf8Hex, walletSigner } from "../web/wallet.ts";
+import { recoverPersonalSigner } from "../protocol/auth.ts";
+import { privateKeyToAccount } from "viem/accounts";
 
 const columns = schemaDocument(DEMO_SCHEMA).columns;
 const column = (name: string) => {
@@ -77,4 +82,40 @@ Deno.test("numbers, sizes, times and instants read the way the page shows them",
   equal(percent(101), "100.0 %");
   equal(instant("2024-01-01T00:00:00Z"), "2024-01-01 00:00");
   equal(instant("2024-01-01T09:30:15.250Z"), "2024-01-01 09:30:15.250");
+});
+
+Deno.test("a wallet is asked to personal_sign the challenge's UTF-8 bytes in hex, with its address", async () => {
+  const account = privateKeyToAccount(`0x${"5e".repeat(32)}`);
+  const calls: { method: string; params?: readonly unknown[] }[] = [];
+  let refuse = false;
+  const provider: Eip1193Provider = {
+    request(call) {
+      calls.push(call);
+      if (refuse) return Promise.reject({ code: 4001, message: "User rejected the request." });
+      // As MetaMask does: the hex is the message's bytes, signed as they are.
+      const raw = call.params?.[0] as `0x${string}`;
+      return account.signMessage({ message: { raw } });
+    },
+  };
+  const signer = walletSigner(provider, account.address);
+  const text = "sluice sign-in v1\nOrigin: ws://127.0.0.1:8080\nNote: naïve — ✓";
+  const signature = await signer.signMessage(text);
+  deepStrictEqual(calls, [{ method: "personal_sign", params: [utf8Hex(text), account.address] }]);
+  equal(utf8Hex("é✓"), "0xc3a9e29c93");
+  // What the server checks: the signature is the address's over exactly this text.
+  equal(recoverPersonalSigner(text, signature.slice(2)), account.address.toLowerCase());
+  equal(signer.refusal, undefined);
+  refuse = true;
+  await signer.signMessage(text).then(() => ok(false, "signed"), () => {});
+  equal(signer.refusal, "User rejected the request.");
+});
+
+Deno.test("a server key is 66 hex starting 02 or 03; an empty box removes the pin", () => {
+  const key = `02${"ab".repeat(32)}`;
+  deepStrictEqual(readServerKey(` ${key.toUpperCase()} `), { ok: true, value: key });
+  deepStrictEqual(readServerKey(`0x${key}`), { ok: true, value: key });
+  deepStrictEqual(readServerKey("  "), { ok: true, value: undefined });
+  for (const bad of ["02abc", `04${"ab".repeat(32)}`, `02${"zz".repeat(32)}`, `${key}00`]) {
+    equal(readServerKey(bad).ok, false, bad);
+  }
 });

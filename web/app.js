@@ -1,6 +1,6 @@
 // Generated from web/app.ts by `deno task bundle`; do not edit (tests/web_bundle_test.ts checks it).
 // web/app.ts
-import { ClientBuilder, parseSchemaDocument } from "./sluice_client.js";
+import { parseSchemaDocument } from "./sluice_client.js";
 
 // web/connection_badge.ts
 var PHASE_TEXT = {
@@ -21,9 +21,20 @@ var ConnectionBadge = class {
   /** The connection moved to `phase`. */
   phase(phase) {
     this.#el.root.dataset.phase = phase;
+    delete this.#el.root.dataset.refused;
     this.#el.text.textContent = PHASE_TEXT[phase];
     this.#el.reconnect.hidden = phase !== "failed";
     if (phase !== "open") this.#el.rtt.textContent = "";
+  }
+  /**
+   * The connection failed because signing in did (the server refused the
+   * identity, or the page refused the server): say that rather than
+   * "Offline", which would send the person to check their network.
+   */
+  refused() {
+    this.phase("failed");
+    this.#el.root.dataset.refused = "true";
+    this.#el.text.textContent = "Sign-in refused";
   }
   /** A keep-alive came back after `ms`. */
   rtt(ms) {
@@ -104,6 +115,17 @@ var ERROR_HELP = {
   REORDERED_FRAME: `Messages arrived out of order: they may have been tampered with. ${RETRY}`,
   DECRYPTION_FAILED: `A message failed its integrity check: it may have been tampered with. ${RETRY}`
 };
+var SIGN_IN_CODES = /* @__PURE__ */ new Set([
+  "AUTH_REQUIRED",
+  "AUTH_IDENTITY_MISMATCH",
+  "AUTH_NONCE_UNKNOWN",
+  "AUTH_NONCE_EXPIRED",
+  "AUTH_NONCE_USED",
+  "AUTH_BAD_SIGNATURE",
+  "AUTH_UNKNOWN_IDENTITY",
+  "ORIGIN_MISMATCH",
+  "SERVER_KEY_MISMATCH"
+]);
 function explain(error) {
   const known = Object.hasOwn(ERROR_HELP, error.code) ? ERROR_HELP[error.code] : void 0;
   const details = Object.entries(error.details ?? {}).filter(([key]) => key !== "path" && key !== "requestId").map(([key, value]) => key === "reason" ? String(value) : `${key}: ${value}`);
@@ -538,6 +560,503 @@ var FilterEditor = class {
   }
 };
 
+// web/page_sign_in.ts
+import { ClientBuilder } from "./sluice_client.js";
+
+// web/key_store.ts
+import { generateSecretKey, publicKeyOf } from "./sluice_client.js";
+var DATABASE = "sluice";
+var STORE = "keys";
+var RECORD = "identity";
+function open() {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(DATABASE, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error("the key database is blocked by another tab"));
+  });
+}
+async function transact(body) {
+  const db = await open();
+  try {
+    return await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, "readwrite");
+      let result;
+      body(tx.objectStore(STORE), (value) => result = {
+        value
+      });
+      tx.oncomplete = () => result === void 0 ? reject(new Error("no result")) : resolve(result.value);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error ?? new Error("the key transaction was aborted"));
+    });
+  } finally {
+    db.close();
+  }
+}
+function isRecord(value) {
+  return typeof value === "object" && value !== null && value.secretKey instanceof Uint8Array && value.secretKey.length === 32;
+}
+function pageKey(secretKey, kept) {
+  return {
+    secretKey,
+    publicKey: publicKeyOf(secretKey),
+    kept
+  };
+}
+async function loadKey() {
+  const fresh = {
+    secretKey: generateSecretKey(),
+    created: (/* @__PURE__ */ new Date()).toISOString()
+  };
+  try {
+    const secretKey = await transact((store, done) => {
+      const read = store.get(RECORD);
+      read.onsuccess = () => {
+        if (isRecord(read.result)) return done(read.result.secretKey);
+        store.put(fresh, RECORD);
+        done(fresh.secretKey);
+      };
+    });
+    return pageKey(secretKey, true);
+  } catch (error) {
+    console.warn("sluice: cannot keep the page's key in IndexedDB:", error);
+    return pageKey(fresh.secretKey, false);
+  }
+}
+async function replaceKey() {
+  const fresh = {
+    secretKey: generateSecretKey(),
+    created: (/* @__PURE__ */ new Date()).toISOString()
+  };
+  try {
+    await transact((store, done) => {
+      store.put(fresh, RECORD).onsuccess = () => done();
+    });
+    return pageKey(fresh.secretKey, true);
+  } catch (error) {
+    console.warn("sluice: cannot keep the page's key in IndexedDB:", error);
+    return pageKey(fresh.secretKey, false);
+  }
+}
+
+// web/preferences.ts
+var METHOD = "sluice.signIn";
+var SERVER_KEY = "sluice.serverKey";
+var COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
+function readServerKey(text) {
+  const key = text.trim().toLowerCase().replace(/^0x/, "");
+  if (key === "") return {
+    ok: true,
+    value: void 0
+  };
+  if (COMPRESSED_KEY.test(key)) return {
+    ok: true,
+    value: key
+  };
+  return {
+    ok: false,
+    error: "A server key is 66 hex characters starting with 02 or 03, as the server prints it."
+  };
+}
+function storage() {
+  try {
+    return globalThis.localStorage;
+  } catch (error) {
+    console.warn("sluice: localStorage is unavailable; choices last until the page closes:", error);
+    return void 0;
+  }
+}
+function loadPreferences() {
+  const store = storage();
+  const method = store?.getItem(METHOD) === "wallet" ? "wallet" : "key";
+  const pinned = readServerKey(store?.getItem(SERVER_KEY) ?? "");
+  return pinned.ok && pinned.value !== void 0 ? {
+    method,
+    serverKey: pinned.value
+  } : {
+    method
+  };
+}
+function savePreferences(preferences) {
+  const store = storage();
+  if (store === void 0) return;
+  store.setItem(METHOD, preferences.method);
+  if (preferences.serverKey === void 0) store.removeItem(SERVER_KEY);
+  else store.setItem(SERVER_KEY, preferences.serverKey);
+}
+
+// web/sign_in_panel.ts
+var find3 = (root, selector) => {
+  const element = root.querySelector(selector);
+  if (element === null) throw new Error(`the page has no ${selector}`);
+  return element;
+};
+var COPIED_MS = 1500;
+var SignInPanel = class {
+  #root;
+  #methods;
+  #identity;
+  #address;
+  #message;
+  #serverKey;
+  #serverKeyError;
+  #publicKey = "";
+  /** Draws into `root` (the page's `#signin` section); `walletAvailable` shows the wallet choice. */
+  constructor(root, actions, walletAvailable) {
+    this.#root = root;
+    this.#methods = find3(root, "#signin-methods");
+    this.#identity = find3(root, "#identity");
+    this.#address = find3(root, "#wallet-address");
+    this.#message = find3(root, "#signin-message");
+    this.#serverKey = find3(root, "#server-key");
+    this.#serverKeyError = find3(root, "#server-key-error");
+    this.#methods.hidden = !walletAvailable;
+    for (const radio of root.querySelectorAll("input[name=signin-method]")) {
+      radio.addEventListener("change", () => {
+        if (radio.checked) actions.choose(radio.value);
+      });
+    }
+    find3(root, "#new-key").addEventListener("click", () => actions.newKey());
+    find3(root, "#connect-wallet").addEventListener("click", () => actions.connectWallet());
+    this.#copyButton("#copy-identity", this.#identity);
+    this.#copyButton("#copy-address", this.#address);
+    find3(root, "#server-key-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const read = readServerKey(this.#serverKey.value);
+      this.#serverKeyError.hidden = read.ok;
+      this.#serverKeyError.textContent = read.ok ? "" : read.error;
+      this.#serverKey.setAttribute("aria-invalid", String(!read.ok));
+      if (read.ok) actions.serverKey(read.value);
+    });
+  }
+  /** Shows `method` as the chosen way (its radio, and its part of the panel). */
+  showMethod(method) {
+    this.#root.dataset.method = method;
+    for (const radio of this.#root.querySelectorAll("input[name=signin-method]")) {
+      radio.checked = radio.value === method;
+    }
+    find3(this.#root, "#key-view").hidden = method !== "key";
+    find3(this.#root, "#wallet-view").hidden = method !== "wallet";
+  }
+  /** Shows the browser key's identity, and whether the browser keeps it. */
+  showKey(key) {
+    this.#publicKey = key.publicKey;
+    this.#identity.textContent = key.publicKey;
+    find3(this.#root, "#key-unkept").hidden = key.kept;
+  }
+  /** Shows the wallet's account, or the Connect button when the page has none yet. */
+  showWallet(address) {
+    this.#address.textContent = address ?? "";
+    find3(this.#root, "#wallet-account").hidden = address === void 0;
+    find3(this.#root, "#connect-wallet").hidden = address !== void 0;
+  }
+  /** Shows the pinned server key in its box (and opens the box when one is pinned). */
+  showServerKey(key) {
+    this.#serverKey.value = key ?? "";
+    this.#serverKey.removeAttribute("aria-invalid");
+    this.#serverKeyError.hidden = true;
+    find3(this.#root, "#server-key-state").textContent = key === void 0 ? "(optional)" : "pinned";
+  }
+  /**
+   * Shows why signing in failed or was refused: the protocol's code (empty
+   * for the page's own refusals) and what to do.
+   */
+  showProblem(code, text) {
+    find3(this.#message, ".message-code").textContent = code;
+    find3(this.#message, ".message-text").textContent = text;
+    this.#message.hidden = false;
+  }
+  /** Clears the problem shown, once signing in succeeded or something else was chosen. */
+  clearProblem() {
+    this.#message.hidden = true;
+    find3(this.#message, ".message-code").textContent = "";
+    find3(this.#message, ".message-text").textContent = "";
+  }
+  /** Asks the person whether to replace the key: the old identity cannot be had back. */
+  confirmNewKey() {
+    return confirm(`Make a new key? Your current identity (${this.#publicKey.slice(0, 10)}\u2026) is lost for good, and a server that allows only it will refuse the new one until its operator adds it.`);
+  }
+  #copyButton(selector, source) {
+    const button = find3(this.#root, selector);
+    let timer;
+    button.addEventListener("click", async () => {
+      const text = source.textContent ?? "";
+      try {
+        await navigator.clipboard.writeText(text);
+        button.textContent = "Copied";
+      } catch (error) {
+        console.warn("sluice: cannot write to the clipboard:", error);
+        getSelection()?.selectAllChildren(source);
+        button.textContent = "Selected";
+      }
+      clearTimeout(timer);
+      timer = setTimeout(() => button.textContent = "Copy", COPIED_MS);
+    });
+  }
+};
+
+// web/wallet.ts
+function findWallet() {
+  const candidate = globalThis.ethereum;
+  return typeof candidate === "object" && candidate !== null && typeof candidate.request === "function" ? candidate : void 0;
+}
+var ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+function firstAccount(answer) {
+  if (!Array.isArray(answer) || answer.length === 0) return void 0;
+  const account = answer[0];
+  if (typeof account !== "string" || !ADDRESS.test(account)) {
+    throw new Error(`the wallet answered with something other than an address`);
+  }
+  return account;
+}
+async function requestAddress(wallet) {
+  const account = firstAccount(await wallet.request({
+    method: "eth_requestAccounts"
+  }));
+  if (account === void 0) throw new Error("the wallet shared no account");
+  return account;
+}
+async function knownAddress(wallet) {
+  return firstAccount(await wallet.request({
+    method: "eth_accounts"
+  }));
+}
+function utf8Hex(text) {
+  const bytes = new TextEncoder().encode(text);
+  return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+function walletSigner(wallet, address) {
+  let refusal;
+  return {
+    address,
+    get refusal() {
+      return refusal;
+    },
+    async signMessage(message) {
+      try {
+        const signature = await wallet.request({
+          method: "personal_sign",
+          params: [
+            utf8Hex(message),
+            address
+          ]
+        });
+        if (typeof signature !== "string") throw new Error("the wallet returned no signature");
+        refusal = void 0;
+        return signature;
+      } catch (error) {
+        refusal = typeof error === "object" && error !== null && "message" in error ? String(error.message) : String(error);
+        throw error;
+      }
+    }
+  };
+}
+
+// web/page_sign_in.ts
+var WALLET_HANDSHAKE_MS = 6e4;
+function reason(error) {
+  const message = error?.message;
+  return typeof message === "string" ? message : String(error);
+}
+var PageSignIn = class {
+  #options;
+  #panel;
+  #wallet = findWallet();
+  #preferences = loadPreferences();
+  #client;
+  #credentials;
+  /** The browser key, once read from storage (it stays read while a wallet is used). */
+  #key;
+  /** Switches run one after another, in the order asked. */
+  #switching = Promise.resolve();
+  /** Takes over the panel; nothing signs in until {@linkcode PageSignIn.start}. */
+  constructor(options) {
+    this.#options = options;
+    this.#panel = new SignInPanel(options.panel, {
+      choose: (method) => this.#choose(method),
+      connectWallet: () => {
+        if (this.#wallet !== void 0 && !this.#refuseWhileDownloading()) {
+          void this.#useWallet(this.#wallet);
+        }
+      },
+      newKey: () => void this.#newKey(),
+      serverKey: (key) => this.#pinServerKey(key)
+    }, this.#wallet !== void 0);
+  }
+  /** The client of the current identity; none while a wallet has not shared an account. */
+  get client() {
+    return this.#client;
+  }
+  /** Connects the current client, if any; failures show in the badge and the panel. */
+  connect() {
+    this.#client?.connect().catch(() => {
+    });
+  }
+  /** The first sign-in of this visit: the way chosen last time, without a wallet prompt. */
+  async start() {
+    try {
+      this.#panel.showServerKey(this.#preferences.serverKey);
+      const wallet = this.#wallet;
+      if (this.#preferences.method !== "wallet" || wallet === void 0) {
+        return await this.#useKey();
+      }
+      this.#panel.showMethod("wallet");
+      const address = await knownAddress(wallet).catch((error) => {
+        console.warn("sluice: the wallet did not say which account it shares:", error);
+        return void 0;
+      });
+      this.#panel.showWallet(address);
+      await this.#signInWith(address === void 0 ? void 0 : {
+        kind: "wallet",
+        signer: walletSigner(wallet, address)
+      });
+    } catch (error) {
+      this.#panel.showProblem("", `The page could not sign in: ${reason(error)}`);
+    }
+  }
+  #choose(method) {
+    if (method === this.#credentials?.kind) return;
+    if (this.#refuseWhileDownloading()) {
+      return this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
+    }
+    if (method === "key") return void this.#useKey();
+    this.#panel.showMethod("wallet");
+    this.#panel.showWallet(void 0);
+    if (this.#wallet !== void 0) void this.#useWallet(this.#wallet);
+  }
+  async #newKey() {
+    if (this.#refuseWhileDownloading() || !this.#panel.confirmNewKey()) return;
+    this.#key = await replaceKey();
+    await this.#useKey();
+  }
+  #pinServerKey(key) {
+    if (key === this.#preferences.serverKey) return;
+    if (this.#refuseWhileDownloading()) {
+      return this.#panel.showServerKey(this.#preferences.serverKey);
+    }
+    this.#remember({
+      serverKey: key
+    });
+    this.#panel.showServerKey(key);
+    void this.#signInWith(this.#credentials);
+  }
+  async #useKey() {
+    this.#key ??= await loadKey();
+    this.#panel.showMethod("key");
+    this.#panel.showKey(this.#key);
+    this.#remember({
+      method: "key"
+    });
+    await this.#signInWith({
+      kind: "key",
+      key: this.#key
+    });
+  }
+  /** Asks the wallet for an account (it may prompt), then signs in with it. */
+  async #useWallet(wallet) {
+    let address;
+    try {
+      address = await requestAddress(wallet);
+    } catch (error) {
+      this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
+      this.#panel.showProblem("", `The wallet did not share an account (${reason(error)}).`);
+      return;
+    }
+    this.#panel.showMethod("wallet");
+    this.#panel.showWallet(address);
+    this.#remember({
+      method: "wallet"
+    });
+    await this.#signInWith({
+      kind: "wallet",
+      signer: walletSigner(wallet, address)
+    });
+  }
+  /**
+   * Downloads belong to the sign-in that started them: closing its client
+   * would end them. So while any is unfinished the page refuses to switch,
+   * and says why, rather than asking: a "switch anyway?" is one careless
+   * click from losing an hour-long export, and Cancel on its card is one
+   * deliberate click away.
+   */
+  #refuseWhileDownloading() {
+    const unfinished = this.#options.unfinished();
+    if (unfinished === 0) return false;
+    const [which, it] = unfinished === 1 ? [
+      "A download is",
+      "it"
+    ] : [
+      `${unfinished} downloads are`,
+      "them"
+    ];
+    this.#panel.showProblem("", `${which} running under this sign-in, and switching would end ${it}. Let ${it} finish or cancel ${it}, then switch.`);
+    return true;
+  }
+  #remember(changes) {
+    this.#preferences = {
+      ...this.#preferences,
+      ...changes
+    };
+    savePreferences(this.#preferences);
+  }
+  /** Closes the current client and builds one for `next` (none: wait for a wallet account). */
+  #signInWith(next) {
+    this.#switching = this.#switching.then(async () => {
+      const { badge: badge2, notice: notice2 } = this.#options;
+      const old = this.#client;
+      this.#client = void 0;
+      this.#credentials = next;
+      notice2(void 0);
+      this.#panel.clearProblem();
+      await old?.close();
+      if (next === void 0) return badge2.phase("idle");
+      const client = this.#client = this.#build(next);
+      const current = (listener) => (event) => {
+        if (this.#client === client) listener(event);
+      };
+      client.on("state", current(({ to }) => {
+        badge2.phase(to);
+        this.#options.connectionChanged(to === "open");
+        if (to === "open") {
+          notice2(void 0);
+          this.#panel.clearProblem();
+        }
+      }));
+      client.on("health", current(({ rttMs }) => badge2.rtt(rttMs)));
+      client.on("error", current((error) => {
+        const { code, text } = explain(error);
+        notice2(`${code}: ${text}`);
+      }));
+      client.on("connection:failed", current((error) => this.#failed(error)));
+      badge2.phase(client.session().phase);
+      this.connect();
+    });
+    return this.#switching;
+  }
+  #build(credentials) {
+    const builder = new ClientBuilder(this.#options.url).withReconnect({
+      maxAttempts: 10,
+      maxMs: 1e4
+    }).withHeartbeat({
+      intervalMs: 5e3
+    });
+    if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
+    else builder.withSigner(credentials.signer).withHandshakeTimeout(WALLET_HANDSHAKE_MS);
+    const pinned = this.#preferences.serverKey;
+    if (pinned !== void 0) builder.withServerKey(pinned);
+    return builder.build();
+  }
+  /** The client gave up: in the panel when signing in is what failed, else in the notice. */
+  #failed(error) {
+    if (!SIGN_IN_CODES.has(error.code)) return this.#options.notice(explain(error).text);
+    this.#options.badge.refused();
+    const credentials = this.#credentials;
+    const refusal = credentials?.kind === "wallet" && error.code === "AUTH_BAD_SIGNATURE" ? credentials.signer.refusal : void 0;
+    this.#panel.showProblem(error.code, refusal === void 0 ? explain(error).text : `Your wallet did not sign (${refusal}). Press Reconnect to be asked again.`);
+  }
+};
+
 // web/save_target.ts
 var BLOB_PART_BYTES = 8 * 1024 * 1024;
 function savePicker() {
@@ -646,12 +1165,11 @@ var FILE_TYPES = {
 };
 var socketUrl = new URL("/", location.href);
 socketUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
-var client = new ClientBuilder(socketUrl).withReconnect({
-  maxAttempts: 10,
-  maxMs: 1e4
-}).withHeartbeat({
-  intervalMs: 5e3
-}).build();
+var UNFINISHED = [
+  "queued",
+  "running",
+  "paused"
+];
 var badge = new ConnectionBadge({
   root: byId("connection"),
   text: byId("connection-text"),
@@ -669,33 +1187,26 @@ function showNotice(text) {
   notice.hidden = text === void 0;
   notice.textContent = text ?? "";
 }
-function connect() {
-  client.connect().catch(() => {
-  });
-}
-client.on("state", ({ to }) => {
-  badge.phase(to);
-  for (const card of cards) card.connectionChanged(to === "open");
-  if (to === "open") showNotice(void 0);
+var signIn = new PageSignIn({
+  url: socketUrl,
+  panel: byId("signin"),
+  badge,
+  unfinished: () => [
+    ...cards
+  ].filter((card) => UNFINISHED.includes(card.state)).length,
+  connectionChanged: (open2) => {
+    for (const card of cards) card.connectionChanged(open2);
+  },
+  notice: showNotice
 });
-client.on("health", ({ rttMs }) => badge.rtt(rttMs));
-client.on("error", (error) => {
-  const { code, text } = explain(error);
-  showNotice(`${code}: ${text}`);
-});
-client.on("connection:failed", (error) => showNotice(explain(error).text));
-byId("reconnect").addEventListener("click", connect);
+byId("reconnect").addEventListener("click", () => signIn.connect());
 addEventListener("online", () => {
-  if (client.session().phase === "failed") connect();
+  if (signIn.client?.session().phase === "failed") signIn.connect();
 });
 addEventListener("beforeunload", (event) => {
   if ([
     ...cards
-  ].some((c) => [
-    "queued",
-    "running",
-    "paused"
-  ].includes(c.state))) {
+  ].some((c) => UNFINISHED.includes(c.state))) {
     event.preventDefault();
   }
 });
@@ -753,6 +1264,7 @@ function readForm() {
     compression: byId("gzip").checked
   };
 }
+var NOT_SIGNED_IN = "The page is not signed in: connect your wallet in the Sign in panel, or use the browser key.";
 function requestId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return `web-${[
@@ -760,12 +1272,18 @@ function requestId() {
   ].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 async function startExport(request) {
+  if (signIn.client === void 0) return showFormError(NOT_SIGNED_IN);
   const type = FILE_TYPES[request.outputFormat];
   const { timeFrom, timeTo, filters: chosen } = request.searchParams;
   const extension = request.compression ? `${type.extension}.gz` : type.extension;
   const name = `sluice-${stamp(timeFrom.slice(0, -1))}-${stamp(timeTo.slice(0, -1))}.${extension}`;
   const target = await chooseTarget(name, request.compression ? "application/gzip" : type.mime, request.compression ? "gz" : type.extension);
   if (target === void 0) return;
+  const client = signIn.client;
+  if (client === void 0) {
+    await target.writable.abort(new Error("not signed in"));
+    return showFormError(NOT_SIGNED_IN);
+  }
   const download = client.download(request, {
     requestId: requestId()
   });
@@ -784,7 +1302,7 @@ async function startExport(request) {
   });
   cards.add(card);
   downloads.prepend(card.element);
-  if (client.session().phase === "failed") connect();
+  if (client.session().phase === "failed") signIn.connect();
 }
 form.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -797,6 +1315,5 @@ form.addEventListener("submit", (event) => {
 });
 addFilter.addEventListener("click", () => filters.add());
 byId("save-hint").textContent = canStreamToFile() ? "You choose where to save; the file is written as the data arrives." : "Your browser keeps the data until the download completes, then saves the file.";
-badge.phase(client.session().phase);
-connect();
+signIn.start();
 loadSchema();

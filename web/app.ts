@@ -1,19 +1,20 @@
 /// <reference lib="dom" />
 /**
- * The demo page's script: one sluice client for the page, the export form
- * (time range, filters from `/schema.json`, format, gzip), one card per
- * download, and the connection badge. Bundled to `web/app.js` by
- * `deno task bundle`; the client itself stays in `/sluice_client.js`, the
- * same module any other page imports.
+ * The demo page's script: the sign-in and the one sluice client it builds
+ * (rebuilt when the identity changes), the export form (time range,
+ * filters from `/schema.json`, format, gzip), one card per download, and the
+ * connection badge. Bundled to `web/app.js` by `deno task bundle`; the
+ * client itself stays in `/sluice_client.js`, the same module any other
+ * page imports.
  *
- * The form's layout leaves the top of the left column to a sign-in panel
- * (issue 5): `startExport` is the one place a request leaves the page.
+ * `startExport` is the one place a request leaves the page; the client it
+ * sends through is `PageSignIn`'s (`page_sign_in.ts`), built for whoever
+ * the sign-in panel says.
  *
  * @module
  */
 
 import {
-  ClientBuilder,
   type DownloadRequest,
   type Filter,
   type OutputFormat,
@@ -21,10 +22,10 @@ import {
 } from "./sluice_client.js";
 import { ConnectionBadge } from "./connection_badge.ts";
 import { DownloadCard } from "./download_card.ts";
-import { explain } from "./error_text.ts";
 import { FilterEditor } from "./filter_editor.ts";
 import { OPERATOR_LABELS } from "./filter_input.ts";
 import { instant } from "./format.ts";
+import { PageSignIn } from "./page_sign_in.ts";
 import { canStreamToFile, chooseTarget } from "./save_target.ts";
 
 const byId = <T extends HTMLElement>(id: string): T => {
@@ -43,12 +44,8 @@ const FILE_TYPES: Readonly<Record<OutputFormat, { mime: string; extension: strin
 const socketUrl = new URL("/", location.href);
 socketUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
 
-const client = new ClientBuilder(socketUrl)
-  // A person waits longer than a script before giving up: about a minute and a half in all.
-  .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
-  // Frequent enough that the round trip shows soon after the page opens.
-  .withHeartbeat({ intervalMs: 5_000 })
-  .build();
+/** Card states in which a download still depends on the client that started it. */
+const UNFINISHED: readonly string[] = ["queued", "running", "paused"];
 
 const badge = new ConnectionBadge({
   root: byId("connection"),
@@ -69,29 +66,24 @@ function showNotice(text: string | undefined): void {
   notice.textContent = text ?? "";
 }
 
-function connect(): void {
-  // A failure is shown by the badge (the `state` event); nothing else to do with it here.
-  client.connect().catch(() => {});
-}
+const signIn = new PageSignIn({
+  url: socketUrl,
+  panel: byId("signin"),
+  badge,
+  unfinished: () => [...cards].filter((card) => UNFINISHED.includes(card.state)).length,
+  connectionChanged: (open) => {
+    for (const card of cards) card.connectionChanged(open);
+  },
+  notice: showNotice,
+});
 
-client.on("state", ({ to }) => {
-  badge.phase(to);
-  for (const card of cards) card.connectionChanged(to === "open");
-  if (to === "open") showNotice(undefined);
-});
-client.on("health", ({ rttMs }) => badge.rtt(rttMs));
-client.on("error", (error) => {
-  const { code, text } = explain(error);
-  showNotice(`${code}: ${text}`);
-});
-client.on("connection:failed", (error) => showNotice(explain(error).text));
-byId("reconnect").addEventListener("click", connect);
+byId("reconnect").addEventListener("click", () => signIn.connect());
 addEventListener("online", () => {
-  if (client.session().phase === "failed") connect();
+  if (signIn.client?.session().phase === "failed") signIn.connect();
 });
 addEventListener("beforeunload", (event) => {
   // Leaving the page ends its downloads: ask first while any is running.
-  if ([...cards].some((c) => ["queued", "running", "paused"].includes(c.state))) {
+  if ([...cards].some((c) => UNFINISHED.includes(c.state))) {
     event.preventDefault();
   }
 });
@@ -159,6 +151,9 @@ function readForm(): DownloadRequest | undefined {
   };
 }
 
+const NOT_SIGNED_IN =
+  "The page is not signed in: connect your wallet in the Sign in panel, or use the browser key.";
+
 /** A request id from `getRandomValues`, which (unlike `randomUUID`) plain-HTTP pages have too. */
 function requestId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -167,6 +162,8 @@ function requestId(): string {
 
 /** Asks where to save, then starts the download and its card. */
 async function startExport(request: DownloadRequest): Promise<void> {
+  // No identity, no sign-in: the page has none while a wallet has not shared an account.
+  if (signIn.client === undefined) return showFormError(NOT_SIGNED_IN);
   const type = FILE_TYPES[request.outputFormat];
   const { timeFrom, timeTo, filters: chosen } = request.searchParams;
   const extension = request.compression ? `${type.extension}.gz` : type.extension;
@@ -177,6 +174,12 @@ async function startExport(request: DownloadRequest): Promise<void> {
     request.compression ? "gz" : type.extension,
   );
   if (target === undefined) return; // the person closed the picker
+  const client = signIn.client;
+  if (client === undefined) {
+    // Switched to a wallet while the picker was open, and the wallet has not shared an account.
+    await target.writable.abort(new Error("not signed in"));
+    return showFormError(NOT_SIGNED_IN);
+  }
   const download = client.download(request, { requestId: requestId() });
   const summary = [
     `${request.outputFormat.toUpperCase()}${request.compression ? " · gzip" : ""}`,
@@ -193,7 +196,7 @@ async function startExport(request: DownloadRequest): Promise<void> {
   });
   cards.add(card);
   downloads.prepend(card.element);
-  if (client.session().phase === "failed") connect();
+  if (client.session().phase === "failed") signIn.connect();
 }
 
 form.addEventListener("submit", (event) => {
@@ -213,6 +216,5 @@ byId("save-hint").textContent = canStreamToFile()
   ? "You choose where to save; the file is written as the data arrives."
   : "Your browser keeps the data until the download completes, then saves the file.";
 
-badge.phase(client.session().phase);
-connect();
+signIn.start();
 loadSchema();

@@ -1,7 +1,7 @@
 /**
  * The connection badge of the demo page's top bar: the client's
- * connection phase in words, the last keep-alive round trip, and a
- * Reconnect button once the client has given up.
+ * connection phase in words (or that signing in was refused), the last
+ * keep-alive round trip, and a Reconnect button once the client has given up.
  *
  * This module is browser compatible.
  *
@@ -44,9 +44,21 @@ export class ConnectionBadge {
   /** The connection moved to `phase`. */
   phase(phase: ConnectionPhase): void {
     this.#el.root.dataset.phase = phase;
+    delete this.#el.root.dataset.refused;
     this.#el.text.textContent = PHASE_TEXT[phase];
     this.#el.reconnect.hidden = phase !== "failed";
     if (phase !== "open") this.#el.rtt.textContent = "";
+  }
+
+  /**
+   * The connection failed because signing in did (the server refused the
+   * identity, or the page refused the server): say that rather than
+   * "Offline", which would send the person to check their network.
+   */
+  refused(): void {
+    this.phase("failed");
+    this.#el.root.dataset.refused = "true";
+    this.#el.text.textContent = "Sign-in refused";
   }
 
   /** A keep-alive came back after `ms`. */

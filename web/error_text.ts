@@ -97,6 +97,24 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
     `A message failed its integrity check: it may have been tampered with. ${RETRY}`,
 };
 
+/**
+ * The codes with which signing in ends: the server refused the identity or
+ * its signature, or the page refused the server (PROTOCOL.md §15.1). The
+ * page shows them in the sign-in panel, since changing the identity, not
+ * the request, is what helps.
+ */
+export const SIGN_IN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  "AUTH_REQUIRED",
+  "AUTH_IDENTITY_MISMATCH",
+  "AUTH_NONCE_UNKNOWN",
+  "AUTH_NONCE_EXPIRED",
+  "AUTH_NONCE_USED",
+  "AUTH_BAD_SIGNATURE",
+  "AUTH_UNKNOWN_IDENTITY",
+  "ORIGIN_MISMATCH",
+  "SERVER_KEY_MISMATCH",
+]);
+
 /** An error as the page shows it. */
 export interface ErrorText {
   /** The protocol's stable code, shown as it is so it can be searched and reported. */

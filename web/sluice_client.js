@@ -1830,6 +1830,12 @@ function credentialsIdentity(credentials) {
     address: credentials.signer.address
   };
 }
+function generateSecretKey() {
+  return utils.randomSecretKey();
+}
+function publicKeyOf(secretKey) {
+  return bytesToHex2(getPublicKey(secretKeyFrom(secretKey)));
+}
 function secretKeyFrom(key) {
   const bytes = typeof key === "string" ? hexToBytes2(key.trim().replace(/^0x/i, "")) : key;
   if (!utils.isValidSecretKey(bytes)) {
@@ -4986,6 +4992,8 @@ export {
   ClientBuilder,
   SluiceClient,
   SluiceError,
-  parseSchemaDocument
+  generateSecretKey,
+  parseSchemaDocument,
+  publicKeyOf
 };
 /*! noble-secp256k1 - MIT License (c) 2019 Paul Miller (paulmillr.com) */

@@ -1,0 +1,281 @@
+/**
+ * Who the demo page signs in as, and the one client that goes with it: the
+ * browser key kept in IndexedDB, or an Ethereum wallet's account. It reads
+ * the remembered choice at load, answers the sign-in panel (pick a way, new
+ * key, connect wallet, pin the server key), builds a client for the chosen
+ * identity and closes the previous one, and shows why signing in failed.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import { ClientBuilder, type ErrorResponse, type SluiceClient } from "./sluice_client.js";
+import type { ConnectionBadge } from "./connection_badge.ts";
+import { explain, SIGN_IN_CODES } from "./error_text.ts";
+import { loadKey, type PageKey, replaceKey } from "./key_store.ts";
+import {
+  loadPreferences,
+  type Preferences,
+  savePreferences,
+  type SignInMethod,
+} from "./preferences.ts";
+import { SignInPanel } from "./sign_in_panel.ts";
+import {
+  type Eip1193Provider,
+  findWallet,
+  knownAddress,
+  requestAddress,
+  type WalletSigner,
+  walletSigner,
+} from "./wallet.ts";
+
+/**
+ * How long a connect attempt may take with a wallet, sign-in included: a
+ * person has to read the wallet's prompt and press Sign. The server's
+ * challenge lasts 60 s by default, so longer would not help.
+ */
+const WALLET_HANDSHAKE_MS = 60_000;
+
+/** Who the page signs in as. */
+type PageCredentials =
+  | { readonly kind: "key"; readonly key: PageKey }
+  | { readonly kind: "wallet"; readonly signer: WalletSigner };
+
+/** What the sign-in works with on the page. */
+export interface PageSignInOptions {
+  /** The server's socket. */
+  readonly url: URL;
+  /** The sign-in panel's section, `#signin`. */
+  readonly panel: HTMLElement;
+  /** The connection badge of the top bar. */
+  readonly badge: ConnectionBadge;
+  /** How many downloads have not finished: the identity does not change under them. */
+  readonly unfinished: () => number;
+  /** The current client's connection went up (`true`) or down. */
+  readonly connectionChanged: (open: boolean) => void;
+  /** Shows a sentence in the page's notice, or clears it (`undefined`). */
+  readonly notice: (text: string | undefined) => void;
+}
+
+/** An error's own words: wallets reject with plain `{ code, message }` objects, not Errors. */
+function reason(error: unknown): string {
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === "string" ? message : String(error);
+}
+
+/** The page's sign-in and its client. */
+export class PageSignIn {
+  readonly #options: PageSignInOptions;
+  readonly #panel: SignInPanel;
+  readonly #wallet: Eip1193Provider | undefined = findWallet();
+  #preferences: Preferences = loadPreferences();
+  #client: SluiceClient | undefined;
+  #credentials: PageCredentials | undefined;
+  /** The browser key, once read from storage (it stays read while a wallet is used). */
+  #key: PageKey | undefined;
+  /** Switches run one after another, in the order asked. */
+  #switching: Promise<void> = Promise.resolve();
+
+  /** Takes over the panel; nothing signs in until {@linkcode PageSignIn.start}. */
+  constructor(options: PageSignInOptions) {
+    this.#options = options;
+    this.#panel = new SignInPanel(options.panel, {
+      choose: (method) => this.#choose(method),
+      connectWallet: () => {
+        if (this.#wallet !== undefined && !this.#refuseWhileDownloading()) {
+          void this.#useWallet(this.#wallet);
+        }
+      },
+      newKey: () => void this.#newKey(),
+      serverKey: (key) => this.#pinServerKey(key),
+    }, this.#wallet !== undefined);
+  }
+
+  /** The client of the current identity; none while a wallet has not shared an account. */
+  get client(): SluiceClient | undefined {
+    return this.#client;
+  }
+
+  /** Connects the current client, if any; failures show in the badge and the panel. */
+  connect(): void {
+    this.#client?.connect().catch(() => {});
+  }
+
+  /** The first sign-in of this visit: the way chosen last time, without a wallet prompt. */
+  async start(): Promise<void> {
+    try {
+      this.#panel.showServerKey(this.#preferences.serverKey);
+      const wallet = this.#wallet;
+      if (this.#preferences.method !== "wallet" || wallet === undefined) {
+        return await this.#useKey();
+      }
+      this.#panel.showMethod("wallet");
+      // `eth_accounts` never prompts: a wallet that still shares the account signs in at once
+      // (asking to sign, as on every connection); otherwise "Connect wallet" waits for a click.
+      const address = await knownAddress(wallet).catch((error) => {
+        console.warn("sluice: the wallet did not say which account it shares:", error);
+        return undefined;
+      });
+      this.#panel.showWallet(address);
+      await this.#signInWith(
+        address === undefined
+          ? undefined
+          : { kind: "wallet", signer: walletSigner(wallet, address) },
+      );
+    } catch (error) {
+      this.#panel.showProblem("", `The page could not sign in: ${reason(error)}`);
+    }
+  }
+
+  #choose(method: SignInMethod): void {
+    if (method === this.#credentials?.kind) return;
+    if (this.#refuseWhileDownloading()) {
+      return this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
+    }
+    if (method === "key") return void this.#useKey();
+    this.#panel.showMethod("wallet");
+    this.#panel.showWallet(undefined);
+    if (this.#wallet !== undefined) void this.#useWallet(this.#wallet);
+  }
+
+  async #newKey(): Promise<void> {
+    if (this.#refuseWhileDownloading() || !this.#panel.confirmNewKey()) return;
+    this.#key = await replaceKey();
+    await this.#useKey();
+  }
+
+  #pinServerKey(key: string | undefined): void {
+    if (key === this.#preferences.serverKey) return;
+    if (this.#refuseWhileDownloading()) {
+      return this.#panel.showServerKey(this.#preferences.serverKey);
+    }
+    this.#remember({ serverKey: key });
+    this.#panel.showServerKey(key);
+    // The pin is part of the client: build it again, with the same identity.
+    void this.#signInWith(this.#credentials);
+  }
+
+  async #useKey(): Promise<void> {
+    this.#key ??= await loadKey();
+    this.#panel.showMethod("key");
+    this.#panel.showKey(this.#key);
+    this.#remember({ method: "key" });
+    await this.#signInWith({ kind: "key", key: this.#key });
+  }
+
+  /** Asks the wallet for an account (it may prompt), then signs in with it. */
+  async #useWallet(wallet: Eip1193Provider): Promise<void> {
+    let address: string;
+    try {
+      address = await requestAddress(wallet);
+    } catch (error) {
+      // Declined or failed: the current sign-in stays as it was.
+      this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
+      this.#panel.showProblem("", `The wallet did not share an account (${reason(error)}).`);
+      return;
+    }
+    this.#panel.showMethod("wallet");
+    this.#panel.showWallet(address);
+    this.#remember({ method: "wallet" });
+    await this.#signInWith({ kind: "wallet", signer: walletSigner(wallet, address) });
+  }
+
+  /**
+   * Downloads belong to the sign-in that started them: closing its client
+   * would end them. So while any is unfinished the page refuses to switch,
+   * and says why, rather than asking: a "switch anyway?" is one careless
+   * click from losing an hour-long export, and Cancel on its card is one
+   * deliberate click away.
+   */
+  #refuseWhileDownloading(): boolean {
+    const unfinished = this.#options.unfinished();
+    if (unfinished === 0) return false;
+    const [which, it] = unfinished === 1
+      ? ["A download is", "it"]
+      : [`${unfinished} downloads are`, "them"];
+    this.#panel.showProblem(
+      "",
+      `${which} running under this sign-in, and switching would end ${it}. ` +
+        `Let ${it} finish or cancel ${it}, then switch.`,
+    );
+    return true;
+  }
+
+  #remember(changes: Partial<Preferences>): void {
+    this.#preferences = { ...this.#preferences, ...changes };
+    savePreferences(this.#preferences);
+  }
+
+  /** Closes the current client and builds one for `next` (none: wait for a wallet account). */
+  #signInWith(next: PageCredentials | undefined): Promise<void> {
+    this.#switching = this.#switching.then(async () => {
+      const { badge, notice } = this.#options;
+      const old = this.#client;
+      this.#client = undefined;
+      this.#credentials = next;
+      notice(undefined);
+      this.#panel.clearProblem();
+      await old?.close();
+      if (next === undefined) return badge.phase("idle");
+      const client = this.#client = this.#build(next);
+      // The old client's last events must not paint over the new one's.
+      const current = <T>(listener: (event: T) => void) => (event: T) => {
+        if (this.#client === client) listener(event);
+      };
+      client.on(
+        "state",
+        current(({ to }) => {
+          badge.phase(to);
+          this.#options.connectionChanged(to === "open");
+          if (to === "open") {
+            notice(undefined);
+            this.#panel.clearProblem();
+          }
+        }),
+      );
+      client.on("health", current(({ rttMs }) => badge.rtt(rttMs)));
+      client.on(
+        "error",
+        current((error) => {
+          const { code, text } = explain(error);
+          notice(`${code}: ${text}`);
+        }),
+      );
+      client.on("connection:failed", current((error) => this.#failed(error)));
+      badge.phase(client.session().phase);
+      this.connect();
+    });
+    return this.#switching;
+  }
+
+  #build(credentials: PageCredentials): SluiceClient {
+    const builder = new ClientBuilder(this.#options.url)
+      // A person waits longer than a script before giving up: about a minute and a half in all.
+      .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
+      // Frequent enough that the round trip shows soon after the page opens.
+      .withHeartbeat({ intervalMs: 5_000 });
+    if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
+    else builder.withSigner(credentials.signer).withHandshakeTimeout(WALLET_HANDSHAKE_MS);
+    const pinned = this.#preferences.serverKey;
+    if (pinned !== undefined) builder.withServerKey(pinned);
+    return builder.build();
+  }
+
+  /** The client gave up: in the panel when signing in is what failed, else in the notice. */
+  #failed(error: ErrorResponse): void {
+    if (!SIGN_IN_CODES.has(error.code)) return this.#options.notice(explain(error).text);
+    this.#options.badge.refused();
+    const credentials = this.#credentials;
+    const refusal = credentials?.kind === "wallet" && error.code === "AUTH_BAD_SIGNATURE"
+      ? credentials.signer.refusal
+      : undefined;
+    // A wallet that declined to sign made no bad signature, whatever the code says.
+    this.#panel.showProblem(
+      error.code,
+      refusal === undefined
+        ? explain(error).text
+        : `Your wallet did not sign (${refusal}). Press Reconnect to be asked again.`,
+    );
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * What the demo page remembers between visits, in `localStorage`: how the
+ * person signs in and the server key they pinned. Neither is a secret (the
+ * browser key itself lives in IndexedDB, see `key_store.ts`).
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+/** How the page signs in: its own browser key, or an Ethereum wallet. */
+export type SignInMethod = "key" | "wallet";
+
+/** The page's remembered choices. */
+export interface Preferences {
+  /**
+   * How to sign in.
+   *
+   * @default {"key"}
+   */
+  readonly method: SignInMethod;
+  /** The server's identity key to pin (66 hex), if the person gave one. */
+  readonly serverKey?: string;
+}
+
+const METHOD = "sluice.signIn";
+const SERVER_KEY = "sluice.serverKey";
+
+/** A compressed secp256k1 public key: `02` or `03`, then 64 hex. */
+const COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
+
+/**
+ * Reads a server key as typed: trimmed and lower-cased; `undefined` for an
+ * empty box; an error sentence when it is not a compressed public key.
+ *
+ * @example
+ * ```ts
+ * import { readServerKey } from "./preferences.ts";
+ * readServerKey("  ").ok; // true, value undefined: no pin
+ * readServerKey("02abc").ok; // false
+ * ```
+ */
+export function readServerKey(
+  text: string,
+): { ok: true; value: string | undefined } | { ok: false; error: string } {
+  const key = text.trim().toLowerCase().replace(/^0x/, "");
+  if (key === "") return { ok: true, value: undefined };
+  if (COMPRESSED_KEY.test(key)) return { ok: true, value: key };
+  return {
+    ok: false,
+    error: "A server key is 66 hex characters starting with 02 or 03, as the server prints it.",
+  };
+}
+
+/** `localStorage`, or `undefined` where the browser refuses it (storage blocked). */
+function storage(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch (error) {
+    console.warn("sluice: localStorage is unavailable; choices last until the page closes:", error);
+    return undefined;
+  }
+}
+
+/** The remembered choices, with defaults for what was never chosen or is unreadable. */
+export function loadPreferences(): Preferences {
+  const store = storage();
+  const method = store?.getItem(METHOD) === "wallet" ? "wallet" : "key";
+  const pinned = readServerKey(store?.getItem(SERVER_KEY) ?? "");
+  return pinned.ok && pinned.value !== undefined ? { method, serverKey: pinned.value } : { method };
+}
+
+/** Remembers `preferences` for the next visit. */
+export function savePreferences(preferences: Preferences): void {
+  const store = storage();
+  if (store === undefined) return;
+  store.setItem(METHOD, preferences.method);
+  if (preferences.serverKey === undefined) store.removeItem(SERVER_KEY);
+  else store.setItem(SERVER_KEY, preferences.serverKey);
+}
