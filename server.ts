@@ -5,12 +5,12 @@
  *
  * - `deno run -A server.ts [--port 8080] [--hostname 127.0.0.1] [--db PATH] [--demo-rows N]
  *   [--allow KEY …] [--allow-file PATH] [--anonymous] [--identity-key-file PATH]
- *   [--no-encryption]`
+ *   [--origin wss://HOST …] [--no-encryption]`
  * - `deno task start` (the same, with narrower permissions)
  * - `deno serve -A server.ts`, through the default export `{ fetch }`,
  *   configured by the environment variables `SLUICE_DB`, `SLUICE_DEMO_ROWS`,
  *   `SLUICE_ALLOW`, `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`,
- *   `SLUICE_IDENTITY_KEY` (64 hex) or `SLUICE_IDENTITY_KEY_FILE`, and
+ *   `SLUICE_IDENTITY_KEY` (64 hex) or `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ORIGIN`, and
  *   `SLUICE_ENCRYPTION=off`
  *
  * Each serves the demo page at `/` (with the client as an ES module at
@@ -74,6 +74,8 @@ export interface ProgramConfig {
   readonly encryption: boolean;
   /** The identity key in hex, when the environment gives it. */
   readonly identityKey: string | undefined;
+  /** The origins clients dial (`--origin`), or `undefined` to take each request's. */
+  readonly origins: readonly string[] | undefined;
   /** Otherwise, the file that holds it (made on first start; by default beside the database). */
   readonly identityKeyFile: string;
 }
@@ -107,6 +109,7 @@ export function programConfig(
       anonymous: { type: "boolean" },
       "identity-key-file": { type: "string" },
       "no-encryption": { type: "boolean" },
+      origin: { type: "string", multiple: true },
     },
     strict: true,
   });
@@ -131,9 +134,17 @@ export function programConfig(
     allowFile !== undefined;
   const db = values.db ?? env.SLUICE_DB ?? DEFAULT_DB_PATH;
   const dbDir = db.includes("/") ? db.slice(0, db.lastIndexOf("/") + 1) : "";
+  const origins = [...(values.origin ?? []), ...(env.SLUICE_ORIGIN ?? "").split(/[\s,]+/)]
+    .filter((o) => o !== "");
+  for (const origin of origins) {
+    if (!/^wss?:\/\/[^/\s]+\/?$/.test(origin)) {
+      throw new TypeError(`--origin must be ws:// or wss:// and a host, got "${origin}"`);
+    }
+  }
   return {
     port,
     hostname: values.hostname ?? env.SLUICE_HOSTNAME ?? "127.0.0.1",
+    origins: origins.length === 0 ? undefined : origins,
     db,
     demoRows,
     allow: anyEntrySource ? entries : undefined,
@@ -177,6 +188,10 @@ function identityKey(config: ProgramConfig): Uint8Array {
     Deno.writeTextFileSync(path, `${bytesToHex(key)}\n`, { mode: 0o600, createNew: true });
     console.error(`sluice: made a new server identity key in ${path}`);
   } catch (error) {
+    // Another process (a `deno serve --parallel` worker) made it first: use theirs.
+    if (error instanceof Deno.errors.AlreadyExists) {
+      return hexToBytes(Deno.readTextFileSync(config.identityKeyFile).trim());
+    }
     console.error(
       `sluice: cannot keep an identity key in ${config.identityKeyFile} (${error}); ` +
         "using one for this process only: set SLUICE_IDENTITY_KEY to keep it stable",
@@ -193,6 +208,7 @@ function programServer(config: ProgramConfig, source: SqliteSource): SluiceServe
     allow: config.allow,
     anonymous: config.anonymous,
     encryption: config.encryption,
+    origin: config.origins,
   });
   console.error(`sluice: server identity key ${sluice.serverKey}`);
   if (config.allow === undefined) {
@@ -202,6 +218,12 @@ function programServer(config: ProgramConfig, source: SqliteSource): SluiceServe
     console.error("sluice: WARNING: anonymous downloads are on: no sign-in needed");
   }
   if (!config.encryption) console.error("sluice: WARNING: sessions are not encrypted");
+  if (config.origins === undefined && !/^(127\.|::1$|localhost$)/.test(config.hostname)) {
+    console.error(
+      "sluice: WARNING: no --origin: challenges name whatever host a client asks for; " +
+        "set --origin wss://your.host so that signatures are bound to it",
+    );
+  }
   return sluice;
 }
 
@@ -269,7 +291,8 @@ async function main(): Promise<void> {
     console.error(`sluice: ${error instanceof Error ? error.message : error}`);
     console.error(
       "usage: server.ts [--port N] [--hostname H] [--db PATH] [--demo-rows N] [--allow KEY]… " +
-        "[--allow-file PATH] [--anonymous] [--identity-key-file PATH] [--no-encryption]",
+        "[--allow-file PATH] [--anonymous] [--identity-key-file PATH] [--origin URL]… " +
+        "[--no-encryption]",
     );
     Deno.exit(2);
   }

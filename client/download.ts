@@ -22,6 +22,8 @@ import {
   step,
 } from "../protocol/download_machine.ts";
 import { errorResponse } from "../protocol/errors.ts";
+import { chainDigestAsync } from "../protocol/digest_chain.ts";
+import type { FrameHeader } from "../protocol/download_machine.ts";
 import type {
   ClientMessage,
   DownloadComplete,
@@ -155,6 +157,16 @@ export class DownloadDriver implements Download {
       if (signal.aborted) queueMicrotask(() => this.cancel());
       else signal.addEventListener("abort", () => this.cancel(), { once: true });
     }
+  }
+
+  /**
+   * Feeds a data frame, its chain value computed with Web Crypto first.
+   * Frames of one download must be fed one at a time, each once the
+   * previous one's promise settled (the connection's channel does so).
+   */
+  async frame(header: FrameHeader, payload: Uint8Array): Promise<void> {
+    const digest = await chainDigestAsync(this.#state.digest, payload);
+    this.handle({ type: "frame", header, payload, digest });
   }
 
   /** Feeds one event (a server message, a frame, or a local call) to the machine. */

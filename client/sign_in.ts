@@ -125,6 +125,7 @@ export class ConnectionSignIn {
       clientSessionKey: this.nonce().sessionKey,
       serverSessionKey: challenge.sessionKey,
       expiresAt: challenge.expiresAt,
+      encryption: challenge.encryption,
     };
     const pinned = this.#serverKey;
     if (

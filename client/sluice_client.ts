@@ -20,9 +20,6 @@ import {
   type TimerName,
 } from "../protocol/connection_machine.ts";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
-import { decodeDataFrame } from "../protocol/frame.ts";
-import { type Incoming, SessionChannel } from "../protocol/channel.ts";
-import type { Result } from "../protocol/result.ts";
 import type {
   AuthChallenge,
   ClientMessage,
@@ -31,12 +28,10 @@ import type {
   ServerMessage,
   SystemHealth,
 } from "../protocol/messages.ts";
-import { encodeMessage } from "../protocol/messages.ts";
-import { parseServerMessage } from "../protocol/parse.ts";
 import type { ClientConfig } from "./client_builder.ts";
 import { type Download, DownloadDriver, type DownloadOptions } from "./download.ts";
 import { SluiceError } from "./sluice_error.ts";
-import { ConnectionSignIn, type Established } from "./sign_in.ts";
+import { ClientConnection } from "./connection.ts";
 
 /** Events of a {@linkcode SluiceClient}, by name, with what listeners receive. */
 export interface ClientEvents {
@@ -90,7 +85,7 @@ export type Listener<K extends keyof ClientEvents> = (event: ClientEvents[K]) =>
 export class SluiceClient {
   readonly #config: ClientConfig;
   #state: ConnectionState;
-  #socket: WebSocket | undefined;
+  #connection: ClientConnection | undefined;
   readonly #timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
   readonly #downloads = new Map<string, DownloadDriver>();
   readonly #statusWaiters = new Map<string, {
@@ -103,9 +98,6 @@ export class SluiceClient {
   /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
   #retryAfter: number | undefined;
   #closedSocket: Promise<void> = Promise.resolve();
-  #channel: SessionChannel | undefined;
-  #signIn: ConnectionSignIn | undefined;
-  #established: Established | undefined;
   #nextId = 1;
 
   /** Use `ClientBuilder(url).build()`. */
@@ -247,21 +239,13 @@ export class SluiceClient {
         clearTimeout(this.#timers.get(effect.name));
         this.#timers.delete(effect.name);
         return;
-      case "beginAuth": {
-        const signIn = new ConnectionSignIn(
+      case "beginAuth":
+        return this.#connection?.beginSignIn(
           this.#config.credentials,
           this.#config.url,
           this.#config.serverKey,
+          `auth-${this.#nextId++}`,
         );
-        this.#signIn = signIn;
-        this.#channel?.sendText(encodeMessage({
-          event: "auth:nonce",
-          data: signIn.nonce(),
-          timestamp: Date.now(),
-          requestId: `auth-${this.#nextId++}`,
-        }));
-        return;
-      }
       case "sign":
         return void this.#sign(effect.challenge);
       case "ready": {
@@ -299,51 +283,29 @@ export class SluiceClient {
     }
   }
 
-  /** Signs a challenge; a signature that outlives its socket is dropped by the machine. */
+  /** Signs a challenge; a signature that outlives its connection is dropped by the machine. */
   async #sign(challenge: AuthChallenge): Promise<void> {
-    const signIn = this.#signIn;
-    if (signIn === undefined) return;
-    let signed;
-    try {
-      signed = await signIn.sign(challenge);
-    } catch (error) {
-      // A wallet that refuses or fails to sign: not something a reconnect fixes.
-      const reason = error instanceof Error ? error.message : String(error);
-      signed = { ok: false as const, error: errorResponse("AUTH_BAD_SIGNATURE", { reason }) };
-    }
-    if (this.#signIn !== signIn) return;
+    const connection = this.#connection;
+    if (connection === undefined) return;
+    const signed = await connection.sign(challenge);
+    if (this.#connection !== connection) return;
     if (signed.ok) return this.#step({ type: "signed", ...signed.value });
     // A server the client refuses (wrong origin or key) ends the sign-in as a refusal would.
     this.#step({ type: "authResult", result: { authenticated: false, error: signed.error } });
   }
 
   #open(): void {
-    const socket = new WebSocket(this.#config.url);
-    socket.binaryType = "arraybuffer";
-    this.#socket = socket;
-    this.#established = undefined;
-    const channel = new SessionChannel({
-      send: (payload) => {
-        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
-      },
-      deliver: (incoming) => this.#socket === socket ? this.#receive(incoming) : undefined,
-    });
-    this.#channel = channel;
-    let closed!: () => void;
-    this.#closedSocket = new Promise((resolve) => closed = resolve);
-    socket.onopen = () => this.#step({ type: "opened" });
-    socket.onmessage = (event) => {
-      const data = event.data;
-      channel.receive(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
-    };
-    socket.onerror = () => {}; // a close event always follows; it drives the machine
-    // What arrived before the close may still be decrypting: let it through first (a server's
-    // last word, such as SERVER_SHUTTING_DOWN's retryAfter, often is).
-    socket.onclose = (event) =>
-      void channel.drained().then(() => {
-        closed();
-        if (this.#socket !== socket) return;
-        this.#socket = undefined;
+    // Each handler acts only while its connection is the current one.
+    const current = () => this.#connection === connection;
+    const connection: ClientConnection = new ClientConnection(this.#config.url, {
+      opened: () => void (current() && this.#step({ type: "opened" })),
+      message: (message) => void (current() && this.#dispatch(message)),
+      frame: ({ payload, ...header }) =>
+        current() ? this.#downloads.get(header.requestId)?.frame(header, payload) : undefined,
+      violation: (code) => void (current() && this.#violation(code)),
+      closed: (event) => {
+        if (!current()) return;
+        this.#connection = undefined;
         this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
         this.#step({
           type: "closed",
@@ -351,49 +313,22 @@ export class SluiceClient {
           reason: event.reason,
           ...(this.#retryAfter === undefined ? {} : { retryAfter: this.#retryAfter }),
         });
-      });
+      },
+    });
+    this.#connection = connection;
+    this.#closedSocket = connection.closed;
   }
 
   #closeSocket(code: number, reason: string): void {
-    const socket = this.#socket;
-    if (socket === undefined) return;
-    this.#socket = undefined;
-    this.#signIn = undefined;
-    this.#established = undefined;
-    socket.onmessage = null;
+    const connection = this.#connection;
+    if (connection === undefined) return;
+    this.#connection = undefined;
     this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
-    socket.close(code, reason);
+    connection.close(code, reason);
   }
 
   #send(message: ClientMessage): void {
-    if (this.#socket?.readyState !== WebSocket.OPEN) return;
-    const established = this.#established;
-    if (established === undefined) return this.#channel?.sendText(encodeMessage(message));
-    this.#channel?.sendText(async () => encodeMessage(await established.authorize(message)));
-  }
-
-  async #receive(incoming: Result<Incoming, ErrorResponse>): Promise<void> {
-    // A frame that cannot be read or trusted: drop the connection and resume on a new one.
-    if (!incoming.ok) return this.#violation(incoming.error.code);
-    if (incoming.value.type === "data") {
-      const decoded = decodeDataFrame(incoming.value.frame);
-      if (!decoded.ok) return this.#violation(decoded.error.code);
-      const { payload, ...header } = decoded.value;
-      this.#downloads.get(header.requestId)?.handle({ type: "frame", header, payload });
-      return;
-    }
-    const parsed = parseServerMessage(incoming.value.text);
-    if (!parsed.ok) return this.#violation(parsed.error.error.code);
-    const message = parsed.value;
-    if (message.event === "auth:result" && message.data.authenticated) {
-      const established = await this.#signIn?.establish(message.data.token);
-      if (established === undefined) return this.#violation("UNEXPECTED_EVENT");
-      if (!established.ok) return this.#violation(established.error.code);
-      const { seal } = established.value;
-      if (seal !== undefined) this.#channel?.seal(seal.sealer, seal.opener);
-      this.#established = established.value;
-    }
-    this.#dispatch(message);
+    this.#connection?.send(message);
   }
 
   #dispatch(message: ServerMessage): void {
@@ -440,8 +375,7 @@ export class SluiceClient {
 
   /** The server broke the protocol: close with its code and let the machine reconnect. */
   #violation(code: string): void {
-    const socket = this.#socket;
-    if (socket === undefined) return;
+    if (this.#connection === undefined) return;
     this.#closeSocket(4000, code);
     this.#step({ type: "closed", code: 4000, reason: code });
   }

@@ -49,6 +49,8 @@ export interface SignInFacts {
   readonly serverSessionKey: string;
   /** When the nonce stops being accepted, epoch milliseconds. */
   readonly expiresAt: number;
+  /** Whether the session will be sealed (so that nobody in between can turn it off). */
+  readonly encryption: boolean;
 }
 
 /**
@@ -74,6 +76,7 @@ function factLines(facts: SignInFacts): string {
     `Client session key: ${facts.clientSessionKey}`,
     `Server session key: ${facts.serverSessionKey}`,
     `Expires: ${new Date(facts.expiresAt).toISOString()}`,
+    `Encryption: ${facts.encryption ? "on" : "off"}`,
   ].join("\n");
 }
 
@@ -92,6 +95,7 @@ function factLines(facts: SignInFacts): string {
  *   clientSessionKey: "02" + "11".repeat(32),
  *   serverSessionKey: "03" + "22".repeat(32),
  *   expiresAt: 0,
+ *   encryption: true,
  * });
  * text.split("\n")[0]; // "sluice sign-in v1"
  * ```
@@ -114,6 +118,7 @@ export function challengeText(facts: SignInFacts): string {
  *   clientSessionKey: "02" + "11".repeat(32),
  *   serverSessionKey: "03" + "22".repeat(32),
  *   expiresAt: 0,
+ *   encryption: true,
  * }).startsWith("sluice server v1\n"); // true
  * ```
  */

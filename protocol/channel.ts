@@ -42,11 +42,25 @@ export interface ChannelOptions {
    */
   readonly deliver: (incoming: Result<Incoming, ErrorResponse>) => void | Promise<void>;
   /**
+   * Called when `deliver` throws or rejects (a bug in the handler). The
+   * channel goes on with the next payload either way.
+   *
+   * @default {rethrows the error outside the channel's queue}
+   */
+  readonly handlerFailed?: (error: unknown) => void;
+  /**
    * Largest control message accepted after inflating, in bytes.
    *
    * @default {65536}
    */
   readonly maxMessageBytes?: number;
+  /**
+   * Largest WebSocket payload accepted, checked before anything else is
+   * done with it (decrypting included); more is `MESSAGE_TOO_LARGE`.
+   *
+   * @default {Infinity}
+   */
+  readonly maxPayloadBytes?: number;
   /**
    * Control messages longer than this many UTF-8 bytes travel deflated.
    *
@@ -231,13 +245,13 @@ export class SessionChannel {
       this.#queued--;
       this.#options.send(payload);
     }).catch((error: unknown) => {
-      // Only a broken Web Crypto or an exhausted counter gets here: the channel is unusable.
+      // Only a broken Web Crypto or an exhausted counter gets here: the channel is unusable. The
+      // owner hears of it through the receiving queue, never from inside this one: its handler
+      // may wait for flushed(), which is this very promise.
       this.#failed = true;
       const reason = error instanceof Error ? error.message : String(error);
-      return this.#options.deliver({
-        ok: false,
-        error: errorResponse("INTERNAL_ERROR", { reason }),
-      });
+      const failure = { ok: false as const, error: errorResponse("INTERNAL_ERROR", { reason }) };
+      this.#inbox = this.#inbox.then(() => this.#options.deliver(failure)).catch(() => {});
     });
   }
 
@@ -248,11 +262,23 @@ export class SessionChannel {
       const result = await this.#decode(payload);
       // In a sealed session any broken frame ends the sequence: nothing after it can be trusted.
       if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
-      await this.#options.deliver(result);
+      try {
+        await this.#options.deliver(result);
+      } catch (error) {
+        // The queue must survive a failing handler, or every later payload would be skipped.
+        const report = this.#options.handlerFailed ?? ((e: unknown) =>
+          queueMicrotask(() => {
+            throw e;
+          }));
+        report(error);
+      }
     });
   }
 
   async #decode(payload: string | Uint8Array): Promise<Result<Incoming, ErrorResponse>> {
+    if (payload.length > (this.#options.maxPayloadBytes ?? Infinity)) {
+      return { ok: false, error: errorResponse("MESSAGE_TOO_LARGE", { bytes: payload.length }) };
+    }
     if (typeof payload === "string") {
       if (this.#opener !== undefined) {
         return { ok: false, error: errorResponse("UNSEALED_MESSAGE") };

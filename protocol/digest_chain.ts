@@ -53,3 +53,25 @@ export function chainDigest(previous: string, payload: Uint8Array): string {
   }
   return bytesToHex(sha256.create().update(hexToBytes(previous)).update(payload).digest());
 }
+
+/**
+ * {@linkcode chainDigest} with Web Crypto's SHA-256: the same value,
+ * computed natively (several times faster than the script implementation
+ * on large payloads), asynchronously.
+ *
+ * @example
+ * ```ts
+ * import { chainDigest, chainDigestAsync, INITIAL_DIGEST } from "./digest_chain.ts";
+ * const payload = new TextEncoder().encode("id,price\n1,10.5\n");
+ * (await chainDigestAsync(INITIAL_DIGEST, payload)) === chainDigest(INITIAL_DIGEST, payload); // true
+ * ```
+ */
+export async function chainDigestAsync(previous: string, payload: Uint8Array): Promise<string> {
+  if (!DIGEST_HEX.test(previous)) {
+    throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
+  }
+  const input = new Uint8Array(DIGEST_BYTES + payload.length);
+  input.set(hexToBytes(previous));
+  input.set(payload, DIGEST_BYTES);
+  return bytesToHex(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
+}

@@ -96,7 +96,17 @@ export interface DownloadState {
 export type DownloadEvent =
   | { readonly type: "send" }
   | { readonly type: "start"; readonly data: DownloadStart }
-  | { readonly type: "frame"; readonly header: FrameHeader; readonly payload: Uint8Array }
+  | {
+    readonly type: "frame";
+    readonly header: FrameHeader;
+    readonly payload: Uint8Array;
+    /**
+     * `chainDigest(state digest, payload)` when the shell computed it
+     * already (e.g. with Web Crypto, several times faster than in script);
+     * the machine computes it otherwise.
+     */
+    readonly digest?: string;
+  }
   | { readonly type: "progress"; readonly update: ProgressUpdate }
   | { readonly type: "complete"; readonly summary: DownloadComplete }
   | { readonly type: "error"; readonly error: ErrorResponse }
@@ -497,7 +507,7 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
         return fail(state, clock, "SEQUENCE_GAP", details, true);
       }
       // Checked before delivery: altered bytes never reach the reader, nor the resume point.
-      const digest = chainDigest(state.digest, payload);
+      const digest = event.digest ?? chainDigest(state.digest, payload);
       const claimed = bytesToHex(header.digest);
       if (claimed !== digest) {
         const details = { sequence: header.sequence, digest: claimed, expected: digest };

@@ -91,6 +91,7 @@ export type ErrorCode =
   | "CONNECTION_CLOSED"
   // Sign-in and authorization.
   | "AUTH_REQUIRED"
+  | "SIGN_IN_TIMEOUT"
   | "AUTH_IN_PROGRESS"
   | "AUTH_IDENTITY_MISMATCH"
   | "AUTH_NONCE_UNKNOWN"
@@ -299,7 +300,13 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   },
 
   AUTH_REQUIRED: command("Sign in first: this server does not serve anonymous clients."),
-  AUTH_IN_PROGRESS: command("A sign-in is already under way or done on this connection."),
+  SIGN_IN_TIMEOUT: {
+    message: "The connection did not sign in in time; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client",
+  },
+  AUTH_IN_PROGRESS: command("This connection already asked for its one challenge."),
   AUTH_IDENTITY_MISMATCH: signIn("The identity differs from the one the nonce was issued to."),
   AUTH_NONCE_UNKNOWN: signIn("The nonce is not the one this connection was given."),
   AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),

@@ -60,7 +60,15 @@ export function checkAuthenticate(
   if (!verifyIdentitySignature(message.identity, challengeText(issued.facts), message.signature)) {
     return refuse("AUTH_BAD_SIGNATURE");
   }
-  return { ok: true, value: message.identity };
+  // One spelling per account, so that an allow list or an authorize hook cannot be sidestepped
+  // by the case of an address.
+  const identity = message.identity;
+  return {
+    ok: true,
+    value: identity.kind === "ethereum"
+      ? { kind: "ethereum", address: identity.address.toLowerCase() }
+      : identity,
+  };
 }
 
 /**

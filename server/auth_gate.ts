@@ -46,10 +46,12 @@ export interface AuthConfig {
   readonly anonymous: boolean;
   /** Whether signed-in sessions are sealed. */
   readonly encryption: boolean;
-  /** A fixed origin for challenges, instead of the one each request names. */
-  readonly origin: string | undefined;
+  /** The origins clients dial; `undefined`: each upgrade request's own. */
+  readonly origins: readonly string[] | undefined;
   /** How long a nonce is good for. */
   readonly nonceTtlMs: number;
+  /** How long a connection may stay without signing in, when anonymous access is off. */
+  readonly signInTimeoutMs: number;
   /** How long a signed-in session is good for. */
   readonly sessionTtlMs: number;
   /** How far a command's timestamp may be from the server's clock. */
@@ -64,11 +66,19 @@ export interface SignedIn {
   readonly seal?: { readonly sealer: FrameSealer; readonly opener: FrameOpener };
 }
 
-/** The origin a client dialled, as the server sees it in the upgrade request. */
-export function requestOrigin(request: Request): string {
+/**
+ * The origin to name in the challenges of an upgrade request: the
+ * configured origin whose host is the request's, or without configured
+ * origins the request's own scheme and host; `undefined` when origins are
+ * configured and none is for this host.
+ */
+export function challengeOrigin(
+  origins: readonly string[] | undefined,
+  request: Request,
+): string | undefined {
   const url = new URL(request.url);
-  const scheme = url.protocol === "https:" ? "wss:" : "ws:";
-  return `${scheme}//${url.host}`;
+  if (origins === undefined) return `${url.protocol === "https:" ? "wss:" : "ws:"}//${url.host}`;
+  return origins.find((origin) => new URL(origin).host === url.host);
 }
 
 /** The sign-in state of one connection. */
@@ -83,7 +93,7 @@ export class AuthGate {
 
   constructor(config: AuthConfig, origin: string) {
     this.#config = config;
-    this.#origin = config.origin ?? origin;
+    this.#origin = origin;
   }
 
   /** Who signed in on this connection, if anyone. */
@@ -98,7 +108,9 @@ export class AuthGate {
 
   /** Answers `auth:nonce` with a fresh challenge, or refuses a second sign-in. */
   challenge(message: AuthNonce, now: number): Result<AuthChallenge, ErrorResponse> {
-    if (this.#identity !== undefined) return refuse("AUTH_IN_PROGRESS");
+    // One challenge per connection: each costs a key and a signature, so a client may not
+    // ask again and again (a failed sign-in closes the connection anyway).
+    if (this.#issued !== undefined) return refuse("AUTH_IN_PROGRESS");
     const secret = secp.utils.randomSecretKey();
     const facts: SignInFacts = {
       origin: this.#origin,
@@ -107,6 +119,7 @@ export class AuthGate {
       clientSessionKey: message.sessionKey,
       serverSessionKey: bytesToHex(secp.getPublicKey(secret)),
       expiresAt: now + this.#config.nonceTtlMs,
+      encryption: this.#config.encryption,
     };
     this.#issued = { facts, used: false };
     this.#sessionSecret = secret;

@@ -17,7 +17,7 @@ import type { JobLimits } from "./export_job.ts";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
-import { type AuthConfig, requestOrigin } from "./auth_gate.ts";
+import { type AuthConfig, challengeOrigin } from "./auth_gate.ts";
 import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
 import { type Authorize, Session } from "./session.ts";
 
@@ -117,18 +117,28 @@ export interface ServerOptions {
    */
   readonly limits?: IdentityLimits;
   /**
-   * The origin clients dial, e.g. `wss://export.example.com`, named in every
-   * challenge. Set it behind a proxy that changes the Host or the scheme.
+   * The origins clients dial, e.g. `wss://export.example.com`: the one whose
+   * host is the upgrade request's is named in its challenge, and an upgrade
+   * for any other host is refused (421). Set it in production: without it
+   * the challenge names the Host header the connecting party sent, which a
+   * party that relays a victim's signing prompt can choose.
    *
-   * @default {the scheme and host of each upgrade request}
+   * @default {the scheme and host of each upgrade request, with a warning from server.ts}
    */
-  readonly origin?: string;
+  readonly origin?: string | readonly string[];
   /**
    * How long a sign-in nonce stays good, in milliseconds.
    *
    * @default {60000}
    */
   readonly nonceTtlMs?: number;
+  /**
+   * How long a connection may stay without signing in (heartbeats or not)
+   * before it is closed with `SIGN_IN_TIMEOUT`, when anonymous access is off.
+   *
+   * @default {60000}
+   */
+  readonly signInTimeoutMs?: number;
   /**
    * How far a command's `auth.timestamp` may be from the server's clock, in
    * milliseconds.
@@ -156,6 +166,31 @@ export interface SluiceServer {
   readonly serverKey: string;
 }
 
+/**
+ * The host's one-minute load average, or 0 where the process may not read
+ * it (a deployment without `--allow-sys`): health must never fail.
+ */
+function loadAverage(): number {
+  try {
+    return loadavg()[0];
+  } catch (_notPermitted) {
+    return 0;
+  }
+}
+
+/** The configured origins, checked: `ws:` or `wss:` and a host, nothing else. */
+function originList(origin: string | readonly string[] | undefined): readonly string[] | undefined {
+  if (origin === undefined) return undefined;
+  return (typeof origin === "string" ? [origin] : origin).map((text) => {
+    const url = new URL(text);
+    const bare = `${url.protocol}//${url.host}`;
+    if ((url.protocol !== "ws:" && url.protocol !== "wss:") || text.replace(/\/$/, "") !== bare) {
+      throw new TypeError(`origin must be ws:// or wss:// and a host (and port), got "${text}"`);
+    }
+    return bare;
+  });
+}
+
 /** Reads the options' identity key, allow list and limits into the server's sign-in settings. */
 function authConfig(options: ServerOptions): AuthConfig {
   const key = options.identityKey ?? secp.utils.randomSecretKey();
@@ -178,8 +213,9 @@ function authConfig(options: ServerOptions): AuthConfig {
     allow,
     anonymous: options.anonymous ?? false,
     encryption: options.encryption ?? true,
-    origin: options.origin,
+    origins: originList(options.origin),
     nonceTtlMs: options.nonceTtlMs ?? 60_000,
+    signInTimeoutMs: options.signInTimeoutMs ?? 60_000,
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
   };
@@ -215,7 +251,7 @@ export function createServer(options: ServerOptions): SluiceServer {
       uptimeMs: Date.now() - startedAt,
       connections: sessions.size,
       activeDownloads,
-      load: loadavg()[0],
+      load: loadAverage(),
     };
   };
   const context = {
@@ -240,8 +276,15 @@ export function createServer(options: ServerOptions): SluiceServer {
         });
       }
       if (closing) return new Response("shutting down\n", { status: 503 });
+      const origin = challengeOrigin(context.auth.origins, request);
+      if (origin === undefined) {
+        return new Response("sluice: this server does not answer for that host\n", {
+          status: 421,
+          headers: { "content-type": "text/plain" },
+        });
+      }
       const { socket, response } = Deno.upgradeWebSocket(request);
-      const session = new Session(socket, context, requestOrigin(request));
+      const session = new Session(socket, context, origin);
       sessions.add(session);
       socket.addEventListener("close", () => sessions.delete(session));
       return response;

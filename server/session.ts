@@ -20,7 +20,12 @@ import type {
 } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { type Incoming, SessionChannel } from "../protocol/channel.ts";
-import { parseClientMessage, type ParseLimits } from "../protocol/parse.ts";
+import { DEFAULT_PARSE_LIMITS, parseClientMessage, type ParseLimits } from "../protocol/parse.ts";
+import {
+  CONTROL_HEADER_BYTES,
+  GCM_TAG_BYTES,
+  SEALED_HEADER_BYTES,
+} from "../protocol/sealed_frame.ts";
 import { ProgressBatcher } from "../protocol/progress.ts";
 import { type RequestLimits, validateDownloadRequest } from "../protocol/request.ts";
 import { identityLabel } from "../protocol/auth.ts";
@@ -67,6 +72,9 @@ export type Authorize = (
 /** What {@linkcode Authorize} answers. */
 export type AuthorizeDecision = boolean | { readonly filters: readonly Filter[] };
 
+/** What sealing adds to a control message's bytes at most. */
+const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_TAG_BYTES;
+
 /** WebSocket close code after a failed sign-in. */
 const CLOSE_SIGN_IN_FAILED = 4401;
 /** WebSocket close code after a frame that breaks the session (tampered, replayed, unsealed). */
@@ -86,6 +94,7 @@ export class Session {
   readonly #batcher = new ProgressBatcher();
   #batchTimer: ReturnType<typeof setTimeout> | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  #signInTimer: ReturnType<typeof setTimeout> | undefined;
   #lastHeard = Date.now();
   #closed = false;
 
@@ -98,7 +107,17 @@ export class Session {
         if (socket.readyState === WebSocket.OPEN) socket.send(payload);
       },
       deliver: (incoming) => this.#receive(incoming),
+      handlerFailed: (error) => {
+        console.error("sluice: a message handler failed:", error);
+        this.#systemError("client", errorResponse("INTERNAL_ERROR", { reason: "handler" }));
+      },
       maxMessageBytes: context.parseLimits.maxMessageBytes,
+      // A client sends only control messages: their limit, plus the sealed and control headers
+      // and the tag, bounds what is decrypted at all. (A string's length in UTF-16 units is at
+      // most its UTF-8 length, so text is checked no less strictly.)
+      maxPayloadBytes:
+        (context.parseLimits.maxMessageBytes ?? DEFAULT_PARSE_LIMITS.maxMessageBytes) +
+        SEALED_OVERHEAD_BYTES,
     });
     socket.binaryType = "arraybuffer";
     socket.addEventListener("message", (event) => {
@@ -108,6 +127,13 @@ export class Session {
     });
     socket.addEventListener("close", () => this.#shutdown());
     this.#watchIdle(context.idleTimeoutMs);
+    if (!this.#gate.admitted) {
+      // Heartbeats keep a connection alive, but not one that never signs in.
+      this.#signInTimer = setTimeout(() => {
+        this.#signInTimer = undefined;
+        void this.#end(errorResponse("SIGN_IN_TIMEOUT"), CLOSE_SIGN_IN_FAILED);
+      }, context.auth.signInTimeoutMs);
+    }
   }
 
   /** Closes the connection once the client has been silent for `ms` (heartbeats count). */
@@ -132,17 +158,17 @@ export class Session {
    */
   async close(error: ErrorResponse, code = 1001): Promise<void> {
     // Said first: under `deno serve` the runtime closes the sockets soon after a signal.
-    this.#systemError("server", error);
-    await this.#shutdown();
-    await this.#channel.flushed();
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, error.code);
+    await this.#end(error, code, "server");
   }
 
   async #shutdown(): Promise<void> {
+    // First: a #start still awaiting authorize must not add a job once the snapshot is taken.
+    this.#closed = true;
     const running = [...this.#jobs.values()];
     for (const { job } of running) job.abort();
     await Promise.all(running.map((r) => r.done));
-    this.#closed = true;
+    clearTimeout(this.#signInTimer);
+    this.#signInTimer = undefined;
     clearTimeout(this.#batchTimer);
     this.#batchTimer = undefined;
     clearTimeout(this.#idleTimer);
@@ -180,6 +206,7 @@ export class Session {
     const refused = !this.#gate.admitted && message.event !== "connection:health"
       ? errorResponse("AUTH_REQUIRED")
       : await this.#gate.checkCommand(message, Date.now());
+    if (refused?.code === "SESSION_EXPIRED") return await this.#end(refused, CLOSE_SIGN_IN_FAILED);
     if (refused !== undefined) return this.#refuse(message, refused);
     await this.#dispatch(message);
   }
@@ -206,21 +233,26 @@ export class Session {
     if (!signedIn.ok) {
       const result = { authenticated: false as const, error: signedIn.error };
       this.#send({ event: "auth:result", data: result, timestamp: now, requestId });
-      return await this.#end(undefined, CLOSE_SIGN_IN_FAILED, signedIn.error.code);
+      return await this.#end(undefined, CLOSE_SIGN_IN_FAILED, "client", signedIn.error.code);
     }
+    clearTimeout(this.#signInTimer);
+    this.#signInTimer = undefined;
     const { result, seal } = signedIn.value;
     this.#send({ event: "auth:result", data: result, timestamp: now, requestId });
     if (seal !== undefined) this.#channel.seal(seal.sealer, seal.opener);
   }
 
   /** Ends the connection: stops its downloads, says why when `error` is given, closes. */
-  async #end(error: ErrorResponse | undefined, code: number, reason?: string): Promise<void> {
-    if (error !== undefined) this.#systemError("client", error);
+  async #end(
+    error: ErrorResponse | undefined,
+    code: number,
+    requestId = "client",
+    reason = error?.code ?? "",
+  ): Promise<void> {
+    if (error !== undefined) this.#systemError(requestId, error);
     await this.#shutdown();
     await this.#channel.flushed();
-    if (this.#socket.readyState === WebSocket.OPEN) {
-      this.#socket.close(code, (reason ?? error?.code ?? "").slice(0, 120));
-    }
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason.slice(0, 120));
   }
 
   async #dispatch(message: ClientMessage): Promise<void> {
@@ -345,6 +377,11 @@ export class Session {
     }
     if (decision === true) return { ok: true, value: asked };
     if (decision === false) return { ok: false, error: errorResponse("FORBIDDEN") };
+    if (!Array.isArray((decision as { filters?: unknown } | null)?.filters)) {
+      // A hook bug: refuse rather than guess what it meant to allow.
+      console.error("authorize hook answered neither a boolean nor { filters: [...] }:", decision);
+      return { ok: false, error: errorResponse("INTERNAL_ERROR", { reason: "authorize" }) };
+    }
     const searchParams = {
       ...asked.searchParams,
       filters: [...asked.searchParams.filters, ...decision.filters],

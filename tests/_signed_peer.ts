@@ -111,6 +111,7 @@ export class SignedPeer {
       clientSessionKey: this.sessionPublicKey,
       serverSessionKey: c.sessionKey,
       expiresAt: c.expiresAt,
+      encryption: c.encryption,
     };
   }
 

@@ -27,6 +27,7 @@ const FACTS: SignInFacts = {
   clientSessionKey: "02" + "11".repeat(32),
   serverSessionKey: "03" + "22".repeat(32),
   expiresAt: Date.UTC(2024, 2, 20, 8, 31, 0, 0),
+  encryption: true,
 };
 
 Deno.test("the challenge text names every fact, one per line", () => {
@@ -40,6 +41,7 @@ Deno.test("the challenge text names every fact, one per line", () => {
       `Client session key: 02${"11".repeat(32)}`,
       `Server session key: 03${"22".repeat(32)}`,
       "Expires: 2024-03-20T08:31:00.000Z",
+      "Encryption: on",
     ].join("\n"),
   );
   assert.ok(serverProofText(FACTS).startsWith("sluice server v1\nOrigin: ws://127.0.0.1:8080\n"));

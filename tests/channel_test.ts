@@ -81,3 +81,21 @@ Deno.test("after seal() every frame is sealed both ways, and plain input is refu
   await b.drained();
   deepEqual(received.slice(3), ["UNSEALED_MESSAGE"]);
 });
+
+Deno.test("a handler that throws is reported and the next payloads still arrive", async () => {
+  const seen: string[] = [];
+  const failures: unknown[] = [];
+  const channel = new SessionChannel({
+    send: () => {},
+    deliver: (r) => {
+      const value = r.ok && r.value.type === "text" ? r.value.text : "?";
+      seen.push(value);
+      if (value === "boom") throw new Error("handler bug");
+    },
+    handlerFailed: (error) => failures.push(error),
+  });
+  for (const text of ["a", "boom", "b"]) channel.receive(text);
+  await channel.drained();
+  deepEqual(seen, ["a", "boom", "b"]);
+  equal(failures.length, 1);
+});

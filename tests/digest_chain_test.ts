@@ -1,7 +1,12 @@
-import { equal, notEqual, throws } from "node:assert/strict";
+import { equal, notEqual, rejects, throws } from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { chainDigest, DIGEST_BYTES, INITIAL_DIGEST } from "../protocol/digest_chain.ts";
+import {
+  chainDigest,
+  chainDigestAsync,
+  DIGEST_BYTES,
+  INITIAL_DIGEST,
+} from "../protocol/digest_chain.ts";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
@@ -52,4 +57,16 @@ Deno.test("a previous value that is not 64 lowercase hex characters is a program
   for (const bad of ["", "00", INITIAL_DIGEST.toUpperCase().replace(/0/g, "A"), "0".repeat(65)]) {
     throws(() => chainDigest(bad, new Uint8Array(0)), RangeError, bad);
   }
+});
+
+Deno.test("chainDigestAsync (Web Crypto) gives chainDigest's values", async () => {
+  let sync = INITIAL_DIGEST;
+  let async = INITIAL_DIGEST;
+  for (const size of [0, 1, 55, 56, 64, 1000, 262_144]) {
+    const payload = new Uint8Array(size).map((_, i) => (i * 31 + size) & 0xff);
+    sync = chainDigest(sync, payload);
+    async = await chainDigestAsync(async, payload);
+    equal(async, sync, `${size} bytes`);
+  }
+  await rejects(() => chainDigestAsync("xyz", new Uint8Array(0)), RangeError);
 });

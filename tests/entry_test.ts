@@ -120,3 +120,46 @@ Deno.test("deno serve server.ts serves the database named by SLUICE_DB and SIGTE
     await server.stop();
   }
 });
+
+Deno.test("deno task start's own permissions serve every event, heartbeats included", async () => {
+  // `deno task start` narrows permissions; an event whose handler needs one more (the load
+  // average of connection:health once needed --allow-sys) must not take the process down.
+  const rows = 20_000;
+  const task: string[] = JSON.parse(
+    await Deno.readTextFile(new URL("../deno.json", import.meta.url)),
+  ).tasks.start.split(" ").slice(1).filter((arg: string) => arg !== "server.ts");
+  const server = new Program([
+    ...task,
+    SERVER,
+    ...["--port", "0", "--db", demoPath(rows), "--demo-rows", String(rows), "--anonymous"],
+  ]);
+  try {
+    const [, url] = await server.waitFor("stdout", /^sluice listening on (ws:\/\/\S+) /m);
+    const peer = await RawPeer.open(url);
+    try {
+      for (let i = 0; i < 3; i++) {
+        peer.send({
+          event: "connection:health",
+          data: {},
+          timestamp: Date.now(),
+          requestId: `p${i}`,
+        });
+        const health = await within(
+          DEADLINE_MS,
+          "health",
+          peer.message("connection:health", `p${i}`),
+        );
+        equal(health.data.status, "ok");
+      }
+      peer.send({ event: "status:check", data: {}, timestamp: Date.now(), requestId: "s" });
+      await within(DEADLINE_MS, "status", peer.message("status:update", "s"));
+    } finally {
+      await peer.close();
+    }
+    const { bytes, rows: downloaded } = await downloadAll(url);
+    equal(downloaded, rows);
+    equal(await sha256Hex(bytes), await sha256Hex(await sqlite3Csv(demoPath(rows), FROM, TO)));
+  } finally {
+    await server.stop();
+  }
+});

@@ -108,6 +108,7 @@ Deno.test("the sign-in and session vectors of PROTOCOL.md §15.4 recompute exact
     clientSessionKey: publicKey(2),
     serverSessionKey: publicKey(4),
     expiresAt: 1_710_923_460_000,
+    encryption: true,
   };
   equal(challengeText(facts), signIn.challengeText);
   equal(signText(key(1), signIn.challengeText), signIn.signature);

@@ -9,6 +9,8 @@ import type { ClientMessage, Filter } from "../protocol/messages.ts";
 import { ClientBuilder } from "../client/client_builder.ts";
 import { SluiceError } from "../client/sluice_error.ts";
 import { demoPath, requestMessage, startServer } from "./_harness.ts";
+import { createServer, type SluiceServer } from "../server/create_server.ts";
+import { openDemoSource } from "../server/demo_data.ts";
 import { opensslKey, opensslSign } from "./_openssl.ts";
 import { SignedPeer } from "./_signed_peer.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
@@ -434,4 +436,174 @@ Deno.test("an Ethereum address recovered from our own signer matches viem's", ()
     ethereumAddress(secp.getPublicKey(key)),
     privateKeyToAccount(`0x${bytesToHex(key)}`).address.toLowerCase(),
   );
+});
+
+Deno.test("one challenge per connection, and a connection that never signs in is closed", async () => {
+  const server = startServer(ROWS, { anonymous: false, signInTimeoutMs: 300 });
+  try {
+    const peer = await SignedPeer.open(server.url);
+    try {
+      await peer.requestChallenge();
+      peer.send({
+        event: "auth:nonce",
+        data: { identity: peer.identity, sessionKey: peer.sessionPublicKey },
+        timestamp: Date.now(),
+        requestId: "again",
+      });
+      equal((await peer.message("system:error", "again")).data.code, "AUTH_IN_PROGRESS");
+      // Heartbeats do not keep it open: past the sign-in timeout it is closed.
+      const beating = setInterval(() => {
+        peer.send({ event: "connection:health", data: {}, timestamp: Date.now(), requestId: "p" });
+      }, 50);
+      try {
+        equal((await peer.message("system:error", "client")).data.code, "SIGN_IN_TIMEOUT");
+        equal((await peer.closed).code, 4401);
+      } finally {
+        clearInterval(beating);
+      }
+    } finally {
+      await peer.close();
+    }
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("authorize sees addresses in lowercase, and a hook that answers nonsense refuses", async () => {
+  const seen: string[] = [];
+  const account = privateKeyToAccount(`0x${bytesToHex(secp.utils.randomSecretKey())}`);
+  const server = startServer(ROWS, {
+    anonymous: false,
+    authorize: (identity, request) => {
+      if (identity?.kind === "ethereum") seen.push(identity.address);
+      // A bug in the hook: neither a boolean nor { filters }.
+      return (request.outputFormat === "json" ? undefined : true) as unknown as boolean;
+    },
+  });
+  try {
+    // viem's address is checksummed (mixed case); the client sends it as it is.
+    const signer = {
+      address: account.address,
+      signMessage: (m: string) => account.signMessage({ message: m }),
+    };
+    const client = new ClientBuilder(server.url).withSigner(signer).build();
+    try {
+      await client.connect();
+      const bad = client.download({
+        searchParams: SEARCH,
+        outputFormat: "json",
+        compression: false,
+      });
+      const error = await bad.done.then(() => undefined, (e) => e);
+      equal(error?.code, "INTERNAL_ERROR");
+      const good = client.download({
+        searchParams: SEARCH,
+        outputFormat: "csv",
+        compression: false,
+      });
+      await new Response(good.readable).arrayBuffer();
+      await good.done;
+    } finally {
+      await client.close();
+    }
+    deepEqual(seen, [account.address.toLowerCase(), account.address.toLowerCase()]);
+    ok(account.address !== account.address.toLowerCase());
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("configured origins: the challenge names them, and other hosts are refused", async () => {
+  const source = openDemoSource(demoPath(ROWS), ROWS);
+  // The origin names the port, known only once listening: the handler is bound after.
+  const bound: { sluice?: SluiceServer } = {};
+  const http = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (r) => bound.sluice!.fetch(r),
+  );
+  const own = `ws://127.0.0.1:${http.addr.port}`;
+  const sluice = bound.sluice = createServer({ source, origin: ["wss://export.example.com", own] });
+  try {
+    // A party that asks for another host (to have the challenge name it) is turned away. Raw
+    // TCP, because fetch() will not send a Host header of the caller's choosing.
+    const status = async (host: string) => {
+      const conn = await Deno.connect({ hostname: "127.0.0.1", port: http.addr.port });
+      try {
+        await conn.write(new TextEncoder().encode(
+          `GET / HTTP/1.1\r\nHost: ${host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n",
+        ));
+        const buffer = new Uint8Array(256);
+        const n = await conn.read(buffer);
+        return new TextDecoder().decode(buffer.subarray(0, n ?? 0)).split(" ")[1];
+      } finally {
+        conn.close();
+      }
+    };
+    equal(await status("evil.example"), "421");
+    equal(await status("export.example.com"), "101");
+    const peer = await SignedPeer.open(`${own}/`);
+    try {
+      equal((await peer.requestChallenge()).origin, own);
+    } finally {
+      await peer.close();
+    }
+  } finally {
+    await sluice.close();
+    await http.shutdown();
+    await source.close();
+  }
+});
+
+Deno.test("a sealed payload over the size limit ends the session before it is decrypted", async () => {
+  const server = startServer(ROWS, { anonymous: false, parseLimits: { maxMessageBytes: 4096 } });
+  const peer = await SignedPeer.open(server.url);
+  try {
+    await peer.signIn();
+    peer.sendRaw(new Uint8Array(64 * 1024).fill(1));
+    equal((await peer.message("system:error")).data.code, "MESSAGE_TOO_LARGE");
+    equal((await peer.closed).code, 4400);
+  } finally {
+    await peer.close();
+    await server.close();
+  }
+});
+
+Deno.test("a download still awaiting authorize when its connection closes never starts", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
+  let asked = 0;
+  const server = startServer(ROWS, {
+    anonymous: false,
+    authorize: async () => {
+      asked++;
+      await held;
+      return true;
+    },
+  });
+  try {
+    const peer = await SignedPeer.open(server.url);
+    await peer.signIn();
+    peer.send(await peer.signed(requestMessage("late")));
+    while (asked === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await peer.close();
+    release();
+    const watcher = await SignedPeer.open(server.url);
+    try {
+      await watcher.signIn();
+      watcher.send(
+        await watcher.signed({
+          event: "connection:health",
+          data: {},
+          timestamp: Date.now(),
+          requestId: "h",
+        }),
+      );
+      equal((await watcher.message("connection:health", "h")).data.activeDownloads, 0);
+    } finally {
+      await watcher.close();
+    }
+  } finally {
+    await server.close();
+  }
 });

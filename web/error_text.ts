@@ -65,6 +65,7 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
     "The server cannot be reached. Check your network, then press Reconnect and start the download again.",
   CONNECTION_CLOSED: "The connection was closed. Reload the page to start again.",
   AUTH_REQUIRED: "This server only serves people who sign in. Sign in, then start the download.",
+  SIGN_IN_TIMEOUT: "The connection did not sign in in time. Reconnect to sign in again.",
   AUTH_IN_PROGRESS: `The page tried to sign in twice on one connection. ${BUG}`,
   AUTH_IDENTITY_MISMATCH: `The sign-in named two different identities. ${BUG}`,
   AUTH_NONCE_UNKNOWN: "The sign-in answered a challenge this server did not send. Try again.",

@@ -1108,7 +1108,8 @@ function factLines(facts) {
     `Nonce: ${facts.nonce}`,
     `Client session key: ${facts.clientSessionKey}`,
     `Server session key: ${facts.serverSessionKey}`,
-    `Expires: ${new Date(facts.expiresAt).toISOString()}`
+    `Expires: ${new Date(facts.expiresAt).toISOString()}`,
+    `Encryption: ${facts.encryption ? "on" : "off"}`
   ].join("\n");
 }
 function challengeText(facts) {
@@ -1304,7 +1305,13 @@ var ERROR_TABLE = {
     fault: "none"
   },
   AUTH_REQUIRED: command("Sign in first: this server does not serve anonymous clients."),
-  AUTH_IN_PROGRESS: command("A sign-in is already under way or done on this connection."),
+  SIGN_IN_TIMEOUT: {
+    message: "The connection did not sign in in time; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  AUTH_IN_PROGRESS: command("This connection already asked for its one challenge."),
   AUTH_IDENTITY_MISMATCH: signIn("The identity differs from the one the nonce was issued to."),
   AUTH_NONCE_UNKNOWN: signIn("The nonce is not the one this connection was given."),
   AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),
@@ -1875,7 +1882,8 @@ var ConnectionSignIn = class {
       nonce: challenge.nonce,
       clientSessionKey: this.nonce().sessionKey,
       serverSessionKey: challenge.sessionKey,
-      expiresAt: challenge.expiresAt
+      expiresAt: challenge.expiresAt,
+      encryption: challenge.encryption
     };
     const pinned = this.#serverKey;
     if (pinned !== void 0 && (challenge.serverKey !== pinned || !verifyText(pinned, serverProofText(facts), challenge.serverSignature))) {
@@ -2556,6 +2564,784 @@ function timer(state, name, clock2) {
   }
 }
 
+// protocol/digest_chain.ts
+var DIGEST_BYTES = 32;
+var INITIAL_DIGEST = "0".repeat(2 * DIGEST_BYTES);
+var DIGEST_HEX = /^[0-9a-f]{64}$/;
+function chainDigest(previous, payload) {
+  if (!DIGEST_HEX.test(previous)) {
+    throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
+  }
+  return bytesToHex2(sha256.create().update(hexToBytes2(previous)).update(payload).digest());
+}
+async function chainDigestAsync(previous, payload) {
+  if (!DIGEST_HEX.test(previous)) {
+    throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
+  }
+  const input = new Uint8Array(DIGEST_BYTES + payload.length);
+  input.set(hexToBytes2(previous));
+  input.set(payload, DIGEST_BYTES);
+  return bytesToHex2(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
+}
+
+// protocol/download_machine.ts
+var DOWNLOAD_EVENT_SOURCES = {
+  send: "local",
+  start: "server",
+  frame: "server",
+  progress: "server",
+  complete: "server",
+  error: "server",
+  cancel: "local",
+  cancelled: "server",
+  consumed: "local",
+  resume: "local",
+  disconnected: "local"
+};
+var DOWNLOAD_TRANSITIONS = {
+  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
+  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
+  requested: {
+    send: [
+      "requested",
+      "complete"
+    ],
+    start: [
+      "started",
+      "error"
+    ],
+    error: [
+      "error"
+    ],
+    cancel: [
+      "cancelled"
+    ],
+    consumed: [
+      "requested"
+    ],
+    resume: [
+      "requested",
+      "complete"
+    ],
+    disconnected: [
+      "requested",
+      "complete"
+    ]
+  },
+  started: {
+    frame: [
+      "streaming",
+      "error"
+    ],
+    progress: [
+      "started"
+    ],
+    // No frame on this connection yet, so no FINAL one: complete here is early (SEQUENCE_GAP).
+    complete: [
+      "error"
+    ],
+    error: [
+      "error"
+    ],
+    cancel: [
+      "cancelled"
+    ],
+    consumed: [
+      "started"
+    ],
+    resume: [
+      "requested"
+    ],
+    disconnected: [
+      "started"
+    ]
+  },
+  streaming: {
+    frame: [
+      "streaming",
+      "error"
+    ],
+    progress: [
+      "streaming"
+    ],
+    complete: [
+      "complete",
+      "error"
+    ],
+    error: [
+      "error"
+    ],
+    cancel: [
+      "cancelled"
+    ],
+    consumed: [
+      "streaming"
+    ],
+    // After the FINAL frame a lost connection completes the download: never resumed past it.
+    resume: [
+      "requested",
+      "complete"
+    ],
+    disconnected: [
+      "streaming",
+      "complete"
+    ]
+  },
+  // Ended: local calls are harmless no-ops; server messages are ignored as late.
+  complete: {
+    cancel: [
+      "complete"
+    ],
+    consumed: [
+      "complete"
+    ],
+    resume: [
+      "complete"
+    ],
+    disconnected: [
+      "complete"
+    ]
+  },
+  error: {
+    cancel: [
+      "error"
+    ],
+    consumed: [
+      "error"
+    ],
+    resume: [
+      "error"
+    ],
+    disconnected: [
+      "error"
+    ]
+  },
+  cancelled: {
+    cancelled: [
+      "cancelled"
+    ],
+    cancel: [
+      "cancelled"
+    ],
+    consumed: [
+      "cancelled"
+    ],
+    resume: [
+      "cancelled"
+    ],
+    disconnected: [
+      "cancelled"
+    ]
+  }
+};
+var DOWNLOAD_PHASES = Object.keys(DOWNLOAD_TRANSITIONS);
+var DOWNLOAD_EVENT_KEYS = Object.keys(DOWNLOAD_EVENT_SOURCES);
+var TERMINAL = /* @__PURE__ */ new Set([
+  "complete",
+  "error",
+  "cancelled"
+]);
+function initialDownloadState(requestId2, request2, resume) {
+  const state = {
+    phase: "requested",
+    requestId: requestId2,
+    request: request2,
+    requestSent: false,
+    sequence: 0,
+    rows: 0,
+    bytes: 0,
+    cursor: "",
+    digest: INITIAL_DIGEST,
+    final: false
+  };
+  if (resume === void 0) return state;
+  const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
+  const final = resume.final === true;
+  return {
+    ...state,
+    highWaterMark,
+    cursor,
+    sequence,
+    rows,
+    bytes,
+    digest,
+    final
+  };
+}
+function resumePoint(state) {
+  const point = wirePoint(state);
+  return point === void 0 ? void 0 : {
+    ...point,
+    final: state.final
+  };
+}
+function wirePoint(state) {
+  const { highWaterMark, sequence, rows, bytes, cursor, digest } = state;
+  if (highWaterMark === void 0) return void 0;
+  return {
+    highWaterMark,
+    cursor,
+    sequence,
+    rows,
+    bytes,
+    digest
+  };
+}
+function downloadStatus(state) {
+  return {
+    requestId: state.requestId,
+    phase: state.phase,
+    processedRows: state.rows,
+    totalRows: state.start?.totalRows ?? 0,
+    processedBytes: state.bytes
+  };
+}
+function step2(state, event, clock2) {
+  const allowed = DOWNLOAD_TRANSITIONS[state.phase][event.type];
+  if (allowed === void 0) {
+    if (DOWNLOAD_EVENT_SOURCES[event.type] === "local") return reject(state, event.type);
+    if (TERMINAL.has(state.phase)) return {
+      state,
+      effects: []
+    };
+    return fail2(state, clock2, "ILLEGAL_TRANSITION", {
+      phase: state.phase,
+      event: event.type
+    }, true);
+  }
+  const next = listed2(state, event, clock2);
+  if (!allowed.includes(next.state.phase)) {
+    throw new Error(`download ${state.phase} --${event.type}--> ${next.state.phase} is not in the table`);
+  }
+  return next;
+}
+function reject(state, key) {
+  const error = errorResponse("ILLEGAL_TRANSITION", {
+    phase: state.phase,
+    event: key
+  });
+  return {
+    state,
+    effects: [
+      {
+        type: "rejected",
+        error
+      }
+    ]
+  };
+}
+function stamp(state, clock2) {
+  return {
+    timestamp: clock2.now,
+    requestId: state.requestId
+  };
+}
+function cancelMessage(state, clock2) {
+  return {
+    type: "send",
+    message: {
+      event: "download:cancel",
+      data: {},
+      ...stamp(state, clock2)
+    }
+  };
+}
+function fail2(state, clock2, code, details, stopServer) {
+  const error = errorResponse(code, details);
+  const cancel = stopServer && state.requestSent ? [
+    cancelMessage(state, clock2)
+  ] : [];
+  return {
+    state: {
+      ...state,
+      phase: "error",
+      error
+    },
+    effects: [
+      ...cancel,
+      {
+        type: "failed",
+        error
+      }
+    ]
+  };
+}
+function resend(state, clock2) {
+  const resume = wirePoint(state);
+  const message = resume === void 0 ? {
+    event: "download:request",
+    data: state.request,
+    ...stamp(state, clock2)
+  } : {
+    event: "download:resume",
+    data: {
+      request: state.request,
+      resume
+    },
+    ...stamp(state, clock2)
+  };
+  return {
+    state: {
+      ...state,
+      phase: "requested",
+      requestSent: true,
+      sentAt: clock2.now
+    },
+    effects: [
+      {
+        type: "send",
+        message
+      }
+    ]
+  };
+}
+function completeHere(state, clock2) {
+  const summary = {
+    rows: state.rows,
+    bytes: state.bytes,
+    digest: state.digest,
+    durationMs: state.sentAt === void 0 ? 0 : Math.max(0, clock2.now - state.sentAt)
+  };
+  return {
+    state: {
+      ...state,
+      phase: "complete",
+      summary
+    },
+    effects: [
+      {
+        type: "completed",
+        summary
+      }
+    ]
+  };
+}
+function listed2(state, event, clock2) {
+  const ended = TERMINAL.has(state.phase);
+  switch (event.type) {
+    case "send":
+      if (state.requestSent) return reject(state, event.type);
+      return state.final ? completeHere(state, clock2) : resend(state, clock2);
+    case "start": {
+      const { data } = event;
+      if (!state.requestSent) {
+        return fail2(state, clock2, "ILLEGAL_TRANSITION", {
+          phase: state.phase,
+          event: "start"
+        }, false);
+      }
+      const pinned = state.highWaterMark;
+      const ok = pinned === void 0 ? !data.resumed : data.resumed && data.highWaterMark === pinned;
+      if (!ok) {
+        const details = {
+          resumed: data.resumed,
+          highWaterMark: data.highWaterMark
+        };
+        return fail2(state, clock2, "RESUME_MISMATCH", details, true);
+      }
+      return {
+        state: {
+          ...state,
+          phase: "started",
+          start: data,
+          highWaterMark: data.highWaterMark
+        },
+        effects: [
+          {
+            type: "started",
+            data
+          }
+        ]
+      };
+    }
+    case "frame": {
+      const { header: header2, payload } = event;
+      const continues = !state.final && header2.sequence === state.sequence && header2.rowOffset === state.rows && header2.byteOffset === state.bytes;
+      if (!continues) {
+        const details = {
+          sequence: header2.sequence,
+          expected: state.sequence,
+          final: state.final
+        };
+        return fail2(state, clock2, "SEQUENCE_GAP", details, true);
+      }
+      const digest = event.digest ?? chainDigest(state.digest, payload);
+      const claimed = bytesToHex2(header2.digest);
+      if (claimed !== digest) {
+        const details = {
+          sequence: header2.sequence,
+          digest: claimed,
+          expected: digest
+        };
+        return fail2(state, clock2, "DIGEST_MISMATCH", details, true);
+      }
+      return {
+        state: {
+          ...state,
+          phase: "streaming",
+          sequence: state.sequence + 1,
+          rows: state.rows + header2.rowCount,
+          bytes: state.bytes + payload.length,
+          cursor: header2.cursor,
+          digest,
+          final: header2.final
+        },
+        effects: [
+          {
+            type: "deliver",
+            payload
+          }
+        ]
+      };
+    }
+    case "progress":
+      return {
+        state,
+        effects: [
+          {
+            type: "progress",
+            update: event.update
+          }
+        ]
+      };
+    case "complete": {
+      const { summary } = event;
+      if (!state.final) {
+        return fail2(state, clock2, "SEQUENCE_GAP", {
+          sequence: state.sequence,
+          final: false
+        }, false);
+      }
+      if (summary.rows !== state.rows || summary.bytes !== state.bytes || summary.digest !== state.digest) {
+        const details = {
+          rows: state.rows,
+          bytes: state.bytes,
+          digest: state.digest
+        };
+        return fail2(state, clock2, "INTEGRITY_MISMATCH", details, false);
+      }
+      return {
+        state: {
+          ...state,
+          phase: "complete",
+          summary
+        },
+        effects: [
+          {
+            type: "completed",
+            summary
+          }
+        ]
+      };
+    }
+    case "error":
+      return {
+        state: {
+          ...state,
+          phase: "error",
+          error: event.error
+        },
+        effects: [
+          {
+            type: "failed",
+            error: event.error
+          }
+        ]
+      };
+    case "cancel": {
+      if (ended) return {
+        state,
+        effects: []
+      };
+      const error = errorResponse("CANCELLED");
+      const stop = state.requestSent ? [
+        cancelMessage(state, clock2)
+      ] : [];
+      return {
+        state: {
+          ...state,
+          phase: "cancelled",
+          error
+        },
+        effects: [
+          ...stop,
+          {
+            type: "failed",
+            error
+          }
+        ]
+      };
+    }
+    case "cancelled":
+      return {
+        state,
+        effects: []
+      };
+    case "consumed": {
+      const { sequence } = event;
+      if (!(Number.isSafeInteger(sequence) && sequence >= 0 && sequence < state.sequence)) {
+        return reject(state, event.type);
+      }
+      if (state.phase !== "started" && state.phase !== "streaming") return {
+        state,
+        effects: []
+      };
+      return {
+        state,
+        effects: [
+          {
+            type: "send",
+            message: {
+              event: "download:ack",
+              data: {
+                sequence
+              },
+              ...stamp(state, clock2)
+            }
+          }
+        ]
+      };
+    }
+    case "resume":
+      if (ended) return {
+        state,
+        effects: []
+      };
+      return state.final ? completeHere(state, clock2) : resend(state, clock2);
+    case "disconnected":
+      return !ended && state.final ? completeHere(state, clock2) : {
+        state,
+        effects: []
+      };
+    default: {
+      const never = event;
+      throw new Error(`unknown download event ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+// client/sluice_error.ts
+var SluiceError = class extends Error {
+  /** The stable code. */
+  code;
+  /** Whether retrying may succeed. */
+  recoverable;
+  /** Milliseconds to wait before a retry, if the peer said. */
+  retryAfter;
+  /** Machine-readable context. */
+  details;
+  /** Wraps a response; the message reads `CODE: message`. */
+  constructor(response) {
+    super(`${response.code}: ${response.message}`);
+    this.name = "SluiceError";
+    this.code = response.code;
+    this.recoverable = response.recoverable;
+    if (response.retryAfter !== void 0) this.retryAfter = response.retryAfter;
+    if (response.details !== void 0) this.details = response.details;
+  }
+  /** The plain response, e.g. to log or send. */
+  toJSON() {
+    return {
+      code: this.code,
+      message: this.message.slice(this.code.length + 2),
+      ...this.details === void 0 ? {} : {
+        details: this.details
+      },
+      recoverable: this.recoverable,
+      ...this.retryAfter === void 0 ? {} : {
+        retryAfter: this.retryAfter
+      }
+    };
+  }
+};
+
+// client/download.ts
+var PROGRESS_KEPT = 256;
+var clock = () => ({
+  now: Date.now(),
+  random: Math.random()
+});
+var DownloadDriver = class {
+  requestId;
+  request;
+  readable;
+  done;
+  started;
+  #port;
+  #decompress;
+  #state;
+  /** Delivered frames not yet taken by the reader. */
+  #queue = [];
+  #wakeReader;
+  #listeners = /* @__PURE__ */ new Set();
+  #progress = [];
+  #wakeIterator;
+  #resolve;
+  #reject;
+  #resolveStart;
+  #ended = false;
+  #controller;
+  constructor(requestId2, request2, port, options = {}) {
+    this.requestId = requestId2;
+    this.request = request2;
+    this.#port = port;
+    this.#decompress = options.decompress === true && request2.compression;
+    this.#state = initialDownloadState(requestId2, request2, options.resume);
+    this.done = new Promise((resolve, reject2) => {
+      this.#resolve = resolve;
+      this.#reject = reject2;
+    });
+    this.started = new Promise((resolve) => this.#resolveStart = resolve);
+    this.done.catch(() => {
+    });
+    this.readable = new ReadableStream({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      pull: (controller) => this.#pull(controller),
+      cancel: () => this.cancel()
+    }, {
+      highWaterMark: 0
+    });
+    const signal = options.signal;
+    if (signal !== void 0) {
+      if (signal.aborted) queueMicrotask(() => this.cancel());
+      else signal.addEventListener("abort", () => this.cancel(), {
+        once: true
+      });
+    }
+  }
+  /**
+   * Feeds a data frame, its chain value computed with Web Crypto first.
+   * Frames of one download must be fed one at a time, each once the
+   * previous one's promise settled (the connection's channel does so).
+   */
+  async frame(header2, payload) {
+    const digest = await chainDigestAsync(this.#state.digest, payload);
+    this.handle({
+      type: "frame",
+      header: header2,
+      payload,
+      digest
+    });
+  }
+  /** Feeds one event (a server message, a frame, or a local call) to the machine. */
+  handle(event) {
+    const result = step2(this.#state, event, clock());
+    this.#state = result.state;
+    for (const effect of result.effects) this.#apply(effect);
+  }
+  status() {
+    return downloadStatus(this.#state);
+  }
+  resumePoint() {
+    return resumePoint(this.#state);
+  }
+  get active() {
+    return !this.#ended;
+  }
+  cancel() {
+    this.handle({
+      type: "cancel"
+    });
+  }
+  onProgress(listener) {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+  async *[Symbol.asyncIterator]() {
+    for (; ; ) {
+      const next = this.#progress.shift();
+      if (next !== void 0) {
+        yield next;
+        continue;
+      }
+      if (this.#ended) return;
+      await new Promise((resolve) => this.#wakeIterator = resolve);
+    }
+  }
+  #apply(effect) {
+    switch (effect.type) {
+      case "send":
+        this.#port.send(effect.message);
+        return;
+      case "deliver":
+        this.#queue.push({
+          sequence: this.#state.sequence - 1,
+          payload: effect.payload
+        });
+        this.#wake();
+        return;
+      case "started":
+        this.#resolveStart(effect.data);
+        return;
+      case "progress":
+        this.#progress.push(effect.update);
+        if (this.#progress.length > PROGRESS_KEPT) this.#progress.shift();
+        for (const listener of this.#listeners) listener(effect.update);
+        this.#wake();
+        return;
+      case "completed":
+        this.#resolve(effect.summary);
+        this.#end();
+        return;
+      case "failed": {
+        const error = new SluiceError(effect.error);
+        this.#reject(error);
+        this.#queue.length = 0;
+        this.#controller.error(error);
+        this.#end();
+        return;
+      }
+      case "rejected":
+        throw new SluiceError(effect.error);
+      default: {
+        const unreachable = effect;
+        throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+  #end() {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#wake();
+    this.#port.ended(this.requestId);
+  }
+  #wake() {
+    const reader = this.#wakeReader, iterator = this.#wakeIterator;
+    this.#wakeReader = this.#wakeIterator = void 0;
+    reader?.();
+    iterator?.();
+  }
+  async #pull(controller) {
+    for (; ; ) {
+      const frame2 = this.#queue.shift();
+      if (frame2 !== void 0) {
+        const bytes = this.#decompress ? await gunzipMember(frame2.payload) : frame2.payload;
+        if (bytes.length > 0) controller.enqueue(bytes);
+        this.handle({
+          type: "consumed",
+          sequence: frame2.sequence
+        });
+        if (bytes.length > 0) return;
+        continue;
+      }
+      const { phase, error } = this.#state;
+      if (phase === "complete") return controller.close();
+      if (phase === "error" || phase === "cancelled") {
+        return controller.error(new SluiceError(error ?? errorResponse("CANCELLED")));
+      }
+      await new Promise((resolve) => this.#wakeReader = resolve);
+    }
+  }
+};
+async function gunzipMember(member) {
+  const stream = new Blob([
+    member
+  ]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
 // protocol/channel.ts
 var encoder3 = new TextEncoder();
 var decoder = new TextDecoder("utf-8", {
@@ -2681,11 +3467,13 @@ var SessionChannel = class {
     }).catch((error) => {
       this.#failed = true;
       const reason = error instanceof Error ? error.message : String(error);
-      return this.#options.deliver({
+      const failure2 = {
         ok: false,
         error: errorResponse("INTERNAL_ERROR", {
           reason
         })
+      };
+      this.#inbox = this.#inbox.then(() => this.#options.deliver(failure2)).catch(() => {
       });
     });
   }
@@ -2695,10 +3483,25 @@ var SessionChannel = class {
       if (this.#failed) return;
       const result = await this.#decode(payload);
       if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
-      await this.#options.deliver(result);
+      try {
+        await this.#options.deliver(result);
+      } catch (error) {
+        const report = this.#options.handlerFailed ?? ((e) => queueMicrotask(() => {
+          throw e;
+        }));
+        report(error);
+      }
     });
   }
   async #decode(payload) {
+    if (payload.length > (this.#options.maxPayloadBytes ?? Infinity)) {
+      return {
+        ok: false,
+        error: errorResponse("MESSAGE_TOO_LARGE", {
+          bytes: payload.length
+        })
+      };
+    }
     if (typeof payload === "string") {
       if (this.#opener !== void 0) {
         return {
@@ -3536,766 +4339,132 @@ function failure(code, path, reason, context = {}) {
   };
 }
 
-// protocol/digest_chain.ts
-var DIGEST_BYTES = 32;
-var INITIAL_DIGEST = "0".repeat(2 * DIGEST_BYTES);
-var DIGEST_HEX = /^[0-9a-f]{64}$/;
-function chainDigest(previous, payload) {
-  if (!DIGEST_HEX.test(previous)) {
-    throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
-  }
-  return bytesToHex2(sha256.create().update(hexToBytes2(previous)).update(payload).digest());
-}
-
-// protocol/download_machine.ts
-var DOWNLOAD_EVENT_SOURCES = {
-  send: "local",
-  start: "server",
-  frame: "server",
-  progress: "server",
-  complete: "server",
-  error: "server",
-  cancel: "local",
-  cancelled: "server",
-  consumed: "local",
-  resume: "local",
-  disconnected: "local"
-};
-var DOWNLOAD_TRANSITIONS = {
-  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
-  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
-  requested: {
-    send: [
-      "requested",
-      "complete"
-    ],
-    start: [
-      "started",
-      "error"
-    ],
-    error: [
-      "error"
-    ],
-    cancel: [
-      "cancelled"
-    ],
-    consumed: [
-      "requested"
-    ],
-    resume: [
-      "requested",
-      "complete"
-    ],
-    disconnected: [
-      "requested",
-      "complete"
-    ]
-  },
-  started: {
-    frame: [
-      "streaming",
-      "error"
-    ],
-    progress: [
-      "started"
-    ],
-    // No frame on this connection yet, so no FINAL one: complete here is early (SEQUENCE_GAP).
-    complete: [
-      "error"
-    ],
-    error: [
-      "error"
-    ],
-    cancel: [
-      "cancelled"
-    ],
-    consumed: [
-      "started"
-    ],
-    resume: [
-      "requested"
-    ],
-    disconnected: [
-      "started"
-    ]
-  },
-  streaming: {
-    frame: [
-      "streaming",
-      "error"
-    ],
-    progress: [
-      "streaming"
-    ],
-    complete: [
-      "complete",
-      "error"
-    ],
-    error: [
-      "error"
-    ],
-    cancel: [
-      "cancelled"
-    ],
-    consumed: [
-      "streaming"
-    ],
-    // After the FINAL frame a lost connection completes the download: never resumed past it.
-    resume: [
-      "requested",
-      "complete"
-    ],
-    disconnected: [
-      "streaming",
-      "complete"
-    ]
-  },
-  // Ended: local calls are harmless no-ops; server messages are ignored as late.
-  complete: {
-    cancel: [
-      "complete"
-    ],
-    consumed: [
-      "complete"
-    ],
-    resume: [
-      "complete"
-    ],
-    disconnected: [
-      "complete"
-    ]
-  },
-  error: {
-    cancel: [
-      "error"
-    ],
-    consumed: [
-      "error"
-    ],
-    resume: [
-      "error"
-    ],
-    disconnected: [
-      "error"
-    ]
-  },
-  cancelled: {
-    cancelled: [
-      "cancelled"
-    ],
-    cancel: [
-      "cancelled"
-    ],
-    consumed: [
-      "cancelled"
-    ],
-    resume: [
-      "cancelled"
-    ],
-    disconnected: [
-      "cancelled"
-    ]
-  }
-};
-var DOWNLOAD_PHASES = Object.keys(DOWNLOAD_TRANSITIONS);
-var DOWNLOAD_EVENT_KEYS = Object.keys(DOWNLOAD_EVENT_SOURCES);
-var TERMINAL = /* @__PURE__ */ new Set([
-  "complete",
-  "error",
-  "cancelled"
-]);
-function initialDownloadState(requestId2, request2, resume) {
-  const state = {
-    phase: "requested",
-    requestId: requestId2,
-    request: request2,
-    requestSent: false,
-    sequence: 0,
-    rows: 0,
-    bytes: 0,
-    cursor: "",
-    digest: INITIAL_DIGEST,
-    final: false
-  };
-  if (resume === void 0) return state;
-  const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
-  const final = resume.final === true;
-  return {
-    ...state,
-    highWaterMark,
-    cursor,
-    sequence,
-    rows,
-    bytes,
-    digest,
-    final
-  };
-}
-function resumePoint(state) {
-  const point = wirePoint(state);
-  return point === void 0 ? void 0 : {
-    ...point,
-    final: state.final
-  };
-}
-function wirePoint(state) {
-  const { highWaterMark, sequence, rows, bytes, cursor, digest } = state;
-  if (highWaterMark === void 0) return void 0;
-  return {
-    highWaterMark,
-    cursor,
-    sequence,
-    rows,
-    bytes,
-    digest
-  };
-}
-function downloadStatus(state) {
-  return {
-    requestId: state.requestId,
-    phase: state.phase,
-    processedRows: state.rows,
-    totalRows: state.start?.totalRows ?? 0,
-    processedBytes: state.bytes
-  };
-}
-function step2(state, event, clock2) {
-  const allowed = DOWNLOAD_TRANSITIONS[state.phase][event.type];
-  if (allowed === void 0) {
-    if (DOWNLOAD_EVENT_SOURCES[event.type] === "local") return reject(state, event.type);
-    if (TERMINAL.has(state.phase)) return {
-      state,
-      effects: []
-    };
-    return fail2(state, clock2, "ILLEGAL_TRANSITION", {
-      phase: state.phase,
-      event: event.type
-    }, true);
-  }
-  const next = listed2(state, event, clock2);
-  if (!allowed.includes(next.state.phase)) {
-    throw new Error(`download ${state.phase} --${event.type}--> ${next.state.phase} is not in the table`);
-  }
-  return next;
-}
-function reject(state, key) {
-  const error = errorResponse("ILLEGAL_TRANSITION", {
-    phase: state.phase,
-    event: key
-  });
-  return {
-    state,
-    effects: [
-      {
-        type: "rejected",
-        error
-      }
-    ]
-  };
-}
-function stamp(state, clock2) {
-  return {
-    timestamp: clock2.now,
-    requestId: state.requestId
-  };
-}
-function cancelMessage(state, clock2) {
-  return {
-    type: "send",
-    message: {
-      event: "download:cancel",
-      data: {},
-      ...stamp(state, clock2)
-    }
-  };
-}
-function fail2(state, clock2, code, details, stopServer) {
-  const error = errorResponse(code, details);
-  const cancel = stopServer && state.requestSent ? [
-    cancelMessage(state, clock2)
-  ] : [];
-  return {
-    state: {
-      ...state,
-      phase: "error",
-      error
-    },
-    effects: [
-      ...cancel,
-      {
-        type: "failed",
-        error
-      }
-    ]
-  };
-}
-function resend(state, clock2) {
-  const resume = wirePoint(state);
-  const message = resume === void 0 ? {
-    event: "download:request",
-    data: state.request,
-    ...stamp(state, clock2)
-  } : {
-    event: "download:resume",
-    data: {
-      request: state.request,
-      resume
-    },
-    ...stamp(state, clock2)
-  };
-  return {
-    state: {
-      ...state,
-      phase: "requested",
-      requestSent: true,
-      sentAt: clock2.now
-    },
-    effects: [
-      {
-        type: "send",
-        message
-      }
-    ]
-  };
-}
-function completeHere(state, clock2) {
-  const summary = {
-    rows: state.rows,
-    bytes: state.bytes,
-    digest: state.digest,
-    durationMs: state.sentAt === void 0 ? 0 : Math.max(0, clock2.now - state.sentAt)
-  };
-  return {
-    state: {
-      ...state,
-      phase: "complete",
-      summary
-    },
-    effects: [
-      {
-        type: "completed",
-        summary
-      }
-    ]
-  };
-}
-function listed2(state, event, clock2) {
-  const ended = TERMINAL.has(state.phase);
-  switch (event.type) {
-    case "send":
-      if (state.requestSent) return reject(state, event.type);
-      return state.final ? completeHere(state, clock2) : resend(state, clock2);
-    case "start": {
-      const { data } = event;
-      if (!state.requestSent) {
-        return fail2(state, clock2, "ILLEGAL_TRANSITION", {
-          phase: state.phase,
-          event: "start"
-        }, false);
-      }
-      const pinned = state.highWaterMark;
-      const ok = pinned === void 0 ? !data.resumed : data.resumed && data.highWaterMark === pinned;
-      if (!ok) {
-        const details = {
-          resumed: data.resumed,
-          highWaterMark: data.highWaterMark
-        };
-        return fail2(state, clock2, "RESUME_MISMATCH", details, true);
-      }
-      return {
-        state: {
-          ...state,
-          phase: "started",
-          start: data,
-          highWaterMark: data.highWaterMark
-        },
-        effects: [
-          {
-            type: "started",
-            data
-          }
-        ]
-      };
-    }
-    case "frame": {
-      const { header: header2, payload } = event;
-      const continues = !state.final && header2.sequence === state.sequence && header2.rowOffset === state.rows && header2.byteOffset === state.bytes;
-      if (!continues) {
-        const details = {
-          sequence: header2.sequence,
-          expected: state.sequence,
-          final: state.final
-        };
-        return fail2(state, clock2, "SEQUENCE_GAP", details, true);
-      }
-      const digest = chainDigest(state.digest, payload);
-      const claimed = bytesToHex2(header2.digest);
-      if (claimed !== digest) {
-        const details = {
-          sequence: header2.sequence,
-          digest: claimed,
-          expected: digest
-        };
-        return fail2(state, clock2, "DIGEST_MISMATCH", details, true);
-      }
-      return {
-        state: {
-          ...state,
-          phase: "streaming",
-          sequence: state.sequence + 1,
-          rows: state.rows + header2.rowCount,
-          bytes: state.bytes + payload.length,
-          cursor: header2.cursor,
-          digest,
-          final: header2.final
-        },
-        effects: [
-          {
-            type: "deliver",
-            payload
-          }
-        ]
-      };
-    }
-    case "progress":
-      return {
-        state,
-        effects: [
-          {
-            type: "progress",
-            update: event.update
-          }
-        ]
-      };
-    case "complete": {
-      const { summary } = event;
-      if (!state.final) {
-        return fail2(state, clock2, "SEQUENCE_GAP", {
-          sequence: state.sequence,
-          final: false
-        }, false);
-      }
-      if (summary.rows !== state.rows || summary.bytes !== state.bytes || summary.digest !== state.digest) {
-        const details = {
-          rows: state.rows,
-          bytes: state.bytes,
-          digest: state.digest
-        };
-        return fail2(state, clock2, "INTEGRITY_MISMATCH", details, false);
-      }
-      return {
-        state: {
-          ...state,
-          phase: "complete",
-          summary
-        },
-        effects: [
-          {
-            type: "completed",
-            summary
-          }
-        ]
-      };
-    }
-    case "error":
-      return {
-        state: {
-          ...state,
-          phase: "error",
-          error: event.error
-        },
-        effects: [
-          {
-            type: "failed",
-            error: event.error
-          }
-        ]
-      };
-    case "cancel": {
-      if (ended) return {
-        state,
-        effects: []
-      };
-      const error = errorResponse("CANCELLED");
-      const stop = state.requestSent ? [
-        cancelMessage(state, clock2)
-      ] : [];
-      return {
-        state: {
-          ...state,
-          phase: "cancelled",
-          error
-        },
-        effects: [
-          ...stop,
-          {
-            type: "failed",
-            error
-          }
-        ]
-      };
-    }
-    case "cancelled":
-      return {
-        state,
-        effects: []
-      };
-    case "consumed": {
-      const { sequence } = event;
-      if (!(Number.isSafeInteger(sequence) && sequence >= 0 && sequence < state.sequence)) {
-        return reject(state, event.type);
-      }
-      if (state.phase !== "started" && state.phase !== "streaming") return {
-        state,
-        effects: []
-      };
-      return {
-        state,
-        effects: [
-          {
-            type: "send",
-            message: {
-              event: "download:ack",
-              data: {
-                sequence
-              },
-              ...stamp(state, clock2)
-            }
-          }
-        ]
-      };
-    }
-    case "resume":
-      if (ended) return {
-        state,
-        effects: []
-      };
-      return state.final ? completeHere(state, clock2) : resend(state, clock2);
-    case "disconnected":
-      return !ended && state.final ? completeHere(state, clock2) : {
-        state,
-        effects: []
-      };
-    default: {
-      const never = event;
-      throw new Error(`unknown download event ${JSON.stringify(never)}`);
-    }
-  }
-}
-
-// client/sluice_error.ts
-var SluiceError = class extends Error {
-  /** The stable code. */
-  code;
-  /** Whether retrying may succeed. */
-  recoverable;
-  /** Milliseconds to wait before a retry, if the peer said. */
-  retryAfter;
-  /** Machine-readable context. */
-  details;
-  /** Wraps a response; the message reads `CODE: message`. */
-  constructor(response) {
-    super(`${response.code}: ${response.message}`);
-    this.name = "SluiceError";
-    this.code = response.code;
-    this.recoverable = response.recoverable;
-    if (response.retryAfter !== void 0) this.retryAfter = response.retryAfter;
-    if (response.details !== void 0) this.details = response.details;
-  }
-  /** The plain response, e.g. to log or send. */
-  toJSON() {
-    return {
-      code: this.code,
-      message: this.message.slice(this.code.length + 2),
-      ...this.details === void 0 ? {} : {
-        details: this.details
+// client/connection.ts
+var ClientConnection = class {
+  #socket;
+  #channel;
+  #handlers;
+  #signIn;
+  #established;
+  #detached = false;
+  /** Resolves once the socket has closed. */
+  closed;
+  /** Opens a WebSocket to `url`. */
+  constructor(url, handlers) {
+    this.#handlers = handlers;
+    const socket = new WebSocket(url);
+    socket.binaryType = "arraybuffer";
+    this.#socket = socket;
+    this.#channel = new SessionChannel({
+      send: (payload) => {
+        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
       },
-      recoverable: this.recoverable,
-      ...this.retryAfter === void 0 ? {} : {
-        retryAfter: this.retryAfter
+      deliver: (incoming) => this.#detached ? void 0 : this.#receive(incoming),
+      // A handler that throws is a bug in this client; the connection cannot be trusted after it.
+      handlerFailed: (error) => {
+        console.error("sluice: a message handler failed:", error);
+        if (!this.#detached) handlers.violation("INTERNAL_ERROR");
       }
+    });
+    let closed;
+    this.closed = new Promise((resolve) => closed = resolve);
+    socket.onopen = () => {
+      if (!this.#detached) handlers.opened();
     };
+    socket.onmessage = (event) => {
+      const data = event.data;
+      this.#channel.receive(typeof data === "string" ? data : new Uint8Array(data));
+    };
+    socket.onerror = () => {
+    };
+    socket.onclose = (event) => void this.#channel.drained().then(() => {
+      closed();
+      if (!this.#detached) {
+        this.#detached = true;
+        handlers.closed(event);
+      }
+    });
+  }
+  /** Whether the socket is open. */
+  get open() {
+    return this.#socket.readyState === WebSocket.OPEN;
+  }
+  /** Starts the sign-in: a fresh ephemeral key, and `auth:nonce` with the identity. */
+  beginSignIn(credentials, url, serverKey, requestId2) {
+    const signIn2 = new ConnectionSignIn(credentials, url, serverKey);
+    this.#signIn = signIn2;
+    this.#channel.sendText(encodeMessage({
+      event: "auth:nonce",
+      data: signIn2.nonce(),
+      timestamp: Date.now(),
+      requestId: requestId2
+    }));
+  }
+  /**
+   * Checks and signs a challenge. A failing signer (a wallet that refuses)
+   * gives `AUTH_BAD_SIGNATURE`: not something a reconnect fixes.
+   */
+  async sign(challenge) {
+    const signIn2 = this.#signIn;
+    if (signIn2 === void 0) {
+      return {
+        ok: false,
+        error: errorResponse("UNEXPECTED_EVENT", {
+          reason: "no sign-in"
+        })
+      };
+    }
+    try {
+      return await signIn2.sign(challenge);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        ok: false,
+        error: errorResponse("AUTH_BAD_SIGNATURE", {
+          reason
+        })
+      };
+    }
+  }
+  /** Sends a command: as it is before sign-in, with its signed `auth` after. */
+  send(message) {
+    if (!this.open) return;
+    const established = this.#established;
+    if (established === void 0) return this.#channel.sendText(encodeMessage(message));
+    this.#channel.sendText(async () => encodeMessage(await established.authorize(message)));
+  }
+  /** Closes the socket; nothing of it reaches the handlers any more. */
+  close(code, reason) {
+    this.#detached = true;
+    this.#socket.close(code, reason);
+  }
+  async #receive(incoming) {
+    if (!incoming.ok) return this.#handlers.violation(incoming.error.code);
+    if (incoming.value.type === "data") {
+      const decoded = decodeDataFrame(incoming.value.frame);
+      if (!decoded.ok) return this.#handlers.violation(decoded.error.code);
+      return await this.#handlers.frame(decoded.value);
+    }
+    const parsed = parseServerMessage(incoming.value.text);
+    if (!parsed.ok) return this.#handlers.violation(parsed.error.error.code);
+    const message = parsed.value;
+    if (message.event === "auth:result" && message.data.authenticated) {
+      const established = await this.#signIn?.establish(message.data.token);
+      if (established === void 0) return this.#handlers.violation("UNEXPECTED_EVENT");
+      if (!established.ok) return this.#handlers.violation(established.error.code);
+      const { seal } = established.value;
+      if (seal !== void 0) this.#channel.seal(seal.sealer, seal.opener);
+      this.#established = established.value;
+    }
+    if (!this.#detached) this.#handlers.message(message);
   }
 };
-
-// client/download.ts
-var PROGRESS_KEPT = 256;
-var clock = () => ({
-  now: Date.now(),
-  random: Math.random()
-});
-var DownloadDriver = class {
-  requestId;
-  request;
-  readable;
-  done;
-  started;
-  #port;
-  #decompress;
-  #state;
-  /** Delivered frames not yet taken by the reader. */
-  #queue = [];
-  #wakeReader;
-  #listeners = /* @__PURE__ */ new Set();
-  #progress = [];
-  #wakeIterator;
-  #resolve;
-  #reject;
-  #resolveStart;
-  #ended = false;
-  #controller;
-  constructor(requestId2, request2, port, options = {}) {
-    this.requestId = requestId2;
-    this.request = request2;
-    this.#port = port;
-    this.#decompress = options.decompress === true && request2.compression;
-    this.#state = initialDownloadState(requestId2, request2, options.resume);
-    this.done = new Promise((resolve, reject2) => {
-      this.#resolve = resolve;
-      this.#reject = reject2;
-    });
-    this.started = new Promise((resolve) => this.#resolveStart = resolve);
-    this.done.catch(() => {
-    });
-    this.readable = new ReadableStream({
-      start: (controller) => {
-        this.#controller = controller;
-      },
-      pull: (controller) => this.#pull(controller),
-      cancel: () => this.cancel()
-    }, {
-      highWaterMark: 0
-    });
-    const signal = options.signal;
-    if (signal !== void 0) {
-      if (signal.aborted) queueMicrotask(() => this.cancel());
-      else signal.addEventListener("abort", () => this.cancel(), {
-        once: true
-      });
-    }
-  }
-  /** Feeds one event (a server message, a frame, or a local call) to the machine. */
-  handle(event) {
-    const result = step2(this.#state, event, clock());
-    this.#state = result.state;
-    for (const effect of result.effects) this.#apply(effect);
-  }
-  status() {
-    return downloadStatus(this.#state);
-  }
-  resumePoint() {
-    return resumePoint(this.#state);
-  }
-  get active() {
-    return !this.#ended;
-  }
-  cancel() {
-    this.handle({
-      type: "cancel"
-    });
-  }
-  onProgress(listener) {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-  async *[Symbol.asyncIterator]() {
-    for (; ; ) {
-      const next = this.#progress.shift();
-      if (next !== void 0) {
-        yield next;
-        continue;
-      }
-      if (this.#ended) return;
-      await new Promise((resolve) => this.#wakeIterator = resolve);
-    }
-  }
-  #apply(effect) {
-    switch (effect.type) {
-      case "send":
-        this.#port.send(effect.message);
-        return;
-      case "deliver":
-        this.#queue.push({
-          sequence: this.#state.sequence - 1,
-          payload: effect.payload
-        });
-        this.#wake();
-        return;
-      case "started":
-        this.#resolveStart(effect.data);
-        return;
-      case "progress":
-        this.#progress.push(effect.update);
-        if (this.#progress.length > PROGRESS_KEPT) this.#progress.shift();
-        for (const listener of this.#listeners) listener(effect.update);
-        this.#wake();
-        return;
-      case "completed":
-        this.#resolve(effect.summary);
-        this.#end();
-        return;
-      case "failed": {
-        const error = new SluiceError(effect.error);
-        this.#reject(error);
-        this.#queue.length = 0;
-        this.#controller.error(error);
-        this.#end();
-        return;
-      }
-      case "rejected":
-        throw new SluiceError(effect.error);
-      default: {
-        const unreachable = effect;
-        throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
-      }
-    }
-  }
-  #end() {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#wake();
-    this.#port.ended(this.requestId);
-  }
-  #wake() {
-    const reader = this.#wakeReader, iterator = this.#wakeIterator;
-    this.#wakeReader = this.#wakeIterator = void 0;
-    reader?.();
-    iterator?.();
-  }
-  async #pull(controller) {
-    for (; ; ) {
-      const frame2 = this.#queue.shift();
-      if (frame2 !== void 0) {
-        const bytes = this.#decompress ? await gunzipMember(frame2.payload) : frame2.payload;
-        if (bytes.length > 0) controller.enqueue(bytes);
-        this.handle({
-          type: "consumed",
-          sequence: frame2.sequence
-        });
-        if (bytes.length > 0) return;
-        continue;
-      }
-      const { phase, error } = this.#state;
-      if (phase === "complete") return controller.close();
-      if (phase === "error" || phase === "cancelled") {
-        return controller.error(new SluiceError(error ?? errorResponse("CANCELLED")));
-      }
-      await new Promise((resolve) => this.#wakeReader = resolve);
-    }
-  }
-};
-async function gunzipMember(member) {
-  const stream = new Blob([
-    member
-  ]).stream().pipeThrough(new DecompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
-}
 
 // client/sluice_client.ts
 var SluiceClient = class {
   #config;
   #state;
-  #socket;
+  #connection;
   #timers = /* @__PURE__ */ new Map();
   #downloads = /* @__PURE__ */ new Map();
   #statusWaiters = /* @__PURE__ */ new Map();
@@ -4305,9 +4474,6 @@ var SluiceClient = class {
   /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
   #retryAfter;
   #closedSocket = Promise.resolve();
-  #channel;
-  #signIn;
-  #established;
   #nextId = 1;
   /** Use `ClientBuilder(url).build()`. */
   constructor(config) {
@@ -4465,17 +4631,8 @@ var SluiceClient = class {
         clearTimeout(this.#timers.get(effect.name));
         this.#timers.delete(effect.name);
         return;
-      case "beginAuth": {
-        const signIn2 = new ConnectionSignIn(this.#config.credentials, this.#config.url, this.#config.serverKey);
-        this.#signIn = signIn2;
-        this.#channel?.sendText(encodeMessage({
-          event: "auth:nonce",
-          data: signIn2.nonce(),
-          timestamp: Date.now(),
-          requestId: `auth-${this.#nextId++}`
-        }));
-        return;
-      }
+      case "beginAuth":
+        return this.#connection?.beginSignIn(this.#config.credentials, this.#config.url, this.#config.serverKey, `auth-${this.#nextId++}`);
       case "sign":
         return void this.#sign(effect.challenge);
       case "ready": {
@@ -4527,23 +4684,12 @@ var SluiceClient = class {
       }
     }
   }
-  /** Signs a challenge; a signature that outlives its socket is dropped by the machine. */
+  /** Signs a challenge; a signature that outlives its connection is dropped by the machine. */
   async #sign(challenge) {
-    const signIn2 = this.#signIn;
-    if (signIn2 === void 0) return;
-    let signed;
-    try {
-      signed = await signIn2.sign(challenge);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      signed = {
-        ok: false,
-        error: errorResponse("AUTH_BAD_SIGNATURE", {
-          reason
-        })
-      };
-    }
-    if (this.#signIn !== signIn2) return;
+    const connection = this.#connection;
+    if (connection === void 0) return;
+    const signed = await connection.sign(challenge);
+    if (this.#connection !== connection) return;
     if (signed.ok) return this.#step({
       type: "signed",
       ...signed.value
@@ -4557,84 +4703,40 @@ var SluiceClient = class {
     });
   }
   #open() {
-    const socket = new WebSocket(this.#config.url);
-    socket.binaryType = "arraybuffer";
-    this.#socket = socket;
-    this.#established = void 0;
-    const channel = new SessionChannel({
-      send: (payload) => {
-        if (socket.readyState === WebSocket.OPEN) socket.send(payload);
-      },
-      deliver: (incoming) => this.#socket === socket ? this.#receive(incoming) : void 0
+    const current = () => this.#connection === connection;
+    const connection = new ClientConnection(this.#config.url, {
+      opened: () => void (current() && this.#step({
+        type: "opened"
+      })),
+      message: (message) => void (current() && this.#dispatch(message)),
+      frame: ({ payload, ...header2 }) => current() ? this.#downloads.get(header2.requestId)?.frame(header2, payload) : void 0,
+      violation: (code) => void (current() && this.#violation(code)),
+      closed: (event) => {
+        if (!current()) return;
+        this.#connection = void 0;
+        this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
+        this.#step({
+          type: "closed",
+          code: event.code,
+          reason: event.reason,
+          ...this.#retryAfter === void 0 ? {} : {
+            retryAfter: this.#retryAfter
+          }
+        });
+      }
     });
-    this.#channel = channel;
-    let closed;
-    this.#closedSocket = new Promise((resolve) => closed = resolve);
-    socket.onopen = () => this.#step({
-      type: "opened"
-    });
-    socket.onmessage = (event) => {
-      const data = event.data;
-      channel.receive(typeof data === "string" ? data : new Uint8Array(data));
-    };
-    socket.onerror = () => {
-    };
-    socket.onclose = (event) => void channel.drained().then(() => {
-      closed();
-      if (this.#socket !== socket) return;
-      this.#socket = void 0;
-      this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
-      this.#step({
-        type: "closed",
-        code: event.code,
-        reason: event.reason,
-        ...this.#retryAfter === void 0 ? {} : {
-          retryAfter: this.#retryAfter
-        }
-      });
-    });
+    this.#connection = connection;
+    this.#closedSocket = connection.closed;
   }
   #closeSocket(code, reason) {
-    const socket = this.#socket;
-    if (socket === void 0) return;
-    this.#socket = void 0;
-    this.#signIn = void 0;
-    this.#established = void 0;
-    socket.onmessage = null;
+    const connection = this.#connection;
+    if (connection === void 0) return;
+    this.#connection = void 0;
     this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
-    socket.close(code, reason);
+    connection.close(code, reason);
   }
   #send(message) {
-    if (this.#socket?.readyState !== WebSocket.OPEN) return;
-    const established = this.#established;
-    if (established === void 0) return this.#channel?.sendText(encodeMessage(message));
-    this.#channel?.sendText(async () => encodeMessage(await established.authorize(message)));
-  }
-  async #receive(incoming) {
-    if (!incoming.ok) return this.#violation(incoming.error.code);
-    if (incoming.value.type === "data") {
-      const decoded = decodeDataFrame(incoming.value.frame);
-      if (!decoded.ok) return this.#violation(decoded.error.code);
-      const { payload, ...header2 } = decoded.value;
-      this.#downloads.get(header2.requestId)?.handle({
-        type: "frame",
-        header: header2,
-        payload
-      });
-      return;
-    }
-    const parsed = parseServerMessage(incoming.value.text);
-    if (!parsed.ok) return this.#violation(parsed.error.error.code);
-    const message = parsed.value;
-    if (message.event === "auth:result" && message.data.authenticated) {
-      const established = await this.#signIn?.establish(message.data.token);
-      if (established === void 0) return this.#violation("UNEXPECTED_EVENT");
-      if (!established.ok) return this.#violation(established.error.code);
-      const { seal } = established.value;
-      if (seal !== void 0) this.#channel?.seal(seal.sealer, seal.opener);
-      this.#established = established.value;
-    }
-    this.#dispatch(message);
+    this.#connection?.send(message);
   }
   #dispatch(message) {
     const driver = this.#downloads.get(message.requestId);
@@ -4706,8 +4808,7 @@ var SluiceClient = class {
   }
   /** The server broke the protocol: close with its code and let the machine reconnect. */
   #violation(code) {
-    const socket = this.#socket;
-    if (socket === void 0) return;
+    if (this.#connection === void 0) return;
     this.#closeSocket(4e3, code);
     this.#step({
       type: "closed",
