@@ -2,13 +2,14 @@
 //
 // Every sluice export runs against a fresh server process (`deno run server.ts`), so that the
 // server's peak RSS (VmHWM) belongs to that one export, and the client runs here, in another
-// process, reading `download.readable` to the end and verifying the SHA-256 as a user's client
+// process, signing in, reading `download.readable` to the end and verifying the digest as a user's client
 // does. Beside it, from the same run and the same database: the sqlite3 CLI's `-csv` export of the
 // same rows, and a plain HTTP endpoint streaming the same CSV (bench/http_baseline.ts).
 import { parseArgs } from "node:util";
 import { ClientBuilder } from "../client.ts";
 import type { OutputFormat } from "../protocol/messages.ts";
 import { openDemoSource } from "../server/demo_data.ts";
+import { handshakeRuns, handshakeTable } from "./handshake.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
@@ -87,16 +88,24 @@ function dbPath(rows: number): string {
   return path;
 }
 
+/** The server program as `deno task start` runs it, over `db`, on a free port. */
+function startServer(db: string, rows: number, extra: string[] = []): Promise<Child> {
+  return Child.start(
+    [...START, "--port", "0", "--db", db, "--demo-rows", String(rows), ...extra],
+    /listening on (ws:\/\/\S+)/,
+  );
+}
+
 async function sluiceRun(
   db: string,
   rows: number,
   format: OutputFormat,
   compression: boolean,
+  encryption = true,
 ): Promise<Run> {
-  const server = await Child.start(
-    [...START, "--port", "0", "--db", db, "--demo-rows", String(rows)],
-    /listening on (ws:\/\/\S+)/,
-  );
+  // Every client signs in (a random key, which a server without an allow list accepts); the
+  // session is sealed unless the server runs with --no-encryption.
+  const server = await startServer(db, rows, encryption ? [] : ["--no-encryption"]);
   try {
     const client = new ClientBuilder(server.url).build();
     await client.connect();
@@ -116,7 +125,7 @@ async function sluiceRun(
     const seconds = (performance.now() - started) / 1000;
     await client.close();
     return {
-      name: `sluice ${format}${compression ? "+gzip" : ""}`,
+      name: `sluice ${format}${compression ? "+gzip" : ""}${encryption ? "" : ", not encrypted"}`,
       rows: complete.rows,
       bytes,
       seconds,
@@ -223,11 +232,19 @@ function targets(byRows: Map<number, Run[]>): Target[] {
       value: `${vsCli.toFixed(2)}×`,
       pass: vsCli >= 0.5,
     });
-    const vsHttp = ratio(csv, find(runs, "plain HTTP csv"));
+    // The framing, flow control and hashing against a plain stream: both unencrypted.
+    const vsHttp = ratio(find(runs, "sluice csv, not encrypted"), find(runs, "plain HTTP csv"));
     out.push({
-      what: `${n}: CSV vs plain HTTP ≥ 0.9×`,
+      what: `${n}: CSV (not encrypted) vs plain HTTP ≥ 0.9×`,
       value: `${vsHttp.toFixed(2)}×`,
       pass: vsHttp >= 0.9,
+    });
+    const plain = find(runs, "sluice csv, not encrypted");
+    const sealed = ratio(csv, plain);
+    out.push({
+      what: `${n}: CSV encrypted vs not encrypted ≥ 0.8×`,
+      value: `${sealed.toFixed(2)}×`,
+      pass: sealed >= 0.8,
     });
     const vsCsv = ratio(gzip, csv);
     out.push({
@@ -294,11 +311,20 @@ async function main(): Promise<void> {
       throw new Error(`sluice sent ${csv.bytes} B, HTTP ${http.bytes} B`);
     }
     record(csv);
+    record(await sluiceRun(db, rows, "csv", false, false));
     record(await sluiceRun(db, rows, "csv", true));
     record(await sluiceRun(db, rows, "json", false));
     byRows.set(rows, runs);
   }
+  const handshakeServer = await startServer(dbPath(sizes[0]), sizes[0]);
+  let handshakes;
+  try {
+    handshakes = await handshakeRuns(handshakeServer.url);
+  } finally {
+    await handshakeServer.stop();
+  }
   console.log(`deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores\n`);
+  console.log(`### Sign-in (handshakes)\n\n${handshakeTable(handshakes)}\n`);
   for (const [rows, runs] of byRows) {
     console.log(`### ${rows.toLocaleString("en-US")} rows\n\n${table(runs)}\n`);
   }
