@@ -5,6 +5,7 @@ import { createHash } from "node:crypto";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
 import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
 import { parseServerMessage } from "../protocol/parse.ts";
+import type { ClientBuilder } from "../client/client_builder.ts";
 import { createServer, type ServerOptions, type SluiceServer } from "../server/create_server.ts";
 import { openDemoSource } from "../server/demo_data.ts";
 import type { SqliteSource } from "../server/sqlite_source.ts";
@@ -203,4 +204,22 @@ export function digestChain(payloads: readonly Uint8Array[], from = "00".repeat(
     digest = createHash("sha256").update(digest).update(payload).digest();
   }
   return Buffer.from(digest).toString("hex");
+}
+
+/** Every row of 2024–2029 as CSV, through a client built by `builder`; the client is closed after. */
+export async function downloadCsv(builder: ClientBuilder): Promise<Uint8Array> {
+  const client = builder.build();
+  try {
+    await client.connect();
+    const download = client.download({
+      searchParams: { timeFrom: "2024-01-01", timeTo: "2030-01-01", filters: [] },
+      outputFormat: "csv",
+      compression: false,
+    });
+    const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
+    await download.done;
+    return bytes;
+  } finally {
+    await client.close();
+  }
 }

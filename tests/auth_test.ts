@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { privateKeyToAccount } from "viem/accounts";
-import { derToCompact, openssl, opensslKey } from "./_openssl.ts";
+import { opensslKey, opensslSign } from "./_openssl.ts";
 import { generateSecretKey, publicKeyOf } from "../client/mod.ts";
 import {
   challengeText,
@@ -83,23 +83,10 @@ Deno.test("an EIP-191 signature over another text, origin or nonce is refused", 
 Deno.test("a secp256k1 signature made by openssl is accepted, high or low s", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    const pem = `${dir}/key.pem`;
-    await openssl(["ecparam", "-name", "secp256k1", "-genkey", "-noout", "-out", pem]);
-    const spki = await openssl([
-      "ec",
-      "-in",
-      pem,
-      "-pubout",
-      "-conv_form",
-      "compressed",
-      "-outform",
-      "DER",
-    ]);
-    const publicKey = bytesToHex(spki.subarray(spki.length - 33));
+    const { pem, publicKey } = await opensslKey(dir);
     const identity = { kind: "secp256k1" as const, publicKey };
     const text = challengeText({ ...FACTS, identity });
-    const der = await openssl(["dgst", "-sha256", "-sign", pem], new TextEncoder().encode(text));
-    const signature = derToCompact(der);
+    const signature = await opensslSign(pem, text);
     assert.ok(verifyIdentitySignature(identity, text, signature));
     assert.equal(verifyIdentitySignature(identity, `${text} `, signature), false);
     // OpenSSL does not normalise s: the same signature with the other s must pass too.

@@ -8,7 +8,7 @@ import { challengeText, ethereumAddress, signText } from "../protocol/auth.ts";
 import type { ClientMessage, Filter } from "../protocol/messages.ts";
 import { ClientBuilder } from "../client/client_builder.ts";
 import { SluiceError } from "../client/sluice_error.ts";
-import { demoPath, requestMessage, startServer } from "./_harness.ts";
+import { demoPath, downloadCsv, requestMessage, startServer } from "./_harness.ts";
 import { createServer, type SluiceServer } from "../server/create_server.ts";
 import { openDemoSource } from "../server/demo_data.ts";
 import { opensslKey, opensslSign } from "./_openssl.ts";
@@ -33,23 +33,6 @@ function statusCheck(requestId = "st-1"): ClientMessage {
   return { event: "status:check", data: {}, timestamp: Date.now(), requestId };
 }
 
-async function exportBytes(builder: ClientBuilder): Promise<Uint8Array> {
-  const client = builder.build();
-  try {
-    await client.connect();
-    const download = client.download({
-      searchParams: SEARCH,
-      outputFormat: "csv",
-      compression: false,
-    });
-    const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
-    await download.done;
-    return bytes;
-  } finally {
-    await client.close();
-  }
-}
-
 Deno.test("a raw key and an Ethereum account (signed by viem) sign in and download", async () => {
   const key = secp.utils.randomSecretKey();
   const account = privateKeyToAccount(`0x${bytesToHex(secp.utils.randomSecretKey())}`);
@@ -61,7 +44,7 @@ Deno.test("a raw key and an Ethereum account (signed by viem) sign in and downlo
     const expected = await sha256Hex(
       await sqlite3Csv(demoPath(ROWS), Date.parse(FROM), Date.parse(TO)),
     );
-    const byKey = await exportBytes(new ClientBuilder(server.url).withKeypair(key));
+    const byKey = await downloadCsv(new ClientBuilder(server.url).withKeypair(key));
     equal(await sha256Hex(byKey), expected);
     let signed = 0;
     const wallet = {
@@ -71,7 +54,7 @@ Deno.test("a raw key and an Ethereum account (signed by viem) sign in and downlo
         return account.signMessage({ message });
       },
     };
-    const byWallet = await exportBytes(new ClientBuilder(server.url).withSigner(wallet));
+    const byWallet = await downloadCsv(new ClientBuilder(server.url).withSigner(wallet));
     equal(await sha256Hex(byWallet), expected);
     equal(signed, 1);
   } finally {
@@ -345,7 +328,7 @@ Deno.test("authorize refuses with FORBIDDEN and narrows a download to the identi
       Date.parse(TO),
       " AND user_id = 7",
     );
-    const mine = await exportBytes(new ClientBuilder(server.url).withKeypair(key));
+    const mine = await downloadCsv(new ClientBuilder(server.url).withKeypair(key));
     equal(await sha256Hex(mine), await sha256Hex(expected));
     ok(mine.length > 200, "user 7 has rows");
 

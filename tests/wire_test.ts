@@ -7,11 +7,10 @@ import { bytesToHex } from "@noble/hashes/utils.js";
 import { ClientBuilder } from "../client/client_builder.ts";
 import { SluiceError } from "../client/sluice_error.ts";
 import type { AuthChallenge, ClientMessage, ServerMessage } from "../protocol/messages.ts";
-import { demoPath, startServer } from "./_harness.ts";
+import { demoPath, downloadCsv, startServer } from "./_harness.ts";
 import { sqlite3Csv } from "./_sqlite3.ts";
 
 const ROWS = 10_000;
-const SEARCH = { timeFrom: "2024-01-01", timeTo: "2030-01-01", filters: [] };
 
 /** A TCP relay on 127.0.0.1 that records every byte the server sends towards the client. */
 class CapturingRelay {
@@ -73,23 +72,6 @@ class CapturingRelay {
   }
 }
 
-async function downloadThrough(port: number): Promise<Uint8Array> {
-  const client = new ClientBuilder(`ws://127.0.0.1:${port}/`).build();
-  try {
-    await client.connect();
-    const download = client.download({
-      searchParams: SEARCH,
-      outputFormat: "csv",
-      compression: false,
-    });
-    const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
-    await download.done;
-    return bytes;
-  } finally {
-    await client.close();
-  }
-}
-
 Deno.test("with encryption on, no row appears in plain text among the bytes on the wire", async () => {
   const expected = await sqlite3Csv(
     demoPath(ROWS),
@@ -107,7 +89,7 @@ Deno.test("with encryption on, no row appears in plain text among the bytes on t
     const server = startServer(ROWS, { encryption });
     const relay = new CapturingRelay(Number(new URL(server.url).port));
     try {
-      const bytes = await downloadThrough(relay.port);
+      const bytes = await downloadCsv(new ClientBuilder(`ws://127.0.0.1:${relay.port}/`));
       equal(bytes.length, expected.length);
       const wire = relay.captured();
       ok(wire.length > expected.length, "the whole export crossed the relay");
