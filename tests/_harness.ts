@@ -9,6 +9,7 @@ import type { ClientBuilder } from "../client/client_builder.ts";
 import { createServer, type ServerOptions, type SluiceServer } from "../server/create_server.ts";
 import { openDemoSource } from "../server/demo_data.ts";
 import type { SqliteSource } from "../server/sqlite_source.ts";
+import { Inbox, type Received } from "./_inbox.ts";
 
 const CACHE = `${Deno.env.get("TMPDIR") ?? "/tmp"}/sluice-test-data`;
 
@@ -52,21 +53,19 @@ export function startServer(
   };
 }
 
-type Received = { kind: "message"; message: ServerMessage } | { kind: "frame"; frame: DataFrame };
-
 /** A protocol peer on a plain WebSocket: send JSON, wait for what comes back. */
 export class RawPeer {
   readonly #socket: WebSocket;
-  readonly #inbox: Received[] = [];
-  readonly #waiters = new Set<() => void>();
+  readonly #inbox: Inbox;
   readonly closed: Promise<CloseEvent>;
 
   private constructor(socket: WebSocket) {
     this.#socket = socket;
+    this.#inbox = new Inbox(() => socket.readyState === WebSocket.OPEN);
     socket.binaryType = "arraybuffer";
     this.closed = new Promise((resolve) =>
       socket.addEventListener("close", (event) => {
-        for (const wake of this.#waiters) wake();
+        this.#inbox.wake();
         resolve(event);
       })
     );
@@ -80,8 +79,6 @@ export class RawPeer {
         if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.error.code}`);
         this.#inbox.push({ kind: "frame", frame: decoded.value });
       }
-      for (const wake of this.#waiters) wake();
-      this.#waiters.clear();
     });
   }
 
@@ -104,35 +101,23 @@ export class RawPeer {
   }
 
   /** Removes and returns the first received item that matches, waiting for it. */
-  async next<T extends Received>(match: (r: Received) => r is T): Promise<T>;
-  async next(match: (r: Received) => boolean): Promise<Received>;
-  async next(match: (r: Received) => boolean): Promise<Received> {
-    for (;;) {
-      const i = this.#inbox.findIndex(match);
-      if (i >= 0) return this.#inbox.splice(i, 1)[0];
-      if (this.#socket.readyState !== WebSocket.OPEN) {
-        throw new Error("socket closed while waiting");
-      }
-      await new Promise<void>((resolve) => this.#waiters.add(resolve));
-    }
+  next<T extends Received>(match: (r: Received) => r is T): Promise<T>;
+  next(match: (r: Received) => boolean): Promise<Received>;
+  next(match: (r: Received) => boolean): Promise<Received> {
+    return this.#inbox.next(match);
   }
 
   /** The next control message with this event (and requestId, if given). */
-  async message<E extends ServerMessage["event"]>(
+  message<E extends ServerMessage["event"]>(
     event: E,
     requestId?: string,
   ): Promise<Extract<ServerMessage, { event: E }>> {
-    const r = await this.next((r) =>
-      r.kind === "message" && r.message.event === event &&
-      (requestId === undefined || r.message.requestId === requestId)
-    );
-    if (r.kind !== "message") throw new Error("unreachable");
-    return r.message as Extract<ServerMessage, { event: E }>;
+    return this.#inbox.message(event, requestId);
   }
 
   /** Every item received and not yet taken. */
   drain(): Received[] {
-    return this.#inbox.splice(0);
+    return this.#inbox.drain();
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { challengeText, type SignInFacts, signText } from "../protocol/auth.ts";
 import { SessionChannel } from "../protocol/channel.ts";
-import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
+import { decodeDataFrame } from "../protocol/frame.ts";
 import type {
   AuthChallenge,
   AuthResult,
@@ -14,6 +14,7 @@ import type {
 } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { parseServerMessage } from "../protocol/parse.ts";
+import { Inbox, type Received } from "./_inbox.ts";
 import {
   CommandSigner,
   deriveSessionSecrets,
@@ -21,11 +22,6 @@ import {
   FrameSealer,
   sharedSecret,
 } from "../protocol/session_crypto.ts";
-
-type Received =
-  | { kind: "message"; message: ServerMessage }
-  | { kind: "frame"; frame: DataFrame }
-  | { kind: "error"; code: string };
 
 /** A raw peer with a {@linkcode SessionChannel}, signing in under the test's control. */
 export class SignedPeer {
@@ -43,8 +39,7 @@ export class SignedPeer {
   #lastTimestamp = 0;
   readonly #socket: WebSocket;
   readonly #channel: SessionChannel;
-  readonly #inbox: Received[] = [];
-  readonly #waiters = new Set<() => void>();
+  readonly #inbox: Inbox;
 
   private constructor(url: string, socket: WebSocket, identityKey: Uint8Array) {
     this.url = url;
@@ -56,22 +51,27 @@ export class SignedPeer {
         if (!this.hold && socket.readyState === WebSocket.OPEN) socket.send(payload);
       },
       deliver: (incoming) => {
-        if (!incoming.ok) this.#push({ kind: "error", code: incoming.error.code });
+        if (!incoming.ok) this.#inbox.push({ kind: "error", code: incoming.error.code });
         else if (incoming.value.type === "text") {
           const parsed = parseServerMessage(incoming.value.text);
           if (!parsed.ok) throw new Error(`server sent an invalid message: ${incoming.value.text}`);
-          this.#push({ kind: "message", message: parsed.value });
+          this.#inbox.push({ kind: "message", message: parsed.value });
         } else {
           const decoded = decodeDataFrame(incoming.value.frame);
           if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.error.code}`);
-          this.#push({ kind: "frame", frame: decoded.value });
+          this.#inbox.push({ kind: "frame", frame: decoded.value });
         }
       },
     });
+    // What arrived before a close may still be in the channel (decrypting).
+    this.#inbox = new Inbox(
+      () => socket.readyState === WebSocket.OPEN,
+      () => this.#channel.drained(),
+    );
     socket.binaryType = "arraybuffer";
     this.closed = new Promise((resolve) =>
       socket.addEventListener("close", (event) => {
-        for (const wake of this.#waiters) wake();
+        this.#inbox.wake();
         resolve(event);
       })
     );
@@ -190,41 +190,20 @@ export class SignedPeer {
     return this.#channel.flushed();
   }
 
-  #push(item: Received): void {
-    this.#inbox.push(item);
-    for (const wake of this.#waiters) wake();
-    this.#waiters.clear();
+  next(match: (r: Received) => boolean): Promise<Received> {
+    return this.#inbox.next(match);
   }
 
-  async next(match: (r: Received) => boolean): Promise<Received> {
-    for (;;) {
-      const i = this.#inbox.findIndex(match);
-      if (i >= 0) return this.#inbox.splice(i, 1)[0];
-      if (this.#socket.readyState !== WebSocket.OPEN) {
-        // What arrived before the close may still be in the channel (decrypting).
-        await this.#channel.drained();
-        if (this.#inbox.some(match)) continue;
-        throw new Error("socket closed while waiting");
-      }
-      await new Promise<void>((resolve) => this.#waiters.add(resolve));
-    }
-  }
-
-  async message<E extends ServerMessage["event"]>(
+  message<E extends ServerMessage["event"]>(
     event: E,
     requestId?: string,
   ): Promise<Extract<ServerMessage, { event: E }>> {
-    const r = await this.next((r) =>
-      r.kind === "message" && r.message.event === event &&
-      (requestId === undefined || r.message.requestId === requestId)
-    );
-    if (r.kind !== "message") throw new Error("unreachable");
-    return r.message as Extract<ServerMessage, { event: E }>;
+    return this.#inbox.message(event, requestId);
   }
 
   /** Every item received and not yet taken. */
   drain(): Received[] {
-    return this.#inbox.splice(0);
+    return this.#inbox.drain();
   }
 
   async close(): Promise<void> {
