@@ -62,6 +62,14 @@ export interface ChannelOptions {
    */
   readonly maxPayloadBytes?: number;
   /**
+   * Most payloads received and not yet delivered; one more ends the
+   * channel with `TOO_MANY_MESSAGES`, delivered at once. Bounds what a peer
+   * can pile up while a handler waits (e.g. on an `authorize` hook).
+   *
+   * @default {Infinity}
+   */
+  readonly maxQueuedPayloads?: number;
+  /**
    * Control messages longer than this many UTF-8 bytes travel deflated.
    *
    * @default {COMPRESS_THRESHOLD_BYTES}
@@ -159,6 +167,8 @@ export class SessionChannel {
   #inbox: Promise<void> = Promise.resolve();
   #pendingBytes = 0;
   #queued = 0;
+  /** Payloads received and not yet delivered. */
+  #waiting = 0;
   #failed = false;
 
   /** A plain channel; see {@linkcode ChannelOptions}. */
@@ -257,7 +267,16 @@ export class SessionChannel {
 
   /** Decodes one WebSocket payload; the result reaches `deliver` in order. */
   receive(payload: string | Uint8Array): void {
+    if (this.#failed) return;
+    if (this.#waiting >= (this.#options.maxQueuedPayloads ?? Infinity)) {
+      this.#failed = true;
+      const error = errorResponse("TOO_MANY_MESSAGES", { queued: this.#waiting });
+      Promise.resolve(this.#options.deliver({ ok: false, error })).catch((e) => this.#report(e));
+      return;
+    }
+    this.#waiting++;
     this.#inbox = this.#inbox.then(async () => {
+      this.#waiting--;
       if (this.#failed) return;
       const result = await this.#decode(payload);
       // In a sealed session any broken frame ends the sequence: nothing after it can be trusted.
@@ -266,12 +285,15 @@ export class SessionChannel {
         await this.#options.deliver(result);
       } catch (error) {
         // The queue must survive a failing handler, or every later payload would be skipped.
-        const report = this.#options.handlerFailed ?? ((e: unknown) =>
-          queueMicrotask(() => {
-            throw e;
-          }));
-        report(error);
+        this.#report(error);
       }
+    });
+  }
+
+  #report(error: unknown): void {
+    if (this.#options.handlerFailed !== undefined) return this.#options.handlerFailed(error);
+    queueMicrotask(() => {
+      throw error;
     });
   }
 

@@ -43,6 +43,7 @@ export type ErrorCode =
   // Parsing an untrusted control message.
   | "MALFORMED_JSON"
   | "MESSAGE_TOO_LARGE"
+  | "TOO_MANY_MESSAGES"
   | "NESTING_TOO_DEEP"
   | "FORBIDDEN_KEY"
   | "UNKNOWN_EVENT"
@@ -172,6 +173,12 @@ const frame = (message: string): ErrorInfo => ({
 export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   MALFORMED_JSON: badMessage("The message is not valid UTF-8 JSON."),
   MESSAGE_TOO_LARGE: badMessage("The message exceeds the size limit."),
+  TOO_MANY_MESSAGES: {
+    message: "The connection sent messages faster than the server handles them.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender",
+  },
   NESTING_TOO_DEEP: badMessage("The message nests objects or arrays too deeply."),
   FORBIDDEN_KEY: badMessage("The message contains a forbidden key such as `__proto__`."),
   UNKNOWN_EVENT: badMessage("The event name is not part of the protocol."),

@@ -72,6 +72,12 @@ export type Authorize = (
 /** What {@linkcode Authorize} answers. */
 export type AuthorizeDecision = boolean | { readonly filters: readonly Filter[] };
 
+/**
+ * Messages a connection may have waiting to be handled. A client waits for
+ * answers; hundreds in flight mean a flood, not a client.
+ */
+const MAX_QUEUED_MESSAGES = 256;
+
 /** What sealing adds to a control message's bytes at most. */
 const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_TAG_BYTES;
 
@@ -115,6 +121,7 @@ export class Session {
       // A client sends only control messages: their limit, plus the sealed and control headers
       // and the tag, bounds what is decrypted at all. (A string's length in UTF-16 units is at
       // most its UTF-8 length, so text is checked no less strictly.)
+      maxQueuedPayloads: MAX_QUEUED_MESSAGES,
       maxPayloadBytes:
         (context.parseLimits.maxMessageBytes ?? DEFAULT_PARSE_LIMITS.maxMessageBytes) +
         SEALED_OVERHEAD_BYTES,
@@ -178,7 +185,9 @@ export class Session {
   async #receive(incoming: Result<Incoming, ErrorResponse>): Promise<void> {
     if (!incoming.ok) {
       // In a sealed session a refused frame breaks the sequence: say why, then end.
-      if (this.#channel.sealed) return await this.#end(incoming.error, CLOSE_PROTOCOL_VIOLATION);
+      if (this.#channel.sealed || incoming.error.code === "TOO_MANY_MESSAGES") {
+        return await this.#end(incoming.error, CLOSE_PROTOCOL_VIOLATION);
+      }
       return this.#systemError("client", incoming.error);
     }
     if (incoming.value.type === "data") {

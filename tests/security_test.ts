@@ -590,3 +590,32 @@ Deno.test("a download still awaiting authorize when its connection closes never 
     await server.close();
   }
 });
+
+Deno.test("a flood of messages while a handler waits ends that connection, not the server", async () => {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => release = resolve);
+  const server = startServer(ROWS, { authorize: () => held.then(() => true) });
+  try {
+    const peer = await SignedPeer.open(server.url);
+    try {
+      peer.send(requestMessage("slow"));
+      for (let i = 0; i < 2000; i++) peer.send(statusCheck(`st-${i}`));
+      equal((await peer.message("system:error", "client")).data.code, "TOO_MANY_MESSAGES");
+      // Closed by the server (4400, or abnormally when its close meets the flood still arriving).
+      await peer.closed;
+    } finally {
+      release();
+      await peer.close();
+    }
+    // The server goes on serving others.
+    const other = await SignedPeer.open(server.url);
+    try {
+      other.send(statusCheck("after"));
+      await other.message("status:update", "after");
+    } finally {
+      await other.close();
+    }
+  } finally {
+    await server.close();
+  }
+});

@@ -18,6 +18,7 @@ const RETRY = "The download continues by itself when the connection is back.";
 export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   MALFORMED_JSON: `The server could not read a message from this page. ${BUG}`,
   MESSAGE_TOO_LARGE: "The request is too large. Use fewer filters or shorter lists of values.",
+  TOO_MANY_MESSAGES: `The page sent requests faster than the server handles them. ${BUG}`,
   NESTING_TOO_DEEP: `The server refused a message from this page. ${BUG}`,
   FORBIDDEN_KEY: `The server refused a message from this page. ${BUG}`,
   UNKNOWN_EVENT: `The server does not understand this page's request. ${BUG}`,

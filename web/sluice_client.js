@@ -1182,6 +1182,12 @@ var frame = (message) => ({
 var ERROR_TABLE = {
   MALFORMED_JSON: badMessage("The message is not valid UTF-8 JSON."),
   MESSAGE_TOO_LARGE: badMessage("The message exceeds the size limit."),
+  TOO_MANY_MESSAGES: {
+    message: "The connection sent messages faster than the server handles them.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
   NESTING_TOO_DEEP: badMessage("The message nests objects or arrays too deeply."),
   FORBIDDEN_KEY: badMessage("The message contains a forbidden key such as `__proto__`."),
   UNKNOWN_EVENT: badMessage("The event name is not part of the protocol."),
@@ -3399,6 +3405,8 @@ var SessionChannel = class {
   #inbox = Promise.resolve();
   #pendingBytes = 0;
   #queued = 0;
+  /** Payloads received and not yet delivered. */
+  #waiting = 0;
   #failed = false;
   /** A plain channel; see {@linkcode ChannelOptions}. */
   constructor(options) {
@@ -3485,18 +3493,35 @@ var SessionChannel = class {
   }
   /** Decodes one WebSocket payload; the result reaches `deliver` in order. */
   receive(payload) {
+    if (this.#failed) return;
+    if (this.#waiting >= (this.#options.maxQueuedPayloads ?? Infinity)) {
+      this.#failed = true;
+      const error = errorResponse("TOO_MANY_MESSAGES", {
+        queued: this.#waiting
+      });
+      Promise.resolve(this.#options.deliver({
+        ok: false,
+        error
+      })).catch((e) => this.#report(e));
+      return;
+    }
+    this.#waiting++;
     this.#inbox = this.#inbox.then(async () => {
+      this.#waiting--;
       if (this.#failed) return;
       const result = await this.#decode(payload);
       if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
       try {
         await this.#options.deliver(result);
       } catch (error) {
-        const report = this.#options.handlerFailed ?? ((e) => queueMicrotask(() => {
-          throw e;
-        }));
-        report(error);
+        this.#report(error);
       }
+    });
+  }
+  #report(error) {
+    if (this.#options.handlerFailed !== void 0) return this.#options.handlerFailed(error);
+    queueMicrotask(() => {
+      throw error;
     });
   }
   async #decode(payload) {
