@@ -28,6 +28,7 @@
  * @module
  */
 
+import { diagramArrows, markdownTable } from "./_machine_docs.ts";
 import { backoffDelay, type BackoffOptions, resolveBackoff } from "./backoff.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type {
@@ -672,23 +673,6 @@ export function connectionTableMarkdown(): string {
  * ```
  */
 export function connectionStateDiagram(): string {
-  const arrows = new Map<string, string[]>();
-  for (const from of CONNECTION_PHASES) {
-    for (const key of CONNECTION_EVENT_KEYS) {
-      for (const to of CONNECTION_TRANSITIONS[from][key] ?? []) {
-        const arrow = `${from} --> ${to}`;
-        arrows.set(arrow, [...arrows.get(arrow) ?? [], key]);
-      }
-    }
-  }
-  const lines = [...arrows].map(([arrow, keys]) => `  ${arrow}: ${keys.join(", ")}`);
+  const lines = diagramArrows(CONNECTION_PHASES, CONNECTION_EVENT_KEYS, CONNECTION_TRANSITIONS);
   return ["stateDiagram-v2", "  [*] --> idle", ...lines, "  closed --> [*]"].join("\n");
-}
-
-/** A Markdown table with every column padded to its widest cell, as `deno fmt` writes it. */
-function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }

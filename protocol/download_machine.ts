@@ -32,6 +32,7 @@
  * @module
  */
 
+import { diagramArrows, markdownTable } from "./_machine_docs.ts";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { MachineClock } from "./connection_machine.ts";
 import { chainDigest, INITIAL_DIGEST } from "./digest_chain.ts";
@@ -621,11 +622,7 @@ export function downloadTableMarkdown(): string {
     return TERMINAL.has(phase) ? "_ignored_" : "_illegal_";
   };
   const rows = DOWNLOAD_PHASES.map((p) => [p, ...DOWNLOAD_EVENT_KEYS.map((k) => cell(p, k))]);
-  const header = ["phase", ...DOWNLOAD_EVENT_KEYS];
-  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: readonly string[]): string =>
-    `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  return [line(header), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  return markdownTable(["phase", ...DOWNLOAD_EVENT_KEYS], rows);
 }
 
 /**
@@ -639,16 +636,7 @@ export function downloadTableMarkdown(): string {
  * ```
  */
 export function downloadStateDiagram(): string {
-  const arrows = new Map<string, string[]>();
-  for (const from of DOWNLOAD_PHASES) {
-    for (const key of DOWNLOAD_EVENT_KEYS) {
-      for (const to of DOWNLOAD_TRANSITIONS[from][key] ?? []) {
-        const arrow = `${from} --> ${to}`;
-        arrows.set(arrow, [...arrows.get(arrow) ?? [], key]);
-      }
-    }
-  }
-  const lines = [...arrows].map(([arrow, keys]) => `  ${arrow}: ${keys.join(", ")}`);
+  const lines = diagramArrows(DOWNLOAD_PHASES, DOWNLOAD_EVENT_KEYS, DOWNLOAD_TRANSITIONS);
   const ends = [...TERMINAL].map((phase) => `  ${phase} --> [*]`);
   return ["stateDiagram-v2", "  [*] --> requested", ...lines, ...ends].join("\n");
 }
