@@ -16,6 +16,7 @@
  * @module
  */
 
+import { concatBytes } from "@noble/hashes/utils.js";
 import { ERROR_TABLE, type ErrorResponse, errorResponse, isErrorCode } from "./errors.ts";
 import type { Result } from "./result.ts";
 import {
@@ -101,13 +102,7 @@ async function transform(
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes(...chunks);
 }
 
 /**

@@ -1,5 +1,6 @@
 // Real servers on loopback for the integration tests, and a raw WebSocket peer that speaks the
 // protocol byte for byte, so that server behaviour is checked without our own client in between.
+import { concatBytes } from "@noble/hashes/utils.js";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
@@ -166,12 +167,7 @@ export async function readDownload(peer: RawPeer, requestId: string): Promise<{
         requestId,
       });
     } else if (r.kind === "message" && r.message.event === "download:complete") {
-      const payload = new Uint8Array(frames.reduce((n, f) => n + f.payload.length, 0));
-      let at = 0;
-      for (const f of frames) {
-        payload.set(f.payload, at);
-        at += f.payload.length;
-      }
+      const payload = concatBytes(...frames.map((f) => f.payload));
       return { payload, frames, complete: r.message.data };
     } else if (r.kind === "message") {
       throw new Error(`download failed: ${JSON.stringify(r.message.data)}`);

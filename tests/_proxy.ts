@@ -8,7 +8,7 @@
 // `corruptFrame(sequence)` flips a bit of one frame's payload, `cutAfterFinalFrame()` ends the
 // connection right after a FINAL data frame, before anything the server sends after it, and
 // `freezeAfter(event)` freezes the connection right after a control message with that event.
-
+import { concatBytes } from "@noble/hashes/utils.js";
 import { FLAG_FINAL } from "../protocol/frame.ts";
 
 interface Link {
@@ -225,7 +225,7 @@ export class CuttingProxy {
       }
       out.push(unit);
     }
-    return { bytes: concat(out), end, freeze };
+    return { bytes: concatBytes(...out), end, freeze };
   }
 }
 
@@ -235,17 +235,6 @@ function closeQuietly(conn: Deno.TcpConn): void {
   } catch {
     // already closed
   }
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** The `event` of a whole unmasked text WebSocket frame (a sluice control message), else undefined. */
@@ -318,12 +307,12 @@ class MessageSplitter {
 
   /** The first `n` buffered bytes, without taking them. */
   #peek(n: number): Uint8Array {
-    if (this.#chunks[0].length < n) this.#chunks = [concat(this.#chunks)];
+    if (this.#chunks[0].length < n) this.#chunks = [concatBytes(...this.#chunks)];
     return this.#chunks[0].subarray(0, n);
   }
 
   #take(n: number): Uint8Array {
-    const whole = concat(this.#chunks);
+    const whole = concatBytes(...this.#chunks);
     this.#chunks = whole.length > n ? [whole.subarray(n)] : [];
     this.#length -= n;
     return whole.subarray(0, n);

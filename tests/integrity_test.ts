@@ -2,7 +2,7 @@
 // chain value, recomputed here with node:crypto; a resumed download's final digest covers the whole
 // payload; and bytes altered on the way are caught before they reach the reader.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { bytesToHex, concatBytes } from "@noble/hashes/utils.js";
 import { ClientBuilder } from "../client.ts";
 import type { DownloadRequest, ResumePoint } from "../protocol/messages.ts";
 import { digestChain, RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
@@ -20,16 +20,6 @@ const REQUEST: DownloadRequest = {
 };
 
 const portOf = (url: string) => Number(new URL(url).port);
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
-}
 
 Deno.test("every frame carries the digest chain of the payloads so far, and complete repeats its end", async () => {
   const server = startServer(ROWS, SERVER_OPTIONS);
@@ -91,7 +81,7 @@ Deno.test("after download:resume the server continues the chain: complete.digest
     await second.close();
     equal(rest.frames[0].sequence, 5);
     const payloads = [...head, ...rest.frames].map((f) => f.payload);
-    deepStrictEqual(concat(payloads), uninterrupted.payload);
+    deepStrictEqual(concatBytes(...payloads), uninterrupted.payload);
     // The second connection sent only the rest, yet its digest is that of the whole export.
     equal(rest.complete.digest, uninterrupted.complete.digest);
     equal(rest.complete.digest, digestChain(payloads));
@@ -122,7 +112,7 @@ Deno.test("a bit flipped on the way is DIGEST_MISMATCH: not delivered, and the r
     equal(error?.code, "DIGEST_MISMATCH");
     equal(error?.recoverable, true);
     // What the reader got is an unaltered prefix; the point stays before the bad frame.
-    const got = concat(read);
+    const got = concatBytes(...read);
     deepStrictEqual(got, expected.subarray(0, got.length));
     const point = hit.resumePoint()!;
     equal(point.sequence, 3);
@@ -132,7 +122,7 @@ Deno.test("a bit flipped on the way is DIGEST_MISMATCH: not delivered, and the r
     // clean download's: the chain went on from the point's.
     const rest = client.download(REQUEST, { resume: point });
     const tail = new Uint8Array(await new Response(rest.readable).arrayBuffer());
-    deepStrictEqual(concat([expected.subarray(0, point.bytes), tail]), expected);
+    deepStrictEqual(concatBytes(expected.subarray(0, point.bytes), tail), expected);
     equal((await rest.done).digest, digest);
   } finally {
     await client.close();

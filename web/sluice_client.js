@@ -696,6 +696,21 @@ function hexToBytes2(hex) {
   }
   return array;
 }
+function concatBytes2(...arrays) {
+  let sum = 0;
+  for (let i = 0; i < arrays.length; i++) {
+    const a = arrays[i];
+    abytes2(a);
+    sum += a.length;
+  }
+  const res = new Uint8Array(sum);
+  for (let i = 0, pad = 0; i < arrays.length; i++) {
+    const a = arrays[i];
+    res.set(a, pad);
+    pad += a.length;
+  }
+  return res;
+}
 function checkOpts(defaults, opts, title = "opts") {
   aopts(defaults, "defaults");
   if (opts !== void 0) aopts(opts, title);
@@ -3378,13 +3393,7 @@ async function transform(bytes, stream, limit) {
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes2(...chunks);
 }
 async function deflate(bytes) {
   return await transform(bytes, new CompressionStream("deflate"), Infinity);
