@@ -187,8 +187,13 @@ export function digestChain(payloads: readonly Uint8Array[], from = "00".repeat(
   return Buffer.from(digest).toString("hex");
 }
 
-/** Every row of 2024–2029 as CSV, through a client built by `builder`; the client is closed after. */
-export async function downloadCsv(builder: ClientBuilder): Promise<Uint8Array> {
+/**
+ * Every row of 2024–2029 as CSV, through a client built by `builder` (closed after), with the
+ * rows `download:complete` counted; its byte count must match what was read.
+ */
+export async function downloadCsv(
+  builder: ClientBuilder,
+): Promise<{ bytes: Uint8Array; rows: number }> {
   const client = builder.build();
   try {
     await client.connect();
@@ -198,8 +203,11 @@ export async function downloadCsv(builder: ClientBuilder): Promise<Uint8Array> {
       compression: false,
     });
     const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
-    await download.done;
-    return bytes;
+    const summary = await download.done;
+    if (summary.bytes !== bytes.length) {
+      throw new Error(`read ${bytes.length} bytes, download:complete says ${summary.bytes}`);
+    }
+    return { bytes, rows: summary.rows };
   } finally {
     await client.close();
   }

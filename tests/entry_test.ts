@@ -3,7 +3,7 @@
 // CLI, then stopped with SIGTERM.
 import { equal, match } from "node:assert/strict";
 import { ClientBuilder } from "../client.ts";
-import { demoPath, RawPeer, requestMessage } from "./_harness.ts";
+import { demoPath, downloadCsv, RawPeer, requestMessage } from "./_harness.ts";
 import { DEADLINE_MS, Program, SERVER, serverProgram } from "./_program.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
 
@@ -20,25 +20,6 @@ async function within<T>(ms: number, what: string, promise: Promise<T>): Promise
     return await Promise.race([promise, late]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** Every row of the demo table as CSV, downloaded through the real client. */
-async function downloadAll(url: string): Promise<{ bytes: Uint8Array; rows: number }> {
-  const client = new ClientBuilder(url).build();
-  try {
-    await client.connect();
-    const download = client.download({
-      searchParams: { timeFrom: "2024-01-01", timeTo: "2030-01-01", filters: [] },
-      outputFormat: "csv",
-      compression: false,
-    });
-    const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
-    const summary = await download.done;
-    equal(summary.bytes, bytes.length);
-    return { bytes, rows: summary.rows };
-  } finally {
-    await client.close();
   }
 }
 
@@ -88,7 +69,7 @@ Deno.test("deno run server.ts serves the demo table and SIGTERM ends a running d
     );
     equal(database, db);
 
-    const { bytes, rows: downloaded } = await downloadAll(url);
+    const { bytes, rows: downloaded } = await downloadCsv(new ClientBuilder(url));
     equal(downloaded, rows);
     equal(await sha256Hex(bytes), await sha256Hex(await sqlite3Csv(db, FROM, TO)));
 
@@ -111,7 +92,9 @@ Deno.test("deno serve server.ts serves the database named by SLUICE_DB and SIGTE
       "stderr",
       /Listening on http:\/\/127\.0\.0\.1:(\d+)\//,
     );
-    const { bytes, rows: downloaded } = await downloadAll(`ws://127.0.0.1:${port}/`);
+    const { bytes, rows: downloaded } = await downloadCsv(
+      new ClientBuilder(`ws://127.0.0.1:${port}/`),
+    );
     equal(downloaded, rows);
     equal(await sha256Hex(bytes), await sha256Hex(await sqlite3Csv(db, FROM, TO)));
 
@@ -156,7 +139,7 @@ Deno.test("deno task start's own permissions serve every event, heartbeats inclu
     } finally {
       await peer.close();
     }
-    const { bytes, rows: downloaded } = await downloadAll(url);
+    const { bytes, rows: downloaded } = await downloadCsv(new ClientBuilder(url));
     equal(downloaded, rows);
     equal(await sha256Hex(bytes), await sha256Hex(await sqlite3Csv(demoPath(rows), FROM, TO)));
   } finally {

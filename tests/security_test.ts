@@ -44,7 +44,7 @@ Deno.test("a raw key and an Ethereum account (signed by viem) sign in and downlo
     const expected = await sha256Hex(
       await sqlite3Csv(demoPath(ROWS), Date.parse(FROM), Date.parse(TO)),
     );
-    const byKey = await downloadCsv(new ClientBuilder(server.url).withKeypair(key));
+    const { bytes: byKey } = await downloadCsv(new ClientBuilder(server.url).withKeypair(key));
     equal(await sha256Hex(byKey), expected);
     let signed = 0;
     const wallet = {
@@ -54,7 +54,7 @@ Deno.test("a raw key and an Ethereum account (signed by viem) sign in and downlo
         return account.signMessage({ message });
       },
     };
-    const byWallet = await downloadCsv(new ClientBuilder(server.url).withSigner(wallet));
+    const { bytes: byWallet } = await downloadCsv(new ClientBuilder(server.url).withSigner(wallet));
     equal(await sha256Hex(byWallet), expected);
     equal(signed, 1);
   } finally {
@@ -328,7 +328,7 @@ Deno.test("authorize refuses with FORBIDDEN and narrows a download to the identi
       Date.parse(TO),
       " AND user_id = 7",
     );
-    const mine = await downloadCsv(new ClientBuilder(server.url).withKeypair(key));
+    const { bytes: mine } = await downloadCsv(new ClientBuilder(server.url).withKeypair(key));
     equal(await sha256Hex(mine), await sha256Hex(expected));
     ok(mine.length > 200, "user 7 has rows");
 

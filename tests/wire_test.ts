@@ -89,7 +89,7 @@ Deno.test("with encryption on, no row appears in plain text among the bytes on t
     const server = startServer(ROWS, { encryption });
     const relay = new CapturingRelay(Number(new URL(server.url).port));
     try {
-      const bytes = await downloadCsv(new ClientBuilder(`ws://127.0.0.1:${relay.port}/`));
+      const { bytes } = await downloadCsv(new ClientBuilder(`ws://127.0.0.1:${relay.port}/`));
       equal(bytes.length, expected.length);
       const wire = relay.captured();
       ok(wire.length > expected.length, "the whole export crossed the relay");
