@@ -3,14 +3,13 @@
 import { concatBytes } from "@noble/hashes/utils.js";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
-import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
+import type { DataFrame } from "../protocol/frame.ts";
 import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
-import { parseServerMessage } from "../protocol/parse.ts";
 import type { ClientBuilder } from "../client/client_builder.ts";
 import { createServer, type ServerOptions, type SluiceServer } from "../server/create_server.ts";
 import { openDemoSource } from "../server/demo_data.ts";
 import type { SqliteSource } from "../server/sqlite_source.ts";
-import { Inbox, type Received } from "./_inbox.ts";
+import { InboxPeer } from "./_inbox.ts";
 
 const CACHE = `${Deno.env.get("TMPDIR") ?? "/tmp"}/sluice-test-data`;
 
@@ -55,31 +54,15 @@ export function startServer(
 }
 
 /** A protocol peer on a plain WebSocket: send JSON, wait for what comes back. */
-export class RawPeer {
+export class RawPeer extends InboxPeer {
   readonly #socket: WebSocket;
-  readonly #inbox: Inbox;
-  readonly closed: Promise<CloseEvent>;
 
   private constructor(socket: WebSocket) {
+    super(socket);
     this.#socket = socket;
-    this.#inbox = new Inbox(() => socket.readyState === WebSocket.OPEN);
-    socket.binaryType = "arraybuffer";
-    this.closed = new Promise((resolve) =>
-      socket.addEventListener("close", (event) => {
-        this.#inbox.wake();
-        resolve(event);
-      })
-    );
     socket.addEventListener("message", (event) => {
-      if (typeof event.data === "string") {
-        const parsed = parseServerMessage(event.data);
-        if (!parsed.ok) throw new Error(`server sent an invalid message: ${event.data}`);
-        this.#inbox.push({ kind: "message", message: parsed.value });
-      } else {
-        const decoded = decodeDataFrame(new Uint8Array(event.data as ArrayBuffer));
-        if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.error.code}`);
-        this.#inbox.push({ kind: "frame", frame: decoded.value });
-      }
+      const data = event.data;
+      this.received(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
     });
   }
 
@@ -99,26 +82,6 @@ export class RawPeer {
 
   sendBinary(bytes: Uint8Array): void {
     this.#socket.send(bytes);
-  }
-
-  /** Removes and returns the first received item that matches, waiting for it. */
-  next<T extends Received>(match: (r: Received) => r is T): Promise<T>;
-  next(match: (r: Received) => boolean): Promise<Received>;
-  next(match: (r: Received) => boolean): Promise<Received> {
-    return this.#inbox.next(match);
-  }
-
-  /** The next control message with this event (and requestId, if given). */
-  message<E extends ServerMessage["event"]>(
-    event: E,
-    requestId?: string,
-  ): Promise<Extract<ServerMessage, { event: E }>> {
-    return this.#inbox.message(event, requestId);
-  }
-
-  /** Every item received and not yet taken. */
-  drain(): Received[] {
-    return this.#inbox.drain();
   }
 
   async close(): Promise<void> {

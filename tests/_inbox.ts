@@ -1,7 +1,8 @@
 // What a test peer has received and not yet taken, and waits for it: shared by RawPeer (plain
-// WebSocket) and SignedPeer (signed-in, sealed).
-import type { DataFrame } from "../protocol/frame.ts";
+// WebSocket) and SignedPeer (signed-in, sealed) through their base class InboxPeer.
+import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
 import type { ServerMessage } from "../protocol/messages.ts";
+import { parseServerMessage } from "../protocol/parse.ts";
 
 /** A control message, a data frame, or (for a sealed peer) a frame its channel refused. */
 export type Received =
@@ -68,5 +69,60 @@ export class Inbox {
   /** Every item received and not yet taken. */
   drain(): Received[] {
     return this.#items.splice(0);
+  }
+}
+
+/** A test peer on one WebSocket: what it receives is parsed into an {@linkcode Inbox}. */
+export class InboxPeer {
+  /** Resolves when the socket closes. */
+  readonly closed: Promise<CloseEvent>;
+  readonly #inbox: Inbox;
+
+  /** `settled` as for {@linkcode Inbox}. */
+  protected constructor(socket: WebSocket, settled?: () => Promise<void>) {
+    this.#inbox = new Inbox(() => socket.readyState === WebSocket.OPEN, settled);
+    socket.binaryType = "arraybuffer";
+    this.closed = new Promise((resolve) =>
+      socket.addEventListener("close", (event) => {
+        this.#inbox.wake();
+        resolve(event);
+      })
+    );
+  }
+
+  /**
+   * Takes in a control message's JSON, a data frame's bytes, or the code of a frame the peer's
+   * channel refused. The server sending something unparsable is a bug the test must see.
+   */
+  protected received(item: string | Uint8Array | { readonly refused: string }): void {
+    if (typeof item === "string") {
+      const parsed = parseServerMessage(item);
+      if (!parsed.ok) throw new Error(`server sent an invalid message: ${item}`);
+      this.#inbox.push({ kind: "message", message: parsed.value });
+    } else if (item instanceof Uint8Array) {
+      const decoded = decodeDataFrame(item);
+      if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.error.code}`);
+      this.#inbox.push({ kind: "frame", frame: decoded.value });
+    } else this.#inbox.push({ kind: "error", code: item.refused });
+  }
+
+  /** Removes and returns the first received item that matches, waiting for it. */
+  next<T extends Received>(match: (r: Received) => r is T): Promise<T>;
+  next(match: (r: Received) => boolean): Promise<Received>;
+  next(match: (r: Received) => boolean): Promise<Received> {
+    return this.#inbox.next(match);
+  }
+
+  /** The next control message with this event (and requestId, if given). */
+  message<E extends ServerMessage["event"]>(
+    event: E,
+    requestId?: string,
+  ): Promise<Extract<ServerMessage, { event: E }>> {
+    return this.#inbox.message(event, requestId);
+  }
+
+  /** Every item received and not yet taken. */
+  drain(): Received[] {
+    return this.#inbox.drain();
   }
 }

@@ -4,17 +4,10 @@ import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { challengeText, type SignInFacts, signText } from "../protocol/auth.ts";
 import { SessionChannel } from "../protocol/channel.ts";
-import { decodeDataFrame } from "../protocol/frame.ts";
-import type {
-  AuthChallenge,
-  AuthResult,
-  ClientMessage,
-  Identity,
-  ServerMessage,
-} from "../protocol/messages.ts";
+import type { AuthChallenge, AuthResult, ClientMessage, Identity } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
-import { parseServerMessage } from "../protocol/parse.ts";
-import { Inbox, type Received } from "./_inbox.ts";
+import { InboxPeer } from "./_inbox.ts";
+import { dialledOrigin } from "../client/sign_in.ts";
 import {
   CommandSigner,
   deriveSessionSecrets,
@@ -24,11 +17,10 @@ import {
 } from "../protocol/session_crypto.ts";
 
 /** A raw peer with a {@linkcode SessionChannel}, signing in under the test's control. */
-export class SignedPeer {
+export class SignedPeer extends InboxPeer {
   readonly url: string;
   readonly identityKey: Uint8Array;
   readonly sessionKey = secp.utils.randomSecretKey();
-  readonly closed: Promise<CloseEvent>;
   /** Every payload handed to the socket, in order (sealed frames once sealed). */
   readonly sent: (string | Uint8Array)[] = [];
   /** While true, payloads are recorded in `sent` but not written to the socket. */
@@ -39,42 +31,25 @@ export class SignedPeer {
   #lastTimestamp = 0;
   readonly #socket: WebSocket;
   readonly #channel: SessionChannel;
-  readonly #inbox: Inbox;
 
   private constructor(url: string, socket: WebSocket, identityKey: Uint8Array) {
+    // What arrived before a close may still be in the channel (decrypting).
+    const later: { channel?: SessionChannel } = {};
+    super(socket, () => later.channel!.drained());
     this.url = url;
     this.#socket = socket;
     this.identityKey = identityKey;
-    this.#channel = new SessionChannel({
+    this.#channel = later.channel = new SessionChannel({
       send: (payload) => {
         this.sent.push(payload);
         if (!this.hold && socket.readyState === WebSocket.OPEN) socket.send(payload);
       },
       deliver: (incoming) => {
-        if (!incoming.ok) this.#inbox.push({ kind: "error", code: incoming.error.code });
-        else if (incoming.value.type === "text") {
-          const parsed = parseServerMessage(incoming.value.text);
-          if (!parsed.ok) throw new Error(`server sent an invalid message: ${incoming.value.text}`);
-          this.#inbox.push({ kind: "message", message: parsed.value });
-        } else {
-          const decoded = decodeDataFrame(incoming.value.frame);
-          if (!decoded.ok) throw new Error(`server sent an invalid frame: ${decoded.error.code}`);
-          this.#inbox.push({ kind: "frame", frame: decoded.value });
-        }
+        if (!incoming.ok) this.received({ refused: incoming.error.code });
+        else if (incoming.value.type === "text") this.received(incoming.value.text);
+        else this.received(incoming.value.frame);
       },
     });
-    // What arrived before a close may still be in the channel (decrypting).
-    this.#inbox = new Inbox(
-      () => socket.readyState === WebSocket.OPEN,
-      () => this.#channel.drained(),
-    );
-    socket.binaryType = "arraybuffer";
-    this.closed = new Promise((resolve) =>
-      socket.addEventListener("close", (event) => {
-        this.#inbox.wake();
-        resolve(event);
-      })
-    );
     socket.addEventListener("message", (event) => {
       const data = event.data;
       this.#channel.receive(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
@@ -105,7 +80,7 @@ export class SignedPeer {
   facts(identity: Identity = this.identity): SignInFacts {
     const c = this.challenge!;
     return {
-      origin: new URL(this.url).protocol + "//" + new URL(this.url).host,
+      origin: dialledOrigin(this.url),
       identity,
       nonce: c.nonce,
       clientSessionKey: this.sessionPublicKey,
@@ -188,22 +163,6 @@ export class SignedPeer {
 
   flushed(): Promise<void> {
     return this.#channel.flushed();
-  }
-
-  next(match: (r: Received) => boolean): Promise<Received> {
-    return this.#inbox.next(match);
-  }
-
-  message<E extends ServerMessage["event"]>(
-    event: E,
-    requestId?: string,
-  ): Promise<Extract<ServerMessage, { event: E }>> {
-    return this.#inbox.message(event, requestId);
-  }
-
-  /** Every item received and not yet taken. */
-  drain(): Received[] {
-    return this.#inbox.drain();
   }
 
   async close(): Promise<void> {
