@@ -203,7 +203,7 @@ export class Session {
     if (!parsed.ok) {
       const { error, event, requestId } = parsed.error;
       if (requestId !== undefined && event?.startsWith("download:")) {
-        this.#send({ event: "download:error", data: error, timestamp: Date.now(), requestId });
+        this.#downloadError(requestId, error);
       } else this.#systemError(requestId ?? "client", error);
       return;
     }
@@ -224,7 +224,7 @@ export class Session {
   #refuse(message: ClientMessage, error: ErrorResponse): void {
     const { event, requestId } = message;
     if (event === "download:request" || event === "download:resume") {
-      this.#send({ event: "download:error", data: error, timestamp: Date.now(), requestId });
+      this.#downloadError(requestId, error);
     } else this.#systemError(requestId, error);
   }
 
@@ -274,17 +274,22 @@ export class Session {
       case "download:cancel": {
         const running = this.#jobs.get(requestId);
         if (running !== undefined) running.job.cancel();
-        else if (!this.#finished.has(requestId)) this.#downloadError(requestId, "UNKNOWN_REQUEST");
+        else if (!this.#finished.has(requestId)) {
+          this.#downloadError(requestId, errorResponse("UNKNOWN_REQUEST"));
+        }
         return;
       }
       case "download:ack": {
         const running = this.#jobs.get(requestId);
         if (running !== undefined) {
           if (!running.job.ack(message.data.sequence)) {
-            this.#downloadError(requestId, "INVALID_VALUE", { reason: "ack of an unsent frame" });
+            this.#downloadError(
+              requestId,
+              errorResponse("INVALID_VALUE", { reason: "ack of an unsent frame" }),
+            );
           }
         } else if (!this.#finished.has(requestId)) {
-          this.#downloadError(requestId, "UNKNOWN_REQUEST");
+          this.#downloadError(requestId, errorResponse("UNKNOWN_REQUEST"));
         }
         return;
       }
@@ -294,7 +299,7 @@ export class Session {
           ? this.#statuses()
           : this.#statuses().filter((s) => s.requestId === target);
         if (target !== undefined && downloads.length === 0) {
-          this.#downloadError(requestId, "UNKNOWN_REQUEST", { requestId: target });
+          this.#downloadError(requestId, errorResponse("UNKNOWN_REQUEST", { requestId: target }));
         } else {
           this.#send({
             event: "status:update",
@@ -324,29 +329,32 @@ export class Session {
   }
 
   async #start(requestId: string, asked: DownloadRequest, resume?: ResumePoint): Promise<void> {
-    if (this.#jobs.has(requestId)) return this.#downloadError(requestId, "DUPLICATE_REQUEST");
+    if (this.#jobs.has(requestId)) {
+      return this.#downloadError(requestId, errorResponse("DUPLICATE_REQUEST"));
+    }
     if (this.#jobs.size >= this.#context.maxDownloads) {
-      return this.#downloadError(requestId, "TOO_MANY_DOWNLOADS", {
-        limit: this.#context.maxDownloads,
-      });
+      return this.#downloadError(
+        requestId,
+        errorResponse("TOO_MANY_DOWNLOADS", {
+          limit: this.#context.maxDownloads,
+        }),
+      );
     }
     const { source, requestLimits, jobLimits } = this.#context;
-    const fail = (error: ErrorResponse) =>
-      this.#send({ event: "download:error", data: error, timestamp: Date.now(), requestId });
     const validated = validateDownloadRequest(asked, source.schema().columns, requestLimits);
-    if (!validated.ok) return fail(validated.error);
+    if (!validated.ok) return this.#downloadError(requestId, validated.error);
     const request = await this.#authorize(asked);
-    if (!request.ok) return fail(request.error);
+    if (!request.ok) return this.#downloadError(requestId, request.error);
     const narrowed = request.value === asked
       ? validated
       : validateDownloadRequest(request.value, source.schema().columns, requestLimits);
-    if (!narrowed.ok) return fail(narrowed.error);
+    if (!narrowed.ok) return this.#downloadError(requestId, narrowed.error);
     if (this.#closed) return;
     const identity = this.#gate.identity;
     const admitted = identity === undefined
       ? { ok: true as const, value: () => {} }
       : this.#context.limiter.admit(identityLabel(identity), Date.now());
-    if (!admitted.ok) return fail(admitted.error);
+    if (!admitted.ok) return this.#downloadError(requestId, admitted.error);
     this.#finished.delete(requestId);
     const job = new ExportJob(
       requestId,
@@ -431,17 +439,8 @@ export class Session {
     }
   }
 
-  #downloadError(
-    requestId: string,
-    code: Parameters<typeof errorResponse>[0],
-    details?: Record<string, string | number>,
-  ): void {
-    this.#send({
-      event: "download:error",
-      data: errorResponse(code, details),
-      timestamp: Date.now(),
-      requestId,
-    });
+  #downloadError(requestId: string, error: ErrorResponse): void {
+    this.#send({ event: "download:error", data: error, timestamp: Date.now(), requestId });
   }
 
   #systemError(requestId: string, error: ErrorResponse): void {
