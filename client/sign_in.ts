@@ -48,7 +48,7 @@ export type Credentials =
   | { readonly kind: "signer"; readonly signer: EthereumSigner };
 
 /** The identity that credentials sign in as. */
-export function credentialsIdentity(credentials: Credentials): Identity {
+function credentialsIdentity(credentials: Credentials): Identity {
   return credentials.kind === "keypair"
     ? { kind: "secp256k1", publicKey: bytesToHex(secp.getPublicKey(credentials.secretKey)) }
     : { kind: "ethereum", address: credentials.signer.address };

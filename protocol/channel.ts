@@ -17,7 +17,7 @@
  */
 
 import { concatBytes } from "@noble/hashes/utils.js";
-import { ERROR_TABLE, type ErrorResponse, errorResponse, isErrorCode } from "./errors.ts";
+import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { Result } from "./result.ts";
 import {
   binaryKind,
@@ -133,11 +133,6 @@ export function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array | 
   return transform(bytes, new DecompressionStream("deflate"), limit);
 }
 
-/** Whether an error ends the connection rather than only the message it concerns. */
-function endsConnection(error: ErrorResponse): boolean {
-  return isErrorCode(error.code) && ERROR_TABLE[error.code].scope === "connection";
-}
-
 /**
  * One connection's framing: plain until {@linkcode SessionChannel.seal} is
  * called, sealed after.
@@ -176,6 +171,15 @@ export class SessionChannel {
   /** Whether incoming frames must be sealed (from the moment {@linkcode seal} is called). */
   get sealed(): boolean {
     return this.#opener !== undefined;
+  }
+
+  /**
+   * Whether the channel gave up: a broken frame of a sealed session, too many
+   * payloads waiting, or a failure to send. Nothing more is delivered; the
+   * owner should end the connection.
+   */
+  get failed(): boolean {
+    return this.#failed;
   }
 
   /** Bytes given to send() and not yet handed to the socket. */
@@ -274,8 +278,9 @@ export class SessionChannel {
       this.#waiting--;
       if (this.#failed) return;
       const result = await this.#decode(payload);
-      // In a sealed session any broken frame ends the sequence: nothing after it can be trusted.
-      if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
+      // In a sealed session any payload that cannot be decoded ends the sequence (PROTOCOL.md
+      // §16): nothing after it can be trusted.
+      if (!result.ok && this.sealed) this.#failed = true;
       try {
         await this.#options.deliver(result);
       } catch (error) {

@@ -184,10 +184,9 @@ export class Session {
 
   async #receive(incoming: Result<Incoming, ErrorResponse>): Promise<void> {
     if (!incoming.ok) {
-      // In a sealed session a refused frame breaks the sequence: say why, then end.
-      if (this.#channel.sealed || incoming.error.code === "TOO_MANY_MESSAGES") {
-        return await this.#end(incoming.error, CLOSE_PROTOCOL_VIOLATION);
-      }
+      // A channel that gave up (a sealed session's broken frame, a flood) ends the connection;
+      // otherwise only the message is refused.
+      if (this.#channel.failed) return await this.#end(incoming.error, CLOSE_PROTOCOL_VIOLATION);
       return this.#systemError("client", incoming.error);
     }
     if (incoming.value.type === "data") {

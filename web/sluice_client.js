@@ -1392,9 +1392,6 @@ function errorResponse(code, details, overrides = {}) {
     }
   };
 }
-function isErrorCode(value) {
-  return Object.hasOwn(ERROR_TABLE, value);
-}
 
 // protocol/messages.ts
 var OUTPUT_FORMATS = [
@@ -3401,9 +3398,6 @@ async function deflate(bytes) {
 function inflate(bytes, limit) {
   return transform(bytes, new DecompressionStream("deflate"), limit);
 }
-function endsConnection(error) {
-  return isErrorCode(error.code) && ERROR_TABLE[error.code].scope === "connection";
-}
 var SessionChannel = class {
   #options;
   #maxMessageBytes;
@@ -3426,6 +3420,14 @@ var SessionChannel = class {
   /** Whether incoming frames must be sealed (from the moment {@linkcode seal} is called). */
   get sealed() {
     return this.#opener !== void 0;
+  }
+  /**
+   * Whether the channel gave up: a broken frame of a sealed session, too many
+   * payloads waiting, or a failure to send. Nothing more is delivered; the
+   * owner should end the connection.
+   */
+  get failed() {
+    return this.#failed;
   }
   /** Bytes given to send() and not yet handed to the socket. */
   get pendingBytes() {
@@ -3519,7 +3521,7 @@ var SessionChannel = class {
       this.#waiting--;
       if (this.#failed) return;
       const result = await this.#decode(payload);
-      if (!result.ok && this.sealed && endsConnection(result.error)) this.#failed = true;
+      if (!result.ok && this.sealed) this.#failed = true;
       try {
         await this.#options.deliver(result);
       } catch (error) {
