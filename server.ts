@@ -33,6 +33,7 @@ import { parseArgs } from "node:util";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { parseAllowEntry } from "./protocol/sign_in.ts";
+import { parseOrigin } from "./server/auth_gate.ts";
 import { createServer, type SluiceServer } from "./server/create_server.ts";
 import { openDemoSource } from "./server/demo_data.ts";
 import type { SqliteSource } from "./server/sqlite_source.ts";
@@ -135,12 +136,7 @@ export function programConfig(
   const db = values.db ?? env.SLUICE_DB ?? DEFAULT_DB_PATH;
   const dbDir = db.includes("/") ? db.slice(0, db.lastIndexOf("/") + 1) : "";
   const origins = [...(values.origin ?? []), ...(env.SLUICE_ORIGIN ?? "").split(/[\s,]+/)]
-    .filter((o) => o !== "");
-  for (const origin of origins) {
-    if (!/^wss?:\/\/[^/\s]+\/?$/.test(origin)) {
-      throw new TypeError(`--origin must be ws:// or wss:// and a host, got "${origin}"`);
-    }
-  }
+    .filter((o) => o !== "").map(parseOrigin);
   return {
     port,
     hostname: values.hostname ?? env.SLUICE_HOSTNAME ?? "127.0.0.1",

@@ -67,6 +67,32 @@ export interface SignedIn {
 }
 
 /**
+ * Reads a configured origin: `ws:` or `wss:`, `//`, a host and maybe a port,
+ * nothing else (a final `/` is allowed). Throws a `TypeError` otherwise.
+ *
+ * @example
+ * ```ts ignore
+ * parseOrigin("wss://export.example.com/"); // "wss://export.example.com"
+ * ```
+ */
+export function parseOrigin(text: string): string {
+  let url: URL | undefined;
+  try {
+    url = new URL(text);
+  } catch (_notAUrl) {
+    // Reported below with the rest.
+  }
+  const bare = url && `${url.protocol}//${url.host}`;
+  if (
+    url === undefined || (url.protocol !== "ws:" && url.protocol !== "wss:") ||
+    text.replace(/\/$/, "") !== bare
+  ) {
+    throw new TypeError(`origin must be ws:// or wss:// and a host (and port), got "${text}"`);
+  }
+  return bare!;
+}
+
+/**
  * The origin to name in the challenges of an upgrade request: the
  * configured origin whose host is the request's, or without configured
  * origins the request's own scheme and host; `undefined` when origins are

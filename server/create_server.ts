@@ -17,7 +17,7 @@ import type { JobLimits } from "./export_job.ts";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
-import { type AuthConfig, challengeOrigin } from "./auth_gate.ts";
+import { type AuthConfig, challengeOrigin, parseOrigin } from "./auth_gate.ts";
 import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
 import { type Authorize, Session } from "./session.ts";
 
@@ -181,14 +181,7 @@ function loadAverage(): number {
 /** The configured origins, checked: `ws:` or `wss:` and a host, nothing else. */
 function originList(origin: string | readonly string[] | undefined): readonly string[] | undefined {
   if (origin === undefined) return undefined;
-  return (typeof origin === "string" ? [origin] : origin).map((text) => {
-    const url = new URL(text);
-    const bare = `${url.protocol}//${url.host}`;
-    if ((url.protocol !== "ws:" && url.protocol !== "wss:") || text.replace(/\/$/, "") !== bare) {
-      throw new TypeError(`origin must be ws:// or wss:// and a host (and port), got "${text}"`);
-    }
-    return bare;
-  });
+  return (typeof origin === "string" ? [origin] : origin).map(parseOrigin);
 }
 
 /** Reads the options' identity key, allow list and limits into the server's sign-in settings. */
