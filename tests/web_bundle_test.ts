@@ -13,6 +13,15 @@ Deno.test("every committed bundle equals a fresh build: run `deno task bundle` w
   }
 });
 
+Deno.test("the committed bundles name no path of the machine that built them", async () => {
+  for (const target of BUNDLES) {
+    const code = await read(target.output);
+    // esbuild's `// ../../root/.cache/deno/npm/...` heads depend on the checkout's depth and DENO_DIR.
+    ok(!/^\/\/ \.\.\//m.test(code), `${target.output} names a path outside the repository`);
+    ok(!code.includes("registry.npmjs.org"), `${target.output} names the npm cache`);
+  }
+});
+
 Deno.test("the client bundle uses no Deno API and imports nothing", async () => {
   const code = await read("web/sluice_client.js");
   // Comments may name Deno (`Deno.stdout` in an example); code may not.

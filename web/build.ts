@@ -82,10 +82,21 @@ export async function bundle(target: BundleTarget): Promise<string> {
     if (!success) {
       throw new Error(`deno bundle ${target.entry} failed:\n${new TextDecoder().decode(stderr)}`);
     }
-    return `${target.banner.join("\n")}\n${await Deno.readTextFile(out)}`;
+    const text = stableSourceNames(await Deno.readTextFile(out));
+    return `${target.banner.join("\n")}\n${text}`;
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * esbuild heads each npm module with its path relative to the working
+ * directory, e.g. `// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/sha2.js`,
+ * which changes with the checkout's depth and with DENO_DIR. Such a line
+ * becomes `// npm:@noble/hashes/2.4.0/sha2.js`, the same on every machine.
+ */
+export function stableSourceNames(code: string): string {
+  return code.replace(/^\/\/ [^\n]*\/registry\.npmjs\.org\/([^\n]+)$/gm, "// npm:$1");
 }
 
 /** Rebuilds every bundle into the repository; returns the outputs that changed. */

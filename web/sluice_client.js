@@ -1,6 +1,6 @@
 // @ts-self-types="../client/mod.ts"
 // Generated from client/mod.ts by `deno task bundle`; do not edit (tests/web_bundle_test.ts checks it).
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/secp256k1/3.2.0/index.js
+// npm:@noble/secp256k1/3.2.0/index.js
 var freeze = Object.freeze;
 var P = 0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2fn;
 var N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -595,7 +595,7 @@ var wNAF = (n) => {
   };
 };
 
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/utils.js
+// npm:@noble/hashes/2.4.0/utils.js
 function isBytes2(a) {
   return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array" && "BYTES_PER_ELEMENT" in a && a.BYTES_PER_ELEMENT === 1;
 }
@@ -747,7 +747,7 @@ var oidNist = (suffix) => ({
   ])
 });
 
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/_u64.js
+// npm:@noble/hashes/2.4.0/_u64.js
 var fromNumH = (n) => n / 2 ** 32 | 0;
 var fromNumL = (n) => n >>> 0;
 function setU64FromNum(view, byteOffset, n, isLE) {
@@ -757,7 +757,7 @@ function setU64FromNum(view, byteOffset, n, isLE) {
   view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
 }
 
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/_md.js
+// npm:@noble/hashes/2.4.0/_md.js
 function Chi(a, b, c) {
   return a & b ^ ~a & c;
 }
@@ -865,7 +865,7 @@ var SHA256_IV = /* @__PURE__ */ Uint32Array.from([
   1541459225
 ]);
 
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/sha2.js
+// npm:@noble/hashes/2.4.0/sha2.js
 var SHA256_K = /* @__PURE__ */ Uint32Array.from([
   1116352408,
   1899447441,
@@ -1035,7 +1035,7 @@ var _SHA256 = class extends SHA2_32B {
 };
 var sha256 = /* @__PURE__ */ createHasher(() => new _SHA256(), /* @__PURE__ */ oidNist(1));
 
-// ../../root/.cache/deno/npm/registry.npmjs.org/@noble/hashes/2.4.0/hmac.js
+// npm:@noble/hashes/2.4.0/hmac.js
 var _HMAC = class {
   oHash;
   iHash;
