@@ -4,9 +4,11 @@
  * backoff; seed 000 §3.1: give up after `maxAttempts` and emit
  * `connection:failed`). A connect attempt has `handshakeTimeoutMs` to reach
  * `open`, so a server that accepts TCP and then never answers costs one
- * attempt, not a hang; once open, heartbeats watch the connection. The shell owns the socket, the timers, the signer
- * and the clock: it feeds {@linkcode step} events and carries out the
- * effects it returns, in order.
+ * attempt, not a hang; the time the signer takes (a wallet waiting for its
+ * user) is bounded by the challenge's own expiry instead. Once open,
+ * heartbeats watch the connection. The shell owns the socket, the timers,
+ * the signer and the clock: it feeds {@linkcode step} events and carries
+ * out the effects it returns, in order.
  *
  * Every legal move is a row of {@linkcode CONNECTION_TRANSITIONS}. A pair
  * the table does not list is handled by whose fault it is
@@ -85,7 +87,10 @@ export interface ConnectionConfig {
   /**
    * Milliseconds a connect attempt has to become `open` (the WebSocket
    * handshake and, when configured, the sign-in); a slower attempt fails
-   * like a lost connection and goes through the backoff.
+   * like a lost connection and goes through the backoff. The signer's own
+   * time is not counted: while it signs, the attempt waits until the
+   * challenge expires (at least this long, at most
+   * {@linkcode MAX_SIGNING_WAIT_MS}), then fails with `SIGNING_TIMEOUT`.
    *
    * @default {10000}
    */
@@ -405,6 +410,24 @@ function armedTimers(state: ConnectionState): TimerName[] {
   }
 }
 
+/** The longest a connect attempt waits for its signer, however late the challenge expires. */
+export const MAX_SIGNING_WAIT_MS = 300_000;
+
+/**
+ * How long to wait for the signer: until the challenge expires by the
+ * client's clock, at least `handshakeTimeoutMs` (a clock running ahead must
+ * not make it zero) and at most {@linkcode MAX_SIGNING_WAIT_MS} (nor one
+ * running behind make it hours).
+ */
+function signingWaitMs(
+  state: ConnectionState,
+  challenge: AuthChallenge,
+  clock: MachineClock,
+): number {
+  const untilExpiry = challenge.expiresAt - clock.now;
+  return Math.min(Math.max(untilExpiry, state.config.handshakeTimeoutMs), MAX_SIGNING_WAIT_MS);
+}
+
 /** Opens a socket for a connect attempt, which has `handshakeTimeoutMs` to become open. */
 function attempt(state: ConnectionState, fields: Partial<ConnectionState>): ConnectionStep {
   return {
@@ -538,7 +561,15 @@ function listed(
       if (state.authStep !== "challenge") return violation(state, key, clock);
       return {
         state: { ...state, authStep: "signing", challenge: event.challenge },
-        effects: [{ type: "sign", challenge: event.challenge }],
+        effects: [
+          // A wallet may wait for its user: the signature is worth waiting for until it expires.
+          {
+            type: "startTimer",
+            name: "handshake",
+            ms: signingWaitMs(state, event.challenge, clock),
+          },
+          { type: "sign", challenge: event.challenge },
+        ],
       };
     case "signed": {
       if (state.authStep !== "signing" || state.challenge === undefined) return same(state);
@@ -554,7 +585,10 @@ function listed(
       };
       return {
         state: { ...state, authStep: "result", challenge: undefined, nextId: state.nextId + 1 },
-        effects: [{ type: "send", message }],
+        effects: [
+          { type: "startTimer", name: "handshake", ms: state.config.handshakeTimeoutMs },
+          { type: "send", message },
+        ],
       };
     }
     case "authResult": {
@@ -602,8 +636,11 @@ function timer(state: ConnectionState, name: TimerName, clock: MachineClock): Co
     case "reconnect":
       return attempt(state, {});
     case "handshake": {
-      // Still not open: the server accepted the connection (or not even that) and went quiet.
-      const error = errorResponse("HANDSHAKE_TIMEOUT", { ms: state.config.handshakeTimeoutMs });
+      // Still not open: the signer never finished, or the server (if it even accepted the
+      // connection) went quiet.
+      const error = state.authStep === "signing"
+        ? errorResponse("SIGNING_TIMEOUT")
+        : errorResponse("HANDSHAKE_TIMEOUT", { ms: state.config.handshakeTimeoutMs });
       return outage(state, error, clock, { code: CLIENT_ABORT, reason: error.code });
     }
     case "heartbeat": {

@@ -86,6 +86,7 @@ export type ErrorCode =
   // The connection.
   | "IDLE_TIMEOUT"
   | "HANDSHAKE_TIMEOUT"
+  | "SIGNING_TIMEOUT"
   | "HEARTBEAT_TIMEOUT"
   | "CONNECTION_LOST"
   | "CONNECTION_FAILED"
@@ -277,6 +278,13 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   },
   HANDSHAKE_TIMEOUT: {
     message: "The server did not complete the connection in time.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client",
+  },
+  SIGNING_TIMEOUT: {
+    message:
+      "The signer (a wallet waiting for its user) did not sign the challenge before it expired.",
     recoverable: true,
     scope: "connection",
     fault: "client",

@@ -15,6 +15,7 @@ import {
   initialConnectionState,
   isConnected,
   type MachineClock,
+  MAX_SIGNING_WAIT_MS,
   step,
 } from "../protocol/connection_machine.ts";
 import { errorResponse } from "../protocol/errors.ts";
@@ -176,9 +177,12 @@ Deno.test("sign-in sends auth:authenticate built from the challenge, then opens"
   let r = run(s, AUTH_TO_OPEN.slice(0, 2));
   deepStrictEqual(r.effects.at(-1), { type: "beginAuth" });
   r = run(r.state, [AUTH_TO_OPEN[2]]);
-  deepStrictEqual(r.effects, [{ type: "sign", challenge: CHALLENGE }]);
+  deepStrictEqual(r.effects, [
+    { type: "startTimer", name: "handshake", ms: 60_000 },
+    { type: "sign", challenge: CHALLENGE },
+  ]);
   const signed = step(r.state, { type: "signed", identity: IDENTITY, signature: "ee" }, at(T0 + 7));
-  deepStrictEqual(signed.effects, [{
+  deepStrictEqual(signed.effects, [{ type: "startTimer", name: "handshake", ms: 10_000 }, {
     type: "send",
     message: {
       event: "auth:authenticate",
@@ -457,6 +461,33 @@ Deno.test("the handshake timer covers the sign-in, and an attempt open in time c
   deepStrictEqual(step(connecting, { type: "close" }, at(T0)).effects.slice(0, 1), [
     { type: "cancelTimer", name: "handshake" },
   ]);
+});
+
+Deno.test("the signer has until the challenge expires, within bounds, then SIGNING_TIMEOUT", () => {
+  const signingAt = (now: number, expiresAt: number) =>
+    run(fresh({ handshakeTimeoutMs: 5_000 }), [
+      ...AUTH_TO_OPEN.slice(0, 2),
+      { type: "challenge", challenge: { ...CHALLENGE, expiresAt } },
+    ], at(now));
+  const timerMs = (r: ReturnType<typeof signingAt>) =>
+    r.effects.filter((e) => e.type === "startTimer").map((e) => e.type === "startTimer" && e.ms);
+  // The handshake timer of the attempt, then the signing wait: the challenge's remaining life,
+  deepStrictEqual(timerMs(signingAt(T0, T0 + 45_000)), [5_000, 45_000]);
+  // never less than the handshake timeout (a clock ahead of the server's),
+  deepStrictEqual(timerMs(signingAt(T0, T0 - 90_000)), [5_000, 5_000]);
+  // never more than MAX_SIGNING_WAIT_MS (a clock far behind).
+  deepStrictEqual(timerMs(signingAt(T0, T0 + 86_400_000)), [5_000, MAX_SIGNING_WAIT_MS]);
+  // A wallet that never answers: the attempt ends with its own code and goes through the backoff.
+  const late = step(signingAt(T0, T0 + 45_000).state, { type: "timer", name: "handshake" }, at(T0));
+  equal(late.state.phase, "reconnecting");
+  equal(late.state.lastError?.code, "SIGNING_TIMEOUT");
+  ok(late.effects.some((e) => e.type === "closeSocket" && e.reason === "SIGNING_TIMEOUT"));
+  // Signed in time: the server's answer is back on the handshake timeout, and its lateness is
+  // HANDSHAKE_TIMEOUT, not the signer's.
+  const sent = run(signingAt(T0, T0 + 45_000).state, [AUTH_TO_OPEN[3]]);
+  deepStrictEqual(timerMs(sent), [5_000]);
+  const quiet = step(sent.state, { type: "timer", name: "handshake" }, at(T0));
+  equal(quiet.state.lastError?.code, "HANDSHAKE_TIMEOUT");
 });
 
 Deno.test("bad heartbeat or handshake options are a programmer error", () => {

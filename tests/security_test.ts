@@ -62,6 +62,29 @@ Deno.test("a raw key and an Ethereum account (signed by viem) sign in and downlo
   }
 });
 
+Deno.test("a wallet slower than the handshake timeout still signs in, asked once", async () => {
+  const account = privateKeyToAccount(`0x${bytesToHex(secp.utils.randomSecretKey())}`);
+  const server = startServer(ROWS, { anonymous: false, allow: [account.address] });
+  try {
+    let asked = 0;
+    // A person reading the prompt: far longer than the network part of a connect may take.
+    const wallet = {
+      address: account.address,
+      signMessage: async (message: string) => {
+        asked++;
+        await new Promise((resolve) => setTimeout(resolve, 2_500));
+        return account.signMessage({ message });
+      },
+    };
+    const builder = new ClientBuilder(server.url).withSigner(wallet).withHandshakeTimeout(1_000);
+    const { rows } = await downloadCsv(builder);
+    equal(rows, ROWS);
+    equal(asked, 1);
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a challenge signed by openssl signs in", async () => {
   const dir = await Deno.makeTempDir();
   const server = startServer(ROWS, { anonymous: false });

@@ -1301,6 +1301,12 @@ var ERROR_TABLE = {
     scope: "connection",
     fault: "client"
   },
+  SIGNING_TIMEOUT: {
+    message: "The signer (a wallet waiting for its user) did not sign the challenge before it expired.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
   HEARTBEAT_TIMEOUT: {
     message: "The server stopped answering heartbeats.",
     recoverable: true,
@@ -2240,6 +2246,11 @@ function armedTimers(state) {
       return [];
   }
 }
+var MAX_SIGNING_WAIT_MS = 3e5;
+function signingWaitMs(state, challenge, clock2) {
+  const untilExpiry = challenge.expiresAt - clock2.now;
+  return Math.min(Math.max(untilExpiry, state.config.handshakeTimeoutMs), MAX_SIGNING_WAIT_MS);
+}
 function attempt(state, fields) {
   return {
     state: {
@@ -2430,6 +2441,12 @@ function listed(state, event, key, clock2) {
           challenge: event.challenge
         },
         effects: [
+          // A wallet may wait for its user: the signature is worth waiting for until it expires.
+          {
+            type: "startTimer",
+            name: "handshake",
+            ms: signingWaitMs(state, event.challenge, clock2)
+          },
           {
             type: "sign",
             challenge: event.challenge
@@ -2456,6 +2473,11 @@ function listed(state, event, key, clock2) {
           nextId: state.nextId + 1
         },
         effects: [
+          {
+            type: "startTimer",
+            name: "handshake",
+            ms: state.config.handshakeTimeoutMs
+          },
           {
             type: "send",
             message
@@ -2535,7 +2557,7 @@ function timer(state, name, clock2) {
     case "reconnect":
       return attempt(state, {});
     case "handshake": {
-      const error = errorResponse("HANDSHAKE_TIMEOUT", {
+      const error = state.authStep === "signing" ? errorResponse("SIGNING_TIMEOUT") : errorResponse("HANDSHAKE_TIMEOUT", {
         ms: state.config.handshakeTimeoutMs
       });
       return outage(state, error, clock2, {
