@@ -5,13 +5,13 @@
  *
  * - `deno run -A server.ts [--port 8080] [--hostname 127.0.0.1] [--db PATH] [--demo-rows N]
  *   [--allow KEY …] [--allow-file PATH] [--anonymous] [--identity-key-file PATH]
- *   [--origin wss://HOST …] [--no-encryption]`
+ *   [--origin wss://HOST …] [--no-encryption] [--max-delegation-minutes N]`
  * - `deno task start` (the same, with narrower permissions)
  * - `deno serve -A server.ts`, through the default export `{ fetch }`,
  *   configured by the environment variables `SLUICE_DB`, `SLUICE_DEMO_ROWS`,
  *   `SLUICE_ALLOW`, `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`,
- *   `SLUICE_IDENTITY_KEY` (64 hex) or `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ORIGIN`, and
- *   `SLUICE_ENCRYPTION=off`
+ *   `SLUICE_IDENTITY_KEY` (64 hex) or `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ORIGIN`,
+ *   `SLUICE_ENCRYPTION=off` and `SLUICE_MAX_DELEGATION_MINUTES`
  *
  * Each serves the demo page at `/` (with the client as an ES module at
  * `/sluice_client.js` and the table's columns at `/schema.json`) and the
@@ -79,13 +79,16 @@ export interface ProgramConfig {
   readonly origins: readonly string[] | undefined;
   /** Otherwise, the file that holds it (made on first start; by default beside the database). */
   readonly identityKeyFile: string;
+  /** How far ahead a wallet's delegation may end, in minutes; 0 refuses delegations. */
+  readonly maxDelegationMinutes: number;
 }
 
 /**
  * Reads the program's settings from flags, then environment variables
  * (`SLUICE_PORT`, `SLUICE_HOSTNAME`, `SLUICE_DB`, `SLUICE_DEMO_ROWS`,
  * `SLUICE_ALLOW`, `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`,
- * `SLUICE_IDENTITY_KEY`, `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ENCRYPTION`),
+ * `SLUICE_IDENTITY_KEY`, `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ENCRYPTION`,
+ * `SLUICE_MAX_DELEGATION_MINUTES`),
  * then defaults. Throws a `TypeError` naming the bad flag or entry.
  *
  * @example
@@ -111,6 +114,7 @@ export function programConfig(
       "identity-key-file": { type: "string" },
       "no-encryption": { type: "boolean" },
       origin: { type: "string", multiple: true },
+      "max-delegation-minutes": { type: "string" },
     },
     strict: true,
   });
@@ -149,6 +153,12 @@ export function programConfig(
     identityKey: env.SLUICE_IDENTITY_KEY,
     identityKeyFile: values["identity-key-file"] ?? env.SLUICE_IDENTITY_KEY_FILE ??
       `${dbDir}${IDENTITY_KEY_FILE_NAME}`,
+    maxDelegationMinutes: integer(
+      "--max-delegation-minutes",
+      values["max-delegation-minutes"] ?? env.SLUICE_MAX_DELEGATION_MINUTES ?? "1440",
+      0,
+      525_600,
+    ),
   };
 }
 
@@ -205,6 +215,7 @@ function programServer(config: ProgramConfig, source: SqliteSource): SluiceServe
     anonymous: config.anonymous,
     encryption: config.encryption,
     origin: config.origins,
+    maxDelegationMs: config.maxDelegationMinutes * 60_000,
   });
   console.error(`sluice: server identity key ${sluice.serverKey}`);
   if (config.allow === undefined) {

@@ -10,6 +10,19 @@ import * as secp from "@noble/secp256k1";
 import type { BackoffOptions } from "../protocol/backoff.ts";
 import { type Credentials, type EthereumSigner, secretKeyFrom } from "./sign_in.ts";
 import { SluiceClient } from "./sluice_client.ts";
+import { WalletDelegate } from "./delegation.ts";
+
+/** How {@linkcode ClientBuilder.withSigner} uses an Ethereum signer. */
+export interface SignerOptions {
+  /**
+   * Milliseconds each delegation lasts: the signer is asked once per
+   * delegation instead of once per connection. The server refuses one
+   * longer than it allows (24 hours by default).
+   *
+   * @default {undefined: the signer signs every challenge}
+   */
+  readonly delegateForMs?: number;
+}
 
 /** Everything a {@linkcode SluiceClient} is built from. */
 export interface ClientConfig {
@@ -93,15 +106,22 @@ export class ClientBuilder {
   }
 
   /**
-   * Signs in with an Ethereum account: a browser wallet, or an ethers or
-   * viem account; anything with `address` and `signMessage`. It is asked to
-   * sign once per connection (so after each reconnect too).
+   * Signs in with an Ethereum account: anything with `address` and
+   * `signMessage(text)`, see {@linkcode EthereumSigner}. By default it
+   * is asked to sign each connection's challenge (so after each reconnect
+   * too). With `delegateForMs` it is asked once to let a key of the
+   * client's own sign in for it for that long (docs/PROTOCOL.md §15.5), and
+   * again only when that ends: a person is not asked on every reconnect.
+   * Clients built from this builder share the delegation.
    */
-  withSigner(signer: EthereumSigner): this {
+  withSigner(signer: EthereumSigner, options: SignerOptions = {}): this {
     if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
       throw new TypeError(`not an Ethereum address: ${signer.address}`);
     }
-    this.#config.credentials = { kind: "signer", signer };
+    const { delegateForMs } = options;
+    this.#config.credentials = delegateForMs === undefined
+      ? { kind: "signer", signer }
+      : { kind: "signer", signer, delegate: new WalletDelegate(signer, delegateForMs) };
     return this;
   }
 

@@ -12,16 +12,16 @@
 import { type Incoming, SessionChannel } from "../protocol/channel.ts";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
-import type {
-  AuthChallenge,
-  ClientMessage,
-  Identity,
-  ServerMessage,
-} from "../protocol/messages.ts";
+import type { AuthChallenge, ClientMessage, ServerMessage } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { parseServerMessage } from "../protocol/parse.ts";
 import type { Result } from "../protocol/result.ts";
-import { ConnectionSignIn, type Credentials, type Established } from "./sign_in.ts";
+import {
+  ConnectionSignIn,
+  type Credentials,
+  type Established,
+  type SignedChallenge,
+} from "./sign_in.ts";
 
 /** What a connection reports to its owner, only while it is the owner's current one. */
 export interface ConnectionHandlers {
@@ -113,9 +113,7 @@ export class ClientConnection {
    * Checks and signs a challenge. A failing signer (a wallet that refuses)
    * gives `AUTH_BAD_SIGNATURE`: not something a reconnect fixes.
    */
-  async sign(
-    challenge: AuthChallenge,
-  ): Promise<Result<{ identity: Identity; signature: string }, ErrorResponse>> {
+  async sign(challenge: AuthChallenge): Promise<Result<SignedChallenge, ErrorResponse>> {
     const signIn = this.#signIn;
     if (signIn === undefined) {
       return { ok: false, error: errorResponse("UNEXPECTED_EVENT", { reason: "no sign-in" }) };
@@ -153,9 +151,11 @@ export class ClientConnection {
     const parsed = parseServerMessage(incoming.value.text);
     if (!parsed.ok) return this.#handlers.violation(parsed.error.error.code);
     const message = parsed.value;
-    if (message.event === "auth:result" && message.data.authenticated) {
+    const result = message.event === "auth:result" ? message.data : undefined;
+    if (result?.authenticated === false) this.#signIn?.refused(result.error);
+    if (result?.authenticated) {
       // Sealing starts before the next payload is decoded: the channel waits for this promise.
-      const established = await this.#signIn?.establish(message.data.token);
+      const established = await this.#signIn?.establish(result.token);
       if (established === undefined) return this.#handlers.violation("UNEXPECTED_EVENT");
       if (!established.ok) return this.#handlers.violation(established.error.code);
       const { seal } = established.value;

@@ -20,7 +20,13 @@ import {
   verifyText,
 } from "../protocol/auth.ts";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
-import type { AuthChallenge, AuthNonce, ClientMessage, Identity } from "../protocol/messages.ts";
+import type {
+  AuthChallenge,
+  AuthDelegation,
+  AuthNonce,
+  ClientMessage,
+  Identity,
+} from "../protocol/messages.ts";
 import type { Result } from "../protocol/result.ts";
 import {
   CommandSigner,
@@ -29,11 +35,24 @@ import {
   FrameSealer,
   sharedSecret,
 } from "../protocol/session_crypto.ts";
+import { type WalletDelegate, walletSignature } from "./delegation.ts";
 
 /**
- * An Ethereum account that signs EIP-191 `personal_sign` messages: a
- * browser wallet (MetaMask's `personal_sign`), an ethers `Wallet` or a viem
- * account all fit.
+ * An Ethereum account that signs EIP-191 `personal_sign` messages. An
+ * ethers `Wallet` fits as it is; a viem account (whose `signMessage` takes
+ * `{ message }`) or a browser wallet (`personal_sign` through
+ * `window.ethereum.request`) through a two-line wrapper.
+ *
+ * @example A viem account
+ * ```ts
+ * import type { EthereumSigner } from "./sign_in.ts";
+ * import { privateKeyToAccount } from "viem/accounts";
+ * const account = privateKeyToAccount(`0x${"01".repeat(32)}`);
+ * const signer: EthereumSigner = {
+ *   address: account.address,
+ *   signMessage: (message) => account.signMessage({ message }),
+ * };
+ * ```
  */
 export interface EthereumSigner {
   /** The account's address, `0x` and 40 hex characters. */
@@ -42,10 +61,27 @@ export interface EthereumSigner {
   signMessage(message: string): Promise<string>;
 }
 
-/** How a client proves who it is. */
+/**
+ * How a client proves who it is: a secret key, or an Ethereum signer that
+ * signs each challenge itself or, with a `delegate`, once per delegation.
+ */
 export type Credentials =
   | { readonly kind: "keypair"; readonly secretKey: Uint8Array }
-  | { readonly kind: "signer"; readonly signer: EthereumSigner };
+  | {
+    readonly kind: "signer";
+    readonly signer: EthereumSigner;
+    readonly delegate?: WalletDelegate;
+  };
+
+/** A signed challenge, as `auth:authenticate` carries it. */
+export interface SignedChallenge {
+  /** Who signs in. */
+  readonly identity: Identity;
+  /** The signature over the challenge text. */
+  readonly signature: string;
+  /** The delegation whose key made `signature`, when a delegate signed. */
+  readonly delegation?: AuthDelegation;
+}
 
 /** The identity that credentials sign in as. */
 function credentialsIdentity(credentials: Credentials): Identity {
@@ -139,9 +175,7 @@ export class ConnectionSignIn {
    * Checks the challenge (the origin the client dialled; the server's
    * identity key and its proof when the client pins one) and signs it.
    */
-  async sign(
-    challenge: AuthChallenge,
-  ): Promise<Result<{ identity: Identity; signature: string }, ErrorResponse>> {
+  async sign(challenge: AuthChallenge): Promise<Result<SignedChallenge, ErrorResponse>> {
     if (challenge.origin !== this.#origin) {
       return {
         ok: false,
@@ -171,10 +205,21 @@ export class ConnectionSignIn {
     this.#facts = facts;
     this.#encryption = challenge.encryption;
     const text = challengeText(facts);
-    const signature = this.#credentials.kind === "keypair"
-      ? signText(this.#credentials.secretKey, text)
-      : (await this.#credentials.signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
-    return { ok: true, value: { identity: this.#identity, signature } };
+    const credentials = this.#credentials;
+    const signed = credentials.kind === "keypair"
+      ? { signature: signText(credentials.secretKey, text) }
+      : credentials.delegate !== undefined
+      ? await credentials.delegate.sign(this.#origin, text)
+      : { signature: await walletSignature(credentials.signer, text) };
+    return { ok: true, value: { identity: this.#identity, ...signed } };
+  }
+
+  /** Learns why the server refused the sign-in: an expired delegation is not offered again. */
+  refused(error: ErrorResponse): void {
+    const credentials = this.#credentials;
+    if (error.code === "AUTH_DELEGATION_EXPIRED" && credentials.kind === "signer") {
+      credentials.delegate?.discard();
+    }
   }
 
   /**

@@ -120,6 +120,12 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
       identity,
       nonce: str({ max: 64, pattern: HEX_64 }),
       signature: str({ max: 130, pattern: /^[0-9a-f]{128}([0-9a-f]{2})?$/ }),
+    }, {
+      delegation: object({
+        key: publicKey,
+        expiresAt: count,
+        signature: str({ max: 130, pattern: /^[0-9a-f]{130}$/ }),
+      }),
     }),
   };
 }

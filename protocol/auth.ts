@@ -126,6 +126,47 @@ export function serverProofText(facts: SignInFacts): string {
   return `sluice server v1\n${factLines(facts)}`;
 }
 
+/** What an Ethereum account signs to let a key sign in for it; see {@linkcode delegationText}. */
+export interface DelegationFacts {
+  /** The server's origin as the client dialled it. */
+  readonly origin: string;
+  /** The account, `0x` and 40 hex (written in lowercase in the text). */
+  readonly address: string;
+  /** The delegate's secp256k1 public key, compressed, 66 lowercase hex. */
+  readonly delegateKey: string;
+  /** When the delegation ends, epoch milliseconds. */
+  readonly expiresAt: number;
+}
+
+/**
+ * The text an Ethereum account signs (EIP-191) once, so that a key of the
+ * client's own signs in for it at one origin until `expiresAt` and the
+ * wallet is not asked again on every reconnect (docs/PROTOCOL.md §15.5).
+ * The second line is for the person reading the wallet's prompt.
+ *
+ * @example
+ * ```ts
+ * import { delegationText } from "./auth.ts";
+ * const text = delegationText({
+ *   origin: "ws://127.0.0.1:8080",
+ *   address: "0x0000000000000000000000000000000000000001",
+ *   delegateKey: "02" + "11".repeat(32),
+ *   expiresAt: 0,
+ * });
+ * text.split("\n")[0]; // "sluice delegation v1"
+ * ```
+ */
+export function delegationText(facts: DelegationFacts): string {
+  return [
+    "sluice delegation v1",
+    "Lets the delegate key below sign in to this origin as this identity until it expires.",
+    `Origin: ${facts.origin}`,
+    `Identity: ${facts.address.toLowerCase()}`,
+    `Delegate key: ${facts.delegateKey}`,
+    `Expires: ${new Date(facts.expiresAt).toISOString()}`,
+  ].join("\n");
+}
+
 /**
  * The digest EIP-191 `personal_sign` signs: Keccak-256 of
  * `"\x19Ethereum Signed Message:\n" + byteLength + text`.

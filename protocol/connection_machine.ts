@@ -35,6 +35,7 @@ import { backoffDelay, type BackoffOptions, resolveBackoff } from "./backoff.ts"
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type {
   AuthChallenge,
+  AuthDelegation,
   AuthResult,
   ClientMessage,
   Identity,
@@ -152,7 +153,12 @@ export type ConnectionEvent =
     readonly retryAfter?: number;
   }
   | { readonly type: "challenge"; readonly challenge: AuthChallenge }
-  | { readonly type: "signed"; readonly identity: Identity; readonly signature: string }
+  | {
+    readonly type: "signed";
+    readonly identity: Identity;
+    readonly signature: string;
+    readonly delegation?: AuthDelegation;
+  }
   | { readonly type: "authResult"; readonly result: AuthResult }
   | { readonly type: "timer"; readonly name: TimerName }
   | { readonly type: "pong"; readonly requestId: string; readonly health: SystemHealth };
@@ -579,6 +585,7 @@ function listed(
           identity: event.identity,
           nonce: state.challenge.nonce,
           signature: event.signature,
+          ...(event.delegation === undefined ? {} : { delegation: event.delegation }),
         },
         timestamp: clock.now,
         requestId: `auth-${state.nextId}`,

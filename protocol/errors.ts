@@ -100,6 +100,8 @@ export type ErrorCode =
   | "AUTH_NONCE_EXPIRED"
   | "AUTH_NONCE_USED"
   | "AUTH_BAD_SIGNATURE"
+  | "AUTH_DELEGATION_EXPIRED"
+  | "AUTH_DELEGATION_TOO_LONG"
   | "AUTH_UNKNOWN_IDENTITY"
   | "ORIGIN_MISMATCH"
   | "SERVER_KEY_MISMATCH"
@@ -329,6 +331,11 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   AUTH_BAD_SIGNATURE: signIn(
     "The signature is not the identity's over this server's challenge text.",
   ),
+  AUTH_DELEGATION_EXPIRED: signIn(
+    "The delegation has expired; the account must sign a new one.",
+    true,
+  ),
+  AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows."),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",

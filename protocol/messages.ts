@@ -292,7 +292,26 @@ export interface AuthAuthenticate {
   readonly identity: Identity;
   /** The nonce of `auth:challenge`. */
   readonly nonce: string;
-  /** The signature over the challenge text, hex. */
+  /**
+   * The signature over the challenge text, hex: the identity's own, or,
+   * with `delegation`, the delegate key's (ECDSA, 128 hex).
+   */
+  readonly signature: string;
+  /** With an `ethereum` identity only: the delegation whose key made `signature`. */
+  readonly delegation?: AuthDelegation;
+}
+
+/**
+ * An Ethereum account's signed permission for a secp256k1 key to sign in
+ * for it at one origin until it expires (docs/PROTOCOL.md §15.5), so that a
+ * wallet is asked once rather than on every reconnect.
+ */
+export interface AuthDelegation {
+  /** The delegate's public key, compressed, 66 lowercase hex. */
+  readonly key: string;
+  /** When the delegation ends, epoch milliseconds. */
+  readonly expiresAt: number;
+  /** The account's EIP-191 signature over the delegation text, 130 hex. */
   readonly signature: string;
 }
 

@@ -5,16 +5,25 @@
  *
  * Each refusal has its own code, checked in a fixed order so that one
  * input always gives one code: an unknown nonce, then a used one, then a
- * changed identity, then expiry, then the signature.
+ * changed identity, then expiry, then a delegation's terms and signature,
+ * then the challenge's signature.
  *
  * This module is browser compatible.
  *
  * @module
  */
 
-import { challengeText, identityLabel, type SignInFacts, verifyIdentitySignature } from "./auth.ts";
-import { type ErrorResponse, errorResponse } from "./errors.ts";
-import type { AuthAuthenticate, Identity, MessageAuth } from "./messages.ts";
+import {
+  challengeText,
+  delegationText,
+  identityLabel,
+  recoverPersonalSigner,
+  type SignInFacts,
+  verifyIdentitySignature,
+  verifyText,
+} from "./auth.ts";
+import { type ErrorCode, type ErrorDetails, type ErrorResponse, errorResponse } from "./errors.ts";
+import type { AuthAuthenticate, AuthDelegation, Identity, MessageAuth } from "./messages.ts";
 import type { Result } from "./result.ts";
 
 /** A challenge the server issued on a connection, and whether it was answered. */
@@ -28,6 +37,8 @@ export interface IssuedChallenge {
 /**
  * Checks an `auth:authenticate` against the challenge issued on the same
  * connection. Gives the identity that signed in, or the refusal.
+ * `maxDelegationMs` bounds how far ahead a delegation may end (0 refuses
+ * every delegation).
  *
  * @example
  * ```ts
@@ -36,7 +47,7 @@ export interface IssuedChallenge {
  *   identity: { kind: "ethereum", address: "0x" + "00".repeat(20) },
  *   nonce: "00".repeat(32),
  *   signature: "00".repeat(65),
- * }, 0);
+ * }, 0, 86_400_000);
  * r.ok ? "ok" : r.error.code; // "AUTH_NONCE_UNKNOWN"
  * ```
  */
@@ -44,10 +55,11 @@ export function checkAuthenticate(
   issued: IssuedChallenge | undefined,
   message: AuthAuthenticate,
   now: number,
+  maxDelegationMs: number,
 ): Result<Identity, ErrorResponse> {
-  const refuse = (code: Parameters<typeof errorResponse>[0]) => ({
+  const refuse = (code: ErrorCode, details?: ErrorDetails) => ({
     ok: false as const,
-    error: errorResponse(code),
+    error: errorResponse(code, details),
   });
   if (issued === undefined || message.nonce !== issued.facts.nonce) {
     return refuse("AUTH_NONCE_UNKNOWN");
@@ -57,8 +69,19 @@ export function checkAuthenticate(
     return refuse("AUTH_IDENTITY_MISMATCH");
   }
   if (now > issued.facts.expiresAt) return refuse("AUTH_NONCE_EXPIRED");
-  if (!verifyIdentitySignature(message.identity, challengeText(issued.facts), message.signature)) {
-    return refuse("AUTH_BAD_SIGNATURE");
+  const { delegation } = message;
+  if (delegation === undefined) {
+    if (
+      !verifyIdentitySignature(message.identity, challengeText(issued.facts), message.signature)
+    ) {
+      return refuse("AUTH_BAD_SIGNATURE");
+    }
+  } else {
+    const refusal = checkDelegation(issued.facts, delegation, now, maxDelegationMs);
+    if (refusal !== undefined) return refuse(...refusal);
+    if (!verifyText(delegation.key, challengeText(issued.facts), message.signature)) {
+      return refuse("AUTH_BAD_SIGNATURE");
+    }
   }
   // One spelling per account, so that an allow list or an authorize hook cannot be sidestepped
   // by the case of an address.
@@ -69,6 +92,39 @@ export function checkAuthenticate(
       ? { kind: "ethereum", address: identity.address.toLowerCase() }
       : identity,
   };
+}
+
+/**
+ * Why a delegation cannot vouch for a sign-in, or `undefined` when it can:
+ * only an `ethereum` identity delegates, for a time not yet over and at
+ * most `maxDelegationMs` ahead (checked before the text is built, so a
+ * date past what `Date` can print never reaches it), and the account must
+ * have signed the delegation text for this origin and key.
+ */
+function checkDelegation(
+  facts: SignInFacts,
+  delegation: AuthDelegation,
+  now: number,
+  maxDelegationMs: number,
+): [ErrorCode, ErrorDetails?] | undefined {
+  const { identity } = facts;
+  if (identity.kind !== "ethereum") {
+    return ["INVALID_VALUE", { path: "data.delegation", reason: "only an ethereum identity" }];
+  }
+  if (now > delegation.expiresAt) return ["AUTH_DELEGATION_EXPIRED"];
+  if (delegation.expiresAt - now > maxDelegationMs) {
+    return ["AUTH_DELEGATION_TOO_LONG", { maxMs: maxDelegationMs }];
+  }
+  const text = delegationText({
+    origin: facts.origin,
+    address: identity.address,
+    delegateKey: delegation.key,
+    expiresAt: delegation.expiresAt,
+  });
+  if (recoverPersonalSigner(text, delegation.signature) !== identity.address.toLowerCase()) {
+    return ["AUTH_BAD_SIGNATURE", { part: "delegation" }];
+  }
+  return undefined;
 }
 
 /**

@@ -52,6 +52,8 @@ export interface AuthConfig {
   readonly nonceTtlMs: number;
   /** How long a connection may stay without signing in, when anonymous access is off. */
   readonly signInTimeoutMs: number;
+  /** How far ahead a wallet's delegation may end; 0 refuses delegations. */
+  readonly maxDelegationMs: number;
   /** How long a signed-in session is good for. */
   readonly sessionTtlMs: number;
   /** How far a command's timestamp may be from the server's clock. */
@@ -169,7 +171,7 @@ export class AuthGate {
     now: number,
   ): Promise<Result<SignedIn, ErrorResponse>> {
     const issued = this.#issued;
-    const checked = checkAuthenticate(issued, message, now);
+    const checked = checkAuthenticate(issued, message, now, this.#config.maxDelegationMs);
     if (issued !== undefined && message.nonce === issued.facts.nonce) {
       this.#issued = { ...issued, used: true };
     }

@@ -140,6 +140,15 @@ export interface ServerOptions {
    */
   readonly signInTimeoutMs?: number;
   /**
+   * How far ahead a wallet's delegation (docs/PROTOCOL.md §15.5) may end, in
+   * milliseconds: a sign-in with one that ends later is refused with
+   * `AUTH_DELEGATION_TOO_LONG`. 0 refuses every delegation, so that a wallet
+   * signs each challenge itself.
+   *
+   * @default {86400000}
+   */
+  readonly maxDelegationMs?: number;
+  /**
    * How far a command's `auth.timestamp` may be from the server's clock, in
    * milliseconds.
    *
@@ -209,6 +218,7 @@ function authConfig(options: ServerOptions): AuthConfig {
     origins: originList(options.origin),
     nonceTtlMs: options.nonceTtlMs ?? 60_000,
     signInTimeoutMs: options.signInTimeoutMs ?? 60_000,
+    maxDelegationMs: options.maxDelegationMs ?? 86_400_000,
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
   };

@@ -7,6 +7,7 @@ import { parseClientMessage, parseServerMessage } from "../protocol/parse.ts";
 import * as secp from "@noble/secp256k1";
 import {
   challengeText,
+  delegationText,
   ethereumAddress,
   recoverPersonalSigner,
   serverProofText,
@@ -15,6 +16,7 @@ import {
   verifyText,
 } from "../protocol/auth.ts";
 import { encodeControlFrame } from "../protocol/sealed_frame.ts";
+import { checkAuthenticate } from "../protocol/sign_in.ts";
 import {
   CommandSigner,
   commandSigningInput,
@@ -147,6 +149,52 @@ Deno.test("the sign-in and session vectors of PROTOCOL.md §15.4 recompute exact
     await (await CommandSigner.create(secrets.commands)).sign(command),
     session.commandSignature,
   );
+});
+
+Deno.test("the delegation vector of PROTOCOL.md §15.5 recomputes and signs in", () => {
+  const [signIn] = marked("vector").filter((v) => v.tag === "sign-in").map((v) =>
+    JSON.parse(v.body)
+  );
+  const [vector] = marked("vector").filter((v) => v.tag === "delegation").map((v) =>
+    JSON.parse(v.body)
+  );
+  ok(signIn && vector);
+  const key = (byte: number) => new Uint8Array(32).fill(byte);
+  equal(vector.delegateKey, bytesToHex(secp.getPublicKey(key(5))));
+  const origin = "ws://127.0.0.1:8080";
+  const address = signIn.ethereumAddress;
+  const text = delegationText({
+    origin,
+    address,
+    delegateKey: vector.delegateKey,
+    expiresAt: vector.expiresAt,
+  });
+  equal(text, vector.delegationText);
+  equal(signPersonalMessage(key(1), text), vector.delegationSignature);
+  const facts = {
+    origin,
+    identity: { kind: "ethereum" as const, address },
+    nonce: "5a".repeat(32),
+    clientSessionKey: signIn.clientSessionKey,
+    serverSessionKey: signIn.serverSessionKey,
+    expiresAt: 1_710_923_460_000,
+    encryption: true,
+  };
+  equal(signText(key(5), challengeText(facts)), vector.challengeSignature);
+  // And a server takes it, at the vector's moment (§15.4's 08:30:00Z).
+  const delegation = {
+    key: vector.delegateKey,
+    expiresAt: vector.expiresAt,
+    signature: vector.delegationSignature,
+  };
+  const message = {
+    identity: facts.identity,
+    nonce: facts.nonce,
+    signature: vector.challengeSignature,
+    delegation,
+  };
+  const r = checkAuthenticate({ facts, used: false }, message, 1_710_923_400_000, 86_400_000);
+  deepStrictEqual(r, { ok: true, value: facts.identity });
 });
 
 Deno.test("the frame vectors form one download whose digest chain ends in §5.4's complete example", () => {

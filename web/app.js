@@ -100,6 +100,8 @@ var ERROR_HELP = {
   AUTH_NONCE_EXPIRED: "The sign-in took too long and its challenge expired. Try again.",
   AUTH_NONCE_USED: "That sign-in challenge was already used. Try again.",
   AUTH_BAD_SIGNATURE: "The signature did not match your key and this server's challenge. Check that you signed with the right key or account.",
+  AUTH_DELEGATION_EXPIRED: "Your wallet's sign-in permission expired. Your wallet asks you again.",
+  AUTH_DELEGATION_TOO_LONG: "This server allows wallet sign-ins to last less long than the page asked for. Tell its operator.",
   AUTH_UNKNOWN_IDENTITY: "Your key or address is not allowed on this server. Ask its operator to add it.",
   ORIGIN_MISMATCH: "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH: "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
@@ -124,6 +126,8 @@ var SIGN_IN_CODES = /* @__PURE__ */ new Set([
   "AUTH_NONCE_EXPIRED",
   "AUTH_NONCE_USED",
   "AUTH_BAD_SIGNATURE",
+  "AUTH_DELEGATION_EXPIRED",
+  "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH"

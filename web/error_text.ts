@@ -75,6 +75,9 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   AUTH_NONCE_USED: "That sign-in challenge was already used. Try again.",
   AUTH_BAD_SIGNATURE:
     "The signature did not match your key and this server's challenge. Check that you signed with the right key or account.",
+  AUTH_DELEGATION_EXPIRED: "Your wallet's sign-in permission expired. Your wallet asks you again.",
+  AUTH_DELEGATION_TOO_LONG:
+    "This server allows wallet sign-ins to last less long than the page asked for. Tell its operator.",
   AUTH_UNKNOWN_IDENTITY:
     "Your key or address is not allowed on this server. Ask its operator to add it.",
   ORIGIN_MISMATCH:
@@ -112,6 +115,8 @@ export const SIGN_IN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "AUTH_NONCE_EXPIRED",
   "AUTH_NONCE_USED",
   "AUTH_BAD_SIGNATURE",
+  "AUTH_DELEGATION_EXPIRED",
+  "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH",

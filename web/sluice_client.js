@@ -1135,6 +1135,16 @@ function serverProofText(facts) {
   return `sluice server v1
 ${factLines(facts)}`;
 }
+function delegationText(facts) {
+  return [
+    "sluice delegation v1",
+    "Lets the delegate key below sign in to this origin as this identity until it expires.",
+    `Origin: ${facts.origin}`,
+    `Identity: ${facts.address.toLowerCase()}`,
+    `Delegate key: ${facts.delegateKey}`,
+    `Expires: ${new Date(facts.expiresAt).toISOString()}`
+  ].join("\n");
+}
 function signText(secretKey, text) {
   const digest = sha256(encoder.encode(text));
   return bytesToHex2(sign(digest, secretKey, {
@@ -1344,6 +1354,8 @@ var ERROR_TABLE = {
   AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),
   AUTH_NONCE_USED: signIn("The nonce was already used."),
   AUTH_BAD_SIGNATURE: signIn("The signature is not the identity's over this server's challenge text."),
+  AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
+  AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows."),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
@@ -1844,6 +1856,81 @@ var CommandSigner = class _CommandSigner {
   }
 };
 
+// client/delegation.ts
+async function walletSignature(signer, text) {
+  return (await signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
+}
+var WalletDelegate = class {
+  #signer;
+  #lifetimeMs;
+  #current;
+  /**
+   * `lifetimeMs` is how long each delegation lasts; the server refuses one
+   * that ends further ahead than it allows (24 hours by default).
+   */
+  constructor(signer, lifetimeMs) {
+    if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs <= 0) {
+      throw new RangeError(`a delegation lasts a positive whole number of ms, got ${lifetimeMs}`);
+    }
+    this.#signer = signer;
+    this.#lifetimeMs = lifetimeMs;
+  }
+  /**
+   * Signs a challenge text with the delegate key, first asking the wallet
+   * for a delegation when there is no usable one. Concurrent calls share
+   * one wallet prompt. Rejects when the wallet refuses.
+   */
+  async sign(origin, text, now = Date.now()) {
+    const { secretKey, delegation } = await this.#delegation(origin, now);
+    return {
+      signature: signText(secretKey, text),
+      delegation
+    };
+  }
+  /** Forgets the delegation (the server said it expired): the next sign-in asks the wallet. */
+  discard() {
+    this.#current = void 0;
+  }
+  /** Whether a delegation can still vouch for a sign-in a moment from now. */
+  #usable(current, origin, now) {
+    const margin = Math.min(6e4, this.#lifetimeMs / 4);
+    return current.origin === origin && current.delegation.expiresAt - now > margin;
+  }
+  async #delegation(origin, now) {
+    const held = this.#current;
+    if (held !== void 0) {
+      const current = await held.catch(() => void 0);
+      if (current !== void 0 && this.#usable(current, origin, now)) return current;
+      if (this.#current !== held) return this.#delegation(origin, now);
+    }
+    const made = this.#delegate(origin, now);
+    this.#current = made;
+    return await made;
+  }
+  async #delegate(origin, now) {
+    const secretKey = utils.randomSecretKey();
+    const key = bytesToHex2(getPublicKey(secretKey));
+    const expiresAt = now + this.#lifetimeMs;
+    const address = this.#signer.address;
+    const text = delegationText({
+      origin,
+      address,
+      delegateKey: key,
+      expiresAt
+    });
+    const signature = await walletSignature(this.#signer, text);
+    return {
+      origin,
+      secretKey,
+      delegation: {
+        key,
+        expiresAt,
+        signature
+      }
+    };
+  }
+};
+
 // client/sign_in.ts
 function credentialsIdentity(credentials) {
   return credentials.kind === "keypair" ? {
@@ -1925,14 +2012,26 @@ var ConnectionSignIn = class {
     this.#facts = facts;
     this.#encryption = challenge.encryption;
     const text = challengeText(facts);
-    const signature = this.#credentials.kind === "keypair" ? signText(this.#credentials.secretKey, text) : (await this.#credentials.signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
+    const credentials = this.#credentials;
+    const signed = credentials.kind === "keypair" ? {
+      signature: signText(credentials.secretKey, text)
+    } : credentials.delegate !== void 0 ? await credentials.delegate.sign(this.#origin, text) : {
+      signature: await walletSignature(credentials.signer, text)
+    };
     return {
       ok: true,
       value: {
         identity: this.#identity,
-        signature
+        ...signed
       }
     };
+  }
+  /** Learns why the server refused the sign-in: an expired delegation is not offered again. */
+  refused(error) {
+    const credentials = this.#credentials;
+    if (error.code === "AUTH_DELEGATION_EXPIRED" && credentials.kind === "signer") {
+      credentials.delegate?.discard();
+    }
   }
   /**
    * The keys of the signed-in session, from the challenge that was signed
@@ -2460,7 +2559,10 @@ function listed(state, event, key, clock2) {
         data: {
           identity: event.identity,
           nonce: state.challenge.nonce,
-          signature: event.signature
+          signature: event.signature,
+          ...event.delegation === void 0 ? {} : {
+            delegation: event.delegation
+          }
         },
         timestamp: clock2.now,
         requestId: `auth-${state.nextId}`
@@ -4000,6 +4102,15 @@ function clientChecks(bounds) {
         max: 130,
         pattern: /^[0-9a-f]{128}([0-9a-f]{2})?$/
       })
+    }, {
+      delegation: object({
+        key: publicKey,
+        expiresAt: count,
+        signature: str({
+          max: 130,
+          pattern: /^[0-9a-f]{130}$/
+        })
+      })
     })
   };
 }
@@ -4512,8 +4623,10 @@ var ClientConnection = class {
     const parsed = parseServerMessage(incoming.value.text);
     if (!parsed.ok) return this.#handlers.violation(parsed.error.error.code);
     const message = parsed.value;
-    if (message.event === "auth:result" && message.data.authenticated) {
-      const established = await this.#signIn?.establish(message.data.token);
+    const result = message.event === "auth:result" ? message.data : void 0;
+    if (result?.authenticated === false) this.#signIn?.refused(result.error);
+    if (result?.authenticated) {
+      const established = await this.#signIn?.establish(result.token);
       if (established === void 0) return this.#handlers.violation("UNEXPECTED_EVENT");
       if (!established.ok) return this.#handlers.violation(established.error.code);
       const { seal } = established.value;
@@ -4925,17 +5038,26 @@ var ClientBuilder = class {
     return this;
   }
   /**
-   * Signs in with an Ethereum account: a browser wallet, or an ethers or
-   * viem account; anything with `address` and `signMessage`. It is asked to
-   * sign once per connection (so after each reconnect too).
+   * Signs in with an Ethereum account: anything with `address` and
+   * `signMessage(text)`, see {@linkcode EthereumSigner}. By default it
+   * is asked to sign each connection's challenge (so after each reconnect
+   * too). With `delegateForMs` it is asked once to let a key of the
+   * client's own sign in for it for that long (docs/PROTOCOL.md §15.5), and
+   * again only when that ends: a person is not asked on every reconnect.
+   * Clients built from this builder share the delegation.
    */
-  withSigner(signer) {
+  withSigner(signer, options = {}) {
     if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
       throw new TypeError(`not an Ethereum address: ${signer.address}`);
     }
-    this.#config.credentials = {
+    const { delegateForMs } = options;
+    this.#config.credentials = delegateForMs === void 0 ? {
       kind: "signer",
       signer
+    } : {
+      kind: "signer",
+      signer,
+      delegate: new WalletDelegate(signer, delegateForMs)
     };
     return this;
   }
