@@ -258,9 +258,6 @@ export function privateFile(page: Page, name: string): Promise<{ size: number; s
   }, name);
 }
 
-/** How long a {@linkcode TestWallet} waits for a signature a test expects. */
-const SIGNATURE_DEADLINE_MS = 30_000;
-
 /**
  * An Ethereum wallet for the page, played by the test: `window.ethereum` in every page of a
  * context forwards its requests to this object (through `exposeFunction`), which answers
@@ -268,11 +265,10 @@ const SIGNATURE_DEADLINE_MS = 30_000;
  * with viem over exactly the bytes the page passed, as MetaMask does.
  */
 export class TestWallet {
-  readonly #account: PrivateKeyAccount;
+  #account: PrivateKeyAccount;
   #shared = false;
   /** Every message signed, as the text its bytes spell. */
   readonly signed: string[] = [];
-  readonly #wakers = new Set<() => void>();
 
   constructor(privateKey: `0x${string}`) {
     this.#account = privateKeyToAccount(privateKey);
@@ -292,6 +288,8 @@ export class TestWallet {
     await context.addInitScript({
       content: `window.ethereum = {
         request: ({ method, params = [] }) => window.sluiceTestWallet(method, params),
+        listeners: [],
+        on(event, listener) { this.listeners.push({ event, listener }); },
       };`,
     });
   }
@@ -312,8 +310,6 @@ export class TestWallet {
         const bytes = Uint8Array.from(message.slice(2).match(/../g) ?? [], (h) => parseInt(h, 16));
         const signature = await this.#account.signMessage({ message: { raw: bytes } });
         this.signed.push(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
-        for (const wake of this.#wakers) wake();
-        this.#wakers.clear();
         return signature;
       }
       default:
@@ -321,24 +317,21 @@ export class TestWallet {
     }
   }
 
+  /** Moves the wallet to another account and tells `page`, as a wallet's account switcher does. */
+  async switchTo(privateKey: `0x${string}`, page: Page): Promise<void> {
+    this.#account = privateKeyToAccount(privateKey);
+    await page.evaluate((accounts) => {
+      const wallet = (globalThis as unknown as {
+        ethereum: { listeners: { event: string; listener: (accounts: string[]) => void }[] };
+      }).ethereum;
+      for (const { event, listener } of wallet.listeners) {
+        if (event === "accountsChanged") listener(accounts);
+      }
+    }, [this.address]);
+  }
+
   /** Stops sharing the account with the page, as "disconnect this site" does in a wallet. */
   forget(): void {
     this.#shared = false;
-  }
-
-  /** Waits until the wallet has signed `count` messages in all. */
-  async waitForSignatures(count: number): Promise<void> {
-    const deadline = Date.now() + SIGNATURE_DEADLINE_MS;
-    while (this.signed.length < count) {
-      if (Date.now() > deadline) {
-        throw new Error(`the wallet signed ${this.signed.length} messages, not ${count}`);
-      }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await new Promise<void>((resolve) => {
-        this.#wakers.add(resolve);
-        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()) + 1);
-      });
-      clearTimeout(timer);
-    }
   }
 }

@@ -142,7 +142,7 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
     const keyPage = new DemoPage(await keyContext.newPage());
 
     await t.step(
-      "a wallet signs the challenge with personal_sign and the page downloads",
+      "a wallet signs a delegation with personal_sign and the page downloads",
       async () => {
         await walletPage.page.goto(url);
         // The page starts with its own key, which this server does not allow.
@@ -152,10 +152,12 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         await walletPage.page.locator("#signin-message").waitFor({ state: "hidden" });
         equal(await walletPage.page.locator("#wallet-address").innerText(), wallet.address);
         equal(wallet.signed.length, 1);
+        // Once: the delegation, for a key of the page's own that signs each challenge.
         match(
           wallet.signed[0],
           new RegExp(
-            `^sluice sign-in v1\nOrigin: ws://127\\.0\\.0\\.1:${port}\nIdentity: ${wallet.address.toLowerCase()}\n`,
+            `^sluice delegation v1\n[^\n]+\nOrigin: ws://127\\.0\\.0\\.1:${port}\n` +
+              `Identity: ${wallet.address.toLowerCase()}\nDelegate key: 0[23][0-9a-f]{64}\n`,
           ),
         );
         const saved = nextSavedFile(walletPage.page);
@@ -220,9 +222,14 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       const file = await privateFile(keyPage.page, await card.name());
       equal(file.size, week.length);
       equal(file.sha256, await sha256Hex(week));
-      // The wallet page reconnected to the new server by itself: its wallet was asked again.
-      await wallet.waitForSignatures(4);
+      // The wallet page reconnected to the new server by itself, and its delegation still holds:
+      // it downloads from the new server without the wallet being asked.
       await walletPage.waitForPhase("open");
+      const saved = nextSavedFile(walletPage.page);
+      const walletCard = await walletPage.start(WEEK);
+      await walletCard.waitFor("done");
+      equal(await sha256Hex((await saved).bytes), await sha256Hex(week));
+      equal(wallet.signed.length, 3);
     });
 
     await t.step(
@@ -285,6 +292,26 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         equal(await keyPage.identity(), replaced);
       },
     );
+
+    await t.step("the page follows the wallet to another account, and back", async () => {
+      const page = walletPage.page;
+      const first = wallet.address;
+      await wallet.switchTo(`0x${"6f".repeat(32)}`, page);
+      const second = wallet.address;
+      await page.waitForFunction(
+        (address) => document.getElementById("wallet-address")?.textContent === address,
+        second,
+      );
+      // The new account signs its own delegation, and this server does not allow it.
+      await walletPage.signInProblem("AUTH_UNKNOWN_IDENTITY");
+      equal(wallet.signed.length, 4);
+      match(wallet.signed[3], new RegExp(`\nIdentity: ${second.toLowerCase()}\n`));
+      await wallet.switchTo(`0x${"5e".repeat(32)}`, page);
+      equal(wallet.address, first);
+      await walletPage.waitForPhase("open");
+      await page.locator("#signin-message").waitFor({ state: "hidden" });
+      equal(await page.locator("#wallet-address").innerText(), first);
+    });
 
     deepStrictEqual([...walletPage.problems, ...keyPage.problems], []);
   } finally {

@@ -751,11 +751,14 @@ var SignInPanel = class {
     this.#identity.textContent = key.publicKey;
     find3(this.#root, "#key-unkept").hidden = key.kept;
   }
-  /** Shows the wallet's account, or the Connect button when the page has none yet. */
-  showWallet(address) {
+  /**
+   * Shows the wallet's account, and the Connect button when the page has
+   * none yet or (`connectable`) the wallet has moved to another one.
+   */
+  showWallet(address, connectable = address === void 0) {
     this.#address.textContent = address ?? "";
     find3(this.#root, "#wallet-account").hidden = address === void 0;
-    find3(this.#root, "#connect-wallet").hidden = address !== void 0;
+    find3(this.#root, "#connect-wallet").hidden = !connectable;
   }
   /** Shows the pinned server key in its box (and opens the box when one is pinned). */
   showServerKey(key) {
@@ -828,6 +831,15 @@ async function knownAddress(wallet) {
     method: "eth_accounts"
   }));
 }
+function watchAccounts(wallet, listener) {
+  wallet.on?.("accountsChanged", (accounts) => {
+    try {
+      listener(firstAccount(accounts));
+    } catch (error) {
+      console.warn("sluice: the wallet's accountsChanged named no address:", error);
+    }
+  });
+}
 function utf8Hex(text) {
   const bytes = new TextEncoder().encode(text);
   return `0x${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
@@ -860,7 +872,7 @@ function walletSigner(wallet, address) {
 }
 
 // web/page_sign_in.ts
-var WALLET_HANDSHAKE_MS = 6e4;
+var WALLET_DELEGATION_MS = 36e5;
 function reason(error) {
   const message = error?.message;
   return typeof message === "string" ? message : String(error);
@@ -889,6 +901,10 @@ var PageSignIn = class {
       newKey: () => void this.#newKey(),
       serverKey: (key) => this.#pinServerKey(key)
     }, this.#wallet !== void 0);
+    const wallet = this.#wallet;
+    if (wallet !== void 0) {
+      watchAccounts(wallet, (address) => this.#walletMoved(wallet, address));
+    }
   }
   /** The client of the current identity; none while a wallet has not shared an account. */
   get client() {
@@ -980,6 +996,25 @@ var PageSignIn = class {
     });
   }
   /**
+   * The wallet moved to another account, or stopped sharing one. While the
+   * page signs in with the wallet, it follows: a new client for the new
+   * account, or none until "Connect wallet". Running downloads are not
+   * ended for it; they go on as the account that started them, and the
+   * Connect button stays offered for afterwards.
+   */
+  #walletMoved(wallet, address) {
+    if (this.#preferences.method !== "wallet") return;
+    const credentials = this.#credentials;
+    const current = credentials?.kind === "wallet" ? credentials.signer.address : void 0;
+    if (address?.toLowerCase() === current?.toLowerCase()) return;
+    if (this.#refuseWhileDownloading()) return this.#panel.showWallet(current, true);
+    this.#panel.showWallet(address);
+    void this.#signInWith(address === void 0 ? void 0 : {
+      kind: "wallet",
+      signer: walletSigner(wallet, address)
+    });
+  }
+  /**
    * Downloads belong to the sign-in that started them: closing its client
    * would end them. So while any is unfinished the page refuses to switch,
    * and says why, rather than asking: a "switch anyway?" is one careless
@@ -1048,7 +1083,9 @@ var PageSignIn = class {
       intervalMs: 5e3
     });
     if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
-    else builder.withSigner(credentials.signer).withHandshakeTimeout(WALLET_HANDSHAKE_MS);
+    else builder.withSigner(credentials.signer, {
+      delegateForMs: WALLET_DELEGATION_MS
+    });
     const pinned = this.#preferences.serverKey;
     if (pinned !== void 0) builder.withServerKey(pinned);
     return builder.build();

@@ -28,14 +28,15 @@ import {
   requestAddress,
   type WalletSigner,
   walletSigner,
+  watchAccounts,
 } from "./wallet.ts";
 
 /**
- * How long a connect attempt may take with a wallet, sign-in included: a
- * person has to read the wallet's prompt and press Sign. The server's
- * challenge lasts 60 s by default, so longer would not help.
+ * How long the wallet's delegation lasts (docs/PROTOCOL.md §15.5): the
+ * wallet is asked once an hour, and a dropped connection comes back
+ * without a prompt.
  */
-const WALLET_HANDSHAKE_MS = 60_000;
+const WALLET_DELEGATION_MS = 3_600_000;
 
 /** Who the page signs in as. */
 type PageCredentials =
@@ -90,6 +91,10 @@ export class PageSignIn {
       newKey: () => void this.#newKey(),
       serverKey: (key) => this.#pinServerKey(key),
     }, this.#wallet !== undefined);
+    const wallet = this.#wallet;
+    if (wallet !== undefined) {
+      watchAccounts(wallet, (address) => this.#walletMoved(wallet, address));
+    }
   }
 
   /** The client of the current identity; none while a wallet has not shared an account. */
@@ -112,7 +117,7 @@ export class PageSignIn {
       }
       this.#panel.showMethod("wallet");
       // `eth_accounts` never prompts: a wallet that still shares the account signs in at once
-      // (asking to sign, as on every connection); otherwise "Connect wallet" waits for a click.
+      // (asking to sign a delegation for this visit); otherwise "Connect wallet" waits for a click.
       const address = await knownAddress(wallet).catch((error) => {
         console.warn("sluice: the wallet did not say which account it shares:", error);
         return undefined;
@@ -179,6 +184,25 @@ export class PageSignIn {
     this.#panel.showWallet(address);
     this.#remember({ method: "wallet" });
     await this.#signInWith({ kind: "wallet", signer: walletSigner(wallet, address) });
+  }
+
+  /**
+   * The wallet moved to another account, or stopped sharing one. While the
+   * page signs in with the wallet, it follows: a new client for the new
+   * account, or none until "Connect wallet". Running downloads are not
+   * ended for it; they go on as the account that started them, and the
+   * Connect button stays offered for afterwards.
+   */
+  #walletMoved(wallet: Eip1193Provider, address: string | undefined): void {
+    if (this.#preferences.method !== "wallet") return;
+    const credentials = this.#credentials;
+    const current = credentials?.kind === "wallet" ? credentials.signer.address : undefined;
+    if (address?.toLowerCase() === current?.toLowerCase()) return;
+    if (this.#refuseWhileDownloading()) return this.#panel.showWallet(current, true);
+    this.#panel.showWallet(address);
+    void this.#signInWith(
+      address === undefined ? undefined : { kind: "wallet", signer: walletSigner(wallet, address) },
+    );
   }
 
   /**
@@ -256,7 +280,7 @@ export class PageSignIn {
       // Frequent enough that the round trip shows soon after the page opens.
       .withHeartbeat({ intervalMs: 5_000 });
     if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
-    else builder.withSigner(credentials.signer).withHandshakeTimeout(WALLET_HANDSHAKE_MS);
+    else builder.withSigner(credentials.signer, { delegateForMs: WALLET_DELEGATION_MS });
     const pinned = this.#preferences.serverKey;
     if (pinned !== undefined) builder.withServerKey(pinned);
     return builder.build();

@@ -94,11 +94,14 @@ export class SignInPanel {
     find(this.#root, "#key-unkept").hidden = key.kept;
   }
 
-  /** Shows the wallet's account, or the Connect button when the page has none yet. */
-  showWallet(address: string | undefined): void {
+  /**
+   * Shows the wallet's account, and the Connect button when the page has
+   * none yet or (`connectable`) the wallet has moved to another one.
+   */
+  showWallet(address: string | undefined, connectable: boolean = address === undefined): void {
     this.#address.textContent = address ?? "";
     find(this.#root, "#wallet-account").hidden = address === undefined;
-    find(this.#root, "#connect-wallet").hidden = address !== undefined;
+    find(this.#root, "#connect-wallet").hidden = !connectable;
   }
 
   /** Shows the pinned server key in its box (and opens the box when one is pinned). */

@@ -1,12 +1,12 @@
 /**
  * An Ethereum wallet in the browser (MetaMask and the like, EIP-1193's
  * `window.ethereum`) as the client's `EthereumSigner`: the account comes
- * from `eth_requestAccounts` (or, without a prompt, `eth_accounts`), and each
- * sign-in's challenge is signed with `personal_sign`, which MetaMask expects
- * as the message's UTF-8 bytes in `0x` hex followed by the address.
- *
- * The wallet is asked to sign on every connection, so after each reconnect
- * too (docs/SECURITY.md).
+ * from `eth_requestAccounts` (or, without a prompt, `eth_accounts`), and
+ * texts are signed with `personal_sign`, which MetaMask expects as the
+ * message's UTF-8 bytes in `0x` hex followed by the address. The page has
+ * it sign a delegation once an hour rather than every challenge
+ * (docs/PROTOCOL.md §15.5). `accountsChanged` says when the person moves the
+ * wallet to another account, or stops sharing one.
  *
  * This module is browser compatible.
  *
@@ -19,6 +19,8 @@ import type { EthereumSigner } from "./sluice_client.js";
 export interface Eip1193Provider {
   /** Sends one JSON-RPC request to the wallet. */
   request(args: { method: string; params?: readonly unknown[] }): Promise<unknown>;
+  /** Listens to the wallet's events; EIP-1193 has it, a minimal provider may not. */
+  on?(event: string, listener: (...args: unknown[]) => void): void;
 }
 
 /** The wallet the browser offers as `window.ethereum`, if any. */
@@ -59,6 +61,25 @@ export async function requestAddress(wallet: Eip1193Provider): Promise<string> {
  */
 export async function knownAddress(wallet: Eip1193Provider): Promise<string | undefined> {
   return firstAccount(await wallet.request({ method: "eth_accounts" }));
+}
+
+/**
+ * Calls `listener` with the wallet's account each time it changes
+ * (`accountsChanged`): the new first account, or `undefined` when the wallet
+ * no longer shares one (locked, or this site disconnected). A provider
+ * without events is never heard from.
+ */
+export function watchAccounts(
+  wallet: Eip1193Provider,
+  listener: (address: string | undefined) => void,
+): void {
+  wallet.on?.("accountsChanged", (accounts) => {
+    try {
+      listener(firstAccount(accounts));
+    } catch (error) {
+      console.warn("sluice: the wallet's accountsChanged named no address:", error);
+    }
+  });
 }
 
 /** `0x` and the UTF-8 bytes of `text` in hex: `personal_sign`'s message parameter. */
