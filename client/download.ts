@@ -10,7 +10,8 @@
  * @module
  */
 
-import type { MachineClock } from "../protocol/connection_machine.ts";
+import type { MachineClock } from "../protocol/connection_state.ts";
+import { step } from "../protocol/download_machine.ts";
 import {
   type ClientResumePoint,
   type DownloadEffect,
@@ -19,11 +20,10 @@ import {
   downloadStatus,
   initialDownloadState,
   resumePoint,
-  step,
-} from "../protocol/download_machine.ts";
+} from "../protocol/download_state.ts";
 import { errorResponse } from "../protocol/errors.ts";
 import { chainDigestAsync } from "../protocol/digest_chain.ts";
-import type { FrameHeader } from "../protocol/download_machine.ts";
+import type { FrameHeader } from "../protocol/download_state.ts";
 import type {
   ClientMessage,
   DownloadComplete,

@@ -42,8 +42,8 @@ export { parseSchemaDocument } from "../protocol/schema_document.ts";
 export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.ts";
 // The shapes a caller builds and receives; types only, so they cost the bundle nothing.
 export type { BackoffOptions } from "../protocol/backoff.ts";
-export type { ConnectionPhase } from "../protocol/connection_machine.ts";
-export type { ClientResumePoint } from "../protocol/download_machine.ts";
+export type { ConnectionPhase } from "../protocol/connection_state.ts";
+export type { ClientResumePoint } from "../protocol/download_state.ts";
 export type { ErrorCode, ErrorDetails, ErrorResponse } from "../protocol/errors.ts";
 export type { Result } from "../protocol/result.ts";
 export type {

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { step } from "../protocol/connection_machine.ts";
 import {
   type ConnectionEffect,
   type ConnectionEvent,
@@ -16,9 +17,8 @@ import {
   type ConnectionState,
   initialConnectionState,
   isConnected,
-  step,
   type TimerName,
-} from "../protocol/connection_machine.ts";
+} from "../protocol/connection_state.ts";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
 import type {
   AuthChallenge,

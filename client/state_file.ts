@@ -14,7 +14,7 @@
  * @module
  */
 
-import type { ClientResumePoint } from "../protocol/download_machine.ts";
+import type { ClientResumePoint } from "../protocol/download_state.ts";
 import type { DownloadRequest } from "../protocol/messages.ts";
 import type { Download } from "./download.ts";
 

@@ -7,8 +7,8 @@
  * @module
  */
 
-import { connectionStateDiagram, connectionTableMarkdown } from "../protocol/connection_machine.ts";
-import { downloadStateDiagram, downloadTableMarkdown } from "../protocol/download_machine.ts";
+import { connectionStateDiagram, connectionTableMarkdown } from "../protocol/connection_table.ts";
+import { downloadStateDiagram, downloadTableMarkdown } from "../protocol/download_table.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
 import { EVENT_TABLE, EVENTS } from "../protocol/events.ts";
 

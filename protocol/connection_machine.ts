@@ -30,153 +30,24 @@
  * @module
  */
 
-import { diagramArrows, markdownTable } from "./_machine_docs.ts";
-import { backoffDelay, type BackoffOptions, resolveBackoff } from "./backoff.ts";
+import { backoffDelay } from "./backoff.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
-import type {
-  AuthChallenge,
-  AuthDelegation,
-  AuthResult,
-  ClientMessage,
-  Identity,
-  SystemHealth,
-} from "./messages.ts";
-
-/** Where a connection is in its life. */
-export type ConnectionPhase =
-  | "idle"
-  | "connecting"
-  | "authenticating"
-  | "open"
-  | "reconnecting"
-  | "failed"
-  | "closed";
-
-/** The timers the shell runs for the machine. */
-export type TimerName = "reconnect" | "handshake" | "heartbeat" | "heartbeatTimeout";
-
-/** Time and randomness, supplied by the shell: the machines read neither. */
-export interface MachineClock {
-  /** The current time, epoch milliseconds. */
-  readonly now: number;
-  /** A uniform draw from `[0, 1)`, used for reconnect jitter. */
-  readonly random: number;
-}
-
-/** How a connection behaves. */
-export interface ConnectionConfig {
-  /** Whether to sign in (seed 003's `fetch_nonce` → sign → `authenticate`) after opening. */
-  readonly authenticate: boolean;
-  /**
-   * Reconnect delays and attempts.
-   *
-   * @default {{ baseMs: 1000, factor: 2, maxMs: 30000, jitter: 0.5, maxAttempts: 5 }}
-   */
-  readonly backoff?: BackoffOptions;
-  /**
-   * Milliseconds between a pong and the next ping.
-   *
-   * @default {15000}
-   */
-  readonly heartbeatIntervalMs?: number;
-  /**
-   * Milliseconds to wait for a pong before declaring the connection dead.
-   *
-   * @default {10000}
-   */
-  readonly heartbeatTimeoutMs?: number;
-  /**
-   * Milliseconds a connect attempt has to become `open` (the WebSocket
-   * handshake and, when configured, the sign-in); a slower attempt fails
-   * like a lost connection and goes through the backoff. The signer's own
-   * time is not counted: while it signs, the attempt waits until the
-   * challenge expires (at least this long, at most
-   * {@linkcode MAX_SIGNING_WAIT_MS}), then fails with `SIGNING_TIMEOUT`.
-   *
-   * @default {10000}
-   */
-  readonly handshakeTimeoutMs?: number;
-}
-
-/** A {@linkcode ConnectionConfig} with every default filled in. */
-export interface ResolvedConnectionConfig {
-  /** Whether to sign in after opening. */
-  readonly authenticate: boolean;
-  /** Reconnect delays and attempts. */
-  readonly backoff: Required<BackoffOptions>;
-  /** Milliseconds between a pong and the next ping. */
-  readonly heartbeatIntervalMs: number;
-  /** Milliseconds to wait for a pong. */
-  readonly heartbeatTimeoutMs: number;
-  /** Milliseconds a connect attempt has to become `open`. */
-  readonly handshakeTimeoutMs: number;
-}
-
-/** Progress of the sign-in while `authenticating`: what the machine waits for. */
-export type AuthStep = "challenge" | "signing" | "result";
-
-/** The whole state of a connection: a plain value, never mutated. */
-export interface ConnectionState {
-  /** Where the connection is. */
-  readonly phase: ConnectionPhase;
-  /** The configuration, resolved. */
-  readonly config: ResolvedConnectionConfig;
-  /** Reconnect attempts made or scheduled in the current outage; 0 once open. */
-  readonly attempt: number;
-  /** Whether the connection was ever open (a later `ready` is a reconnect). */
-  readonly everConnected: boolean;
-  /** Counter for correlation ids (`ping-<n>`, `auth-<n>`). */
-  readonly nextId: number;
-  /** What the sign-in waits for, while `authenticating`. */
-  readonly authStep?: AuthStep;
-  /** The challenge being signed, while `authenticating`. */
-  readonly challenge?: AuthChallenge;
-  /** When the last pong arrived, epoch milliseconds. */
-  readonly lastHeartbeat?: number;
-  /** Round-trip time of the last ping, milliseconds. */
-  readonly rttMs?: number;
-  /** The ping awaiting its pong, while `open`. */
-  readonly pendingPing?: { readonly requestId: string; readonly sentAt: number };
-  /** Why the connection last broke or failed. */
-  readonly lastError?: ErrorResponse;
-}
-
-/** What happens to a connection: local calls, socket and timer news, server messages. */
-export type ConnectionEvent =
-  | { readonly type: "connect" }
-  | { readonly type: "close" }
-  | { readonly type: "opened" }
-  | {
-    readonly type: "closed";
-    readonly code: number;
-    readonly reason: string;
-    readonly retryAfter?: number;
-  }
-  | { readonly type: "challenge"; readonly challenge: AuthChallenge }
-  | {
-    readonly type: "signed";
-    readonly identity: Identity;
-    readonly signature: string;
-    readonly delegation?: AuthDelegation;
-  }
-  | { readonly type: "authResult"; readonly result: AuthResult }
-  | { readonly type: "timer"; readonly name: TimerName }
-  | { readonly type: "pong"; readonly requestId: string; readonly health: SystemHealth };
-
-/** What the shell must do, in order. */
-export type ConnectionEffect =
-  | { readonly type: "openSocket" }
-  | { readonly type: "closeSocket"; readonly code: number; readonly reason: string }
-  | { readonly type: "send"; readonly message: ClientMessage }
-  | { readonly type: "startTimer"; readonly name: TimerName; readonly ms: number }
-  | { readonly type: "cancelTimer"; readonly name: TimerName }
-  | { readonly type: "beginAuth" }
-  | { readonly type: "sign"; readonly challenge: AuthChallenge }
-  | { readonly type: "ready"; readonly reconnected: boolean }
-  | { readonly type: "health"; readonly rttMs: number; readonly health: SystemHealth }
-  | { readonly type: "failed"; readonly error: ErrorResponse }
-  | { readonly type: "stateChanged"; readonly from: ConnectionPhase; readonly to: ConnectionPhase }
-  | { readonly type: "rejected"; readonly error: ErrorResponse };
+import type { AuthChallenge, ClientMessage } from "./messages.ts";
+import {
+  CONNECTION_EVENT_SOURCES,
+  CONNECTION_LIVE_PHASES,
+  CONNECTION_TRANSITIONS,
+  type ConnectionEventKey,
+  connectionEventKey,
+} from "./connection_table.ts";
+import {
+  type ConnectionEffect,
+  type ConnectionEvent,
+  type ConnectionState,
+  type MachineClock,
+  MAX_SIGNING_WAIT_MS,
+  type TimerName,
+} from "./connection_state.ts";
 
 /** The outcome of one {@linkcode step}. */
 export interface ConnectionStep {
@@ -186,169 +57,10 @@ export interface ConnectionStep {
   readonly effects: readonly ConnectionEffect[];
 }
 
-/** An event as the table names it: its `type`, with timers split by name. */
-export type ConnectionEventKey =
-  | Exclude<ConnectionEvent["type"], "timer">
-  | "timer.reconnect"
-  | "timer.handshake"
-  | "timer.heartbeat"
-  | "timer.heartbeatTimeout";
-
-/**
- * Whose an event is, which decides what an event the table does not list
- * does: `local` (the user's call) is rejected; `shell` (the socket, a timer,
- * the signer) is stale and ignored; `peer` (a server message) is a protocol
- * violation while a socket is live, and ignored otherwise.
- */
-export type ConnectionEventSource = "local" | "shell" | "peer";
-
-/** The source of every event key. */
-export const CONNECTION_EVENT_SOURCES: Readonly<Record<ConnectionEventKey, ConnectionEventSource>> =
-  {
-    connect: "local",
-    close: "local",
-    opened: "shell",
-    closed: "shell",
-    challenge: "peer",
-    signed: "shell",
-    authResult: "peer",
-    pong: "peer",
-    "timer.reconnect": "shell",
-    "timer.handshake": "shell",
-    "timer.heartbeat": "shell",
-    "timer.heartbeatTimeout": "shell",
-  };
-
-/** For one phase, the phases each legal event may lead to. */
-export type ConnectionRow = Readonly<
-  Partial<Record<ConnectionEventKey, readonly ConnectionPhase[]>>
->;
-
-/**
- * Every legal move, as data: for each phase and event key, the phases the
- * event may lead to (several when the event's content decides, e.g. an
- * `auth:result`). {@linkcode step} looks every event up here first.
- *
- * @example Which events may an open connection receive?
- * ```ts
- * import { CONNECTION_TRANSITIONS } from "./connection_machine.ts";
- * Object.keys(CONNECTION_TRANSITIONS.open);
- * // ["close", "closed", "pong", "timer.heartbeat", "timer.heartbeatTimeout"]
- * ```
- */
-export const CONNECTION_TRANSITIONS: Readonly<Record<ConnectionPhase, ConnectionRow>> = {
-  idle: { connect: ["connecting"], close: ["closed"] },
-  connecting: {
-    close: ["closed"],
-    opened: ["authenticating", "open"],
-    closed: ["reconnecting", "failed"],
-    "timer.handshake": ["reconnecting", "failed"],
-  },
-  authenticating: {
-    close: ["closed"],
-    closed: ["reconnecting", "failed"],
-    // A second challenge is a violation.
-    challenge: ["authenticating", "reconnecting", "failed"],
-    // A signature arriving when none is awaited is stale and ignored.
-    signed: ["authenticating"],
-    authResult: ["open", "reconnecting", "failed"],
-    // The handshake timer runs on from `connecting`: the attempt is not open until signed in.
-    "timer.handshake": ["reconnecting", "failed"],
-  },
-  open: {
-    close: ["closed"],
-    closed: ["reconnecting", "failed"],
-    // A pong that answers no pending ping is ignored.
-    pong: ["open"],
-    "timer.heartbeat": ["open"],
-    // Ignored (stays open) when no ping is pending.
-    "timer.heartbeatTimeout": ["open", "reconnecting", "failed"],
-  },
-  reconnecting: { close: ["closed"], "timer.reconnect": ["connecting"] },
-  failed: { connect: ["connecting"], close: ["closed"] },
-  closed: { close: ["closed"] },
-};
-
-/** Every phase, in documentation order (the table's). */
-export const CONNECTION_PHASES: readonly ConnectionPhase[] = Object.keys(
-  CONNECTION_TRANSITIONS,
-) as ConnectionPhase[];
-
-/** Every event key, in documentation order (the sources table's). */
-export const CONNECTION_EVENT_KEYS: readonly ConnectionEventKey[] = Object.keys(
-  CONNECTION_EVENT_SOURCES,
-) as ConnectionEventKey[];
-
-/** Phases in which a socket is live, so a misplaced server message is a violation. */
-const LIVE: ReadonlySet<ConnectionPhase> = new Set(["connecting", "authenticating", "open"]);
-
 /** WebSocket close code of a normal closure (RFC 6455 §7.4.1). */
 const NORMAL_CLOSURE = 1000;
 /** Close code the client uses when it drops a connection it no longer trusts. */
 const CLIENT_ABORT = 4000;
-
-/**
- * A new connection that has never connected.
- *
- * @throws {RangeError} on a heartbeat interval, heartbeat timeout or
- * handshake timeout that is not a positive finite number, or invalid backoff
- * options.
- *
- * @example
- * ```ts
- * import { initialConnectionState } from "./connection_machine.ts";
- * const s = initialConnectionState({ authenticate: false });
- * s.phase; // "idle"
- * s.config.heartbeatIntervalMs; // 15000
- * ```
- */
-export function initialConnectionState(config: ConnectionConfig): ConnectionState {
-  const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15_000;
-  const heartbeatTimeoutMs = config.heartbeatTimeoutMs ?? 10_000;
-  const handshakeTimeoutMs = config.handshakeTimeoutMs ?? 10_000;
-  for (const ms of [heartbeatIntervalMs, heartbeatTimeoutMs, handshakeTimeoutMs]) {
-    if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`timeout ms must be > 0: ${ms}`);
-  }
-  return {
-    phase: "idle",
-    config: {
-      authenticate: config.authenticate,
-      backoff: resolveBackoff(config.backoff),
-      heartbeatIntervalMs,
-      heartbeatTimeoutMs,
-      handshakeTimeoutMs,
-    },
-    attempt: 0,
-    everConnected: false,
-    nextId: 1,
-  };
-}
-
-/**
- * Whether the connection is usable.
- *
- * @example
- * ```ts
- * import { initialConnectionState, isConnected } from "./connection_machine.ts";
- * isConnected(initialConnectionState({ authenticate: false })); // false
- * ```
- */
-export function isConnected(state: ConnectionState): boolean {
-  return state.phase === "open";
-}
-
-/**
- * The table key of an event.
- *
- * @example
- * ```ts
- * import { connectionEventKey } from "./connection_machine.ts";
- * connectionEventKey({ type: "timer", name: "heartbeat" }); // "timer.heartbeat"
- * ```
- */
-export function connectionEventKey(event: ConnectionEvent): ConnectionEventKey {
-  return event.type === "timer" ? `timer.${event.name}` : event.type;
-}
 
 /**
  * Applies one event. Pure: the same state, event and clock always give the
@@ -360,7 +72,8 @@ export function connectionEventKey(event: ConnectionEvent): ConnectionEventKey {
  *
  * @example Connect without authentication
  * ```ts
- * import { initialConnectionState, step } from "./connection_machine.ts";
+ * import { initialConnectionState } from "./connection_state.ts";
+ * import { step } from "./connection_machine.ts";
  * const clock = { now: 0, random: 0 };
  * let r = step(initialConnectionState({ authenticate: false }), { type: "connect" }, clock);
  * r.effects.map((e) => e.type); // ["stateChanged", "openSocket", "startTimer"]: the handshake timer
@@ -416,9 +129,6 @@ function armedTimers(state: ConnectionState): TimerName[] {
   }
 }
 
-/** The longest a connect attempt waits for its signer, however late the challenge expires. */
-export const MAX_SIGNING_WAIT_MS = 300_000;
-
 /**
  * How long to wait for the signer: until the challenge expires by the
  * client's clock, at least `handshakeTimeoutMs` (a clock running ahead must
@@ -462,7 +172,7 @@ function unlisted(
     case "shell":
       return same(state);
     case "peer":
-      return LIVE.has(state.phase) ? violation(state, key, clock) : same(state);
+      return CONNECTION_LIVE_PHASES.has(state.phase) ? violation(state, key, clock) : same(state);
     default: {
       const never: never = source;
       throw new Error(`unknown event source ${never}`);
@@ -541,7 +251,7 @@ function listed(
     case "connect":
       return attempt(state, { attempt: 0 });
     case "close": {
-      const effects: ConnectionEffect[] = LIVE.has(state.phase)
+      const effects: ConnectionEffect[] = CONNECTION_LIVE_PHASES.has(state.phase)
         ? [{ type: "closeSocket", code: NORMAL_CLOSURE, reason: "client closed" }]
         : [];
       const cleared = { authStep: undefined, challenge: undefined, pendingPing: undefined };
@@ -679,44 +389,4 @@ function timer(state: ConnectionState, name: TimerName, clock: MachineClock): Co
       throw new Error(`unknown timer ${never}`);
     }
   }
-}
-
-/**
- * {@linkcode CONNECTION_TRANSITIONS} as a Markdown table: a row per phase, a
- * column per event key; a cell lists the phases the event may lead to, or
- * says what happens to an unlisted event (_rejected_, _ignored_, or
- * _violation_: close 4000 and reconnect). Padded as `deno fmt` pads tables,
- * so a document can include it verbatim and stay formatted.
- *
- * @example
- * ```ts
- * import { connectionTableMarkdown } from "./connection_machine.ts";
- * connectionTableMarkdown().startsWith("| phase"); // true
- * ```
- */
-export function connectionTableMarkdown(): string {
-  const cell = (phase: ConnectionPhase, key: ConnectionEventKey): string => {
-    const to = CONNECTION_TRANSITIONS[phase][key];
-    if (to !== undefined) return to.join(" / ");
-    const source = CONNECTION_EVENT_SOURCES[key];
-    if (source === "local") return "_rejected_";
-    return source === "peer" && LIVE.has(phase) ? "_violation_" : "_ignored_";
-  };
-  const rows = CONNECTION_PHASES.map((p) => [p, ...CONNECTION_EVENT_KEYS.map((k) => cell(p, k))]);
-  return markdownTable(["phase", ...CONNECTION_EVENT_KEYS], rows);
-}
-
-/**
- * {@linkcode CONNECTION_TRANSITIONS} as a mermaid `stateDiagram-v2`: one
- * arrow per (from, to) pair, labelled with the events that take it.
- *
- * @example
- * ```ts
- * import { connectionStateDiagram } from "./connection_machine.ts";
- * connectionStateDiagram().split("\n")[0]; // "stateDiagram-v2"
- * ```
- */
-export function connectionStateDiagram(): string {
-  const lines = diagramArrows(CONNECTION_PHASES, CONNECTION_EVENT_KEYS, CONNECTION_TRANSITIONS);
-  return ["stateDiagram-v2", "  [*] --> idle", ...lines, "  closed --> [*]"].join("\n");
 }

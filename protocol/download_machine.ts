@@ -32,115 +32,23 @@
  * @module
  */
 
-import { diagramArrows, markdownTable } from "./_machine_docs.ts";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import type { MachineClock } from "./connection_machine.ts";
-import { chainDigest, INITIAL_DIGEST } from "./digest_chain.ts";
-import { type ErrorCode, type ErrorDetails, type ErrorResponse, errorResponse } from "./errors.ts";
-import type { DataFrame } from "./frame.ts";
-import type {
-  ClientMessage,
-  DownloadCancelled,
-  DownloadComplete,
-  DownloadPhase,
-  DownloadRequest,
-  DownloadStart,
-  DownloadStatus,
-  ProgressUpdate,
-  ResumePoint,
-} from "./messages.ts";
-
-/** The header fields of a data frame the machine checks; a decoded {@linkcode DataFrame} fits. */
-export type FrameHeader = Pick<
-  DataFrame,
-  "sequence" | "rowOffset" | "rowCount" | "byteOffset" | "final" | "digest" | "cursor"
->;
-
-/** The whole state of one download: a plain value, never mutated. */
-export interface DownloadState {
-  /** Where the download is. */
-  readonly phase: DownloadPhase;
-  /** The download's id, in every envelope and frame about it. */
-  readonly requestId: string;
-  /** The request, exactly as first sent. */
-  readonly request: DownloadRequest;
-  /** Whether `download:request` (or `download:resume`) went out on the current connection. */
-  readonly requestSent: boolean;
-  /** The server's last `download:start`. */
-  readonly start?: DownloadStart;
-  /**
-   * The pinned high-water mark, from the first `download:start` or from a
-   * saved resume point; every later start must carry the same.
-   */
-  readonly highWaterMark?: string;
-  /** When the last `download:request` or `download:resume` went out, epoch ms. */
-  readonly sentAt?: number;
-  /** The sequence number the next frame must have. */
-  readonly sequence: number;
-  /** Rows received. */
-  readonly rows: number;
-  /** Payload bytes received. */
-  readonly bytes: number;
-  /** The cursor of the last frame ("" before the first). */
-  readonly cursor: string;
-  /** The digest chain value after the last frame, hex ({@linkcode INITIAL_DIGEST} before the first). */
-  readonly digest: string;
-  /** Whether the FINAL frame arrived (then the download never resumes, PROTOCOL.md §9.5). */
-  readonly final: boolean;
-  /** The server's summary, once `complete`. */
-  readonly summary?: DownloadComplete;
-  /** Why the download ended, in `error` or `cancelled`. */
-  readonly error?: ErrorResponse;
-}
-
-/** What happens to a download: server messages, frames, and the reader's calls. */
-export type DownloadEvent =
-  | { readonly type: "send" }
-  | { readonly type: "start"; readonly data: DownloadStart }
-  | {
-    readonly type: "frame";
-    readonly header: FrameHeader;
-    readonly payload: Uint8Array;
-    /**
-     * `chainDigest(state digest, payload)` when the shell computed it
-     * already (e.g. with Web Crypto, several times faster than in script);
-     * the machine computes it otherwise.
-     */
-    readonly digest?: string;
-  }
-  | { readonly type: "progress"; readonly update: ProgressUpdate }
-  | { readonly type: "complete"; readonly summary: DownloadComplete }
-  | { readonly type: "error"; readonly error: ErrorResponse }
-  | { readonly type: "cancel" }
-  | { readonly type: "cancelled"; readonly data: DownloadCancelled }
-  | { readonly type: "consumed"; readonly sequence: number }
-  | { readonly type: "resume" }
-  | { readonly type: "disconnected" };
-
-/** What the shell must do, in order. */
-export type DownloadEffect =
-  | { readonly type: "send"; readonly message: ClientMessage }
-  | { readonly type: "deliver"; readonly payload: Uint8Array }
-  | { readonly type: "started"; readonly data: DownloadStart }
-  | { readonly type: "progress"; readonly update: ProgressUpdate }
-  | { readonly type: "completed"; readonly summary: DownloadComplete }
-  | { readonly type: "failed"; readonly error: ErrorResponse }
-  | { readonly type: "rejected"; readonly error: ErrorResponse };
-
-/**
- * A {@linkcode ResumePoint} as the client keeps it: the wire's fields, plus
- * whether the FINAL frame is in. A plain JSON value: save it with the
- * request to continue later. A point with `final: true` is never sent: the
- * download is complete there, and continuing from it completes at once.
- */
-export interface ClientResumePoint extends ResumePoint {
-  /**
-   * Whether the FINAL frame was received: every byte is in.
-   *
-   * @default {false}
-   */
-  readonly final?: boolean;
-}
+import type { MachineClock } from "./connection_state.ts";
+import { chainDigest } from "./digest_chain.ts";
+import { type ErrorCode, type ErrorDetails, errorResponse } from "./errors.ts";
+import type { ClientMessage, DownloadComplete } from "./messages.ts";
+import {
+  DOWNLOAD_EVENT_SOURCES,
+  DOWNLOAD_TERMINAL_PHASES,
+  DOWNLOAD_TRANSITIONS,
+  type DownloadEventKey,
+} from "./download_table.ts";
+import {
+  type DownloadEffect,
+  type DownloadEvent,
+  type DownloadState,
+  wireResumePoint,
+} from "./download_state.ts";
 
 /** The outcome of one {@linkcode step}. */
 export interface DownloadStep {
@@ -148,198 +56,6 @@ export interface DownloadStep {
   readonly state: DownloadState;
   /** What the shell must do, in order. */
   readonly effects: readonly DownloadEffect[];
-}
-
-/** The table key of a download event: its `type`. */
-export type DownloadEventKey = DownloadEvent["type"];
-
-/** Whose an event is: the reader's or the shell's (`local`) or the server's. */
-export type DownloadEventSource = "local" | "server";
-
-/** The source of every event, in documentation order. */
-export const DOWNLOAD_EVENT_SOURCES: Readonly<Record<DownloadEventKey, DownloadEventSource>> = {
-  send: "local",
-  start: "server",
-  frame: "server",
-  progress: "server",
-  complete: "server",
-  error: "server",
-  cancel: "local",
-  cancelled: "server",
-  consumed: "local",
-  resume: "local",
-  disconnected: "local",
-};
-
-/** For one phase, the phases each legal event may lead to. */
-export type DownloadRow = Readonly<Partial<Record<DownloadEventKey, readonly DownloadPhase[]>>>;
-
-/**
- * Every legal move, as data: for each phase and event, the phases the event
- * may lead to (several when the event's content decides, e.g. a frame that
- * does or does not continue the stream). {@linkcode step} looks every event
- * up here first.
- *
- * @example
- * ```ts
- * import { DOWNLOAD_TRANSITIONS } from "./download_machine.ts";
- * DOWNLOAD_TRANSITIONS.requested.frame; // undefined: a frame before download:start is illegal
- * ```
- */
-export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> = {
-  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
-  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
-  requested: {
-    send: ["requested", "complete"],
-    start: ["started", "error"],
-    error: ["error"],
-    cancel: ["cancelled"],
-    consumed: ["requested"],
-    resume: ["requested", "complete"],
-    disconnected: ["requested", "complete"],
-  },
-  started: {
-    frame: ["streaming", "error"],
-    progress: ["started"],
-    // No frame on this connection yet, so no FINAL one: complete here is early (SEQUENCE_GAP).
-    complete: ["error"],
-    error: ["error"],
-    cancel: ["cancelled"],
-    consumed: ["started"],
-    resume: ["requested"],
-    disconnected: ["started"],
-  },
-  streaming: {
-    frame: ["streaming", "error"],
-    progress: ["streaming"],
-    complete: ["complete", "error"],
-    error: ["error"],
-    cancel: ["cancelled"],
-    consumed: ["streaming"],
-    // After the FINAL frame a lost connection completes the download: never resumed past it.
-    resume: ["requested", "complete"],
-    disconnected: ["streaming", "complete"],
-  },
-  // Ended: local calls are harmless no-ops; server messages are ignored as late.
-  complete: {
-    cancel: ["complete"],
-    consumed: ["complete"],
-    resume: ["complete"],
-    disconnected: ["complete"],
-  },
-  error: { cancel: ["error"], consumed: ["error"], resume: ["error"], disconnected: ["error"] },
-  cancelled: {
-    cancelled: ["cancelled"],
-    cancel: ["cancelled"],
-    consumed: ["cancelled"],
-    resume: ["cancelled"],
-    disconnected: ["cancelled"],
-  },
-};
-
-/** Every phase, in documentation order (the table's). */
-export const DOWNLOAD_PHASES: readonly DownloadPhase[] = Object.keys(
-  DOWNLOAD_TRANSITIONS,
-) as DownloadPhase[];
-
-/** Every event key, in documentation order (the sources table's). */
-export const DOWNLOAD_EVENT_KEYS: readonly DownloadEventKey[] = Object.keys(
-  DOWNLOAD_EVENT_SOURCES,
-) as DownloadEventKey[];
-
-const TERMINAL: ReadonlySet<DownloadPhase> = new Set(["complete", "error", "cancelled"]);
-
-/**
- * A download that has not been sent yet; `step(state, { type: "send" })`
- * produces its `download:request`, or, given a `resume` point saved from an
- * earlier run, its `download:resume` from there (or, from a point after the
- * FINAL frame, completes at once).
- *
- * @example
- * ```ts
- * import { initialDownloadState } from "./download_machine.ts";
- * const s = initialDownloadState("dl-1", {
- *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
- *   outputFormat: "csv",
- *   compression: false,
- * });
- * s.phase; // "requested"
- * ```
- */
-export function initialDownloadState(
-  requestId: string,
-  request: DownloadRequest,
-  resume?: ClientResumePoint,
-): DownloadState {
-  const state: DownloadState = {
-    phase: "requested",
-    requestId,
-    request,
-    requestSent: false,
-    sequence: 0,
-    rows: 0,
-    bytes: 0,
-    cursor: "",
-    digest: INITIAL_DIGEST,
-    final: false,
-  };
-  if (resume === undefined) return state;
-  const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
-  const final = resume.final === true;
-  return { ...state, highWaterMark, cursor, sequence, rows, bytes, digest, final };
-}
-
-/**
- * Where the download stands after its last complete frame, with whether
- * that frame was the FINAL one; undefined before the first
- * `download:start`, since there is no pinned high-water mark to resume. A
- * plain JSON value: save it with the request to continue later.
- *
- * @example
- * ```ts
- * import { initialDownloadState, resumePoint } from "./download_machine.ts";
- * const request = {
- *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
- *   outputFormat: "csv" as const,
- *   compression: false,
- * };
- * resumePoint(initialDownloadState("dl-1", request)); // undefined
- * ```
- */
-export function resumePoint(state: DownloadState): ClientResumePoint | undefined {
-  const point = wirePoint(state);
-  return point === undefined ? undefined : { ...point, final: state.final };
-}
-
-/** The resume point as `download:resume` carries it: `final` stays with the client. */
-function wirePoint(state: DownloadState): ResumePoint | undefined {
-  const { highWaterMark, sequence, rows, bytes, cursor, digest } = state;
-  if (highWaterMark === undefined) return undefined;
-  return { highWaterMark, cursor, sequence, rows, bytes, digest };
-}
-
-/**
- * The download as `status:update` reports one.
- *
- * @example
- * ```ts
- * import { downloadStatus, initialDownloadState } from "./download_machine.ts";
- * const request = {
- *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
- *   outputFormat: "csv" as const,
- *   compression: false,
- * };
- * downloadStatus(initialDownloadState("dl-1", request)).totalRows; // 0
- * ```
- */
-export function downloadStatus(state: DownloadState): DownloadStatus {
-  return {
-    requestId: state.requestId,
-    phase: state.phase,
-    processedRows: state.rows,
-    totalRows: state.start?.totalRows ?? 0,
-    processedBytes: state.bytes,
-  };
 }
 
 /**
@@ -350,7 +66,8 @@ export function downloadStatus(state: DownloadState): DownloadStatus {
  *
  * @example A data frame before `download:start` fails the download
  * ```ts
- * import { initialDownloadState, step } from "./download_machine.ts";
+ * import { initialDownloadState } from "./download_state.ts";
+ * import { step } from "./download_machine.ts";
  * const clock = { now: 0, random: 0 };
  * const request = {
  *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
@@ -379,7 +96,7 @@ export function step(
   const allowed = DOWNLOAD_TRANSITIONS[state.phase][event.type];
   if (allowed === undefined) {
     if (DOWNLOAD_EVENT_SOURCES[event.type] === "local") return reject(state, event.type);
-    if (TERMINAL.has(state.phase)) return { state, effects: [] };
+    if (DOWNLOAD_TERMINAL_PHASES.has(state.phase)) return { state, effects: [] };
     return fail(
       state,
       clock,
@@ -435,7 +152,7 @@ function fail(
 }
 
 function resend(state: DownloadState, clock: MachineClock): DownloadStep {
-  const resume = wirePoint(state);
+  const resume = wireResumePoint(state);
   const message: ClientMessage = resume === undefined
     ? { event: "download:request", data: state.request, ...stamp(state, clock) }
     : {
@@ -469,7 +186,7 @@ function completeHere(state: DownloadState, clock: MachineClock): DownloadStep {
 
 /** An event the table lists for this phase; guards on its content decide the rest. */
 function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock): DownloadStep {
-  const ended = TERMINAL.has(state.phase);
+  const ended = DOWNLOAD_TERMINAL_PHASES.has(state.phase);
   switch (event.type) {
     case "send":
       if (state.requestSent) return reject(state, event.type);
@@ -597,46 +314,4 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
       throw new Error(`unknown download event ${JSON.stringify(never)}`);
     }
   }
-}
-
-/**
- * {@linkcode DOWNLOAD_TRANSITIONS} as a Markdown table: a row per phase, a
- * column per event; a cell lists the phases the event may lead to, or says
- * what happens to an unlisted event: _rejected_ (a local call; nothing
- * changes), _illegal_ (a server message; the download fails with
- * `ILLEGAL_TRANSITION`) or _ignored_ (a late server message after the
- * end). Padded as `deno fmt` pads tables, so a document can include it
- * verbatim and stay formatted.
- *
- * @example
- * ```ts
- * import { downloadTableMarkdown } from "./download_machine.ts";
- * downloadTableMarkdown().startsWith("| phase"); // true
- * ```
- */
-export function downloadTableMarkdown(): string {
-  const cell = (phase: DownloadPhase, key: DownloadEventKey): string => {
-    const to = DOWNLOAD_TRANSITIONS[phase][key];
-    if (to !== undefined) return to.join(" / ");
-    if (DOWNLOAD_EVENT_SOURCES[key] === "local") return "_rejected_";
-    return TERMINAL.has(phase) ? "_ignored_" : "_illegal_";
-  };
-  const rows = DOWNLOAD_PHASES.map((p) => [p, ...DOWNLOAD_EVENT_KEYS.map((k) => cell(p, k))]);
-  return markdownTable(["phase", ...DOWNLOAD_EVENT_KEYS], rows);
-}
-
-/**
- * {@linkcode DOWNLOAD_TRANSITIONS} as a mermaid `stateDiagram-v2`: one arrow
- * per (from, to) pair, labelled with the events that take it.
- *
- * @example
- * ```ts
- * import { downloadStateDiagram } from "./download_machine.ts";
- * downloadStateDiagram().split("\n")[1]; // "  [*] --> requested"
- * ```
- */
-export function downloadStateDiagram(): string {
-  const lines = diagramArrows(DOWNLOAD_PHASES, DOWNLOAD_EVENT_KEYS, DOWNLOAD_TRANSITIONS);
-  const ends = [...TERMINAL].map((phase) => `  ${phase} --> [*]`);
-  return ["stateDiagram-v2", "  [*] --> requested", ...lines, ...ends].join("\n");
 }

@@ -36,48 +36,50 @@ export * from "./sealed_frame.ts";
 export * from "./session_crypto.ts";
 export * from "./sign_in.ts";
 export * from "./time.ts";
+export { type ConnectionStep, step as stepConnection } from "./connection_machine.ts";
 export {
   type AuthStep,
-  CONNECTION_EVENT_KEYS,
-  CONNECTION_EVENT_SOURCES,
-  CONNECTION_PHASES,
-  CONNECTION_TRANSITIONS,
   type ConnectionConfig,
   type ConnectionEffect,
   type ConnectionEvent,
-  type ConnectionEventKey,
-  type ConnectionEventSource,
   type ConnectionPhase,
-  type ConnectionRow,
   type ConnectionState,
-  connectionStateDiagram,
-  type ConnectionStep,
-  connectionTableMarkdown,
   initialConnectionState,
   isConnected,
   type MachineClock,
   type ResolvedConnectionConfig,
-  step as stepConnection,
   type TimerName,
-} from "./connection_machine.ts";
+} from "./connection_state.ts";
+export {
+  CONNECTION_EVENT_KEYS,
+  CONNECTION_EVENT_SOURCES,
+  CONNECTION_PHASES,
+  CONNECTION_TRANSITIONS,
+  type ConnectionEventKey,
+  type ConnectionEventSource,
+  type ConnectionRow,
+  connectionStateDiagram,
+  connectionTableMarkdown,
+} from "./connection_table.ts";
+export { type DownloadStep, step as stepDownload } from "./download_machine.ts";
 export {
   type ClientResumePoint,
+  type DownloadEffect,
+  type DownloadEvent,
+  type DownloadState,
+  downloadStatus,
+  type FrameHeader,
+  initialDownloadState,
+  resumePoint,
+} from "./download_state.ts";
+export {
   DOWNLOAD_EVENT_KEYS,
   DOWNLOAD_EVENT_SOURCES,
   DOWNLOAD_PHASES,
   DOWNLOAD_TRANSITIONS,
-  type DownloadEffect,
-  type DownloadEvent,
   type DownloadEventKey,
   type DownloadEventSource,
   type DownloadRow,
-  type DownloadState,
   downloadStateDiagram,
-  downloadStatus,
-  type DownloadStep,
   downloadTableMarkdown,
-  type FrameHeader,
-  initialDownloadState,
-  resumePoint,
-  step as stepDownload,
-} from "./download_machine.ts";
+} from "./download_table.ts";

@@ -1,23 +1,25 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import { backoffBounds } from "../protocol/backoff.ts";
+import { step } from "../protocol/connection_machine.ts";
+import {
+  type ConnectionConfig,
+  type ConnectionEffect,
+  type ConnectionEvent,
+  type ConnectionState,
+  initialConnectionState,
+  isConnected,
+  type MachineClock,
+  MAX_SIGNING_WAIT_MS,
+} from "../protocol/connection_state.ts";
 import {
   CONNECTION_EVENT_KEYS,
   CONNECTION_EVENT_SOURCES,
   CONNECTION_PHASES,
   CONNECTION_TRANSITIONS,
-  type ConnectionConfig,
-  type ConnectionEffect,
-  type ConnectionEvent,
   type ConnectionEventKey,
-  type ConnectionState,
   connectionStateDiagram,
   connectionTableMarkdown,
-  initialConnectionState,
-  isConnected,
-  type MachineClock,
-  MAX_SIGNING_WAIT_MS,
-  step,
-} from "../protocol/connection_machine.ts";
+} from "../protocol/connection_table.ts";
 import { errorResponse } from "../protocol/errors.ts";
 import type { AuthChallenge, Identity, SystemHealth } from "../protocol/messages.ts";
 import { mulberry32 } from "../server/demo_data.ts";

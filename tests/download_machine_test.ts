@@ -1,21 +1,23 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import type { MachineClock } from "../protocol/connection_machine.ts";
+import type { MachineClock } from "../protocol/connection_state.ts";
+import { step } from "../protocol/download_machine.ts";
+import {
+  type DownloadEffect,
+  type DownloadEvent,
+  type DownloadState,
+  downloadStatus,
+  initialDownloadState,
+  resumePoint,
+} from "../protocol/download_state.ts";
 import {
   DOWNLOAD_EVENT_KEYS,
   DOWNLOAD_EVENT_SOURCES,
   DOWNLOAD_PHASES,
   DOWNLOAD_TRANSITIONS,
-  type DownloadEffect,
-  type DownloadEvent,
   type DownloadEventKey,
-  type DownloadState,
   downloadStateDiagram,
-  downloadStatus,
   downloadTableMarkdown,
-  initialDownloadState,
-  resumePoint,
-  step,
-} from "../protocol/download_machine.ts";
+} from "../protocol/download_table.ts";
 import { chainDigest, INITIAL_DIGEST } from "../protocol/digest_chain.ts";
 import { errorResponse } from "../protocol/errors.ts";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";

@@ -1,7 +1,7 @@
 // The CLI's state file FILE.sluice on a real file system: what StateKeeper writes and when, and
 // what loadState accepts. The download is a stand-in that reports whatever resume point a test sets.
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
-import type { ClientResumePoint } from "../protocol/download_machine.ts";
+import type { ClientResumePoint } from "../protocol/download_state.ts";
 import type { DownloadRequest, DownloadStart } from "../protocol/messages.ts";
 import {
   ContinueError,

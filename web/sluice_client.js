@@ -2141,7 +2141,7 @@ function boundsOf(attempt2, options) {
   };
 }
 
-// protocol/connection_machine.ts
+// protocol/connection_table.ts
 var CONNECTION_EVENT_SOURCES = {
   connect: "local",
   close: "local",
@@ -2257,13 +2257,17 @@ var CONNECTION_TRANSITIONS = {
 };
 var CONNECTION_PHASES = Object.keys(CONNECTION_TRANSITIONS);
 var CONNECTION_EVENT_KEYS = Object.keys(CONNECTION_EVENT_SOURCES);
-var LIVE = /* @__PURE__ */ new Set([
+var CONNECTION_LIVE_PHASES = /* @__PURE__ */ new Set([
   "connecting",
   "authenticating",
   "open"
 ]);
-var NORMAL_CLOSURE = 1e3;
-var CLIENT_ABORT = 4e3;
+function connectionEventKey(event) {
+  return event.type === "timer" ? `timer.${event.name}` : event.type;
+}
+
+// protocol/connection_state.ts
+var MAX_SIGNING_WAIT_MS = 3e5;
 function initialConnectionState(config) {
   const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15e3;
   const heartbeatTimeoutMs = config.heartbeatTimeoutMs ?? 1e4;
@@ -2292,9 +2296,10 @@ function initialConnectionState(config) {
 function isConnected(state) {
   return state.phase === "open";
 }
-function connectionEventKey(event) {
-  return event.type === "timer" ? `timer.${event.name}` : event.type;
-}
+
+// protocol/connection_machine.ts
+var NORMAL_CLOSURE = 1e3;
+var CLIENT_ABORT = 4e3;
 function step(state, event, clock2) {
   const key = connectionEventKey(event);
   const allowed = CONNECTION_TRANSITIONS[state.phase][key];
@@ -2345,7 +2350,6 @@ function armedTimers(state) {
       return [];
   }
 }
-var MAX_SIGNING_WAIT_MS = 3e5;
 function signingWaitMs(state, challenge, clock2) {
   const untilExpiry = challenge.expiresAt - clock2.now;
   return Math.min(Math.max(untilExpiry, state.config.handshakeTimeoutMs), MAX_SIGNING_WAIT_MS);
@@ -2391,7 +2395,7 @@ function unlisted(state, key, clock2) {
     case "shell":
       return same(state);
     case "peer":
-      return LIVE.has(state.phase) ? violation(state, key, clock2) : same(state);
+      return CONNECTION_LIVE_PHASES.has(state.phase) ? violation(state, key, clock2) : same(state);
     default: {
       const never = source;
       throw new Error(`unknown event source ${never}`);
@@ -2489,7 +2493,7 @@ function listed(state, event, key, clock2) {
         attempt: 0
       });
     case "close": {
-      const effects = LIVE.has(state.phase) ? [
+      const effects = CONNECTION_LIVE_PHASES.has(state.phase) ? [
         {
           type: "closeSocket",
           code: NORMAL_CLOSURE,
@@ -2732,7 +2736,7 @@ async function chainDigestAsync(previous, payload) {
   return bytesToHex2(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
 }
 
-// protocol/download_machine.ts
+// protocol/download_table.ts
 var DOWNLOAD_EVENT_SOURCES = {
   send: "local",
   start: "server",
@@ -2884,11 +2888,13 @@ var DOWNLOAD_TRANSITIONS = {
 };
 var DOWNLOAD_PHASES = Object.keys(DOWNLOAD_TRANSITIONS);
 var DOWNLOAD_EVENT_KEYS = Object.keys(DOWNLOAD_EVENT_SOURCES);
-var TERMINAL = /* @__PURE__ */ new Set([
+var DOWNLOAD_TERMINAL_PHASES = /* @__PURE__ */ new Set([
   "complete",
   "error",
   "cancelled"
 ]);
+
+// protocol/download_state.ts
 function initialDownloadState(requestId2, request2, resume) {
   const state = {
     phase: "requested",
@@ -2917,13 +2923,13 @@ function initialDownloadState(requestId2, request2, resume) {
   };
 }
 function resumePoint(state) {
-  const point = wirePoint(state);
+  const point = wireResumePoint(state);
   return point === void 0 ? void 0 : {
     ...point,
     final: state.final
   };
 }
-function wirePoint(state) {
+function wireResumePoint(state) {
   const { highWaterMark, sequence, rows, bytes, cursor, digest } = state;
   if (highWaterMark === void 0) return void 0;
   return {
@@ -2944,11 +2950,13 @@ function downloadStatus(state) {
     processedBytes: state.bytes
   };
 }
+
+// protocol/download_machine.ts
 function step2(state, event, clock2) {
   const allowed = DOWNLOAD_TRANSITIONS[state.phase][event.type];
   if (allowed === void 0) {
     if (DOWNLOAD_EVENT_SOURCES[event.type] === "local") return reject(state, event.type);
-    if (TERMINAL.has(state.phase)) return {
+    if (DOWNLOAD_TERMINAL_PHASES.has(state.phase)) return {
       state,
       effects: []
     };
@@ -3015,7 +3023,7 @@ function fail2(state, clock2, code, details, stopServer) {
   };
 }
 function resend(state, clock2) {
-  const resume = wirePoint(state);
+  const resume = wireResumePoint(state);
   const message = resume === void 0 ? {
     event: "download:request",
     data: state.request,
@@ -3065,7 +3073,7 @@ function completeHere(state, clock2) {
   };
 }
 function listed2(state, event, clock2) {
-  const ended = TERMINAL.has(state.phase);
+  const ended = DOWNLOAD_TERMINAL_PHASES.has(state.phase);
   switch (event.type) {
     case "send":
       if (state.requestSent) return reject(state, event.type);

@@ -1,0 +1,211 @@
+/**
+ * What a client connection is, as plain values: its phases and timers, its
+ * configuration, its state, the events that happen to it and the effects
+ * the shell carries out, and the state a new connection starts in. The
+ * rules that move between them are `step` in connection_machine.ts; the
+ * legal moves, as data, are in connection_table.ts.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import { type BackoffOptions, resolveBackoff } from "./backoff.ts";
+import type { ErrorResponse } from "./errors.ts";
+import type {
+  AuthChallenge,
+  AuthDelegation,
+  AuthResult,
+  ClientMessage,
+  Identity,
+  SystemHealth,
+} from "./messages.ts";
+
+/** Where a connection is in its life. */
+export type ConnectionPhase =
+  | "idle"
+  | "connecting"
+  | "authenticating"
+  | "open"
+  | "reconnecting"
+  | "failed"
+  | "closed";
+
+/** The timers the shell runs for the machine. */
+export type TimerName = "reconnect" | "handshake" | "heartbeat" | "heartbeatTimeout";
+
+/** Time and randomness, supplied by the shell: the machines read neither. */
+export interface MachineClock {
+  /** The current time, epoch milliseconds. */
+  readonly now: number;
+  /** A uniform draw from `[0, 1)`, used for reconnect jitter. */
+  readonly random: number;
+}
+
+/** How a connection behaves. */
+export interface ConnectionConfig {
+  /** Whether to sign in (seed 003's `fetch_nonce` → sign → `authenticate`) after opening. */
+  readonly authenticate: boolean;
+  /**
+   * Reconnect delays and attempts.
+   *
+   * @default {{ baseMs: 1000, factor: 2, maxMs: 30000, jitter: 0.5, maxAttempts: 5 }}
+   */
+  readonly backoff?: BackoffOptions;
+  /**
+   * Milliseconds between a pong and the next ping.
+   *
+   * @default {15000}
+   */
+  readonly heartbeatIntervalMs?: number;
+  /**
+   * Milliseconds to wait for a pong before declaring the connection dead.
+   *
+   * @default {10000}
+   */
+  readonly heartbeatTimeoutMs?: number;
+  /**
+   * Milliseconds a connect attempt has to become `open` (the WebSocket
+   * handshake and, when configured, the sign-in); a slower attempt fails
+   * like a lost connection and goes through the backoff. The signer's own
+   * time is not counted: while it signs, the attempt waits until the
+   * challenge expires (at least this long, at most
+   * {@linkcode MAX_SIGNING_WAIT_MS}), then fails with `SIGNING_TIMEOUT`.
+   *
+   * @default {10000}
+   */
+  readonly handshakeTimeoutMs?: number;
+}
+
+/** The longest a connect attempt waits for its signer, however late the challenge expires. */
+export const MAX_SIGNING_WAIT_MS = 300_000;
+
+/** A {@linkcode ConnectionConfig} with every default filled in. */
+export interface ResolvedConnectionConfig {
+  /** Whether to sign in after opening. */
+  readonly authenticate: boolean;
+  /** Reconnect delays and attempts. */
+  readonly backoff: Required<BackoffOptions>;
+  /** Milliseconds between a pong and the next ping. */
+  readonly heartbeatIntervalMs: number;
+  /** Milliseconds to wait for a pong. */
+  readonly heartbeatTimeoutMs: number;
+  /** Milliseconds a connect attempt has to become `open`. */
+  readonly handshakeTimeoutMs: number;
+}
+
+/** Progress of the sign-in while `authenticating`: what the machine waits for. */
+export type AuthStep = "challenge" | "signing" | "result";
+
+/** The whole state of a connection: a plain value, never mutated. */
+export interface ConnectionState {
+  /** Where the connection is. */
+  readonly phase: ConnectionPhase;
+  /** The configuration, resolved. */
+  readonly config: ResolvedConnectionConfig;
+  /** Reconnect attempts made or scheduled in the current outage; 0 once open. */
+  readonly attempt: number;
+  /** Whether the connection was ever open (a later `ready` is a reconnect). */
+  readonly everConnected: boolean;
+  /** Counter for correlation ids (`ping-<n>`, `auth-<n>`). */
+  readonly nextId: number;
+  /** What the sign-in waits for, while `authenticating`. */
+  readonly authStep?: AuthStep;
+  /** The challenge being signed, while `authenticating`. */
+  readonly challenge?: AuthChallenge;
+  /** When the last pong arrived, epoch milliseconds. */
+  readonly lastHeartbeat?: number;
+  /** Round-trip time of the last ping, milliseconds. */
+  readonly rttMs?: number;
+  /** The ping awaiting its pong, while `open`. */
+  readonly pendingPing?: { readonly requestId: string; readonly sentAt: number };
+  /** Why the connection last broke or failed. */
+  readonly lastError?: ErrorResponse;
+}
+
+/** What happens to a connection: local calls, socket and timer news, server messages. */
+export type ConnectionEvent =
+  | { readonly type: "connect" }
+  | { readonly type: "close" }
+  | { readonly type: "opened" }
+  | {
+    readonly type: "closed";
+    readonly code: number;
+    readonly reason: string;
+    readonly retryAfter?: number;
+  }
+  | { readonly type: "challenge"; readonly challenge: AuthChallenge }
+  | {
+    readonly type: "signed";
+    readonly identity: Identity;
+    readonly signature: string;
+    readonly delegation?: AuthDelegation;
+  }
+  | { readonly type: "authResult"; readonly result: AuthResult }
+  | { readonly type: "timer"; readonly name: TimerName }
+  | { readonly type: "pong"; readonly requestId: string; readonly health: SystemHealth };
+
+/** What the shell must do, in order. */
+export type ConnectionEffect =
+  | { readonly type: "openSocket" }
+  | { readonly type: "closeSocket"; readonly code: number; readonly reason: string }
+  | { readonly type: "send"; readonly message: ClientMessage }
+  | { readonly type: "startTimer"; readonly name: TimerName; readonly ms: number }
+  | { readonly type: "cancelTimer"; readonly name: TimerName }
+  | { readonly type: "beginAuth" }
+  | { readonly type: "sign"; readonly challenge: AuthChallenge }
+  | { readonly type: "ready"; readonly reconnected: boolean }
+  | { readonly type: "health"; readonly rttMs: number; readonly health: SystemHealth }
+  | { readonly type: "failed"; readonly error: ErrorResponse }
+  | { readonly type: "stateChanged"; readonly from: ConnectionPhase; readonly to: ConnectionPhase }
+  | { readonly type: "rejected"; readonly error: ErrorResponse };
+
+/**
+ * A new connection that has never connected.
+ *
+ * @throws {RangeError} on a heartbeat interval, heartbeat timeout or
+ * handshake timeout that is not a positive finite number, or invalid backoff
+ * options.
+ *
+ * @example
+ * ```ts
+ * import { initialConnectionState } from "./connection_state.ts";
+ * const s = initialConnectionState({ authenticate: false });
+ * s.phase; // "idle"
+ * s.config.heartbeatIntervalMs; // 15000
+ * ```
+ */
+export function initialConnectionState(config: ConnectionConfig): ConnectionState {
+  const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15_000;
+  const heartbeatTimeoutMs = config.heartbeatTimeoutMs ?? 10_000;
+  const handshakeTimeoutMs = config.handshakeTimeoutMs ?? 10_000;
+  for (const ms of [heartbeatIntervalMs, heartbeatTimeoutMs, handshakeTimeoutMs]) {
+    if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`timeout ms must be > 0: ${ms}`);
+  }
+  return {
+    phase: "idle",
+    config: {
+      authenticate: config.authenticate,
+      backoff: resolveBackoff(config.backoff),
+      heartbeatIntervalMs,
+      heartbeatTimeoutMs,
+      handshakeTimeoutMs,
+    },
+    attempt: 0,
+    everConnected: false,
+    nextId: 1,
+  };
+}
+
+/**
+ * Whether the connection is usable.
+ *
+ * @example
+ * ```ts
+ * import { initialConnectionState, isConnected } from "./connection_state.ts";
+ * isConnected(initialConnectionState({ authenticate: false })); // false
+ * ```
+ */
+export function isConnected(state: ConnectionState): boolean {
+  return state.phase === "open";
+}

@@ -1,0 +1,172 @@
+/**
+ * The download machine's legal moves as data, in the manner of h11: for
+ * each phase and event, the phases the event may lead to
+ * ({@linkcode DOWNLOAD_TRANSITIONS}), and whose each event is
+ * ({@linkcode DOWNLOAD_EVENT_SOURCES}), which decides what an event the
+ * table does not list does. download_machine.ts checks every step against
+ * them; docs/PROTOCOL.md's download table and diagram are rendered from
+ * them here.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import { diagramArrows, markdownTable } from "./_machine_docs.ts";
+import type { DownloadEvent } from "./download_state.ts";
+import type { DownloadPhase } from "./messages.ts";
+
+/** The table key of a download event: its `type`. */
+export type DownloadEventKey = DownloadEvent["type"];
+
+/** Whose an event is: the reader's or the shell's (`local`) or the server's. */
+export type DownloadEventSource = "local" | "server";
+
+/** The source of every event, in documentation order. */
+export const DOWNLOAD_EVENT_SOURCES: Readonly<Record<DownloadEventKey, DownloadEventSource>> = {
+  send: "local",
+  start: "server",
+  frame: "server",
+  progress: "server",
+  complete: "server",
+  error: "server",
+  cancel: "local",
+  cancelled: "server",
+  consumed: "local",
+  resume: "local",
+  disconnected: "local",
+};
+
+/** For one phase, the phases each legal event may lead to. */
+export type DownloadRow = Readonly<Partial<Record<DownloadEventKey, readonly DownloadPhase[]>>>;
+
+/**
+ * Every legal move, as data: for each phase and event, the phases the event
+ * may lead to (several when the event's content decides, e.g. a frame that
+ * does or does not continue the stream). `step` in download_machine.ts
+ * looks every event up here first.
+ *
+ * @example
+ * ```ts
+ * import { DOWNLOAD_TRANSITIONS } from "./download_table.ts";
+ * DOWNLOAD_TRANSITIONS.requested.frame; // undefined: a frame before download:start is illegal
+ * ```
+ */
+export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> = {
+  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
+  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
+  requested: {
+    send: ["requested", "complete"],
+    start: ["started", "error"],
+    error: ["error"],
+    cancel: ["cancelled"],
+    consumed: ["requested"],
+    resume: ["requested", "complete"],
+    disconnected: ["requested", "complete"],
+  },
+  started: {
+    frame: ["streaming", "error"],
+    progress: ["started"],
+    // No frame on this connection yet, so no FINAL one: complete here is early (SEQUENCE_GAP).
+    complete: ["error"],
+    error: ["error"],
+    cancel: ["cancelled"],
+    consumed: ["started"],
+    resume: ["requested"],
+    disconnected: ["started"],
+  },
+  streaming: {
+    frame: ["streaming", "error"],
+    progress: ["streaming"],
+    complete: ["complete", "error"],
+    error: ["error"],
+    cancel: ["cancelled"],
+    consumed: ["streaming"],
+    // After the FINAL frame a lost connection completes the download: never resumed past it.
+    resume: ["requested", "complete"],
+    disconnected: ["streaming", "complete"],
+  },
+  // Ended: local calls are harmless no-ops; server messages are ignored as late.
+  complete: {
+    cancel: ["complete"],
+    consumed: ["complete"],
+    resume: ["complete"],
+    disconnected: ["complete"],
+  },
+  error: { cancel: ["error"], consumed: ["error"], resume: ["error"], disconnected: ["error"] },
+  cancelled: {
+    cancelled: ["cancelled"],
+    cancel: ["cancelled"],
+    consumed: ["cancelled"],
+    resume: ["cancelled"],
+    disconnected: ["cancelled"],
+  },
+};
+
+/** Every phase, in documentation order (the table's). */
+export const DOWNLOAD_PHASES: readonly DownloadPhase[] = Object.keys(
+  DOWNLOAD_TRANSITIONS,
+) as DownloadPhase[];
+
+/** Every event key, in documentation order (the sources table's). */
+export const DOWNLOAD_EVENT_KEYS: readonly DownloadEventKey[] = Object.keys(
+  DOWNLOAD_EVENT_SOURCES,
+) as DownloadEventKey[];
+
+/**
+ * The phases a download ends in: local calls there are harmless no-ops and
+ * server messages are ignored as late.
+ *
+ * @example
+ * ```ts
+ * import { DOWNLOAD_TERMINAL_PHASES } from "./download_table.ts";
+ * DOWNLOAD_TERMINAL_PHASES.has("streaming"); // false
+ * ```
+ */
+export const DOWNLOAD_TERMINAL_PHASES: ReadonlySet<DownloadPhase> = new Set([
+  "complete",
+  "error",
+  "cancelled",
+]);
+
+/**
+ * {@linkcode DOWNLOAD_TRANSITIONS} as a Markdown table: a row per phase, a
+ * column per event; a cell lists the phases the event may lead to, or says
+ * what happens to an unlisted event: _rejected_ (a local call; nothing
+ * changes), _illegal_ (a server message; the download fails with
+ * `ILLEGAL_TRANSITION`) or _ignored_ (a late server message after the
+ * end). Padded as `deno fmt` pads tables, so a document can include it
+ * verbatim and stay formatted.
+ *
+ * @example
+ * ```ts
+ * import { downloadTableMarkdown } from "./download_table.ts";
+ * downloadTableMarkdown().startsWith("| phase"); // true
+ * ```
+ */
+export function downloadTableMarkdown(): string {
+  const cell = (phase: DownloadPhase, key: DownloadEventKey): string => {
+    const to = DOWNLOAD_TRANSITIONS[phase][key];
+    if (to !== undefined) return to.join(" / ");
+    if (DOWNLOAD_EVENT_SOURCES[key] === "local") return "_rejected_";
+    return DOWNLOAD_TERMINAL_PHASES.has(phase) ? "_ignored_" : "_illegal_";
+  };
+  const rows = DOWNLOAD_PHASES.map((p) => [p, ...DOWNLOAD_EVENT_KEYS.map((k) => cell(p, k))]);
+  return markdownTable(["phase", ...DOWNLOAD_EVENT_KEYS], rows);
+}
+
+/**
+ * {@linkcode DOWNLOAD_TRANSITIONS} as a mermaid `stateDiagram-v2`: one arrow
+ * per (from, to) pair, labelled with the events that take it.
+ *
+ * @example
+ * ```ts
+ * import { downloadStateDiagram } from "./download_table.ts";
+ * downloadStateDiagram().split("\n")[1]; // "  [*] --> requested"
+ * ```
+ */
+export function downloadStateDiagram(): string {
+  const lines = diagramArrows(DOWNLOAD_PHASES, DOWNLOAD_EVENT_KEYS, DOWNLOAD_TRANSITIONS);
+  const ends = [...DOWNLOAD_TERMINAL_PHASES].map((phase) => `  ${phase} --> [*]`);
+  return ["stateDiagram-v2", "  [*] --> requested", ...lines, ...ends].join("\n");
+}
