@@ -290,6 +290,24 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         await keyPage.signInProblem("AUTH_UNKNOWN_IDENTITY");
         await page.reload();
         equal(await keyPage.identity(), replaced);
+
+        // Another tab of the same browser goes on as the new key too, without a reload.
+        const other = new DemoPage(await keyContext.newPage());
+        await other.page.goto(url);
+        equal(await other.identity(), replaced);
+        await page.getByRole("button", { name: "New key…" }).click();
+        await page.waitForFunction(
+          (old) => document.getElementById("identity")?.textContent !== old,
+          replaced,
+        );
+        const newest = await keyPage.identity();
+        await other.page.waitForFunction(
+          (key) => document.getElementById("identity")?.textContent === key,
+          newest,
+        );
+        await other.signInProblem("AUTH_UNKNOWN_IDENTITY");
+        deepStrictEqual(other.problems, []);
+        await other.page.close();
       },
     );
 

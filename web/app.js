@@ -630,6 +630,15 @@ async function loadKey() {
     return pageKey(fresh.secretKey, false);
   }
 }
+var channel;
+function keyChannel() {
+  if (typeof BroadcastChannel !== "function") return void 0;
+  return channel ??= new BroadcastChannel("sluice-key");
+}
+function watchKey(listener) {
+  const tabs = keyChannel();
+  if (tabs !== void 0) tabs.onmessage = () => listener();
+}
 async function replaceKey() {
   const fresh = {
     secretKey: generateSecretKey(),
@@ -639,6 +648,7 @@ async function replaceKey() {
     await transact((store, done) => {
       store.put(fresh, RECORD).onsuccess = () => done();
     });
+    keyChannel()?.postMessage("replaced");
     return pageKey(fresh.secretKey, true);
   } catch (error) {
     console.warn("sluice: cannot keep the page's key in IndexedDB:", error);
@@ -905,6 +915,7 @@ var PageSignIn = class {
     if (wallet !== void 0) {
       watchAccounts(wallet, (address) => this.#walletMoved(wallet, address));
     }
+    watchKey(() => void this.#keyReplacedElsewhere());
   }
   /** The client of the current identity; none while a wallet has not shared an account. */
   get client() {
@@ -950,6 +961,18 @@ var PageSignIn = class {
   async #newKey() {
     if (this.#refuseWhileDownloading() || !this.#panel.confirmNewKey()) return;
     this.#key = await replaceKey();
+    await this.#useKey();
+  }
+  /**
+   * Another tab made a new key: the old one is gone from storage, so this
+   * tab signs in with the new one too, unless downloads run under the old.
+   */
+  async #keyReplacedElsewhere() {
+    this.#key = void 0;
+    if (this.#credentials?.kind !== "key") return;
+    if (this.#options.unfinished() > 0) {
+      return this.#panel.showProblem("", "Another tab made a new key. This tab's downloads go on as the old one; reload the page when they finish to sign in with the new key.");
+    }
     await this.#useKey();
   }
   #pinServerKey(key) {

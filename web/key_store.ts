@@ -8,7 +8,8 @@
  *
  * Where IndexedDB is unavailable (storage blocked, some private windows) the
  * page still works with a key that lasts until the page is closed, and says
- * so.
+ * so. A tab that replaces the key tells the page's other tabs
+ * (`BroadcastChannel` `sluice-key`), so that none goes on as the old one.
  *
  * This module is browser compatible.
  *
@@ -104,13 +105,38 @@ export async function loadKey(): Promise<PageKey> {
   }
 }
 
-/** Replaces the kept key with a new one; the old identity is gone for good. */
+/**
+ * The tab's one end of the channel on which tabs say they replaced the kept
+ * key: one object for sending and listening, since a channel does not hear
+ * its own messages, and this tab must not hear its own.
+ */
+let channel: BroadcastChannel | undefined;
+
+function keyChannel(): BroadcastChannel | undefined {
+  if (typeof BroadcastChannel !== "function") return undefined;
+  return channel ??= new BroadcastChannel("sluice-key");
+}
+
+/**
+ * Calls `listener` whenever another tab of this page replaces the kept key;
+ * {@linkcode loadKey} then reads the new one.
+ */
+export function watchKey(listener: () => void): void {
+  const tabs = keyChannel();
+  if (tabs !== undefined) tabs.onmessage = () => listener();
+}
+
+/**
+ * Replaces the kept key with a new one; the old identity is gone for good,
+ * and the page's other tabs are told.
+ */
 export async function replaceKey(): Promise<PageKey> {
   const fresh: StoredRecord = { secretKey: generateSecretKey(), created: new Date().toISOString() };
   try {
     await transact<void>((store, done) => {
       store.put(fresh, RECORD).onsuccess = () => done();
     });
+    keyChannel()?.postMessage("replaced");
     return pageKey(fresh.secretKey, true);
   } catch (error) {
     console.warn("sluice: cannot keep the page's key in IndexedDB:", error);

@@ -13,7 +13,7 @@
 import { ClientBuilder, type ErrorResponse, type SluiceClient } from "./sluice_client.js";
 import type { ConnectionBadge } from "./connection_badge.ts";
 import { explain, SIGN_IN_CODES } from "./error_text.ts";
-import { loadKey, type PageKey, replaceKey } from "./key_store.ts";
+import { loadKey, type PageKey, replaceKey, watchKey } from "./key_store.ts";
 import {
   loadPreferences,
   type Preferences,
@@ -95,6 +95,7 @@ export class PageSignIn {
     if (wallet !== undefined) {
       watchAccounts(wallet, (address) => this.#walletMoved(wallet, address));
     }
+    watchKey(() => void this.#keyReplacedElsewhere());
   }
 
   /** The client of the current identity; none while a wallet has not shared an account. */
@@ -147,6 +148,23 @@ export class PageSignIn {
   async #newKey(): Promise<void> {
     if (this.#refuseWhileDownloading() || !this.#panel.confirmNewKey()) return;
     this.#key = await replaceKey();
+    await this.#useKey();
+  }
+
+  /**
+   * Another tab made a new key: the old one is gone from storage, so this
+   * tab signs in with the new one too, unless downloads run under the old.
+   */
+  async #keyReplacedElsewhere(): Promise<void> {
+    this.#key = undefined;
+    if (this.#credentials?.kind !== "key") return;
+    if (this.#options.unfinished() > 0) {
+      return this.#panel.showProblem(
+        "",
+        "Another tab made a new key. This tab's downloads go on as the old one; " +
+          "reload the page when they finish to sign in with the new key.",
+      );
+    }
     await this.#useKey();
   }
 
