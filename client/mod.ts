@@ -29,7 +29,8 @@
  */
 
 export { ClientBuilder } from "./client_builder.ts";
-export type { ClientConfig } from "./client_builder.ts";
+export type { ClientConfig, SignerOptions } from "./client_builder.ts";
+export type { DelegatedSignature, WalletDelegate } from "./delegation.ts";
 export { SluiceClient } from "./sluice_client.ts";
 export type { ClientEvents, Listener, SessionState } from "./sluice_client.ts";
 export type { Download, DownloadOptions } from "./download.ts";
