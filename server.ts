@@ -79,8 +79,11 @@ export interface ProgramConfig {
   readonly origins: readonly string[] | undefined;
   /** Otherwise, the file that holds it (made on first start; by default beside the database). */
   readonly identityKeyFile: string;
-  /** How far ahead a wallet's delegation may end, in minutes; 0 refuses delegations. */
-  readonly maxDelegationMinutes: number;
+  /**
+   * How far ahead a wallet's delegation may end, in minutes; 0 refuses
+   * delegations; `undefined`: a day with `--origin`, else 0.
+   */
+  readonly maxDelegationMinutes: number | undefined;
 }
 
 /**
@@ -138,6 +141,7 @@ export function programConfig(
   const anyEntrySource = (values.allow ?? []).length > 0 || env.SLUICE_ALLOW !== undefined ||
     allowFile !== undefined;
   const db = values.db ?? env.SLUICE_DB ?? DEFAULT_DB_PATH;
+  const maxDelegation = values["max-delegation-minutes"] ?? env.SLUICE_MAX_DELEGATION_MINUTES;
   const dbDir = db.includes("/") ? db.slice(0, db.lastIndexOf("/") + 1) : "";
   const origins = [...(values.origin ?? []), ...(env.SLUICE_ORIGIN ?? "").split(/[\s,]+/)]
     .filter((o) => o !== "").map(parseOrigin);
@@ -153,12 +157,9 @@ export function programConfig(
     identityKey: env.SLUICE_IDENTITY_KEY,
     identityKeyFile: values["identity-key-file"] ?? env.SLUICE_IDENTITY_KEY_FILE ??
       `${dbDir}${IDENTITY_KEY_FILE_NAME}`,
-    maxDelegationMinutes: integer(
-      "--max-delegation-minutes",
-      values["max-delegation-minutes"] ?? env.SLUICE_MAX_DELEGATION_MINUTES ?? "1440",
-      0,
-      525_600,
-    ),
+    maxDelegationMinutes: maxDelegation === undefined
+      ? undefined
+      : integer("--max-delegation-minutes", maxDelegation, 0, 525_600),
   };
 }
 
@@ -215,7 +216,9 @@ function programServer(config: ProgramConfig, source: SqliteSource): SluiceServe
     anonymous: config.anonymous,
     encryption: config.encryption,
     origin: config.origins,
-    maxDelegationMs: config.maxDelegationMinutes * 60_000,
+    ...(config.maxDelegationMinutes === undefined
+      ? {}
+      : { maxDelegationMs: config.maxDelegationMinutes * 60_000 }),
   });
   console.error(`sluice: server identity key ${sluice.serverKey}`);
   if (config.allow === undefined) {
@@ -225,6 +228,14 @@ function programServer(config: ProgramConfig, source: SqliteSource): SluiceServe
     console.error("sluice: WARNING: anonymous downloads are on: no sign-in needed");
   }
   if (!config.encryption) console.error("sluice: WARNING: sessions are not encrypted");
+  if (config.origins === undefined && (config.maxDelegationMinutes ?? 0) > 0) {
+    console.error(
+      "sluice: WARNING: wallet delegations without --origin: a delegation signed on another " +
+        "site can sign in here",
+    );
+  } else if (config.origins === undefined) {
+    console.error("sluice: wallet delegations are off without --origin; wallets sign each sign-in");
+  }
   if (config.origins === undefined && !/^(127\.|::1$|localhost$)/.test(config.hostname)) {
     console.error(
       "sluice: WARNING: no --origin: challenges name whatever host a client asks for; " +

@@ -17,7 +17,7 @@
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { delegationText, signText } from "../protocol/auth.ts";
-import type { AuthDelegation } from "../protocol/messages.ts";
+import { type AuthDelegation, MAX_DELEGATION_MS } from "../protocol/messages.ts";
 import type { EthereumSigner } from "./sign_in.ts";
 
 /** A challenge signed by the delegate key, with the delegation that vouches for it. */
@@ -26,6 +26,8 @@ export interface DelegatedSignature {
   readonly signature: string;
   /** What `auth:authenticate` carries as `delegation`. */
   readonly delegation: AuthDelegation;
+  /** Whether the wallet was asked for this delegation by this very sign-in. */
+  readonly fresh: boolean;
 }
 
 /**
@@ -43,10 +45,19 @@ export async function walletSignature(signer: EthereumSigner, text: string): Pro
   return (await signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
 }
 
+/**
+ * The shortest server limit a client delegates under: below it a delegation
+ * would be renewed about as often as a challenge comes, so the signer signs
+ * the challenges itself.
+ */
+export const MIN_DELEGATION_MS = 60_000;
+
 interface Current {
   readonly origin: string;
   readonly secretKey: Uint8Array;
   readonly delegation: AuthDelegation;
+  /** How long it was made to last. */
+  readonly lifetimeMs: number;
 }
 
 /**
@@ -64,23 +75,29 @@ interface Current {
  *   address: account.address,
  *   signMessage: (message) => account.signMessage({ message }),
  * }, 3_600_000);
- * const first = await delegate.sign("wss://x.example", "challenge 1", 0);
- * const second = await delegate.sign("wss://x.example", "challenge 2", 60_000);
+ * const day = 86_400_000;
+ * const first = await delegate.sign("wss://x.example", "challenge 1", day, 0);
+ * const second = await delegate.sign("wss://x.example", "challenge 2", day, 60_000);
  * first.delegation === second.delegation; // true: the account signed once
  * ```
  */
 export class WalletDelegate {
   readonly #signer: EthereumSigner;
   readonly #lifetimeMs: number;
-  #current: Promise<Current> | undefined;
+  /** The delegation in use, once the wallet signed one. */
+  #current: Current | undefined;
+  /** The wallet's prompt, while one is open: every sign-in in the meantime waits for it. */
+  #asking: Promise<Current> | undefined;
 
   /**
-   * `lifetimeMs` is how long each delegation lasts; the server refuses one
-   * that ends further ahead than it allows (24 hours by default).
+   * `lifetimeMs` is how long each delegation lasts, at most a year; a
+   * server that allows less gets what it allows.
    */
   constructor(signer: EthereumSigner, lifetimeMs: number) {
-    if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs <= 0) {
-      throw new RangeError(`a delegation lasts a positive whole number of ms, got ${lifetimeMs}`);
+    if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs <= 0 || lifetimeMs > MAX_DELEGATION_MS) {
+      throw new RangeError(
+        `a delegation lasts a whole number of ms from 1 to ${MAX_DELEGATION_MS}, got ${lifetimeMs}`,
+      );
     }
     this.#signer = signer;
     this.#lifetimeMs = lifetimeMs;
@@ -88,46 +105,71 @@ export class WalletDelegate {
 
   /**
    * Signs a challenge text with the delegate key, first asking the wallet
-   * for a delegation when there is no usable one. Concurrent calls share
-   * one wallet prompt. Rejects when the wallet refuses.
+   * for a delegation when there is no usable one. `maxMs` is the server's
+   * limit (`auth:challenge`'s `maxDelegationMs`, at least
+   * {@linkcode MIN_DELEGATION_MS}): a new delegation lasts the lifetime or
+   * nine tenths of `maxMs`, whichever is shorter, leaving room for a clock
+   * ahead of the server's. A sign-in that comes while the wallet's
+   * prompt is open waits for it, and shares its refusal. Rejects when the
+   * wallet refuses.
    */
-  async sign(origin: string, text: string, now: number = Date.now()): Promise<DelegatedSignature> {
-    const { secretKey, delegation } = await this.#delegation(origin, now);
-    return { signature: signText(secretKey, text), delegation };
+  async sign(
+    origin: string,
+    text: string,
+    maxMs: number,
+    now: number = Date.now(),
+  ): Promise<DelegatedSignature> {
+    for (;;) {
+      const current = this.#current;
+      if (current !== undefined && this.#usable(current, origin, now)) {
+        return {
+          signature: signText(current.secretKey, text),
+          delegation: current.delegation,
+          fresh: false,
+        };
+      }
+      // Another sign-in's prompt is open: its answer (or its refusal) is this one's too.
+      if (this.#asking !== undefined) {
+        await this.#asking;
+        continue;
+      }
+      const lifetime = Math.min(this.#lifetimeMs, Math.floor(maxMs * 0.9));
+      const asking = this.#asking = this.#delegate(origin, now, lifetime);
+      try {
+        const made = this.#current = await asking;
+        return {
+          signature: signText(made.secretKey, text),
+          delegation: made.delegation,
+          fresh: true,
+        };
+      } finally {
+        this.#asking = undefined;
+      }
+    }
   }
 
-  /** Forgets the delegation (the server said it expired): the next sign-in asks the wallet. */
-  discard(): void {
-    this.#current = undefined;
+  /**
+   * Forgets `delegation` (the server said it expired), if it is still the
+   * one in use: the next sign-in asks the wallet. A later one is kept.
+   */
+  discard(delegation: AuthDelegation): void {
+    if (this.#current?.delegation === delegation) this.#current = undefined;
   }
 
   /** Whether a delegation can still vouch for a sign-in a moment from now. */
   #usable(current: Current, origin: string, now: number): boolean {
     // Leave the sign-in time to reach the server: a quarter of the lifetime, at most a minute.
-    const margin = Math.min(60_000, this.#lifetimeMs / 4);
+    const margin = Math.min(60_000, current.lifetimeMs / 4);
     return current.origin === origin && current.delegation.expiresAt - now > margin;
   }
 
-  async #delegation(origin: string, now: number): Promise<Current> {
-    const held = this.#current;
-    if (held !== undefined) {
-      const current = await held.catch(() => undefined);
-      if (current !== undefined && this.#usable(current, origin, now)) return current;
-      // Another sign-in replaced it while this one waited: use theirs rather than ask again.
-      if (this.#current !== held) return this.#delegation(origin, now);
-    }
-    const made = this.#delegate(origin, now);
-    this.#current = made;
-    return await made;
-  }
-
-  async #delegate(origin: string, now: number): Promise<Current> {
+  async #delegate(origin: string, now: number, lifetimeMs: number): Promise<Current> {
+    const expiresAt = now + lifetimeMs;
     const secretKey = secp.utils.randomSecretKey();
     const key = bytesToHex(secp.getPublicKey(secretKey));
-    const expiresAt = now + this.#lifetimeMs;
     const address = this.#signer.address;
     const text = delegationText({ origin, address, delegateKey: key, expiresAt });
     const signature = await walletSignature(this.#signer, text);
-    return { origin, secretKey, delegation: { key, expiresAt, signature } };
+    return { origin, secretKey, delegation: { key, expiresAt, signature }, lifetimeMs };
   }
 }

@@ -35,7 +35,12 @@ import {
   FrameSealer,
   sharedSecret,
 } from "../protocol/session_crypto.ts";
-import { type WalletDelegate, walletSignature } from "./delegation.ts";
+import {
+  type DelegatedSignature,
+  MIN_DELEGATION_MS,
+  type WalletDelegate,
+  walletSignature,
+} from "./delegation.ts";
 
 /**
  * An Ethereum account that signs EIP-191 `personal_sign` messages. An
@@ -155,6 +160,8 @@ export class ConnectionSignIn {
   readonly #identity: Identity;
   #facts: SignInFacts | undefined;
   #encryption = false;
+  /** What the delegate signed, when it signed. */
+  #delegated: DelegatedSignature | undefined;
 
   constructor(credentials: Credentials, url: string, serverKey: string | undefined) {
     this.#credentials = credentials;
@@ -206,19 +213,35 @@ export class ConnectionSignIn {
     this.#encryption = challenge.encryption;
     const text = challengeText(facts);
     const credentials = this.#credentials;
-    const signed = credentials.kind === "keypair"
-      ? { signature: signText(credentials.secretKey, text) }
-      : credentials.delegate !== undefined
-      ? await credentials.delegate.sign(this.#origin, text)
-      : { signature: await walletSignature(credentials.signer, text) };
-    return { ok: true, value: { identity: this.#identity, ...signed } };
+    if (credentials.kind === "keypair") {
+      return {
+        ok: true,
+        value: { identity: this.#identity, signature: signText(credentials.secretKey, text) },
+      };
+    }
+    // A delegate signs only for a server that takes delegations (§15.5); else the wallet does.
+    const maxMs = challenge.maxDelegationMs ?? 0;
+    if (credentials.delegate === undefined || maxMs < MIN_DELEGATION_MS) {
+      const signature = await walletSignature(credentials.signer, text);
+      return { ok: true, value: { identity: this.#identity, signature } };
+    }
+    const delegated = this.#delegated = await credentials.delegate.sign(this.#origin, text, maxMs);
+    const { signature, delegation } = delegated;
+    return { ok: true, value: { identity: this.#identity, signature, delegation } };
   }
 
-  /** Learns why the server refused the sign-in: an expired delegation is not offered again. */
+  /**
+   * Learns why the server refused the sign-in. A delegation it found
+   * expired or too long is not offered again, unless the wallet signed it
+   * for this very sign-in: then the clocks disagree by more than its life,
+   * and asking the wallet on every attempt would not help.
+   */
   refused(error: ErrorResponse): void {
     const credentials = this.#credentials;
-    if (error.code === "AUTH_DELEGATION_EXPIRED" && credentials.kind === "signer") {
-      credentials.delegate?.discard();
+    const delegated = this.#delegated;
+    if (credentials.kind !== "signer" || delegated === undefined || delegated.fresh) return;
+    if (error.code === "AUTH_DELEGATION_EXPIRED" || error.code === "AUTH_DELEGATION_TOO_LONG") {
+      credentials.delegate?.discard(delegated.delegation);
     }
   }
 

@@ -29,6 +29,7 @@ import {
   FILTER_OPERATORS,
   type FilterScalar,
   type Identity,
+  MAX_DELEGATION_MS,
   OUTPUT_FORMATS,
   REQUEST_ID_PATTERN,
   type ServerMessage,
@@ -193,7 +194,7 @@ export function serverChecks(bounds: PayloadBounds): DataChecks<ServerMessage> {
       serverKey: publicKey,
       serverSignature: str({ max: 128, pattern: /^[0-9a-f]{128}$/ }),
       encryption: bool,
-    }),
+    }, { maxDelegationMs: num({ min: 1, max: MAX_DELEGATION_MS, integer: true }) }),
     "auth:result": tagged<AuthResult>("authenticated", {
       true: object({ authenticated: literal(true), token: str({ max: 256 }), expiresAt: count }),
       false: object({ authenticated: literal(false), error: errorPayload }),

@@ -131,9 +131,9 @@ function armedTimers(state: ConnectionState): TimerName[] {
 
 /**
  * How long to wait for the signer: until the challenge expires by the
- * client's clock, at least `handshakeTimeoutMs` (a clock running ahead must
- * not make it zero) and at most {@linkcode MAX_SIGNING_WAIT_MS} (nor one
- * running behind make it hours).
+ * client's clock, but no more than {@linkcode MAX_SIGNING_WAIT_MS} (a clock
+ * running behind must not make it hours), and never less than
+ * `handshakeTimeoutMs` (nor one running ahead make it zero).
  */
 function signingWaitMs(
   state: ConnectionState,
@@ -141,7 +141,8 @@ function signingWaitMs(
   clock: MachineClock,
 ): number {
   const untilExpiry = challenge.expiresAt - clock.now;
-  return Math.min(Math.max(untilExpiry, state.config.handshakeTimeoutMs), MAX_SIGNING_WAIT_MS);
+  const { handshakeTimeoutMs } = state.config;
+  return Math.max(handshakeTimeoutMs, Math.min(untilExpiry, MAX_SIGNING_WAIT_MS));
 }
 
 /** Opens a socket for a connect attempt, which has `handshakeTimeoutMs` to become open. */

@@ -286,7 +286,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   },
   SIGNING_TIMEOUT: {
     message:
-      "The signer (a wallet waiting for its user) did not sign the challenge before it expired.",
+      "The signer (a wallet waiting for its user) did not sign in time: the challenge expired.",
     recoverable: true,
     scope: "connection",
     fault: "client",

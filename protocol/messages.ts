@@ -284,6 +284,11 @@ export interface AuthChallenge {
   readonly serverSignature: string;
   /** Whether every frame after a successful sign-in is sealed (AES-256-GCM). */
   readonly encryption: boolean;
+  /**
+   * How far ahead a wallet's delegation may end, milliseconds; absent when
+   * the server takes no delegations (docs/PROTOCOL.md §15.5).
+   */
+  readonly maxDelegationMs?: number;
 }
 
 /** Payload of `auth:authenticate` (seed 003's `authenticate`). */
@@ -300,6 +305,12 @@ export interface AuthAuthenticate {
   /** With an `ethereum` identity only: the delegation whose key made `signature`. */
   readonly delegation?: AuthDelegation;
 }
+
+/**
+ * The longest a server may let wallet delegations last, milliseconds: a
+ * year. `maxDelegationMs` of `auth:challenge` is at most this.
+ */
+export const MAX_DELEGATION_MS: number = 365 * 86_400_000;
 
 /**
  * An Ethereum account's signed permission for a secp256k1 key to sign in

@@ -38,7 +38,8 @@ export interface IssuedChallenge {
  * Checks an `auth:authenticate` against the challenge issued on the same
  * connection. Gives the identity that signed in, or the refusal.
  * `maxDelegationMs` bounds how far ahead a delegation may end (0 refuses
- * every delegation).
+ * every delegation); it is the server's setting, at most
+ * `MAX_DELEGATION_MS` of messages.ts.
  *
  * @example
  * ```ts
@@ -96,10 +97,11 @@ export function checkAuthenticate(
 
 /**
  * Why a delegation cannot vouch for a sign-in, or `undefined` when it can:
- * only an `ethereum` identity delegates, for a time not yet over and at
- * most `maxDelegationMs` ahead (checked before the text is built, so a
- * date past what `Date` can print never reaches it), and the account must
- * have signed the delegation text for this origin and key.
+ * only an `ethereum` identity delegates, to a server that takes
+ * delegations (`maxDelegationMs` > 0), for a time not yet over and at most
+ * `maxDelegationMs` ahead (checked before the text is built, so a date past
+ * what `Date` can print never reaches it), and the account must have
+ * signed the delegation text for this origin and key.
  */
 function checkDelegation(
   facts: SignInFacts,
@@ -111,8 +113,9 @@ function checkDelegation(
   if (identity.kind !== "ethereum") {
     return ["INVALID_VALUE", { path: "data.delegation", reason: "only an ethereum identity" }];
   }
+  if (maxDelegationMs <= 0) return ["AUTH_DELEGATION_TOO_LONG", { maxMs: 0 }];
   if (now > delegation.expiresAt) return ["AUTH_DELEGATION_EXPIRED"];
-  if (delegation.expiresAt - now > maxDelegationMs) {
+  if (!(delegation.expiresAt - now <= maxDelegationMs)) {
     return ["AUTH_DELEGATION_TOO_LONG", { maxMs: maxDelegationMs }];
   }
   const text = delegationText({

@@ -161,6 +161,9 @@ export class AuthGate {
         serverKey: this.#config.serverKey,
         serverSignature: signText(this.#config.identityKey, serverProofText(facts)),
         encryption: this.#config.encryption,
+        ...(this.#config.maxDelegationMs > 0
+          ? { maxDelegationMs: this.#config.maxDelegationMs }
+          : {}),
       },
     };
   }
@@ -171,10 +174,11 @@ export class AuthGate {
     now: number,
   ): Promise<Result<SignedIn, ErrorResponse>> {
     const issued = this.#issued;
-    const checked = checkAuthenticate(issued, message, now, this.#config.maxDelegationMs);
+    // Used from the first answer on, whatever the checks below make of it.
     if (issued !== undefined && message.nonce === issued.facts.nonce) {
       this.#issued = { ...issued, used: true };
     }
+    const checked = checkAuthenticate(issued, message, now, this.#config.maxDelegationMs);
     if (!checked.ok) return checked;
     const identity = checked.value;
     if (this.#config.allow !== undefined && !this.#config.allow.has(identityLabel(identity))) {
@@ -188,7 +192,11 @@ export class AuthGate {
     }
     const secrets = await deriveSessionSecrets(shared, facts.nonce);
     const token = bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
-    const expiresAt = now + this.#config.sessionTtlMs;
+    // A session admitted by a delegation ends with it: the delegation's end is the account's word.
+    const expiresAt = Math.min(
+      now + this.#config.sessionTtlMs,
+      message.delegation?.expiresAt ?? Infinity,
+    );
     this.#identity = identity;
     this.#commands = { token, expiresAt, lastTimestamp: -1 };
     this.#signer = await CommandSigner.create(secrets.commands);

@@ -9,7 +9,7 @@
 
 import { loadavg } from "node:os";
 import { errorResponse } from "../protocol/errors.ts";
-import type { SystemHealth } from "../protocol/messages.ts";
+import { MAX_DELEGATION_MS, type SystemHealth } from "../protocol/messages.ts";
 import type { ParseLimits } from "../protocol/parse.ts";
 import type { RequestLimits } from "../protocol/request.ts";
 import type { DataSource } from "./data_source.ts";
@@ -141,11 +141,14 @@ export interface ServerOptions {
   readonly signInTimeoutMs?: number;
   /**
    * How far ahead a wallet's delegation (docs/PROTOCOL.md §15.5) may end, in
-   * milliseconds: a sign-in with one that ends later is refused with
-   * `AUTH_DELEGATION_TOO_LONG`. 0 refuses every delegation, so that a wallet
-   * signs each challenge itself.
+   * milliseconds, at most a year: a sign-in with one that ends later is
+   * refused with `AUTH_DELEGATION_TOO_LONG`. 0 refuses every delegation, so
+   * that a wallet signs each challenge itself. Off unless `origin` is set:
+   * without it the challenge names whatever host the connecting party asks
+   * for, and a delegation a user signed on another site could be used here
+   * for its whole life (docs/SECURITY.md).
    *
-   * @default {86400000}
+   * @default {86400000 with `origin`, else 0}
    */
   readonly maxDelegationMs?: number;
   /**
@@ -209,19 +212,31 @@ function authConfig(options: ServerOptions): AuthConfig {
       allow.add(parsed.value);
     }
   }
+  const origins = originList(options.origin);
   return {
     identityKey,
     serverKey: bytesToHex(secp.getPublicKey(identityKey)),
     allow,
     anonymous: options.anonymous ?? false,
     encryption: options.encryption ?? true,
-    origins: originList(options.origin),
+    origins,
     nonceTtlMs: options.nonceTtlMs ?? 60_000,
     signInTimeoutMs: options.signInTimeoutMs ?? 60_000,
-    maxDelegationMs: options.maxDelegationMs ?? 86_400_000,
+    maxDelegationMs: delegationLimit(options.maxDelegationMs, (origins ?? []).length > 0),
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
   };
+}
+
+/** The server's `maxDelegationMs`: checked, and off by default without configured origins. */
+function delegationLimit(option: number | undefined, originsConfigured: boolean): number {
+  const ms = option ?? (originsConfigured ? 86_400_000 : 0);
+  if (!Number.isSafeInteger(ms) || ms < 0 || ms > MAX_DELEGATION_MS) {
+    throw new RangeError(
+      `maxDelegationMs: a whole number from 0 to ${MAX_DELEGATION_MS}, got ${ms}`,
+    );
+  }
+  return ms;
 }
 
 /**

@@ -13,6 +13,8 @@ export interface Admission {
   readonly anonymous?: boolean;
   /** `--allow KEY` for each: only these may sign in; absent, any key that signs in may. */
   readonly allow?: readonly string[];
+  /** `--max-delegation-minutes N`: wallet delegations without `--origin` (the port is not known). */
+  readonly maxDelegationMinutes?: number;
 }
 
 /**
@@ -23,11 +25,14 @@ export function serverProgram(
   db: string,
   rows: number,
   port = 0,
-  { anonymous = true, allow }: Admission = {},
+  { anonymous = true, allow, maxDelegationMinutes }: Admission = {},
 ): Program {
   const args = ["--port", String(port), "--db", db, "--demo-rows", String(rows)];
   if (anonymous) args.push("--anonymous");
   for (const key of allow ?? []) args.push("--allow", key);
+  if (maxDelegationMinutes !== undefined) {
+    args.push("--max-delegation-minutes", String(maxDelegationMinutes));
+  }
   return new Program(["run", "-A", SERVER, ...args]);
 }
 

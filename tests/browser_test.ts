@@ -128,7 +128,7 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
   const WEEK = { from: "2024-01-01T00:00:00", to: "2024-01-08T00:00:00" };
   const week = await sqlite3Csv(db, Date.parse(`${WEEK.from}Z`), Date.parse(`${WEEK.to}Z`));
   const wallet = new TestWallet(`0x${"5e".repeat(32)}`);
-  const admit = (...allow: string[]) => ({ anonymous: false, allow });
+  const admit = (...allow: string[]) => ({ anonymous: false, allow, maxDelegationMinutes: 60 });
   let server = serverProgram(db, ROWS, 0, admit(wallet.address));
   const port = Number((await server.waitFor("stdout", LISTENING))[1]);
   const url = `http://127.0.0.1:${port}/`;
@@ -329,6 +329,9 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       await walletPage.waitForPhase("open");
       await page.locator("#signin-message").waitFor({ state: "hidden" });
       equal(await page.locator("#wallet-address").innerText(), first);
+      // Back on the first account with a delegation of its own, signed for the switch.
+      equal(wallet.signed.length, 5);
+      match(wallet.signed[4], new RegExp(`\nIdentity: ${first.toLowerCase()}\n`));
     });
 
     deepStrictEqual([...walletPage.problems, ...keyPage.problems], []);

@@ -477,8 +477,14 @@ Deno.test("the signer has until the challenge expires, within bounds, then SIGNI
   deepStrictEqual(timerMs(signingAt(T0, T0 + 45_000)), [5_000, 45_000]);
   // never less than the handshake timeout (a clock ahead of the server's),
   deepStrictEqual(timerMs(signingAt(T0, T0 - 90_000)), [5_000, 5_000]);
-  // never more than MAX_SIGNING_WAIT_MS (a clock far behind).
+  // never more than MAX_SIGNING_WAIT_MS (a clock far behind),
   deepStrictEqual(timerMs(signingAt(T0, T0 + 86_400_000)), [5_000, MAX_SIGNING_WAIT_MS]);
+  // unless the handshake timeout itself is longer.
+  const patient = run(fresh({ handshakeTimeoutMs: 2 * MAX_SIGNING_WAIT_MS }), [
+    ...AUTH_TO_OPEN.slice(0, 2),
+    { type: "challenge", challenge: { ...CHALLENGE, expiresAt: T0 + 86_400_000 } },
+  ], at(T0));
+  deepStrictEqual(timerMs(patient).at(-1), 2 * MAX_SIGNING_WAIT_MS);
   // A wallet that never answers: the attempt ends with its own code and goes through the backoff.
   const late = step(signingAt(T0, T0 + 45_000).state, { type: "timer", name: "handshake" }, at(T0));
   equal(late.state.phase, "reconnecting");

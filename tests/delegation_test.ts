@@ -1,6 +1,6 @@
 // A wallet's delegation (PROTOCOL.md §15.5): the server's checks, the client's delegate, and a
 // wallet asked once through a download that loses its connection three times.
-import { deepEqual, equal, ok, rejects } from "node:assert/strict";
+import { deepEqual, equal, notEqual, ok, rejects, throws } from "node:assert/strict";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { privateKeyToAccount } from "viem/accounts";
@@ -12,12 +12,16 @@ import {
   verifyText,
 } from "../protocol/auth.ts";
 import type { AuthAuthenticate, AuthDelegation } from "../protocol/messages.ts";
+import { errorResponse } from "../protocol/errors.ts";
+import { ConnectionSignIn } from "../client/sign_in.ts";
+import { createServer } from "../server/create_server.ts";
+import { openDemoSource } from "../server/demo_data.ts";
 import { parseClientMessage } from "../protocol/parse.ts";
 import { checkAuthenticate } from "../protocol/sign_in.ts";
 import { WalletDelegate } from "../client/delegation.ts";
 import { ClientBuilder } from "../client/client_builder.ts";
-import { SluiceError } from "../client/sluice_error.ts";
-import { downloadCsv, startServer } from "./_harness.ts";
+import { demoPath, downloadCsv, RawPeer, startServer } from "./_harness.ts";
+import { SignedPeer } from "./_signed_peer.ts";
 import { CuttingProxy } from "./_proxy.ts";
 
 const NOW = Date.UTC(2026, 10, 23, 9, 0, 0);
@@ -136,24 +140,32 @@ Deno.test("a malformed delegation is refused by the parser, field by field", asy
   equal(parse({ key: good.key }), "MISSING_FIELD data.delegation.expiresAt");
 });
 
-Deno.test("the delegate asks the wallet once, shares the prompt, and asks again only when it must", async () => {
-  let asked = 0;
+/** A wallet that counts its prompts, and can be told to refuse or to wait for a release. */
+function countingWallet() {
+  const state = { asked: 0, refuse: false, gate: Promise.resolve() };
   const wallet = {
     address: account.address,
     signMessage: async (message: string) => {
-      asked++;
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      state.asked++;
+      await state.gate;
+      if (state.refuse) throw new Error("User rejected");
       return account.signMessage({ message });
     },
   };
+  return { state, wallet };
+}
+
+Deno.test("the delegate asks the wallet once, shares the prompt, and asks again only when it must", async () => {
+  const { state, wallet } = countingWallet();
   const delegate = new WalletDelegate(wallet, HOUR);
   // Two sign-ins at once (a connection replaced while the wallet was open): one prompt.
   const [a, b] = await Promise.all([
-    delegate.sign(FACTS.origin, "one", NOW),
-    delegate.sign(FACTS.origin, "two", NOW),
+    delegate.sign(FACTS.origin, "one", DAY, NOW),
+    delegate.sign(FACTS.origin, "two", DAY, NOW),
   ]);
-  equal(asked, 1);
+  equal(state.asked, 1);
   equal(a.delegation, b.delegation);
+  equal(a.fresh, true);
   equal(a.delegation.expiresAt, NOW + HOUR);
   // The delegation says what the server will check; each challenge gets its own signature.
   const text = delegationText({
@@ -166,35 +178,148 @@ Deno.test("the delegate asks the wallet once, shares the prompt, and asks again 
   ok(verifyText(a.delegation.key, "one", a.signature));
   ok(verifyText(b.delegation.key, "two", b.signature));
   // Later in the hour: the same delegation.
-  equal((await delegate.sign(FACTS.origin, "three", NOW + 40 * 60_000)).delegation, a.delegation);
-  equal(asked, 1);
+  const later = await delegate.sign(FACTS.origin, "three", DAY, NOW + 40 * 60_000);
+  equal(later.delegation, a.delegation);
+  equal(later.fresh, false);
+  equal(state.asked, 1);
   // Within a minute of its end, another origin, or discarded: the wallet is asked again.
-  const renewed = await delegate.sign(FACTS.origin, "four", NOW + HOUR - 30_000);
-  equal(asked, 2);
+  const renewed = await delegate.sign(FACTS.origin, "four", DAY, NOW + HOUR - 30_000);
+  equal(state.asked, 2);
   ok(renewed.delegation.key !== a.delegation.key, "a new delegation has a new key");
-  await delegate.sign("wss://other.example.com", "five", NOW + HOUR);
-  equal(asked, 3);
-  delegate.discard();
-  await delegate.sign("wss://other.example.com", "six", NOW + HOUR);
-  equal(asked, 4);
+  const elsewhere = await delegate.sign("wss://other.example.com", "five", DAY, NOW + HOUR);
+  equal(state.asked, 3);
+  // Discarding one that is no longer in use keeps the current one; discarding it does not.
+  delegate.discard(renewed.delegation);
+  equal((await delegate.sign("wss://other.example.com", "six", DAY, NOW + HOUR)).fresh, false);
+  delegate.discard(elsewhere.delegation);
+  equal((await delegate.sign("wss://other.example.com", "seven", DAY, NOW + HOUR)).fresh, true);
+  equal(state.asked, 4);
 });
 
-Deno.test("a wallet that refuses is asked again next time, not remembered as refused", async () => {
-  let refuse = true;
-  const wallet = {
-    address: account.address,
-    signMessage: (message: string) =>
-      refuse ? Promise.reject(new Error("User rejected")) : account.signMessage({ message }),
-  };
+Deno.test("a new delegation lasts at most nine tenths of what the server allows", async () => {
+  const { wallet } = countingWallet();
+  const delegate = new WalletDelegate(wallet, DAY);
+  const signed = await delegate.sign(FACTS.origin, "one", HOUR, NOW);
+  equal(signed.delegation.expiresAt, NOW + 0.9 * HOUR);
+  deepEqual(
+    check({ delegation: signed.delegation, signature: signText(delegateKey, "x") }, HOUR),
+    "AUTH_BAD_SIGNATURE",
+    "a delegation for another key, but within the limit",
+  );
+  for (const bad of [0, -1, 1.5, NaN, Infinity, 366 * DAY]) {
+    throws(() => new WalletDelegate(wallet, bad), RangeError);
+  }
+});
+
+Deno.test("a refused prompt is the answer of every sign-in waiting on it, and the next one asks again", async () => {
+  const { state, wallet } = countingWallet();
   const delegate = new WalletDelegate(wallet, HOUR);
-  await rejects(delegate.sign(FACTS.origin, "one", NOW), /User rejected/);
-  refuse = false;
-  equal((await delegate.sign(FACTS.origin, "two", NOW)).delegation.expiresAt, NOW + HOUR);
+  let release = () => {};
+  state.gate = new Promise((resolve) => release = resolve);
+  state.refuse = true;
+  const first = delegate.sign(FACTS.origin, "one", DAY, NOW);
+  const second = delegate.sign(FACTS.origin, "two", DAY, NOW);
+  release();
+  await rejects(first, /User rejected/);
+  await rejects(second, /User rejected/);
+  equal(state.asked, 1);
+  state.refuse = false;
+  equal((await delegate.sign(FACTS.origin, "three", DAY, NOW)).fresh, true);
+  equal(state.asked, 2);
+});
+
+Deno.test("the client delegates only to a server that says it takes delegations", async () => {
+  const { state, wallet } = countingWallet();
+  const credentials = {
+    kind: "signer" as const,
+    signer: wallet,
+    delegate: new WalletDelegate(wallet, HOUR),
+  };
+  const challenge = {
+    nonce: FACTS.nonce,
+    expiresAt: NOW + 60_000,
+    origin: FACTS.origin,
+    sessionKey: FACTS.serverSessionKey,
+    serverKey: FACTS.serverSessionKey,
+    serverSignature: "00".repeat(64),
+    encryption: true,
+  };
+  const signIn = () => new ConnectionSignIn(credentials, `${FACTS.origin}/`, undefined);
+  // No maxDelegationMs, or one too short to be worth it: the wallet signs the challenge.
+  for (const maxDelegationMs of [undefined, 59_999]) {
+    const r = await signIn().sign({ ...challenge, maxDelegationMs });
+    ok(r.ok);
+    equal(r.value.delegation, undefined);
+    equal(r.value.signature.length, 130);
+  }
+  equal(state.asked, 2);
+  // A server that takes them: a delegation, then the same one on the next connection.
+  const one = signIn();
+  const first = await one.sign({ ...challenge, maxDelegationMs: DAY });
+  ok(first.ok && first.value.delegation !== undefined);
+  equal(first.value.signature.length, 128);
+  equal(state.asked, 3);
+  // Refused as expired right after the wallet signed it: the clocks disagree; asking again would
+  // not help, so the same delegation is offered on the next attempt, without a prompt.
+  one.refused(errorResponse("AUTH_DELEGATION_EXPIRED"));
+  const two = signIn();
+  const second = await two.sign({ ...challenge, maxDelegationMs: DAY });
+  ok(second.ok);
+  equal(second.value.delegation, first.value.delegation);
+  equal(state.asked, 3);
+  // Refused as expired later on: it is dropped, and the wallet is asked for a new one.
+  two.refused(errorResponse("AUTH_DELEGATION_EXPIRED"));
+  const third = await signIn().sign({ ...challenge, maxDelegationMs: DAY });
+  ok(third.ok);
+  notEqual(third.value.delegation, first.value.delegation);
+  equal(state.asked, 4);
+});
+
+Deno.test("a server takes delegations only with configured origins, and a sane limit", async () => {
+  const source = openDemoSource(demoPath(1_000), 1_000);
+  try {
+    for (const bad of [-1, 1.5, NaN, Infinity, 366 * DAY]) {
+      throws(() => createServer({ source, maxDelegationMs: bad }), RangeError);
+    }
+    // What the challenge advertises, with or without the server's own origin configured.
+    const advertised = async (ownOrigin: boolean, options: { maxDelegationMs?: number } = {}) => {
+      const free = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const port = free.addr.port;
+      free.close();
+      const url = `ws://127.0.0.1:${port}/`;
+      const sluice = createServer({
+        source,
+        anonymous: false,
+        ...options,
+        ...(ownOrigin ? { origin: url.slice(0, -1) } : {}),
+      });
+      const http = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, sluice.fetch);
+      const peer = await SignedPeer.open(url, secp.utils.randomSecretKey());
+      try {
+        return (await peer.requestChallenge()).maxDelegationMs;
+      } finally {
+        await peer.close();
+        await sluice.close();
+        await http.shutdown();
+      }
+    };
+    equal(await advertised(false), undefined, "off without a configured origin");
+    equal(await advertised(true), DAY, "a day with one");
+    equal(await advertised(true, { maxDelegationMs: HOUR }), HOUR);
+    equal(await advertised(true, { maxDelegationMs: 0 }), undefined);
+    equal(await advertised(false, { maxDelegationMs: HOUR }), HOUR, "the operator's own choice");
+  } finally {
+    await source.close();
+  }
 });
 
 Deno.test("a delegating wallet is asked once through three lost connections, and the file is whole", async () => {
   const rows = 200_000;
-  const server = startServer(rows, { anonymous: false, allow: [account.address] });
+  const server = startServer(rows, {
+    anonymous: false,
+    allow: [account.address],
+    maxDelegationMs: DAY,
+  });
   const proxy = new CuttingProxy(Number(new URL(server.url).port));
   try {
     const { bytes: expected } = await downloadCsv(
@@ -238,25 +363,59 @@ Deno.test("a delegating wallet is asked once through three lost connections, and
   }
 });
 
-Deno.test("a server that allows shorter delegations refuses a longer one by its code", async () => {
+Deno.test("a session opened by a delegation ends with it; one the server finds too long is refused", async () => {
   const server = startServer(1_000, {
     anonymous: false,
     allow: [account.address],
     maxDelegationMs: HOUR,
   });
   try {
-    const client = new ClientBuilder(server.url).withSigner(accountSigner, {
-      delegateForMs: 2 * HOUR,
-    })
-      .build();
-    try {
-      const error = await client.connect().then(() => undefined, (e) => e);
-      ok(error instanceof SluiceError);
-      equal(error.code, "AUTH_DELEGATION_TOO_LONG");
-      deepEqual(error.details, { maxMs: HOUR });
-    } finally {
-      await client.close();
-    }
+    // A raw peer speaks for the client, to send a delegation the library would not make.
+    const signIn = async (expiresAt: number) => {
+      const peer = await RawPeer.open(server.url);
+      try {
+        const identity = { kind: "ethereum" as const, address: account.address };
+        peer.send({
+          event: "auth:nonce",
+          data: { identity, sessionKey: DELEGATE },
+          timestamp: Date.now(),
+          requestId: "auth-1",
+        });
+        const challenge = (await peer.message("auth:challenge")).data;
+        equal(challenge.maxDelegationMs, HOUR);
+        const facts: SignInFacts = {
+          origin: challenge.origin,
+          identity,
+          nonce: challenge.nonce,
+          clientSessionKey: DELEGATE,
+          serverSessionKey: challenge.sessionKey,
+          expiresAt: challenge.expiresAt,
+          encryption: challenge.encryption,
+        };
+        peer.send({
+          event: "auth:authenticate",
+          data: {
+            identity,
+            nonce: challenge.nonce,
+            signature: signText(delegateKey, challengeText(facts)),
+            delegation: await delegation({ origin: challenge.origin, expiresAt }),
+          },
+          timestamp: Date.now(),
+          requestId: "auth-2",
+        });
+        return (await peer.message("auth:result")).data;
+      } finally {
+        await peer.close();
+      }
+    };
+    const end = Date.now() + 10 * 60_000;
+    const admitted = await signIn(end);
+    ok(admitted.authenticated);
+    equal(admitted.expiresAt, end, "the session ends with the delegation, not a day later");
+    const long = await signIn(Date.now() + 2 * HOUR);
+    ok(!long.authenticated);
+    equal(long.error.code, "AUTH_DELEGATION_TOO_LONG");
+    deepEqual(long.error.details, { maxMs: HOUR });
   } finally {
     await server.close();
   }

@@ -61,7 +61,8 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   IDLE_TIMEOUT: `The server closed a quiet connection. ${RETRY}`,
   HEARTBEAT_TIMEOUT: `The server stopped answering. ${RETRY}`,
   HANDSHAKE_TIMEOUT: `The server accepted the connection but never answered. ${RETRY}`,
-  SIGNING_TIMEOUT: "Your wallet did not sign in time. It asks again when the page reconnects.",
+  SIGNING_TIMEOUT:
+    "Your wallet did not sign in time. Approve its sign-in request; the page keeps trying.",
   CONNECTION_LOST: `The connection to the server was lost. ${RETRY}`,
   CONNECTION_FAILED:
     "The server cannot be reached. Check your network, then press Reconnect and start the download again.",

@@ -1312,7 +1312,7 @@ var ERROR_TABLE = {
     fault: "client"
   },
   SIGNING_TIMEOUT: {
-    message: "The signer (a wallet waiting for its user) did not sign the challenge before it expired.",
+    message: "The signer (a wallet waiting for its user) did not sign in time: the challenge expired.",
     recoverable: true,
     scope: "connection",
     fault: "client"
@@ -1428,6 +1428,7 @@ var FILTER_OPERATORS = [
   "between",
   "prefix"
 ];
+var MAX_DELEGATION_MS = 365 * 864e5;
 var REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 function encodeMessage(message) {
   return JSON.stringify(message);
@@ -1860,57 +1861,79 @@ var CommandSigner = class _CommandSigner {
 async function walletSignature(signer, text) {
   return (await signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
 }
+var MIN_DELEGATION_MS = 6e4;
 var WalletDelegate = class {
   #signer;
   #lifetimeMs;
+  /** The delegation in use, once the wallet signed one. */
   #current;
+  /** The wallet's prompt, while one is open: every sign-in in the meantime waits for it. */
+  #asking;
   /**
-   * `lifetimeMs` is how long each delegation lasts; the server refuses one
-   * that ends further ahead than it allows (24 hours by default).
+   * `lifetimeMs` is how long each delegation lasts, at most a year; a
+   * server that allows less gets what it allows.
    */
   constructor(signer, lifetimeMs) {
-    if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs <= 0) {
-      throw new RangeError(`a delegation lasts a positive whole number of ms, got ${lifetimeMs}`);
+    if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs <= 0 || lifetimeMs > MAX_DELEGATION_MS) {
+      throw new RangeError(`a delegation lasts a whole number of ms from 1 to ${MAX_DELEGATION_MS}, got ${lifetimeMs}`);
     }
     this.#signer = signer;
     this.#lifetimeMs = lifetimeMs;
   }
   /**
    * Signs a challenge text with the delegate key, first asking the wallet
-   * for a delegation when there is no usable one. Concurrent calls share
-   * one wallet prompt. Rejects when the wallet refuses.
+   * for a delegation when there is no usable one. `maxMs` is the server's
+   * limit (`auth:challenge`'s `maxDelegationMs`, at least
+   * {@linkcode MIN_DELEGATION_MS}): a new delegation lasts the lifetime or
+   * nine tenths of `maxMs`, whichever is shorter, leaving room for a clock
+   * ahead of the server's. A sign-in that comes while the wallet's
+   * prompt is open waits for it, and shares its refusal. Rejects when the
+   * wallet refuses.
    */
-  async sign(origin, text, now = Date.now()) {
-    const { secretKey, delegation } = await this.#delegation(origin, now);
-    return {
-      signature: signText(secretKey, text),
-      delegation
-    };
+  async sign(origin, text, maxMs, now = Date.now()) {
+    for (; ; ) {
+      const current = this.#current;
+      if (current !== void 0 && this.#usable(current, origin, now)) {
+        return {
+          signature: signText(current.secretKey, text),
+          delegation: current.delegation,
+          fresh: false
+        };
+      }
+      if (this.#asking !== void 0) {
+        await this.#asking;
+        continue;
+      }
+      const lifetime = Math.min(this.#lifetimeMs, Math.floor(maxMs * 0.9));
+      const asking = this.#asking = this.#delegate(origin, now, lifetime);
+      try {
+        const made = this.#current = await asking;
+        return {
+          signature: signText(made.secretKey, text),
+          delegation: made.delegation,
+          fresh: true
+        };
+      } finally {
+        this.#asking = void 0;
+      }
+    }
   }
-  /** Forgets the delegation (the server said it expired): the next sign-in asks the wallet. */
-  discard() {
-    this.#current = void 0;
+  /**
+   * Forgets `delegation` (the server said it expired), if it is still the
+   * one in use: the next sign-in asks the wallet. A later one is kept.
+   */
+  discard(delegation) {
+    if (this.#current?.delegation === delegation) this.#current = void 0;
   }
   /** Whether a delegation can still vouch for a sign-in a moment from now. */
   #usable(current, origin, now) {
-    const margin = Math.min(6e4, this.#lifetimeMs / 4);
+    const margin = Math.min(6e4, current.lifetimeMs / 4);
     return current.origin === origin && current.delegation.expiresAt - now > margin;
   }
-  async #delegation(origin, now) {
-    const held = this.#current;
-    if (held !== void 0) {
-      const current = await held.catch(() => void 0);
-      if (current !== void 0 && this.#usable(current, origin, now)) return current;
-      if (this.#current !== held) return this.#delegation(origin, now);
-    }
-    const made = this.#delegate(origin, now);
-    this.#current = made;
-    return await made;
-  }
-  async #delegate(origin, now) {
+  async #delegate(origin, now, lifetimeMs) {
+    const expiresAt = now + lifetimeMs;
     const secretKey = utils.randomSecretKey();
     const key = bytesToHex2(getPublicKey(secretKey));
-    const expiresAt = now + this.#lifetimeMs;
     const address = this.#signer.address;
     const text = delegationText({
       origin,
@@ -1926,7 +1949,8 @@ var WalletDelegate = class {
         key,
         expiresAt,
         signature
-      }
+      },
+      lifetimeMs
     };
   }
 };
@@ -1966,6 +1990,8 @@ var ConnectionSignIn = class {
   #identity;
   #facts;
   #encryption = false;
+  /** What the delegate signed, when it signed. */
+  #delegated;
   constructor(credentials, url, serverKey) {
     this.#credentials = credentials;
     this.#origin = dialledOrigin(url);
@@ -2013,24 +2039,49 @@ var ConnectionSignIn = class {
     this.#encryption = challenge.encryption;
     const text = challengeText(facts);
     const credentials = this.#credentials;
-    const signed = credentials.kind === "keypair" ? {
-      signature: signText(credentials.secretKey, text)
-    } : credentials.delegate !== void 0 ? await credentials.delegate.sign(this.#origin, text) : {
-      signature: await walletSignature(credentials.signer, text)
-    };
+    if (credentials.kind === "keypair") {
+      return {
+        ok: true,
+        value: {
+          identity: this.#identity,
+          signature: signText(credentials.secretKey, text)
+        }
+      };
+    }
+    const maxMs = challenge.maxDelegationMs ?? 0;
+    if (credentials.delegate === void 0 || maxMs < MIN_DELEGATION_MS) {
+      const signature2 = await walletSignature(credentials.signer, text);
+      return {
+        ok: true,
+        value: {
+          identity: this.#identity,
+          signature: signature2
+        }
+      };
+    }
+    const delegated = this.#delegated = await credentials.delegate.sign(this.#origin, text, maxMs);
+    const { signature, delegation } = delegated;
     return {
       ok: true,
       value: {
         identity: this.#identity,
-        ...signed
+        signature,
+        delegation
       }
     };
   }
-  /** Learns why the server refused the sign-in: an expired delegation is not offered again. */
+  /**
+   * Learns why the server refused the sign-in. A delegation it found
+   * expired or too long is not offered again, unless the wallet signed it
+   * for this very sign-in: then the clocks disagree by more than its life,
+   * and asking the wallet on every attempt would not help.
+   */
   refused(error) {
     const credentials = this.#credentials;
-    if (error.code === "AUTH_DELEGATION_EXPIRED" && credentials.kind === "signer") {
-      credentials.delegate?.discard();
+    const delegated = this.#delegated;
+    if (credentials.kind !== "signer" || delegated === void 0 || delegated.fresh) return;
+    if (error.code === "AUTH_DELEGATION_EXPIRED" || error.code === "AUTH_DELEGATION_TOO_LONG") {
+      credentials.delegate?.discard(delegated.delegation);
     }
   }
   /**
@@ -2352,7 +2403,8 @@ function armedTimers(state) {
 }
 function signingWaitMs(state, challenge, clock2) {
   const untilExpiry = challenge.expiresAt - clock2.now;
-  return Math.min(Math.max(untilExpiry, state.config.handshakeTimeoutMs), MAX_SIGNING_WAIT_MS);
+  const { handshakeTimeoutMs } = state.config;
+  return Math.max(handshakeTimeoutMs, Math.min(untilExpiry, MAX_SIGNING_WAIT_MS));
 }
 function attempt(state, fields) {
   return {
@@ -4221,6 +4273,12 @@ function serverChecks(bounds) {
         pattern: /^[0-9a-f]{128}$/
       }),
       encryption: bool
+    }, {
+      maxDelegationMs: num({
+        min: 1,
+        max: MAX_DELEGATION_MS,
+        integer: true
+      })
     }),
     "auth:result": tagged("authenticated", {
       true: object({
