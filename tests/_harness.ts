@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import type { DataFrame } from "../protocol/frame.ts";
 import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
 import type { ClientBuilder } from "../client/client_builder.ts";
+import type { SluiceClient } from "../client/sluice_client.ts";
 import { createServer, type ServerOptions, type SluiceServer } from "../server/create_server.ts";
 import { openDemoSource } from "../server/demo_data.ts";
 import type { SqliteSource } from "../server/sqlite_source.ts";
@@ -152,12 +153,15 @@ export function digestChain(payloads: readonly Uint8Array[], from = "00".repeat(
 
 /**
  * Every row of 2024–2029 as CSV, through a client built by `builder` (closed after), with the
- * rows `download:complete` counted; its byte count must match what was read.
+ * rows `download:complete` counted; its byte count must match what was read. `built` sees the
+ * client before it connects (to listen to its events).
  */
 export async function downloadCsv(
   builder: ClientBuilder,
+  built: (client: SluiceClient) => void = () => {},
 ): Promise<{ bytes: Uint8Array; rows: number }> {
   const client = builder.build();
+  built(client);
   try {
     await client.connect();
     const download = client.download({

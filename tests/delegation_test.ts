@@ -336,27 +336,15 @@ Deno.test("a delegating wallet is asked once through three lost connections, and
     const builder = new ClientBuilder(`ws://127.0.0.1:${proxy.port}/`)
       .withSigner(wallet, { delegateForMs: HOUR })
       .withReconnect({ baseMs: 10, maxMs: 50 });
-    const client = builder.build();
     let opened = 0;
-    client.on("state", ({ to }) => {
-      if (to === "open" && opened++ < 3) proxy.cutAfter(expected.length / 5);
-    });
-    try {
-      await client.connect();
-      const download = client.download({
-        searchParams: { timeFrom: "2024-01-01", timeTo: "2030-01-01", filters: [] },
-        outputFormat: "csv",
-        compression: false,
-      });
-      const bytes = new Uint8Array(await new Response(download.readable).arrayBuffer());
-      const summary = await download.done;
-      equal(summary.rows, rows);
-      equal(proxy.cuts, 3);
-      deepEqual(bytes, expected);
-      equal(asked, 1, "the wallet signed the delegation, and nothing after");
-    } finally {
-      await client.close();
-    }
+    const result = await downloadCsv(builder, (client) =>
+      client.on("state", ({ to }) => {
+        if (to === "open" && opened++ < 3) proxy.cutAfter(expected.length / 5);
+      }));
+    equal(result.rows, rows);
+    equal(proxy.cuts, 3);
+    deepEqual(result.bytes, expected);
+    equal(asked, 1, "the wallet signed the delegation, and nothing after");
   } finally {
     await proxy.close();
     await server.close();
