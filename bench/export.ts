@@ -316,7 +316,11 @@ async function main(): Promise<void> {
     record(await sluiceRun(db, rows, "json", false));
     byRows.set(rows, runs);
   }
-  const handshakeServer = await startServer(dbPath(sizes[0]), sizes[0]);
+  // Delegations on (the port is not known beforehand, so no --origin): the delegated row.
+  const handshakeServer = await startServer(dbPath(sizes[0]), sizes[0], [
+    "--max-delegation-minutes",
+    "60",
+  ]);
   let handshakes;
   try {
     handshakes = await handshakeRuns(handshakeServer.url);

@@ -1,6 +1,8 @@
 // Sign-in rate: how many connections per second a server process takes from open to a signed-in,
 // sealed session (the client's `connect()` resolving), one at a time and eight at a time, beside
 // the same number of bare WebSocket opens (no sign-in) against the same server as the baseline.
+// The delegated row is an Ethereum account whose one delegation (PROTOCOL.md §15.5) serves every
+// connection, as a page's reconnects do: the server checks two signatures, the client signs one.
 import * as secp from "@noble/secp256k1";
 import { ClientBuilder } from "../client.ts";
 import { signPersonalMessage } from "../protocol/auth.ts";
@@ -72,6 +74,16 @@ export async function handshakeRuns(url: string, connections = 400): Promise<Han
         connections,
         parallel,
         () => signIn(new ClientBuilder(url).withSigner(wallet)),
+      ),
+    );
+    // One builder: every client it builds shares the delegation, signed once in the warm-up.
+    const delegating = new ClientBuilder(url).withSigner(wallet, { delegateForMs: 3_600_000 });
+    runs.push(
+      await measure(
+        `Ethereum, delegated key, ${suffix}`,
+        connections,
+        parallel,
+        () => signIn(delegating),
       ),
     );
   }
