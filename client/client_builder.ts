@@ -15,9 +15,11 @@ import { WalletDelegate } from "./delegation.ts";
 /** How {@linkcode ClientBuilder.withSigner} uses an Ethereum signer. */
 export interface SignerOptions {
   /**
-   * Milliseconds each delegation lasts: the signer is asked once per
-   * delegation instead of once per connection. The server refuses one
-   * longer than it allows (24 hours by default).
+   * Milliseconds each delegation lasts, five minutes to a year: the signer
+   * is asked once per delegation instead of once per connection. A server
+   * that allows less (`auth:challenge`'s `maxDelegationMs`) gets what it
+   * allows; one that takes no delegations (the default without a
+   * configured origin) gets the signer's own signature on each challenge.
    *
    * @default {undefined: the signer signs every challenge}
    */

@@ -18,6 +18,7 @@ import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { delegationText, signText } from "../protocol/auth.ts";
 import { type AuthDelegation, MAX_DELEGATION_MS } from "../protocol/messages.ts";
+import { MAX_SIGNING_WAIT_MS } from "../protocol/connection_state.ts";
 import type { EthereumSigner } from "./sign_in.ts";
 
 /** A challenge signed by the delegate key, with the delegation that vouches for it. */
@@ -46,11 +47,12 @@ export async function walletSignature(signer: EthereumSigner, text: string): Pro
 }
 
 /**
- * The shortest server limit a client delegates under: below it a delegation
- * would be renewed about as often as a challenge comes, so the signer signs
- * the challenges itself.
+ * The shortest delegation, and the shortest server limit a client
+ * delegates under: five minutes. Below it a delegation would be renewed
+ * about as often as a challenge comes, so the signer signs the challenges
+ * itself.
  */
-export const MIN_DELEGATION_MS = 60_000;
+export const MIN_DELEGATION_MS = 300_000;
 
 interface Current {
   readonly origin: string;
@@ -63,8 +65,9 @@ interface Current {
 /**
  * Holds one client's delegation: made on the first sign-in, used for every
  * sign-in after, and made again (the wallet asked once more) when it is
- * about to end, when the client dials another origin, or after
- * {@linkcode WalletDelegate.discard}.
+ * about to end, when it would end later than the server now allows, when
+ * the client dials another origin, or after the server refused it
+ * ({@linkcode WalletDelegate.refused}).
  *
  * @example
  * ```ts
@@ -86,17 +89,26 @@ export class WalletDelegate {
   readonly #lifetimeMs: number;
   /** The delegation in use, once the wallet signed one. */
   #current: Current | undefined;
-  /** The wallet's prompt, while one is open: every sign-in in the meantime waits for it. */
+  /** The wallet's prompt, while one is open: sign-ins in the meantime wait for it. */
   #asking: Promise<Current> | undefined;
+  /** When that prompt opened. */
+  #askedAt = 0;
+  /** Delegations the server refused the moment the wallet signed them: the clocks disagree. */
+  readonly #clockSuspects = new WeakSet<AuthDelegation>();
 
   /**
-   * `lifetimeMs` is how long each delegation lasts, at most a year; a
-   * server that allows less gets what it allows.
+   * `lifetimeMs` is how long each delegation lasts, from
+   * {@linkcode MIN_DELEGATION_MS} to a year; a server that allows less gets
+   * what it allows.
    */
   constructor(signer: EthereumSigner, lifetimeMs: number) {
-    if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs <= 0 || lifetimeMs > MAX_DELEGATION_MS) {
+    if (
+      !Number.isSafeInteger(lifetimeMs) || lifetimeMs < MIN_DELEGATION_MS ||
+      lifetimeMs > MAX_DELEGATION_MS
+    ) {
       throw new RangeError(
-        `a delegation lasts a whole number of ms from 1 to ${MAX_DELEGATION_MS}, got ${lifetimeMs}`,
+        `a delegation lasts a whole number of ms from ${MIN_DELEGATION_MS} to ` +
+          `${MAX_DELEGATION_MS}, got ${lifetimeMs}`,
       );
     }
     this.#signer = signer;
@@ -107,11 +119,12 @@ export class WalletDelegate {
    * Signs a challenge text with the delegate key, first asking the wallet
    * for a delegation when there is no usable one. `maxMs` is the server's
    * limit (`auth:challenge`'s `maxDelegationMs`, at least
-   * {@linkcode MIN_DELEGATION_MS}): a new delegation lasts the lifetime or
-   * nine tenths of `maxMs`, whichever is shorter, leaving room for a clock
-   * ahead of the server's. A sign-in that comes while the wallet's
-   * prompt is open waits for it, and shares its refusal. Rejects when the
-   * wallet refuses.
+   * {@linkcode MIN_DELEGATION_MS}); a new delegation lasts the lifetime or
+   * the limit less {@linkcode delegationRoom}, whichever is shorter. A
+   * sign-in that comes while the wallet's prompt is open waits for it and
+   * shares its refusal, unless the prompt has been open longer than
+   * `MAX_SIGNING_WAIT_MS` (a wallet that never answers): then it asks
+   * again. Rejects when the wallet refuses.
    */
   async sign(
     origin: string,
@@ -121,46 +134,55 @@ export class WalletDelegate {
   ): Promise<DelegatedSignature> {
     for (;;) {
       const current = this.#current;
-      if (current !== undefined && this.#usable(current, origin, now)) {
-        return {
-          signature: signText(current.secretKey, text),
-          delegation: current.delegation,
-          fresh: false,
-        };
+      if (current !== undefined && this.#usable(current, origin, maxMs, now)) {
+        const signature = signText(current.secretKey, text);
+        return { signature, delegation: current.delegation, fresh: false };
       }
-      // Another sign-in's prompt is open: its answer (or its refusal) is this one's too.
-      if (this.#asking !== undefined) {
+      if (this.#asking !== undefined && now - this.#askedAt < MAX_SIGNING_WAIT_MS) {
         await this.#asking;
         continue;
       }
-      const lifetime = Math.min(this.#lifetimeMs, Math.floor(maxMs * 0.9));
-      const asking = this.#asking = this.#delegate(origin, now, lifetime);
+      const lifetime = Math.min(this.#lifetimeMs, maxMs - delegationRoom(maxMs));
+      const asking = this.#delegate(origin, now, lifetime);
+      this.#asking = asking;
+      this.#askedAt = now;
       try {
-        const made = this.#current = await asking;
+        const made = await asking;
+        // A prompt given up on and answered late still made a good delegation, but not the newest.
+        if (this.#asking === asking || this.#current === undefined) this.#current = made;
         return {
           signature: signText(made.secretKey, text),
           delegation: made.delegation,
           fresh: true,
         };
       } finally {
-        this.#asking = undefined;
+        if (this.#asking === asking) this.#asking = undefined;
       }
     }
   }
 
   /**
-   * Forgets `delegation` (the server said it expired), if it is still the
-   * one in use: the next sign-in asks the wallet. A later one is kept.
+   * The server refused `delegation` as expired or too long. One it had
+   * taken before is dropped, and the next sign-in asks the wallet. One it
+   * refused the moment the wallet signed it (`fresh`) is kept: the clocks
+   * disagree by more than its room, a new one would fare no better, and
+   * asking on every attempt would only train the person to approve prompts
+   * unread.
    */
-  discard(delegation: AuthDelegation): void {
-    if (this.#current?.delegation === delegation) this.#current = undefined;
+  refused(delegation: AuthDelegation, fresh: boolean): void {
+    if (fresh) return void this.#clockSuspects.add(delegation);
+    const current = this.#current;
+    if (current?.delegation === delegation && !this.#clockSuspects.has(delegation)) {
+      this.#current = undefined;
+    }
   }
 
-  /** Whether a delegation can still vouch for a sign-in a moment from now. */
-  #usable(current: Current, origin: string, now: number): boolean {
+  /** Whether a delegation can still vouch for a sign-in a moment from now, at this server. */
+  #usable(current: Current, origin: string, maxMs: number, now: number): boolean {
     // Leave the sign-in time to reach the server: a quarter of the lifetime, at most a minute.
     const margin = Math.min(60_000, current.lifetimeMs / 4);
-    return current.origin === origin && current.delegation.expiresAt - now > margin;
+    const left = current.delegation.expiresAt - now;
+    return current.origin === origin && left > margin && left <= maxMs - delegationRoom(maxMs);
   }
 
   async #delegate(origin: string, now: number, lifetimeMs: number): Promise<Current> {
@@ -172,4 +194,19 @@ export class WalletDelegate {
     const signature = await walletSignature(this.#signer, text);
     return { origin, secretKey, delegation: { key, expiresAt, signature }, lifetimeMs };
   }
+}
+
+/**
+ * What a delegation leaves unused of a server's limit, for a client clock
+ * ahead of the server's: a tenth of it, at least a minute.
+ *
+ * @example
+ * ```ts
+ * import { delegationRoom } from "./delegation.ts";
+ * delegationRoom(86_400_000); // 8_640_000
+ * delegationRoom(300_000); // 60_000
+ * ```
+ */
+export function delegationRoom(maxMs: number): number {
+  return Math.max(Math.floor(maxMs / 10), 60_000);
 }

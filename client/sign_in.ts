@@ -230,18 +230,13 @@ export class ConnectionSignIn {
     return { ok: true, value: { identity: this.#identity, signature, delegation } };
   }
 
-  /**
-   * Learns why the server refused the sign-in. A delegation it found
-   * expired or too long is not offered again, unless the wallet signed it
-   * for this very sign-in: then the clocks disagree by more than its life,
-   * and asking the wallet on every attempt would not help.
-   */
+  /** Learns why the server refused the sign-in: a delegation it refused is told so. */
   refused(error: ErrorResponse): void {
     const credentials = this.#credentials;
     const delegated = this.#delegated;
-    if (credentials.kind !== "signer" || delegated === undefined || delegated.fresh) return;
+    if (credentials.kind !== "signer" || delegated === undefined) return;
     if (error.code === "AUTH_DELEGATION_EXPIRED" || error.code === "AUTH_DELEGATION_TOO_LONG") {
-      credentials.delegate?.discard(delegated.delegation);
+      credentials.delegate?.refused(delegated.delegation, delegated.fresh);
     }
   }
 

@@ -335,7 +335,10 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     "The delegation has expired; the account must sign a new one.",
     true,
   ),
-  AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows."),
+  AUTH_DELEGATION_TOO_LONG: signIn(
+    "The delegation ends later than this server allows; a new one must end sooner.",
+    true,
+  ),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",

@@ -161,7 +161,8 @@ export class AuthGate {
         serverKey: this.#config.serverKey,
         serverSignature: signText(this.#config.identityKey, serverProofText(facts)),
         encryption: this.#config.encryption,
-        ...(this.#config.maxDelegationMs > 0
+        // Only an Ethereum account delegates; no other client needs to understand the field.
+        ...(this.#config.maxDelegationMs > 0 && message.identity.kind === "ethereum"
           ? { maxDelegationMs: this.#config.maxDelegationMs }
           : {}),
       },
@@ -192,11 +193,9 @@ export class AuthGate {
     }
     const secrets = await deriveSessionSecrets(shared, facts.nonce);
     const token = bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
-    // A session admitted by a delegation ends with it: the delegation's end is the account's word.
-    const expiresAt = Math.min(
-      now + this.#config.sessionTtlMs,
-      message.delegation?.expiresAt ?? Infinity,
-    );
+    // A delegation bounds when its key may sign in, not how long a session it opened lasts: that
+    // is every session's own life, as for a wallet that signed the challenge itself.
+    const expiresAt = now + this.#config.sessionTtlMs;
     this.#identity = identity;
     this.#commands = { token, expiresAt, lastTimestamp: -1 };
     this.#signer = await CommandSigner.create(secrets.commands);

@@ -146,7 +146,8 @@ export interface ServerOptions {
    * that a wallet signs each challenge itself. Off unless `origin` is set:
    * without it the challenge names whatever host the connecting party asks
    * for, and a delegation a user signed on another site could be used here
-   * for its whole life (docs/SECURITY.md).
+   * for its whole life (docs/SECURITY.md); setting it without `origin`
+   * accepts that risk.
    *
    * @default {86400000 with `origin`, else 0}
    */
@@ -193,7 +194,9 @@ function loadAverage(): number {
 /** The configured origins, checked: `ws:` or `wss:` and a host, nothing else. */
 function originList(origin: string | readonly string[] | undefined): readonly string[] | undefined {
   if (origin === undefined) return undefined;
-  return (typeof origin === "string" ? [origin] : origin).map(parseOrigin);
+  const list = typeof origin === "string" ? [origin] : origin;
+  if (list.length === 0) throw new RangeError("origin: name at least one, or leave it out");
+  return list.map(parseOrigin);
 }
 
 /** Reads the options' identity key, allow list and limits into the server's sign-in settings. */
@@ -222,7 +225,7 @@ function authConfig(options: ServerOptions): AuthConfig {
     origins,
     nonceTtlMs: options.nonceTtlMs ?? 60_000,
     signInTimeoutMs: options.signInTimeoutMs ?? 60_000,
-    maxDelegationMs: delegationLimit(options.maxDelegationMs, (origins ?? []).length > 0),
+    maxDelegationMs: delegationLimit(options.maxDelegationMs, origins !== undefined),
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
   };

@@ -11,7 +11,7 @@ import {
   signText,
   verifyText,
 } from "../protocol/auth.ts";
-import type { AuthAuthenticate, AuthDelegation } from "../protocol/messages.ts";
+import type { AuthAuthenticate, AuthDelegation, Identity } from "../protocol/messages.ts";
 import { errorResponse } from "../protocol/errors.ts";
 import { ConnectionSignIn } from "../client/sign_in.ts";
 import { createServer } from "../server/create_server.ts";
@@ -182,31 +182,37 @@ Deno.test("the delegate asks the wallet once, shares the prompt, and asks again 
   equal(later.delegation, a.delegation);
   equal(later.fresh, false);
   equal(state.asked, 1);
-  // Within a minute of its end, another origin, or discarded: the wallet is asked again.
+  // Within a minute of its end, for another origin, or refused once taken: asked again.
   const renewed = await delegate.sign(FACTS.origin, "four", DAY, NOW + HOUR - 30_000);
   equal(state.asked, 2);
   ok(renewed.delegation.key !== a.delegation.key, "a new delegation has a new key");
   const elsewhere = await delegate.sign("wss://other.example.com", "five", DAY, NOW + HOUR);
   equal(state.asked, 3);
-  // Discarding one that is no longer in use keeps the current one; discarding it does not.
-  delegate.discard(renewed.delegation);
+  // A refusal of one no longer in use keeps the current one; a refusal of it does not.
+  delegate.refused(renewed.delegation, false);
   equal((await delegate.sign("wss://other.example.com", "six", DAY, NOW + HOUR)).fresh, false);
-  delegate.discard(elsewhere.delegation);
+  delegate.refused(elsewhere.delegation, false);
   equal((await delegate.sign("wss://other.example.com", "seven", DAY, NOW + HOUR)).fresh, true);
   equal(state.asked, 4);
+  // A server whose limit is now below what the delegation has left: asked again.
+  const limited = await delegate.sign("wss://other.example.com", "eight", 10 * 60_000, NOW + HOUR);
+  equal(limited.fresh, true);
+  equal(limited.delegation.expiresAt, NOW + HOUR + 9 * 60_000);
+  equal(state.asked, 5);
 });
 
-Deno.test("a new delegation lasts at most nine tenths of what the server allows", async () => {
+Deno.test("a new delegation leaves a tenth of the server's limit, at least a minute, for skew", async () => {
   const { wallet } = countingWallet();
-  const delegate = new WalletDelegate(wallet, DAY);
-  const signed = await delegate.sign(FACTS.origin, "one", HOUR, NOW);
+  const signed = await new WalletDelegate(wallet, DAY).sign(FACTS.origin, "one", HOUR, NOW);
   equal(signed.delegation.expiresAt, NOW + 0.9 * HOUR);
+  const short = await new WalletDelegate(wallet, DAY).sign(FACTS.origin, "one", 300_000, NOW);
+  equal(short.delegation.expiresAt, NOW + 240_000);
   deepEqual(
     check({ delegation: signed.delegation, signature: signText(delegateKey, "x") }, HOUR),
     "AUTH_BAD_SIGNATURE",
     "a delegation for another key, but within the limit",
   );
-  for (const bad of [0, -1, 1.5, NaN, Infinity, 366 * DAY]) {
+  for (const bad of [0, -1, 1.5, NaN, Infinity, 299_999, 366 * DAY]) {
     throws(() => new WalletDelegate(wallet, bad), RangeError);
   }
 });
@@ -228,6 +234,21 @@ Deno.test("a refused prompt is the answer of every sign-in waiting on it, and th
   equal(state.asked, 2);
 });
 
+Deno.test("a prompt the wallet never answers is given up on after five minutes", async () => {
+  const { state, wallet } = countingWallet();
+  const delegate = new WalletDelegate(wallet, HOUR);
+  state.gate = new Promise(() => {}); // never settles
+  void delegate.sign(FACTS.origin, "one", DAY, NOW);
+  // Within the five minutes a sign-in waits on it; after them it asks again.
+  const waiting = delegate.sign(FACTS.origin, "two", DAY, NOW + 299_999);
+  equal(state.asked, 1);
+  state.gate = Promise.resolve();
+  const again = await delegate.sign(FACTS.origin, "three", DAY, NOW + 300_000);
+  equal(state.asked, 2);
+  equal(again.fresh, true);
+  void waiting; // still waiting on the first prompt, as its sign-in's connection has long gone
+});
+
 Deno.test("the client delegates only to a server that says it takes delegations", async () => {
   const { state, wallet } = countingWallet();
   const credentials = {
@@ -246,7 +267,7 @@ Deno.test("the client delegates only to a server that says it takes delegations"
   };
   const signIn = () => new ConnectionSignIn(credentials, `${FACTS.origin}/`, undefined);
   // No maxDelegationMs, or one too short to be worth it: the wallet signs the challenge.
-  for (const maxDelegationMs of [undefined, 59_999]) {
+  for (const maxDelegationMs of [undefined, 299_999]) {
     const r = await signIn().sign({ ...challenge, maxDelegationMs });
     ok(r.ok);
     equal(r.value.delegation, undefined);
@@ -259,19 +280,29 @@ Deno.test("the client delegates only to a server that says it takes delegations"
   ok(first.ok && first.value.delegation !== undefined);
   equal(first.value.signature.length, 128);
   equal(state.asked, 3);
-  // Refused as expired right after the wallet signed it: the clocks disagree; asking again would
-  // not help, so the same delegation is offered on the next attempt, without a prompt.
-  one.refused(errorResponse("AUTH_DELEGATION_EXPIRED"));
+  // Taken by the server (no refusal), then refused as expired later on: dropped, and the wallet is
+  // asked for a new one.
   const two = signIn();
   const second = await two.sign({ ...challenge, maxDelegationMs: DAY });
   ok(second.ok);
   equal(second.value.delegation, first.value.delegation);
   equal(state.asked, 3);
-  // Refused as expired later on: it is dropped, and the wallet is asked for a new one.
   two.refused(errorResponse("AUTH_DELEGATION_EXPIRED"));
-  const third = await signIn().sign({ ...challenge, maxDelegationMs: DAY });
+  const three = signIn();
+  const third = await three.sign({ ...challenge, maxDelegationMs: DAY });
   ok(third.ok);
   notEqual(third.value.delegation, first.value.delegation);
+  equal(state.asked, 4);
+  // Refused the moment the wallet signed it: the clocks disagree, and a new one would fare no
+  // better. It is offered again on every attempt, refused or not, with no further prompt.
+  three.refused(errorResponse("AUTH_DELEGATION_EXPIRED"));
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const next = signIn();
+    const r = await next.sign({ ...challenge, maxDelegationMs: DAY });
+    ok(r.ok);
+    equal(r.value.delegation, third.value.delegation);
+    next.refused(errorResponse("AUTH_DELEGATION_EXPIRED"));
+  }
   equal(state.asked, 4);
 });
 
@@ -282,7 +313,12 @@ Deno.test("a server takes delegations only with configured origins, and a sane l
       throws(() => createServer({ source, maxDelegationMs: bad }), RangeError);
     }
     // What the challenge advertises, with or without the server's own origin configured.
-    const advertised = async (ownOrigin: boolean, options: { maxDelegationMs?: number } = {}) => {
+    const wallet = { kind: "ethereum" as const, address: account.address };
+    const advertised = async (
+      ownOrigin: boolean,
+      options: { maxDelegationMs?: number } = {},
+      identity: Identity = wallet,
+    ) => {
       const free = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       const port = free.addr.port;
       free.close();
@@ -296,7 +332,7 @@ Deno.test("a server takes delegations only with configured origins, and a sane l
       const http = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, sluice.fetch);
       const peer = await SignedPeer.open(url, secp.utils.randomSecretKey());
       try {
-        return (await peer.requestChallenge()).maxDelegationMs;
+        return (await peer.requestChallenge(identity)).maxDelegationMs;
       } finally {
         await peer.close();
         await sluice.close();
@@ -308,6 +344,10 @@ Deno.test("a server takes delegations only with configured origins, and a sane l
     equal(await advertised(true, { maxDelegationMs: HOUR }), HOUR);
     equal(await advertised(true, { maxDelegationMs: 0 }), undefined);
     equal(await advertised(false, { maxDelegationMs: HOUR }), HOUR, "the operator's own choice");
+    // A key signs for itself: its challenge never carries the field (nor trips an older parser).
+    const key = { kind: "secp256k1" as const, publicKey: DELEGATE };
+    equal(await advertised(true, {}, key), undefined);
+    throws(() => createServer({ source, origin: [] }), RangeError);
   } finally {
     await source.close();
   }
@@ -351,7 +391,7 @@ Deno.test("a delegating wallet is asked once through three lost connections, and
   }
 });
 
-Deno.test("a session opened by a delegation ends with it; one the server finds too long is refused", async () => {
+Deno.test("a delegation opens a session of the usual life; one the server finds too long is refused", async () => {
   const server = startServer(1_000, {
     anonymous: false,
     allow: [account.address],
@@ -396,10 +436,11 @@ Deno.test("a session opened by a delegation ends with it; one the server finds t
         await peer.close();
       }
     };
-    const end = Date.now() + 10 * 60_000;
-    const admitted = await signIn(end);
+    const before = Date.now();
+    const admitted = await signIn(before + 10 * 60_000);
     ok(admitted.authenticated);
-    equal(admitted.expiresAt, end, "the session ends with the delegation, not a day later");
+    // The delegation bounds when its key may sign in; the session lasts a session's life.
+    ok(admitted.expiresAt >= before + DAY, "the session has its own life, a day");
     const long = await signIn(Date.now() + 2 * HOUR);
     ok(!long.authenticated);
     equal(long.error.code, "AUTH_DELEGATION_TOO_LONG");

@@ -76,9 +76,10 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   AUTH_NONCE_USED: "That sign-in challenge was already used. Try again.",
   AUTH_BAD_SIGNATURE:
     "The signature did not match your key and this server's challenge. Check that you signed with the right key or account.",
-  AUTH_DELEGATION_EXPIRED: "Your wallet's sign-in permission expired. Your wallet asks you again.",
+  AUTH_DELEGATION_EXPIRED:
+    "Your wallet's sign-in permission has expired by the server's clock. Your wallet asks again; if it keeps happening, check this computer's clock.",
   AUTH_DELEGATION_TOO_LONG:
-    "This server allows wallet sign-ins to last less long than the page asked for. Tell its operator.",
+    "The server refused your wallet's sign-in permission as too long: this computer's clock is probably ahead of the server's. Set it right, then reconnect.",
   AUTH_UNKNOWN_IDENTITY:
     "Your key or address is not allowed on this server. Ask its operator to add it.",
   ORIGIN_MISMATCH:

@@ -1355,7 +1355,7 @@ var ERROR_TABLE = {
   AUTH_NONCE_USED: signIn("The nonce was already used."),
   AUTH_BAD_SIGNATURE: signIn("The signature is not the identity's over this server's challenge text."),
   AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
-  AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows."),
+  AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows; a new one must end sooner.", true),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
@@ -1857,25 +1857,118 @@ var CommandSigner = class _CommandSigner {
   }
 };
 
+// protocol/backoff.ts
+var DEFAULT_BACKOFF = Object.freeze({
+  baseMs: 1e3,
+  factor: 2,
+  maxMs: 3e4,
+  jitter: 0.5,
+  maxAttempts: 5
+});
+function resolveBackoff(options = {}) {
+  const resolved = {
+    baseMs: options.baseMs ?? DEFAULT_BACKOFF.baseMs,
+    factor: options.factor ?? DEFAULT_BACKOFF.factor,
+    maxMs: options.maxMs ?? DEFAULT_BACKOFF.maxMs,
+    jitter: options.jitter ?? DEFAULT_BACKOFF.jitter,
+    maxAttempts: options.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts
+  };
+  const { baseMs, factor, maxMs, jitter, maxAttempts } = resolved;
+  if (!(Number.isFinite(baseMs) && baseMs > 0)) {
+    throw new RangeError(`backoff baseMs must be a finite number > 0, got ${baseMs}`);
+  }
+  if (!(Number.isFinite(factor) && factor >= 1)) {
+    throw new RangeError(`backoff factor must be a finite number >= 1, got ${factor}`);
+  }
+  if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
+    throw new RangeError(`backoff maxMs must be finite and >= baseMs (${baseMs}), got ${maxMs}`);
+  }
+  if (!(jitter >= 0 && jitter <= 1)) {
+    throw new RangeError(`backoff jitter must lie in [0, 1], got ${jitter}`);
+  }
+  if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 0)) {
+    throw new RangeError(`backoff maxAttempts must be an integer >= 0, got ${maxAttempts}`);
+  }
+  return resolved;
+}
+function backoffDelay(attempt2, random, options) {
+  if (!(random >= 0 && random < 1)) {
+    throw new RangeError(`backoff random must lie in [0, 1), got ${random}`);
+  }
+  const { min, max } = boundsOf(attempt2, resolveBackoff(options));
+  const span = max - min;
+  return max - Math.min(span, Math.floor(random * (span + 1)));
+}
+function ceilingOf(attempt2, options) {
+  if (!(Number.isSafeInteger(attempt2) && attempt2 >= 1)) {
+    throw new RangeError(`backoff attempt must be an integer >= 1, got ${attempt2}`);
+  }
+  const { baseMs, factor, maxMs } = options;
+  return Math.min(maxMs, baseMs * factor ** (attempt2 - 1));
+}
+function boundsOf(attempt2, options) {
+  const max = Math.floor(ceilingOf(attempt2, options));
+  return {
+    min: max - Math.floor(max * options.jitter),
+    max
+  };
+}
+
+// protocol/connection_state.ts
+var MAX_SIGNING_WAIT_MS = 3e5;
+function initialConnectionState(config) {
+  const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15e3;
+  const heartbeatTimeoutMs = config.heartbeatTimeoutMs ?? 1e4;
+  const handshakeTimeoutMs = config.handshakeTimeoutMs ?? 1e4;
+  for (const ms of [
+    heartbeatIntervalMs,
+    heartbeatTimeoutMs,
+    handshakeTimeoutMs
+  ]) {
+    if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`timeout ms must be > 0: ${ms}`);
+  }
+  return {
+    phase: "idle",
+    config: {
+      authenticate: config.authenticate,
+      backoff: resolveBackoff(config.backoff),
+      heartbeatIntervalMs,
+      heartbeatTimeoutMs,
+      handshakeTimeoutMs
+    },
+    attempt: 0,
+    everConnected: false,
+    nextId: 1
+  };
+}
+function isConnected(state) {
+  return state.phase === "open";
+}
+
 // client/delegation.ts
 async function walletSignature(signer, text) {
   return (await signer.signMessage(text)).replace(/^0x/i, "").toLowerCase();
 }
-var MIN_DELEGATION_MS = 6e4;
+var MIN_DELEGATION_MS = 3e5;
 var WalletDelegate = class {
   #signer;
   #lifetimeMs;
   /** The delegation in use, once the wallet signed one. */
   #current;
-  /** The wallet's prompt, while one is open: every sign-in in the meantime waits for it. */
+  /** The wallet's prompt, while one is open: sign-ins in the meantime wait for it. */
   #asking;
+  /** When that prompt opened. */
+  #askedAt = 0;
+  /** Delegations the server refused the moment the wallet signed them: the clocks disagree. */
+  #clockSuspects = /* @__PURE__ */ new WeakSet();
   /**
-   * `lifetimeMs` is how long each delegation lasts, at most a year; a
-   * server that allows less gets what it allows.
+   * `lifetimeMs` is how long each delegation lasts, from
+   * {@linkcode MIN_DELEGATION_MS} to a year; a server that allows less gets
+   * what it allows.
    */
   constructor(signer, lifetimeMs) {
-    if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs <= 0 || lifetimeMs > MAX_DELEGATION_MS) {
-      throw new RangeError(`a delegation lasts a whole number of ms from 1 to ${MAX_DELEGATION_MS}, got ${lifetimeMs}`);
+    if (!Number.isSafeInteger(lifetimeMs) || lifetimeMs < MIN_DELEGATION_MS || lifetimeMs > MAX_DELEGATION_MS) {
+      throw new RangeError(`a delegation lasts a whole number of ms from ${MIN_DELEGATION_MS} to ${MAX_DELEGATION_MS}, got ${lifetimeMs}`);
     }
     this.#signer = signer;
     this.#lifetimeMs = lifetimeMs;
@@ -1884,51 +1977,65 @@ var WalletDelegate = class {
    * Signs a challenge text with the delegate key, first asking the wallet
    * for a delegation when there is no usable one. `maxMs` is the server's
    * limit (`auth:challenge`'s `maxDelegationMs`, at least
-   * {@linkcode MIN_DELEGATION_MS}): a new delegation lasts the lifetime or
-   * nine tenths of `maxMs`, whichever is shorter, leaving room for a clock
-   * ahead of the server's. A sign-in that comes while the wallet's
-   * prompt is open waits for it, and shares its refusal. Rejects when the
-   * wallet refuses.
+   * {@linkcode MIN_DELEGATION_MS}); a new delegation lasts the lifetime or
+   * the limit less {@linkcode delegationRoom}, whichever is shorter. A
+   * sign-in that comes while the wallet's prompt is open waits for it and
+   * shares its refusal, unless the prompt has been open longer than
+   * `MAX_SIGNING_WAIT_MS` (a wallet that never answers): then it asks
+   * again. Rejects when the wallet refuses.
    */
   async sign(origin, text, maxMs, now = Date.now()) {
     for (; ; ) {
       const current = this.#current;
-      if (current !== void 0 && this.#usable(current, origin, now)) {
+      if (current !== void 0 && this.#usable(current, origin, maxMs, now)) {
+        const signature = signText(current.secretKey, text);
         return {
-          signature: signText(current.secretKey, text),
+          signature,
           delegation: current.delegation,
           fresh: false
         };
       }
-      if (this.#asking !== void 0) {
+      if (this.#asking !== void 0 && now - this.#askedAt < MAX_SIGNING_WAIT_MS) {
         await this.#asking;
         continue;
       }
-      const lifetime = Math.min(this.#lifetimeMs, Math.floor(maxMs * 0.9));
-      const asking = this.#asking = this.#delegate(origin, now, lifetime);
+      const lifetime = Math.min(this.#lifetimeMs, maxMs - delegationRoom(maxMs));
+      const asking = this.#delegate(origin, now, lifetime);
+      this.#asking = asking;
+      this.#askedAt = now;
       try {
-        const made = this.#current = await asking;
+        const made = await asking;
+        if (this.#asking === asking || this.#current === void 0) this.#current = made;
         return {
           signature: signText(made.secretKey, text),
           delegation: made.delegation,
           fresh: true
         };
       } finally {
-        this.#asking = void 0;
+        if (this.#asking === asking) this.#asking = void 0;
       }
     }
   }
   /**
-   * Forgets `delegation` (the server said it expired), if it is still the
-   * one in use: the next sign-in asks the wallet. A later one is kept.
+   * The server refused `delegation` as expired or too long. One it had
+   * taken before is dropped, and the next sign-in asks the wallet. One it
+   * refused the moment the wallet signed it (`fresh`) is kept: the clocks
+   * disagree by more than its room, a new one would fare no better, and
+   * asking on every attempt would only train the person to approve prompts
+   * unread.
    */
-  discard(delegation) {
-    if (this.#current?.delegation === delegation) this.#current = void 0;
+  refused(delegation, fresh) {
+    if (fresh) return void this.#clockSuspects.add(delegation);
+    const current = this.#current;
+    if (current?.delegation === delegation && !this.#clockSuspects.has(delegation)) {
+      this.#current = void 0;
+    }
   }
-  /** Whether a delegation can still vouch for a sign-in a moment from now. */
-  #usable(current, origin, now) {
+  /** Whether a delegation can still vouch for a sign-in a moment from now, at this server. */
+  #usable(current, origin, maxMs, now) {
     const margin = Math.min(6e4, current.lifetimeMs / 4);
-    return current.origin === origin && current.delegation.expiresAt - now > margin;
+    const left = current.delegation.expiresAt - now;
+    return current.origin === origin && left > margin && left <= maxMs - delegationRoom(maxMs);
   }
   async #delegate(origin, now, lifetimeMs) {
     const expiresAt = now + lifetimeMs;
@@ -1954,6 +2061,9 @@ var WalletDelegate = class {
     };
   }
 };
+function delegationRoom(maxMs) {
+  return Math.max(Math.floor(maxMs / 10), 6e4);
+}
 
 // client/sign_in.ts
 function credentialsIdentity(credentials) {
@@ -2070,18 +2180,13 @@ var ConnectionSignIn = class {
       }
     };
   }
-  /**
-   * Learns why the server refused the sign-in. A delegation it found
-   * expired or too long is not offered again, unless the wallet signed it
-   * for this very sign-in: then the clocks disagree by more than its life,
-   * and asking the wallet on every attempt would not help.
-   */
+  /** Learns why the server refused the sign-in: a delegation it refused is told so. */
   refused(error) {
     const credentials = this.#credentials;
     const delegated = this.#delegated;
-    if (credentials.kind !== "signer" || delegated === void 0 || delegated.fresh) return;
+    if (credentials.kind !== "signer" || delegated === void 0) return;
     if (error.code === "AUTH_DELEGATION_EXPIRED" || error.code === "AUTH_DELEGATION_TOO_LONG") {
-      credentials.delegate?.discard(delegated.delegation);
+      credentials.delegate?.refused(delegated.delegation, delegated.fresh);
     }
   }
   /**
@@ -2134,63 +2239,6 @@ var ConnectionSignIn = class {
     };
   }
 };
-
-// protocol/backoff.ts
-var DEFAULT_BACKOFF = Object.freeze({
-  baseMs: 1e3,
-  factor: 2,
-  maxMs: 3e4,
-  jitter: 0.5,
-  maxAttempts: 5
-});
-function resolveBackoff(options = {}) {
-  const resolved = {
-    baseMs: options.baseMs ?? DEFAULT_BACKOFF.baseMs,
-    factor: options.factor ?? DEFAULT_BACKOFF.factor,
-    maxMs: options.maxMs ?? DEFAULT_BACKOFF.maxMs,
-    jitter: options.jitter ?? DEFAULT_BACKOFF.jitter,
-    maxAttempts: options.maxAttempts ?? DEFAULT_BACKOFF.maxAttempts
-  };
-  const { baseMs, factor, maxMs, jitter, maxAttempts } = resolved;
-  if (!(Number.isFinite(baseMs) && baseMs > 0)) {
-    throw new RangeError(`backoff baseMs must be a finite number > 0, got ${baseMs}`);
-  }
-  if (!(Number.isFinite(factor) && factor >= 1)) {
-    throw new RangeError(`backoff factor must be a finite number >= 1, got ${factor}`);
-  }
-  if (!(Number.isFinite(maxMs) && maxMs >= baseMs)) {
-    throw new RangeError(`backoff maxMs must be finite and >= baseMs (${baseMs}), got ${maxMs}`);
-  }
-  if (!(jitter >= 0 && jitter <= 1)) {
-    throw new RangeError(`backoff jitter must lie in [0, 1], got ${jitter}`);
-  }
-  if (!(Number.isSafeInteger(maxAttempts) && maxAttempts >= 0)) {
-    throw new RangeError(`backoff maxAttempts must be an integer >= 0, got ${maxAttempts}`);
-  }
-  return resolved;
-}
-function backoffDelay(attempt2, random, options) {
-  if (!(random >= 0 && random < 1)) {
-    throw new RangeError(`backoff random must lie in [0, 1), got ${random}`);
-  }
-  const { min, max } = boundsOf(attempt2, resolveBackoff(options));
-  const span = max - min;
-  return max - Math.min(span, Math.floor(random * (span + 1)));
-}
-function ceilingOf(attempt2, options) {
-  if (!(Number.isSafeInteger(attempt2) && attempt2 >= 1)) {
-    throw new RangeError(`backoff attempt must be an integer >= 1, got ${attempt2}`);
-  }
-  const { baseMs, factor, maxMs } = options;
-  return Math.min(maxMs, baseMs * factor ** (attempt2 - 1));
-}
-function boundsOf(attempt2, options) {
-  const max = Math.floor(ceilingOf(attempt2, options));
-  return {
-    min: max - Math.floor(max * options.jitter),
-    max
-  };
-}
 
 // protocol/connection_table.ts
 var CONNECTION_EVENT_SOURCES = {
@@ -2315,37 +2363,6 @@ var CONNECTION_LIVE_PHASES = /* @__PURE__ */ new Set([
 ]);
 function connectionEventKey(event) {
   return event.type === "timer" ? `timer.${event.name}` : event.type;
-}
-
-// protocol/connection_state.ts
-var MAX_SIGNING_WAIT_MS = 3e5;
-function initialConnectionState(config) {
-  const heartbeatIntervalMs = config.heartbeatIntervalMs ?? 15e3;
-  const heartbeatTimeoutMs = config.heartbeatTimeoutMs ?? 1e4;
-  const handshakeTimeoutMs = config.handshakeTimeoutMs ?? 1e4;
-  for (const ms of [
-    heartbeatIntervalMs,
-    heartbeatTimeoutMs,
-    handshakeTimeoutMs
-  ]) {
-    if (!(Number.isFinite(ms) && ms > 0)) throw new RangeError(`timeout ms must be > 0: ${ms}`);
-  }
-  return {
-    phase: "idle",
-    config: {
-      authenticate: config.authenticate,
-      backoff: resolveBackoff(config.backoff),
-      heartbeatIntervalMs,
-      heartbeatTimeoutMs,
-      handshakeTimeoutMs
-    },
-    attempt: 0,
-    everConnected: false,
-    nextId: 1
-  };
-}
-function isConnected(state) {
-  return state.phase === "open";
 }
 
 // protocol/connection_machine.ts
