@@ -3,7 +3,8 @@
  * signs once that a secp256k1 key of the client's own may sign in for it at
  * one origin until a time, and that key signs every challenge after. A
  * wallet user whose connection drops is then not asked to sign again on
- * each reconnect, and a download does not wait on a person to go on.
+ * each reconnect while the delegation lasts, and a download does not wait
+ * on a person to go on.
  *
  * The delegate key is made here, lives in this object's memory only and is
  * never sent; what the server sees is its public key and the account's
