@@ -334,6 +334,37 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       match(wallet.signed[4], new RegExp(`\nIdentity: ${first.toLowerCase()}\n`));
     });
 
+    await t.step("a running download keeps its account when the wallet moves", async () => {
+      // A browser with a wallet whose downloads can be held open.
+      const context = await newContext(browser, "gated-file");
+      await wallet.install(context);
+      const held = new DemoPage(await context.newPage());
+      try {
+        const page = held.page;
+        await page.goto(url);
+        await page.getByRole("radio", { name: "Ethereum wallet" }).check();
+        await held.waitForPhase("open");
+        const first = wallet.address;
+        const card = await held.start({ ...WEEK, format: "json" });
+        await card.waitFor("running");
+        await wallet.switchTo(`0x${"6f".repeat(32)}`, page);
+        match(await held.signInProblem(""), /A download is running under this sign-in/);
+        equal(await page.locator("#wallet-address").innerText(), first);
+        await openGate(page, await card.name());
+        await card.waitFor("done");
+        // Afterwards the person moves the page to the wallet's new account themselves.
+        const before = wallet.signed.length;
+        await page.getByRole("button", { name: "Connect wallet" }).click();
+        await held.signInProblem("AUTH_UNKNOWN_IDENTITY");
+        equal(await page.locator("#wallet-address").innerText(), wallet.address);
+        equal(wallet.signed.length, before + 1);
+        deepStrictEqual(held.problems, []);
+      } finally {
+        await wallet.switchTo(`0x${"5e".repeat(32)}`, held.page).catch(() => {});
+        await context.close();
+      }
+    });
+
     deepStrictEqual([...walletPage.problems, ...keyPage.problems], []);
   } finally {
     await browser.close();
