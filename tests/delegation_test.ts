@@ -365,14 +365,7 @@ Deno.test("a delegating wallet is asked once through three lost connections, and
     const { bytes: expected } = await downloadCsv(
       new ClientBuilder(server.url).withSigner(accountSigner),
     );
-    let asked = 0;
-    const wallet = {
-      address: account.address,
-      signMessage: (message: string) => {
-        asked++;
-        return account.signMessage({ message });
-      },
-    };
+    const { state, wallet } = countingWallet();
     const builder = new ClientBuilder(`ws://127.0.0.1:${proxy.port}/`)
       .withSigner(wallet, { delegateForMs: HOUR })
       .withReconnect({ baseMs: 10, maxMs: 50 });
@@ -384,7 +377,7 @@ Deno.test("a delegating wallet is asked once through three lost connections, and
     equal(result.rows, rows);
     equal(proxy.cuts, 3);
     deepEqual(result.bytes, expected);
-    equal(asked, 1, "the wallet signed the delegation, and nothing after");
+    equal(state.asked, 1, "the wallet signed the delegation, and nothing after");
   } finally {
     await proxy.close();
     await server.close();
