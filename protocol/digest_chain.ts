@@ -69,11 +69,11 @@ export type Sha256 = (...parts: Uint8Array[]) => Uint8Array;
  * );
  * ```
  */
-export const nobleSha256: Sha256 = (...parts) => {
+export function nobleSha256(...parts: Uint8Array[]): Uint8Array {
   const hash = sha256.create();
   for (const part of parts) hash.update(part);
   return hash.digest();
-};
+}
 
 /** What the chain hashes after `previous`: its bytes, then the payload. */
 function chainParts(previous: string, payload: Uint8Array): [Uint8Array, Uint8Array] {
