@@ -9,7 +9,8 @@
  * @module
  */
 
-import { type Incoming, SessionChannel } from "../protocol/channel.ts";
+import type { Incoming } from "../protocol/channel_framing.ts";
+import { SessionChannel } from "../transport/session_channel.ts";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
 import type { AuthChallenge, ClientMessage, ServerMessage } from "../protocol/messages.ts";

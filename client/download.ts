@@ -22,7 +22,7 @@ import {
   resumePoint,
 } from "../protocol/download_state.ts";
 import { errorResponse } from "../protocol/errors.ts";
-import { chainDigestAsync } from "../protocol/digest_chain.ts";
+import { chainDigestAsync } from "../transport/chain_digest_async.ts";
 import type { FrameHeader } from "../protocol/download_state.ts";
 import type {
   ClientMessage,

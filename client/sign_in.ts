@@ -28,13 +28,10 @@ import type {
   Identity,
 } from "../protocol/messages.ts";
 import type { Result } from "../protocol/result.ts";
-import {
-  CommandSigner,
-  deriveSessionSecrets,
-  FrameOpener,
-  FrameSealer,
-  sharedSecret,
-} from "../protocol/session_crypto.ts";
+import { sharedSecret } from "../protocol/session_crypto.ts";
+import { CommandSigner } from "../transport/command_signer.ts";
+import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
+import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import {
   type DelegatedSignature,
   MIN_DELEGATION_MS,

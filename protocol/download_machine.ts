@@ -34,7 +34,7 @@
 
 import { bytesToHex } from "@noble/hashes/utils.js";
 import type { MachineClock } from "./connection_state.ts";
-import { chainDigest } from "./digest_chain.ts";
+import { chainDigest, nobleSha256 } from "./digest_chain.ts";
 import { type ErrorCode, type ErrorDetails, errorResponse } from "./errors.ts";
 import type { ClientMessage, DownloadComplete } from "./messages.ts";
 import {
@@ -225,7 +225,7 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
         return fail(state, clock, "SEQUENCE_GAP", details, true);
       }
       // Checked before delivery: altered bytes never reach the reader, nor the resume point.
-      const digest = event.digest ?? chainDigest(state.digest, payload);
+      const digest = event.digest ?? chainDigest(state.digest, payload, nobleSha256);
       const claimed = bytesToHex(header.digest);
       if (claimed !== digest) {
         const details = { sequence: header.sequence, digest: claimed, expected: digest };

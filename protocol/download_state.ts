@@ -80,7 +80,7 @@ export type DownloadEvent =
     /**
      * `chainDigest(state digest, payload)` when the shell computed it
      * already (e.g. with Web Crypto, several times faster than in script);
-     * the machine computes it otherwise.
+     * the machine computes it otherwise, with `nobleSha256`.
      */
     readonly digest?: string;
   }

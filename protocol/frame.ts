@@ -173,7 +173,7 @@ function writeU64(view: DataView, offset: number, value: number): void {
  * @example Encode the first frame of a CSV download
  * ```ts
  * import { encodeDataFrame } from "./frame.ts";
- * import { chainDigest, INITIAL_DIGEST } from "./digest_chain.ts";
+ * import { chainDigest, INITIAL_DIGEST, nobleSha256 } from "./digest_chain.ts";
  * import { hexToBytes } from "@noble/hashes/utils.js";
  * const payload = new TextEncoder().encode("id,price\n1,10.5\n2,11\n");
  * const bytes = encodeDataFrame({
@@ -183,7 +183,7 @@ function writeU64(view: DataView, offset: number, value: number): void {
  *   rowOffset: 0,
  *   rowCount: 2,
  *   byteOffset: 0,
- *   digest: hexToBytes(chainDigest(INITIAL_DIGEST, payload)),
+ *   digest: hexToBytes(chainDigest(INITIAL_DIGEST, payload, nobleSha256)),
  *   cursor: "2",
  *   payload,
  * });

@@ -21,7 +21,6 @@
 
 export * from "./auth.ts";
 export * from "./backoff.ts";
-export * from "./channel.ts";
 export * from "./digest_chain.ts";
 export * from "./errors.ts";
 export * from "./events.ts";

@@ -1,24 +1,24 @@
 /**
- * Session cryptography (seed 000 §4; docs/PROTOCOL.md §16): the keys a
- * signed-in connection derives, the sealing of every frame after sign-in
- * with AES-256-GCM, and the MAC that signs each client command.
+ * The rules of session cryptography (seed 000 §4; docs/PROTOCOL.md §15.2,
+ * §16): the keys a signed-in connection agrees on and the bytes a command
+ * signature covers. The AES-GCM, HKDF and HMAC work itself is Web
+ * Crypto's, in `transport/` (`session_secrets.ts`, `frame_sealing.ts`,
+ * `command_signer.ts`); the counter rules of sealed frames are
+ * `sealed_counter.ts`.
  *
  * 1. Both sides make an ephemeral secp256k1 key for the connection and
  *    exchange the public halves in `auth:nonce` / `auth:challenge`. The
- *    shared secret is the x-coordinate of their ECDH point (32 bytes).
+ *    shared secret is the x-coordinate of their ECDH point (32 bytes,
+ *    {@linkcode sharedSecret}).
  * 2. HKDF-SHA256 with the nonce (32 bytes) as salt expands it into three
- *    32-byte secrets, told apart by their `info` strings
- *    ({@linkcode HKDF_INFO}): one AES key per direction, and the HMAC key
- *    of command signatures.
- * 3. A {@linkcode FrameSealer} numbers the frames of its direction from 0;
- *    a {@linkcode FrameOpener} accepts exactly the next number, so a
- *    replayed, dropped or reordered frame is caught before decryption, and
- *    a tampered one by the GCM tag. The first failure poisons the opener:
- *    the session must end.
+ *    32-byte secrets ({@linkcode SessionSecrets}), told apart by their
+ *    `info` strings ({@linkcode HKDF_INFO}): one AES key per direction, and
+ *    the HMAC key of command signatures.
+ * 3. Each command is signed with HMAC-SHA256 over
+ *    {@linkcode commandSigningInput}: its {@linkcode canonicalJson} without
+ *    the signature.
  *
- * Randomness (the ephemeral keys, the nonce) comes in from the caller. The
- * AES and HKDF work is Web Crypto's (`crypto.subtle`), present in Deno,
- * browsers and Node.
+ * Randomness (the ephemeral keys, the nonce) comes in from the caller.
  *
  * This module is browser compatible.
  *
@@ -26,17 +26,8 @@
  */
 
 import * as secp from "@noble/secp256k1";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { type ErrorResponse, errorResponse } from "./errors.ts";
+import { hexToBytes } from "@noble/hashes/utils.js";
 import type { MessageAuth } from "./messages.ts";
-import type { Result } from "./result.ts";
-import {
-  decodeSealedFrame,
-  MAX_COUNTER,
-  SEALED_HEADER_BYTES,
-  sealedHeader,
-  sealedIv,
-} from "./sealed_frame.ts";
 
 /** The HKDF `info` strings (UTF-8) of the three session secrets. */
 export const HKDF_INFO = {
@@ -54,8 +45,6 @@ export interface SessionSecrets {
   /** HMAC-SHA256 key of command signatures. */
   readonly commands: Uint8Array;
 }
-
-const encoder = new TextEncoder();
 
 /**
  * The ECDH shared secret of a secret key and a peer's public key (hex):
@@ -83,164 +72,6 @@ export function sharedSecret(
     return secp.getSharedSecret(secretKey, hexToBytes(peerPublicKeyHex)).subarray(1);
   } catch (_notOnCurve) {
     return undefined;
-  }
-}
-
-/**
- * Expands an ECDH shared secret into the session's secrets with
- * HKDF-SHA256, salted with the sign-in nonce (64 hex characters).
- *
- * @example
- * ```ts
- * import { deriveSessionSecrets } from "./session_crypto.ts";
- * const s = await deriveSessionSecrets(new Uint8Array(32), "00".repeat(32));
- * s.clientToServer.length; // 32
- * ```
- */
-export async function deriveSessionSecrets(
-  shared: Uint8Array,
-  nonceHex: string,
-): Promise<SessionSecrets> {
-  const ikm = await crypto.subtle.importKey("raw", shared as BufferSource, "HKDF", false, [
-    "deriveBits",
-  ]);
-  const salt = hexToBytes(nonceHex);
-  const expand = async (info: string) =>
-    new Uint8Array(
-      await crypto.subtle.deriveBits(
-        { name: "HKDF", hash: "SHA-256", salt: salt as BufferSource, info: encoder.encode(info) },
-        ikm,
-        256,
-      ),
-    );
-  return {
-    clientToServer: await expand(HKDF_INFO.clientToServer),
-    serverToClient: await expand(HKDF_INFO.serverToClient),
-    commands: await expand(HKDF_INFO.commands),
-  };
-}
-
-function aesKey(secret: Uint8Array, usage: "encrypt" | "decrypt"): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", secret as BufferSource, "AES-GCM", false, [usage]);
-}
-
-/**
- * Seals the frames of one direction. Counters are taken in call order,
- * synchronously, so frames sealed one after another carry increasing
- * counters even though encryption itself is asynchronous: send them in the
- * order `seal()` was called.
- *
- * @example
- * ```ts
- * import { FrameOpener, FrameSealer } from "./session_crypto.ts";
- * const secret = new Uint8Array(32);
- * const sealer = await FrameSealer.create(secret);
- * const opener = await FrameOpener.create(secret);
- * const sealed = await sealer.seal(new Uint8Array([1, 2, 3]));
- * (await opener.open(sealed)).ok; // true
- * ```
- */
-export class FrameSealer {
-  readonly #key: CryptoKey;
-  #next = 0;
-
-  private constructor(key: CryptoKey) {
-    this.#key = key;
-  }
-
-  /** A sealer for the direction whose 32-byte AES key is `secret`. */
-  static async create(secret: Uint8Array): Promise<FrameSealer> {
-    return new FrameSealer(await aesKey(secret, "encrypt"));
-  }
-
-  /** The counter the next sealed frame will carry. */
-  get nextCounter(): number {
-    return this.#next;
-  }
-
-  /** Encrypts one complete inner frame into a sealed frame. */
-  async seal(inner: Uint8Array): Promise<Uint8Array> {
-    if (this.#next > MAX_COUNTER) throw new RangeError("sealed frame counter exhausted");
-    const counter = this.#next++;
-    const header = sealedHeader(counter);
-    const ciphertext = new Uint8Array(
-      await crypto.subtle.encrypt(
-        {
-          name: "AES-GCM",
-          iv: sealedIv(counter) as BufferSource,
-          additionalData: header as BufferSource,
-        },
-        this.#key,
-        inner as BufferSource,
-      ),
-    );
-    const out = new Uint8Array(SEALED_HEADER_BYTES + ciphertext.length);
-    out.set(header);
-    out.set(ciphertext, SEALED_HEADER_BYTES);
-    return out;
-  }
-}
-
-/**
- * Opens the sealed frames of one direction, in order. Codes:
- * `REPLAYED_FRAME` for a counter already seen, `REORDERED_FRAME` for
- * one that skips ahead, `DECRYPTION_FAILED` for a wrong tag, `FRAME_*` for
- * a malformed header. After the first failure every later frame fails too.
- *
- * @example
- * ```ts
- * import { FrameOpener, FrameSealer } from "./session_crypto.ts";
- * const secret = new Uint8Array(32);
- * const sealed = await (await FrameSealer.create(secret)).seal(new Uint8Array([7]));
- * const opener = await FrameOpener.create(secret);
- * await opener.open(sealed); // { ok: true, value: Uint8Array [7] }
- * (await opener.open(sealed)).ok; // false: REPLAYED_FRAME
- * ```
- */
-export class FrameOpener {
-  readonly #key: CryptoKey;
-  #expected = 0;
-  #failed: ErrorResponse | undefined;
-
-  private constructor(key: CryptoKey) {
-    this.#key = key;
-  }
-
-  /** An opener for the direction whose 32-byte AES key is `secret`. */
-  static async create(secret: Uint8Array): Promise<FrameOpener> {
-    return new FrameOpener(await aesKey(secret, "decrypt"));
-  }
-
-  /** Decrypts the next sealed frame into the inner frame's bytes. */
-  async open(bytes: Uint8Array): Promise<Result<Uint8Array, ErrorResponse>> {
-    if (this.#failed) return { ok: false, error: this.#failed };
-    const decoded = decodeSealedFrame(bytes);
-    if (!decoded.ok) return this.#fail(decoded.error);
-    const { counter, header, ciphertext } = decoded.value;
-    if (counter !== this.#expected) {
-      const code = counter < this.#expected ? "REPLAYED_FRAME" : "REORDERED_FRAME";
-      return this.#fail(errorResponse(code, { counter, expected: this.#expected }));
-    }
-    this.#expected++;
-    try {
-      const plain = await crypto.subtle.decrypt(
-        {
-          name: "AES-GCM",
-          iv: sealedIv(counter) as BufferSource,
-          additionalData: header as BufferSource,
-        },
-        this.#key,
-        ciphertext as BufferSource,
-      );
-      return { ok: true, value: new Uint8Array(plain) };
-    } catch (_tagMismatch) {
-      return this.#fail(errorResponse("DECRYPTION_FAILED", { counter }));
-    }
-  }
-
-  #fail(error: ErrorResponse): Result<never, ErrorResponse> {
-    this.#failed ??= error;
-    return { ok: false, error: this.#failed };
   }
 }
 
@@ -302,58 +133,4 @@ export function commandSigningInput(command: SignedCommand): string {
     requestId: command.requestId,
     auth: { token: command.auth.token, timestamp: command.auth.timestamp },
   });
-}
-
-/**
- * Signs and checks client commands with the session's command secret
- * (HMAC-SHA256, hex). Checking is Web Crypto's, in constant time.
- *
- * @example
- * ```ts
- * import { CommandSigner } from "./session_crypto.ts";
- * const signer = await CommandSigner.create(new Uint8Array(32));
- * const command = {
- *   event: "status:check", data: {}, timestamp: 5, requestId: "s-1",
- *   auth: { token: "t", timestamp: 5 },
- * };
- * const signature = await signer.sign(command);
- * await signer.verify(command, signature); // true
- * ```
- */
-export class CommandSigner {
-  readonly #key: CryptoKey;
-
-  private constructor(key: CryptoKey) {
-    this.#key = key;
-  }
-
-  /** A signer for the 32-byte command secret of a session. */
-  static async create(secret: Uint8Array): Promise<CommandSigner> {
-    const key = await crypto.subtle.importKey(
-      "raw",
-      secret as BufferSource,
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign", "verify"],
-    );
-    return new CommandSigner(key);
-  }
-
-  /** The signature of a command: 64 lowercase hex characters. */
-  async sign(command: SignedCommand): Promise<string> {
-    const input = encoder.encode(commandSigningInput(command));
-    return bytesToHex(new Uint8Array(await crypto.subtle.sign("HMAC", this.#key, input)));
-  }
-
-  /** Whether `signatureHex` is this session's signature of the command. */
-  async verify(command: SignedCommand, signatureHex: string): Promise<boolean> {
-    if (!/^[0-9a-f]{64}$/.test(signatureHex)) return false;
-    const input = encoder.encode(commandSigningInput(command));
-    return await crypto.subtle.verify(
-      "HMAC",
-      this.#key,
-      hexToBytes(signatureHex) as BufferSource,
-      input,
-    );
-  }
 }

@@ -26,13 +26,10 @@ import {
   type CommandState,
   type IssuedChallenge,
 } from "../protocol/sign_in.ts";
-import {
-  CommandSigner,
-  deriveSessionSecrets,
-  FrameOpener,
-  FrameSealer,
-  sharedSecret,
-} from "../protocol/session_crypto.ts";
+import { sharedSecret } from "../protocol/session_crypto.ts";
+import { CommandSigner } from "../transport/command_signer.ts";
+import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
+import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 
 /** The server-wide sign-in settings; `createServer` builds them from its options. */
 export interface AuthConfig {

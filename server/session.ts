@@ -19,7 +19,8 @@ import type {
   SystemHealth,
 } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
-import { type Incoming, SessionChannel } from "../protocol/channel.ts";
+import type { Incoming } from "../protocol/channel_framing.ts";
+import { SessionChannel } from "../transport/session_channel.ts";
 import { DEFAULT_PARSE_LIMITS, parseClientMessage, type ParseLimits } from "../protocol/parse.ts";
 import {
   CONTROL_HEADER_BYTES,

@@ -3,18 +3,15 @@
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { challengeText, type SignInFacts, signText } from "../protocol/auth.ts";
-import { SessionChannel } from "../protocol/channel.ts";
+import { SessionChannel } from "../transport/session_channel.ts";
 import type { AuthChallenge, AuthResult, ClientMessage, Identity } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { InboxPeer } from "./_inbox.ts";
 import { dialledOrigin } from "../client/sign_in.ts";
-import {
-  CommandSigner,
-  deriveSessionSecrets,
-  FrameOpener,
-  FrameSealer,
-  sharedSecret,
-} from "../protocol/session_crypto.ts";
+import { sharedSecret } from "../protocol/session_crypto.ts";
+import { CommandSigner } from "../transport/command_signer.ts";
+import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
+import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 
 /** A raw peer with a {@linkcode SessionChannel}, signing in under the test's control. */
 export class SignedPeer extends InboxPeer {

@@ -1,14 +1,25 @@
-import { equal, notEqual, rejects, throws } from "node:assert/strict";
+import { deepEqual, equal, notEqual, throws } from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import {
-  chainDigest,
-  chainDigestAsync,
+  chainDigest as chainDigestWith,
+  chainInput,
+  chainValue,
   DIGEST_BYTES,
   INITIAL_DIGEST,
+  nobleSha256,
+  type Sha256,
 } from "../protocol/digest_chain.ts";
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** The chain with the script hash, which most of these tests prove. */
+const chainDigest = (previous: string, payload: Uint8Array) =>
+  chainDigestWith(previous, payload, nobleSha256);
+
+/** node:crypto's native SHA-256 as the port, as a server passes it. */
+const nodeSha256: Sha256 = (...parts) =>
+  parts.reduce((hash, part) => hash.update(part), createHash("sha256")).digest();
 
 /** The chain computed with node:crypto, independently of the module under test. */
 function reference(payloads: Uint8Array[]): string {
@@ -59,14 +70,29 @@ Deno.test("a previous value that is not 64 lowercase hex characters is a program
   }
 });
 
-Deno.test("chainDigestAsync (Web Crypto) gives chainDigest's values", async () => {
-  let sync = INITIAL_DIGEST;
-  let async = INITIAL_DIGEST;
+Deno.test("the chain with node:crypto's hash as the port gives the script hash's values", () => {
+  let script = INITIAL_DIGEST;
+  let native = INITIAL_DIGEST;
   for (const size of [0, 1, 55, 56, 64, 1000, 262_144]) {
     const payload = new Uint8Array(size).map((_, i) => (i * 31 + size) & 0xff);
-    sync = chainDigest(sync, payload);
-    async = await chainDigestAsync(async, payload);
-    equal(async, sync, `${size} bytes`);
+    script = chainDigest(script, payload);
+    native = chainDigestWith(native, payload, nodeSha256);
+    equal(native, script, `${size} bytes`);
   }
-  await rejects(() => chainDigestAsync("xyz", new Uint8Array(0)), RangeError);
+});
+
+Deno.test("chainInput is the previous value's bytes then the payload, checked the same way", () => {
+  const previous = chainDigest(INITIAL_DIGEST, utf8("a\n"));
+  const input = chainInput(previous, utf8("b\n"));
+  deepEqual([...input], [...Buffer.from(previous, "hex"), ...utf8("b\n")]);
+  equal(chainValue(nobleSha256(input)), chainDigest(previous, utf8("b\n")));
+  throws(() => chainInput("xyz", new Uint8Array(0)), RangeError);
+});
+
+Deno.test("a hash port that does not give 32 bytes is a programmer error", () => {
+  throws(
+    () => chainDigestWith(INITIAL_DIGEST, new Uint8Array(0), () => new Uint8Array(31)),
+    RangeError,
+  );
+  throws(() => chainValue(new Uint8Array(33)), RangeError);
 });

@@ -18,7 +18,7 @@ import {
   downloadStateDiagram,
   downloadTableMarkdown,
 } from "../protocol/download_table.ts";
-import { chainDigest, INITIAL_DIGEST } from "../protocol/digest_chain.ts";
+import { chainDigest, INITIAL_DIGEST, nobleSha256 } from "../protocol/digest_chain.ts";
 import { errorResponse } from "../protocol/errors.ts";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { DownloadStart, ProgressUpdate } from "../protocol/messages.ts";
@@ -66,7 +66,7 @@ function next(state: DownloadState, rows = 2, size = 3, final = false): Download
     rowCount: rows,
     byteOffset: state.bytes,
     final,
-    digest: hexToBytes(chainDigest(state.digest, payload)),
+    digest: hexToBytes(chainDigest(state.digest, payload, nobleSha256)),
     cursor: String(state.rows + rows),
   };
   return { type: "frame", header, payload };
@@ -240,7 +240,7 @@ Deno.test("a whole download delivers every payload and completes on a matching s
   });
   // The digest chain of the two payloads, computed here from the bytes delivered.
   const delivered = effects.flatMap((e) => e.type === "deliver" ? [e.payload] : []);
-  equal(s.digest, delivered.reduce(chainDigest, INITIAL_DIGEST));
+  equal(s.digest, delivered.reduce((d, p) => chainDigest(d, p, nobleSha256), INITIAL_DIGEST));
 });
 
 Deno.test("resume after a reconnect sends download:resume from the last complete frame", () => {
@@ -392,7 +392,7 @@ Deno.test("a frame whose payload does not match its digest is DIGEST_MISMATCH: n
   if (good.type !== "frame") throw new Error("unreachable");
   const replayed = { ...good, header: { ...good.header, digest: hexToBytes(s.digest) } };
   equal(step(s, replayed, CLOCK).state.error?.code, "DIGEST_MISMATCH");
-  equal(bytesToHex(good.header.digest), chainDigest(s.digest, good.payload));
+  equal(bytesToHex(good.header.digest), chainDigest(s.digest, good.payload, nobleSha256));
   equal(step(s, good, CLOCK).state.phase, "streaming");
 });
 

@@ -17,14 +17,10 @@ import {
 } from "../protocol/auth.ts";
 import { encodeControlFrame } from "../protocol/sealed_frame.ts";
 import { checkAuthenticate } from "../protocol/sign_in.ts";
-import {
-  CommandSigner,
-  commandSigningInput,
-  deriveSessionSecrets,
-  FrameOpener,
-  FrameSealer,
-  sharedSecret,
-} from "../protocol/session_crypto.ts";
+import { commandSigningInput, sharedSecret } from "../protocol/session_crypto.ts";
+import { CommandSigner } from "../transport/command_signer.ts";
+import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
+import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import { digestChain } from "./_harness.ts";
 
 const doc = await Deno.readTextFile(new URL("../docs/PROTOCOL.md", import.meta.url));

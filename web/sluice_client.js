@@ -1411,6 +1411,73 @@ function errorResponse(code, details, overrides = {}) {
   };
 }
 
+// protocol/session_crypto.ts
+var HKDF_INFO = {
+  clientToServer: "sluice v1 client-to-server",
+  serverToClient: "sluice v1 server-to-client",
+  commands: "sluice v1 commands"
+};
+function sharedSecret(secretKey, peerPublicKeyHex) {
+  if (!/^0[23][0-9a-f]{64}$/.test(peerPublicKeyHex)) return void 0;
+  try {
+    return getSharedSecret(secretKey, hexToBytes2(peerPublicKeyHex)).subarray(1);
+  } catch (_notOnCurve) {
+    return void 0;
+  }
+}
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value;
+    const keys = Object.keys(record).filter((k) => record[k] !== void 0).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
+}
+function commandSigningInput(command2) {
+  return canonicalJson({
+    event: command2.event,
+    data: command2.data,
+    timestamp: command2.timestamp,
+    requestId: command2.requestId,
+    auth: {
+      token: command2.auth.token,
+      timestamp: command2.auth.timestamp
+    }
+  });
+}
+
+// transport/command_signer.ts
+var encoder2 = new TextEncoder();
+var CommandSigner = class _CommandSigner {
+  #key;
+  constructor(key) {
+    this.#key = key;
+  }
+  /** A signer for the 32-byte command secret of a session. */
+  static async create(secret) {
+    const key = await crypto.subtle.importKey("raw", secret, {
+      name: "HMAC",
+      hash: "SHA-256"
+    }, false, [
+      "sign",
+      "verify"
+    ]);
+    return new _CommandSigner(key);
+  }
+  /** The signature of a command: 64 lowercase hex characters. */
+  async sign(command2) {
+    const input = encoder2.encode(commandSigningInput(command2));
+    return bytesToHex2(new Uint8Array(await crypto.subtle.sign("HMAC", this.#key, input)));
+  }
+  /** Whether `signatureHex` is this session's signature of the command. */
+  async verify(command2, signatureHex) {
+    if (!/^[0-9a-f]{64}$/.test(signatureHex)) return false;
+    const input = encoder2.encode(commandSigningInput(command2));
+    return await crypto.subtle.verify("HMAC", this.#key, hexToBytes2(signatureHex), input);
+  }
+};
+
 // protocol/messages.ts
 var OUTPUT_FORMATS = [
   "csv",
@@ -1688,38 +1755,99 @@ function binaryKind(bytes) {
   }
 }
 
-// protocol/session_crypto.ts
-var HKDF_INFO = {
-  clientToServer: "sluice v1 client-to-server",
-  serverToClient: "sluice v1 server-to-client",
-  commands: "sluice v1 commands"
-};
-var encoder2 = new TextEncoder();
-function sharedSecret(secretKey, peerPublicKeyHex) {
-  if (!/^0[23][0-9a-f]{64}$/.test(peerPublicKeyHex)) return void 0;
-  try {
-    return getSharedSecret(secretKey, hexToBytes2(peerPublicKeyHex)).subarray(1);
-  } catch (_notOnCurve) {
-    return void 0;
-  }
-}
-async function deriveSessionSecrets(shared, nonceHex) {
-  const ikm = await crypto.subtle.importKey("raw", shared, "HKDF", false, [
-    "deriveBits"
-  ]);
-  const salt = hexToBytes2(nonceHex);
-  const expand = async (info) => new Uint8Array(await crypto.subtle.deriveBits({
-    name: "HKDF",
-    hash: "SHA-256",
-    salt,
-    info: encoder2.encode(info)
-  }, ikm, 256));
+// protocol/sealed_counter.ts
+function initialSealingState() {
   return {
-    clientToServer: await expand(HKDF_INFO.clientToServer),
-    serverToClient: await expand(HKDF_INFO.serverToClient),
-    commands: await expand(HKDF_INFO.commands)
+    next: 0
   };
 }
+function planSeal(state) {
+  const counter = state.next;
+  if (counter > MAX_COUNTER) throw new RangeError("sealed frame counter exhausted");
+  return {
+    state: {
+      next: counter + 1
+    },
+    plan: {
+      counter,
+      header: sealedHeader(counter),
+      iv: sealedIv(counter)
+    }
+  };
+}
+function initialOpeningState() {
+  return {
+    expected: 0,
+    failure: void 0
+  };
+}
+function fail2(state, error) {
+  const failure2 = state.failure ?? error;
+  return {
+    state: failure2 === state.failure ? state : {
+      ...state,
+      failure: failure2
+    },
+    error: failure2
+  };
+}
+function planOpen(state, bytes) {
+  if (state.failure !== void 0) return {
+    state,
+    result: {
+      ok: false,
+      error: state.failure
+    }
+  };
+  const decoded = decodeSealedFrame(bytes);
+  if (!decoded.ok) {
+    const failed = fail2(state, decoded.error);
+    return {
+      state: failed.state,
+      result: {
+        ok: false,
+        error: failed.error
+      }
+    };
+  }
+  const { counter, header: header2, ciphertext } = decoded.value;
+  if (counter !== state.expected) {
+    const code = counter < state.expected ? "REPLAYED_FRAME" : "REORDERED_FRAME";
+    const failed = fail2(state, errorResponse(code, {
+      counter,
+      expected: state.expected
+    }));
+    return {
+      state: failed.state,
+      result: {
+        ok: false,
+        error: failed.error
+      }
+    };
+  }
+  return {
+    state: {
+      expected: counter + 1,
+      failure: void 0
+    },
+    result: {
+      ok: true,
+      value: {
+        counter,
+        header: header2,
+        iv: sealedIv(counter),
+        ciphertext
+      }
+    }
+  };
+}
+function tagFailed(state, counter) {
+  return fail2(state, errorResponse("DECRYPTION_FAILED", {
+    counter
+  }));
+}
+
+// transport/frame_sealing.ts
 function aesKey(secret, usage) {
   return crypto.subtle.importKey("raw", secret, "AES-GCM", false, [
     usage
@@ -1727,7 +1855,7 @@ function aesKey(secret, usage) {
 }
 var FrameSealer = class _FrameSealer {
   #key;
-  #next = 0;
+  #state = initialSealingState();
   constructor(key) {
     this.#key = key;
   }
@@ -1737,28 +1865,29 @@ var FrameSealer = class _FrameSealer {
   }
   /** The counter the next sealed frame will carry. */
   get nextCounter() {
-    return this.#next;
+    return this.#state.next;
   }
-  /** Encrypts one complete inner frame into a sealed frame. */
+  /**
+   * Encrypts one complete inner frame into a sealed frame. Rejects with a
+   * `RangeError` once the counters are exhausted.
+   */
   async seal(inner) {
-    if (this.#next > MAX_COUNTER) throw new RangeError("sealed frame counter exhausted");
-    const counter = this.#next++;
-    const header2 = sealedHeader(counter);
+    const { state, plan } = planSeal(this.#state);
+    this.#state = state;
     const ciphertext = new Uint8Array(await crypto.subtle.encrypt({
       name: "AES-GCM",
-      iv: sealedIv(counter),
-      additionalData: header2
+      iv: plan.iv,
+      additionalData: plan.header
     }, this.#key, inner));
     const out = new Uint8Array(SEALED_HEADER_BYTES + ciphertext.length);
-    out.set(header2);
+    out.set(plan.header);
     out.set(ciphertext, SEALED_HEADER_BYTES);
     return out;
   }
 };
 var FrameOpener = class _FrameOpener {
   #key;
-  #expected = 0;
-  #failed;
+  #state = initialOpeningState();
   constructor(key) {
     this.#key = key;
   }
@@ -1768,25 +1897,14 @@ var FrameOpener = class _FrameOpener {
   }
   /** Decrypts the next sealed frame into the inner frame's bytes. */
   async open(bytes) {
-    if (this.#failed) return {
-      ok: false,
-      error: this.#failed
-    };
-    const decoded = decodeSealedFrame(bytes);
-    if (!decoded.ok) return this.#fail(decoded.error);
-    const { counter, header: header2, ciphertext } = decoded.value;
-    if (counter !== this.#expected) {
-      const code = counter < this.#expected ? "REPLAYED_FRAME" : "REORDERED_FRAME";
-      return this.#fail(errorResponse(code, {
-        counter,
-        expected: this.#expected
-      }));
-    }
-    this.#expected++;
+    const { state, result } = planOpen(this.#state, bytes);
+    this.#state = state;
+    if (!result.ok) return result;
+    const { counter, iv, header: header2, ciphertext } = result.value;
     try {
       const plain = await crypto.subtle.decrypt({
         name: "AES-GCM",
-        iv: sealedIv(counter),
+        iv,
         additionalData: header2
       }, this.#key, ciphertext);
       return {
@@ -1794,68 +1912,36 @@ var FrameOpener = class _FrameOpener {
         value: new Uint8Array(plain)
       };
     } catch (_tagMismatch) {
-      return this.#fail(errorResponse("DECRYPTION_FAILED", {
-        counter
-      }));
+      const failed = tagFailed(this.#state, counter);
+      this.#state = failed.state;
+      return {
+        ok: false,
+        error: failed.error
+      };
     }
   }
-  #fail(error) {
-    this.#failed ??= error;
-    return {
-      ok: false,
-      error: this.#failed
-    };
-  }
 };
-function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const record = value;
-    const keys = Object.keys(record).filter((k) => record[k] !== void 0).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
+
+// transport/session_secrets.ts
+var encoder3 = new TextEncoder();
+var SECRET_BITS = 256;
+async function deriveSessionSecrets(shared, nonceHex) {
+  const ikm = await crypto.subtle.importKey("raw", shared, "HKDF", false, [
+    "deriveBits"
+  ]);
+  const salt = hexToBytes2(nonceHex);
+  const expand = async (info) => new Uint8Array(await crypto.subtle.deriveBits({
+    name: "HKDF",
+    hash: "SHA-256",
+    salt,
+    info: encoder3.encode(info)
+  }, ikm, SECRET_BITS));
+  return {
+    clientToServer: await expand(HKDF_INFO.clientToServer),
+    serverToClient: await expand(HKDF_INFO.serverToClient),
+    commands: await expand(HKDF_INFO.commands)
+  };
 }
-function commandSigningInput(command2) {
-  return canonicalJson({
-    event: command2.event,
-    data: command2.data,
-    timestamp: command2.timestamp,
-    requestId: command2.requestId,
-    auth: {
-      token: command2.auth.token,
-      timestamp: command2.auth.timestamp
-    }
-  });
-}
-var CommandSigner = class _CommandSigner {
-  #key;
-  constructor(key) {
-    this.#key = key;
-  }
-  /** A signer for the 32-byte command secret of a session. */
-  static async create(secret) {
-    const key = await crypto.subtle.importKey("raw", secret, {
-      name: "HMAC",
-      hash: "SHA-256"
-    }, false, [
-      "sign",
-      "verify"
-    ]);
-    return new _CommandSigner(key);
-  }
-  /** The signature of a command: 64 lowercase hex characters. */
-  async sign(command2) {
-    const input = encoder2.encode(commandSigningInput(command2));
-    return bytesToHex2(new Uint8Array(await crypto.subtle.sign("HMAC", this.#key, input)));
-  }
-  /** Whether `signatureHex` is this session's signature of the command. */
-  async verify(command2, signatureHex) {
-    if (!/^[0-9a-f]{64}$/.test(signatureHex)) return false;
-    const input = encoder2.encode(commandSigningInput(command2));
-    return await crypto.subtle.verify("HMAC", this.#key, hexToBytes2(signatureHex), input);
-  }
-};
 
 // protocol/backoff.ts
 var DEFAULT_BACKOFF = Object.freeze({
@@ -2789,20 +2875,31 @@ function timer(state, name, clock2) {
 var DIGEST_BYTES = 32;
 var INITIAL_DIGEST = "0".repeat(2 * DIGEST_BYTES);
 var DIGEST_HEX = /^[0-9a-f]{64}$/;
-function chainDigest(previous, payload) {
-  if (!DIGEST_HEX.test(previous)) {
-    throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
-  }
-  return bytesToHex2(sha256.create().update(hexToBytes2(previous)).update(payload).digest());
+function nobleSha256(...parts) {
+  const hash = sha256.create();
+  for (const part of parts) hash.update(part);
+  return hash.digest();
 }
-async function chainDigestAsync(previous, payload) {
+function chainParts(previous, payload) {
   if (!DIGEST_HEX.test(previous)) {
     throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
   }
-  const input = new Uint8Array(DIGEST_BYTES + payload.length);
-  input.set(hexToBytes2(previous));
-  input.set(payload, DIGEST_BYTES);
-  return bytesToHex2(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
+  return [
+    hexToBytes2(previous),
+    payload
+  ];
+}
+function chainInput(previous, payload) {
+  return concatBytes2(...chainParts(previous, payload));
+}
+function chainValue(digest) {
+  if (digest.length !== DIGEST_BYTES) {
+    throw new RangeError(`a SHA-256 digest is ${DIGEST_BYTES} bytes, got ${digest.length}`);
+  }
+  return bytesToHex2(digest);
+}
+function chainDigest(previous, payload, sha2562) {
+  return chainValue(sha2562(...chainParts(previous, payload)));
 }
 
 // protocol/download_table.ts
@@ -3029,7 +3126,7 @@ function step2(state, event, clock2) {
       state,
       effects: []
     };
-    return fail2(state, clock2, "ILLEGAL_TRANSITION", {
+    return fail3(state, clock2, "ILLEGAL_TRANSITION", {
       phase: state.phase,
       event: event.type
     }, true);
@@ -3071,7 +3168,7 @@ function cancelMessage(state, clock2) {
     }
   };
 }
-function fail2(state, clock2, code, details, stopServer) {
+function fail3(state, clock2, code, details, stopServer) {
   const error = errorResponse(code, details);
   const cancel = stopServer && state.requestSent ? [
     cancelMessage(state, clock2)
@@ -3150,7 +3247,7 @@ function listed2(state, event, clock2) {
     case "start": {
       const { data } = event;
       if (!state.requestSent) {
-        return fail2(state, clock2, "ILLEGAL_TRANSITION", {
+        return fail3(state, clock2, "ILLEGAL_TRANSITION", {
           phase: state.phase,
           event: "start"
         }, false);
@@ -3162,7 +3259,7 @@ function listed2(state, event, clock2) {
           resumed: data.resumed,
           highWaterMark: data.highWaterMark
         };
-        return fail2(state, clock2, "RESUME_MISMATCH", details, true);
+        return fail3(state, clock2, "RESUME_MISMATCH", details, true);
       }
       return {
         state: {
@@ -3188,9 +3285,9 @@ function listed2(state, event, clock2) {
           expected: state.sequence,
           final: state.final
         };
-        return fail2(state, clock2, "SEQUENCE_GAP", details, true);
+        return fail3(state, clock2, "SEQUENCE_GAP", details, true);
       }
-      const digest = event.digest ?? chainDigest(state.digest, payload);
+      const digest = event.digest ?? chainDigest(state.digest, payload, nobleSha256);
       const claimed = bytesToHex2(header2.digest);
       if (claimed !== digest) {
         const details = {
@@ -3198,7 +3295,7 @@ function listed2(state, event, clock2) {
           digest: claimed,
           expected: digest
         };
-        return fail2(state, clock2, "DIGEST_MISMATCH", details, true);
+        return fail3(state, clock2, "DIGEST_MISMATCH", details, true);
       }
       return {
         state: {
@@ -3232,7 +3329,7 @@ function listed2(state, event, clock2) {
     case "complete": {
       const { summary } = event;
       if (!state.final) {
-        return fail2(state, clock2, "SEQUENCE_GAP", {
+        return fail3(state, clock2, "SEQUENCE_GAP", {
           sequence: state.sequence,
           final: false
         }, false);
@@ -3243,7 +3340,7 @@ function listed2(state, event, clock2) {
           bytes: state.bytes,
           digest: state.digest
         };
-        return fail2(state, clock2, "INTEGRITY_MISMATCH", details, false);
+        return fail3(state, clock2, "INTEGRITY_MISMATCH", details, false);
       }
       return {
         state: {
@@ -3343,6 +3440,12 @@ function listed2(state, event, clock2) {
       throw new Error(`unknown download event ${JSON.stringify(never)}`);
     }
   }
+}
+
+// transport/chain_digest_async.ts
+async function chainDigestAsync(previous, payload) {
+  const input = chainInput(previous, payload);
+  return chainValue(new Uint8Array(await crypto.subtle.digest("SHA-256", input)));
 }
 
 // client/sluice_error.ts
@@ -3567,11 +3670,150 @@ async function gunzipMember(member) {
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-// protocol/channel.ts
-var encoder3 = new TextEncoder();
+// protocol/channel_framing.ts
 var decoder = new TextDecoder("utf-8", {
   fatal: true
 });
+function textForm(utf8Bytes, sealed2, thresholdBytes = COMPRESS_THRESHOLD_BYTES) {
+  if (utf8Bytes > thresholdBytes) return "deflated";
+  return sealed2 ? "control" : "text";
+}
+function readPayload(payload, options) {
+  if (payload.length > (options.maxPayloadBytes ?? Infinity)) {
+    return {
+      ok: false,
+      error: errorResponse("MESSAGE_TOO_LARGE", {
+        bytes: payload.length
+      })
+    };
+  }
+  if (typeof payload === "string") {
+    if (options.sealed) return {
+      ok: false,
+      error: errorResponse("UNSEALED_MESSAGE")
+    };
+    return {
+      ok: true,
+      value: {
+        type: "incoming",
+        incoming: {
+          type: "text",
+          text: payload
+        }
+      }
+    };
+  }
+  const kind = binaryKind(payload);
+  if (!kind.ok) return kind;
+  if (kind.value === "sealed") {
+    if (!options.sealed) {
+      return {
+        ok: false,
+        error: errorResponse("FRAME_TYPE", {
+          reason: "not signed in"
+        })
+      };
+    }
+    return {
+      ok: true,
+      value: {
+        type: "open",
+        sealed: payload
+      }
+    };
+  }
+  if (options.sealed) return {
+    ok: false,
+    error: errorResponse("UNSEALED_MESSAGE")
+  };
+  return readInner(payload);
+}
+function readInner(bytes) {
+  const kind = binaryKind(bytes);
+  if (!kind.ok) return kind;
+  if (kind.value === "data") {
+    return {
+      ok: true,
+      value: {
+        type: "incoming",
+        incoming: {
+          type: "data",
+          frame: bytes
+        }
+      }
+    };
+  }
+  if (kind.value === "sealed") {
+    return {
+      ok: false,
+      error: errorResponse("FRAME_TYPE", {
+        reason: "sealed inside sealed"
+      })
+    };
+  }
+  const control = decodeControlFrame(bytes);
+  if (!control.ok) return control;
+  const { deflated, payload } = control.value;
+  if (deflated) return {
+    ok: true,
+    value: {
+      type: "inflate",
+      deflated: payload
+    }
+  };
+  const text = utf8(payload);
+  return text.ok ? {
+    ok: true,
+    value: {
+      type: "incoming",
+      incoming: text.value
+    }
+  } : text;
+}
+function readInflated(inflated) {
+  switch (inflated.type) {
+    case "inflated":
+      return utf8(inflated.json);
+    case "tooLarge":
+      return {
+        ok: false,
+        error: errorResponse("MESSAGE_TOO_LARGE", {
+          reason: "inflated"
+        })
+      };
+    case "malformed":
+      return {
+        ok: false,
+        error: errorResponse("MALFORMED_JSON", {
+          reason: "not zlib data"
+        })
+      };
+    default: {
+      const unknown = inflated;
+      throw new TypeError(`unknown inflate outcome ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+function utf8(json) {
+  try {
+    return {
+      ok: true,
+      value: {
+        type: "text",
+        text: decoder.decode(json)
+      }
+    };
+  } catch (_notUtf8) {
+    return {
+      ok: false,
+      error: errorResponse("MALFORMED_JSON", {
+        reason: "not UTF-8"
+      })
+    };
+  }
+}
+
+// transport/compression.ts
 async function transform(bytes, stream, limit) {
   const writer = stream.writable.getWriter();
   writer.write(bytes).catch(() => {
@@ -3599,6 +3841,9 @@ async function deflate(bytes) {
 function inflate(bytes, limit) {
   return transform(bytes, new DecompressionStream("deflate"), limit);
 }
+
+// transport/session_channel.ts
+var encoder4 = new TextEncoder();
 var SessionChannel = class {
   #options;
   #maxMessageBytes;
@@ -3659,10 +3904,10 @@ var SessionChannel = class {
     this.#enqueue(typeof json === "string" ? json.length : 0, async () => {
       const text = typeof json === "string" ? json : await json();
       const sealer = this.#sealer;
-      const bytes = encoder3.encode(text);
-      if (sealer === void 0 && bytes.length <= this.#threshold) return text;
-      const deflated = bytes.length > this.#threshold;
-      const frame2 = encodeControlFrame(deflated ? await deflate(bytes) : bytes, deflated);
+      const bytes = encoder4.encode(text);
+      const form = textForm(bytes.length, sealer !== void 0, this.#threshold);
+      if (form === "text") return text;
+      const frame2 = form === "deflated" ? encodeControlFrame(await deflate(bytes), true) : encodeControlFrame(bytes, false);
       return sealer === void 0 ? frame2 : await sealer.seal(frame2);
     });
   }
@@ -3737,106 +3982,39 @@ var SessionChannel = class {
     });
   }
   async #decode(payload) {
-    if (payload.length > (this.#options.maxPayloadBytes ?? Infinity)) {
-      return {
-        ok: false,
-        error: errorResponse("MESSAGE_TOO_LARGE", {
-          bytes: payload.length
-        })
-      };
-    }
-    if (typeof payload === "string") {
-      if (this.#opener !== void 0) {
-        return {
-          ok: false,
-          error: errorResponse("UNSEALED_MESSAGE")
-        };
-      }
-      return {
-        ok: true,
-        value: {
-          type: "text",
-          text: payload
-        }
-      };
-    }
-    const kind = binaryKind(payload);
-    if (!kind.ok) return kind;
-    if (kind.value === "sealed") {
-      if (this.#opener === void 0) {
-        return {
-          ok: false,
-          error: errorResponse("FRAME_TYPE", {
-            reason: "not signed in"
-          })
-        };
-      }
-      const opened = await this.#opener.open(payload);
+    const opener = this.#opener;
+    const read = readPayload(payload, {
+      sealed: opener !== void 0,
+      maxPayloadBytes: this.#options.maxPayloadBytes
+    });
+    if (!read.ok) return read;
+    let step3 = read.value;
+    if (step3.type === "open") {
+      const opened = await opener.open(step3.sealed);
       if (!opened.ok) return opened;
-      return await this.#decodeInner(opened.value);
+      const inner = readInner(opened.value);
+      if (!inner.ok) return inner;
+      step3 = inner.value;
     }
-    if (this.#opener !== void 0) return {
-      ok: false,
-      error: errorResponse("UNSEALED_MESSAGE")
-    };
-    return await this.#decodeInner(payload);
-  }
-  async #decodeInner(bytes) {
-    const kind = binaryKind(bytes);
-    if (!kind.ok) return kind;
-    if (kind.value === "data") return {
+    if (step3.type === "incoming") return {
       ok: true,
-      value: {
-        type: "data",
-        frame: bytes
-      }
+      value: step3.incoming
     };
-    if (kind.value === "sealed") {
-      return {
-        ok: false,
-        error: errorResponse("FRAME_TYPE", {
-          reason: "sealed inside sealed"
-        })
-      };
-    }
-    const control = decodeControlFrame(bytes);
-    if (!control.ok) return control;
-    const { deflated, payload } = control.value;
-    let json = payload;
+    let inflated;
     try {
-      if (deflated) json = await inflate(payload, this.#maxMessageBytes);
+      const json = await inflate(step3.deflated, this.#maxMessageBytes);
+      inflated = json === void 0 ? {
+        type: "tooLarge"
+      } : {
+        type: "inflated",
+        json
+      };
     } catch (_malformed) {
-      return {
-        ok: false,
-        error: errorResponse("MALFORMED_JSON", {
-          reason: "not zlib data"
-        })
+      inflated = {
+        type: "malformed"
       };
     }
-    if (json === void 0) {
-      return {
-        ok: false,
-        error: errorResponse("MESSAGE_TOO_LARGE", {
-          reason: "inflated"
-        })
-      };
-    }
-    try {
-      return {
-        ok: true,
-        value: {
-          type: "text",
-          text: decoder.decode(json)
-        }
-      };
-    } catch (_notUtf8) {
-      return {
-        ok: false,
-        error: errorResponse("MALFORMED_JSON", {
-          reason: "not UTF-8"
-        })
-      };
-    }
+    return readInflated(inflated);
   }
 };
 
@@ -4422,7 +4600,7 @@ var FORBIDDEN_KEYS = /* @__PURE__ */ new Set([
   "constructor",
   "prototype"
 ]);
-var utf8 = new TextDecoder("utf-8", {
+var utf82 = new TextDecoder("utf-8", {
   fatal: true
 });
 var messageAuth = object({
@@ -4475,7 +4653,7 @@ function parse(input, from, parser) {
       return failure("MESSAGE_TOO_LARGE", "", `over ${limits.maxMessageBytes} bytes`);
     }
     try {
-      text = utf8.decode(input);
+      text = utf82.decode(input);
     } catch {
       return failure("MALFORMED_JSON", "", "not valid UTF-8");
     }

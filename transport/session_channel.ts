@@ -1,14 +1,16 @@
 /**
  * What travels on one connection, below the control messages and data
- * frames: compression of large control messages (seed 000 §5.1) and, once
- * a session is signed in with encryption, sealing of every frame
- * (seed 000 §4.2). docs/PROTOCOL.md §16 is the normative description.
+ * frames: compression of large control messages and, once a session is
+ * signed in with encryption, sealing of every frame (docs/PROTOCOL.md §16).
  *
  * A {@linkcode SessionChannel} turns outgoing messages into WebSocket
  * payloads and incoming payloads back into messages, one at a time and in
  * order: compression and encryption are asynchronous, and a frame's
  * counter must match its place on the wire. Both directions hand results
- * to callbacks, so the owner of the socket stays in charge of IO.
+ * to callbacks, so the owner of the socket stays in charge of IO. The
+ * rules it follows (which form a message takes, the order a payload is
+ * checked in, what is a violation) are `protocol/channel_framing.ts`'s;
+ * this file owns the queues.
  *
  * This module is browser compatible (it uses `CompressionStream`,
  * `DecompressionStream` and Web Crypto).
@@ -16,21 +18,19 @@
  * @module
  */
 
-import { concatBytes } from "@noble/hashes/utils.js";
-import { type ErrorResponse, errorResponse } from "./errors.ts";
-import type { Result } from "./result.ts";
+import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
+import type { Result } from "../protocol/result.ts";
 import {
-  binaryKind,
-  COMPRESS_THRESHOLD_BYTES,
-  decodeControlFrame,
-  encodeControlFrame,
-} from "./sealed_frame.ts";
-import type { FrameOpener, FrameSealer } from "./session_crypto.ts";
-
-/** What a payload received on the socket turned out to be. */
-export type Incoming =
-  | { readonly type: "text"; readonly text: string }
-  | { readonly type: "data"; readonly frame: Uint8Array };
+  type Incoming,
+  type Inflated,
+  readInflated,
+  readInner,
+  readPayload,
+  textForm,
+} from "../protocol/channel_framing.ts";
+import { COMPRESS_THRESHOLD_BYTES, encodeControlFrame } from "../protocol/sealed_frame.ts";
+import { deflate, inflate } from "./compression.ts";
+import type { FrameOpener, FrameSealer } from "./frame_sealing.ts";
 
 /** Options of {@linkcode SessionChannel}. */
 export interface ChannelOptions {
@@ -79,59 +79,6 @@ export interface ChannelOptions {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
-async function transform(
-  bytes: Uint8Array,
-  stream: CompressionStream | DecompressionStream,
-  limit: number,
-): Promise<Uint8Array | undefined> {
-  const writer = stream.writable.getWriter();
-  writer.write(bytes as Uint8Array<ArrayBuffer>).catch(() => {});
-  writer.close().catch(() => {});
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.readable.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.length;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  return concatBytes(...chunks);
-}
-
-/**
- * zlib-deflates bytes (RFC 1950, as `CompressionStream("deflate")` does).
- *
- * @example
- * ```ts
- * import { deflate, inflate } from "./channel.ts";
- * const packed = await deflate(new Uint8Array(1000));
- * (await inflate(packed, 1000))?.length; // 1000
- * ```
- */
-export async function deflate(bytes: Uint8Array): Promise<Uint8Array> {
-  return (await transform(bytes, new CompressionStream("deflate"), Infinity))!;
-}
-
-/**
- * Inflates zlib bytes, giving `undefined` when they would grow past `limit`
- * bytes (a deflate bomb stops there). Rejects on malformed input.
- *
- * @example
- * ```ts
- * import { deflate, inflate } from "./channel.ts";
- * await inflate(await deflate(new Uint8Array(100)), 10); // undefined
- * ```
- */
-export function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array | undefined> {
-  return transform(bytes, new DecompressionStream("deflate"), limit);
-}
 
 /**
  * One connection's framing: plain until {@linkcode SessionChannel.seal} is
@@ -139,12 +86,13 @@ export function inflate(bytes: Uint8Array, limit: number): Promise<Uint8Array | 
  *
  * @example
  * ```ts
- * import { SessionChannel } from "./channel.ts";
+ * import { deepEqual } from "node:assert/strict";
+ * import { SessionChannel } from "./session_channel.ts";
  * const sent: (string | Uint8Array)[] = [];
  * const channel = new SessionChannel({ send: (p) => sent.push(p), deliver: () => {} });
  * channel.sendText('{"event":"status:check"}');
  * await channel.flushed();
- * sent; // ['{"event":"status:check"}']
+ * deepEqual(sent, ['{"event":"status:check"}']);
  * ```
  */
 export class SessionChannel {
@@ -219,9 +167,11 @@ export class SessionChannel {
       const text = typeof json === "string" ? json : await json();
       const sealer = this.#sealer;
       const bytes = encoder.encode(text);
-      if (sealer === undefined && bytes.length <= this.#threshold) return text;
-      const deflated = bytes.length > this.#threshold;
-      const frame = encodeControlFrame(deflated ? await deflate(bytes) : bytes, deflated);
+      const form = textForm(bytes.length, sealer !== undefined, this.#threshold);
+      if (form === "text") return text;
+      const frame = form === "deflated"
+        ? encodeControlFrame(await deflate(bytes), true)
+        : encodeControlFrame(bytes, false);
       return sealer === undefined ? frame : await sealer.seal(frame);
     });
   }
@@ -298,52 +248,28 @@ export class SessionChannel {
   }
 
   async #decode(payload: string | Uint8Array): Promise<Result<Incoming, ErrorResponse>> {
-    if (payload.length > (this.#options.maxPayloadBytes ?? Infinity)) {
-      return { ok: false, error: errorResponse("MESSAGE_TOO_LARGE", { bytes: payload.length }) };
-    }
-    if (typeof payload === "string") {
-      if (this.#opener !== undefined) {
-        return { ok: false, error: errorResponse("UNSEALED_MESSAGE") };
-      }
-      return { ok: true, value: { type: "text", text: payload } };
-    }
-    const kind = binaryKind(payload);
-    if (!kind.ok) return kind;
-    if (kind.value === "sealed") {
-      if (this.#opener === undefined) {
-        return { ok: false, error: errorResponse("FRAME_TYPE", { reason: "not signed in" }) };
-      }
-      const opened = await this.#opener.open(payload);
+    const opener = this.#opener;
+    const read = readPayload(payload, {
+      sealed: opener !== undefined,
+      maxPayloadBytes: this.#options.maxPayloadBytes,
+    });
+    if (!read.ok) return read;
+    let step = read.value;
+    if (step.type === "open") {
+      const opened = await opener!.open(step.sealed);
       if (!opened.ok) return opened;
-      return await this.#decodeInner(opened.value);
+      const inner = readInner(opened.value);
+      if (!inner.ok) return inner;
+      step = inner.value;
     }
-    if (this.#opener !== undefined) return { ok: false, error: errorResponse("UNSEALED_MESSAGE") };
-    return await this.#decodeInner(payload);
-  }
-
-  async #decodeInner(bytes: Uint8Array): Promise<Result<Incoming, ErrorResponse>> {
-    const kind = binaryKind(bytes);
-    if (!kind.ok) return kind;
-    if (kind.value === "data") return { ok: true, value: { type: "data", frame: bytes } };
-    if (kind.value === "sealed") {
-      return { ok: false, error: errorResponse("FRAME_TYPE", { reason: "sealed inside sealed" }) };
-    }
-    const control = decodeControlFrame(bytes);
-    if (!control.ok) return control;
-    const { deflated, payload } = control.value;
-    let json: Uint8Array | undefined = payload;
+    if (step.type === "incoming") return { ok: true, value: step.incoming };
+    let inflated: Inflated;
     try {
-      if (deflated) json = await inflate(payload, this.#maxMessageBytes);
+      const json = await inflate(step.deflated, this.#maxMessageBytes);
+      inflated = json === undefined ? { type: "tooLarge" } : { type: "inflated", json };
     } catch (_malformed) {
-      return { ok: false, error: errorResponse("MALFORMED_JSON", { reason: "not zlib data" }) };
+      inflated = { type: "malformed" };
     }
-    if (json === undefined) {
-      return { ok: false, error: errorResponse("MESSAGE_TOO_LARGE", { reason: "inflated" }) };
-    }
-    try {
-      return { ok: true, value: { type: "text", text: decoder.decode(json) } };
-    } catch (_notUtf8) {
-      return { ok: false, error: errorResponse("MALFORMED_JSON", { reason: "not UTF-8" }) };
-    }
+    return readInflated(inflated);
   }
 }

@@ -1,9 +1,11 @@
 // The channel under control messages and data frames: compression above 1 KiB, a deflate bomb
 // stopped at the size limit, order kept across fast and slow paths, and sealing both ways.
 import { deepEqual, equal } from "node:assert/strict";
-import { deflate, type Incoming, SessionChannel } from "../protocol/channel.ts";
+import type { Incoming } from "../protocol/channel_framing.ts";
 import { encodeControlFrame } from "../protocol/sealed_frame.ts";
-import { FrameOpener, FrameSealer } from "../protocol/session_crypto.ts";
+import { deflate } from "../transport/compression.ts";
+import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
+import { SessionChannel } from "../transport/session_channel.ts";
 import type { Result } from "../protocol/result.ts";
 import type { ErrorResponse } from "../protocol/errors.ts";
 

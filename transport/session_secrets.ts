@@ -1,0 +1,53 @@
+/**
+ * The session's secrets from its ECDH shared secret (docs/PROTOCOL.md
+ * §15.2), with Web Crypto's HKDF-SHA256. The parameters are the
+ * protocol's: the sign-in nonce as salt and the `info` strings of
+ * `HKDF_INFO` in `protocol/session_crypto.ts`.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import { hexToBytes } from "@noble/hashes/utils.js";
+import { HKDF_INFO, type SessionSecrets } from "../protocol/session_crypto.ts";
+
+const encoder = new TextEncoder();
+
+/** Bits of each secret: a 32-byte AES-256 or HMAC-SHA256 key. */
+const SECRET_BITS = 256;
+
+/**
+ * Expands an ECDH shared secret into the session's secrets with
+ * HKDF-SHA256, salted with the sign-in nonce (64 hex characters).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { deriveSessionSecrets } from "./session_secrets.ts";
+ * const s = await deriveSessionSecrets(new Uint8Array(32), "00".repeat(32));
+ * equal(s.clientToServer.length, 32);
+ * ```
+ */
+export async function deriveSessionSecrets(
+  shared: Uint8Array,
+  nonceHex: string,
+): Promise<SessionSecrets> {
+  const ikm = await crypto.subtle.importKey("raw", shared as BufferSource, "HKDF", false, [
+    "deriveBits",
+  ]);
+  const salt = hexToBytes(nonceHex);
+  const expand = async (info: string) =>
+    new Uint8Array(
+      await crypto.subtle.deriveBits(
+        { name: "HKDF", hash: "SHA-256", salt: salt as BufferSource, info: encoder.encode(info) },
+        ikm,
+        SECRET_BITS,
+      ),
+    );
+  return {
+    clientToServer: await expand(HKDF_INFO.clientToServer),
+    serverToClient: await expand(HKDF_INFO.serverToClient),
+    commands: await expand(HKDF_INFO.commands),
+  };
+}
