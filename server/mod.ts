@@ -30,3 +30,22 @@ export type { SqliteSourceOptions } from "./sqlite_source.ts";
 export { createDemoDatabase, DEMO_SCHEMA, openDemoSource } from "./demo_data.ts";
 export { createWebApp } from "./web_app.ts";
 export type { WebApp, WebAppOptions } from "./web_app.ts";
+// The protocol's shapes that the options, hooks and sources above name.
+export type {
+  ColumnSchema,
+  FilterLimits,
+  FilterValue,
+  ValidatedFilter,
+} from "../protocol/filter.ts";
+export type { ParseLimits } from "../protocol/parse.ts";
+export type { RequestLimits } from "../protocol/request.ts";
+export type {
+  ColumnType,
+  DownloadRequest,
+  Filter,
+  FilterOperator,
+  FilterScalar,
+  Identity,
+  OutputFormat,
+  SearchParams,
+} from "../protocol/messages.ts";
