@@ -3,8 +3,10 @@
  * gzip'd) from a server to browsers, scripts and terminals over a
  * WebSocket, with live progress, and resumes them after disconnects.
  *
- * This entry point is the client and the protocol core, which run in Deno,
- * browsers and Node 22+. The server is `@sluice/sluice/server` (Deno only).
+ * This entry point is the client, which runs in Deno, browsers and Node 22+:
+ * the same API as `@sluice/sluice/client`. The server is
+ * `@sluice/sluice/server` (Deno only); the protocol core, for writing
+ * another client or server, is `@sluice/sluice/protocol`.
  *
  * @example
  * ```ts ignore
@@ -23,5 +25,6 @@
  * @module
  */
 
-export * from "./client.ts";
-export * from "./protocol/mod.ts";
+// One list for the client's entry points: client/mod.ts names each export, and
+// tests/exports_test.ts pins it, so widening the API is a deliberate change.
+export * from "./client/mod.ts";

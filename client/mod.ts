@@ -48,6 +48,7 @@ export type { ClientResumePoint } from "../protocol/download_state.ts";
 export type { ErrorCode, ErrorDetails, ErrorResponse } from "../protocol/errors.ts";
 export type { Result } from "../protocol/result.ts";
 export type {
+  AuthDelegation,
   ColumnInfo,
   ColumnType,
   DownloadComplete,

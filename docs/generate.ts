@@ -7,8 +7,12 @@
  * @module
  */
 
-import { connectionStateDiagram, connectionTableMarkdown } from "../protocol/connection_table.ts";
-import { downloadStateDiagram, downloadTableMarkdown } from "../protocol/download_table.ts";
+import {
+  connectionStateDiagram,
+  connectionTableMarkdown,
+  downloadStateDiagram,
+  downloadTableMarkdown,
+} from "../protocol/_machine_docs.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
 import { EVENT_TABLE, EVENTS } from "../protocol/events.ts";
 

@@ -1,12 +1,32 @@
 /**
- * The pieces both state machines use to describe their transition tables in
- * docs/PROTOCOL.md: a Markdown table padded as `deno fmt` pads it, and the
- * arrows of a mermaid state diagram.
+ * The state machines' transition tables as docs/PROTOCOL.md shows them: a
+ * Markdown table per machine, padded as `deno fmt` pads it, and a mermaid
+ * state diagram. Internal: docs/generate.ts renders the document with these,
+ * and tests/protocol_doc_test.ts checks the document against them.
  *
  * This module is browser compatible.
  *
  * @module
  */
+
+import {
+  CONNECTION_EVENT_KEYS,
+  CONNECTION_EVENT_SOURCES,
+  CONNECTION_LIVE_PHASES,
+  CONNECTION_PHASES,
+  CONNECTION_TRANSITIONS,
+  type ConnectionEventKey,
+} from "./connection_table.ts";
+import type { ConnectionPhase } from "./connection_state.ts";
+import {
+  DOWNLOAD_EVENT_KEYS,
+  DOWNLOAD_EVENT_SOURCES,
+  DOWNLOAD_PHASES,
+  DOWNLOAD_TERMINAL_PHASES,
+  DOWNLOAD_TRANSITIONS,
+  type DownloadEventKey,
+} from "./download_table.ts";
+import type { DownloadPhase } from "./messages.ts";
 
 /** A Markdown table with every column padded to its widest cell, as `deno fmt` writes it. */
 export function markdownTable(
@@ -38,4 +58,86 @@ export function diagramArrows<P extends string, K extends string>(
     }
   }
   return [...arrows].map(([arrow, events]) => `  ${arrow}: ${events.join(", ")}`);
+}
+
+/**
+ * {@linkcode CONNECTION_TRANSITIONS} as a Markdown table: a row per phase, a
+ * column per event key; a cell lists the phases the event may lead to, or
+ * says what happens to an unlisted event (_rejected_, _ignored_, or
+ * _violation_: close 4000 and reconnect). Padded as `deno fmt` pads tables,
+ * so a document can include it verbatim and stay formatted.
+ *
+ * @example
+ * ```ts
+ * import { connectionTableMarkdown } from "./_machine_docs.ts";
+ * connectionTableMarkdown().startsWith("| phase"); // true
+ * ```
+ */
+export function connectionTableMarkdown(): string {
+  const cell = (phase: ConnectionPhase, key: ConnectionEventKey): string => {
+    const to = CONNECTION_TRANSITIONS[phase][key];
+    if (to !== undefined) return to.join(" / ");
+    const source = CONNECTION_EVENT_SOURCES[key];
+    if (source === "local") return "_rejected_";
+    return source === "peer" && CONNECTION_LIVE_PHASES.has(phase) ? "_violation_" : "_ignored_";
+  };
+  const rows = CONNECTION_PHASES.map((p) => [p, ...CONNECTION_EVENT_KEYS.map((k) => cell(p, k))]);
+  return markdownTable(["phase", ...CONNECTION_EVENT_KEYS], rows);
+}
+
+/**
+ * {@linkcode CONNECTION_TRANSITIONS} as a mermaid `stateDiagram-v2`: one
+ * arrow per (from, to) pair, labelled with the events that take it.
+ *
+ * @example
+ * ```ts
+ * import { connectionStateDiagram } from "./_machine_docs.ts";
+ * connectionStateDiagram().split("\n")[0]; // "stateDiagram-v2"
+ * ```
+ */
+export function connectionStateDiagram(): string {
+  const lines = diagramArrows(CONNECTION_PHASES, CONNECTION_EVENT_KEYS, CONNECTION_TRANSITIONS);
+  return ["stateDiagram-v2", "  [*] --> idle", ...lines, "  closed --> [*]"].join("\n");
+}
+
+/**
+ * {@linkcode DOWNLOAD_TRANSITIONS} as a Markdown table: a row per phase, a
+ * column per event; a cell lists the phases the event may lead to, or says
+ * what happens to an unlisted event: _rejected_ (a local call; nothing
+ * changes), _illegal_ (a server message; the download fails with
+ * `ILLEGAL_TRANSITION`) or _ignored_ (a late server message after the
+ * end). Padded as `deno fmt` pads tables, so a document can include it
+ * verbatim and stay formatted.
+ *
+ * @example
+ * ```ts
+ * import { downloadTableMarkdown } from "./_machine_docs.ts";
+ * downloadTableMarkdown().startsWith("| phase"); // true
+ * ```
+ */
+export function downloadTableMarkdown(): string {
+  const cell = (phase: DownloadPhase, key: DownloadEventKey): string => {
+    const to = DOWNLOAD_TRANSITIONS[phase][key];
+    if (to !== undefined) return to.join(" / ");
+    if (DOWNLOAD_EVENT_SOURCES[key] === "local") return "_rejected_";
+    return DOWNLOAD_TERMINAL_PHASES.has(phase) ? "_ignored_" : "_illegal_";
+  };
+  const rows = DOWNLOAD_PHASES.map((p) => [p, ...DOWNLOAD_EVENT_KEYS.map((k) => cell(p, k))]);
+  return markdownTable(["phase", ...DOWNLOAD_EVENT_KEYS], rows);
+}
+
+/**
+ * {@linkcode DOWNLOAD_TRANSITIONS} as a mermaid `stateDiagram-v2`: one arrow
+ * per (from, to) pair, labelled with the events that take it.
+ *
+ * @example
+ * ```ts
+ * import { downloadStateDiagram } from "./_machine_docs.ts";
+ * downloadStateDiagram().split("\n")[1]; // "  [*] --> requested"
+ * ```
+ */
+export function downloadStateDiagram(): string {
+  const lines = diagramArrows(DOWNLOAD_PHASES, DOWNLOAD_EVENT_KEYS, DOWNLOAD_TRANSITIONS);
+  const ends = [...DOWNLOAD_TERMINAL_PHASES].map((phase) => `  ${phase} --> [*]`);
+  return ["stateDiagram-v2", "  [*] --> requested", ...lines, ...ends].join("\n");
 }

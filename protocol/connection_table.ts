@@ -5,14 +5,13 @@
  * ({@linkcode CONNECTION_EVENT_SOURCES}), which decides what an event the
  * table does not list does. connection_machine.ts checks every step against
  * them; docs/PROTOCOL.md's connection table and diagram are rendered from
- * them here.
+ * them by `_machine_docs.ts`.
  *
  * This module is browser compatible.
  *
  * @module
  */
 
-import { diagramArrows, markdownTable } from "./_machine_docs.ts";
 import type { ConnectionEvent, ConnectionPhase } from "./connection_state.ts";
 
 /** An event as the table names it: its `type`, with timers split by name. */
@@ -135,44 +134,4 @@ export const CONNECTION_LIVE_PHASES: ReadonlySet<ConnectionPhase> = new Set([
  */
 export function connectionEventKey(event: ConnectionEvent): ConnectionEventKey {
   return event.type === "timer" ? `timer.${event.name}` : event.type;
-}
-
-/**
- * {@linkcode CONNECTION_TRANSITIONS} as a Markdown table: a row per phase, a
- * column per event key; a cell lists the phases the event may lead to, or
- * says what happens to an unlisted event (_rejected_, _ignored_, or
- * _violation_: close 4000 and reconnect). Padded as `deno fmt` pads tables,
- * so a document can include it verbatim and stay formatted.
- *
- * @example
- * ```ts
- * import { connectionTableMarkdown } from "./connection_table.ts";
- * connectionTableMarkdown().startsWith("| phase"); // true
- * ```
- */
-export function connectionTableMarkdown(): string {
-  const cell = (phase: ConnectionPhase, key: ConnectionEventKey): string => {
-    const to = CONNECTION_TRANSITIONS[phase][key];
-    if (to !== undefined) return to.join(" / ");
-    const source = CONNECTION_EVENT_SOURCES[key];
-    if (source === "local") return "_rejected_";
-    return source === "peer" && CONNECTION_LIVE_PHASES.has(phase) ? "_violation_" : "_ignored_";
-  };
-  const rows = CONNECTION_PHASES.map((p) => [p, ...CONNECTION_EVENT_KEYS.map((k) => cell(p, k))]);
-  return markdownTable(["phase", ...CONNECTION_EVENT_KEYS], rows);
-}
-
-/**
- * {@linkcode CONNECTION_TRANSITIONS} as a mermaid `stateDiagram-v2`: one
- * arrow per (from, to) pair, labelled with the events that take it.
- *
- * @example
- * ```ts
- * import { connectionStateDiagram } from "./connection_table.ts";
- * connectionStateDiagram().split("\n")[0]; // "stateDiagram-v2"
- * ```
- */
-export function connectionStateDiagram(): string {
-  const lines = diagramArrows(CONNECTION_PHASES, CONNECTION_EVENT_KEYS, CONNECTION_TRANSITIONS);
-  return ["stateDiagram-v2", "  [*] --> idle", ...lines, "  closed --> [*]"].join("\n");
 }

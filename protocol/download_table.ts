@@ -5,14 +5,13 @@
  * ({@linkcode DOWNLOAD_EVENT_SOURCES}), which decides what an event the
  * table does not list does. download_machine.ts checks every step against
  * them; docs/PROTOCOL.md's download table and diagram are rendered from
- * them here.
+ * them by `_machine_docs.ts`.
  *
  * This module is browser compatible.
  *
  * @module
  */
 
-import { diagramArrows, markdownTable } from "./_machine_docs.ts";
 import type { DownloadEvent } from "./download_state.ts";
 import type { DownloadPhase } from "./messages.ts";
 
@@ -128,45 +127,3 @@ export const DOWNLOAD_TERMINAL_PHASES: ReadonlySet<DownloadPhase> = new Set([
   "error",
   "cancelled",
 ]);
-
-/**
- * {@linkcode DOWNLOAD_TRANSITIONS} as a Markdown table: a row per phase, a
- * column per event; a cell lists the phases the event may lead to, or says
- * what happens to an unlisted event: _rejected_ (a local call; nothing
- * changes), _illegal_ (a server message; the download fails with
- * `ILLEGAL_TRANSITION`) or _ignored_ (a late server message after the
- * end). Padded as `deno fmt` pads tables, so a document can include it
- * verbatim and stay formatted.
- *
- * @example
- * ```ts
- * import { downloadTableMarkdown } from "./download_table.ts";
- * downloadTableMarkdown().startsWith("| phase"); // true
- * ```
- */
-export function downloadTableMarkdown(): string {
-  const cell = (phase: DownloadPhase, key: DownloadEventKey): string => {
-    const to = DOWNLOAD_TRANSITIONS[phase][key];
-    if (to !== undefined) return to.join(" / ");
-    if (DOWNLOAD_EVENT_SOURCES[key] === "local") return "_rejected_";
-    return DOWNLOAD_TERMINAL_PHASES.has(phase) ? "_ignored_" : "_illegal_";
-  };
-  const rows = DOWNLOAD_PHASES.map((p) => [p, ...DOWNLOAD_EVENT_KEYS.map((k) => cell(p, k))]);
-  return markdownTable(["phase", ...DOWNLOAD_EVENT_KEYS], rows);
-}
-
-/**
- * {@linkcode DOWNLOAD_TRANSITIONS} as a mermaid `stateDiagram-v2`: one arrow
- * per (from, to) pair, labelled with the events that take it.
- *
- * @example
- * ```ts
- * import { downloadStateDiagram } from "./download_table.ts";
- * downloadStateDiagram().split("\n")[1]; // "  [*] --> requested"
- * ```
- */
-export function downloadStateDiagram(): string {
-  const lines = diagramArrows(DOWNLOAD_PHASES, DOWNLOAD_EVENT_KEYS, DOWNLOAD_TRANSITIONS);
-  const ends = [...DOWNLOAD_TERMINAL_PHASES].map((phase) => `  ${phase} --> [*]`);
-  return ["stateDiagram-v2", "  [*] --> requested", ...lines, ...ends].join("\n");
-}

@@ -100,7 +100,7 @@ interface Loaded {
  *
  * @example
  * ```ts ignore
- * import { createServer, createWebApp, openDemoSource } from "../server.ts";
+ * import { createServer, createWebApp, openDemoSource } from "./mod.ts";
  * const source = openDemoSource("demo.sqlite", 10_000);
  * const sluice = createServer({ source });
  * const app = createWebApp({ sluice, schema: source.schema() });

@@ -17,9 +17,8 @@ import {
   CONNECTION_PHASES,
   CONNECTION_TRANSITIONS,
   type ConnectionEventKey,
-  connectionStateDiagram,
-  connectionTableMarkdown,
 } from "../protocol/connection_table.ts";
+import { connectionStateDiagram, connectionTableMarkdown } from "../protocol/_machine_docs.ts";
 import { errorResponse } from "../protocol/errors.ts";
 import type { AuthChallenge, Identity, SystemHealth } from "../protocol/messages.ts";
 import { mulberry32 } from "../server/demo_data.ts";

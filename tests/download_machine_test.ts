@@ -15,9 +15,8 @@ import {
   DOWNLOAD_PHASES,
   DOWNLOAD_TRANSITIONS,
   type DownloadEventKey,
-  downloadStateDiagram,
-  downloadTableMarkdown,
 } from "../protocol/download_table.ts";
+import { downloadStateDiagram, downloadTableMarkdown } from "../protocol/_machine_docs.ts";
 import { chainDigest, INITIAL_DIGEST, nobleSha256 } from "../protocol/digest_chain.ts";
 import { errorResponse } from "../protocol/errors.ts";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";

@@ -1,0 +1,51 @@
+/**
+ * The sluice server as a library (`@sluice/sluice/server`, Deno only):
+ * {@linkcode createServer} gives a web-standard `fetch` handler that turns
+ * WebSocket requests into sluice sessions over a {@linkcode DataSource},
+ * such as a {@linkcode SqliteSource}; {@linkcode createWebApp} adds the demo
+ * page, the client as an ES module and the schema document beside it.
+ * Embed either in any `Deno.serve` app.
+ *
+ * The program that `deno run server.ts`, `deno task start` and
+ * `deno serve server.ts` run (flags, environment, key files, the demo
+ * database, signals) is `server/main.ts`; none of it is part of this API.
+ *
+ * @example Embed it
+ * ```ts ignore
+ * import { createServer, openDemoSource } from "./mod.ts";
+ * const sluice = createServer({ source: openDemoSource("demo.sqlite", 10_000) });
+ * Deno.serve({ hostname: "127.0.0.1", port: 8080 }, sluice.fetch);
+ * ```
+ *
+ * @module
+ */
+
+export { createServer } from "./create_server.ts";
+export type { ServerOptions, SluiceServer } from "./create_server.ts";
+export type { Authorize, AuthorizeDecision } from "./session.ts";
+export type { IdentityLimits } from "./identity_limits.ts";
+export type { DataSource, RowPage, ScanQuery, SourceSchema } from "./data_source.ts";
+export { SqliteSource } from "./sqlite_source.ts";
+export type { SqliteSourceOptions } from "./sqlite_source.ts";
+export { createDemoDatabase, DEMO_SCHEMA, openDemoSource } from "./demo_data.ts";
+export { createWebApp } from "./web_app.ts";
+export type { WebApp, WebAppOptions } from "./web_app.ts";
+// The protocol's shapes that the options, hooks and sources above name.
+export type {
+  ColumnSchema,
+  FilterLimits,
+  FilterValue,
+  ValidatedFilter,
+} from "../protocol/filter.ts";
+export type { ParseLimits } from "../protocol/parse.ts";
+export type { RequestLimits } from "../protocol/request.ts";
+export type {
+  ColumnType,
+  DownloadRequest,
+  Filter,
+  FilterOperator,
+  FilterScalar,
+  Identity,
+  OutputFormat,
+  SearchParams,
+} from "../protocol/messages.ts";
