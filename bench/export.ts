@@ -5,18 +5,25 @@
 // process, signing in, reading `download.readable` to the end and verifying the digest as a user's client
 // does. Beside it, from the same run and the same database: the sqlite3 CLI's `-csv` export of the
 // same rows, and a plain HTTP endpoint streaming the same CSV (bench/http_baseline.ts).
+//
+// Every export is checked, not only timed: the client checks the digest chain against
+// download:complete, and the SHA-256 of every CSV export (encrypted or not, gzip'd ones once
+// decompressed, and the HTTP baseline's) must equal that of the tests' sqlite3 oracle
+// (tests/_sqlite3.ts), computed beforehand; the hashing's own time is left out of the figures.
+// Last, a reader that takes nothing for 10 s at the largest size: the server's RSS must stay
+// within the flow-control window (the suite proves the window by bytes counted, server_test.ts).
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import { parseArgs } from "node:util";
 import { ClientBuilder } from "../client.ts";
 import type { OutputFormat } from "../protocol/messages.ts";
-import { openDemoSource } from "../server/demo_data.ts";
+import { sqlite3CsvDigest } from "../tests/_sqlite3.ts";
+import { Child, dbPath, startServer } from "./_server_program.ts";
 import { handshakeRuns, handshakeTable } from "./handshake.ts";
+import { type Stall, STALL_MS, stalledRun, stallTable, stallTargets } from "./stalled_reader.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
-const ROOT = new URL("..", import.meta.url).pathname;
-/** The server runs exactly as `deno task start` runs it (flags included), minus the `deno`. */
-const START: string[] = JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)).tasks.start
-  .split(" ").slice(1);
 
 interface Run {
   readonly name: string;
@@ -27,73 +34,34 @@ interface Run {
   readonly ttfb?: number;
   /** The server process's peak resident set, in bytes. */
   readonly serverPeak?: number;
+  /** SHA-256 (hex) of the export's bytes, decompressed if gzip'd. */
+  readonly sha256?: string;
 }
 
-/** A child process that prints a URL on stdout once it listens. */
-class Child {
-  readonly url: string;
-  readonly #process: Deno.ChildProcess;
-  readonly #drained: Promise<void>;
+/**
+ * The SHA-256 of an export's bytes, fed chunk by chunk as they are read, gzip members
+ * decompressed (each data frame's payload is whole members, PROTOCOL.md §8, and `readable` gives a
+ * frame per chunk). It keeps its own time, which the figures leave out.
+ */
+class ExportHash {
+  readonly #hash = createHash("sha256");
+  readonly #gzip: boolean;
+  /** Milliseconds spent hashing and decompressing. */
+  ms = 0;
 
-  private constructor(process: Deno.ChildProcess, url: string, drained: Promise<void>) {
-    this.#process = process;
-    this.url = url;
-    this.#drained = drained;
+  constructor(gzip: boolean) {
+    this.#gzip = gzip;
   }
 
-  static async start(args: string[], pattern: RegExp): Promise<Child> {
-    const process = new Deno.Command(Deno.execPath(), {
-      args,
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    const lines = process.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let seen = "";
-    for (;;) {
-      const { value, done } = await lines.read();
-      if (done) throw new Error(`${args.join(" ")} exited before listening: ${seen}`);
-      seen += value;
-      const match = seen.match(pattern);
-      if (match !== null) {
-        const drained = (async () => {
-          while (!(await lines.read()).done);
-        })();
-        return new Child(process, match[1], drained);
-      }
-    }
+  update(chunk: Uint8Array): void {
+    const started = performance.now();
+    this.#hash.update(this.#gzip ? gunzipSync(chunk) : chunk);
+    this.ms += performance.now() - started;
   }
 
-  /** Peak resident set size so far (VmHWM), in bytes. */
-  peakRss(): number {
-    const status = Deno.readTextFileSync(`/proc/${this.#process.pid}/status`);
-    const kb = status.match(/^VmHWM:\s+(\d+) kB/m);
-    if (kb === null) throw new Error("no VmHWM in /proc status");
-    return Number(kb[1]) * 1024;
+  hex(): string {
+    return this.#hash.digest("hex");
   }
-
-  async stop(): Promise<void> {
-    this.#process.kill("SIGTERM");
-    await this.#process.status;
-    await this.#drained;
-  }
-}
-
-function dbPath(rows: number): string {
-  const dir = `${Deno.env.get("TMPDIR") ?? "/tmp"}/sluice-test-data`;
-  Deno.mkdirSync(dir, { recursive: true });
-  const path = `${dir}/demo-${rows}.sqlite`;
-  console.error(`preparing ${path}`);
-  openDemoSource(path, rows).close();
-  return path;
-}
-
-/** The server program as `deno task start` runs it, over `db`, on a free port. */
-function startServer(db: string, rows: number, extra: string[] = []): Promise<Child> {
-  return Child.start(
-    [...START, "--port", "0", "--db", db, "--demo-rows", String(rows), ...extra],
-    /listening on (ws:\/\/\S+)/,
-  );
 }
 
 async function sluiceRun(
@@ -117,12 +85,14 @@ async function sluiceRun(
     });
     let ttfb: number | undefined;
     let bytes = 0;
+    const hash = new ExportHash(compression);
     for await (const chunk of download.readable) {
       ttfb ??= (performance.now() - started) / 1000;
       bytes += chunk.length;
+      hash.update(chunk);
     }
     const complete = await download.done;
-    const seconds = (performance.now() - started) / 1000;
+    const seconds = (performance.now() - started - hash.ms) / 1000;
     await client.close();
     return {
       name: `sluice ${format}${compression ? "+gzip" : ""}${encryption ? "" : ", not encrypted"}`,
@@ -131,6 +101,7 @@ async function sluiceRun(
       seconds,
       ttfb,
       serverPeak: server.peakRss(),
+      sha256: hash.hex(),
     };
   } finally {
     await server.stop();
@@ -176,17 +147,20 @@ async function httpRun(db: string, rows: number): Promise<Run> {
     );
     let ttfb: number | undefined;
     let bytes = 0;
+    const hash = new ExportHash(false);
     for await (const chunk of response.body!) {
       ttfb ??= (performance.now() - started) / 1000;
       bytes += chunk.length;
+      hash.update(chunk);
     }
     return {
       name: "plain HTTP csv",
       rows,
       bytes,
-      seconds: (performance.now() - started) / 1000,
+      seconds: (performance.now() - started - hash.ms) / 1000,
       ttfb,
       serverPeak: server.peakRss(),
+      sha256: hash.hex(),
     };
   } finally {
     await server.stop();
@@ -218,7 +192,7 @@ interface Target {
   readonly pass: boolean;
 }
 
-function targets(byRows: Map<number, Run[]>): Target[] {
+function targets(byRows: Map<number, Run[]>, stall: Stall): Target[] {
   const out: Target[] = [];
   const find = (runs: Run[], name: string) => runs.find((r) => r.name === name)!;
   for (const [rows, runs] of byRows) {
@@ -284,6 +258,7 @@ function targets(byRows: Map<number, Run[]>): Target[] {
       pass: large <= Math.max(small * 1.1, small + 10e6),
     });
   }
+  out.push(...stallTargets(stall));
   return out;
 }
 
@@ -296,10 +271,19 @@ async function main(): Promise<void> {
   const byRows = new Map<number, Run[]>();
   for (const rows of sizes) {
     const db = dbPath(rows);
+    console.error(`${rows}: the sqlite3 oracle`);
+    const oracle = await sqlite3CsvDigest(db, Date.parse(FROM), Date.parse(TO));
     const runs: Run[] = [];
     const record = (run: Run) => {
       console.error(`${rows}: ${run.name} ${run.seconds.toFixed(2)} s`);
       if (run.rows !== rows) throw new Error(`${run.name} exported ${run.rows} of ${rows} rows`);
+      // Every CSV export but the sqlite3 CLI's own (not the documented encoding) is the oracle's.
+      const csv = /\bcsv\b/.test(run.name) && run.name !== "sqlite3 -csv";
+      if (csv && run.sha256 !== oracle.sha256) {
+        throw new Error(
+          `${run.name}: SHA-256 ${run.sha256}, the sqlite3 oracle's ${oracle.sha256}`,
+        );
+      }
       runs.push(run);
     };
     record(await sqlite3Run(db, rows));
@@ -316,6 +300,9 @@ async function main(): Promise<void> {
     record(await sluiceRun(db, rows, "json", false));
     byRows.set(rows, runs);
   }
+  const largest = Math.max(...sizes);
+  console.error(`${largest}: a reader that takes nothing for ${STALL_MS / 1000} s`);
+  const stall = await stalledRun(dbPath(largest), largest, { timeFrom: FROM, timeTo: TO });
   // Delegations on (the port is not known beforehand, so no --origin): the delegated row.
   const handshakeServer = await startServer(dbPath(sizes[0]), sizes[0], [
     "--max-delegation-minutes",
@@ -332,9 +319,10 @@ async function main(): Promise<void> {
   for (const [rows, runs] of byRows) {
     console.log(`### ${rows.toLocaleString("en-US")} rows\n\n${table(runs)}\n`);
   }
+  console.log(`### A reader that takes nothing for ${STALL_MS / 1000} s\n\n${stallTable(stall)}\n`);
   console.log("### Targets\n");
   console.log("| target | measured | |\n| --- | --- | --- |");
-  for (const t of targets(byRows)) {
+  for (const t of targets(byRows, stall)) {
     console.log(`| ${t.what} | ${t.value} | ${t.pass ? "met" : "MISSED"} |`);
   }
 }

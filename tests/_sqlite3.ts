@@ -1,5 +1,6 @@
 // The oracle for the export tests: the sqlite3 command-line tool, a program independent of
 // sluice, formats the same query in SQL exactly as docs/PROTOCOL.md §8 specifies CSV.
+import { createHash } from "node:crypto";
 import { DEMO_SCHEMA } from "../server/demo_data.ts";
 
 /** SQL text of one column's CSV cell, formatted the documented way. */
@@ -29,6 +30,20 @@ function cell(name: string, type: string, scale = 0): string {
   }
 }
 
+/** The sqlite3 command for the rows in [from, to) as CSV lines, without the header line. */
+function sqlite3Command(db: string, from: number, to: number, where: string): Deno.Command {
+  const select = DEMO_SCHEMA.columns.map((c) => cell(c.name, c.type, c.scale)).join(` || ',' || `);
+  const sql =
+    `SELECT ${select} FROM trades WHERE ts >= ${from} AND ts < ${to}${where} ORDER BY id;`;
+  return new Deno.Command("sqlite3", {
+    args: ["-batch", "-readonly", "-noheader", "-list", "-newline", "\r\n", db, sql],
+    stdout: "piped",
+  });
+}
+
+const csvHeader = () =>
+  new TextEncoder().encode(DEMO_SCHEMA.columns.map((c) => c.name).join(",") + "\r\n");
+
 /** The demo table's rows in [from, to) as CSV, by the sqlite3 CLI; `where` adds SQL conditions. */
 export async function sqlite3Csv(
   db: string,
@@ -36,20 +51,35 @@ export async function sqlite3Csv(
   to: number,
   where = "",
 ): Promise<Uint8Array> {
-  const columns = DEMO_SCHEMA.columns;
-  const select = columns.map((c) => cell(c.name, c.type, c.scale)).join(` || ',' || `);
-  const sql =
-    `SELECT ${select} FROM trades WHERE ts >= ${from} AND ts < ${to}${where} ORDER BY id;`;
-  const out = await new Deno.Command("sqlite3", {
-    args: ["-batch", "-readonly", "-noheader", "-list", "-newline", "\r\n", db, sql],
-    stdout: "piped",
-  }).output();
+  const out = await sqlite3Command(db, from, to, where).output();
   if (!out.success) throw new Error("sqlite3 failed");
-  const header = new TextEncoder().encode(columns.map((c) => c.name).join(",") + "\r\n");
+  const header = csvHeader();
   const all = new Uint8Array(header.length + out.stdout.length);
   all.set(header);
   all.set(out.stdout, header.length);
   return all;
+}
+
+/**
+ * The SHA-256 (hex) and length of {@linkcode sqlite3Csv}'s bytes, streamed rather than held, for
+ * exports of millions of rows (bench/export.ts).
+ */
+export async function sqlite3CsvDigest(
+  db: string,
+  from: number,
+  to: number,
+): Promise<{ sha256: string; bytes: number }> {
+  const child = sqlite3Command(db, from, to, "").spawn();
+  const hash = createHash("sha256");
+  const header = csvHeader();
+  hash.update(header);
+  let bytes = header.length;
+  for await (const chunk of child.stdout) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  if (!(await child.status).success) throw new Error("sqlite3 failed");
+  return { sha256: hash.digest("hex"), bytes };
 }
 
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {

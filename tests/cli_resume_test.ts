@@ -106,11 +106,13 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
-let oracle: Promise<string> | undefined;
-/** SHA-256 of every row as CSV, by sqlite3. */
-function oracleSha(): Promise<string> {
-  return oracle ??= sqlite3Csv(demoPath(ROWS), Date.parse(FROM), Date.parse(TO)).then(sha256Hex);
+let oracle: Promise<{ sha256: string; length: number }> | undefined;
+/** Every row as CSV, by sqlite3: its SHA-256 and length, computed once for the whole file. */
+function oracleCsv(): Promise<{ sha256: string; length: number }> {
+  return oracle ??= sqlite3Csv(demoPath(ROWS), Date.parse(FROM), Date.parse(TO))
+    .then(async (csv) => ({ sha256: await sha256Hex(csv), length: csv.length }));
 }
+const oracleSha = async () => (await oracleCsv()).sha256;
 
 /** Starts the client, kills it with SIGKILL once `file` passes a third of `total`; checks the state. */
 async function killMidway(url: string, args: string[], file: string, total: number) {
@@ -143,7 +145,7 @@ Deno.test("a client killed with SIGKILL midway finishes with --continue: byte-id
       await t.step("CSV", async () => {
         const file = `${dir}/all.csv`;
         const args = [...RANGE, "-o", file];
-        const total = (await sqlite3Csv(demoPath(ROWS), Date.parse(FROM), Date.parse(TO))).length;
+        const total = (await oracleCsv()).length;
         await killMidway(server.url, args, file, total);
 
         const run = await client([server.url, ...args, "--continue"]);
@@ -232,7 +234,7 @@ Deno.test("cut 3 times by a proxy, the client resumes by itself with its default
   const proxy = new CuttingProxy(portOf(server.url));
   try {
     await withTempDir(async (dir) => {
-      const total = (await sqlite3Csv(demoPath(ROWS), Date.parse(FROM), Date.parse(TO))).length;
+      const total = (await oracleCsv()).length;
       const gap = Math.floor(total / 5);
       const file = `${dir}/cut.csv`;
       const args = [`ws://127.0.0.1:${proxy.port}/`, ...RANGE, "-o", file];
@@ -267,7 +269,7 @@ Deno.test("a server gone for good: exit 1 naming CONNECTION_FAILED, then --conti
   let closing: Promise<void> | undefined;
   try {
     await withTempDir(async (dir) => {
-      const total = (await sqlite3Csv(demoPath(ROWS), Date.parse(FROM), Date.parse(TO))).length;
+      const total = (await oracleCsv()).length;
       const file = `${dir}/gone.csv`;
       const args = [...RANGE, "-o", file];
       const flags = ["--retries", "2", "--retry-delay", "50"];
