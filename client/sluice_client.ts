@@ -9,6 +9,7 @@
  * @module
  */
 
+import { CLOSE_CODES } from "../protocol/close_codes.ts";
 import { step } from "../protocol/connection_machine.ts";
 import {
   type ConnectionEffect,
@@ -376,8 +377,9 @@ export class SluiceClient {
   /** The server broke the protocol: close with its code and let the machine reconnect. */
   #violation(code: string): void {
     if (this.#connection === undefined) return;
-    this.#closeSocket(4000, code);
-    this.#step({ type: "closed", code: 4000, reason: code });
+    const abort = CLOSE_CODES.reconnect.CLIENT_ABORT.code;
+    this.#closeSocket(abort, code);
+    this.#step({ type: "closed", code: abort, reason: code });
   }
 
   #failPending(error: SluiceError): void {

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { closeCodeRows } from "../protocol/close_codes.ts";
 import { connectionStateDiagram, connectionTableMarkdown } from "../protocol/connection_table.ts";
 import { downloadStateDiagram, downloadTableMarkdown } from "../protocol/download_table.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
@@ -35,8 +36,16 @@ export function generatedSections(): Record<string, string> {
       } | ${e.message} |`;
     }),
   ].join("\n");
+  const closeCodes = [
+    "| code | name | leads to | sent by | when |",
+    "| --- | --- | --- | --- | --- |",
+    ...closeCodeRows().map((row) =>
+      `| ${row.code} | \`${row.name}\` | ${row.leadsTo} | ${row.sentBy} | ${row.when} |`
+    ),
+  ].join("\n");
   const fence = (diagram: string) => "```mermaid\n" + diagram + "\n```";
   return {
+    "close-codes": closeCodes,
     events,
     errors,
     "connection-table": connectionTableMarkdown(),

@@ -15,7 +15,8 @@
  * ({@linkcode CONNECTION_EVENT_SOURCES}): a local call is `rejected` with
  * `ILLEGAL_TRANSITION` and changes nothing; a late socket, timer or signer
  * event is stale and ignored; a server message while a socket is live is a
- * protocol violation that drops the connection (close 4000) and reconnects.
+ * protocol violation that drops the connection (close code `CLIENT_ABORT`,
+ * close_codes.ts) and reconnects.
  *
  * Contract with the shell: `startTimer` replaces any timer of the same name;
  * after `closeSocket` (or an outage) the shell detaches the old socket, so
@@ -31,6 +32,7 @@
  */
 
 import { backoffDelay } from "./backoff.ts";
+import { CLOSE_CODES, closeWith, type SocketClose } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { AuthChallenge, ClientMessage } from "./messages.ts";
 import {
@@ -57,10 +59,12 @@ export interface ConnectionStep {
   readonly effects: readonly ConnectionEffect[];
 }
 
-/** WebSocket close code of a normal closure (RFC 6455 §7.4.1). */
-const NORMAL_CLOSURE = 1000;
-/** Close code the client uses when it drops a connection it no longer trusts. */
-const CLIENT_ABORT = 4000;
+/** The close of `close()`: the client is done. */
+const CLIENT_CLOSED = closeWith(CLOSE_CODES.end.NORMAL_CLOSURE, "client closed");
+
+/** The close of a connection the client drops, naming the error that made it. */
+const abort = (error: ErrorResponse): SocketClose =>
+  closeWith(CLOSE_CODES.reconnect.CLIENT_ABORT, error.code);
 
 /**
  * Applies one event. Pure: the same state, event and clock always give the
@@ -188,7 +192,7 @@ function violation(
   clock: MachineClock,
 ): ConnectionStep {
   const error = illegal(state, key);
-  return outage(state, error, clock, { code: CLIENT_ABORT, reason: error.code });
+  return outage(state, error, clock, abort(error));
 }
 
 /**
@@ -199,7 +203,7 @@ function outage(
   state: ConnectionState,
   cause: ErrorResponse,
   clock: MachineClock,
-  closeSocket?: { code: number; reason: string },
+  closeSocket?: SocketClose,
   retryAfter?: number,
 ): ConnectionStep {
   const close: ConnectionEffect[] = closeSocket ? [{ type: "closeSocket", ...closeSocket }] : [];
@@ -253,7 +257,7 @@ function listed(
       return attempt(state, { attempt: 0 });
     case "close": {
       const effects: ConnectionEffect[] = CONNECTION_LIVE_PHASES.has(state.phase)
-        ? [{ type: "closeSocket", code: NORMAL_CLOSURE, reason: "client closed" }]
+        ? [{ type: "closeSocket", ...CLIENT_CLOSED }]
         : [];
       const cleared = { authStep: undefined, challenge: undefined, pendingPing: undefined };
       return { state: { ...state, ...cleared, phase: "closed" }, effects };
@@ -312,7 +316,7 @@ function listed(
     case "authResult": {
       const { result } = event;
       if (result.authenticated) return enterOpen(state);
-      const close = { code: CLIENT_ABORT, reason: result.error.code };
+      const close = abort(result.error);
       if (result.error.recoverable) {
         return outage(state, result.error, clock, close, result.error.retryAfter);
       }
@@ -359,7 +363,7 @@ function timer(state: ConnectionState, name: TimerName, clock: MachineClock): Co
       const error = state.authStep === "signing"
         ? errorResponse("SIGNING_TIMEOUT")
         : errorResponse("HANDSHAKE_TIMEOUT", { ms: state.config.handshakeTimeoutMs });
-      return outage(state, error, clock, { code: CLIENT_ABORT, reason: error.code });
+      return outage(state, error, clock, abort(error));
     }
     case "heartbeat": {
       if (state.pendingPing !== undefined) return same(state);
@@ -383,7 +387,7 @@ function timer(state: ConnectionState, name: TimerName, clock: MachineClock): Co
       // Half-open detection: the socket looks fine but the server stopped answering.
       if (state.pendingPing === undefined) return same(state);
       const error = errorResponse("HEARTBEAT_TIMEOUT");
-      return outage(state, error, clock, { code: CLIENT_ABORT, reason: error.code });
+      return outage(state, error, clock, abort(error));
     }
     default: {
       const never: never = name;

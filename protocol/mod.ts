@@ -21,6 +21,7 @@
 
 export * from "./auth.ts";
 export * from "./backoff.ts";
+export * from "./close_codes.ts";
 export * from "./channel.ts";
 export * from "./digest_chain.ts";
 export * from "./errors.ts";

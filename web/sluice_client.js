@@ -2240,6 +2240,59 @@ var ConnectionSignIn = class {
   }
 };
 
+// protocol/close_codes.ts
+var CLOSE_CODES = {
+  end: {
+    NORMAL_CLOSURE: {
+      code: 1e3,
+      sentBy: "client",
+      when: "The client closed the connection for good (`close()`); it does not reconnect."
+    }
+  },
+  reconnect: {
+    GOING_AWAY: {
+      code: 1001,
+      sentBy: "server",
+      when: "The server shuts down, after `system:error` `SERVER_SHUTTING_DOWN` (\xA79.6); the client waits at least its `retryAfter`."
+    },
+    CLIENT_ABORT: {
+      code: 4e3,
+      sentBy: "client",
+      when: "The client drops the connection: the server broke the protocol (\xA712), a handshake, signing or heartbeat timed out, or the sign-in was refused (then it reconnects only if the refusal is recoverable)."
+    },
+    PROTOCOL_VIOLATION: {
+      code: 4400,
+      sentBy: "server",
+      when: "A frame broke the session (tampered, replayed, reordered, unsealed, \xA716) or the client flooded it (`TOO_MANY_MESSAGES`, \xA710); sent after `system:error`."
+    },
+    SIGN_IN_FAILED: {
+      code: 4401,
+      sentBy: "server",
+      when: "The sign-in was refused (after `auth:result`), was not completed in time (`SIGN_IN_TIMEOUT`) or the session expired (`SESSION_EXPIRED`), \xA715.1."
+    },
+    IDLE_TIMEOUT: {
+      code: 4408,
+      sentBy: "server",
+      when: "The client sent nothing for the server's idle timeout, after `system:error` `IDLE_TIMEOUT` (\xA712.1)."
+    }
+  }
+};
+var MAX_CLOSE_REASON_BYTES = 123;
+function closeWith(info, reason) {
+  let bytes = 0;
+  let end = 0;
+  for (const char of reason) {
+    const point = char.codePointAt(0);
+    bytes += point < 128 ? 1 : point < 2048 ? 2 : point < 65536 ? 3 : 4;
+    if (bytes > MAX_CLOSE_REASON_BYTES) break;
+    end += char.length;
+  }
+  return {
+    code: info.code,
+    reason: reason.slice(0, end)
+  };
+}
+
 // protocol/connection_table.ts
 var CONNECTION_EVENT_SOURCES = {
   connect: "local",
@@ -2366,8 +2419,8 @@ function connectionEventKey(event) {
 }
 
 // protocol/connection_machine.ts
-var NORMAL_CLOSURE = 1e3;
-var CLIENT_ABORT = 4e3;
+var CLIENT_CLOSED = closeWith(CLOSE_CODES.end.NORMAL_CLOSURE, "client closed");
+var abort = (error) => closeWith(CLOSE_CODES.reconnect.CLIENT_ABORT, error.code);
 function step(state, event, clock2) {
   const key = connectionEventKey(event);
   const allowed = CONNECTION_TRANSITIONS[state.phase][key];
@@ -2473,10 +2526,7 @@ function unlisted(state, key, clock2) {
 }
 function violation(state, key, clock2) {
   const error = illegal(state, key);
-  return outage(state, error, clock2, {
-    code: CLIENT_ABORT,
-    reason: error.code
-  });
+  return outage(state, error, clock2, abort(error));
 }
 function outage(state, cause, clock2, closeSocket, retryAfter) {
   const close = closeSocket ? [
@@ -2565,8 +2615,7 @@ function listed(state, event, key, clock2) {
       const effects = CONNECTION_LIVE_PHASES.has(state.phase) ? [
         {
           type: "closeSocket",
-          code: NORMAL_CLOSURE,
-          reason: "client closed"
+          ...CLIENT_CLOSED
         }
       ] : [];
       const cleared = {
@@ -2663,10 +2712,7 @@ function listed(state, event, key, clock2) {
     case "authResult": {
       const { result } = event;
       if (result.authenticated) return enterOpen(state);
-      const close = {
-        code: CLIENT_ABORT,
-        reason: result.error.code
-      };
+      const close = abort(result.error);
       if (result.error.recoverable) {
         return outage(state, result.error, clock2, close, result.error.retryAfter);
       }
@@ -2735,10 +2781,7 @@ function timer(state, name, clock2) {
       const error = state.authStep === "signing" ? errorResponse("SIGNING_TIMEOUT") : errorResponse("HANDSHAKE_TIMEOUT", {
         ms: state.config.handshakeTimeoutMs
       });
-      return outage(state, error, clock2, {
-        code: CLIENT_ABORT,
-        reason: error.code
-      });
+      return outage(state, error, clock2, abort(error));
     }
     case "heartbeat": {
       if (state.pendingPing !== void 0) return same(state);
@@ -2773,10 +2816,7 @@ function timer(state, name, clock2) {
     case "heartbeatTimeout": {
       if (state.pendingPing === void 0) return same(state);
       const error = errorResponse("HEARTBEAT_TIMEOUT");
-      return outage(state, error, clock2, {
-        code: CLIENT_ABORT,
-        reason: error.code
-      });
+      return outage(state, error, clock2, abort(error));
     }
     default: {
       const never = name;
@@ -5069,10 +5109,11 @@ var SluiceClient = class {
   /** The server broke the protocol: close with its code and let the machine reconnect. */
   #violation(code) {
     if (this.#connection === void 0) return;
-    this.#closeSocket(4e3, code);
+    const abort2 = CLOSE_CODES.reconnect.CLIENT_ABORT.code;
+    this.#closeSocket(abort2, code);
     this.#step({
       type: "closed",
-      code: 4e3,
+      code: abort2,
       reason: code
     });
   }
