@@ -300,9 +300,7 @@ export async function main(args: string[]): Promise<number> {
     } else if (error instanceof OutputError || error instanceof StateWriteError) {
       console.error(`sluice: ${error.message}`);
     } else if (error instanceof SluiceError) {
-      console.error(
-        `sluice: download failed: ${error.code}: ${error.message.slice(error.code.length + 2)}`,
-      );
+      console.error(`sluice: download failed: ${error.code}: ${error.response.message}`);
     } else throw error;
     if (keeper?.saved === true) {
       console.error(`sluice: run again with --continue to resume into ${run.output}`);

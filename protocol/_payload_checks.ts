@@ -7,6 +7,7 @@
  */
 
 import type { ErrorResponse } from "./errors.ts";
+import { type PeerErrorCode, peerErrorCode } from "./peer_error_code.ts";
 import {
   bool,
   type Check,
@@ -60,8 +61,12 @@ const identity: Check<Identity> = tagged<Identity>("kind", {
   }),
 });
 
+/** A peer's error code: one of ours, or a newer peer's kept as it came (errors.ts). */
+const errorCodeText = str({ max: 64, pattern: /^[A-Z][A-Z0-9_]{0,63}$/ });
+const errorCode: Check<PeerErrorCode> = (value, path) => peerErrorCode(errorCodeText(value, path));
+
 const errorPayload: Check<ErrorResponse> = object({
-  code: str({ max: 64, pattern: /^[A-Z][A-Z0-9_]{0,63}$/ }),
+  code: errorCode,
   message: str({ max: 1024 }),
   recoverable: bool,
 }, {

@@ -30,6 +30,7 @@ export * from "./filter.ts";
 export * from "./frame.ts";
 export * from "./messages.ts";
 export * from "./parse.ts";
+export * from "./peer_error_code.ts";
 export * from "./progress.ts";
 export * from "./request.ts";
 export * from "./result.ts";

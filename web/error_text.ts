@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { ErrorCode, ErrorResponse } from "../protocol/errors.ts";
+import { type ErrorCode, type ErrorResponse, isErrorCode } from "../protocol/errors.ts";
 
 const BUG = "This is a bug in the page or the server; please report it.";
 const RETRY = "The download continues by itself when the connection is back.";
@@ -145,9 +145,8 @@ export interface ErrorText {
  * ```
  */
 export function explain(error: ErrorResponse): ErrorText {
-  const known = Object.hasOwn(ERROR_HELP, error.code)
-    ? ERROR_HELP[error.code as ErrorCode]
-    : undefined;
+  // A code newer than this page is an UnknownErrorCode: it has no sentence here.
+  const known = isErrorCode(error.code) ? ERROR_HELP[error.code] : undefined;
   const details = Object.entries(error.details ?? {})
     .filter(([key]) => key !== "path" && key !== "requestId")
     .map(([key, value]) => key === "reason" ? String(value) : `${key}: ${value}`);

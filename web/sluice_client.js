@@ -1410,6 +1410,9 @@ function errorResponse(code, details, overrides = {}) {
     }
   };
 }
+function isErrorCode(value) {
+  return Object.hasOwn(ERROR_TABLE, value);
+}
 
 // protocol/messages.ts
 var OUTPUT_FORMATS = [
@@ -3387,7 +3390,7 @@ function listed2(state, event, clock2) {
 
 // client/sluice_error.ts
 var SluiceError = class extends Error {
-  /** The stable code. */
+  /** The stable code; one this version does not know is kept as it came. */
   code;
   /** Whether retrying may succeed. */
   recoverable;
@@ -3395,26 +3398,30 @@ var SluiceError = class extends Error {
   retryAfter;
   /** Machine-readable context. */
   details;
-  /** Wraps a response; the message reads `CODE: message`. */
+  /** The response as it came, its message as the server (or the client) wrote it. */
+  response;
+  /** Wraps a response; the `Error` message reads `CODE: message`. */
   constructor(response) {
     super(`${response.code}: ${response.message}`);
     this.name = "SluiceError";
     this.code = response.code;
     this.recoverable = response.recoverable;
+    this.response = response;
     if (response.retryAfter !== void 0) this.retryAfter = response.retryAfter;
     if (response.details !== void 0) this.details = response.details;
   }
-  /** The plain response, e.g. to log or send. */
+  /** The plain response, e.g. to log or send: the one it was made from. */
   toJSON() {
+    const { code, message, details, recoverable, retryAfter } = this.response;
     return {
-      code: this.code,
-      message: this.message.slice(this.code.length + 2),
-      ...this.details === void 0 ? {} : {
-        details: this.details
+      code,
+      message,
+      ...details === void 0 ? {} : {
+        details
       },
-      recoverable: this.recoverable,
-      ...this.retryAfter === void 0 ? {} : {
-        retryAfter: this.retryAfter
+      recoverable,
+      ...retryAfter === void 0 ? {} : {
+        retryAfter
       }
     };
   }
@@ -3880,6 +3887,11 @@ var SessionChannel = class {
   }
 };
 
+// protocol/peer_error_code.ts
+function peerErrorCode(code) {
+  return isErrorCode(code) ? code : code;
+}
+
 // protocol/time.ts
 var ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
 var MS_PER_DAY = 864e5;
@@ -4131,11 +4143,13 @@ var identity = tagged("kind", {
     })
   })
 });
+var errorCodeText = str({
+  max: 64,
+  pattern: /^[A-Z][A-Z0-9_]{0,63}$/
+});
+var errorCode = (value, path) => peerErrorCode(errorCodeText(value, path));
 var errorPayload = object({
-  code: str({
-    max: 64,
-    pattern: /^[A-Z][A-Z0-9_]{0,63}$/
-  }),
+  code: errorCode,
   message: str({
     max: 1024
   }),
