@@ -66,6 +66,15 @@ export interface ClientConfig {
    * @default {10000}
    */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * Whether the first connection gives up at once when the server cannot be
+   * reached (its socket never opens): `connect()` rejects with
+   * `CONNECTION_FAILED` and `details.unreachable`, without waiting out the
+   * backoff. Once connected, a lost connection reconnects as usual.
+   *
+   * @default {false}
+   */
+  readonly failFast?: boolean;
 }
 
 /**
@@ -160,6 +169,17 @@ export class ClientBuilder {
    */
   withHandshakeTimeout(ms: number): this {
     this.#config.handshakeTimeoutMs = ms;
+    return this;
+  }
+
+  /**
+   * Makes the first connection give up at once when the server cannot be
+   * reached, rather than retry with backoff: for a program that should say
+   * at once that no server is there. Reconnecting after a connection was
+   * open is unchanged.
+   */
+  withFailFast(failFast = true): this {
+    this.#config.failFast = failFast;
     return this;
   }
 

@@ -9,7 +9,6 @@
  * @module
  */
 
-import { CLOSE_CODES } from "../protocol/close_codes.ts";
 import { step } from "../protocol/connection_machine.ts";
 import {
   type ConnectionEffect,
@@ -96,8 +95,6 @@ export class SluiceClient {
   readonly #listeners = new Map<keyof ClientEvents, Set<(event: never) => void>>();
   #connectWaiters: { resolve: () => void; reject: (error: SluiceError) => void }[] = [];
   #systemHealth: SystemHealth | undefined;
-  /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
-  #retryAfter: number | undefined;
   #closedSocket: Promise<void> = Promise.resolve();
   #nextId = 1;
 
@@ -110,6 +107,7 @@ export class SluiceClient {
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
+      failFast: config.failFast,
     });
   }
 
@@ -250,7 +248,6 @@ export class SluiceClient {
       case "sign":
         return void this.#sign(effect.challenge);
       case "ready": {
-        this.#retryAfter = undefined;
         for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
         // New downloads go out now; on a reconnect, running ones resume from their cursor.
         for (const driver of this.#downloads.values()) driver.handle({ type: "resume" });
@@ -303,17 +300,12 @@ export class SluiceClient {
       message: (message) => void (current() && this.#dispatch(message)),
       frame: ({ payload, ...header }) =>
         current() ? this.#downloads.get(header.requestId)?.frame(header, payload) : undefined,
-      violation: (code) => void (current() && this.#violation(code)),
+      violation: (code) => void (current() && this.#step({ type: "violation", code })),
       closed: (event) => {
         if (!current()) return;
         this.#connection = undefined;
         this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
-        this.#step({
-          type: "closed",
-          code: event.code,
-          reason: event.reason,
-          ...(this.#retryAfter === undefined ? {} : { retryAfter: this.#retryAfter }),
-        });
+        this.#step({ type: "closed", code: event.code, reason: event.reason });
       },
     });
     this.#connection = connection;
@@ -357,9 +349,7 @@ export class SluiceClient {
         return waiter?.resolve([...message.data.downloads]);
       }
       case "system:error":
-        if (message.data.code === "SERVER_SHUTTING_DOWN") {
-          this.#retryAfter = message.data.retryAfter;
-        }
+        this.#step({ type: "serverError", error: message.data });
         return this.#emit("error", message.data);
       case "connection:health":
         return this.#step({ type: "pong", requestId: message.requestId, health: message.data });
@@ -372,14 +362,6 @@ export class SluiceClient {
         throw new Error(`unknown message ${JSON.stringify(unreachable)}`);
       }
     }
-  }
-
-  /** The server broke the protocol: close with its code and let the machine reconnect. */
-  #violation(code: string): void {
-    if (this.#connection === undefined) return;
-    const abort = CLOSE_CODES.reconnect.CLIENT_ABORT.code;
-    this.#closeSocket(abort, code);
-    this.#step({ type: "closed", code: abort, reason: code });
   }
 
   #failPending(error: SluiceError): void {

@@ -1,14 +1,15 @@
 /**
  * The client's connection as a pure state machine, sans-IO in the manner of
- * h11 (seed 003 §4: connect, authenticate, keep alive, reconnect with
- * backoff; seed 000 §3.1: give up after `maxAttempts` and emit
- * `connection:failed`). A connect attempt has `handshakeTimeoutMs` to reach
- * `open`, so a server that accepts TCP and then never answers costs one
- * attempt, not a hang; the time the signer takes (a wallet waiting for its
- * user) is bounded by the challenge's own expiry instead. Once open,
- * heartbeats watch the connection. The shell owns the socket, the timers,
- * the signer and the clock: it feeds {@linkcode step} events and carries
- * out the effects it returns, in order.
+ * h11 (docs/PROTOCOL.md §12.1: connect, sign in, keep alive, reconnect with
+ * backoff, and give up after `maxAttempts` with `connection:failed`). A
+ * connect attempt has `handshakeTimeoutMs` to reach `open`, so a server
+ * that accepts TCP and then never answers costs one attempt, not a hang;
+ * the time the signer takes (a wallet waiting for its user) is bounded by
+ * the challenge's own expiry instead. Once open, heartbeats watch the
+ * connection. The shell owns the socket, the timers, the signer and the
+ * clock: it feeds {@linkcode step} events and carries out the effects it
+ * returns, in order. What an outage leads to (the delay, `retryAfter`,
+ * giving up, `failFast`) is in _connection_outage.ts.
  *
  * Every legal move is a row of {@linkcode CONNECTION_TRANSITIONS}. A pair
  * the table does not list is handled by whose fault it is
@@ -24,14 +25,18 @@
  * `auth:nonce` itself on `beginAuth` (the identity is its own) and reports a
  * finished signature with `signed`, from which the machine builds
  * `auth:authenticate`, so a signature that outlives its socket is dropped
- * here rather than sent on the next one.
+ * here rather than sent on the next one. A violation the shell finds below
+ * the machine (a frame it cannot read or trust) it reports as `violation`,
+ * and the machine closes and reconnects; every `system:error` it passes on
+ * as `serverError`, and the machine keeps its `retryAfter` for the next
+ * reconnect delay.
  *
  * This module is browser compatible.
  *
  * @module
  */
 
-import { backoffDelay } from "./backoff.ts";
+import { outage } from "./_connection_outage.ts";
 import { CLOSE_CODES, closeWith, type SocketClose } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { AuthChallenge, ClientMessage } from "./messages.ts";
@@ -195,38 +200,6 @@ function violation(
   return outage(state, error, clock, abort(error));
 }
 
-/**
- * Seed 000 §3.1: reconnect while attempts remain, else fail. Attempt `n`
- * waits `backoffDelay(n)`, or longer if the server asked (`retryAfter`).
- */
-function outage(
-  state: ConnectionState,
-  cause: ErrorResponse,
-  clock: MachineClock,
-  closeSocket?: SocketClose,
-  retryAfter?: number,
-): ConnectionStep {
-  const close: ConnectionEffect[] = closeSocket ? [{ type: "closeSocket", ...closeSocket }] : [];
-  const base = { ...state, authStep: undefined, challenge: undefined, pendingPing: undefined };
-  const attempt = state.attempt + 1;
-  const { backoff } = state.config;
-  if (attempt > backoff.maxAttempts) {
-    const error = errorResponse("CONNECTION_FAILED", {
-      cause: cause.code,
-      attempts: backoff.maxAttempts,
-    });
-    return {
-      state: { ...base, phase: "failed", lastError: error },
-      effects: [...close, { type: "failed", error }],
-    };
-  }
-  const ms = Math.max(backoffDelay(attempt, clock.random, backoff), retryAfter ?? 0);
-  return {
-    state: { ...base, phase: "reconnecting", attempt, lastError: cause },
-    effects: [...close, { type: "startTimer", name: "reconnect", ms }],
-  };
-}
-
 function enterOpen(state: ConnectionState): ConnectionStep {
   return {
     state: {
@@ -237,6 +210,7 @@ function enterOpen(state: ConnectionState): ConnectionStep {
       authStep: undefined,
       challenge: undefined,
       pendingPing: undefined,
+      retryAfter: undefined,
     },
     effects: [
       { type: "ready", reconnected: state.everConnected },
@@ -270,13 +244,13 @@ function listed(
       };
     case "closed": {
       const details = { code: event.code, reason: event.reason };
-      return outage(
-        state,
-        errorResponse("CONNECTION_LOST", details),
-        clock,
-        undefined,
-        event.retryAfter,
-      );
+      return outage(state, errorResponse("CONNECTION_LOST", details), clock);
+    }
+    case "violation": {
+      // Below the machine (a frame that cannot be read or trusted): the connection is lost to
+      // the client's own abort, which the reason names.
+      const close = closeWith(CLOSE_CODES.reconnect.CLIENT_ABORT, event.code);
+      return outage(state, errorResponse("CONNECTION_LOST", { ...close }), clock, close);
     }
     case "challenge":
       if (state.authStep !== "challenge") return violation(state, key, clock);
@@ -343,6 +317,13 @@ function listed(
           { type: "health", rttMs, health: event.health },
         ],
       };
+    }
+    case "serverError": {
+      // The server may ask for a wait before the next attempt (SERVER_SHUTTING_DOWN does).
+      const { retryAfter } = event.error;
+      return retryAfter === undefined
+        ? same(state)
+        : { state: { ...state, retryAfter }, effects: [] };
     }
     case "timer":
       return timer(state, event.name, clock);

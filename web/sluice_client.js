@@ -1937,7 +1937,8 @@ function initialConnectionState(config) {
       backoff: resolveBackoff(config.backoff),
       heartbeatIntervalMs,
       heartbeatTimeoutMs,
-      handshakeTimeoutMs
+      handshakeTimeoutMs,
+      failFast: config.failFast ?? false
     },
     attempt: 0,
     everConnected: false,
@@ -2243,6 +2244,73 @@ var ConnectionSignIn = class {
   }
 };
 
+// protocol/_connection_outage.ts
+var UNREACHABLE = "Could not reach the server for the first connection.";
+function outage(state, cause, clock2, close, retryAfter) {
+  const closing = close ? [
+    {
+      type: "closeSocket",
+      ...close
+    }
+  ] : [];
+  const base = {
+    ...state,
+    authStep: void 0,
+    challenge: void 0,
+    pendingPing: void 0
+  };
+  const attempt2 = state.attempt + 1;
+  const { backoff, failFast } = state.config;
+  const fail3 = (error) => ({
+    state: {
+      ...base,
+      phase: "failed",
+      lastError: error
+    },
+    effects: [
+      ...closing,
+      {
+        type: "failed",
+        error
+      }
+    ]
+  });
+  if (attempt2 > backoff.maxAttempts) {
+    return fail3(errorResponse("CONNECTION_FAILED", {
+      cause: cause.code,
+      attempts: backoff.maxAttempts
+    }));
+  }
+  if (failFast && !state.everConnected && state.phase === "connecting") {
+    const details = {
+      cause: cause.code,
+      attempts: state.attempt,
+      unreachable: true
+    };
+    return fail3(errorResponse("CONNECTION_FAILED", details, {
+      message: UNREACHABLE
+    }));
+  }
+  const asked = Math.max(retryAfter ?? 0, state.retryAfter ?? 0);
+  const ms = Math.max(backoffDelay(attempt2, clock2.random, backoff), asked);
+  return {
+    state: {
+      ...base,
+      phase: "reconnecting",
+      attempt: attempt2,
+      lastError: cause
+    },
+    effects: [
+      ...closing,
+      {
+        type: "startTimer",
+        name: "reconnect",
+        ms
+      }
+    ]
+  };
+}
+
 // protocol/close_codes.ts
 var CLOSE_CODES = {
   end: {
@@ -2302,10 +2370,12 @@ var CONNECTION_EVENT_SOURCES = {
   close: "local",
   opened: "shell",
   closed: "shell",
+  violation: "shell",
   challenge: "peer",
   signed: "shell",
   authResult: "peer",
   pong: "peer",
+  serverError: "peer",
   "timer.reconnect": "shell",
   "timer.handshake": "shell",
   "timer.heartbeat": "shell",
@@ -2320,6 +2390,8 @@ var CONNECTION_TRANSITIONS = {
       "closed"
     ]
   },
+  // `failed` after an outage: the attempts are used up, or (fail-fast) the first connection's
+  // server cannot be reached.
   connecting: {
     close: [
       "closed"
@@ -2329,6 +2401,10 @@ var CONNECTION_TRANSITIONS = {
       "open"
     ],
     closed: [
+      "reconnecting",
+      "failed"
+    ],
+    violation: [
       "reconnecting",
       "failed"
     ],
@@ -2342,6 +2418,10 @@ var CONNECTION_TRANSITIONS = {
       "closed"
     ],
     closed: [
+      "reconnecting",
+      "failed"
+    ],
+    violation: [
       "reconnecting",
       "failed"
     ],
@@ -2360,6 +2440,10 @@ var CONNECTION_TRANSITIONS = {
       "reconnecting",
       "failed"
     ],
+    // A refused auth:nonce, a sign-in timeout: kept for its retryAfter, if any.
+    serverError: [
+      "authenticating"
+    ],
     // The handshake timer runs on from `connecting`: the attempt is not open until signed in.
     "timer.handshake": [
       "reconnecting",
@@ -2374,8 +2458,15 @@ var CONNECTION_TRANSITIONS = {
       "reconnecting",
       "failed"
     ],
+    violation: [
+      "reconnecting",
+      "failed"
+    ],
     // A pong that answers no pending ping is ignored.
     pong: [
+      "open"
+    ],
+    serverError: [
       "open"
     ],
     "timer.heartbeat": [
@@ -2531,59 +2622,6 @@ function violation(state, key, clock2) {
   const error = illegal(state, key);
   return outage(state, error, clock2, abort(error));
 }
-function outage(state, cause, clock2, closeSocket, retryAfter) {
-  const close = closeSocket ? [
-    {
-      type: "closeSocket",
-      ...closeSocket
-    }
-  ] : [];
-  const base = {
-    ...state,
-    authStep: void 0,
-    challenge: void 0,
-    pendingPing: void 0
-  };
-  const attempt2 = state.attempt + 1;
-  const { backoff } = state.config;
-  if (attempt2 > backoff.maxAttempts) {
-    const error = errorResponse("CONNECTION_FAILED", {
-      cause: cause.code,
-      attempts: backoff.maxAttempts
-    });
-    return {
-      state: {
-        ...base,
-        phase: "failed",
-        lastError: error
-      },
-      effects: [
-        ...close,
-        {
-          type: "failed",
-          error
-        }
-      ]
-    };
-  }
-  const ms = Math.max(backoffDelay(attempt2, clock2.random, backoff), retryAfter ?? 0);
-  return {
-    state: {
-      ...base,
-      phase: "reconnecting",
-      attempt: attempt2,
-      lastError: cause
-    },
-    effects: [
-      ...close,
-      {
-        type: "startTimer",
-        name: "reconnect",
-        ms
-      }
-    ]
-  };
-}
 function enterOpen(state) {
   return {
     state: {
@@ -2593,7 +2631,8 @@ function enterOpen(state) {
       everConnected: true,
       authStep: void 0,
       challenge: void 0,
-      pendingPing: void 0
+      pendingPing: void 0,
+      retryAfter: void 0
     },
     effects: [
       {
@@ -2654,7 +2693,13 @@ function listed(state, event, key, clock2) {
         code: event.code,
         reason: event.reason
       };
-      return outage(state, errorResponse("CONNECTION_LOST", details), clock2, void 0, event.retryAfter);
+      return outage(state, errorResponse("CONNECTION_LOST", details), clock2);
+    }
+    case "violation": {
+      const close = closeWith(CLOSE_CODES.reconnect.CLIENT_ABORT, event.code);
+      return outage(state, errorResponse("CONNECTION_LOST", {
+        ...close
+      }), clock2, close);
     }
     case "challenge":
       if (state.authStep !== "challenge") return violation(state, key, clock2);
@@ -2766,6 +2811,16 @@ function listed(state, event, key, clock2) {
             health: event.health
           }
         ]
+      };
+    }
+    case "serverError": {
+      const { retryAfter } = event.error;
+      return retryAfter === void 0 ? same(state) : {
+        state: {
+          ...state,
+          retryAfter
+        },
+        effects: []
       };
     }
     case "timer":
@@ -4785,8 +4840,6 @@ var SluiceClient = class {
   #listeners = /* @__PURE__ */ new Map();
   #connectWaiters = [];
   #systemHealth;
-  /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
-  #retryAfter;
   #closedSocket = Promise.resolve();
   #nextId = 1;
   /** Use `ClientBuilder(url).build()`. */
@@ -4797,7 +4850,8 @@ var SluiceClient = class {
       backoff: config.backoff,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
-      handshakeTimeoutMs: config.handshakeTimeoutMs
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
+      failFast: config.failFast
     });
   }
   /** The server URL. */
@@ -4950,7 +5004,6 @@ var SluiceClient = class {
       case "sign":
         return void this.#sign(effect.challenge);
       case "ready": {
-        this.#retryAfter = void 0;
         for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
         for (const driver of this.#downloads.values()) driver.handle({
           type: "resume"
@@ -5024,7 +5077,10 @@ var SluiceClient = class {
       })),
       message: (message) => void (current() && this.#dispatch(message)),
       frame: ({ payload, ...header2 }) => current() ? this.#downloads.get(header2.requestId)?.frame(header2, payload) : void 0,
-      violation: (code) => void (current() && this.#violation(code)),
+      violation: (code) => void (current() && this.#step({
+        type: "violation",
+        code
+      })),
       closed: (event) => {
         if (!current()) return;
         this.#connection = void 0;
@@ -5032,10 +5088,7 @@ var SluiceClient = class {
         this.#step({
           type: "closed",
           code: event.code,
-          reason: event.reason,
-          ...this.#retryAfter === void 0 ? {} : {
-            retryAfter: this.#retryAfter
-          }
+          reason: event.reason
         });
       }
     });
@@ -5094,9 +5147,10 @@ var SluiceClient = class {
         ]);
       }
       case "system:error":
-        if (message.data.code === "SERVER_SHUTTING_DOWN") {
-          this.#retryAfter = message.data.retryAfter;
-        }
+        this.#step({
+          type: "serverError",
+          error: message.data
+        });
         return this.#emit("error", message.data);
       case "connection:health":
         return this.#step({
@@ -5119,17 +5173,6 @@ var SluiceClient = class {
         throw new Error(`unknown message ${JSON.stringify(unreachable)}`);
       }
     }
-  }
-  /** The server broke the protocol: close with its code and let the machine reconnect. */
-  #violation(code) {
-    if (this.#connection === void 0) return;
-    const abort2 = CLOSE_CODES.reconnect.CLIENT_ABORT.code;
-    this.#closeSocket(abort2, code);
-    this.#step({
-      type: "closed",
-      code: abort2,
-      reason: code
-    });
   }
   #failPending(error) {
     this.#rejectConnect(error);
@@ -5232,6 +5275,16 @@ var ClientBuilder = class {
    */
   withHandshakeTimeout(ms) {
     this.#config.handshakeTimeoutMs = ms;
+    return this;
+  }
+  /**
+   * Makes the first connection give up at once when the server cannot be
+   * reached, rather than retry with backoff: for a program that should say
+   * at once that no server is there. Reconnecting after a connection was
+   * open is unchanged.
+   */
+  withFailFast(failFast = true) {
+    this.#config.failFast = failFast;
     return this;
   }
   /** The client; it does not connect until `connect()` (or a download) asks. */
