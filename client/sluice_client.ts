@@ -175,8 +175,8 @@ export class SluiceClient {
       ended: (id) => this.#downloads.delete(id),
     }, options);
     this.#downloads.set(requestId, driver);
-    // A point after the FINAL frame needs no server: the machine completes it on `send`.
-    if (this.isConnected() || options.resume?.final === true) driver.handle({ type: "send" });
+    // The machine sends it now, or on the connection's `resume`; or completes it (after FINAL).
+    driver.handle({ type: "send", connected: this.isConnected() });
     return driver;
   }
 

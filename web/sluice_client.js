@@ -2918,8 +2918,9 @@ var DOWNLOAD_EVENT_SOURCES = {
   disconnected: "local"
 };
 var DOWNLOAD_TRANSITIONS = {
-  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
-  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
+  // `send` sends the request, or waits for `resume` when not connected; twice, it is rejected
+  // (stays requested). `resume` re-sends the request. From a saved point after the FINAL frame,
+  // both complete at once instead: there is nothing to ask for.
   requested: {
     send: [
       "requested",
@@ -3067,6 +3068,7 @@ function initialDownloadState(requestId2, request2, resume) {
     phase: "requested",
     requestId: requestId2,
     request: request2,
+    submitted: false,
     requestSent: false,
     sequence: 0,
     rows: 0,
@@ -3242,9 +3244,18 @@ function completeHere(state, clock2) {
 function listed2(state, event, clock2) {
   const ended = DOWNLOAD_TERMINAL_PHASES.has(state.phase);
   switch (event.type) {
-    case "send":
-      if (state.requestSent) return reject(state, event.type);
-      return state.final ? completeHere(state, clock2) : resend(state, clock2);
+    case "send": {
+      if (state.submitted || state.requestSent) return reject(state, event.type);
+      const submitted = {
+        ...state,
+        submitted: true
+      };
+      if (state.final) return completeHere(submitted, clock2);
+      return event.connected ? resend(submitted, clock2) : {
+        state: submitted,
+        effects: []
+      };
+    }
     case "start": {
       const { data } = event;
       if (!state.requestSent) {
@@ -4924,8 +4935,9 @@ var SluiceClient = class {
       ended: (id) => this.#downloads.delete(id)
     }, options);
     this.#downloads.set(requestId2, driver);
-    if (this.isConnected() || options.resume?.final === true) driver.handle({
-      type: "send"
+    driver.handle({
+      type: "send",
+      connected: this.isConnected()
     });
     return driver;
   }
