@@ -11,6 +11,7 @@ import type { BackoffOptions } from "../protocol/backoff.ts";
 import { type Credentials, type EthereumSigner, secretKeyFrom } from "./sign_in.ts";
 import { SluiceClient } from "./sluice_client.ts";
 import { WalletDelegate } from "./delegation.ts";
+import { COMPRESSED_KEY, ETHEREUM_ADDRESS } from "../protocol/hex_patterns.ts";
 
 /** How {@linkcode ClientBuilder.withSigner} uses an Ethereum signer. */
 export interface SignerOptions {
@@ -126,7 +127,7 @@ export class ClientBuilder {
    * Clients built from this builder share the delegation.
    */
   withSigner(signer: EthereumSigner, options: SignerOptions = {}): this {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
+    if (!ETHEREUM_ADDRESS.test(signer.address)) {
       throw new TypeError(`not an Ethereum address: ${signer.address}`);
     }
     const { delegateForMs } = options;
@@ -142,7 +143,7 @@ export class ClientBuilder {
    */
   withServerKey(publicKey: string): this {
     const key = publicKey.trim().toLowerCase();
-    if (!/^0[23][0-9a-f]{64}$/.test(key)) {
+    if (!COMPRESSED_KEY.test(key)) {
       throw new TypeError("a server key is a compressed secp256k1 public key, 66 hex characters");
     }
     this.#config.serverKey = key;

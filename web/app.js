@@ -42,238 +42,6 @@ var ConnectionBadge = class {
   }
 };
 
-// protocol/errors.ts
-var badMessage = (message) => ({
-  message,
-  recoverable: false,
-  scope: "message",
-  fault: "sender"
-});
-var request = (message) => ({
-  message,
-  recoverable: false,
-  scope: "download",
-  fault: "sender"
-});
-var signIn = (message, recoverable = false) => ({
-  message,
-  recoverable,
-  scope: "connection",
-  fault: "sender"
-});
-var command = (message) => ({
-  message,
-  recoverable: false,
-  scope: "message",
-  fault: "sender"
-});
-var sealed = (message) => ({
-  message,
-  recoverable: true,
-  scope: "connection",
-  fault: "sender"
-});
-var frame = (message) => ({
-  message,
-  recoverable: true,
-  scope: "connection",
-  fault: "sender"
-});
-var ERROR_TABLE = {
-  MALFORMED_JSON: badMessage("The message is not valid UTF-8 JSON."),
-  MESSAGE_TOO_LARGE: badMessage("The message exceeds the size limit."),
-  TOO_MANY_MESSAGES: {
-    message: "The connection sent messages faster than the server handles them.",
-    recoverable: true,
-    scope: "connection",
-    fault: "sender"
-  },
-  NESTING_TOO_DEEP: badMessage("The message nests objects or arrays too deeply."),
-  FORBIDDEN_KEY: badMessage("The message contains a forbidden key such as `__proto__`."),
-  UNKNOWN_EVENT: badMessage("The event name is not part of the protocol."),
-  UNEXPECTED_EVENT: badMessage("This side of the connection may not send that event."),
-  MISSING_FIELD: badMessage("A required field is missing."),
-  UNKNOWN_FIELD: badMessage("The message contains a field the protocol does not define."),
-  INVALID_TYPE: badMessage("A field has the wrong type."),
-  INVALID_VALUE: badMessage("A field's value is outside what the protocol allows."),
-  NON_FINITE_NUMBER: badMessage("A number is not finite."),
-  STRING_TOO_LONG: badMessage("A string exceeds its length limit."),
-  ARRAY_TOO_LONG: badMessage("An array exceeds its length limit."),
-  INVALID_DATE: badMessage("A date is not an ISO 8601 UTC timestamp or does not exist."),
-  INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
-  UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
-  UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
-  INVALID_OPERATOR: request("The filter operator does not apply to that column."),
-  INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
-  TOO_MANY_FILTERS: request("The request has more filters than allowed."),
-  UNKNOWN_REQUEST: badMessage("No download with that requestId exists on this connection."),
-  DUPLICATE_REQUEST: badMessage("A download with that requestId is already active."),
-  TOO_MANY_DOWNLOADS: {
-    message: "Too many concurrent downloads on this connection.",
-    recoverable: true,
-    retryAfter: 1e3,
-    scope: "download",
-    fault: "sender"
-  },
-  CANCELLED: {
-    message: "The download was cancelled.",
-    recoverable: false,
-    scope: "download",
-    fault: "none"
-  },
-  ILLEGAL_TRANSITION: {
-    message: "The event is not allowed in the current state.",
-    recoverable: true,
-    scope: "connection",
-    fault: "sender"
-  },
-  SEQUENCE_GAP: {
-    message: "A data frame does not continue where the previous one ended.",
-    recoverable: true,
-    scope: "connection",
-    fault: "sender"
-  },
-  INTEGRITY_MISMATCH: {
-    message: "The received rows, bytes or digest differ from what the server sent.",
-    recoverable: false,
-    scope: "download",
-    fault: "sender"
-  },
-  // Recoverable: the frame was never delivered and the resume point stays before it, so
-  // resuming (say, on a connection that does not alter bytes) can finish the download.
-  DIGEST_MISMATCH: {
-    message: "A data frame's payload does not match its digest; it was discarded.",
-    recoverable: true,
-    scope: "download",
-    fault: "sender"
-  },
-  RESUME_MISMATCH: {
-    message: "The server cannot resume this download as it was started.",
-    recoverable: false,
-    scope: "download",
-    fault: "none"
-  },
-  INTERNAL_ERROR: {
-    message: "The server failed while serving the request.",
-    recoverable: true,
-    retryAfter: 1e3,
-    scope: "download",
-    fault: "server"
-  },
-  SERVER_SHUTTING_DOWN: {
-    message: "The server is shutting down; resume on another connection.",
-    recoverable: true,
-    retryAfter: 1e3,
-    scope: "connection",
-    fault: "none"
-  },
-  FRAME_TRUNCATED: frame("The data frame is shorter than its header says."),
-  FRAME_TOO_LARGE: frame("The data frame exceeds the size limit."),
-  FRAME_VERSION: frame("The data frame has an unsupported version."),
-  FRAME_TYPE: frame("The data frame has an unknown type."),
-  FRAME_FLAGS: frame("The data frame sets reserved flags."),
-  FRAME_FIELD: frame("A data frame field is out of range or badly encoded."),
-  FRAME_TRAILING_BYTES: frame("The data frame has bytes after its payload."),
-  IDLE_TIMEOUT: {
-    message: "The connection sent nothing for longer than the server's idle timeout.",
-    recoverable: true,
-    scope: "connection",
-    fault: "client"
-  },
-  HANDSHAKE_TIMEOUT: {
-    message: "The server did not complete the connection in time.",
-    recoverable: true,
-    scope: "connection",
-    fault: "client"
-  },
-  SIGNING_TIMEOUT: {
-    message: "The signer (a wallet waiting for its user) did not sign in time: the challenge expired.",
-    recoverable: true,
-    scope: "connection",
-    fault: "client"
-  },
-  HEARTBEAT_TIMEOUT: {
-    message: "The server stopped answering heartbeats.",
-    recoverable: true,
-    scope: "connection",
-    fault: "client"
-  },
-  CONNECTION_LOST: {
-    message: "The connection closed unexpectedly.",
-    recoverable: true,
-    scope: "connection",
-    fault: "client"
-  },
-  CONNECTION_FAILED: {
-    message: "Could not reconnect after the configured number of attempts.",
-    recoverable: false,
-    scope: "connection",
-    fault: "client"
-  },
-  CONNECTION_CLOSED: {
-    message: "The connection was closed by the client.",
-    recoverable: false,
-    scope: "connection",
-    fault: "none"
-  },
-  AUTH_REQUIRED: command("Sign in first: this server does not serve anonymous clients."),
-  SIGN_IN_TIMEOUT: {
-    message: "The connection did not sign in in time; connect and sign in again.",
-    recoverable: true,
-    scope: "connection",
-    fault: "client"
-  },
-  AUTH_IN_PROGRESS: command("This connection already asked for its one challenge."),
-  AUTH_IDENTITY_MISMATCH: signIn("The identity differs from the one the nonce was issued to."),
-  AUTH_NONCE_UNKNOWN: signIn("The nonce is not the one this connection was given."),
-  AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),
-  AUTH_NONCE_USED: signIn("The nonce was already used."),
-  AUTH_BAD_SIGNATURE: signIn("The signature is not the identity's over this server's challenge text."),
-  AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
-  AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows; a new one must end sooner.", true),
-  AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
-  ORIGIN_MISMATCH: {
-    message: "The server names another origin than the one the client dialled.",
-    recoverable: false,
-    scope: "connection",
-    fault: "server"
-  },
-  SERVER_KEY_MISMATCH: {
-    message: "The server could not prove it holds the identity key the client expects.",
-    recoverable: false,
-    scope: "connection",
-    fault: "server"
-  },
-  FORBIDDEN: request("The server does not allow this identity that download."),
-  RATE_LIMITED: {
-    message: "Too many requests from this identity; wait and retry.",
-    recoverable: true,
-    retryAfter: 1e3,
-    scope: "download",
-    fault: "sender"
-  },
-  ROW_LIMIT_EXCEEDED: request("The download has more rows than this identity may take at once."),
-  COMMAND_UNSIGNED: command("A command of a signed-in session lacks its `auth`."),
-  TOKEN_INVALID: command("The command's token is not this session's."),
-  COMMAND_SIGNATURE_INVALID: command("The command's signature does not match its content."),
-  COMMAND_STALE: command("The command's timestamp is outside the accepted window."),
-  COMMAND_REPLAYED: command("The command's timestamp is not after the previous command's."),
-  SESSION_EXPIRED: {
-    message: "The signed-in session expired; connect and sign in again.",
-    recoverable: true,
-    scope: "connection",
-    fault: "none"
-  },
-  UNSEALED_MESSAGE: sealed("A message of an encrypted session arrived unencrypted."),
-  REPLAYED_FRAME: sealed("A sealed frame repeats a counter already received."),
-  REORDERED_FRAME: sealed("A sealed frame skips ahead of the next expected counter."),
-  DECRYPTION_FAILED: sealed("A sealed frame failed its authentication tag.")
-};
-var ERROR_CODES = Object.keys(ERROR_TABLE);
-function isErrorCode(value) {
-  return Object.hasOwn(ERROR_TABLE, value);
-}
-
 // web/error_text.ts
 var BUG = "This is a bug in the page or the server; please report it.";
 var RETRY = "The download continues by itself when the connection is back.";
@@ -365,7 +133,7 @@ var SIGN_IN_CODES = /* @__PURE__ */ new Set([
   "SERVER_KEY_MISMATCH"
 ]);
 function explain(error) {
-  const known = isErrorCode(error.code) ? ERROR_HELP[error.code] : void 0;
+  const known = hasHelp(error.code) ? ERROR_HELP[error.code] : void 0;
   const details = Object.entries(error.details ?? {}).filter(([key]) => key !== "path" && key !== "requestId").map(([key, value]) => key === "reason" ? String(value) : `${key}: ${value}`);
   const path = error.details?.path;
   const where = typeof path === "string" ? place(path) : void 0;
@@ -378,6 +146,9 @@ function explain(error) {
     code: error.code,
     text: extra.length === 0 ? base : `${base} (${extra.join(", ")})`
   };
+}
+function hasHelp(code) {
+  return Object.hasOwn(ERROR_HELP, code);
 }
 function place(path) {
   const filter = /\.filters\[(\d+)\]/.exec(path);
@@ -808,11 +579,11 @@ var STORE = "keys";
 var RECORD = "identity";
 function open() {
   return new Promise((resolve, reject) => {
-    const request2 = indexedDB.open(DATABASE, 1);
-    request2.onupgradeneeded = () => request2.result.createObjectStore(STORE);
-    request2.onsuccess = () => resolve(request2.result);
-    request2.onerror = () => reject(request2.error);
-    request2.onblocked = () => reject(new Error("the key database is blocked by another tab"));
+    const request = indexedDB.open(DATABASE, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error("the key database is blocked by another tab"));
   });
 }
 async function transact(body) {
@@ -888,10 +659,13 @@ async function replaceKey() {
   }
 }
 
+// protocol/hex_patterns.ts
+var COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
+var ETHEREUM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
 // web/preferences.ts
 var METHOD = "sluice.signIn";
 var SERVER_KEY = "sluice.serverKey";
-var COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
 function readServerKey(text) {
   const key = text.trim().toLowerCase().replace(/^0x/, "");
   if (key === "") return {
@@ -1052,11 +826,10 @@ function findWallet() {
   const candidate = globalThis.ethereum;
   return typeof candidate === "object" && candidate !== null && typeof candidate.request === "function" ? candidate : void 0;
 }
-var ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 function firstAccount(answer) {
   if (!Array.isArray(answer) || answer.length === 0) return void 0;
   const account = answer[0];
-  if (typeof account !== "string" || !ADDRESS.test(account)) {
+  if (typeof account !== "string" || !ETHEREUM_ADDRESS.test(account)) {
     throw new Error(`the wallet answered with something other than an address`);
   }
   return account;
@@ -1485,7 +1258,7 @@ function showNotice(text) {
   notice.hidden = text === void 0;
   notice.textContent = text ?? "";
 }
-var signIn2 = new PageSignIn({
+var signIn = new PageSignIn({
   url: socketUrl,
   panel: byId("signin"),
   badge,
@@ -1497,9 +1270,9 @@ var signIn2 = new PageSignIn({
   },
   notice: showNotice
 });
-byId("reconnect").addEventListener("click", () => signIn2.connect());
+byId("reconnect").addEventListener("click", () => signIn.connect());
 addEventListener("online", () => {
-  if (signIn2.client?.session().phase === "failed") signIn2.connect();
+  if (signIn.client?.session().phase === "failed") signIn.connect();
 });
 addEventListener("beforeunload", (event) => {
   if ([
@@ -1569,24 +1342,24 @@ function requestId() {
     ...bytes
   ].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
-async function startExport(request2) {
-  if (signIn2.client === void 0) return showFormError(NOT_SIGNED_IN);
-  const type = FILE_TYPES[request2.outputFormat];
-  const { timeFrom, timeTo, filters: chosen } = request2.searchParams;
-  const extension = request2.compression ? `${type.extension}.gz` : type.extension;
+async function startExport(request) {
+  if (signIn.client === void 0) return showFormError(NOT_SIGNED_IN);
+  const type = FILE_TYPES[request.outputFormat];
+  const { timeFrom, timeTo, filters: chosen } = request.searchParams;
+  const extension = request.compression ? `${type.extension}.gz` : type.extension;
   const name = `sluice-${stamp(timeFrom.slice(0, -1))}-${stamp(timeTo.slice(0, -1))}.${extension}`;
-  const target = await chooseTarget(name, request2.compression ? "application/gzip" : type.mime, request2.compression ? "gz" : type.extension);
+  const target = await chooseTarget(name, request.compression ? "application/gzip" : type.mime, request.compression ? "gz" : type.extension);
   if (target === void 0) return;
-  const client = signIn2.client;
+  const client = signIn.client;
   if (client === void 0) {
     await target.writable.abort(new Error("not signed in"));
     return showFormError(NOT_SIGNED_IN);
   }
-  const download = client.download(request2, {
+  const download = client.download(request, {
     requestId: requestId()
   });
   const summary = [
-    `${request2.outputFormat.toUpperCase()}${request2.compression ? " \xB7 gzip" : ""}`,
+    `${request.outputFormat.toUpperCase()}${request.compression ? " \xB7 gzip" : ""}`,
     `${instant(timeFrom)} \u2192 ${instant(timeTo)} UTC`,
     ...chosen.map(describeFilter)
   ].join(" \xB7 ");
@@ -1600,18 +1373,18 @@ async function startExport(request2) {
   });
   cards.add(card);
   downloads.prepend(card.element);
-  if (client.session().phase === "failed") signIn2.connect();
+  if (client.session().phase === "failed") signIn.connect();
 }
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   showFormError(void 0);
-  const request2 = readForm();
-  if (request2 === void 0) return;
-  startExport(request2).catch((error) => {
+  const request = readForm();
+  if (request === void 0) return;
+  startExport(request).catch((error) => {
     showFormError(`The download could not start: ${error instanceof Error ? error.message : error}`);
   });
 });
 addFilter.addEventListener("click", () => filters.add());
 byId("save-hint").textContent = canStreamToFile() ? "You choose where to save; the file is written as the data arrives." : "Your browser keeps the data until the download completes, then saves the file.";
-signIn2.start();
+signIn.start();
 loadSchema();

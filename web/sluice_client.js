@@ -1109,6 +1109,15 @@ var hmac = /* @__PURE__ */ (() => {
   return hmac_;
 })();
 
+// protocol/hex_patterns.ts
+var HEX_32_BYTES = /^[0-9a-f]{64}$/;
+var LOWERCASE_HEX = /^[0-9a-f]+$/;
+var COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
+var ETHEREUM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+var COMPACT_SIGNATURE = /^[0-9a-f]{128}$/;
+var RECOVERABLE_SIGNATURE = /^[0-9a-f]{130}$/;
+var SIGNATURE = /^[0-9a-f]{128}([0-9a-f]{2})?$/;
+
 // protocol/auth.ts
 hashes.sha256 ??= sha256;
 hashes.hmacSha256 ??= (key, message) => hmac(sha256, key, message);
@@ -1152,7 +1161,7 @@ function signText(secretKey, text) {
   }));
 }
 function verifyText(publicKeyHex, text, signatureHex) {
-  if (!/^0[23][0-9a-f]{64}$/.test(publicKeyHex) || !/^[0-9a-f]{128}$/.test(signatureHex)) {
+  if (!COMPRESSED_KEY.test(publicKeyHex) || !COMPACT_SIGNATURE.test(signatureHex)) {
     return false;
   }
   try {
@@ -4185,16 +4194,14 @@ function join(path, key) {
 
 // protocol/_payload_checks.ts
 var U32_MAX = 4294967295;
-var HEX_64 = /^[0-9a-f]{64}$/;
 var requestId = str({
   max: 64,
   pattern: REQUEST_ID_PATTERN
 });
 var empty = object({});
-var PUBLIC_KEY = /^0[23][0-9a-f]{64}$/;
 var publicKey = str({
   max: 66,
-  pattern: PUBLIC_KEY
+  pattern: COMPRESSED_KEY
 });
 var identity = tagged("kind", {
   secp256k1: object({
@@ -4205,7 +4212,7 @@ var identity = tagged("kind", {
     kind: literal("ethereum"),
     address: str({
       max: 42,
-      pattern: /^0x[0-9a-fA-F]{40}$/
+      pattern: ETHEREUM_ADDRESS
     })
   })
 });
@@ -4277,7 +4284,7 @@ function clientChecks(bounds) {
         bytes: count,
         digest: str({
           max: 64,
-          pattern: HEX_64
+          pattern: HEX_32_BYTES
         })
       })
     }),
@@ -4293,11 +4300,11 @@ function clientChecks(bounds) {
       identity,
       nonce: str({
         max: 64,
-        pattern: HEX_64
+        pattern: HEX_32_BYTES
       }),
       signature: str({
         max: 130,
-        pattern: /^[0-9a-f]{128}([0-9a-f]{2})?$/
+        pattern: SIGNATURE
       })
     }, {
       delegation: object({
@@ -4305,7 +4312,7 @@ function clientChecks(bounds) {
         expiresAt: count,
         signature: str({
           max: 130,
-          pattern: /^[0-9a-f]{130}$/
+          pattern: RECOVERABLE_SIGNATURE
         })
       })
     })
@@ -4355,7 +4362,7 @@ function serverChecks(bounds) {
       bytes: count,
       digest: str({
         max: 64,
-        pattern: HEX_64
+        pattern: HEX_32_BYTES
       }),
       durationMs: count
     }),
@@ -4397,7 +4404,7 @@ function serverChecks(bounds) {
     "auth:challenge": object({
       nonce: str({
         max: 64,
-        pattern: HEX_64
+        pattern: HEX_32_BYTES
       }),
       expiresAt: count,
       origin: str({
@@ -4407,7 +4414,7 @@ function serverChecks(bounds) {
       serverKey: publicKey,
       serverSignature: str({
         max: 128,
-        pattern: /^[0-9a-f]{128}$/
+        pattern: COMPACT_SIGNATURE
       }),
       encryption: bool
     }, {
@@ -4552,7 +4559,7 @@ var messageAuth = object({
   timestamp: count,
   signature: str({
     max: 256,
-    pattern: /^[0-9a-f]+$/
+    pattern: LOWERCASE_HEX
   })
 });
 var requestIdCheck = str({
@@ -5240,7 +5247,7 @@ var ClientBuilder = class {
    * Clients built from this builder share the delegation.
    */
   withSigner(signer, options = {}) {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
+    if (!ETHEREUM_ADDRESS.test(signer.address)) {
       throw new TypeError(`not an Ethereum address: ${signer.address}`);
     }
     const { delegateForMs } = options;
@@ -5260,7 +5267,7 @@ var ClientBuilder = class {
    */
   withServerKey(publicKey2) {
     const key = publicKey2.trim().toLowerCase();
-    if (!/^0[23][0-9a-f]{64}$/.test(key)) {
+    if (!COMPRESSED_KEY.test(key)) {
       throw new TypeError("a server key is a compressed secp256k1 public key, 66 hex characters");
     }
     this.#config.serverKey = key;
