@@ -1,5 +1,5 @@
 /**
- * Seed 003's fluent builder: `new ClientBuilder(url)…build()`.
+ * The client's fluent builder: `new ClientBuilder(url)…build()`.
  *
  * This module is browser compatible.
  *
@@ -32,7 +32,7 @@ export interface ClientConfig {
   /** The server's `ws://` or `wss://` URL. */
   readonly url: string;
   /**
-   * Reconnection: attempts, base delay, cap, jitter (seed 000 §3.1 defaults).
+   * Reconnection: attempts, base delay, cap, jitter (docs/PROTOCOL.md §13's defaults).
    *
    * @default {{ maxAttempts: 5, baseMs: 1000, factor: 2, maxMs: 30000, jitter: 0.5 }}
    */

@@ -1,5 +1,5 @@
 /**
- * The self-managing client of seed 003: one WebSocket, driven by the pure
+ * The self-managing client: one WebSocket, driven by the pure
  * connection machine (connect, keep-alive, reconnect with backoff), carrying
  * any number of downloads, each driven by its own download machine. This
  * file owns the IO — the socket and the timers — and nothing else.
@@ -37,7 +37,7 @@ import { ClientConnection } from "./connection.ts";
 export interface ClientEvents {
   /** The connection moved from one phase to another. */
   state: { readonly from: ConnectionPhase; readonly to: ConnectionPhase };
-  /** Seed 000 §3.1: reconnecting failed for the last time. */
+  /** Reconnecting failed for the last time (docs/PROTOCOL.md §12.1). */
   "connection:failed": ErrorResponse;
   /** A heartbeat came back. */
   health: { readonly rttMs: number; readonly health: SystemHealth };
@@ -45,7 +45,7 @@ export interface ClientEvents {
   error: ErrorResponse;
 }
 
-/** Seed 000 §3.2's session state, readable at any time. */
+/** The client's session state, readable at any time. */
 export interface SessionState {
   /** Whether the connection is open (and authenticated, when configured). */
   readonly connected: boolean;
@@ -121,7 +121,7 @@ export class SluiceClient {
     return isConnected(this.#state);
   }
 
-  /** Seed 000 §3.2's session state. */
+  /** The session state: connected, phase, heartbeat, downloads, server health. */
   session(): SessionState {
     const activeDownloads = new Map<string, DownloadStatus>();
     for (const [id, d] of this.#downloads) activeDownloads.set(id, d.status());

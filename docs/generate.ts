@@ -11,19 +11,15 @@ import { closeCodeRows } from "../protocol/close_codes.ts";
 import { connectionStateDiagram, connectionTableMarkdown } from "../protocol/connection_table.ts";
 import { downloadStateDiagram, downloadTableMarkdown } from "../protocol/download_table.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
-import { EVENT_TABLE, EVENTS } from "../protocol/events.ts";
-
-const SEED_EVENTS = new Set(Object.values(EVENTS).slice(0, 9));
+import { EVENT_TABLE } from "../protocol/events.ts";
 
 /** The generated sections, by marker name. */
 export function generatedSections(): Record<string, string> {
   const events = [
-    "| event | sent by | origin | meaning |",
-    "| --- | --- | --- | --- |",
+    "| event | sent by | meaning |",
+    "| --- | --- | --- |",
     ...Object.entries(EVENT_TABLE).map(([name, info]) =>
-      `| \`${name}\` | ${info.direction} | ${
-        SEED_EVENTS.has(name as never) ? "seed 000 §1.1" : "sluice"
-      } | ${info.summary} |`
+      `| \`${name}\` | ${info.direction} | ${info.summary} |`
     ),
   ].join("\n");
   const errors = [

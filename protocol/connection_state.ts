@@ -45,7 +45,7 @@ export interface MachineClock {
 
 /** How a connection behaves. */
 export interface ConnectionConfig {
-  /** Whether to sign in (seed 003's `fetch_nonce` → sign → `authenticate`) after opening. */
+  /** Whether to sign in after opening (PROTOCOL.md §15.1). */
   readonly authenticate: boolean;
   /**
    * Reconnect delays and attempts.

@@ -65,7 +65,8 @@ export type ConnectionRow = Readonly<
  * ```ts
  * import { CONNECTION_TRANSITIONS } from "./connection_table.ts";
  * Object.keys(CONNECTION_TRANSITIONS.open);
- * // ["close", "closed", "violation", "pong", "serverError", "timer.heartbeat", "timer.heartbeatTimeout"]
+ * // ["close", "closed", "violation", "pong", "serverError", "timer.heartbeat",
+ * //  "timer.heartbeatTimeout"]
  * ```
  */
 export const CONNECTION_TRANSITIONS: Readonly<Record<ConnectionPhase, ConnectionRow>> = {

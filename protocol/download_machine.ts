@@ -1,6 +1,6 @@
 /**
- * The client side of one download as a pure state machine (seed 000 §2.1:
- * request → start → progress and data frames → complete), sans-IO: the
+ * The client side of one download as a pure state machine (docs/PROTOCOL.md
+ * §9.1: request → start → progress and data frames → complete), sans-IO: the
  * shell feeds {@linkcode step} the download's server messages, its decoded
  * data frames and the reader's calls, and carries out the effects. Every
  * wire message about the download is built here, including the first

@@ -1,5 +1,5 @@
 /**
- * The error-code table of seed 000 §2.2 as data: every failure a peer can
+ * The error-code table (docs/PROTOCOL.md §11) as data: every failure a peer can
  * see is an {@linkcode ErrorResponse} whose `code` comes from this table,
  * with the human message, whether retrying can help, and after how long.
  *

@@ -4442,7 +4442,7 @@ function serverChecks(bounds) {
 
 // protocol/events.ts
 var EVENTS = {
-  // Seed 000 §1.1.
+  // The original nine.
   DOWNLOAD_REQUEST: "download:request",
   DOWNLOAD_START: "download:start",
   DOWNLOAD_PROGRESS: "download:progress",
@@ -4517,7 +4517,7 @@ var EVENT_TABLE = {
   },
   "auth:nonce": {
     direction: "client",
-    summary: "seed 003 fetch_nonce: present an identity, ask for a challenge"
+    summary: "present an identity, ask for a challenge"
   },
   "auth:challenge": {
     direction: "server",
@@ -4525,7 +4525,7 @@ var EVENT_TABLE = {
   },
   "auth:authenticate": {
     direction: "client",
-    summary: "seed 003 authenticate: identity and signature over the challenge"
+    summary: "identity and signature over the challenge"
   },
   "auth:result": {
     direction: "server",
@@ -4880,7 +4880,7 @@ var SluiceClient = class {
   isConnected() {
     return isConnected(this.#state);
   }
-  /** Seed 000 §3.2's session state. */
+  /** The session state: connected, phase, heartbeat, downloads, server health. */
   session() {
     const activeDownloads = /* @__PURE__ */ new Map();
     for (const [id, d] of this.#downloads) activeDownloads.set(id, d.status());
