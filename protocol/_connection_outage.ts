@@ -31,14 +31,14 @@ const UNREACHABLE = "Could not reach the server for the first connection.";
  *
  * @example Attempts left: wait and reconnect
  * ```ts
- * import { equal } from "node:assert/strict";
+ * import { deepStrictEqual, equal } from "node:assert/strict";
  * import { initialConnectionState } from "./connection_state.ts";
  * import { outage } from "./_connection_outage.ts";
  * import { errorResponse } from "./errors.ts";
  * const open = { ...initialConnectionState({ authenticate: false }), phase: "open" as const };
  * const r = outage(open, errorResponse("CONNECTION_LOST"), { now: 0, random: 0 }, undefined, 5000);
  * equal(r.state.phase, "reconnecting");
- * equal(r.effects.at(-1)?.type === "startTimer" && r.effects.at(-1)?.ms, 5000);
+ * deepStrictEqual(r.effects, [{ type: "startTimer", name: "reconnect", ms: 5000 }]);
  * ```
  */
 export function outage(
