@@ -39,7 +39,6 @@ import { type Filter, FILTER_OPERATORS, type FilterOperator } from "../protocol/
 import type { DownloadRequest, OutputFormat } from "../protocol/messages.ts";
 import { ClientBuilder } from "./client_builder.ts";
 import { ProgressView } from "./progress_view.ts";
-import type { SluiceClient } from "./sluice_client.ts";
 import { SluiceError } from "./sluice_error.ts";
 import {
   ContinueError,
@@ -177,6 +176,9 @@ function invocation(args: string[]): Invocation {
     reconnect.maxMs = Math.max(30_000, Number(ms));
   }
   if (Object.keys(reconnect).length > 0) server.withReconnect(reconnect);
+  // Reconnecting with backoff is for resuming a download on a connection that was lost, not for
+  // waiting half a minute on a server that is not there.
+  server.withFailFast();
   signIn(server, values);
   const format = values.format ?? "csv";
   if (format !== "csv" && format !== "json" && format !== "ndjson") {
@@ -266,7 +268,7 @@ export async function main(args: string[]): Promise<number> {
   let keeper: StateKeeper | undefined;
   try {
     // After the FINAL frame every byte is in: the download completes without a server (§9.5).
-    if (saved?.resumePoint.final !== true) await connectOnce(client);
+    if (saved?.resumePoint.final !== true) await client.connect();
     const download = client.download(
       run.request,
       saved === undefined ? {} : { resume: saved.resumePoint },
@@ -295,14 +297,12 @@ export async function main(args: string[]): Promise<number> {
     view.clear();
     // Whatever went wrong, FILE.sluice describes bytes that are in FILE: --continue can go on.
     await keeper?.flush().catch(() => {});
-    if (error instanceof Unreachable) {
+    if (unreachable(error)) {
       console.error(`sluice: CONNECTION_FAILED: cannot connect to ${client.url}`);
     } else if (error instanceof OutputError || error instanceof StateWriteError) {
       console.error(`sluice: ${error.message}`);
     } else if (error instanceof SluiceError) {
-      console.error(
-        `sluice: download failed: ${error.code}: ${error.message.slice(error.code.length + 2)}`,
-      );
+      console.error(`sluice: download failed: ${error.code}: ${error.response.message}`);
     } else throw error;
     if (keeper?.saved === true) {
       console.error(`sluice: run again with --continue to resume into ${run.output}`);
@@ -336,28 +336,10 @@ async function copy(
   }
 }
 
-class Unreachable extends Error {}
-
-/**
- * Connects, giving up at the first failed attempt: the client's reconnection
- * with backoff is for resuming a download on a connection that was lost, not
- * for waiting half a minute on a server that is not there.
- */
-async function connectOnce(client: SluiceClient): Promise<void> {
-  let unreachable = false;
-  const stop = client.on("state", ({ from, to }) => {
-    if (from !== "connecting" || to !== "reconnecting") return;
-    unreachable = true;
-    // Not from inside the state change: the client finishes applying it first.
-    queueMicrotask(() => client.close());
-  });
-  try {
-    await client.connect();
-  } catch (error) {
-    throw unreachable ? new Unreachable() : error;
-  } finally {
-    stop();
-  }
+/** Whether the first connection gave up because no server could be reached (`withFailFast`). */
+function unreachable(error: unknown): boolean {
+  return error instanceof SluiceError && error.code === "CONNECTION_FAILED" &&
+    error.details?.unreachable === true;
 }
 
 class OutputError extends Error {}

@@ -1,5 +1,5 @@
 /**
- * Seed 003's fluent builder: `new ClientBuilder(url)…build()`.
+ * The client's fluent builder: `new ClientBuilder(url)…build()`.
  *
  * This module is browser compatible.
  *
@@ -11,6 +11,7 @@ import type { BackoffOptions } from "../protocol/backoff.ts";
 import { type Credentials, type EthereumSigner, secretKeyFrom } from "./sign_in.ts";
 import { SluiceClient } from "./sluice_client.ts";
 import { WalletDelegate } from "./delegation.ts";
+import { COMPRESSED_KEY, ETHEREUM_ADDRESS } from "../protocol/hex_patterns.ts";
 
 /** How {@linkcode ClientBuilder.withSigner} uses an Ethereum signer. */
 export interface SignerOptions {
@@ -31,7 +32,7 @@ export interface ClientConfig {
   /** The server's `ws://` or `wss://` URL. */
   readonly url: string;
   /**
-   * Reconnection: attempts, base delay, cap, jitter (seed 000 §3.1 defaults).
+   * Reconnection: attempts, base delay, cap, jitter (docs/PROTOCOL.md §13's defaults).
    *
    * @default {{ maxAttempts: 5, baseMs: 1000, factor: 2, maxMs: 30000, jitter: 0.5 }}
    */
@@ -66,6 +67,15 @@ export interface ClientConfig {
    * @default {10000}
    */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * Whether the first connection gives up at once when the server cannot be
+   * reached (its socket never opens): `connect()` rejects with
+   * `CONNECTION_FAILED` and `details.unreachable`, without waiting out the
+   * backoff. Once connected, a lost connection reconnects as usual.
+   *
+   * @default {false}
+   */
+  readonly failFast?: boolean;
 }
 
 /**
@@ -117,7 +127,7 @@ export class ClientBuilder {
    * Clients built from this builder share the delegation.
    */
   withSigner(signer: EthereumSigner, options: SignerOptions = {}): this {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
+    if (!ETHEREUM_ADDRESS.test(signer.address)) {
       throw new TypeError(`not an Ethereum address: ${signer.address}`);
     }
     const { delegateForMs } = options;
@@ -133,7 +143,7 @@ export class ClientBuilder {
    */
   withServerKey(publicKey: string): this {
     const key = publicKey.trim().toLowerCase();
-    if (!/^0[23][0-9a-f]{64}$/.test(key)) {
+    if (!COMPRESSED_KEY.test(key)) {
       throw new TypeError("a server key is a compressed secp256k1 public key, 66 hex characters");
     }
     this.#config.serverKey = key;
@@ -160,6 +170,17 @@ export class ClientBuilder {
    */
   withHandshakeTimeout(ms: number): this {
     this.#config.handshakeTimeoutMs = ms;
+    return this;
+  }
+
+  /**
+   * Makes the first connection give up at once when the server cannot be
+   * reached, rather than retry with backoff: for a program that should say
+   * at once that no server is there. Reconnecting after a connection was
+   * open is unchanged.
+   */
+  withFailFast(failFast = true): this {
+    this.#config.failFast = failFast;
     return this;
   }
 

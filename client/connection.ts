@@ -12,6 +12,7 @@
 import type { Incoming } from "../protocol/channel_framing.ts";
 import { SessionChannel } from "../transport/session_channel.ts";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
+import type { PeerErrorCode } from "../protocol/peer_error_code.ts";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
 import type { AuthChallenge, ClientMessage, ServerMessage } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
@@ -33,7 +34,7 @@ export interface ConnectionHandlers {
   /** A data frame arrived; the next payload waits until the returned promise settles. */
   frame(frame: DataFrame): void | Promise<void>;
   /** The server broke the protocol (a bad or untrustworthy frame); the owner should drop it. */
-  violation(code: string): void;
+  violation(code: PeerErrorCode): void;
   /** The socket closed, after everything received before was delivered. */
   closed(event: CloseEvent): void;
 }

@@ -46,6 +46,7 @@ export type { BackoffOptions } from "../protocol/backoff.ts";
 export type { ConnectionPhase } from "../protocol/connection_state.ts";
 export type { ClientResumePoint } from "../protocol/download_state.ts";
 export type { ErrorCode, ErrorDetails, ErrorResponse } from "../protocol/errors.ts";
+export type { PeerErrorCode, UnknownErrorCode } from "../protocol/peer_error_code.ts";
 export type { Result } from "../protocol/result.ts";
 export type {
   AuthDelegation,

@@ -1,5 +1,5 @@
 /**
- * The self-managing client of seed 003: one WebSocket, driven by the pure
+ * The self-managing client: one WebSocket, driven by the pure
  * connection machine (connect, keep-alive, reconnect with backoff), carrying
  * any number of downloads, each driven by its own download machine. This
  * file owns the IO — the socket and the timers — and nothing else.
@@ -37,7 +37,7 @@ import { ClientConnection } from "./connection.ts";
 export interface ClientEvents {
   /** The connection moved from one phase to another. */
   state: { readonly from: ConnectionPhase; readonly to: ConnectionPhase };
-  /** Seed 000 §3.1: reconnecting failed for the last time. */
+  /** Reconnecting failed for the last time (docs/PROTOCOL.md §12.1). */
   "connection:failed": ErrorResponse;
   /** A heartbeat came back. */
   health: { readonly rttMs: number; readonly health: SystemHealth };
@@ -45,7 +45,7 @@ export interface ClientEvents {
   error: ErrorResponse;
 }
 
-/** Seed 000 §3.2's session state, readable at any time. */
+/** The client's session state, readable at any time. */
 export interface SessionState {
   /** Whether the connection is open (and authenticated, when configured). */
   readonly connected: boolean;
@@ -95,8 +95,6 @@ export class SluiceClient {
   readonly #listeners = new Map<keyof ClientEvents, Set<(event: never) => void>>();
   #connectWaiters: { resolve: () => void; reject: (error: SluiceError) => void }[] = [];
   #systemHealth: SystemHealth | undefined;
-  /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
-  #retryAfter: number | undefined;
   #closedSocket: Promise<void> = Promise.resolve();
   #nextId = 1;
 
@@ -109,6 +107,7 @@ export class SluiceClient {
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
       handshakeTimeoutMs: config.handshakeTimeoutMs,
+      failFast: config.failFast,
     });
   }
 
@@ -122,7 +121,7 @@ export class SluiceClient {
     return isConnected(this.#state);
   }
 
-  /** Seed 000 §3.2's session state. */
+  /** The session state: connected, phase, heartbeat, downloads, server health. */
   session(): SessionState {
     const activeDownloads = new Map<string, DownloadStatus>();
     for (const [id, d] of this.#downloads) activeDownloads.set(id, d.status());
@@ -176,8 +175,8 @@ export class SluiceClient {
       ended: (id) => this.#downloads.delete(id),
     }, options);
     this.#downloads.set(requestId, driver);
-    // A point after the FINAL frame needs no server: the machine completes it on `send`.
-    if (this.isConnected() || options.resume?.final === true) driver.handle({ type: "send" });
+    // The machine sends it now, or on the connection's `resume`; or completes it (after FINAL).
+    driver.handle({ type: "send", connected: this.isConnected() });
     return driver;
   }
 
@@ -249,7 +248,6 @@ export class SluiceClient {
       case "sign":
         return void this.#sign(effect.challenge);
       case "ready": {
-        this.#retryAfter = undefined;
         for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
         // New downloads go out now; on a reconnect, running ones resume from their cursor.
         for (const driver of this.#downloads.values()) driver.handle({ type: "resume" });
@@ -302,17 +300,12 @@ export class SluiceClient {
       message: (message) => void (current() && this.#dispatch(message)),
       frame: ({ payload, ...header }) =>
         current() ? this.#downloads.get(header.requestId)?.frame(header, payload) : undefined,
-      violation: (code) => void (current() && this.#violation(code)),
+      violation: (code) => void (current() && this.#step({ type: "violation", code })),
       closed: (event) => {
         if (!current()) return;
         this.#connection = undefined;
         this.#failStatus(new SluiceError(errorResponse("CONNECTION_LOST")));
-        this.#step({
-          type: "closed",
-          code: event.code,
-          reason: event.reason,
-          ...(this.#retryAfter === undefined ? {} : { retryAfter: this.#retryAfter }),
-        });
+        this.#step({ type: "closed", code: event.code, reason: event.reason });
       },
     });
     this.#connection = connection;
@@ -356,9 +349,7 @@ export class SluiceClient {
         return waiter?.resolve([...message.data.downloads]);
       }
       case "system:error":
-        if (message.data.code === "SERVER_SHUTTING_DOWN") {
-          this.#retryAfter = message.data.retryAfter;
-        }
+        this.#step({ type: "serverError", error: message.data });
         return this.#emit("error", message.data);
       case "connection:health":
         return this.#step({ type: "pong", requestId: message.requestId, health: message.data });
@@ -371,13 +362,6 @@ export class SluiceClient {
         throw new Error(`unknown message ${JSON.stringify(unreachable)}`);
       }
     }
-  }
-
-  /** The server broke the protocol: close with its code and let the machine reconnect. */
-  #violation(code: string): void {
-    if (this.#connection === undefined) return;
-    this.#closeSocket(4000, code);
-    this.#step({ type: "closed", code: 4000, reason: code });
   }
 
   #failPending(error: SluiceError): void {

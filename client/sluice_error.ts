@@ -9,46 +9,54 @@
  */
 
 import type { ErrorDetails, ErrorResponse } from "../protocol/errors.ts";
+import type { PeerErrorCode } from "../protocol/peer_error_code.ts";
 
 /**
  * An {@linkcode ErrorResponse} as a throwable `Error`.
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { SluiceError } from "./sluice_error.ts";
  * const e = new SluiceError({ code: "CANCELLED", message: "The download was cancelled.", recoverable: false });
- * e.code; // "CANCELLED"
- * e instanceof Error; // true
+ * equal(e.code, "CANCELLED");
+ * equal(e.message, "CANCELLED: The download was cancelled.");
+ * equal(e.response.message, "The download was cancelled."); // as the server wrote it
+ * equal(e instanceof Error, true);
  * ```
  */
 export class SluiceError extends Error implements ErrorResponse {
-  /** The stable code. */
-  readonly code: string;
+  /** The stable code; one this version does not know is kept as it came. */
+  readonly code: PeerErrorCode;
   /** Whether retrying may succeed. */
   readonly recoverable: boolean;
   /** Milliseconds to wait before a retry, if the peer said. */
   readonly retryAfter?: number;
   /** Machine-readable context. */
   readonly details?: ErrorDetails;
+  /** The response as it came, its message as the server (or the client) wrote it. */
+  readonly response: ErrorResponse;
 
-  /** Wraps a response; the message reads `CODE: message`. */
+  /** Wraps a response; the `Error` message reads `CODE: message`. */
   constructor(response: ErrorResponse) {
     super(`${response.code}: ${response.message}`);
     this.name = "SluiceError";
     this.code = response.code;
     this.recoverable = response.recoverable;
+    this.response = response;
     if (response.retryAfter !== undefined) this.retryAfter = response.retryAfter;
     if (response.details !== undefined) this.details = response.details;
   }
 
-  /** The plain response, e.g. to log or send. */
+  /** The plain response, e.g. to log or send: the one it was made from. */
   toJSON(): ErrorResponse {
+    const { code, message, details, recoverable, retryAfter } = this.response;
     return {
-      code: this.code,
-      message: this.message.slice(this.code.length + 2),
-      ...(this.details === undefined ? {} : { details: this.details }),
-      recoverable: this.recoverable,
-      ...(this.retryAfter === undefined ? {} : { retryAfter: this.retryAfter }),
+      code,
+      message,
+      ...(details === undefined ? {} : { details }),
+      recoverable,
+      ...(retryAfter === undefined ? {} : { retryAfter }),
     };
   }
 }

@@ -17,6 +17,8 @@
 import type { ClientResumePoint } from "../protocol/download_state.ts";
 import type { DownloadRequest } from "../protocol/messages.ts";
 import type { Download } from "./download.ts";
+import { canonicalJson } from "../protocol/canonical_json.ts";
+import { HEX_32_BYTES } from "../protocol/hex_patterns.ts";
 
 /** The state file's format version: 2 since resume points carry the digest chain value and `final`. */
 export const STATE_VERSION = 2;
@@ -268,9 +270,9 @@ export async function loadState(output: string, request: DownloadRequest): Promi
     throw new ContinueError(`${path} has format version ${version}, not ${STATE_VERSION}`);
   }
   if (!validState(state)) throw new ContinueError(`${path} is not a sluice state file`);
-  if (canonical(state.request) !== canonical(request)) {
+  if (canonicalJson(state.request) !== canonicalJson(request)) {
     throw new ContinueError(
-      `${path} is for another request (${canonical(state.request)}); ` +
+      `${path} is for another request (${canonicalJson(state.request)}); ` +
         `give the same --from, --to, --filter, --format, --gzip and --no-neutralize`,
     );
   }
@@ -287,20 +289,9 @@ function validState(state: unknown): state is SavedState {
     typeof point === "object" && point !== null &&
     typeof point.highWaterMark === "string" && typeof point.cursor === "string" &&
     count(point.sequence) && count(point.rows) && count(point.bytes) &&
-    typeof point.digest === "string" && /^[0-9a-f]{64}$/.test(point.digest) &&
+    typeof point.digest === "string" && HEX_32_BYTES.test(point.digest) &&
     typeof point.final === "boolean" &&
     count(s.fileBytes) && s.fileBytes === point.bytes;
-}
-
-/** JSON with object keys sorted, to compare two requests. */
-function canonical(value: unknown): string {
-  return JSON.stringify(
-    value,
-    (_key, v) =>
-      typeof v === "object" && v !== null && !Array.isArray(v)
-        ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-        : v,
-  );
 }
 
 /**

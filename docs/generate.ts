@@ -7,6 +7,7 @@
  * @module
  */
 
+import { closeCodeRows } from "../protocol/close_codes.ts";
 import {
   connectionStateDiagram,
   connectionTableMarkdown,
@@ -14,19 +15,15 @@ import {
   downloadTableMarkdown,
 } from "../protocol/_machine_docs.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
-import { EVENT_TABLE, EVENTS } from "../protocol/events.ts";
-
-const SEED_EVENTS = new Set(Object.values(EVENTS).slice(0, 9));
+import { EVENT_TABLE } from "../protocol/events.ts";
 
 /** The generated sections, by marker name. */
 export function generatedSections(): Record<string, string> {
   const events = [
-    "| event | sent by | origin | meaning |",
-    "| --- | --- | --- | --- |",
+    "| event | sent by | meaning |",
+    "| --- | --- | --- |",
     ...Object.entries(EVENT_TABLE).map(([name, info]) =>
-      `| \`${name}\` | ${info.direction} | ${
-        SEED_EVENTS.has(name as never) ? "seed 000 §1.1" : "sluice"
-      } | ${info.summary} |`
+      `| \`${name}\` | ${info.direction} | ${info.summary} |`
     ),
   ].join("\n");
   const errors = [
@@ -39,8 +36,16 @@ export function generatedSections(): Record<string, string> {
       } | ${e.message} |`;
     }),
   ].join("\n");
+  const closeCodes = [
+    "| code | name | leads to | sent by | when |",
+    "| --- | --- | --- | --- | --- |",
+    ...closeCodeRows().map((row) =>
+      `| ${row.code} | \`${row.name}\` | ${row.leadsTo} | ${row.sentBy} | ${row.when} |`
+    ),
+  ].join("\n");
   const fence = (diagram: string) => "```mermaid\n" + diagram + "\n```";
   return {
+    "close-codes": closeCodes,
     events,
     errors,
     "connection-table": connectionTableMarkdown(),

@@ -64,8 +64,9 @@ export function diagramArrows<P extends string, K extends string>(
  * {@linkcode CONNECTION_TRANSITIONS} as a Markdown table: a row per phase, a
  * column per event key; a cell lists the phases the event may lead to, or
  * says what happens to an unlisted event (_rejected_, _ignored_, or
- * _violation_: close 4000 and reconnect). Padded as `deno fmt` pads tables,
- * so a document can include it verbatim and stay formatted.
+ * _violation_: close with `CLIENT_ABORT` and reconnect). Padded as
+ * `deno fmt` pads tables, so a document can include it verbatim and stay
+ * formatted.
  *
  * @example
  * ```ts

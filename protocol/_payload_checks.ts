@@ -7,6 +7,7 @@
  */
 
 import type { ErrorResponse } from "./errors.ts";
+import { type PeerErrorCode, peerErrorCode } from "./peer_error_code.ts";
 import {
   bool,
   type Check,
@@ -34,6 +35,14 @@ import {
   REQUEST_ID_PATTERN,
   type ServerMessage,
 } from "./messages.ts";
+import {
+  COMPACT_SIGNATURE,
+  COMPRESSED_KEY,
+  ETHEREUM_ADDRESS,
+  HEX_32_BYTES,
+  RECOVERABLE_SIGNATURE,
+  SIGNATURE,
+} from "./hex_patterns.ts";
 
 /** Bounds the payload checks need from the parser's limits. */
 export interface PayloadBounds {
@@ -42,12 +51,10 @@ export interface PayloadBounds {
 }
 
 const U32_MAX = 0xffff_ffff;
-const HEX_64 = /^[0-9a-f]{64}$/;
 const requestId = str({ max: 64, pattern: REQUEST_ID_PATTERN });
 const empty = object({});
 
-const PUBLIC_KEY = /^0[23][0-9a-f]{64}$/;
-const publicKey = str({ max: 66, pattern: PUBLIC_KEY });
+const publicKey = str({ max: 66, pattern: COMPRESSED_KEY });
 
 const identity: Check<Identity> = tagged<Identity>("kind", {
   secp256k1: object({
@@ -56,12 +63,16 @@ const identity: Check<Identity> = tagged<Identity>("kind", {
   }),
   ethereum: object({
     kind: literal("ethereum"),
-    address: str({ max: 42, pattern: /^0x[0-9a-fA-F]{40}$/ }),
+    address: str({ max: 42, pattern: ETHEREUM_ADDRESS }),
   }),
 });
 
+/** A peer's error code: one of ours, or a newer peer's kept as it came (errors.ts). */
+const errorCodeText = str({ max: 64, pattern: /^[A-Z][A-Z0-9_]{0,63}$/ });
+const errorCode: Check<PeerErrorCode> = (value, path) => peerErrorCode(errorCodeText(value, path));
+
 const errorPayload: Check<ErrorResponse> = object({
-  code: str({ max: 64, pattern: /^[A-Z][A-Z0-9_]{0,63}$/ }),
+  code: errorCode,
   message: str({ max: 1024 }),
   recoverable: bool,
 }, {
@@ -111,7 +122,7 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
         sequence: num({ min: 0, max: U32_MAX, integer: true }),
         rows: count,
         bytes: count,
-        digest: str({ max: 64, pattern: HEX_64 }),
+        digest: str({ max: 64, pattern: HEX_32_BYTES }),
       }),
     }),
     "status:check": object({}, { requestId }),
@@ -119,13 +130,13 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
     "auth:nonce": object({ identity, sessionKey: publicKey }),
     "auth:authenticate": object({
       identity,
-      nonce: str({ max: 64, pattern: HEX_64 }),
-      signature: str({ max: 130, pattern: /^[0-9a-f]{128}([0-9a-f]{2})?$/ }),
+      nonce: str({ max: 64, pattern: HEX_32_BYTES }),
+      signature: str({ max: 130, pattern: SIGNATURE }),
     }, {
       delegation: object({
         key: publicKey,
         expiresAt: count,
-        signature: str({ max: 130, pattern: /^[0-9a-f]{130}$/ }),
+        signature: str({ max: 130, pattern: RECOVERABLE_SIGNATURE }),
       }),
     }),
   };
@@ -160,7 +171,7 @@ export function serverChecks(bounds: PayloadBounds): DataChecks<ServerMessage> {
     "download:complete": object({
       rows: count,
       bytes: count,
-      digest: str({ max: 64, pattern: HEX_64 }),
+      digest: str({ max: 64, pattern: HEX_32_BYTES }),
       durationMs: count,
     }),
     "download:error": errorPayload,
@@ -187,12 +198,12 @@ export function serverChecks(bounds: PayloadBounds): DataChecks<ServerMessage> {
       load: num({ min: 0 }),
     }),
     "auth:challenge": object({
-      nonce: str({ max: 64, pattern: HEX_64 }),
+      nonce: str({ max: 64, pattern: HEX_32_BYTES }),
       expiresAt: count,
       origin: str({ max: 256 }),
       sessionKey: publicKey,
       serverKey: publicKey,
-      serverSignature: str({ max: 128, pattern: /^[0-9a-f]{128}$/ }),
+      serverSignature: str({ max: 128, pattern: COMPACT_SIGNATURE }),
       encryption: bool,
     }, { maxDelegationMs: num({ min: 1, max: MAX_DELEGATION_MS, integer: true }) }),
     "auth:result": tagged<AuthResult>("authenticated", {

@@ -27,6 +27,7 @@ import { keccak_256 } from "@noble/hashes/sha3.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import type { Identity } from "./messages.ts";
+import { COMPACT_SIGNATURE, COMPRESSED_KEY, RECOVERABLE_SIGNATURE } from "./hex_patterns.ts";
 
 // noble's synchronous sign() needs these; verification and recovery here pass
 // `prehash: false` with our own digests, so nothing else depends on them.
@@ -236,7 +237,7 @@ export function signText(secretKey: Uint8Array, text: string): string {
  * ```
  */
 export function verifyText(publicKeyHex: string, text: string, signatureHex: string): boolean {
-  if (!/^0[23][0-9a-f]{64}$/.test(publicKeyHex) || !/^[0-9a-f]{128}$/.test(signatureHex)) {
+  if (!COMPRESSED_KEY.test(publicKeyHex) || !COMPACT_SIGNATURE.test(signatureHex)) {
     return false;
   }
   try {
@@ -263,7 +264,7 @@ export function verifyText(publicKeyHex: string, text: string, signatureHex: str
  * ```
  */
 export function recoverPersonalSigner(text: string, signatureHex: string): string | undefined {
-  if (!/^[0-9a-f]{130}$/.test(signatureHex)) return undefined;
+  if (!RECOVERABLE_SIGNATURE.test(signatureHex)) return undefined;
   const bytes = hexToBytes(signatureHex);
   const v = bytes[64];
   const recovery = v >= 27 ? v - 27 : v;

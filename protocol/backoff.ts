@@ -1,7 +1,7 @@
 /**
  * Reconnect delays: exponential backoff with jitter and a cap, as a pure
  * function of the attempt number and a random number the caller supplies
- * (seed 000 §3.1: 5 attempts, starting from 1000 ms).
+ * (docs/PROTOCOL.md §13: 5 attempts, starting from 1000 ms).
  *
  * Attempt `n` (1-based) has the ceiling `min(maxMs, baseMs * factor^(n-1))`;
  * its delay is a whole number of milliseconds drawn uniformly from
@@ -54,7 +54,7 @@ export interface BackoffOptions {
 }
 
 /**
- * The defaults: seed 000 §3.1's 5 attempts from 1000 ms, doubling up to 30 s,
+ * The defaults (PROTOCOL.md §13): 5 attempts from 1000 ms, doubling up to 30 s,
  * with half of each ceiling randomised away.
  *
  * @example

@@ -1,21 +1,23 @@
 /**
  * The client's connection as a pure state machine, sans-IO in the manner of
- * h11 (seed 003 §4: connect, authenticate, keep alive, reconnect with
- * backoff; seed 000 §3.1: give up after `maxAttempts` and emit
- * `connection:failed`). A connect attempt has `handshakeTimeoutMs` to reach
- * `open`, so a server that accepts TCP and then never answers costs one
- * attempt, not a hang; the time the signer takes (a wallet waiting for its
- * user) is bounded by the challenge's own expiry instead. Once open,
- * heartbeats watch the connection. The shell owns the socket, the timers,
- * the signer and the clock: it feeds {@linkcode step} events and carries
- * out the effects it returns, in order.
+ * h11 (docs/PROTOCOL.md §12.1: connect, sign in, keep alive, reconnect with
+ * backoff, and give up after `maxAttempts` with `connection:failed`). A
+ * connect attempt has `handshakeTimeoutMs` to reach `open`, so a server
+ * that accepts TCP and then never answers costs one attempt, not a hang;
+ * the time the signer takes (a wallet waiting for its user) is bounded by
+ * the challenge's own expiry instead. Once open, heartbeats watch the
+ * connection. The shell owns the socket, the timers, the signer and the
+ * clock: it feeds {@linkcode step} events and carries out the effects it
+ * returns, in order. What an outage leads to (the delay, `retryAfter`,
+ * giving up, `failFast`) is in _connection_outage.ts.
  *
  * Every legal move is a row of {@linkcode CONNECTION_TRANSITIONS}. A pair
  * the table does not list is handled by whose fault it is
  * ({@linkcode CONNECTION_EVENT_SOURCES}): a local call is `rejected` with
  * `ILLEGAL_TRANSITION` and changes nothing; a late socket, timer or signer
  * event is stale and ignored; a server message while a socket is live is a
- * protocol violation that drops the connection (close 4000) and reconnects.
+ * protocol violation that drops the connection (close code `CLIENT_ABORT`,
+ * close_codes.ts) and reconnects.
  *
  * Contract with the shell: `startTimer` replaces any timer of the same name;
  * after `closeSocket` (or an outage) the shell detaches the old socket, so
@@ -23,14 +25,19 @@
  * `auth:nonce` itself on `beginAuth` (the identity is its own) and reports a
  * finished signature with `signed`, from which the machine builds
  * `auth:authenticate`, so a signature that outlives its socket is dropped
- * here rather than sent on the next one.
+ * here rather than sent on the next one. A violation the shell finds below
+ * the machine (a frame it cannot read or trust) it reports as `violation`,
+ * and the machine closes and reconnects; every `system:error` it passes on
+ * as `serverError`, and the machine keeps its `retryAfter` for the next
+ * reconnect delay.
  *
  * This module is browser compatible.
  *
  * @module
  */
 
-import { backoffDelay } from "./backoff.ts";
+import { outage } from "./_connection_outage.ts";
+import { CLOSE_CODES, closeWith, type SocketClose } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { AuthChallenge, ClientMessage } from "./messages.ts";
 import {
@@ -57,10 +64,12 @@ export interface ConnectionStep {
   readonly effects: readonly ConnectionEffect[];
 }
 
-/** WebSocket close code of a normal closure (RFC 6455 §7.4.1). */
-const NORMAL_CLOSURE = 1000;
-/** Close code the client uses when it drops a connection it no longer trusts. */
-const CLIENT_ABORT = 4000;
+/** The close of `close()`: the client is done. */
+const CLIENT_CLOSED = closeWith(CLOSE_CODES.end.NORMAL_CLOSURE, "client closed");
+
+/** The close of a connection the client drops, naming the error that made it. */
+const abort = (error: ErrorResponse): SocketClose =>
+  closeWith(CLOSE_CODES.reconnect.CLIENT_ABORT, error.code);
 
 /**
  * Applies one event. Pure: the same state, event and clock always give the
@@ -188,39 +197,7 @@ function violation(
   clock: MachineClock,
 ): ConnectionStep {
   const error = illegal(state, key);
-  return outage(state, error, clock, { code: CLIENT_ABORT, reason: error.code });
-}
-
-/**
- * Seed 000 §3.1: reconnect while attempts remain, else fail. Attempt `n`
- * waits `backoffDelay(n)`, or longer if the server asked (`retryAfter`).
- */
-function outage(
-  state: ConnectionState,
-  cause: ErrorResponse,
-  clock: MachineClock,
-  closeSocket?: { code: number; reason: string },
-  retryAfter?: number,
-): ConnectionStep {
-  const close: ConnectionEffect[] = closeSocket ? [{ type: "closeSocket", ...closeSocket }] : [];
-  const base = { ...state, authStep: undefined, challenge: undefined, pendingPing: undefined };
-  const attempt = state.attempt + 1;
-  const { backoff } = state.config;
-  if (attempt > backoff.maxAttempts) {
-    const error = errorResponse("CONNECTION_FAILED", {
-      cause: cause.code,
-      attempts: backoff.maxAttempts,
-    });
-    return {
-      state: { ...base, phase: "failed", lastError: error },
-      effects: [...close, { type: "failed", error }],
-    };
-  }
-  const ms = Math.max(backoffDelay(attempt, clock.random, backoff), retryAfter ?? 0);
-  return {
-    state: { ...base, phase: "reconnecting", attempt, lastError: cause },
-    effects: [...close, { type: "startTimer", name: "reconnect", ms }],
-  };
+  return outage(state, error, clock, abort(error));
 }
 
 function enterOpen(state: ConnectionState): ConnectionStep {
@@ -233,6 +210,7 @@ function enterOpen(state: ConnectionState): ConnectionStep {
       authStep: undefined,
       challenge: undefined,
       pendingPing: undefined,
+      retryAfter: undefined,
     },
     effects: [
       { type: "ready", reconnected: state.everConnected },
@@ -253,7 +231,7 @@ function listed(
       return attempt(state, { attempt: 0 });
     case "close": {
       const effects: ConnectionEffect[] = CONNECTION_LIVE_PHASES.has(state.phase)
-        ? [{ type: "closeSocket", code: NORMAL_CLOSURE, reason: "client closed" }]
+        ? [{ type: "closeSocket", ...CLIENT_CLOSED }]
         : [];
       const cleared = { authStep: undefined, challenge: undefined, pendingPing: undefined };
       return { state: { ...state, ...cleared, phase: "closed" }, effects };
@@ -266,13 +244,13 @@ function listed(
       };
     case "closed": {
       const details = { code: event.code, reason: event.reason };
-      return outage(
-        state,
-        errorResponse("CONNECTION_LOST", details),
-        clock,
-        undefined,
-        event.retryAfter,
-      );
+      return outage(state, errorResponse("CONNECTION_LOST", details), clock);
+    }
+    case "violation": {
+      // Below the machine (a frame that cannot be read or trusted): the connection is lost to
+      // the client's own abort, which the reason names.
+      const close = closeWith(CLOSE_CODES.reconnect.CLIENT_ABORT, event.code);
+      return outage(state, errorResponse("CONNECTION_LOST", { ...close }), clock, close);
     }
     case "challenge":
       if (state.authStep !== "challenge") return violation(state, key, clock);
@@ -312,7 +290,7 @@ function listed(
     case "authResult": {
       const { result } = event;
       if (result.authenticated) return enterOpen(state);
-      const close = { code: CLIENT_ABORT, reason: result.error.code };
+      const close = abort(result.error);
       if (result.error.recoverable) {
         return outage(state, result.error, clock, close, result.error.retryAfter);
       }
@@ -340,6 +318,13 @@ function listed(
         ],
       };
     }
+    case "serverError": {
+      // The server may ask for a wait before the next attempt (SERVER_SHUTTING_DOWN does).
+      const { retryAfter } = event.error;
+      return retryAfter === undefined
+        ? same(state)
+        : { state: { ...state, retryAfter }, effects: [] };
+    }
     case "timer":
       return timer(state, event.name, clock);
     default: {
@@ -359,7 +344,7 @@ function timer(state: ConnectionState, name: TimerName, clock: MachineClock): Co
       const error = state.authStep === "signing"
         ? errorResponse("SIGNING_TIMEOUT")
         : errorResponse("HANDSHAKE_TIMEOUT", { ms: state.config.handshakeTimeoutMs });
-      return outage(state, error, clock, { code: CLIENT_ABORT, reason: error.code });
+      return outage(state, error, clock, abort(error));
     }
     case "heartbeat": {
       if (state.pendingPing !== undefined) return same(state);
@@ -383,7 +368,7 @@ function timer(state: ConnectionState, name: TimerName, clock: MachineClock): Co
       // Half-open detection: the socket looks fine but the server stopped answering.
       if (state.pendingPing === undefined) return same(state);
       const error = errorResponse("HEARTBEAT_TIMEOUT");
-      return outage(state, error, clock, { code: CLIENT_ABORT, reason: error.code });
+      return outage(state, error, clock, abort(error));
     }
     default: {
       const never: never = name;

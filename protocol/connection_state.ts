@@ -12,6 +12,7 @@
 
 import { type BackoffOptions, resolveBackoff } from "./backoff.ts";
 import type { ErrorResponse } from "./errors.ts";
+import type { PeerErrorCode } from "./peer_error_code.ts";
 import type {
   AuthChallenge,
   AuthDelegation,
@@ -44,7 +45,7 @@ export interface MachineClock {
 
 /** How a connection behaves. */
 export interface ConnectionConfig {
-  /** Whether to sign in (seed 003's `fetch_nonce` → sign → `authenticate`) after opening. */
+  /** Whether to sign in after opening (PROTOCOL.md §15.1). */
   readonly authenticate: boolean;
   /**
    * Reconnect delays and attempts.
@@ -75,6 +76,18 @@ export interface ConnectionConfig {
    * @default {10000}
    */
   readonly handshakeTimeoutMs?: number;
+  /**
+   * Whether the first connection gives up at once when the server cannot be
+   * reached: until the connection has been open once, an attempt that fails
+   * before its socket opens (nothing listens, or the WebSocket handshake
+   * times out) ends in `failed` with `CONNECTION_FAILED` and
+   * `details.unreachable`, instead of waiting out the backoff. For a program
+   * that should say at once that a server is not there; once open, a lost
+   * connection reconnects as usual.
+   *
+   * @default {false}
+   */
+  readonly failFast?: boolean;
 }
 
 /** The longest a connect attempt waits for its signer, however late the challenge expires. */
@@ -92,6 +105,8 @@ export interface ResolvedConnectionConfig {
   readonly heartbeatTimeoutMs: number;
   /** Milliseconds a connect attempt has to become `open`. */
   readonly handshakeTimeoutMs: number;
+  /** Whether the first connection gives up when the server cannot be reached. */
+  readonly failFast: boolean;
 }
 
 /** Progress of the sign-in while `authenticating`: what the machine waits for. */
@@ -121,19 +136,26 @@ export interface ConnectionState {
   readonly pendingPing?: { readonly requestId: string; readonly sentAt: number };
   /** Why the connection last broke or failed. */
   readonly lastError?: ErrorResponse;
+  /**
+   * The wait the server last asked for on `system:error` (its
+   * `retryAfter`, e.g. with `SERVER_SHUTTING_DOWN`), milliseconds: no
+   * reconnect comes sooner, until the connection is open again.
+   */
+  readonly retryAfter?: number;
 }
 
-/** What happens to a connection: local calls, socket and timer news, server messages. */
+/**
+ * What happens to a connection: local calls, socket and timer news, server
+ * messages. `violation` is the shell's report that the server broke the
+ * protocol below the machine (a frame that cannot be read or trusted), with
+ * the error code; `serverError` is a `system:error`.
+ */
 export type ConnectionEvent =
   | { readonly type: "connect" }
   | { readonly type: "close" }
   | { readonly type: "opened" }
-  | {
-    readonly type: "closed";
-    readonly code: number;
-    readonly reason: string;
-    readonly retryAfter?: number;
-  }
+  | { readonly type: "closed"; readonly code: number; readonly reason: string }
+  | { readonly type: "violation"; readonly code: PeerErrorCode }
   | { readonly type: "challenge"; readonly challenge: AuthChallenge }
   | {
     readonly type: "signed";
@@ -143,7 +165,8 @@ export type ConnectionEvent =
   }
   | { readonly type: "authResult"; readonly result: AuthResult }
   | { readonly type: "timer"; readonly name: TimerName }
-  | { readonly type: "pong"; readonly requestId: string; readonly health: SystemHealth };
+  | { readonly type: "pong"; readonly requestId: string; readonly health: SystemHealth }
+  | { readonly type: "serverError"; readonly error: ErrorResponse };
 
 /** What the shell must do, in order. */
 export type ConnectionEffect =
@@ -190,6 +213,7 @@ export function initialConnectionState(config: ConnectionConfig): ConnectionStat
       heartbeatIntervalMs,
       heartbeatTimeoutMs,
       handshakeTimeoutMs,
+      failFast: config.failFast ?? false,
     },
     attempt: 0,
     everConnected: false,

@@ -37,10 +37,12 @@ export const CONNECTION_EVENT_SOURCES: Readonly<Record<ConnectionEventKey, Conne
     close: "local",
     opened: "shell",
     closed: "shell",
+    violation: "shell",
     challenge: "peer",
     signed: "shell",
     authResult: "peer",
     pong: "peer",
+    serverError: "peer",
     "timer.reconnect": "shell",
     "timer.handshake": "shell",
     "timer.heartbeat": "shell",
@@ -62,33 +64,42 @@ export type ConnectionRow = Readonly<
  * ```ts
  * import { CONNECTION_TRANSITIONS } from "./connection_table.ts";
  * Object.keys(CONNECTION_TRANSITIONS.open);
- * // ["close", "closed", "pong", "timer.heartbeat", "timer.heartbeatTimeout"]
+ * // ["close", "closed", "violation", "pong", "serverError", "timer.heartbeat",
+ * //  "timer.heartbeatTimeout"]
  * ```
  */
 export const CONNECTION_TRANSITIONS: Readonly<Record<ConnectionPhase, ConnectionRow>> = {
   idle: { connect: ["connecting"], close: ["closed"] },
+  // `failed` after an outage: the attempts are used up, or (fail-fast) the first connection's
+  // server cannot be reached.
   connecting: {
     close: ["closed"],
     opened: ["authenticating", "open"],
     closed: ["reconnecting", "failed"],
+    violation: ["reconnecting", "failed"],
     "timer.handshake": ["reconnecting", "failed"],
   },
   authenticating: {
     close: ["closed"],
     closed: ["reconnecting", "failed"],
+    violation: ["reconnecting", "failed"],
     // A second challenge is a violation.
     challenge: ["authenticating", "reconnecting", "failed"],
     // A signature arriving when none is awaited is stale and ignored.
     signed: ["authenticating"],
     authResult: ["open", "reconnecting", "failed"],
+    // A refused auth:nonce, a sign-in timeout: kept for its retryAfter, if any.
+    serverError: ["authenticating"],
     // The handshake timer runs on from `connecting`: the attempt is not open until signed in.
     "timer.handshake": ["reconnecting", "failed"],
   },
   open: {
     close: ["closed"],
     closed: ["reconnecting", "failed"],
+    violation: ["reconnecting", "failed"],
     // A pong that answers no pending ping is ignored.
     pong: ["open"],
+    serverError: ["open"],
     "timer.heartbeat": ["open"],
     // Ignored (stays open) when no ping is pending.
     "timer.heartbeatTimeout": ["open", "reconnecting", "failed"],

@@ -1,10 +1,12 @@
 /**
- * The client side of one download as a pure state machine (seed 000 §2.1:
- * request → start → progress and data frames → complete), sans-IO: the
+ * The client side of one download as a pure state machine (docs/PROTOCOL.md
+ * §9.1: request → start → progress and data frames → complete), sans-IO: the
  * shell feeds {@linkcode step} the download's server messages, its decoded
  * data frames and the reader's calls, and carries out the effects. Every
  * wire message about the download is built here, including the first
- * `download:request` (event `send`), so the shell never composes one.
+ * `download:request` (event `send`), so the shell never composes one; and
+ * the machine decides when it goes: at once if the connection is open, on
+ * the connection's `resume` otherwise.
  *
  * The machine checks what the server claims: frames must continue exactly
  * where the previous one ended (sequence, rows, bytes), carry the digest
@@ -74,7 +76,7 @@ export interface DownloadStep {
  *   outputFormat: "csv" as const,
  *   compression: false,
  * };
- * let r = step(initialDownloadState("dl-1", request), { type: "send" }, clock);
+ * let r = step(initialDownloadState("dl-1", request), { type: "send", connected: true }, clock);
  * const header = {
  *   sequence: 0,
  *   rowOffset: 0,
@@ -188,9 +190,14 @@ function completeHere(state: DownloadState, clock: MachineClock): DownloadStep {
 function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock): DownloadStep {
   const ended = DOWNLOAD_TERMINAL_PHASES.has(state.phase);
   switch (event.type) {
-    case "send":
-      if (state.requestSent) return reject(state, event.type);
-      return state.final ? completeHere(state, clock) : resend(state, clock);
+    case "send": {
+      if (state.submitted || state.requestSent) return reject(state, event.type);
+      const submitted = { ...state, submitted: true };
+      // After the FINAL frame there is nothing to ask a server for, connected or not.
+      if (state.final) return completeHere(submitted, clock);
+      // Not connected: the connection's `resume`, once it is open, sends the request.
+      return event.connected ? resend(submitted, clock) : { state: submitted, effects: [] };
+    }
     case "start": {
       const { data } = event;
       if (!state.requestSent) {

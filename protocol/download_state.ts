@@ -40,6 +40,11 @@ export interface DownloadState {
   readonly requestId: string;
   /** The request, exactly as first sent. */
   readonly request: DownloadRequest;
+  /**
+   * Whether `send` came: the download is asked for, and goes out as soon as
+   * a connection is open (now, or on its `resume`).
+   */
+  readonly submitted: boolean;
   /** Whether `download:request` (or `download:resume`) went out on the current connection. */
   readonly requestSent: boolean;
   /** The server's last `download:start`. */
@@ -71,7 +76,11 @@ export interface DownloadState {
 
 /** What happens to a download: server messages, frames, and the reader's calls. */
 export type DownloadEvent =
-  | { readonly type: "send" }
+  | {
+    readonly type: "send";
+    /** Whether the connection is open now: the request goes out now, or on `resume`. */
+    readonly connected: boolean;
+  }
   | { readonly type: "start"; readonly data: DownloadStart }
   | {
     readonly type: "frame";
@@ -119,10 +128,11 @@ export interface ClientResumePoint extends ResumePoint {
 }
 
 /**
- * A download that has not been sent yet; `step(state, { type: "send" })`
- * produces its `download:request`, or, given a `resume` point saved from an
- * earlier run, its `download:resume` from there (or, from a point after the
- * FINAL frame, completes at once).
+ * A download that has not been sent yet; `step(state, { type: "send",
+ * connected: true })` produces its `download:request`, or, given a `resume`
+ * point saved from an earlier run, its `download:resume` from there (or,
+ * from a point after the FINAL frame, completes at once). Sent while not
+ * connected, it waits for the connection's `resume`.
  *
  * @example
  * ```ts
@@ -144,6 +154,7 @@ export function initialDownloadState(
     phase: "requested",
     requestId,
     request,
+    submitted: false,
     requestSent: false,
     sequence: 0,
     rows: 0,

@@ -52,8 +52,9 @@ export type DownloadRow = Readonly<Partial<Record<DownloadEventKey, readonly Dow
  * ```
  */
 export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> = {
-  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
-  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
+  // `send` sends the request, or waits for `resume` when not connected; twice, it is rejected
+  // (stays requested). `resume` re-sends the request. From a saved point after the FINAL frame,
+  // both complete at once instead: there is nothing to ask for.
   requested: {
     send: ["requested", "complete"],
     start: ["started", "error"],

@@ -1,5 +1,5 @@
 /**
- * The error-code table of seed 000 §2.2 as data: every failure a peer can
+ * The error-code table (docs/PROTOCOL.md §11) as data: every failure a peer can
  * see is an {@linkcode ErrorResponse} whose `code` comes from this table,
  * with the human message, whether retrying can help, and after how long.
  *
@@ -10,6 +10,8 @@
  *
  * @module
  */
+
+import type { PeerErrorCode } from "./peer_error_code.ts";
 
 /**
  * What an error ends: only the offending message (the connection and its
@@ -395,16 +397,18 @@ export interface ErrorDetails {
 }
 
 /**
- * The error payload of seed 000 §2.2, carried by `download:error`,
+ * The error payload (PROTOCOL.md §5.5), carried by `download:error`,
  * `system:error` and a failed `auth:result`.
  *
- * `code` is a string rather than {@linkcode ErrorCode} on purpose: a client
- * must accept codes added by a newer server and act on `recoverable`.
+ * `code` may be a code this version does not know: a client must accept
+ * codes added by a newer server and act on `recoverable`. The parser types
+ * those as `UnknownErrorCode` (peer_error_code.ts), so that code switching
+ * on `code` has to say what it does with them.
  */
 export interface ErrorResponse {
-  /** A stable code; see {@linkcode ERROR_TABLE}. */
-  readonly code: string;
-  /** A human sentence. */
+  /** A stable code: one of {@linkcode ERROR_TABLE}, or a newer peer's (peer_error_code.ts). */
+  readonly code: PeerErrorCode;
+  /** A human sentence, as the sender wrote it. */
   readonly message: string;
   /** Machine-readable context, e.g. `{ path: "data.outputFormat" }`. */
   readonly details?: ErrorDetails;

@@ -1,7 +1,7 @@
 /**
  * The table of wire events: every control message's `event` string, who may
- * send it, and why it exists. The first nine are seed 000 §1.1 verbatim; the
- * rest follow its `area:verb` form.
+ * send it, and why it exists (docs/PROTOCOL.md §4). The first nine are the
+ * protocol's original events; the rest follow their `area:verb` form.
  *
  * This module is browser compatible.
  *
@@ -12,7 +12,7 @@
 export type Direction = "client" | "server" | "both";
 
 /**
- * Every event of the protocol, keyed by the seed's enum member names.
+ * Every event of the protocol, keyed by a constant name.
  *
  * @example Compare an incoming event name
  * ```ts
@@ -22,7 +22,7 @@ export type Direction = "client" | "server" | "both";
  * ```
  */
 export const EVENTS = {
-  // Seed 000 §1.1.
+  // The original nine.
   DOWNLOAD_REQUEST: "download:request",
   DOWNLOAD_START: "download:start",
   DOWNLOAD_PROGRESS: "download:progress",
@@ -121,7 +121,7 @@ export const EVENT_TABLE: Readonly<Record<EventName, EventInfo>> = {
   },
   "auth:nonce": {
     direction: "client",
-    summary: "seed 003 fetch_nonce: present an identity, ask for a challenge",
+    summary: "present an identity, ask for a challenge",
   },
   "auth:challenge": {
     direction: "server",
@@ -129,7 +129,7 @@ export const EVENT_TABLE: Readonly<Record<EventName, EventInfo>> = {
   },
   "auth:authenticate": {
     direction: "client",
-    summary: "seed 003 authenticate: identity and signature over the challenge",
+    summary: "identity and signature over the challenge",
   },
   "auth:result": {
     direction: "server",

@@ -1,5 +1,5 @@
 /**
- * The control messages of the protocol: the seed-000 envelope
+ * The control messages of the protocol: the envelope (docs/PROTOCOL.md §3)
  * `{ event, data, timestamp, requestId }` and the payload of every event,
  * as discriminated unions on `event`. Values of these types come only from
  * {@linkcode "./parse.ts"} (untrusted input) or from code that builds them.
@@ -62,7 +62,7 @@ export interface Filter {
   readonly value: FilterScalar | readonly FilterScalar[];
 }
 
-/** The `searchParams` of seed 000's `DownloadRequest`. */
+/** The `searchParams` of a `DownloadRequest` (PROTOCOL.md §5.1). */
 export interface SearchParams {
   /** Inclusive start, ISO 8601 (`2024-01-01` or `2024-01-01T00:00:00.000Z`). */
   readonly timeFrom: string;
@@ -72,7 +72,7 @@ export interface SearchParams {
   readonly filters: readonly Filter[];
 }
 
-/** Seed 000's `DownloadRequest`, with `ndjson` and a CSV safety switch added. */
+/** The payload of `download:request` (PROTOCOL.md §5.1). */
 export interface DownloadRequest {
   /** Which rows. */
   readonly searchParams: SearchParams;
@@ -116,7 +116,7 @@ export interface DownloadStart {
   readonly resumed: boolean;
 }
 
-/** Seed 000's `ProgressUpdate`, plus the bytes sent so far. */
+/** The payload of `download:progress` (PROTOCOL.md §5.3), with the bytes sent so far. */
 export interface ProgressUpdate {
   /** The download this is about. */
   readonly requestId: string;
@@ -229,7 +229,7 @@ export interface StatusUpdate {
 /** Payload of a client's `connection:health` ping; it carries nothing. */
 export type HealthPing = Record<string, never>;
 
-/** Seed 000 §3.2's `SystemHealth`: the server's answer to a ping. */
+/** `SystemHealth`: the server's answer to a ping (PROTOCOL.md §5.10). */
 export interface SystemHealth {
   /** `degraded` when the server sheds load. */
   readonly status: "ok" | "degraded";
@@ -260,7 +260,7 @@ export type Identity =
     readonly address: string;
   };
 
-/** Payload of `auth:nonce` (seed 003's `fetch_nonce`). */
+/** Payload of `auth:nonce` (PROTOCOL.md §15.1). */
 export interface AuthNonce {
   /** Who is signing in. */
   readonly identity: Identity;
@@ -291,7 +291,7 @@ export interface AuthChallenge {
   readonly maxDelegationMs?: number;
 }
 
-/** Payload of `auth:authenticate` (seed 003's `authenticate`). */
+/** Payload of `auth:authenticate` (PROTOCOL.md §15.1). */
 export interface AuthAuthenticate {
   /** The identity of `auth:nonce`. */
   readonly identity: Identity;
@@ -343,7 +343,7 @@ export type AuthResult =
     readonly error: ErrorResponse;
   };
 
-/** Seed 000 §4.1's per-message authentication. */
+/** Per-message authentication of a signed command (PROTOCOL.md §15.3). */
 export interface MessageAuth {
   /** The session token of `auth:result`. */
   readonly token: string;
@@ -353,7 +353,7 @@ export interface MessageAuth {
   readonly signature: string;
 }
 
-/** The seed-000 envelope around every control message. */
+/** The envelope around every control message (PROTOCOL.md §3). */
 export interface Envelope<E extends string, D> {
   /** What the message is. */
   readonly event: E;
@@ -363,7 +363,7 @@ export interface Envelope<E extends string, D> {
   readonly timestamp: number;
   /** The download it concerns, or a correlation id chosen by the sender. */
   readonly requestId: string;
-  /** Seed 000 §4.1 authentication, on client commands of a signed session. */
+  /** Authentication (PROTOCOL.md §15.3), on client commands of a signed session. */
   readonly auth?: MessageAuth;
 }
 

@@ -96,6 +96,21 @@ export {
   isErrorCode,
 } from "./errors.ts";
 
+// WebSocket close codes, by what a close leads to; error codes a newer peer may send.
+export {
+  CLOSE_CODES,
+  type CloseCodeInfo,
+  type CloseCodes,
+  type CloseOutcome,
+  type CloseSide,
+  closeWith,
+  type EndCloseCodes,
+  MAX_CLOSE_REASON_BYTES,
+  type ReconnectCloseCodes,
+  type SocketClose,
+} from "./close_codes.ts";
+export { type PeerErrorCode, peerErrorCode, type UnknownErrorCode } from "./peer_error_code.ts";
+
 // Binary frames: data frames, control frames, sealed frames' counters, and the order a received
 // payload is read in; the digest chain over a download's payloads.
 export {

@@ -25,6 +25,7 @@ import {
   type ServerMessage,
 } from "./messages.ts";
 import type { Result } from "./result.ts";
+import { LOWERCASE_HEX } from "./hex_patterns.ts";
 
 /** Bounds on one control message. */
 export interface ParseLimits {
@@ -83,7 +84,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 const messageAuth: Check<MessageAuth> = object({
   token: str({ max: 256 }),
   timestamp: count,
-  signature: str({ max: 256, pattern: /^[0-9a-f]+$/ }),
+  signature: str({ max: 256, pattern: LOWERCASE_HEX }),
 });
 
 const requestIdCheck: Check<string> = str({ max: 64, pattern: REQUEST_ID_PATTERN });

@@ -1,5 +1,5 @@
 /**
- * Progress reporting (seed 000 §5.2): a {@linkcode RateMeter} measures a
+ * Progress reporting (docs/PROTOCOL.md §9.3): a {@linkcode RateMeter} measures a
  * download's speed over a moving window, {@linkcode progressUpdate} turns
  * counts and speed into a `download:progress` payload with an ETA, and a
  * {@linkcode ProgressBatcher} coalesces updates so that a connection sends
@@ -211,7 +211,7 @@ export function progressUpdate(
   };
 }
 
-/** Options of a {@linkcode ProgressBatcher} (seed 000 §5.2's batch size and timeout). */
+/** Options of a {@linkcode ProgressBatcher}: its batch size and timeout (PROTOCOL.md §9.3). */
 export interface BatcherOptions {
   /**
    * Updates added since the last flush that trigger a flush; an integer

@@ -3,8 +3,8 @@
  * `frame.ts` (docs/PROTOCOL.md §16):
  *
  * - a *control frame* (type 2) carries one control message's JSON, deflated
- *   when it is larger than {@linkcode COMPRESS_THRESHOLD_BYTES}
- *   (seed 000 §5.1), or as it is inside an encrypted session;
+ *   when it is larger than {@linkcode COMPRESS_THRESHOLD_BYTES}, or as it
+ *   is inside an encrypted session;
  * - a *sealed frame* (type 3) carries one data or control frame encrypted
  *   with AES-256-GCM under the session key of its direction.
  *

@@ -25,6 +25,7 @@ import {
 import { type ErrorCode, type ErrorDetails, type ErrorResponse, errorResponse } from "./errors.ts";
 import type { AuthAuthenticate, AuthDelegation, Identity, MessageAuth } from "./messages.ts";
 import type { Result } from "./result.ts";
+import { COMPRESSED_KEY_ANY_CASE, ETHEREUM_ADDRESS } from "./hex_patterns.ts";
 
 /** A challenge the server issued on a connection, and whether it was answered. */
 export interface IssuedChallenge {
@@ -145,8 +146,8 @@ function checkDelegation(
  */
 export function parseAllowEntry(entry: string): Result<string, string> {
   const text = entry.trim();
-  if (/^0[23][0-9a-fA-F]{64}$/.test(text)) return { ok: true, value: text.toLowerCase() };
-  if (/^0x[0-9a-fA-F]{40}$/.test(text)) return { ok: true, value: text.toLowerCase() };
+  if (COMPRESSED_KEY_ANY_CASE.test(text)) return { ok: true, value: text.toLowerCase() };
+  if (ETHEREUM_ADDRESS.test(text)) return { ok: true, value: text.toLowerCase() };
   return {
     ok: false,
     error: `"${text.slice(0, 80)}" is neither a compressed public key (66 hex characters) ` +

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { CLOSE_CODES } from "../protocol/close_codes.ts";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
 import type {
   ClientMessage,
@@ -83,9 +84,9 @@ const MAX_QUEUED_MESSAGES = 256;
 const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_TAG_BYTES;
 
 /** WebSocket close code after a failed sign-in. */
-const CLOSE_SIGN_IN_FAILED = 4401;
+const CLOSE_SIGN_IN_FAILED = CLOSE_CODES.reconnect.SIGN_IN_FAILED.code;
 /** WebSocket close code after a frame that breaks the session (tampered, replayed, unsealed). */
-const CLOSE_PROTOCOL_VIOLATION = 4400;
+const CLOSE_PROTOCOL_VIOLATION = CLOSE_CODES.reconnect.PROTOCOL_VIOLATION.code;
 
 /** Finished downloads remembered per connection, for `status:check` and late acks. */
 const FINISHED_KEPT = 64;
@@ -150,7 +151,10 @@ export class Session {
       const silent = Date.now() - this.#lastHeard;
       if (silent < ms) return this.#watchIdle(ms - silent);
       this.#idleTimer = undefined;
-      this.close(errorResponse("IDLE_TIMEOUT", { idleMs: silent }), 4408);
+      this.close(
+        errorResponse("IDLE_TIMEOUT", { idleMs: silent }),
+        CLOSE_CODES.reconnect.IDLE_TIMEOUT.code,
+      );
     }, ms);
   }
 
@@ -164,7 +168,7 @@ export class Session {
    * `system:error` (a recoverable error, so it reconnects and resumes), and
    * closes the socket with `code`; resolves when all jobs have stopped.
    */
-  async close(error: ErrorResponse, code = 1001): Promise<void> {
+  async close(error: ErrorResponse, code = CLOSE_CODES.reconnect.GOING_AWAY.code): Promise<void> {
     // Said first: under `deno serve` the runtime closes the sockets soon after a signal.
     await this.#end(error, code, "server");
   }

@@ -1,5 +1,6 @@
 // One well-formed example of every message, both directions; shared by the tests.
 import type { ClientMessage, DownloadRequest, ServerMessage } from "../protocol/messages.ts";
+import type { ErrorResponse } from "../protocol/errors.ts";
 
 export const REQUEST: DownloadRequest = {
   searchParams: {
@@ -17,7 +18,11 @@ export const REQUEST: DownloadRequest = {
 
 const env = { timestamp: 1_710_923_400_123, requestId: "dl-1" };
 const PUBKEY = "02" + "a".repeat(64);
-const ERROR = { code: "UNKNOWN_COLUMN", message: "No such column.", recoverable: false };
+const ERROR: ErrorResponse = {
+  code: "UNKNOWN_COLUMN",
+  message: "No such column.",
+  recoverable: false,
+};
 
 export const CLIENT_MESSAGES: readonly ClientMessage[] = [
   { event: "download:request", data: REQUEST, ...env },

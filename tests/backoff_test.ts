@@ -12,7 +12,7 @@ import { mulberry32 } from "../server/demo_data.ts";
 /** The largest double below 1, the top of what `Math.random()` returns. */
 const JUST_BELOW_ONE = 1 - 2 ** -53;
 
-Deno.test("the defaults are seed 000 §3.1's: 5 attempts from 1000 ms", () => {
+Deno.test("the defaults are PROTOCOL.md §13's: 5 attempts from 1000 ms", () => {
   equal(DEFAULT_BACKOFF.maxAttempts, 5);
   equal(DEFAULT_BACKOFF.baseMs, 1000);
   deepStrictEqual(resolveBackoff(), {

@@ -241,3 +241,22 @@ Deno.test("an aborted signal cancels the download and rejects done with CANCELLE
   await client.close();
   await server.close();
 });
+
+Deno.test("withFailFast: connect() to a port nothing listens on rejects at the first attempt, unreachable", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close(); // nothing listens on the port now
+  const client = new ClientBuilder(`ws://127.0.0.1:${port}/`).withFailFast().build();
+  try {
+    let attempts = 0;
+    client.on("state", ({ to }) => to === "connecting" && attempts++);
+    const error = await client.connect().then(() => undefined, (e) => e);
+    ok(error instanceof SluiceError);
+    equal(error.code, "CONNECTION_FAILED");
+    deepStrictEqual(error.details, { cause: "CONNECTION_LOST", attempts: 0, unreachable: true });
+    equal(attempts, 1, "no reconnect was scheduled");
+    equal(client.session().phase, "failed");
+  } finally {
+    await client.close();
+  }
+});

@@ -2,6 +2,7 @@
 // wallet is asked to sign and which server keys the page takes.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { ERROR_CODES, errorResponse } from "../protocol/errors.ts";
+import { peerErrorCode } from "../protocol/peer_error_code.ts";
 import { validateFilters } from "../protocol/filter.ts";
 import { schemaDocument } from "../protocol/schema_document.ts";
 import { DEMO_SCHEMA } from "../server/demo_data.ts";
@@ -66,7 +67,8 @@ Deno.test("every error code has the page's own sentence, with the details that l
   equal(refused.code, "INVALID_FILTER_VALUE");
   equal(refused.text, `${ERROR_HELP.INVALID_FILTER_VALUE} (filter 2, not a decimal number)`);
   // A code newer than the page: the server's message stands in.
-  const unknown = explain({ code: "TEAPOT_BREWING", message: "Slow down.", recoverable: true });
+  const code = peerErrorCode("TEAPOT_BREWING");
+  const unknown = explain({ code, message: "Slow down.", recoverable: true });
   deepStrictEqual(unknown, { code: "TEAPOT_BREWING", text: "Slow down." });
 });
 

@@ -133,7 +133,7 @@ var SIGN_IN_CODES = /* @__PURE__ */ new Set([
   "SERVER_KEY_MISMATCH"
 ]);
 function explain(error) {
-  const known = Object.hasOwn(ERROR_HELP, error.code) ? ERROR_HELP[error.code] : void 0;
+  const known = hasHelp(error.code) ? ERROR_HELP[error.code] : void 0;
   const details = Object.entries(error.details ?? {}).filter(([key]) => key !== "path" && key !== "requestId").map(([key, value]) => key === "reason" ? String(value) : `${key}: ${value}`);
   const path = error.details?.path;
   const where = typeof path === "string" ? place(path) : void 0;
@@ -146,6 +146,9 @@ function explain(error) {
     code: error.code,
     text: extra.length === 0 ? base : `${base} (${extra.join(", ")})`
   };
+}
+function hasHelp(code) {
+  return Object.hasOwn(ERROR_HELP, code);
 }
 function place(path) {
   const filter = /\.filters\[(\d+)\]/.exec(path);
@@ -656,10 +659,13 @@ async function replaceKey() {
   }
 }
 
+// protocol/hex_patterns.ts
+var COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
+var ETHEREUM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+
 // web/preferences.ts
 var METHOD = "sluice.signIn";
 var SERVER_KEY = "sluice.serverKey";
-var COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
 function readServerKey(text) {
   const key = text.trim().toLowerCase().replace(/^0x/, "");
   if (key === "") return {
@@ -820,11 +826,10 @@ function findWallet() {
   const candidate = globalThis.ethereum;
   return typeof candidate === "object" && candidate !== null && typeof candidate.request === "function" ? candidate : void 0;
 }
-var ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 function firstAccount(answer) {
   if (!Array.isArray(answer) || answer.length === 0) return void 0;
   const account = answer[0];
-  if (typeof account !== "string" || !ADDRESS.test(account)) {
+  if (typeof account !== "string" || !ETHEREUM_ADDRESS.test(account)) {
     throw new Error(`the wallet answered with something other than an address`);
   }
   return account;

@@ -10,6 +10,7 @@
  */
 
 import type { ErrorCode, ErrorResponse } from "../protocol/errors.ts";
+import type { PeerErrorCode } from "../protocol/peer_error_code.ts";
 
 const BUG = "This is a bug in the page or the server; please report it.";
 const RETRY = "The download continues by itself when the connection is back.";
@@ -145,9 +146,7 @@ export interface ErrorText {
  * ```
  */
 export function explain(error: ErrorResponse): ErrorText {
-  const known = Object.hasOwn(ERROR_HELP, error.code)
-    ? ERROR_HELP[error.code as ErrorCode]
-    : undefined;
+  const known = hasHelp(error.code) ? ERROR_HELP[error.code] : undefined;
   const details = Object.entries(error.details ?? {})
     .filter(([key]) => key !== "path" && key !== "requestId")
     .map(([key, value]) => key === "reason" ? String(value) : `${key}: ${value}`);
@@ -156,6 +155,16 @@ export function explain(error: ErrorResponse): ErrorText {
   const extra = where === undefined ? details : [where, ...details];
   const base = known ?? error.message;
   return { code: error.code, text: extra.length === 0 ? base : `${base} (${extra.join(", ")})` };
+}
+
+/**
+ * Whether the page has a sentence for a code: every code of this version
+ * has one, a newer peer's (an `UnknownErrorCode`) none. The table is asked
+ * rather than the protocol's `isErrorCode`, which would bundle the error
+ * table into the page a second time.
+ */
+function hasHelp(code: PeerErrorCode): code is ErrorCode {
+  return Object.hasOwn(ERROR_HELP, code);
 }
 
 /** The part of the form a protocol path (`data.searchParams.filters[1].value`) points at. */

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { COMPRESSED_KEY } from "../protocol/hex_patterns.ts";
+
 /** How the page signs in: its own browser key, or an Ethereum wallet. */
 export type SignInMethod = "key" | "wallet";
 
@@ -25,9 +27,6 @@ export interface Preferences {
 
 const METHOD = "sluice.signIn";
 const SERVER_KEY = "sluice.serverKey";
-
-/** A compressed secp256k1 public key: `02` or `03`, then 64 hex. */
-const COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
 
 /**
  * Reads a server key as typed: trimmed and lower-cased; `undefined` for an

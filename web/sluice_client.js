@@ -1109,6 +1109,15 @@ var hmac = /* @__PURE__ */ (() => {
   return hmac_;
 })();
 
+// protocol/hex_patterns.ts
+var HEX_32_BYTES = /^[0-9a-f]{64}$/;
+var LOWERCASE_HEX = /^[0-9a-f]+$/;
+var COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
+var ETHEREUM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+var COMPACT_SIGNATURE = /^[0-9a-f]{128}$/;
+var RECOVERABLE_SIGNATURE = /^[0-9a-f]{130}$/;
+var SIGNATURE = /^[0-9a-f]{128}([0-9a-f]{2})?$/;
+
 // protocol/auth.ts
 hashes.sha256 ??= sha256;
 hashes.hmacSha256 ??= (key, message) => hmac(sha256, key, message);
@@ -1152,7 +1161,7 @@ function signText(secretKey, text) {
   }));
 }
 function verifyText(publicKeyHex, text, signatureHex) {
-  if (!/^0[23][0-9a-f]{64}$/.test(publicKeyHex) || !/^[0-9a-f]{128}$/.test(signatureHex)) {
+  if (!COMPRESSED_KEY.test(publicKeyHex) || !COMPACT_SIGNATURE.test(signatureHex)) {
     return false;
   }
   try {
@@ -1409,6 +1418,9 @@ function errorResponse(code, details, overrides = {}) {
       retryAfter
     }
   };
+}
+function isErrorCode(value) {
+  return Object.hasOwn(ERROR_TABLE, value);
 }
 
 // protocol/session_crypto.ts
@@ -2020,7 +2032,8 @@ function initialConnectionState(config) {
       backoff: resolveBackoff(config.backoff),
       heartbeatIntervalMs,
       heartbeatTimeoutMs,
-      handshakeTimeoutMs
+      handshakeTimeoutMs,
+      failFast: config.failFast ?? false
     },
     attempt: 0,
     everConnected: false,
@@ -2326,16 +2339,138 @@ var ConnectionSignIn = class {
   }
 };
 
+// protocol/_connection_outage.ts
+var UNREACHABLE = "Could not reach the server for the first connection.";
+function outage(state, cause, clock2, close, retryAfter) {
+  const closing = close ? [
+    {
+      type: "closeSocket",
+      ...close
+    }
+  ] : [];
+  const base = {
+    ...state,
+    authStep: void 0,
+    challenge: void 0,
+    pendingPing: void 0
+  };
+  const attempt2 = state.attempt + 1;
+  const { backoff, failFast } = state.config;
+  const fail4 = (error) => ({
+    state: {
+      ...base,
+      phase: "failed",
+      lastError: error
+    },
+    effects: [
+      ...closing,
+      {
+        type: "failed",
+        error
+      }
+    ]
+  });
+  if (attempt2 > backoff.maxAttempts) {
+    return fail4(errorResponse("CONNECTION_FAILED", {
+      cause: cause.code,
+      attempts: backoff.maxAttempts
+    }));
+  }
+  if (failFast && !state.everConnected && state.phase === "connecting") {
+    const details = {
+      cause: cause.code,
+      attempts: state.attempt,
+      unreachable: true
+    };
+    return fail4(errorResponse("CONNECTION_FAILED", details, {
+      message: UNREACHABLE
+    }));
+  }
+  const asked = Math.max(retryAfter ?? 0, state.retryAfter ?? 0);
+  const ms = Math.max(backoffDelay(attempt2, clock2.random, backoff), asked);
+  return {
+    state: {
+      ...base,
+      phase: "reconnecting",
+      attempt: attempt2,
+      lastError: cause
+    },
+    effects: [
+      ...closing,
+      {
+        type: "startTimer",
+        name: "reconnect",
+        ms
+      }
+    ]
+  };
+}
+
+// protocol/close_codes.ts
+var CLOSE_CODES = {
+  end: {
+    NORMAL_CLOSURE: {
+      code: 1e3,
+      sentBy: "client",
+      when: "The client closed the connection for good (`close()`); it does not reconnect."
+    }
+  },
+  reconnect: {
+    GOING_AWAY: {
+      code: 1001,
+      sentBy: "server",
+      when: "The server shuts down, after `system:error` `SERVER_SHUTTING_DOWN` (\xA79.6); the client waits at least its `retryAfter`."
+    },
+    CLIENT_ABORT: {
+      code: 4e3,
+      sentBy: "client",
+      when: "The client drops the connection: the server broke the protocol (\xA712), a handshake, signing or heartbeat timed out, or the sign-in was refused (then it reconnects only if the refusal is recoverable)."
+    },
+    PROTOCOL_VIOLATION: {
+      code: 4400,
+      sentBy: "server",
+      when: "A frame broke the session (tampered, replayed, reordered, unsealed, \xA716) or the client flooded it (`TOO_MANY_MESSAGES`, \xA710); sent after `system:error`."
+    },
+    SIGN_IN_FAILED: {
+      code: 4401,
+      sentBy: "server",
+      when: "The sign-in was refused (after `auth:result`), was not completed in time (`SIGN_IN_TIMEOUT`) or the session expired (`SESSION_EXPIRED`), \xA715.1."
+    },
+    IDLE_TIMEOUT: {
+      code: 4408,
+      sentBy: "server",
+      when: "The client sent nothing for the server's idle timeout, after `system:error` `IDLE_TIMEOUT` (\xA712.1)."
+    }
+  }
+};
+var MAX_CLOSE_REASON_BYTES = 123;
+function closeWith(info, reason) {
+  let bytes = 0;
+  let end = 0;
+  for (const char of reason) {
+    const point = char.codePointAt(0);
+    bytes += point < 128 ? 1 : point < 2048 ? 2 : point < 65536 ? 3 : 4;
+    if (bytes > MAX_CLOSE_REASON_BYTES) break;
+    end += char.length;
+  }
+  return {
+    code: info.code,
+    reason: reason.slice(0, end)
+  };
+}
+
 // protocol/connection_table.ts
 var CONNECTION_EVENT_SOURCES = {
   connect: "local",
   close: "local",
   opened: "shell",
   closed: "shell",
+  violation: "shell",
   challenge: "peer",
   signed: "shell",
   authResult: "peer",
   pong: "peer",
+  serverError: "peer",
   "timer.reconnect": "shell",
   "timer.handshake": "shell",
   "timer.heartbeat": "shell",
@@ -2350,6 +2485,8 @@ var CONNECTION_TRANSITIONS = {
       "closed"
     ]
   },
+  // `failed` after an outage: the attempts are used up, or (fail-fast) the first connection's
+  // server cannot be reached.
   connecting: {
     close: [
       "closed"
@@ -2359,6 +2496,10 @@ var CONNECTION_TRANSITIONS = {
       "open"
     ],
     closed: [
+      "reconnecting",
+      "failed"
+    ],
+    violation: [
       "reconnecting",
       "failed"
     ],
@@ -2372,6 +2513,10 @@ var CONNECTION_TRANSITIONS = {
       "closed"
     ],
     closed: [
+      "reconnecting",
+      "failed"
+    ],
+    violation: [
       "reconnecting",
       "failed"
     ],
@@ -2390,6 +2535,10 @@ var CONNECTION_TRANSITIONS = {
       "reconnecting",
       "failed"
     ],
+    // A refused auth:nonce, a sign-in timeout: kept for its retryAfter, if any.
+    serverError: [
+      "authenticating"
+    ],
     // The handshake timer runs on from `connecting`: the attempt is not open until signed in.
     "timer.handshake": [
       "reconnecting",
@@ -2404,8 +2553,15 @@ var CONNECTION_TRANSITIONS = {
       "reconnecting",
       "failed"
     ],
+    violation: [
+      "reconnecting",
+      "failed"
+    ],
     // A pong that answers no pending ping is ignored.
     pong: [
+      "open"
+    ],
+    serverError: [
       "open"
     ],
     "timer.heartbeat": [
@@ -2452,8 +2608,8 @@ function connectionEventKey(event) {
 }
 
 // protocol/connection_machine.ts
-var NORMAL_CLOSURE = 1e3;
-var CLIENT_ABORT = 4e3;
+var CLIENT_CLOSED = closeWith(CLOSE_CODES.end.NORMAL_CLOSURE, "client closed");
+var abort = (error) => closeWith(CLOSE_CODES.reconnect.CLIENT_ABORT, error.code);
 function step(state, event, clock2) {
   const key = connectionEventKey(event);
   const allowed = CONNECTION_TRANSITIONS[state.phase][key];
@@ -2559,63 +2715,7 @@ function unlisted(state, key, clock2) {
 }
 function violation(state, key, clock2) {
   const error = illegal(state, key);
-  return outage(state, error, clock2, {
-    code: CLIENT_ABORT,
-    reason: error.code
-  });
-}
-function outage(state, cause, clock2, closeSocket, retryAfter) {
-  const close = closeSocket ? [
-    {
-      type: "closeSocket",
-      ...closeSocket
-    }
-  ] : [];
-  const base = {
-    ...state,
-    authStep: void 0,
-    challenge: void 0,
-    pendingPing: void 0
-  };
-  const attempt2 = state.attempt + 1;
-  const { backoff } = state.config;
-  if (attempt2 > backoff.maxAttempts) {
-    const error = errorResponse("CONNECTION_FAILED", {
-      cause: cause.code,
-      attempts: backoff.maxAttempts
-    });
-    return {
-      state: {
-        ...base,
-        phase: "failed",
-        lastError: error
-      },
-      effects: [
-        ...close,
-        {
-          type: "failed",
-          error
-        }
-      ]
-    };
-  }
-  const ms = Math.max(backoffDelay(attempt2, clock2.random, backoff), retryAfter ?? 0);
-  return {
-    state: {
-      ...base,
-      phase: "reconnecting",
-      attempt: attempt2,
-      lastError: cause
-    },
-    effects: [
-      ...close,
-      {
-        type: "startTimer",
-        name: "reconnect",
-        ms
-      }
-    ]
-  };
+  return outage(state, error, clock2, abort(error));
 }
 function enterOpen(state) {
   return {
@@ -2626,7 +2726,8 @@ function enterOpen(state) {
       everConnected: true,
       authStep: void 0,
       challenge: void 0,
-      pendingPing: void 0
+      pendingPing: void 0,
+      retryAfter: void 0
     },
     effects: [
       {
@@ -2651,8 +2752,7 @@ function listed(state, event, key, clock2) {
       const effects = CONNECTION_LIVE_PHASES.has(state.phase) ? [
         {
           type: "closeSocket",
-          code: NORMAL_CLOSURE,
-          reason: "client closed"
+          ...CLIENT_CLOSED
         }
       ] : [];
       const cleared = {
@@ -2688,7 +2788,13 @@ function listed(state, event, key, clock2) {
         code: event.code,
         reason: event.reason
       };
-      return outage(state, errorResponse("CONNECTION_LOST", details), clock2, void 0, event.retryAfter);
+      return outage(state, errorResponse("CONNECTION_LOST", details), clock2);
+    }
+    case "violation": {
+      const close = closeWith(CLOSE_CODES.reconnect.CLIENT_ABORT, event.code);
+      return outage(state, errorResponse("CONNECTION_LOST", {
+        ...close
+      }), clock2, close);
     }
     case "challenge":
       if (state.authStep !== "challenge") return violation(state, key, clock2);
@@ -2749,10 +2855,7 @@ function listed(state, event, key, clock2) {
     case "authResult": {
       const { result } = event;
       if (result.authenticated) return enterOpen(state);
-      const close = {
-        code: CLIENT_ABORT,
-        reason: result.error.code
-      };
+      const close = abort(result.error);
       if (result.error.recoverable) {
         return outage(state, result.error, clock2, close, result.error.retryAfter);
       }
@@ -2805,6 +2908,16 @@ function listed(state, event, key, clock2) {
         ]
       };
     }
+    case "serverError": {
+      const { retryAfter } = event.error;
+      return retryAfter === void 0 ? same(state) : {
+        state: {
+          ...state,
+          retryAfter
+        },
+        effects: []
+      };
+    }
     case "timer":
       return timer(state, event.name, clock2);
     default: {
@@ -2821,10 +2934,7 @@ function timer(state, name, clock2) {
       const error = state.authStep === "signing" ? errorResponse("SIGNING_TIMEOUT") : errorResponse("HANDSHAKE_TIMEOUT", {
         ms: state.config.handshakeTimeoutMs
       });
-      return outage(state, error, clock2, {
-        code: CLIENT_ABORT,
-        reason: error.code
-      });
+      return outage(state, error, clock2, abort(error));
     }
     case "heartbeat": {
       if (state.pendingPing !== void 0) return same(state);
@@ -2859,10 +2969,7 @@ function timer(state, name, clock2) {
     case "heartbeatTimeout": {
       if (state.pendingPing === void 0) return same(state);
       const error = errorResponse("HEARTBEAT_TIMEOUT");
-      return outage(state, error, clock2, {
-        code: CLIENT_ABORT,
-        reason: error.code
-      });
+      return outage(state, error, clock2, abort(error));
     }
     default: {
       const never = name;
@@ -2917,8 +3024,9 @@ var DOWNLOAD_EVENT_SOURCES = {
   disconnected: "local"
 };
 var DOWNLOAD_TRANSITIONS = {
-  // `send` twice is rejected (stays requested); `resume` re-sends the request. From a saved
-  // point after the FINAL frame, both complete at once instead: there is nothing to ask for.
+  // `send` sends the request, or waits for `resume` when not connected; twice, it is rejected
+  // (stays requested). `resume` re-sends the request. From a saved point after the FINAL frame,
+  // both complete at once instead: there is nothing to ask for.
   requested: {
     send: [
       "requested",
@@ -3066,6 +3174,7 @@ function initialDownloadState(requestId2, request2, resume) {
     phase: "requested",
     requestId: requestId2,
     request: request2,
+    submitted: false,
     requestSent: false,
     sequence: 0,
     rows: 0,
@@ -3241,9 +3350,18 @@ function completeHere(state, clock2) {
 function listed2(state, event, clock2) {
   const ended = DOWNLOAD_TERMINAL_PHASES.has(state.phase);
   switch (event.type) {
-    case "send":
-      if (state.requestSent) return reject(state, event.type);
-      return state.final ? completeHere(state, clock2) : resend(state, clock2);
+    case "send": {
+      if (state.submitted || state.requestSent) return reject(state, event.type);
+      const submitted = {
+        ...state,
+        submitted: true
+      };
+      if (state.final) return completeHere(submitted, clock2);
+      return event.connected ? resend(submitted, clock2) : {
+        state: submitted,
+        effects: []
+      };
+    }
     case "start": {
       const { data } = event;
       if (!state.requestSent) {
@@ -3450,7 +3568,7 @@ async function chainDigestAsync(previous, payload) {
 
 // client/sluice_error.ts
 var SluiceError = class extends Error {
-  /** The stable code. */
+  /** The stable code; one this version does not know is kept as it came. */
   code;
   /** Whether retrying may succeed. */
   recoverable;
@@ -3458,26 +3576,30 @@ var SluiceError = class extends Error {
   retryAfter;
   /** Machine-readable context. */
   details;
-  /** Wraps a response; the message reads `CODE: message`. */
+  /** The response as it came, its message as the server (or the client) wrote it. */
+  response;
+  /** Wraps a response; the `Error` message reads `CODE: message`. */
   constructor(response) {
     super(`${response.code}: ${response.message}`);
     this.name = "SluiceError";
     this.code = response.code;
     this.recoverable = response.recoverable;
+    this.response = response;
     if (response.retryAfter !== void 0) this.retryAfter = response.retryAfter;
     if (response.details !== void 0) this.details = response.details;
   }
-  /** The plain response, e.g. to log or send. */
+  /** The plain response, e.g. to log or send: the one it was made from. */
   toJSON() {
+    const { code, message, details, recoverable, retryAfter } = this.response;
     return {
-      code: this.code,
-      message: this.message.slice(this.code.length + 2),
-      ...this.details === void 0 ? {} : {
-        details: this.details
+      code,
+      message,
+      ...details === void 0 ? {} : {
+        details
       },
-      recoverable: this.recoverable,
-      ...this.retryAfter === void 0 ? {} : {
-        retryAfter: this.retryAfter
+      recoverable,
+      ...retryAfter === void 0 ? {} : {
+        retryAfter
       }
     };
   }
@@ -4018,6 +4140,11 @@ var SessionChannel = class {
   }
 };
 
+// protocol/peer_error_code.ts
+function peerErrorCode(code) {
+  return isErrorCode(code) ? code : code;
+}
+
 // protocol/time.ts
 var ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
 var MS_PER_DAY = 864e5;
@@ -4245,16 +4372,14 @@ function join(path, key) {
 
 // protocol/_payload_checks.ts
 var U32_MAX = 4294967295;
-var HEX_64 = /^[0-9a-f]{64}$/;
 var requestId = str({
   max: 64,
   pattern: REQUEST_ID_PATTERN
 });
 var empty = object({});
-var PUBLIC_KEY = /^0[23][0-9a-f]{64}$/;
 var publicKey = str({
   max: 66,
-  pattern: PUBLIC_KEY
+  pattern: COMPRESSED_KEY
 });
 var identity = tagged("kind", {
   secp256k1: object({
@@ -4265,15 +4390,17 @@ var identity = tagged("kind", {
     kind: literal("ethereum"),
     address: str({
       max: 42,
-      pattern: /^0x[0-9a-fA-F]{40}$/
+      pattern: ETHEREUM_ADDRESS
     })
   })
 });
+var errorCodeText = str({
+  max: 64,
+  pattern: /^[A-Z][A-Z0-9_]{0,63}$/
+});
+var errorCode = (value, path) => peerErrorCode(errorCodeText(value, path));
 var errorPayload = object({
-  code: str({
-    max: 64,
-    pattern: /^[A-Z][A-Z0-9_]{0,63}$/
-  }),
+  code: errorCode,
   message: str({
     max: 1024
   }),
@@ -4335,7 +4462,7 @@ function clientChecks(bounds) {
         bytes: count,
         digest: str({
           max: 64,
-          pattern: HEX_64
+          pattern: HEX_32_BYTES
         })
       })
     }),
@@ -4351,11 +4478,11 @@ function clientChecks(bounds) {
       identity,
       nonce: str({
         max: 64,
-        pattern: HEX_64
+        pattern: HEX_32_BYTES
       }),
       signature: str({
         max: 130,
-        pattern: /^[0-9a-f]{128}([0-9a-f]{2})?$/
+        pattern: SIGNATURE
       })
     }, {
       delegation: object({
@@ -4363,7 +4490,7 @@ function clientChecks(bounds) {
         expiresAt: count,
         signature: str({
           max: 130,
-          pattern: /^[0-9a-f]{130}$/
+          pattern: RECOVERABLE_SIGNATURE
         })
       })
     })
@@ -4413,7 +4540,7 @@ function serverChecks(bounds) {
       bytes: count,
       digest: str({
         max: 64,
-        pattern: HEX_64
+        pattern: HEX_32_BYTES
       }),
       durationMs: count
     }),
@@ -4455,7 +4582,7 @@ function serverChecks(bounds) {
     "auth:challenge": object({
       nonce: str({
         max: 64,
-        pattern: HEX_64
+        pattern: HEX_32_BYTES
       }),
       expiresAt: count,
       origin: str({
@@ -4465,7 +4592,7 @@ function serverChecks(bounds) {
       serverKey: publicKey,
       serverSignature: str({
         max: 128,
-        pattern: /^[0-9a-f]{128}$/
+        pattern: COMPACT_SIGNATURE
       }),
       encryption: bool
     }, {
@@ -4493,7 +4620,7 @@ function serverChecks(bounds) {
 
 // protocol/events.ts
 var EVENTS = {
-  // Seed 000 §1.1.
+  // The original nine.
   DOWNLOAD_REQUEST: "download:request",
   DOWNLOAD_START: "download:start",
   DOWNLOAD_PROGRESS: "download:progress",
@@ -4568,7 +4695,7 @@ var EVENT_TABLE = {
   },
   "auth:nonce": {
     direction: "client",
-    summary: "seed 003 fetch_nonce: present an identity, ask for a challenge"
+    summary: "present an identity, ask for a challenge"
   },
   "auth:challenge": {
     direction: "server",
@@ -4576,7 +4703,7 @@ var EVENT_TABLE = {
   },
   "auth:authenticate": {
     direction: "client",
-    summary: "seed 003 authenticate: identity and signature over the challenge"
+    summary: "identity and signature over the challenge"
   },
   "auth:result": {
     direction: "server",
@@ -4610,7 +4737,7 @@ var messageAuth = object({
   timestamp: count,
   signature: str({
     max: 256,
-    pattern: /^[0-9a-f]+$/
+    pattern: LOWERCASE_HEX
   })
 });
 var requestIdCheck = str({
@@ -4909,8 +5036,6 @@ var SluiceClient = class {
   #listeners = /* @__PURE__ */ new Map();
   #connectWaiters = [];
   #systemHealth;
-  /** A wait the server asked for before it closed (SERVER_SHUTTING_DOWN). */
-  #retryAfter;
   #closedSocket = Promise.resolve();
   #nextId = 1;
   /** Use `ClientBuilder(url).build()`. */
@@ -4921,7 +5046,8 @@ var SluiceClient = class {
       backoff: config.backoff,
       heartbeatIntervalMs: config.heartbeatIntervalMs,
       heartbeatTimeoutMs: config.heartbeatTimeoutMs,
-      handshakeTimeoutMs: config.handshakeTimeoutMs
+      handshakeTimeoutMs: config.handshakeTimeoutMs,
+      failFast: config.failFast
     });
   }
   /** The server URL. */
@@ -4932,7 +5058,7 @@ var SluiceClient = class {
   isConnected() {
     return isConnected(this.#state);
   }
-  /** Seed 000 §3.2's session state. */
+  /** The session state: connected, phase, heartbeat, downloads, server health. */
   session() {
     const activeDownloads = /* @__PURE__ */ new Map();
     for (const [id, d] of this.#downloads) activeDownloads.set(id, d.status());
@@ -4994,8 +5120,9 @@ var SluiceClient = class {
       ended: (id) => this.#downloads.delete(id)
     }, options);
     this.#downloads.set(requestId2, driver);
-    if (this.isConnected() || options.resume?.final === true) driver.handle({
-      type: "send"
+    driver.handle({
+      type: "send",
+      connected: this.isConnected()
     });
     return driver;
   }
@@ -5074,7 +5201,6 @@ var SluiceClient = class {
       case "sign":
         return void this.#sign(effect.challenge);
       case "ready": {
-        this.#retryAfter = void 0;
         for (const waiter of this.#connectWaiters.splice(0)) waiter.resolve();
         for (const driver of this.#downloads.values()) driver.handle({
           type: "resume"
@@ -5148,7 +5274,10 @@ var SluiceClient = class {
       })),
       message: (message) => void (current() && this.#dispatch(message)),
       frame: ({ payload, ...header2 }) => current() ? this.#downloads.get(header2.requestId)?.frame(header2, payload) : void 0,
-      violation: (code) => void (current() && this.#violation(code)),
+      violation: (code) => void (current() && this.#step({
+        type: "violation",
+        code
+      })),
       closed: (event) => {
         if (!current()) return;
         this.#connection = void 0;
@@ -5156,10 +5285,7 @@ var SluiceClient = class {
         this.#step({
           type: "closed",
           code: event.code,
-          reason: event.reason,
-          ...this.#retryAfter === void 0 ? {} : {
-            retryAfter: this.#retryAfter
-          }
+          reason: event.reason
         });
       }
     });
@@ -5218,9 +5344,10 @@ var SluiceClient = class {
         ]);
       }
       case "system:error":
-        if (message.data.code === "SERVER_SHUTTING_DOWN") {
-          this.#retryAfter = message.data.retryAfter;
-        }
+        this.#step({
+          type: "serverError",
+          error: message.data
+        });
         return this.#emit("error", message.data);
       case "connection:health":
         return this.#step({
@@ -5243,16 +5370,6 @@ var SluiceClient = class {
         throw new Error(`unknown message ${JSON.stringify(unreachable)}`);
       }
     }
-  }
-  /** The server broke the protocol: close with its code and let the machine reconnect. */
-  #violation(code) {
-    if (this.#connection === void 0) return;
-    this.#closeSocket(4e3, code);
-    this.#step({
-      type: "closed",
-      code: 4e3,
-      reason: code
-    });
   }
   #failPending(error) {
     this.#rejectConnect(error);
@@ -5308,7 +5425,7 @@ var ClientBuilder = class {
    * Clients built from this builder share the delegation.
    */
   withSigner(signer, options = {}) {
-    if (!/^0x[0-9a-fA-F]{40}$/.test(signer.address)) {
+    if (!ETHEREUM_ADDRESS.test(signer.address)) {
       throw new TypeError(`not an Ethereum address: ${signer.address}`);
     }
     const { delegateForMs } = options;
@@ -5328,7 +5445,7 @@ var ClientBuilder = class {
    */
   withServerKey(publicKey2) {
     const key = publicKey2.trim().toLowerCase();
-    if (!/^0[23][0-9a-f]{64}$/.test(key)) {
+    if (!COMPRESSED_KEY.test(key)) {
       throw new TypeError("a server key is a compressed secp256k1 public key, 66 hex characters");
     }
     this.#config.serverKey = key;
@@ -5355,6 +5472,16 @@ var ClientBuilder = class {
    */
   withHandshakeTimeout(ms) {
     this.#config.handshakeTimeoutMs = ms;
+    return this;
+  }
+  /**
+   * Makes the first connection give up at once when the server cannot be
+   * reached, rather than retry with backoff: for a program that should say
+   * at once that no server is there. Reconnecting after a connection was
+   * open is unchanged.
+   */
+  withFailFast(failFast = true) {
+    this.#config.failFast = failFast;
     return this;
   }
   /** The client; it does not connect until `connect()` (or a download) asks. */

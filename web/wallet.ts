@@ -13,6 +13,7 @@
  * @module
  */
 
+import { ETHEREUM_ADDRESS } from "../protocol/hex_patterns.ts";
 import type { EthereumSigner } from "./sluice_client.js";
 
 /** EIP-1193's provider, as far as the page uses it. */
@@ -32,13 +33,11 @@ export function findWallet(): Eip1193Provider | undefined {
     : undefined;
 }
 
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-
 /** The first account of a wallet's answer, or `undefined` when it named none. */
 function firstAccount(answer: unknown): string | undefined {
   if (!Array.isArray(answer) || answer.length === 0) return undefined;
   const account = answer[0];
-  if (typeof account !== "string" || !ADDRESS.test(account)) {
+  if (typeof account !== "string" || !ETHEREUM_ADDRESS.test(account)) {
     throw new Error(`the wallet answered with something other than an address`);
   }
   return account;
