@@ -29,14 +29,13 @@
 
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, concatBytes, hexToBytes } from "@noble/hashes/utils.js";
+import { HEX_32_BYTES } from "./hex_patterns.ts";
 
 /** Bytes of a chain value (a SHA-256 digest). */
 export const DIGEST_BYTES: number = 32;
 
 /** The chain value before a download's first frame: 32 zero bytes, as lowercase hex. */
 export const INITIAL_DIGEST: string = "0".repeat(2 * DIGEST_BYTES);
-
-const DIGEST_HEX = /^[0-9a-f]{64}$/;
 
 /**
  * A synchronous SHA-256: the 32-byte digest of `parts` concatenated in
@@ -77,7 +76,7 @@ export function nobleSha256(...parts: Uint8Array[]): Uint8Array {
 
 /** What the chain hashes after `previous`: its bytes, then the payload. */
 function chainParts(previous: string, payload: Uint8Array): [Uint8Array, Uint8Array] {
-  if (!DIGEST_HEX.test(previous)) {
+  if (!HEX_32_BYTES.test(previous)) {
     throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
   }
   return [hexToBytes(previous), payload];

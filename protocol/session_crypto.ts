@@ -1,5 +1,5 @@
 /**
- * The rules of session cryptography (seed 000 §4; docs/PROTOCOL.md §15.2,
+ * The rules of session cryptography (docs/PROTOCOL.md §15.2, §15.3,
  * §16): the keys a signed-in connection agrees on and the bytes a command
  * signature covers. The AES-GCM, HKDF and HMAC work itself is Web
  * Crypto's, in `transport/` (`session_secrets.ts`, `frame_sealing.ts`,
@@ -15,8 +15,8 @@
  *    `info` strings ({@linkcode HKDF_INFO}): one AES key per direction, and
  *    the HMAC key of command signatures.
  * 3. Each command is signed with HMAC-SHA256 over
- *    {@linkcode commandSigningInput}: its {@linkcode canonicalJson} without
- *    the signature.
+ *    {@linkcode commandSigningInput}: its canonical JSON
+ *    (`canonical_json.ts`) without the signature.
  *
  * Randomness (the ephemeral keys, the nonce) comes in from the caller.
  *
@@ -27,6 +27,8 @@
 
 import * as secp from "@noble/secp256k1";
 import { hexToBytes } from "@noble/hashes/utils.js";
+import { canonicalJson } from "./canonical_json.ts";
+import { COMPRESSED_KEY } from "./hex_patterns.ts";
 import type { MessageAuth } from "./messages.ts";
 
 /** The HKDF `info` strings (UTF-8) of the three session secrets. */
@@ -67,34 +69,12 @@ export function sharedSecret(
   secretKey: Uint8Array,
   peerPublicKeyHex: string,
 ): Uint8Array | undefined {
-  if (!/^0[23][0-9a-f]{64}$/.test(peerPublicKeyHex)) return undefined;
+  if (!COMPRESSED_KEY.test(peerPublicKeyHex)) return undefined;
   try {
     return secp.getSharedSecret(secretKey, hexToBytes(peerPublicKeyHex)).subarray(1);
   } catch (_notOnCurve) {
     return undefined;
   }
-}
-
-/**
- * JSON with object keys sorted by UTF-16 code units at every depth and no
- * whitespace: the canonical encoding command signatures cover. Control
- * messages hold only strings, finite numbers, booleans, arrays and plain
- * objects, for which this is deterministic.
- *
- * @example
- * ```ts
- * import { canonicalJson } from "./session_crypto.ts";
- * canonicalJson({ b: [1, { d: 2, c: "x" }], a: true }); // '{"a":true,"b":[1,{"c":"x","d":2}]}'
- * ```
- */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const record = value as Record<string, unknown>;
-    const keys = Object.keys(record).filter((k) => record[k] !== undefined).sort();
-    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** The part of a command that its signature covers: all of it but the signature. */

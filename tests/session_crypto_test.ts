@@ -11,7 +11,8 @@ import {
   encodeControlFrame,
   sealedHeader,
 } from "../protocol/sealed_frame.ts";
-import { canonicalJson, commandSigningInput, sharedSecret } from "../protocol/session_crypto.ts";
+import { canonicalJson } from "../protocol/canonical_json.ts";
+import { commandSigningInput, sharedSecret } from "../protocol/session_crypto.ts";
 
 Deno.test("sharedSecret() refuses a key that is not a curve point", () => {
   const key = secp.utils.randomSecretKey();

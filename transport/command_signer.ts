@@ -11,6 +11,7 @@
 
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { commandSigningInput, type SignedCommand } from "../protocol/session_crypto.ts";
+import { HEX_32_BYTES } from "../protocol/hex_patterns.ts";
 
 const encoder = new TextEncoder();
 
@@ -58,7 +59,7 @@ export class CommandSigner {
 
   /** Whether `signatureHex` is this session's signature of the command. */
   async verify(command: SignedCommand, signatureHex: string): Promise<boolean> {
-    if (!/^[0-9a-f]{64}$/.test(signatureHex)) return false;
+    if (!HEX_32_BYTES.test(signatureHex)) return false;
     const input = encoder.encode(commandSigningInput(command));
     return await crypto.subtle.verify(
       "HMAC",

@@ -1423,20 +1423,7 @@ function isErrorCode(value) {
   return Object.hasOwn(ERROR_TABLE, value);
 }
 
-// protocol/session_crypto.ts
-var HKDF_INFO = {
-  clientToServer: "sluice v1 client-to-server",
-  serverToClient: "sluice v1 server-to-client",
-  commands: "sluice v1 commands"
-};
-function sharedSecret(secretKey, peerPublicKeyHex) {
-  if (!/^0[23][0-9a-f]{64}$/.test(peerPublicKeyHex)) return void 0;
-  try {
-    return getSharedSecret(secretKey, hexToBytes2(peerPublicKeyHex)).subarray(1);
-  } catch (_notOnCurve) {
-    return void 0;
-  }
-}
+// protocol/canonical_json.ts
 function canonicalJson(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
   if (value !== null && typeof value === "object") {
@@ -1445,6 +1432,21 @@ function canonicalJson(value) {
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(record[k])}`).join(",")}}`;
   }
   return JSON.stringify(value);
+}
+
+// protocol/session_crypto.ts
+var HKDF_INFO = {
+  clientToServer: "sluice v1 client-to-server",
+  serverToClient: "sluice v1 server-to-client",
+  commands: "sluice v1 commands"
+};
+function sharedSecret(secretKey, peerPublicKeyHex) {
+  if (!COMPRESSED_KEY.test(peerPublicKeyHex)) return void 0;
+  try {
+    return getSharedSecret(secretKey, hexToBytes2(peerPublicKeyHex)).subarray(1);
+  } catch (_notOnCurve) {
+    return void 0;
+  }
 }
 function commandSigningInput(command2) {
   return canonicalJson({
@@ -1484,7 +1486,7 @@ var CommandSigner = class _CommandSigner {
   }
   /** Whether `signatureHex` is this session's signature of the command. */
   async verify(command2, signatureHex) {
-    if (!/^[0-9a-f]{64}$/.test(signatureHex)) return false;
+    if (!HEX_32_BYTES.test(signatureHex)) return false;
     const input = encoder2.encode(commandSigningInput(command2));
     return await crypto.subtle.verify("HMAC", this.#key, hexToBytes2(signatureHex), input);
   }
@@ -2981,14 +2983,13 @@ function timer(state, name, clock2) {
 // protocol/digest_chain.ts
 var DIGEST_BYTES = 32;
 var INITIAL_DIGEST = "0".repeat(2 * DIGEST_BYTES);
-var DIGEST_HEX = /^[0-9a-f]{64}$/;
 function nobleSha256(...parts) {
   const hash = sha256.create();
   for (const part of parts) hash.update(part);
   return hash.digest();
 }
 function chainParts(previous, payload) {
-  if (!DIGEST_HEX.test(previous)) {
+  if (!HEX_32_BYTES.test(previous)) {
     throw new RangeError(`a chain value is 64 lowercase hex characters, got "${previous}"`);
   }
   return [
