@@ -1,39 +1,95 @@
 /**
  * The command-line client's progress display: a bar redrawn in place when
- * stderr is a terminal, a plain line per update (for logs) when it is not.
+ * stderr is a terminal, fitted to its width, and a plain line per update
+ * (for logs) when it is not. The text itself comes from progress_line.ts.
  *
  * @module
  */
 
 import type { DownloadComplete, ProgressUpdate } from "../protocol/messages.ts";
+import {
+  barLine,
+  count,
+  logLine,
+  megabytes,
+  noteText,
+  type ProgressNote,
+} from "./progress_line.ts";
 
-const BAR_WIDTH = 24;
 const encoder = new TextEncoder();
 
-/** Renders progress to a terminal or a log. */
-export class ProgressView {
-  readonly #out: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
-  readonly #tty: boolean;
-  #drawn = false;
+/** Where the view draws: `Deno.stderr`, or a stand-in in tests. */
+export interface ProgressOutput {
+  /** Writes some of `bytes`, returning how many. */
+  writeSync(bytes: Uint8Array): number;
+  /** Whether it is a terminal (then the bar is redrawn in place). */
+  isTerminal(): boolean;
+}
 
-  /** Draws on `out`, usually `Deno.stderr`. */
-  constructor(out: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean }) {
+/** The terminal's width, read at every redraw so that a resized window is followed. */
+function terminalColumns(): number {
+  try {
+    return Deno.consoleSize().columns;
+  } catch (error) {
+    // Not a terminal after all (stdin, stdout and stderr all redirected): a classic width.
+    if (error instanceof Error) return 80;
+    throw error;
+  }
+}
+
+/**
+ * Renders progress to a terminal or a log.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { ProgressView } from "./progress_view.ts";
+ * let text = "";
+ * const log = {
+ *   writeSync: (b: Uint8Array) => (text += new TextDecoder().decode(b), b.length),
+ *   isTerminal: () => false,
+ * };
+ * new ProgressView(log).note({ type: "resumed", rows: 500 });
+ * equal(text, "resumed at row 500\n");
+ * ```
+ */
+export class ProgressView {
+  readonly #out: ProgressOutput;
+  readonly #tty: boolean;
+  readonly #columns: () => number;
+  #last: ProgressUpdate | undefined;
+  #drawn = false;
+  /** Set once a write found the reader gone: nothing more is written. */
+  #gone = false;
+
+  /**
+   * Draws on `out`, usually `Deno.stderr`; on a terminal, fits each redraw
+   * to `columns()` (by default the console's width).
+   */
+  constructor(out: ProgressOutput, columns: () => number = terminalColumns) {
     this.#out = out;
     this.#tty = out.isTerminal();
+    this.#columns = columns;
   }
 
   /** Shows one update. */
   update(p: ProgressUpdate): void {
-    const line = `${p.progress.toFixed(1).padStart(5)}%  ${count(p.processedRows)}/${
-      count(p.totalRows)
-    } rows  ${megabytes(p.processedBytes)}  ${count(Math.round(p.speed))} rows/s  ETA ${
-      eta(p.estimatedTimeRemaining)
-    }`;
-    if (this.#tty) {
-      const filled = Math.round((p.progress / 100) * BAR_WIDTH);
-      this.#write(`\r\x1b[2K[${"#".repeat(filled)}${".".repeat(BAR_WIDTH - filled)}] ${line}`);
-      this.#drawn = true;
-    } else this.#write(`progress ${line}\n`);
+    this.#last = p;
+    if (this.#tty) this.#redraw(barLine(p, this.#columns()));
+    else this.#write(`${logLine(p)}\n`);
+  }
+
+  /**
+   * Shows a note (reconnecting, resumed): on the bar in place of speed and
+   * ETA until the next update, or as a line of its own in a log.
+   */
+  note(note: ProgressNote): void {
+    if (!this.#tty) return this.#write(`${noteText(note, "long")}\n`);
+    const columns = this.#columns();
+    if (this.#last !== undefined) return this.#redraw(barLine(this.#last, columns, note));
+    const room = Math.max(1, columns - 1);
+    const long = noteText(note, "long");
+    this.#redraw(long.length <= room ? long : noteText(note, "short").slice(0, room));
   }
 
   /** Clears the bar (before an error message). */
@@ -42,32 +98,36 @@ export class ProgressView {
     this.#drawn = false;
   }
 
-  /** Replaces the bar with the summary line. */
+  /**
+   * Replaces the bar with the summary line; on a terminal too narrow for it,
+   * the digest goes on a line of its own.
+   */
   finish(summary: DownloadComplete): void {
     this.clear();
+    const done = `done: ${count(summary.rows)} rows, ${megabytes(summary.bytes)} in ${
+      (summary.durationMs / 1000).toFixed(1)
+    } s`;
+    const digest = `digest ${summary.digest}`;
+    const oneLine = `${done}, ${digest}`;
     this.#write(
-      `done: ${count(summary.rows)} rows, ${megabytes(summary.bytes)} in ${
-        (summary.durationMs / 1000).toFixed(1)
-      } s, digest ${summary.digest}\n`,
+      this.#tty && oneLine.length >= this.#columns() ? `${done}\n${digest}\n` : `${oneLine}\n`,
     );
   }
 
-  #write(text: string): void {
-    const bytes = encoder.encode(text);
-    for (let at = 0; at < bytes.length;) at += this.#out.writeSync(bytes.subarray(at));
+  #redraw(line: string): void {
+    this.#write(`\r\x1b[2K${line}`);
+    this.#drawn = true;
   }
-}
 
-function count(n: number): string {
-  return n.toLocaleString("en-US");
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / 1_048_576).toFixed(1)} MiB`;
-}
-
-function eta(ms: number): string {
-  if (ms < 0) return "--";
-  const s = Math.ceil(ms / 1000);
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m${String(s % 60).padStart(2, "0")}s`;
+  #write(text: string): void {
+    if (this.#gone) return;
+    const bytes = encoder.encode(text);
+    try {
+      for (let at = 0; at < bytes.length;) at += this.#out.writeSync(bytes.subarray(at));
+    } catch (error) {
+      // Whoever read stderr went away (`2>&1 | head`): the download goes on without a display.
+      if (!(error instanceof Deno.errors.BrokenPipe)) throw error;
+      this.#gone = true;
+    }
+  }
 }

@@ -132,7 +132,10 @@ export function validateFilters(
     const path = `data.searchParams.filters[${i}]`;
     const column = schema.find((c) => c.name === filter.field);
     if (column === undefined || column.filterable === false) {
-      return fail("UNKNOWN_COLUMN", `${path}.field`, { field: filter.field });
+      return fail("UNKNOWN_COLUMN", `${path}.field`, {
+        field: filter.field,
+        columns: filterableColumns(schema),
+      });
     }
     if (!OPERATORS_BY_TYPE[column.type].includes(filter.operator)) {
       return fail("INVALID_OPERATOR", `${path}.operator`, {
@@ -173,6 +176,21 @@ function fail(
   extra: Record<string, string | number>,
 ): { ok: false; error: ErrorResponse } {
   return { ok: false, error: errorResponse(code, { path, ...extra }) };
+}
+
+/** Longest `columns` detail: a client reads details of up to 1024 characters (PROTOCOL.md §5.5). */
+const MAX_COLUMNS_DETAIL = 1000;
+
+/** The names a filter may use, for an `UNKNOWN_COLUMN` to list: `id, ts, symbol`, cut with `…`. */
+function filterableColumns(schema: readonly ColumnSchema[]): string {
+  let text = "";
+  for (const column of schema) {
+    if (column.filterable === false) continue;
+    const next = text === "" ? column.name : `${text}, ${column.name}`;
+    if (next.length > MAX_COLUMNS_DETAIL) return `${text}, …`;
+    text = next;
+  }
+  return text;
 }
 
 /** The filter's operands as a list, or why its shape is wrong. */

@@ -200,7 +200,10 @@ function programServer(config: ProgramConfig, source: SqliteSource): SluiceServe
   console.error(`sluice: server identity key ${sluice.serverKey}`);
   if (config.allow === undefined) {
     console.error("sluice: WARNING: no allow list: ANY key that signs in may download");
-  } else console.error(`sluice: ${config.allow.length} identities may sign in`);
+  } else {
+    const n = config.allow.length;
+    console.error(`sluice: ${n} ${n === 1 ? "identity" : "identities"} may sign in`);
+  }
   if (config.anonymous) {
     console.error("sluice: WARNING: anonymous downloads are on: no sign-in needed");
   }
@@ -316,6 +319,22 @@ export async function main(
   }
   const source = openSource(config);
   const { sluice, app } = serve(config, source);
+  // One shutdown, however many signals: `timeout … deno task start` delivers SIGTERM twice (to its
+  // process group, and through deno task, which forwards it). Listened to before listening, so
+  // that a signal sent once the address is printed is never the runtime's default, a plain kill.
+  let stopping: Promise<never> | undefined;
+  const stop = (signal: string) => {
+    stopping ??= (async () => {
+      console.error(`sluice: ${signal}, ending downloads (clients may resume) and shutting down`);
+      await sluice.close();
+      await http.shutdown();
+      await source.close();
+      Deno.exit(0);
+    })();
+  };
+  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
+  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
+  // In the same synchronous run as the listeners: none can call `stop` before `http` is set.
   const http = Deno.serve({
     hostname: config.hostname,
     port: config.port,
@@ -324,14 +343,5 @@ export async function main(
       console.log(`sluice page at http://${hostname}:${port}/`);
     },
   }, app.fetch);
-  const stop = async (signal: string) => {
-    console.error(`sluice: ${signal}, ending downloads (clients may resume) and shutting down`);
-    await sluice.close();
-    await http.shutdown();
-    await source.close();
-    Deno.exit(0);
-  };
-  Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
-  Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
   await http.finished;
 }

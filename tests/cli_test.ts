@@ -223,6 +223,12 @@ Deno.test("a refused request exits 1 naming its error code and leaves the output
       ]);
       equal(run.code, 1);
       match(run.stderr, /^sluice: download failed: UNKNOWN_COLUMN: /m);
+      // The server's details: the flag at fault, the column asked for, the ones there are.
+      const columns = DEMO_SCHEMA.columns.map((c) => c.name).join(", ");
+      ok(
+        run.stderr.includes(`(--filter colour=red; field: colour; columns: ${columns})`),
+        run.stderr,
+      );
       ok(!run.stderr.includes("progress"), run.stderr);
       equal(await Deno.readTextFile(file), "an earlier export\n");
     });
@@ -281,7 +287,9 @@ Deno.test("a bad command line exits 2 with the usage", async () => {
 
   const help = await client(["--help"]);
   equal(help.code, 0);
-  match(help.stderr, usage);
+  // On stdout, so that `--help | less` shows it.
+  match(decoder.decode(help.stdout), usage);
+  equal(help.stderr, "");
 });
 
 Deno.test("a server that is not there fails at once with exit 1 and says where it tried", async () => {

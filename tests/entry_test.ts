@@ -146,3 +146,31 @@ Deno.test("deno task start's own permissions serve every event, heartbeats inclu
     await server.stop();
   }
 });
+
+Deno.test("server.ts counts one allowed identity in the singular, and a burst of SIGTERMs shuts it down once", async () => {
+  const rows = 20_000;
+  const server = serverProgram(demoPath(rows), rows, 0, {
+    anonymous: false,
+    allow: [`02${"11".repeat(32)}`],
+  });
+  try {
+    await server.waitFor("stdout", /^sluice listening on /m);
+    match(server.stderr, /^sluice: 1 identity may sign in$/m);
+    // As `timeout … deno task start` delivers it: to the process group, and forwarded by the task,
+    // right after the server said where it listens.
+    for (let i = 0; i < 3; i++) {
+      try {
+        server.signal("SIGTERM");
+      } catch (error) {
+        if (!(error instanceof TypeError)) throw error;
+        break; // it had exited
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    const status = await within(DEADLINE_MS, "the exit", server.status);
+    equal(status.code, 0, server.stderr);
+  } finally {
+    await server.stop();
+  }
+  equal(server.stderr.match(/^sluice: SIGTERM, ending downloads/gm)?.length, 1, server.stderr);
+});

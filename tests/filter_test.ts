@@ -52,6 +52,25 @@ Deno.test("a column the schema lacks, or hides, is UNKNOWN_COLUMN", () => {
   );
 });
 
+Deno.test("UNKNOWN_COLUMN names the field asked for and the columns a filter may use", () => {
+  const r = validateFilters([{ field: "colour", operator: "eq", value: "red" }], SCHEMA);
+  ok(!r.ok);
+  deepStrictEqual(r.error.details, {
+    path: "data.searchParams.filters[0].field",
+    field: "colour",
+    columns: "id, ts, symbol, price, maker",
+  });
+  // A schema too wide to list whole is cut where a client still reads the detail.
+  const wide = Array.from(
+    { length: 300 },
+    (_, i) => ({ name: `column_${i}`, type: "text" as const }),
+  );
+  const cut = validateFilters([{ field: "colour", operator: "eq", value: "red" }], wide);
+  ok(!cut.ok);
+  const columns = String(cut.error.details?.columns);
+  ok(columns.length <= 1024 && columns.endsWith(", …"), columns);
+});
+
 Deno.test("operators that do not apply to a column type are INVALID_OPERATOR", () => {
   for (const column of SCHEMA.filter((c) => c.filterable !== false)) {
     for (const operator of FILTER_OPERATORS) {

@@ -1,0 +1,56 @@
+/**
+ * Where the command line writes the export: FILE (created only once the
+ * server accepted the request) or stdout, chunk by chunk, telling a reader
+ * that went away (`| head`) from a write that failed.
+ *
+ * @module
+ */
+
+import type { StateKeeper } from "./state_file.ts";
+
+/** FILE could not be written: exit 1 with the message. */
+export class OutputError extends Error {}
+
+/**
+ * Whoever read stdout closed it (`| head -2`): the download ends quietly,
+ * with exit 0, as for any reader that has what it wanted.
+ */
+export class ReaderGone extends Error {}
+
+/**
+ * Writes every chunk through to `sink`, which stays open. Not through
+ * `FsFile.writable`: that stream holds back small writes until the stream
+ * itself is closed, so closing the file afterwards drops the end of the export.
+ *
+ * @throws {ReaderGone} when `sink` is a pipe whose reader closed it (only
+ * without a `keeper`: a FILE is not a pipe).
+ * @throws {OutputError} when FILE cannot be written.
+ */
+export async function copy(
+  source: ReadableStream<Uint8Array>,
+  sink: { write(bytes: Uint8Array): Promise<number> },
+  keeper?: StateKeeper,
+): Promise<void> {
+  for await (const chunk of source) {
+    keeper?.observe();
+    try {
+      for (let at = 0; at < chunk.length;) at += await sink.write(chunk.subarray(at));
+    } catch (error) {
+      if (keeper === undefined) {
+        if (error instanceof Deno.errors.BrokenPipe) throw new ReaderGone();
+        throw error;
+      }
+      throw new OutputError(`cannot write ${keeper.path}: ${(error as Error).message}`);
+    }
+    await keeper?.wrote(chunk.length);
+  }
+}
+
+/** Creates (or truncates) FILE. */
+export async function create(path: string): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(path, { write: true, create: true, truncate: true });
+  } catch (error) {
+    throw new OutputError(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}
