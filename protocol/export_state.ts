@@ -183,6 +183,7 @@ export type ExportEffect =
  * `download:complete`.
  */
 export interface ExportProgress {
+  /** What it is. */
   readonly type: "progress";
   /** The report. */
   readonly update: ProgressUpdate;

@@ -37,10 +37,12 @@ export function send(message: ServerMessage): SessionEffect {
   return { type: "send", message };
 }
 
+/** A `system:error` to send. */
 export function systemError(requestId: string, error: ErrorResponse, now: number): SessionEffect {
   return send({ event: "system:error", data: error, timestamp: now, requestId });
 }
 
+/** A `download:error` to send. */
 export function downloadError(requestId: string, error: ErrorResponse, now: number): SessionEffect {
   return send({ event: "download:error", data: error, timestamp: now, requestId });
 }

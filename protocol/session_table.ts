@@ -166,15 +166,19 @@ export const SESSION_PHASES: readonly SessionPhase[] = Object.keys(
   SESSION_TRANSITIONS,
 ) as SessionPhase[];
 
-/** What validating a request against the source may refuse (protocol/request.ts). */
-const INVALID_REQUEST: readonly ErrorCode[] = [
-  "INVALID_DATE",
-  "INVALID_RANGE",
+/**
+ * What validating filters against the source's columns may refuse
+ * (protocol/filter.ts). Dates and operator names were checked by the parser.
+ */
+const INVALID_FILTERS: readonly ErrorCode[] = [
   "UNKNOWN_COLUMN",
   "INVALID_OPERATOR",
   "INVALID_FILTER_VALUE",
   "TOO_MANY_FILTERS",
 ];
+
+/** What validating a request against the source may refuse (protocol/request.ts). */
+const INVALID_REQUEST: readonly ErrorCode[] = ["INVALID_RANGE", ...INVALID_FILTERS];
 
 /** What checking a command's `auth` may refuse before its signature is checked. */
 const COMMAND_AUTH: readonly ErrorCode[] = [
@@ -266,7 +270,8 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   heard: [],
   sessionOpened: [],
   verified: ["COMMAND_SIGNATURE_INVALID"],
-  authorized: ["FORBIDDEN", "INTERNAL_ERROR", ...INVALID_REQUEST],
+  // The hook's filters are validated as the client's were; its time range is the client's.
+  authorized: ["FORBIDDEN", "INTERNAL_ERROR", ...INVALID_FILTERS],
   admitted: ["TOO_MANY_DOWNLOADS", "RATE_LIMITED"],
   health: [],
   highWaterMark: EXPORT_ANSWERS.highWaterMark,
