@@ -16,6 +16,8 @@ import {
 } from "../protocol/_machine_docs.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
 import { EVENT_TABLE } from "../protocol/events.ts";
+import { exportStateDiagram, exportTableMarkdown } from "../protocol/export_table.ts";
+import { sessionStateDiagram, sessionTableMarkdown } from "../protocol/session_table.ts";
 
 /** The generated sections, by marker name. */
 export function generatedSections(): Record<string, string> {
@@ -52,6 +54,10 @@ export function generatedSections(): Record<string, string> {
     "connection-diagram": fence(connectionStateDiagram()),
     "download-table": downloadTableMarkdown(),
     "download-diagram": fence(downloadStateDiagram()),
+    "session-table": sessionTableMarkdown(),
+    "session-diagram": fence(sessionStateDiagram()),
+    "export-table": exportTableMarkdown(),
+    "export-diagram": fence(exportStateDiagram()),
   };
 }
 
