@@ -13,11 +13,13 @@ import {
   connectionTableMarkdown,
   downloadStateDiagram,
   downloadTableMarkdown,
+  exportStateDiagram,
+  exportTableMarkdown,
+  sessionStateDiagram,
+  sessionTableMarkdown,
 } from "../protocol/_machine_docs.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
 import { EVENT_TABLE } from "../protocol/events.ts";
-import { exportStateDiagram, exportTableMarkdown } from "../protocol/export_table.ts";
-import { sessionStateDiagram, sessionTableMarkdown } from "../protocol/session_table.ts";
 
 /** The generated sections, by marker name. */
 export function generatedSections(): Record<string, string> {

@@ -3,7 +3,7 @@
  * each stage and event, where the event may lead ({@linkcode EXPORT_TRANSITIONS}),
  * and the error codes each event may answer with ({@linkcode EXPORT_ANSWERS}).
  * export_step.ts checks every step against them; docs/PROTOCOL.md §12.4 is
- * rendered from them here.
+ * rendered from them (by _machine_docs.ts).
  *
  * An event the table does not list for a stage is a late answer to a
  * question the download no longer asks, and is ignored.
@@ -13,7 +13,6 @@
  * @module
  */
 
-import { diagramArrows, markdownTable } from "./_machine_docs.ts";
 import type { ErrorCode } from "./errors.ts";
 import type { ExportEnd, ExportStage } from "./export_state.ts";
 
@@ -116,49 +115,3 @@ export const EXPORT_ANSWERS: Readonly<Record<ExportEventKey, readonly ErrorCode[
 export const EXPORT_EVENT_KEYS: readonly ExportEventKey[] = Object.keys(
   EXPORT_ANSWERS,
 ) as ExportEventKey[];
-
-/**
- * {@linkcode EXPORT_TRANSITIONS} as a Markdown table: a row per event, a
- * column per stage, and the codes the event may answer with; a cell lists
- * where the event may lead, or _ignored_. Padded as `deno fmt` pads tables.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { exportTableMarkdown } from "./export_table.ts";
- * equal(exportTableMarkdown().startsWith("| event"), true);
- * ```
- */
-export function exportTableMarkdown(): string {
-  const rows = EXPORT_EVENT_KEYS.map((key) => [
-    key,
-    ...EXPORT_STAGES.map((stage) => EXPORT_TRANSITIONS[stage][key]?.join(" / ") ?? "_ignored_"),
-    EXPORT_ANSWERS[key].map((code) => `\`${code}\``).join(", ") || "—",
-  ]);
-  return markdownTable(["event", ...EXPORT_STAGES, "download:error"], rows);
-}
-
-/**
- * {@linkcode EXPORT_TRANSITIONS} as a mermaid `stateDiagram-v2`.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { exportStateDiagram } from "./export_table.ts";
- * equal(exportStateDiagram().split("\n")[1], "  [*] --> pinning");
- * ```
- */
-export function exportStateDiagram(): string {
-  const arrows = diagramArrows<ExportTarget, ExportEventKey>(
-    EXPORT_STAGES,
-    EXPORT_EVENT_KEYS,
-    EXPORT_TRANSITIONS as Readonly<Record<ExportTarget, ExportRow>>,
-  );
-  const ends: ExportEnd[] = ["complete", "cancelled", "error", "aborted"];
-  return [
-    "stateDiagram-v2",
-    "  [*] --> pinning",
-    ...arrows,
-    ...ends.map((end) => `  ${end} --> [*]`),
-  ].join("\n");
-}

@@ -6,8 +6,8 @@
  * each event may make the server send ({@linkcode SESSION_ANSWERS},
  * {@linkcode SESSION_CLOSES}). session_machine.ts checks every step
  * against all three, so a code the server sends is always one listed here;
- * docs/PROTOCOL.md §12.3 is rendered from them, and a test walks the table
- * and reaches every code in it.
+ * docs/PROTOCOL.md §12.3 is rendered from them (by _machine_docs.ts), and a
+ * test walks the table and reaches every code in it.
  *
  * The codes of `undecodable` are the transport's: it decodes payloads
  * (PROTOCOL.md §7, §16) and says why one failed; the machine decides the
@@ -18,7 +18,6 @@
  * @module
  */
 
-import { diagramArrows, markdownTable } from "./_machine_docs.ts";
 import type { ErrorCode } from "./errors.ts";
 import { EXPORT_ANSWERS } from "./export_table.ts";
 import type { ClientMessage } from "./messages.ts";
@@ -330,63 +329,4 @@ export function sessionEventKey(
   event: Exclude<SessionEvent, { type: "text" }>,
 ): SessionEventKey {
   return event.type;
-}
-
-/**
- * The transitions as a Markdown table: a row per event, a column per phase
- * but `closed` (where every event is ignored), then the codes the event may
- * answer and close with. A cell lists the phases the event may lead to;
- * _ignored_ is a late shell answer that changes nothing; _held_ a client
- * message the machine does not read yet. Padded as `deno fmt` pads tables.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { sessionTableMarkdown } from "./session_table.ts";
- * equal(sessionTableMarkdown().startsWith("| event"), true);
- * ```
- */
-export function sessionTableMarkdown(): string {
-  const phases = SESSION_PHASES.filter((p) => p !== "closed");
-  const cell = (phase: SessionPhase, key: SessionEventKey): string =>
-    SESSION_TRANSITIONS[phase][key]?.join(" / ") ??
-      (SESSION_EVENT_SOURCES[key] === "peer" ? "_held_" : "_ignored_");
-  const codes = (list: readonly (string | number)[]) =>
-    list.map((code) => `\`${code}\``).join(", ") || "—";
-  const rows = SESSION_EVENT_KEYS.map((key) => [
-    key,
-    SESSION_EVENT_SOURCES[key],
-    ...phases.map((phase) => cell(phase, key)),
-    codes(SESSION_ANSWERS[key]),
-    codes(SESSION_CLOSES[key]),
-  ]);
-  return markdownTable(["event", "from", ...phases, "answers", "closes"], rows);
-}
-
-/**
- * The transitions as a mermaid `stateDiagram-v2`: one arrow per (from, to)
- * pair of phases that differ, labelled with the events that take it (every
- * event may keep a live phase as it is).
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { sessionStateDiagram } from "./session_table.ts";
- * equal(sessionStateDiagram().split("\n")[1], "  [*] --> guest");
- * ```
- */
-export function sessionStateDiagram(): string {
-  const moves = Object.fromEntries(
-    SESSION_PHASES.map((from) => [
-      from,
-      Object.fromEntries(
-        SESSION_EVENT_KEYS.map((key) => [
-          key,
-          (SESSION_TRANSITIONS[from][key] ?? []).filter((to) => to !== from),
-        ]),
-      ),
-    ]),
-  ) as Record<SessionPhase, Record<SessionEventKey, SessionPhase[]>>;
-  const lines = diagramArrows(SESSION_PHASES, SESSION_EVENT_KEYS, moves);
-  return ["stateDiagram-v2", "  [*] --> guest", ...lines, "  closed --> [*]"].join("\n");
 }

@@ -103,7 +103,6 @@ export class PairClient {
   #sessionSecret: Uint8Array | undefined;
   #challenge: AuthChallenge | undefined;
   #signing: { token: string; key: Uint8Array; last: number } | undefined;
-  #retryAfter: number | undefined;
   #nextId = 1;
 
   constructor(pair: Pair, options: Partial<ConnectionConfig> & { signDelayMs?: number }) {
@@ -132,9 +131,7 @@ export class PairClient {
   download(requestId: string, request: DownloadRequest, resume?: ClientResumePoint): PairDownload {
     const download = new PairDownload(initialDownloadState(requestId, request, resume));
     this.downloads.set(requestId, download);
-    if (this.state.phase === "open" || resume?.final === true) {
-      this.#handle(download, { type: "send" });
-    }
+    this.#handle(download, { type: "send", connected: this.state.phase === "open" });
     return download;
   }
 
@@ -243,7 +240,6 @@ export class PairClient {
         return;
       }
       case "ready":
-        this.#retryAfter = undefined;
         for (const download of this.downloads.values()) this.#handle(download, { type: "resume" });
         return;
       case "health":
@@ -319,10 +315,7 @@ export class PairClient {
         return;
       case "system:error":
         this.systemErrors.push(message.data);
-        if (message.data.code === "SERVER_SHUTTING_DOWN") {
-          this.#retryAfter = message.data.retryAfter;
-        }
-        return;
+        return this.#step({ type: "serverError", error: message.data });
       case "connection:health":
         return this.#step({ type: "pong", requestId: message.requestId, health: message.data });
       case "auth:challenge":
@@ -345,13 +338,7 @@ export class PairClient {
     this.#link = undefined;
     this.#signing = undefined;
     this.lastClose = { code, reason };
-    const retryAfter = this.#retryAfter;
-    this.#step({
-      type: "closed",
-      code,
-      reason,
-      ...(retryAfter === undefined ? {} : { retryAfter }),
-    });
+    this.#step({ type: "closed", code, reason });
   }
 
   #frame(frame: DataFrame): void {

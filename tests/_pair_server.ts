@@ -6,6 +6,7 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { errorResponse } from "../protocol/errors.ts";
 import type { ServerMessage } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { commandSigningInput, HKDF_INFO, type SignedCommand } from "../protocol/session_crypto.ts";
@@ -119,7 +120,7 @@ export class ServerEnd {
     this.step({ type: "heard" });
     // As the transport's bound on payloads waiting to be handled.
     if (this.#inbox.length >= 256) {
-      const error = { code: "TOO_MANY_MESSAGES", message: "", recoverable: true };
+      const error = errorResponse("TOO_MANY_MESSAGES", { queued: this.#inbox.length });
       return this.step({ type: "undecodable", error, fatal: true });
     }
     this.#inbox.push({ type: "text", text });

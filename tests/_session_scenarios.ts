@@ -1,6 +1,7 @@
 // A scenario for every error code and close code of the server session machine's table, by
 // the event the table lists it for: tests/session_table_test.ts runs each and checks that the
 // step of that event sent the code.
+import { errorResponse } from "../protocol/errors.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
@@ -230,7 +231,7 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
   },
   undecodable: Object.fromEntries(SESSION_ANSWERS.undecodable.map((code) => [code, () => {
     const d = new Driver();
-    d.step({ type: "undecodable", error: { code, message: "", recoverable: true }, fatal: false });
+    d.step({ type: "undecodable", error: errorResponse(code), fatal: false });
     return d;
   }])),
   verified: {
@@ -347,7 +348,7 @@ export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Sce
       const d = new Driver();
       d.step({
         type: "undecodable",
-        error: { code: "DECRYPTION_FAILED", message: "", recoverable: true },
+        error: errorResponse("DECRYPTION_FAILED"),
         fatal: true,
       });
       return d;

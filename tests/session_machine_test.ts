@@ -3,6 +3,7 @@
 // memory. (Its downloads' own rules are in export_step_test.ts; the walk of its table in
 // session_table_test.ts; client and server together in session_pair_test.ts.)
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
+import { errorResponse } from "../protocol/errors.ts";
 import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
 import { nextDeadline, readsInput } from "../protocol/session_state.ts";
 import { ALL, codesOf, Driver, requestOf } from "./_session_driver.ts";
@@ -204,10 +205,9 @@ Deno.test("a parse failure is answered on download:error when it names a downloa
 
 Deno.test("a payload the transport cannot decode is refused; a fatal one ends the connection with 4400", () => {
   const d = new Driver();
-  const error = { code: "FRAME_TRUNCATED", message: "", recoverable: true };
-  d.step({ type: "undecodable", error, fatal: false });
+  d.step({ type: "undecodable", error: errorResponse("FRAME_TRUNCATED"), fatal: false });
   equal(d.state.phase, "guest");
-  d.step({ type: "undecodable", error: { ...error, code: "REPLAYED_FRAME" }, fatal: true });
+  d.step({ type: "undecodable", error: errorResponse("REPLAYED_FRAME"), fatal: true });
   deepStrictEqual(codesOf(d.log.at(-1)!.effects), ["REPLAYED_FRAME", 4400]);
   equal(d.state.phase, "closed");
   // Nothing happens after the end.

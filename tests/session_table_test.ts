@@ -11,9 +11,8 @@ import {
   SESSION_PHASES,
   SESSION_TRANSITIONS,
   type SessionEventKey,
-  sessionStateDiagram,
-  sessionTableMarkdown,
 } from "../protocol/session_table.ts";
+import { sessionStateDiagram, sessionTableMarkdown } from "../protocol/_machine_docs.ts";
 import { EXPORT_EVENT_KEYS, EXPORT_STAGES, EXPORT_TRANSITIONS } from "../protocol/export_table.ts";
 import { codesOf, type Driver } from "./_session_driver.ts";
 import { CLOSE_SCENARIOS, SCENARIOS } from "./_session_scenarios.ts";
