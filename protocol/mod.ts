@@ -243,8 +243,6 @@ export {
   nextDeadline,
   type PendingDownload,
   readsInput,
-  SERVER_CLOSE_CODES,
-  type ServerCloseCode,
   type SessionConfig,
   type SessionEffect,
   type SessionEntropy,

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { CLOSE_CODES, type CloseCodeInfo, closeWith } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ExportEvent } from "./export_state.ts";
 import type { ClientMessage, ServerMessage } from "./messages.ts";
@@ -25,12 +26,7 @@ import {
   issueChallenge,
   type SessionChange,
 } from "./session_sign_in.ts";
-import {
-  SERVER_CLOSE_CODES,
-  type ServerCloseCode,
-  type SessionEffect,
-  type SessionState,
-} from "./session_state.ts";
+import type { SessionEffect, SessionState } from "./session_state.ts";
 
 /** A message to send. */
 export function send(message: ServerMessage): SessionEffect {
@@ -68,7 +64,7 @@ export function halt(state: SessionState, now: number): SessionChange {
 export function end(
   state: SessionState,
   error: ErrorResponse,
-  code: ServerCloseCode,
+  close: CloseCodeInfo,
   requestId: string,
   now: number,
 ): SessionChange {
@@ -78,7 +74,7 @@ export function end(
     effects: [
       systemError(requestId, error, now),
       ...halted.effects,
-      { type: "close", code, reason: error.code.slice(0, 120) },
+      { type: "close", ...closeWith(close, error.code) },
     ],
   };
 }
@@ -109,7 +105,7 @@ export function received(
     };
   }
   if (gate.error.code === "SESSION_EXPIRED") {
-    return end(state, gate.error, SERVER_CLOSE_CODES.signIn, "client", now);
+    return end(state, gate.error, CLOSE_CODES.reconnect.SIGN_IN_FAILED, "client", now);
   }
   return refuse(state, message, gate.error, now);
 }

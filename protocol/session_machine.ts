@@ -36,6 +36,7 @@
  * @module
  */
 
+import { CLOSE_CODES } from "./close_codes.ts";
 import { type ErrorCode, errorResponse } from "./errors.ts";
 import type { ExportEvent } from "./export_state.ts";
 import type { ClientMessage, ServerMessage } from "./messages.ts";
@@ -45,13 +46,7 @@ import type { Result } from "./result.ts";
 import { admitted, authorized, drained, stepDownload } from "./session_downloads.ts";
 import { dispatch, end, halt, received, refuse, send, systemError } from "./session_dispatch.ts";
 import { type SessionChange, sessionOpened } from "./session_sign_in.ts";
-import {
-  SERVER_CLOSE_CODES,
-  type ServerCloseCode,
-  type SessionEffect,
-  type SessionEvent,
-  type SessionState,
-} from "./session_state.ts";
+import type { SessionEffect, SessionEvent, SessionState } from "./session_state.ts";
 import {
   SESSION_ANSWERS,
   SESSION_CLOSES,
@@ -127,7 +122,7 @@ function checkCodes(
 ): void {
   for (const effect of effects) {
     let code: string | number | undefined;
-    let listed: readonly (ErrorCode | ServerCloseCode)[] = [];
+    let listed: readonly (ErrorCode | number)[] = [];
     if (effect.type === "close") {
       code = effect.code;
       listed = [...SESSION_CLOSES[key], ...(held ? SESSION_CLOSES[held] : [])];
@@ -172,7 +167,7 @@ function listed(
       // A transport that trusts nothing more (a sealed session's broken frame, a flood) ends the
       // connection; otherwise only the payload is refused.
       return event.fatal
-        ? end(state, event.error, SERVER_CLOSE_CODES.violation, "client", now)
+        ? end(state, event.error, CLOSE_CODES.reconnect.PROTOCOL_VIOLATION, "client", now)
         : { state, effects: [systemError("client", event.error, now)] };
     case "sessionOpened":
       return sessionOpened(state, now);
@@ -219,7 +214,7 @@ function listed(
       return end(
         state,
         errorResponse("SERVER_SHUTTING_DOWN"),
-        SERVER_CLOSE_CODES.shuttingDown,
+        CLOSE_CODES.reconnect.GOING_AWAY,
         "server",
         now,
       );
@@ -264,10 +259,11 @@ function timeout(state: SessionState, now: number): SessionChange {
   let ended: SessionChange | undefined;
   if (now >= idleAt && idleAt <= signInAt) {
     const error = errorResponse("IDLE_TIMEOUT", { idleMs: now - state.lastHeard });
-    ended = end(next, error, SERVER_CLOSE_CODES.idle, "server", now);
+    ended = end(next, error, CLOSE_CODES.reconnect.IDLE_TIMEOUT, "server", now);
   } else if (now >= signInAt) {
     // Heartbeats keep a connection alive, but not one that never signs in.
-    ended = end(next, errorResponse("SIGN_IN_TIMEOUT"), SERVER_CLOSE_CODES.signIn, "client", now);
+    const error = errorResponse("SIGN_IN_TIMEOUT");
+    ended = end(next, error, CLOSE_CODES.reconnect.SIGN_IN_FAILED, "client", now);
   }
   if (ended === undefined) return { state: next, effects: progress };
   return { state: ended.state, effects: [...progress, ...ended.effects] };

@@ -28,11 +28,12 @@
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { identityLabel, serverProofText, type SignInFacts, signText } from "./auth.ts";
+import { CLOSE_CODES, closeWith } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { AuthAuthenticate, AuthNonce, ClientMessage, ServerMessage } from "./messages.ts";
 import { sharedSecret } from "./session_crypto.ts";
 import { checkAuthenticate, checkCommandAuth } from "./sign_in.ts";
-import { SERVER_CLOSE_CODES, type SessionEffect, type SessionState } from "./session_state.ts";
+import type { SessionEffect, SessionState } from "./session_state.ts";
 
 /** A state and what the shell must do, in order. */
 export interface SessionChange {
@@ -124,7 +125,7 @@ function refuseSignIn(
     effects: [
       refused,
       ...ended.effects,
-      { type: "close", code: SERVER_CLOSE_CODES.signIn, reason: error.code },
+      { type: "close", ...closeWith(CLOSE_CODES.reconnect.SIGN_IN_FAILED, error.code) },
     ],
   };
 }

@@ -25,6 +25,7 @@
  * @module
  */
 
+import type { SocketClose } from "./close_codes.ts";
 import type { ErrorResponse } from "./errors.ts";
 import type { ExportLimits, ExportPorts, ExportState } from "./export_state.ts";
 import type { ColumnSchema } from "./filter.ts";
@@ -45,24 +46,6 @@ import type { ExportEffect, ExportEvent } from "./export_state.ts";
 
 /** Where a connection is in its life. */
 export type SessionPhase = "guest" | "challenged" | "opening" | "signedIn" | "closed";
-
-/**
- * The WebSocket close codes the server sends. (A close-code table for both
- * sides is planned in protocol/; until it lands these are the server's.)
- */
-export const SERVER_CLOSE_CODES = {
-  /** RFC 6455's going away: the server shuts down (`SERVER_SHUTTING_DOWN`). */
-  shuttingDown: 1001,
-  /** The client broke the session: a bad sealed frame, a flood. */
-  violation: 4400,
-  /** The sign-in failed or timed out, or the signed-in session expired. */
-  signIn: 4401,
-  /** The client sent nothing for the idle timeout. */
-  idle: 4408,
-} as const;
-
-/** A close code the server sends. */
-export type ServerCloseCode = typeof SERVER_CLOSE_CODES[keyof typeof SERVER_CLOSE_CODES];
 
 /** What the source exports, as the machine needs it. */
 export interface SessionSchema {
@@ -249,7 +232,7 @@ export type AdmitVerdict =
 /** What the shell must do, in order. */
 export type SessionEffect =
   | ExportEffect
-  | { readonly type: "close"; readonly code: ServerCloseCode; readonly reason: string }
+  | ({ readonly type: "close" } & SocketClose)
   | {
     readonly type: "openSession";
     readonly shared: Uint8Array;

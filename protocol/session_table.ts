@@ -21,12 +21,8 @@
 import type { ErrorCode } from "./errors.ts";
 import { EXPORT_ANSWERS } from "./export_table.ts";
 import type { ClientMessage } from "./messages.ts";
-import {
-  SERVER_CLOSE_CODES,
-  type ServerCloseCode,
-  type SessionEvent,
-  type SessionPhase,
-} from "./session_state.ts";
+import { CLOSE_CODES } from "./close_codes.ts";
+import type { SessionEvent, SessionPhase } from "./session_state.ts";
 
 /**
  * An event as the table names it: a client message by its `event`, a text
@@ -284,10 +280,11 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   fault: ["INTERNAL_ERROR"],
 };
 
-const { shuttingDown, violation, signIn, idle } = SERVER_CLOSE_CODES;
+const { GOING_AWAY, PROTOCOL_VIOLATION, SIGN_IN_FAILED, IDLE_TIMEOUT } = CLOSE_CODES.reconnect;
 
 /**
- * Every close code each event may make the server close with.
+ * Every close code each event may make the server close with, from the
+ * table of close_codes.ts.
  *
  * @example
  * ```ts
@@ -296,14 +293,13 @@ const { shuttingDown, violation, signIn, idle } = SERVER_CLOSE_CODES;
  * deepStrictEqual(SESSION_CLOSES.timeout, [4408, 4401]);
  * ```
  */
-export const SESSION_CLOSES: Readonly<Record<SessionEventKey, readonly ServerCloseCode[]>> =
-  everyKey({
-    ...Object.fromEntries(COMMANDS.map((key) => [key, [signIn]])),
-    "auth:authenticate": [signIn],
-    undecodable: [violation],
-    timeout: [idle, signIn],
-    shutdown: [shuttingDown],
-  });
+export const SESSION_CLOSES: Readonly<Record<SessionEventKey, readonly number[]>> = everyKey({
+  ...Object.fromEntries(COMMANDS.map((key) => [key, [SIGN_IN_FAILED.code]])),
+  "auth:authenticate": [SIGN_IN_FAILED.code],
+  undecodable: [PROTOCOL_VIOLATION.code],
+  timeout: [IDLE_TIMEOUT.code, SIGN_IN_FAILED.code],
+  shutdown: [GOING_AWAY.code],
+});
 
 /** A list for every event key: the ones given, and none for the rest. */
 function everyKey<T>(

@@ -263,8 +263,6 @@ const PROTOCOL_API: readonly string[] = [
   "SealingState",
   "SealPlan",
   "SearchParams",
-  "SERVER_CLOSE_CODES",
-  "ServerCloseCode",
   "ServerMessage",
   "serverProofText",
   "SESSION_ANSWERS",
