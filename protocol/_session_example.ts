@@ -9,7 +9,7 @@
 
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { nobleSha256 } from "./digest_chain.ts";
 import type { Row } from "./export_state.ts";
 import type { SessionConfig, SessionSignIn } from "./session_state.ts";
 
@@ -47,11 +47,7 @@ export function exampleSessionConfig(signIn: Partial<SessionSignIn> = {}): Sessi
     idleTimeoutMs: 60_000,
     authorize: false,
     ports: {
-      sha256: (...parts) => {
-        const hash = sha256.create();
-        for (const part of parts) hash.update(part);
-        return hash.digest();
-      },
+      sha256: nobleSha256,
       gzip: () => {
         throw new Error("the examples do not gzip");
       },

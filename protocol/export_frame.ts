@@ -10,7 +10,8 @@
  * @module
  */
 
-import { concatBytes } from "@noble/hashes/utils.js";
+import { concatBytes, hexToBytes } from "@noble/hashes/utils.js";
+import { chainDigest } from "./digest_chain.ts";
 import { encodeDataFrame } from "./frame.ts";
 import {
   type ExportPorts,
@@ -72,7 +73,7 @@ export interface BuiltFrame {
   /** Its payload's length, as counted by offsets and acknowledgements. */
   readonly payloadBytes: number;
   /** The chain value after its payload. */
-  readonly digest: Uint8Array;
+  readonly digest: string;
   /** The key of its last row, or the previous frame's cursor when it carries none. */
   readonly cursor: string;
   /** Whether it is the download's FINAL frame: a short page, carried whole. */
@@ -122,7 +123,7 @@ export function buildFrame(
   const cursor = cut.rows > 0
     ? String(BigInt(page[cut.rows - 1][keyIndex] as number | bigint))
     : state.cursor;
-  const digest = ports.sha256(state.digest, payload);
+  const digest = chainDigest(state.digest, payload, ports.sha256);
   const frame = encodeDataFrame({
     requestId: state.requestId,
     sequence: state.sequence,
@@ -130,7 +131,7 @@ export function buildFrame(
     rowOffset: state.rows,
     rowCount: cut.rows,
     byteOffset: state.bytes,
-    digest,
+    digest: hexToBytes(digest),
     cursor,
     payload,
   });

@@ -23,7 +23,7 @@
  * @module
  */
 
-import { INITIAL_DIGEST } from "./digest_chain.ts";
+import { INITIAL_DIGEST, type Sha256 } from "./digest_chain.ts";
 import type { ColumnSchema, ValidatedFilter } from "./filter.ts";
 import { MAX_PAYLOAD_BYTES } from "./frame.ts";
 import type {
@@ -78,7 +78,7 @@ export interface RowEncoderPort {
 /** The synchronous work an export does on its bytes, supplied by the shell. */
 export interface ExportPorts {
   /** SHA-256 of the parts concatenated: the digest chain's hash (PROTOCOL.md §7.1). */
-  readonly sha256: (...parts: Uint8Array[]) => Uint8Array;
+  readonly sha256: Sha256;
   /** One complete gzip member (RFC 1952) of the bytes, at the level given. */
   readonly gzip: (bytes: Uint8Array, level: number) => Uint8Array;
   /** A row encoder for one download. */
@@ -138,8 +138,8 @@ export interface ExportState {
   readonly sequence: number;
   /** The cursor of the last frame sent ("" before the first). */
   readonly cursor: string;
-  /** The digest chain value after the last frame sent, 32 bytes. */
-  readonly digest: Uint8Array;
+  /** The digest chain value after the last frame sent, hex, as resume points carry it. */
+  readonly digest: string;
   /** Frames sent and not yet acknowledged, oldest first. */
   readonly unacked: readonly UnackedFrame[];
   /** Their payload bytes. */
@@ -296,7 +296,7 @@ export function initialExportState(admitted: {
     bytes: 0,
     sequence: 0,
     cursor: "",
-    digest: new Uint8Array(INITIAL_DIGEST.length / 2),
+    digest: INITIAL_DIGEST,
     unacked: [],
     unackedBytes: 0,
     frameRows: admitted.frameRows,

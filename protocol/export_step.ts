@@ -31,7 +31,6 @@
  * @module
  */
 
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ServerMessage } from "./messages.ts";
 import { progressFromRate, rateOf, recordRate } from "./progress_state.ts";
@@ -274,7 +273,7 @@ function counted(state: ExportState, totalRows: number, context: ExportContext):
     ...from,
     // The chain goes on from the client's resume point (§7.1), so the FINAL frame's digest
     // covers the whole payload from byte 0 though this connection sends only the rest.
-    digest: resume === undefined ? state.digest : hexToBytes(resume.digest),
+    digest: resume === undefined ? state.digest : resume.digest,
     encoder,
     rate: recordRate([], context.now, from.rows, from.bytes),
   };
@@ -335,7 +334,7 @@ function paged(state: ExportState, page: readonly Row[], context: ExportContext)
   const complete = message(next, context, "download:complete", {
     rows,
     bytes,
-    digest: bytesToHex(built.digest),
+    digest: built.digest,
     durationMs: context.now - state.startedAt,
   });
   return {
