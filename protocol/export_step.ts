@@ -243,7 +243,7 @@ function counted(state: ExportState, totalRows: number, context: ExportContext):
   }
   const { resume, request } = state;
   const from = resume === undefined
-    ? state
+    ? { rows: state.rows, bytes: state.bytes, sequence: state.sequence }
     : { rows: resume.rows, bytes: resume.bytes, sequence: resume.sequence };
   if (from.rows > totalRows) {
     return fail(

@@ -2,15 +2,13 @@
 // awkward cells of the demo table (decimals, CSV-hostile and formula-like notes, NULLs), scanned
 // as a data source scans (keyset pages under a high-water mark), and the server's real byte
 // ports (its row encoder, node:zlib's gzip, node:crypto's SHA-256) for the machine to use.
-import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
-import type { ExportPorts, ExportQuery, Row } from "../protocol/export_state.ts";
+import type { ExportQuery, Row } from "../protocol/export_state.ts";
 import type { ValidatedFilter } from "../protocol/filter.ts";
 import type { SessionConfig, SessionSignIn } from "../protocol/session_state.ts";
 import { mulberry32 } from "../server/demo_data.ts";
-import { RowEncoder } from "../server/formats.ts";
+import { SERVER_PORTS } from "../server/export_ports.ts";
 
 /** The table's schema: the demo table's kinds of columns, fewer of them. */
 export const MEMORY_SCHEMA = {
@@ -106,27 +104,8 @@ export class MemoryTable {
   }
 }
 
-const utf8 = new TextEncoder();
-
 /** The server's own byte ports: its encoder, node:zlib's gzip and node:crypto's SHA-256. */
-export const SERVER_PORTS: ExportPorts = {
-  sha256: (...parts) => {
-    const hash = createHash("sha256");
-    for (const part of parts) hash.update(part);
-    return hash.digest();
-  },
-  gzip: (bytes, level) => gzipSync(bytes, { level }),
-  encoder: (options) => {
-    const encoder = new RowEncoder(options);
-    const header = utf8.encode(encoder.header());
-    const footer = utf8.encode(encoder.footer());
-    return {
-      header: () => header,
-      encodeRows: (rows, first) => encoder.encodeRows(rows, first),
-      footer: () => footer,
-    };
-  },
-};
+export { SERVER_PORTS };
 
 /** The server's identity key in the tests. */
 export const SERVER_IDENTITY_KEY: Uint8Array = new Uint8Array(32).fill(9);

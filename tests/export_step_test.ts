@@ -248,6 +248,9 @@ Deno.test("progress is batched: once per 1000 ms or 100 reports, and the last go
   equal(d.state.progress.pending.length, 1);
   d.advanceTo(d.now + 1000);
   equal(progress().length, 1, "and goes out at its deadline");
+  const [first] = progress() as Extract<ServerMessage, { event: "download:progress" }>[];
+  equal(first.data.totalRows, 400);
+  ok(first.data.progress > 0 && first.data.progress < 100, `${first.data.progress} %`);
   while (d.state.downloads.length > 0) read();
   const sent = d.sent();
   const lastProgress = sent.findLastIndex((m) => m.event === "download:progress");

@@ -174,6 +174,14 @@ Deno.test("status:check lists finished downloads, then running ones, and the las
   equal(ids.length, 65);
   equal(ids[0], "done-6");
   equal(ids.at(-2), "done-69");
+  const done = update.data.downloads.at(-2)!;
+  deepStrictEqual(done, {
+    requestId: "done-69",
+    phase: "complete",
+    processedRows: 5,
+    totalRows: 5,
+    processedBytes: done.processedBytes,
+  });
   deepStrictEqual(update.data.downloads.at(-1), {
     requestId: "later",
     phase: "requested",
