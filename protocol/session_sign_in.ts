@@ -10,7 +10,7 @@
  * - `auth:authenticate` is checked by `checkAuthenticate` of sign_in.ts,
  *   then against the allow list; its nonce is used from the first answer on,
  *   right or wrong. A wrong answer is refused on `auth:result` and the
- *   connection closed (4401). A right one makes the shell derive the
+ *   connection closed (`SIGN_IN_FAILED`). A right one makes the shell derive the
  *   session's keys from the ECDH secret (`openSession`: HKDF, AES and HMAC
  *   keys are Web Crypto's, asynchronous); once they are ready
  *   (`sessionOpened`), `auth:result` goes out in plain and, with
@@ -105,7 +105,7 @@ export function issueChallenge(
   };
 }
 
-/** Refuses a sign-in on `auth:result` and closes the connection (4401). */
+/** Refuses a sign-in on `auth:result` and closes the connection (`SIGN_IN_FAILED`). */
 function refuseSignIn(
   state: SessionState,
   error: ErrorResponse,

@@ -11,7 +11,8 @@
  *
  * The codes of `undecodable` are the transport's: it decodes payloads
  * (PROTOCOL.md §7, §16) and says why one failed; the machine decides the
- * answer (`system:error`) and whether the connection ends (close 4400).
+ * answer (`system:error`) and whether the connection ends
+ * (`PROTOCOL_VIOLATION`).
  *
  * This module is browser compatible.
  *
@@ -289,8 +290,10 @@ const { GOING_AWAY, PROTOCOL_VIOLATION, SIGN_IN_FAILED, IDLE_TIMEOUT } = CLOSE_C
  * @example
  * ```ts
  * import { deepStrictEqual } from "node:assert/strict";
+ * import { CLOSE_CODES } from "./close_codes.ts";
  * import { SESSION_CLOSES } from "./session_table.ts";
- * deepStrictEqual(SESSION_CLOSES.timeout, [4408, 4401]);
+ * const { IDLE_TIMEOUT, SIGN_IN_FAILED } = CLOSE_CODES.reconnect;
+ * deepStrictEqual(SESSION_CLOSES.timeout, [IDLE_TIMEOUT.code, SIGN_IN_FAILED.code]);
  * ```
  */
 export const SESSION_CLOSES: Readonly<Record<SessionEventKey, readonly number[]>> = everyKey({

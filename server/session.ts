@@ -164,7 +164,7 @@ export class Session {
 
   /**
    * The server shuts down: the machine says so (`SERVER_SHUTTING_DOWN`,
-   * close 1001), its downloads stop where they stand, and the client
+   * `GOING_AWAY`), its downloads stop where they stand, and the client
    * resumes elsewhere; resolves once the socket is closed.
    */
   close(): Promise<void> {
