@@ -73,8 +73,8 @@ Deno.test("a wallet slower than the handshake timeout still signs in, asked once
 });
 
 // server_test.ts: "a reader that acknowledges nothing stalls its own download at the window, not
-// others" and "a reader that takes nothing for 10 s does not grow the server's memory beyond its
-// window".
+// others" and "a reader that takes nothing holds the server at the default 4 MiB window: nothing
+// more is sent or read" (its memory half stays in bench/stalled_reader.ts).
 Deno.test("a reader that stops stalls its own download at the window, not the others; reading again finishes it", () => {
   const windowBytes = 65_536;
   const frameBytes = 8192;
@@ -94,6 +94,8 @@ Deno.test("a reader that stops stalls its own download at the window, not the ot
   deepStrictEqual(stalled.bytes(), clean(5000, request(), frameBytes).bytes());
 });
 
+// PROTOCOL.md §9.2's bound on a socket's unsent bytes; no end-to-end test has it (a real socket
+// would need a network that stops carrying for a proxy to hold).
 Deno.test("a network that stops carrying stops the server at its socket bound, whatever the window", () => {
   const socketBufferBytes = 32_768;
   const pair = new Pair({
@@ -110,8 +112,9 @@ Deno.test("a network that stops carrying stops the server at its socket bound, w
   equal(pair.server.state.downloads[0].stage, "waiting");
 });
 
-// resume_test.ts: "a 1,000,000-row export cut 10 times at random points is byte-identical, rows
-// counted once"; cli_resume_test.ts: "cut 3 times by a proxy, the client resumes by itself".
+// resume_test.ts: "a 200,000-row export cut 10 times at random points is byte-identical, rows
+// counted once"; cli_resume_test.ts: "cut 3 times by a proxy, the client resumes by itself with its
+// default reconnection" and "a client killed after download:start, before any frame, finishes".
 Deno.test("a download cut at any frame boundary resumes to the same bytes and digest", async (t) => {
   const frameBytes = 2048;
   for (const [format, compression] of [["csv", false], ["json", false], ["csv", true]] as const) {
@@ -321,8 +324,8 @@ Deno.test("a resume the server cannot honour fails with RESUME_MISMATCH", () => 
   deepStrictEqual(download.chunks, []);
 });
 
-// create_server.ts's close(): "SERVER_SHUTTING_DOWN … Clients wait at least retryAfter, reconnect
-// and resume" (PROTOCOL.md §9.6).
+// PROTOCOL.md §9.6 (server shutdown); on real sockets, resume_test.ts's "the server killed with
+// SIGKILL mid-export and started again on its port" proves the reconnect, not the retryAfter.
 Deno.test("a server shutting down says when to come back, and the client resumes after it", () => {
   const frameBytes = 2048;
   const pair = new Pair({
