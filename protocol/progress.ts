@@ -6,7 +6,9 @@
  * at most one per download per batch.
  *
  * Nothing here reads a clock: every time is an argument, in milliseconds on
- * whatever monotonic scale the caller uses.
+ * whatever monotonic scale the caller uses. The rules are those of
+ * progress_state.ts, which keeps them as plain values for the server
+ * session machine; these classes hold such values and check their input.
  *
  * This module is browser compatible.
  *
@@ -14,6 +16,19 @@
  */
 
 import type { ProgressUpdate } from "./messages.ts";
+import {
+  batchAdd,
+  batchDeadline,
+  batchDrop,
+  batchDue,
+  batchFlush,
+  EMPTY_BATCH,
+  type ProgressBatch,
+  progressFromRate,
+  rateOf,
+  type RateSamples,
+  recordRate,
+} from "./progress_state.ts";
 
 /** Options of a {@linkcode RateMeter}. */
 export interface RateWindowOptions {
@@ -24,21 +39,6 @@ export interface RateWindowOptions {
    * @default {5000}
    */
   windowMs?: number;
-}
-
-/**
- * Samples kept per window at most (plus the latest two). Speeds are measured
- * between the oldest kept sample and the latest one, so thinning the samples
- * in between changes nothing, and the oldest kept sample is at most
- * `windowMs / MAX_SAMPLES` younger than the oldest recorded one: memory stays
- * flat however often a download records.
- */
-const MAX_SAMPLES = 64;
-
-interface Sample {
-  readonly t: number;
-  readonly rows: number;
-  readonly bytes: number;
 }
 
 /**
@@ -56,8 +56,7 @@ interface Sample {
  */
 export class RateMeter {
   #windowMs: number;
-  #granularity: number;
-  #samples: Sample[] = [];
+  #samples: RateSamples = [];
 
   /**
    * Makes a meter with no samples.
@@ -70,7 +69,6 @@ export class RateMeter {
       throw new RangeError(`RateMeter windowMs must be a finite number > 0, got ${windowMs}`);
     }
     this.#windowMs = windowMs;
-    this.#granularity = windowMs / MAX_SAMPLES;
   }
 
   /**
@@ -93,8 +91,7 @@ export class RateMeter {
     checkCount("RateMeter.record now", now);
     checkCount("RateMeter.record rows", rows);
     checkCount("RateMeter.record bytes", bytes);
-    const samples = this.#samples;
-    const last = samples.at(-1);
+    const last = this.#samples.at(-1);
     if (last !== undefined) {
       if (now < last.t) throw new RangeError(`RateMeter time went back from ${last.t} to ${now}`);
       if (rows < last.rows) {
@@ -104,21 +101,7 @@ export class RateMeter {
         throw new RangeError(`RateMeter bytes decreased from ${last.bytes} to ${bytes}`);
       }
     }
-    const sample = { t: now, rows, bytes };
-    const previous = samples.at(-2);
-    const oldest = now - this.#windowMs;
-    // The latest sample is replaced rather than kept when it is too close to
-    // the one before it, so kept samples lie at least a granule apart; unless
-    // the one before leaves the window now, which would leave a lone sample.
-    if (
-      last !== undefined && previous !== undefined && previous.t >= oldest &&
-      last.t - previous.t < this.#granularity
-    ) {
-      samples[samples.length - 1] = sample;
-    } else {
-      samples.push(sample);
-    }
-    while (samples[0].t < oldest) samples.shift();
+    this.#samples = recordRate(this.#samples, now, rows, bytes, this.#windowMs);
   }
 
   /**
@@ -152,10 +135,7 @@ export class RateMeter {
   }
 
   #rate(field: "rows" | "bytes"): number {
-    const first = this.#samples[0];
-    const last = this.#samples.at(-1);
-    if (first === undefined || last === undefined || last.t === first.t) return 0;
-    return (last[field] - first[field]) / (last.t - first.t) * 1000;
+    return rateOf(this.#samples, field);
   }
 }
 
@@ -194,21 +174,13 @@ export function progressUpdate(
   checkCount("progressUpdate processedRows", processedRows);
   checkCount("progressUpdate totalRows", totalRows);
   checkCount("progressUpdate processedBytes", processedBytes);
-  const rate = meter.rowsPerSecond();
-  const done = processedRows >= totalRows;
-  return {
+  return progressFromRate(
     requestId,
-    progress: totalRows === 0 ? 100 : Math.min(100, processedRows / totalRows * 100),
     processedRows,
     totalRows,
-    speed: Math.round(rate * 100) / 100,
-    estimatedTimeRemaining: done
-      ? 0
-      : rate > 0
-      ? Math.round((totalRows - processedRows) / rate * 1000)
-      : -1,
     processedBytes,
-  };
+    meter.rowsPerSecond(),
+  );
 }
 
 /** Options of a {@linkcode ProgressBatcher}: its batch size and timeout (PROTOCOL.md §9.3). */
@@ -227,15 +199,6 @@ export interface BatcherOptions {
    * @default {1000}
    */
   maxDelayMs?: number;
-}
-
-interface Pending {
-  /** The latest update of the download. */
-  update: ProgressUpdate;
-  /** When its oldest pending update was added. */
-  since: number;
-  /** Updates of the download added since the last flush. */
-  added: number;
 }
 
 /**
@@ -258,13 +221,8 @@ interface Pending {
  * ```
  */
 export class ProgressBatcher {
-  #maxUpdates: number;
-  #maxDelayMs: number;
-  // A Map keeps insertion order, and set() on a present key keeps its place:
-  // exactly "the order each download first appeared in the batch".
-  #pending = new Map<string, Pending>();
-  #added = 0;
-  #oldest: number | undefined;
+  #limits: { maxUpdates: number; maxDelayMs: number };
+  #batch: ProgressBatch = EMPTY_BATCH;
 
   /**
    * Makes an empty batcher.
@@ -283,8 +241,7 @@ export class ProgressBatcher {
         `ProgressBatcher maxDelayMs must be a finite number >= 0, got ${maxDelayMs}`,
       );
     }
-    this.#maxUpdates = maxUpdates;
-    this.#maxDelayMs = maxDelayMs;
+    this.#limits = { maxUpdates, maxDelayMs };
   }
 
   /**
@@ -304,17 +261,7 @@ export class ProgressBatcher {
    */
   add(update: ProgressUpdate, now: number): ProgressUpdate[] {
     checkTime(now);
-    const entry = this.#pending.get(update.requestId);
-    if (entry === undefined) {
-      this.#pending.set(update.requestId, { update, since: now, added: 1 });
-    } else {
-      entry.update = update;
-      entry.added++;
-      entry.since = Math.min(entry.since, now);
-    }
-    this.#added++;
-    if (this.#oldest === undefined || now < this.#oldest) this.#oldest = now;
-    return this.#added >= this.#maxUpdates ? this.flush() : [];
+    return this.#take(batchAdd(this.#batch, update, now, this.#limits));
   }
 
   /**
@@ -334,8 +281,7 @@ export class ProgressBatcher {
    */
   due(now: number): ProgressUpdate[] {
     checkTime(now);
-    const deadline = this.deadline();
-    return deadline !== undefined && now >= deadline ? this.flush() : [];
+    return this.#take(batchDue(this.#batch, now, this.#limits));
   }
 
   /**
@@ -353,7 +299,7 @@ export class ProgressBatcher {
    * ```
    */
   deadline(): number | undefined {
-    return this.#oldest === undefined ? undefined : this.#oldest + this.#maxDelayMs;
+    return batchDeadline(this.#batch, this.#limits);
   }
 
   /**
@@ -368,11 +314,7 @@ export class ProgressBatcher {
    * ```
    */
   flush(): ProgressUpdate[] {
-    const batch = Array.from(this.#pending.values(), (entry) => entry.update);
-    this.#pending.clear();
-    this.#added = 0;
-    this.#oldest = undefined;
-    return batch;
+    return this.#take(batchFlush(this.#batch));
   }
 
   /**
@@ -391,15 +333,7 @@ export class ProgressBatcher {
    * ```
    */
   drop(requestId: string): void {
-    const entry = this.#pending.get(requestId);
-    if (entry === undefined) return;
-    this.#pending.delete(requestId);
-    this.#added -= entry.added;
-    let oldest: number | undefined;
-    for (const { since } of this.#pending.values()) {
-      if (oldest === undefined || since < oldest) oldest = since;
-    }
-    this.#oldest = oldest;
+    this.#batch = batchDrop(this.#batch, requestId);
   }
 
   /**
@@ -413,7 +347,12 @@ export class ProgressBatcher {
    * ```
    */
   get pending(): number {
-    return this.#pending.size;
+    return this.#batch.pending.length;
+  }
+
+  #take(step: { batch: ProgressBatch; flushed: readonly ProgressUpdate[] }): ProgressUpdate[] {
+    this.#batch = step.batch;
+    return [...step.flushed];
   }
 }
 
