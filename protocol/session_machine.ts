@@ -45,7 +45,7 @@ import { batchDue } from "./progress_state.ts";
 import type { Result } from "./result.ts";
 import { admitted, authorized, drained, stepDownload } from "./session_downloads.ts";
 import { dispatch, end, halt, received, refuse, send, systemError } from "./session_dispatch.ts";
-import { type SessionChange, sessionOpened } from "./session_sign_in.ts";
+import { type SessionChange, sessionFailed, sessionOpened } from "./session_sign_in.ts";
 import type { SessionEffect, SessionEvent, SessionState } from "./session_state.ts";
 import {
   SESSION_ANSWERS,
@@ -219,6 +219,9 @@ function listed(
         now,
       );
     case "fault":
+      if (state.phase === "opening") {
+        return sessionFailed(state, event.reason, now, (s) => halt(s, now));
+      }
       return {
         state,
         effects: [

@@ -183,6 +183,24 @@ export function acceptAnswer(
   };
 }
 
+/**
+ * The session's keys could not be made (a broken Web Crypto): the sign-in
+ * is refused with `INTERNAL_ERROR`, which is recoverable, so the client
+ * signs in again on a new connection instead of waiting for keys that never
+ * come.
+ */
+export function sessionFailed(
+  state: SessionState,
+  reason: string,
+  now: number,
+  end: (state: SessionState) => SessionChange,
+): SessionChange {
+  const wait = state.waiting;
+  if (wait?.for !== "session") return { state, effects: [] };
+  const ready = { ...state, waiting: undefined };
+  return refuseSignIn(ready, errorResponse("INTERNAL_ERROR", { reason }), wait.requestId, now, end);
+}
+
 /** The session's keys are ready: signed in, and sealed from here on when encryption is on. */
 export function sessionOpened(state: SessionState, now: number): SessionChange {
   const wait = state.waiting;

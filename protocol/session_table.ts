@@ -144,6 +144,8 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionPhase, SessionRow>> = {
   opening: {
     ...live("opening"),
     sessionOpened: ["signedIn"],
+    // The keys could not be made: the sign-in is refused (INTERNAL_ERROR), and the connection ends.
+    fault: ["closed"],
   },
   signedIn: {
     ...live("signedIn"),
@@ -302,6 +304,7 @@ export const SESSION_CLOSES: Readonly<Record<SessionEventKey, readonly number[]>
   undecodable: [PROTOCOL_VIOLATION.code],
   timeout: [IDLE_TIMEOUT.code, SIGN_IN_FAILED.code],
   shutdown: [GOING_AWAY.code],
+  fault: [SIGN_IN_FAILED.code],
 });
 
 /** A list for every event key: the ones given, and none for the rest. */

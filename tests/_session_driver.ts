@@ -60,6 +60,8 @@ export interface DriverOptions {
   readonly holdAuthorize?: boolean;
   /** The limiter's verdict (default: admitted). */
   readonly admit?: (identity: string) => AdmitVerdict;
+  /** Making the session's keys fails (a broken Web Crypto), as the shell reports it. */
+  readonly failKeys?: boolean;
 }
 
 /** A request for every row of the table, as CSV. */
@@ -157,6 +159,7 @@ export class Driver {
     const source = this.source;
     switch (effect.type) {
       case "openSession":
+        if (o.failKeys) return void this.#queue.push({ type: "fault", reason: "keys" });
         this.#commandKey = sessionKey(effect.shared, effect.nonce, HKDF_INFO.commands);
         return void this.#queue.push({ type: "sessionOpened" });
       case "verifyCommand":

@@ -356,4 +356,11 @@ export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Sce
   },
   timeout: { 4408: SCENARIOS.timeout!.IDLE_TIMEOUT, 4401: SCENARIOS.timeout!.SIGN_IN_TIMEOUT },
   shutdown: { 1001: SCENARIOS.shutdown!.SERVER_SHUTTING_DOWN },
+  fault: {
+    4401: () => {
+      const d = new Driver({ failKeys: true });
+      d.signIn();
+      return d;
+    },
+  },
 };

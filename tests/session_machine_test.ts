@@ -82,6 +82,18 @@ Deno.test("a right answer opens the session, then auth:result goes out in plain 
   deepStrictEqual(opened2.effects.map((e) => e.type), ["send"]);
 });
 
+Deno.test("session keys that cannot be made refuse the sign-in with a recoverable error, instead of waiting", () => {
+  const d = new Driver({ failKeys: true });
+  const failed = d.signIn().find((s) => s.key === "fault")!;
+  const [result] = failed.effects;
+  ok(result.type === "send" && result.message.event === "auth:result");
+  equal(result.message.requestId, "auth-2", "the answer to auth:authenticate");
+  ok(!result.message.data.authenticated && result.message.data.error.recoverable);
+  deepStrictEqual(codesOf(failed.effects), ["INTERNAL_ERROR", 4401]);
+  equal(d.state.phase, "closed");
+  equal(nextDeadline(d.state), undefined);
+});
+
 Deno.test("a signed command is checked before it runs, and only a valid one moves the replay mark", () => {
   const d = new Driver({ tuning: { signIn: { anonymous: false } } });
   d.signIn();
