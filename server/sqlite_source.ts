@@ -90,7 +90,7 @@ export interface SqliteSourceOptions {
   readonly storage?: Readonly<Record<string, SqliteStorage>>;
 }
 
-const INT64_MIN = -(2n ** 63n);
+const INT64_MIN_NUMBER = -(2 ** 63);
 /** Prepared statement shapes kept per source; `in` lists of many lengths could grow it unbounded. */
 const STATEMENT_CACHE_SIZE = 64;
 /** Key-range lookups kept per source, one per distinct (time range, high-water mark). */
@@ -144,6 +144,8 @@ export class SqliteSource implements DataSource {
   readonly #schema: SourceSchema;
   readonly #columns: ReadonlyMap<string, SqliteColumn>;
   readonly #keyIndex: number;
+  /** Columns read as INTEGER: integers, scaled decimals, timestamps. */
+  readonly #integerColumns: readonly number[];
   readonly #select: string;
   readonly #table: string;
   readonly #key: string;
@@ -167,6 +169,9 @@ export class SqliteSource implements DataSource {
     this.#schema = schema;
     this.#columns = new Map(columns.map((c) => [c.name, c]));
     this.#keyIndex = schema.columns.findIndex((c) => c.name === schema.keyColumn);
+    this.#integerColumns = columns.flatMap((c, i) =>
+      c.storage === undefined && c.type !== "text" && c.type !== "boolean" ? [i] : []
+    );
     this.#table = quote(schema.table);
     this.#key = quote(schema.keyColumn);
     this.#time = quote(schema.timeColumn);
@@ -255,9 +260,12 @@ export class SqliteSource implements DataSource {
       throw new RangeError(`page limit must be a positive integer, got ${limit}`);
     }
     const range = this.#rangeOf(query);
-    const after = query.after ?? INT64_MIN;
-    if (range === undefined || after >= range.high) return { rows: [], lastKey: undefined };
-    const low = after >= range.low ? after + 1n : range.low;
+    const after = query.after;
+    if (range === undefined || (after !== undefined && after >= range.high)) {
+      return { rows: [], lastKey: undefined };
+    }
+    // The first page starts at the range's own low key, which may be -2^63 itself.
+    const low = after !== undefined && after >= range.low ? after + 1n : range.low;
     const statements = this.#prepare(query.filters);
     const params: SQLInputValue[] = [
       low,
@@ -270,6 +278,7 @@ export class SqliteSource implements DataSource {
     let rows: unknown[][];
     try {
       rows = statements.page.all(...params);
+      if (this.#hasInt64Min(rows)) rows = this.#readBig(statements, params);
     } catch (error) {
       if (!isOutOfRange(error)) throw error;
       rows = this.#readBig(statements, params);
@@ -321,6 +330,20 @@ export class SqliteSource implements DataSource {
     } finally {
       this.#db.exec("COMMIT");
     }
+  }
+
+  /**
+   * Whether a number read is -2^63: `node:sqlite` hands that one integer out
+   * as an inexact number instead of refusing it as out of range (its range
+   * check takes the magnitude, which overflows for -2^63).
+   */
+  #hasInt64Min(rows: readonly unknown[][]): boolean {
+    const columns = this.#integerColumns;
+    if (columns.length === 0) return false;
+    for (const row of rows) {
+      for (const i of columns) if (row[i] === INT64_MIN_NUMBER) return true;
+    }
+    return false;
   }
 
   /** Re-reads a page whose integers overflow numbers, then brings safe ones back to numbers. */
