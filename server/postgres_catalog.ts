@@ -51,7 +51,7 @@ SELECT a.attname,
        format_type(b.oid, CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END),
        b.typname,
        coalesce(co.collisdeterministic, true),
-       coalesce((SELECT i.indkey::int2[] = ARRAY[a.attnum] FROM pg_index i
+       coalesce((SELECT i.indnkeyatts = 1 AND i.indkey[0] = a.attnum FROM pg_index i
                  WHERE i.indrelid = a.attrelid AND i.indisprimary), false)
   FROM pg_attribute a
   JOIN pg_type t ON t.oid = a.atttypid

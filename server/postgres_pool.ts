@@ -109,6 +109,11 @@ export function sourceError(error: unknown): unknown {
   return error;
 }
 
+/** The driver's result (an Array subclass with query details) as a plain array of rows. */
+function plain(rows: readonly unknown[][]): unknown[][] {
+  return Array.from(rows);
+}
+
 /**
  * A pool of read-only PostgreSQL sessions.
  *
@@ -148,8 +153,10 @@ export class PostgresPool {
         default_transaction_read_only: true,
       },
       types: {
-        // Only the parse side matters: every parameter is bound as text with a cast in the SQL.
+        // Every parameter is bound as text with a cast in the SQL, so every serializer passes
+        // text through (the driver's own would turn the text "true" into false).
         int8: { to: 20, from: [20], serialize: String, parse: parseInt8 },
+        boolean: { to: 16, from: [16], serialize: String, parse: (x: string) => x === "t" },
         timestamp: {
           to: 1184,
           from: [1114, 1184],
@@ -169,7 +176,7 @@ export class PostgresPool {
   /** Runs one query on any connection of the pool; rows as arrays. */
   async query(text: string, params: readonly string[]): Promise<unknown[][]> {
     try {
-      return await this.#sql.unsafe(text, params as string[], { prepare: true }).values();
+      return plain(await this.#sql.unsafe(text, params as string[], { prepare: true }).values());
     } catch (error) {
       throw sourceError(error);
     }
@@ -193,7 +200,9 @@ export class PostgresPool {
     return {
       query: async (text, params) => {
         try {
-          return await connection.unsafe(text, params as string[], { prepare: true }).values();
+          return plain(
+            await connection.unsafe(text, params as string[], { prepare: true }).values(),
+          );
         } catch (error) {
           throw sourceError(error);
         }
