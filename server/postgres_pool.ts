@@ -36,7 +36,7 @@ export interface PostgresPoolOptions {
   readonly maxConnections?: number;
   /**
    * Most connections that snapshots (one per download, see
-   * {@linkcode PostgresPool.reserve}) may hold at once, so that downloads
+   * {@linkcode PostgresPool.snapshot}) may hold at once, so that downloads
    * without one always find a connection.
    *
    * @default {half of maxConnections, at least 1}
@@ -56,12 +56,17 @@ export interface PostgresPoolOptions {
   readonly connectTimeoutSeconds?: number;
 }
 
-/** A connection held for one caller, from {@linkcode PostgresPool.reserve}. */
-export interface ReservedConnection {
-  /** Runs one query on this connection; rows as arrays. */
+/**
+ * A `REPEATABLE READ READ ONLY` transaction on a connection of its own, from
+ * {@linkcode PostgresPool.snapshot}.
+ */
+export interface SnapshotTransaction {
+  /** Runs one query in the transaction; rows as arrays. */
   query(text: string, params: readonly string[]): Promise<unknown[][]>;
-  /** Gives the connection back to the pool. */
-  release(): void;
+  /** Whether the transaction is over by itself (its connection lost, or a query failed). */
+  readonly broken: boolean;
+  /** Ends the transaction and gives the connection back; ending twice does nothing. */
+  end(): Promise<void>;
 }
 
 /** The SQLSTATE classes and codes after which the same reads may succeed later. */
@@ -81,6 +86,16 @@ const CONNECTION_ERRORS = new Set([
   "ENOTFOUND",
   "EAI_AGAIN",
 ]);
+
+/** Whether an error means the connection itself is gone (not only its transaction). */
+function connectionLost(error: unknown): boolean {
+  if (error instanceof postgres.PostgresError) {
+    return error.severity === "FATAL" || error.severity === "PANIC" ||
+      /^(08|57P0)/.test(error.code);
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && CONNECTION_ERRORS.has(code);
+}
 
 /**
  * Classifies a failure of a query: a {@linkcode DataSourceError} for the
@@ -168,7 +183,7 @@ export class PostgresPool {
     });
   }
 
-  /** Connections snapshots may still reserve. */
+  /** Snapshots that may still open. */
   get reservable(): number {
     return this.#maxReserved - this.#reserved;
   }
@@ -183,35 +198,61 @@ export class PostgresPool {
   }
 
   /**
-   * Holds one connection for one caller, or `undefined` when
-   * `maxReserved` connections are already held.
+   * Opens a snapshot: a `REPEATABLE READ READ ONLY` transaction on a
+   * connection of its own, whose first query fixes what every later one
+   * sees; `undefined` when `maxReserved` snapshots are already open.
+   *
+   * It runs in the driver's `begin()`, which notices a connection that
+   * closes while the transaction waits between queries (the driver's
+   * `reserve()` does not, and 3.4.9 then writes the next query to a closed
+   * socket); a failed query ends the transaction too.
    */
-  async reserve(): Promise<ReservedConnection | undefined> {
+  async snapshot(): Promise<SnapshotTransaction | undefined> {
     if (this.#closed || this.#reserved >= this.#maxReserved) return undefined;
     this.#reserved++;
-    let connection: postgres.ReservedSql;
+    let broken = false;
+    // Set once the connection is known to be gone: then the transaction must never be ended,
+    // since ending it sends COMMIT or ROLLBACK, which the driver would write to the dead socket.
+    let lost = false;
+    let finish = () => {};
+    let ended: Promise<unknown> = Promise.resolve();
+    let transaction: postgres.TransactionSql;
     try {
-      connection = await this.#sql.reserve();
+      transaction = await new Promise<postgres.TransactionSql>((ready, fail) => {
+        ended = this.#sql.begin("isolation level repeatable read read only", (tx) => {
+          ready(tx);
+          return new Promise<void>((resolve) => finish = resolve);
+        }).catch((error) => {
+          // Before `end()` this is the connection closing (or BEGIN failing); after it, the
+          // rollback of a failed transaction, where `lost` no longer matters.
+          broken = lost = true;
+          fail(sourceError(error));
+        }).finally(() => this.#reserved--);
+      });
     } catch (error) {
-      this.#reserved--;
-      throw sourceError(error);
+      await ended;
+      throw error;
     }
-    let held = true;
     return {
       query: async (text, params) => {
+        if (broken) throw new DataSourceError("unavailable");
         try {
           return plain(
-            await connection.unsafe(text, params as string[], { prepare: true }).values(),
+            await transaction.unsafe(text, params as string[], { prepare: true }).values(),
           );
         } catch (error) {
+          // The driver rolls the transaction back when it ends; until then it is aborted.
+          broken = true;
+          lost ||= connectionLost(error);
           throw sourceError(error);
         }
       },
-      release: () => {
-        if (!held) return;
-        held = false;
-        this.#reserved--;
-        connection.release();
+      get broken() {
+        return broken;
+      },
+      end: async () => {
+        if (!lost) finish();
+        await ended;
       },
     };
   }

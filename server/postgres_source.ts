@@ -47,12 +47,11 @@ import type {
   SourceSchema,
   SourceSnapshot,
 } from "./data_source.ts";
-import { DataSourceError } from "./data_source.ts";
 import { postgresColumnKinds, readPostgresColumns } from "./postgres_catalog.ts";
 import {
   PostgresPool,
   type PostgresPoolOptions,
-  type ReservedConnection,
+  type SnapshotTransaction,
 } from "./postgres_pool.ts";
 import { type PostgresColumn, PostgresQueries } from "./postgres_query.ts";
 
@@ -172,7 +171,7 @@ export class PostgresSource implements DataSource {
    * Connects, reads the table's columns from the catalog and checks the
    * schema against them: a declared column the table lacks, or of a type
    * that cannot hold the declared one, throws a `TypeError` naming them
-   * all; a database that cannot be reached throws a {@linkcode DataSourceError}.
+   * all; a database that cannot be reached throws a `DataSourceError`.
    */
   static async open(options: PostgresSourceOptions): Promise<PostgresSource> {
     const owns = !(options.pool instanceof PostgresPool);
@@ -217,16 +216,8 @@ export class PostgresSource implements DataSource {
 
   /** A reader on one snapshot for one download (see the module docs for when it gives it up). */
   async openSnapshot(): Promise<SourceSnapshot> {
-    const connection = await this.#pool.reserve();
-    if (connection !== undefined) {
-      try {
-        await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", []);
-      } catch (error) {
-        connection.release();
-        throw error;
-      }
-    }
-    const snapshot = new PostgresSnapshot(this, connection, this.#idleMs, this.#maxMs);
+    const transaction = await this.#pool.snapshot();
+    const snapshot = new PostgresSnapshot(this, transaction, this.#idleMs, this.#maxMs);
     this.#snapshots.add(snapshot);
     return snapshot;
   }
@@ -253,15 +244,14 @@ class PostgresSnapshot implements SourceSnapshot {
   readonly #source: PostgresSource;
   readonly #idleMs: number;
   readonly #deadline: number;
-  #connection: ReservedConnection | undefined;
+  #connection: SnapshotTransaction | undefined;
   #reads: SourceReader;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #released = false;
-  #failure: unknown;
 
   constructor(
     source: PostgresSource,
-    connection: ReservedConnection | undefined,
+    connection: SnapshotTransaction | undefined,
     idleMs: number,
     maxMs: number,
   ) {
@@ -299,7 +289,6 @@ class PostgresSnapshot implements SourceSnapshot {
 
   async #read<T>(read: (reads: SourceReader) => Promise<T>): Promise<T> {
     if (this.#released) throw new TypeError("the snapshot was released");
-    if (this.#failure !== undefined) throw this.#failure;
     if (this.#connection !== undefined && performance.now() > this.#deadline) await this.#giveUp();
     return await read(this.#reads);
   }
@@ -323,6 +312,7 @@ class PostgresSnapshot implements SourceSnapshot {
   #arm(): void {
     clearTimeout(this.#timer);
     if (this.#connection === undefined) return;
+    // giveUp never rejects: a transaction's failure ends in its own `end()`.
     this.#timer = setTimeout(() => void this.#giveUp(), this.#idleMs);
   }
 
@@ -334,14 +324,6 @@ class PostgresSnapshot implements SourceSnapshot {
     if (connection === undefined) return;
     this.#connection = undefined;
     this.#reads = this.#source.readsOn(undefined);
-    try {
-      await connection.query("ROLLBACK", []);
-    } catch (error) {
-      // A broken connection ends its transaction itself, and the pool replaces the connection;
-      // anything else is a bug, raised by the next read (this may run from the idle timer).
-      if (!(error instanceof DataSourceError)) this.#failure = error;
-    } finally {
-      connection.release();
-    }
+    await connection.end();
   }
 }

@@ -1,20 +1,15 @@
-// The DataSource contract on a real PostgreSQL: a throwaway cluster, tables made with psql,
-// sources opened through the catalog (pg_catalog), and every filter also asked of psql. The text
-// column has an ICU collation, whose order is not code point order, so that the source's
-// COLLATE "C" is what makes the answers right.
+// The DataSource contract's PostgreSQL backend (run by tests/postgres_source_test.ts): tables
+// made with psql, sources opened through the catalog (pg_catalog), and every filter also asked
+// of psql. The text column has an ICU collation, whose order is not code point order, so that
+// the source's COLLATE "C" is what makes the answers right.
 import type { ColumnSchema } from "../protocol/filter.ts";
 import type { FilterScalar } from "../protocol/messages.ts";
 import { postgresSchema, readPostgresColumns } from "../server/postgres_catalog.ts";
-import { PostgresPool } from "../server/postgres_pool.ts";
+import type { PostgresPool } from "../server/postgres_pool.ts";
 import { PostgresSource } from "../server/postgres_source.ts";
 import type { Row } from "./_contract_fixture.ts";
-import {
-  type ContractBackend,
-  dataSourceContract,
-  parseIdLists,
-  type SqlDialect,
-} from "./_data_source_contract.ts";
-import { startCluster } from "./_postgres.ts";
+import { type ContractBackend, parseIdLists, type SqlDialect } from "./_data_source_contract.ts";
+import type { Cluster } from "./_postgres.ts";
 
 /** A timestamptz literal of epoch milliseconds, by Date (not the source's own formatter). */
 export function timestampLiteral(ms: number): string {
@@ -58,15 +53,14 @@ const dialect: SqlDialect = {
   startsWith: (e, literal) => `starts_with(${e}, ${literal})`,
 };
 
-Deno.test("PostgreSQL keeps the DataSource contract", async (t) => {
-  const cluster = await startCluster();
-  const pool = new PostgresPool({ url: cluster.url, maxConnections: 4 });
+/** The contract's backend on `cluster`, reading through `pool`. */
+export function postgresBackend(cluster: Cluster, pool: PostgresPool): ContractBackend {
   const insert = async (table: string, rows: readonly Row[]) => {
     if (rows.length > 0) {
       await cluster.psql(`INSERT INTO "${table}" VALUES ${rows.map(rowValues).join(", ")}`);
     }
   };
-  const backend: ContractBackend = {
+  return {
     dialect,
     create: async (table, rows) => {
       await cluster.psql(`CREATE TABLE "${table}" (id int8 PRIMARY KEY, ts timestamptz, n int8,
@@ -86,10 +80,4 @@ Deno.test("PostgreSQL keeps the DataSource contract", async (t) => {
       return parseIdLists(await cluster.psql(sql), conditions.length);
     },
   };
-  try {
-    await dataSourceContract(t, backend);
-  } finally {
-    await pool.close();
-    await cluster.stop();
-  }
-});
+}
