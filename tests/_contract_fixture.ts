@@ -43,7 +43,7 @@ const TIMES = [
   TIME_FROM,
   TIME_FROM + 1,
   Date.UTC(-44, 2, 15, 12),
-  Date.UTC(1, 0, 1),
+  Date.parse("0001-01-01T00:00:00Z"), // not Date.UTC(1, …), which is 1901
   -1,
   0,
   Date.UTC(2024, 1, 29, 23, 59, 59, 999),

@@ -13,6 +13,7 @@ import {
 import { postgresSchema, readPostgresColumns } from "../server/postgres_catalog.ts";
 import { PostgresPool } from "../server/postgres_pool.ts";
 import { PostgresSource } from "../server/postgres_source.ts";
+import { POSTGRES_MIN_TIMESTAMP_MS } from "../server/postgres_values.ts";
 import { postgresBackend } from "./_postgres_contract.ts";
 import { dataSourceContract } from "./_data_source_contract.ts";
 import { type Cluster, startCluster } from "./_postgres.ts";
@@ -88,6 +89,13 @@ Deno.test("PostgresSource on a throwaway cluster", async (t) => {
       deepStrictEqual((await rowsOf(source, range)).map((r) => r[0]), [1]);
       equal(await source.count(range), 1);
       await source.close();
+      // Bounds below PostgreSQL's first timestamp are raised to it: psql says where it is.
+      const first = "timestamptz '4714-11-24 00:00:00+00 BC'";
+      equal(
+        Number(await cluster.psql(`SELECT (extract(epoch FROM ${first}) * 1000)::int8`)),
+        POSTGRES_MIN_TIMESTAMP_MS,
+      );
+      await rejects(cluster.psql(`SELECT ${first} - interval '1 microsecond'`));
     });
 
     await t.step(
