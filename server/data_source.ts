@@ -201,7 +201,12 @@ export class DataSourceError extends Error {
   /** Whether a later attempt (a resume) may succeed. */
   readonly recoverable: boolean;
 
-  /** @param kind what went wrong; @param cause the database's own error, for logs only */
+  /**
+   * Makes the error of one kind.
+   *
+   * @param kind What went wrong.
+   * @param cause The database's own error, for logs only.
+   */
   constructor(kind: DataSourceErrorKind, cause?: unknown) {
     super(SOURCE_ERROR_MESSAGES[kind], { cause });
     this.name = "DataSourceError";

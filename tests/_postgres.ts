@@ -67,7 +67,9 @@ export async function startCluster(): Promise<Cluster> {
   const bin = postgresBin();
   if (bin === undefined) throw new Error("PostgreSQL is not installed (see .ci/run)");
   const asUser = Deno.uid() === 0;
-  const dir = await Deno.makeTempDir({ prefix: "sluice_pg_" });
+  // Under /tmp rather than $TMPDIR: `nobody` must be able to reach the directory, which a
+  // TMPDIR inside root's home would not let it.
+  const dir = await Deno.makeTempDir({ dir: asUser ? "/tmp" : undefined, prefix: "sluice_pg_" });
   if (asUser) await Deno.chown(dir, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
   const data = `${dir}/data`;
   await run(`${bin}/initdb`, [
