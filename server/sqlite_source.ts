@@ -46,9 +46,17 @@
  * @module
  */
 
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
 import type { ValidatedFilter } from "../protocol/filter.ts";
 import type { DataSource, RowPage, ScanQuery, SourceSchema } from "./data_source.ts";
+import { checkSchema } from "./_sqlite_schema.ts";
+import {
+  type ArrayQuery,
+  isOutOfRange,
+  prepareArrays,
+  remember,
+  settle,
+} from "./_sqlite_statements.ts";
 import {
   decimalTextCompare,
   filterCondition,
@@ -60,11 +68,9 @@ import {
   type SqliteStorage,
 } from "./sqlite_filters.ts";
 
+export { IDENTIFIER } from "./_sqlite_schema.ts";
 export { prefixSuccessor } from "./prefix_successor.ts";
 export { scaleDecimal } from "./sqlite_filters.ts";
-
-/** The names a schema may use for its table and columns. */
-export const IDENTIFIER: RegExp = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Options of {@linkcode SqliteSource}. */
 export interface SqliteSourceOptions {
@@ -95,11 +101,6 @@ const INT64_MIN_NUMBER = -(2 ** 63);
 const STATEMENT_CACHE_SIZE = 64;
 /** Key-range lookups kept per source, one per distinct (time range, high-water mark). */
 const RANGE_CACHE_SIZE = 64;
-
-/** A prepared query whose rows come back as arrays in select-list order. */
-interface ArrayQuery {
-  all(...params: SQLInputValue[]): unknown[][];
-}
 
 interface Statements {
   readonly page: ArrayQuery;
@@ -386,86 +387,7 @@ export class SqliteSource implements DataSource {
   }
 }
 
-/** `setReturnArrays`, which `node:sqlite`'s type declarations do not list yet. */
-type ArrayCapable = StatementSync & { setReturnArrays?: (enabled: boolean) => void };
-
-/**
- * Prepares `sql` to return rows as arrays. `all()` over arrays measured
- * ~1.1M rows/s in pages of 10,000, against 0.3-0.45M for `iterate()`; a
- * runtime without `setReturnArrays` gets objects turned into arrays (slower,
- * same result: every result column has a distinct name).
- */
-function prepareArrays(db: DatabaseSync, sql: string, readBigInts: boolean): ArrayQuery {
-  const statement: ArrayCapable = db.prepare(sql);
-  statement.setReadBigInts(readBigInts);
-  if (typeof statement.setReturnArrays === "function") {
-    statement.setReturnArrays(true);
-    return { all: (...params) => statement.all(...params) as unknown[] as unknown[][] };
-  }
-  return { all: (...params) => statement.all(...params).map((row) => Object.values(row)) };
-}
-
-/** Runs synchronous SQLite work so that its failures, too, arrive as rejections. */
-function settle<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
 /** Double-quotes a checked identifier. */
 function quote(name: string): string {
   return `"${name}"`;
-}
-
-function checkSchema(
-  schema: SourceSchema,
-  columns: readonly SqliteColumn[],
-  storage: Readonly<Record<string, SqliteStorage>>,
-): void {
-  for (const name of [schema.table, ...schema.columns.map((c) => c.name)]) {
-    if (!IDENTIFIER.test(name)) throw new TypeError(`not a plain SQL identifier: ${name}`);
-  }
-  const byName = new Map(columns.map((c) => [c.name, c]));
-  if (byName.size !== schema.columns.length) throw new TypeError("duplicate column names");
-  for (const name of Object.keys(storage)) {
-    if (!byName.has(name)) throw new TypeError(`storage names an undeclared column ${name}`);
-  }
-  const key = byName.get(schema.keyColumn);
-  if (key?.type !== "integer" || key.storage !== undefined) {
-    throw new TypeError(`keyColumn ${schema.keyColumn} must be an exported integer column`);
-  }
-  const time = byName.get(schema.timeColumn);
-  if (time?.type !== "timestamp" || time.storage !== undefined) {
-    throw new TypeError(`timeColumn ${schema.timeColumn} must be an exported timestamp column`);
-  }
-  for (const c of columns) {
-    if (c.storage === "cast_text" && c.type !== "text") {
-      throw new TypeError(`cast_text column ${c.name} must be declared text`);
-    }
-    if (c.storage === "decimal_text") {
-      if (c.type !== "decimal") {
-        throw new TypeError(`decimal_text column ${c.name} must be decimal`);
-      }
-      if (c.scale !== undefined && !(Number.isInteger(c.scale) && c.scale >= 0 && c.scale <= 30)) {
-        throw new TypeError(`decimal_text column ${c.name} needs no scale or one in 0..30`);
-      }
-      continue;
-    }
-    if (c.type !== "decimal") continue;
-    if (c.scale === undefined || !Number.isInteger(c.scale) || c.scale < 0 || c.scale > 18) {
-      throw new TypeError(`decimal column ${c.name} needs an integer scale in 0..18`);
-    }
-  }
-}
-
-/** Inserts into a bounded cache, dropping the oldest entry when full. */
-function remember<K, V>(cache: Map<K, V>, key: K, value: V, size: number): void {
-  if (cache.size >= size) cache.delete(cache.keys().next().value as K);
-  cache.set(key, value);
-}
-
-function isOutOfRange(error: unknown): boolean {
-  return error instanceof RangeError && (error as { code?: unknown }).code === "ERR_OUT_OF_RANGE";
 }
