@@ -383,6 +383,13 @@ Deno.test("PostgresSource on a throwaway cluster", async (t) => {
         PostgresSource.open({ pool, schema: { ...bad, table: "x; DROP TABLE shape" } }),
         TypeError,
       );
+      // Nothing listens on port 1 of the loopback: the database is unavailable.
+      const nowhere = cluster.url.replace(`:${cluster.port}/`, `:${cluster.port === 1 ? 2 : 1}/`);
+      const down = await PostgresSource.open({ pool: { url: nowhere }, schema: bad }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      ok(down instanceof DataSourceError && down.kind === "unavailable", String(down));
     });
   } finally {
     await pool.close();
