@@ -223,19 +223,16 @@ export class PostgresSource implements DataSource {
   /** A reader on one snapshot for one download (see the module docs for when it gives it up). */
   async openSnapshot(): Promise<SourceSnapshot> {
     const transaction = await this.#pool.snapshot();
-    const snapshot = new PostgresSnapshot(this, transaction, this.#idleMs, this.#maxMs);
+    const snapshot: PostgresSnapshot = new PostgresSnapshot({
+      transaction,
+      pooled: this.#reads,
+      readsOn: (run) => new Reads(this.#queries, this.#keyIndex, run),
+      released: () => this.#snapshots.delete(snapshot),
+      idleMs: this.#idleMs,
+      maxMs: this.#maxMs,
+    });
     this.#snapshots.add(snapshot);
     return snapshot;
-  }
-
-  /** @internal The reads of a snapshot, on its connection or on the pool. */
-  readsOn(run: Run | undefined): SourceReader {
-    return run === undefined ? this.#reads : new Reads(this.#queries, this.#keyIndex, run);
-  }
-
-  /** @internal */
-  forget(snapshot: PostgresSnapshot): void {
-    this.#snapshots.delete(snapshot);
   }
 
   /** Ends every snapshot and, when the source made its pool, closes it. */
@@ -245,27 +242,36 @@ export class PostgresSource implements DataSource {
   }
 }
 
+/** What a {@linkcode PostgresSnapshot} is made of. */
+interface SnapshotParts {
+  /** Its transaction, or `undefined` when the pool had none to give. */
+  readonly transaction: SnapshotTransaction | undefined;
+  /** The source's own reads, page by page on the pool. */
+  readonly pooled: SourceReader;
+  /** The same reads through another runner. */
+  readonly readsOn: (run: Run) => SourceReader;
+  /** Called once, when the snapshot is released. */
+  readonly released: () => void;
+  readonly idleMs: number;
+  readonly maxMs: number;
+}
+
 /** One download's reads in one transaction, until it is released or given up. */
 class PostgresSnapshot implements SourceSnapshot {
-  readonly #source: PostgresSource;
-  readonly #idleMs: number;
+  readonly #parts: SnapshotParts;
   readonly #deadline: number;
   #connection: SnapshotTransaction | undefined;
   #reads: SourceReader;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #released = false;
 
-  constructor(
-    source: PostgresSource,
-    connection: SnapshotTransaction | undefined,
-    idleMs: number,
-    maxMs: number,
-  ) {
-    this.#source = source;
-    this.#connection = connection;
-    this.#idleMs = idleMs;
-    this.#deadline = performance.now() + maxMs;
-    this.#reads = source.readsOn(connection && ((t, p) => this.#run(t, p)));
+  constructor(parts: SnapshotParts) {
+    this.#parts = parts;
+    this.#connection = parts.transaction;
+    this.#deadline = performance.now() + parts.maxMs;
+    this.#reads = parts.transaction === undefined
+      ? parts.pooled
+      : parts.readsOn((t, p) => this.#run(t, p));
     this.#arm();
   }
 
@@ -289,7 +295,7 @@ class PostgresSnapshot implements SourceSnapshot {
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    this.#source.forget(this);
+    this.#parts.released();
     await this.#giveUp();
   }
 
@@ -319,7 +325,7 @@ class PostgresSnapshot implements SourceSnapshot {
     clearTimeout(this.#timer);
     if (this.#connection === undefined) return;
     // giveUp never rejects: a transaction's failure ends in its own `end()`.
-    this.#timer = setTimeout(() => void this.#giveUp(), this.#idleMs);
+    this.#timer = setTimeout(() => void this.#giveUp(), this.#parts.idleMs);
   }
 
   /** Ends the transaction and hands the connection back; reads go on through the pool. */
@@ -329,7 +335,7 @@ class PostgresSnapshot implements SourceSnapshot {
     const connection = this.#connection;
     if (connection === undefined) return;
     this.#connection = undefined;
-    this.#reads = this.#source.readsOn(undefined);
+    this.#reads = this.#parts.pooled;
     await connection.end();
   }
 }
