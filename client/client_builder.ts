@@ -8,6 +8,7 @@
 
 import * as secp from "@noble/secp256k1";
 import type { BackoffOptions } from "../protocol/backoff.ts";
+import type { Logger } from "../protocol/logger.ts";
 import { type Credentials, type EthereumSigner, secretKeyFrom } from "./sign_in.ts";
 import { SluiceClient } from "./sluice_client.ts";
 import { WalletDelegate } from "./delegation.ts";
@@ -76,6 +77,13 @@ export interface ClientConfig {
    * @default {false}
    */
   readonly failFast?: boolean;
+  /**
+   * Where the client reports a failure of its own that no caller hears
+   * of otherwise (a bug in a message handler).
+   *
+   * @default {console}
+   */
+  readonly logger?: Logger;
 }
 
 /**
@@ -181,6 +189,12 @@ export class ClientBuilder {
    */
   withFailFast(failFast = true): this {
     this.#config.failFast = failFast;
+    return this;
+  }
+
+  /** Reports the client's own failures to `logger` instead of the console. */
+  withLogger(logger: Logger): this {
+    this.#config.logger = logger;
     return this;
   }
 

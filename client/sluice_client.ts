@@ -301,6 +301,7 @@ export class SluiceClient {
       frame: ({ payload, ...header }) =>
         current() ? this.#downloads.get(header.requestId)?.frame(header, payload) : undefined,
       violation: (code) => void (current() && this.#step({ type: "violation", code })),
+      logger: this.#config.logger ?? console,
       closed: (event) => {
         if (!current()) return;
         this.#connection = undefined;

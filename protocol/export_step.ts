@@ -262,7 +262,7 @@ function counted(state: ExportState, totalRows: number, context: ExportContext):
   } catch (error) {
     return fail(state, context, errorResponse("INTERNAL_ERROR"), {
       type: "log",
-      message: `download ${state.requestId} failed:`,
+      message: `sluice: download ${state.requestId} failed:`,
       error,
     });
   }
@@ -297,7 +297,7 @@ function paged(state: ExportState, page: readonly Row[], context: ExportContext)
   } catch (error) {
     return fail(state, context, errorResponse("INTERNAL_ERROR"), {
       type: "log",
-      message: `download ${state.requestId} failed:`,
+      message: `sluice: download ${state.requestId} failed:`,
       error,
     });
   }

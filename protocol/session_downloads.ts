@@ -134,7 +134,7 @@ export function authorized(
     const change = refused(state, pending.requestId, hookFailed, now);
     const log: SessionEffect = {
       type: "log",
-      message: "authorize hook answered neither a boolean nor { filters: [...] }:",
+      message: "sluice: the authorize hook answered neither a boolean nor { filters: [...] }:",
       error: decision,
     };
     return { state: change.state, effects: [log, ...change.effects] };

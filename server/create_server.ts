@@ -9,6 +9,7 @@
 
 import { loadavg } from "node:os";
 import type { ExportLimits } from "../protocol/export_state.ts";
+import type { Logger } from "../protocol/logger.ts";
 import { MAX_DELEGATION_MS, type SystemHealth } from "../protocol/messages.ts";
 import type { ParseLimits } from "../protocol/parse.ts";
 import type { RequestLimits } from "../protocol/request.ts";
@@ -165,6 +166,14 @@ export interface ServerOptions {
    * @default {86400000}
    */
   readonly sessionTtlMs?: number;
+  /**
+   * Where the server reports failures that reach no client as text: an
+   * `authorize` hook that threw, a data source that failed, a handler bug.
+   * Clients get a code; the explanation goes here.
+   *
+   * @default {console}
+   */
+  readonly logger?: Logger;
 }
 
 /** A running sluice server: a fetch handler and its lifecycle. */
@@ -292,6 +301,7 @@ export function createServer(options: ServerOptions): SluiceServer {
     auth: authConfig(options),
     limiter: new IdentityLimiter(options.limits ?? {}),
     authorize: options.authorize,
+    logger: options.logger ?? console,
   };
 
   return {

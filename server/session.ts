@@ -17,6 +17,7 @@ import type { ErrorResponse } from "../protocol/errors.ts";
 import type { DownloadRequest, Filter, Identity, SystemHealth } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { DEFAULT_PARSE_LIMITS } from "../protocol/parse.ts";
+import type { Logger } from "../protocol/logger.ts";
 import type { Result } from "../protocol/result.ts";
 import {
   CONTROL_HEADER_BYTES,
@@ -55,6 +56,8 @@ export interface SessionContext {
   readonly limiter: IdentityLimiter;
   /** The server's `authorize` hook. */
   readonly authorize: Authorize | undefined;
+  /** Where failures that reach no client as text are reported. */
+  readonly logger: Logger;
 }
 
 /**
@@ -132,7 +135,7 @@ export class Session {
       },
       deliver: (incoming) => this.#deliver(incoming),
       handlerFailed: (error) => {
-        console.error("sluice: a message handler failed:", error);
+        context.logger.error("sluice: a message handler failed:", error);
         this.#feed({ type: "fault", reason: "handler" });
       },
       maxMessageBytes: parseLimits.maxMessageBytes,
@@ -283,7 +286,7 @@ export class Session {
           this.#keys = keys;
           return { type: "sessionOpened" };
         }, (error) => {
-          console.error("sluice: the session keys could not be made:", error);
+          this.#context.logger.error("sluice: the session keys could not be made:", error);
           return { type: "fault", reason: "keys" };
         });
       case "seal":
@@ -300,7 +303,7 @@ export class Session {
           () => hook(effect.identity, effect.request),
           (value) => ({ type: "authorized", job: effect.job, decision: { value } }),
           (error) => {
-            console.error("authorize hook failed:", error);
+            this.#context.logger.error("sluice: the authorize hook failed:", error);
             return { type: "authorized", job: effect.job, decision: { failed: true } };
           },
         );
@@ -345,7 +348,7 @@ export class Session {
       case "awaitDrain":
         return this.#watchDrain(effect.atMost);
       case "log":
-        console.error(effect.message, effect.error);
+        this.#context.logger.error(effect.message, effect.error);
         return;
       default: {
         const unreachable: never = effect;
@@ -355,7 +358,7 @@ export class Session {
   }
 
   #sourceFailed(job: number, error: unknown): SessionEvent {
-    console.error(`sluice: a download's data source failed:`, error);
+    this.#context.logger.error("sluice: a download's data source failed:", error);
     return { type: "sourceFailed", job };
   }
 

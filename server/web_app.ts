@@ -22,6 +22,7 @@
 
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { type SchemaDocument, schemaDocument } from "../protocol/schema_document.ts";
+import type { Logger } from "../protocol/logger.ts";
 import type { SluiceServer } from "./create_server.ts";
 import type { SourceSchema } from "./data_source.ts";
 
@@ -38,6 +39,13 @@ export interface WebAppOptions {
    * @default {true}
    */
   readonly page?: boolean;
+  /**
+   * Where a page file that cannot be read is reported (the browser gets a
+   * 500).
+   *
+   * @default {console}
+   */
+  readonly logger?: Logger;
 }
 
 /** A web-standard handler for the whole server: page, assets, schema, WebSocket. */
@@ -128,7 +136,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
     try {
       loaded = await load(asset.file);
     } catch (error) {
-      console.error(`sluice: cannot read web/${asset.file}:`, error);
+      (options.logger ?? console).error(`sluice: cannot read web/${asset.file}:`, error);
       return text(500, "sluice: this file of the page is missing on the server\n");
     }
     const headers: Record<string, string> = {

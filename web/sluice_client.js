@@ -4926,7 +4926,7 @@ var ClientConnection = class {
       deliver: (incoming) => this.#detached ? void 0 : this.#receive(incoming),
       // A handler that throws is a bug in this client; the connection cannot be trusted after it.
       handlerFailed: (error) => {
-        console.error("sluice: a message handler failed:", error);
+        handlers.logger.error("sluice: a message handler failed:", error);
         if (!this.#detached) handlers.violation("INTERNAL_ERROR");
       }
     });
@@ -5279,6 +5279,7 @@ var SluiceClient = class {
         type: "violation",
         code
       })),
+      logger: this.#config.logger ?? console,
       closed: (event) => {
         if (!current()) return;
         this.#connection = void 0;
@@ -5483,6 +5484,11 @@ var ClientBuilder = class {
    */
   withFailFast(failFast = true) {
     this.#config.failFast = failFast;
+    return this;
+  }
+  /** Reports the client's own failures to `logger` instead of the console. */
+  withLogger(logger) {
+    this.#config.logger = logger;
     return this;
   }
   /** The client; it does not connect until `connect()` (or a download) asks. */
