@@ -91,6 +91,7 @@ export interface ClientConfig {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { ClientBuilder } from "./client_builder.ts";
  * const client = new ClientBuilder("ws://127.0.0.1:8080/")
  *   .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
@@ -98,7 +99,7 @@ export interface ClientConfig {
  *   .withKeypair("11".repeat(32))
  *   .withHandshakeTimeout(5_000)
  *   .build();
- * client.isConnected(); // false until connect()
+ * equal(client.isConnected(), false); // until connect()
  * ```
  */
 export class ClientBuilder {

@@ -90,8 +90,9 @@ export function diagramArrows<P extends string, K extends string>(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { connectionTableMarkdown } from "./_machine_docs.ts";
- * connectionTableMarkdown().startsWith("| phase"); // true
+ * ok(connectionTableMarkdown().startsWith("| phase"));
  * ```
  */
 export function connectionTableMarkdown(): string {
@@ -112,8 +113,9 @@ export function connectionTableMarkdown(): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { connectionStateDiagram } from "./_machine_docs.ts";
- * connectionStateDiagram().split("\n")[0]; // "stateDiagram-v2"
+ * equal(connectionStateDiagram().split("\n")[0], "stateDiagram-v2");
  * ```
  */
 export function connectionStateDiagram(): string {
@@ -132,8 +134,9 @@ export function connectionStateDiagram(): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { downloadTableMarkdown } from "./_machine_docs.ts";
- * downloadTableMarkdown().startsWith("| phase"); // true
+ * ok(downloadTableMarkdown().startsWith("| phase"));
  * ```
  */
 export function downloadTableMarkdown(): string {
@@ -153,8 +156,9 @@ export function downloadTableMarkdown(): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { downloadStateDiagram } from "./_machine_docs.ts";
- * downloadStateDiagram().split("\n")[1]; // "  [*] --> requested"
+ * equal(downloadStateDiagram().split("\n")[1], "  [*] --> requested");
  * ```
  */
 export function downloadStateDiagram(): string {

@@ -171,8 +171,9 @@ const frame = (message: string): ErrorInfo => ({
  *
  * @example Look up whether a code is worth retrying
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { ERROR_TABLE } from "./errors.ts";
- * ERROR_TABLE.SERVER_SHUTTING_DOWN.recoverable; // true
+ * equal(ERROR_TABLE.SERVER_SHUTTING_DOWN.recoverable, true);
  * ```
  */
 export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
@@ -431,9 +432,11 @@ export interface ErrorOverrides {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { errorResponse } from "./errors.ts";
  * const e = errorResponse("UNKNOWN_COLUMN", { path: "data.searchParams.filters[0].field" });
- * e.recoverable; // false
+ * equal(e.code, "UNKNOWN_COLUMN");
+ * equal(e.recoverable, false);
  * ```
  */
 export function errorResponse(
@@ -457,9 +460,10 @@ export function errorResponse(
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { isErrorCode } from "./errors.ts";
- * isErrorCode("CANCELLED"); // true
- * isErrorCode("TEAPOT"); // false
+ * equal(isErrorCode("CANCELLED"), true);
+ * equal(isErrorCode("TEAPOT"), false);
  * ```
  */
 export function isErrorCode(value: string): value is ErrorCode {

@@ -46,12 +46,13 @@ export interface RateWindowOptions {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { RateMeter } from "./progress.ts";
  * const meter = new RateMeter();
  * meter.record(0, 0, 0);
  * meter.record(2000, 10_000, 640_000);
- * meter.rowsPerSecond(); // 5000
- * meter.bytesPerSecond(); // 320000
+ * equal(meter.rowsPerSecond(), 5000);
+ * equal(meter.bytesPerSecond(), 320000);
  * ```
  */
 export class RateMeter {
@@ -80,11 +81,12 @@ export class RateMeter {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { RateMeter } from "./progress.ts";
    * const meter = new RateMeter({ windowMs: 1000 });
    * meter.record(0, 0, 0);
    * meter.record(500, 100, 1000);
-   * meter.rowsPerSecond(); // 200
+   * equal(meter.rowsPerSecond(), 200);
    * ```
    */
   record(now: number, rows: number, bytes: number): void {
@@ -110,8 +112,9 @@ export class RateMeter {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { RateMeter } from "./progress.ts";
-   * new RateMeter().rowsPerSecond(); // 0
+   * equal(new RateMeter().rowsPerSecond(), 0);
    * ```
    */
   rowsPerSecond(): number {
@@ -123,11 +126,12 @@ export class RateMeter {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { RateMeter } from "./progress.ts";
    * const meter = new RateMeter();
    * meter.record(1000, 0, 0);
    * meter.record(1250, 10, 4096);
-   * meter.bytesPerSecond(); // 16384
+   * equal(meter.bytesPerSecond(), 16384);
    * ```
    */
   bytesPerSecond(): number {
@@ -155,13 +159,20 @@ export class RateMeter {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { progressUpdate, RateMeter } from "./progress.ts";
  * const meter = new RateMeter();
  * meter.record(0, 0, 0);
  * meter.record(2000, 10_000, 500_000);
- * progressUpdate("r1", 10_000, 40_000, 500_000, meter);
- * // { requestId: "r1", progress: 25, processedRows: 10000, totalRows: 40000,
- * //   speed: 5000, estimatedTimeRemaining: 6000, processedBytes: 500000 }
+ * deepStrictEqual(progressUpdate("r1", 10_000, 40_000, 500_000, meter), {
+ *   requestId: "r1",
+ *   progress: 25,
+ *   processedRows: 10000,
+ *   totalRows: 40000,
+ *   speed: 5000,
+ *   estimatedTimeRemaining: 6000,
+ *   processedBytes: 500000,
+ * });
  * ```
  */
 export function progressUpdate(
@@ -211,13 +222,14 @@ export interface BatcherOptions {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
  * const at = (id: string, rows: number) => progressUpdate(id, rows, 100, 0, new RateMeter());
  * const batcher = new ProgressBatcher({ maxUpdates: 3 });
- * batcher.add(at("a", 1), 0); // []
- * batcher.add(at("b", 1), 10); // []
- * batcher.add(at("a", 2), 20).map((u) => [u.requestId, u.processedRows]);
- * // [["a", 2], ["b", 1]]
+ * deepStrictEqual(batcher.add(at("a", 1), 0), []);
+ * deepStrictEqual(batcher.add(at("b", 1), 10), []);
+ * const batch = batcher.add(at("a", 2), 20);
+ * deepStrictEqual(batch.map((u) => [u.requestId, u.processedRows]), [["a", 2], ["b", 1]]);
  * ```
  */
 export class ProgressBatcher {
@@ -253,10 +265,11 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { deepStrictEqual, equal } from "node:assert/strict";
    * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
    * const batcher = new ProgressBatcher();
-   * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0); // []
-   * batcher.pending; // 1
+   * deepStrictEqual(batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0), []);
+   * equal(batcher.pending, 1);
    * ```
    */
   add(update: ProgressUpdate, now: number): ProgressUpdate[] {
@@ -272,11 +285,12 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
    * const batcher = new ProgressBatcher();
    * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0);
-   * batcher.due(999).length; // 0
-   * batcher.due(1000).length; // 1
+   * equal(batcher.due(999).length, 0);
+   * equal(batcher.due(1000).length, 1);
    * ```
    */
   due(now: number): ProgressUpdate[] {
@@ -291,11 +305,12 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
    * const batcher = new ProgressBatcher();
-   * batcher.deadline(); // undefined
+   * equal(batcher.deadline(), undefined);
    * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 250);
-   * batcher.deadline(); // 1250
+   * equal(batcher.deadline(), 1250);
    * ```
    */
   deadline(): number | undefined {
@@ -309,8 +324,9 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { deepStrictEqual } from "node:assert/strict";
    * import { ProgressBatcher } from "./progress.ts";
-   * new ProgressBatcher().flush(); // []
+   * deepStrictEqual(new ProgressBatcher().flush(), []);
    * ```
    */
   flush(): ProgressUpdate[] {
@@ -325,11 +341,12 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
    * const batcher = new ProgressBatcher();
    * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0);
    * batcher.drop("a");
-   * batcher.pending; // 0
+   * equal(batcher.pending, 0);
    * ```
    */
   drop(requestId: string): void {
@@ -342,8 +359,9 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { ProgressBatcher } from "./progress.ts";
-   * new ProgressBatcher().pending; // 0
+   * equal(new ProgressBatcher().pending, 0);
    * ```
    */
   get pending(): number {

@@ -107,12 +107,20 @@ interface Loaded {
  * schema over HTTP, and the sluice WebSocket endpoint on any path.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { equal } from "node:assert/strict";
  * import { createServer, createWebApp, openDemoSource } from "./mod.ts";
- * const source = openDemoSource("demo.sqlite", 10_000);
+ * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const source = openDemoSource(path, 1000);
  * const sluice = createServer({ source });
  * const app = createWebApp({ sluice, schema: source.schema() });
- * Deno.serve({ hostname: "127.0.0.1", port: 8080 }, app.fetch);
+ * const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+ * const response = await fetch(`http://127.0.0.1:${http.addr.port}/schema.json`);
+ * equal((await response.json()).timeColumn, "ts");
+ * await sluice.close();
+ * await http.shutdown();
+ * await source.close();
+ * Deno.removeSync(path);
  * ```
  */
 export function createWebApp(options: WebAppOptions): WebApp {
