@@ -220,9 +220,11 @@ export function createDemoDatabase(
   if (!Number.isSafeInteger(rows) || rows < 0) {
     throw new RangeError(`rows must be a non-negative integer, got ${rows}`);
   }
-  const building = `${path}.building`;
-  removeDatabaseFiles(building);
+  // A name of its own, so that two processes (or test workers) building the same file at once
+  // do not write into one another's; the last rename wins, and both built the same bytes.
+  const building = `${path}.building-${crypto.randomUUID()}`;
   const db = new DatabaseSync(building);
+  let built = false;
   try {
     // Nothing to protect until the file is renamed into place: skip the journal and fsyncs.
     db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
@@ -256,8 +258,10 @@ export function createDemoDatabase(
       .run(DEMO_GENERATOR_VERSION, String(rows));
     // WAL lets an appending writer and exporting readers work at once; it persists in the file.
     db.exec("ANALYZE; PRAGMA journal_mode = WAL;");
+    built = true;
   } finally {
     db.close();
+    if (!built) removeDatabaseFiles(building);
   }
   removeDatabaseFiles(path);
   Deno.renameSync(building, path);

@@ -13,8 +13,10 @@
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { prefixSuccessor } from "./prefix_successor.ts";
- * prefixSuccessor("BTC-"); // "BTC."
+ * equal(prefixSuccessor("BTC-"), "BTC.");
+ * equal(prefixSuccessor("\u{10FFFF}"), undefined);
  * ```
  */
 export function prefixSuccessor(prefix: string): string | undefined {
