@@ -1176,7 +1176,7 @@ function verifyText(publicKeyHex, text, signatureHex) {
   }
 }
 
-// protocol/errors.ts
+// protocol/error_table.ts
 var badMessage = (message) => ({
   message,
   recoverable: false,
@@ -1404,6 +1404,8 @@ var ERROR_TABLE = {
   DECRYPTION_FAILED: sealed("A sealed frame failed its authentication tag.")
 };
 var ERROR_CODES = Object.keys(ERROR_TABLE);
+
+// protocol/errors.ts
 function errorResponse(code, details, overrides = {}) {
   const info = ERROR_TABLE[code];
   const retryAfter = overrides.retryAfter ?? info.retryAfter;
