@@ -15,8 +15,8 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { delegationText, signText } from "../protocol/auth.ts";
 import { type AuthDelegation, MAX_DELEGATION_MS } from "../protocol/messages.ts";
 import { MAX_SIGNING_WAIT_MS } from "../protocol/connection_state.ts";

@@ -10,8 +10,8 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import {
   challengeText,
   serverProofText,

@@ -20,7 +20,7 @@
  * @module
  */
 
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { type SchemaDocument, schemaDocument } from "../protocol/schema_document.ts";
 import type { Logger } from "../protocol/logger.ts";
 import type { SluiceServer } from "./create_server.ts";

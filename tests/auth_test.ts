@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { privateKeyToAccount } from "viem/accounts";
 import { opensslKey, opensslSign } from "./_openssl.ts";
 import { generateSecretKey, publicKeyOf } from "../client/mod.ts";

@@ -1,8 +1,8 @@
 // A wallet's delegation (PROTOCOL.md §15.5): the server's checks, the client's delegate, and a
 // wallet asked once through a download that loses its connection three times.
 import { deepEqual, equal, notEqual, ok, rejects, throws } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { privateKeyToAccount } from "viem/accounts";
 import {
   challengeText,

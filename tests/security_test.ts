@@ -1,8 +1,8 @@
 // Issue 5's "Done when": who may sign in, every refusal with its own code and no data sent,
 // sealed frames that cannot be tampered with, replayed or reordered.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { privateKeyToAccount } from "viem/accounts";
 import { challengeText, ethereumAddress, signText } from "../protocol/auth.ts";
 import type { ClientMessage, Filter } from "../protocol/messages.ts";
