@@ -75,7 +75,7 @@ interface Current {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { WalletDelegate } from "./delegation.ts";
- * import { privateKeyToAccount } from "viem/accounts";
+ * import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
  * const account = privateKeyToAccount(`0x${"01".repeat(32)}`);
  * const delegate = new WalletDelegate({
  *   address: account.address,

@@ -50,7 +50,7 @@ import {
  * import { equal } from "node:assert/strict";
  * import type { EthereumSigner } from "./sign_in.ts";
  * import { recoverPersonalSigner } from "../protocol/auth.ts";
- * import { privateKeyToAccount } from "viem/accounts";
+ * import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
  * const account = privateKeyToAccount(`0x${"01".repeat(32)}`);
  * const signer: EthereumSigner = {
  *   address: account.address,

@@ -3,7 +3,7 @@
 import { deepEqual, equal, notEqual, ok, rejects, throws } from "node:assert/strict";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
-import { privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
 import {
   challengeText,
   delegationText,

@@ -12,7 +12,7 @@ import { byteSize, count, duration, instant, percent } from "../web/format.ts";
 import { readServerKey } from "../web/preferences.ts";
 import { type Eip1193Provider, utf8Hex, walletSigner } from "../web/wallet.ts";
 import { recoverPersonalSigner } from "../protocol/auth.ts";
-import { privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
 
 const columns = schemaDocument(DEMO_SCHEMA).columns;
 const column = (name: string) => {
