@@ -3,7 +3,9 @@
  * connection's messages and frames, exposed as a `ReadableStream` of the
  * export's bytes, progress events, an async iterator of progress, and a
  * `done` promise. Flow control follows the reader: a frame is acknowledged
- * to the server only when the stream's consumer has taken it.
+ * to the server only when the stream's consumer has taken it, so progress
+ * moves only while something reads (`pipeTo` does); an iterator left
+ * waiting on an unread download throws instead of hanging.
  *
  * This module is browser compatible.
  *
@@ -63,7 +65,12 @@ export interface DownloadOptions {
   readonly resume?: ClientResumePoint;
 }
 
-/** A running download, as `SluiceClient.download()` returns it. */
+/**
+ * A running download, as `SluiceClient.download()` returns it. Iterating it
+ * (`for await`) yields the progress updates; the server sends only as fast
+ * as {@linkcode Download.readable} is read, so read it (or `pipeTo`) first:
+ * an iterator waiting on bytes nothing reads throws a `TypeError`.
+ */
 export interface Download extends AsyncIterable<ProgressUpdate> {
   /** The id naming this download in every message and frame. */
   readonly requestId: string;
@@ -90,6 +97,14 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
   cancel(): void;
   /** Calls `listener` with every progress update until the download ends; returns an unsubscribe. */
   onProgress(listener: (update: ProgressUpdate) => void): () => void;
+  /**
+   * Pipes {@linkcode Download.readable} into `destination` and resolves with
+   * the summary once both are done: the one call that saves a download.
+   * Progress goes on meanwhile through `onProgress` or `for await`.
+   */
+  pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<
+    DownloadComplete
+  >;
 }
 
 /** What a download needs from its connection. */
@@ -102,6 +117,9 @@ export interface DownloadPort {
 
 /** Progress updates kept for a slow iterator; older ones are dropped first. */
 const PROGRESS_KEPT = 256;
+
+const UNREAD = "progress waits for download.readable to be read: call download.pipeTo(…) " +
+  "(or read download.readable) before iterating the progress";
 
 const clock = (): MachineClock => ({ now: Date.now(), random: Math.random() });
 
@@ -197,6 +215,14 @@ export class DownloadDriver implements Download {
     return () => this.#listeners.delete(listener);
   }
 
+  async pipeTo(
+    destination: WritableStream<Uint8Array>,
+    options?: StreamPipeOptions,
+  ): Promise<DownloadComplete> {
+    await this.readable.pipeTo(destination, options);
+    return await this.done;
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<ProgressUpdate> {
     for (;;) {
       const next = this.#progress.shift();
@@ -205,6 +231,9 @@ export class DownloadDriver implements Download {
         continue;
       }
       if (this.#ended) return;
+      // Bytes wait and nothing reads them: the server's window fills, and the next update would
+      // never come. Say so instead of hanging.
+      if (this.#queue.length > 0 && !this.readable.locked) throw new TypeError(UNREAD);
       await new Promise<void>((resolve) => this.#wakeIterator = resolve);
     }
   }

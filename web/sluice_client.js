@@ -3610,6 +3610,7 @@ var SluiceError = class extends Error {
 
 // client/download.ts
 var PROGRESS_KEPT = 256;
+var UNREAD = "progress waits for download.readable to be read: call download.pipeTo(\u2026) (or read download.readable) before iterating the progress";
 var clock = () => ({
   now: Date.now(),
   random: Math.random()
@@ -3702,6 +3703,10 @@ var DownloadDriver = class {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+  async pipeTo(destination, options) {
+    await this.readable.pipeTo(destination, options);
+    return await this.done;
+  }
   async *[Symbol.asyncIterator]() {
     for (; ; ) {
       const next = this.#progress.shift();
@@ -3710,6 +3715,7 @@ var DownloadDriver = class {
         continue;
       }
       if (this.#ended) return;
+      if (this.#queue.length > 0 && !this.readable.locked) throw new TypeError(UNREAD);
       await new Promise((resolve) => this.#wakeIterator = resolve);
     }
   }
