@@ -1,4 +1,4 @@
-// @ts-self-types="../client/mod.ts"
+// @ts-self-types="./types/client/mod.d.ts"
 // Generated from client/mod.ts by `deno task bundle`; do not edit (tests/web_bundle_test.ts checks it).
 // npm:@noble/secp256k1/3.2.0/index.js
 var freeze = Object.freeze;
