@@ -48,7 +48,7 @@ import denoJson from "../deno.json" with { type: "json" };
 import { helpText, readArgs, USAGE_LINE, UsageError } from "./cli_args.ts";
 import { errorText } from "./cli_error_text.ts";
 import { followOutages } from "./cli_outage.ts";
-import { copy, create, OutputError, ReaderGone } from "./cli_output.ts";
+import { copy, create, hashPrefix, OutputError, outputHash, ReaderGone } from "./cli_output.ts";
 import { type Invocation, invocation, RequestUsageError } from "./cli_request.ts";
 import type { Download } from "./download.ts";
 import { ProgressView } from "./progress_view.ts";
@@ -138,10 +138,13 @@ export async function main(args: string[]): Promise<number> {
       // Saved at once, so even a run killed before the first frame can --continue.
       await keeper.attach(file);
     }
-    await copy(download.readable, file ?? Deno.stdout, keeper);
+    const hash = outputHash();
+    // After --continue, FILE's SHA-256 covers what the earlier runs wrote too.
+    if (saved !== undefined) await hashPrefix(run.output!, saved.fileBytes, hash);
+    await copy(download.readable, file ?? Deno.stdout, hash, keeper);
     const summary = await download.done;
     if (keeper !== undefined) await keeper.finished();
-    view.finish(summary);
+    view.finish(summary, hash.hex(), saved?.resumePoint.rows);
     return 0;
   } catch (error) {
     view.clear();

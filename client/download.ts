@@ -35,6 +35,8 @@ import type {
   ProgressUpdate,
 } from "../protocol/messages.ts";
 import { SluiceError } from "./sluice_error.ts";
+import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 
 /** Options of one download. */
 export interface DownloadOptions {
@@ -63,6 +65,30 @@ export interface DownloadOptions {
    * @default {undefined}
    */
   readonly resume?: ClientResumePoint;
+  /**
+   * Computes the SHA-256 of the bytes `readable` delivers, for
+   * {@linkcode DownloadSummary.sha256} (in JavaScript, so it costs CPU:
+   * about 50–250 MB/s of it).
+   *
+   * @default {false}
+   */
+  readonly sha256?: boolean;
+}
+
+/**
+ * What {@linkcode Download.pipeTo} resolves with: the server's summary
+ * (`bytes` as the server sent them, gzip members included, and `digest`, the
+ * protocol's digest chain over the frames, PROTOCOL.md §7.1, which is not a
+ * hash of the file) and what `readable` delivered.
+ */
+export interface DownloadSummary extends DownloadComplete {
+  /**
+   * Bytes `readable` delivered: `bytes`, or with `decompress` the larger
+   * decompressed count; after `resume`, only those after the resume point.
+   */
+  readonly deliveredBytes: number;
+  /** With `sha256: true`, the SHA-256 (hex) of those bytes, what `sha256sum` says of the file. */
+  readonly sha256?: string;
 }
 
 /**
@@ -103,7 +129,7 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
    * Progress goes on meanwhile through `onProgress` or `for await`.
    */
   pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<
-    DownloadComplete
+    DownloadSummary
   >;
 }
 
@@ -132,6 +158,8 @@ export class DownloadDriver implements Download {
   readonly started: Promise<DownloadStart>;
   readonly #port: DownloadPort;
   readonly #decompress: boolean;
+  readonly #hash: ReturnType<typeof sha256.create> | undefined;
+  #delivered = 0;
   #state: DownloadState;
   /** Delivered frames not yet taken by the reader. */
   readonly #queue: { sequence: number; payload: Uint8Array }[] = [];
@@ -155,6 +183,7 @@ export class DownloadDriver implements Download {
     this.request = request;
     this.#port = port;
     this.#decompress = options.decompress === true && request.compression;
+    this.#hash = options.sha256 === true ? sha256.create() : undefined;
     this.#state = initialDownloadState(requestId, request, options.resume);
     this.done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
@@ -218,9 +247,11 @@ export class DownloadDriver implements Download {
   async pipeTo(
     destination: WritableStream<Uint8Array>,
     options?: StreamPipeOptions,
-  ): Promise<DownloadComplete> {
+  ): Promise<DownloadSummary> {
     await this.readable.pipeTo(destination, options);
-    return await this.done;
+    const summary = await this.done;
+    const sha = this.#hash === undefined ? {} : { sha256: bytesToHex(this.#hash.digest()) };
+    return { ...summary, deliveredBytes: this.#delivered, ...sha };
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<ProgressUpdate> {
@@ -297,6 +328,8 @@ export class DownloadDriver implements Download {
       const frame = this.#queue.shift();
       if (frame !== undefined) {
         const bytes = this.#decompress ? await gunzipMember(frame.payload) : frame.payload;
+        this.#delivered += bytes.length;
+        this.#hash?.update(bytes);
         if (bytes.length > 0) controller.enqueue(bytes);
         // Acknowledge only what the reader took: this is the flow control of the protocol.
         this.handle({ type: "consumed", sequence: frame.sequence });

@@ -37,7 +37,9 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 const PROGRESS =
   /^progress +(\d{1,3}\.\d)% {2}([\d,]+)\/([\d,]+) rows {2}\d+\.\d MiB {2}[\d,]+ rows\/s {2}ETA (--|\d+s|\d+m\d\ds)$/;
-const DONE = /^done: ([\d,]+) rows, \d+\.\d MiB in \d+\.\d s, digest ([0-9a-f]{64})$/;
+const DONE = /^done: ([\d,]+) rows, \d+\.\d MiB in \d+\.\d s$/;
+const SHA256 = /^sha256 ([0-9a-f]{64})$/;
+const CHAIN = /^chain ([0-9a-f]{64})$/;
 const number = (text: string) => Number(text.replaceAll(",", ""));
 
 Deno.test("-o FILE with a filter and an ISO range writes exactly what sqlite3 selects, with plain progress lines on stderr", async () => {
@@ -80,10 +82,14 @@ Deno.test("-o FILE with a filter and an ISO range writes exactly what sqlite3 se
       ok(!run.stderr.includes("\x1b"), JSON.stringify(run.stderr));
       const lines = run.stderr.split("\n");
       equal(lines.pop(), "");
+      const chain = lines.pop()!.match(CHAIN);
+      const sha = lines.pop()!.match(SHA256);
       const done = lines.pop()!.match(DONE);
-      ok(done !== null, run.stderr);
+      ok(done !== null && sha !== null && chain !== null, run.stderr);
       equal(number(done[1]), rows);
-      // The digest is the chain over the frames the server sends for this request.
+      // "sha256" is the file's, as sha256sum would say.
+      equal(sha[1], expectedSha);
+      // "chain" is the digest chain over the frames the server sends for this request.
       const peer = await RawPeer.open(server.url);
       peer.send(requestMessage("same", {
         searchParams: {
@@ -94,8 +100,8 @@ Deno.test("-o FILE with a filter and an ISO range writes exactly what sqlite3 se
       }));
       const { frames, complete } = await readDownload(peer, "same");
       await peer.close();
-      equal(done[2], complete.digest);
-      equal(done[2], digestChain(frames.map((f) => f.payload)));
+      equal(chain[1], complete.digest);
+      equal(chain[1], digestChain(frames.map((f) => f.payload)));
       ok(lines.length >= 1, "at least one progress line");
       let percent = 0;
       for (const line of lines) {

@@ -26,6 +26,7 @@ const CLIENT_API: readonly string[] = [
   "DownloadRequest",
   "DownloadStart",
   "DownloadStatus",
+  "DownloadSummary",
   "ErrorCode",
   "ErrorDetails",
   "ErrorResponse",

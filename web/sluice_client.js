@@ -3623,6 +3623,8 @@ var DownloadDriver = class {
   started;
   #port;
   #decompress;
+  #hash;
+  #delivered = 0;
   #state;
   /** Delivered frames not yet taken by the reader. */
   #queue = [];
@@ -3640,6 +3642,7 @@ var DownloadDriver = class {
     this.request = request2;
     this.#port = port;
     this.#decompress = options.decompress === true && request2.compression;
+    this.#hash = options.sha256 === true ? sha256.create() : void 0;
     this.#state = initialDownloadState(requestId2, request2, options.resume);
     this.done = new Promise((resolve, reject2) => {
       this.#resolve = resolve;
@@ -3705,7 +3708,15 @@ var DownloadDriver = class {
   }
   async pipeTo(destination, options) {
     await this.readable.pipeTo(destination, options);
-    return await this.done;
+    const summary = await this.done;
+    const sha = this.#hash === void 0 ? {} : {
+      sha256: bytesToHex2(this.#hash.digest())
+    };
+    return {
+      ...summary,
+      deliveredBytes: this.#delivered,
+      ...sha
+    };
   }
   async *[Symbol.asyncIterator]() {
     for (; ; ) {
@@ -3777,6 +3788,8 @@ var DownloadDriver = class {
       const frame2 = this.#queue.shift();
       if (frame2 !== void 0) {
         const bytes = this.#decompress ? await gunzipMember(frame2.payload) : frame2.payload;
+        this.#delivered += bytes.length;
+        this.#hash?.update(bytes);
         if (bytes.length > 0) controller.enqueue(bytes);
         this.handle({
           type: "consumed",

@@ -42,6 +42,29 @@ export interface DownloadOptions {
      * @default {undefined}
      */
     readonly resume?: ClientResumePoint;
+    /**
+     * Computes the SHA-256 of the bytes `readable` delivers, for
+     * {@linkcode DownloadSummary.sha256} (in JavaScript, so it costs CPU:
+     * about 50–250 MB/s of it).
+     *
+     * @default {false}
+     */
+    readonly sha256?: boolean;
+}
+/**
+ * What {@linkcode Download.pipeTo} resolves with: the server's summary
+ * (`bytes` as the server sent them, gzip members included, and `digest`, the
+ * protocol's digest chain over the frames, PROTOCOL.md §7.1, which is not a
+ * hash of the file) and what `readable` delivered.
+ */
+export interface DownloadSummary extends DownloadComplete {
+    /**
+     * Bytes `readable` delivered: `bytes`, or with `decompress` the larger
+     * decompressed count; after `resume`, only those after the resume point.
+     */
+    readonly deliveredBytes: number;
+    /** With `sha256: true`, the SHA-256 (hex) of those bytes, what `sha256sum` says of the file. */
+    readonly sha256?: string;
 }
 /**
  * A running download, as `SluiceClient.download()` returns it. Iterating it
@@ -80,7 +103,7 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
      * the summary once both are done: the one call that saves a download.
      * Progress goes on meanwhile through `onProgress` or `for await`.
      */
-    pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<DownloadComplete>;
+    pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<DownloadSummary>;
 }
 /** What a download needs from its connection. */
 export interface DownloadPort {
@@ -111,6 +134,6 @@ export declare class DownloadDriver implements Download {
     get active(): boolean;
     cancel(): void;
     onProgress(listener: (update: ProgressUpdate) => void): () => void;
-    pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<DownloadComplete>;
+    pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<DownloadSummary>;
     [Symbol.asyncIterator](): AsyncIterator<ProgressUpdate>;
 }
