@@ -298,22 +298,29 @@ Deno.test("a bad command line exits 2 with the usage", async () => {
   equal(help.stderr, "");
 });
 
-Deno.test("a server that is not there fails at once with exit 1 and says where it tried", async () => {
+Deno.test("a server that is not there fails at once with exit 1, says where it tried and what to check, whatever --retries says", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close(); // nothing listens on the port now
-  const run = await client([
-    `ws://127.0.0.1:${port}/`,
-    "--from",
-    "2024-01-01",
-    "--to",
-    "2024-01-02",
-  ]);
-  equal(run.code, 1);
-  match(
-    run.stderr,
-    new RegExp(`^sluice: CONNECTION_FAILED: cannot connect to ws://127\\.0\\.0\\.1:${port}/$`, "m"),
-  );
-  ok(!run.stderr.includes("    at "), run.stderr);
-  ok(run.ms < 5000, `gave up after ${run.ms.toFixed(0)} ms`);
+  for (const retries of [[], ["--retries", "0"], ["--retries", "3"]]) {
+    const run = await client([
+      `ws://127.0.0.1:${port}/`,
+      "--from",
+      "2024-01-01",
+      "--to",
+      "2024-01-02",
+      ...retries,
+    ]);
+    equal(run.code, 1, retries.join(" "));
+    match(
+      run.stderr,
+      new RegExp(
+        `^sluice: CONNECTION_FAILED: cannot connect to ws://127\\.0\\.0\\.1:${port}/: is the server running there\\?$`,
+        "m",
+      ),
+    );
+    ok(!run.stderr.includes("reconnect"), run.stderr);
+    ok(!run.stderr.includes("    at "), run.stderr);
+    ok(run.ms < 5000, `gave up after ${run.ms.toFixed(0)} ms`);
+  }
 });

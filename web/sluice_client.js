@@ -2374,20 +2374,20 @@ function outage(state, cause, clock2, close, retryAfter) {
       }
     ]
   });
+  const neverOpened = !state.everConnected && state.phase === "connecting";
+  const unreachable = (attempts) => fail4(errorResponse("CONNECTION_FAILED", {
+    cause: cause.code,
+    attempts,
+    unreachable: true
+  }, {
+    message: UNREACHABLE
+  }));
+  if (neverOpened && failFast) return unreachable(state.attempt);
   if (attempt2 > backoff.maxAttempts) {
+    if (neverOpened) return unreachable(backoff.maxAttempts);
     return fail4(errorResponse("CONNECTION_FAILED", {
       cause: cause.code,
       attempts: backoff.maxAttempts
-    }));
-  }
-  if (failFast && !state.everConnected && state.phase === "connecting") {
-    const details = {
-      cause: cause.code,
-      attempts: state.attempt,
-      unreachable: true
-    };
-    return fail4(errorResponse("CONNECTION_FAILED", details, {
-      message: UNREACHABLE
     }));
   }
   const asked = Math.max(retryAfter ?? 0, state.retryAfter ?? 0);

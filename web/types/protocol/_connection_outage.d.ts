@@ -7,7 +7,9 @@
  * leads to a reconnect after the backoff's delay for the next attempt, or
  * longer if the server asked (`retryAfter`), or to `failed`: when the
  * attempts are used up, or, with `failFast`, when the first connection's
- * server cannot be reached at all.
+ * server cannot be reached at all. A first connection whose socket never
+ * opened fails with `details.unreachable` either way (it was never a
+ * reconnect).
  *
  * This module is browser compatible.
  *
