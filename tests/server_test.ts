@@ -1,5 +1,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
+import { createServer } from "../server/create_server.ts";
+import type { DataSource } from "../server/data_source.ts";
 import { RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
 
 const ROWS = 20_000;
@@ -235,6 +237,43 @@ Deno.test("a reader that takes nothing holds the server at the default 4 MiB win
     await peer.message("download:cancelled", "stalled");
   } finally {
     await peer.close();
+    await server.close();
+  }
+});
+
+Deno.test("a failure the session machine does not expect ends only its own connection (1011), and the server goes on", async () => {
+  const logged: string[] = [];
+  const server = startServer(ROWS);
+  const real = server.source;
+  // A backend of an operator's own with a bug the machine does not guard against: it counts
+  // rows as a bigint (as a PostgreSQL driver may), which no arithmetic on numbers accepts.
+  let broken = true;
+  const source: DataSource = {
+    schema: () => real.schema(),
+    highWaterMark: () => real.highWaterMark(),
+    count: (query) => broken ? Promise.resolve(5n as never) : real.count(query),
+    page: (query, limit) => real.page(query, limit),
+    close: () => Promise.resolve(),
+  };
+  const logger = { error: (message: string) => void logged.push(message) };
+  const sluice = createServer({ source, anonymous: true, logger });
+  const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
+  try {
+    const url = `ws://127.0.0.1:${http.addr.port}/`;
+    const victim = await RawPeer.open(url);
+    victim.send(requestMessage("r"));
+    const closed = await victim.closed;
+    equal(closed.code, 1011);
+    ok(logged.some((m) => m.includes("session machine failed")), logged.join("\n"));
+    broken = false;
+    const next = await RawPeer.open(url);
+    next.send(requestMessage("r"));
+    const { complete } = await readDownload(next, "r");
+    ok(complete.rows > 0);
+    await next.close();
+  } finally {
+    await sluice.close();
+    await http.shutdown();
     await server.close();
   }
 });
