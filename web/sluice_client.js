@@ -1731,7 +1731,7 @@ function decodeSealedFrame(bytes) {
   };
 }
 function binaryKind(bytes) {
-  if (bytes.length < 2) return {
+  if (bytes.length === 0) return {
     ok: false,
     error: errorResponse("FRAME_TRUNCATED")
   };
@@ -1743,6 +1743,10 @@ function binaryKind(bytes) {
       })
     };
   }
+  if (bytes.length < 2) return {
+    ok: false,
+    error: errorResponse("FRAME_TRUNCATED")
+  };
   switch (bytes[1]) {
     case FRAME_TYPE_DATA:
       return {
