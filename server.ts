@@ -24,10 +24,21 @@
  * any `Deno.serve` app and {@linkcode createWebApp} adds the page.
  *
  * @example Embed it
- * ```ts ignore
+ * ```ts
+ * import { equal } from "node:assert/strict";
  * import { createServer, openDemoSource } from "./server.ts";
- * const sluice = createServer({ source: openDemoSource("demo.sqlite", 10_000) });
- * Deno.serve({ hostname: "127.0.0.1", port: 8080 }, sluice.fetch);
+ * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const source = openDemoSource(path, 1000);
+ * const sluice = createServer({ source });
+ * const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
+ * // Clients connect to ws://127.0.0.1:<port>/; a plain HTTP request is told to upgrade.
+ * const response = await fetch(`http://127.0.0.1:${http.addr.port}/`);
+ * equal(response.status, 426);
+ * await response.body?.cancel();
+ * await sluice.close();
+ * await http.shutdown();
+ * await source.close();
+ * Deno.removeSync(path);
  * ```
  *
  * @module

@@ -8,6 +8,7 @@
 
 import * as secp from "@noble/secp256k1";
 import type { BackoffOptions } from "../protocol/backoff.ts";
+import type { Logger } from "../protocol/logger.ts";
 import { type Credentials, type EthereumSigner, secretKeyFrom } from "./sign_in.ts";
 import { SluiceClient } from "./sluice_client.ts";
 import { WalletDelegate } from "./delegation.ts";
@@ -76,6 +77,13 @@ export interface ClientConfig {
    * @default {false}
    */
   readonly failFast?: boolean;
+  /**
+   * Where the client reports a failure of its own that no caller hears
+   * of otherwise (a bug in a message handler).
+   *
+   * @default {console}
+   */
+  readonly logger?: Logger;
 }
 
 /**
@@ -83,6 +91,7 @@ export interface ClientConfig {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { ClientBuilder } from "./client_builder.ts";
  * const client = new ClientBuilder("ws://127.0.0.1:8080/")
  *   .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
@@ -90,7 +99,7 @@ export interface ClientConfig {
  *   .withKeypair("11".repeat(32))
  *   .withHandshakeTimeout(5_000)
  *   .build();
- * client.isConnected(); // false until connect()
+ * equal(client.isConnected(), false); // until connect()
  * ```
  */
 export class ClientBuilder {
@@ -181,6 +190,12 @@ export class ClientBuilder {
    */
   withFailFast(failFast = true): this {
     this.#config.failFast = failFast;
+    return this;
+  }
+
+  /** Reports the client's own failures to `logger` instead of the console. */
+  withLogger(logger: Logger): this {
+    this.#config.logger = logger;
     return this;
   }
 

@@ -12,6 +12,7 @@
 import type { Incoming } from "../protocol/channel_framing.ts";
 import { SessionChannel } from "../transport/session_channel.ts";
 import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
+import type { Logger } from "../protocol/logger.ts";
 import type { PeerErrorCode } from "../protocol/peer_error_code.ts";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
 import type { AuthChallenge, ClientMessage, ServerMessage } from "../protocol/messages.ts";
@@ -37,6 +38,8 @@ export interface ConnectionHandlers {
   violation(code: PeerErrorCode): void;
   /** The socket closed, after everything received before was delivered. */
   closed(event: CloseEvent): void;
+  /** Where a handler's failure is reported. */
+  readonly logger: Logger;
 }
 
 /** A connection to the server; see the module documentation. */
@@ -63,7 +66,7 @@ export class ClientConnection {
       deliver: (incoming) => this.#detached ? undefined : this.#receive(incoming),
       // A handler that throws is a bug in this client; the connection cannot be trusted after it.
       handlerFailed: (error) => {
-        console.error("sluice: a message handler failed:", error);
+        handlers.logger.error("sluice: a message handler failed:", error);
         if (!this.#detached) handlers.violation("INTERNAL_ERROR");
       },
     });

@@ -38,9 +38,10 @@ export interface DelegatedSignature {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { walletSignature } from "./delegation.ts";
  * const signer = { address: "0x" + "00".repeat(20), signMessage: async () => "0xAB" };
- * await walletSignature(signer, "hello"); // "ab"
+ * equal(await walletSignature(signer, "hello"), "ab");
  * ```
  */
 export async function walletSignature(signer: EthereumSigner, text: string): Promise<string> {
@@ -72,6 +73,7 @@ interface Current {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { WalletDelegate } from "./delegation.ts";
  * import { privateKeyToAccount } from "viem/accounts";
  * const account = privateKeyToAccount(`0x${"01".repeat(32)}`);
@@ -82,7 +84,7 @@ interface Current {
  * const day = 86_400_000;
  * const first = await delegate.sign("wss://x.example", "challenge 1", day, 0);
  * const second = await delegate.sign("wss://x.example", "challenge 2", day, 60_000);
- * first.delegation === second.delegation; // true: the account signed once
+ * equal(first.delegation, second.delegation); // the account signed once
  * ```
  */
 export class WalletDelegate {
@@ -203,9 +205,10 @@ export class WalletDelegate {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { delegationRoom } from "./delegation.ts";
- * delegationRoom(86_400_000); // 8_640_000
- * delegationRoom(300_000); // 60_000
+ * equal(delegationRoom(86_400_000), 8_640_000);
+ * equal(delegationRoom(300_000), 60_000);
  * ```
  */
 export function delegationRoom(maxMs: number): number {

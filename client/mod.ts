@@ -30,6 +30,7 @@
 
 export { ClientBuilder } from "./client_builder.ts";
 export type { ClientConfig, SignerOptions } from "./client_builder.ts";
+export type { Logger } from "../protocol/logger.ts";
 export type { DelegatedSignature, WalletDelegate } from "./delegation.ts";
 export { SluiceClient } from "./sluice_client.ts";
 export type { ClientEvents, Listener, SessionState } from "./sluice_client.ts";

@@ -47,13 +47,17 @@ import {
  *
  * @example A viem account
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import type { EthereumSigner } from "./sign_in.ts";
+ * import { recoverPersonalSigner } from "../protocol/auth.ts";
  * import { privateKeyToAccount } from "viem/accounts";
  * const account = privateKeyToAccount(`0x${"01".repeat(32)}`);
  * const signer: EthereumSigner = {
  *   address: account.address,
  *   signMessage: (message) => account.signMessage({ message }),
  * };
+ * const signature = await signer.signMessage("hello"); // "0x" and 130 hex
+ * equal(recoverPersonalSigner("hello", signature.slice(2)), account.address.toLowerCase());
  * ```
  */
 export interface EthereumSigner {
@@ -99,10 +103,11 @@ function credentialsIdentity(credentials: Credentials): Identity {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { generateSecretKey, publicKeyOf } from "./sign_in.ts";
  * const secretKey = generateSecretKey();
- * secretKey.length; // 32
- * publicKeyOf(secretKey).length; // 66
+ * equal(secretKey.length, 32);
+ * equal(publicKeyOf(secretKey).length, 66);
  * ```
  */
 export function generateSecretKey(): Uint8Array {
@@ -116,9 +121,12 @@ export function generateSecretKey(): Uint8Array {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { publicKeyOf } from "./sign_in.ts";
- * publicKeyOf("01".repeat(32));
- * // "031b84c5567b126440995d3ed5aaba0565d71e1834604819ff9c17f5e9d5dd078f"
+ * equal(
+ *   publicKeyOf("01".repeat(32)),
+ *   "031b84c5567b126440995d3ed5aaba0565d71e1834604819ff9c17f5e9d5dd078f",
+ * );
  * ```
  */
 export function publicKeyOf(secretKey: Uint8Array | string): string {

@@ -68,18 +68,32 @@ export type Listener<K extends keyof ClientEvents> = (event: ClientEvents[K]) =>
  * A connection to a sluice server. Build one with `ClientBuilder`.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { equal, ok } from "node:assert/strict";
  * import { ClientBuilder } from "../client.ts";
- * const client = new ClientBuilder("ws://127.0.0.1:8080/").build();
+ * import { createServer, openDemoSource } from "../server/mod.ts";
+ * // A server to talk to, in this process: 1,000 demo trades, on a free port.
+ * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const source = openDemoSource(path, 1000);
+ * const sluice = createServer({ source, anonymous: true });
+ * const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
+ *
+ * const client = new ClientBuilder(`ws://127.0.0.1:${http.addr.port}/`).build();
  * await client.connect();
  * const download = client.download({
  *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
  *   outputFormat: "csv",
  *   compression: false,
  * });
- * await download.readable.pipeTo(Deno.stdout.writable, { preventClose: true });
- * console.log(await download.done);
+ * const csv = await new Response(download.readable).text();
+ * ok(csv.startsWith("id,ts,symbol,side,price,"));
+ * equal((await download.done).rows, 1000);
  * await client.close();
+ *
+ * await sluice.close();
+ * await http.shutdown();
+ * await source.close();
+ * Deno.removeSync(path);
  * ```
  */
 export class SluiceClient {
@@ -301,6 +315,7 @@ export class SluiceClient {
       frame: ({ payload, ...header }) =>
         current() ? this.#downloads.get(header.requestId)?.frame(header, payload) : undefined,
       violation: (code) => void (current() && this.#step({ type: "violation", code })),
+      logger: this.#config.logger ?? console,
       closed: (event) => {
         if (!current()) return;
         this.#connection = undefined;

@@ -48,8 +48,9 @@ export interface SavedState {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { statePath } from "./state_file.ts";
- * statePath("trades.csv"); // "trades.csv.sluice"
+ * equal(statePath("trades.csv"), "trades.csv.sluice");
  * ```
  */
 export function statePath(output: string): string {
@@ -216,8 +217,16 @@ async function writeState(output: string, state: SavedState): Promise<void> {
  * Removes the state file of `output` and any temporary one; absent ones are fine.
  *
  * @example
- * ```ts ignore
- * await removeState("out.csv"); // out.csv.sluice and out.csv.sluice.tmp are gone
+ * ```ts
+ * import { throws } from "node:assert/strict";
+ * import { removeState, statePath } from "./state_file.ts";
+ * const dir = Deno.makeTempDirSync();
+ * const output = `${dir}/out.csv`;
+ * Deno.writeTextFileSync(statePath(output), "{}");
+ * await removeState(output); // out.csv.sluice and out.csv.sluice.tmp are gone
+ * throws(() => Deno.statSync(statePath(output)), Deno.errors.NotFound);
+ * await removeState(output); // and removing them again is fine
+ * Deno.removeSync(dir);
  * ```
  */
 export async function removeState(output: string): Promise<void> {
@@ -237,9 +246,34 @@ export async function removeState(output: string): Promise<void> {
  * another format version, or for another request.
  *
  * @example
- * ```ts ignore
- * const saved = await loadState("out.csv", request);
- * saved.resumePoint.bytes === saved.fileBytes; // true
+ * ```ts
+ * import { equal, rejects } from "node:assert/strict";
+ * import { ContinueError, loadState, STATE_VERSION, statePath } from "./state_file.ts";
+ * const dir = Deno.makeTempDirSync();
+ * const output = `${dir}/out.csv`;
+ * const request = {
+ *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
+ *   outputFormat: "csv" as const,
+ *   compression: false,
+ * };
+ * await rejects(loadState(output, request), ContinueError); // nothing to continue
+ * const resumePoint = {
+ *   highWaterMark: "1000",
+ *   cursor: "10",
+ *   sequence: 0,
+ *   rows: 10,
+ *   bytes: 700,
+ *   digest: "00".repeat(32),
+ *   final: false,
+ * };
+ * const url = "ws://127.0.0.1:8080/";
+ * const state = { version: STATE_VERSION, url, request, resumePoint, fileBytes: 700 };
+ * Deno.writeTextFileSync(statePath(output), JSON.stringify(state));
+ * const saved = await loadState(output, request);
+ * equal(saved.resumePoint.bytes, saved.fileBytes);
+ * // A state file answers only the request it was saved for.
+ * await rejects(loadState(output, { ...request, compression: true }), ContinueError);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export async function loadState(output: string, request: DownloadRequest): Promise<SavedState> {
@@ -302,8 +336,16 @@ function validState(state: unknown): state is SavedState {
  * shorter than `length`: its state file then claims bytes it lacks.
  *
  * @example
- * ```ts ignore
- * const file = await reopen("out.csv", saved.fileBytes);
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { reopen } from "./state_file.ts";
+ * const path = Deno.makeTempFileSync({ suffix: ".csv" });
+ * Deno.writeTextFileSync(path, "id\n1\n2,half a ro");
+ * const file = await reopen(path, 5); // the state file says 5 bytes: "id\n1\n"
+ * await file.write(new TextEncoder().encode("2\n"));
+ * file.close();
+ * equal(Deno.readTextFileSync(path), "id\n1\n2\n");
+ * Deno.removeSync(path);
  * ```
  */
 export async function reopen(path: string, length: number): Promise<Deno.FsFile> {

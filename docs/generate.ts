@@ -13,6 +13,10 @@ import {
   connectionTableMarkdown,
   downloadStateDiagram,
   downloadTableMarkdown,
+  exportStateDiagram,
+  exportTableMarkdown,
+  sessionStateDiagram,
+  sessionTableMarkdown,
 } from "../protocol/_machine_docs.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
 import { EVENT_TABLE } from "../protocol/events.ts";
@@ -52,6 +56,10 @@ export function generatedSections(): Record<string, string> {
     "connection-diagram": fence(connectionStateDiagram()),
     "download-table": downloadTableMarkdown(),
     "download-diagram": fence(downloadStateDiagram()),
+    "session-table": sessionTableMarkdown(),
+    "session-diagram": fence(sessionStateDiagram()),
+    "export-table": exportTableMarkdown(),
+    "export-diagram": fence(exportStateDiagram()),
   };
 }
 

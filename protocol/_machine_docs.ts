@@ -27,6 +27,26 @@ import {
   type DownloadEventKey,
 } from "./download_table.ts";
 import type { DownloadPhase } from "./messages.ts";
+import {
+  EXPORT_ANSWERS,
+  EXPORT_EVENT_KEYS,
+  EXPORT_STAGES,
+  EXPORT_TRANSITIONS,
+  type ExportEventKey,
+  type ExportRow,
+  type ExportTarget,
+} from "./export_table.ts";
+import type { ExportEnd } from "./export_state.ts";
+import {
+  SESSION_ANSWERS,
+  SESSION_CLOSES,
+  SESSION_EVENT_KEYS,
+  SESSION_EVENT_SOURCES,
+  SESSION_PHASES,
+  SESSION_TRANSITIONS,
+  type SessionEventKey,
+} from "./session_table.ts";
+import type { SessionPhase } from "./session_state.ts";
 
 /** A Markdown table with every column padded to its widest cell, as `deno fmt` writes it. */
 export function markdownTable(
@@ -70,8 +90,9 @@ export function diagramArrows<P extends string, K extends string>(
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { connectionTableMarkdown } from "./_machine_docs.ts";
- * connectionTableMarkdown().startsWith("| phase"); // true
+ * ok(connectionTableMarkdown().startsWith("| phase"));
  * ```
  */
 export function connectionTableMarkdown(): string {
@@ -92,8 +113,9 @@ export function connectionTableMarkdown(): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { connectionStateDiagram } from "./_machine_docs.ts";
- * connectionStateDiagram().split("\n")[0]; // "stateDiagram-v2"
+ * equal(connectionStateDiagram().split("\n")[0], "stateDiagram-v2");
  * ```
  */
 export function connectionStateDiagram(): string {
@@ -112,8 +134,9 @@ export function connectionStateDiagram(): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { downloadTableMarkdown } from "./_machine_docs.ts";
- * downloadTableMarkdown().startsWith("| phase"); // true
+ * ok(downloadTableMarkdown().startsWith("| phase"));
  * ```
  */
 export function downloadTableMarkdown(): string {
@@ -133,12 +156,118 @@ export function downloadTableMarkdown(): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { downloadStateDiagram } from "./_machine_docs.ts";
- * downloadStateDiagram().split("\n")[1]; // "  [*] --> requested"
+ * equal(downloadStateDiagram().split("\n")[1], "  [*] --> requested");
  * ```
  */
 export function downloadStateDiagram(): string {
   const lines = diagramArrows(DOWNLOAD_PHASES, DOWNLOAD_EVENT_KEYS, DOWNLOAD_TRANSITIONS);
   const ends = [...DOWNLOAD_TERMINAL_PHASES].map((phase) => `  ${phase} --> [*]`);
   return ["stateDiagram-v2", "  [*] --> requested", ...lines, ...ends].join("\n");
+}
+
+/**
+ * The transitions as a Markdown table: a row per event, a column per phase
+ * but `closed` (where every event is ignored), then the codes the event may
+ * answer and close with. A cell lists the phases the event may lead to;
+ * _ignored_ is a late shell answer that changes nothing; _held_ a client
+ * message the machine does not read yet. Padded as `deno fmt` pads tables.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { sessionTableMarkdown } from "./_machine_docs.ts";
+ * equal(sessionTableMarkdown().startsWith("| event"), true);
+ * ```
+ */
+export function sessionTableMarkdown(): string {
+  const phases = SESSION_PHASES.filter((p) => p !== "closed");
+  const cell = (phase: SessionPhase, key: SessionEventKey): string =>
+    SESSION_TRANSITIONS[phase][key]?.join(" / ") ??
+      (SESSION_EVENT_SOURCES[key] === "peer" ? "_held_" : "_ignored_");
+  const codes = (list: readonly (string | number)[]) =>
+    list.map((code) => `\`${code}\``).join(", ") || "—";
+  const rows = SESSION_EVENT_KEYS.map((key) => [
+    key,
+    SESSION_EVENT_SOURCES[key],
+    ...phases.map((phase) => cell(phase, key)),
+    codes(SESSION_ANSWERS[key]),
+    codes(SESSION_CLOSES[key]),
+  ]);
+  return markdownTable(["event", "from", ...phases, "answers", "closes"], rows);
+}
+
+/**
+ * The transitions as a mermaid `stateDiagram-v2`: one arrow per (from, to)
+ * pair of phases that differ, labelled with the events that take it (every
+ * event may keep a live phase as it is).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { sessionStateDiagram } from "./_machine_docs.ts";
+ * equal(sessionStateDiagram().split("\n")[1], "  [*] --> guest");
+ * ```
+ */
+export function sessionStateDiagram(): string {
+  const moves = Object.fromEntries(
+    SESSION_PHASES.map((from) => [
+      from,
+      Object.fromEntries(
+        SESSION_EVENT_KEYS.map((key) => [
+          key,
+          (SESSION_TRANSITIONS[from][key] ?? []).filter((to) => to !== from),
+        ]),
+      ),
+    ]),
+  ) as Record<SessionPhase, Record<SessionEventKey, SessionPhase[]>>;
+  const lines = diagramArrows(SESSION_PHASES, SESSION_EVENT_KEYS, moves);
+  return ["stateDiagram-v2", "  [*] --> guest", ...lines, "  closed --> [*]"].join("\n");
+}
+
+/**
+ * {@linkcode EXPORT_TRANSITIONS} as a Markdown table: a row per event, a
+ * column per stage, and the codes the event may answer with; a cell lists
+ * where the event may lead, or _ignored_. Padded as `deno fmt` pads tables.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { exportTableMarkdown } from "./_machine_docs.ts";
+ * equal(exportTableMarkdown().startsWith("| event"), true);
+ * ```
+ */
+export function exportTableMarkdown(): string {
+  const rows = EXPORT_EVENT_KEYS.map((key) => [
+    key,
+    ...EXPORT_STAGES.map((stage) => EXPORT_TRANSITIONS[stage][key]?.join(" / ") ?? "_ignored_"),
+    EXPORT_ANSWERS[key].map((code) => `\`${code}\``).join(", ") || "—",
+  ]);
+  return markdownTable(["event", ...EXPORT_STAGES, "download:error"], rows);
+}
+
+/**
+ * {@linkcode EXPORT_TRANSITIONS} as a mermaid `stateDiagram-v2`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { exportStateDiagram } from "./_machine_docs.ts";
+ * equal(exportStateDiagram().split("\n")[1], "  [*] --> pinning");
+ * ```
+ */
+export function exportStateDiagram(): string {
+  const arrows = diagramArrows<ExportTarget, ExportEventKey>(
+    EXPORT_STAGES,
+    EXPORT_EVENT_KEYS,
+    EXPORT_TRANSITIONS as Readonly<Record<ExportTarget, ExportRow>>,
+  );
+  const ends: ExportEnd[] = ["complete", "cancelled", "error", "aborted"];
+  return [
+    "stateDiagram-v2",
+    "  [*] --> pinning",
+    ...arrows,
+    ...ends.map((end) => `  ${end} --> [*]`),
+  ].join("\n");
 }

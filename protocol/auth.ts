@@ -60,9 +60,12 @@ export interface SignInFacts {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { identityLabel } from "./auth.ts";
- * identityLabel({ kind: "ethereum", address: "0xAbC0000000000000000000000000000000000001" });
- * // "0xabc0000000000000000000000000000000000001"
+ * equal(
+ *   identityLabel({ kind: "ethereum", address: "0xAbC0000000000000000000000000000000000001" }),
+ *   "0xabc0000000000000000000000000000000000001",
+ * );
  * ```
  */
 export function identityLabel(identity: Identity): string {
@@ -88,6 +91,7 @@ function factLines(facts: SignInFacts): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { challengeText } from "./auth.ts";
  * const text = challengeText({
  *   origin: "ws://127.0.0.1:8080",
@@ -98,7 +102,7 @@ function factLines(facts: SignInFacts): string {
  *   expiresAt: 0,
  *   encryption: true,
  * });
- * text.split("\n")[0]; // "sluice sign-in v1"
+ * equal(text.split("\n")[0], "sluice sign-in v1");
  * ```
  */
 export function challengeText(facts: SignInFacts): string {
@@ -111,8 +115,9 @@ export function challengeText(facts: SignInFacts): string {
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { serverProofText } from "./auth.ts";
- * serverProofText({
+ * const text = serverProofText({
  *   origin: "ws://127.0.0.1:8080",
  *   identity: { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
  *   nonce: "00".repeat(32),
@@ -120,7 +125,8 @@ export function challengeText(facts: SignInFacts): string {
  *   serverSessionKey: "03" + "22".repeat(32),
  *   expiresAt: 0,
  *   encryption: true,
- * }).startsWith("sluice server v1\n"); // true
+ * });
+ * ok(text.startsWith("sluice server v1\n"));
  * ```
  */
 export function serverProofText(facts: SignInFacts): string {
@@ -147,6 +153,7 @@ export interface DelegationFacts {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { delegationText } from "./auth.ts";
  * const text = delegationText({
  *   origin: "ws://127.0.0.1:8080",
@@ -154,7 +161,7 @@ export interface DelegationFacts {
  *   delegateKey: "02" + "11".repeat(32),
  *   expiresAt: 0,
  * });
- * text.split("\n")[0]; // "sluice delegation v1"
+ * equal(text.split("\n")[0], "sluice delegation v1");
  * ```
  */
 export function delegationText(facts: DelegationFacts): string {
@@ -174,8 +181,9 @@ export function delegationText(facts: DelegationFacts): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { personalMessageHash } from "./auth.ts";
- * personalMessageHash("hello").length; // 32
+ * equal(personalMessageHash("hello").length, 32);
  * ```
  */
 export function personalMessageHash(text: string): Uint8Array {
@@ -193,12 +201,12 @@ export function personalMessageHash(text: string): Uint8Array {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { ethereumAddress } from "./auth.ts";
  * import * as secp from "@noble/secp256k1";
  * const one = new Uint8Array(32);
  * one[31] = 1;
- * ethereumAddress(secp.getPublicKey(one));
- * // "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf"
+ * equal(ethereumAddress(secp.getPublicKey(one)), "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
  * ```
  */
 export function ethereumAddress(publicKey: Uint8Array): string {
@@ -213,12 +221,14 @@ export function ethereumAddress(publicKey: Uint8Array): string {
  *
  * @example
  * ```ts
+ * import { equal, ok } from "node:assert/strict";
  * import { signText, verifyText } from "./auth.ts";
  * import * as secp from "@noble/secp256k1";
  * import { bytesToHex } from "@noble/hashes/utils.js";
  * const key = secp.utils.randomSecretKey();
  * const sig = signText(key, "hello");
- * verifyText(bytesToHex(secp.getPublicKey(key)), "hello", sig); // true
+ * equal(sig.length, 128);
+ * ok(verifyText(bytesToHex(secp.getPublicKey(key)), "hello", sig));
  * ```
  */
 export function signText(secretKey: Uint8Array, text: string): string {
@@ -232,8 +242,9 @@ export function signText(secretKey: Uint8Array, text: string): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { verifyText } from "./auth.ts";
- * verifyText("02" + "00".repeat(32), "hello", "00".repeat(64)); // false
+ * equal(verifyText("02" + "00".repeat(32), "hello", "00".repeat(64)), false);
  * ```
  */
 export function verifyText(publicKeyHex: string, text: string, signatureHex: string): boolean {
@@ -259,8 +270,9 @@ export function verifyText(publicKeyHex: string, text: string, signatureHex: str
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { recoverPersonalSigner } from "./auth.ts";
- * recoverPersonalSigner("hello", "00".repeat(65)); // undefined
+ * equal(recoverPersonalSigner("hello", "00".repeat(65)), undefined);
  * ```
  */
 export function recoverPersonalSigner(text: string, signatureHex: string): string | undefined {
@@ -289,12 +301,10 @@ export function recoverPersonalSigner(text: string, signatureHex: string): strin
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { verifyIdentitySignature } from "./auth.ts";
- * verifyIdentitySignature(
- *   { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
- *   "hello",
- *   "00".repeat(65),
- * ); // false
+ * const ethereum = { kind: "ethereum", address: "0x" + "00".repeat(19) + "01" } as const;
+ * equal(verifyIdentitySignature(ethereum, "hello", "00".repeat(65)), false);
  * ```
  */
 export function verifyIdentitySignature(
@@ -312,11 +322,12 @@ export function verifyIdentitySignature(
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { ethereumAddress, recoverPersonalSigner, signPersonalMessage } from "./auth.ts";
  * import * as secp from "@noble/secp256k1";
  * const key = secp.utils.randomSecretKey();
  * const sig = signPersonalMessage(key, "hello");
- * recoverPersonalSigner("hello", sig) === ethereumAddress(secp.getPublicKey(key)); // true
+ * equal(recoverPersonalSigner("hello", sig), ethereumAddress(secp.getPublicKey(key)));
  * ```
  */
 export function signPersonalMessage(secretKey: Uint8Array, text: string): string {

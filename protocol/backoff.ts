@@ -59,8 +59,9 @@ export interface BackoffOptions {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { DEFAULT_BACKOFF } from "./backoff.ts";
- * DEFAULT_BACKOFF.maxAttempts; // 5
+ * equal(DEFAULT_BACKOFF.maxAttempts, 5);
  * ```
  */
 export const DEFAULT_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze({
@@ -80,9 +81,15 @@ export const DEFAULT_BACKOFF: Readonly<Required<BackoffOptions>> = Object.freeze
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { resolveBackoff } from "./backoff.ts";
- * resolveBackoff({ maxAttempts: 10 });
- * // { baseMs: 1000, factor: 2, maxMs: 30000, jitter: 0.5, maxAttempts: 10 }
+ * deepStrictEqual(resolveBackoff({ maxAttempts: 10 }), {
+ *   baseMs: 1000,
+ *   factor: 2,
+ *   maxMs: 30000,
+ *   jitter: 0.5,
+ *   maxAttempts: 10,
+ * });
  * ```
  */
 export function resolveBackoff(options: BackoffOptions = {}): Required<BackoffOptions> {
@@ -123,9 +130,10 @@ export function resolveBackoff(options: BackoffOptions = {}): Required<BackoffOp
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { backoffCeiling } from "./backoff.ts";
- * backoffCeiling(3); // 4000
- * backoffCeiling(1000); // 30000
+ * equal(backoffCeiling(3), 4000);
+ * equal(backoffCeiling(1000), 30000);
  * ```
  */
 export function backoffCeiling(attempt: number, options?: BackoffOptions): number {
@@ -142,9 +150,10 @@ export function backoffCeiling(attempt: number, options?: BackoffOptions): numbe
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { backoffBounds } from "./backoff.ts";
- * backoffBounds(2); // { min: 1000, max: 2000 }
- * backoffBounds(2, { jitter: 0 }); // { min: 2000, max: 2000 }
+ * deepStrictEqual(backoffBounds(2), { min: 1000, max: 2000 });
+ * deepStrictEqual(backoffBounds(2, { jitter: 0 }), { min: 2000, max: 2000 });
  * ```
  */
 export function backoffBounds(
@@ -167,10 +176,11 @@ export function backoffBounds(
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { backoffDelay } from "./backoff.ts";
- * backoffDelay(1, 0); // 1000
- * backoffDelay(1, 0.5); // 750
- * backoffDelay(1, 0.9999); // 500
+ * equal(backoffDelay(1, 0), 1000);
+ * equal(backoffDelay(1, 0.5), 750);
+ * equal(backoffDelay(1, 0.9999), 500);
  * ```
  */
 export function backoffDelay(attempt: number, random: number, options?: BackoffOptions): number {

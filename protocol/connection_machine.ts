@@ -81,14 +81,21 @@ const abort = (error: ErrorResponse): SocketClose =>
  *
  * @example Connect without authentication
  * ```ts
+ * import { deepStrictEqual, equal } from "node:assert/strict";
  * import { initialConnectionState } from "./connection_state.ts";
  * import { step } from "./connection_machine.ts";
  * const clock = { now: 0, random: 0 };
  * let r = step(initialConnectionState({ authenticate: false }), { type: "connect" }, clock);
- * r.effects.map((e) => e.type); // ["stateChanged", "openSocket", "startTimer"]: the handshake timer
+ * // The last effect starts the handshake timer.
+ * deepStrictEqual(r.effects.map((e) => e.type), ["stateChanged", "openSocket", "startTimer"]);
  * r = step(r.state, { type: "opened" }, clock);
- * r.state.phase; // "open"
- * r.effects.map((e) => e.type); // ["cancelTimer", "stateChanged", "ready", "startTimer"]
+ * equal(r.state.phase, "open");
+ * deepStrictEqual(r.effects.map((e) => e.type), [
+ *   "cancelTimer",
+ *   "stateChanged",
+ *   "ready",
+ *   "startTimer",
+ * ]);
  * ```
  */
 export function step(

@@ -192,10 +192,11 @@ export type ConnectionEffect =
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { initialConnectionState } from "./connection_state.ts";
  * const s = initialConnectionState({ authenticate: false });
- * s.phase; // "idle"
- * s.config.heartbeatIntervalMs; // 15000
+ * equal(s.phase, "idle");
+ * equal(s.config.heartbeatIntervalMs, 15000);
  * ```
  */
 export function initialConnectionState(config: ConnectionConfig): ConnectionState {
@@ -226,8 +227,9 @@ export function initialConnectionState(config: ConnectionConfig): ConnectionStat
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { initialConnectionState, isConnected } from "./connection_state.ts";
- * isConnected(initialConnectionState({ authenticate: false })); // false
+ * equal(isConnected(initialConnectionState({ authenticate: false })), false);
  * ```
  */
 export function isConnected(state: ConnectionState): boolean {

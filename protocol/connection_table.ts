@@ -62,10 +62,17 @@ export type ConnectionRow = Readonly<
  *
  * @example Which events may an open connection receive?
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { CONNECTION_TRANSITIONS } from "./connection_table.ts";
- * Object.keys(CONNECTION_TRANSITIONS.open);
- * // ["close", "closed", "violation", "pong", "serverError", "timer.heartbeat",
- * //  "timer.heartbeatTimeout"]
+ * deepStrictEqual(Object.keys(CONNECTION_TRANSITIONS.open), [
+ *   "close",
+ *   "closed",
+ *   "violation",
+ *   "pong",
+ *   "serverError",
+ *   "timer.heartbeat",
+ *   "timer.heartbeatTimeout",
+ * ]);
  * ```
  */
 export const CONNECTION_TRANSITIONS: Readonly<Record<ConnectionPhase, ConnectionRow>> = {
@@ -124,8 +131,9 @@ export const CONNECTION_EVENT_KEYS: readonly ConnectionEventKey[] = Object.keys(
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { CONNECTION_LIVE_PHASES } from "./connection_table.ts";
- * CONNECTION_LIVE_PHASES.has("reconnecting"); // false: a late message there is ignored
+ * equal(CONNECTION_LIVE_PHASES.has("reconnecting"), false); // a late message there is ignored
  * ```
  */
 export const CONNECTION_LIVE_PHASES: ReadonlySet<ConnectionPhase> = new Set([
@@ -139,8 +147,9 @@ export const CONNECTION_LIVE_PHASES: ReadonlySet<ConnectionPhase> = new Set([
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { connectionEventKey } from "./connection_table.ts";
- * connectionEventKey({ type: "timer", name: "heartbeat" }); // "timer.heartbeat"
+ * equal(connectionEventKey({ type: "timer", name: "heartbeat" }), "timer.heartbeat");
  * ```
  */
 export function connectionEventKey(event: ConnectionEvent): ConnectionEventKey {

@@ -68,6 +68,7 @@ export interface DownloadStep {
  *
  * @example A data frame before `download:start` fails the download
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { initialDownloadState } from "./download_state.ts";
  * import { step } from "./download_machine.ts";
  * const clock = { now: 0, random: 0 };
@@ -87,7 +88,7 @@ export interface DownloadStep {
  *   cursor: "1",
  * };
  * r = step(r.state, { type: "frame", header, payload: new Uint8Array(3) }, clock);
- * r.state.error?.code; // "ILLEGAL_TRANSITION"
+ * equal(r.state.error?.code, "ILLEGAL_TRANSITION");
  * ```
  */
 export function step(

@@ -136,13 +136,14 @@ export interface ClientResumePoint extends ResumePoint {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { initialDownloadState } from "./download_state.ts";
  * const s = initialDownloadState("dl-1", {
  *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
  *   outputFormat: "csv",
  *   compression: false,
  * });
- * s.phase; // "requested"
+ * equal(s.phase, "requested");
  * ```
  */
 export function initialDownloadState(
@@ -177,13 +178,14 @@ export function initialDownloadState(
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { initialDownloadState, resumePoint } from "./download_state.ts";
  * const request = {
  *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
  *   outputFormat: "csv" as const,
  *   compression: false,
  * };
- * resumePoint(initialDownloadState("dl-1", request)); // undefined
+ * equal(resumePoint(initialDownloadState("dl-1", request)), undefined);
  * ```
  */
 export function resumePoint(state: DownloadState): ClientResumePoint | undefined {
@@ -197,13 +199,14 @@ export function resumePoint(state: DownloadState): ClientResumePoint | undefined
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { initialDownloadState, wireResumePoint } from "./download_state.ts";
  * const request = {
  *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
  *   outputFormat: "csv" as const,
  *   compression: false,
  * };
- * wireResumePoint(initialDownloadState("dl-1", request)); // undefined: nothing pinned yet
+ * equal(wireResumePoint(initialDownloadState("dl-1", request)), undefined); // nothing pinned yet
  * ```
  */
 export function wireResumePoint(state: DownloadState): ResumePoint | undefined {
@@ -217,13 +220,14 @@ export function wireResumePoint(state: DownloadState): ResumePoint | undefined {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { downloadStatus, initialDownloadState } from "./download_state.ts";
  * const request = {
  *   searchParams: { timeFrom: "2024-01-01", timeTo: "2024-02-01", filters: [] },
  *   outputFormat: "csv" as const,
  *   compression: false,
  * };
- * downloadStatus(initialDownloadState("dl-1", request)).totalRows; // 0
+ * equal(downloadStatus(initialDownloadState("dl-1", request)).totalRows, 0);
  * ```
  */
 export function downloadStatus(state: DownloadState): DownloadStatus {

@@ -47,8 +47,10 @@ export type DownloadRow = Readonly<Partial<Record<DownloadEventKey, readonly Dow
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { DOWNLOAD_TRANSITIONS } from "./download_table.ts";
- * DOWNLOAD_TRANSITIONS.requested.frame; // undefined: a frame before download:start is illegal
+ * // A frame before download:start is illegal.
+ * equal(DOWNLOAD_TRANSITIONS.requested.frame, undefined);
  * ```
  */
 export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> = {
@@ -119,8 +121,9 @@ export const DOWNLOAD_EVENT_KEYS: readonly DownloadEventKey[] = Object.keys(
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { DOWNLOAD_TERMINAL_PHASES } from "./download_table.ts";
- * DOWNLOAD_TERMINAL_PHASES.has("streaming"); // false
+ * equal(DOWNLOAD_TERMINAL_PHASES.has("streaming"), false);
  * ```
  */
 export const DOWNLOAD_TERMINAL_PHASES: ReadonlySet<DownloadPhase> = new Set([

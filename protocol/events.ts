@@ -16,9 +16,10 @@ export type Direction = "client" | "server" | "both";
  *
  * @example Compare an incoming event name
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { EVENTS } from "./events.ts";
  * const isStart = (event: string) => event === EVENTS.DOWNLOAD_START;
- * isStart("download:start"); // true
+ * equal(isStart("download:start"), true);
  * ```
  */
 export const EVENTS = {
@@ -59,11 +60,12 @@ export interface EventInfo {
  *
  * @example List what a client may send
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { EVENT_TABLE } from "./events.ts";
  * const fromClient = Object.entries(EVENT_TABLE)
  *   .filter(([, info]) => info.direction !== "server")
  *   .map(([name]) => name);
- * fromClient.includes("download:request"); // true
+ * ok(fromClient.includes("download:request"));
  * ```
  */
 export const EVENT_TABLE: Readonly<Record<EventName, EventInfo>> = {
@@ -144,9 +146,10 @@ const NAMES: ReadonlySet<string> = new Set(Object.values(EVENTS));
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { isEventName } from "./events.ts";
- * isEventName("download:request"); // true
- * isEventName("download:explode"); // false
+ * equal(isEventName("download:request"), true);
+ * equal(isEventName("download:explode"), false);
  * ```
  */
 export function isEventName(value: string): value is EventName {

@@ -92,8 +92,9 @@ const OPERATORS_BY_TYPE: Readonly<Record<ColumnType, readonly FilterOperator[]>>
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { operatorsFor } from "./filter.ts";
- * operatorsFor("boolean"); // ["eq", "neq", "in"]
+ * deepStrictEqual(operatorsFor("boolean"), ["eq", "neq", "in"]);
  * ```
  */
 export function operatorsFor(type: ColumnType): readonly FilterOperator[] {
@@ -110,10 +111,11 @@ const DECIMAL_TEXT = /^-?(0|[1-9][0-9]{0,29})(\.[0-9]{1,30})?$/;
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { validateFilters } from "./filter.ts";
  * const schema = [{ name: "symbol", type: "text" as const }];
  * const r = validateFilters([{ field: "symbol", operator: "eq", value: "BTC-USD" }], schema);
- * r.ok; // true
+ * ok(r.ok);
  * ```
  */
 export function validateFilters(
@@ -305,8 +307,9 @@ function compare(a: FilterValue, b: FilterValue, column: ColumnSchema): number {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { compareDecimal } from "./filter.ts";
- * compareDecimal("0.1", "0.09"); // 1
+ * equal(compareDecimal("0.1", "0.09"), 1);
  * ```
  */
 export function compareDecimal(a: string, b: string): number {

@@ -172,6 +172,7 @@ function writeU64(view: DataView, offset: number, value: number): void {
  *
  * @example Encode the first frame of a CSV download
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { encodeDataFrame } from "./frame.ts";
  * import { chainDigest, INITIAL_DIGEST, nobleSha256 } from "./digest_chain.ts";
  * import { hexToBytes } from "@noble/hashes/utils.js";
@@ -187,7 +188,7 @@ function writeU64(view: DataView, offset: number, value: number): void {
  *   cursor: "2",
  *   payload,
  * });
- * bytes.length; // 66 + 4 + 1 + 21 = 92
+ * equal(bytes.length, 66 + 4 + 1 + 21);
  * ```
  */
 export function encodeDataFrame(frame: DataFrame, limits: FrameLimits = {}): Uint8Array {
@@ -263,6 +264,7 @@ function fail(code: ErrorCode, reason: string): Result<DataFrame, ErrorResponse>
  *
  * @example Decode what encodeDataFrame wrote
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { decodeDataFrame, encodeDataFrame } from "./frame.ts";
  * const bytes = encodeDataFrame({
  *   requestId: "dl-1",
@@ -276,8 +278,9 @@ function fail(code: ErrorCode, reason: string): Result<DataFrame, ErrorResponse>
  *   payload: new Uint8Array(0),
  * });
  * const r = decodeDataFrame(bytes);
- * if (r.ok) r.value.final; // true
- * decodeDataFrame(bytes.subarray(0, 10)); // { ok: false, error: { code: "FRAME_TRUNCATED", … } }
+ * equal(r.ok && r.value.final, true);
+ * const cut = decodeDataFrame(bytes.subarray(0, 10));
+ * equal(!cut.ok && cut.error.code, "FRAME_TRUNCATED");
  * ```
  */
 export function decodeDataFrame(

@@ -405,9 +405,12 @@ export const REQUEST_ID_PATTERN: RegExp = /^[A-Za-z0-9._:-]{1,64}$/;
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { encodeMessage } from "./messages.ts";
- * encodeMessage({ event: "status:check", data: {}, timestamp: 0, requestId: "s1" });
- * // '{"event":"status:check","data":{},"timestamp":0,"requestId":"s1"}'
+ * equal(
+ *   encodeMessage({ event: "status:check", data: {}, timestamp: 0, requestId: "s1" }),
+ *   '{"event":"status:check","data":{},"timestamp":0,"requestId":"s1"}',
+ * );
  * ```
  */
 export function encodeMessage(message: Message): string {

@@ -231,3 +231,50 @@ export {
   initialDownloadState,
   resumePoint,
 } from "./download_state.ts";
+
+// The server's state machine: one connection's session and its downloads, (state, event, now) ->
+// { state, effects }, with the byte work behind synchronous ports.
+export { type SessionStep, step as stepSession } from "./session_machine.ts";
+export {
+  type AdmitVerdict,
+  type AuthorizeAnswer,
+  type ExportSourceEvent,
+  initialSessionState,
+  nextDeadline,
+  type PendingDownload,
+  readsInput,
+  type SessionConfig,
+  type SessionEffect,
+  type SessionEntropy,
+  type SessionEvent,
+  type SessionPhase,
+  type SessionSchema,
+  type SessionSignIn,
+  type SessionState,
+  type SessionWait,
+} from "./session_state.ts";
+export {
+  SESSION_ANSWERS,
+  SESSION_CLOSES,
+  SESSION_EVENT_KEYS,
+  SESSION_EVENT_SOURCES,
+  SESSION_PHASES,
+  SESSION_TRANSITIONS,
+  type SessionEventKey,
+  type SessionEventSource,
+  type SessionRow,
+} from "./session_table.ts";
+export type {
+  EncoderOptions,
+  ExportEffect,
+  ExportEvent,
+  ExportLimits,
+  ExportPorts,
+  ExportQuery,
+  ExportStage,
+  ExportState,
+  Row,
+  RowEncoderPort,
+  UnackedFrame,
+} from "./export_state.ts";
+export type { PendingProgress, ProgressBatch, RateSample, RateSamples } from "./progress_state.ts";

@@ -118,9 +118,10 @@ function parserFor(side: Side, limits: ParseLimits): Parser {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { parseClientMessage } from "./parse.ts";
  * const r = parseClientMessage('{"event":"status:check","data":{},"timestamp":1,"requestId":"s1"}');
- * if (r.ok) r.value.event; // "status:check"
+ * equal(r.ok && r.value.event, "status:check");
  * ```
  */
 export function parseClientMessage(
@@ -136,9 +137,12 @@ export function parseClientMessage(
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { parseServerMessage } from "./parse.ts";
- * const r = parseServerMessage('{"event":"download:cancelled","data":{"rows":0,"bytes":0},"timestamp":1,"requestId":"d1"}');
- * r.ok; // true
+ * const r = parseServerMessage(
+ *   '{"event":"download:cancelled","data":{"rows":0,"bytes":0},"timestamp":1,"requestId":"d1"}',
+ * );
+ * equal(r.ok && r.value.event, "download:cancelled");
  * ```
  */
 export function parseServerMessage(

@@ -6,7 +6,9 @@
  * at most one per download per batch.
  *
  * Nothing here reads a clock: every time is an argument, in milliseconds on
- * whatever monotonic scale the caller uses.
+ * whatever monotonic scale the caller uses. The rules are those of
+ * progress_state.ts, which keeps them as plain values for the server
+ * session machine; these classes hold such values and check their input.
  *
  * This module is browser compatible.
  *
@@ -14,6 +16,19 @@
  */
 
 import type { ProgressUpdate } from "./messages.ts";
+import {
+  batchAdd,
+  batchDeadline,
+  batchDrop,
+  batchDue,
+  batchFlush,
+  EMPTY_BATCH,
+  type ProgressBatch,
+  progressFromRate,
+  rateOf,
+  type RateSamples,
+  recordRate,
+} from "./progress_state.ts";
 
 /** Options of a {@linkcode RateMeter}. */
 export interface RateWindowOptions {
@@ -27,37 +42,22 @@ export interface RateWindowOptions {
 }
 
 /**
- * Samples kept per window at most (plus the latest two). Speeds are measured
- * between the oldest kept sample and the latest one, so thinning the samples
- * in between changes nothing, and the oldest kept sample is at most
- * `windowMs / MAX_SAMPLES` younger than the oldest recorded one: memory stays
- * flat however often a download records.
- */
-const MAX_SAMPLES = 64;
-
-interface Sample {
-  readonly t: number;
-  readonly rows: number;
-  readonly bytes: number;
-}
-
-/**
  * A download's speed over a moving window of cumulative totals.
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { RateMeter } from "./progress.ts";
  * const meter = new RateMeter();
  * meter.record(0, 0, 0);
  * meter.record(2000, 10_000, 640_000);
- * meter.rowsPerSecond(); // 5000
- * meter.bytesPerSecond(); // 320000
+ * equal(meter.rowsPerSecond(), 5000);
+ * equal(meter.bytesPerSecond(), 320000);
  * ```
  */
 export class RateMeter {
   #windowMs: number;
-  #granularity: number;
-  #samples: Sample[] = [];
+  #samples: RateSamples = [];
 
   /**
    * Makes a meter with no samples.
@@ -70,7 +70,6 @@ export class RateMeter {
       throw new RangeError(`RateMeter windowMs must be a finite number > 0, got ${windowMs}`);
     }
     this.#windowMs = windowMs;
-    this.#granularity = windowMs / MAX_SAMPLES;
   }
 
   /**
@@ -82,19 +81,19 @@ export class RateMeter {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { RateMeter } from "./progress.ts";
    * const meter = new RateMeter({ windowMs: 1000 });
    * meter.record(0, 0, 0);
    * meter.record(500, 100, 1000);
-   * meter.rowsPerSecond(); // 200
+   * equal(meter.rowsPerSecond(), 200);
    * ```
    */
   record(now: number, rows: number, bytes: number): void {
     checkCount("RateMeter.record now", now);
     checkCount("RateMeter.record rows", rows);
     checkCount("RateMeter.record bytes", bytes);
-    const samples = this.#samples;
-    const last = samples.at(-1);
+    const last = this.#samples.at(-1);
     if (last !== undefined) {
       if (now < last.t) throw new RangeError(`RateMeter time went back from ${last.t} to ${now}`);
       if (rows < last.rows) {
@@ -104,21 +103,7 @@ export class RateMeter {
         throw new RangeError(`RateMeter bytes decreased from ${last.bytes} to ${bytes}`);
       }
     }
-    const sample = { t: now, rows, bytes };
-    const previous = samples.at(-2);
-    const oldest = now - this.#windowMs;
-    // The latest sample is replaced rather than kept when it is too close to
-    // the one before it, so kept samples lie at least a granule apart; unless
-    // the one before leaves the window now, which would leave a lone sample.
-    if (
-      last !== undefined && previous !== undefined && previous.t >= oldest &&
-      last.t - previous.t < this.#granularity
-    ) {
-      samples[samples.length - 1] = sample;
-    } else {
-      samples.push(sample);
-    }
-    while (samples[0].t < oldest) samples.shift();
+    this.#samples = recordRate(this.#samples, now, rows, bytes, this.#windowMs);
   }
 
   /**
@@ -127,8 +112,9 @@ export class RateMeter {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { RateMeter } from "./progress.ts";
-   * new RateMeter().rowsPerSecond(); // 0
+   * equal(new RateMeter().rowsPerSecond(), 0);
    * ```
    */
   rowsPerSecond(): number {
@@ -140,11 +126,12 @@ export class RateMeter {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { RateMeter } from "./progress.ts";
    * const meter = new RateMeter();
    * meter.record(1000, 0, 0);
    * meter.record(1250, 10, 4096);
-   * meter.bytesPerSecond(); // 16384
+   * equal(meter.bytesPerSecond(), 16384);
    * ```
    */
   bytesPerSecond(): number {
@@ -152,10 +139,7 @@ export class RateMeter {
   }
 
   #rate(field: "rows" | "bytes"): number {
-    const first = this.#samples[0];
-    const last = this.#samples.at(-1);
-    if (first === undefined || last === undefined || last.t === first.t) return 0;
-    return (last[field] - first[field]) / (last.t - first.t) * 1000;
+    return rateOf(this.#samples, field);
   }
 }
 
@@ -175,13 +159,20 @@ export class RateMeter {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { progressUpdate, RateMeter } from "./progress.ts";
  * const meter = new RateMeter();
  * meter.record(0, 0, 0);
  * meter.record(2000, 10_000, 500_000);
- * progressUpdate("r1", 10_000, 40_000, 500_000, meter);
- * // { requestId: "r1", progress: 25, processedRows: 10000, totalRows: 40000,
- * //   speed: 5000, estimatedTimeRemaining: 6000, processedBytes: 500000 }
+ * deepStrictEqual(progressUpdate("r1", 10_000, 40_000, 500_000, meter), {
+ *   requestId: "r1",
+ *   progress: 25,
+ *   processedRows: 10000,
+ *   totalRows: 40000,
+ *   speed: 5000,
+ *   estimatedTimeRemaining: 6000,
+ *   processedBytes: 500000,
+ * });
  * ```
  */
 export function progressUpdate(
@@ -194,21 +185,13 @@ export function progressUpdate(
   checkCount("progressUpdate processedRows", processedRows);
   checkCount("progressUpdate totalRows", totalRows);
   checkCount("progressUpdate processedBytes", processedBytes);
-  const rate = meter.rowsPerSecond();
-  const done = processedRows >= totalRows;
-  return {
+  return progressFromRate(
     requestId,
-    progress: totalRows === 0 ? 100 : Math.min(100, processedRows / totalRows * 100),
     processedRows,
     totalRows,
-    speed: Math.round(rate * 100) / 100,
-    estimatedTimeRemaining: done
-      ? 0
-      : rate > 0
-      ? Math.round((totalRows - processedRows) / rate * 1000)
-      : -1,
     processedBytes,
-  };
+    meter.rowsPerSecond(),
+  );
 }
 
 /** Options of a {@linkcode ProgressBatcher}: its batch size and timeout (PROTOCOL.md §9.3). */
@@ -229,15 +212,6 @@ export interface BatcherOptions {
   maxDelayMs?: number;
 }
 
-interface Pending {
-  /** The latest update of the download. */
-  update: ProgressUpdate;
-  /** When its oldest pending update was added. */
-  since: number;
-  /** Updates of the download added since the last flush. */
-  added: number;
-}
-
 /**
  * Coalesces progress updates into batches of at most one update per
  * download (the latest), flushed after `maxUpdates` additions or once the
@@ -248,23 +222,19 @@ interface Pending {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
  * const at = (id: string, rows: number) => progressUpdate(id, rows, 100, 0, new RateMeter());
  * const batcher = new ProgressBatcher({ maxUpdates: 3 });
- * batcher.add(at("a", 1), 0); // []
- * batcher.add(at("b", 1), 10); // []
- * batcher.add(at("a", 2), 20).map((u) => [u.requestId, u.processedRows]);
- * // [["a", 2], ["b", 1]]
+ * deepStrictEqual(batcher.add(at("a", 1), 0), []);
+ * deepStrictEqual(batcher.add(at("b", 1), 10), []);
+ * const batch = batcher.add(at("a", 2), 20);
+ * deepStrictEqual(batch.map((u) => [u.requestId, u.processedRows]), [["a", 2], ["b", 1]]);
  * ```
  */
 export class ProgressBatcher {
-  #maxUpdates: number;
-  #maxDelayMs: number;
-  // A Map keeps insertion order, and set() on a present key keeps its place:
-  // exactly "the order each download first appeared in the batch".
-  #pending = new Map<string, Pending>();
-  #added = 0;
-  #oldest: number | undefined;
+  #limits: { maxUpdates: number; maxDelayMs: number };
+  #batch: ProgressBatch = EMPTY_BATCH;
 
   /**
    * Makes an empty batcher.
@@ -283,8 +253,7 @@ export class ProgressBatcher {
         `ProgressBatcher maxDelayMs must be a finite number >= 0, got ${maxDelayMs}`,
       );
     }
-    this.#maxUpdates = maxUpdates;
-    this.#maxDelayMs = maxDelayMs;
+    this.#limits = { maxUpdates, maxDelayMs };
   }
 
   /**
@@ -296,25 +265,16 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { deepStrictEqual, equal } from "node:assert/strict";
    * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
    * const batcher = new ProgressBatcher();
-   * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0); // []
-   * batcher.pending; // 1
+   * deepStrictEqual(batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0), []);
+   * equal(batcher.pending, 1);
    * ```
    */
   add(update: ProgressUpdate, now: number): ProgressUpdate[] {
     checkTime(now);
-    const entry = this.#pending.get(update.requestId);
-    if (entry === undefined) {
-      this.#pending.set(update.requestId, { update, since: now, added: 1 });
-    } else {
-      entry.update = update;
-      entry.added++;
-      entry.since = Math.min(entry.since, now);
-    }
-    this.#added++;
-    if (this.#oldest === undefined || now < this.#oldest) this.#oldest = now;
-    return this.#added >= this.#maxUpdates ? this.flush() : [];
+    return this.#take(batchAdd(this.#batch, update, now, this.#limits));
   }
 
   /**
@@ -325,17 +285,17 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
    * const batcher = new ProgressBatcher();
    * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0);
-   * batcher.due(999).length; // 0
-   * batcher.due(1000).length; // 1
+   * equal(batcher.due(999).length, 0);
+   * equal(batcher.due(1000).length, 1);
    * ```
    */
   due(now: number): ProgressUpdate[] {
     checkTime(now);
-    const deadline = this.deadline();
-    return deadline !== undefined && now >= deadline ? this.flush() : [];
+    return this.#take(batchDue(this.#batch, now, this.#limits));
   }
 
   /**
@@ -345,15 +305,16 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
    * const batcher = new ProgressBatcher();
-   * batcher.deadline(); // undefined
+   * equal(batcher.deadline(), undefined);
    * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 250);
-   * batcher.deadline(); // 1250
+   * equal(batcher.deadline(), 1250);
    * ```
    */
   deadline(): number | undefined {
-    return this.#oldest === undefined ? undefined : this.#oldest + this.#maxDelayMs;
+    return batchDeadline(this.#batch, this.#limits);
   }
 
   /**
@@ -363,16 +324,13 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { deepStrictEqual } from "node:assert/strict";
    * import { ProgressBatcher } from "./progress.ts";
-   * new ProgressBatcher().flush(); // []
+   * deepStrictEqual(new ProgressBatcher().flush(), []);
    * ```
    */
   flush(): ProgressUpdate[] {
-    const batch = Array.from(this.#pending.values(), (entry) => entry.update);
-    this.#pending.clear();
-    this.#added = 0;
-    this.#oldest = undefined;
-    return batch;
+    return this.#take(batchFlush(this.#batch));
   }
 
   /**
@@ -383,23 +341,16 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { ProgressBatcher, progressUpdate, RateMeter } from "./progress.ts";
    * const batcher = new ProgressBatcher();
    * batcher.add(progressUpdate("a", 0, 9, 0, new RateMeter()), 0);
    * batcher.drop("a");
-   * batcher.pending; // 0
+   * equal(batcher.pending, 0);
    * ```
    */
   drop(requestId: string): void {
-    const entry = this.#pending.get(requestId);
-    if (entry === undefined) return;
-    this.#pending.delete(requestId);
-    this.#added -= entry.added;
-    let oldest: number | undefined;
-    for (const { since } of this.#pending.values()) {
-      if (oldest === undefined || since < oldest) oldest = since;
-    }
-    this.#oldest = oldest;
+    this.#batch = batchDrop(this.#batch, requestId);
   }
 
   /**
@@ -408,12 +359,18 @@ export class ProgressBatcher {
    *
    * @example
    * ```ts
+   * import { equal } from "node:assert/strict";
    * import { ProgressBatcher } from "./progress.ts";
-   * new ProgressBatcher().pending; // 0
+   * equal(new ProgressBatcher().pending, 0);
    * ```
    */
   get pending(): number {
-    return this.#pending.size;
+    return this.#batch.pending.length;
+  }
+
+  #take(step: { batch: ProgressBatch; flushed: readonly ProgressUpdate[] }): ProgressUpdate[] {
+    this.#batch = step.batch;
+    return [...step.flushed];
   }
 }
 

@@ -51,13 +51,14 @@ export interface ValidatedRequest {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { validateDownloadRequest } from "./request.ts";
  * const r = validateDownloadRequest({
  *   searchParams: { timeFrom: "2024-02-01", timeTo: "2024-01-01", filters: [] },
  *   outputFormat: "csv",
  *   compression: false,
  * }, []);
- * r.ok; // false: INVALID_RANGE
+ * equal(!r.ok && r.error.code, "INVALID_RANGE");
  * ```
  */
 export function validateDownloadRequest(

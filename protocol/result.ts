@@ -12,10 +12,12 @@
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import type { Result } from "./result.ts";
  * const half = (n: number): Result<number, string> =>
  *   n % 2 === 0 ? { ok: true, value: n / 2 } : { ok: false, error: "odd" };
- * half(4); // { ok: true, value: 2 }
+ * deepStrictEqual(half(4), { ok: true, value: 2 });
+ * deepStrictEqual(half(3), { ok: false, error: "odd" });
  * ```
  */
 export type Result<T, E> =

@@ -49,9 +49,10 @@ const COLUMN_TYPES: readonly ColumnType[] = ["integer", "decimal", "text", "time
  *
  * @example
  * ```ts
+ * import { ok } from "node:assert/strict";
  * import { schemaDocument } from "./schema_document.ts";
  * const doc = schemaDocument({ timeColumn: "ts", columns: [{ name: "ts", type: "timestamp" }] });
- * doc.columns[0].operators.includes("between"); // true
+ * ok(doc.columns[0].operators.includes("between"));
  * ```
  */
 export function schemaDocument(
@@ -97,9 +98,10 @@ const document: Check<SchemaDocument> = object({
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { parseSchemaDocument } from "./schema_document.ts";
  * const r = parseSchemaDocument('{"version":1,"timeColumn":"ts","columns":[]}');
- * r.ok; // true
+ * equal(r.ok && r.value.timeColumn, "ts");
  * ```
  */
 export function parseSchemaDocument(text: string): Result<SchemaDocument, ErrorResponse> {

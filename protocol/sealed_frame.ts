@@ -97,9 +97,11 @@ function header(type: number, flags: number, size: number): Uint8Array {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { decodeControlFrame, encodeControlFrame } from "./sealed_frame.ts";
  * const bytes = encodeControlFrame(new TextEncoder().encode("{}"), false);
- * decodeControlFrame(bytes).ok; // true
+ * const r = decodeControlFrame(bytes);
+ * equal(r.ok && new TextDecoder().decode(r.value.payload), "{}");
  * ```
  */
 export function encodeControlFrame(payload: Uint8Array, deflated: boolean): Uint8Array {
@@ -124,8 +126,10 @@ function checkHeader(bytes: Uint8Array, type: number, size: number): ErrorRespon
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { decodeControlFrame } from "./sealed_frame.ts";
- * decodeControlFrame(new Uint8Array([1, 2, 0, 2])).ok; // false: reserved flag
+ * const r = decodeControlFrame(new Uint8Array([1, 2, 0, 2]));
+ * equal(!r.ok && r.error.code, "FRAME_FLAGS"); // a reserved flag is set
  * ```
  */
 export function decodeControlFrame(bytes: Uint8Array): Result<ControlFrame, ErrorResponse> {
@@ -149,8 +153,9 @@ export function decodeControlFrame(bytes: Uint8Array): Result<ControlFrame, Erro
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { sealedHeader } from "./sealed_frame.ts";
- * sealedHeader(1); // Uint8Array [1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+ * deepStrictEqual(sealedHeader(1), new Uint8Array([1, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]));
  * ```
  */
 export function sealedHeader(counter: number): Uint8Array {
@@ -168,8 +173,9 @@ export function sealedHeader(counter: number): Uint8Array {
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { sealedIv } from "./sealed_frame.ts";
- * sealedIv(258); // Uint8Array [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2]
+ * deepStrictEqual(sealedIv(258), new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2]));
  * ```
  */
 export function sealedIv(counter: number): Uint8Array {
@@ -183,10 +189,12 @@ export function sealedIv(counter: number): Uint8Array {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { decodeSealedFrame, sealedHeader } from "./sealed_frame.ts";
  * const bytes = new Uint8Array(12 + 16);
  * bytes.set(sealedHeader(7));
- * decodeSealedFrame(bytes); // { ok: true, value: { counter: 7, … } }
+ * const r = decodeSealedFrame(bytes);
+ * equal(r.ok && r.value.counter, 7);
  * ```
  */
 export function decodeSealedFrame(bytes: Uint8Array): Result<SealedFrame, ErrorResponse> {
@@ -216,8 +224,9 @@ export function decodeSealedFrame(bytes: Uint8Array): Result<SealedFrame, ErrorR
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { binaryKind } from "./sealed_frame.ts";
- * binaryKind(new Uint8Array([1, 3])); // { ok: true, value: "sealed" }
+ * deepStrictEqual(binaryKind(new Uint8Array([1, 3])), { ok: true, value: "sealed" });
  * ```
  */
 export function binaryKind(

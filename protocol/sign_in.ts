@@ -44,13 +44,14 @@ export interface IssuedChallenge {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { checkAuthenticate } from "./sign_in.ts";
  * const r = checkAuthenticate(undefined, {
  *   identity: { kind: "ethereum", address: "0x" + "00".repeat(20) },
  *   nonce: "00".repeat(32),
  *   signature: "00".repeat(65),
  * }, 0, 86_400_000);
- * r.ok ? "ok" : r.error.code; // "AUTH_NONCE_UNKNOWN"
+ * equal(!r.ok && r.error.code, "AUTH_NONCE_UNKNOWN");
  * ```
  */
 export function checkAuthenticate(
@@ -139,9 +140,13 @@ function checkDelegation(
  *
  * @example
  * ```ts
+ * import { deepStrictEqual, equal } from "node:assert/strict";
  * import { parseAllowEntry } from "./sign_in.ts";
- * parseAllowEntry("0xAB" + "00".repeat(19)); // { ok: true, value: "0xab00…" }
- * parseAllowEntry("alice").ok; // false
+ * deepStrictEqual(parseAllowEntry("0xAB" + "00".repeat(19)), {
+ *   ok: true,
+ *   value: "0xab" + "00".repeat(19),
+ * });
+ * equal(parseAllowEntry("alice").ok, false);
  * ```
  */
 export function parseAllowEntry(entry: string): Result<string, string> {
@@ -182,10 +187,11 @@ function sameText(a: string, b: string): boolean {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { checkCommandAuth } from "./sign_in.ts";
  * const state = { token: "t", expiresAt: 100_000, lastTimestamp: 10 };
- * checkCommandAuth(state, { token: "t", timestamp: 10, signature: "" }, 20, 30_000)?.code;
- * // "COMMAND_REPLAYED"
+ * const auth = { token: "t", timestamp: 10, signature: "" };
+ * equal(checkCommandAuth(state, auth, 20, 30_000)?.code, "COMMAND_REPLAYED");
  * ```
  */
 export function checkCommandAuth(

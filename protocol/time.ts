@@ -23,9 +23,10 @@ const MS_PER_DAY = 86_400_000;
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { parseTimestamp } from "./time.ts";
- * parseTimestamp("2024-01-01"); // { ok: true, value: 1704067200000 }
- * parseTimestamp("2024-02-30").ok; // false
+ * deepStrictEqual(parseTimestamp("2024-01-01"), { ok: true, value: 1704067200000 });
+ * deepStrictEqual(parseTimestamp("2024-02-30"), { ok: false, error: "INVALID_DATE" });
  * ```
  */
 export function parseTimestamp(text: string): Result<number, "INVALID_DATE"> {
@@ -54,8 +55,9 @@ export function parseTimestamp(text: string): Result<number, "INVALID_DATE"> {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { formatTimestamp } from "./time.ts";
- * formatTimestamp(1704067200000); // "2024-01-01T00:00:00.000Z"
+ * equal(formatTimestamp(1704067200000), "2024-01-01T00:00:00.000Z");
  * ```
  */
 export function formatTimestamp(ms: number): string {

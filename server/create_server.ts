@@ -8,18 +8,19 @@
  */
 
 import { loadavg } from "node:os";
-import { errorResponse } from "../protocol/errors.ts";
+import type { ExportLimits } from "../protocol/export_state.ts";
+import type { Logger } from "../protocol/logger.ts";
 import { MAX_DELEGATION_MS, type SystemHealth } from "../protocol/messages.ts";
 import type { ParseLimits } from "../protocol/parse.ts";
 import type { RequestLimits } from "../protocol/request.ts";
 import type { DataSource } from "./data_source.ts";
-import type { JobLimits } from "./export_job.ts";
+import { SERVER_PORTS } from "./export_ports.ts";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
-import { type AuthConfig, challengeOrigin, parseOrigin } from "./auth_gate.ts";
+import { type AuthConfig, challengeOrigin, parseOrigin } from "./auth_config.ts";
 import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
-import { type Authorize, Session } from "./session.ts";
+import { type Authorize, Session, type SessionContext } from "./session.ts";
 
 /** Options of {@linkcode createServer}. */
 export interface ServerOptions {
@@ -165,6 +166,14 @@ export interface ServerOptions {
    * @default {86400000}
    */
   readonly sessionTtlMs?: number;
+  /**
+   * Where the server reports failures that reach no client as text: an
+   * `authorize` hook that threw, a data source that failed, a handler bug.
+   * Clients get a code; the explanation goes here.
+   *
+   * @default {console}
+   */
+  readonly logger?: Logger;
 }
 
 /** A running sluice server: a fetch handler and its lifecycle. */
@@ -256,7 +265,7 @@ export function createServer(options: ServerOptions): SluiceServer {
   const startedAt = Date.now();
   const sessions = new Set<Session>();
   let closing = false;
-  const jobLimits: JobLimits = {
+  const exports: ExportLimits = {
     frameBytes: options.frameBytes ?? 262_144,
     windowBytes: options.windowBytes ?? 4_194_304,
     socketBufferBytes: options.socketBufferBytes ?? 1_048_576,
@@ -275,17 +284,24 @@ export function createServer(options: ServerOptions): SluiceServer {
       load: loadAverage(),
     };
   };
-  const context = {
+  const { columns, keyColumn } = options.source.schema();
+  const context: SessionContext = {
     source: options.source,
-    jobLimits,
-    requestLimits: options.requestLimits ?? {},
-    parseLimits: options.parseLimits ?? {},
-    maxDownloads: options.maxDownloadsPerConnection ?? 8,
-    idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+    config: {
+      schema: { columns, keyColumn },
+      exports,
+      requestLimits: options.requestLimits ?? {},
+      parseLimits: options.parseLimits ?? {},
+      maxDownloads: options.maxDownloadsPerConnection ?? 8,
+      idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
+      authorize: options.authorize !== undefined,
+      ports: SERVER_PORTS,
+    },
     health,
     auth: authConfig(options),
     limiter: new IdentityLimiter(options.limits ?? {}),
     authorize: options.authorize,
+    logger: options.logger ?? console,
   };
 
   return {
@@ -312,8 +328,7 @@ export function createServer(options: ServerOptions): SluiceServer {
     },
     async close(): Promise<void> {
       closing = true;
-      const error = errorResponse("SERVER_SHUTTING_DOWN");
-      await Promise.all([...sessions].map((s) => s.close(error)));
+      await Promise.all([...sessions].map((s) => s.close()));
     },
     get connections(): number {
       return sessions.size;

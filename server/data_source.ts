@@ -15,23 +15,42 @@
  * backend hands out cells in this one representation, which the encoders of
  * {@linkcode "./formats.ts"} expect:
  *
- * | column type | cell                                                        |
- * | ----------- | ----------------------------------------------------------- |
- * | `integer`   | `number` when a safe integer, else `bigint`                 |
- * | `decimal`   | the value × 10^scale as an integer (`number` or `bigint`)   |
- * | `timestamp` | epoch milliseconds (`number`)                               |
- * | `text`      | `string`                                                    |
- * | `boolean`   | `0` / `1` (or `false` / `true`)                             |
+ * | column type | cell                                                          |
+ * | ----------- | ------------------------------------------------------------- |
+ * | `integer`   | `number` when a safe integer, else `bigint`                   |
+ * | `decimal`   | the value × 10^scale as an integer, or exact decimal text     |
+ * | `timestamp` | epoch milliseconds (`number`)                                 |
+ * | `text`      | `string`                                                      |
+ * | `boolean`   | `0` / `1` (or `false` / `true`)                               |
  *
- * and `null` for SQL NULL in any column. A filter never matches NULL (SQL
- * three-valued logic: `neq` does not match NULL either).
+ * and `null` for SQL NULL in any column. A `decimal` column with a `scale`
+ * has exactly that many fraction digits in every value (text cells may have
+ * fewer; the encoders pad them). A `decimal` column without a `scale` (such
+ * as PostgreSQL's unconstrained `numeric`) has text cells only, written out
+ * with the digits they have.
+ *
+ * ## NULL
+ *
+ * A filter never matches NULL (SQL's three-valued logic: `neq` and `in` do
+ * not match NULL either), and a row whose key or time is NULL is in no
+ * download. Every backend follows these rules (PROTOCOL.md §6.2).
  *
  * ## Consistency
  *
- * Each page is read on its own, so a download sees a consistent set of rows
- * only for append-only tables: rows whose key is above the high-water mark
- * are ignored, but rows updated or deleted between pages are seen as they
- * are when their page is read.
+ * The high-water mark pins a set of keys, not a state of the rows. A source
+ * whose {@linkcode DataSource.page} reads each page on its own shows rows
+ * updated or deleted between pages as they are when their page is read. A
+ * source that can do better offers {@linkcode DataSource.openSnapshot}: one
+ * read view for the pages of one download (see PROTOCOL.md §9.5 for what a
+ * client sees either way).
+ *
+ * ## Errors
+ *
+ * A source fails with {@linkcode DataSourceError} when the database fails
+ * (unreachable, timed out, or refusing a query): its message is one fixed
+ * sentence per kind, so that nothing of the query or the schema can travel
+ * to a client; the database's own error is its `cause`, for the server's
+ * log. Anything else a source throws is a bug or a broken schema.
  *
  * @module
  */
@@ -93,9 +112,24 @@ export interface RowPage {
  * }
  * ```
  */
-export interface DataSource {
+export interface DataSource extends SourceReader {
   /** The exported table and columns; fixed for the life of the source. */
   schema(): SourceSchema;
+  /**
+   * Opens a reader whose every call sees one snapshot of the table, for the
+   * reads of one download (its mark, count and pages), when the backend can
+   * give one; absent otherwise. The caller releases it when the download
+   * ends, however it ends. A backend may give up the snapshot early (say,
+   * when the download has been idle for long): the reader then goes on as
+   * the source itself does, page by page.
+   */
+  openSnapshot?(): Promise<SourceSnapshot>;
+  /** Releases the connection; the source is unusable afterwards. */
+  close(): Promise<void>;
+}
+
+/** The reads of a download: what {@linkcode DataSource} and {@linkcode SourceSnapshot} share. */
+export interface SourceReader {
   /** The current largest key, `0n` when the table is empty. */
   highWaterMark(): Promise<bigint>;
   /** How many rows match `query`, ignoring `after`. */
@@ -105,6 +139,78 @@ export interface DataSource {
    * `limit` (a positive integer). An empty page means the scan is done.
    */
   page(query: ScanQuery, limit: number): Promise<RowPage>;
-  /** Releases the connection; the source is unusable afterwards. */
-  close(): Promise<void>;
+}
+
+/**
+ * A {@linkcode SourceReader} over one snapshot, from
+ * {@linkcode DataSource.openSnapshot}.
+ *
+ * @example Read a download from one snapshot where the source offers it
+ * ```ts ignore
+ * import type { DataSource, SourceReader } from "./data_source.ts";
+ * async function rows(source: DataSource, timeFrom: number, timeTo: number): Promise<number> {
+ *   const snapshot = await source.openSnapshot?.();
+ *   const reader: SourceReader = snapshot ?? source;
+ *   try {
+ *     const highWaterMark = await reader.highWaterMark();
+ *     return await reader.count({ timeFrom, timeTo, filters: [], highWaterMark });
+ *   } finally {
+ *     await snapshot?.release();
+ *   }
+ * }
+ * ```
+ */
+export interface SourceSnapshot extends SourceReader {
+  /** Ends the snapshot; calls after it fail. Releasing twice does nothing. */
+  release(): Promise<void>;
+}
+
+/** What went wrong in a {@linkcode DataSourceError}. */
+export type DataSourceErrorKind =
+  /** The database cannot be reached or went away: try again when it is back. */
+  | "unavailable"
+  /** A query ran past the source's statement timeout, or was cancelled. */
+  | "timeout"
+  /** The database refused a query (a changed table, a value it cannot read). */
+  | "failed";
+
+const SOURCE_ERROR_MESSAGES: Readonly<Record<DataSourceErrorKind, string>> = {
+  unavailable: "The database is unavailable.",
+  timeout: "A database query took too long.",
+  failed: "The database could not answer a query.",
+};
+
+/**
+ * A database failure, safe to describe to a client: its message is fixed
+ * per kind and its `cause` (the database's error) stays on the server.
+ * `recoverable` says whether the same reads may succeed later: true for
+ * `unavailable` and `timeout`, false for `failed`.
+ *
+ * @example
+ * ```ts
+ * import { DataSourceError } from "./data_source.ts";
+ * import { equal } from "node:assert/strict";
+ * const e = new DataSourceError("unavailable", new Error("connect ECONNREFUSED 127.0.0.1:5432"));
+ * equal(e.recoverable, true);
+ * equal(e.message, "The database is unavailable.");
+ * ```
+ */
+export class DataSourceError extends Error {
+  /** What went wrong. */
+  readonly kind: DataSourceErrorKind;
+  /** Whether a later attempt (a resume) may succeed. */
+  readonly recoverable: boolean;
+
+  /**
+   * Makes the error of one kind.
+   *
+   * @param kind What went wrong.
+   * @param cause The database's own error, for logs only.
+   */
+  constructor(kind: DataSourceErrorKind, cause?: unknown) {
+    super(SOURCE_ERROR_MESSAGES[kind], { cause });
+    this.name = "DataSourceError";
+    this.kind = kind;
+    this.recoverable = kind !== "failed";
+  }
 }

@@ -27,9 +27,12 @@ export const DEMO_GENERATOR_VERSION = "sluice-demo-trades/1";
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { DEMO_SCHEMA } from "./demo_data.ts";
- * DEMO_SCHEMA.columns.map((c) => c.name).join(",");
- * // "id,ts,symbol,side,price,amount,fee,maker,user_id,order_id,note"
+ * equal(
+ *   DEMO_SCHEMA.columns.map((c) => c.name).join(","),
+ *   "id,ts,symbol,side,price,amount,fee,maker,user_id,order_id,note",
+ * );
  * ```
  */
 export const DEMO_SCHEMA: SourceSchema = {
@@ -110,9 +113,12 @@ const NOTE_SHARE = 0.015;
  *
  * @example
  * ```ts
+ * import { equal, ok } from "node:assert/strict";
  * import { mulberry32 } from "./demo_data.ts";
  * const random = mulberry32(42);
- * random() === mulberry32(42)(); // true
+ * const first = random();
+ * ok(first >= 0 && first < 1);
+ * equal(first, mulberry32(42)()); // the same seed, the same sequence
  * ```
  */
 export function mulberry32(seed: number): () => number {
@@ -197,9 +203,12 @@ const CREATE_SQL = `
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { createDemoDatabase } from "./demo_data.ts";
  * const path = Deno.makeTempFileSync({ suffix: ".db" });
- * createDemoDatabase(path, 1000, (done, total) => console.log(`${done}/${total}`));
+ * const progress: string[] = [];
+ * createDemoDatabase(path, 1000, (done, total) => progress.push(`${done}/${total}`));
+ * deepStrictEqual(progress, ["1000/1000"]);
  * Deno.removeSync(path);
  * ```
  */
@@ -211,9 +220,11 @@ export function createDemoDatabase(
   if (!Number.isSafeInteger(rows) || rows < 0) {
     throw new RangeError(`rows must be a non-negative integer, got ${rows}`);
   }
-  const building = `${path}.building`;
-  removeDatabaseFiles(building);
+  // A name of its own, so that two processes (or test workers) building the same file at once
+  // do not write into one another's; the last rename wins, and both built the same bytes.
+  const building = `${path}.building-${crypto.randomUUID()}`;
   const db = new DatabaseSync(building);
+  let built = false;
   try {
     // Nothing to protect until the file is renamed into place: skip the journal and fsyncs.
     db.exec("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;");
@@ -247,8 +258,10 @@ export function createDemoDatabase(
       .run(DEMO_GENERATOR_VERSION, String(rows));
     // WAL lets an appending writer and exporting readers work at once; it persists in the file.
     db.exec("ANALYZE; PRAGMA journal_mode = WAL;");
+    built = true;
   } finally {
     db.close();
+    if (!built) removeDatabaseFiles(building);
   }
   removeDatabaseFiles(path);
   Deno.renameSync(building, path);
@@ -262,10 +275,11 @@ export function createDemoDatabase(
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { openDemoSource } from "./demo_data.ts";
  * const path = Deno.makeTempFileSync({ suffix: ".db" });
  * const source = openDemoSource(path, 1000);
- * await source.highWaterMark(); // 1000n
+ * equal(await source.highWaterMark(), 1000n);
  * await source.close();
  * Deno.removeSync(path);
  * ```

@@ -24,7 +24,8 @@
  *   or CR gets a `'` in front (before quoting: `=1,2` → `"'=1,2"`). Other
  *   column types are never altered: a negative decimal stays `-1.50000000`.
  * - `decimal`: exact text with exactly `scale` fraction digits
- *   (`10050000000` at scale 8 → `100.50000000`; scale 0 has no point).
+ *   (`10050000000` at scale 8 → `100.50000000`; scale 0 has no point); a
+ *   column without a scale writes its text cells as they are (`12.340`).
  * - `timestamp`: ISO 8601 UTC with milliseconds, `2024-01-01T00:00:00.000Z`.
  * - `integer`: decimal digits; `boolean`: `true` / `false`.
  *
@@ -369,6 +370,7 @@ const DECIMAL_TEXT = /^-?[0-9]+(\.[0-9]+)?$/;
 
 /** Decimals from scaled integers, or from exact decimal text (a backend with a native decimal type). */
 function decimalWriter(column: ColumnSchema, quote: boolean): CellWriter {
+  const unscaled = column.scale === undefined;
   const scale = column.scale ?? 0;
   const zeros = "0".repeat(scale + 1);
   const wrap = (text: string) => quote ? `"${text}"` : text;
@@ -387,6 +389,8 @@ function decimalWriter(column: ColumnSchema, quote: boolean): CellWriter {
       return out.text(wrap((negative ? "-" : "") + text));
     }
     if (typeof v === "string" && DECIMAL_TEXT.test(v)) {
+      // Without a scale (PostgreSQL's unconstrained numeric) the text is the value as stored.
+      if (unscaled) return out.text(wrap(v));
       const [whole, fraction = ""] = v.split(".");
       if (fraction.length > scale) return fail(column, v);
       return out.text(

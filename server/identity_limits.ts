@@ -1,14 +1,15 @@
 /**
  * Per-identity limits (issue 5): how many downloads one identity runs at
  * once across all its connections to this server process, and how many it
- * may start per minute. Rows per request are checked by the export job
- * once it has counted them.
+ * may start per minute. Rows per request are checked by the download once
+ * it has counted them. The limiter counts, the server session machine
+ * answers: it turns a refusal into `TOO_MANY_DOWNLOADS` or `RATE_LIMITED`
+ * (`protocol/session_downloads.ts`).
  *
  * @module
  */
 
-import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
-import type { Result } from "../protocol/result.ts";
+import type { AdmitVerdict } from "../protocol/session_state.ts";
 
 /** Limits that apply to each identity separately. Unset means unlimited. */
 export interface IdentityLimits {
@@ -18,6 +19,14 @@ export interface IdentityLimits {
   readonly requestsPerMinute?: number;
   /** Most rows one download may have. */
   readonly maxRowsPerRequest?: number;
+}
+
+/** What {@linkcode IdentityLimiter.admit} says. */
+export interface Admission {
+  /** Admitted, or the limit that refuses. */
+  readonly verdict: AdmitVerdict;
+  /** Gives the slot back when the download ends; only when admitted. */
+  readonly release?: () => void;
 }
 
 const MINUTE_MS = 60_000;
@@ -36,25 +45,20 @@ export class IdentityLimiter {
 
   /**
    * Admits a download for `identity` at `now`, giving the function that
-   * releases its slot when it ends, or the refusal with `retryAfter`.
+   * releases its slot when it ends; or says which limit refuses it, and for
+   * a rate when to retry.
    */
-  admit(identity: string, now: number): Result<() => void, ErrorResponse> {
+  admit(identity: string, now: number): Admission {
     const { maxConcurrentDownloads, requestsPerMinute } = this.#limits;
     const running = this.#running.get(identity) ?? 0;
     if (maxConcurrentDownloads !== undefined && running >= maxConcurrentDownloads) {
-      return {
-        ok: false,
-        error: errorResponse("TOO_MANY_DOWNLOADS", { limit: maxConcurrentDownloads }),
-      };
+      return { verdict: { ok: false, limit: "concurrent", max: maxConcurrentDownloads } };
     }
     const recent = (this.#recent.get(identity) ?? []).filter((t) => t > now - MINUTE_MS);
     if (requestsPerMinute !== undefined && recent.length >= requestsPerMinute) {
       this.#recent.set(identity, recent);
       const retryAfter = Math.max(1, recent[0] + MINUTE_MS - now);
-      return {
-        ok: false,
-        error: errorResponse("RATE_LIMITED", { limit: requestsPerMinute }, { retryAfter }),
-      };
+      return { verdict: { ok: false, limit: "rate", max: requestsPerMinute, retryAfter } };
     }
     recent.push(now);
     this.#recent.set(identity, recent);
@@ -62,8 +66,8 @@ export class IdentityLimiter {
     this.#running.set(identity, running + 1);
     let released = false;
     return {
-      ok: true,
-      value: () => {
+      verdict: { ok: true },
+      release: () => {
         if (released) return;
         released = true;
         const left = (this.#running.get(identity) ?? 1) - 1;

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
-import { parseOrigin } from "./auth_gate.ts";
+import { parseOrigin } from "./auth_config.ts";
 import { createServer, type SluiceServer } from "./create_server.ts";
 import { openDemoSource } from "./demo_data.ts";
 import type { SqliteSource } from "./sqlite_source.ts";

@@ -11,10 +11,21 @@
  * database, signals) is `server/main.ts`; none of it is part of this API.
  *
  * @example Embed it
- * ```ts ignore
+ * ```ts
+ * import { equal } from "node:assert/strict";
  * import { createServer, openDemoSource } from "./mod.ts";
- * const sluice = createServer({ source: openDemoSource("demo.sqlite", 10_000) });
- * Deno.serve({ hostname: "127.0.0.1", port: 8080 }, sluice.fetch);
+ * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const source = openDemoSource(path, 1000);
+ * const sluice = createServer({ source });
+ * const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
+ * // Clients connect to ws://127.0.0.1:<port>/; a plain HTTP request is told to upgrade.
+ * const response = await fetch(`http://127.0.0.1:${http.addr.port}/`);
+ * equal(response.status, 426);
+ * await response.body?.cancel();
+ * await sluice.close();
+ * await http.shutdown();
+ * await source.close();
+ * Deno.removeSync(path);
  * ```
  *
  * @module
@@ -22,6 +33,7 @@
 
 export { createServer } from "./create_server.ts";
 export type { ServerOptions, SluiceServer } from "./create_server.ts";
+export type { Logger } from "../protocol/logger.ts";
 export type { Authorize, AuthorizeDecision } from "./session.ts";
 export type { IdentityLimits } from "./identity_limits.ts";
 export type { DataSource, RowPage, ScanQuery, SourceSchema } from "./data_source.ts";

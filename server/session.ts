@@ -1,61 +1,63 @@
 /**
- * One WebSocket connection on the server: parses what the client sends,
- * answers every bad message with its code and keeps serving, signs the
- * client in and seals the session, runs the connection's downloads side by
- * side, and batches their progress.
+ * One WebSocket connection on the server: the shell around the session
+ * machine (`protocol/session_machine.ts`), which holds every rule of the
+ * connection. This file keeps what a machine cannot: the socket and its
+ * transport channel (compression, sealing), the one timer, the clock and
+ * the randomness, the data source, the `authorize` hook, the identity
+ * limiter, the server's health figures, and the Web Crypto keys of a
+ * signed-in session. It feeds the machine what happens and carries out
+ * what it says, in order; it decides nothing.
  *
  * @module
  */
 
-import { CLOSE_CODES } from "../protocol/close_codes.ts";
-import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
-import type {
-  ClientMessage,
-  DownloadRequest,
-  DownloadStatus,
-  Filter,
-  ProgressUpdate,
-  ResumePoint,
-  ServerMessage,
-  SystemHealth,
-} from "../protocol/messages.ts";
-import { encodeMessage } from "../protocol/messages.ts";
+import { setImmediate } from "node:timers";
 import type { Incoming } from "../protocol/channel_framing.ts";
-import { SessionChannel } from "../transport/session_channel.ts";
-import { DEFAULT_PARSE_LIMITS, parseClientMessage, type ParseLimits } from "../protocol/parse.ts";
+import type { ErrorResponse } from "../protocol/errors.ts";
+import type { DownloadRequest, Filter, Identity, SystemHealth } from "../protocol/messages.ts";
+import { encodeMessage } from "../protocol/messages.ts";
+import { DEFAULT_PARSE_LIMITS } from "../protocol/parse.ts";
+import type { Logger } from "../protocol/logger.ts";
+import type { Result } from "../protocol/result.ts";
 import {
   CONTROL_HEADER_BYTES,
   GCM_TAG_BYTES,
   SEALED_HEADER_BYTES,
 } from "../protocol/sealed_frame.ts";
-import { ProgressBatcher } from "../protocol/progress.ts";
-import { type RequestLimits, validateDownloadRequest } from "../protocol/request.ts";
-import { identityLabel } from "../protocol/auth.ts";
-import type { Result } from "../protocol/result.ts";
-import type { Identity } from "../protocol/messages.ts";
-import { type AuthConfig, AuthGate } from "./auth_gate.ts";
+import { step } from "../protocol/session_machine.ts";
+import {
+  initialSessionState,
+  nextDeadline,
+  readsInput,
+  type SessionConfig,
+  type SessionEffect,
+  type SessionEvent,
+  type SessionState,
+} from "../protocol/session_state.ts";
+import { CommandSigner } from "../transport/command_signer.ts";
+import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
+import { SessionChannel } from "../transport/session_channel.ts";
+import { deriveSessionSecrets } from "../transport/session_secrets.ts";
+import type { AuthConfig } from "./auth_config.ts";
 import type { DataSource } from "./data_source.ts";
 import type { IdentityLimiter } from "./identity_limits.ts";
-import { ExportJob, type JobLimits } from "./export_job.ts";
 
 /** What a session needs from the server that owns it. */
 export interface SessionContext {
+  /** Where rows come from. */
   readonly source: DataSource;
-  readonly jobLimits: JobLimits;
-  readonly requestLimits: RequestLimits;
-  readonly parseLimits: ParseLimits;
-  /** Most downloads running at once on one connection. */
-  readonly maxDownloads: number;
-  /** A connection that sends nothing for this long is closed with IDLE_TIMEOUT. */
-  readonly idleTimeoutMs: number;
+  /** The machine's configuration, but for the sign-in settings. */
+  readonly config: Omit<SessionConfig, "signIn">;
+  /** The server-wide sign-in settings. */
+  readonly auth: AuthConfig;
   /** The server's health, for `connection:health`. */
   health(): SystemHealth;
-  /** Sign-in settings. */
-  readonly auth: AuthConfig;
   /** Per-identity limits, shared by every connection. */
   readonly limiter: IdentityLimiter;
   /** The server's `authorize` hook. */
   readonly authorize: Authorize | undefined;
+  /** Where failures that reach no client as text are reported. */
+  readonly logger: Logger;
 }
 
 /**
@@ -83,375 +85,294 @@ const MAX_QUEUED_MESSAGES = 256;
 /** What sealing adds to a control message's bytes at most. */
 const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_TAG_BYTES;
 
-/** WebSocket close code after a failed sign-in. */
-const CLOSE_SIGN_IN_FAILED = CLOSE_CODES.reconnect.SIGN_IN_FAILED.code;
-/** WebSocket close code after a frame that breaks the session (tampered, replayed, unsealed). */
-const CLOSE_PROTOCOL_VIOLATION = CLOSE_CODES.reconnect.PROTOCOL_VIOLATION.code;
+/**
+ * How often to look at the socket again while the machine waits for it to
+ * drain. Deno's WebSocket has no drain event (`bufferedAmount` only, as in
+ * browsers; the WebSocketStream that has backpressure needs
+ * `--unstable-net`), so the shell looks, but only while the machine says it
+ * waits for the socket, not before every frame.
+ */
+const DRAIN_POLL_MS = 2;
 
-/** Finished downloads remembered per connection, for `status:check` and late acks. */
-const FINISHED_KEPT = 64;
+/** Random bytes from the runtime, for the machine's entropy. */
+function randomBytes(length: number): Uint8Array {
+  return crypto.getRandomValues(new Uint8Array(length));
+}
 
 /** The server side of one connection. */
 export class Session {
   readonly #socket: WebSocket;
   readonly #context: SessionContext;
   readonly #channel: SessionChannel;
-  readonly #gate: AuthGate;
-  readonly #jobs = new Map<string, { job: ExportJob; done: Promise<void> }>();
-  readonly #finished = new Map<string, DownloadStatus>();
-  readonly #batcher = new ProgressBatcher();
-  #batchTimer: ReturnType<typeof setTimeout> | undefined;
-  #idleTimer: ReturnType<typeof setTimeout> | undefined;
-  #signInTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastHeard = Date.now();
-  #closed = false;
+  #state: SessionState;
+  readonly #events: SessionEvent[] = [];
+  #stepping = false;
+  /** The one timer, at the machine's deadline. */
+  #timer: { readonly at: number; readonly handle: ReturnType<typeof setTimeout> } | undefined;
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The channel waits for this before it hands over the next message. */
+  #readable: { promise: Promise<void>; resolve: () => void } | undefined;
+  /** The keys of a signed-in session, from `openSession` on. */
+  #keys: { signer: CommandSigner; sealer?: FrameSealer; opener?: FrameOpener } | undefined;
+  readonly #releases = new Map<number, () => void>();
+  readonly #ended: Promise<void>;
+  #end!: () => void;
 
   constructor(socket: WebSocket, context: SessionContext, origin: string) {
     this.#socket = socket;
     this.#context = context;
-    this.#gate = new AuthGate(context.auth, origin);
+    this.#ended = new Promise((resolve) => this.#end = resolve);
+    const { origins: _origins, ...auth } = context.auth;
+    this.#state = initialSessionState(
+      { ...context.config, signIn: { ...auth, origin } },
+      Date.now(),
+      { sessionKeySeed: randomBytes(48), nonce: randomBytes(32), token: randomBytes(16) },
+    );
+    const { parseLimits } = context.config;
     this.#channel = new SessionChannel({
       send: (payload) => {
         if (socket.readyState === WebSocket.OPEN) socket.send(payload);
       },
-      deliver: (incoming) => this.#receive(incoming),
+      deliver: (incoming) => this.#deliver(incoming),
       handlerFailed: (error) => {
-        console.error("sluice: a message handler failed:", error);
-        this.#systemError("client", errorResponse("INTERNAL_ERROR", { reason: "handler" }));
+        context.logger.error("sluice: a message handler failed:", error);
+        this.#feed({ type: "fault", reason: "handler" });
       },
-      maxMessageBytes: context.parseLimits.maxMessageBytes,
+      maxMessageBytes: parseLimits.maxMessageBytes,
       // A client sends only control messages: their limit, plus the sealed and control headers
       // and the tag, bounds what is decrypted at all. (A string's length in UTF-16 units is at
       // most its UTF-8 length, so text is checked no less strictly.)
       maxQueuedPayloads: MAX_QUEUED_MESSAGES,
-      maxPayloadBytes:
-        (context.parseLimits.maxMessageBytes ?? DEFAULT_PARSE_LIMITS.maxMessageBytes) +
+      maxPayloadBytes: (parseLimits.maxMessageBytes ?? DEFAULT_PARSE_LIMITS.maxMessageBytes) +
         SEALED_OVERHEAD_BYTES,
     });
     socket.binaryType = "arraybuffer";
     socket.addEventListener("message", (event) => {
-      this.#lastHeard = Date.now();
+      this.#feed({ type: "heard" });
       const data = event.data;
       this.#channel.receive(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
     });
-    socket.addEventListener("close", () => this.#shutdown());
-    this.#watchIdle(context.idleTimeoutMs);
-    if (!this.#gate.admitted) {
-      // Heartbeats keep a connection alive, but not one that never signs in.
-      this.#signInTimer = setTimeout(() => {
-        this.#signInTimer = undefined;
-        void this.#end(errorResponse("SIGN_IN_TIMEOUT"), CLOSE_SIGN_IN_FAILED);
-      }, context.auth.signInTimeoutMs);
-    }
-  }
-
-  /** Closes the connection once the client has been silent for `ms` (heartbeats count). */
-  #watchIdle(ms: number): void {
-    this.#idleTimer = setTimeout(() => {
-      const silent = Date.now() - this.#lastHeard;
-      if (silent < ms) return this.#watchIdle(ms - silent);
-      this.#idleTimer = undefined;
-      this.close(
-        errorResponse("IDLE_TIMEOUT", { idleMs: silent }),
-        CLOSE_CODES.reconnect.IDLE_TIMEOUT.code,
-      );
-    }, ms);
+    socket.addEventListener("close", () => {
+      this.#feed({ type: "peerClosed" });
+      this.#stop();
+      this.#end();
+    });
+    this.#arm();
   }
 
   /** Downloads running now. */
   get activeDownloads(): number {
-    return this.#jobs.size;
+    return this.#state.downloads.length;
   }
 
   /**
-   * Stops every download where it stands, tells the client why on
-   * `system:error` (a recoverable error, so it reconnects and resumes), and
-   * closes the socket with `code`; resolves when all jobs have stopped.
+   * The server shuts down: the machine says so (`SERVER_SHUTTING_DOWN`,
+   * `GOING_AWAY`), its downloads stop where they stand, and the client
+   * resumes elsewhere; resolves once the socket is closed.
    */
-  async close(error: ErrorResponse, code = CLOSE_CODES.reconnect.GOING_AWAY.code): Promise<void> {
-    // Said first: under `deno serve` the runtime closes the sockets soon after a signal.
-    await this.#end(error, code, "server");
+  close(): Promise<void> {
+    this.#feed({ type: "shutdown" });
+    return this.#ended;
   }
 
-  async #shutdown(): Promise<void> {
-    // First: a #start still awaiting authorize must not add a job once the snapshot is taken.
-    this.#closed = true;
-    const running = [...this.#jobs.values()];
-    for (const { job } of running) job.abort();
-    await Promise.all(running.map((r) => r.done));
-    clearTimeout(this.#signInTimer);
-    this.#signInTimer = undefined;
-    clearTimeout(this.#batchTimer);
-    this.#batchTimer = undefined;
-    clearTimeout(this.#idleTimer);
-    this.#idleTimer = undefined;
-  }
-
-  async #receive(incoming: Result<Incoming, ErrorResponse>): Promise<void> {
+  /** A message from the channel; the next one waits until the machine reads messages again. */
+  #deliver(incoming: Result<Incoming, ErrorResponse>): Promise<void> | void {
     if (!incoming.ok) {
-      // A channel that gave up (a sealed session's broken frame, a flood) ends the connection;
-      // otherwise only the message is refused.
-      if (this.#channel.failed) return await this.#end(incoming.error, CLOSE_PROTOCOL_VIOLATION);
-      return this.#systemError("client", incoming.error);
-    }
-    if (incoming.value.type === "data") {
-      this.#systemError(
-        "client",
-        errorResponse("UNEXPECTED_EVENT", {
-          reason: "data frames travel from server to client only",
-        }),
-      );
-      return;
-    }
-    const parsed = parseClientMessage(incoming.value.text, this.#context.parseLimits);
-    if (!parsed.ok) {
-      const { error, event, requestId } = parsed.error;
-      if (requestId !== undefined && event?.startsWith("download:")) {
-        this.#downloadError(requestId, error);
-      } else this.#systemError(requestId ?? "client", error);
-      return;
-    }
-    const message = parsed.value;
-    if (message.event === "auth:nonce" || message.event === "auth:authenticate") {
-      return await this.#signIn(message);
-    }
-    // Heartbeats need no sign-in; once signed in, every command is signed, heartbeats too.
-    const refused = !this.#gate.admitted && message.event !== "connection:health"
-      ? errorResponse("AUTH_REQUIRED")
-      : await this.#gate.checkCommand(message, Date.now());
-    if (refused?.code === "SESSION_EXPIRED") return await this.#end(refused, CLOSE_SIGN_IN_FAILED);
-    if (refused !== undefined) return this.#refuse(message, refused);
-    await this.#dispatch(message);
+      this.#feed({ type: "undecodable", error: incoming.error, fatal: this.#channel.failed });
+    } else if (incoming.value.type === "data") this.#feed({ type: "binary" });
+    else this.#feed({ type: "text", text: incoming.value.text });
+    if (readsInput(this.#state) || this.#state.phase === "closed") return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => resolve = r);
+    this.#readable = { promise, resolve };
+    return promise;
   }
 
-  /** Answers a refused command where the client looks for it: its download, or the connection. */
-  #refuse(message: ClientMessage, error: ErrorResponse): void {
-    const { event, requestId } = message;
-    if (event === "download:request" || event === "download:resume") {
-      this.#downloadError(requestId, error);
-    } else this.#systemError(requestId, error);
-  }
-
-  async #signIn(message: ClientMessage & { event: "auth:nonce" | "auth:authenticate" }) {
-    const { requestId } = message;
-    const now = Date.now();
-    if (message.event === "auth:nonce") {
-      const challenge = this.#gate.challenge(message.data, now);
-      if (challenge.ok) {
-        this.#send({ event: "auth:challenge", data: challenge.value, timestamp: now, requestId });
-      } else this.#systemError(requestId, challenge.error);
-      return;
+  /** Steps the machine with `event`, and with whatever its effects report back at once. */
+  #feed(event: SessionEvent): void {
+    this.#events.push(event);
+    if (this.#stepping) return;
+    this.#stepping = true;
+    try {
+      for (let next = this.#events.shift(); next !== undefined; next = this.#events.shift()) {
+        const r = step(this.#state, next, Date.now());
+        this.#state = r.state;
+        for (const effect of r.effects) this.#apply(effect);
+      }
+    } finally {
+      this.#stepping = false;
     }
-    const signedIn = await this.#gate.authenticate(message.data, now);
-    if (!signedIn.ok) {
-      const result = { authenticated: false as const, error: signedIn.error };
-      this.#send({ event: "auth:result", data: result, timestamp: now, requestId });
-      return await this.#end(undefined, CLOSE_SIGN_IN_FAILED, "client", signedIn.error.code);
+    this.#arm();
+    const readable = this.#readable;
+    if (readable !== undefined && (readsInput(this.#state) || this.#state.phase === "closed")) {
+      this.#readable = undefined;
+      readable.resolve();
     }
-    clearTimeout(this.#signInTimer);
-    this.#signInTimer = undefined;
-    const { result, seal } = signedIn.value;
-    this.#send({ event: "auth:result", data: result, timestamp: now, requestId });
-    if (seal !== undefined) this.#channel.seal(seal.sealer, seal.opener);
   }
 
-  /** Ends the connection: stops its downloads, says why when `error` is given, closes. */
-  async #end(
-    error: ErrorResponse | undefined,
-    code: number,
-    requestId = "client",
-    reason = error?.code ?? "",
-  ): Promise<void> {
-    if (error !== undefined) this.#systemError(requestId, error);
-    await this.#shutdown();
-    await this.#channel.flushed();
-    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason.slice(0, 120));
+  /** Keeps the one timer at the machine's deadline; one that moved later waits for the old. */
+  #arm(): void {
+    const at = nextDeadline(this.#state);
+    if (at === undefined) return this.#stopTimer();
+    if (this.#timer !== undefined && this.#timer.at <= at) return;
+    this.#stopTimer();
+    const handle = setTimeout(() => {
+      this.#timer = undefined;
+      this.#feed({ type: "timeout" });
+    }, Math.max(0, at - Date.now()));
+    this.#timer = { at, handle };
   }
 
-  async #dispatch(message: ClientMessage): Promise<void> {
-    const { requestId } = message;
-    switch (message.event) {
-      case "download:request":
-        return await this.#start(requestId, message.data);
-      case "download:resume":
-        return await this.#start(requestId, message.data.request, message.data.resume);
-      case "download:cancel": {
-        const running = this.#jobs.get(requestId);
-        if (running !== undefined) running.job.cancel();
-        else if (!this.#finished.has(requestId)) {
-          this.#downloadError(requestId, errorResponse("UNKNOWN_REQUEST"));
+  #stopTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer.handle);
+    this.#timer = undefined;
+  }
+
+  /** The connection is over: no timer, no poll, no slot held, no message waiting. */
+  #stop(): void {
+    this.#stopTimer();
+    clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
+    for (const release of this.#releases.values()) release();
+    this.#releases.clear();
+    this.#readable?.resolve();
+    this.#readable = undefined;
+  }
+
+  /** Runs `work`, then feeds what it gives; a failure is reported as `failed` gives it. */
+  #answer<T>(
+    work: () => T | Promise<T>,
+    done: (value: T) => SessionEvent,
+    failed: (error: unknown) => SessionEvent,
+  ): void {
+    new Promise<T>((resolve) => resolve(work())).then(
+      (value) => this.#feed(done(value)),
+      (error) => this.#feed(failed(error)),
+    );
+  }
+
+  #apply(effect: SessionEffect): void {
+    const source = this.#context.source;
+    switch (effect.type) {
+      case "send":
+        if (this.#socket.readyState === WebSocket.OPEN) {
+          this.#channel.sendText(encodeMessage(effect.message));
         }
         return;
-      }
-      case "download:ack": {
-        const running = this.#jobs.get(requestId);
-        if (running !== undefined) {
-          if (!running.job.ack(message.data.sequence)) {
-            this.#downloadError(
-              requestId,
-              errorResponse("INVALID_VALUE", { reason: "ack of an unsent frame" }),
-            );
-          }
-        } else if (!this.#finished.has(requestId)) {
-          this.#downloadError(requestId, errorResponse("UNKNOWN_REQUEST"));
-        }
+      case "sendFrame":
+        if (this.#socket.readyState === WebSocket.OPEN) this.#channel.sendData(effect.frame);
         return;
-      }
-      case "status:check": {
-        const target = message.data.requestId;
-        const downloads = target === undefined
-          ? this.#statuses()
-          : this.#statuses().filter((s) => s.requestId === target);
-        if (target !== undefined && downloads.length === 0) {
-          this.#downloadError(requestId, errorResponse("UNKNOWN_REQUEST", { requestId: target }));
-        } else {
-          this.#send({
-            event: "status:update",
-            data: { downloads },
-            timestamp: Date.now(),
-            requestId,
-          });
-        }
-        return;
-      }
-      case "connection:health":
-        this.#send({
-          event: "connection:health",
-          data: this.#context.health(),
-          timestamp: Date.now(),
-          requestId,
+      case "close": {
+        const { code, reason } = effect;
+        this.#stop();
+        // What was sent before the close leaves first (sealing may still be at work on it).
+        void this.#channel.flushed().then(() => {
+          if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
+          this.#end();
         });
         return;
-      case "auth:nonce":
-      case "auth:authenticate":
-        return await this.#signIn(message);
+      }
+      case "openSession":
+        return this.#answer(async () => {
+          const secrets = await deriveSessionSecrets(effect.shared, effect.nonce);
+          const signer = await CommandSigner.create(secrets.commands);
+          if (!effect.encryption) return { signer };
+          const [sealer, opener] = await Promise.all([
+            FrameSealer.create(secrets.serverToClient),
+            FrameOpener.create(secrets.clientToServer),
+          ]);
+          return { signer, sealer, opener };
+        }, (keys) => {
+          this.#keys = keys;
+          return { type: "sessionOpened" };
+        }, (error) => {
+          this.#context.logger.error("sluice: the session keys could not be made:", error);
+          return { type: "fault", reason: "keys" };
+        });
+      case "seal":
+        return this.#channel.seal(this.#keys!.sealer!, this.#keys!.opener!);
+      case "verifyCommand":
+        return this.#answer(
+          () => this.#keys!.signer.verify(effect.command, effect.signature),
+          (valid) => ({ type: "verified", valid }),
+          () => ({ type: "verified", valid: false }),
+        );
+      case "authorize": {
+        const hook = this.#context.authorize!;
+        return this.#answer(
+          () => hook(effect.identity, effect.request),
+          (value) => ({ type: "authorized", job: effect.job, decision: { value } }),
+          (error) => {
+            this.#context.logger.error("sluice: the authorize hook failed:", error);
+            return { type: "authorized", job: effect.job, decision: { failed: true } };
+          },
+        );
+      }
+      case "admit": {
+        const { verdict, release } = this.#context.limiter.admit(effect.identity, Date.now());
+        if (release !== undefined) this.#releases.set(effect.job, release);
+        return this.#feed({ type: "admitted", job: effect.job, verdict });
+      }
+      case "release":
+        this.#releases.get(effect.job)?.();
+        this.#releases.delete(effect.job);
+        return;
+      case "askHealth":
+        return this.#feed({
+          type: "health",
+          requestId: effect.requestId,
+          health: this.#context.health(),
+        });
+      case "readHighWaterMark":
+        return this.#answer(
+          () => source.highWaterMark(),
+          (value) => ({ type: "highWaterMark", job: effect.job, value }),
+          (error) => this.#sourceFailed(effect.job, error),
+        );
+      case "countRows":
+        return this.#answer(
+          () => source.count(effect.query),
+          (rows) => ({ type: "rowCount", job: effect.job, rows }),
+          (error) => this.#sourceFailed(effect.job, error),
+        );
+      case "readPage":
+        // After the event loop's other work: acks, cancels and other downloads' turns.
+        setImmediate(() =>
+          this.#answer(
+            () => source.page(effect.query, effect.limit),
+            (page) => ({ type: "page", job: effect.job, rows: page.rows }),
+            (error) => this.#sourceFailed(effect.job, error),
+          )
+        );
+        return;
+      case "awaitDrain":
+        return this.#watchDrain(effect.atMost);
+      case "log":
+        this.#context.logger.error(effect.message, effect.error);
+        return;
       default: {
-        const unreachable: never = message;
-        throw new Error(`unhandled message ${JSON.stringify(unreachable)}`);
+        const unreachable: never = effect;
+        throw new Error(`unknown effect ${JSON.stringify(unreachable)}`);
       }
     }
   }
 
-  async #start(requestId: string, asked: DownloadRequest, resume?: ResumePoint): Promise<void> {
-    if (this.#jobs.has(requestId)) {
-      return this.#downloadError(requestId, errorResponse("DUPLICATE_REQUEST"));
-    }
-    if (this.#jobs.size >= this.#context.maxDownloads) {
-      return this.#downloadError(
-        requestId,
-        errorResponse("TOO_MANY_DOWNLOADS", {
-          limit: this.#context.maxDownloads,
-        }),
-      );
-    }
-    const { source, requestLimits, jobLimits } = this.#context;
-    const validated = validateDownloadRequest(asked, source.schema().columns, requestLimits);
-    if (!validated.ok) return this.#downloadError(requestId, validated.error);
-    const request = await this.#authorize(asked);
-    if (!request.ok) return this.#downloadError(requestId, request.error);
-    const narrowed = request.value === asked
-      ? validated
-      : validateDownloadRequest(request.value, source.schema().columns, requestLimits);
-    if (!narrowed.ok) return this.#downloadError(requestId, narrowed.error);
-    if (this.#closed) return;
-    const identity = this.#gate.identity;
-    const admitted = identity === undefined
-      ? { ok: true as const, value: () => {} }
-      : this.#context.limiter.admit(identityLabel(identity), Date.now());
-    if (!admitted.ok) return this.#downloadError(requestId, admitted.error);
-    this.#finished.delete(requestId);
-    const job = new ExportJob(
-      requestId,
-      narrowed.value,
-      source,
-      {
-        sendFrame: (frame) => this.#channel.sendData(frame),
-        sendMessage: (m) => this.#send(m),
-        bufferedAmount: () => this.#socket.bufferedAmount + this.#channel.pendingBytes,
-        progress: (update, final) => this.#progress(update, final),
-      },
-      jobLimits,
-      resume,
-    );
-    const done = job.run().finally(() => {
-      admitted.value();
-      this.#jobs.delete(requestId);
-      this.#batcher.drop(requestId);
-      this.#finished.set(requestId, job.status());
-      if (this.#finished.size > FINISHED_KEPT) {
-        this.#finished.delete(this.#finished.keys().next().value!);
-      }
-    });
-    this.#jobs.set(requestId, { job, done });
+  #sourceFailed(job: number, error: unknown): SessionEvent {
+    this.#context.logger.error("sluice: a download's data source failed:", error);
+    return { type: "sourceFailed", job };
   }
 
-  /** The request as the `authorize` hook lets this connection's identity have it. */
-  async #authorize(asked: DownloadRequest): Promise<Result<DownloadRequest, ErrorResponse>> {
-    const hook = this.#context.authorize;
-    if (hook === undefined) return { ok: true, value: asked };
-    let decision: AuthorizeDecision;
-    try {
-      decision = await hook(this.#gate.identity, asked);
-    } catch (e) {
-      console.error("authorize hook failed:", e);
-      return { ok: false, error: errorResponse("INTERNAL_ERROR", { reason: "authorize" }) };
-    }
-    if (decision === true) return { ok: true, value: asked };
-    if (decision === false) return { ok: false, error: errorResponse("FORBIDDEN") };
-    if (!Array.isArray((decision as { filters?: unknown } | null)?.filters)) {
-      // A hook bug: refuse rather than guess what it meant to allow.
-      console.error("authorize hook answered neither a boolean nor { filters: [...] }:", decision);
-      return { ok: false, error: errorResponse("INTERNAL_ERROR", { reason: "authorize" }) };
-    }
-    const searchParams = {
-      ...asked.searchParams,
-      filters: [...asked.searchParams.filters, ...decision.filters],
+  /** Says `drained` once the socket and the channel hold at most `atMost` bytes. */
+  #watchDrain(atMost: number): void {
+    const look = () => {
+      this.#drainTimer = undefined;
+      if (this.#state.phase === "closed") return;
+      const buffered = this.#socket.bufferedAmount + this.#channel.pendingBytes;
+      if (buffered <= atMost || this.#socket.readyState !== WebSocket.OPEN) {
+        return this.#feed({ type: "drained", buffered });
+      }
+      this.#drainTimer = setTimeout(look, DRAIN_POLL_MS);
     };
-    return { ok: true, value: { ...asked, searchParams } };
-  }
-
-  #statuses(): DownloadStatus[] {
-    return [...this.#finished.values(), ...[...this.#jobs.values()].map((r) => r.job.status())];
-  }
-
-  #progress(update: ProgressUpdate, final: boolean): void {
-    const now = Date.now();
-    const batch = [...this.#batcher.add(update, now), ...(final ? this.#batcher.flush() : [])];
-    this.#sendProgress(batch);
-    this.#armBatchTimer(now);
-  }
-
-  #armBatchTimer(now: number): void {
-    const deadline = this.#batcher.deadline();
-    if (deadline === undefined || this.#batchTimer !== undefined || this.#closed) return;
-    this.#batchTimer = setTimeout(() => {
-      this.#batchTimer = undefined;
-      const at = Date.now();
-      this.#sendProgress(this.#batcher.due(at));
-      this.#armBatchTimer(at);
-    }, Math.max(0, deadline - now));
-  }
-
-  #sendProgress(batch: readonly ProgressUpdate[]): void {
-    for (const update of batch) {
-      this.#send({
-        event: "download:progress",
-        data: update,
-        timestamp: Date.now(),
-        requestId: update.requestId,
-      });
-    }
-  }
-
-  #downloadError(requestId: string, error: ErrorResponse): void {
-    this.#send({ event: "download:error", data: error, timestamp: Date.now(), requestId });
-  }
-
-  #systemError(requestId: string, error: ErrorResponse): void {
-    this.#send({ event: "system:error", data: error, timestamp: Date.now(), requestId });
-  }
-
-  #send(message: ServerMessage): void {
-    if (this.#socket.readyState === WebSocket.OPEN) this.#channel.sendText(encodeMessage(message));
+    setImmediate(look);
   }
 }

@@ -11,6 +11,12 @@
  * | `text`      | TEXT, compared with the BINARY collation (code point order)    |
  * | `boolean`   | INTEGER 0 / 1                                                  |
  *
+ * and, named in the `storage` option: `decimal_text`, a `decimal` held as
+ * exact decimal text in TEXT (for amounts beyond 64 bits; compared exactly
+ * by a registered function, without an index), and `cast_text`, a `text`
+ * column of another storage read as `CAST(col AS TEXT)`. The filter SQL is
+ * {@linkcode "./sqlite_filters.ts"}.
+ *
  * A filter's canonical decimal text is scaled to the same integer exactly
  * (`"100.5"` at scale 8 is `10050000000n`), so `price = "0.1"` matches
  * exactly the rows that store 10000000. A decimal filter value beyond the
@@ -40,12 +46,31 @@
  * @module
  */
 
-import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
-import type { ColumnSchema, ValidatedFilter } from "../protocol/filter.ts";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import type { ValidatedFilter } from "../protocol/filter.ts";
 import type { DataSource, RowPage, ScanQuery, SourceSchema } from "./data_source.ts";
+import { checkSchema } from "./_sqlite_schema.ts";
+import {
+  type ArrayQuery,
+  isOutOfRange,
+  prepareArrays,
+  remember,
+  settle,
+} from "./_sqlite_statements.ts";
+import {
+  decimalTextCompare,
+  filterCondition,
+  filterParams,
+  filterShape,
+  SQLITE_DECIMAL_COMPARE,
+  type SqliteColumn,
+  sqliteColumnExpression,
+  type SqliteStorage,
+} from "./sqlite_filters.ts";
 
-/** The names a schema may use for its table and columns. */
-export const IDENTIFIER: RegExp = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export { IDENTIFIER } from "./_sqlite_schema.ts";
+export { prefixSuccessor } from "./prefix_successor.ts";
+export { scaleDecimal } from "./sqlite_filters.ts";
 
 /** Options of {@linkcode SqliteSource}. */
 export interface SqliteSourceOptions {
@@ -59,21 +84,23 @@ export interface SqliteSourceOptions {
    * @default {false}
    */
   readonly readOnly?: boolean;
+  /**
+   * Columns stored otherwise than the table in the module docs says:
+   * `decimal_text` for a `decimal` column holding exact decimal text in
+   * TEXT (its scale optional, 0..30), `cast_text` for a `text` column of
+   * another storage, read as `CAST(col AS TEXT)`. {@linkcode
+   * "./sqlite_catalog.ts"} fills this in from the table's declared types.
+   *
+   * @default {{}}
+   */
+  readonly storage?: Readonly<Record<string, SqliteStorage>>;
 }
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-/** Past every INTEGER SQLite can store; stands in for out-of-range decimal filter values. */
-const BEYOND_INT64 = 2 ** 64;
+const INT64_MIN_NUMBER = -(2 ** 63);
 /** Prepared statement shapes kept per source; `in` lists of many lengths could grow it unbounded. */
 const STATEMENT_CACHE_SIZE = 64;
 /** Key-range lookups kept per source, one per distinct (time range, high-water mark). */
 const RANGE_CACHE_SIZE = 64;
-
-/** A prepared query whose rows come back as arrays in select-list order. */
-interface ArrayQuery {
-  all(...params: SQLInputValue[]): unknown[][];
-}
 
 interface Statements {
   readonly page: ArrayQuery;
@@ -116,8 +143,10 @@ type KeyRange = { readonly rows: number; readonly low: bigint; readonly high: bi
 export class SqliteSource implements DataSource {
   readonly #db: DatabaseSync;
   readonly #schema: SourceSchema;
-  readonly #columns: ReadonlyMap<string, ColumnSchema>;
+  readonly #columns: ReadonlyMap<string, SqliteColumn>;
   readonly #keyIndex: number;
+  /** Columns read as INTEGER: integers, scaled decimals, timestamps. */
+  readonly #integerColumns: readonly number[];
   readonly #select: string;
   readonly #table: string;
   readonly #key: string;
@@ -133,15 +162,25 @@ export class SqliteSource implements DataSource {
   /** Opens the database; throws on a schema that cannot be used (a programmer error). */
   constructor(options: SqliteSourceOptions) {
     const schema = options.schema;
-    checkSchema(schema);
+    const storage = options.storage ?? {};
+    const columns = schema.columns.map((c): SqliteColumn =>
+      Object.hasOwn(storage, c.name) ? { ...c, storage: storage[c.name] } : c
+    );
+    checkSchema(schema, columns, storage);
     this.#schema = schema;
-    this.#columns = new Map(schema.columns.map((c) => [c.name, c]));
+    this.#columns = new Map(columns.map((c) => [c.name, c]));
     this.#keyIndex = schema.columns.findIndex((c) => c.name === schema.keyColumn);
+    this.#integerColumns = columns.flatMap((c, i) =>
+      c.storage === undefined && c.type !== "text" && c.type !== "boolean" ? [i] : []
+    );
     this.#table = quote(schema.table);
     this.#key = quote(schema.keyColumn);
     this.#time = quote(schema.timeColumn);
-    this.#select = schema.columns.map((c) => quote(c.name)).join(", ");
+    this.#select = columns.map(sqliteColumnExpression).join(", ");
     this.#db = new DatabaseSync(options.path, { readOnly: options.readOnly ?? false });
+    if (columns.some((c) => c.storage === "decimal_text")) {
+      this.#db.function(SQLITE_DECIMAL_COMPARE, { deterministic: true }, decimalTextCompare);
+    }
     this.#maxKey = prepareArrays(
       this.#db,
       `SELECT max(${this.#key}) AS m FROM ${this.#table}`,
@@ -222,9 +261,12 @@ export class SqliteSource implements DataSource {
       throw new RangeError(`page limit must be a positive integer, got ${limit}`);
     }
     const range = this.#rangeOf(query);
-    const after = query.after ?? INT64_MIN;
-    if (range === undefined || after >= range.high) return { rows: [], lastKey: undefined };
-    const low = after >= range.low ? after + 1n : range.low;
+    const after = query.after;
+    if (range === undefined || (after !== undefined && after >= range.high)) {
+      return { rows: [], lastKey: undefined };
+    }
+    // The first page starts at the range's own low key, which may be -2^63 itself.
+    const low = after !== undefined && after >= range.low ? after + 1n : range.low;
     const statements = this.#prepare(query.filters);
     const params: SQLInputValue[] = [
       low,
@@ -237,6 +279,7 @@ export class SqliteSource implements DataSource {
     let rows: unknown[][];
     try {
       rows = statements.page.all(...params);
+      if (this.#hasInt64Min(rows)) rows = this.#readBig(statements, params);
     } catch (error) {
       if (!isOutOfRange(error)) throw error;
       rows = this.#readBig(statements, params);
@@ -290,6 +333,20 @@ export class SqliteSource implements DataSource {
     }
   }
 
+  /**
+   * Whether a number read is -2^63: `node:sqlite` hands that one integer out
+   * as an inexact number instead of refusing it as out of range (its range
+   * check takes the magnitude, which overflows for -2^63).
+   */
+  #hasInt64Min(rows: readonly unknown[][]): boolean {
+    const columns = this.#integerColumns;
+    if (columns.length === 0) return false;
+    for (const row of rows) {
+      for (const i of columns) if (row[i] === INT64_MIN_NUMBER) return true;
+    }
+    return false;
+  }
+
   /** Re-reads a page whose integers overflow numbers, then brings safe ones back to numbers. */
   #readBig(statements: Statements, params: SQLInputValue[]): unknown[][] {
     statements.pageBig ??= prepareArrays(this.#db, statements.pageSql, true);
@@ -308,10 +365,10 @@ export class SqliteSource implements DataSource {
 
   /** The prepared statements for one filter shape (operators, columns, list lengths). */
   #prepare(filters: readonly ValidatedFilter[]): Statements {
-    const shape = filters.map(shapeOf).join("\u0001");
+    const shape = filters.map(filterShape).join("\u0001");
     const cached = this.#statements.get(shape);
     if (cached !== undefined) return cached;
-    const conditions = filters.map((f) => ` AND ${condition(f, this.#columns)}`).join("");
+    const conditions = filters.map((f) => ` AND ${filterCondition(f, this.#columns)}`).join("");
     const [key, time] = [this.#key, this.#time];
     const pageSql = `SELECT ${this.#select} FROM ${this.#table}
        WHERE ${key} >= ? AND ${key} <= ? AND +${time} >= ? AND +${time} < ?${conditions}
@@ -330,202 +387,7 @@ export class SqliteSource implements DataSource {
   }
 }
 
-/** `setReturnArrays`, which `node:sqlite`'s type declarations do not list yet. */
-type ArrayCapable = StatementSync & { setReturnArrays?: (enabled: boolean) => void };
-
-/**
- * Prepares `sql` to return rows as arrays. `all()` over arrays measured
- * ~1.1M rows/s in pages of 10,000, against 0.3-0.45M for `iterate()`; a
- * runtime without `setReturnArrays` gets objects turned into arrays (slower,
- * same result: every result column has a distinct name).
- */
-function prepareArrays(db: DatabaseSync, sql: string, readBigInts: boolean): ArrayQuery {
-  const statement: ArrayCapable = db.prepare(sql);
-  statement.setReadBigInts(readBigInts);
-  if (typeof statement.setReturnArrays === "function") {
-    statement.setReturnArrays(true);
-    return { all: (...params) => statement.all(...params) as unknown[] as unknown[][] };
-  }
-  return { all: (...params) => statement.all(...params).map((row) => Object.values(row)) };
-}
-
-/** Runs synchronous SQLite work so that its failures, too, arrive as rejections. */
-function settle<T>(work: () => T): Promise<T> {
-  try {
-    return Promise.resolve(work());
-  } catch (error) {
-    return Promise.reject(error);
-  }
-}
-
 /** Double-quotes a checked identifier. */
 function quote(name: string): string {
   return `"${name}"`;
-}
-
-function checkSchema(schema: SourceSchema): void {
-  for (const name of [schema.table, ...schema.columns.map((c) => c.name)]) {
-    if (!IDENTIFIER.test(name)) throw new TypeError(`not a plain SQL identifier: ${name}`);
-  }
-  const byName = new Map(schema.columns.map((c) => [c.name, c]));
-  if (byName.size !== schema.columns.length) throw new TypeError("duplicate column names");
-  if (byName.get(schema.keyColumn)?.type !== "integer") {
-    throw new TypeError(`keyColumn ${schema.keyColumn} must be an exported integer column`);
-  }
-  if (byName.get(schema.timeColumn)?.type !== "timestamp") {
-    throw new TypeError(`timeColumn ${schema.timeColumn} must be an exported timestamp column`);
-  }
-  for (const c of schema.columns) {
-    if (c.type !== "decimal") continue;
-    if (c.scale === undefined || !Number.isInteger(c.scale) || c.scale < 0 || c.scale > 18) {
-      throw new TypeError(`decimal column ${c.name} needs an integer scale in 0..18`);
-    }
-  }
-}
-
-/** Inserts into a bounded cache, dropping the oldest entry when full. */
-function remember<K, V>(cache: Map<K, V>, key: K, value: V, size: number): void {
-  if (cache.size >= size) cache.delete(cache.keys().next().value as K);
-  cache.set(key, value);
-}
-
-function isOutOfRange(error: unknown): boolean {
-  return error instanceof RangeError && (error as { code?: unknown }).code === "ERR_OUT_OF_RANGE";
-}
-
-/** What makes two filter lists need different SQL. */
-function shapeOf(f: ValidatedFilter): string {
-  const extra = f.operator === "in"
-    ? f.values.length
-    : f.operator === "prefix"
-    ? Number(prefixSuccessor(f.values[0] as string) !== undefined)
-    : "";
-  return `${f.field}:${f.operator}:${extra}`;
-}
-
-function columnOf(f: ValidatedFilter, columns: ReadonlyMap<string, ColumnSchema>): ColumnSchema {
-  const column = columns.get(f.field);
-  if (column === undefined || column.filterable === false || column.type !== f.type) {
-    throw new TypeError(`filter on ${f.field} was not validated against this schema`);
-  }
-  return column;
-}
-
-const COMPARISONS = { eq: "=", neq: "<>", lt: "<", lte: "<=", gt: ">", gte: ">=" } as const;
-
-/** The fixed SQL fragment of one filter; its values are bound in the same order by filterParams. */
-function condition(f: ValidatedFilter, columns: ReadonlyMap<string, ColumnSchema>): string {
-  const col = quote(columnOf(f, columns).name);
-  const op = f.operator;
-  switch (op) {
-    case "eq":
-    case "neq":
-    case "lt":
-    case "lte":
-    case "gt":
-    case "gte":
-      return `${col} ${COMPARISONS[op]} ?`;
-    case "in":
-      return `${col} IN (${f.values.map(() => "?").join(", ")})`;
-    case "between":
-      return `${col} BETWEEN ? AND ?`;
-    case "prefix":
-      return prefixSuccessor(f.values[0] as string) === undefined
-        ? `${col} >= ?`
-        : `(${col} >= ? AND ${col} < ?)`;
-    default: {
-      const unreachable: never = op;
-      throw new TypeError(`unknown operator ${unreachable}`);
-    }
-  }
-}
-
-function filterParams(
-  filters: readonly ValidatedFilter[],
-  columns: ReadonlyMap<string, ColumnSchema>,
-): SQLInputValue[] {
-  const out: SQLInputValue[] = [];
-  for (const f of filters) {
-    const column = columnOf(f, columns);
-    if (f.operator === "prefix") {
-      const prefix = (f.values[0] as string).toWellFormed();
-      const successor = prefixSuccessor(prefix);
-      out.push(prefix);
-      if (successor !== undefined) out.push(successor);
-      continue;
-    }
-    for (const v of f.values) out.push(bindValue(v, column));
-  }
-  return out;
-}
-
-/** A normalised filter value in the column's storage representation. */
-function bindValue(value: unknown, column: ColumnSchema): SQLInputValue {
-  const type = column.type;
-  switch (type) {
-    case "integer":
-    case "timestamp":
-      if (typeof value === "bigint" || Number.isSafeInteger(value)) return BigInt(value as number);
-      break;
-    case "decimal":
-      if (typeof value === "string") return scaleDecimal(value, column.scale ?? 0);
-      break;
-    case "text":
-      if (typeof value === "string") return value;
-      break;
-    case "boolean":
-      if (typeof value === "boolean") return value ? 1n : 0n;
-      break;
-    default: {
-      const unreachable: never = type;
-      throw new TypeError(`unknown column type ${unreachable}`);
-    }
-  }
-  throw new TypeError(`filter value ${String(value)} does not fit column ${column.name}`);
-}
-
-/**
- * Canonical decimal text as an integer scaled by 10^scale, exactly; a value
- * beyond int64 becomes ±2^64 (see the module docs).
- *
- * @example
- * ```ts
- * import { scaleDecimal } from "./sqlite_source.ts";
- * scaleDecimal("100.5", 8); // 10050000000n
- * ```
- */
-export function scaleDecimal(text: string, scale: number): bigint | number {
-  const negative = text.startsWith("-");
-  const [whole, fraction = ""] = (negative ? text.slice(1) : text).split(".");
-  if (fraction.length > scale || !/^[0-9]+$/.test(whole + fraction)) {
-    throw new RangeError(`${text} is not a decimal with at most ${scale} fraction digits`);
-  }
-  const magnitude = BigInt(whole + fraction.padEnd(scale, "0"));
-  const scaled = negative ? -magnitude : magnitude;
-  if (scaled > INT64_MAX) return BEYOND_INT64;
-  if (scaled < INT64_MIN) return -BEYOND_INT64;
-  return scaled;
-}
-
-/**
- * The least string above every string starting with `prefix` in code point
- * order, or `undefined` when none exists (the prefix is all U+10FFFF).
- *
- * @example
- * ```ts
- * import { prefixSuccessor } from "./sqlite_source.ts";
- * prefixSuccessor("BTC-"); // "BTC."
- * ```
- */
-export function prefixSuccessor(prefix: string): string | undefined {
-  const points = Array.from(prefix.toWellFormed(), (c) => c.codePointAt(0) as number);
-  while (points.length > 0) {
-    const last = (points.pop() as number) + 1;
-    if (last <= 0x10ffff) {
-      // Surrogate code points are not characters: skip from U+D7FF to U+E000.
-      points.push(last === 0xd800 ? 0xe000 : last);
-      return String.fromCodePoint(...points);
-    }
-  }
-  return undefined;
 }

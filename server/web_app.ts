@@ -22,6 +22,7 @@
 
 import { bytesToHex } from "@noble/hashes/utils.js";
 import { type SchemaDocument, schemaDocument } from "../protocol/schema_document.ts";
+import type { Logger } from "../protocol/logger.ts";
 import type { SluiceServer } from "./create_server.ts";
 import type { SourceSchema } from "./data_source.ts";
 
@@ -38,6 +39,13 @@ export interface WebAppOptions {
    * @default {true}
    */
   readonly page?: boolean;
+  /**
+   * Where a page file that cannot be read is reported (the browser gets a
+   * 500).
+   *
+   * @default {console}
+   */
+  readonly logger?: Logger;
 }
 
 /** A web-standard handler for the whole server: page, assets, schema, WebSocket. */
@@ -99,12 +107,20 @@ interface Loaded {
  * schema over HTTP, and the sluice WebSocket endpoint on any path.
  *
  * @example
- * ```ts ignore
+ * ```ts
+ * import { equal } from "node:assert/strict";
  * import { createServer, createWebApp, openDemoSource } from "./mod.ts";
- * const source = openDemoSource("demo.sqlite", 10_000);
+ * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const source = openDemoSource(path, 1000);
  * const sluice = createServer({ source });
  * const app = createWebApp({ sluice, schema: source.schema() });
- * Deno.serve({ hostname: "127.0.0.1", port: 8080 }, app.fetch);
+ * const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, app.fetch);
+ * const response = await fetch(`http://127.0.0.1:${http.addr.port}/schema.json`);
+ * equal((await response.json()).timeColumn, "ts");
+ * await sluice.close();
+ * await http.shutdown();
+ * await source.close();
+ * Deno.removeSync(path);
  * ```
  */
 export function createWebApp(options: WebAppOptions): WebApp {
@@ -128,7 +144,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
     try {
       loaded = await load(asset.file);
     } catch (error) {
-      console.error(`sluice: cannot read web/${asset.file}:`, error);
+      (options.logger ?? console).error(`sluice: cannot read web/${asset.file}:`, error);
       return text(500, "sluice: this file of the page is missing on the server\n");
     }
     const headers: Record<string, string> = {

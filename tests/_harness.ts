@@ -14,11 +14,36 @@ import { InboxPeer } from "./_inbox.ts";
 
 const CACHE = `${Deno.env.get("TMPDIR") ?? "/tmp"}/sluice-test-data`;
 
-/** The demo database with `rows` trades, built once per machine and reused (it is deterministic). */
+/** A lock left this long is a dead test run's: building the largest demo takes a second. */
+const STALE_LOCK_MS = 60_000;
+
+/**
+ * The demo database with `rows` trades, built once per machine and reused (it is deterministic).
+ * `deno test --parallel` runs test files side by side, so one builder at a time holds a lock file
+ * and the others wait, then find the file built: a second builder would replace the database
+ * files under a reader that already has it open.
+ */
 export function demoPath(rows: number): string {
   Deno.mkdirSync(CACHE, { recursive: true });
   const path = `${CACHE}/demo-${rows}.sqlite`;
-  openDemoSource(path, rows).close();
+  const lock = `${path}.lock`;
+  for (;;) {
+    try {
+      Deno.openSync(lock, { write: true, createNew: true }).close();
+      break;
+    } catch (error) {
+      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
+      const age = Date.now() - (Deno.statSync(lock).mtime?.getTime() ?? 0);
+      if (age > STALE_LOCK_MS) Deno.removeSync(lock);
+      // A blocking wait keeps this synchronous for the many module-level callers.
+      else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+  try {
+    openDemoSource(path, rows).close();
+  } finally {
+    Deno.removeSync(lock);
+  }
   return path;
 }
 

@@ -242,6 +242,21 @@ Deno.test("decimals are exact with exactly `scale` fraction digits, from numbers
   throws(() => text.rows([["0.00001"]], true), TypeError);
 });
 
+Deno.test("a decimal column without a scale writes text cells as they are, and integers as scale 0", () => {
+  const columns: ColumnSchema[] = [{ name: "d", type: "decimal" }];
+  const csv = new RowEncoder({ format: "csv", columns });
+  const wide = "-123456789012345678901234567890.123456789012345678901234567890";
+  equal(
+    csv.rows([["12.340"], [wide], ["0.000000000000000000000000000001"], [7], [-12n]], true),
+    `12.340\r\n${wide}\r\n0.000000000000000000000000000001\r\n7\r\n-12\r\n`,
+  );
+  const json = new RowEncoder({ format: "ndjson", columns });
+  equal(json.rows([[wide], [null]], true), `{"d":"${wide}"}\n{"d":null}\n`);
+  throws(() => csv.rows([["NaN"]], true), TypeError);
+  throws(() => csv.rows([["1e5"]], true), TypeError);
+  throws(() => csv.rows([[1.5]], true), TypeError);
+});
+
 Deno.test("timestamps are ISO 8601 UTC with milliseconds, in and out of time order", () => {
   const random = mulberry32(SEED + 2);
   const encoder = new RowEncoder({ format: "csv", columns: [{ name: "t", type: "timestamp" }] });

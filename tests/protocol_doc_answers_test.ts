@@ -1,6 +1,7 @@
-// docs/PROTOCOL.md's answers to the messages a server cannot take, read off a real server: which
-// event carries a refusal (§10, §15.3), acks and cancels after the end or for nothing (§5.7, §9.4),
-// the resume checks (§9.5) and where the sign-in checks a bad session key (§15.1).
+// docs/PROTOCOL.md's answers to what a server cannot take, read off a real server (and, for the
+// timeouts, its machine): which event carries a refusal (§10, §15.3), acks and cancels after the
+// end or for nothing (§5.7, §9.4), the resume checks (§9.5), where the sign-in checks a bad
+// session key and which timeout wins (§15.1).
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import * as secp from "@noble/secp256k1";
 import { bytesToHex } from "@noble/hashes/utils.js";
@@ -9,6 +10,7 @@ import type { ClientMessage, DownloadRequest } from "../protocol/messages.ts";
 import { RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
 import type { Received } from "./_inbox.ts";
 import { SignedPeer } from "./_signed_peer.ts";
+import { codesOf, Driver } from "./_session_driver.ts";
 
 const now = () => Date.now();
 const ack = (requestId: string, sequence: number): ClientMessage => ({
@@ -227,4 +229,18 @@ Deno.test("a session key that is not a curve point is refused last, after the al
       await server.close();
     }
   }
+});
+
+Deno.test("idle and sign-in deadlines due together: IDLE_TIMEOUT and 4408; once it spoke, SIGN_IN_TIMEOUT", () => {
+  // §15.1, on the server machine: the same timeout for both, as the defaults have it.
+  const tuning = { signIn: { anonymous: false, signInTimeoutMs: 1_000 }, idleTimeoutMs: 1_000 };
+  const silent = new Driver({ tuning });
+  const [closed] = silent.advanceTo(silent.now + 1_000);
+  deepStrictEqual(codesOf(closed.effects), ["IDLE_TIMEOUT", 4408]);
+  const spoke = new Driver({ tuning });
+  const start = spoke.now;
+  spoke.now += 1;
+  spoke.receive({ event: "connection:health", data: {}, timestamp: 0, requestId: "p" });
+  const [timedOut] = spoke.advanceTo(start + 1_000);
+  deepStrictEqual(codesOf(timedOut.effects), ["SIGN_IN_TIMEOUT", 4401]);
 });

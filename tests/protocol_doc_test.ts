@@ -24,7 +24,7 @@ import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import { digestChain } from "./_harness.ts";
 import { doc, marked, vectors } from "./_protocol_doc.ts";
 import type { ColumnType } from "../protocol/messages.ts";
-import { rowsPerFrame } from "../server/export_job.ts";
+import { rowsPerFrame } from "../protocol/export_state.ts";
 import { DEMO_GENERATOR_VERSION, DEMO_SCHEMA } from "../server/demo_data.ts";
 
 /** Lines with table cells trimmed, so that `deno fmt`'s column padding does not matter. */

@@ -482,9 +482,12 @@ Deno.test("one challenge per connection, and a connection that never signs in is
 
 Deno.test("authorize sees addresses in lowercase, and a hook that answers nonsense refuses", async () => {
   const seen: string[] = [];
+  const logged: string[] = [];
   const account = privateKeyToAccount(`0x${bytesToHex(secp.utils.randomSecretKey())}`);
   const server = startServer(ROWS, {
     anonymous: false,
+    // The hook's bug is reported to the server's logger, never to the client.
+    logger: { error: (message) => void logged.push(message) },
     authorize: (identity, request) => {
       if (identity?.kind === "ethereum") seen.push(identity.address);
       // A bug in the hook: neither a boolean nor { filters }.
@@ -519,6 +522,8 @@ Deno.test("authorize sees addresses in lowercase, and a hook that answers nonsen
     }
     deepEqual(seen, [account.address.toLowerCase(), account.address.toLowerCase()]);
     ok(account.address !== account.address.toLowerCase());
+    equal(logged.length, 1);
+    ok(logged[0].startsWith("sluice: "), logged[0]);
   } finally {
     await server.close();
   }

@@ -1176,7 +1176,7 @@ function verifyText(publicKeyHex, text, signatureHex) {
   }
 }
 
-// protocol/errors.ts
+// protocol/error_table.ts
 var badMessage = (message) => ({
   message,
   recoverable: false,
@@ -1404,6 +1404,8 @@ var ERROR_TABLE = {
   DECRYPTION_FAILED: sealed("A sealed frame failed its authentication tag.")
 };
 var ERROR_CODES = Object.keys(ERROR_TABLE);
+
+// protocol/errors.ts
 function errorResponse(code, details, overrides = {}) {
   const info = ERROR_TABLE[code];
   const retryAfter = overrides.retryAfter ?? info.retryAfter;
@@ -4930,7 +4932,7 @@ var ClientConnection = class {
       deliver: (incoming) => this.#detached ? void 0 : this.#receive(incoming),
       // A handler that throws is a bug in this client; the connection cannot be trusted after it.
       handlerFailed: (error) => {
-        console.error("sluice: a message handler failed:", error);
+        handlers.logger.error("sluice: a message handler failed:", error);
         if (!this.#detached) handlers.violation("INTERNAL_ERROR");
       }
     });
@@ -5283,6 +5285,7 @@ var SluiceClient = class {
         type: "violation",
         code
       })),
+      logger: this.#config.logger ?? console,
       closed: (event) => {
         if (!current()) return;
         this.#connection = void 0;
@@ -5487,6 +5490,11 @@ var ClientBuilder = class {
    */
   withFailFast(failFast = true) {
     this.#config.failFast = failFast;
+    return this;
+  }
+  /** Reports the client's own failures to `logger` instead of the console. */
+  withLogger(logger) {
+    this.#config.logger = logger;
     return this;
   }
   /** The client; it does not connect until `connect()` (or a download) asks. */

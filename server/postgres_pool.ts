@@ -1,0 +1,265 @@
+/**
+ * One pool of PostgreSQL connections (on `npm:postgres`), shared by every
+ * download of every source built on it, with a maximum.
+ *
+ * Its sessions are read-only (`default_transaction_read_only`), run in UTC
+ * with ISO dates (so {@linkcode "./postgres_values.ts"} reads timestamps
+ * exactly) and under a statement timeout. `int8` comes back as a number or
+ * a bigint, timestamps as epoch milliseconds, `numeric` as its exact text.
+ *
+ * Every failure of the database comes out as a {@linkcode DataSourceError}:
+ * `unavailable` (cannot connect, the connection broke, the server is shutting
+ * down or out of connections, a transaction conflict), `timeout` (the
+ * statement timeout or a cancel), or `failed` (anything else PostgreSQL
+ * refused). Its message is fixed; PostgreSQL's error, which may quote the
+ * query or name the table, is only its `cause`.
+ *
+ * @module
+ */
+
+// A full specifier, not the import map: a script that imports the server by path resolves it
+// without our deno.json, and only the server loads it (never the client or the page).
+// deno-lint-ignore no-import-prefix
+import postgres from "npm:postgres@3.4.9";
+import { DataSourceError } from "./data_source.ts";
+import { parseInt8, parsePostgresTimestamp } from "./postgres_values.ts";
+
+/** Options of {@linkcode PostgresPool}. */
+export interface PostgresPoolOptions {
+  /** `postgres://user:password@host:port/database?sslmode=…`. */
+  readonly url: string;
+  /**
+   * Most connections open at once; queries beyond wait for one.
+   *
+   * @default {10}
+   */
+  readonly maxConnections?: number;
+  /**
+   * Most connections that snapshots (one per download, see
+   * {@linkcode PostgresPool.snapshot}) may hold at once, so that downloads
+   * without one always find a connection.
+   *
+   * @default {half of maxConnections, at least 1}
+   */
+  readonly maxReserved?: number;
+  /**
+   * PostgreSQL's `statement_timeout` for every query, in milliseconds; 0 turns it off.
+   *
+   * @default {30000}
+   */
+  readonly statementTimeoutMs?: number;
+  /**
+   * How long to wait for a connection to open, in seconds.
+   *
+   * @default {10}
+   */
+  readonly connectTimeoutSeconds?: number;
+}
+
+/**
+ * A `REPEATABLE READ READ ONLY` transaction on a connection of its own, from
+ * {@linkcode PostgresPool.snapshot}.
+ */
+export interface SnapshotTransaction {
+  /** Runs one query in the transaction; rows as arrays. */
+  query(text: string, params: readonly string[]): Promise<unknown[][]>;
+  /** Whether the transaction is over by itself (its connection lost, or a query failed). */
+  readonly broken: boolean;
+  /** Ends the transaction and gives the connection back; ending twice does nothing. */
+  end(): Promise<void>;
+}
+
+/** The SQLSTATE classes and codes after which the same reads may succeed later. */
+const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03|25P03)/;
+/** Errors of the driver or the socket (not of PostgreSQL) that mean the connection is gone. */
+const CONNECTION_ERRORS = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+/** Whether an error means the connection itself is gone (not only its transaction). */
+function connectionLost(error: unknown): boolean {
+  if (error instanceof postgres.PostgresError) {
+    return error.severity === "FATAL" || error.severity === "PANIC" ||
+      /^(08|57P0)/.test(error.code);
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && CONNECTION_ERRORS.has(code);
+}
+
+/**
+ * Classifies a failure of a query: a {@linkcode DataSourceError} for the
+ * database's errors, the error itself for anything else (a bug).
+ *
+ * @example
+ * ```ts
+ * import { sourceError } from "./postgres_pool.ts";
+ * import { DataSourceError } from "./data_source.ts";
+ * import { equal } from "node:assert/strict";
+ * const e = sourceError(Object.assign(new Error("connect ECONNREFUSED"), { code: "ECONNREFUSED" }));
+ * equal(e instanceof DataSourceError && e.kind, "unavailable");
+ * ```
+ */
+export function sourceError(error: unknown): unknown {
+  if (error instanceof DataSourceError) return error;
+  if (error instanceof postgres.PostgresError) {
+    const code = String(error.code);
+    if (code === "57014") return new DataSourceError("timeout", error);
+    return new DataSourceError(UNAVAILABLE_SQLSTATE.test(code) ? "unavailable" : "failed", error);
+  }
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && CONNECTION_ERRORS.has(code)) {
+    return new DataSourceError("unavailable", error);
+  }
+  return error;
+}
+
+/** The driver's result (an Array subclass with query details) as a plain array of rows. */
+function plain(rows: readonly unknown[][]): unknown[][] {
+  return Array.from(rows);
+}
+
+/**
+ * A pool of read-only PostgreSQL sessions.
+ *
+ * @example
+ * ```ts ignore
+ * import { PostgresPool } from "./postgres_pool.ts";
+ * const pool = new PostgresPool({ url: "postgres://sluice@127.0.0.1/exchange", maxConnections: 8 });
+ * const [[n]] = await pool.query("SELECT count(*) FROM trades", []);
+ * await pool.close();
+ * ```
+ */
+export class PostgresPool {
+  readonly #sql: postgres.Sql;
+  readonly #maxReserved: number;
+  #reserved = 0;
+  #closed = false;
+
+  /** Sets the pool up; connections open on first use. */
+  constructor(options: PostgresPoolOptions) {
+    const max = options.maxConnections ?? 10;
+    if (!Number.isInteger(max) || max < 1) throw new RangeError("maxConnections must be ≥ 1");
+    this.#maxReserved = options.maxReserved ?? Math.max(1, Math.floor(max / 2));
+    const timeout = options.statementTimeoutMs ?? 30_000;
+    const text = (x: string) => x;
+    this.#sql = postgres(options.url, {
+      max,
+      connect_timeout: options.connectTimeoutSeconds ?? 10,
+      idle_timeout: 60,
+      fetch_types: false,
+      // Library code never prints on its own; notices of read-only queries carry nothing to act on.
+      onnotice: () => {},
+      connection: {
+        application_name: "sluice",
+        TimeZone: "UTC",
+        DateStyle: "ISO, YMD",
+        statement_timeout: timeout,
+        default_transaction_read_only: true,
+      },
+      types: {
+        // Every parameter is bound as text with a cast in the SQL, so every serializer passes
+        // text through (the driver's own would turn the text "true" into false).
+        int8: { to: 20, from: [20], serialize: String, parse: parseInt8 },
+        boolean: { to: 16, from: [16], serialize: String, parse: (x: string) => x === "t" },
+        timestamp: {
+          to: 1184,
+          from: [1114, 1184],
+          serialize: String,
+          parse: parsePostgresTimestamp,
+        },
+        date: { to: 1082, from: [1082], serialize: String, parse: text },
+      },
+    });
+  }
+
+  /** Snapshots that may still open. */
+  get reservable(): number {
+    return this.#maxReserved - this.#reserved;
+  }
+
+  /** Runs one query on any connection of the pool; rows as arrays. */
+  async query(text: string, params: readonly string[]): Promise<unknown[][]> {
+    try {
+      return plain(await this.#sql.unsafe(text, params as string[], { prepare: true }).values());
+    } catch (error) {
+      throw sourceError(error);
+    }
+  }
+
+  /**
+   * Opens a snapshot: a `REPEATABLE READ READ ONLY` transaction on a
+   * connection of its own, whose first query fixes what every later one
+   * sees; `undefined` when `maxReserved` snapshots are already open.
+   *
+   * It runs in the driver's `begin()`, which notices a connection that
+   * closes while the transaction waits between queries (the driver's
+   * `reserve()` does not, and 3.4.9 then writes the next query to a closed
+   * socket); a failed query ends the transaction too.
+   */
+  async snapshot(): Promise<SnapshotTransaction | undefined> {
+    if (this.#closed || this.#reserved >= this.#maxReserved) return undefined;
+    this.#reserved++;
+    let broken = false;
+    // Set once the connection is known to be gone: then the transaction must never be ended,
+    // since ending it sends COMMIT or ROLLBACK, which the driver would write to the dead socket.
+    let lost = false;
+    let finish = () => {};
+    let ended: Promise<unknown> = Promise.resolve();
+    let transaction: postgres.TransactionSql;
+    try {
+      transaction = await new Promise<postgres.TransactionSql>((ready, fail) => {
+        ended = this.#sql.begin("isolation level repeatable read read only", (tx) => {
+          ready(tx);
+          return new Promise<void>((resolve) => finish = resolve);
+        }).catch((error) => {
+          // Before `end()` this is the connection closing (or BEGIN failing); after it, the
+          // rollback of a failed transaction, where `lost` no longer matters.
+          broken = lost = true;
+          fail(sourceError(error));
+        }).finally(() => this.#reserved--);
+      });
+    } catch (error) {
+      await ended;
+      throw error;
+    }
+    return {
+      query: async (text, params) => {
+        if (broken) throw new DataSourceError("unavailable");
+        try {
+          return plain(
+            await transaction.unsafe(text, params as string[], { prepare: true }).values(),
+          );
+        } catch (error) {
+          // The driver rolls the transaction back when it ends; until then it is aborted.
+          broken = true;
+          lost ||= connectionLost(error);
+          throw sourceError(error);
+        }
+      },
+      get broken() {
+        return broken;
+      },
+      end: async () => {
+        if (!lost) finish();
+        await ended;
+      },
+    };
+  }
+
+  /** Closes every connection, letting running queries finish for up to five seconds. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#sql.end({ timeout: 5 });
+  }
+}

@@ -1,0 +1,366 @@
+// A scenario for every error code and close code of the server session machine's table, by
+// the event the table lists it for: tests/session_table_test.ts runs each and checks that the
+// step of that event sent the code.
+import { errorResponse } from "../protocol/errors.ts";
+import type { ClientMessage } from "../protocol/messages.ts";
+import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table.ts";
+import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
+import { AUTHENTICATE, signedIn } from "./_sign_in_scenarios.ts";
+
+/** A run of the machine that ends in the step a code is expected from. */
+export type Scenario = () => Driver;
+
+const RESUME = {
+  highWaterMark: "100",
+  cursor: "",
+  sequence: 0,
+  rows: 0,
+  bytes: 0,
+  digest: "00".repeat(32),
+};
+
+/** A message of each command kind, for request id `id`. */
+const COMMANDS: Record<string, (id: string) => ClientMessage> = {
+  "download:request": (id) => requestOf(id),
+  "download:resume": (id) => resumeOf(id, RESUME),
+  "download:cancel": (id) => ({ event: "download:cancel", data: {}, timestamp: 0, requestId: id }),
+  "download:ack": (id) => ({
+    event: "download:ack",
+    data: { sequence: 0 },
+    timestamp: 0,
+    requestId: id,
+  }),
+  "status:check": (id) => ({ event: "status:check", data: {}, timestamp: 0, requestId: id }),
+  "connection:health": (id) => ({
+    event: "connection:health",
+    data: {},
+    timestamp: 0,
+    requestId: id,
+  }),
+};
+
+function withFilters(filters: unknown[]): ClientMessage {
+  return requestOf("r", {
+    ...ALL,
+    searchParams: { ...ALL.searchParams, filters: filters as never },
+  });
+}
+
+const INVALID = {
+  UNKNOWN_COLUMN: [{ field: "colour", operator: "eq", value: "red" }],
+  INVALID_OPERATOR: [{ field: "maker", operator: "gt", value: true }],
+  INVALID_FILTER_VALUE: [{ field: "price", operator: "eq", value: "cheap" }],
+  TOO_MANY_FILTERS: Array(33).fill({ field: "id", operator: "gt", value: 1 }),
+};
+
+/** Scenarios for the codes every command shares: the gate. */
+function gateScenarios(key: string): Record<string, Scenario> {
+  const make = COMMANDS[key];
+  return {
+    AUTH_REQUIRED: () => {
+      const d = new Driver({ tuning: { signIn: { anonymous: false } } });
+      d.receive(make("r"));
+      return d;
+    },
+    COMMAND_UNSIGNED: () => {
+      const d = signedIn();
+      d.receive(make("r"));
+      return d;
+    },
+    TOKEN_INVALID: () => {
+      const d = signedIn();
+      d.receive(d.signed(make("r"), { token: "00".repeat(16) }));
+      return d;
+    },
+    SESSION_EXPIRED: () => {
+      const d = signedIn({ tuning: { signIn: { anonymous: false, sessionTtlMs: 1000 } } });
+      d.now += 2000;
+      d.receive(d.signed(make("r")));
+      return d;
+    },
+    COMMAND_STALE: () => {
+      const d = signedIn();
+      d.receive(d.signed(make("r"), { timestamp: d.now - 60_000 }));
+      return d;
+    },
+    COMMAND_REPLAYED: () => {
+      const d = signedIn();
+      const first = d.signed(make("r"));
+      d.receive(first);
+      d.receive(d.signed(make("r2"), { timestamp: first.auth!.timestamp }));
+      return d;
+    },
+  };
+}
+
+function startScenarios(key: "download:request" | "download:resume"): Record<string, Scenario> {
+  const make = (id: string, request = ALL) =>
+    key === "download:request" ? requestOf(id, request) : resumeOf(id, RESUME, request);
+  const invalid = (filters: unknown[]) => () => {
+    const d = new Driver();
+    d.receive(
+      make("r", { ...ALL, searchParams: { ...ALL.searchParams, filters: filters as never } }),
+    );
+    return d;
+  };
+  return {
+    ...gateScenarios(key),
+    DUPLICATE_REQUEST: () => {
+      const d = new Driver({ source: false });
+      d.receive(make("r"));
+      d.receive(make("r"));
+      return d;
+    },
+    TOO_MANY_DOWNLOADS: () => {
+      const d = new Driver({ source: false, tuning: { maxDownloads: 1 } });
+      d.receive(make("a"));
+      d.receive(make("b"));
+      return d;
+    },
+    INVALID_RANGE: () => {
+      const d = new Driver();
+      d.receive(make("r", {
+        ...ALL,
+        searchParams: { timeFrom: "2025-01-01", timeTo: "2024-01-01", filters: [] },
+      }));
+      return d;
+    },
+    ...Object.fromEntries(Object.entries(INVALID).map(([code, f]) => [code, invalid(f)])),
+  };
+}
+
+/** Texts the parser refuses, one per code. */
+const MALFORMED: Record<string, string> = {
+  MESSAGE_TOO_LARGE: JSON.stringify({ ...requestOf("r"), pad: "x".repeat(70_000) }),
+  MALFORMED_JSON: "{not json",
+  NESTING_TOO_DEEP: '{"a":[[[[[[[[[[1]]]]]]]]]]}',
+  FORBIDDEN_KEY: '{"event":"status:check","data":{"__proto__":{}},"timestamp":0,"requestId":"r"}',
+  UNKNOWN_EVENT: '{"event":"download:steal","data":{},"timestamp":0,"requestId":"r"}',
+  UNEXPECTED_EVENT: '{"event":"download:start","data":{},"timestamp":0,"requestId":"r"}',
+  MISSING_FIELD: '{"event":"status:check","data":{},"requestId":"r"}',
+  UNKNOWN_FIELD: JSON.stringify({ ...requestOf("r"), extra: true }),
+  INVALID_TYPE: '{"event":"status:check","data":{},"timestamp":"now","requestId":"r"}',
+  INVALID_VALUE: '{"event":"download:ack","data":{"sequence":-1},"timestamp":0,"requestId":"r"}',
+  NON_FINITE_NUMBER: '{"event":"status:check","data":{},"timestamp":1e999,"requestId":"r"}',
+  STRING_TOO_LONG: JSON.stringify({ ...requestOf("x".repeat(5000)) }),
+  ARRAY_TOO_LONG: JSON.stringify(withFilters(Array(1001).fill(1))),
+  INVALID_DATE: JSON.stringify(requestOf("r", {
+    ...ALL,
+    searchParams: { timeFrom: "last tuesday", timeTo: "2024-01-01", filters: [] },
+  })),
+  INVALID_OPERATOR: JSON.stringify(withFilters([{ field: "id", operator: "like", value: 1 }])),
+  UNSUPPORTED_FORMAT: JSON.stringify(requestOf("r")).replace('"csv"', '"xlsx"'),
+};
+
+/** A download that has counted its rows and waits for its first page (source answered by hand). */
+function counting(d: Driver, message = requestOf("r")): number {
+  d.receive(message);
+  const job = d.state.downloads[0].job;
+  d.answerSource(job, "highWaterMark");
+  return job;
+}
+
+export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>>> = {
+  "download:request": startScenarios("download:request"),
+  "download:resume": startScenarios("download:resume"),
+  "download:cancel": {
+    ...gateScenarios("download:cancel"),
+    UNKNOWN_REQUEST: () => {
+      const d = new Driver();
+      d.receive(COMMANDS["download:cancel"]("nope"));
+      return d;
+    },
+  },
+  "download:ack": {
+    ...gateScenarios("download:ack"),
+    UNKNOWN_REQUEST: () => {
+      const d = new Driver();
+      d.receive(COMMANDS["download:ack"]("nope"));
+      return d;
+    },
+    INVALID_VALUE: () => {
+      const d = new Driver({ source: false });
+      d.receive(requestOf("r"));
+      d.receive(COMMANDS["download:ack"]("r"));
+      return d;
+    },
+  },
+  "status:check": {
+    ...gateScenarios("status:check"),
+    UNKNOWN_REQUEST: () => {
+      const d = new Driver();
+      d.receive({
+        event: "status:check",
+        data: { requestId: "nope" },
+        timestamp: 0,
+        requestId: "s",
+      });
+      return d;
+    },
+  },
+  "connection:health": Object.fromEntries(
+    Object.entries(gateScenarios("connection:health")).filter(([code]) => code !== "AUTH_REQUIRED"),
+  ),
+  "auth:nonce": {
+    AUTH_IN_PROGRESS: () => {
+      const d = new Driver();
+      d.signIn({ signature: undefined });
+      d.receive({
+        event: "auth:nonce",
+        data: { identity: d.identity, sessionKey: "02" + "11".repeat(32) },
+        timestamp: 0,
+        requestId: "again",
+      });
+      return d;
+    },
+  },
+  "auth:authenticate": AUTHENTICATE,
+  malformed: Object.fromEntries(
+    Object.entries(MALFORMED).map(([code, text]) => [code, () => {
+      const d = new Driver();
+      d.receive(text);
+      return d;
+    }]),
+  ),
+  binary: {
+    UNEXPECTED_EVENT: () => {
+      const d = new Driver();
+      d.step({ type: "binary" });
+      return d;
+    },
+  },
+  undecodable: Object.fromEntries(SESSION_ANSWERS.undecodable.map((code) => [code, () => {
+    const d = new Driver();
+    d.step({ type: "undecodable", error: errorResponse(code), fatal: false });
+    return d;
+  }])),
+  verified: {
+    COMMAND_SIGNATURE_INVALID: () => {
+      const d = signedIn();
+      d.receive(d.signed(COMMANDS["status:check"]("s"), { signature: "00".repeat(32) }));
+      return d;
+    },
+  },
+  authorized: {
+    FORBIDDEN: () => {
+      const d = new Driver({ authorize: () => ({ value: false }) });
+      d.receive(requestOf("r"));
+      return d;
+    },
+    INTERNAL_ERROR: () => {
+      const d = new Driver({ authorize: () => ({ failed: true }) });
+      d.receive(requestOf("r"));
+      return d;
+    },
+    ...Object.fromEntries(
+      Object.entries(INVALID).map(([code, filters]) => [code, () => {
+        const d = new Driver({ authorize: () => ({ value: { filters } }) });
+        d.receive(requestOf("r"));
+        return d;
+      }]),
+    ),
+  },
+  admitted: {
+    TOO_MANY_DOWNLOADS: () => {
+      const d = signedIn({ admit: () => ({ ok: false, limit: "concurrent", max: 1 }) });
+      d.receive(d.signed(requestOf("r")));
+      return d;
+    },
+    RATE_LIMITED: () => {
+      const d = signedIn({ admit: () => ({ ok: false, limit: "rate", max: 5, retryAfter: 10 }) });
+      d.receive(d.signed(requestOf("r")));
+      return d;
+    },
+  },
+  highWaterMark: {
+    RESUME_MISMATCH: () => {
+      const d = new Driver();
+      d.receive(resumeOf("r", { ...RESUME, highWaterMark: "99999999" }));
+      return d;
+    },
+  },
+  rowCount: {
+    ROW_LIMIT_EXCEEDED: () => {
+      const d = new Driver({ tuning: { exports: { maxRows: 10 } } });
+      d.receive(requestOf("r"));
+      return d;
+    },
+    RESUME_MISMATCH: () => {
+      const d = new Driver();
+      d.receive(resumeOf("r", { ...RESUME, cursor: "5", rows: 1000 }));
+      return d;
+    },
+  },
+  page: {
+    INTERNAL_ERROR: () => {
+      const d = new Driver({ source: false });
+      const job = counting(d);
+      d.answerSource(job, "rowCount");
+      // A price that is not an integer of the decimal's scale: the encoder refuses it.
+      d.answerSource(job, "page", [[1, 0, "BTC-USD", 1.5, 1, 1, null]]);
+      return d;
+    },
+  },
+  sourceFailed: {
+    INTERNAL_ERROR: () => {
+      const d = new Driver({ source: false });
+      const job = counting(d);
+      d.step({ type: "sourceFailed", job });
+      return d;
+    },
+  },
+  timeout: {
+    IDLE_TIMEOUT: () => {
+      const d = new Driver();
+      d.advanceTo(d.now + 60_000);
+      return d;
+    },
+    SIGN_IN_TIMEOUT: () => {
+      const d = new Driver({ tuning: { signIn: { anonymous: false, signInTimeoutMs: 1000 } } });
+      d.advanceTo(d.now + 1000);
+      return d;
+    },
+  },
+  shutdown: {
+    SERVER_SHUTTING_DOWN: () => {
+      const d = new Driver();
+      d.step({ type: "shutdown" });
+      return d;
+    },
+  },
+  fault: {
+    INTERNAL_ERROR: () => {
+      const d = new Driver();
+      d.step({ type: "fault", reason: "handler" });
+      return d;
+    },
+  },
+};
+
+/** Scenarios for the close codes, by event key and code. */
+export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Scenario>>> = {
+  ...Object.fromEntries(
+    Object.keys(COMMANDS).map((key) => [key, { 4401: gateScenarios(key).SESSION_EXPIRED }]),
+  ),
+  "auth:authenticate": { 4401: AUTHENTICATE.AUTH_BAD_SIGNATURE },
+  undecodable: {
+    4400: () => {
+      const d = new Driver();
+      d.step({
+        type: "undecodable",
+        error: errorResponse("DECRYPTION_FAILED"),
+        fatal: true,
+      });
+      return d;
+    },
+  },
+  timeout: { 4408: SCENARIOS.timeout!.IDLE_TIMEOUT, 4401: SCENARIOS.timeout!.SIGN_IN_TIMEOUT },
+  shutdown: { 1001: SCENARIOS.shutdown!.SERVER_SHUTTING_DOWN },
+  fault: {
+    4401: () => {
+      const d = new Driver({ failKeys: true });
+      d.signIn();
+      return d;
+    },
+  },
+};

@@ -1,0 +1,91 @@
+// Scenarios for each refusal of `auth:authenticate`, for tests/_session_scenarios.ts.
+import { equal } from "node:assert/strict";
+import { Driver } from "./_session_driver.ts";
+
+/** A driver signed in on a server without anonymous access. */
+export function signedIn(options: ConstructorParameters<typeof Driver>[0] = {}): Driver {
+  const d = new Driver({ ...options, tuning: { signIn: { anonymous: false }, ...options.tuning } });
+  d.signIn();
+  equal(d.state.phase, "signedIn");
+  return d;
+}
+
+/** A scenario for each code `auth:authenticate` may be refused with. */
+export const AUTHENTICATE: Record<string, () => Driver> = {
+  AUTH_NONCE_UNKNOWN: () => {
+    const d = new Driver();
+    d.receive({
+      event: "auth:authenticate",
+      data: { identity: d.identity, nonce: "00".repeat(32), signature: "00".repeat(64) },
+      timestamp: 0,
+      requestId: "a",
+    });
+    return d;
+  },
+  AUTH_NONCE_USED: () => {
+    const d = signedIn();
+    d.authenticate();
+    return d;
+  },
+  AUTH_IDENTITY_MISMATCH: () => {
+    const d = new Driver();
+    d.signIn({ identity: { kind: "ethereum", address: "0x" + "11".repeat(20) } });
+    return d;
+  },
+  AUTH_NONCE_EXPIRED: () => {
+    const d = new Driver({ tuning: { signIn: { nonceTtlMs: 1000 } } });
+    d.receive({
+      event: "auth:nonce",
+      data: { identity: d.identity, sessionKey: "02" + "11".repeat(32) },
+      timestamp: 0,
+      requestId: "n",
+    });
+    const challenge = d.sent().find((m) => m.event === "auth:challenge")!;
+    d.challenge = challenge.data as never;
+    d.now += 2000;
+    d.authenticate();
+    return d;
+  },
+  AUTH_BAD_SIGNATURE: () => {
+    const d = new Driver();
+    d.signIn({ signature: "11".repeat(64) });
+    return d;
+  },
+  AUTH_UNKNOWN_IDENTITY: () => {
+    const d = new Driver({ tuning: { signIn: { allow: new Set(["0x" + "00".repeat(20)]) } } });
+    d.signIn();
+    return d;
+  },
+  ...Object.fromEntries(
+    (["AUTH_DELEGATION_EXPIRED", "AUTH_DELEGATION_TOO_LONG", "INVALID_VALUE"] as const).map(
+      (code) => [code, () => delegated(code)],
+    ),
+  ),
+};
+
+/** A sign-in with a delegation its terms refuse before any signature is checked. */
+function delegated(code: string): Driver {
+  const d = new Driver({ tuning: { signIn: { maxDelegationMs: 60_000 } } });
+  const address = "0x" + "ab".repeat(20);
+  const identity = code === "INVALID_VALUE" ? d.identity : { kind: "ethereum" as const, address };
+  d.receive({
+    event: "auth:nonce",
+    data: { identity, sessionKey: "02" + "11".repeat(32) },
+    timestamp: 0,
+    requestId: "n",
+  });
+  const challenge = d.sent().find((m) => m.event === "auth:challenge")!.data as { nonce: string };
+  const expiresAt = code === "AUTH_DELEGATION_EXPIRED" ? d.now - 1 : d.now + 120_000;
+  d.receive({
+    event: "auth:authenticate",
+    data: {
+      identity,
+      nonce: challenge.nonce,
+      signature: "00".repeat(64),
+      delegation: { key: "02" + "22".repeat(32), expiresAt, signature: "00".repeat(65) },
+    },
+    timestamp: 0,
+    requestId: "a",
+  });
+  return d;
+}

@@ -1,0 +1,172 @@
+// Every JSDoc example that `deno test --doc` runs must assert what it shows (STYLE.md; issue 12
+// item 7): a comment saying what a line prints can drift from the code, an assertion cannot.
+//
+// What counts, as this test reads the source:
+// - An example is a fenced code block inside a `/** … *\/` comment whose language is one that
+//   `deno test --doc` runs (js, jsx, ts, tsx and their spellings, or none, which Deno reads as
+//   the file's own language) and that is not marked `ignore`. Blocks in other languages (`sh`,
+//   `text`, `json`) are prose and are not run. (When this was written, the blocks found here were
+//   exactly the ones `deno test --doc` ran over the same files.)
+// - An example asserts when it imports from `node:assert/strict` (the stand-in for `@std/assert`)
+//   and calls one of ASSERTIONS below as a function, not as a method of something else:
+//   `equal(r.value, 5)` counts, `r.ok` or `result.match(x)` does not.
+// - An `ignore` example is allowed (it needs a server, a network or a wallet), and is not
+//   checked: `deno test --doc` does not even type-check it.
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** The folders whose modules' examples are guarded, and the entry files at the root. */
+const GUARDED = ["protocol", "client", "server", "transport"];
+const ENTRY_FILES = ["mod.ts", "client.ts", "server.ts"];
+
+/**
+ * The assertion functions of `node:assert/strict` an example may call (its `deepEqual` is
+ * `deepStrictEqual` under another name).
+ */
+const ASSERTIONS = ["equal", "deepStrictEqual", "deepEqual", "ok", "throws", "rejects", "match"];
+
+/**
+ * Files left out for now, as globs (`*` within one path segment). Their JSDoc is being rewritten
+ * on other branches at the same time as this guard lands; remove each line once its examples
+ * assert, so the guard covers it too.
+ */
+const NOT_YET_GUARDED = [
+  // The server session machine work (issue 12 items 2 and 3).
+  "protocol/session_*.ts",
+  "protocol/export_*.ts",
+  "server/session.ts",
+  "server/export_job.ts",
+  "server/auth_gate.ts",
+  "server/create_server.ts",
+  // The PostgreSQL work: data sources, formats, catalogs.
+  "server/data_source.ts",
+  "server/sqlite_source.ts",
+  "server/formats.ts",
+  "server/postgres_*.ts",
+  "server/*_catalog.ts",
+  // The command-line programs.
+  "client/cli.ts",
+  "client/progress_view.ts",
+  "client/cli_*.ts",
+  "server/main.ts",
+];
+
+/** Languages `deno test --doc` type-checks and runs; "" is the documented file's own. */
+const RUN_LANGUAGES = new Set([
+  "",
+  "js",
+  "javascript",
+  "mjs",
+  "cjs",
+  "jsx",
+  "ts",
+  "typescript",
+  "mts",
+  "cts",
+  "tsx",
+]);
+
+interface Example {
+  /** `path:line` of the opening fence, for the failure message. */
+  where: string;
+  info: string;
+  code: string;
+}
+
+function globPattern(glob: string): RegExp {
+  const body = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
+  return new RegExp(`^${body.join("[^/]*")}$`);
+}
+
+const excluded = NOT_YET_GUARDED.map(globPattern);
+
+async function modules(): Promise<string[]> {
+  const paths = [...ENTRY_FILES];
+  for (const folder of GUARDED) {
+    for await (const entry of Deno.readDir(new URL(`${folder}/`, ROOT))) {
+      if (entry.isFile && /\.(ts|tsx|js|mjs)$/.test(entry.name)) {
+        paths.push(`${folder}/${entry.name}`);
+      }
+    }
+  }
+  return paths.sort();
+}
+
+/** The fenced code blocks of every JSDoc comment in `source`. */
+function jsdocCodeBlocks(path: string, source: string): Example[] {
+  const blocks: Example[] = [];
+  for (const comment of source.matchAll(/\/\*\*([\s\S]*?)\*\//g)) {
+    const startLine = source.slice(0, comment.index).split("\n").length;
+    const lines = comment[1].split("\n").map((line) => line.replace(/^\s*\* ?/, ""));
+    let open: { fence: string; info: string; line: number; body: string[] } | undefined;
+    lines.forEach((line, i) => {
+      if (open === undefined) {
+        const m = /^\s*(`{3,}|~{3,})\s*(.*)$/.exec(line);
+        if (m) open = { fence: m[1], info: m[2].trim(), line: startLine + i, body: [] };
+      } else if (line.trim().startsWith(open.fence) && line.trim().replace(/[`~]/g, "") === "") {
+        blocks.push({ where: `${path}:${open.line}`, info: open.info, code: open.body.join("\n") });
+        open = undefined;
+      } else {
+        open.body.push(line);
+      }
+    });
+  }
+  return blocks;
+}
+
+function runs(block: Example): boolean {
+  const [language = "", ...attributes] = block.info.split(/\s+/);
+  return RUN_LANGUAGES.has(language.toLowerCase()) && !attributes.includes("ignore");
+}
+
+const assertionCall = new RegExp(`(?<![\\w$.])(?:assert\\.)?(?:${ASSERTIONS.join("|")})\\s*\\(`);
+
+function asserts(code: string): boolean {
+  return /from\s+["']node:assert\/strict["']/.test(code) && assertionCall.test(code);
+}
+
+Deno.test("the guard reads fenced blocks, their language and ignore, as deno test --doc does", () => {
+  const source = [
+    "/**",
+    " * @example Shown",
+    " * ```ts",
+    ' * import { equal } from "node:assert/strict";',
+    " * equal(1 + 1, 2);",
+    " * ```",
+    " * ```ts ignore",
+    " * await fetch(url);",
+    " * ```",
+    " * ```sh",
+    " * deno task start",
+    " * ```",
+    " */",
+  ].join("\n");
+  const blocks = jsdocCodeBlocks("x.ts", source);
+  deepStrictEqual(blocks.map((b) => [b.where, b.info]), [
+    ["x.ts:3", "ts"],
+    ["x.ts:7", "ts ignore"],
+    ["x.ts:10", "sh"],
+  ]);
+  deepStrictEqual(blocks.map(runs), [true, false, false]);
+  ok(asserts(blocks[0].code));
+  equal(asserts('import { ok } from "node:assert/strict";\nr.ok; // true'), false);
+  equal(asserts('import { ok } from "node:assert/strict";\n"x".match(/x/);'), false);
+  equal(asserts("equal(1, 1); // but nothing imported"), false);
+});
+
+Deno.test("every runnable JSDoc example in the guarded folders and entry files asserts", async () => {
+  const silent: string[] = [];
+  let checked = 0;
+  for (const path of await modules()) {
+    if (excluded.some((pattern) => pattern.test(path))) continue;
+    const source = await Deno.readTextFile(new URL(path, ROOT));
+    for (const block of jsdocCodeBlocks(path, source).filter(runs)) {
+      checked += 1;
+      if (!asserts(block.code)) silent.push(block.where);
+    }
+  }
+  // A floor, so that a change to the parser above cannot pass by finding no examples at all.
+  ok(checked >= 100, `only ${checked} examples found`);
+  deepStrictEqual(silent, [], "these examples run but assert nothing (see this file's header)");
+});
