@@ -1733,7 +1733,7 @@ function decodeSealedFrame(bytes) {
   };
 }
 function binaryKind(bytes) {
-  if (bytes.length < 2) return {
+  if (bytes.length === 0) return {
     ok: false,
     error: errorResponse("FRAME_TRUNCATED")
   };
@@ -1745,6 +1745,10 @@ function binaryKind(bytes) {
       })
     };
   }
+  if (bytes.length < 2) return {
+    ok: false,
+    error: errorResponse("FRAME_TRUNCATED")
+  };
   switch (bytes[1]) {
     case FRAME_TYPE_DATA:
       return {
