@@ -2429,6 +2429,11 @@ var CLOSE_CODES = {
       sentBy: "server",
       when: "The server shuts down, after `system:error` `SERVER_SHUTTING_DOWN` (\xA79.6); the client waits at least its `retryAfter`."
     },
+    SERVER_ERROR: {
+      code: 1011,
+      sentBy: "server",
+      when: "The server failed in a way its session rules do not cover (a bug, logged on the server); only that connection ends, and the client reconnects and resumes."
+    },
     CLIENT_ABORT: {
       code: 4e3,
       sentBy: "client",
