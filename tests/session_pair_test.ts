@@ -44,7 +44,7 @@ Deno.test("a client that says nothing past the idle timeout is closed with IDLE_
   equal(chatty.client.lastClose, undefined);
 });
 
-// security_test.ts: "one challenge per connection, and a connection that never signs in is closed".
+// sign_in_refusals_test.ts: "one challenge per connection, and a connection that never signs in is closed".
 Deno.test("a connection that never signs in is closed with SIGN_IN_TIMEOUT and 4401, heartbeats or not", () => {
   const pair = new Pair({
     server: { signIn: { anonymous: false, signInTimeoutMs: 300 } },
@@ -58,7 +58,7 @@ Deno.test("a connection that never signs in is closed with SIGN_IN_TIMEOUT and 4
   ok(pair.server.sent().filter((m) => m.event === "connection:health").length >= 5);
 });
 
-// security_test.ts: "a wallet slower than the handshake timeout still signs in, asked once".
+// sign_in_identities_test.ts: "a wallet slower than the handshake timeout still signs in, asked once".
 Deno.test("a wallet slower than the handshake timeout still signs in, asked once, and downloads", () => {
   const pair = new Pair({
     server: { signIn: { anonymous: false } },
@@ -347,8 +347,9 @@ Deno.test("a server shutting down says when to come back, and the client resumes
   deepStrictEqual(download.bytes(), clean(2000, request(), frameBytes).bytes());
 });
 
-// security_test.ts: "a flood of messages while a handler waits ends that connection, not the
-// server" and "a download still awaiting authorize when its connection closes never starts".
+// abusive_peer_test.ts: "a flood of messages while a handler waits ends that connection, not the
+// server"; authorize_hook_test.ts: "a download still awaiting authorize when its connection closes
+// never starts".
 Deno.test("a flood while authorize decides ends the connection with 4400; a download it held never starts", () => {
   const pair = new Pair({ authorize: () => true, authorizeDelayMs: 10_000 });
   pair.connect();
