@@ -113,8 +113,9 @@ Deno.test("a network that stops carrying stops the server at its socket bound, w
 });
 
 // resume_test.ts: "a 200,000-row export cut 10 times at random points is byte-identical, rows
-// counted once"; cli_resume_test.ts: "cut 3 times by a proxy, the client resumes by itself with its
-// default reconnection" and "a client killed after download:start, before any frame, finishes".
+// counted once"; cli_reconnect_test.ts: "cut 3 times by a proxy, the client resumes by itself with
+// its default reconnection"; cli_continue_test.ts: "a client killed after download:start, before
+// any frame, finishes".
 Deno.test("a download cut at any frame boundary resumes to the same bytes and digest", async (t) => {
   const frameBytes = 2048;
   for (const [format, compression] of [["csv", false], ["json", false], ["csv", true]] as const) {
@@ -167,7 +168,7 @@ Deno.test("a connection lost after the FINAL frame completes on the client's cou
   equal(pair.server.state.downloads.length, 0);
 });
 
-// cli_resume_test.ts: "--continue from a state saved after the FINAL frame finishes without a
+// cli_continue_test.ts: "--continue from a state saved after the FINAL frame finishes without a
 // server, byte-identical".
 Deno.test("a resume point saved after the FINAL frame completes without connecting", () => {
   const expected = clean(300, request(), 2048);
