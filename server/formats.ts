@@ -78,18 +78,24 @@ export interface EncodeOptions {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { RowEncoder } from "./formats.ts";
  * const columns = [
  *   { name: "price", type: "decimal" as const, scale: 2 },
  *   { name: "note", type: "text" as const },
  * ];
  * const csv = new RowEncoder({ format: "csv", columns });
- * csv.header() + csv.rows([[10050, "=1+1"], [-5, null]], true) + csv.footer();
- * // "price,note\r\n100.50,'=1+1\r\n-0.05,\r\n"
+ * equal(
+ *   csv.header() + csv.rows([[10050, "=1+1"], [-5, null]], true) + csv.footer(),
+ *   "price,note\r\n100.50,'=1+1\r\n-0.05,\r\n",
+ * );
  * const json = new RowEncoder({ format: "json", columns });
- * const bytes = json.encodeRows([[10050, "a"]], true); // UTF-8 of '\n{"price":"100.50","note":"a"}'
- * json.header() + new TextDecoder().decode(bytes) + json.footer();
- * // '[\n{"price":"100.50","note":"a"}\n]\n'
+ * const bytes = json.encodeRows([[10050, "a"]], true);
+ * equal(new TextDecoder().decode(bytes), '\n{"price":"100.50","note":"a"}');
+ * equal(
+ *   json.header() + new TextDecoder().decode(bytes) + json.footer(),
+ *   '[\n{"price":"100.50","note":"a"}\n]\n',
+ * );
  * ```
  */
 export class RowEncoder {

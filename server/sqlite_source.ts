@@ -118,6 +118,7 @@ type KeyRange = { readonly rows: number; readonly low: bigint; readonly high: bi
  *
  * @example
  * ```ts
+ * import { deepStrictEqual, equal } from "node:assert/strict";
  * import { SqliteSource } from "./sqlite_source.ts";
  * import { DatabaseSync } from "node:sqlite";
  * const path = Deno.makeTempFileSync({ suffix: ".db" });
@@ -133,9 +134,10 @@ type KeyRange = { readonly rows: number; readonly low: bigint; readonly high: bi
  *     columns: [{ name: "id", type: "integer" }, { name: "ts", type: "timestamp" }],
  *   },
  * });
- * const hwm = await source.highWaterMark(); // 1n
+ * const hwm = await source.highWaterMark();
+ * equal(hwm, 1n);
  * const page = await source.page({ timeFrom: 0, timeTo: 10, filters: [], highWaterMark: hwm }, 100);
- * page.rows; // [[1, 5]]
+ * deepStrictEqual(page.rows, [[1, 5]]);
  * await source.close();
  * Deno.removeSync(path);
  * ```
