@@ -65,7 +65,6 @@ import {
   SQLITE_DECIMAL_COMPARE,
   type SqliteColumn,
   sqliteColumnExpression,
-  type SqliteStorage,
 } from "./sqlite_filters.ts";
 
 export { IDENTIFIER } from "./_sqlite_schema.ts";
@@ -90,10 +89,13 @@ export interface SqliteSourceOptions {
    * TEXT (its scale optional, 0..30), `cast_text` for a `text` column of
    * another storage, read as `CAST(col AS TEXT)`. {@linkcode
    * "./sqlite_catalog.ts"} fills this in from the table's declared types.
+   * (The values of `SqliteStorage` in sqlite_filters.ts, spelled out
+   * because that name is internal; the compiler refuses a value here that
+   * it lacks, where the map is passed on.)
    *
    * @default {{}}
    */
-  readonly storage?: Readonly<Record<string, SqliteStorage>>;
+  readonly storage?: Readonly<Record<string, "decimal_text" | "cast_text">>;
 }
 
 const INT64_MIN_NUMBER = -(2 ** 63);
