@@ -1494,7 +1494,7 @@ var CommandSigner = class _CommandSigner {
   }
 };
 
-// protocol/messages.ts
+// protocol/request_payloads.ts
 var OUTPUT_FORMATS = [
   "csv",
   "json",
@@ -1511,7 +1511,11 @@ var FILTER_OPERATORS = [
   "between",
   "prefix"
 ];
+
+// protocol/auth_payloads.ts
 var MAX_DELEGATION_MS = 365 * 864e5;
+
+// protocol/messages.ts
 var REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 function encodeMessage(message) {
   return JSON.stringify(message);
