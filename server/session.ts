@@ -14,7 +14,7 @@
 import { setImmediate } from "node:timers";
 import type { Incoming } from "../protocol/channel_framing.ts";
 import type { ErrorResponse } from "../protocol/errors.ts";
-import type { DownloadRequest, Filter, Identity, SystemHealth } from "../protocol/messages.ts";
+import type { SystemHealth } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { CLOSE_CODES } from "../protocol/close_codes.ts";
 import { DEFAULT_PARSE_LIMITS } from "../protocol/parse.ts";
@@ -40,6 +40,7 @@ import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
 import { SessionChannel } from "../transport/session_channel.ts";
 import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import type { AuthConfig } from "./auth_config.ts";
+import type { Authorize } from "./authorize.ts";
 import type { DataSource } from "./data_source.ts";
 import type { IdentityLimiter } from "./identity_limits.ts";
 
@@ -60,22 +61,6 @@ export interface SessionContext {
   /** Where failures that reach no client as text are reported. */
   readonly logger: Logger;
 }
-
-/**
- * Decides whether an identity may have a download: `true` as asked,
- * `false` to refuse it with `FORBIDDEN`, or `{ filters }` to narrow it with
- * filters that are added to the client's (all must hold), e.g. a user's own
- * `user_id`. `identity` is `undefined` for an anonymous client. Called for
- * every `download:request` and `download:resume`, so it must answer the
- * same for the same request, or a resume fails with `RESUME_MISMATCH`.
- */
-export type Authorize = (
-  identity: Identity | undefined,
-  request: DownloadRequest,
-) => AuthorizeDecision | Promise<AuthorizeDecision>;
-
-/** What {@linkcode Authorize} answers. */
-export type AuthorizeDecision = boolean | { readonly filters: readonly Filter[] };
 
 /**
  * Messages a connection may have waiting to be handled. A client waits for
