@@ -2926,8 +2926,9 @@ function listed(state, event, key, clock2) {
       };
     }
     case "serverError": {
-      const { retryAfter } = event.error;
-      return retryAfter === void 0 ? same(state) : {
+      const { code, retryAfter } = event.error;
+      const endsConnection = isErrorCode(code) && ERROR_TABLE[code].scope === "connection";
+      return retryAfter === void 0 || !endsConnection ? same(state) : {
         state: {
           ...state,
           retryAfter
