@@ -148,6 +148,7 @@ Deno.test("RESUME_MISMATCH for a high-water mark or cursor that is not a key, or
     [{ cursor: "+5" }, "RESUME_MISMATCH"],
     [{ cursor: "5.0" }, "RESUME_MISMATCH"],
     [{ cursor: "-1" }, "RESUME_MISMATCH"],
+    [{ cursor: "9223372036854775808" }, "RESUME_MISMATCH"], // 19 digits, one above 2^63−1
     [{ cursor: "500", rows: 1_001, sequence: 9, bytes: 99 }, "RESUME_MISMATCH"],
   ];
   const peer = await RawPeer.open(server.url);
