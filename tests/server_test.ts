@@ -179,10 +179,12 @@ Deno.test("connection:health answers with the server's time and load", async () 
 });
 
 Deno.test("a connection silent past the idle timeout is closed with IDLE_TIMEOUT; talking keeps it open", async () => {
-  const server = startServer(ROWS, { idleTimeoutMs: 300 });
+  // The rule is proven on the machine's clock (session_machine_test); this proves the wiring, with
+  // pings ten times as often as the timeout so that a loaded machine's late timers cannot fail it.
+  const server = startServer(ROWS, { idleTimeoutMs: 1000 });
   const chatty = await RawPeer.open(server.url);
   const silent = await RawPeer.open(server.url);
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 12; i++) {
     chatty.send({ event: "connection:health", data: {}, timestamp: now(), requestId: `p${i}` });
     await chatty.message("connection:health", `p${i}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
