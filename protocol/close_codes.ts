@@ -41,6 +41,8 @@ export interface EndCloseCodes {
 export interface ReconnectCloseCodes {
   /** 1001: the server shuts down (`SERVER_SHUTTING_DOWN`). */
   readonly GOING_AWAY: CloseCodeInfo;
+  /** 1011: the server failed in a way its session rules do not cover (a bug). */
+  readonly SERVER_ERROR: CloseCodeInfo;
   /** 4000: the client drops a connection it no longer trusts or waits for. */
   readonly CLIENT_ABORT: CloseCodeInfo;
   /** 4400: the client broke the session (a bad sealed frame, a flood). */
@@ -69,7 +71,7 @@ export interface CloseCodes {
  * import { CLOSE_CODES } from "./close_codes.ts";
  * deepStrictEqual(
  *   Object.values(CLOSE_CODES.reconnect).map((info) => info.code),
- *   [1001, 4000, 4400, 4401, 4408],
+ *   [1001, 1011, 4000, 4400, 4401, 4408],
  * );
  * ```
  */
@@ -87,6 +89,12 @@ export const CLOSE_CODES: CloseCodes = {
       sentBy: "server",
       when: "The server shuts down, after `system:error` `SERVER_SHUTTING_DOWN` " +
         "(§9.6); the client waits at least its `retryAfter`.",
+    },
+    SERVER_ERROR: {
+      code: 1011,
+      sentBy: "server",
+      when: "The server failed in a way its session rules do not cover (a bug, logged on the " +
+        "server); only that connection ends, and the client reconnects and resumes.",
     },
     CLIENT_ABORT: {
       code: 4000,

@@ -38,7 +38,7 @@
 
 import { outage } from "./_connection_outage.ts";
 import { CLOSE_CODES, closeWith, type SocketClose } from "./close_codes.ts";
-import { type ErrorResponse, errorResponse } from "./errors.ts";
+import { ERROR_TABLE, type ErrorResponse, errorResponse, isErrorCode } from "./errors.ts";
 import type { AuthChallenge, ClientMessage } from "./messages.ts";
 import {
   CONNECTION_EVENT_SOURCES,
@@ -326,9 +326,12 @@ function listed(
       };
     }
     case "serverError": {
-      // The server may ask for a wait before the next attempt (SERVER_SHUTTING_DOWN does).
-      const { retryAfter } = event.error;
-      return retryAfter === undefined
+      // An error that ends the connection may ask for a wait before the next attempt
+      // (SERVER_SHUTTING_DOWN does). One about a single message or download says how soon to
+      // retry that, not how long a later outage should wait.
+      const { code, retryAfter } = event.error;
+      const endsConnection = isErrorCode(code) && ERROR_TABLE[code].scope === "connection";
+      return retryAfter === undefined || !endsConnection
         ? same(state)
         : { state: { ...state, retryAfter }, effects: [] };
     }

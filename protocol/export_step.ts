@@ -51,9 +51,14 @@ import { EXPORT_TRANSITIONS, type ExportEventKey } from "./export_table.ts";
 /** A key as the protocol carries it (decimal text of an unsigned 63-bit integer). */
 const KEY = /^(0|[1-9][0-9]{0,18})$/;
 
-/** A key from its text, or undefined if it is not one. */
+/** The largest key: a signed 64-bit column holds no more, and no source has a larger one. */
+const MAX_KEY = (1n << 63n) - 1n;
+
+/** A key from its text, or undefined if it is not one (19 digits may still be too many). */
 function parseKey(text: string): bigint | undefined {
-  return KEY.test(text) ? BigInt(text) : undefined;
+  if (!KEY.test(text)) return undefined;
+  const key = BigInt(text);
+  return key <= MAX_KEY ? key : undefined;
 }
 
 /**

@@ -231,7 +231,12 @@ function normalise(
       return { reason: "not a 64-bit integer" };
     }
     case "decimal": {
-      const text = typeof value === "number" && Number.isFinite(value) ? String(value) : value;
+      // A JSON number is the double the parser made of it; it stands for the shortest decimal
+      // that round-trips to it (PROTOCOL.md §6.2): 0.1 is "0.1", and 1e22, which String() writes
+      // with an exponent, is its 23 digits.
+      const text = typeof value === "number" && Number.isFinite(value)
+        ? withoutExponent(String(value))
+        : value;
       if (typeof text !== "string" || !DECIMAL_TEXT.test(text)) {
         return { reason: "not a decimal number" };
       }
@@ -264,6 +269,22 @@ function normalise(
       throw new Error(`unknown column type ${unreachable}`);
     }
   }
+}
+
+/**
+ * ECMAScript's text of a number (`1e+22`, `1.5e-7`, `-0.25`) written out in
+ * plain digits (`10000000000000000000000`, `0.00000015`, `-0.25`): the same
+ * value, exactly, with no exponent.
+ */
+function withoutExponent(text: string): string {
+  const m = /^(-?)([0-9])(?:\.([0-9]+))?e([+-][0-9]+)$/.exec(text);
+  if (m === null) return text;
+  const [, sign, lead, rest = "", exp] = m;
+  const digits = lead + rest;
+  const point = 1 + Number(exp); // digits before the point
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Drops trailing fraction zeros and a negative zero's sign: `-0.50` → `-0.5`. */

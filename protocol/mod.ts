@@ -2,8 +2,8 @@
  * The sans-IO core of sluice, for writing another client or server: message
  * types and the one strict parser, the binary frame codecs, the error-code
  * table, filters, timestamps, backoff, progress batching, the sign-in texts
- * and checks, and the connection and download state machines as pure
- * functions. No IO, no timers, no clock: it runs unchanged in Deno,
+ * and checks, the client's connection and download machines and the
+ * server's session machine, as pure functions. No IO, no timers, no clock: it runs unchanged in Deno,
  * browsers and Node 22+.
  *
  * docs/PROTOCOL.md is the normative description of the same protocol. Each

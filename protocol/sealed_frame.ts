@@ -232,10 +232,13 @@ export function decodeSealedFrame(bytes: Uint8Array): Result<SealedFrame, ErrorR
 export function binaryKind(
   bytes: Uint8Array,
 ): Result<"data" | "control" | "sealed", ErrorResponse> {
-  if (bytes.length < 2) return { ok: false, error: errorResponse("FRAME_TRUNCATED") };
+  // The version before the length, as a data frame's (PROTOCOL.md §7): a newer peer's short
+  // message still says which version it speaks.
+  if (bytes.length === 0) return { ok: false, error: errorResponse("FRAME_TRUNCATED") };
   if (bytes[0] !== FRAME_VERSION) {
     return { ok: false, error: errorResponse("FRAME_VERSION", { version: bytes[0] }) };
   }
+  if (bytes.length < 2) return { ok: false, error: errorResponse("FRAME_TRUNCATED") };
   switch (bytes[1]) {
     case FRAME_TYPE_DATA:
       return { ok: true, value: "data" };

@@ -55,6 +55,7 @@ export interface SessionSecrets {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { sharedSecret } from "./session_crypto.ts";
  * import * as secp from "npm:@noble/secp256k1@3.2.0";
  * import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
@@ -62,7 +63,8 @@ export interface SessionSecrets {
  * const b = secp.utils.randomSecretKey();
  * const ab = sharedSecret(a, bytesToHex(secp.getPublicKey(b)))!;
  * const ba = sharedSecret(b, bytesToHex(secp.getPublicKey(a)))!;
- * bytesToHex(ab) === bytesToHex(ba); // true
+ * equal(bytesToHex(ab), bytesToHex(ba));
+ * equal(sharedSecret(a, "02" + "00".repeat(32)), undefined); // not a point on the curve
  * ```
  */
 export function sharedSecret(
@@ -97,12 +99,16 @@ export interface SignedCommand {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { commandSigningInput } from "./session_crypto.ts";
- * commandSigningInput({
+ * const input = commandSigningInput({
  *   event: "status:check", data: {}, timestamp: 5, requestId: "s-1",
  *   auth: { token: "t", timestamp: 5 },
  * });
- * // '{"auth":{"timestamp":5,"token":"t"},"data":{},"event":"status:check","requestId":"s-1","timestamp":5}'
+ * equal(
+ *   input,
+ *   '{"auth":{"timestamp":5,"token":"t"},"data":{},"event":"status:check","requestId":"s-1","timestamp":5}',
+ * );
  * ```
  */
 export function commandSigningInput(command: SignedCommand): string {

@@ -74,8 +74,20 @@ function daysInMonth(year: number, month: number): number {
     : [31, 0, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-function daysFromCivil(year: number, month: number, day: number): number {
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * algorithm): any year, month 1–12, day 1–31, unchecked.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { daysFromCivil } from "./time.ts";
+ * equal(daysFromCivil(1970, 1, 1), 0);
+ * equal(daysFromCivil(2024, 3, 1), 19783);
+ * equal(daysFromCivil(-4713, 11, 24), -2440588);
+ * ```
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;

@@ -21,6 +21,8 @@
  * @module
  */
 
+import { daysFromCivil } from "../protocol/time.ts";
+
 const MS_PER_DAY = 86_400_000;
 
 /** The earliest instant PostgreSQL's timestamps hold: 4714-11-24 00:00:00 BC (Julian day 0). */
@@ -110,16 +112,6 @@ export function parseInt8(text: string): number | bigint {
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
 
 /** The proleptic Gregorian date of days since 1970-01-01 (the inverse of daysFromCivil). */
 function civilFromDays(days: number): [number, number, number] {

@@ -14,8 +14,9 @@
 import { setImmediate } from "node:timers";
 import type { Incoming } from "../protocol/channel_framing.ts";
 import type { ErrorResponse } from "../protocol/errors.ts";
-import type { DownloadRequest, Filter, Identity, SystemHealth } from "../protocol/messages.ts";
+import type { SystemHealth } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
+import { CLOSE_CODES } from "../protocol/close_codes.ts";
 import { DEFAULT_PARSE_LIMITS } from "../protocol/parse.ts";
 import type { Logger } from "../protocol/logger.ts";
 import type { Result } from "../protocol/result.ts";
@@ -39,6 +40,7 @@ import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
 import { SessionChannel } from "../transport/session_channel.ts";
 import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import type { AuthConfig } from "./auth_config.ts";
+import type { Authorize } from "./authorize.ts";
 import type { DataSource } from "./data_source.ts";
 import type { IdentityLimiter } from "./identity_limits.ts";
 
@@ -59,22 +61,6 @@ export interface SessionContext {
   /** Where failures that reach no client as text are reported. */
   readonly logger: Logger;
 }
-
-/**
- * Decides whether an identity may have a download: `true` as asked,
- * `false` to refuse it with `FORBIDDEN`, or `{ filters }` to narrow it with
- * filters that are added to the client's (all must hold), e.g. a user's own
- * `user_id`. `identity` is `undefined` for an anonymous client. Called for
- * every `download:request` and `download:resume`, so it must answer the
- * same for the same request, or a resume fails with `RESUME_MISMATCH`.
- */
-export type Authorize = (
-  identity: Identity | undefined,
-  request: DownloadRequest,
-) => AuthorizeDecision | Promise<AuthorizeDecision>;
-
-/** What {@linkcode Authorize} answers. */
-export type AuthorizeDecision = boolean | { readonly filters: readonly Filter[] };
 
 /**
  * Messages a connection may have waiting to be handled. A client waits for
@@ -107,6 +93,8 @@ export class Session {
   #state: SessionState;
   readonly #events: SessionEvent[] = [];
   #stepping = false;
+  /** The machine threw (a bug): the connection is over and nothing is stepped again. */
+  #broken = false;
   /** The one timer, at the machine's deadline. */
   #timer: { readonly at: number; readonly handle: ReturnType<typeof setTimeout> } | undefined;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
@@ -162,7 +150,7 @@ export class Session {
 
   /** Downloads running now. */
   get activeDownloads(): number {
-    return this.#state.downloads.length;
+    return this.#broken ? 0 : this.#state.downloads.length;
   }
 
   /**
@@ -188,8 +176,14 @@ export class Session {
     return promise;
   }
 
-  /** Steps the machine with `event`, and with whatever its effects report back at once. */
+  /**
+   * Steps the machine with `event`, and with whatever its effects report
+   * back at once. The machine throws only for a bug of its own (a move or a
+   * code its table does not list): that ends this connection alone, never
+   * the process and the other connections with it.
+   */
   #feed(event: SessionEvent): void {
+    if (this.#broken) return;
     this.#events.push(event);
     if (this.#stepping) return;
     this.#stepping = true;
@@ -199,15 +193,32 @@ export class Session {
         this.#state = r.state;
         for (const effect of r.effects) this.#apply(effect);
       }
+    } catch (error) {
+      this.#break(error);
     } finally {
       this.#stepping = false;
     }
+    if (this.#broken) return;
     this.#arm();
     const readable = this.#readable;
     if (readable !== undefined && (readsInput(this.#state) || this.#state.phase === "closed")) {
       this.#readable = undefined;
       readable.resolve();
     }
+  }
+
+  /** The machine failed: nothing more is stepped, everything is released, the socket closes. */
+  #break(error: unknown): void {
+    this.#broken = true;
+    this.#events.length = 0;
+    this.#context.logger.error(
+      "sluice: the session machine failed; closing its connection:",
+      error,
+    );
+    this.#stop();
+    const { code } = CLOSE_CODES.reconnect.SERVER_ERROR;
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, "INTERNAL_ERROR");
+    this.#end();
   }
 
   /** Keeps the one timer at the machine's deadline; one that moved later waits for the old. */
@@ -336,9 +347,10 @@ export class Session {
           (error) => this.#sourceFailed(effect.job, error),
         );
       case "readPage":
-        // After the event loop's other work: acks, cancels and other downloads' turns.
+        // After the event loop's other work: acks, cancels and other downloads' turns, which may
+        // end this download or the connection before the page is read; then it is not read.
         setImmediate(() =>
-          this.#answer(
+          this.#running(effect.job) && this.#answer(
             () => source.page(effect.query, effect.limit),
             (page) => ({ type: "page", job: effect.job, rows: page.rows }),
             (error) => this.#sourceFailed(effect.job, error),
@@ -357,7 +369,14 @@ export class Session {
     }
   }
 
+  /** Whether the download `job` is still the machine's (not ended, nor its connection). */
+  #running(job: number): boolean {
+    return !this.#broken && this.#state.downloads.some((d) => d.job === job);
+  }
+
   #sourceFailed(job: number, error: unknown): SessionEvent {
+    // A download that ended meanwhile lost nothing: its late failure is not worth a report.
+    if (!this.#running(job)) return { type: "sourceFailed", job };
     this.#context.logger.error("sluice: a download's data source failed:", error);
     return { type: "sourceFailed", job };
   }
@@ -366,11 +385,11 @@ export class Session {
   #watchDrain(atMost: number): void {
     const look = () => {
       this.#drainTimer = undefined;
-      if (this.#state.phase === "closed") return;
+      // A socket that is closing drains no more: its close event ends the session.
+      if (this.#broken || this.#state.phase === "closed") return;
+      if (this.#socket.readyState !== WebSocket.OPEN) return;
       const buffered = this.#socket.bufferedAmount + this.#channel.pendingBytes;
-      if (buffered <= atMost || this.#socket.readyState !== WebSocket.OPEN) {
-        return this.#feed({ type: "drained", buffered });
-      }
+      if (buffered <= atMost) return this.#feed({ type: "drained", buffered });
       this.#drainTimer = setTimeout(look, DRAIN_POLL_MS);
     };
     setImmediate(look);

@@ -65,7 +65,6 @@ import {
   SQLITE_DECIMAL_COMPARE,
   type SqliteColumn,
   sqliteColumnExpression,
-  type SqliteStorage,
 } from "./sqlite_filters.ts";
 
 export { IDENTIFIER } from "./_sqlite_schema.ts";
@@ -90,10 +89,13 @@ export interface SqliteSourceOptions {
    * TEXT (its scale optional, 0..30), `cast_text` for a `text` column of
    * another storage, read as `CAST(col AS TEXT)`. {@linkcode
    * "./sqlite_catalog.ts"} fills this in from the table's declared types.
+   * (The values of `SqliteStorage` in sqlite_filters.ts, spelled out
+   * because that name is internal; the compiler refuses a value here that
+   * it lacks, where the map is passed on.)
    *
    * @default {{}}
    */
-  readonly storage?: Readonly<Record<string, SqliteStorage>>;
+  readonly storage?: Readonly<Record<string, "decimal_text" | "cast_text">>;
 }
 
 const INT64_MIN_NUMBER = -(2 ** 63);
@@ -118,6 +120,7 @@ type KeyRange = { readonly rows: number; readonly low: bigint; readonly high: bi
  *
  * @example
  * ```ts
+ * import { deepStrictEqual, equal } from "node:assert/strict";
  * import { SqliteSource } from "./sqlite_source.ts";
  * import { DatabaseSync } from "node:sqlite";
  * const path = Deno.makeTempFileSync({ suffix: ".db" });
@@ -133,9 +136,10 @@ type KeyRange = { readonly rows: number; readonly low: bigint; readonly high: bi
  *     columns: [{ name: "id", type: "integer" }, { name: "ts", type: "timestamp" }],
  *   },
  * });
- * const hwm = await source.highWaterMark(); // 1n
+ * const hwm = await source.highWaterMark();
+ * equal(hwm, 1n);
  * const page = await source.page({ timeFrom: 0, timeTo: 10, filters: [], highWaterMark: hwm }, 100);
- * page.rows; // [[1, 5]]
+ * deepStrictEqual(page.rows, [[1, 5]]);
  * await source.close();
  * Deno.removeSync(path);
  * ```

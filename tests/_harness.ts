@@ -33,7 +33,14 @@ export function demoPath(rows: number): string {
       break;
     } catch (error) {
       if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-      const age = Date.now() - (Deno.statSync(lock).mtime?.getTime() ?? 0);
+      let age: number;
+      try {
+        age = Date.now() - (Deno.statSync(lock).mtime?.getTime() ?? 0);
+      } catch (released) {
+        // Its holder removed it between our open and this stat: try to take it again.
+        if (released instanceof Deno.errors.NotFound) continue;
+        throw released;
+      }
       if (age > STALE_LOCK_MS) Deno.removeSync(lock);
       // A blocking wait keeps this synchronous for the many module-level callers.
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);

@@ -4,6 +4,7 @@
 import { errorResponse } from "../protocol/errors.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table.ts";
+import { SERVER_PORTS } from "../server/export_ports.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
 import { AUTHENTICATE, signedIn } from "./_sign_in_scenarios.ts";
 
@@ -288,6 +289,14 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
     RESUME_MISMATCH: () => {
       const d = new Driver();
       d.receive(resumeOf("r", { ...RESUME, cursor: "5", rows: 1000 }));
+      return d;
+    },
+    INTERNAL_ERROR: () => {
+      const encoder = () => {
+        throw new RangeError("no encoder for these columns");
+      };
+      const d = new Driver({ tuning: { ports: { ...SERVER_PORTS, encoder } } });
+      d.receive(requestOf("r"));
       return d;
     },
   },

@@ -98,6 +98,31 @@ Deno.test("a secp256k1 signature made by openssl is accepted, high or low s", as
   }
 });
 
+Deno.test("a high-s signature as OpenSSL makes it signs in, and signText() makes only low s", async () => {
+  // PROTOCOL.md §15.1: signers normalise to low s, verifiers take either half.
+  const n = secp.Point.CURVE().n;
+  const dir = await Deno.makeTempDir();
+  try {
+    const { pem, secretKey, publicKey } = await opensslKey(dir);
+    const identity = { kind: "secp256k1" as const, publicKey };
+    // OpenSSL's nonces are random, so about every other signature has a high s.
+    let high: { text: string; signature: string } | undefined;
+    for (let i = 0; i < 64 && high === undefined; i++) {
+      const text = `${challengeText({ ...FACTS, identity })} ${i}`;
+      const signature = await opensslSign(pem, text);
+      if (BigInt(`0x${signature.slice(64)}`) > n / 2n) high = { text, signature };
+    }
+    assert.ok(high, "64 OpenSSL signatures without a high s");
+    assert.ok(verifyIdentitySignature(identity, high.text, high.signature));
+    for (let i = 0; i < 16; i++) {
+      const ours = signText(secretKey, `${high.text} ${i}`);
+      assert.ok(BigInt(`0x${ours.slice(64)}`) <= n / 2n);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("signText() makes the RFC 6979 signature and verifyText() is total", () => {
   const publicKey = bytesToHex(secp.getPublicKey(KEY_ONE));
   const signature = signText(KEY_ONE, "sluice");

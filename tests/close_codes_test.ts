@@ -18,6 +18,7 @@ Deno.test("only the client's own close ends a connection for good; every other c
     [
       ["NORMAL_CLOSURE", 1000, "end", "client"],
       ["GOING_AWAY", 1001, "reconnect", "server"],
+      ["SERVER_ERROR", 1011, "reconnect", "server"],
       ["CLIENT_ABORT", 4000, "reconnect", "client"],
       ["PROTOCOL_VIOLATION", 4400, "reconnect", "server"],
       ["SIGN_IN_FAILED", 4401, "reconnect", "server"],

@@ -69,6 +69,9 @@ Deno.test("the machine keeps the server's retryAfter for every attempt until the
     state: told.state,
     effects: [],
   });
+  // Nor does the wait of an error about one download or message: it does not end the connection.
+  const failed = errorResponse("INTERNAL_ERROR", undefined, { retryAfter: 90_000 });
+  equal(step(open(), { type: "serverError", error: failed }, at(T0)).state.retryAfter, undefined);
   // Every outage until then waits at least that long: the close, and a second failed attempt.
   const first = run(told.state, [{ type: "closed", code: 1001, reason: "" }], at(T0, 0));
   deepStrictEqual(first.effects.at(-1), { type: "startTimer", name: "reconnect", ms: 45_000 });

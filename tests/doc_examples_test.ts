@@ -17,8 +17,11 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 const ROOT = new URL("../", import.meta.url);
 
 /** The folders whose modules' examples are guarded, and the entry files at the root. */
-const GUARDED = ["protocol", "client", "server", "transport"];
+const GUARDED = ["protocol", "client", "server", "transport", "web"];
 const ENTRY_FILES = ["mod.ts", "client.ts", "server.ts"];
+
+/** Generated bundles (`deno task bundle`): their examples are their sources', checked there. */
+const BUNDLES = ["web/app.js", "web/sluice_client.js"];
 
 /**
  * The assertion functions of `node:assert/strict` an example may call (its `deepEqual` is
@@ -32,23 +35,13 @@ const ASSERTIONS = ["equal", "deepStrictEqual", "deepEqual", "ok", "throws", "re
  * assert, so the guard covers it too.
  */
 const NOT_YET_GUARDED = [
-  // The server session machine work (issue 12 items 2 and 3).
-  "protocol/session_*.ts",
-  "protocol/export_*.ts",
+  // The "own table" work (issue 13: your own table in SQLite or PostgreSQL) is changing these files
+  // right now; their examples assert today, and the lines go once that branch is merged.
   "server/session.ts",
-  "server/export_job.ts",
-  "server/auth_gate.ts",
   "server/create_server.ts",
-  // The PostgreSQL work: data sources, formats, catalogs.
   "server/data_source.ts",
-  "server/sqlite_source.ts",
-  "server/formats.ts",
   "server/postgres_*.ts",
   "server/*_catalog.ts",
-  // The command-line programs.
-  "client/cli.ts",
-  "client/progress_view.ts",
-  "client/cli_*.ts",
   "server/main.ts",
 ];
 
@@ -85,8 +78,9 @@ async function modules(): Promise<string[]> {
   const paths = [...ENTRY_FILES];
   for (const folder of GUARDED) {
     for await (const entry of Deno.readDir(new URL(`${folder}/`, ROOT))) {
-      if (entry.isFile && /\.(ts|tsx|js|mjs)$/.test(entry.name)) {
-        paths.push(`${folder}/${entry.name}`);
+      const path = `${folder}/${entry.name}`;
+      if (entry.isFile && /\.(ts|tsx|js|mjs)$/.test(entry.name) && !BUNDLES.includes(path)) {
+        paths.push(path);
       }
     }
   }

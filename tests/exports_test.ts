@@ -1,10 +1,9 @@
 // Each entry point's public API, pinned: every name a user can import is a promise kept across
 // versions, so adding or removing one must be a deliberate edit of the lists below. The names
 // come from `deno doc --json`, which sees types as well as values (JSR publishes both), run once
-// for every entry point in deno.json.
+// for every entry point in deno.json (tests/_entry_point_names.ts).
 import { deepStrictEqual, ok } from "node:assert/strict";
-
-const ROOT = new URL("../", import.meta.url);
+import { difference, ENTRIES, exportedNames, ROOT, SERVER_PROGRAM } from "./_entry_point_names.ts";
 
 /** The client: the package's default entry (".") and "./client" export the same list. */
 const CLIENT_API: readonly string[] = [
@@ -323,49 +322,6 @@ const PINNED: Readonly<Record<string, readonly string[]>> = {
 
 /** The issue that chose the default entry's list set its ceiling (issue 12, item 5). */
 const MAX_DEFAULT_ENTRY_NAMES = 60;
-
-const ENTRIES: Readonly<Record<string, string>> = JSON.parse(
-  await Deno.readTextFile(new URL("deno.json", ROOT)),
-).exports;
-
-/** The program file beside the entry points: the server library again, plus `deno serve`'s default. */
-const SERVER_PROGRAM = "./server.ts";
-
-let documented: Promise<ReadonlyMap<string, readonly string[]>> | undefined;
-
-/** The names each file exports, sorted, from one `deno doc --json` over all of them. */
-function exportedNames(): Promise<ReadonlyMap<string, readonly string[]>> {
-  documented ??= (async () => {
-    const files = [...Object.values(ENTRIES), SERVER_PROGRAM];
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: ["doc", "--json", ...files],
-      cwd: ROOT,
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    ok(out.success, new TextDecoder().decode(out.stderr));
-    const doc: { nodes: Record<string, { symbols?: { name: string }[] }> } = JSON.parse(
-      new TextDecoder().decode(out.stdout),
-    );
-    const names = new Map<string, string[]>();
-    for (const file of files) {
-      const node = doc.nodes[new URL(file, ROOT).href];
-      ok(node !== undefined, `deno doc --json said nothing about ${file}`);
-      names.set(file, (node.symbols ?? []).map((s) => s.name).sort());
-    }
-    return names;
-  })();
-  return documented;
-}
-
-/** What `names` adds to `pinned` and what it lacks, both empty when they agree. */
-function difference(names: readonly string[], pinned: readonly string[]) {
-  return {
-    added: names.filter((n) => !pinned.includes(n)),
-    removed: pinned.filter((n) => !names.includes(n)),
-  };
-}
 
 Deno.test("deno.json has exactly the pinned entry points", () => {
   deepStrictEqual(Object.keys(ENTRIES).sort(), Object.keys(PINNED).sort());

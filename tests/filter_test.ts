@@ -139,3 +139,25 @@ Deno.test("decimals compare exactly, without floating point", () => {
   equal(compareDecimal("-0.5", "0.1"), -1);
   equal(compareDecimal("0.30000000000000000001", "0.3"), 1);
 });
+
+Deno.test("a decimal filter value may be any finite JSON number, read as its shortest decimal", () => {
+  // PROTOCOL.md §6.2: the parser's double stands for the shortest decimal that round-trips to it,
+  // written without an exponent; then the column's scale applies as for text.
+  const values = (value: number) => {
+    const r = validateFilters([{ field: "price", operator: "eq", value }], SCHEMA);
+    return r.ok ? r.value[0].values : r.error.code;
+  };
+  deepStrictEqual(values(1e22), ["10000000000000000000000"]);
+  deepStrictEqual(values(JSON.parse("1e22")), ["10000000000000000000000"]);
+  deepStrictEqual(values(0.1), ["0.1"]);
+  deepStrictEqual(values(JSON.parse("0.10000000000000001")), ["0.1"]);
+  deepStrictEqual(values(1e-8), ["0.00000001"]);
+  deepStrictEqual(values(-1.5e-7), ["-0.00000015"]);
+  deepStrictEqual(values(-0), ["0"]);
+  deepStrictEqual(values(1e29), ["100000000000000000000000000000"]);
+  // Past the scale (8), or past the 30 digits decimal text may have before the point.
+  equal(values(1e-9), "INVALID_FILTER_VALUE");
+  equal(values(0.1 + 0.2), "INVALID_FILTER_VALUE"); // 0.30000000000000004
+  equal(values(1e30), "INVALID_FILTER_VALUE");
+  equal(values(5e-324), "INVALID_FILTER_VALUE");
+});

@@ -11,7 +11,7 @@ import { CuttingProxy } from "./_proxy.ts";
 const ROWS = 20_000;
 /** Small frames: the export arrives in dozens of them. */
 // Unencrypted sessions, so that the proxy can read and flip bytes of data frames; with encryption
-// on, a flipped byte is DECRYPTION_FAILED (tests/security_test.ts).
+// on, a flipped byte is DECRYPTION_FAILED (tests/sealed_session_test.ts).
 const SERVER_OPTIONS = { frameBytes: 16_384, encryption: false };
 const REQUEST: DownloadRequest = {
   searchParams: { timeFrom: "2024-01-01", timeTo: "2025-01-01", filters: [] },

@@ -22,8 +22,10 @@ import { CommandSigner } from "../transport/command_signer.ts";
 import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
 import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import { digestChain } from "./_harness.ts";
-
-const doc = await Deno.readTextFile(new URL("../docs/PROTOCOL.md", import.meta.url));
+import { doc, marked, vectors } from "./_protocol_doc.ts";
+import type { ColumnType } from "../protocol/messages.ts";
+import { rowsPerFrame } from "../protocol/export_state.ts";
+import { DEMO_GENERATOR_VERSION, DEMO_SCHEMA } from "../server/demo_data.ts";
 
 /** Lines with table cells trimmed, so that `deno fmt`'s column padding does not matter. */
 function cells(markdown: string): string[][] {
@@ -34,12 +36,6 @@ function cells(markdown: string): string[][] {
       ? line.slice(1, -1).split("|").map((cell) => cell.trim().replace(/^-+$/, "---"))
       : [line]
   );
-}
-
-/** The fenced blocks that follow a `<!-- kind: tag -->` marker. */
-function marked(kind: string): { tag: string; body: string }[] {
-  const pattern = new RegExp(`<!-- ${kind}: ([\\w-]+) -->\\s*\`\`\`\\w*\\n([\\s\\S]*?)\`\`\``, "g");
-  return [...doc.matchAll(pattern)].map((m) => ({ tag: m[1], body: m[2] }));
 }
 
 Deno.test("the generated tables of PROTOCOL.md match the code", () => {
@@ -213,4 +209,49 @@ Deno.test("the frame vectors form one download whose digest chain ends in §5.4'
       digest: last.digest,
     },
   );
+});
+
+Deno.test("the rows-per-frame vector follows §8.1's formula, the server's code and the demo table", () => {
+  const [vector] = vectors("rows-per-frame") as {
+    frameBytes: number;
+    columns: { name: string; type: ColumnType }[];
+    csv: { w: number; R: number };
+    json: { w: number; R: number };
+    ndjson: { w: number; R: number };
+  }[];
+  ok(vector);
+  deepStrictEqual(vector.columns, DEMO_SCHEMA.columns.map(({ name, type }) => ({ name, type })));
+  equal(vector.frameBytes, 262_144); // createServer's default frameBytes
+  // §8.1, written out again here rather than imported.
+  const WIDTH = { integer: 8, decimal: 16, timestamp: 24, text: 16, boolean: 5 };
+  for (const format of ["csv", "json", "ndjson"] as const) {
+    let w = 2;
+    for (const { name, type } of vector.columns) {
+      w += WIDTH[type] + 1 + (format === "csv" ? 0 : name.length + 4);
+    }
+    const R = Math.max(1, Math.min(100_000, Math.floor(vector.frameBytes / w)));
+    deepStrictEqual(vector[format], { w, R }, format);
+    equal(rowsPerFrame(DEMO_SCHEMA.columns, format, vector.frameBytes), R, format);
+  }
+  // The clamps, and a name's length in UTF-16 code units.
+  equal(rowsPerFrame(DEMO_SCHEMA.columns, "csv", 1), 1);
+  equal(rowsPerFrame(DEMO_SCHEMA.columns, "csv", 2 ** 40), 100_000);
+  equal(rowsPerFrame([{ name: "😀", type: "boolean" }], "json", 1000), Math.floor(1000 / 14));
+});
+
+Deno.test("§18.3's demo table is the demo schema the server exports", () => {
+  const section = doc.slice(doc.indexOf("### 18.3"));
+  const rows = cells(section).filter((row) => row.length === 4 && row[0].startsWith("`"));
+  deepStrictEqual(
+    rows.map(([name, type, scale]) => ({
+      name: name.replaceAll("`", ""),
+      type: type.replaceAll("`", ""),
+      ...(scale === "" ? {} : { scale: Number(scale) }),
+    })),
+    DEMO_SCHEMA.columns,
+  );
+  const prose = section.replace(/\s+/g, " "); // however deno fmt wraps it
+  ok(prose.includes(`\`${DEMO_GENERATOR_VERSION}\``));
+  ok(prose.includes(`\`${DEMO_SCHEMA.table}\`, whose key column is \`${DEMO_SCHEMA.keyColumn}\``));
+  ok(prose.includes(`column (for \`timeFrom\` and \`timeTo\`) is \`${DEMO_SCHEMA.timeColumn}\``));
 });

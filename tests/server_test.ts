@@ -1,5 +1,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
+import { createServer } from "../server/create_server.ts";
+import type { DataSource } from "../server/data_source.ts";
 import { RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
 
 const ROWS = 20_000;
@@ -177,10 +179,12 @@ Deno.test("connection:health answers with the server's time and load", async () 
 });
 
 Deno.test("a connection silent past the idle timeout is closed with IDLE_TIMEOUT; talking keeps it open", async () => {
-  const server = startServer(ROWS, { idleTimeoutMs: 300 });
+  // The rule is proven on the machine's clock (session_machine_test); this proves the wiring, with
+  // pings ten times as often as the timeout so that a loaded machine's late timers cannot fail it.
+  const server = startServer(ROWS, { idleTimeoutMs: 1000 });
   const chatty = await RawPeer.open(server.url);
   const silent = await RawPeer.open(server.url);
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 12; i++) {
     chatty.send({ event: "connection:health", data: {}, timestamp: now(), requestId: `p${i}` });
     await chatty.message("connection:health", `p${i}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -235,6 +239,43 @@ Deno.test("a reader that takes nothing holds the server at the default 4 MiB win
     await peer.message("download:cancelled", "stalled");
   } finally {
     await peer.close();
+    await server.close();
+  }
+});
+
+Deno.test("a failure the session machine does not expect ends only its own connection (1011), and the server goes on", async () => {
+  const logged: string[] = [];
+  const server = startServer(ROWS);
+  const real = server.source;
+  // A backend of an operator's own with a bug the machine does not guard against: it counts
+  // rows as a bigint (as a PostgreSQL driver may), which no arithmetic on numbers accepts.
+  let broken = true;
+  const source: DataSource = {
+    schema: () => real.schema(),
+    highWaterMark: () => real.highWaterMark(),
+    count: (query) => broken ? Promise.resolve(5n as never) : real.count(query),
+    page: (query, limit) => real.page(query, limit),
+    close: () => Promise.resolve(),
+  };
+  const logger = { error: (message: string) => void logged.push(message) };
+  const sluice = createServer({ source, anonymous: true, logger });
+  const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
+  try {
+    const url = `ws://127.0.0.1:${http.addr.port}/`;
+    const victim = await RawPeer.open(url);
+    victim.send(requestMessage("r"));
+    const closed = await victim.closed;
+    equal(closed.code, 1011);
+    ok(logged.some((m) => m.includes("session machine failed")), logged.join("\n"));
+    broken = false;
+    const next = await RawPeer.open(url);
+    next.send(requestMessage("r"));
+    const { complete } = await readDownload(next, "r");
+    ok(complete.rows > 0);
+    await next.close();
+  } finally {
+    await sluice.close();
+    await http.shutdown();
     await server.close();
   }
 });

@@ -46,7 +46,7 @@ Deno.test("control and sealed frames decode totally", () => {
   huge.set([1, 3, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
   const h = decodeSealedFrame(huge);
   assert.equal(h.ok ? "ok" : h.error.code, "FRAME_FIELD");
-  const kinds = [[1, 1], [1, 2], [1, 3], [1, 9], [7, 1], [1]].map((b) => {
+  const kinds = [[1, 1], [1, 2], [1, 3], [1, 9], [7, 1], [1], [7], []].map((b) => {
     const k = binaryKind(new Uint8Array(b));
     return k.ok ? k.value : k.error.code;
   });
@@ -55,6 +55,8 @@ Deno.test("control and sealed frames decode totally", () => {
     "control",
     "sealed",
     "FRAME_TYPE",
+    "FRAME_VERSION",
+    "FRAME_TRUNCATED",
     "FRAME_VERSION",
     "FRAME_TRUNCATED",
   ]);

@@ -44,7 +44,7 @@ Deno.test("a client that says nothing past the idle timeout is closed with IDLE_
   equal(chatty.client.lastClose, undefined);
 });
 
-// security_test.ts: "one challenge per connection, and a connection that never signs in is closed".
+// sign_in_refusals_test.ts: "one challenge per connection, and a connection that never signs in is closed".
 Deno.test("a connection that never signs in is closed with SIGN_IN_TIMEOUT and 4401, heartbeats or not", () => {
   const pair = new Pair({
     server: { signIn: { anonymous: false, signInTimeoutMs: 300 } },
@@ -58,7 +58,7 @@ Deno.test("a connection that never signs in is closed with SIGN_IN_TIMEOUT and 4
   ok(pair.server.sent().filter((m) => m.event === "connection:health").length >= 5);
 });
 
-// security_test.ts: "a wallet slower than the handshake timeout still signs in, asked once".
+// sign_in_identities_test.ts: "a wallet slower than the handshake timeout still signs in, asked once".
 Deno.test("a wallet slower than the handshake timeout still signs in, asked once, and downloads", () => {
   const pair = new Pair({
     server: { signIn: { anonymous: false } },
@@ -113,8 +113,9 @@ Deno.test("a network that stops carrying stops the server at its socket bound, w
 });
 
 // resume_test.ts: "a 200,000-row export cut 10 times at random points is byte-identical, rows
-// counted once"; cli_resume_test.ts: "cut 3 times by a proxy, the client resumes by itself with its
-// default reconnection" and "a client killed after download:start, before any frame, finishes".
+// counted once"; cli_reconnect_test.ts: "cut 3 times by a proxy, the client resumes by itself with
+// its default reconnection"; cli_continue_test.ts: "a client killed after download:start, before
+// any frame, finishes".
 Deno.test("a download cut at any frame boundary resumes to the same bytes and digest", async (t) => {
   const frameBytes = 2048;
   for (const [format, compression] of [["csv", false], ["json", false], ["csv", true]] as const) {
@@ -167,7 +168,7 @@ Deno.test("a connection lost after the FINAL frame completes on the client's cou
   equal(pair.server.state.downloads.length, 0);
 });
 
-// cli_resume_test.ts: "--continue from a state saved after the FINAL frame finishes without a
+// cli_continue_test.ts: "--continue from a state saved after the FINAL frame finishes without a
 // server, byte-identical".
 Deno.test("a resume point saved after the FINAL frame completes without connecting", () => {
   const expected = clean(300, request(), 2048);
@@ -347,8 +348,9 @@ Deno.test("a server shutting down says when to come back, and the client resumes
   deepStrictEqual(download.bytes(), clean(2000, request(), frameBytes).bytes());
 });
 
-// security_test.ts: "a flood of messages while a handler waits ends that connection, not the
-// server" and "a download still awaiting authorize when its connection closes never starts".
+// abusive_peer_test.ts: "a flood of messages while a handler waits ends that connection, not the
+// server"; authorize_hook_test.ts: "a download still awaiting authorize when its connection closes
+// never starts".
 Deno.test("a flood while authorize decides ends the connection with 4400; a download it held never starts", () => {
   const pair = new Pair({ authorize: () => true, authorizeDelayMs: 10_000 });
   pair.connect();

@@ -37,3 +37,4 @@ export { deflate, inflate } from "./compression.ts";
 export { FrameOpener, FrameSealer } from "./frame_sealing.ts";
 export { type ChannelOptions, SessionChannel } from "./session_channel.ts";
 export { deriveSessionSecrets } from "./session_secrets.ts";
+export type { SessionSecrets } from "../protocol/session_crypto.ts";

@@ -140,9 +140,15 @@ export interface ErrorText {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { explain } from "./error_text.ts";
- * explain({ code: "UNKNOWN_COLUMN", message: "…", recoverable: false, details: { field: "colour" } })
- *   .text; // "A filter names a column the server does not have. (field: colour)"
+ * const refusal = {
+ *   code: "UNKNOWN_COLUMN" as const,
+ *   message: "…",
+ *   recoverable: false,
+ *   details: { field: "colour" },
+ * };
+ * equal(explain(refusal).text, "A filter names a column the server does not have. (field: colour)");
  * ```
  */
 export function explain(error: ErrorResponse): ErrorText {

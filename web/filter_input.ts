@@ -49,9 +49,12 @@ export function valueShape(operator: FilterOperator): "one" | "list" | "range" {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { placeholder } from "./filter_input.ts";
- * placeholder({ name: "symbol", type: "text", filterable: true, operators: [] }, "in");
- * // "e.g. BTC-USD, ETH-USD"
+ * equal(
+ *   placeholder({ name: "symbol", type: "text", filterable: true, operators: [] }, "in"),
+ *   "e.g. BTC-USD, ETH-USD",
+ * );
  * ```
  */
 export function placeholder(column: SchemaColumn, operator: FilterOperator): string {
@@ -73,10 +76,13 @@ const EXAMPLES: Readonly<Record<SchemaColumn["type"], readonly [string, string]>
  *
  * @example
  * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
  * import { toFilter } from "./filter_input.ts";
  * const column = { name: "symbol", type: "text" as const, filterable: true, operators: [] };
- * toFilter({ column, operator: "in", value: "BTC-USD, ETH-USD", high: "" });
- * // { ok: true, value: { field: "symbol", operator: "in", value: ["BTC-USD", "ETH-USD"] } }
+ * deepStrictEqual(toFilter({ column, operator: "in", value: "BTC-USD, ETH-USD", high: "" }), {
+ *   ok: true,
+ *   value: { field: "symbol", operator: "in", value: ["BTC-USD", "ETH-USD"] },
+ * });
  * ```
  */
 export function toFilter(input: FilterInput): Result<Filter, string> {

@@ -13,8 +13,9 @@ const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { count } from "./format.ts";
- * count(100000); // "100,000"
+ * equal(count(100000), "100,000");
  * ```
  */
 export function count(n: number): string {
@@ -29,8 +30,9 @@ const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"] as const;
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { byteSize } from "./format.ts";
- * byteSize(10_547_733); // "10.1 MiB"
+ * equal(byteSize(10_547_733), "10.1 MiB");
  * ```
  */
 export function byteSize(bytes: number): string {
@@ -48,9 +50,10 @@ export function byteSize(bytes: number): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { duration } from "./format.ts";
- * duration(65_200); // "1 min 06 s"
- * duration(-1); // "–"
+ * equal(duration(65_200), "1 min 06 s");
+ * equal(duration(-1), "–");
  * ```
  */
 export function duration(ms: number): string {
@@ -67,8 +70,9 @@ export function duration(ms: number): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { percent } from "./format.ts";
- * percent(45.25); // "45.3 %"
+ * equal(percent(45.25), "45.3 %");
  * ```
  */
 export function percent(p: number): string {
@@ -80,8 +84,9 @@ export function percent(p: number): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { rowRate } from "./format.ts";
- * rowRate(250000.4); // "250,000 rows/s"
+ * equal(rowRate(250000.4), "250,000 rows/s");
  * ```
  */
 export function rowRate(rowsPerSecond: number): string {
@@ -94,8 +99,9 @@ export function rowRate(rowsPerSecond: number): string {
  *
  * @example
  * ```ts
+ * import { equal } from "node:assert/strict";
  * import { instant } from "./format.ts";
- * instant("2024-01-01T00:00:00Z"); // "2024-01-01 00:00"
+ * equal(instant("2024-01-01T00:00:00Z"), "2024-01-01 00:00");
  * ```
  */
 export function instant(iso: string): string {

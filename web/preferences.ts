@@ -34,9 +34,10 @@ const SERVER_KEY = "sluice.serverKey";
  *
  * @example
  * ```ts
+ * import { deepStrictEqual, equal } from "node:assert/strict";
  * import { readServerKey } from "./preferences.ts";
- * readServerKey("  ").ok; // true, value undefined: no pin
- * readServerKey("02abc").ok; // false
+ * deepStrictEqual(readServerKey("  "), { ok: true, value: undefined }); // no pin
+ * equal(readServerKey("02abc").ok, false);
  * ```
  */
 export function readServerKey(

@@ -1494,7 +1494,7 @@ var CommandSigner = class _CommandSigner {
   }
 };
 
-// protocol/messages.ts
+// protocol/request_payloads.ts
 var OUTPUT_FORMATS = [
   "csv",
   "json",
@@ -1511,7 +1511,11 @@ var FILTER_OPERATORS = [
   "between",
   "prefix"
 ];
+
+// protocol/auth_payloads.ts
 var MAX_DELEGATION_MS = 365 * 864e5;
+
+// protocol/messages.ts
 var REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
 function encodeMessage(message) {
   return JSON.stringify(message);
@@ -1733,7 +1737,7 @@ function decodeSealedFrame(bytes) {
   };
 }
 function binaryKind(bytes) {
-  if (bytes.length < 2) return {
+  if (bytes.length === 0) return {
     ok: false,
     error: errorResponse("FRAME_TRUNCATED")
   };
@@ -1745,6 +1749,10 @@ function binaryKind(bytes) {
       })
     };
   }
+  if (bytes.length < 2) return {
+    ok: false,
+    error: errorResponse("FRAME_TRUNCATED")
+  };
   switch (bytes[1]) {
     case FRAME_TYPE_DATA:
       return {
@@ -2425,6 +2433,11 @@ var CLOSE_CODES = {
       sentBy: "server",
       when: "The server shuts down, after `system:error` `SERVER_SHUTTING_DOWN` (\xA79.6); the client waits at least its `retryAfter`."
     },
+    SERVER_ERROR: {
+      code: 1011,
+      sentBy: "server",
+      when: "The server failed in a way its session rules do not cover (a bug, logged on the server); only that connection ends, and the client reconnects and resumes."
+    },
     CLIENT_ABORT: {
       code: 4e3,
       sentBy: "client",
@@ -2913,8 +2926,9 @@ function listed(state, event, key, clock2) {
       };
     }
     case "serverError": {
-      const { retryAfter } = event.error;
-      return retryAfter === void 0 ? same(state) : {
+      const { code, retryAfter } = event.error;
+      const endsConnection = isErrorCode(code) && ERROR_TABLE[code].scope === "connection";
+      return retryAfter === void 0 || !endsConnection ? same(state) : {
         state: {
           ...state,
           retryAfter

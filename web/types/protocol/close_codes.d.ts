@@ -38,6 +38,8 @@ export interface EndCloseCodes {
 export interface ReconnectCloseCodes {
     /** 1001: the server shuts down (`SERVER_SHUTTING_DOWN`). */
     readonly GOING_AWAY: CloseCodeInfo;
+    /** 1011: the server failed in a way its session rules do not cover (a bug). */
+    readonly SERVER_ERROR: CloseCodeInfo;
     /** 4000: the client drops a connection it no longer trusts or waits for. */
     readonly CLIENT_ABORT: CloseCodeInfo;
     /** 4400: the client broke the session (a bad sealed frame, a flood). */
@@ -64,7 +66,7 @@ export interface CloseCodes {
  * import { CLOSE_CODES } from "./close_codes.ts";
  * deepStrictEqual(
  *   Object.values(CLOSE_CODES.reconnect).map((info) => info.code),
- *   [1001, 4000, 4400, 4401, 4408],
+ *   [1001, 1011, 4000, 4400, 4401, 4408],
  * );
  * ```
  */

@@ -35,3 +35,17 @@ export declare function parseTimestamp(text: string): Result<number, "INVALID_DA
  * ```
  */
 export declare function formatTimestamp(ms: number): string;
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * algorithm): any year, month 1–12, day 1–31, unchecked.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { daysFromCivil } from "./time.ts";
+ * equal(daysFromCivil(1970, 1, 1), 0);
+ * equal(daysFromCivil(2024, 3, 1), 19783);
+ * equal(daysFromCivil(-4713, 11, 24), -2440588);
+ * ```
+ */
+export declare function daysFromCivil(year: number, month: number, day: number): number;
