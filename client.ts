@@ -20,8 +20,10 @@
  *   outputFormat: "ndjson",
  *   compression: false,
  * });
+ * // Progress moves only while the bytes are read: start the saving first.
+ * const saved = download.pipeTo((await Deno.create("trades.ndjson")).writable);
  * for await (const p of download) console.log(`${p.progress.toFixed(1)}%`);
- * const text = await new Response(download.readable).text();
+ * console.log(await saved); // { rows, bytes, digest, durationMs }
  * await client.close();
  * ```
  *

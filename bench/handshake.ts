@@ -3,7 +3,7 @@
 // the same number of bare WebSocket opens (no sign-in) against the same server as the baseline.
 // The delegated row is an Ethereum account whose one delegation (PROTOCOL.md §15.5) serves every
 // connection, as a page's reconnects do: the server checks two signatures, the client signs one.
-import * as secp from "@noble/secp256k1";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { ClientBuilder } from "../client.ts";
 import { signPersonalMessage } from "../protocol/auth.ts";
 import { ethereumAddress } from "../protocol/auth.ts";

@@ -15,8 +15,9 @@
  * failure, 2 on bad usage (including a request the protocol refuses
  * whatever the server, checked before connecting), 130 on Ctrl-C. FILE is
  * written only once the server has accepted the request, so a refused one
- * leaves it as it was. A server that cannot be reached at all fails at once
- * (one that accepts the connection and never answers, after 10 s);
+ * leaves it as it was. A server that cannot be reached at all fails at once,
+ * whatever `--retries` says, as curl does (one that accepts the connection
+ * and never answers, after 10 s), saying where it tried and what to check;
  * once connected, a lost connection is retried and the download resumed
  * (`--retries` attempts, the first after about `--retry-delay` ms, doubling).
  *
@@ -46,9 +47,9 @@
 
 import denoJson from "../deno.json" with { type: "json" };
 import { helpText, readArgs, USAGE_LINE, UsageError } from "./cli_args.ts";
-import { errorText } from "./cli_error_text.ts";
+import { errorText, unreachableText } from "./cli_error_text.ts";
 import { followOutages } from "./cli_outage.ts";
-import { copy, create, OutputError, ReaderGone } from "./cli_output.ts";
+import { copy, create, hashPrefix, OutputError, outputHash, ReaderGone } from "./cli_output.ts";
 import { type Invocation, invocation, RequestUsageError } from "./cli_request.ts";
 import type { Download } from "./download.ts";
 import { ProgressView } from "./progress_view.ts";
@@ -138,10 +139,13 @@ export async function main(args: string[]): Promise<number> {
       // Saved at once, so even a run killed before the first frame can --continue.
       await keeper.attach(file);
     }
-    await copy(download.readable, file ?? Deno.stdout, keeper);
+    const hash = outputHash();
+    // After --continue, FILE's SHA-256 covers what the earlier runs wrote too.
+    if (saved !== undefined) await hashPrefix(run.output!, saved.fileBytes, hash);
+    await copy(download.readable, file ?? Deno.stdout, hash, keeper);
     const summary = await download.done;
     if (keeper !== undefined) await keeper.finished();
-    view.finish(summary);
+    view.finish(summary, hash.hex(), saved?.resumePoint.rows);
     return 0;
   } catch (error) {
     view.clear();
@@ -159,7 +163,9 @@ export async function main(args: string[]): Promise<number> {
     // The reader of stdout has what it wanted (`| head`): a quiet end, as for curl -o -.
     if (error instanceof ReaderGone) return 0;
     if (unreachable(error)) {
-      console.error(`sluice: CONNECTION_FAILED: cannot connect to ${client.url}`);
+      console.error(
+        `sluice: ${unreachableText(client.url, (error as SluiceError).details?.cause)}`,
+      );
     } else if (error instanceof OutputError || error instanceof StateWriteError) {
       console.error(`sluice: ${error.message}`);
     } else if (error instanceof SluiceError) {
@@ -186,7 +192,7 @@ function print(text: string): number {
   return 0;
 }
 
-/** Whether the first connection gave up because no server could be reached (`withFailFast`). */
+/** Whether the first connection never opened (at once with `withFailFast`, or with `--retries 0`). */
 function unreachable(error: unknown): boolean {
   return error instanceof SluiceError && error.code === "CONNECTION_FAILED" &&
     error.details?.unreachable === true;

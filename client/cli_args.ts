@@ -55,7 +55,11 @@ const OPTIONS: readonly OptionSpec[] = [
   {
     name: "retries",
     value: "N",
-    help: ["reconnect attempts after a lost connection", "(default 5)"],
+    help: [
+      "reconnect attempts after a lost connection",
+      "(default 5); a server that cannot be reached",
+      "at the start fails at once, whatever N is",
+    ],
   },
   {
     name: "retry-delay",

@@ -52,3 +52,25 @@ function flagAt(path: string, flags: RequestFlags): string | undefined {
   if (path === "data.outputFormat") return `--format ${flags.format}`;
   return undefined;
 }
+
+/**
+ * What the command line says when its first connection never opened
+ * (`details.unreachable`): where it tried, and what to check.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { unreachableText } from "./cli_error_text.ts";
+ * equal(
+ *   unreachableText("ws://127.0.0.1:9/", "CONNECTION_LOST"),
+ *   "CONNECTION_FAILED: cannot connect to ws://127.0.0.1:9/: is the server running there?",
+ * );
+ * ```
+ */
+export function unreachableText(url: string, cause: unknown): string {
+  const check = cause === "HANDSHAKE_TIMEOUT"
+    ? "something accepted the connection but never answered the WebSocket handshake: " +
+      "is it a sluice server?"
+    : "is the server running there?";
+  return `CONNECTION_FAILED: cannot connect to ${url}: ${check}`;
+}

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import type { StateKeeper } from "./state_file.ts";
 
 /** FILE could not be written: exit 1 with the message. */
@@ -29,10 +30,12 @@ export class ReaderGone extends Error {}
 export async function copy(
   source: ReadableStream<Uint8Array>,
   sink: { write(bytes: Uint8Array): Promise<number> },
+  hash: Hash,
   keeper?: StateKeeper,
 ): Promise<void> {
   for await (const chunk of source) {
     keeper?.observe();
+    hash.update(chunk);
     try {
       for (let at = 0; at < chunk.length;) at += await sink.write(chunk.subarray(at));
     } catch (error) {
@@ -43,6 +46,32 @@ export async function copy(
       throw new OutputError(`cannot write ${keeper.path}: ${(error as Error).message}`);
     }
     await keeper?.wrote(chunk.length);
+  }
+}
+
+/** The SHA-256 of the output as written, fed chunk by chunk (node:crypto's, native: fast). */
+export interface Hash {
+  update(bytes: Uint8Array): void;
+}
+
+/** A fresh SHA-256 of the output; `hex()` once every byte went in. */
+export function outputHash(): Hash & { hex(): string } {
+  const hash = createHash("sha256");
+  return {
+    update: (bytes) => void hash.update(bytes),
+    hex: () => hash.digest("hex"),
+  };
+}
+
+/** Feeds the first `length` bytes of FILE to `hash`: the part an earlier run wrote. */
+export async function hashPrefix(path: string, length: number, hash: Hash): Promise<void> {
+  using file = await Deno.open(path, { read: true });
+  const buffer = new Uint8Array(1 << 20);
+  for (let left = length; left > 0;) {
+    const read = await file.read(buffer.subarray(0, Math.min(left, buffer.length)));
+    if (read === null) throw new OutputError(`${path} is shorter than its state file says`);
+    hash.update(buffer.subarray(0, read));
+    left -= read;
   }
 }
 

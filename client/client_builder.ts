@@ -6,7 +6,7 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
 import type { BackoffOptions } from "../protocol/backoff.ts";
 import type { Logger } from "../protocol/logger.ts";
 import { type Credentials, type EthereumSigner, secretKeyFrom } from "./sign_in.ts";

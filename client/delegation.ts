@@ -15,8 +15,8 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { delegationText, signText } from "../protocol/auth.ts";
 import { type AuthDelegation, MAX_DELEGATION_MS } from "../protocol/messages.ts";
 import { MAX_SIGNING_WAIT_MS } from "../protocol/connection_state.ts";
@@ -75,7 +75,7 @@ interface Current {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { WalletDelegate } from "./delegation.ts";
- * import { privateKeyToAccount } from "viem/accounts";
+ * import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
  * const account = privateKeyToAccount(`0x${"01".repeat(32)}`);
  * const delegate = new WalletDelegate({
  *   address: account.address,

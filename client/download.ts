@@ -3,7 +3,9 @@
  * connection's messages and frames, exposed as a `ReadableStream` of the
  * export's bytes, progress events, an async iterator of progress, and a
  * `done` promise. Flow control follows the reader: a frame is acknowledged
- * to the server only when the stream's consumer has taken it.
+ * to the server only when the stream's consumer has taken it, so progress
+ * moves only while something reads (`pipeTo` does); an iterator left
+ * waiting on an unread download throws instead of hanging.
  *
  * This module is browser compatible.
  *
@@ -33,6 +35,8 @@ import type {
   ProgressUpdate,
 } from "../protocol/messages.ts";
 import { SluiceError } from "./sluice_error.ts";
+import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 
 /** Options of one download. */
 export interface DownloadOptions {
@@ -61,9 +65,38 @@ export interface DownloadOptions {
    * @default {undefined}
    */
   readonly resume?: ClientResumePoint;
+  /**
+   * Computes the SHA-256 of the bytes `readable` delivers, for
+   * {@linkcode DownloadSummary.sha256} (in JavaScript, so it costs CPU:
+   * about 50–250 MB/s of it).
+   *
+   * @default {false}
+   */
+  readonly sha256?: boolean;
 }
 
-/** A running download, as `SluiceClient.download()` returns it. */
+/**
+ * What {@linkcode Download.pipeTo} resolves with: the server's summary
+ * (`bytes` as the server sent them, gzip members included, and `digest`, the
+ * protocol's digest chain over the frames, PROTOCOL.md §7.1, which is not a
+ * hash of the file) and what `readable` delivered.
+ */
+export interface DownloadSummary extends DownloadComplete {
+  /**
+   * Bytes `readable` delivered: `bytes`, or with `decompress` the larger
+   * decompressed count; after `resume`, only those after the resume point.
+   */
+  readonly deliveredBytes: number;
+  /** With `sha256: true`, the SHA-256 (hex) of those bytes, what `sha256sum` says of the file. */
+  readonly sha256?: string;
+}
+
+/**
+ * A running download, as `SluiceClient.download()` returns it. Iterating it
+ * (`for await`) yields the progress updates; the server sends only as fast
+ * as {@linkcode Download.readable} is read, so read it (or `pipeTo`) first:
+ * an iterator waiting on bytes nothing reads throws a `TypeError`.
+ */
 export interface Download extends AsyncIterable<ProgressUpdate> {
   /** The id naming this download in every message and frame. */
   readonly requestId: string;
@@ -90,6 +123,14 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
   cancel(): void;
   /** Calls `listener` with every progress update until the download ends; returns an unsubscribe. */
   onProgress(listener: (update: ProgressUpdate) => void): () => void;
+  /**
+   * Pipes {@linkcode Download.readable} into `destination` and resolves with
+   * the summary once both are done: the one call that saves a download.
+   * Progress goes on meanwhile through `onProgress` or `for await`.
+   */
+  pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<
+    DownloadSummary
+  >;
 }
 
 /** What a download needs from its connection. */
@@ -103,6 +144,9 @@ export interface DownloadPort {
 /** Progress updates kept for a slow iterator; older ones are dropped first. */
 const PROGRESS_KEPT = 256;
 
+const UNREAD = "progress waits for download.readable to be read: call download.pipeTo(…) " +
+  "(or read download.readable) before iterating the progress";
+
 const clock = (): MachineClock => ({ now: Date.now(), random: Math.random() });
 
 /** The implementation behind {@linkcode Download}; the client drives it through `handle`. */
@@ -114,6 +158,8 @@ export class DownloadDriver implements Download {
   readonly started: Promise<DownloadStart>;
   readonly #port: DownloadPort;
   readonly #decompress: boolean;
+  readonly #hash: ReturnType<typeof sha256.create> | undefined;
+  #delivered = 0;
   #state: DownloadState;
   /** Delivered frames not yet taken by the reader. */
   readonly #queue: { sequence: number; payload: Uint8Array }[] = [];
@@ -137,6 +183,7 @@ export class DownloadDriver implements Download {
     this.request = request;
     this.#port = port;
     this.#decompress = options.decompress === true && request.compression;
+    this.#hash = options.sha256 === true ? sha256.create() : undefined;
     this.#state = initialDownloadState(requestId, request, options.resume);
     this.done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
@@ -197,6 +244,16 @@ export class DownloadDriver implements Download {
     return () => this.#listeners.delete(listener);
   }
 
+  async pipeTo(
+    destination: WritableStream<Uint8Array>,
+    options?: StreamPipeOptions,
+  ): Promise<DownloadSummary> {
+    await this.readable.pipeTo(destination, options);
+    const summary = await this.done;
+    const sha = this.#hash === undefined ? {} : { sha256: bytesToHex(this.#hash.digest()) };
+    return { ...summary, deliveredBytes: this.#delivered, ...sha };
+  }
+
   async *[Symbol.asyncIterator](): AsyncIterator<ProgressUpdate> {
     for (;;) {
       const next = this.#progress.shift();
@@ -205,6 +262,9 @@ export class DownloadDriver implements Download {
         continue;
       }
       if (this.#ended) return;
+      // Bytes wait and nothing reads them: the server's window fills, and the next update would
+      // never come. Say so instead of hanging.
+      if (this.#queue.length > 0 && !this.readable.locked) throw new TypeError(UNREAD);
       await new Promise<void>((resolve) => this.#wakeIterator = resolve);
     }
   }
@@ -268,6 +328,8 @@ export class DownloadDriver implements Download {
       const frame = this.#queue.shift();
       if (frame !== undefined) {
         const bytes = this.#decompress ? await gunzipMember(frame.payload) : frame.payload;
+        this.#delivered += bytes.length;
+        this.#hash?.update(bytes);
         if (bytes.length > 0) controller.enqueue(bytes);
         // Acknowledge only what the reader took: this is the flow control of the protocol.
         this.handle({ type: "consumed", sequence: frame.sequence });

@@ -99,18 +99,19 @@ export class ProgressView {
   }
 
   /**
-   * Replaces the bar with the summary line; on a terminal too narrow for it,
-   * the digest goes on a line of its own.
+   * Replaces the bar with the summary: rows, size and time (after a
+   * `--continue`, the time since the resume at row `resumedAt`), then on
+   * lines of their own the SHA-256 of the output as written (what `sha256sum
+   * FILE` says) and the protocol's digest chain the client checked
+   * (PROTOCOL.md §7.1), which is not a hash of the file.
    */
-  finish(summary: DownloadComplete): void {
+  finish(summary: DownloadComplete, sha256: string, resumedAt?: number): void {
     this.clear();
-    const done = `done: ${count(summary.rows)} rows, ${megabytes(summary.bytes)} in ${
-      (summary.durationMs / 1000).toFixed(1)
-    } s`;
-    const digest = `digest ${summary.digest}`;
-    const oneLine = `${done}, ${digest}`;
+    const since = resumedAt === undefined ? "" : ` since the resume at row ${count(resumedAt)}`;
     this.#write(
-      this.#tty && oneLine.length >= this.#columns() ? `${done}\n${digest}\n` : `${oneLine}\n`,
+      `done: ${count(summary.rows)} rows, ${megabytes(summary.bytes)} in ${
+        (summary.durationMs / 1000).toFixed(1)
+      } s${since}\nsha256 ${sha256}\nchain ${summary.digest}\n`,
     );
   }
 

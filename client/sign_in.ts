@@ -10,8 +10,8 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import {
   challengeText,
   serverProofText,
@@ -50,7 +50,7 @@ import {
  * import { equal } from "node:assert/strict";
  * import type { EthereumSigner } from "./sign_in.ts";
  * import { recoverPersonalSigner } from "../protocol/auth.ts";
- * import { privateKeyToAccount } from "viem/accounts";
+ * import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
  * const account = privateKeyToAccount(`0x${"01".repeat(32)}`);
  * const signer: EthereumSigner = {
  *   address: account.address,

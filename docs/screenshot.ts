@@ -18,7 +18,7 @@
  * @module
  */
 
-import type { Browser } from "playwright-core";
+import type { Browser } from "npm:playwright-core@1.65.1";
 import { DemoPage, launchChromium, newContext, openGate, TestWallet } from "../tests/_browser.ts";
 import { demoPath } from "../tests/_harness.ts";
 import { serverProgram } from "../tests/_program.ts";

@@ -6,7 +6,9 @@
  * leads to a reconnect after the backoff's delay for the next attempt, or
  * longer if the server asked (`retryAfter`), or to `failed`: when the
  * attempts are used up, or, with `failFast`, when the first connection's
- * server cannot be reached at all.
+ * server cannot be reached at all. A first connection whose socket never
+ * opened fails with `details.unreachable` either way (it was never a
+ * reconnect).
  *
  * This module is browser compatible.
  *
@@ -56,15 +58,20 @@ export function outage(
     state: { ...base, phase: "failed", lastError: error },
     effects: [...closing, { type: "failed", error }],
   });
+  // The socket of the first connection never opened: no server was reached (yet).
+  const neverOpened = !state.everConnected && state.phase === "connecting";
+  const unreachable = (attempts: number) =>
+    fail(errorResponse("CONNECTION_FAILED", { cause: cause.code, attempts, unreachable: true }, {
+      message: UNREACHABLE,
+    }));
+  // With failFast there is no server there to wait for, whatever attempts are left.
+  if (neverOpened && failFast) return unreachable(state.attempt);
   if (attempt > backoff.maxAttempts) {
+    // Not a reconnect that gave up: there never was a connection to lose.
+    if (neverOpened) return unreachable(backoff.maxAttempts);
     return fail(
       errorResponse("CONNECTION_FAILED", { cause: cause.code, attempts: backoff.maxAttempts }),
     );
-  }
-  // The socket of the first connection never opened: there is no server there to wait for.
-  if (failFast && !state.everConnected && state.phase === "connecting") {
-    const details = { cause: cause.code, attempts: state.attempt, unreachable: true };
-    return fail(errorResponse("CONNECTION_FAILED", details, { message: UNREACHABLE }));
   }
   const asked = Math.max(retryAfter ?? 0, state.retryAfter ?? 0);
   const ms = Math.max(backoffDelay(attempt, clock.random, backoff), asked);

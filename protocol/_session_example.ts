@@ -7,8 +7,8 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { nobleSha256 } from "./digest_chain.ts";
 import type { Row } from "./export_state.ts";
 import type { SessionConfig, SessionSignIn } from "./session_state.ts";

@@ -21,11 +21,11 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { keccak_256 } from "@noble/hashes/sha3.js";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
-import { hmac } from "@noble/hashes/hmac.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
+import { keccak_256 } from "npm:@noble/hashes@2.4.0/sha3.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
+import { hmac } from "npm:@noble/hashes@2.4.0/hmac.js";
 import type { Identity } from "./messages.ts";
 import { COMPACT_SIGNATURE, COMPRESSED_KEY, RECOVERABLE_SIGNATURE } from "./hex_patterns.ts";
 
@@ -203,7 +203,7 @@ export function personalMessageHash(text: string): Uint8Array {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { ethereumAddress } from "./auth.ts";
- * import * as secp from "@noble/secp256k1";
+ * import * as secp from "npm:@noble/secp256k1@3.2.0";
  * const one = new Uint8Array(32);
  * one[31] = 1;
  * equal(ethereumAddress(secp.getPublicKey(one)), "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
@@ -223,8 +223,8 @@ export function ethereumAddress(publicKey: Uint8Array): string {
  * ```ts
  * import { equal, ok } from "node:assert/strict";
  * import { signText, verifyText } from "./auth.ts";
- * import * as secp from "@noble/secp256k1";
- * import { bytesToHex } from "@noble/hashes/utils.js";
+ * import * as secp from "npm:@noble/secp256k1@3.2.0";
+ * import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
  * const key = secp.utils.randomSecretKey();
  * const sig = signText(key, "hello");
  * equal(sig.length, 128);
@@ -324,7 +324,7 @@ export function verifyIdentitySignature(
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { ethereumAddress, recoverPersonalSigner, signPersonalMessage } from "./auth.ts";
- * import * as secp from "@noble/secp256k1";
+ * import * as secp from "npm:@noble/secp256k1@3.2.0";
  * const key = secp.utils.randomSecretKey();
  * const sig = signPersonalMessage(key, "hello");
  * equal(recoverPersonalSigner("hello", sig), ethereumAddress(secp.getPublicKey(key)));

@@ -27,8 +27,8 @@
  * @module
  */
 
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, concatBytes, hexToBytes } from "@noble/hashes/utils.js";
+import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
+import { bytesToHex, concatBytes, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { HEX_32_BYTES } from "./hex_patterns.ts";
 
 /** Bytes of a chain value (a SHA-256 digest). */
@@ -60,7 +60,7 @@ export type Sha256 = (...parts: Uint8Array[]) => Uint8Array;
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { bytesToHex } from "@noble/hashes/utils.js";
+ * import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
  * import { nobleSha256 } from "./digest_chain.ts";
  * equal(
  *   bytesToHex(nobleSha256(new TextEncoder().encode("a"), new TextEncoder().encode("bc"))),

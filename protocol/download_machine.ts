@@ -34,7 +34,7 @@
  * @module
  */
 
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import type { MachineClock } from "./connection_state.ts";
 import { chainDigest, nobleSha256 } from "./digest_chain.ts";
 import { type ErrorCode, type ErrorDetails, errorResponse } from "./errors.ts";

@@ -10,7 +10,7 @@
  * @module
  */
 
-import { concatBytes, hexToBytes } from "@noble/hashes/utils.js";
+import { concatBytes, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { chainDigest } from "./digest_chain.ts";
 import { encodeDataFrame } from "./frame.ts";
 import {

@@ -175,7 +175,7 @@ function writeU64(view: DataView, offset: number, value: number): void {
  * import { equal } from "node:assert/strict";
  * import { encodeDataFrame } from "./frame.ts";
  * import { chainDigest, INITIAL_DIGEST, nobleSha256 } from "./digest_chain.ts";
- * import { hexToBytes } from "@noble/hashes/utils.js";
+ * import { hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
  * const payload = new TextEncoder().encode("id,price\n1,10.5\n2,11\n");
  * const bytes = encodeDataFrame({
  *   requestId: "dl-1",

@@ -25,8 +25,8 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
-import { hexToBytes } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { canonicalJson } from "./canonical_json.ts";
 import { COMPRESSED_KEY } from "./hex_patterns.ts";
 import type { MessageAuth } from "./messages.ts";
@@ -57,8 +57,8 @@ export interface SessionSecrets {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { sharedSecret } from "./session_crypto.ts";
- * import * as secp from "@noble/secp256k1";
- * import { bytesToHex } from "@noble/hashes/utils.js";
+ * import * as secp from "npm:@noble/secp256k1@3.2.0";
+ * import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
  * const a = secp.utils.randomSecretKey();
  * const b = secp.utils.randomSecretKey();
  * const ab = sharedSecret(a, bytesToHex(secp.getPublicKey(b)))!;

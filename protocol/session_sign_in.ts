@@ -25,8 +25,8 @@
  * @module
  */
 
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { identityLabel, serverProofText, type SignInFacts, signText } from "./auth.ts";
 import { CLOSE_CODES, closeWith } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";

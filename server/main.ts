@@ -8,8 +8,8 @@
  */
 
 import { parseArgs } from "node:util";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { parseOrigin } from "./auth_config.ts";
 import { createServer, type SluiceServer } from "./create_server.ts";

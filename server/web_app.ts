@@ -9,6 +9,7 @@
  * | `/style.css`        | its style sheet                                            |
  * | `/app.js`           | its script, bundled from `web/app.ts`                      |
  * | `/sluice_client.js` | the client, bundled from `client/mod.ts`, for any page     |
+ * | `/types/….d.ts`     | its declarations (`web/types/`), named by its self-types   |
  * | `/favicon.svg`      | the icon                                                   |
  * | `/schema.json`      | the {@linkcode SchemaDocument} of the source (PROTOCOL §17) |
  *
@@ -20,11 +21,13 @@
  * @module
  */
 
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { type SchemaDocument, schemaDocument } from "../protocol/schema_document.ts";
 import type { Logger } from "../protocol/logger.ts";
 import type { SluiceServer } from "./create_server.ts";
 import type { SourceSchema } from "./data_source.ts";
+// The declarations beside /sluice_client.js (web/declarations.ts writes them and this list).
+import TYPE_FILES from "../web/types/files.json" with { type: "json" };
 
 /** Options of {@linkcode createWebApp}. */
 export interface WebAppOptions {
@@ -75,6 +78,13 @@ const ASSETS: Readonly<Record<string, Asset>> = {
     // Public code: any page may import it (its socket reaches the server regardless of CORS).
     shared: true,
   },
+  // Its types: the bundle's `@ts-self-types` names ./types/client/mod.d.ts, which imports the rest.
+  ...Object.fromEntries(TYPE_FILES.map((name) => [`/types/${name}`, {
+    file: `types/${name}`,
+    type: "application/typescript; charset=utf-8",
+    page: false,
+    shared: true,
+  }])),
 };
 
 /**
@@ -159,6 +169,8 @@ export function createWebApp(options: WebAppOptions): WebApp {
     if (request.headers.get("if-none-match") === loaded.etag) {
       return new Response(null, { status: 304, headers });
     }
+    // A HEAD answer without a body still says how long the GET's would be.
+    if (request.method === "HEAD") headers["content-length"] = String(loaded.body.length);
     return new Response(request.method === "HEAD" ? null : loaded.body, { headers });
   };
 

@@ -7,8 +7,8 @@ import {
   chromium,
   type Locator,
   type Page,
-} from "playwright-core";
-import { type PrivateKeyAccount, privateKeyToAccount } from "viem/accounts";
+} from "npm:playwright-core@1.65.1";
+import { type PrivateKeyAccount, privateKeyToAccount } from "npm:viem@2.57.20/accounts";
 
 /** Where Debian installs Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";

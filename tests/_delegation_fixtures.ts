@@ -1,9 +1,9 @@
 // What the delegation tests share (PROTOCOL.md §15.5): a fixed clock, a wallet account (viem's,
 // an independent EIP-191 signer), a delegate key, the facts of one sign-in, delegations signed by
 // the account, the server's check of an answer, and a wallet that counts its prompts.
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
-import { privateKeyToAccount } from "viem/accounts";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
+import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
 import { challengeText, delegationText, type SignInFacts, signText } from "../protocol/auth.ts";
 import type { AuthAuthenticate, AuthDelegation } from "../protocol/messages.ts";
 import { checkAuthenticate } from "../protocol/sign_in.ts";

@@ -12,7 +12,7 @@ import {
 import type { DownloadEventKey } from "../protocol/download_table.ts";
 import { chainDigest, INITIAL_DIGEST, nobleSha256 } from "../protocol/digest_chain.ts";
 import { errorResponse } from "../protocol/errors.ts";
-import { hexToBytes } from "@noble/hashes/utils.js";
+import { hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import type { DownloadStart, ProgressUpdate } from "../protocol/messages.ts";
 import { REQUEST } from "./_messages.ts";
 

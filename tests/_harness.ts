@@ -1,6 +1,6 @@
 // Real servers on loopback for the integration tests, and a raw WebSocket peer that speaks the
 // protocol byte for byte, so that server behaviour is checked without our own client in between.
-import { concatBytes } from "@noble/hashes/utils.js";
+import { concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { DataFrame } from "../protocol/frame.ts";

@@ -2,8 +2,8 @@
 // awkward cells of the demo table (decimals, CSV-hostile and formula-like notes, NULLs), scanned
 // as a data source scans (keyset pages under a high-water mark), and the server's real byte
 // ports (its row encoder, node:zlib's gzip, node:crypto's SHA-256) for the machine to use.
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import type { ExportQuery, Row } from "../protocol/export_state.ts";
 import type { ValidatedFilter } from "../protocol/filter.ts";
 import type { SessionConfig, SessionSignIn } from "../protocol/session_state.ts";

@@ -1,6 +1,6 @@
 // OpenSSL as an independent secp256k1 implementation: keys and signatures made outside our code.
 import assert from "node:assert/strict";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 
 /** Runs openssl; gives its stdout, failing the test on a non-zero exit. */
 export async function openssl(args: string[], stdin?: Uint8Array): Promise<Uint8Array> {

@@ -2,8 +2,8 @@
 // download, driven as the client shell drives them (client/sluice_client.ts), synchronously:
 // a wallet that signs after a delay of fake time, a reader that takes every frame at once
 // unless paused, and commands signed with the session's key.
-import * as secp from "@noble/secp256k1";
-import { bytesToHex, concatBytes } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex, concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, signText } from "../protocol/auth.ts";
 import { step as stepConnection } from "../protocol/connection_machine.ts";
 import {

@@ -2,10 +2,10 @@
 // shell around it as server/session.ts is (it answers the machine's effects from the in-memory
 // table and the pair's hooks, keeps the one timer at the machine's deadline, and holds client
 // messages while the machine reads none).
-import { hkdf } from "@noble/hashes/hkdf.js";
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { hkdf } from "npm:@noble/hashes@2.4.0/hkdf.js";
+import { hmac } from "npm:@noble/hashes@2.4.0/hmac.js";
+import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { errorResponse } from "../protocol/errors.ts";
 import type { ServerMessage } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";

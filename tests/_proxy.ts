@@ -8,7 +8,7 @@
 // `corruptFrame(sequence)` flips a bit of one frame's payload, `cutAfterFinalFrame()` ends the
 // connection right after a FINAL data frame, before anything the server sends after it, and
 // `freezeAfter(event)` freezes the connection right after a control message with that event.
-import { concatBytes } from "@noble/hashes/utils.js";
+import { concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { FLAG_FINAL } from "../protocol/frame.ts";
 
 interface Link {

@@ -2,8 +2,8 @@
 // answers what the machine asks (the session keys, signature checks, the data source, the hooks)
 // unless told not to, signs in and signs commands as a client would, and keeps a log of every
 // step with its table key and effects, so that tests assert on codes and effects, not on timing.
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, signText } from "../protocol/auth.ts";
 import type { Row } from "../protocol/export_state.ts";
 import type {

@@ -1,7 +1,7 @@
 // A protocol peer that signs in by hand, step by step, so that the security tests can break any
 // step on purpose: sign the wrong text, reuse a nonce, replay or tamper with a sealed frame.
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, type SignInFacts, signText } from "../protocol/auth.ts";
 import { SessionChannel } from "../transport/session_channel.ts";
 import type { AuthChallenge, AuthResult, ClientMessage, Identity } from "../protocol/messages.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
-import { privateKeyToAccount } from "viem/accounts";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
+import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
 import { opensslKey, opensslSign } from "./_openssl.ts";
 import { generateSecretKey, publicKeyOf } from "../client/mod.ts";
 import {

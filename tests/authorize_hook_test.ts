@@ -1,9 +1,9 @@
 // The server's `authorize` hook (issue 5): it refuses with FORBIDDEN, narrows a download to an
 // identity's rows, sees addresses in lowercase, and a broken or late answer does no harm.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
-import { privateKeyToAccount } from "viem/accounts";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
+import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
 import { ClientBuilder } from "../client/client_builder.ts";
 import { SluiceError } from "../client/sluice_error.ts";
 import { demoPath, downloadCsv, requestMessage, startServer } from "./_harness.ts";

@@ -50,6 +50,9 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
         equal(name, "sluice-20240101-20300101.csv");
         equal(bytes.length, everything.length);
         equal(await sha256Hex(bytes), await sha256Hex(everything));
+        // The card names the saved file's SHA-256, what sha256sum says of it.
+        const message = await card.root.locator(".message-text").innerText();
+        ok(message.includes(await sha256Hex(bytes)), message);
       },
     );
 

@@ -1,8 +1,8 @@
 // Issue 5 from the command line: `server.ts --allow KEY` and `client.ts --key-file FILE`, as
 // programs, with a key made by openssl and the export checked against the sqlite3 CLI.
 import { equal, match, ok } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { demoPath } from "./_harness.ts";
 import { opensslKey } from "./_openssl.ts";
 import { Program, runClient, SERVER } from "./_program.ts";

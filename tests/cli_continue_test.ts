@@ -36,7 +36,9 @@ Deno.test("a client killed with SIGKILL midway finishes with --continue: byte-id
 
         const run = await client([server.url, ...args, "--continue"]);
         equal(run.code, 0, run.stderr);
-        match(run.stderr, /^done: [\d,]+ rows, /m);
+        match(run.stderr, /^done: [\d,]+ rows, .* since the resume at row [\d,]+$/m);
+        // The SHA-256 printed is the whole file's, the part the killed run wrote included.
+        match(run.stderr, new RegExp(`^sha256 ${await oracleSha()}$`, "m"));
         equal(await sha256Hex(await Deno.readFile(file)), await oracleSha());
         ok(!await exists(`${file}.sluice`), "the state file is removed once complete");
         ok(!await exists(`${file}.sluice.tmp`));
@@ -59,6 +61,8 @@ Deno.test("a client killed with SIGKILL midway finishes with --continue: byte-id
           const resumed = await Deno.readFile(file);
           equal(resumed.length, expected.length);
           equal(await sha256Hex(resumed), await sha256Hex(expected));
+          // With --gzip, the SHA-256 printed is the gzip file's.
+          match(run.stderr, new RegExp(`^sha256 ${await sha256Hex(expected)}$`, "m"));
           equal(await sha256Hex(await gunzip(file)), await oracleSha());
           ok(!await exists(`${file}.sluice`));
         },
@@ -161,13 +165,10 @@ Deno.test("--continue from a state saved after the FINAL frame finishes without 
     );
     const run = await client([server.url, ...RANGE, "-o", file, "--continue"]);
     equal(run.code, 0, run.stderr);
-    match(
-      run.stderr,
-      new RegExp(
-        `^done: ${complete.rows.toLocaleString("en-US")} rows, .* digest ${complete.digest}$`,
-        "m",
-      ),
-    );
+    match(run.stderr, new RegExp(`^done: ${complete.rows.toLocaleString("en-US")} rows, .*$`, "m"));
+    match(run.stderr, new RegExp(`^chain ${complete.digest}$`, "m"));
+    // The SHA-256 printed is the whole file's, the part written before the resume included.
+    match(run.stderr, new RegExp(`^sha256 ${await oracleSha()}$`, "m"));
     equal(await sha256Hex(await Deno.readFile(file)), await oracleSha());
     ok(!await exists(`${file}.sluice`), "the state file is removed once complete");
   });

@@ -48,12 +48,12 @@ const BAR = /^\[[#.]{10,}\] +\d{1,3}\.\d%/;
 // deno-lint-ignore no-control-regex
 const CONTROL = /\x1b\[[0-9;?]*[A-Za-z]/g;
 
-/** Checks that no line the terminal got is as wide as it (so none wrapped), the digest aside. */
+/** Checks that no line the terminal got is as wide as it (so none wrapped), the hashes aside. */
 function fits(lines: string[], columns: number): void {
   for (const line of lines) {
-    // A 64-hex digest cannot fit 40 columns; it is printed once, on a line of its own, and a
+    // A 64-hex hash cannot fit 40 columns; each is printed once, on a line of its own, and a
     // terminal wraps it as any long line (copied, it stays one word). The bar never wraps.
-    if (/^digest [0-9a-f]{64}$/.test(line) && columns < 72) continue;
+    if (/^(sha256|chain) [0-9a-f]{64}$/.test(line) && columns < 72) continue;
     ok(line.length < columns, `${line.length} >= ${columns}: ${JSON.stringify(line)}`);
   }
 }

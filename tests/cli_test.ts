@@ -37,7 +37,9 @@ async function withTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
 
 const PROGRESS =
   /^progress +(\d{1,3}\.\d)% {2}([\d,]+)\/([\d,]+) rows {2}\d+\.\d MiB {2}[\d,]+ rows\/s {2}ETA (--|\d+s|\d+m\d\ds)$/;
-const DONE = /^done: ([\d,]+) rows, \d+\.\d MiB in \d+\.\d s, digest ([0-9a-f]{64})$/;
+const DONE = /^done: ([\d,]+) rows, \d+\.\d MiB in \d+\.\d s$/;
+const SHA256 = /^sha256 ([0-9a-f]{64})$/;
+const CHAIN = /^chain ([0-9a-f]{64})$/;
 const number = (text: string) => Number(text.replaceAll(",", ""));
 
 Deno.test("-o FILE with a filter and an ISO range writes exactly what sqlite3 selects, with plain progress lines on stderr", async () => {
@@ -80,10 +82,14 @@ Deno.test("-o FILE with a filter and an ISO range writes exactly what sqlite3 se
       ok(!run.stderr.includes("\x1b"), JSON.stringify(run.stderr));
       const lines = run.stderr.split("\n");
       equal(lines.pop(), "");
+      const chain = lines.pop()!.match(CHAIN);
+      const sha = lines.pop()!.match(SHA256);
       const done = lines.pop()!.match(DONE);
-      ok(done !== null, run.stderr);
+      ok(done !== null && sha !== null && chain !== null, run.stderr);
       equal(number(done[1]), rows);
-      // The digest is the chain over the frames the server sends for this request.
+      // "sha256" is the file's, as sha256sum would say.
+      equal(sha[1], expectedSha);
+      // "chain" is the digest chain over the frames the server sends for this request.
       const peer = await RawPeer.open(server.url);
       peer.send(requestMessage("same", {
         searchParams: {
@@ -94,8 +100,8 @@ Deno.test("-o FILE with a filter and an ISO range writes exactly what sqlite3 se
       }));
       const { frames, complete } = await readDownload(peer, "same");
       await peer.close();
-      equal(done[2], complete.digest);
-      equal(done[2], digestChain(frames.map((f) => f.payload)));
+      equal(chain[1], complete.digest);
+      equal(chain[1], digestChain(frames.map((f) => f.payload)));
       ok(lines.length >= 1, "at least one progress line");
       let percent = 0;
       for (const line of lines) {
@@ -292,22 +298,29 @@ Deno.test("a bad command line exits 2 with the usage", async () => {
   equal(help.stderr, "");
 });
 
-Deno.test("a server that is not there fails at once with exit 1 and says where it tried", async () => {
+Deno.test("a server that is not there fails at once with exit 1, says where it tried and what to check, whatever --retries says", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close(); // nothing listens on the port now
-  const run = await client([
-    `ws://127.0.0.1:${port}/`,
-    "--from",
-    "2024-01-01",
-    "--to",
-    "2024-01-02",
-  ]);
-  equal(run.code, 1);
-  match(
-    run.stderr,
-    new RegExp(`^sluice: CONNECTION_FAILED: cannot connect to ws://127\\.0\\.0\\.1:${port}/$`, "m"),
-  );
-  ok(!run.stderr.includes("    at "), run.stderr);
-  ok(run.ms < 5000, `gave up after ${run.ms.toFixed(0)} ms`);
+  for (const retries of [[], ["--retries", "0"], ["--retries", "3"]]) {
+    const run = await client([
+      `ws://127.0.0.1:${port}/`,
+      "--from",
+      "2024-01-01",
+      "--to",
+      "2024-01-02",
+      ...retries,
+    ]);
+    equal(run.code, 1, retries.join(" "));
+    match(
+      run.stderr,
+      new RegExp(
+        `^sluice: CONNECTION_FAILED: cannot connect to ws://127\\.0\\.0\\.1:${port}/: is the server running there\\?$`,
+        "m",
+      ),
+    );
+    ok(!run.stderr.includes("reconnect"), run.stderr);
+    ok(!run.stderr.includes("    at "), run.stderr);
+    ok(run.ms < 5000, `gave up after ${run.ms.toFixed(0)} ms`);
+  }
 });

@@ -211,7 +211,8 @@ Deno.test("a server that accepts TCP and never answers costs handshakeTimeoutMs 
     ok(error instanceof SluiceError);
     equal(error.code, "CONNECTION_FAILED");
     deepStrictEqual(await failed, error.toJSON());
-    deepStrictEqual(error.details, { cause: "HANDSHAKE_TIMEOUT", attempts: 2 });
+    // Never open: unreachable, as with withFailFast, only after the attempts.
+    deepStrictEqual(error.details, { cause: "HANDSHAKE_TIMEOUT", attempts: 2, unreachable: true });
     equal(attempts, 3, "the first attempt and maxAttempts reconnects");
     equal(client.session().phase, "failed");
     // Each attempt reached the listener: the TCP connection was up, the handshake never came.

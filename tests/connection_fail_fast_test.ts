@@ -63,13 +63,32 @@ Deno.test("failFast spares a server that answered: a sign-in that fails reconnec
   equal(lost.state.attempt, 2);
 });
 
-Deno.test("with no attempts allowed, failFast changes nothing: the attempt fails as a used-up backoff", () => {
-  const connecting = run(fresh({ failFast: true, backoff: { maxAttempts: 0 } }), [
-    { type: "connect" },
-  ]).state;
-  const r = step(connecting, { type: "closed", code: 1006, reason: "" }, at(T0));
+Deno.test("with no attempts allowed, a first attempt that never opens is unreachable, with failFast or without", () => {
+  for (const failFast of [true, false]) {
+    const connecting = run(fresh({ failFast, backoff: { maxAttempts: 0 } }), [
+      { type: "connect" },
+    ]).state;
+    const r = step(connecting, { type: "closed", code: 1006, reason: "" }, at(T0));
+    equal(r.state.phase, "failed");
+    deepStrictEqual(r.state.lastError, unreachable("CONNECTION_LOST"), String(failFast));
+  }
+});
+
+Deno.test("without failFast, a first connection that never opened in all its attempts is unreachable, not a reconnect that gave up", () => {
+  let state = run(fresh({ backoff: { maxAttempts: 2 } }), [{ type: "connect" }]).state;
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    state = run(state, [{ type: "closed", code: 1006, reason: "" }], at(T0, 0)).state;
+    equal(state.phase, "reconnecting");
+    state = run(state, [{ type: "timer", name: "reconnect" }]).state;
+  }
+  const r = step(state, { type: "closed", code: 1006, reason: "" }, at(T0));
+  equal(r.state.phase, "failed");
+  deepStrictEqual(r.state.lastError, unreachable("CONNECTION_LOST", 2));
+  // Once open, used-up attempts are a reconnect that gave up, as before.
+  const opened = { ...run(fresh({ backoff: { maxAttempts: 0 } }), AUTH_TO_OPEN).state };
+  const lost = step(opened, { type: "closed", code: 1006, reason: "" }, at(T0));
   deepStrictEqual(
-    r.state.lastError,
+    lost.state.lastError,
     errorResponse("CONNECTION_FAILED", { cause: "CONNECTION_LOST", attempts: 0 }),
   );
 });

@@ -181,7 +181,12 @@ Deno.test("an attempt not open within handshakeTimeoutMs fails like a lost conne
     { type: "closeSocket", code: 4000, reason: "HANDSHAKE_TIMEOUT" },
     {
       type: "failed",
-      error: errorResponse("CONNECTION_FAILED", { cause: "HANDSHAKE_TIMEOUT", attempts: 2 }),
+      // No attempt ever opened: the server was never reached (not a reconnect that gave up).
+      error: errorResponse(
+        "CONNECTION_FAILED",
+        { cause: "HANDSHAKE_TIMEOUT", attempts: 2, unreachable: true },
+        { message: "Could not reach the server for the first connection." },
+      ),
     },
   ]);
 });

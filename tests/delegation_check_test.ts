@@ -1,8 +1,8 @@
 // A wallet's delegation as the server checks it (PROTOCOL.md §15.5): a good one signs in as the
 // account, each bad one has its own code, and the parser refuses a malformed one field by field.
 import { deepEqual, equal } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, signText } from "../protocol/auth.ts";
 import { parseClientMessage } from "../protocol/parse.ts";
 import { checkAuthenticate } from "../protocol/sign_in.ts";

@@ -2,7 +2,7 @@
 // a wallet asked once through a download that loses its connection three times, and the session a
 // delegation opens.
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { challengeText, type SignInFacts, signText } from "../protocol/auth.ts";
 import type { Identity } from "../protocol/messages.ts";
 import { createServer } from "../server/create_server.ts";

@@ -4,7 +4,7 @@ import { step } from "../protocol/download_machine.ts";
 import { resumePoint } from "../protocol/download_state.ts";
 import { chainDigest, INITIAL_DIGEST, nobleSha256 } from "../protocol/digest_chain.ts";
 import { errorResponse } from "../protocol/errors.ts";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import {
   CLOCK,
   corrupted,

@@ -6,7 +6,7 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { bytesToHex, concatBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { cutFrame } from "../protocol/export_frame.ts";
 import { MAX_FRAME_RAW, type Row } from "../protocol/export_state.ts";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";

@@ -25,6 +25,7 @@ const CLIENT_API: readonly string[] = [
   "DownloadRequest",
   "DownloadStart",
   "DownloadStatus",
+  "DownloadSummary",
   "ErrorCode",
   "ErrorDetails",
   "ErrorResponse",

@@ -3,7 +3,7 @@
 // proven on the pure functions in sealed_counter_test.ts.
 import assert from "node:assert/strict";
 import { createDecipheriv } from "node:crypto";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { decodeSealedFrame, sealedHeader, sealedIv } from "../protocol/sealed_frame.ts";
 import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
 

@@ -1,5 +1,5 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { ERROR_CODES, ERROR_TABLE, type ErrorResponse } from "../protocol/errors.ts";
 import {
   type DataFrame,

@@ -1,6 +1,6 @@
 // Per-identity limits (issue 5): each refuses with its own code and a retryAfter.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { requestMessage, startServer } from "./_harness.ts";
 import { SignedPeer } from "./_signed_peer.ts";
 import { FROM, ROWS, SEARCH, USER_7 } from "./_security_fixtures.ts";

@@ -2,7 +2,7 @@
 // chain value, recomputed here with node:crypto; a resumed download's final digest covers the whole
 // payload; and bytes altered on the way are caught before they reach the reader.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { bytesToHex, concatBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { ClientBuilder } from "../client.ts";
 import type { DownloadRequest, ResumePoint } from "../protocol/messages.ts";
 import { digestChain, RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";

@@ -152,17 +152,25 @@ Deno.test("on a terminal every redraw clears its line and fits the width read at
   ok(!out.text().includes("\n"), "a redraw never starts a new line");
 });
 
-Deno.test("on a terminal too narrow for the summary, the digest gets a line of its own", () => {
+Deno.test("the summary names the output's SHA-256 and the protocol's chain value, each on a line of its own", () => {
   const summary = { rows: 20_000, bytes: 2_097_152, digest: "ab".repeat(32), durationMs: 1234 };
-  const narrow = output(true);
-  new ProgressView(narrow, () => 80).finish(summary);
-  equal(narrow.text(), `done: 20,000 rows, 2.0 MiB in 1.2 s\ndigest ${"ab".repeat(32)}\n`);
-  const wide = output(true);
-  new ProgressView(wide, () => 200).finish(summary);
-  equal(wide.text(), `done: 20,000 rows, 2.0 MiB in 1.2 s, digest ${"ab".repeat(32)}\n`);
-  const log = output(false);
-  new ProgressView(log, () => 80).finish(summary);
-  equal(log.text(), `done: 20,000 rows, 2.0 MiB in 1.2 s, digest ${"ab".repeat(32)}\n`);
+  const sha = "cd".repeat(32);
+  const expected = `done: 20,000 rows, 2.0 MiB in 1.2 s\nsha256 ${sha}\nchain ${"ab".repeat(32)}\n`;
+  for (const [tty, columns] of [[true, 80], [true, 200], [false, 80]] as const) {
+    const out = output(tty);
+    new ProgressView(out, () => columns).finish(summary, sha);
+    equal(out.text(), expected, `${tty} ${columns}`);
+  }
+});
+
+Deno.test("after a resume, the summary's time is named as the time since the resume", () => {
+  const summary = { rows: 20_000, bytes: 2_097_152, digest: "ab".repeat(32), durationMs: 1234 };
+  const out = output(false);
+  new ProgressView(out, () => 80).finish(summary, "cd".repeat(32), 8_000);
+  equal(
+    out.text().split("\n")[0],
+    "done: 20,000 rows, 2.0 MiB in 1.2 s since the resume at row 8,000",
+  );
 });
 
 Deno.test("in a log, notes are lines of their own between the progress lines", () => {

@@ -3,8 +3,8 @@
 // end or for nothing (§5.7, §9.4), the resume checks (§9.5), where the sign-in checks a bad
 // session key and which timeout wins (§15.1).
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, signText } from "../protocol/auth.ts";
 import type { ClientMessage, DownloadRequest } from "../protocol/messages.ts";
 import { RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";

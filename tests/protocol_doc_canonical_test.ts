@@ -2,8 +2,8 @@
 // our code, and by an implementation written from the text alone (tests/_canonical_json.py), with
 // Python's json and pyca/cryptography's RFC 6979 signatures as outside references.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { canonicalJson } from "../protocol/canonical_json.ts";
 import { personalMessageHash, verifyText } from "../protocol/auth.ts";
 import { parseClientMessage } from "../protocol/parse.ts";

@@ -1,10 +1,10 @@
 // docs/PROTOCOL.md is normative: its generated tables, examples and vectors must match the code.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { generatedSections } from "../docs/generate.ts";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { decodeDataFrame, encodeDataFrame } from "../protocol/frame.ts";
 import { parseClientMessage, parseServerMessage } from "../protocol/parse.ts";
-import * as secp from "@noble/secp256k1";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
 import {
   challengeText,
   delegationText,

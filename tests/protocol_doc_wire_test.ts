@@ -2,7 +2,7 @@
 // WebSocket peer, and the frames as they come (where FINAL goes, R, halving, gzip members).
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { gunzipSync } from "node:zlib";
-import { concatBytes } from "@noble/hashes/utils.js";
+import { concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import type { DataFrame } from "../protocol/frame.ts";
 import type { ClientMessage, OutputFormat } from "../protocol/messages.ts";
 import { RowEncoder } from "../server/formats.ts";

@@ -1,7 +1,7 @@
 // The counter rules of sealed frames, on the pure functions: each counter once and in order, the
 // first failure for good, and an IV that never repeats.
 import { deepEqual, equal, throws } from "node:assert/strict";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import {
   initialOpeningState,
   initialSealingState,

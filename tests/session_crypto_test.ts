@@ -3,7 +3,7 @@
 // session_secrets_test.ts (with the ECDH secret against openssl's), frame_sealing_test.ts and
 // command_signer_test.ts; the counter rules in sealed_counter_test.ts.
 import assert from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
 import {
   binaryKind,
   decodeControlFrame,

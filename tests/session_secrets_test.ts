@@ -1,7 +1,7 @@
 // The session's secrets: the ECDH secret (protocol/session_crypto.ts) and the HKDF secrets derived
 // from it with Web Crypto (transport/session_secrets.ts), both checked against openssl's.
 import assert from "node:assert/strict";
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { HKDF_INFO, sharedSecret } from "../protocol/session_crypto.ts";
 import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 

@@ -1,9 +1,9 @@
 // Who may sign in (issue 5): a raw secp256k1 key and an Ethereum account, signed by our client,
 // by viem, by a slow wallet and by openssl.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
-import { privateKeyToAccount } from "viem/accounts";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
+import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
 import { challengeText, ethereumAddress } from "../protocol/auth.ts";
 import { ClientBuilder } from "../client/client_builder.ts";
 import { demoPath, downloadCsv, startServer } from "./_harness.ts";

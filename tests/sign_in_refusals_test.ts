@@ -1,8 +1,8 @@
 // Every refused sign-in (issue 5): its own code, the connection closed, and no data sent; a
 // command before sign-in, a second challenge, a sign-in that never comes, a foreign Host.
 import { deepEqual, equal } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, signText } from "../protocol/auth.ts";
 import { demoPath, requestMessage, startServer } from "./_harness.ts";
 import { createServer, type SluiceServer } from "../server/create_server.ts";

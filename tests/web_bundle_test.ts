@@ -1,7 +1,7 @@
 // The committed bundles are what `deno task bundle` makes from today's sources, and the client's
 // bundle reaches nothing outside the web platform.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import { bundle, BUNDLES } from "../web/build.ts";
+import { bundle, BUNDLES, committedTypeFiles, typeFiles } from "../web/build.ts";
 
 const read = (path: string) => Deno.readTextFile(new URL(`../${path}`, import.meta.url));
 
@@ -10,6 +10,21 @@ Deno.test("every committed bundle equals a fresh build: run `deno task bundle` w
     const fresh = await bundle(target);
     const committed = await read(target.output);
     equal(committed === fresh, true, `${target.output} is stale: run deno task bundle`);
+  }
+});
+
+Deno.test("the committed declarations under web/types equal a fresh build: run `deno task bundle` when this fails", async () => {
+  const fresh = typeFiles();
+  const committed = await committedTypeFiles();
+  deepStrictEqual([...committed.keys()].sort(), [...fresh.keys()].sort());
+  for (const [path, text] of fresh) equal(committed.get(path) === text, true, `${path} is stale`);
+});
+
+Deno.test("the client bundle names its declarations, and they name no npm module", async () => {
+  const code = await read("web/sluice_client.js");
+  ok(code.startsWith(`// @ts-self-types="./types/client/mod.d.ts"\n`));
+  for (const [path, text] of await committedTypeFiles()) {
+    ok(!/^[^*\n]*["']npm:/m.test(text), `${path} imports an npm module`);
   }
 });
 

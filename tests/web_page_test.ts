@@ -12,7 +12,7 @@ import { byteSize, count, duration, instant, percent } from "../web/format.ts";
 import { readServerKey } from "../web/preferences.ts";
 import { type Eip1193Provider, utf8Hex, walletSigner } from "../web/wallet.ts";
 import { recoverPersonalSigner } from "../protocol/auth.ts";
-import { privateKeyToAccount } from "viem/accounts";
+import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
 
 const columns = schemaDocument(DEMO_SCHEMA).columns;
 const column = (name: string) => {
@@ -75,8 +75,8 @@ Deno.test("every error code has the page's own sentence, with the details that l
 Deno.test("numbers, sizes, times and instants read the way the page shows them", () => {
   equal(count(1234567), "1,234,567");
   equal(byteSize(999), "999 B");
-  equal(byteSize(10_547_733), "10.5 MB");
-  equal(byteSize(1_500), "1.50 kB");
+  equal(byteSize(10_547_733), "10.1 MiB");
+  equal(byteSize(1_536), "1.50 KiB");
   equal(duration(-1), "–");
   equal(duration(0), "0 s");
   equal(duration(65_200), "1 min 06 s");

@@ -2,8 +2,8 @@
 // holds no row in plain text, and a man in the middle that runs its own handshakes with both sides
 // is caught by a client that pins the server's key and by the server's check of the signature.
 import { equal, ok } from "node:assert/strict";
-import * as secp from "@noble/secp256k1";
-import { bytesToHex } from "@noble/hashes/utils.js";
+import * as secp from "npm:@noble/secp256k1@3.2.0";
+import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { ClientBuilder } from "../client/client_builder.ts";
 import { SluiceError } from "../client/sluice_error.ts";
 import type { AuthChallenge, ClientMessage, ServerMessage } from "../protocol/messages.ts";

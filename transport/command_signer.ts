@@ -9,7 +9,7 @@
  * @module
  */
 
-import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { commandSigningInput, type SignedCommand } from "../protocol/session_crypto.ts";
 import { HEX_32_BYTES } from "../protocol/hex_patterns.ts";
 

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { concatBytes } from "@noble/hashes/utils.js";
+import { concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 
 async function transform(
   bytes: Uint8Array,

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { hexToBytes } from "@noble/hashes/utils.js";
+import { hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { HKDF_INFO, type SessionSecrets } from "../protocol/session_crypto.ts";
 
 const encoder = new TextEncoder();

@@ -169,16 +169,16 @@ function count(n) {
 }
 var UNITS = [
   "B",
-  "kB",
-  "MB",
-  "GB",
-  "TB"
+  "KiB",
+  "MiB",
+  "GiB",
+  "TiB"
 ];
 function byteSize(bytes) {
   let value = bytes;
   let unit = 0;
-  while (value >= 1e3 && unit < UNITS.length - 1) {
-    value /= 1e3;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
     unit++;
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;
@@ -272,7 +272,11 @@ var DownloadCard = class {
     this.#render();
   }
   async #run() {
-    const piped = this.#download.readable.pipeTo(this.#target.writable).then(() => void 0, (error) => error ?? new Error("write failed"));
+    const piped = this.#download.pipeTo(this.#target.writable).then((saved) => ({
+      saved
+    }), (error) => ({
+      error: error ?? new Error("write failed")
+    }));
     const outcome = await this.#download.done.then((summary) => ({
       ok: true,
       summary
@@ -281,12 +285,13 @@ var DownloadCard = class {
       error
     }));
     if (outcome.ok) {
-      const writeError = await piped;
-      if (writeError === void 0) return this.#completed(outcome.summary);
-      return this.#writeFailed(writeError);
+      const result = await piped;
+      if ("saved" in result) return this.#completed(result.saved);
+      return this.#writeFailed(result.error);
     }
     if (outcome.error.code === "CANCELLED" && !this.#cancelledByUser) {
-      return this.#writeFailed(await piped);
+      const result = await piped;
+      return this.#writeFailed("error" in result ? result.error : void 0);
     }
     this.#failed(outcome.error);
   }
@@ -300,7 +305,7 @@ var DownloadCard = class {
     this.#text(".stat-percent", percent(100));
     this.#text(".stat-rows", `${count(summary.rows)} / ${count(summary.rows)}`);
     this.#text(".stat-eta", duration(0));
-    this.#text(".stat-bytes", byteSize(summary.bytes));
+    this.#text(".stat-bytes", byteSize(summary.deliveredBytes));
     if (url !== void 0) {
       const save = find(this.element, ".download-save");
       save.href = url;
@@ -308,7 +313,7 @@ var DownloadCard = class {
       save.hidden = false;
     }
     const where = this.#target.kind === "file" ? "Saved" : "Ready";
-    this.#end("done", "", `${where}: ${count(summary.rows)} rows, ${byteSize(summary.bytes)} in ${duration(summary.durationMs)}. Digest ${summary.digest.slice(0, 12)}\u2026`);
+    this.#end("done", "", `${where}: ${count(summary.rows)} rows, ${byteSize(summary.deliveredBytes)} in ${duration(summary.durationMs)}. SHA-256 of the file: ${summary.sha256 ?? "\u2013"}.`);
   }
   #failed(error) {
     const { code, text } = explain(error);
@@ -1356,7 +1361,8 @@ async function startExport(request) {
     return showFormError(NOT_SIGNED_IN);
   }
   const download = client.download(request, {
-    requestId: requestId()
+    requestId: requestId(),
+    sha256: true
   });
   const summary = [
     `${request.outputFormat.toUpperCase()}${request.compression ? " \xB7 gzip" : ""}`,

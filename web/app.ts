@@ -180,7 +180,8 @@ async function startExport(request: DownloadRequest): Promise<void> {
     await target.writable.abort(new Error("not signed in"));
     return showFormError(NOT_SIGNED_IN);
   }
-  const download = client.download(request, { requestId: requestId() });
+  // The file's SHA-256, shown when it is saved (the chain value of the protocol is not one).
+  const download = client.download(request, { requestId: requestId(), sha256: true });
   const summary = [
     `${request.outputFormat.toUpperCase()}${request.compression ? " · gzip" : ""}`,
     `${instant(timeFrom)} → ${instant(timeTo)} UTC`,

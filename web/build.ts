@@ -5,6 +5,7 @@
  * | ---------------------- | ---------------- | ------------------------------------------------- |
  * | `web/sluice_client.js` | `client/mod.ts`  | the client, for any page or Node 22+              |
  * | `web/app.js`           | `web/app.ts`     | the demo page; imports `./sluice_client.js`       |
+ * | `web/types/**.d.ts`    | `client/mod.ts`  | the client's declarations, served beside it       |
  *
  * Both are committed. The server only reads them, so it needs neither a
  * build step nor esbuild (which `deno bundle` fetches from npm) at start,
@@ -19,6 +20,8 @@
  *
  * @module
  */
+
+import { declarations, TYPES_DIR, TYPES_INDEX } from "./declarations.ts";
 
 /** One bundle: its entry, its output, and the imports it leaves to the browser. */
 export interface BundleTarget {
@@ -43,8 +46,9 @@ export const BUNDLES: readonly BundleTarget[] = [
     entry: "client/mod.ts",
     output: "web/sluice_client.js",
     external: [],
-    // Deno and editors type a `.js` import of this file with the source's types.
-    banner: [`// @ts-self-types="../client/mod.ts"`, generated("client/mod.ts")],
+    // Deno and editors type a `.js` import of this file, by path or by URL, with the declarations
+    // served beside it (web/declarations.ts).
+    banner: [`// @ts-self-types="./types/client/mod.d.ts"`, generated("client/mod.ts")],
   },
   {
     entry: "web/app.ts",
@@ -99,9 +103,53 @@ export function stableSourceNames(code: string): string {
   return code.replace(/^\/\/ [^\n]*\/registry\.npmjs\.org\/([^\n]+)$/gm, "// npm:$1");
 }
 
+/**
+ * Every file under {@linkcode TYPES_DIR} as it must be: the client's
+ * declarations and {@linkcode TYPES_INDEX}, the list the server serves.
+ */
+export function typeFiles(): Map<string, string> {
+  const files = new Map<string, string>();
+  const declared = declarations("client/mod.ts");
+  for (const [name, text] of declared) files.set(TYPES_DIR + name, text);
+  files.set(TYPES_INDEX, JSON.stringify([...declared.keys()], null, 2) + "\n");
+  return files;
+}
+
+/** The files under {@linkcode TYPES_DIR} now, relative to the repository root. */
+export async function committedTypeFiles(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const walk = async (dir: string): Promise<void> => {
+    const entries = [];
+    for await (const entry of Deno.readDir(new URL(dir, ROOT))) entries.push(entry);
+    for (const entry of entries.sort((a, b) => a.name < b.name ? -1 : 1)) {
+      const path = `${dir}${entry.name}`;
+      if (entry.isDirectory) await walk(`${path}/`);
+      else files.set(path, await Deno.readTextFile(new URL(path, ROOT)));
+    }
+  };
+  await walk(TYPES_DIR).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  return files;
+}
+
 /** Rebuilds every bundle into the repository; returns the outputs that changed. */
 export async function buildAll(): Promise<string[]> {
   const changed: string[] = [];
+  const fresh = typeFiles();
+  const committed = await committedTypeFiles();
+  for (const path of committed.keys()) {
+    if (!fresh.has(path)) {
+      await Deno.remove(new URL(path, ROOT));
+      changed.push(path);
+    }
+  }
+  for (const [path, text] of fresh) {
+    if (committed.get(path) === text) continue;
+    await Deno.mkdir(new URL(path.slice(0, path.lastIndexOf("/") + 1), ROOT), { recursive: true });
+    await Deno.writeTextFile(new URL(path, ROOT), text);
+    changed.push(path);
+  }
   for (const target of BUNDLES) {
     const text = await bundle(target);
     const path = new URL(target.output, ROOT);

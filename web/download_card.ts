@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { Download, DownloadComplete, ErrorResponse } from "./sluice_client.js";
+import type { Download, DownloadSummary, ErrorResponse } from "./sluice_client.js";
 import { explain } from "./error_text.ts";
 import { byteSize, count, duration, percent, rowRate } from "./format.ts";
 import type { SaveTarget } from "./save_target.ts";
@@ -107,22 +107,27 @@ export class DownloadCard {
   }
 
   async #run(): Promise<void> {
-    const piped = this.#download.readable.pipeTo(this.#target.writable)
-      .then(() => undefined, (error: unknown) => error ?? new Error("write failed"));
+    const piped: Promise<{ saved: DownloadSummary } | { error: unknown }> = this.#download
+      .pipeTo(this.#target.writable)
+      .then(
+        (saved) => ({ saved }),
+        (error: unknown) => ({ error: error ?? new Error("write failed") }),
+      );
     const outcome = await this.#download.done.then(
       (summary) => ({ ok: true as const, summary }),
       (error: ErrorResponse) => ({ ok: false as const, error }),
     );
     if (outcome.ok) {
       // Done only once the last byte is in the file (or the Blob).
-      const writeError = await piped;
-      if (writeError === undefined) return this.#completed(outcome.summary);
-      return this.#writeFailed(writeError);
+      const result = await piped;
+      if ("saved" in result) return this.#completed(result.saved);
+      return this.#writeFailed(result.error);
     }
     if (outcome.error.code === "CANCELLED" && !this.#cancelledByUser) {
       // Nobody pressed Cancel: the file could not be written (disk full, permission withdrawn)
       // and the pipe cancelled the download, so the cause to show is the write error.
-      return this.#writeFailed(await piped);
+      const result = await piped;
+      return this.#writeFailed("error" in result ? result.error : undefined);
     }
     // The pipe discards what was written; the card need not wait for a slow disk to say so.
     this.#failed(outcome.error);
@@ -133,13 +138,13 @@ export class DownloadCard {
     this.#end("failed", "", `The file could not be written: ${why}`);
   }
 
-  #completed(summary: DownloadComplete): void {
+  #completed(summary: DownloadSummary): void {
     const url = this.#target.finish();
     this.#bar(100);
     this.#text(".stat-percent", percent(100));
     this.#text(".stat-rows", `${count(summary.rows)} / ${count(summary.rows)}`);
     this.#text(".stat-eta", duration(0));
-    this.#text(".stat-bytes", byteSize(summary.bytes));
+    this.#text(".stat-bytes", byteSize(summary.deliveredBytes));
     if (url !== undefined) {
       const save = find<HTMLAnchorElement>(this.element, ".download-save");
       save.href = url;
@@ -150,9 +155,9 @@ export class DownloadCard {
     this.#end(
       "done",
       "",
-      `${where}: ${count(summary.rows)} rows, ${byteSize(summary.bytes)} in ${
+      `${where}: ${count(summary.rows)} rows, ${byteSize(summary.deliveredBytes)} in ${
         duration(summary.durationMs)
-      }. Digest ${summary.digest.slice(0, 12)}…`,
+      }. SHA-256 of the file: ${summary.sha256 ?? "–"}.`,
     );
   }
 

@@ -22,23 +22,24 @@ export function count(n: number): string {
   return integer.format(n);
 }
 
-const UNITS = ["B", "kB", "MB", "GB", "TB"] as const;
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB"] as const;
 
 /**
- * A size in decimal units, as browsers show downloads.
+ * A size in binary units (KiB = 1024 bytes), as the command-line client
+ * prints them.
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { byteSize } from "./format.ts";
- * equal(byteSize(10_547_733), "10.5 MB");
+ * equal(byteSize(10_547_733), "10.1 MiB");
  * ```
  */
 export function byteSize(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1000;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
     unit++;
   }
   return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;

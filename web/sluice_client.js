@@ -1,4 +1,4 @@
-// @ts-self-types="../client/mod.ts"
+// @ts-self-types="./types/client/mod.d.ts"
 // Generated from client/mod.ts by `deno task bundle`; do not edit (tests/web_bundle_test.ts checks it).
 // npm:@noble/secp256k1/3.2.0/index.js
 var freeze = Object.freeze;
@@ -2382,20 +2382,20 @@ function outage(state, cause, clock2, close, retryAfter) {
       }
     ]
   });
+  const neverOpened = !state.everConnected && state.phase === "connecting";
+  const unreachable = (attempts) => fail4(errorResponse("CONNECTION_FAILED", {
+    cause: cause.code,
+    attempts,
+    unreachable: true
+  }, {
+    message: UNREACHABLE
+  }));
+  if (neverOpened && failFast) return unreachable(state.attempt);
   if (attempt2 > backoff.maxAttempts) {
+    if (neverOpened) return unreachable(backoff.maxAttempts);
     return fail4(errorResponse("CONNECTION_FAILED", {
       cause: cause.code,
       attempts: backoff.maxAttempts
-    }));
-  }
-  if (failFast && !state.everConnected && state.phase === "connecting") {
-    const details = {
-      cause: cause.code,
-      attempts: state.attempt,
-      unreachable: true
-    };
-    return fail4(errorResponse("CONNECTION_FAILED", details, {
-      message: UNREACHABLE
     }));
   }
   const asked = Math.max(retryAfter ?? 0, state.retryAfter ?? 0);
@@ -3624,6 +3624,7 @@ var SluiceError = class extends Error {
 
 // client/download.ts
 var PROGRESS_KEPT = 256;
+var UNREAD = "progress waits for download.readable to be read: call download.pipeTo(\u2026) (or read download.readable) before iterating the progress";
 var clock = () => ({
   now: Date.now(),
   random: Math.random()
@@ -3636,6 +3637,8 @@ var DownloadDriver = class {
   started;
   #port;
   #decompress;
+  #hash;
+  #delivered = 0;
   #state;
   /** Delivered frames not yet taken by the reader. */
   #queue = [];
@@ -3653,6 +3656,7 @@ var DownloadDriver = class {
     this.request = request2;
     this.#port = port;
     this.#decompress = options.decompress === true && request2.compression;
+    this.#hash = options.sha256 === true ? sha256.create() : void 0;
     this.#state = initialDownloadState(requestId2, request2, options.resume);
     this.done = new Promise((resolve, reject2) => {
       this.#resolve = resolve;
@@ -3716,6 +3720,18 @@ var DownloadDriver = class {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+  async pipeTo(destination, options) {
+    await this.readable.pipeTo(destination, options);
+    const summary = await this.done;
+    const sha = this.#hash === void 0 ? {} : {
+      sha256: bytesToHex2(this.#hash.digest())
+    };
+    return {
+      ...summary,
+      deliveredBytes: this.#delivered,
+      ...sha
+    };
+  }
   async *[Symbol.asyncIterator]() {
     for (; ; ) {
       const next = this.#progress.shift();
@@ -3724,6 +3740,7 @@ var DownloadDriver = class {
         continue;
       }
       if (this.#ended) return;
+      if (this.#queue.length > 0 && !this.readable.locked) throw new TypeError(UNREAD);
       await new Promise((resolve) => this.#wakeIterator = resolve);
     }
   }
@@ -3785,6 +3802,8 @@ var DownloadDriver = class {
       const frame2 = this.#queue.shift();
       if (frame2 !== void 0) {
         const bytes = this.#decompress ? await gunzipMember(frame2.payload) : frame2.payload;
+        this.#delivered += bytes.length;
+        this.#hash?.update(bytes);
         if (bytes.length > 0) controller.enqueue(bytes);
         this.handle({
           type: "consumed",

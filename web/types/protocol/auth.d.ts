@@ -1,0 +1,229 @@
+// Generated from protocol/auth.ts by `deno task bundle`; do not edit.
+/**
+ * Sign-in: the canonical texts that a client's identity and the server's
+ * identity sign, and the checks of those signatures (docs/PROTOCOL.md §15).
+ *
+ * The client signs a human-readable *challenge text* that names everything
+ * the signature must not be usable without: the server's origin, the
+ * identity, the single-use nonce, both ephemeral session keys and the
+ * expiry. The server signs a *server proof* over the same facts with its
+ * long-term identity key, so that a client that knows that key can tell
+ * the real server from a man in the middle.
+ *
+ * Two identity kinds:
+ * - `secp256k1`: ECDSA over SHA-256 of the UTF-8 text, a compact 64-byte
+ *   signature `r || s` (either half of `s` is accepted: a signature made by
+ *   OpenSSL need not be normalised).
+ * - `ethereum`: EIP-191 `personal_sign` of the text, a 65-byte signature
+ *   `r || s || v`; the address is recovered from it and compared.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+import type { Identity } from "./messages.d.ts";
+/** The facts a sign-in binds together; both signed texts are made from them. */
+export interface SignInFacts {
+    /** The server's origin as the client dialled it, e.g. `wss://export.example.com`. */
+    readonly origin: string;
+    /** Who signs in. */
+    readonly identity: Identity;
+    /** The server's single-use nonce, 64 lowercase hex characters. */
+    readonly nonce: string;
+    /** The client's ephemeral session public key, compressed, 66 lowercase hex. */
+    readonly clientSessionKey: string;
+    /** The server's ephemeral session public key, compressed, 66 lowercase hex. */
+    readonly serverSessionKey: string;
+    /** When the nonce stops being accepted, epoch milliseconds. */
+    readonly expiresAt: number;
+    /** Whether the session will be sealed (so that nobody in between can turn it off). */
+    readonly encryption: boolean;
+}
+/**
+ * The account an identity names, as it appears in the signed texts: the
+ * compressed public key in hex, or the Ethereum address in lowercase.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { identityLabel } from "./auth.ts";
+ * equal(
+ *   identityLabel({ kind: "ethereum", address: "0xAbC0000000000000000000000000000000000001" }),
+ *   "0xabc0000000000000000000000000000000000001",
+ * );
+ * ```
+ */
+export declare function identityLabel(identity: Identity): string;
+/**
+ * The text a client's identity signs to sign in. It is meant to be read by
+ * a person in a wallet's signing prompt, and it is the exact byte sequence
+ * (UTF-8, `\n` line ends, no trailing newline) that is signed.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { challengeText } from "./auth.ts";
+ * const text = challengeText({
+ *   origin: "ws://127.0.0.1:8080",
+ *   identity: { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
+ *   nonce: "00".repeat(32),
+ *   clientSessionKey: "02" + "11".repeat(32),
+ *   serverSessionKey: "03" + "22".repeat(32),
+ *   expiresAt: 0,
+ *   encryption: true,
+ * });
+ * equal(text.split("\n")[0], "sluice sign-in v1");
+ * ```
+ */
+export declare function challengeText(facts: SignInFacts): string;
+/**
+ * The text the server's long-term identity key signs in `auth:challenge`,
+ * ECDSA over its SHA-256 like a `secp256k1` identity's sign-in.
+ *
+ * @example
+ * ```ts
+ * import { ok } from "node:assert/strict";
+ * import { serverProofText } from "./auth.ts";
+ * const text = serverProofText({
+ *   origin: "ws://127.0.0.1:8080",
+ *   identity: { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
+ *   nonce: "00".repeat(32),
+ *   clientSessionKey: "02" + "11".repeat(32),
+ *   serverSessionKey: "03" + "22".repeat(32),
+ *   expiresAt: 0,
+ *   encryption: true,
+ * });
+ * ok(text.startsWith("sluice server v1\n"));
+ * ```
+ */
+export declare function serverProofText(facts: SignInFacts): string;
+/** What an Ethereum account signs to let a key sign in for it; see {@linkcode delegationText}. */
+export interface DelegationFacts {
+    /** The server's origin as the client dialled it. */
+    readonly origin: string;
+    /** The account, `0x` and 40 hex (written in lowercase in the text). */
+    readonly address: string;
+    /** The delegate's secp256k1 public key, compressed, 66 lowercase hex. */
+    readonly delegateKey: string;
+    /** When the delegation ends, epoch milliseconds. */
+    readonly expiresAt: number;
+}
+/**
+ * The text an Ethereum account signs (EIP-191) once, so that a key of the
+ * client's own signs in for it at one origin until `expiresAt` and the
+ * wallet is not asked again on every reconnect (docs/PROTOCOL.md §15.5).
+ * The second line is for the person reading the wallet's prompt.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { delegationText } from "./auth.ts";
+ * const text = delegationText({
+ *   origin: "ws://127.0.0.1:8080",
+ *   address: "0x0000000000000000000000000000000000000001",
+ *   delegateKey: "02" + "11".repeat(32),
+ *   expiresAt: 0,
+ * });
+ * equal(text.split("\n")[0], "sluice delegation v1");
+ * ```
+ */
+export declare function delegationText(facts: DelegationFacts): string;
+/**
+ * The digest EIP-191 `personal_sign` signs: Keccak-256 of
+ * `"\x19Ethereum Signed Message:\n" + byteLength + text`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { personalMessageHash } from "./auth.ts";
+ * equal(personalMessageHash("hello").length, 32);
+ * ```
+ */
+export declare function personalMessageHash(text: string): Uint8Array;
+/**
+ * The Ethereum address of a secp256k1 public key (compressed or not), in
+ * lowercase: the last 20 bytes of Keccak-256 of the uncompressed point.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { ethereumAddress } from "./auth.ts";
+ * import * as secp from "npm:@noble/secp256k1@3.2.0";
+ * const one = new Uint8Array(32);
+ * one[31] = 1;
+ * equal(ethereumAddress(secp.getPublicKey(one)), "0x7e5f4552091a69125d5dfcb7b8c2659029395bdf");
+ * ```
+ */
+export declare function ethereumAddress(publicKey: Uint8Array): string;
+/**
+ * Signs a text as a `secp256k1` identity (or the server's identity key)
+ * does: ECDSA over SHA-256 of the UTF-8 bytes, RFC 6979 nonces, low `s`,
+ * 128 hex characters.
+ *
+ * @example
+ * ```ts
+ * import { equal, ok } from "node:assert/strict";
+ * import { signText, verifyText } from "./auth.ts";
+ * import * as secp from "npm:@noble/secp256k1@3.2.0";
+ * import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
+ * const key = secp.utils.randomSecretKey();
+ * const sig = signText(key, "hello");
+ * equal(sig.length, 128);
+ * ok(verifyText(bytesToHex(secp.getPublicKey(key)), "hello", sig));
+ * ```
+ */
+export declare function signText(secretKey: Uint8Array, text: string): string;
+/**
+ * Checks a 64-byte compact signature (hex) over SHA-256 of `text` against a
+ * compressed public key (hex). Total: malformed input gives `false`.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { verifyText } from "./auth.ts";
+ * equal(verifyText("02" + "00".repeat(32), "hello", "00".repeat(64)), false);
+ * ```
+ */
+export declare function verifyText(publicKeyHex: string, text: string, signatureHex: string): boolean;
+/**
+ * The address that made an EIP-191 `personal_sign` signature over `text`,
+ * or `undefined` when the signature is malformed or recovers no key.
+ * `v` may be 27/28 (wallets) or 0/1.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { recoverPersonalSigner } from "./auth.ts";
+ * equal(recoverPersonalSigner("hello", "00".repeat(65)), undefined);
+ * ```
+ */
+export declare function recoverPersonalSigner(text: string, signatureHex: string): string | undefined;
+/**
+ * Whether `signatureHex` is `identity`'s signature over `text`: a compact
+ * ECDSA signature for a `secp256k1` identity, an EIP-191 signature whose
+ * recovered address equals the identity's for an `ethereum` one.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { verifyIdentitySignature } from "./auth.ts";
+ * const ethereum = { kind: "ethereum", address: "0x" + "00".repeat(19) + "01" } as const;
+ * equal(verifyIdentitySignature(ethereum, "hello", "00".repeat(65)), false);
+ * ```
+ */
+export declare function verifyIdentitySignature(identity: Identity, text: string, signatureHex: string): boolean;
+/**
+ * Signs a text as an Ethereum account's `personal_sign` does (EIP-191,
+ * `v` = 27 or 28), for clients that hold the account's key themselves.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { ethereumAddress, recoverPersonalSigner, signPersonalMessage } from "./auth.ts";
+ * import * as secp from "npm:@noble/secp256k1@3.2.0";
+ * const key = secp.utils.randomSecretKey();
+ * const sig = signPersonalMessage(key, "hello");
+ * equal(recoverPersonalSigner("hello", sig), ethereumAddress(secp.getPublicKey(key)));
+ * ```
+ */
+export declare function signPersonalMessage(secretKey: Uint8Array, text: string): string;

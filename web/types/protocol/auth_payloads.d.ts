@@ -1,0 +1,109 @@
+// Generated from protocol/auth_payloads.ts by `deno task bundle`; do not edit.
+/**
+ * The payloads of sign-in and of signed commands (docs/PROTOCOL.md §15):
+ * who a client claims to be, `auth:nonce`, `auth:challenge`,
+ * `auth:authenticate` with a wallet's delegation, `auth:result`, and the
+ * `auth` field of a signed command. The texts that get signed and their
+ * checks are in {@linkcode "./auth.ts"} and {@linkcode "./sign_in.ts"}.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+import type { ErrorResponse } from "./errors.d.ts";
+/** Who a client claims to be. */
+export type Identity = {
+    /** A raw secp256k1 key. */
+    readonly kind: "secp256k1";
+    /** The compressed public key, 66 lowercase hex characters. */
+    readonly publicKey: string;
+} | {
+    /** An Ethereum account. */
+    readonly kind: "ethereum";
+    /** The address, `0x` and 40 hex characters. */
+    readonly address: string;
+};
+/** Payload of `auth:nonce` (PROTOCOL.md §15.1). */
+export interface AuthNonce {
+    /** Who is signing in. */
+    readonly identity: Identity;
+    /** The client's ephemeral session public key, compressed, 66 lowercase hex. */
+    readonly sessionKey: string;
+}
+/** Payload of `auth:challenge`. */
+export interface AuthChallenge {
+    /** Single-use random nonce, 64 lowercase hex characters. */
+    readonly nonce: string;
+    /** When the nonce stops being accepted, epoch milliseconds. */
+    readonly expiresAt: number;
+    /** The origin the signature is bound to, e.g. `wss://export.example.com`. */
+    readonly origin: string;
+    /** The server's ephemeral session public key, compressed, 66 lowercase hex. */
+    readonly sessionKey: string;
+    /** The server's long-term identity public key, compressed, 66 lowercase hex. */
+    readonly serverKey: string;
+    /** The identity key's signature over the server proof text, 128 hex. */
+    readonly serverSignature: string;
+    /** Whether every frame after a successful sign-in is sealed (AES-256-GCM). */
+    readonly encryption: boolean;
+    /**
+     * How far ahead a wallet's delegation may end, milliseconds; absent when
+     * the server takes no delegations (docs/PROTOCOL.md §15.5).
+     */
+    readonly maxDelegationMs?: number;
+}
+/** Payload of `auth:authenticate` (PROTOCOL.md §15.1). */
+export interface AuthAuthenticate {
+    /** The identity of `auth:nonce`. */
+    readonly identity: Identity;
+    /** The nonce of `auth:challenge`. */
+    readonly nonce: string;
+    /**
+     * The signature over the challenge text, hex: the identity's own, or,
+     * with `delegation`, the delegate key's (ECDSA, 128 hex).
+     */
+    readonly signature: string;
+    /** With an `ethereum` identity only: the delegation whose key made `signature`. */
+    readonly delegation?: AuthDelegation;
+}
+/**
+ * The longest a server may let wallet delegations last, milliseconds: a
+ * year. `maxDelegationMs` of `auth:challenge` is at most this.
+ */
+export declare const MAX_DELEGATION_MS: number;
+/**
+ * An Ethereum account's signed permission for a secp256k1 key to sign in
+ * for it at one origin until it expires (docs/PROTOCOL.md §15.5), so that a
+ * wallet is asked once rather than on every reconnect.
+ */
+export interface AuthDelegation {
+    /** The delegate's public key, compressed, 66 lowercase hex. */
+    readonly key: string;
+    /** When the delegation ends, epoch milliseconds. */
+    readonly expiresAt: number;
+    /** The account's EIP-191 signature over the delegation text, 130 hex. */
+    readonly signature: string;
+}
+/** Payload of `auth:result`. */
+export type AuthResult = {
+    /** Signed in. */
+    readonly authenticated: true;
+    /** The session token commands carry in `auth.token`. */
+    readonly token: string;
+    /** When the session ends, epoch milliseconds. */
+    readonly expiresAt: number;
+} | {
+    /** Refused. */
+    readonly authenticated: false;
+    /** Why. */
+    readonly error: ErrorResponse;
+};
+/** Per-message authentication of a signed command (PROTOCOL.md §15.3). */
+export interface MessageAuth {
+    /** The session token of `auth:result`. */
+    readonly token: string;
+    /** When the command was signed, epoch milliseconds. */
+    readonly timestamp: number;
+    /** Signature over the command's canonical encoding, hex. */
+    readonly signature: string;
+}

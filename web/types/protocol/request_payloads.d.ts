@@ -1,0 +1,58 @@
+// Generated from protocol/request_payloads.ts by `deno task bundle`; do not edit.
+/**
+ * What a client asks for: the payload of `download:request`
+ * (docs/PROTOCOL.md §5.1), with its output formats, time range and filters.
+ * The envelope around it is in {@linkcode "./messages.ts"}.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+/** Output encodings a download can ask for. */
+export type OutputFormat = "csv" | "json" | "ndjson";
+/** Every output format, in documentation order. */
+export declare const OUTPUT_FORMATS: readonly OutputFormat[];
+/** Comparison operators of a {@linkcode Filter}. */
+export type FilterOperator = "eq" | "neq" | "lt" | "lte" | "gt" | "gte" | "in" | "between" | "prefix";
+/** Every filter operator, in documentation order. */
+export declare const FILTER_OPERATORS: readonly FilterOperator[];
+/** One value a filter compares with. Decimals travel as exact text. */
+export type FilterScalar = string | number | boolean;
+/**
+ * A condition on one column. `value` is a scalar for the comparison
+ * operators and `prefix`, a non-empty list for `in`, and `[low, high]`
+ * (both inclusive) for `between`.
+ */
+export interface Filter {
+    /** The column's name, as the data source's schema declares it. */
+    readonly field: string;
+    /** How to compare. */
+    readonly operator: FilterOperator;
+    /** What to compare with. */
+    readonly value: FilterScalar | readonly FilterScalar[];
+}
+/** The `searchParams` of a `DownloadRequest` (PROTOCOL.md §5.1). */
+export interface SearchParams {
+    /** Inclusive start, ISO 8601 (`2024-01-01` or `2024-01-01T00:00:00.000Z`). */
+    readonly timeFrom: string;
+    /** Exclusive end, same form as `timeFrom`. */
+    readonly timeTo: string;
+    /** All must hold for a row to be exported. */
+    readonly filters: readonly Filter[];
+}
+/** The payload of `download:request` (PROTOCOL.md §5.1). */
+export interface DownloadRequest {
+    /** Which rows. */
+    readonly searchParams: SearchParams;
+    /** How to encode them. */
+    readonly outputFormat: OutputFormat;
+    /** Gzip the output. */
+    readonly compression: boolean;
+    /**
+     * Prefix CSV text cells starting with `=`, `+`, `-`, `@`, tab or CR with
+     * `'` so spreadsheets do not run them as formulas.
+     *
+     * @default {true}
+     */
+    readonly neutralizeFormulas?: boolean;
+}
