@@ -29,40 +29,13 @@ import type {
   SystemHealth,
 } from "../protocol/messages.ts";
 import type { ClientConfig } from "./client_builder.ts";
+import type { ClientEvents, Listener, SessionState } from "./client_events.ts";
 import { type Download, DownloadDriver, type DownloadOptions } from "./download.ts";
 import { SluiceError } from "./sluice_error.ts";
 import { ClientConnection } from "./connection.ts";
 
-/** Events of a {@linkcode SluiceClient}, by name, with what listeners receive. */
-export interface ClientEvents {
-  /** The connection moved from one phase to another. */
-  state: { readonly from: ConnectionPhase; readonly to: ConnectionPhase };
-  /** Reconnecting failed for the last time (docs/PROTOCOL.md §12.1). */
-  "connection:failed": ErrorResponse;
-  /** A heartbeat came back. */
-  health: { readonly rttMs: number; readonly health: SystemHealth };
-  /** The server reported an error not tied to a download (`system:error`). */
-  error: ErrorResponse;
-}
-
-/** The client's session state, readable at any time. */
-export interface SessionState {
-  /** Whether the connection is open (and authenticated, when configured). */
-  readonly connected: boolean;
-  /** The connection machine's phase. */
-  readonly phase: ConnectionPhase;
-  /** When the last heartbeat answer arrived, epoch ms. */
-  readonly lastHeartbeat?: number;
-  /** The last heartbeat's round-trip time, ms. */
-  readonly rttMs?: number;
-  /** Downloads that have not ended, with where they stand. */
-  readonly activeDownloads: ReadonlyMap<string, DownloadStatus>;
-  /** The server's last reported health. */
-  readonly systemHealth?: SystemHealth;
-}
-
-/** A listener of the client event `K`. */
-export type Listener<K extends keyof ClientEvents> = (event: ClientEvents[K]) => void;
+/** How long `close()` waits for the server's answer to the closing handshake (ms on loopback). */
+const CLOSE_HANDSHAKE_WAIT_MS = 1000;
 
 /**
  * A connection to a sluice server. Build one with `ClientBuilder`.
@@ -219,7 +192,15 @@ export class SluiceClient {
     for (const driver of [...this.#downloads.values()]) {
       driver.handle({ type: "error", error: errorResponse("CONNECTION_CLOSED") });
     }
-    await this.#closedSocket;
+    // The closing handshake needs the server's answer: through a stalled network it never comes,
+    // and close() must not hang on it. After the wait the socket is left to the runtime.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_HANDSHAKE_WAIT_MS);
+      void this.#closedSocket.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   #step(event: ConnectionEvent): void {

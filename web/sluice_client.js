@@ -5062,6 +5062,7 @@ var ClientConnection = class {
 };
 
 // client/sluice_client.ts
+var CLOSE_HANDSHAKE_WAIT_MS = 1e3;
 var SluiceClient = class {
   #config;
   #state;
@@ -5198,7 +5199,13 @@ var SluiceClient = class {
         error: errorResponse("CONNECTION_CLOSED")
       });
     }
-    await this.#closedSocket;
+    await new Promise((resolve) => {
+      const timer2 = setTimeout(resolve, CLOSE_HANDSHAKE_WAIT_MS);
+      void this.#closedSocket.then(() => {
+        clearTimeout(timer2);
+        resolve();
+      });
+    });
   }
   #step(event) {
     const result = step(this.#state, event, {
