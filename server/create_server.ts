@@ -20,7 +20,8 @@ import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { type AuthConfig, challengeOrigin, parseOrigin } from "./auth_config.ts";
 import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
-import { type Authorize, Session, type SessionContext } from "./session.ts";
+import type { Authorize } from "./authorize.ts";
+import { Session, type SessionContext } from "./session.ts";
 
 /** Options of {@linkcode createServer}. */
 export interface ServerOptions {

@@ -34,7 +34,7 @@
 export { createServer } from "./create_server.ts";
 export type { ServerOptions, SluiceServer } from "./create_server.ts";
 export type { Logger } from "../protocol/logger.ts";
-export type { Authorize, AuthorizeDecision } from "./session.ts";
+export type { Authorize, AuthorizeDecision } from "./authorize.ts";
 export type { IdentityLimits } from "./identity_limits.ts";
 export type { DataSource, RowPage, ScanQuery, SourceSchema } from "./data_source.ts";
 export { SqliteSource } from "./sqlite_source.ts";
