@@ -78,8 +78,10 @@ export function dbPath(rows: number): string {
 
 /** The server program as `deno task start` runs it, over `db`, on a free port. */
 export function startServer(db: string, rows: number, extra: string[] = []): Promise<Child> {
-  return Child.start(
-    [...START, "--port", "0", "--db", db, "--demo-rows", String(rows), ...extra],
-    /listening on (ws:\/\/\S+)/,
-  );
+  return startProgram(["--db", db, "--demo-rows", String(rows), ...extra]);
+}
+
+/** The server program as `deno task start` runs it, on a free port, with `args`. */
+export function startProgram(args: string[]): Promise<Child> {
+  return Child.start([...START, "--port", "0", ...args], /listening on (ws:\/\/\S+)/);
 }

@@ -13,13 +13,12 @@ import { step } from "../protocol/connection_machine.ts";
 import {
   type ConnectionEffect,
   type ConnectionEvent,
-  type ConnectionPhase,
   type ConnectionState,
   initialConnectionState,
   isConnected,
   type TimerName,
 } from "../protocol/connection_state.ts";
-import { type ErrorResponse, errorResponse } from "../protocol/errors.ts";
+import { errorResponse } from "../protocol/errors.ts";
 import type {
   AuthChallenge,
   ClientMessage,

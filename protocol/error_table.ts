@@ -73,6 +73,8 @@ export type ErrorCode =
   | "DIGEST_MISMATCH"
   | "RESUME_MISMATCH"
   | "INTERNAL_ERROR"
+  | "SOURCE_UNAVAILABLE"
+  | "SOURCE_FAILED"
   | "SERVER_SHUTTING_DOWN"
   // Binary data frames.
   | "FRAME_TRUNCATED"
@@ -253,6 +255,22 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     message: "The server failed while serving the request.",
     recoverable: true,
     retryAfter: 1000,
+    scope: "download",
+    fault: "server",
+  },
+  // The server's database, not the server: gone or too slow now, so resuming later can finish.
+  SOURCE_UNAVAILABLE: {
+    message: "The server's database is unavailable or too slow just now; resume later.",
+    recoverable: true,
+    retryAfter: 5000,
+    scope: "download",
+    fault: "server",
+  },
+  // The database refuses this download's query every time (a changed table, a value it cannot
+  // read): a resume would meet the same refusal, until the operator fixes the table.
+  SOURCE_FAILED: {
+    message: "The server's database refused to read this download's rows.",
+    recoverable: false,
     scope: "download",
     fault: "server",
   },

@@ -152,12 +152,22 @@ export interface ExportState {
   readonly rate: RateSamples;
 }
 
-/** What happens to one download. */
+/**
+ * What happens to one download. `sourceFailed` says why the data source
+ * failed a read, as the shell tells it: the database is `unavailable`
+ * (unreachable, gone, overloaded) or a query hit its `timeout`, after which
+ * a later resume may succeed; the database `failed` the query, and will
+ * every time (a changed table, a value it cannot read); or anything else
+ * went wrong (`internal`: a bug).
+ */
 export type ExportEvent =
   | { readonly type: "highWaterMark"; readonly value: bigint }
   | { readonly type: "rowCount"; readonly rows: number }
   | { readonly type: "page"; readonly rows: readonly Row[] }
-  | { readonly type: "sourceFailed" }
+  | {
+    readonly type: "sourceFailed";
+    readonly kind: "unavailable" | "timeout" | "failed" | "internal";
+  }
   | { readonly type: "download:ack"; readonly sequence: number }
   | { readonly type: "download:cancel" }
   | { readonly type: "drained" }

@@ -136,6 +136,29 @@ function fail(
   };
 }
 
+/** Why a read of the data source failed. */
+type SourceFailure = Extract<ExportEvent, { type: "sourceFailed" }>["kind"];
+
+/**
+ * What a client is told of a failed read: whether resuming later can help
+ * (PROTOCOL.md §11), never what the database said.
+ */
+function sourceError(kind: SourceFailure): ErrorResponse {
+  switch (kind) {
+    case "unavailable":
+    case "timeout":
+      return errorResponse("SOURCE_UNAVAILABLE", { reason: kind });
+    case "failed":
+      return errorResponse("SOURCE_FAILED");
+    case "internal":
+      return errorResponse("INTERNAL_ERROR");
+    default: {
+      const never: never = kind;
+      throw new Error(`unknown source failure ${JSON.stringify(never)}`);
+    }
+  }
+}
+
 /**
  * Reads the next page if the window and the socket have room, else waits.
  * `sent` is what this step queued already.
@@ -167,7 +190,7 @@ function listed(state: ExportState, event: ExportEvent, context: ExportContext):
     case "page":
       return paged(state, event.rows, context);
     case "sourceFailed":
-      return fail(state, context, errorResponse("INTERNAL_ERROR"));
+      return fail(state, context, sourceError(event.kind));
     case "download:ack": {
       const { sequence } = event;
       if (sequence >= state.sequence) {

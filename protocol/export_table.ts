@@ -109,7 +109,8 @@ export const EXPORT_ANSWERS: Readonly<Record<ExportEventKey, readonly ErrorCode[
   rowCount: ["ROW_LIMIT_EXCEEDED", "RESUME_MISMATCH", "INTERNAL_ERROR"],
   // A cell that does not fit its column, or a broken port: the data cannot be sent as it is.
   page: ["INTERNAL_ERROR"],
-  sourceFailed: ["INTERNAL_ERROR"],
+  // The database gone or slow (resume later), refusing the query (every time), or a bug.
+  sourceFailed: ["SOURCE_UNAVAILABLE", "SOURCE_FAILED", "INTERNAL_ERROR"],
   "download:ack": ["INVALID_VALUE"],
   "download:cancel": [],
   drained: [],

@@ -293,6 +293,7 @@ export function stepDownload(
       progress: batchDrop(next.progress, download.requestId),
     };
     if (download.limited) effects.push({ type: "release", job: download.job });
+    effects.push({ type: "jobEnded", job: download.job });
   }
   const limit = config.exports.socketBufferBytes;
   if (!next.draining && next.socketQueued > limit) {

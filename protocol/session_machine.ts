@@ -27,9 +27,11 @@
  * effect with its event (`openSession` → `sessionOpened`, `verifyCommand` →
  * `verified`, `authorize` → `authorized`, `admit` → `admitted`, `askHealth`
  * → `health`, `readHighWaterMark` → `highWaterMark`, `countRows` →
- * `rowCount`, `readPage` → `page`, a source that fails → `sourceFailed`,
- * `awaitDrain` → `drained` once the socket holds at most `atMost` bytes);
- * after `close`, send what was sent before it, then close the socket.
+ * `rowCount`, `readPage` → `page`, a source that fails → `sourceFailed`
+ * with the kind of failure, `awaitDrain` → `drained` once the socket holds
+ * at most `atMost` bytes); on `jobEnded`, free what it holds for that
+ * download (such as a snapshot of the source: nothing more is asked for
+ * it); after `close`, send what was sent before it, then close the socket.
  *
  * This module is browser compatible.
  *
@@ -246,7 +248,7 @@ function sourceEvent(
     case "page":
       return { type: "page", rows: event.rows };
     case "sourceFailed":
-      return { type: "sourceFailed" };
+      return { type: "sourceFailed", kind: event.kind };
   }
 }
 

@@ -253,6 +253,12 @@ export type SessionEffect =
   }
   | { readonly type: "admit"; readonly job: number; readonly identity: string }
   | { readonly type: "release"; readonly job: number }
+  /**
+   * The download `job` left the running set, however it ended (complete,
+   * cancelled, in error, or aborted with its connection): no more asks come
+   * for it, and the shell frees what it held for it.
+   */
+  | { readonly type: "jobEnded"; readonly job: number }
   | { readonly type: "askHealth"; readonly requestId: string }
   | { readonly type: "awaitDrain"; readonly atMost: number };
 

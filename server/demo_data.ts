@@ -16,6 +16,7 @@
  */
 
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { demoFileState, publishDatabase, removeDatabaseFiles } from "./_demo_file.ts";
 import type { SourceSchema } from "./data_source.ts";
 import { SqliteSource } from "./sqlite_source.ts";
 
@@ -197,9 +198,10 @@ const CREATE_SQL = `
   );`;
 
 /**
- * Builds the demo database at `path`, replacing any file there. It is built
- * beside `path` and renamed into place, so a crash never leaves a half-built
- * file under `path`.
+ * Builds the demo database at `path`, replacing any file there: the one
+ * call that replaces a file ({@linkcode openDemoSource} never does). It is
+ * built beside `path` and renamed into place, so a crash never leaves a
+ * half-built file under `path`.
  *
  * @example
  * ```ts
@@ -217,11 +219,23 @@ export function createDemoDatabase(
   rows: number,
   onProgress?: (done: number, total: number) => void,
 ): void {
+  const building = buildBeside(path, rows, onProgress);
+  removeDatabaseFiles(path, true);
+  Deno.renameSync(building, path);
+  onProgress?.(rows, rows);
+}
+
+/** Builds the demo beside `path`, under a name of its own, and returns that name. */
+function buildBeside(
+  path: string,
+  rows: number,
+  onProgress?: (done: number, total: number) => void,
+): string {
   if (!Number.isSafeInteger(rows) || rows < 0) {
     throw new RangeError(`rows must be a non-negative integer, got ${rows}`);
   }
   // A name of its own, so that two processes (or test workers) building the same file at once
-  // do not write into one another's; the last rename wins, and both built the same bytes.
+  // never write into one another's (which once ended one of them with "database is locked").
   const building = `${path}.building-${crypto.randomUUID()}`;
   const db = new DatabaseSync(building);
   let built = false;
@@ -261,26 +275,30 @@ export function createDemoDatabase(
     built = true;
   } finally {
     db.close();
-    if (!built) removeDatabaseFiles(building);
+    if (!built) removeDatabaseFiles(building, true);
   }
-  removeDatabaseFiles(path);
-  Deno.renameSync(building, path);
-  onProgress?.(rows, rows);
+  return building;
 }
 
 /**
  * Opens the demo database at `path` as a data source, building it first
- * unless the file already holds exactly `rows` trades from this generator
- * version.
+ * when there is no file there (or an empty one). A file that is there
+ * already is never rebuilt or changed: unless it holds exactly `rows`
+ * trades of this generator version, opening throws
+ * `Deno.errors.AlreadyExists`, whose message says what the file holds
+ * ({@linkcode createDemoDatabase} replaces a file when that is what is
+ * wanted). Two processes that start on a missing file at once each build
+ * their own, and the first to finish puts it in place; the other opens it.
  *
  * @example
  * ```ts
- * import { equal } from "node:assert/strict";
+ * import { equal, throws } from "node:assert/strict";
  * import { openDemoSource } from "./demo_data.ts";
  * const path = Deno.makeTempFileSync({ suffix: ".db" });
  * const source = openDemoSource(path, 1000);
  * equal(await source.highWaterMark(), 1000n);
  * await source.close();
+ * throws(() => openDemoSource(path, 2000), Deno.errors.AlreadyExists);
  * Deno.removeSync(path);
  * ```
  */
@@ -289,48 +307,15 @@ export function openDemoSource(
   rows: number,
   onProgress?: (done: number, total: number) => void,
 ): SqliteSource {
-  if (!isCurrentDemo(path, rows)) createDemoDatabase(path, rows, onProgress);
+  let state = demoFileState(path, rows, DEMO_GENERATOR_VERSION);
+  if (state.kind === "absent") {
+    const building = buildBeside(path, rows, onProgress);
+    publishDatabase(building, path);
+    onProgress?.(rows, rows);
+    // Ours, or another process's that was put there first: either way, what is there now.
+    state = demoFileState(path, rows, DEMO_GENERATOR_VERSION);
+  }
+  if (state.kind === "other") throw new Deno.errors.AlreadyExists(`${path} ${state.what}`);
+  if (state.kind === "absent") throw new Deno.errors.NotFound(`${path} went away as it was built`);
   return new SqliteSource({ path, schema: DEMO_SCHEMA });
-}
-
-/** Whether `path` is a demo database of this generator version with exactly `rows` trades. */
-function isCurrentDemo(path: string, rows: number): boolean {
-  if (!isNonEmptyFile(path)) return false;
-  let db: DatabaseSync | undefined;
-  try {
-    db = new DatabaseSync(path, { readOnly: true });
-    const meta = new Map(
-      db.prepare("SELECT key, value FROM meta").all().map((r) => [r.key, r.value]),
-    );
-    const [count] = db.prepare("SELECT count(*) AS n FROM trades").all().map((r) => r.n);
-    return meta.get("generator") === DEMO_GENERATOR_VERSION &&
-      meta.get("rows") === String(rows) && count === rows;
-  } catch (error) {
-    // A file that is not a database, or lacks the tables, is stale: it gets rebuilt.
-    if (error instanceof Error) return false;
-    throw error;
-  } finally {
-    db?.close();
-  }
-}
-
-function isNonEmptyFile(path: string): boolean {
-  try {
-    const info = Deno.statSync(path);
-    return info.isFile && info.size > 0;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
-/** Removes a database file and its WAL side files, if present. */
-function removeDatabaseFiles(path: string): void {
-  for (const file of [path, `${path}-wal`, `${path}-shm`, `${path}-journal`]) {
-    try {
-      Deno.removeSync(file);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
 }

@@ -1,154 +1,20 @@
 /**
- * The server program behind `server.ts`: its flags and environment
- * variables, the identity key file, the demo database, the warnings about
- * who may sign in, signals, and listening. The library it runs is
- * `server/mod.ts`; this file is what only a program needs.
+ * The server program behind `server.ts`: its settings
+ * (`program_config.ts`), the identity key file, opening the dataset
+ * (`open_dataset.ts`: the demo database, or the operator's table), the
+ * warnings about who may sign in, signals, and listening. The library it
+ * runs is `server/mod.ts`; this file is what only a program needs.
  *
  * @module
  */
 
-import { parseArgs } from "node:util";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
-import { parseAllowEntry } from "../protocol/sign_in.ts";
-import { parseOrigin } from "./auth_config.ts";
 import { createServer, type SluiceServer } from "./create_server.ts";
-import { openDemoSource } from "./demo_data.ts";
-import type { SqliteSource } from "./sqlite_source.ts";
+import { type DataSource, DataSourceError } from "./data_source.ts";
+import { DatasetRefused, openDataset, type OpenedDataset } from "./open_dataset.ts";
+import { type ProgramConfig, programConfig, USAGE } from "./program_config.ts";
 import { createWebApp, type WebApp } from "./web_app.ts";
-
-/** Where the demo database lives when neither `--db` nor `SLUICE_DB` says. */
-const DEFAULT_DB_PATH = "data/demo.sqlite";
-/** Rows of the demo table when neither `--demo-rows` nor `SLUICE_DEMO_ROWS` says. */
-const DEFAULT_DEMO_ROWS = 1_000_000;
-/** The identity key file's name beside the database, when nothing else names it. */
-const IDENTITY_KEY_FILE_NAME = "server-identity.key";
-
-/** Settings of the server program. */
-export interface ProgramConfig {
-  /** TCP port; 0 picks a free one. */
-  readonly port: number;
-  /** Interface to listen on. */
-  readonly hostname: string;
-  /** SQLite file holding the demo `trades` table (built there when missing). */
-  readonly db: string;
-  /** Rows of the demo table. */
-  readonly demoRows: number;
-  /** Who may sign in (keys and addresses, checked); `undefined`: any key. */
-  readonly allow: readonly string[] | undefined;
-  /** Whether clients may download without signing in. */
-  readonly anonymous: boolean;
-  /** Whether signed-in sessions are encrypted. */
-  readonly encryption: boolean;
-  /** The identity key in hex, when the environment gives it. */
-  readonly identityKey: string | undefined;
-  /** The origins clients dial (`--origin`), or `undefined` to take each request's. */
-  readonly origins: readonly string[] | undefined;
-  /** Otherwise, the file that holds it (made on first start; by default beside the database). */
-  readonly identityKeyFile: string;
-  /**
-   * How far ahead a wallet's delegation may end, in minutes; 0 refuses
-   * delegations; `undefined`: a day with `--origin`, else 0.
-   */
-  readonly maxDelegationMinutes: number | undefined;
-}
-
-/**
- * Reads the program's settings from flags, then environment variables
- * (`SLUICE_PORT`, `SLUICE_HOSTNAME`, `SLUICE_DB`, `SLUICE_DEMO_ROWS`,
- * `SLUICE_ALLOW`, `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`,
- * `SLUICE_IDENTITY_KEY`, `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ENCRYPTION`,
- * `SLUICE_MAX_DELEGATION_MINUTES`),
- * then defaults. Throws a `TypeError` naming the bad flag or entry.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { programConfig } from "./main.ts";
- * equal(programConfig(["--port", "0", "--demo-rows", "1000"], {}).port, 0);
- * equal(programConfig([], { SLUICE_DB: "x/t.sqlite" }).identityKeyFile, "x/server-identity.key");
- * ```
- */
-export function programConfig(
-  args: readonly string[],
-  env: Readonly<Record<string, string | undefined>>,
-): ProgramConfig {
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      port: { type: "string" },
-      hostname: { type: "string" },
-      db: { type: "string" },
-      "demo-rows": { type: "string" },
-      allow: { type: "string", multiple: true },
-      "allow-file": { type: "string" },
-      anonymous: { type: "boolean" },
-      "identity-key-file": { type: "string" },
-      "no-encryption": { type: "boolean" },
-      origin: { type: "string", multiple: true },
-      "max-delegation-minutes": { type: "string" },
-    },
-    strict: true,
-  });
-  const port = integer("--port", values.port ?? env.SLUICE_PORT ?? "8080", 0, 65_535);
-  const demoRows = integer(
-    "--demo-rows",
-    values["demo-rows"] ?? env.SLUICE_DEMO_ROWS ?? String(DEFAULT_DEMO_ROWS),
-    0,
-    Number.MAX_SAFE_INTEGER,
-  );
-  const allowFile = values["allow-file"] ?? env.SLUICE_ALLOW_FILE;
-  const entries = [
-    ...(values.allow ?? []),
-    ...(env.SLUICE_ALLOW ?? "").split(/[\s,]+/),
-    ...(allowFile === undefined ? [] : allowFileEntries(allowFile)),
-  ].filter((e) => e !== "");
-  for (const entry of entries) {
-    const parsed = parseAllowEntry(entry);
-    if (!parsed.ok) throw new TypeError(`--allow: ${parsed.error}`);
-  }
-  const anyEntrySource = (values.allow ?? []).length > 0 || env.SLUICE_ALLOW !== undefined ||
-    allowFile !== undefined;
-  const db = values.db ?? env.SLUICE_DB ?? DEFAULT_DB_PATH;
-  const maxDelegation = values["max-delegation-minutes"] ?? env.SLUICE_MAX_DELEGATION_MINUTES;
-  const dbDir = db.includes("/") ? db.slice(0, db.lastIndexOf("/") + 1) : "";
-  const origins = [...(values.origin ?? []), ...(env.SLUICE_ORIGIN ?? "").split(/[\s,]+/)]
-    .filter((o) => o !== "").map(parseOrigin);
-  return {
-    port,
-    hostname: values.hostname ?? env.SLUICE_HOSTNAME ?? "127.0.0.1",
-    origins: origins.length === 0 ? undefined : origins,
-    db,
-    demoRows,
-    allow: anyEntrySource ? entries : undefined,
-    anonymous: values.anonymous ?? flag(env.SLUICE_ANONYMOUS),
-    encryption: !(values["no-encryption"] ?? env.SLUICE_ENCRYPTION === "off"),
-    identityKey: env.SLUICE_IDENTITY_KEY,
-    identityKeyFile: values["identity-key-file"] ?? env.SLUICE_IDENTITY_KEY_FILE ??
-      `${dbDir}${IDENTITY_KEY_FILE_NAME}`,
-    maxDelegationMinutes: maxDelegation === undefined
-      ? undefined
-      : integer("--max-delegation-minutes", maxDelegation, 0, 525_600),
-  };
-}
-
-function flag(text: string | undefined): boolean {
-  return text !== undefined && /^(1|true|yes|on)$/i.test(text);
-}
-
-/** An allow file: one key or address per line; blank lines and `#` comments are skipped. */
-function allowFileEntries(path: string): string[] {
-  return Deno.readTextFileSync(path).split("\n").map((line) => line.replace(/#.*/, "").trim())
-    .filter((line) => line !== "");
-}
-
-function integer(flag: string, text: string, min: number, max: number): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n < min || n > max) {
-    throw new TypeError(`${flag} must be a whole number from ${min} to ${max}, got "${text}"`);
-  }
-  return n;
-}
 
 /**
  * The server's identity key: from `SLUICE_IDENTITY_KEY`, else from the key
@@ -185,7 +51,7 @@ function identityKey(config: ProgramConfig): Uint8Array {
 }
 
 /** The server over the program's settings, saying loudly who may sign in. */
-function programServer(config: ProgramConfig, source: SqliteSource): SluiceServer {
+function programServer(config: ProgramConfig, source: DataSource): SluiceServer {
   const sluice = createServer({
     source,
     identityKey: identityKey(config),
@@ -225,39 +91,60 @@ function programServer(config: ProgramConfig, source: SqliteSource): SluiceServe
   return sluice;
 }
 
-/** Opens (building if needed) the demo database, printing progress to stderr. */
-function openSource(config: ProgramConfig): SqliteSource {
-  const dir = config.db.includes("/") ? config.db.slice(0, config.db.lastIndexOf("/")) : "";
-  if (dir !== "") Deno.mkdirSync(dir, { recursive: true });
+/**
+ * Opens the dataset, printing the demo build's progress to stderr. Settings
+ * that describe nothing to serve exit 2 with one line per problem; a
+ * database that cannot be reached exits 1, saying why.
+ */
+async function openSource(config: ProgramConfig): Promise<OpenedDataset> {
+  const { dataset } = config;
+  if (dataset.kind === "demo" && dataset.path.includes("/")) {
+    Deno.mkdirSync(dataset.path.slice(0, dataset.path.lastIndexOf("/")), { recursive: true });
+  }
   let shown = -1;
-  return openDemoSource(config.db, config.demoRows, (done, total) => {
-    const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
-    if (percent === shown) return;
-    shown = percent;
-    console.error(`building demo table in ${config.db}: ${done}/${total} rows (${percent}%)`);
-  });
+  try {
+    return await openDataset(dataset, (done, total) => {
+      const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
+      if (percent === shown || dataset.kind !== "demo") return;
+      shown = percent;
+      console.error(`building demo table in ${dataset.path}: ${done}/${total} rows (${percent}%)`);
+    });
+  } catch (error) {
+    if (error instanceof DatasetRefused) {
+      for (const line of error.problems) console.error(`sluice: ${line}`);
+      Deno.exit(2);
+    }
+    if (error instanceof DataSourceError) {
+      const cause = error.cause instanceof Error ? error.cause.message : String(error.cause);
+      console.error(`sluice: ${error.message} (${cause})`);
+      Deno.exit(1);
+    }
+    throw error;
+  }
 }
 
 /** The sluice server over `source`, and the web app that serves the page beside it. */
-function serve(config: ProgramConfig, source: SqliteSource): { sluice: SluiceServer; app: WebApp } {
+function serve(config: ProgramConfig, source: DataSource): { sluice: SluiceServer; app: WebApp } {
   const sluice = programServer(config, source);
   return { sluice, app: createWebApp({ sluice, schema: source.schema() }) };
 }
 
-let served: { sluice: SluiceServer; app: WebApp } | undefined;
+let served: Promise<{ sluice: SluiceServer; app: WebApp }> | undefined;
+let servedNow: { sluice: SluiceServer; app: WebApp } | undefined;
 
 /**
  * The handler `deno serve server.ts` serves: the program over the
- * environment's settings (`SLUICE_DB`, `SLUICE_DEMO_ROWS`, …; the flags
- * belong to deno there), built on the first request, since the default
- * export must exist before anything is known about how the file runs.
+ * environment's settings (`SLUICE_DB`, `SLUICE_TABLE`, …; the flags belong
+ * to deno there), opened on the first request, since the default export
+ * must exist before anything is known about how the file runs.
  */
-export function servedFetch(request: Request): Response | Promise<Response> {
-  if (served === undefined) {
+export async function servedFetch(request: Request): Promise<Response> {
+  served ??= (async () => {
     const config = programConfig([], Deno.env.toObject());
-    served = serve(config, openSource(config));
-  }
-  return served.app.fetch(request);
+    servedNow = serve(config, (await openSource(config)).source);
+    return servedNow;
+  })();
+  return (await served).app.fetch(request);
 }
 
 /**
@@ -292,14 +179,15 @@ export function underDenoServe(): boolean {
  */
 export function endDownloadsOnSignal(): void {
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => served?.sluice.close());
+    Deno.addSignalListener(signal, () => servedNow?.sluice.close());
   }
 }
 
 /**
  * The program of `deno run server.ts ARGS…`: reads the settings (exiting 2
- * with a usage line when they are wrong), opens the demo database, listens,
- * and on SIGINT or SIGTERM ends the downloads (clients resume) and exits 0.
+ * with a usage line when they are wrong, printing it and exiting 0 on
+ * `--help`), opens the dataset, listens, and on SIGINT or SIGTERM ends the
+ * downloads (clients resume) and exits 0.
  */
 export async function main(
   args: readonly string[],
@@ -310,14 +198,14 @@ export async function main(
     config = programConfig(args, env);
   } catch (error) {
     console.error(`sluice: ${error instanceof Error ? error.message : error}`);
-    console.error(
-      "usage: server.ts [--port N] [--hostname H] [--db PATH] [--demo-rows N] [--allow KEY]… " +
-        "[--allow-file PATH] [--anonymous] [--identity-key-file PATH] [--origin URL]… " +
-        "[--no-encryption]",
-    );
+    console.error(USAGE);
     Deno.exit(2);
   }
-  const source = openSource(config);
+  if (config.help) {
+    console.log(USAGE);
+    Deno.exit(0);
+  }
+  const { source, description } = await openSource(config);
   const { sluice, app } = serve(config, source);
   // One shutdown, however many signals: `timeout … deno task start` delivers SIGTERM twice (to its
   // process group, and through deno task, which forwards it). Listened to before listening, so
@@ -339,7 +227,7 @@ export async function main(
     hostname: config.hostname,
     port: config.port,
     onListen: ({ hostname, port }) => {
-      console.log(`sluice listening on ws://${hostname}:${port}/ (database ${config.db})`);
+      console.log(`sluice listening on ws://${hostname}:${port}/ (database ${description})`);
       console.log(`sluice page at http://${hostname}:${port}/`);
     },
   }, app.fetch);

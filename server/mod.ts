@@ -2,7 +2,9 @@
  * The sluice server as a library (`@sluice/sluice/server`, Deno only):
  * {@linkcode createServer} gives a web-standard `fetch` handler that turns
  * WebSocket requests into sluice sessions over a {@linkcode DataSource},
- * such as a {@linkcode SqliteSource}; {@linkcode createWebApp} adds the demo
+ * such as a {@linkcode SqliteSource} or a {@linkcode PostgresSource} (made
+ * from a table's catalog by {@linkcode openSqliteTable} and
+ * {@linkcode openPostgresTable}); {@linkcode createWebApp} adds the demo
  * page, the client as an ES module and the schema document beside it.
  * Embed either in any `Deno.serve` app.
  *
@@ -36,9 +38,36 @@ export type { ServerOptions, SluiceServer } from "./create_server.ts";
 export type { Logger } from "../protocol/logger.ts";
 export type { Authorize, AuthorizeDecision } from "./authorize.ts";
 export type { IdentityLimits } from "./identity_limits.ts";
-export type { DataSource, RowPage, ScanQuery, SourceSchema } from "./data_source.ts";
+export { DataSourceError } from "./data_source.ts";
+export type {
+  DataSource,
+  DataSourceErrorKind,
+  RowPage,
+  ScanQuery,
+  SourceReader,
+  SourceSchema,
+  SourceSnapshot,
+} from "./data_source.ts";
 export { SqliteSource } from "./sqlite_source.ts";
 export type { SqliteSourceOptions } from "./sqlite_source.ts";
+export type { SqliteStorage } from "./sqlite_filters.ts";
+export { PostgresSource } from "./postgres_source.ts";
+export type { PostgresSourceOptions } from "./postgres_source.ts";
+export { PostgresPool } from "./postgres_pool.ts";
+export type { PostgresPoolOptions, SnapshotTransaction } from "./postgres_pool.ts";
+// From a table's catalog to a source: the openers, and the steps they take for those who adjust.
+export { openPostgresTable, openSqliteTable } from "./open_table.ts";
+export type { PostgresTableOptions, SqliteTableOptions } from "./open_table.ts";
+export { schemaFromCatalog } from "./catalog.ts";
+export type { CatalogColumn, CatalogOptions } from "./catalog.ts";
+export { readSqliteColumns, sqliteSchema } from "./sqlite_catalog.ts";
+export type {
+  SqliteCatalogColumn,
+  SqliteCatalogOptions,
+  SqliteCatalogResult,
+} from "./sqlite_catalog.ts";
+export { postgresSchema, readPostgresColumns } from "./postgres_catalog.ts";
+export type { CatalogQuery, PostgresCatalogColumn } from "./postgres_catalog.ts";
 export { createDemoDatabase, DEMO_SCHEMA, openDemoSource } from "./demo_data.ts";
 export { createWebApp } from "./web_app.ts";
 export type { WebApp, WebAppOptions } from "./web_app.ts";
@@ -50,6 +79,7 @@ export type {
   ValidatedFilter,
 } from "../protocol/filter.ts";
 export type { ParseLimits } from "../protocol/parse.ts";
+export type { Result } from "../protocol/result.ts";
 export type { RequestLimits } from "../protocol/request.ts";
 export type {
   ColumnType,

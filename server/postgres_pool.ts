@@ -17,10 +17,11 @@
  * @module
  */
 
-// A full specifier, not the import map: a script that imports the server by path resolves it
-// without our deno.json, and only the server loads it (never the client or the page).
+// Only the driver's types are imported here; the driver itself is loaded when a pool is first
+// made (see DRIVER). A full specifier, not the import map: a script that imports the server by
+// path resolves it without our deno.json, and only the server loads it (never the client).
 // deno-lint-ignore no-import-prefix
-import postgres from "npm:postgres@3.4.9";
+import type postgres from "npm:postgres@3.4.9";
 import { DataSourceError } from "./data_source.ts";
 import { parseInt8, parsePostgresTimestamp } from "./postgres_values.ts";
 
@@ -69,6 +70,30 @@ export interface SnapshotTransaction {
   end(): Promise<void>;
 }
 
+/**
+ * The driver, loaded on first use. A name in a variable, not a literal import: Deno fetches every
+ * module a program could import before running it, dynamic imports with a literal specifier
+ * included, so a literal would make a server that never sees PostgreSQL (the SQLite demo, a
+ * fresh `deno task start`) download the npm package. The version is pinned here and in deno.lock.
+ */
+const DRIVER = "npm:postgres@3.4.9";
+let driver: Promise<typeof postgres> | undefined;
+/** The driver's error class, once it is loaded: nothing can be one before. */
+let PostgresError: typeof postgres.PostgresError | undefined;
+
+function loadDriver(): Promise<typeof postgres> {
+  driver ??= (import(DRIVER) as Promise<{ default: typeof postgres }>).then((module) => {
+    PostgresError = module.default.PostgresError;
+    return module.default;
+  });
+  return driver;
+}
+
+/** Whether an error is one PostgreSQL sent (not the driver's or the socket's). */
+function isPostgresError(error: unknown): error is postgres.PostgresError {
+  return PostgresError !== undefined && error instanceof PostgresError;
+}
+
 /** The SQLSTATE classes and codes after which the same reads may succeed later. */
 const UNAVAILABLE_SQLSTATE = /^(08|53|57P0[1-3]|40001|40P01|55P03|25P03)/;
 /** Errors of the driver or the socket (not of PostgreSQL) that mean the connection is gone. */
@@ -89,7 +114,7 @@ const CONNECTION_ERRORS = new Set([
 
 /** Whether an error means the connection itself is gone (not only its transaction). */
 function connectionLost(error: unknown): boolean {
-  if (error instanceof postgres.PostgresError) {
+  if (isPostgresError(error)) {
     return error.severity === "FATAL" || error.severity === "PANIC" ||
       /^(08|57P0)/.test(error.code);
   }
@@ -112,7 +137,7 @@ function connectionLost(error: unknown): boolean {
  */
 export function sourceError(error: unknown): unknown {
   if (error instanceof DataSourceError) return error;
-  if (error instanceof postgres.PostgresError) {
+  if (isPostgresError(error)) {
     const code = String(error.code);
     if (code === "57014") return new DataSourceError("timeout", error);
     return new DataSourceError(UNAVAILABLE_SQLSTATE.test(code) ? "unavailable" : "failed", error);
@@ -141,46 +166,51 @@ function plain(rows: readonly unknown[][]): unknown[][] {
  * ```
  */
 export class PostgresPool {
-  readonly #sql: postgres.Sql;
+  readonly #sql: Promise<postgres.Sql>;
   readonly #maxReserved: number;
   #reserved = 0;
   #closed = false;
+  #closing: Promise<void> | undefined;
 
-  /** Sets the pool up; connections open on first use. */
+  /** Sets the pool up; the driver loads and connections open on first use. */
   constructor(options: PostgresPoolOptions) {
     const max = options.maxConnections ?? 10;
     if (!Number.isInteger(max) || max < 1) throw new RangeError("maxConnections must be ≥ 1");
     this.#maxReserved = options.maxReserved ?? Math.max(1, Math.floor(max / 2));
     const timeout = options.statementTimeoutMs ?? 30_000;
     const text = (x: string) => x;
-    this.#sql = postgres(options.url, {
-      max,
-      connect_timeout: options.connectTimeoutSeconds ?? 10,
-      idle_timeout: 60,
-      fetch_types: false,
-      // Library code never prints on its own; notices of read-only queries carry nothing to act on.
-      onnotice: () => {},
-      connection: {
-        application_name: "sluice",
-        TimeZone: "UTC",
-        DateStyle: "ISO, YMD",
-        statement_timeout: timeout,
-        default_transaction_read_only: true,
-      },
-      types: {
-        // Every parameter is bound as text with a cast in the SQL, so every serializer passes
-        // text through (the driver's own would turn the text "true" into false).
-        int8: { to: 20, from: [20], serialize: String, parse: parseInt8 },
-        boolean: { to: 16, from: [16], serialize: String, parse: (x: string) => x === "t" },
-        timestamp: {
-          to: 1184,
-          from: [1114, 1184],
-          serialize: String,
-          parse: parsePostgresTimestamp,
+    this.#sql = loadDriver().then((postgres) =>
+      postgres(options.url, {
+        max,
+        connect_timeout: options.connectTimeoutSeconds ?? 10,
+        idle_timeout: 60,
+        fetch_types: false,
+        // Library code never prints on its own; notices of read-only queries carry nothing to act on.
+        onnotice: () => {},
+        connection: {
+          application_name: "sluice",
+          TimeZone: "UTC",
+          DateStyle: "ISO, YMD",
+          statement_timeout: timeout,
+          default_transaction_read_only: true,
         },
-        date: { to: 1082, from: [1082], serialize: String, parse: text },
-      },
-    });
+        types: {
+          // Every parameter is bound as text with a cast in the SQL, so every serializer passes
+          // text through (the driver's own would turn the text "true" into false).
+          int8: { to: 20, from: [20], serialize: String, parse: parseInt8 },
+          boolean: { to: 16, from: [16], serialize: String, parse: (x: string) => x === "t" },
+          timestamp: {
+            to: 1184,
+            from: [1114, 1184],
+            serialize: String,
+            parse: parsePostgresTimestamp,
+          },
+          date: { to: 1082, from: [1082], serialize: String, parse: text },
+        },
+      })
+    );
+    // A driver that cannot load fails each query with its reason; never an unhandled rejection.
+    this.#sql.catch(() => undefined);
   }
 
   /** Snapshots that may still open. */
@@ -191,7 +221,8 @@ export class PostgresPool {
   /** Runs one query on any connection of the pool; rows as arrays. */
   async query(text: string, params: readonly string[]): Promise<unknown[][]> {
     try {
-      return plain(await this.#sql.unsafe(text, params as string[], { prepare: true }).values());
+      const sql = await this.#sql;
+      return plain(await sql.unsafe(text, params as string[], { prepare: true }).values());
     } catch (error) {
       throw sourceError(error);
     }
@@ -210,6 +241,13 @@ export class PostgresPool {
   async snapshot(): Promise<SnapshotTransaction | undefined> {
     if (this.#closed || this.#reserved >= this.#maxReserved) return undefined;
     this.#reserved++;
+    let sql: postgres.Sql;
+    try {
+      sql = await this.#sql;
+    } catch (error) {
+      this.#reserved--;
+      throw error;
+    }
     let broken = false;
     // Set once the connection is known to be gone: then the transaction must never be ended,
     // since ending it sends COMMIT or ROLLBACK, which the driver would write to the dead socket.
@@ -219,7 +257,7 @@ export class PostgresPool {
     let transaction: postgres.TransactionSql;
     try {
       transaction = await new Promise<postgres.TransactionSql>((ready, fail) => {
-        ended = this.#sql.begin("isolation level repeatable read read only", (tx) => {
+        ended = sql.begin("isolation level repeatable read read only", (tx) => {
           ready(tx);
           return new Promise<void>((resolve) => finish = resolve);
         }).catch((error) => {
@@ -257,9 +295,24 @@ export class PostgresPool {
     };
   }
 
-  /** Closes every connection, letting running queries finish for up to five seconds. */
-  async close(): Promise<void> {
+  /**
+   * Closes every connection, letting running queries finish for up to five
+   * seconds; closing again waits for the same close.
+   */
+  close(): Promise<void> {
     this.#closed = true;
-    await this.#sql.end({ timeout: 5 });
+    this.#closing ??= this.#end();
+    return this.#closing;
+  }
+
+  async #end(): Promise<void> {
+    let sql: postgres.Sql;
+    try {
+      sql = await this.#sql;
+    } catch (_notLoaded) {
+      // The driver never loaded: no connection was ever opened.
+      return;
+    }
+    await sql.end({ timeout: 5 });
   }
 }

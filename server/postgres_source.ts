@@ -68,6 +68,12 @@ export interface PostgresSourceOptions {
    * this one; or the options of a pool of its own, which `close()` closes.
    */
   readonly pool: PostgresPool | PostgresPoolOptions;
+  /**
+   * Whether `close()` closes the pool too.
+   *
+   * @default {true when the source made its pool, false for a pool passed in}
+   */
+  readonly closePool?: boolean;
   /** The table (`name` or `schema.name`) and columns to export. */
   readonly schema: SourceSchema;
   /**
@@ -180,7 +186,7 @@ export class PostgresSource implements DataSource {
    * all; a database that cannot be reached throws a `DataSourceError`.
    */
   static async open(options: PostgresSourceOptions): Promise<PostgresSource> {
-    const owns = !(options.pool instanceof PostgresPool);
+    const owns = options.closePool ?? !(options.pool instanceof PostgresPool);
     const pool = options.pool instanceof PostgresPool
       ? options.pool
       : new PostgresPool(options.pool);

@@ -4,9 +4,10 @@
  * connection. This file keeps what a machine cannot: the socket and its
  * transport channel (compression, sealing), the one timer, the clock and
  * the randomness, the data source, the `authorize` hook, the identity
- * limiter, the server's health figures, and the Web Crypto keys of a
- * signed-in session. It feeds the machine what happens and carries out
- * what it says, in order; it decides nothing.
+ * limiter, the server's health figures, the Web Crypto keys of a
+ * signed-in session, and each download's reader of the source (its
+ * snapshot, {@linkcode DownloadReads}). It feeds the machine what happens
+ * and carries out what it says, in order; it decides nothing.
  *
  * @module
  */
@@ -41,7 +42,8 @@ import { SessionChannel } from "../transport/session_channel.ts";
 import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import type { AuthConfig } from "./auth_config.ts";
 import type { Authorize } from "./authorize.ts";
-import type { DataSource } from "./data_source.ts";
+import { type DataSource, DataSourceError, type SourceReader } from "./data_source.ts";
+import { DownloadReads } from "./download_reads.ts";
 import type { IdentityLimiter } from "./identity_limits.ts";
 
 /** What a session needs from the server that owns it. */
@@ -81,9 +83,7 @@ const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_T
 const DRAIN_POLL_MS = 2;
 
 /** Random bytes from the runtime, for the machine's entropy. */
-function randomBytes(length: number): Uint8Array {
-  return crypto.getRandomValues(new Uint8Array(length));
-}
+const randomBytes = (length: number) => crypto.getRandomValues(new Uint8Array(length));
 
 /** The server side of one connection. */
 export class Session {
@@ -103,12 +103,14 @@ export class Session {
   /** The keys of a signed-in session, from `openSession` on. */
   #keys: { signer: CommandSigner; sealer?: FrameSealer; opener?: FrameOpener } | undefined;
   readonly #releases = new Map<number, () => void>();
+  readonly #reads: DownloadReads;
   readonly #ended: Promise<void>;
   #end!: () => void;
 
   constructor(socket: WebSocket, context: SessionContext, origin: string) {
     this.#socket = socket;
     this.#context = context;
+    this.#reads = new DownloadReads(context.source, context.logger);
     this.#ended = new Promise((resolve) => this.#end = resolve);
     const { origins: _origins, ...auth } = context.auth;
     this.#state = initialSessionState(
@@ -246,6 +248,7 @@ export class Session {
     this.#drainTimer = undefined;
     for (const release of this.#releases.values()) release();
     this.#releases.clear();
+    this.#reads.endAll();
     this.#readable?.resolve();
     this.#readable = undefined;
   }
@@ -263,7 +266,6 @@ export class Session {
   }
 
   #apply(effect: SessionEffect): void {
-    const source = this.#context.source;
     switch (effect.type) {
       case "send":
         if (this.#socket.readyState === WebSocket.OPEN) {
@@ -328,6 +330,8 @@ export class Session {
         this.#releases.get(effect.job)?.();
         this.#releases.delete(effect.job);
         return;
+      case "jobEnded":
+        return this.#reads.end(effect.job);
       case "askHealth":
         return this.#feed({
           type: "health",
@@ -335,25 +339,29 @@ export class Session {
           health: this.#context.health(),
         });
       case "readHighWaterMark":
-        return this.#answer(
-          () => source.highWaterMark(),
+        // A download's first read: from here on it reads in its own snapshot, if the source has one.
+        return this.#read(
+          effect.job,
+          this.#reads.open(effect.job),
+          (reader) => reader.highWaterMark(),
           (value) => ({ type: "highWaterMark", job: effect.job, value }),
-          (error) => this.#sourceFailed(effect.job, error),
         );
       case "countRows":
-        return this.#answer(
-          () => source.count(effect.query),
+        return this.#read(
+          effect.job,
+          this.#reads.reader(effect.job),
+          (reader) => reader.count(effect.query),
           (rows) => ({ type: "rowCount", job: effect.job, rows }),
-          (error) => this.#sourceFailed(effect.job, error),
         );
       case "readPage":
         // After the event loop's other work: acks, cancels and other downloads' turns, which may
         // end this download or the connection before the page is read; then it is not read.
         setImmediate(() =>
-          this.#running(effect.job) && this.#answer(
-            () => source.page(effect.query, effect.limit),
+          this.#read(
+            effect.job,
+            this.#reads.reader(effect.job),
+            (reader) => reader.page(effect.query, effect.limit),
             (page) => ({ type: "page", job: effect.job, rows: page.rows }),
-            (error) => this.#sourceFailed(effect.job, error),
           )
         );
         return;
@@ -374,11 +382,28 @@ export class Session {
     return !this.#broken && this.#state.downloads.some((d) => d.job === job);
   }
 
+  /** Reads for a download through its reader; none once it ended (the answer would be ignored). */
+  #read<T>(
+    job: number,
+    reader: Promise<SourceReader> | undefined,
+    work: (reader: SourceReader) => Promise<T>,
+    done: (value: T) => SessionEvent,
+  ): void {
+    if (reader === undefined) return;
+    this.#answer(() => reader.then(work), done, (error) => this.#sourceFailed(job, error));
+  }
+
+  /**
+   * The source failed a read: the machine hears what kind of failure, the
+   * logger what the database said (a `DataSourceError`'s cause), the client
+   * only the code the machine picks.
+   */
   #sourceFailed(job: number, error: unknown): SessionEvent {
+    const kind = error instanceof DataSourceError ? error.kind : "internal";
     // A download that ended meanwhile lost nothing: its late failure is not worth a report.
-    if (!this.#running(job)) return { type: "sourceFailed", job };
-    this.#context.logger.error("sluice: a download's data source failed:", error);
-    return { type: "sourceFailed", job };
+    if (!this.#running(job)) return { type: "sourceFailed", job, kind };
+    this.#context.logger.error(`sluice: a download's data source failed (${kind}):`, error);
+    return { type: "sourceFailed", job, kind };
   }
 
   /** Says `drained` once the socket and the channel hold at most `atMost` bytes. */

@@ -201,6 +201,8 @@ export class ServerEnd {
       case "release":
         pair.releases++;
         return;
+      case "jobEnded":
+        return;
       case "askHealth":
         return this.#later({
           type: "health",

@@ -311,10 +311,23 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
     },
   },
   sourceFailed: {
+    SOURCE_UNAVAILABLE: () => {
+      const d = new Driver({ source: false });
+      const job = counting(d);
+      d.step({ type: "sourceFailed", job, kind: "unavailable" });
+      return d;
+    },
+    SOURCE_FAILED: () => {
+      const d = new Driver({ source: false });
+      const job = counting(d);
+      d.answerSource(job, "rowCount");
+      d.step({ type: "sourceFailed", job, kind: "failed" });
+      return d;
+    },
     INTERNAL_ERROR: () => {
       const d = new Driver({ source: false });
       const job = counting(d);
-      d.step({ type: "sourceFailed", job });
+      d.step({ type: "sourceFailed", job, kind: "internal" });
       return d;
     },
   },

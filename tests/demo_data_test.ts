@@ -1,5 +1,7 @@
-import { deepStrictEqual, equal, notEqual, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { DatabaseSync } from "node:sqlite";
+import { publishDatabase } from "../server/_demo_file.ts";
 import {
   createDemoDatabase,
   DEMO_GENERATOR_VERSION,
@@ -14,6 +16,10 @@ async function inTempDir(body: (dir: string) => void | Promise<void>): Promise<v
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+async function sha256(path: string): Promise<string> {
+  return createHash("sha256").update(await Deno.readFile(path)).digest("hex");
 }
 
 function readAll(path: string, sql = "SELECT * FROM trades ORDER BY id"): unknown[][] {
@@ -67,7 +73,7 @@ Deno.test("demo rows are plausible trades that exercise CSV quoting and formula 
   });
 });
 
-Deno.test("openDemoSource reuses a current file and rebuilds a stale or foreign one", async () => {
+Deno.test("openDemoSource reuses a current file, builds a missing or empty one, and leaves any other file as it is", async () => {
   await inTempDir(async (dir) => {
     const path = `${dir}/demo.db`;
     let builds = 0;
@@ -86,24 +92,44 @@ Deno.test("openDemoSource reuses a current file and rebuilds a stale or foreign 
     equal(builds, 1);
     equal(meta().probe, "kept");
     equal(meta().generator, DEMO_GENERATOR_VERSION);
-    // Another row count: rebuilt.
-    const other = openDemoSource(path, 700, count);
-    equal(await other.highWaterMark(), 700n);
-    await other.close();
-    equal(builds, 2);
-    equal(meta().probe, undefined);
-    // A missing row: rebuilt.
+    // Another row count, a changed table, a file that is no database: refused, and untouched.
+    const refused = async () => {
+      const before = await sha256(path);
+      throws(() => openDemoSource(path, 700, count), Deno.errors.AlreadyExists);
+      equal(await sha256(path), before);
+      equal(builds, 1);
+    };
+    await refused();
+    equal(meta().probe, "kept");
     const cut = new DatabaseSync(path);
     cut.exec("DELETE FROM trades WHERE id = 7");
     cut.close();
-    await (await openDemoSource(path, 700, count)).close();
-    equal(builds, 3);
-    // Not a database at all: rebuilt.
+    throws(() => openDemoSource(path, 500, count), Deno.errors.AlreadyExists);
+    await refused();
     await Deno.writeTextFile(path, "not a database, just text");
-    const rebuilt = openDemoSource(path, 300, count);
-    equal(await rebuilt.highWaterMark(), 300n);
-    await rebuilt.close();
-    equal(builds, 4);
-    notEqual(readAll(path).length, 0);
+    await refused();
+    equal(await Deno.readTextFile(path), "not a database, just text");
+    // An empty file (a fresh temporary file) is as good as none.
+    await Deno.writeTextFile(path, "");
+    const built = openDemoSource(path, 300, count);
+    equal(await built.highWaterMark(), 300n);
+    await built.close();
+    equal(builds, 2);
+  });
+});
+
+Deno.test("a database built for a path never replaces one another process put there first", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/demo.db`;
+    createDemoDatabase(`${dir}/first.db`, 100);
+    createDemoDatabase(`${dir}/second.db`, 200);
+    equal(publishDatabase(`${dir}/first.db`, path), true);
+    const placed = await sha256(path);
+    equal(publishDatabase(`${dir}/second.db`, path), false);
+    equal(await sha256(path), placed);
+    equal(readAll(path).length, 100);
+    // Neither built file is left beside it (only the side files of the reads above).
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name);
+    deepStrictEqual(names.filter((n) => !/^demo\.db(-wal|-shm)?$/.test(n)), []);
   });
 });

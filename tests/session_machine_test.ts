@@ -242,6 +242,58 @@ Deno.test("shutdown says SERVER_SHUTTING_DOWN with its retryAfter, stops downloa
   ok(error.type === "send" && error.message.event === "system:error");
   equal(error.message.data.code, "SERVER_SHUTTING_DOWN");
   ok((error.message.data.retryAfter ?? 0) > 0);
-  deepStrictEqual(shut.effects.map((e) => e.type), ["send", "close"]);
-  deepStrictEqual(shut.effects[1], { type: "close", code: 1001, reason: "SERVER_SHUTTING_DOWN" });
+  // The download ends without a word: the shell hears only that it ended, to free its reads.
+  deepStrictEqual(shut.effects.map((e) => e.type), ["send", "jobEnded", "close"]);
+  deepStrictEqual(shut.effects[2], { type: "close", code: 1001, reason: "SERVER_SHUTTING_DOWN" });
+});
+
+Deno.test("a download that ends, however it ends, says jobEnded once, after its last message", () => {
+  const ends = {
+    complete: (d: Driver) => d.receive(requestOf("r")),
+    cancelled: (d: Driver) => {
+      d.source = false;
+      d.receive(requestOf("r"));
+      d.receive({ event: "download:cancel", data: {}, timestamp: 0, requestId: "r" });
+    },
+    error: (d: Driver) => {
+      d.source = false;
+      d.receive(requestOf("r"));
+      d.step({ type: "sourceFailed", job: d.state.downloads[0].job, kind: "timeout" });
+    },
+    aborted: (d: Driver) => {
+      d.source = false;
+      d.receive(requestOf("r"));
+      d.step({ type: "peerClosed" });
+    },
+  };
+  for (const [end, run] of Object.entries(ends)) {
+    const d = new Driver({ rows: 5 });
+    run(d);
+    const effects = d.log.flatMap((l) => l.effects);
+    const ended = effects.flatMap((e, i) => e.type === "jobEnded" ? [i] : []);
+    deepStrictEqual(ended.length, 1, end);
+    equal(d.state.downloads.length, 0, end);
+    const lastAbout = effects.findLastIndex((e) =>
+      (e.type === "send" && e.message.requestId === "r") || e.type === "sendFrame"
+    );
+    ok(lastAbout < ended[0], `${end}: jobEnded after the download's last message`);
+  }
+});
+
+Deno.test("a source failure's kind picks the code: unavailable and timeout resume later, failed never", () => {
+  const codes = (["unavailable", "timeout", "failed", "internal"] as const).map((kind) => {
+    const d = new Driver({ source: false });
+    d.receive(requestOf("r"));
+    const [failed] = d.step({ type: "sourceFailed", job: d.state.downloads[0].job, kind });
+    const [error] = failed.effects;
+    ok(error.type === "send" && error.message.event === "download:error");
+    const { code, recoverable, retryAfter } = error.message.data;
+    return { kind, code, recoverable, retryAfter };
+  });
+  deepStrictEqual(codes, [
+    { kind: "unavailable", code: "SOURCE_UNAVAILABLE", recoverable: true, retryAfter: 5000 },
+    { kind: "timeout", code: "SOURCE_UNAVAILABLE", recoverable: true, retryAfter: 5000 },
+    { kind: "failed", code: "SOURCE_FAILED", recoverable: false, retryAfter: undefined },
+    { kind: "internal", code: "INTERNAL_ERROR", recoverable: true, retryAfter: 1000 },
+  ]);
 });

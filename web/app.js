@@ -77,6 +77,8 @@ var ERROR_HELP = {
   INTEGRITY_MISMATCH: "The data received does not match what the server sent, so it was not saved. Try again.",
   RESUME_MISMATCH: "The server can no longer continue this download. Start it again.",
   INTERNAL_ERROR: "The server failed while preparing the data. Try again in a moment.",
+  SOURCE_UNAVAILABLE: "The server's database is unavailable or slow just now. Start the download again in a minute; it continues where it stopped if the page still has it.",
+  SOURCE_FAILED: "The server's database refused to read these rows. Ask the server's operator to check the table.",
   SERVER_SHUTTING_DOWN: `The server is restarting. ${RETRY}`,
   FRAME_TRUNCATED: `Data arrived damaged. ${RETRY}`,
   FRAME_TOO_LARGE: `Data arrived damaged. ${RETRY}`,

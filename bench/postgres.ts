@@ -1,0 +1,311 @@
+// PostgreSQL export benchmark: `deno task bench:postgres` (or
+// `deno run -A bench/postgres.ts [--rows 1000000,5000000]`).
+//
+// A throwaway cluster (tests/_postgres.ts) holds a trades table of the demo's shape per size,
+// made in SQL (bigint keys, timestamptz with microseconds, numeric(20,8), booleans, and notes with
+// NULLs, quotes, commas, line breaks and formula-like text). For each size, in the same run and
+// against the same cluster: psql's own `\copy (select … order by id) to stdout with csv header`
+// of the same rows, then sluice exports through the real client against a server process started
+// as `deno task start` starts it, with `--database-url … --table …` (signed in and encrypted,
+// and unencrypted beside it), each against a fresh server so that its peak RSS (VmHWM) is that
+// one export's.
+//
+// Every sluice export is checked, not only timed: the client checks the digest chain against
+// download:complete, and the SHA-256 of every CSV export must equal that of an oracle computed
+// beforehand by psql, whose SQL writes each cell the way PROTOCOL.md §8 documents (the same rows,
+// in key order); the hashing's own time is left out of the figures.
+import { createHash } from "node:crypto";
+import { parseArgs } from "node:util";
+import { ClientBuilder } from "../client.ts";
+import type { OutputFormat } from "../protocol/messages.ts";
+import { type Cluster, startCluster } from "../tests/_postgres.ts";
+import { startProgram } from "./_server_program.ts";
+
+const FROM = "2000-01-01T00:00:00Z";
+const TO = "2100-01-01T00:00:00Z";
+
+interface Run {
+  readonly name: string;
+  readonly rows: number;
+  readonly bytes: number;
+  readonly seconds: number;
+  /** Seconds from the request to the first byte of the export. */
+  readonly ttfb?: number;
+  /** The server process's peak resident set, in bytes. */
+  readonly serverPeak?: number;
+  /** SHA-256 (hex) of the export's bytes. */
+  readonly sha256?: string;
+}
+
+const NOTES = [
+  "partial fill, remainder cancelled",
+  'client said "urgent"',
+  "line one\nline two",
+  "windows\r\nline break",
+  '=HYPERLINK("http://example.com","click")',
+  "+1 rebate tier",
+  "-5% promo",
+  "@SUM(A1:A9)",
+  "\tindented",
+  "café ☕ 取引 🚀",
+  "",
+  "plain note",
+];
+
+function literal(text: string): string {
+  return `E'${
+    text.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n")
+      .replaceAll("\r", "\\r").replaceAll("\t", "\\t")
+  }'`;
+}
+
+/** Makes `trades_<rows>`: keys 1..rows, 31.5 s apart on average, times with microseconds. */
+async function makeTable(cluster: Cluster, rows: number): Promise<string> {
+  const table = `trades_${rows}`;
+  await cluster.psql(`CREATE UNLOGGED TABLE ${table} (
+      id bigint PRIMARY KEY, ts timestamptz NOT NULL, symbol text NOT NULL, side text NOT NULL,
+      price numeric(20,8) NOT NULL, amount numeric(20,8) NOT NULL, fee numeric(20,8) NOT NULL,
+      maker boolean NOT NULL, user_id integer NOT NULL, order_id text NOT NULL, note text);
+    INSERT INTO ${table} SELECT g,
+      timestamptz '2024-01-01 00:00:00+00' + g * interval '31 seconds' + (g % 997) * interval '503 microseconds',
+      (ARRAY['BTC-USD','ETH-USD','SOL-USD','ETH-BTC','DOGE-USD','XRP-USD','ADA-EUR'])[1 + g % 7],
+      CASE WHEN g % 2 = 0 THEN 'buy' ELSE 'sell' END,
+      (40000 + (g % 100003) * 0.01)::numeric(20,8),
+      ((g % 20000 + 1) * 0.00010000)::numeric(20,8),
+      ((g % 1000 - 400) * 0.00000137)::numeric(20,8),
+      g % 5 < 2,
+      1 + (g::bigint * 7919) % 1000,
+      'ORD' || lpad((1000000 + g * 3 / 4)::text, 10, '0'),
+      CASE WHEN g % 67 = 0 THEN (ARRAY[${
+    NOTES.map(literal).join(", ")
+  }])[1 + (g / 67) % ${NOTES.length}] END
+    FROM generate_series(1, ${rows}) g`);
+  // Hint bits set and statistics in, so that no export pays for the load.
+  await cluster.psql(`VACUUM ANALYZE ${table}`);
+  return table;
+}
+
+/** SQL of one text cell as PROTOCOL.md §8's CSV writes it (quoting, formula neutralisation). */
+function textCell(c: string): string {
+  const guarded = `CASE WHEN left(${c}, 1) IN ('=', '+', '-', '@', chr(9), chr(13)) ` +
+    `THEN '''' || ${c} ELSE ${c} END`;
+  return `CASE WHEN ${c} IS NULL THEN '' WHEN ${c} = '' OR strpos(${c}, ',') > 0 ` +
+    `OR strpos(${c}, '"') > 0 OR strpos(${c}, chr(13)) > 0 OR strpos(${c}, chr(10)) > 0 ` +
+    `THEN '"' || replace(${guarded}, '"', '""') || '"' ELSE ${guarded} END`;
+}
+
+const HEADER = "id,ts,symbol,side,price,amount,fee,maker,user_id,order_id,note";
+
+/** The oracle: SHA-256 of the CSV export of `table`, each line written by psql's SQL. */
+async function oracleDigest(cluster: Cluster, table: string): Promise<string> {
+  const ts = `to_char(date_trunc('milliseconds', ts) AT TIME ZONE 'UTC', ` +
+    `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const cells = [
+    "id::text",
+    ts,
+    textCell("symbol"),
+    textCell("side"),
+    "price::text",
+    "amount::text",
+    "fee::text",
+    "CASE WHEN maker THEN 'true' ELSE 'false' END",
+    "user_id::text",
+    textCell("order_id"),
+    textCell("note"),
+  ];
+  const sql = `SELECT ${cells.join(" || ',' || ")} FROM ${table} ORDER BY id`;
+  const child = new Deno.Command("psql", {
+    args: [
+      ...["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-v", "FETCH_COUNT=50000"],
+      ...["-R", "\r\n", "-h", "127.0.0.1", "-p", String(cluster.port), "-U", "postgres"],
+      ...["-d", "postgres", "-c", sql],
+    ],
+    stdout: "piped",
+  }).spawn();
+  const hash = createHash("sha256").update(`${HEADER}\r\n`);
+  // psql separates records with -R and ends the last with "\n": held back, it becomes "\r\n".
+  let held: Uint8Array | undefined;
+  for await (const chunk of child.stdout) {
+    if (held !== undefined) hash.update(held);
+    hash.update(chunk.subarray(0, chunk.length - 1));
+    held = chunk.subarray(chunk.length - 1);
+  }
+  if (!(await child.status).success) throw new Error("psql failed");
+  if (held?.[0] !== 0x0a) throw new Error("psql's output did not end with a line feed");
+  return hash.update("\r\n").digest("hex");
+}
+
+/** psql's `\copy … to stdout with csv header` of the same rows, bytes counted as they come. */
+async function psqlRun(cluster: Cluster, table: string, rows: number): Promise<Run> {
+  const started = performance.now();
+  const child = new Deno.Command("psql", {
+    args: [
+      ...["-X", "-q", "-h", "127.0.0.1", "-p", String(cluster.port), "-U", "postgres"],
+      ...[
+        "-d",
+        "postgres",
+        "-c",
+        `\\copy (select * from ${table} order by id) to stdout with csv header`,
+      ],
+    ],
+    stdout: "piped",
+  }).spawn();
+  let bytes = 0;
+  for await (const chunk of child.stdout) bytes += chunk.length;
+  if (!(await child.status).success) throw new Error("psql \\copy failed");
+  return { name: "psql \\copy csv", rows, bytes, seconds: (performance.now() - started) / 1000 };
+}
+
+async function sluiceRun(
+  cluster: Cluster,
+  table: string,
+  format: OutputFormat,
+  encryption: boolean,
+  keyFile: string,
+): Promise<Run> {
+  const server = await startProgram([
+    ...["--database-url", cluster.url, "--table", table, "--identity-key-file", keyFile],
+    ...(encryption ? [] : ["--no-encryption"]),
+  ]);
+  try {
+    // Every client signs in (a random key, which a server without an allow list accepts).
+    const client = new ClientBuilder(server.url).build();
+    await client.connect();
+    const started = performance.now();
+    const download = client.download({
+      searchParams: { timeFrom: FROM, timeTo: TO, filters: [] },
+      outputFormat: format,
+      compression: false,
+    });
+    let ttfb: number | undefined;
+    let bytes = 0;
+    let hashMs = 0;
+    const hash = createHash("sha256");
+    for await (const chunk of download.readable) {
+      ttfb ??= (performance.now() - started) / 1000;
+      bytes += chunk.length;
+      const t = performance.now();
+      hash.update(chunk);
+      hashMs += performance.now() - t;
+    }
+    const complete = await download.done;
+    const seconds = (performance.now() - started - hashMs) / 1000;
+    await client.close();
+    return {
+      name: `sluice ${format}${encryption ? "" : ", not encrypted"}`,
+      rows: complete.rows,
+      bytes,
+      seconds,
+      ttfb,
+      serverPeak: server.peakRss(),
+      sha256: hash.digest("hex"),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+const rate = (r: Run) => r.rows / r.seconds;
+
+function table(runs: readonly Run[]): string {
+  const head = ["export", "rows", "MB", "s", "rows/s", "MB/s", "first byte", "server peak RSS"];
+  const body = runs.map((r) => [
+    r.name,
+    r.rows.toLocaleString("en-US"),
+    mb(r.bytes),
+    r.seconds.toFixed(2),
+    Math.round(rate(r)).toLocaleString("en-US"),
+    mb(r.bytes / r.seconds),
+    r.ttfb === undefined ? "" : `${(r.ttfb * 1000).toFixed(0)} ms`,
+    r.serverPeak === undefined ? "" : `${mb(r.serverPeak)} MB`,
+  ]);
+  return [head, head.map(() => "---"), ...body].map((c) => `| ${c.join(" | ")} |`).join("\n");
+}
+
+interface Target {
+  readonly what: string;
+  readonly value: string;
+  readonly pass: boolean;
+}
+
+function targets(byRows: Map<number, Run[]>): Target[] {
+  const out: Target[] = [];
+  const find = (runs: Run[], name: string) => runs.find((r) => r.name === name)!;
+  for (const [rows, runs] of byRows) {
+    const vsPsql = rate(find(runs, "sluice csv")) / rate(find(runs, "psql \\copy csv"));
+    out.push({
+      what: `${rows.toLocaleString("en-US")}: CSV vs psql \\copy ≥ 0.5×`,
+      value: `${vsPsql.toFixed(2)}×`,
+      pass: vsPsql >= 0.5,
+    });
+  }
+  const sizes = [...byRows.keys()].sort((a, b) => a - b);
+  if (sizes.length > 1) {
+    const peak = (n: number) =>
+      Math.max(
+        ...byRows.get(n)!.filter((r) => r.serverPeak !== undefined).map((r) => r.serverPeak!),
+      );
+    const [small, large] = [peak(sizes[0]), peak(sizes.at(-1)!)];
+    // "No more" within the noise of a garbage-collected heap: 10% or 10 MB.
+    out.push({
+      what: "server peak RSS flat from smallest to largest export",
+      value: `${mb(small)} → ${mb(large)} MB`,
+      pass: large <= Math.max(small * 1.1, small + 10e6),
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { rows: { type: "string", default: "1000000,5000000" } },
+  });
+  const sizes = values.rows.split(",").map(Number);
+  const dir = await Deno.makeTempDir({ prefix: "sluice_bench_pg_" });
+  const keyFile = `${dir}/server-identity.key`;
+  console.error("starting a throwaway PostgreSQL cluster");
+  const cluster = await startCluster();
+  const byRows = new Map<number, Run[]>();
+  try {
+    const version = (await cluster.psql("SHOW server_version")).trim();
+    for (const rows of sizes) {
+      console.error(`${rows}: making the table`);
+      const name = await makeTable(cluster, rows);
+      console.error(`${rows}: the psql oracle`);
+      const oracle = await oracleDigest(cluster, name);
+      const runs: Run[] = [];
+      const record = (run: Run) => {
+        console.error(`${rows}: ${run.name} ${run.seconds.toFixed(2)} s`);
+        if (run.rows !== rows) throw new Error(`${run.name} exported ${run.rows} of ${rows} rows`);
+        if (run.name.startsWith("sluice csv") && run.sha256 !== oracle) {
+          throw new Error(`${run.name}: SHA-256 ${run.sha256}, the psql oracle's ${oracle}`);
+        }
+        runs.push(run);
+      };
+      record(await psqlRun(cluster, name, rows));
+      record(await sluiceRun(cluster, name, "csv", true, keyFile));
+      record(await sluiceRun(cluster, name, "csv", false, keyFile));
+      record(await sluiceRun(cluster, name, "json", true, keyFile));
+      byRows.set(rows, runs);
+      await cluster.psql(`DROP TABLE ${name}`);
+    }
+    console.log(
+      `deno ${Deno.version.deno}, PostgreSQL ${version}, ${navigator.hardwareConcurrency} cores\n`,
+    );
+  } finally {
+    await cluster.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+  for (const [rows, runs] of byRows) {
+    console.log(`### PostgreSQL, ${rows.toLocaleString("en-US")} rows\n\n${table(runs)}\n`);
+  }
+  console.log("### Targets\n");
+  console.log("| target | measured | |\n| --- | --- | --- |");
+  for (const t of targets(byRows)) {
+    console.log(`| ${t.what} | ${t.value} | ${t.pass ? "met" : "MISSED"} |`);
+  }
+}
+
+await main();
