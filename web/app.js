@@ -907,7 +907,7 @@ function showHistory(options, records) {
     find3(item, ".history-summary").textContent = requestSummary(record.request);
     find3(item, ".history-outcome").textContent = outcomeText(record, options.active(record.id));
     const when = find3(item, ".history-when");
-    const iso = new Date(record.startedAt).toISOString();
+    const iso = new Date(Math.floor(record.startedAt / 1e3) * 1e3).toISOString();
     when.dateTime = iso;
     when.textContent = `${instant(iso)} UTC`;
     const sha = find3(item, ".history-sha256");

@@ -42,7 +42,8 @@ export function showHistory(options: HistoryListOptions, records: readonly Histo
     find(item, ".history-summary").textContent = requestSummary(record.request);
     find(item, ".history-outcome").textContent = outcomeText(record, options.active(record.id));
     const when = find<HTMLTimeElement>(item, ".history-when");
-    const iso = new Date(record.startedAt).toISOString();
+    // To the second: the milliseconds of a start time are noise to a reader.
+    const iso = new Date(Math.floor(record.startedAt / 1000) * 1000).toISOString();
     when.dateTime = iso;
     when.textContent = `${instant(iso)} UTC`;
     const sha = find(item, ".history-sha256");
