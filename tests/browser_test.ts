@@ -75,6 +75,8 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
         // Both are running side by side, each held by its file's gate.
         await whole.waitFor("running");
         await json.waitFor("running");
+        // The tab's title counts them, for a person looking at another tab.
+        equal(await filePage.page.title(), "2 running · sluice · data exports");
         await json.cancel();
         await json.waitFor("cancelled");
         equal(await json.code(), "CANCELLED");

@@ -1488,6 +1488,16 @@ var PageSignIn = class {
   }
 };
 
+// web/page_title.ts
+function pageTitle(base, counts) {
+  const parts = [
+    counts.failedUnseen > 0 ? `\u2717 ${counts.failedUnseen} failed` : "",
+    counts.doneUnseen > 0 ? `\u2713 ${counts.doneUnseen} done` : "",
+    counts.running > 0 ? `${counts.running} running` : ""
+  ].filter((p) => p !== "");
+  return parts.length === 0 ? base : `${parts.join(" \xB7 ")} \xB7 ${base}`;
+}
+
 // protocol/error_table.ts
 var badMessage = (message) => ({
   message,
@@ -2437,6 +2447,7 @@ async function startExport(request2) {
     target,
     connected: client.isConnected(),
     ended: (end) => {
+      endedUnseen(end.outcome, name);
       void remembered.then(() => history.put(ended(start2, Date.now(), end))).catch((error) => {
         console.warn("sluice: the download history was not saved:", error);
       });
@@ -2447,6 +2458,7 @@ async function startExport(request2) {
     console.warn("sluice: the download history was not saved:", error);
   });
   downloads.prepend(card.element);
+  showTitle();
   card.element.scrollIntoView({
     block: "nearest"
   });
@@ -2458,12 +2470,42 @@ function start(request2) {
   });
 }
 var submitted = false;
+var BASE_TITLE = document.title;
+var unseen = {
+  done: 0,
+  failed: 0
+};
+function showTitle() {
+  document.title = pageTitle(BASE_TITLE, {
+    running: unfinished().length,
+    doneUnseen: unseen.done,
+    failedUnseen: unseen.failed
+  });
+}
+function endedUnseen(outcome, name) {
+  if (document.hidden && (outcome === "done" || outcome === "failed")) {
+    unseen[outcome]++;
+    if (globalThis.Notification?.permission === "granted") {
+      new Notification(outcome === "done" ? "Download done" : "Download failed", {
+        body: name
+      });
+    }
+  }
+  showTitle();
+}
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden) return;
+  unseen.done = unseen.failed = 0;
+  showTitle();
+});
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   submitted = true;
   const read = readForm();
   showProblem(read.ok ? void 0 : read.error, true);
-  if (read.ok) start(read.value);
+  if (!read.ok) return;
+  submitted = false;
+  start(read.value);
 });
 form.addEventListener("change", (event) => {
   if (event.target === fromBox || event.target === toBox) {

@@ -29,6 +29,7 @@ import { FilterEditor } from "./filter_editor.ts";
 import { showHistory } from "./history_list.ts";
 import { ended } from "./history_record.ts";
 import { PageSignIn } from "./page_sign_in.ts";
+import { pageTitle } from "./page_title.ts";
 import { checkRequest, type FormProblem } from "./request_check.ts";
 import { requestSummary } from "./request_summary.ts";
 import { canStreamToFile, chooseTarget } from "./save_target.ts";
@@ -230,6 +231,7 @@ async function startExport(request: DownloadRequest): Promise<void> {
     target,
     connected: client.isConnected(),
     ended: (end) => {
+      endedUnseen(end.outcome, name);
       void remembered.then(() => history.put(ended(start, Date.now(), end))).catch((error) => {
         console.warn("sluice: the download history was not saved:", error);
       });
@@ -241,6 +243,7 @@ async function startExport(request: DownloadRequest): Promise<void> {
     console.warn("sluice: the download history was not saved:", error);
   });
   downloads.prepend(card.element);
+  showTitle();
   // On a phone the list sits below the form: bring the new card into view.
   card.element.scrollIntoView({ block: "nearest" });
   if (client.session().phase === "failed") signIn.connect();
@@ -254,15 +257,48 @@ function start(request: DownloadRequest): void {
   });
 }
 
-/** Whether Download was pressed: from then on, what is missing is shown as the person edits. */
+/** Whether Download was pressed: until it starts, what is missing is shown as the person edits. */
 let submitted = false;
+
+/** The page's own title, and what ended while the tab was hidden. */
+const BASE_TITLE = document.title;
+const unseen = { done: 0, failed: 0 };
+
+function showTitle(): void {
+  document.title = pageTitle(BASE_TITLE, {
+    running: unfinished().length,
+    doneUnseen: unseen.done,
+    failedUnseen: unseen.failed,
+  });
+}
+
+/** A download ended: counted in the title while the tab is hidden, and notified when allowed. */
+function endedUnseen(outcome: string, name: string): void {
+  if (document.hidden && (outcome === "done" || outcome === "failed")) {
+    unseen[outcome]++;
+    if (globalThis.Notification?.permission === "granted") {
+      new Notification(outcome === "done" ? "Download done" : "Download failed", {
+        body: name,
+      });
+    }
+  }
+  showTitle();
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden) return;
+  unseen.done = unseen.failed = 0;
+  showTitle();
+});
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   submitted = true;
   const read = readForm();
   showProblem(read.ok ? undefined : read.error, true);
-  if (read.ok) start(read.value);
+  if (!read.ok) return;
+  submitted = false;
+  start(read.value);
 });
 // Checked as the person edits: a refusal the server would give shows at once; something only
 // not yet filled in waits until Download was pressed.
