@@ -29,7 +29,16 @@ const OPERATOR_WORDS: Readonly<Record<FilterOperator, string>> = {
   prefix: "starts-",
 };
 
-/** `20240131` or `20240131T093000` from ISO 8601 text. */
+/**
+ * `20240131` or `20240131T093000` from ISO 8601 text.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { stamp } from "./file_name.ts";
+ * equal(stamp("2024-01-31T09:30:00Z"), "20240131T093000");
+ * ```
+ */
 export function stamp(iso: string): string {
   const [date, time = ""] = iso.replace(/Z$/, "").split("T");
   const clock = time.replaceAll(":", "").split(".")[0].padEnd(6, "0");

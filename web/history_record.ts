@@ -105,6 +105,13 @@ export function ended(
  * Reads a stored value back, or `undefined` when it is not a record this
  * page wrote (an older page's, or damaged): history is a convenience, and
  * a bad entry is dropped rather than trusted.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { readRecord } from "./history_record.ts";
+ * equal(readRecord({ id: "a", outcome: "exploded" }), undefined);
+ * ```
  */
 export function readRecord(value: unknown): HistoryRecord | undefined {
   if (typeof value !== "object" || value === null) return undefined;

@@ -34,7 +34,16 @@ export interface FormProblem {
   readonly text: string;
 }
 
-/** The part of the form a protocol path points at. */
+/**
+ * The part of the form a protocol path points at.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual } from "node:assert/strict";
+ * import { placeOf } from "./request_check.ts";
+ * deepStrictEqual(placeOf("data.searchParams.filters[1].value"), { kind: "filter", index: 1 });
+ * ```
+ */
 export function placeOf(path: unknown): FormPlace {
   if (typeof path !== "string") return { kind: "form" };
   const filter = /\.filters\[(\d+)\]/.exec(path);
