@@ -327,7 +327,7 @@ var DownloadCard = class {
       this.#render();
     });
     this.#download.onProgress((update) => {
-      if (this.#state !== "running") return;
+      if (this.#state !== "running" && this.#state !== "queued") return;
       this.#bar(update.progress);
       this.#text(".stat-percent", percent(update.progress));
       this.#text(".stat-rows", `${count(update.processedRows)} / ${count(update.totalRows)}`);
@@ -435,7 +435,7 @@ var DownloadCard = class {
       this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
-    if (this.#state !== "running" && this.#state !== "done") {
+    if (this.#state === "paused" || this.#state === "cancelled" || this.#state === "failed") {
       this.#text(".stat-speed", "\u2013");
       this.#text(".stat-eta", "\u2013");
     }

@@ -94,7 +94,7 @@ export class DownloadCard {
     this.#download.onProgress((update) => {
       // Only a running download has a speed and a time left; a late update must not bring back
       // the numbers a pause or a cancel took away.
-      if (this.#state !== "running") return;
+      if (this.#state !== "running" && this.#state !== "queued") return;
       this.#bar(update.progress);
       this.#text(".stat-percent", percent(update.progress));
       this.#text(".stat-rows", `${count(update.processedRows)} / ${count(update.totalRows)}`);
@@ -215,8 +215,9 @@ export class DownloadCard {
       this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
-    // A speed and a time left are true only while rows arrive (done sets its own).
-    if (this.#state !== "running" && this.#state !== "done") {
+    // A speed and a time left are true only while rows arrive (done sets its own; a queued card
+    // has had none yet, unless an update came before its start was seen).
+    if (this.#state === "paused" || this.#state === "cancelled" || this.#state === "failed") {
       this.#text(".stat-speed", "–");
       this.#text(".stat-eta", "–");
     }
