@@ -1488,6 +1488,17 @@ var PageSignIn = class {
   }
 };
 
+// web/range_box.ts
+function boxToIso(text) {
+  const value = text.trim();
+  if (value === "") return void 0;
+  const [date, time = "00:00"] = value.split(/[ T]+/, 2);
+  return `${date}T${time}Z`;
+}
+function isoToBox(iso) {
+  return iso.replace("T", " ").replace(/:00$/, "");
+}
+
 // web/page_title.ts
 function pageTitle(base, counts) {
   const parts = [
@@ -2317,12 +2328,9 @@ async function loadSchema() {
     problem.hidden = false;
   }
 }
-function utc(value) {
-  return value === "" ? void 0 : `${value}Z`;
-}
 function readForm() {
-  const from = utc(fromBox.value);
-  const to = utc(toBox.value);
+  const from = boxToIso(fromBox.value);
+  const to = boxToIso(toBox.value);
   if (from === void 0 || to === void 0) {
     const place2 = from === void 0 ? {
       kind: "from"
@@ -2509,20 +2517,42 @@ form.addEventListener("submit", (event) => {
 });
 form.addEventListener("change", (event) => {
   if (event.target === fromBox || event.target === toBox) {
-    preset.value = presetOf(fromBox.value, toBox.value, Date.now());
+    preset.value = boxedPreset();
   }
-  const read = readForm();
-  const problem = read.ok ? void 0 : read.error;
-  showProblem(problem?.code === "" && !submitted ? void 0 : problem, false);
+  const show = () => {
+    const read = readForm();
+    const problem = read.ok ? void 0 : read.error;
+    showProblem(problem?.code === "" && !submitted ? void 0 : problem, false);
+  };
+  if (pressing) afterPress = show;
+  else show();
 });
+var pressing = false;
+var afterPress;
+addEventListener("pointerdown", () => pressing = true, true);
+for (const type of [
+  "pointerup",
+  "pointercancel"
+]) {
+  addEventListener(type, () => {
+    pressing = false;
+    const pending = afterPress;
+    afterPress = void 0;
+    if (pending !== void 0) setTimeout(pending, 0);
+  }, true);
+}
 addFilter.addEventListener("click", () => filters.add());
+function boxedPreset() {
+  const local = (box2) => (boxToIso(box2.value) ?? "").replace(/Z$/, "");
+  return presetOf(local(fromBox), local(toBox), Date.now());
+}
 for (const p of PRESETS) preset.add(new Option(PRESET_LABELS[p], p));
-preset.value = presetOf(fromBox.value, toBox.value, Date.now());
+preset.value = boxedPreset();
 preset.addEventListener("change", () => {
   const range = presetRange(preset.value, Date.now());
   if (range === void 0) return;
-  fromBox.value = range.from;
-  toBox.value = range.to;
+  fromBox.value = isoToBox(range.from);
+  toBox.value = isoToBox(range.to);
 });
 var historyList = {
   list: byId("history"),

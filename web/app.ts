@@ -29,6 +29,7 @@ import { FilterEditor } from "./filter_editor.ts";
 import { showHistory } from "./history_list.ts";
 import { ended } from "./history_record.ts";
 import { PageSignIn } from "./page_sign_in.ts";
+import { boxToIso, isoToBox } from "./range_box.ts";
 import { pageTitle } from "./page_title.ts";
 import { checkRequest, type FormProblem } from "./request_check.ts";
 import { requestSummary } from "./request_summary.ts";
@@ -129,18 +130,13 @@ async function loadSchema(): Promise<void> {
   }
 }
 
-/** `2024-01-31T09:30` from a datetime-local box, read as UTC, in the protocol's form. */
-function utc(value: string): string | undefined {
-  return value === "" ? undefined : `${value}Z`;
-}
-
 /**
  * Reads the form: the request, or its first problem. A problem with a code is one the server
  * would refuse with that code; one without is something not yet filled in.
  */
 function readForm(): { ok: true; value: DownloadRequest } | { ok: false; error: FormProblem } {
-  const from = utc(fromBox.value);
-  const to = utc(toBox.value);
+  const from = boxToIso(fromBox.value);
+  const to = boxToIso(toBox.value);
   if (from === undefined || to === undefined) {
     const place = from === undefined ? { kind: "from" as const } : { kind: "to" as const };
     return { ok: false, error: { place, code: "", text: "Choose both ends of the time range." } };
@@ -304,21 +300,47 @@ form.addEventListener("submit", (event) => {
 // not yet filled in waits until Download was pressed.
 form.addEventListener("change", (event) => {
   if (event.target === fromBox || event.target === toBox) {
-    preset.value = presetOf(fromBox.value, toBox.value, Date.now());
+    preset.value = boxedPreset();
   }
-  const read = readForm();
-  const problem = read.ok ? undefined : read.error;
-  showProblem(problem?.code === "" && !submitted ? undefined : problem, false);
+  const show = () => {
+    const read = readForm();
+    const problem = read.ok ? undefined : read.error;
+    showProblem(problem?.code === "" && !submitted ? undefined : problem, false);
+  };
+  // A box's change comes with the press that leaves it (on a radio, a button): a message shown
+  // now would move what is being pressed from under the pointer, so it waits for the click.
+  if (pressing) afterPress = show;
+  else show();
 });
+
+/** Whether a pointer is down, and what to show once it is released and its click is done. */
+let pressing = false;
+let afterPress: (() => void) | undefined;
+addEventListener("pointerdown", () => pressing = true, true);
+for (const type of ["pointerup", "pointercancel"]) {
+  addEventListener(type, () => {
+    pressing = false;
+    const pending = afterPress;
+    afterPress = undefined;
+    if (pending !== undefined) setTimeout(pending, 0);
+  }, true);
+}
 addFilter.addEventListener("click", () => filters.add());
 
+/** The preset the range boxes hold now, if any. */
+function boxedPreset(): typeof PRESETS[number] {
+  const local = (box: HTMLInputElement) => (boxToIso(box.value) ?? "").replace(/Z$/, "");
+  return presetOf(local(fromBox), local(toBox), Date.now());
+}
+
 for (const p of PRESETS) preset.add(new Option(PRESET_LABELS[p], p));
-preset.value = presetOf(fromBox.value, toBox.value, Date.now());
+preset.value = boxedPreset();
 preset.addEventListener("change", () => {
   const range = presetRange(preset.value as typeof PRESETS[number], Date.now());
   if (range === undefined) return;
-  fromBox.value = range.from;
-  toBox.value = range.to;
+  fromBox.value = isoToBox(range.from);
+  toBox.value = isoToBox(range.to);
+  // The change goes on to the form's listener, which checks what the boxes now hold.
 });
 
 const historyList = {

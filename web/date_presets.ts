@@ -1,7 +1,8 @@
 /**
  * The time-range presets of the export form, in UTC as the form reads its
- * boxes: each gives From (included) and To (excluded) as the
- * `datetime-local` boxes hold them, for the instant `now`.
+ * boxes: each gives From (included) and To (excluded) as
+ * `YYYY-MM-DDTHH:MM:SS` (see `range_box.ts` for how the boxes show it), for
+ * the instant `now`.
  *
  * This module is browser compatible.
  *
@@ -24,7 +25,7 @@ export const PRESET_LABELS: Readonly<Record<Preset, string>> = {
   thisYear: "This year",
 };
 
-/** `2024-01-31T00:00:00`, a `datetime-local` box's value for a UTC midnight. */
+/** `2024-01-31T00:00:00` for a UTC midnight. */
 function box(year: number, month: number, day: number): string {
   return new Date(Date.UTC(year, month, day)).toISOString().slice(0, 19);
 }
