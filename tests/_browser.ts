@@ -84,6 +84,15 @@ export async function newContext(
   return context;
 }
 
+/** What {@linkcode DemoPage.start} types into the export form. */
+export interface FormRequest {
+  from: string;
+  to: string;
+  filters?: { field: string; operator: string; value: string }[];
+  format?: "csv" | "json" | "ndjson";
+  gzip?: boolean;
+}
+
 /** The demo page's sign-in panel and export form, driven the way a person would. */
 export class DemoPage {
   /**
@@ -140,13 +149,20 @@ export class DemoPage {
   }
 
   /** Fills the form (replacing its filters) and presses Download; returns the new card. */
-  async start(request: {
-    from: string;
-    to: string;
-    filters?: { field: string; operator: string; value: string }[];
-    format?: "csv" | "json" | "ndjson";
-    gzip?: boolean;
-  }): Promise<Card> {
+  async start(request: FormRequest): Promise<Card> {
+    const page = this.page;
+    const before = await page.locator(".download").count();
+    await this.submit(request);
+    const cards = page.locator(".download");
+    await cards.nth(before).waitFor();
+    // New cards go on top.
+    const id = await cards.first().getAttribute("data-request-id");
+    if (id === null) throw new Error("a download card without a request id");
+    return new Card(page, id);
+  }
+
+  /** Fills the form (replacing its filters) and presses Download. */
+  async submit(request: FormRequest): Promise<void> {
     const page = this.page;
     await page.getByLabel("From", { exact: true }).fill(request.from);
     await page.getByLabel("To", { exact: true }).fill(request.to);
@@ -154,14 +170,7 @@ export class DemoPage {
     const format = (request.format ?? "csv").toUpperCase();
     await page.getByRole("radio", { name: format, exact: true }).check();
     await page.getByLabel("Compress with gzip").setChecked(request.gzip ?? false);
-    const before = await page.locator(".download").count();
     await page.getByRole("button", { name: "Download", exact: true }).click();
-    const cards = page.locator(".download");
-    await cards.nth(before).waitFor();
-    // New cards go on top.
-    const id = await cards.first().getAttribute("data-request-id");
-    if (id === null) throw new Error("a download card without a request id");
-    return new Card(page, id);
   }
 
   /** Replaces the form's filter rows. */

@@ -7,7 +7,10 @@ import { ERROR_HELP } from "../web/error_text.ts";
 import { demoPath } from "./_harness.ts";
 import { serverProgram } from "./_program.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
+import { presetRange } from "../web/date_presets.ts";
+import { isoToBox } from "../web/range_box.ts";
 import {
+  Card,
   DemoPage,
   launchChromium,
   newContext,
@@ -35,7 +38,16 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
   const url = `http://127.0.0.1:${port}/`;
   const browser = await launchChromium();
   try {
-    const blobPage = new DemoPage(await (await newContext(browser, "blob")).newPage());
+    const blobContext = await newContext(browser, "blob");
+    // This page's copy of the schema is stale, as if the server had changed since the page
+    // loaded: it says price is text, so a value only the server can now judge reaches it.
+    await blobContext.route("**/schema.json", async (route) => {
+      const response = await route.fetch();
+      const doc = await response.json();
+      for (const c of doc.columns) if (c.name === "price") c.type = "text";
+      await route.fulfill({ response, json: doc });
+    });
+    const blobPage = new DemoPage(await blobContext.newPage());
     const filePage = new DemoPage(await (await newContext(browser, "gated-file")).newPage());
     await Promise.all([blobPage.open(url), filePage.open(url)]);
     const [everything, btc] = await oracles;
@@ -64,6 +76,8 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
         // Both are running side by side, each held by its file's gate.
         await whole.waitFor("running");
         await json.waitFor("running");
+        // The tab's title counts them, for a person looking at another tab.
+        equal(await filePage.page.title(), "2 running · sluice · data exports");
         await json.cancel();
         await json.waitFor("cancelled");
         equal(await json.code(), "CANCELLED");
@@ -78,10 +92,22 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
       },
     );
 
-    await t.step("a refused request shows its error code", async () => {
-      const inverted = await blobPage.start({ from: "2024-03-01T00:00:00", to: ALL.from });
-      await inverted.waitFor("failed");
-      equal(await inverted.code(), "INVALID_RANGE");
+    await t.step("what the server would refuse is refused inline, without a card", async () => {
+      const page = filePage.page;
+      const before = await page.locator(".download").count();
+      await filePage.submit({ from: "2024-03-01T00:00:00", to: ALL.from });
+      await page.locator("#range-error").getByText("INVALID_RANGE").waitFor();
+      equal(await page.locator("#to").getAttribute("aria-invalid"), "true");
+      await filePage.submit({
+        ...ALL,
+        filters: [{ field: "price", operator: "gte", value: "forty-two" }],
+      });
+      await page.locator(".filter-problem").getByText("INVALID_FILTER_VALUE").waitFor();
+      equal(await page.locator("#range-error").isHidden(), true);
+      equal(await page.locator(".download").count(), before);
+    });
+
+    await t.step("a request only the server can refuse shows its error code", async () => {
       const letters = await blobPage.start({
         ...ALL,
         filters: [{ field: "price", operator: "gte", value: "forty-two" }],
@@ -102,6 +128,9 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
         await server.stop();
         await filePage.waitForPhase("reconnecting");
         await held.waitFor("paused");
+        // Paused, it has no speed and no time left to show.
+        equal(await held.root.locator(".stat-speed").innerText(), "–");
+        equal(await held.root.locator(".stat-eta").innerText(), "–");
         server = serverProgram(db, ROWS, port);
         await server.waitFor("stdout", LISTENING);
         await filePage.waitForPhase("open");
@@ -119,9 +148,66 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
           filters: [{ field: "symbol", operator: "eq", value: "BTC-USD" }],
         });
         await again.waitFor("done");
-        equal(await sha256Hex((await saved).bytes), await sha256Hex(btc));
+        const { name, bytes } = await saved;
+        equal(name, "sluice-20240101-20300101-symbol-BTC-USD.csv");
+        equal(await sha256Hex(bytes), await sha256Hex(btc));
       },
     );
+
+    await t.step(
+      "after a reload the history shows the downloads with their SHA-256 and downloads again",
+      async () => {
+        const page = blobPage.page;
+        await page.reload();
+        await blobPage.waitForPhase("open");
+        match(
+          await page.locator("#connection-who").innerText(),
+          /^as 0[23][0-9a-f]{4}…[0-9a-f]{4}$/,
+        );
+        const entries = page.locator(".history-entry");
+        // Newest first: the filtered one, the refused one, the first one.
+        await entries.nth(2).waitFor();
+        equal(await entries.count(), 3);
+        equal(await entries.nth(1).getAttribute("data-outcome"), "failed");
+        const last = entries.first();
+        equal(
+          await last.locator(".history-name").innerText(),
+          "sluice-20240101-20300101-symbol-BTC-USD.csv",
+        );
+        equal(await last.locator(".history-sha256").innerText(), await sha256Hex(btc));
+        const saved = nextSavedFile(page);
+        await last.getByRole("button", { name: "Download again" }).click();
+        await page.locator(".download").first().waitFor();
+        const id = await page.locator(".download").first().getAttribute("data-request-id");
+        const card = new Card(page, id ?? "");
+        await card.waitFor("done");
+        const { name, bytes } = await saved;
+        // Another file of the same request: its name is its own.
+        equal(name, "sluice-20240101-20300101-symbol-BTC-USD-2.csv");
+        equal(await sha256Hex(bytes), await sha256Hex(btc));
+        await entries.nth(3).waitFor();
+        // A preset fills both ends of the range.
+        await page.getByLabel("Period").selectOption("lastMonth");
+        const month = presetRange("lastMonth", Date.now());
+        equal(await page.locator("#from").inputValue(), isoToBox(month?.from ?? "?"));
+        equal(await page.locator("#to").inputValue(), isoToBox(month?.to ?? "?"));
+      },
+    );
+
+    await t.step("on a phone the new card is brought into view", async () => {
+      const phone = new DemoPage(
+        await (await newContext(browser, "blob", { width: 390, height: 844 })).newPage(),
+      );
+      await phone.open(url);
+      const card = await phone.start({ from: "2024-01-01T00:00:00", to: "2024-01-02T00:00:00" });
+      await card.waitFor("done");
+      const visible = await card.root.evaluate((e) => {
+        const r = e.getBoundingClientRect();
+        return r.top >= 0 && r.top < innerHeight;
+      });
+      equal(visible, true);
+      deepStrictEqual(phone.problems, []);
+    });
   } finally {
     await browser.close();
     await server.stop();
@@ -183,10 +269,13 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         await walletPage.page.reload();
         await walletPage.page.getByRole("button", { name: "Connect wallet" }).waitFor();
         await walletPage.waitForPhase("idle");
-        await walletPage.page.getByRole("button", { name: "Download", exact: true }).click();
-        await walletPage.page.locator("#form-error").getByText("not signed in").waitFor();
+        // Download cannot work without an account: it is not offered, and says why.
+        const download = walletPage.page.getByRole("button", { name: "Download", exact: true });
+        equal(await download.isDisabled(), true);
+        await walletPage.page.locator("#start-blocked").getByText("not signed in").waitFor();
         await walletPage.page.getByRole("button", { name: "Connect wallet" }).click();
         await walletPage.waitForPhase("open");
+        equal(await download.isDisabled(), false);
         equal(wallet.signed.length, 3);
       },
     );
@@ -206,11 +295,12 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         equal(await keyPage.page.locator("#signin-methods").isHidden(), true);
         await keyPage.page.getByRole("button", { name: "Copy" }).click();
         equal(await keyPage.page.evaluate(() => navigator.clipboard.readText()), publicKey);
-        // Download signs in again, is refused again, and the file stays empty.
-        const card = await keyPage.start(WEEK);
-        await card.waitFor("failed");
-        equal(await card.code(), "AUTH_UNKNOWN_IDENTITY");
-        equal((await privateFile(keyPage.page, await card.name())).size, 0);
+        // Download cannot work while signing in is refused: it is not offered, and says why, so no
+        // card and no file is made for a download that cannot start.
+        const download = keyPage.page.getByRole("button", { name: "Download", exact: true });
+        equal(await download.isDisabled(), true);
+        match(await keyPage.page.locator("#start-blocked").innerText(), /AUTH_UNKNOWN_IDENTITY/);
+        equal(await keyPage.page.locator(".download").count(), 0);
       },
     );
 

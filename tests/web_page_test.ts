@@ -8,7 +8,7 @@ import { schemaDocument } from "../protocol/schema_document.ts";
 import { DEMO_SCHEMA } from "../server/demo_data.ts";
 import { ERROR_HELP, explain } from "../web/error_text.ts";
 import { toFilter } from "../web/filter_input.ts";
-import { byteSize, count, duration, instant, percent } from "../web/format.ts";
+import { byteSize, count, duration, instant, percent, shortIdentity } from "../web/format.ts";
 import { readServerKey } from "../web/preferences.ts";
 import { type Eip1193Provider, utf8Hex, walletSigner } from "../web/wallet.ts";
 import { recoverPersonalSigner } from "../protocol/auth.ts";
@@ -120,4 +120,10 @@ Deno.test("a server key is 66 hex starting 02 or 03; an empty box removes the pi
   for (const bad of ["02abc", `04${"ab".repeat(32)}`, `02${"zz".repeat(32)}`, `${key}00`]) {
     equal(readServerKey(bad).ok, false, bad);
   }
+});
+
+Deno.test("the top bar shortens a public key or an address to its first and last characters", () => {
+  equal(shortIdentity(`03${"0f".repeat(32)}`), "030f0f…0f0f");
+  equal(shortIdentity("0x5B38Da6a701c568545dCfcB03FcB875f56beddC4"), "0x5B38…ddC4");
+  equal(shortIdentity("short"), "short");
 });

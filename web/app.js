@@ -2,6 +2,53 @@
 // web/app.ts
 import { parseSchemaDocument } from "./sluice_client.js";
 
+// web/format.ts
+var integer = new Intl.NumberFormat("en-US", {
+  maximumFractionDigits: 0
+});
+function count(n) {
+  return integer.format(n);
+}
+var UNITS = [
+  "B",
+  "KiB",
+  "MiB",
+  "GiB",
+  "TiB"
+];
+function byteSize(bytes) {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;
+}
+function duration(ms) {
+  if (ms < 0 || !Number.isFinite(ms)) return "\u2013";
+  const s = Math.ceil(ms / 1e3);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min`;
+}
+function percent(p) {
+  return `${Math.min(100, Math.max(0, p)).toFixed(1)} %`;
+}
+function rowRate(rowsPerSecond) {
+  return `${count(rowsPerSecond)} rows/s`;
+}
+function instant(iso) {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  const text = new Date(ms).toISOString().replace("T", " ").replace(/(\.000)?Z$/, "");
+  return text.endsWith(":00") ? text.slice(0, -3) : text;
+}
+function shortIdentity(identity) {
+  return identity.length <= 12 ? identity : `${identity.slice(0, 6)}\u2026${identity.slice(-4)}`;
+}
+
 // web/connection_badge.ts
 var PHASE_TEXT = {
   idle: "Not connected",
@@ -36,11 +83,80 @@ var ConnectionBadge = class {
     this.#el.root.dataset.refused = "true";
     this.#el.text.textContent = "Sign-in refused";
   }
+  /**
+   * The identity the client signs in as (a public key or an address), shortened,
+   * the whole of it in the tooltip; `undefined` for none.
+   */
+  identity(identity) {
+    this.#el.who.textContent = identity === void 0 ? "" : `as ${shortIdentity(identity)}`;
+    this.#el.who.title = identity ?? "";
+  }
   /** A keep-alive came back after `ms`. */
   rtt(ms) {
     this.#el.rtt.textContent = `RTT ${Math.round(ms)} ms`;
   }
 };
+
+// web/date_presets.ts
+var PRESETS = [
+  "custom",
+  "today",
+  "last7",
+  "thisMonth",
+  "lastMonth",
+  "thisYear"
+];
+var PRESET_LABELS = {
+  custom: "Custom",
+  today: "Today",
+  last7: "Last 7 days",
+  thisMonth: "This month",
+  lastMonth: "Last month",
+  thisYear: "This year"
+};
+function box(year, month, day) {
+  return new Date(Date.UTC(year, month, day)).toISOString().slice(0, 19);
+}
+function presetRange(preset2, now) {
+  const d = new Date(now);
+  const y = d.getUTCFullYear(), m = d.getUTCMonth(), day = d.getUTCDate();
+  switch (preset2) {
+    case "custom":
+      return void 0;
+    case "today":
+      return {
+        from: box(y, m, day),
+        to: box(y, m, day + 1)
+      };
+    case "last7":
+      return {
+        from: box(y, m, day - 6),
+        to: box(y, m, day + 1)
+      };
+    case "thisMonth":
+      return {
+        from: box(y, m, 1),
+        to: box(y, m + 1, 1)
+      };
+    case "lastMonth":
+      return {
+        from: box(y, m - 1, 1),
+        to: box(y, m, 1)
+      };
+    case "thisYear":
+      return {
+        from: box(y, 0, 1),
+        to: box(y + 1, 0, 1)
+      };
+  }
+}
+function presetOf(from, to, now) {
+  const norm = (v) => v.length === 16 ? `${v}:00` : v;
+  return PRESETS.find((p) => {
+    const r = presetRange(p, now);
+    return r !== void 0 && r.from === norm(from) && r.to === norm(to);
+  }) ?? "custom";
+}
 
 // web/error_text.ts
 var BUG = "This is a bug in the page or the server; please report it.";
@@ -162,50 +278,6 @@ function place(path) {
   return `at ${path}`;
 }
 
-// web/format.ts
-var integer = new Intl.NumberFormat("en-US", {
-  maximumFractionDigits: 0
-});
-function count(n) {
-  return integer.format(n);
-}
-var UNITS = [
-  "B",
-  "KiB",
-  "MiB",
-  "GiB",
-  "TiB"
-];
-function byteSize(bytes) {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${UNITS[unit]}`;
-}
-function duration(ms) {
-  if (ms < 0 || !Number.isFinite(ms)) return "\u2013";
-  const s = Math.ceil(ms / 1e3);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${String(s % 60).padStart(2, "0")} s`;
-  return `${Math.floor(m / 60)} h ${String(m % 60).padStart(2, "0")} min`;
-}
-function percent(p) {
-  return `${Math.min(100, Math.max(0, p)).toFixed(1)} %`;
-}
-function rowRate(rowsPerSecond) {
-  return `${count(rowsPerSecond)} rows/s`;
-}
-function instant(iso) {
-  const ms = Date.parse(iso);
-  if (Number.isNaN(ms)) return iso;
-  const text = new Date(ms).toISOString().replace("T", " ").replace(/(\.000)?Z$/, "");
-  return text.endsWith(":00") ? text.slice(0, -3) : text;
-}
-
 // web/download_card.ts
 var STATE_LABELS = {
   queued: "Waiting",
@@ -230,6 +302,7 @@ var DownloadCard = class {
   #started = false;
   #connected;
   #cancelledByUser = false;
+  #ended;
   constructor(options) {
     const fragment = options.template.content.cloneNode(true);
     this.element = find(fragment, "li");
@@ -237,6 +310,8 @@ var DownloadCard = class {
     this.#target = options.target;
     this.#name = options.name;
     this.#connected = options.connected;
+    this.#ended = options.ended ?? (() => {
+    });
     this.element.dataset.requestId = options.download.requestId;
     this.#text(".download-name", options.name);
     this.#text(".download-summary", options.summary);
@@ -248,12 +323,13 @@ var DownloadCard = class {
       this.#target.release();
       this.element.remove();
     });
-    this.#download.started.then((start) => {
+    this.#download.started.then((start2) => {
       this.#started = true;
-      this.#text(".stat-rows", `0 / ${count(start.totalRows)}`);
+      this.#text(".stat-rows", `0 / ${count(start2.totalRows)}`);
       this.#render();
     });
     this.#download.onProgress((update) => {
+      if (this.#state !== "running" && this.#state !== "queued") return;
       this.#bar(update.progress);
       this.#text(".stat-percent", percent(update.progress));
       this.#text(".stat-rows", `${count(update.processedRows)} / ${count(update.totalRows)}`);
@@ -263,6 +339,14 @@ var DownloadCard = class {
     });
     this.#render();
     this.#run();
+  }
+  /** The file name the card shows. */
+  get name() {
+    return this.#name;
+  }
+  /** The download's request id. */
+  get requestId() {
+    return this.#download.requestId;
   }
   /** Where the card stands. */
   get state() {
@@ -300,13 +384,15 @@ var DownloadCard = class {
   #writeFailed(error) {
     const why = error instanceof Error ? error.message : String(error);
     this.#end("failed", "", `The file could not be written: ${why}`);
+    this.#ended({
+      outcome: "failed"
+    });
   }
   #completed(summary) {
     const url = this.#target.finish();
     this.#bar(100);
     this.#text(".stat-percent", percent(100));
     this.#text(".stat-rows", `${count(summary.rows)} / ${count(summary.rows)}`);
-    this.#text(".stat-eta", duration(0));
     this.#text(".stat-bytes", byteSize(summary.deliveredBytes));
     if (url !== void 0) {
       const save = find(this.element, ".download-save");
@@ -316,10 +402,26 @@ var DownloadCard = class {
     }
     const where = this.#target.kind === "file" ? "Saved" : "Ready";
     this.#end("done", "", `${where}: ${count(summary.rows)} rows, ${byteSize(summary.deliveredBytes)} in ${duration(summary.durationMs)}. SHA-256 of the file: ${summary.sha256 ?? "\u2013"}.`);
+    const seconds = summary.durationMs / 1e3;
+    this.#text(".stat-speed", seconds > 0 ? rowRate(summary.rows / seconds) : "\u2013");
+    this.#text(".stat-eta", duration(0));
+    this.#ended({
+      outcome: "done",
+      rows: summary.rows,
+      bytes: summary.deliveredBytes,
+      ...summary.sha256 === void 0 ? {} : {
+        sha256: summary.sha256
+      }
+    });
   }
   #failed(error) {
     const { code, text } = explain(error);
-    this.#end(error.code === "CANCELLED" ? "cancelled" : "failed", code, text);
+    const outcome = error.code === "CANCELLED" ? "cancelled" : "failed";
+    this.#end(outcome, code, text);
+    this.#ended({
+      outcome,
+      code
+    });
   }
   #end(state, code, message) {
     this.#state = state;
@@ -335,6 +437,10 @@ var DownloadCard = class {
       this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
+    if (this.#state === "paused" || this.#state === "cancelled" || this.#state === "failed") {
+      this.#text(".stat-speed", "\u2013");
+      this.#text(".stat-eta", "\u2013");
+    }
     this.element.dataset.started = String(this.#started);
     const label = this.#state === "paused" ? "Paused: reconnecting" : STATE_LABELS[this.#state];
     this.#text(".download-state", label);
@@ -348,6 +454,182 @@ var DownloadCard = class {
     find(this.element, selector).textContent = text;
   }
 };
+
+// web/history_record.ts
+var HISTORY_LENGTH = 20;
+function remember(records, record) {
+  return [
+    ...records.filter((r) => r.id !== record.id),
+    record
+  ].sort((x, y) => y.startedAt - x.startedAt).slice(0, HISTORY_LENGTH);
+}
+function ended(record, now, end) {
+  const { code, ...rest } = end;
+  return {
+    ...record,
+    ...rest,
+    ...code ? {
+      code
+    } : {},
+    endedAt: now
+  };
+}
+function readRecord(value) {
+  if (typeof value !== "object" || value === null) return void 0;
+  const r = value;
+  const p = r.request?.searchParams;
+  const ok = typeof r.id === "string" && typeof r.name === "string" && typeof r.startedAt === "number" && [
+    "running",
+    "done",
+    "cancelled",
+    "failed"
+  ].includes(r.outcome) && typeof p?.timeFrom === "string" && typeof p.timeTo === "string" && Array.isArray(p.filters) && [
+    "csv",
+    "json",
+    "ndjson"
+  ].includes(r.request?.outputFormat) && typeof r.request?.compression === "boolean";
+  return ok ? r : void 0;
+}
+function outcomeText(record, active) {
+  switch (record.outcome) {
+    case "running":
+      return active ? "Downloading" : "Interrupted: the page was closed";
+    case "done": {
+      const rows = count(record.rows ?? 0);
+      return `Done: ${rows} rows, ${byteSize(record.bytes ?? 0)}`;
+    }
+    case "cancelled":
+      return "Cancelled";
+    case "failed":
+      return `Failed${record.code === void 0 ? "" : ` (${record.code})`}`;
+  }
+}
+
+// web/download_history.ts
+var DATABASE = "sluice-history";
+var STORE = "downloads";
+function open() {
+  return new Promise((resolve, reject) => {
+    const request2 = indexedDB.open(DATABASE, 1);
+    request2.onupgradeneeded = () => request2.result.createObjectStore(STORE, {
+      keyPath: "id"
+    });
+    request2.onsuccess = () => resolve(request2.result);
+    request2.onerror = () => reject(request2.error);
+    request2.onblocked = () => reject(new Error("the history database is blocked by another tab"));
+  });
+}
+var DownloadHistory = class {
+  #records = [];
+  #db;
+  #listener = () => {
+  };
+  /** Opens the database; {@linkcode DownloadHistory.load} reads it. */
+  constructor() {
+    this.#db = open().catch((error) => {
+      console.warn("sluice: the download history lasts until the page closes:", error);
+      return void 0;
+    });
+  }
+  /** The records, newest first. */
+  get records() {
+    return this.#records;
+  }
+  /** Called with the records whenever they change. */
+  onChange(listener) {
+    this.#listener = listener;
+  }
+  /** Reads what earlier visits kept. */
+  async load() {
+    const db = await this.#db;
+    if (db === void 0) return;
+    const stored = await new Promise((resolve, reject) => {
+      const request2 = db.transaction(STORE).objectStore(STORE).getAll();
+      request2.onsuccess = () => resolve(request2.result);
+      request2.onerror = () => reject(request2.error);
+    });
+    let records = this.#records;
+    for (const value of stored) {
+      const record = readRecord(value);
+      if (record !== void 0 && !records.some((r) => r.id === record.id)) {
+        records = remember(records, record);
+      }
+    }
+    this.#records = records;
+    this.#listener(this.#records);
+  }
+  /** Keeps `record` (replacing its earlier state) and forgets what falls off the end. */
+  async put(record) {
+    const before = this.#records;
+    this.#records = remember(before, record);
+    this.#listener(this.#records);
+    const dropped = before.filter((r) => !this.#records.some((k) => k.id === r.id));
+    const db = await this.#db;
+    if (db === void 0) return;
+    await new Promise((resolve, reject) => {
+      const tx = db.transaction(STORE, "readwrite");
+      const store = tx.objectStore(STORE);
+      if (this.#records.some((r) => r.id === record.id)) store.put(record);
+      for (const r of dropped) store.delete(r.id);
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+  }
+};
+
+// web/file_name.ts
+var MAX_FILTER_SUMMARY = 48;
+var EXTENSIONS = {
+  csv: "csv",
+  json: "json",
+  ndjson: "ndjson"
+};
+var OPERATOR_WORDS = {
+  eq: "",
+  neq: "not-",
+  lt: "lt-",
+  lte: "lte-",
+  gt: "gt-",
+  gte: "gte-",
+  in: "",
+  between: "",
+  prefix: "starts-"
+};
+function stamp(iso) {
+  const [date, time = ""] = iso.replace(/Z$/, "").split("T");
+  const clock = time.replaceAll(":", "").split(".")[0].padEnd(6, "0");
+  return date.replaceAll("-", "") + (/^0+$/.test(clock) ? "" : `T${clock}`);
+}
+function safe(text) {
+  return text.replace(/[^\p{L}\p{N}.+-]+/gu, "_").replace(/\.{2,}/g, ".").replace(/^[.-]+/, "");
+}
+function shortHash(text) {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 16777619) >>> 0;
+  }
+  return h.toString(36);
+}
+function describe(filter) {
+  const value = Array.isArray(filter.value) ? filter.value.map(String).join(filter.operator === "between" ? "to" : "+") : String(filter.value);
+  return `${filter.field}-${OPERATOR_WORDS[filter.operator]}${value}`;
+}
+function filterSummary(filters2) {
+  const whole = safe(filters2.map(describe).join("_"));
+  if (whole.length <= MAX_FILTER_SUMMARY) return whole;
+  const hash = shortHash(whole);
+  return `${whole.slice(0, MAX_FILTER_SUMMARY - hash.length - 1)}~${hash}`;
+}
+function fileName(request2, taken) {
+  const { timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  const summary = filterSummary(filters2);
+  const base = `sluice-${safe(stamp(timeFrom))}-${safe(stamp(timeTo))}${summary === "" ? "" : `-${summary}`}`;
+  const extension = EXTENSIONS[request2.outputFormat] + (request2.compression ? ".gz" : "");
+  let name = `${base}.${extension}`;
+  for (let n = 2; taken.has(name); n++) name = `${base}-${n}.${extension}`;
+  return name;
+}
 
 // web/filter_input.ts
 var OPERATOR_LABELS = {
@@ -489,7 +771,8 @@ var FilterEditor = class {
       operator: find2(element, ".filter-operator"),
       value: find2(element, ".filter-value"),
       high: find2(element, ".filter-high"),
-      boolean: find2(element, ".filter-boolean")
+      boolean: find2(element, ".filter-boolean"),
+      problem: find2(element, ".filter-problem")
     };
     const used = new Set(this.#rows.map((r) => r.field.value));
     for (const column of this.#columns) row.field.add(new Option(column.name, column.name));
@@ -514,10 +797,10 @@ var FilterEditor = class {
     this.#label();
     row.field.focus();
   }
-  /** The filters of every row, or the first row's problem (and that row is marked). */
+  /** The filters of every row, or the first incomplete row's problem. */
   filters() {
     const out = [];
-    for (const row of this.#rows) {
+    for (const [index, row] of this.#rows.entries()) {
       const column = this.#column(row);
       const operator = row.operator.value;
       const boolean = column.type === "boolean" && valueShape(operator) === "one";
@@ -527,17 +810,35 @@ var FilterEditor = class {
         value: boolean ? row.boolean.value : row.value.value,
         high: row.high.value
       });
-      if (!r.ok) {
-        row.value.setAttribute("aria-invalid", "true");
-        row.value.focus();
-        return r;
-      }
+      if (!r.ok) return {
+        ok: false,
+        error: {
+          index,
+          text: r.error
+        }
+      };
       out.push(r.value);
     }
     return {
       ok: true,
       value: out
     };
+  }
+  /** Marks row `index` with `text` (and focuses its value when asked); clears every other row. */
+  mark(problem, focus) {
+    for (const [i, row] of this.#rows.entries()) {
+      const here = problem?.index === i;
+      row.problem.hidden = !here;
+      row.problem.textContent = here ? problem.text : "";
+      for (const input of [
+        row.value,
+        row.high
+      ]) {
+        if (here) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      }
+      if (here && focus) (row.value.hidden ? row.boolean : row.value).focus();
+    }
   }
   #column(row) {
     const column = this.#columns.find((c) => c.name === row.field.value);
@@ -572,34 +873,77 @@ var FilterEditor = class {
       row.value.setAttribute("aria-label", `${n} value`);
       row.high.setAttribute("aria-label", `${n} upper value`);
       row.boolean.setAttribute("aria-label", `${n} value`);
+      row.problem.id = `filter-problem-${i + 1}`;
+      row.value.setAttribute("aria-describedby", row.problem.id);
     });
   }
 };
+
+// web/request_summary.ts
+function describeFilter(filter) {
+  const value = Array.isArray(filter.value) ? filter.value.join(filter.operator === "between" ? " \u2013 " : ", ") : String(filter.value);
+  return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
+}
+function requestSummary(request2) {
+  const { timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  return [
+    `${request2.outputFormat.toUpperCase()}${request2.compression ? " \xB7 gzip" : ""}`,
+    `${instant(timeFrom)} \u2192 ${instant(timeTo)} UTC`,
+    ...filters2.map(describeFilter)
+  ].join(" \xB7 ");
+}
+
+// web/history_list.ts
+var find3 = (root, selector) => {
+  const element = root.querySelector(selector);
+  if (element === null) throw new Error(`the page has no ${selector}`);
+  return element;
+};
+function showHistory(options, records) {
+  options.list.replaceChildren(...records.map((record) => {
+    const fragment = options.template.content.cloneNode(true);
+    const item = find3(fragment, "li");
+    item.dataset.outcome = record.outcome;
+    item.dataset.requestId = record.id;
+    find3(item, ".history-name").textContent = record.name;
+    find3(item, ".history-summary").textContent = requestSummary(record.request);
+    find3(item, ".history-outcome").textContent = outcomeText(record, options.active(record.id));
+    const when = find3(item, ".history-when");
+    const iso = new Date(Math.floor(record.startedAt / 1e3) * 1e3).toISOString();
+    when.dateTime = iso;
+    when.textContent = `${instant(iso)} UTC`;
+    const sha = find3(item, ".history-sha256");
+    sha.textContent = record.sha256 ?? "";
+    find3(item, ".history-digest").hidden = record.sha256 === void 0;
+    find3(item, ".history-again").addEventListener("click", () => options.again(record.request));
+    return item;
+  }));
+}
 
 // web/page_sign_in.ts
 import { ClientBuilder } from "./sluice_client.js";
 
 // web/key_store.ts
 import { generateSecretKey, publicKeyOf } from "./sluice_client.js";
-var DATABASE = "sluice";
-var STORE = "keys";
+var DATABASE2 = "sluice";
+var STORE2 = "keys";
 var RECORD = "identity";
-function open() {
+function open2() {
   return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DATABASE, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => reject(new Error("the key database is blocked by another tab"));
+    const request2 = indexedDB.open(DATABASE2, 1);
+    request2.onupgradeneeded = () => request2.result.createObjectStore(STORE2);
+    request2.onsuccess = () => resolve(request2.result);
+    request2.onerror = () => reject(request2.error);
+    request2.onblocked = () => reject(new Error("the key database is blocked by another tab"));
   });
 }
 async function transact(body) {
-  const db = await open();
+  const db = await open2();
   try {
     return await new Promise((resolve, reject) => {
-      const tx = db.transaction(STORE, "readwrite");
+      const tx = db.transaction(STORE2, "readwrite");
       let result;
-      body(tx.objectStore(STORE), (value) => result = {
+      body(tx.objectStore(STORE2), (value) => result = {
         value
       });
       tx.oncomplete = () => result === void 0 ? reject(new Error("no result")) : resolve(result.value);
@@ -716,7 +1060,7 @@ function savePreferences(preferences) {
 }
 
 // web/sign_in_panel.ts
-var find3 = (root, selector) => {
+var find4 = (root, selector) => {
   const element = root.querySelector(selector);
   if (element === null) throw new Error(`the page has no ${selector}`);
   return element;
@@ -734,23 +1078,23 @@ var SignInPanel = class {
   /** Draws into `root` (the page's `#signin` section); `walletAvailable` shows the wallet choice. */
   constructor(root, actions, walletAvailable) {
     this.#root = root;
-    this.#methods = find3(root, "#signin-methods");
-    this.#identity = find3(root, "#identity");
-    this.#address = find3(root, "#wallet-address");
-    this.#message = find3(root, "#signin-message");
-    this.#serverKey = find3(root, "#server-key");
-    this.#serverKeyError = find3(root, "#server-key-error");
+    this.#methods = find4(root, "#signin-methods");
+    this.#identity = find4(root, "#identity");
+    this.#address = find4(root, "#wallet-address");
+    this.#message = find4(root, "#signin-message");
+    this.#serverKey = find4(root, "#server-key");
+    this.#serverKeyError = find4(root, "#server-key-error");
     this.#methods.hidden = !walletAvailable;
     for (const radio of root.querySelectorAll("input[name=signin-method]")) {
       radio.addEventListener("change", () => {
         if (radio.checked) actions.choose(radio.value);
       });
     }
-    find3(root, "#new-key").addEventListener("click", () => actions.newKey());
-    find3(root, "#connect-wallet").addEventListener("click", () => actions.connectWallet());
+    find4(root, "#new-key").addEventListener("click", () => actions.newKey());
+    find4(root, "#connect-wallet").addEventListener("click", () => actions.connectWallet());
     this.#copyButton("#copy-identity", this.#identity);
     this.#copyButton("#copy-address", this.#address);
-    find3(root, "#server-key-form").addEventListener("submit", (event) => {
+    find4(root, "#server-key-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const read = readServerKey(this.#serverKey.value);
       this.#serverKeyError.hidden = read.ok;
@@ -765,14 +1109,14 @@ var SignInPanel = class {
     for (const radio of this.#root.querySelectorAll("input[name=signin-method]")) {
       radio.checked = radio.value === method;
     }
-    find3(this.#root, "#key-view").hidden = method !== "key";
-    find3(this.#root, "#wallet-view").hidden = method !== "wallet";
+    find4(this.#root, "#key-view").hidden = method !== "key";
+    find4(this.#root, "#wallet-view").hidden = method !== "wallet";
   }
   /** Shows the browser key's identity, and whether the browser keeps it. */
   showKey(key) {
     this.#publicKey = key.publicKey;
     this.#identity.textContent = key.publicKey;
-    find3(this.#root, "#key-unkept").hidden = key.kept;
+    find4(this.#root, "#key-unkept").hidden = key.kept;
   }
   /**
    * Shows the wallet's account, and the Connect button when the page has
@@ -780,37 +1124,37 @@ var SignInPanel = class {
    */
   showWallet(address, connectable = address === void 0) {
     this.#address.textContent = address ?? "";
-    find3(this.#root, "#wallet-account").hidden = address === void 0;
-    find3(this.#root, "#connect-wallet").hidden = !connectable;
+    find4(this.#root, "#wallet-account").hidden = address === void 0;
+    find4(this.#root, "#connect-wallet").hidden = !connectable;
   }
   /** Shows the pinned server key in its box (and opens the box when one is pinned). */
   showServerKey(key) {
     this.#serverKey.value = key ?? "";
     this.#serverKey.removeAttribute("aria-invalid");
     this.#serverKeyError.hidden = true;
-    find3(this.#root, "#server-key-state").textContent = key === void 0 ? "(optional)" : "pinned";
+    find4(this.#root, "#server-key-state").textContent = key === void 0 ? "(optional)" : "pinned";
   }
   /**
    * Shows why signing in failed or was refused: the protocol's code (empty
    * for the page's own refusals) and what to do.
    */
   showProblem(code, text) {
-    find3(this.#message, ".message-code").textContent = code;
-    find3(this.#message, ".message-text").textContent = text;
+    find4(this.#message, ".message-code").textContent = code;
+    find4(this.#message, ".message-text").textContent = text;
     this.#message.hidden = false;
   }
   /** Clears the problem shown, once signing in succeeded or something else was chosen. */
   clearProblem() {
     this.#message.hidden = true;
-    find3(this.#message, ".message-code").textContent = "";
-    find3(this.#message, ".message-text").textContent = "";
+    find4(this.#message, ".message-code").textContent = "";
+    find4(this.#message, ".message-text").textContent = "";
   }
   /** Asks the person whether to replace the key: the old identity cannot be had back. */
   confirmNewKey() {
     return confirm(`Make a new key? Your current identity (${this.#publicKey.slice(0, 10)}\u2026) is lost for good, and a server that allows only it will refuse the new one until its operator adds it.`);
   }
   #copyButton(selector, source) {
-    const button = find3(this.#root, selector);
+    const button = find4(this.#root, selector);
     let timer;
     button.addEventListener("click", async () => {
       const text = source.textContent ?? "";
@@ -895,6 +1239,10 @@ function walletSigner(wallet, address) {
 
 // web/page_sign_in.ts
 var WALLET_DELEGATION_MS = 36e5;
+var NOT_SIGNED_IN = "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
+function refusedReason(code) {
+  return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, then press Reconnect.`;
+}
 function reason(error) {
   const message = error?.message;
   return typeof message === "string" ? message : String(error);
@@ -1057,13 +1405,13 @@ var PageSignIn = class {
    * deliberate click away.
    */
   #refuseWhileDownloading() {
-    const unfinished = this.#options.unfinished();
-    if (unfinished === 0) return false;
-    const [which, it] = unfinished === 1 ? [
+    const unfinished2 = this.#options.unfinished();
+    if (unfinished2 === 0) return false;
+    const [which, it] = unfinished2 === 1 ? [
       "A download is",
       "it"
     ] : [
-      `${unfinished} downloads are`,
+      `${unfinished2} downloads are`,
       "them"
     ];
     this.#panel.showProblem("", `${which} running under this sign-in, and switching would end ${it}. Let ${it} finish or cancel ${it}, then switch.`);
@@ -1086,7 +1434,12 @@ var PageSignIn = class {
       notice2(void 0);
       this.#panel.clearProblem();
       await old?.close();
-      if (next === void 0) return badge2.phase("idle");
+      badge2.identity(next === void 0 ? void 0 : next.kind === "key" ? next.key.publicKey : next.signer.address);
+      if (next === void 0) {
+        this.#options.blocked(NOT_SIGNED_IN);
+        return badge2.phase("idle");
+      }
+      this.#options.blocked(void 0);
       const client = this.#client = this.#build(next);
       const current = (listener) => (event) => {
         if (this.#client === client) listener(event);
@@ -1094,6 +1447,7 @@ var PageSignIn = class {
       client.on("state", current(({ to }) => {
         badge2.phase(to);
         this.#options.connectionChanged(to === "open");
+        if (to === "connecting") this.#options.blocked(void 0);
         if (to === "open") {
           notice2(void 0);
           this.#panel.clearProblem();
@@ -1129,11 +1483,680 @@ var PageSignIn = class {
   #failed(error) {
     if (!SIGN_IN_CODES.has(error.code)) return this.#options.notice(explain(error).text);
     this.#options.badge.refused();
+    this.#options.blocked(refusedReason(error.code));
     const credentials = this.#credentials;
     const refusal = credentials?.kind === "wallet" && error.code === "AUTH_BAD_SIGNATURE" ? credentials.signer.refusal : void 0;
     this.#panel.showProblem(error.code, refusal === void 0 ? explain(error).text : `Your wallet did not sign (${refusal}). Press Reconnect to be asked again.`);
   }
 };
+
+// web/range_box.ts
+function boxToIso(text) {
+  const value = text.trim();
+  if (value === "") return void 0;
+  const [date, time = "00:00"] = value.split(/[ T]+/, 2);
+  return `${date}T${time}Z`;
+}
+function isoToBox(iso) {
+  return iso.replace("T", " ").replace(/:00$/, "");
+}
+
+// web/page_title.ts
+function pageTitle(base, counts) {
+  const parts = [
+    counts.failedUnseen > 0 ? `\u2717 ${counts.failedUnseen} failed` : "",
+    counts.doneUnseen > 0 ? `\u2713 ${counts.doneUnseen} done` : "",
+    counts.running > 0 ? `${counts.running} running` : ""
+  ].filter((p) => p !== "");
+  return parts.length === 0 ? base : `${parts.join(" \xB7 ")} \xB7 ${base}`;
+}
+
+// protocol/error_table.ts
+var badMessage = (message) => ({
+  message,
+  recoverable: false,
+  scope: "message",
+  fault: "sender"
+});
+var request = (message) => ({
+  message,
+  recoverable: false,
+  scope: "download",
+  fault: "sender"
+});
+var signIn = (message, recoverable = false) => ({
+  message,
+  recoverable,
+  scope: "connection",
+  fault: "sender"
+});
+var command = (message) => ({
+  message,
+  recoverable: false,
+  scope: "message",
+  fault: "sender"
+});
+var sealed = (message) => ({
+  message,
+  recoverable: true,
+  scope: "connection",
+  fault: "sender"
+});
+var frame = (message) => ({
+  message,
+  recoverable: true,
+  scope: "connection",
+  fault: "sender"
+});
+var ERROR_TABLE = {
+  MALFORMED_JSON: badMessage("The message is not valid UTF-8 JSON."),
+  MESSAGE_TOO_LARGE: badMessage("The message exceeds the size limit."),
+  TOO_MANY_MESSAGES: {
+    message: "The connection sent messages faster than the server handles them.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
+  NESTING_TOO_DEEP: badMessage("The message nests objects or arrays too deeply."),
+  FORBIDDEN_KEY: badMessage("The message contains a forbidden key such as `__proto__`."),
+  UNKNOWN_EVENT: badMessage("The event name is not part of the protocol."),
+  UNEXPECTED_EVENT: badMessage("This side of the connection may not send that event."),
+  MISSING_FIELD: badMessage("A required field is missing."),
+  UNKNOWN_FIELD: badMessage("The message contains a field the protocol does not define."),
+  INVALID_TYPE: badMessage("A field has the wrong type."),
+  INVALID_VALUE: badMessage("A field's value is outside what the protocol allows."),
+  NON_FINITE_NUMBER: badMessage("A number is not finite."),
+  STRING_TOO_LONG: badMessage("A string exceeds its length limit."),
+  ARRAY_TOO_LONG: badMessage("An array exceeds its length limit."),
+  INVALID_DATE: badMessage("A date is not an ISO 8601 UTC timestamp or does not exist."),
+  INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
+  UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
+  UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
+  INVALID_OPERATOR: request("The filter operator does not apply to that column."),
+  INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
+  TOO_MANY_FILTERS: request("The request has more filters than allowed."),
+  UNKNOWN_REQUEST: badMessage("No download with that requestId exists on this connection."),
+  DUPLICATE_REQUEST: badMessage("A download with that requestId is already active."),
+  TOO_MANY_DOWNLOADS: {
+    message: "Too many concurrent downloads on this connection.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "download",
+    fault: "sender"
+  },
+  CANCELLED: {
+    message: "The download was cancelled.",
+    recoverable: false,
+    scope: "download",
+    fault: "none"
+  },
+  ILLEGAL_TRANSITION: {
+    message: "The event is not allowed in the current state.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
+  SEQUENCE_GAP: {
+    message: "A data frame does not continue where the previous one ended.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
+  INTEGRITY_MISMATCH: {
+    message: "The received rows, bytes or digest differ from what the server sent.",
+    recoverable: false,
+    scope: "download",
+    fault: "sender"
+  },
+  // Recoverable: the frame was never delivered and the resume point stays before it, so
+  // resuming (say, on a connection that does not alter bytes) can finish the download.
+  DIGEST_MISMATCH: {
+    message: "A data frame's payload does not match its digest; it was discarded.",
+    recoverable: true,
+    scope: "download",
+    fault: "sender"
+  },
+  RESUME_MISMATCH: {
+    message: "The server cannot resume this download as it was started.",
+    recoverable: false,
+    scope: "download",
+    fault: "none"
+  },
+  INTERNAL_ERROR: {
+    message: "The server failed while serving the request.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "download",
+    fault: "server"
+  },
+  SERVER_SHUTTING_DOWN: {
+    message: "The server is shutting down; resume on another connection.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "connection",
+    fault: "none"
+  },
+  FRAME_TRUNCATED: frame("The data frame is shorter than its header says."),
+  FRAME_TOO_LARGE: frame("The data frame exceeds the size limit."),
+  FRAME_VERSION: frame("The data frame has an unsupported version."),
+  FRAME_TYPE: frame("The data frame has an unknown type."),
+  FRAME_FLAGS: frame("The data frame sets reserved flags."),
+  FRAME_FIELD: frame("A data frame field is out of range or badly encoded."),
+  FRAME_TRAILING_BYTES: frame("The data frame has bytes after its payload."),
+  IDLE_TIMEOUT: {
+    message: "The connection sent nothing for longer than the server's idle timeout.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  HANDSHAKE_TIMEOUT: {
+    message: "The server did not complete the connection in time.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  SIGNING_TIMEOUT: {
+    message: "The signer (a wallet waiting for its user) did not sign in time: the challenge expired.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  HEARTBEAT_TIMEOUT: {
+    message: "The server stopped answering heartbeats.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  CONNECTION_LOST: {
+    message: "The connection closed unexpectedly.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  CONNECTION_FAILED: {
+    message: "Could not reconnect after the configured number of attempts.",
+    recoverable: false,
+    scope: "connection",
+    fault: "client"
+  },
+  CONNECTION_CLOSED: {
+    message: "The connection was closed by the client.",
+    recoverable: false,
+    scope: "connection",
+    fault: "none"
+  },
+  AUTH_REQUIRED: command("Sign in first: this server does not serve anonymous clients."),
+  SIGN_IN_TIMEOUT: {
+    message: "The connection did not sign in in time; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "client"
+  },
+  AUTH_IN_PROGRESS: command("This connection already asked for its one challenge."),
+  AUTH_IDENTITY_MISMATCH: signIn("The identity differs from the one the nonce was issued to."),
+  AUTH_NONCE_UNKNOWN: signIn("The nonce is not the one this connection was given."),
+  AUTH_NONCE_EXPIRED: signIn("The nonce expired; ask for a new one.", true),
+  AUTH_NONCE_USED: signIn("The nonce was already used."),
+  AUTH_BAD_SIGNATURE: signIn("The signature is not the identity's over this server's challenge text."),
+  AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
+  AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows; a new one must end sooner.", true),
+  AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  ORIGIN_MISMATCH: {
+    message: "The server names another origin than the one the client dialled.",
+    recoverable: false,
+    scope: "connection",
+    fault: "server"
+  },
+  SERVER_KEY_MISMATCH: {
+    message: "The server could not prove it holds the identity key the client expects.",
+    recoverable: false,
+    scope: "connection",
+    fault: "server"
+  },
+  FORBIDDEN: request("The server does not allow this identity that download."),
+  RATE_LIMITED: {
+    message: "Too many requests from this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "download",
+    fault: "sender"
+  },
+  ROW_LIMIT_EXCEEDED: request("The download has more rows than this identity may take at once."),
+  COMMAND_UNSIGNED: command("A command of a signed-in session lacks its `auth`."),
+  TOKEN_INVALID: command("The command's token is not this session's."),
+  COMMAND_SIGNATURE_INVALID: command("The command's signature does not match its content."),
+  COMMAND_STALE: command("The command's timestamp is outside the accepted window."),
+  COMMAND_REPLAYED: command("The command's timestamp is not after the previous command's."),
+  SESSION_EXPIRED: {
+    message: "The signed-in session expired; connect and sign in again.",
+    recoverable: true,
+    scope: "connection",
+    fault: "none"
+  },
+  UNSEALED_MESSAGE: sealed("A message of an encrypted session arrived unencrypted."),
+  REPLAYED_FRAME: sealed("A sealed frame repeats a counter already received."),
+  REORDERED_FRAME: sealed("A sealed frame skips ahead of the next expected counter."),
+  DECRYPTION_FAILED: sealed("A sealed frame failed its authentication tag.")
+};
+var ERROR_CODES = Object.keys(ERROR_TABLE);
+
+// protocol/errors.ts
+function errorResponse(code, details, overrides = {}) {
+  const info = ERROR_TABLE[code];
+  const retryAfter = overrides.retryAfter ?? info.retryAfter;
+  return {
+    code,
+    message: overrides.message ?? info.message,
+    ...details === void 0 ? {} : {
+      details
+    },
+    recoverable: info.recoverable,
+    ...retryAfter === void 0 ? {} : {
+      retryAfter
+    }
+  };
+}
+
+// protocol/time.ts
+var ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
+var MS_PER_DAY = 864e5;
+function parseTimestamp(text) {
+  const m = ISO.exec(text);
+  if (m === null) return {
+    ok: false,
+    error: "INVALID_DATE"
+  };
+  const [, y, mo, d, h = "0", mi = "0", s = "0", frac = "", zone = "Z"] = m;
+  const year = Number(y), month = Number(mo), day = Number(d);
+  const hour = Number(h), minute = Number(mi), second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) {
+    return {
+      ok: false,
+      error: "INVALID_DATE"
+    };
+  }
+  if (hour > 23 || minute > 59 || second > 59) return {
+    ok: false,
+    error: "INVALID_DATE"
+  };
+  let offset = 0;
+  if (zone !== "Z") {
+    const oh = Number(zone.slice(1, 3)), om = Number(zone.slice(4, 6));
+    if (oh > 23 || om > 59) return {
+      ok: false,
+      error: "INVALID_DATE"
+    };
+    offset = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om) * 6e4;
+  }
+  const ms = daysFromCivil(year, month, day) * MS_PER_DAY + ((hour * 60 + minute) * 60 + second) * 1e3 + Number(frac.padEnd(3, "0")) - offset;
+  return {
+    ok: true,
+    value: ms
+  };
+}
+function isLeap(year) {
+  return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+}
+function daysInMonth(year, month) {
+  return month === 2 ? isLeap(year) ? 29 : 28 : [
+    31,
+    0,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31
+  ][month - 1];
+}
+function daysFromCivil(year, month, day) {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+// protocol/filter.ts
+var DEFAULT_FILTER_LIMITS = {
+  maxFilters: 32,
+  maxInValues: 1e3,
+  maxTextLength: 256
+};
+var OPERATORS_BY_TYPE = {
+  integer: [
+    "eq",
+    "neq",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "in",
+    "between"
+  ],
+  decimal: [
+    "eq",
+    "neq",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "in",
+    "between"
+  ],
+  timestamp: [
+    "eq",
+    "neq",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "in",
+    "between"
+  ],
+  text: [
+    "eq",
+    "neq",
+    "lt",
+    "lte",
+    "gt",
+    "gte",
+    "in",
+    "between",
+    "prefix"
+  ],
+  boolean: [
+    "eq",
+    "neq",
+    "in"
+  ]
+};
+var INT64_MIN = -(2n ** 63n);
+var INT64_MAX = 2n ** 63n - 1n;
+var INTEGER_TEXT = /^-?(0|[1-9][0-9]{0,18})$/;
+var DECIMAL_TEXT = /^-?(0|[1-9][0-9]{0,29})(\.[0-9]{1,30})?$/;
+function validateFilters(filters2, schema, limits = {}) {
+  const bounds = {
+    ...DEFAULT_FILTER_LIMITS,
+    ...limits
+  };
+  if (filters2.length > bounds.maxFilters) {
+    return fail("TOO_MANY_FILTERS", "data.searchParams.filters", {
+      limit: bounds.maxFilters
+    });
+  }
+  const out = [];
+  for (const [i, filter] of filters2.entries()) {
+    const path = `data.searchParams.filters[${i}]`;
+    const column = schema.find((c) => c.name === filter.field);
+    if (column === void 0 || column.filterable === false) {
+      return fail("UNKNOWN_COLUMN", `${path}.field`, {
+        field: filter.field,
+        columns: filterableColumns(schema)
+      });
+    }
+    if (!OPERATORS_BY_TYPE[column.type].includes(filter.operator)) {
+      return fail("INVALID_OPERATOR", `${path}.operator`, {
+        operator: filter.operator,
+        type: column.type
+      });
+    }
+    const values = operands(filter, bounds);
+    if (typeof values === "string") {
+      return fail("INVALID_FILTER_VALUE", `${path}.value`, {
+        reason: values
+      });
+    }
+    const normalised = [];
+    for (const value of values) {
+      const v = normalise(value, column, bounds);
+      if (typeof v === "object") {
+        return fail("INVALID_FILTER_VALUE", `${path}.value`, {
+          reason: v.reason
+        });
+      }
+      normalised.push(v);
+    }
+    if (filter.operator === "between" && compare(normalised[0], normalised[1], column) > 0) {
+      return fail("INVALID_FILTER_VALUE", `${path}.value`, {
+        reason: "between needs low <= high"
+      });
+    }
+    out.push({
+      field: column.name,
+      type: column.type,
+      operator: filter.operator,
+      values: normalised
+    });
+  }
+  return {
+    ok: true,
+    value: out
+  };
+}
+function fail(code, path, extra) {
+  return {
+    ok: false,
+    error: errorResponse(code, {
+      path,
+      ...extra
+    })
+  };
+}
+var MAX_COLUMNS_DETAIL = 1e3;
+function filterableColumns(schema) {
+  let text = "";
+  for (const column of schema) {
+    if (column.filterable === false) continue;
+    const next = text === "" ? column.name : `${text}, ${column.name}`;
+    if (next.length > MAX_COLUMNS_DETAIL) return `${text}, \u2026`;
+    text = next;
+  }
+  return text;
+}
+function operands(filter, bounds) {
+  const { operator, value } = filter;
+  if (operator === "in") {
+    if (!Array.isArray(value) || value.length === 0) return "in needs a non-empty list";
+    if (value.length > bounds.maxInValues) return `in allows at most ${bounds.maxInValues} values`;
+    return value;
+  }
+  if (operator === "between") {
+    if (!Array.isArray(value) || value.length !== 2) return "between needs [low, high]";
+    return value;
+  }
+  if (Array.isArray(value)) return `${operator} needs a single value`;
+  return [
+    value
+  ];
+}
+function normalise(value, column, bounds) {
+  switch (column.type) {
+    case "integer": {
+      if (typeof value === "number") {
+        return Number.isSafeInteger(value) ? BigInt(value) : {
+          reason: "not a safe integer"
+        };
+      }
+      if (typeof value === "string" && INTEGER_TEXT.test(value)) {
+        const n = BigInt(value);
+        if (n >= INT64_MIN && n <= INT64_MAX) return n;
+      }
+      return {
+        reason: "not a 64-bit integer"
+      };
+    }
+    case "decimal": {
+      const text = typeof value === "number" && Number.isFinite(value) ? withoutExponent(String(value)) : value;
+      if (typeof text !== "string" || !DECIMAL_TEXT.test(text)) {
+        return {
+          reason: "not a decimal number"
+        };
+      }
+      const fraction = text.split(".")[1] ?? "";
+      if (column.scale !== void 0 && fraction.replace(/0+$/, "").length > column.scale) {
+        return {
+          reason: `more than ${column.scale} decimal places`
+        };
+      }
+      return canonicalDecimal(text);
+    }
+    case "timestamp": {
+      if (typeof value === "number") {
+        return Number.isSafeInteger(value) ? value : {
+          reason: "not epoch milliseconds"
+        };
+      }
+      if (typeof value !== "string") return {
+        reason: "not a timestamp"
+      };
+      const parsed = parseTimestamp(value);
+      return parsed.ok ? parsed.value : {
+        reason: "not an ISO 8601 timestamp"
+      };
+    }
+    case "text":
+      if (typeof value !== "string") return {
+        reason: "not text"
+      };
+      if (value.length > bounds.maxTextLength) {
+        return {
+          reason: `longer than ${bounds.maxTextLength} characters`
+        };
+      }
+      return value;
+    case "boolean":
+      if (value === "true" || value === "false") return value === "true";
+      return typeof value === "boolean" ? value : {
+        reason: "not a boolean"
+      };
+    default: {
+      const unreachable = column.type;
+      throw new Error(`unknown column type ${unreachable}`);
+    }
+  }
+}
+function withoutExponent(text) {
+  const m = /^(-?)([0-9])(?:\.([0-9]+))?e([+-][0-9]+)$/.exec(text);
+  if (m === null) return text;
+  const [, sign, lead, rest = "", exp] = m;
+  const digits = lead + rest;
+  const point = 1 + Number(exp);
+  if (point <= 0) return `${sign}0.${"0".repeat(-point)}${digits}`;
+  if (point >= digits.length) return sign + digits + "0".repeat(point - digits.length);
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
+}
+function canonicalDecimal(text) {
+  let [whole, fraction = ""] = text.split(".");
+  fraction = fraction.replace(/0+$/, "");
+  const out = fraction === "" ? whole : `${whole}.${fraction}`;
+  return out === "-0" ? "0" : out;
+}
+function compare(a, b, column) {
+  if (column.type === "decimal") return compareDecimal(a, b);
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+function compareDecimal(a, b) {
+  const [ia, fa = ""] = a.split(".");
+  const [ib, fb = ""] = b.split(".");
+  const width = Math.max(fa.length, fb.length);
+  const x = BigInt(ia + fa.padEnd(width, "0"));
+  const y = BigInt(ib + fb.padEnd(width, "0"));
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+// protocol/request.ts
+function validateDownloadRequest(request2, schema, limits = {}) {
+  const { timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  const from = parseTimestamp(timeFrom);
+  const to = parseTimestamp(timeTo);
+  if (!from.ok || !to.ok) {
+    const path = from.ok ? "data.searchParams.timeTo" : "data.searchParams.timeFrom";
+    return {
+      ok: false,
+      error: errorResponse("INVALID_DATE", {
+        path
+      })
+    };
+  }
+  if (from.value >= to.value) {
+    return {
+      ok: false,
+      error: errorResponse("INVALID_RANGE", {
+        path: "data.searchParams",
+        reason: "timeFrom must be before timeTo"
+      })
+    };
+  }
+  if (limits.maxRangeMs !== void 0 && to.value - from.value > limits.maxRangeMs) {
+    return {
+      ok: false,
+      error: errorResponse("INVALID_RANGE", {
+        path: "data.searchParams",
+        reason: `wider than ${limits.maxRangeMs} ms`
+      })
+    };
+  }
+  const checked = validateFilters(filters2, schema, limits);
+  if (!checked.ok) return checked;
+  return {
+    ok: true,
+    value: {
+      timeFrom: from.value,
+      timeTo: to.value,
+      filters: checked.value,
+      outputFormat: request2.outputFormat,
+      compression: request2.compression,
+      neutralizeFormulas: request2.neutralizeFormulas ?? true
+    }
+  };
+}
+
+// web/request_check.ts
+function placeOf(path) {
+  if (typeof path !== "string") return {
+    kind: "form"
+  };
+  const filter = /\.filters\[(\d+)\]/.exec(path);
+  if (filter !== null) return {
+    kind: "filter",
+    index: Number(filter[1])
+  };
+  if (path.endsWith(".timeFrom")) return {
+    kind: "from"
+  };
+  if (path.endsWith(".timeTo")) return {
+    kind: "to"
+  };
+  if (path === "data.searchParams") return {
+    kind: "range"
+  };
+  return {
+    kind: "form"
+  };
+}
+function checkRequest(request2, columns2) {
+  const checked = validateDownloadRequest(columns2 === void 0 ? {
+    ...request2,
+    searchParams: {
+      ...request2.searchParams,
+      filters: []
+    }
+  } : request2, columns2 ?? []);
+  if (checked.ok) return void 0;
+  const { code, text } = explain(checked.error);
+  return {
+    place: placeOf(checked.error.details?.path),
+    code,
+    text
+  };
+}
 
 // web/save_target.ts
 var BLOB_PART_BYTES = 8 * 1024 * 1024;
@@ -1227,19 +2250,10 @@ var byId = (id) => {
   if (element === null) throw new Error(`the page has no #${id}`);
   return element;
 };
-var FILE_TYPES = {
-  csv: {
-    mime: "text/csv",
-    extension: "csv"
-  },
-  json: {
-    mime: "application/json",
-    extension: "json"
-  },
-  ndjson: {
-    mime: "application/x-ndjson",
-    extension: "ndjson"
-  }
+var MIME_TYPES = {
+  csv: "text/csv",
+  json: "application/json",
+  ndjson: "application/x-ndjson"
 };
 var socketUrl = new URL("/", location.href);
 socketUrl.protocol = location.protocol === "https:" ? "wss:" : "ws:";
@@ -1251,6 +2265,7 @@ var UNFINISHED = [
 var badge = new ConnectionBadge({
   root: byId("connection"),
   text: byId("connection-text"),
+  who: byId("connection-who"),
   rtt: byId("rtt"),
   reconnect: byId("reconnect")
 });
@@ -1259,34 +2274,45 @@ var cards = /* @__PURE__ */ new Set();
 var filters = new FilterEditor(byId("filters"), byId("filter-template"));
 var form = byId("export-form");
 var formError = byId("form-error");
+var rangeError = byId("range-error");
+var fromBox = byId("from");
+var toBox = byId("to");
+var preset = byId("preset");
+var startButton = byId("start");
+var startBlocked = byId("start-blocked");
 var downloads = byId("downloads");
 var addFilter = byId("add-filter");
+var history = new DownloadHistory();
+var columns;
 function showNotice(text) {
   notice.hidden = text === void 0;
   notice.textContent = text ?? "";
 }
-var signIn = new PageSignIn({
+var unfinished = () => [
+  ...cards
+].filter((card) => UNFINISHED.includes(card.state));
+var signIn2 = new PageSignIn({
   url: socketUrl,
   panel: byId("signin"),
   badge,
-  unfinished: () => [
-    ...cards
-  ].filter((card) => UNFINISHED.includes(card.state)).length,
-  connectionChanged: (open2) => {
-    for (const card of cards) card.connectionChanged(open2);
+  unfinished: () => unfinished().length,
+  connectionChanged: (open3) => {
+    for (const card of cards) card.connectionChanged(open3);
   },
-  notice: showNotice
+  notice: showNotice,
+  // What cannot work is not offered: Download waits, saying why, until signing in can succeed.
+  blocked: (reason2) => {
+    startButton.disabled = reason2 !== void 0;
+    startBlocked.hidden = reason2 === void 0;
+    startBlocked.textContent = reason2 ?? "";
+  }
 });
-byId("reconnect").addEventListener("click", () => signIn.connect());
+byId("reconnect").addEventListener("click", () => signIn2.connect());
 addEventListener("online", () => {
-  if (signIn.client?.session().phase === "failed") signIn.connect();
+  if (signIn2.client?.session().phase === "failed") signIn2.connect();
 });
 addEventListener("beforeunload", (event) => {
-  if ([
-    ...cards
-  ].some((c) => UNFINISHED.includes(c.state))) {
-    event.preventDefault();
-  }
+  if (unfinished().length > 0) event.preventDefault();
 });
 async function loadSchema() {
   const problem = byId("schema-error");
@@ -1296,6 +2322,7 @@ async function loadSchema() {
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
     filters.setSchema(parsed.value);
+    columns = parsed.value.columns;
     addFilter.disabled = !filters.available;
     problem.hidden = true;
   } catch (error) {
@@ -1303,36 +2330,41 @@ async function loadSchema() {
     problem.hidden = false;
   }
 }
-function utc(value) {
-  return value === "" ? void 0 : `${value}Z`;
-}
-function stamp(value) {
-  const [date, time = ""] = value.split("T");
-  const clock = time.replaceAll(":", "").split(".")[0].padEnd(6, "0");
-  return date.replaceAll("-", "") + (/^0+$/.test(clock) ? "" : `T${clock}`);
-}
-function describeFilter(filter) {
-  const value = Array.isArray(filter.value) ? filter.value.join(filter.operator === "between" ? " \u2013 " : ", ") : String(filter.value);
-  return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
-}
-function showFormError(text) {
-  formError.hidden = text === void 0;
-  formError.textContent = text ?? "";
-}
 function readForm() {
-  const from = utc(byId("from").value);
-  const to = utc(byId("to").value);
+  const from = boxToIso(fromBox.value);
+  const to = boxToIso(toBox.value);
   if (from === void 0 || to === void 0) {
-    showFormError("Choose both ends of the time range.");
-    return void 0;
+    const place2 = from === void 0 ? {
+      kind: "from"
+    } : {
+      kind: "to"
+    };
+    return {
+      ok: false,
+      error: {
+        place: place2,
+        code: "",
+        text: "Choose both ends of the time range."
+      }
+    };
   }
   const chosen = filters.filters();
   if (!chosen.ok) {
-    showFormError(chosen.error);
-    return void 0;
+    const { index, text } = chosen.error;
+    return {
+      ok: false,
+      error: {
+        place: {
+          kind: "filter",
+          index
+        },
+        code: "",
+        text
+      }
+    };
   }
   const data = new FormData(form);
-  return {
+  const request2 = {
     searchParams: {
       timeFrom: from,
       timeTo: to,
@@ -1341,58 +2373,204 @@ function readForm() {
     outputFormat: data.get("format"),
     compression: byId("gzip").checked
   };
+  const problem = checkRequest(request2, columns);
+  return problem === void 0 ? {
+    ok: true,
+    value: request2
+  } : {
+    ok: false,
+    error: problem
+  };
 }
-var NOT_SIGNED_IN = "The page is not signed in: connect your wallet in the Sign in panel, or use the browser key.";
+function showProblem(problem, focus) {
+  const place2 = problem?.place;
+  const text = problem === void 0 ? "" : problem.code === "" ? problem.text : `${problem.code}: ${problem.text}`;
+  const onRange = place2?.kind === "from" || place2?.kind === "to" || place2?.kind === "range";
+  rangeError.hidden = !onRange;
+  rangeError.textContent = onRange ? text : "";
+  for (const [box2, kind] of [
+    [
+      fromBox,
+      "from"
+    ],
+    [
+      toBox,
+      "to"
+    ]
+  ]) {
+    const marked = place2?.kind === kind || place2?.kind === "range";
+    if (marked) box2.setAttribute("aria-invalid", "true");
+    else box2.removeAttribute("aria-invalid");
+    if (marked && focus && (place2?.kind !== "range" || kind === "to")) box2.focus();
+  }
+  filters.mark(place2?.kind === "filter" ? {
+    index: place2.index,
+    text
+  } : void 0, focus);
+  showFormError(place2?.kind === "form" ? text : void 0);
+}
+function showFormError(text) {
+  formError.hidden = text === void 0;
+  formError.textContent = text ?? "";
+}
 function requestId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return `web-${[
     ...bytes
   ].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
-async function startExport(request) {
-  if (signIn.client === void 0) return showFormError(NOT_SIGNED_IN);
-  const type = FILE_TYPES[request.outputFormat];
-  const { timeFrom, timeTo, filters: chosen } = request.searchParams;
-  const extension = request.compression ? `${type.extension}.gz` : type.extension;
-  const name = `sluice-${stamp(timeFrom.slice(0, -1))}-${stamp(timeTo.slice(0, -1))}.${extension}`;
-  const target = await chooseTarget(name, request.compression ? "application/gzip" : type.mime, request.compression ? "gz" : type.extension);
+function takenNames() {
+  return /* @__PURE__ */ new Set([
+    ...history.records.map((r) => r.name),
+    ...[
+      ...cards
+    ].map((c) => c.name)
+  ]);
+}
+async function startExport(request2) {
+  const type = request2.outputFormat;
+  const name = fileName(request2, takenNames());
+  const target = await chooseTarget(name, request2.compression ? "application/gzip" : MIME_TYPES[type], request2.compression ? "gz" : type);
   if (target === void 0) return;
-  const client = signIn.client;
+  const client = signIn2.client;
   if (client === void 0) {
     await target.writable.abort(new Error("not signed in"));
-    return showFormError(NOT_SIGNED_IN);
+    return showFormError("Not signed in: the download did not start.");
   }
-  const download = client.download(request, {
+  const download = client.download(request2, {
     requestId: requestId(),
     sha256: true
   });
-  const summary = [
-    `${request.outputFormat.toUpperCase()}${request.compression ? " \xB7 gzip" : ""}`,
-    `${instant(timeFrom)} \u2192 ${instant(timeTo)} UTC`,
-    ...chosen.map(describeFilter)
-  ].join(" \xB7 ");
+  const start2 = {
+    id: download.requestId,
+    request: request2,
+    name,
+    startedAt: Date.now(),
+    outcome: "running"
+  };
+  let remembered = Promise.resolve();
   const card = new DownloadCard({
     template: byId("download-template"),
     name,
-    summary,
+    summary: requestSummary(request2),
     download,
     target,
-    connected: client.isConnected()
+    connected: client.isConnected(),
+    ended: (end) => {
+      endedUnseen(end.outcome, name);
+      void remembered.then(() => history.put(ended(start2, Date.now(), end))).catch((error) => {
+        console.warn("sluice: the download history was not saved:", error);
+      });
+    }
   });
   cards.add(card);
+  remembered = history.put(start2).catch((error) => {
+    console.warn("sluice: the download history was not saved:", error);
+  });
   downloads.prepend(card.element);
-  if (client.session().phase === "failed") signIn.connect();
+  showTitle();
+  card.element.scrollIntoView({
+    block: "nearest"
+  });
+  if (client.session().phase === "failed") signIn2.connect();
 }
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  showFormError(void 0);
-  const request = readForm();
-  if (request === void 0) return;
-  startExport(request).catch((error) => {
+function start(request2) {
+  startExport(request2).catch((error) => {
     showFormError(`The download could not start: ${error instanceof Error ? error.message : error}`);
   });
+}
+var submitted = false;
+var BASE_TITLE = document.title;
+var unseen = {
+  done: 0,
+  failed: 0
+};
+function showTitle() {
+  document.title = pageTitle(BASE_TITLE, {
+    running: unfinished().length,
+    doneUnseen: unseen.done,
+    failedUnseen: unseen.failed
+  });
+}
+function endedUnseen(outcome, name) {
+  if (document.hidden && (outcome === "done" || outcome === "failed")) {
+    unseen[outcome]++;
+    if (globalThis.Notification?.permission === "granted") {
+      new Notification(outcome === "done" ? "Download done" : "Download failed", {
+        body: name
+      });
+    }
+  }
+  showTitle();
+}
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden) return;
+  unseen.done = unseen.failed = 0;
+  showTitle();
 });
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  submitted = true;
+  const read = readForm();
+  showProblem(read.ok ? void 0 : read.error, true);
+  if (!read.ok) return;
+  submitted = false;
+  start(read.value);
+});
+form.addEventListener("change", (event) => {
+  if (event.target === fromBox || event.target === toBox) {
+    preset.value = boxedPreset();
+  }
+  const show = () => {
+    const read = readForm();
+    const problem = read.ok ? void 0 : read.error;
+    showProblem(problem?.code === "" && !submitted ? void 0 : problem, false);
+  };
+  if (pressing) afterPress = show;
+  else show();
+});
+var pressing = false;
+var afterPress;
+addEventListener("pointerdown", () => pressing = true, true);
+for (const type of [
+  "pointerup",
+  "pointercancel"
+]) {
+  addEventListener(type, () => {
+    pressing = false;
+    const pending = afterPress;
+    afterPress = void 0;
+    if (pending !== void 0) setTimeout(pending, 0);
+  }, true);
+}
 addFilter.addEventListener("click", () => filters.add());
+function boxedPreset() {
+  const local = (box2) => (boxToIso(box2.value) ?? "").replace(/Z$/, "");
+  return presetOf(local(fromBox), local(toBox), Date.now());
+}
+for (const p of PRESETS) preset.add(new Option(PRESET_LABELS[p], p));
+preset.value = boxedPreset();
+preset.addEventListener("change", () => {
+  const range = presetRange(preset.value, Date.now());
+  if (range === void 0) return;
+  fromBox.value = isoToBox(range.from);
+  toBox.value = isoToBox(range.to);
+});
+var historyList = {
+  list: byId("history"),
+  template: byId("history-template"),
+  active: (id) => unfinished().some((card) => card.requestId === id),
+  // The same request again, checked against today's columns first: the server may have changed.
+  again: (request2) => {
+    if (startButton.disabled) return showFormError(startBlocked.textContent ?? void 0);
+    const problem = checkRequest(request2, columns);
+    if (problem !== void 0) return showFormError(`${problem.code}: ${problem.text}`);
+    showFormError(void 0);
+    start(request2);
+  }
+};
+history.onChange((records) => showHistory(historyList, records));
 byId("save-hint").textContent = canStreamToFile() ? "You choose where to save; the file is written as the data arrives." : "Your browser keeps the data until the download completes, then saves the file.";
-signIn.start();
+signIn2.start();
 loadSchema();
+history.load().catch((error) => console.warn("sluice: the download history is unreadable:", error));

@@ -16,16 +16,23 @@
 
 import {
   type DownloadRequest,
-  type Filter,
   type OutputFormat,
   parseSchemaDocument,
+  type SchemaColumn,
 } from "./sluice_client.js";
 import { ConnectionBadge } from "./connection_badge.ts";
+import { PRESET_LABELS, presetOf, presetRange, PRESETS } from "./date_presets.ts";
 import { DownloadCard } from "./download_card.ts";
+import { DownloadHistory } from "./download_history.ts";
+import { fileName } from "./file_name.ts";
 import { FilterEditor } from "./filter_editor.ts";
-import { OPERATOR_LABELS } from "./filter_input.ts";
-import { instant } from "./format.ts";
+import { showHistory } from "./history_list.ts";
+import { ended } from "./history_record.ts";
 import { PageSignIn } from "./page_sign_in.ts";
+import { boxToIso, isoToBox } from "./range_box.ts";
+import { pageTitle } from "./page_title.ts";
+import { checkRequest, type FormProblem } from "./request_check.ts";
+import { requestSummary } from "./request_summary.ts";
 import { canStreamToFile, chooseTarget } from "./save_target.ts";
 
 const byId = <T extends HTMLElement>(id: string): T => {
@@ -34,10 +41,10 @@ const byId = <T extends HTMLElement>(id: string): T => {
   return element as T;
 };
 
-const FILE_TYPES: Readonly<Record<OutputFormat, { mime: string; extension: string }>> = {
-  csv: { mime: "text/csv", extension: "csv" },
-  json: { mime: "application/json", extension: "json" },
-  ndjson: { mime: "application/x-ndjson", extension: "ndjson" },
+const MIME_TYPES: Readonly<Record<OutputFormat, string>> = {
+  csv: "text/csv",
+  json: "application/json",
+  ndjson: "application/x-ndjson",
 };
 
 /** The socket lives at the page's own origin, on any path; `/` it is. */
@@ -50,6 +57,7 @@ const UNFINISHED: readonly string[] = ["queued", "running", "paused"];
 const badge = new ConnectionBadge({
   root: byId("connection"),
   text: byId("connection-text"),
+  who: byId("connection-who"),
   rtt: byId("rtt"),
   reconnect: byId("reconnect"),
 });
@@ -58,23 +66,40 @@ const cards = new Set<DownloadCard>();
 const filters = new FilterEditor(byId("filters"), byId("filter-template"));
 const form = byId<HTMLFormElement>("export-form");
 const formError = byId<HTMLParagraphElement>("form-error");
+const rangeError = byId<HTMLParagraphElement>("range-error");
+const fromBox = byId<HTMLInputElement>("from");
+const toBox = byId<HTMLInputElement>("to");
+const preset = byId<HTMLSelectElement>("preset");
+const startButton = byId<HTMLButtonElement>("start");
+const startBlocked = byId<HTMLParagraphElement>("start-blocked");
 const downloads = byId<HTMLOListElement>("downloads");
 const addFilter = byId<HTMLButtonElement>("add-filter");
+const history = new DownloadHistory();
+/** The server's columns, once `/schema.json` is read: the filters are checked against them. */
+let columns: readonly SchemaColumn[] | undefined;
 
 function showNotice(text: string | undefined): void {
   notice.hidden = text === undefined;
   notice.textContent = text ?? "";
 }
 
+const unfinished = () => [...cards].filter((card) => UNFINISHED.includes(card.state));
+
 const signIn = new PageSignIn({
   url: socketUrl,
   panel: byId("signin"),
   badge,
-  unfinished: () => [...cards].filter((card) => UNFINISHED.includes(card.state)).length,
+  unfinished: () => unfinished().length,
   connectionChanged: (open) => {
     for (const card of cards) card.connectionChanged(open);
   },
   notice: showNotice,
+  // What cannot work is not offered: Download waits, saying why, until signing in can succeed.
+  blocked: (reason) => {
+    startButton.disabled = reason !== undefined;
+    startBlocked.hidden = reason === undefined;
+    startBlocked.textContent = reason ?? "";
+  },
 });
 
 byId("reconnect").addEventListener("click", () => signIn.connect());
@@ -83,9 +108,7 @@ addEventListener("online", () => {
 });
 addEventListener("beforeunload", (event) => {
   // Leaving the page ends its downloads: ask first while any is running.
-  if ([...cards].some((c) => UNFINISHED.includes(c.state))) {
-    event.preventDefault();
-  }
+  if (unfinished().length > 0) event.preventDefault();
 });
 
 async function loadSchema(): Promise<void> {
@@ -96,6 +119,7 @@ async function loadSchema(): Promise<void> {
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
     filters.setSchema(parsed.value);
+    columns = parsed.value.columns;
     addFilter.disabled = !filters.available;
     problem.hidden = true;
   } catch (error) {
@@ -106,23 +130,51 @@ async function loadSchema(): Promise<void> {
   }
 }
 
-/** `2024-01-31T09:30` from a datetime-local box, read as UTC, in the protocol's form. */
-function utc(value: string): string | undefined {
-  return value === "" ? undefined : `${value}Z`;
+/**
+ * Reads the form: the request, or its first problem. A problem with a code is one the server
+ * would refuse with that code; one without is something not yet filled in.
+ */
+function readForm(): { ok: true; value: DownloadRequest } | { ok: false; error: FormProblem } {
+  const from = boxToIso(fromBox.value);
+  const to = boxToIso(toBox.value);
+  if (from === undefined || to === undefined) {
+    const place = from === undefined ? { kind: "from" as const } : { kind: "to" as const };
+    return { ok: false, error: { place, code: "", text: "Choose both ends of the time range." } };
+  }
+  const chosen = filters.filters();
+  if (!chosen.ok) {
+    const { index, text } = chosen.error;
+    return { ok: false, error: { place: { kind: "filter", index }, code: "", text } };
+  }
+  const data = new FormData(form);
+  const request: DownloadRequest = {
+    searchParams: { timeFrom: from, timeTo: to, filters: chosen.value },
+    outputFormat: data.get("format") as OutputFormat,
+    compression: byId<HTMLInputElement>("gzip").checked,
+  };
+  const problem = checkRequest(request, columns);
+  return problem === undefined ? { ok: true, value: request } : { ok: false, error: problem };
 }
 
-/** `20240131` or `20240131T093000` for a file name. */
-function stamp(value: string): string {
-  const [date, time = ""] = value.split("T");
-  const clock = time.replaceAll(":", "").split(".")[0].padEnd(6, "0");
-  return date.replaceAll("-", "") + (/^0+$/.test(clock) ? "" : `T${clock}`);
-}
-
-function describeFilter(filter: Filter): string {
-  const value = Array.isArray(filter.value)
-    ? filter.value.join(filter.operator === "between" ? " – " : ", ")
-    : String(filter.value);
-  return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
+/** Shows `problem` beside the part of the form it concerns, and clears every other mark. */
+function showProblem(problem: FormProblem | undefined, focus: boolean): void {
+  const place = problem?.place;
+  const text = problem === undefined
+    ? ""
+    : problem.code === ""
+    ? problem.text
+    : `${problem.code}: ${problem.text}`;
+  const onRange = place?.kind === "from" || place?.kind === "to" || place?.kind === "range";
+  rangeError.hidden = !onRange;
+  rangeError.textContent = onRange ? text : "";
+  for (const [box, kind] of [[fromBox, "from"], [toBox, "to"]] as const) {
+    const marked = place?.kind === kind || place?.kind === "range";
+    if (marked) box.setAttribute("aria-invalid", "true");
+    else box.removeAttribute("aria-invalid");
+    if (marked && focus && (place?.kind !== "range" || kind === "to")) box.focus();
+  }
+  filters.mark(place?.kind === "filter" ? { index: place.index, text } : undefined, focus);
+  showFormError(place?.kind === "form" ? text : undefined);
 }
 
 function showFormError(text: string | undefined): void {
@@ -130,88 +182,181 @@ function showFormError(text: string | undefined): void {
   formError.textContent = text ?? "";
 }
 
-/** Reads the form; `undefined` (with the problem shown) when it is incomplete. */
-function readForm(): DownloadRequest | undefined {
-  const from = utc(byId<HTMLInputElement>("from").value);
-  const to = utc(byId<HTMLInputElement>("to").value);
-  if (from === undefined || to === undefined) {
-    showFormError("Choose both ends of the time range.");
-    return undefined;
-  }
-  const chosen = filters.filters();
-  if (!chosen.ok) {
-    showFormError(chosen.error);
-    return undefined;
-  }
-  const data = new FormData(form);
-  return {
-    searchParams: { timeFrom: from, timeTo: to, filters: chosen.value },
-    outputFormat: data.get("format") as OutputFormat,
-    compression: byId<HTMLInputElement>("gzip").checked,
-  };
-}
-
-const NOT_SIGNED_IN =
-  "The page is not signed in: connect your wallet in the Sign in panel, or use the browser key.";
-
 /** A request id from `getRandomValues`, which (unlike `randomUUID`) plain-HTTP pages have too. */
 function requestId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return `web-${[...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
 }
 
-/** Asks where to save, then starts the download and its card. */
+/** Names already given: the cards on the page and the remembered downloads. */
+function takenNames(): Set<string> {
+  return new Set([...history.records.map((r) => r.name), ...[...cards].map((c) => c.name)]);
+}
+
+/** Asks where to save, then starts the download, its card and its history record. */
 async function startExport(request: DownloadRequest): Promise<void> {
-  // No identity, no sign-in: the page has none while a wallet has not shared an account.
-  if (signIn.client === undefined) return showFormError(NOT_SIGNED_IN);
-  const type = FILE_TYPES[request.outputFormat];
-  const { timeFrom, timeTo, filters: chosen } = request.searchParams;
-  const extension = request.compression ? `${type.extension}.gz` : type.extension;
-  const name = `sluice-${stamp(timeFrom.slice(0, -1))}-${stamp(timeTo.slice(0, -1))}.${extension}`;
+  const type = request.outputFormat;
+  const name = fileName(request, takenNames());
   const target = await chooseTarget(
     name,
-    request.compression ? "application/gzip" : type.mime,
-    request.compression ? "gz" : type.extension,
+    request.compression ? "application/gzip" : MIME_TYPES[type],
+    request.compression ? "gz" : type,
   );
   if (target === undefined) return; // the person closed the picker
   const client = signIn.client;
   if (client === undefined) {
     // Switched to a wallet while the picker was open, and the wallet has not shared an account.
     await target.writable.abort(new Error("not signed in"));
-    return showFormError(NOT_SIGNED_IN);
+    return showFormError("Not signed in: the download did not start.");
   }
   // The file's SHA-256, shown when it is saved (the chain value of the protocol is not one).
   const download = client.download(request, { requestId: requestId(), sha256: true });
-  const summary = [
-    `${request.outputFormat.toUpperCase()}${request.compression ? " · gzip" : ""}`,
-    `${instant(timeFrom)} → ${instant(timeTo)} UTC`,
-    ...chosen.map(describeFilter),
-  ].join(" · ");
+  const start = {
+    id: download.requestId,
+    request,
+    name,
+    startedAt: Date.now(),
+    outcome: "running" as const,
+  };
+  let remembered: Promise<void> = Promise.resolve();
   const card = new DownloadCard({
     template: byId("download-template"),
     name,
-    summary,
+    summary: requestSummary(request),
     download,
     target,
     connected: client.isConnected(),
+    ended: (end) => {
+      endedUnseen(end.outcome, name);
+      void remembered.then(() => history.put(ended(start, Date.now(), end))).catch((error) => {
+        console.warn("sluice: the download history was not saved:", error);
+      });
+    },
   });
   cards.add(card);
+  // After the card: the history draws this record as running only while a card runs it.
+  remembered = history.put(start).catch((error) => {
+    console.warn("sluice: the download history was not saved:", error);
+  });
   downloads.prepend(card.element);
+  showTitle();
+  // On a phone the list sits below the form: bring the new card into view.
+  card.element.scrollIntoView({ block: "nearest" });
   if (client.session().phase === "failed") signIn.connect();
 }
 
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  showFormError(undefined);
-  const request = readForm();
-  if (request === undefined) return;
+function start(request: DownloadRequest): void {
   startExport(request).catch((error) => {
     showFormError(
       `The download could not start: ${error instanceof Error ? error.message : error}`,
     );
   });
+}
+
+/** Whether Download was pressed: until it starts, what is missing is shown as the person edits. */
+let submitted = false;
+
+/** The page's own title, and what ended while the tab was hidden. */
+const BASE_TITLE = document.title;
+const unseen = { done: 0, failed: 0 };
+
+function showTitle(): void {
+  document.title = pageTitle(BASE_TITLE, {
+    running: unfinished().length,
+    doneUnseen: unseen.done,
+    failedUnseen: unseen.failed,
+  });
+}
+
+/** A download ended: counted in the title while the tab is hidden, and notified when allowed. */
+function endedUnseen(outcome: string, name: string): void {
+  if (document.hidden && (outcome === "done" || outcome === "failed")) {
+    unseen[outcome]++;
+    if (globalThis.Notification?.permission === "granted") {
+      new Notification(outcome === "done" ? "Download done" : "Download failed", {
+        body: name,
+      });
+    }
+  }
+  showTitle();
+}
+
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden) return;
+  unseen.done = unseen.failed = 0;
+  showTitle();
 });
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  submitted = true;
+  const read = readForm();
+  showProblem(read.ok ? undefined : read.error, true);
+  if (!read.ok) return;
+  submitted = false;
+  start(read.value);
+});
+// Checked as the person edits: a refusal the server would give shows at once; something only
+// not yet filled in waits until Download was pressed.
+form.addEventListener("change", (event) => {
+  if (event.target === fromBox || event.target === toBox) {
+    preset.value = boxedPreset();
+  }
+  const show = () => {
+    const read = readForm();
+    const problem = read.ok ? undefined : read.error;
+    showProblem(problem?.code === "" && !submitted ? undefined : problem, false);
+  };
+  // A box's change comes with the press that leaves it (on a radio, a button): a message shown
+  // now would move what is being pressed from under the pointer, so it waits for the click.
+  if (pressing) afterPress = show;
+  else show();
+});
+
+/** Whether a pointer is down, and what to show once it is released and its click is done. */
+let pressing = false;
+let afterPress: (() => void) | undefined;
+addEventListener("pointerdown", () => pressing = true, true);
+for (const type of ["pointerup", "pointercancel"]) {
+  addEventListener(type, () => {
+    pressing = false;
+    const pending = afterPress;
+    afterPress = undefined;
+    if (pending !== undefined) setTimeout(pending, 0);
+  }, true);
+}
 addFilter.addEventListener("click", () => filters.add());
+
+/** The preset the range boxes hold now, if any. */
+function boxedPreset(): typeof PRESETS[number] {
+  const local = (box: HTMLInputElement) => (boxToIso(box.value) ?? "").replace(/Z$/, "");
+  return presetOf(local(fromBox), local(toBox), Date.now());
+}
+
+for (const p of PRESETS) preset.add(new Option(PRESET_LABELS[p], p));
+preset.value = boxedPreset();
+preset.addEventListener("change", () => {
+  const range = presetRange(preset.value as typeof PRESETS[number], Date.now());
+  if (range === undefined) return;
+  fromBox.value = isoToBox(range.from);
+  toBox.value = isoToBox(range.to);
+  // The change goes on to the form's listener, which checks what the boxes now hold.
+});
+
+const historyList = {
+  list: byId<HTMLOListElement>("history"),
+  template: byId<HTMLTemplateElement>("history-template"),
+  active: (id: string) => unfinished().some((card) => card.requestId === id),
+  // The same request again, checked against today's columns first: the server may have changed.
+  again: (request: DownloadRequest) => {
+    if (startButton.disabled) return showFormError(startBlocked.textContent ?? undefined);
+    const problem = checkRequest(request, columns);
+    if (problem !== undefined) return showFormError(`${problem.code}: ${problem.text}`);
+    showFormError(undefined);
+    start(request);
+  },
+};
+history.onChange((records) => showHistory(historyList, records));
 
 byId("save-hint").textContent = canStreamToFile()
   ? "You choose where to save; the file is written as the data arrives."
@@ -219,3 +364,4 @@ byId("save-hint").textContent = canStreamToFile()
 
 signIn.start();
 loadSchema();
+history.load().catch((error) => console.warn("sluice: the download history is unreadable:", error));

@@ -1,7 +1,8 @@
 /**
  * The connection badge of the demo page's top bar: the client's
- * connection phase in words (or that signing in was refused), the last
- * keep-alive round trip, and a Reconnect button once the client has given up.
+ * connection phase in words (or that signing in was refused), whom the
+ * page is signed in as, the last keep-alive round trip, and a Reconnect
+ * button once the client has given up.
  *
  * This module is browser compatible.
  *
@@ -9,6 +10,7 @@
  */
 
 import type { ConnectionPhase } from "./sluice_client.js";
+import { shortIdentity } from "./format.ts";
 
 const PHASE_TEXT: Readonly<Record<ConnectionPhase, string>> = {
   idle: "Not connected",
@@ -26,6 +28,8 @@ export interface BadgeElements {
   readonly root: HTMLElement;
   /** The phase in words. */
   readonly text: HTMLElement;
+  /** Whom the page signs in as, shown while connected. */
+  readonly who: HTMLElement;
   /** The round-trip time. */
   readonly rtt: HTMLElement;
   /** Shown when the client gave up. */
@@ -59,6 +63,15 @@ export class ConnectionBadge {
     this.phase("failed");
     this.#el.root.dataset.refused = "true";
     this.#el.text.textContent = "Sign-in refused";
+  }
+
+  /**
+   * The identity the client signs in as (a public key or an address), shortened,
+   * the whole of it in the tooltip; `undefined` for none.
+   */
+  identity(identity: string | undefined): void {
+    this.#el.who.textContent = identity === undefined ? "" : `as ${shortIdentity(identity)}`;
+    this.#el.who.title = identity ?? "";
   }
 
   /** A keep-alive came back after `ms`. */

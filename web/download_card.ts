@@ -39,7 +39,14 @@ export interface DownloadCardOptions {
   readonly target: SaveTarget;
   /** Whether the connection is up now. */
   readonly connected: boolean;
+  /** Told once how the download ended (for the history). */
+  readonly ended?: (end: CardEnd) => void;
 }
+
+/** How a card's download ended. */
+export type CardEnd =
+  | { outcome: "done"; rows: number; bytes: number; sha256?: string }
+  | { outcome: "cancelled" | "failed"; code?: string };
 
 const find = <T extends Element = HTMLElement>(root: ParentNode, selector: string): T => {
   const element = root.querySelector<T>(selector);
@@ -58,6 +65,7 @@ export class DownloadCard {
   #started = false;
   #connected: boolean;
   #cancelledByUser = false;
+  readonly #ended: (end: CardEnd) => void;
 
   constructor(options: DownloadCardOptions) {
     const fragment = options.template.content.cloneNode(true) as DocumentFragment;
@@ -66,6 +74,7 @@ export class DownloadCard {
     this.#target = options.target;
     this.#name = options.name;
     this.#connected = options.connected;
+    this.#ended = options.ended ?? (() => {});
     this.element.dataset.requestId = options.download.requestId;
     this.#text(".download-name", options.name);
     this.#text(".download-summary", options.summary);
@@ -83,6 +92,9 @@ export class DownloadCard {
       this.#render();
     });
     this.#download.onProgress((update) => {
+      // Only a running download has a speed and a time left; a late update must not bring back
+      // the numbers a pause or a cancel took away.
+      if (this.#state !== "running" && this.#state !== "queued") return;
       this.#bar(update.progress);
       this.#text(".stat-percent", percent(update.progress));
       this.#text(".stat-rows", `${count(update.processedRows)} / ${count(update.totalRows)}`);
@@ -93,6 +105,16 @@ export class DownloadCard {
     });
     this.#render();
     this.#run();
+  }
+
+  /** The file name the card shows. */
+  get name(): string {
+    return this.#name;
+  }
+
+  /** The download's request id. */
+  get requestId(): string {
+    return this.#download.requestId;
   }
 
   /** Where the card stands. */
@@ -136,6 +158,7 @@ export class DownloadCard {
   #writeFailed(error: unknown): void {
     const why = error instanceof Error ? error.message : String(error);
     this.#end("failed", "", `The file could not be written: ${why}`);
+    this.#ended({ outcome: "failed" });
   }
 
   #completed(summary: DownloadSummary): void {
@@ -143,7 +166,6 @@ export class DownloadCard {
     this.#bar(100);
     this.#text(".stat-percent", percent(100));
     this.#text(".stat-rows", `${count(summary.rows)} / ${count(summary.rows)}`);
-    this.#text(".stat-eta", duration(0));
     this.#text(".stat-bytes", byteSize(summary.deliveredBytes));
     if (url !== undefined) {
       const save = find<HTMLAnchorElement>(this.element, ".download-save");
@@ -159,11 +181,23 @@ export class DownloadCard {
         duration(summary.durationMs)
       }. SHA-256 of the file: ${summary.sha256 ?? "–"}.`,
     );
+    // Done: the speed it averaged, and no time left.
+    const seconds = summary.durationMs / 1000;
+    this.#text(".stat-speed", seconds > 0 ? rowRate(summary.rows / seconds) : "–");
+    this.#text(".stat-eta", duration(0));
+    this.#ended({
+      outcome: "done",
+      rows: summary.rows,
+      bytes: summary.deliveredBytes,
+      ...(summary.sha256 === undefined ? {} : { sha256: summary.sha256 }),
+    });
   }
 
   #failed(error: ErrorResponse): void {
     const { code, text } = explain(error);
-    this.#end(error.code === "CANCELLED" ? "cancelled" : "failed", code, text);
+    const outcome = error.code === "CANCELLED" ? "cancelled" : "failed";
+    this.#end(outcome, code, text);
+    this.#ended({ outcome, code });
   }
 
   #end(state: CardState, code: string, message: string): void {
@@ -181,6 +215,12 @@ export class DownloadCard {
       this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
+    // A speed and a time left are true only while rows arrive (done sets its own; a queued card
+    // has had none yet, unless an update came before its start was seen).
+    if (this.#state === "paused" || this.#state === "cancelled" || this.#state === "failed") {
+      this.#text(".stat-speed", "–");
+      this.#text(".stat-eta", "–");
+    }
     this.element.dataset.started = String(this.#started);
     const label = this.#state === "paused" ? "Paused: reconnecting" : STATE_LABELS[this.#state];
     this.#text(".download-state", label);

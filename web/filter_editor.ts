@@ -26,6 +26,15 @@ interface Row {
   readonly value: HTMLInputElement;
   readonly high: HTMLInputElement;
   readonly boolean: HTMLSelectElement;
+  readonly problem: HTMLElement;
+}
+
+/** Why a row cannot be sent: which row (from 0), and the sentence. */
+export interface RowProblem {
+  /** The row, counted from 0 as the request's filters are. */
+  readonly index: number;
+  /** What is wrong. */
+  readonly text: string;
 }
 
 /** The list of filter rows. */
@@ -65,6 +74,7 @@ export class FilterEditor {
       value: find(element, ".filter-value"),
       high: find(element, ".filter-high"),
       boolean: find(element, ".filter-boolean"),
+      problem: find(element, ".filter-problem"),
     };
     const used = new Set(this.#rows.map((r) => r.field.value));
     for (const column of this.#columns) row.field.add(new Option(column.name, column.name));
@@ -87,10 +97,10 @@ export class FilterEditor {
     row.field.focus();
   }
 
-  /** The filters of every row, or the first row's problem (and that row is marked). */
-  filters(): Result<Filter[], string> {
+  /** The filters of every row, or the first incomplete row's problem. */
+  filters(): Result<Filter[], RowProblem> {
     const out: Filter[] = [];
-    for (const row of this.#rows) {
+    for (const [index, row] of this.#rows.entries()) {
       const column = this.#column(row);
       const operator = row.operator.value as FilterOperator;
       const boolean = column.type === "boolean" && valueShape(operator) === "one";
@@ -100,14 +110,24 @@ export class FilterEditor {
         value: boolean ? row.boolean.value : row.value.value,
         high: row.high.value,
       });
-      if (!r.ok) {
-        row.value.setAttribute("aria-invalid", "true");
-        row.value.focus();
-        return r;
-      }
+      if (!r.ok) return { ok: false, error: { index, text: r.error } };
       out.push(r.value);
     }
     return { ok: true, value: out };
+  }
+
+  /** Marks row `index` with `text` (and focuses its value when asked); clears every other row. */
+  mark(problem: RowProblem | undefined, focus: boolean): void {
+    for (const [i, row] of this.#rows.entries()) {
+      const here = problem?.index === i;
+      row.problem.hidden = !here;
+      row.problem.textContent = here ? problem.text : "";
+      for (const input of [row.value, row.high]) {
+        if (here) input.setAttribute("aria-invalid", "true");
+        else input.removeAttribute("aria-invalid");
+      }
+      if (here && focus) (row.value.hidden ? row.boolean : row.value).focus();
+    }
   }
 
   #column(row: Row): SchemaColumn {
@@ -152,6 +172,8 @@ export class FilterEditor {
       row.value.setAttribute("aria-label", `${n} value`);
       row.high.setAttribute("aria-label", `${n} upper value`);
       row.boolean.setAttribute("aria-label", `${n} value`);
+      row.problem.id = `filter-problem-${i + 1}`;
+      row.value.setAttribute("aria-describedby", row.problem.id);
     });
   }
 }

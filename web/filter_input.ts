@@ -2,8 +2,10 @@
  * What a filter row of the demo page means: the labels of the operators,
  * and the row's typed text turned into a protocol `Filter`. Values go to
  * the server as text, which it accepts for every column type
- * (docs/PROTOCOL.md §6.2) and checks against the column; the page checks
- * only that something was typed, so every refusal has the server's code.
+ * (docs/PROTOCOL.md §6.2) and checks against the column. This module
+ * checks only that something was typed; `request_check.ts` then runs the
+ * protocol's own check on the whole request, so a value the server would
+ * refuse is refused on the page with the server's code.
  *
  * This module is browser compatible.
  *

@@ -110,3 +110,19 @@ export function instant(iso: string): string {
   const text = new Date(ms).toISOString().replace("T", " ").replace(/(\.000)?Z$/, "");
   return text.endsWith(":00") ? text.slice(0, -3) : text;
 }
+
+/**
+ * An identity short enough for the top bar: a public key's or an
+ * address's first and last characters.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { shortIdentity } from "./format.ts";
+ * equal(shortIdentity("0x5B38Da6a701c568545dCfcB03FcB875f56beddC4"), "0x5B38…ddC4");
+ * equal(shortIdentity(`02${"ab".repeat(31)}cd`), "02abab…abcd");
+ * ```
+ */
+export function shortIdentity(identity: string): string {
+  return identity.length <= 12 ? identity : `${identity.slice(0, 6)}…${identity.slice(-4)}`;
+}

@@ -57,6 +57,21 @@ export interface PageSignInOptions {
   readonly connectionChanged: (open: boolean) => void;
   /** Shows a sentence in the page's notice, or clears it (`undefined`). */
   readonly notice: (text: string | undefined) => void;
+  /**
+   * Why no download can start now (no identity, or signing in was refused),
+   * or `undefined` once one can.
+   */
+  readonly blocked: (reason: string | undefined) => void;
+}
+
+/** Why Download waits while a wallet has shared no account. */
+export const NOT_SIGNED_IN =
+  "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
+
+/** Why Download waits after the server (or the page) refused the sign-in. */
+export function refusedReason(code: string): string {
+  return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, ` +
+    "then press Reconnect.";
 }
 
 /** An error's own words: wallets reject with plain `{ code, message }` objects, not Errors. */
@@ -259,7 +274,18 @@ export class PageSignIn {
       notice(undefined);
       this.#panel.clearProblem();
       await old?.close();
-      if (next === undefined) return badge.phase("idle");
+      badge.identity(
+        next === undefined
+          ? undefined
+          : next.kind === "key"
+          ? next.key.publicKey
+          : next.signer.address,
+      );
+      if (next === undefined) {
+        this.#options.blocked(NOT_SIGNED_IN);
+        return badge.phase("idle");
+      }
+      this.#options.blocked(undefined);
       const client = this.#client = this.#build(next);
       // The old client's last events must not paint over the new one's.
       const current = <T>(listener: (event: T) => void) => (event: T) => {
@@ -270,6 +296,8 @@ export class PageSignIn {
         current(({ to }) => {
           badge.phase(to);
           this.#options.connectionChanged(to === "open");
+          // Trying again (Reconnect) may succeed: Download is offered again meanwhile.
+          if (to === "connecting") this.#options.blocked(undefined);
           if (to === "open") {
             notice(undefined);
             this.#panel.clearProblem();
@@ -308,6 +336,7 @@ export class PageSignIn {
   #failed(error: ErrorResponse): void {
     if (!SIGN_IN_CODES.has(error.code)) return this.#options.notice(explain(error).text);
     this.#options.badge.refused();
+    this.#options.blocked(refusedReason(error.code));
     const credentials = this.#credentials;
     const refusal = credentials?.kind === "wallet" && error.code === "AUTH_BAD_SIGNATURE"
       ? credentials.signer.refusal

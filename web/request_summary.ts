@@ -1,0 +1,49 @@
+/**
+ * One line describing a request, as cards and the history show it:
+ * format, gzip, the time range in UTC and each filter.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import type { DownloadRequest, Filter } from "../protocol/messages.ts";
+import { OPERATOR_LABELS } from "./filter_input.ts";
+import { instant } from "./format.ts";
+
+function describeFilter(filter: Filter): string {
+  const value = Array.isArray(filter.value)
+    ? filter.value.join(filter.operator === "between" ? " – " : ", ")
+    : String(filter.value);
+  return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
+}
+
+/**
+ * The request in words.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { requestSummary } from "./request_summary.ts";
+ * equal(
+ *   requestSummary({
+ *     searchParams: {
+ *       timeFrom: "2024-01-01T00:00:00Z",
+ *       timeTo: "2024-02-01T00:00:00Z",
+ *       filters: [{ field: "symbol", operator: "eq", value: "BTC-USD" }],
+ *     },
+ *     outputFormat: "csv",
+ *     compression: true,
+ *   }),
+ *   "CSV · gzip · 2024-01-01 00:00 → 2024-02-01 00:00 UTC · symbol = BTC-USD",
+ * );
+ * ```
+ */
+export function requestSummary(request: DownloadRequest): string {
+  const { timeFrom, timeTo, filters } = request.searchParams;
+  return [
+    `${request.outputFormat.toUpperCase()}${request.compression ? " · gzip" : ""}`,
+    `${instant(timeFrom)} → ${instant(timeTo)} UTC`,
+    ...filters.map(describeFilter),
+  ].join(" · ");
+}
