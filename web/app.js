@@ -1629,6 +1629,22 @@ var ERROR_TABLE = {
     scope: "download",
     fault: "server"
   },
+  // The server's database, not the server: gone or too slow now, so resuming later can finish.
+  SOURCE_UNAVAILABLE: {
+    message: "The server's database is unavailable or too slow just now; resume later.",
+    recoverable: true,
+    retryAfter: 5e3,
+    scope: "download",
+    fault: "server"
+  },
+  // The database refuses this download's query every time (a changed table, a value it cannot
+  // read): a resume would meet the same refusal, until the operator fixes the table.
+  SOURCE_FAILED: {
+    message: "The server's database refused to read this download's rows.",
+    recoverable: false,
+    scope: "download",
+    fault: "server"
+  },
   SERVER_SHUTTING_DOWN: {
     message: "The server is shutting down; resume on another connection.",
     recoverable: true,
