@@ -10,6 +10,10 @@
  * @module
  */
 
+import type { ErrorCode } from "./error_codes.ts";
+
+export type { ErrorCode } from "./error_codes.ts";
+
 /**
  * What an error ends: only the offending message (the connection and its
  * downloads go on), one download, or the whole connection.
@@ -36,91 +40,6 @@ export interface ErrorInfo {
   /** Whose fault it is. */
   readonly fault: ErrorFault;
 }
-
-/** Every stable error code sluice defines. */
-export type ErrorCode =
-  // Parsing an untrusted control message.
-  | "MALFORMED_JSON"
-  | "MESSAGE_TOO_LARGE"
-  | "TOO_MANY_MESSAGES"
-  | "NESTING_TOO_DEEP"
-  | "FORBIDDEN_KEY"
-  | "UNKNOWN_EVENT"
-  | "UNEXPECTED_EVENT"
-  | "MISSING_FIELD"
-  | "UNKNOWN_FIELD"
-  | "INVALID_TYPE"
-  | "INVALID_VALUE"
-  | "NON_FINITE_NUMBER"
-  | "STRING_TOO_LONG"
-  | "ARRAY_TOO_LONG"
-  | "INVALID_DATE"
-  // Validating a download request against the data source.
-  | "INVALID_RANGE"
-  | "UNSUPPORTED_FORMAT"
-  | "UNKNOWN_COLUMN"
-  | "INVALID_OPERATOR"
-  | "INVALID_FILTER_VALUE"
-  | "TOO_MANY_FILTERS"
-  | "UNKNOWN_REQUEST"
-  | "DUPLICATE_REQUEST"
-  | "TOO_MANY_DOWNLOADS"
-  // The life of a download.
-  | "CANCELLED"
-  | "ILLEGAL_TRANSITION"
-  | "SEQUENCE_GAP"
-  | "INTEGRITY_MISMATCH"
-  | "DIGEST_MISMATCH"
-  | "RESUME_MISMATCH"
-  | "INTERNAL_ERROR"
-  | "SOURCE_UNAVAILABLE"
-  | "SOURCE_FAILED"
-  | "SERVER_SHUTTING_DOWN"
-  // Binary data frames.
-  | "FRAME_TRUNCATED"
-  | "FRAME_TOO_LARGE"
-  | "FRAME_VERSION"
-  | "FRAME_TYPE"
-  | "FRAME_FLAGS"
-  | "FRAME_FIELD"
-  | "FRAME_TRAILING_BYTES"
-  // The connection.
-  | "IDLE_TIMEOUT"
-  | "HANDSHAKE_TIMEOUT"
-  | "SIGNING_TIMEOUT"
-  | "HEARTBEAT_TIMEOUT"
-  | "CONNECTION_LOST"
-  | "CONNECTION_FAILED"
-  | "CONNECTION_CLOSED"
-  // Sign-in and authorization.
-  | "AUTH_REQUIRED"
-  | "SIGN_IN_TIMEOUT"
-  | "AUTH_IN_PROGRESS"
-  | "AUTH_IDENTITY_MISMATCH"
-  | "AUTH_NONCE_UNKNOWN"
-  | "AUTH_NONCE_EXPIRED"
-  | "AUTH_NONCE_USED"
-  | "AUTH_BAD_SIGNATURE"
-  | "AUTH_DELEGATION_EXPIRED"
-  | "AUTH_DELEGATION_TOO_LONG"
-  | "AUTH_UNKNOWN_IDENTITY"
-  | "ORIGIN_MISMATCH"
-  | "SERVER_KEY_MISMATCH"
-  | "FORBIDDEN"
-  | "RATE_LIMITED"
-  | "ROW_LIMIT_EXCEEDED"
-  // Signed commands.
-  | "COMMAND_UNSIGNED"
-  | "TOKEN_INVALID"
-  | "COMMAND_SIGNATURE_INVALID"
-  | "COMMAND_STALE"
-  | "COMMAND_REPLAYED"
-  | "SESSION_EXPIRED"
-  // Encrypted sessions.
-  | "UNSEALED_MESSAGE"
-  | "REPLAYED_FRAME"
-  | "REORDERED_FRAME"
-  | "DECRYPTION_FAILED";
 
 const badMessage = (message: string): ErrorInfo => ({
   message,

@@ -21,7 +21,8 @@ import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { type AuthConfig, challengeOrigin, parseOrigin } from "./auth_config.ts";
 import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
 import type { Authorize } from "./authorize.ts";
-import { Session, type SessionContext } from "./session.ts";
+import { Session } from "./session.ts";
+import type { SessionContext } from "./session_context.ts";
 
 /** Options of {@linkcode createServer}. */
 export interface ServerOptions {

@@ -15,11 +15,9 @@
 import { setImmediate } from "node:timers";
 import type { Incoming } from "../protocol/channel_framing.ts";
 import type { ErrorResponse } from "../protocol/errors.ts";
-import type { SystemHealth } from "../protocol/messages.ts";
 import { encodeMessage } from "../protocol/messages.ts";
 import { CLOSE_CODES } from "../protocol/close_codes.ts";
 import { DEFAULT_PARSE_LIMITS } from "../protocol/parse.ts";
-import type { Logger } from "../protocol/logger.ts";
 import type { Result } from "../protocol/result.ts";
 import {
   CONTROL_HEADER_BYTES,
@@ -31,7 +29,6 @@ import {
   initialSessionState,
   nextDeadline,
   readsInput,
-  type SessionConfig,
   type SessionEffect,
   type SessionEvent,
   type SessionState,
@@ -40,29 +37,9 @@ import { CommandSigner } from "../transport/command_signer.ts";
 import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
 import { SessionChannel } from "../transport/session_channel.ts";
 import { deriveSessionSecrets } from "../transport/session_secrets.ts";
-import type { AuthConfig } from "./auth_config.ts";
-import type { Authorize } from "./authorize.ts";
-import { type DataSource, DataSourceError, type SourceReader } from "./data_source.ts";
+import { DataSourceError, type SourceReader } from "./data_source.ts";
 import { DownloadReads } from "./download_reads.ts";
-import type { IdentityLimiter } from "./identity_limits.ts";
-
-/** What a session needs from the server that owns it. */
-export interface SessionContext {
-  /** Where rows come from. */
-  readonly source: DataSource;
-  /** The machine's configuration, but for the sign-in settings. */
-  readonly config: Omit<SessionConfig, "signIn">;
-  /** The server-wide sign-in settings. */
-  readonly auth: AuthConfig;
-  /** The server's health, for `connection:health`. */
-  health(): SystemHealth;
-  /** Per-identity limits, shared by every connection. */
-  readonly limiter: IdentityLimiter;
-  /** The server's `authorize` hook. */
-  readonly authorize: Authorize | undefined;
-  /** Where failures that reach no client as text are reported. */
-  readonly logger: Logger;
-}
+import type { SessionContext } from "./session_context.ts";
 
 /**
  * Messages a connection may have waiting to be handled. A client waits for
