@@ -34,7 +34,7 @@ import { SluiceError } from "./sluice_error.ts";
 import { ClientConnection } from "./connection.ts";
 
 /** How long `close()` waits for the server's answer to the closing handshake (ms on loopback). */
-const CLOSE_HANDSHAKE_WAIT_MS = 1000;
+const GOODBYE_WAIT_MS = 1000;
 
 /**
  * A connection to a sluice server. Build one with `ClientBuilder`.
@@ -194,7 +194,7 @@ export class SluiceClient {
     // The closing handshake needs the server's answer: through a stalled network it never comes,
     // and close() must not hang on it. After the wait the socket is left to the runtime.
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, CLOSE_HANDSHAKE_WAIT_MS);
+      const timer = setTimeout(resolve, GOODBYE_WAIT_MS);
       void this.#closedSocket.then(() => {
         clearTimeout(timer);
         resolve();

@@ -5078,7 +5078,7 @@ var ClientConnection = class {
 };
 
 // client/sluice_client.ts
-var CLOSE_HANDSHAKE_WAIT_MS = 1e3;
+var GOODBYE_WAIT_MS = 1e3;
 var SluiceClient = class {
   #config;
   #state;
@@ -5216,7 +5216,7 @@ var SluiceClient = class {
       });
     }
     await new Promise((resolve) => {
-      const timer2 = setTimeout(resolve, CLOSE_HANDSHAKE_WAIT_MS);
+      const timer2 = setTimeout(resolve, GOODBYE_WAIT_MS);
       void this.#closedSocket.then(() => {
         clearTimeout(timer2);
         resolve();
