@@ -18,7 +18,7 @@
  */
 
 // Only the driver's types are imported here; the driver itself is loaded when a pool is first
-// made (see DRIVER). A full specifier, not the import map: a script that imports the server by
+// made (loadDriver). A full specifier, not the import map: a script that imports the server by
 // path resolves it without our deno.json, and only the server loads it (never the client).
 // deno-lint-ignore no-import-prefix
 import type postgres from "npm:postgres@3.4.9";
@@ -71,18 +71,17 @@ export interface SnapshotTransaction {
 }
 
 /**
- * The driver, loaded on first use. A name in a variable, not a literal import: Deno fetches every
- * module a program could import before running it, dynamic imports with a literal specifier
- * included, so a literal would make a server that never sees PostgreSQL (the SQLite demo, a
- * fresh `deno task start`) download the npm package. The version is pinned here and in deno.lock.
+ * The driver, evaluated on first use only. The specifier is a literal so that JSR (and
+ * `deno publish`) can see the dependency; Deno then fetches the package (428 KB) with the
+ * program even when it never serves PostgreSQL, which a fresh `deno task start` can afford.
  */
-const DRIVER = "npm:postgres@3.4.9";
 let driver: Promise<typeof postgres> | undefined;
 /** The driver's error class, once it is loaded: nothing can be one before. */
 let PostgresError: typeof postgres.PostgresError | undefined;
 
 function loadDriver(): Promise<typeof postgres> {
-  driver ??= (import(DRIVER) as Promise<{ default: typeof postgres }>).then((module) => {
+  // deno-lint-ignore no-import-prefix
+  driver ??= import("npm:postgres@3.4.9").then((module) => {
     PostgresError = module.default.PostgresError;
     return module.default;
   });
