@@ -108,12 +108,41 @@ export function step(state: SessionState, event: SessionEvent, now: number): Ses
   const held = event.type === "verified" && state.waiting?.for === "verify"
     ? state.waiting.message.event
     : undefined;
-  const next = event.type === "text" ? received(state, parsed!, now) : listed(state, event, now);
+  const next = event.type === "text"
+    ? read(state, parsed!, event.sealed === true, now)
+    : listed(state, event, now);
   if (!allowed.includes(next.state.phase)) {
     throw new Error(`session ${state.phase} --${key}--> ${next.state.phase} is not in the table`);
   }
   checkCodes(key, held, next.effects);
   return next;
+}
+
+/**
+ * The parser's codes that say a text could not be decoded at all (PROTOCOL.md
+ * §16), rather than that it decoded to a message the protocol refuses.
+ */
+const UNDECODABLE: ReadonlySet<string> = new Set<ErrorCode>([
+  "MALFORMED_JSON",
+  "MESSAGE_TOO_LARGE",
+]);
+
+/**
+ * A client's text: in a sealed session one that cannot be decoded ends the
+ * session, as any other payload that cannot be (§16): nothing after it can
+ * be trusted. Otherwise the parser's verdict, the sign-in or the dispatch.
+ */
+function read(
+  state: SessionState,
+  parsed: Result<ClientMessage, ParseFailure>,
+  sealed: boolean,
+  now: number,
+): SessionChange {
+  if (sealed && !parsed.ok && UNDECODABLE.has(parsed.error.error.code)) {
+    const { error, requestId } = parsed.error;
+    return end(state, error, CLOSE_CODES.reconnect.PROTOCOL_VIOLATION, requestId ?? "client", now);
+  }
+  return received(state, parsed, now);
 }
 
 /** Every code a step sends must be listed for its event in session_table.ts. */

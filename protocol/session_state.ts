@@ -191,7 +191,12 @@ export interface SessionState {
  */
 export type SessionEvent =
   | { readonly type: "heard" }
-  | { readonly type: "text"; readonly text: string }
+  | {
+    readonly type: "text";
+    readonly text: string;
+    /** It came sealed (PROTOCOL.md §16): a text that cannot be decoded then ends the session. */
+    readonly sealed?: boolean;
+  }
   | { readonly type: "binary" }
   | { readonly type: "undecodable"; readonly error: ErrorResponse; readonly fatal: boolean }
   | { readonly type: "sessionOpened" }

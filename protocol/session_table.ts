@@ -149,6 +149,8 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionPhase, SessionRow>> = {
   },
   signedIn: {
     ...live("signedIn"),
+    // A sealed text that cannot be decoded ends the session (PROTOCOL.md §16).
+    malformed: ["signedIn", "closed"],
     // A command of an expired session ends it (SESSION_EXPIRED).
     ...commands(["signedIn", "closed"]),
     "auth:nonce": ["signedIn"],
@@ -302,6 +304,7 @@ export const SESSION_CLOSES: Readonly<Record<SessionEventKey, readonly number[]>
   ...Object.fromEntries(COMMANDS.map((key) => [key, [SIGN_IN_FAILED.code]])),
   "auth:authenticate": [SIGN_IN_FAILED.code],
   undecodable: [PROTOCOL_VIOLATION.code],
+  malformed: [PROTOCOL_VIOLATION.code],
   timeout: [IDLE_TIMEOUT.code, SIGN_IN_FAILED.code],
   shutdown: [GOING_AWAY.code],
   fault: [SIGN_IN_FAILED.code],

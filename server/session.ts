@@ -147,7 +147,7 @@ export class Session {
     if (!incoming.ok) {
       this.#feed({ type: "undecodable", error: incoming.error, fatal: this.#channel.failed });
     } else if (incoming.value.type === "data") this.#feed({ type: "binary" });
-    else this.#feed({ type: "text", text: incoming.value.text });
+    else this.#feed({ type: "text", text: incoming.value.text, sealed: this.#channel.sealed });
     if (readsInput(this.#state) || this.#state.phase === "closed") return;
     let resolve!: () => void;
     const promise = new Promise<void>((r) => resolve = r);

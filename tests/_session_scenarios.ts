@@ -7,6 +7,7 @@ import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table
 import { SERVER_PORTS } from "../server/export_ports.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
 import { AUTHENTICATE, signedIn } from "./_sign_in_scenarios.ts";
+import { BOUND_CLOSE_SCENARIOS } from "./_bound_scenarios.ts";
 
 /** A run of the machine that ends in the step a code is expected from. */
 export type Scenario = () => Driver;
@@ -385,4 +386,5 @@ export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Sce
       return d;
     },
   },
+  ...BOUND_CLOSE_SCENARIOS,
 };
