@@ -40,6 +40,7 @@ import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import { DataSourceError, type SourceReader } from "./data_source.ts";
 import { DownloadReads } from "./download_reads.ts";
 import type { SessionContext } from "./session_context.ts";
+import { DrainWatch } from "./drain_watch.ts";
 
 /**
  * Messages a connection may have waiting to be handled. A client waits for
@@ -49,15 +50,6 @@ const MAX_QUEUED_MESSAGES = 256;
 
 /** What sealing adds to a control message's bytes at most. */
 const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_TAG_BYTES;
-
-/**
- * How often to look at the socket again while the machine waits for it to
- * drain. Deno's WebSocket has no drain event (`bufferedAmount` only, as in
- * browsers; the WebSocketStream that has backpressure needs
- * `--unstable-net`), so the shell looks, but only while the machine says it
- * waits for the socket, not before every frame.
- */
-const DRAIN_POLL_MS = 2;
 
 /** Random bytes from the runtime, for the machine's entropy. */
 const randomBytes = (length: number) => crypto.getRandomValues(new Uint8Array(length));
@@ -74,7 +66,10 @@ export class Session {
   #broken = false;
   /** The one timer, at the machine's deadline. */
   #timer: { readonly at: number; readonly handle: ReturnType<typeof setTimeout> } | undefined;
-  #drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Watches the socket drain while the machine waits for it (drain_watch.ts). */
+  readonly #drain: DrainWatch;
+  /** The bytes last reported to the server's count of them. */
+  #reported = 0;
   /** The channel waits for this before it hands over the next message. */
   #readable: { promise: Promise<void>; resolve: () => void } | undefined;
   /** The keys of a signed-in session, from `openSession` on. */
@@ -113,8 +108,16 @@ export class Session {
       maxPayloadBytes: (parseLimits.maxMessageBytes ?? DEFAULT_PARSE_LIMITS.maxMessageBytes) +
         SEALED_OVERHEAD_BYTES,
     });
+    this.#drain = new DrainWatch({
+      buffered: () => socket.bufferedAmount + this.#channel.pendingBytes,
+      open: () => !this.#broken && socket.readyState === WebSocket.OPEN,
+      overloaded: () => context.queued?.overloaded === true,
+      report: (event) => this.#feed(event),
+    });
     socket.binaryType = "arraybuffer";
     socket.addEventListener("message", (event) => {
+      // Once the machine ended the connection, what still comes costs nothing (no decrypting).
+      if (this.#state.phase === "closed") return;
       this.#feed({ type: "heard" });
       const data = event.data;
       this.#channel.receive(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
@@ -125,6 +128,11 @@ export class Session {
       this.#end();
     });
     this.#arm();
+  }
+
+  /** Resolves once the connection is over for the server (its socket may still be closing). */
+  get ended(): Promise<void> {
+    return this.#ended;
   }
 
   /** Downloads running now. */
@@ -179,6 +187,7 @@ export class Session {
     }
     if (this.#broken) return;
     this.#arm();
+    this.#count();
     const readable = this.#readable;
     if (readable !== undefined && (readsInput(this.#state) || this.#state.phase === "closed")) {
       this.#readable = undefined;
@@ -198,6 +207,14 @@ export class Session {
     const { code } = CLOSE_CODES.reconnect.SERVER_ERROR;
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, "INTERNAL_ERROR");
     this.#end();
+  }
+
+  /** Tells the server's count what this connection has queued (nothing, once it ended). */
+  #count(): void {
+    const bytes = this.#state.phase === "closed" ? 0 : this.#state.socketQueued;
+    if (bytes === this.#reported) return;
+    this.#reported = bytes;
+    this.#context.queued?.report(this, bytes);
   }
 
   /** Keeps the one timer at the machine's deadline; one that moved later waits for the old. */
@@ -221,8 +238,8 @@ export class Session {
   /** The connection is over: no timer, no poll, no slot held, no message waiting. */
   #stop(): void {
     this.#stopTimer();
-    clearTimeout(this.#drainTimer);
-    this.#drainTimer = undefined;
+    this.#drain.stop();
+    this.#context.queued?.report(this, 0);
     for (const release of this.#releases.values()) release();
     this.#releases.clear();
     this.#reads.endAll();
@@ -255,6 +272,12 @@ export class Session {
       case "close": {
         const { code, reason } = effect;
         this.#stop();
+        // A peer that does not read is let go now: Deno cannot abort a WebSocket, and its close
+        // frame waits behind what is queued, which stays with the runtime (PROTOCOL.md §18.1).
+        if (effect.abort === true) {
+          if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
+          return this.#end();
+        }
         // What was sent before the close leaves first (sealing may still be at work on it).
         void this.#channel.flushed().then(() => {
           if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
@@ -343,7 +366,7 @@ export class Session {
         );
         return;
       case "awaitDrain":
-        return this.#watchDrain(effect.atMost);
+        return this.#drain.watch(effect.atMost);
       case "log":
         this.#context.logger.error(effect.message, effect.error);
         return;
@@ -381,19 +404,5 @@ export class Session {
     if (!this.#running(job)) return { type: "sourceFailed", job, kind };
     this.#context.logger.error(`sluice: a download's data source failed (${kind}):`, error);
     return { type: "sourceFailed", job, kind };
-  }
-
-  /** Says `drained` once the socket and the channel hold at most `atMost` bytes. */
-  #watchDrain(atMost: number): void {
-    const look = () => {
-      this.#drainTimer = undefined;
-      // A socket that is closing drains no more: its close event ends the session.
-      if (this.#broken || this.#state.phase === "closed") return;
-      if (this.#socket.readyState !== WebSocket.OPEN) return;
-      const buffered = this.#socket.bufferedAmount + this.#channel.pendingBytes;
-      if (buffered <= atMost) return this.#feed({ type: "drained", buffered });
-      this.#drainTimer = setTimeout(look, DRAIN_POLL_MS);
-    };
-    setImmediate(look);
   }
 }
