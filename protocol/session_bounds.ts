@@ -93,3 +93,35 @@ export function sessionBounds(config: SessionConfig): SessionBounds {
     ? DEFAULT_SESSION_BOUNDS
     : { ...DEFAULT_SESSION_BOUNDS, ...config.bounds };
 }
+
+/** The bounds a server keeps over all its connections (PROTOCOL.md §18). */
+export interface ServerBounds {
+  /** Most bytes queued for all connections together. */
+  readonly maxQueuedBytesTotal: number;
+  /** Most connections open at once. */
+  readonly maxConnections: number;
+  /** Most connections open at once from one remote address. */
+  readonly maxConnectionsPerAddress: number;
+  /** Most messages of one connection received and waiting to be handled. */
+  readonly maxWaitingMessages: number;
+}
+
+/**
+ * The defaults of {@linkcode ServerBounds}: 256 MiB queued in all (32
+ * connections at their own bound), 10,000 connections, 64 from one address,
+ * and 256 messages waiting (a client waits for answers; hundreds in flight
+ * mean a flood, not a client).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { DEFAULT_SERVER_BOUNDS } from "./session_bounds.ts";
+ * equal(DEFAULT_SERVER_BOUNDS.maxConnectionsPerAddress, 64);
+ * ```
+ */
+export const DEFAULT_SERVER_BOUNDS: ServerBounds = {
+  maxQueuedBytesTotal: 268_435_456,
+  maxConnections: 10_000,
+  maxConnectionsPerAddress: 64,
+  maxWaitingMessages: 256,
+};

@@ -6,16 +6,21 @@
  * @module
  */
 
-import { DEFAULT_SESSION_BOUNDS, type SessionBounds } from "../protocol/session_bounds.ts";
+import {
+  DEFAULT_SERVER_BOUNDS,
+  DEFAULT_SESSION_BOUNDS,
+  type SessionBounds,
+} from "../protocol/session_bounds.ts";
 import { ConnectionGate } from "./connection_gate.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
 import { QueuedBytesCount } from "./queued_bytes.ts";
 
-/** The default of `maxQueuedBytesTotal`: 256 MiB, 32 connections at their own bound. */
-const DEFAULT_MAX_QUEUED_BYTES_TOTAL = 268_435_456;
-/** The defaults of the connection counts. */
-const DEFAULT_MAX_CONNECTIONS = 10_000;
-const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 64;
+const {
+  maxQueuedBytesTotal: DEFAULT_MAX_QUEUED_BYTES_TOTAL,
+  maxConnections: DEFAULT_MAX_CONNECTIONS,
+  maxConnectionsPerAddress: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+  maxWaitingMessages: DEFAULT_MAX_WAITING_MESSAGES,
+} = DEFAULT_SERVER_BOUNDS;
 
 /** A positive whole number, or the default. */
 export function positive(name: string, value: number | undefined, fallback: number): number {
@@ -96,4 +101,9 @@ export function connectionGate(options: ConnectionOptions): ConnectionGate {
 /** A refusal of an upgrade, in plain text. */
 export function refuse(status: number, text: string): Response {
   return new Response(text, { status, headers: { "content-type": "text/plain" } });
+}
+
+/** The most messages of one connection waiting to be handled. */
+export function maxWaitingMessages(options: ConnectionOptions): number {
+  return positive("maxWaitingMessages", options.maxWaitingMessages, DEFAULT_MAX_WAITING_MESSAGES);
 }

@@ -37,6 +37,15 @@ export interface ConnectionOptions {
    */
   readonly stallTimeoutMs?: number;
   /**
+   * Messages of one connection received and not yet handled (for example
+   * while an `authorize` hook is slow); one more ends the connection with
+   * `TOO_MANY_MESSAGES` (close `PROTOCOL_VIOLATION`). A client waits for
+   * answers and never has many in flight.
+   *
+   * @default {256}
+   */
+  readonly maxWaitingMessages?: number;
+  /**
    * Messages per second one connection may send, sustained (as many may
    * come at once); one more ends it with `TOO_MANY_MESSAGES` (close `PROTOCOL_VIOLATION`).
    *

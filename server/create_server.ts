@@ -26,6 +26,7 @@ import type { SessionContext } from "./session_context.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
 import {
   connectionGate,
+  maxWaitingMessages,
   queuedBytesCount,
   refuse,
   sessionBoundsOf,
@@ -327,6 +328,7 @@ export function createServer(options: ServerOptions): SluiceServer {
     authorize: options.authorize,
     logger: options.logger ?? console,
     queued,
+    maxWaitingMessages: maxWaitingMessages(options),
   };
 
   return {

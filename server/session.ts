@@ -41,12 +41,7 @@ import { DataSourceError, type SourceReader } from "./data_source.ts";
 import { DownloadReads } from "./download_reads.ts";
 import type { SessionContext } from "./session_context.ts";
 import { DrainWatch } from "./drain_watch.ts";
-
-/**
- * Messages a connection may have waiting to be handled. A client waits for
- * answers; hundreds in flight mean a flood, not a client.
- */
-const MAX_QUEUED_MESSAGES = 256;
+import { DEFAULT_SERVER_BOUNDS } from "../protocol/session_bounds.ts";
 
 /** What sealing adds to a control message's bytes at most. */
 const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_TAG_BYTES;
@@ -104,7 +99,7 @@ export class Session {
       // A client sends only control messages: their limit, plus the sealed and control headers
       // and the tag, bounds what is decrypted at all. (A string's length in UTF-16 units is at
       // most its UTF-8 length, so text is checked no less strictly.)
-      maxQueuedPayloads: MAX_QUEUED_MESSAGES,
+      maxQueuedPayloads: context.maxWaitingMessages ?? DEFAULT_SERVER_BOUNDS.maxWaitingMessages,
       maxPayloadBytes: (parseLimits.maxMessageBytes ?? DEFAULT_PARSE_LIMITS.maxMessageBytes) +
         SEALED_OVERHEAD_BYTES,
     });

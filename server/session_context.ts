@@ -32,6 +32,8 @@ export interface SessionContext {
   readonly logger: Logger;
   /** The bytes queued for every connection of the server, for its total bound. */
   readonly queued?: QueuedBytes;
+  /** Most messages waiting to be handled (a flood past it ends the connection). */
+  readonly maxWaitingMessages?: number;
 }
 
 /** What a server counts of the bytes queued for its connections (server/queued_bytes.ts). */

@@ -169,6 +169,15 @@ export class RawSocket {
     }
   }
 
+  /** Reads until the server's next text message; undefined if the connection ends first. */
+  async nextText(): Promise<string | undefined> {
+    for (;;) {
+      const frame = this.#nextFrame();
+      if (frame?.opcode === OPCODE.text) return decoder.decode(frame.payload);
+      if (frame === undefined && !(await this.#fill())) return undefined;
+    }
+  }
+
   /** The next whole server frame in the buffer (servers do not mask), or undefined. */
   #nextFrame(): { opcode: number; payload: Uint8Array } | undefined {
     const b = this.#buffer;

@@ -25,6 +25,10 @@ Deno.test("a sealed session that sends malformed JSON is ended with MALFORMED_JS
   }
 });
 
+function health(requestId: string): ClientMessage {
+  return { event: "connection:health", data: {}, timestamp: Date.now(), requestId };
+}
+
 function statusCheck(): ClientMessage {
   return { event: "status:check", data: {}, timestamp: Date.now(), requestId: "st" };
 }
@@ -91,6 +95,30 @@ Deno.test("a download whose reader stops reading is aborted after the stall time
     ok(frames.binaryBytes > 1_000_000);
   } finally {
     peer.close();
+    await server.close();
+  }
+});
+
+Deno.test("a text message that is not UTF-8 ends only its own connection, and nothing is logged (PROTOCOL.md §18.3)", async () => {
+  const logged: unknown[] = [];
+  const server = startServer(ROWS, { logger: { error: (...args) => logged.push(args) } });
+  const port = Number(new URL(server.url).port);
+  const bystander = await RawSocket.open(port);
+  const peer = await RawSocket.open(port);
+  try {
+    await peer.send(OPCODE.text, new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]));
+    // The runtime checks UTF-8 before the server sees the message, and drops the connection
+    // without a close frame: 1007 cannot be sent (if a Deno release lets it, this shows it).
+    const frames = await peer.readAll();
+    equal(frames.close, undefined);
+    deepStrictEqual(frames.texts, []);
+    ok(await eventually(() => server.sluice.connections === 1));
+    await bystander.send(OPCODE.text, JSON.stringify(health("still")));
+    equal(JSON.parse((await bystander.nextText())!).event, "connection:health");
+    deepStrictEqual(logged, []);
+  } finally {
+    peer.close();
+    bystander.close();
     await server.close();
   }
 });
