@@ -112,6 +112,7 @@ export function step(state: SessionState, event: SessionEvent, now: number): Ses
     ? state.waiting.message.event
     : undefined;
   const next = counted(
+    state,
     event.type === "text"
       ? read(state, parsed!, event.sealed === true, now)
       : listed(state, event, now),

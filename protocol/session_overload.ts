@@ -52,7 +52,7 @@ export function heard(state: SessionState, now: number): SessionChange {
  * than `socketBufferBytes`; keeps the stall deadline while the machine waits
  * for the socket, and none otherwise.
  */
-export function counted(change: SessionChange, now: number): SessionChange {
+export function counted(before: SessionState, change: SessionChange, now: number): SessionChange {
   let { state } = change;
   if (state.phase === "closed") return change;
   let bytes = 0;
@@ -62,8 +62,13 @@ export function counted(change: SessionChange, now: number): SessionChange {
   const effects: SessionEffect[] = [...change.effects];
   if (bytes > 0) state = { ...state, socketQueued: state.socketQueued + bytes };
   const limit = state.config.exports.socketBufferBytes;
+  const { maxQueuedBytes } = sessionBounds(state.config);
   if (!state.draining && state.socketQueued > limit) {
     state = { ...state, draining: true };
+    effects.push({ type: "awaitDrain", atMost: limit });
+  } else if (state.socketQueued > maxQueuedBytes && before.socketQueued <= maxQueuedBytes) {
+    // It stops reading now: have the shell look at once, rather than let messages pile up
+    // behind a count that may be more than the socket holds.
     effects.push({ type: "awaitDrain", atMost: limit });
   }
   if (state.draining && state.drainDeadline === undefined) {

@@ -58,6 +58,8 @@ export class DrainWatch {
   readonly #ports: DrainWatchPorts;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  /** Each watch's number: a look of an earlier watch stops (one chain of looks at a time). */
+  #watch = 0;
   /** What the socket held at the last look, and the wait before the next. */
   #last: { buffered: number; waitMs: number } | undefined;
 
@@ -66,13 +68,15 @@ export class DrainWatch {
     this.#ports = ports;
   }
 
-  /** Looks until the socket holds at most `atMost` bytes, or reports a change first. */
+  /**
+   * Looks at once, then until the socket holds at most `atMost` bytes, or reports a change
+   * first. The machine asks again after each report, and when it stops reading.
+   */
   watch(atMost: number): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const wait = this.#last?.waitMs;
-    if (wait === undefined) setImmediate(() => this.#look(atMost));
-    else this.#timer = setTimeout(() => this.#look(atMost), wait);
+    const watch = ++this.#watch;
+    setImmediate(() => this.#look(atMost, watch));
   }
 
   /** No more looks. */
@@ -82,9 +86,9 @@ export class DrainWatch {
     this.#timer = undefined;
   }
 
-  #look(atMost: number): void {
+  #look(atMost: number, watch: number): void {
+    if (this.#stopped || watch !== this.#watch) return;
     this.#timer = undefined;
-    if (this.#stopped) return;
     const ports = this.#ports;
     const buffered = ports.buffered();
     // A socket that is closing drains no more: its close event ends the session.
@@ -100,6 +104,6 @@ export class DrainWatch {
       return ports.report({ type: "drained", buffered, ...(overloaded ? { overloaded } : {}) });
     }
     last.waitMs = Math.min(last.waitMs * 2, LONGEST_LOOK_MS);
-    this.#timer = setTimeout(() => this.#look(atMost), last.waitMs);
+    this.#timer = setTimeout(() => this.#look(atMost, watch), last.waitMs);
   }
 }

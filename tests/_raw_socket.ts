@@ -169,6 +169,25 @@ export class RawSocket {
     }
   }
 
+  /** What whole frames the bytes read so far hold, taken out of the buffer; no waiting. */
+  parsed(): ServerFrames {
+    const texts: string[] = [];
+    let binaryBytes = 0;
+    for (let frame = this.#nextFrame(); frame !== undefined; frame = this.#nextFrame()) {
+      if (frame.opcode === OPCODE.text) texts.push(decoder.decode(frame.payload));
+      else if (frame.opcode === OPCODE.binary) binaryBytes += frame.payload.length;
+      else if (frame.opcode === OPCODE.close) {
+        const code = frame.payload.length >= 2 ? (frame.payload[0] << 8) | frame.payload[1] : 1005;
+        return {
+          texts,
+          binaryBytes,
+          close: { code, reason: decoder.decode(frame.payload.subarray(2)) },
+        };
+      }
+    }
+    return { texts, binaryBytes };
+  }
+
   /** Reads until the server's next text message; undefined if the connection ends first. */
   async nextText(): Promise<string | undefined> {
     for (;;) {

@@ -4,6 +4,7 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { requestMessage, startServer } from "./_harness.ts";
 import { clientFrame, eventually, OPCODE, RawSocket } from "./_raw_socket.ts";
+import { finishedDownloads } from "./_fuzz_resources.ts";
 import { SignedPeer } from "./_signed_peer.ts";
 
 const ROWS = 2000;
@@ -50,13 +51,9 @@ Deno.test("a peer that asks and never reads is closed at its queue's bound, and 
   });
   const peer = await RawSocket.open(Number(new URL(server.url).port));
   try {
-    // 64 finished downloads make every status:check's answer about 10 KB: past the socket's and
-    // the kernel's buffers within a few hundred questions.
-    const none = [{ field: "symbol", operator: "eq", value: "NONE" }] as never;
-    for (let i = 0; i < 64; i++) {
-      const request = requestMessage(`d${i}`, { searchParams: { ...EVERYTHING, filters: none } });
-      await peer.send(OPCODE.text, JSON.stringify(request));
-    }
+    // 64 finished downloads make every status:check's answer a status of all of them (deflated,
+    // a few hundred bytes): past the kernel's socket buffers within a few thousand questions.
+    await finishedDownloads(peer, 64);
     const ask = clientFrame(OPCODE.text, JSON.stringify(statusCheck()));
     const burst = new Uint8Array(Array(10).fill([...ask]).flat());
     for (let i = 0; i < 5000 && server.sluice.connections > 0; i++) {

@@ -7,6 +7,7 @@ import { equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
 import { clientFrame, eventually, OPCODE, RawSocket } from "./_raw_socket.ts";
+import { finishedDownloads } from "./_fuzz_resources.ts";
 import { SignedPeer } from "./_signed_peer.ts";
 
 const ROWS = 20_000;
@@ -120,12 +121,8 @@ Deno.test("over maxQueuedBytesTotal a connection behind on reading is closed wit
   });
   const peer = await RawSocket.open(Number(new URL(server.url).port));
   try {
-    // 64 finished downloads make each status:check's answer about 10 KB.
-    const none = [{ field: "symbol", operator: "eq", value: "NONE" }] as never;
-    for (let i = 0; i < 64; i++) {
-      const request = requestMessage(`d${i}`, { searchParams: { ...EVERYTHING, filters: none } });
-      await peer.send(OPCODE.text, JSON.stringify(request));
-    }
+    // 64 finished downloads make each status:check's answer a status of all of them.
+    await finishedDownloads(peer, 64);
     const ask = clientFrame(OPCODE.text, JSON.stringify(statusCheck()));
     const burst = new Uint8Array(Array(10).fill([...ask]).flat());
     for (let i = 0; i < 5000 && server.sluice.connections > 0; i++) {
