@@ -128,7 +128,7 @@ export const CLOSE_CODES: CloseCodes = {
       sentBy: "server",
       when: "The client did not read what the server sent: more was queued than the server " +
         "holds for a connection (`SEND_QUEUE_FULL`) or nothing left for its stall timeout " +
-        "(`READER_STALLED`), §18. The server stops at once; a peer that does not read may " +
+        "(`READER_STALLED`), §19. The server stops at once; a peer that does not read may " +
         "never see this close.",
     },
   },

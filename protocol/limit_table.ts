@@ -1,6 +1,6 @@
 /**
  * Every bound a server puts on what one peer may make it do or hold, as
- * one table (docs/PROTOCOL.md §18 is rendered from it): the bound, the
+ * one table (docs/PROTOCOL.md §19 is rendered from it): the bound, the
  * `createServer` option and the server flag that set it, its default, what
  * happens past it (the code, and the close code or HTTP status), and the
  * test that proves it, by file and exact name. tests/protocol_doc_test.ts
@@ -92,7 +92,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     limit: "time to send a complete upgrade request",
     default: "none in sluice",
     over: "not bounded by the server: `Deno.serve` reads the request head itself and has no " +
-      "timeout for it; put a proxy with a header timeout in front (§18.2)",
+      "timeout for it; put a proxy with a header timeout in front (§19.2)",
     test: limits(
       "half-sent upgrade requests are not bounded by sluice, and cost a download beside them nothing",
     ),
@@ -187,7 +187,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     option: "stallTimeoutMs",
     flag: "--stall-timeout-ms",
     default: `${n(DEFAULT_SESSION_BOUNDS.stallTimeoutMs)} ms`,
-    over: "the connection is aborted: the server lets it go at once (§18.1)",
+    over: "the connection is aborted: the server lets it go at once (§19.1)",
     code: "READER_STALLED",
     close: SLOW_READER.code,
     test: {
@@ -271,7 +271,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
 ];
 
 /**
- * The table as Markdown, for docs/PROTOCOL.md §18.
+ * The table as Markdown, for docs/PROTOCOL.md §19.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * What one connection may make the server hold, as rules of the server
- * session machine (PROTOCOL.md §18): how fast a client may send messages,
+ * session machine (PROTOCOL.md §19): how fast a client may send messages,
  * how many bytes may wait for it to read, and how long its socket may make
  * no progress. This file holds the bounds and their defaults; the rules
  * that apply them are session_overload.ts's.
@@ -32,7 +32,7 @@
 
 import type { SessionConfig } from "./session_state.ts";
 
-/** A connection's bounds (PROTOCOL.md §18). */
+/** A connection's bounds (PROTOCOL.md §19). */
 export interface SessionBounds {
   /**
    * Most bytes queued for the client (what the socket holds, what the
@@ -94,7 +94,7 @@ export function sessionBounds(config: SessionConfig): SessionBounds {
     : { ...DEFAULT_SESSION_BOUNDS, ...config.bounds };
 }
 
-/** The bounds a server keeps over all its connections (PROTOCOL.md §18). */
+/** The bounds a server keeps over all its connections (PROTOCOL.md §19). */
 export interface ServerBounds {
   /** Most bytes queued for all connections together. */
   readonly maxQueuedBytesTotal: number;

@@ -1,5 +1,5 @@
 /**
- * The rules of a connection's bounds (session_bounds.ts, PROTOCOL.md §18):
+ * The rules of a connection's bounds (session_bounds.ts, PROTOCOL.md §19):
  * the incoming rate, the outgoing queue, and the progress of a socket the
  * machine waits for. Pure functions; session_machine.ts calls them.
  *

@@ -1,6 +1,6 @@
 /**
  * The options of `createServer` that bound what connections may hold
- * (docs/PROTOCOL.md §18): the bytes queued for a connection and for all of
+ * (docs/PROTOCOL.md §19): the bytes queued for a connection and for all of
  * them, the stall and message-rate bounds of the session machine, the
  * connection counts, and the web origins whose pages may connect. They are
  * read and checked by `_connection_checks.ts`.

@@ -1,7 +1,7 @@
 /**
  * The bytes a server has queued for all its connections together, as each
  * connection's session machine counts them, against one bound
- * (`maxQueuedBytesTotal`, docs/PROTOCOL.md §18). Over it, the server
+ * (`maxQueuedBytesTotal`, docs/PROTOCOL.md §19). Over it, the server
  * refuses new connections and every connection that waits for its socket
  * to drain is closed (`SEND_QUEUE_FULL`): the peers that do not read pay,
  * not the ones that do.

@@ -204,6 +204,11 @@ export class Session {
     this.#end();
   }
 
+  #closeSocket(code: number, reason: string): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
+    this.#end();
+  }
+
   /** Tells the server's count what this connection has queued (nothing, once it ended). */
   #count(): void {
     const bytes = this.#state.phase === "closed" ? 0 : this.#state.socketQueued;
@@ -267,17 +272,10 @@ export class Session {
       case "close": {
         const { code, reason } = effect;
         this.#stop();
-        // A peer that does not read is let go now: Deno cannot abort a WebSocket, and its close
-        // frame waits behind what is queued, which stays with the runtime (PROTOCOL.md §18.1).
-        if (effect.abort === true) {
-          if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
-          return this.#end();
-        }
+        // A peer that does not read is let go now; its close frame queues behind (PROTOCOL §19.1).
+        if (effect.abort === true) return this.#closeSocket(code, reason);
         // What was sent before the close leaves first (sealing may still be at work on it).
-        void this.#channel.flushed().then(() => {
-          if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
-          this.#end();
-        });
+        void this.#channel.flushed().then(() => this.#closeSocket(code, reason));
         return;
       }
       case "openSession":

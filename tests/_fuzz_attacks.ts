@@ -238,7 +238,7 @@ export async function brokenWebSocketFrame(
   }
   const seen = await raw.readAll();
   raw.close();
-  // Nothing the server said: the runtime ended it (§18.3), with or without a close frame.
+  // Nothing the server said: the runtime ended it (§19.3), with or without a close frame.
   if (seen.texts.length > 0) tally.wrong(`${kind} was answered: ${seen.texts[0]}`);
   tally.close(seen.close?.code ?? 1006);
 }

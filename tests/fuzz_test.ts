@@ -17,7 +17,7 @@ Deno.test("20,000 malformed messages and the resource attacks cost a download be
     deepStrictEqual(report.logged, [], "nothing in the server's log");
     ok(report.identical, "the good client's file is byte-identical");
     ok(report.alive, "the server answers after the attack");
-    // Every close was one the documents name (1006: dropped by the runtime, PROTOCOL.md §18).
+    // Every close was one the documents name (1006: dropped by the runtime, PROTOCOL.md §19).
     for (const code of Object.keys(report.tally.closes)) {
       ok(["1006", "4400", "4429"].includes(code), `closed with ${code}`);
     }

@@ -96,7 +96,7 @@ Deno.test("a download whose reader stops reading is aborted after the stall time
   }
 });
 
-Deno.test("a text message that is not UTF-8 ends only its own connection, and nothing is logged (PROTOCOL.md §18.3)", async () => {
+Deno.test("a text message that is not UTF-8 ends only its own connection, and nothing is logged (PROTOCOL.md §19.3)", async () => {
   const logged: unknown[] = [];
   const server = startServer(ROWS, { logger: { error: (...args) => logged.push(args) } });
   const port = Number(new URL(server.url).port);

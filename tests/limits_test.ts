@@ -1,4 +1,4 @@
-// One test per bound of the limits table (protocol/limit_table.ts, docs/PROTOCOL.md §18) that is
+// One test per bound of the limits table (protocol/limit_table.ts, docs/PROTOCOL.md §19) that is
 // not proven elsewhere: a real server on loopback, set through its createServer option, and a
 // peer that goes past it. The rules themselves are the session machine's, proven there; these
 // prove that each option reaches them. tests/protocol_doc_test.ts checks that the table and the

@@ -265,7 +265,7 @@ async function testNames(file: string): Promise<string[]> {
   );
 }
 
-Deno.test("every limit of PROTOCOL.md §18 names a test that exists, and limits_test.ts tests the table's limits, one to one", async () => {
+Deno.test("every limit of PROTOCOL.md §19 names a test that exists, and limits_test.ts tests the table's limits, one to one", async () => {
   const named = new Set<string>();
   for (const row of LIMIT_TABLE) {
     const key = `${row.test.file}: ${row.test.name}`;

@@ -2489,7 +2489,7 @@ var CLOSE_CODES = {
     SLOW_READER: {
       code: 4429,
       sentBy: "server",
-      when: "The client did not read what the server sent: more was queued than the server holds for a connection (`SEND_QUEUE_FULL`) or nothing left for its stall timeout (`READER_STALLED`), \xA718. The server stops at once; a peer that does not read may never see this close."
+      when: "The client did not read what the server sent: more was queued than the server holds for a connection (`SEND_QUEUE_FULL`) or nothing left for its stall timeout (`READER_STALLED`), \xA719. The server stops at once; a peer that does not read may never see this close."
     }
   }
 };

@@ -1,6 +1,6 @@
 // Generated from protocol/resume_bounds.ts by `deno task bundle`; do not edit.
 /**
- * How far a `download:resume` may say its download went (PROTOCOL.md §18).
+ * How far a `download:resume` may say its download went (PROTOCOL.md §19).
  * A resumed download goes on numbering frames from the resume point's
  * `sequence` (a u32 in every data frame, §7) and counting rows and bytes
  * from its `rows` and `bytes` (at most 2^53 − 1 in a frame's offsets), so a
