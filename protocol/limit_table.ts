@@ -58,8 +58,11 @@ const { PROTOCOL_VIOLATION, SLOW_READER, SIGN_IN_FAILED, IDLE_TIMEOUT } = CLOSE_
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
+ * import { CLOSE_CODES } from "./close_codes.ts";
  * import { LIMIT_TABLE } from "./limit_table.ts";
- * equal(LIMIT_TABLE.find((row) => row.flag === "--stall-timeout-ms")?.close, 4429);
+ * const stall = LIMIT_TABLE.find((row) => row.flag === "--stall-timeout-ms");
+ * equal(stall?.code, "READER_STALLED");
+ * equal(stall?.close, CLOSE_CODES.reconnect.SLOW_READER.code);
  * ```
  */
 export const LIMIT_TABLE: readonly LimitRow[] = [
@@ -106,7 +109,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     code: "SIGN_IN_TIMEOUT",
     close: SIGN_IN_FAILED.code,
     test: limits(
-      "a connection that does not sign in within signInTimeoutMs is closed with SIGN_IN_TIMEOUT and 4401",
+      "a connection that does not sign in within signInTimeoutMs is closed with SIGN_IN_TIMEOUT, then SIGN_IN_FAILED",
     ),
   },
   {
@@ -117,7 +120,9 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     over: "the connection is closed",
     code: "IDLE_TIMEOUT",
     close: IDLE_TIMEOUT.code,
-    test: limits("a connection silent for idleTimeoutMs is closed with IDLE_TIMEOUT and 4408"),
+    test: limits(
+      "a connection silent for idleTimeoutMs is closed with IDLE_TIMEOUT, and the close code of that name",
+    ),
   },
   {
     limit: "size of a control message, in UTF-8 bytes (after inflating)",
@@ -139,7 +144,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     code: "TOO_MANY_MESSAGES",
     close: PROTOCOL_VIOLATION.code,
     test: limits(
-      "more than maxWaitingMessages messages waiting end the connection with TOO_MANY_MESSAGES and 4400",
+      "more than maxWaitingMessages messages waiting end the connection with TOO_MANY_MESSAGES, then PROTOCOL_VIOLATION",
     ),
   },
   {
@@ -151,7 +156,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     code: "TOO_MANY_MESSAGES",
     close: PROTOCOL_VIOLATION.code,
     test: limits(
-      "more messages a second than maxMessagesPerSecond end the connection with TOO_MANY_MESSAGES and 4400",
+      "more messages a second than maxMessagesPerSecond end the connection with TOO_MANY_MESSAGES, then PROTOCOL_VIOLATION",
     ),
   },
   {
@@ -179,7 +184,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     code: "SEND_QUEUE_FULL",
     close: SLOW_READER.code,
     test: limits(
-      "over maxQueuedBytesTotal a connection behind on reading is closed with SEND_QUEUE_FULL and 4429",
+      "over maxQueuedBytesTotal a connection behind on reading is closed with SEND_QUEUE_FULL, then SLOW_READER",
     ),
   },
   {

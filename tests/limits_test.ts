@@ -44,7 +44,7 @@ Deno.test("half-sent upgrade requests are not bounded by sluice, and cost a down
   }
 });
 
-Deno.test("a connection that does not sign in within signInTimeoutMs is closed with SIGN_IN_TIMEOUT and 4401", async () => {
+Deno.test("a connection that does not sign in within signInTimeoutMs is closed with SIGN_IN_TIMEOUT, then SIGN_IN_FAILED", async () => {
   const server = startServer(ROWS, { anonymous: false, signInTimeoutMs: 200 });
   const peer = await RawPeer.open(server.url);
   try {
@@ -55,7 +55,7 @@ Deno.test("a connection that does not sign in within signInTimeoutMs is closed w
   }
 });
 
-Deno.test("a connection silent for idleTimeoutMs is closed with IDLE_TIMEOUT and 4408", async () => {
+Deno.test("a connection silent for idleTimeoutMs is closed with IDLE_TIMEOUT, and the close code of that name", async () => {
   const server = startServer(ROWS, { idleTimeoutMs: 200 });
   const peer = await RawPeer.open(server.url);
   try {
@@ -80,7 +80,7 @@ Deno.test("a message over maxMessageBytes is refused with MESSAGE_TOO_LARGE and 
   }
 });
 
-Deno.test("more than maxWaitingMessages messages waiting end the connection with TOO_MANY_MESSAGES and 4400", async () => {
+Deno.test("more than maxWaitingMessages messages waiting end the connection with TOO_MANY_MESSAGES, then PROTOCOL_VIOLATION", async () => {
   // A hook that never answers: the first request waits for it, and what follows waits behind.
   const server = startServer(ROWS, {
     maxWaitingMessages: 4,
@@ -99,7 +99,7 @@ Deno.test("more than maxWaitingMessages messages waiting end the connection with
   }
 });
 
-Deno.test("more messages a second than maxMessagesPerSecond end the connection with TOO_MANY_MESSAGES and 4400", async () => {
+Deno.test("more messages a second than maxMessagesPerSecond end the connection with TOO_MANY_MESSAGES, then PROTOCOL_VIOLATION", async () => {
   const server = startServer(ROWS, { maxMessagesPerSecond: 5 });
   const peer = await RawPeer.open(server.url);
   try {
@@ -112,7 +112,7 @@ Deno.test("more messages a second than maxMessagesPerSecond end the connection w
   }
 });
 
-Deno.test("over maxQueuedBytesTotal a connection behind on reading is closed with SEND_QUEUE_FULL and 4429", async () => {
+Deno.test("over maxQueuedBytesTotal a connection behind on reading is closed with SEND_QUEUE_FULL, then SLOW_READER", async () => {
   const server = startServer(ROWS, {
     maxMessagesPerSecond: 1_000_000,
     socketBufferBytes: 65_536,
