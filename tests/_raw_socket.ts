@@ -215,7 +215,11 @@ export class RawSocket {
     if (b.length < at + length) return undefined;
     const payload = b.slice(at, at + length);
     this.#buffer = b.subarray(at + length);
-    return { opcode: b[0] & 0x0f, payload };
+    const opcode = b[0] & 0x0f;
+    // A reader answers pings, as every WebSocket client does (the server's runtime closes a
+    // connection whose pings go unanswered); one that reads nothing never sees them.
+    if (opcode === OPCODE.ping && !this.#closed) void this.write(clientFrame(OPCODE.pong, payload));
+    return { opcode, payload };
   }
 
   /** Closes the TCP connection (no close frame). */
