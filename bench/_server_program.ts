@@ -53,6 +53,14 @@ export class Child {
     return this.#status("VmRSS");
   }
 
+  /** CPU time the process has used so far (user and system), in seconds. */
+  cpuSeconds(): number {
+    // /proc/<pid>/stat: the 14th and 15th fields, after the parenthesised name, in clock ticks.
+    const stat = Deno.readTextFileSync(`/proc/${this.#process.pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  }
+
   #status(field: "VmHWM" | "VmRSS"): number {
     const status = Deno.readTextFileSync(`/proc/${this.#process.pid}/status`);
     const kb = status.match(new RegExp(`^${field}:\\s+(\\d+) kB`, "m"));

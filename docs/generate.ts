@@ -20,6 +20,7 @@ import {
 } from "../protocol/_machine_docs.ts";
 import { ERROR_CODES, ERROR_TABLE } from "../protocol/errors.ts";
 import { EVENT_TABLE } from "../protocol/events.ts";
+import { limitTableMarkdown } from "../protocol/limit_table.ts";
 
 /** The generated sections, by marker name. */
 export function generatedSections(): Record<string, string> {
@@ -60,6 +61,7 @@ export function generatedSections(): Record<string, string> {
     "session-diagram": fence(sessionStateDiagram()),
     "export-table": exportTableMarkdown(),
     "export-diagram": fence(exportStateDiagram()),
+    limits: limitTableMarkdown(),
   };
 }
 

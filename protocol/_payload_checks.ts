@@ -43,6 +43,7 @@ import {
   RECOVERABLE_SIGNATURE,
   SIGNATURE,
 } from "./hex_patterns.ts";
+import { MAX_RESUME_COUNT, MAX_RESUME_SEQUENCE } from "./resume_bounds.ts";
 
 /** Bounds the payload checks need from the parser's limits. */
 export interface PayloadBounds {
@@ -119,9 +120,10 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
       resume: object({
         highWaterMark: str({ max: 64 }),
         cursor: str({ max: 255 }),
-        sequence: num({ min: 0, max: U32_MAX, integer: true }),
-        rows: count,
-        bytes: count,
+        // Room for the frames still to come (resume_bounds.ts).
+        sequence: num({ min: 0, max: MAX_RESUME_SEQUENCE, integer: true }),
+        rows: num({ min: 0, max: MAX_RESUME_COUNT, integer: true }),
+        bytes: num({ min: 0, max: MAX_RESUME_COUNT, integer: true }),
         digest: str({ max: 64, pattern: HEX_32_BYTES }),
       }),
     }),

@@ -51,6 +51,8 @@ export interface ReconnectCloseCodes {
   readonly SIGN_IN_FAILED: CloseCodeInfo;
   /** 4408: the client sent nothing for the server's idle timeout. */
   readonly IDLE_TIMEOUT: CloseCodeInfo;
+  /** 4429: the client did not read what the server sent (a full queue, or no progress). */
+  readonly SLOW_READER: CloseCodeInfo;
 }
 
 /** Every close code, grouped by what it leads to. */
@@ -71,7 +73,7 @@ export interface CloseCodes {
  * import { CLOSE_CODES } from "./close_codes.ts";
  * deepStrictEqual(
  *   Object.values(CLOSE_CODES.reconnect).map((info) => info.code),
- *   [1001, 1011, 4000, 4400, 4401, 4408],
+ *   [1001, 1011, 4000, 4400, 4401, 4408, 4429],
  * );
  * ```
  */
@@ -120,6 +122,14 @@ export const CLOSE_CODES: CloseCodes = {
       sentBy: "server",
       when: "The client sent nothing for the server's idle timeout, after `system:error` " +
         "`IDLE_TIMEOUT` (§12.1).",
+    },
+    SLOW_READER: {
+      code: 4429,
+      sentBy: "server",
+      when: "The client did not read what the server sent: more was queued than the server " +
+        "holds for a connection (`SEND_QUEUE_FULL`) or nothing left for its stall timeout " +
+        "(`READER_STALLED`), §19. The server stops at once; a peer that does not read may " +
+        "never see this close.",
     },
   },
 };

@@ -57,6 +57,8 @@ export type ErrorCode =
   | "FRAME_TRAILING_BYTES"
   // The connection.
   | "IDLE_TIMEOUT"
+  | "SEND_QUEUE_FULL"
+  | "READER_STALLED"
   | "HANDSHAKE_TIMEOUT"
   | "SIGNING_TIMEOUT"
   | "HEARTBEAT_TIMEOUT"

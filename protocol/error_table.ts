@@ -215,6 +215,18 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     scope: "connection",
     fault: "client",
   },
+  SEND_QUEUE_FULL: {
+    message: "The connection left more unread than the server holds for one connection.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender",
+  },
+  READER_STALLED: {
+    message: "The connection read nothing of what the server sent for longer than it waits.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender",
+  },
   HANDSHAKE_TIMEOUT: {
     message: "The server did not complete the connection in time.",
     recoverable: true,

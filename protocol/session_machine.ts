@@ -7,8 +7,8 @@
  * connection: dispatch, the parse-failure answers (PROTOCOL.md §10),
  * sign-in and the command gate (session_sign_in.ts), admission and the
  * running downloads (session_downloads.ts, export_step.ts), the idle and
- * sign-in deadlines, and every `download:error`, `system:error` and close
- * code the server sends.
+ * sign-in deadlines, the connection's bounds (session_overload.ts), and
+ * every `download:error`, `system:error` and close code the server sends.
  *
  * Every step is checked against session_table.ts: the phase it leads to
  * must be listed for its event, and so must every error code and close
@@ -29,9 +29,12 @@
  * → `health`, `readHighWaterMark` → `highWaterMark`, `countRows` →
  * `rowCount`, `readPage` → `page`, a source that fails → `sourceFailed`
  * with the kind of failure, `awaitDrain` → `drained` once the socket holds
- * at most `atMost` bytes); on `jobEnded`, free what it holds for that
- * download (such as a snapshot of the source: nothing more is asked for
- * it); after `close`, send what was sent before it, then close the socket.
+ * at most `atMost` bytes, and sooner whenever what it holds changed or the
+ * server as a whole holds too much, session_overload.ts); on `jobEnded`,
+ * free what it holds for that download (such as a snapshot of the source:
+ * nothing more is asked for it); after `close`, send what was sent before
+ * it, then close the socket (at once, sending nothing more, when it says
+ * `abort`).
  *
  * This module is browser compatible.
  *
@@ -45,7 +48,8 @@ import type { ClientMessage, ServerMessage } from "./messages.ts";
 import { parseClientMessage, type ParseFailure } from "./parse.ts";
 import { batchDue } from "./progress_state.ts";
 import type { Result } from "./result.ts";
-import { admitted, authorized, drained, stepDownload } from "./session_downloads.ts";
+import { admitted, authorized, stepDownload } from "./session_downloads.ts";
+import { counted, drainReport, heard, stalled } from "./session_overload.ts";
 import { dispatch, end, halt, received, refuse, send, systemError } from "./session_dispatch.ts";
 import { type SessionChange, sessionFailed, sessionOpened } from "./session_sign_in.ts";
 import type { SessionEffect, SessionEvent, SessionState } from "./session_state.ts";
@@ -92,7 +96,6 @@ const none = (state: SessionState): SessionStep => ({ state, effects: [] });
  */
 export function step(state: SessionState, event: SessionEvent, now: number): SessionStep {
   if (state.phase === "closed") return none(state);
-  if (event.type === "heard") return { state: { ...state, lastHeard: now }, effects: [] };
   let parsed: Result<ClientMessage, ParseFailure> | undefined;
   let key: SessionEventKey;
   if (event.type === "text") {
@@ -108,12 +111,45 @@ export function step(state: SessionState, event: SessionEvent, now: number): Ses
   const held = event.type === "verified" && state.waiting?.for === "verify"
     ? state.waiting.message.event
     : undefined;
-  const next = event.type === "text" ? received(state, parsed!, now) : listed(state, event, now);
+  const next = counted(
+    state,
+    event.type === "text"
+      ? read(state, parsed!, event.sealed === true, now)
+      : listed(state, event, now),
+    now,
+  );
   if (!allowed.includes(next.state.phase)) {
     throw new Error(`session ${state.phase} --${key}--> ${next.state.phase} is not in the table`);
   }
   checkCodes(key, held, next.effects);
   return next;
+}
+
+/**
+ * The parser's codes that say a text could not be decoded at all (PROTOCOL.md
+ * §16), rather than that it decoded to a message the protocol refuses.
+ */
+const UNDECODABLE: ReadonlySet<string> = new Set<ErrorCode>([
+  "MALFORMED_JSON",
+  "MESSAGE_TOO_LARGE",
+]);
+
+/**
+ * A client's text: in a sealed session one that cannot be decoded ends the
+ * session, as any other payload that cannot be (§16): nothing after it can
+ * be trusted. Otherwise the parser's verdict, the sign-in or the dispatch.
+ */
+function read(
+  state: SessionState,
+  parsed: Result<ClientMessage, ParseFailure>,
+  sealed: boolean,
+  now: number,
+): SessionChange {
+  if (sealed && !parsed.ok && UNDECODABLE.has(parsed.error.error.code)) {
+    const { error, requestId } = parsed.error;
+    return end(state, error, CLOSE_CODES.reconnect.PROTOCOL_VIOLATION, requestId ?? "client", now);
+  }
+  return received(state, parsed, now);
 }
 
 /** Every code a step sends must be listed for its event in session_table.ts. */
@@ -158,7 +194,7 @@ function listed(
 ): SessionChange {
   switch (event.type) {
     case "heard":
-      return { state: { ...state, lastHeard: now }, effects: [] };
+      return heard(state, now);
     case "binary": {
       const error = errorResponse("UNEXPECTED_EVENT", {
         reason: "data frames travel from server to client only",
@@ -206,7 +242,7 @@ function listed(
       return stepDownload(state, index, sourceEvent(event), now);
     }
     case "drained":
-      return drained(state, event.buffered, now);
+      return drainReport(state, event, now);
     case "timeout":
       return timeout(state, now);
     case "peerClosed":
@@ -252,8 +288,10 @@ function sourceEvent(
   }
 }
 
-/** Whatever is due at `now`: pending progress, then the sign-in or idle deadline. */
+/** Whatever is due at `now`: a stalled socket, pending progress, then the sign-in or idle deadline. */
 function timeout(state: SessionState, now: number): SessionChange {
+  const stall = stalled(state, now);
+  if (stall !== undefined) return stall;
   const due = batchDue(state.progress, now);
   const progress = due.flushed.map((update) =>
     send({ event: "download:progress", data: update, timestamp: now, requestId: update.requestId })

@@ -40,6 +40,7 @@ import type {
 import type { ParseLimits } from "./parse.ts";
 import { batchDeadline, EMPTY_BATCH, type ProgressBatch } from "./progress_state.ts";
 import type { RequestLimits, ValidatedRequest } from "./request.ts";
+import { type SessionBounds, sessionBounds } from "./session_bounds.ts";
 import type { SignedCommand } from "./session_crypto.ts";
 import type { CommandState, IssuedChallenge } from "./sign_in.ts";
 import type { ExportEffect, ExportEvent } from "./export_state.ts";
@@ -101,6 +102,8 @@ export interface SessionConfig {
   readonly authorize: boolean;
   /** The byte work of downloads. */
   readonly ports: ExportPorts;
+  /** What one connection may make the server hold (session_bounds.ts); defaults for the rest. */
+  readonly bounds?: Partial<SessionBounds>;
 }
 
 /**
@@ -178,6 +181,14 @@ export interface SessionState {
   readonly socketQueued: number;
   /** Whether the machine waits for the socket to drain. */
   readonly draining: boolean;
+  /** While it waits: when it aborts the connection unless the socket makes progress first. */
+  readonly drainDeadline?: number;
+  /** While it waits: what the shell last said the socket holds. */
+  readonly socketBuffered?: number;
+  /** Tokens left of the incoming rate (session_bounds.ts); a full bucket when absent. */
+  readonly tokens?: number;
+  /** When the tokens were counted. */
+  readonly tokensAt?: number;
   /** The next job number. */
   readonly nextJob: number;
 }
@@ -191,7 +202,12 @@ export interface SessionState {
  */
 export type SessionEvent =
   | { readonly type: "heard" }
-  | { readonly type: "text"; readonly text: string }
+  | {
+    readonly type: "text";
+    readonly text: string;
+    /** It came sealed (PROTOCOL.md §16): a text that cannot be decoded then ends the session. */
+    readonly sealed?: boolean;
+  }
   | { readonly type: "binary" }
   | { readonly type: "undecodable"; readonly error: ErrorResponse; readonly fatal: boolean }
   | { readonly type: "sessionOpened" }
@@ -200,7 +216,12 @@ export type SessionEvent =
   | { readonly type: "admitted"; readonly job: number; readonly verdict: AdmitVerdict }
   | { readonly type: "health"; readonly requestId: string; readonly health: SystemHealth }
   | ExportSourceEvent
-  | { readonly type: "drained"; readonly buffered: number }
+  | {
+    readonly type: "drained";
+    readonly buffered: number;
+    /** The server as a whole holds more queued bytes than its bound. */
+    readonly overloaded?: boolean;
+  }
   | { readonly type: "timeout" }
   | { readonly type: "peerClosed" }
   | { readonly type: "shutdown" }
@@ -232,7 +253,11 @@ export type AdmitVerdict =
 /** What the shell must do, in order. */
 export type SessionEffect =
   | ExportEffect
-  | ({ readonly type: "close" } & SocketClose)
+  | ({
+    readonly type: "close";
+    /** Close at once: send nothing more, wait for nothing (a peer that does not read). */
+    readonly abort?: boolean;
+  } & SocketClose)
   | {
     readonly type: "openSession";
     readonly shared: Uint8Array;
@@ -308,7 +333,8 @@ export function initialSessionState(
 
 /**
  * When the shell must step the machine with `timeout` next: the earliest of
- * the sign-in deadline, the idle deadline and the progress batch's;
+ * the sign-in deadline, the idle deadline, the stall deadline and the
+ * progress batch's;
  * `undefined` once closed. A shell keeps one timer at this time; a timeout
  * that finds nothing due changes nothing, so a deadline that moved later
  * needs no new timer.
@@ -326,13 +352,15 @@ export function nextDeadline(state: SessionState): number | undefined {
   if (state.phase === "closed") return undefined;
   let deadline = state.lastHeard + state.config.idleTimeoutMs;
   if (state.signInDeadline !== undefined) deadline = Math.min(deadline, state.signInDeadline);
+  if (state.drainDeadline !== undefined) deadline = Math.min(deadline, state.drainDeadline);
   const batch = batchDeadline(state.progress);
   return batch === undefined ? deadline : Math.min(deadline, batch);
 }
 
 /**
  * Whether the shell may hand the machine the next message (`text`,
- * `binary`): not while it waits for an answer, nor once closed. Every other
+ * `binary`): not while it waits for an answer, nor while more than
+ * `maxQueuedBytes` wait for the client to read them, nor once closed. Every other
  * event is taken at any time, `undecodable` included (the transport's bound
  * on waiting payloads is noticed while the machine waits).
  *
@@ -346,7 +374,8 @@ export function nextDeadline(state: SessionState): number | undefined {
  * ```
  */
 export function readsInput(state: SessionState): boolean {
-  return state.waiting === undefined && state.phase !== "closed";
+  return state.waiting === undefined && state.phase !== "closed" &&
+    state.socketQueued <= sessionBounds(state.config).maxQueuedBytes;
 }
 
 /**

@@ -85,7 +85,8 @@ function live(phase: Exclude<SessionPhase, "closed">): SessionRow {
   return {
     ...(phase === "opening" ? {} : { malformed: here, binary: here }),
     undecodable: ends,
-    heard: here,
+    // Too many payloads a second end the connection (session_overload.ts).
+    heard: ends,
     authorized: here,
     admitted: here,
     health: here,
@@ -93,7 +94,8 @@ function live(phase: Exclude<SessionPhase, "closed">): SessionRow {
     rowCount: here,
     page: here,
     sourceFailed: here,
-    drained: here,
+    // The socket holds more than a connection may leave unread: the connection ends.
+    drained: ends,
     timeout: ends,
     peerClosed: ["closed"],
     shutdown: ["closed"],
@@ -149,6 +151,8 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionPhase, SessionRow>> = {
   },
   signedIn: {
     ...live("signedIn"),
+    // A sealed text that cannot be decoded ends the session (PROTOCOL.md §16).
+    malformed: ["signedIn", "closed"],
     // A command of an expired session ends it (SESSION_EXPIRED).
     ...commands(["signedIn", "closed"]),
     "auth:nonce": ["signedIn"],
@@ -265,7 +269,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
     "TOO_MANY_MESSAGES",
     "INTERNAL_ERROR",
   ],
-  heard: [],
+  heard: ["TOO_MANY_MESSAGES"],
   sessionOpened: [],
   verified: ["COMMAND_SIGNATURE_INVALID"],
   // The hook's filters are validated as the client's were; its time range is the client's.
@@ -276,14 +280,15 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   rowCount: EXPORT_ANSWERS.rowCount,
   page: EXPORT_ANSWERS.page,
   sourceFailed: EXPORT_ANSWERS.sourceFailed,
-  drained: [],
-  timeout: ["IDLE_TIMEOUT", "SIGN_IN_TIMEOUT"],
+  drained: ["SEND_QUEUE_FULL"],
+  timeout: ["IDLE_TIMEOUT", "SIGN_IN_TIMEOUT", "READER_STALLED"],
   peerClosed: [],
   shutdown: ["SERVER_SHUTTING_DOWN"],
   fault: ["INTERNAL_ERROR"],
 };
 
-const { GOING_AWAY, PROTOCOL_VIOLATION, SIGN_IN_FAILED, IDLE_TIMEOUT } = CLOSE_CODES.reconnect;
+const { GOING_AWAY, PROTOCOL_VIOLATION, SIGN_IN_FAILED, IDLE_TIMEOUT, SLOW_READER } =
+  CLOSE_CODES.reconnect;
 
 /**
  * Every close code each event may make the server close with, from the
@@ -294,15 +299,18 @@ const { GOING_AWAY, PROTOCOL_VIOLATION, SIGN_IN_FAILED, IDLE_TIMEOUT } = CLOSE_C
  * import { deepStrictEqual } from "node:assert/strict";
  * import { CLOSE_CODES } from "./close_codes.ts";
  * import { SESSION_CLOSES } from "./session_table.ts";
- * const { IDLE_TIMEOUT, SIGN_IN_FAILED } = CLOSE_CODES.reconnect;
- * deepStrictEqual(SESSION_CLOSES.timeout, [IDLE_TIMEOUT.code, SIGN_IN_FAILED.code]);
+ * const { IDLE_TIMEOUT, SIGN_IN_FAILED, SLOW_READER } = CLOSE_CODES.reconnect;
+ * deepStrictEqual(SESSION_CLOSES.timeout, [IDLE_TIMEOUT.code, SIGN_IN_FAILED.code, SLOW_READER.code]);
  * ```
  */
 export const SESSION_CLOSES: Readonly<Record<SessionEventKey, readonly number[]>> = everyKey({
   ...Object.fromEntries(COMMANDS.map((key) => [key, [SIGN_IN_FAILED.code]])),
   "auth:authenticate": [SIGN_IN_FAILED.code],
   undecodable: [PROTOCOL_VIOLATION.code],
-  timeout: [IDLE_TIMEOUT.code, SIGN_IN_FAILED.code],
+  malformed: [PROTOCOL_VIOLATION.code],
+  heard: [PROTOCOL_VIOLATION.code],
+  drained: [SLOW_READER.code],
+  timeout: [IDLE_TIMEOUT.code, SIGN_IN_FAILED.code, SLOW_READER.code],
   shutdown: [GOING_AWAY.code],
   fault: [SIGN_IN_FAILED.code],
 });

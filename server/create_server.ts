@@ -23,9 +23,18 @@ import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
 import type { Authorize } from "./authorize.ts";
 import { Session } from "./session.ts";
 import type { SessionContext } from "./session_context.ts";
+import type { ConnectionOptions } from "./connection_options.ts";
+import {
+  connectionGate,
+  maxWaitingMessages,
+  queuedBytesCount,
+  refuse,
+  sessionBoundsOf,
+  webOrigins,
+} from "./_connection_checks.ts";
 
 /** Options of {@linkcode createServer}. */
-export interface ServerOptions {
+export interface ServerOptions extends ConnectionOptions {
   /** Where rows come from, e.g. a {@linkcode SqliteSource}. */
   readonly source: DataSource;
   /**
@@ -178,10 +187,20 @@ export interface ServerOptions {
   readonly logger?: Logger;
 }
 
+/** What `Deno.serve` tells a handler about the connection, as far as the server reads it. */
+export interface ConnectionInfo {
+  /** The peer's address; `hostname` counts toward `maxConnectionsPerAddress`. */
+  readonly remoteAddr?: { readonly hostname?: string };
+}
+
 /** A running sluice server: a fetch handler and its lifecycle. */
 export interface SluiceServer {
-  /** Handles one HTTP request: WebSocket upgrades become sessions. */
-  fetch(request: Request): Response;
+  /**
+   * Handles one HTTP request: WebSocket upgrades become sessions. Pass the
+   * handler info `Deno.serve` gives (as `Deno.serve(server.fetch)` does) so
+   * that connections are counted per address.
+   */
+  fetch(request: Request, info?: ConnectionInfo): Response;
   /** Ends every download with SERVER_SHUTTING_DOWN and closes every connection. */
   close(): Promise<void>;
   /** Open connections. */
@@ -287,6 +306,9 @@ export function createServer(options: ServerOptions): SluiceServer {
     };
   };
   const { columns, keyColumn } = options.source.schema();
+  const queued = queuedBytesCount(options);
+  const gate = connectionGate(options);
+  const allowedOrigins = webOrigins(options.allowedOrigins);
   const context: SessionContext = {
     source: options.source,
     config: {
@@ -298,16 +320,19 @@ export function createServer(options: ServerOptions): SluiceServer {
       idleTimeoutMs: options.idleTimeoutMs ?? 60_000,
       authorize: options.authorize !== undefined,
       ports: SERVER_PORTS,
+      bounds: sessionBoundsOf(options, exports.socketBufferBytes),
     },
     health,
     auth: authConfig(options),
     limiter: new IdentityLimiter(options.limits ?? {}),
     authorize: options.authorize,
     logger: options.logger ?? console,
+    queued,
+    maxWaitingMessages: maxWaitingMessages(options),
   };
 
   return {
-    fetch(request: Request): Response {
+    fetch(request: Request, info?: ConnectionInfo): Response {
       if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
         return new Response("sluice: connect with a WebSocket\n", {
           status: 426,
@@ -315,6 +340,11 @@ export function createServer(options: ServerOptions): SluiceServer {
         });
       }
       if (closing) return new Response("shutting down\n", { status: 503 });
+      const pageOrigin = request.headers.get("origin");
+      if (allowedOrigins !== undefined && pageOrigin !== null && !allowedOrigins.has(pageOrigin)) {
+        return refuse(403, "sluice: pages of that origin may not connect here\n");
+      }
+      if (queued.overloaded) return refuse(503, "sluice: too busy, try again later\n");
       const origin = challengeOrigin(context.auth.origins, request);
       if (origin === undefined) {
         return new Response("sluice: this server does not answer for that host\n", {
@@ -322,10 +352,25 @@ export function createServer(options: ServerOptions): SluiceServer {
           headers: { "content-type": "text/plain" },
         });
       }
+      const admitted = gate.admit(info?.remoteAddr?.hostname ?? "");
+      if (!admitted.ok) {
+        return refuse(
+          admitted.status,
+          admitted.status === 429
+            ? "sluice: too many connections from this address\n"
+            : "sluice: too many connections, try again later\n",
+        );
+      }
       const { socket, response } = Deno.upgradeWebSocket(request);
       const session = new Session(socket, context, origin);
       sessions.add(session);
-      socket.addEventListener("close", () => sessions.delete(session));
+      // The session may end (an abort) long before a peer that does not read lets its socket
+      // close: it stops counting as open then, while its address's count holds until the end.
+      void session.ended.then(() => sessions.delete(session));
+      socket.addEventListener("close", () => {
+        sessions.delete(session);
+        admitted.release();
+      });
       return response;
     },
     async close(): Promise<void> {

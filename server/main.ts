@@ -59,6 +59,7 @@ function programServer(config: ProgramConfig, source: DataSource): SluiceServer 
     anonymous: config.anonymous,
     encryption: config.encryption,
     origin: config.origins,
+    ...config.limits,
     ...(config.maxDelegationMinutes === undefined
       ? {}
       : { maxDelegationMs: config.maxDelegationMinutes * 60_000 }),

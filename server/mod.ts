@@ -34,7 +34,8 @@
  */
 
 export { createServer } from "./create_server.ts";
-export type { ServerOptions, SluiceServer } from "./create_server.ts";
+export type { ConnectionInfo, ServerOptions, SluiceServer } from "./create_server.ts";
+export type { ConnectionOptions } from "./connection_options.ts";
 export type { Logger } from "../protocol/logger.ts";
 export type { Authorize, AuthorizeDecision } from "./authorize.ts";
 export type { IdentityLimits } from "./identity_limits.ts";

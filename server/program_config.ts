@@ -10,6 +10,7 @@
  */
 
 import { parseArgs } from "node:util";
+import { LIMIT_FLAG_OPTIONS, type LimitOptions, limitOptions } from "./limit_flags.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { parseOrigin } from "./auth_config.ts";
 import type { CatalogOptions } from "./catalog.ts";
@@ -25,7 +26,8 @@ const IDENTITY_KEY_FILE_NAME = "server-identity.key";
 /** The program's usage, as `--help` and a wrong flag print it. */
 export const USAGE = `usage: server.ts [--port N] [--hostname H] [--allow KEY]… [--allow-file PATH]
          [--anonymous] [--identity-key-file PATH] [--origin URL]… [--no-encryption]
-         [--max-delegation-minutes N]
+         [--max-delegation-minutes N] [--allowed-origins URL]…
+         [--max-… N, --…-timeout-ms N: the limits of docs/PROTOCOL.md §19]
        and one dataset:
          [--db PATH] [--demo-rows N]               the demo table, built in PATH if missing
          --db FILE --table NAME [TABLE FLAGS]       a table or view of a SQLite file
@@ -61,6 +63,8 @@ export interface ProgramConfig {
   readonly maxDelegationMinutes: number | undefined;
   /** Whether `--help` was asked for (everything else is then the defaults). */
   readonly help: boolean;
+  /** The limits the flags set (docs/PROTOCOL.md §19), and the allowed page origins. */
+  readonly limits: LimitOptions;
 }
 
 const OPTIONS = {
@@ -122,7 +126,11 @@ type Env = Readonly<Record<string, string | undefined>>;
  * ```
  */
 export function programConfig(args: readonly string[], env: Env): ProgramConfig {
-  const { values } = parseArgs({ args: [...args], options: OPTIONS, strict: true });
+  const { values } = parseArgs({
+    args: [...args],
+    options: { ...OPTIONS, ...LIMIT_FLAG_OPTIONS },
+    strict: true,
+  });
   const port = integer("--port", values.port ?? env.SLUICE_PORT ?? "8080", 0, 65_535);
   const allowFile = values["allow-file"] ?? env.SLUICE_ALLOW_FILE;
   const entries = [
@@ -157,6 +165,7 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
       ? undefined
       : integer("--max-delegation-minutes", maxDelegation, 0, 525_600),
     help: values.help ?? false,
+    limits: limitOptions(values, env),
   };
 }
 

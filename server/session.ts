@@ -40,24 +40,11 @@ import { deriveSessionSecrets } from "../transport/session_secrets.ts";
 import { DataSourceError, type SourceReader } from "./data_source.ts";
 import { DownloadReads } from "./download_reads.ts";
 import type { SessionContext } from "./session_context.ts";
-
-/**
- * Messages a connection may have waiting to be handled. A client waits for
- * answers; hundreds in flight mean a flood, not a client.
- */
-const MAX_QUEUED_MESSAGES = 256;
+import { DrainWatch } from "./drain_watch.ts";
+import { DEFAULT_SERVER_BOUNDS } from "../protocol/session_bounds.ts";
 
 /** What sealing adds to a control message's bytes at most. */
 const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_TAG_BYTES;
-
-/**
- * How often to look at the socket again while the machine waits for it to
- * drain. Deno's WebSocket has no drain event (`bufferedAmount` only, as in
- * browsers; the WebSocketStream that has backpressure needs
- * `--unstable-net`), so the shell looks, but only while the machine says it
- * waits for the socket, not before every frame.
- */
-const DRAIN_POLL_MS = 2;
 
 /** Random bytes from the runtime, for the machine's entropy. */
 const randomBytes = (length: number) => crypto.getRandomValues(new Uint8Array(length));
@@ -74,7 +61,10 @@ export class Session {
   #broken = false;
   /** The one timer, at the machine's deadline. */
   #timer: { readonly at: number; readonly handle: ReturnType<typeof setTimeout> } | undefined;
-  #drainTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Watches the socket drain while the machine waits for it (drain_watch.ts). */
+  readonly #drain: DrainWatch;
+  /** The bytes last reported to the server's count of them. */
+  #reported = 0;
   /** The channel waits for this before it hands over the next message. */
   #readable: { promise: Promise<void>; resolve: () => void } | undefined;
   /** The keys of a signed-in session, from `openSession` on. */
@@ -109,12 +99,20 @@ export class Session {
       // A client sends only control messages: their limit, plus the sealed and control headers
       // and the tag, bounds what is decrypted at all. (A string's length in UTF-16 units is at
       // most its UTF-8 length, so text is checked no less strictly.)
-      maxQueuedPayloads: MAX_QUEUED_MESSAGES,
+      maxQueuedPayloads: context.maxWaitingMessages ?? DEFAULT_SERVER_BOUNDS.maxWaitingMessages,
       maxPayloadBytes: (parseLimits.maxMessageBytes ?? DEFAULT_PARSE_LIMITS.maxMessageBytes) +
         SEALED_OVERHEAD_BYTES,
     });
+    this.#drain = new DrainWatch({
+      buffered: () => socket.bufferedAmount + this.#channel.pendingBytes,
+      open: () => !this.#broken && socket.readyState === WebSocket.OPEN,
+      overloaded: () => context.queued?.overloaded === true,
+      report: (event) => this.#feed(event),
+    });
     socket.binaryType = "arraybuffer";
     socket.addEventListener("message", (event) => {
+      // Once the machine ended the connection, what still comes costs nothing (no decrypting).
+      if (this.#state.phase === "closed") return;
       this.#feed({ type: "heard" });
       const data = event.data;
       this.#channel.receive(typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer));
@@ -125,6 +123,11 @@ export class Session {
       this.#end();
     });
     this.#arm();
+  }
+
+  /** Resolves once the connection is over for the server (its socket may still be closing). */
+  get ended(): Promise<void> {
+    return this.#ended;
   }
 
   /** Downloads running now. */
@@ -147,7 +150,7 @@ export class Session {
     if (!incoming.ok) {
       this.#feed({ type: "undecodable", error: incoming.error, fatal: this.#channel.failed });
     } else if (incoming.value.type === "data") this.#feed({ type: "binary" });
-    else this.#feed({ type: "text", text: incoming.value.text });
+    else this.#feed({ type: "text", text: incoming.value.text, sealed: this.#channel.sealed });
     if (readsInput(this.#state) || this.#state.phase === "closed") return;
     let resolve!: () => void;
     const promise = new Promise<void>((r) => resolve = r);
@@ -179,6 +182,7 @@ export class Session {
     }
     if (this.#broken) return;
     this.#arm();
+    this.#count();
     const readable = this.#readable;
     if (readable !== undefined && (readsInput(this.#state) || this.#state.phase === "closed")) {
       this.#readable = undefined;
@@ -198,6 +202,19 @@ export class Session {
     const { code } = CLOSE_CODES.reconnect.SERVER_ERROR;
     if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, "INTERNAL_ERROR");
     this.#end();
+  }
+
+  #closeSocket(code: number, reason: string): void {
+    if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
+    this.#end();
+  }
+
+  /** Tells the server's count what this connection has queued (nothing, once it ended). */
+  #count(): void {
+    const bytes = this.#state.phase === "closed" ? 0 : this.#state.socketQueued;
+    if (bytes === this.#reported) return;
+    this.#reported = bytes;
+    this.#context.queued?.report(this, bytes);
   }
 
   /** Keeps the one timer at the machine's deadline; one that moved later waits for the old. */
@@ -221,8 +238,8 @@ export class Session {
   /** The connection is over: no timer, no poll, no slot held, no message waiting. */
   #stop(): void {
     this.#stopTimer();
-    clearTimeout(this.#drainTimer);
-    this.#drainTimer = undefined;
+    this.#drain.stop();
+    this.#context.queued?.report(this, 0);
     for (const release of this.#releases.values()) release();
     this.#releases.clear();
     this.#reads.endAll();
@@ -255,11 +272,10 @@ export class Session {
       case "close": {
         const { code, reason } = effect;
         this.#stop();
+        // A peer that does not read is let go now; its close frame queues behind (PROTOCOL §19.1).
+        if (effect.abort === true) return this.#closeSocket(code, reason);
         // What was sent before the close leaves first (sealing may still be at work on it).
-        void this.#channel.flushed().then(() => {
-          if (this.#socket.readyState === WebSocket.OPEN) this.#socket.close(code, reason);
-          this.#end();
-        });
+        void this.#channel.flushed().then(() => this.#closeSocket(code, reason));
         return;
       }
       case "openSession":
@@ -343,7 +359,7 @@ export class Session {
         );
         return;
       case "awaitDrain":
-        return this.#watchDrain(effect.atMost);
+        return this.#drain.watch(effect.atMost);
       case "log":
         this.#context.logger.error(effect.message, effect.error);
         return;
@@ -381,19 +397,5 @@ export class Session {
     if (!this.#running(job)) return { type: "sourceFailed", job, kind };
     this.#context.logger.error(`sluice: a download's data source failed (${kind}):`, error);
     return { type: "sourceFailed", job, kind };
-  }
-
-  /** Says `drained` once the socket and the channel hold at most `atMost` bytes. */
-  #watchDrain(atMost: number): void {
-    const look = () => {
-      this.#drainTimer = undefined;
-      // A socket that is closing drains no more: its close event ends the session.
-      if (this.#broken || this.#state.phase === "closed") return;
-      if (this.#socket.readyState !== WebSocket.OPEN) return;
-      const buffered = this.#socket.bufferedAmount + this.#channel.pendingBytes;
-      if (buffered <= atMost) return this.#feed({ type: "drained", buffered });
-      this.#drainTimer = setTimeout(look, DRAIN_POLL_MS);
-    };
-    setImmediate(look);
   }
 }

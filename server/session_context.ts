@@ -30,4 +30,16 @@ export interface SessionContext {
   readonly authorize: Authorize | undefined;
   /** Where failures that reach no client as text are reported. */
   readonly logger: Logger;
+  /** The bytes queued for every connection of the server, for its total bound. */
+  readonly queued?: QueuedBytes;
+  /** Most messages waiting to be handled (a flood past it ends the connection). */
+  readonly maxWaitingMessages?: number;
+}
+
+/** What a server counts of the bytes queued for its connections (server/queued_bytes.ts). */
+export interface QueuedBytes {
+  /** This connection's bytes queued now; 0 once it has ended. */
+  report(session: object, bytes: number): void;
+  /** Whether the server holds more than its bound, all connections together. */
+  readonly overloaded: boolean;
 }

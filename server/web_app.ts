@@ -24,7 +24,7 @@
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { type SchemaDocument, schemaDocument } from "../protocol/schema_document.ts";
 import type { Logger } from "../protocol/logger.ts";
-import type { SluiceServer } from "./create_server.ts";
+import type { ConnectionInfo, SluiceServer } from "./create_server.ts";
 import type { SourceSchema } from "./data_source.ts";
 // The declarations beside /sluice_client.js (web/declarations.ts writes them and this list).
 import TYPE_FILES from "../web/types/files.json" with { type: "json" };
@@ -53,8 +53,8 @@ export interface WebAppOptions {
 
 /** A web-standard handler for the whole server: page, assets, schema, WebSocket. */
 export interface WebApp {
-  /** Handles one request. */
-  fetch(request: Request): Response | Promise<Response>;
+  /** Handles one request; `info` (as `Deno.serve` passes it) reaches the sluice server. */
+  fetch(request: Request, info?: ConnectionInfo): Response | Promise<Response>;
 }
 
 interface Asset {
@@ -89,16 +89,21 @@ const ASSETS: Readonly<Record<string, Asset>> = {
 
 /**
  * The page may talk only to its own origin: scripts, styles and the socket
- * all come from the server (no CDN), and nothing may frame it.
+ * all come from the server (no CDN), and nothing may frame it. The socket's
+ * origin is named as well as `'self'`, for browsers whose `'self'` does not
+ * cover `ws:` and `wss:`; both schemes, since behind a proxy that ends TLS
+ * the request the server sees is plain while the page is `https:`.
  */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "img-src 'self' data: blob:",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+function contentSecurityPolicy(host: string): string {
+  return [
+    "default-src 'self'",
+    `connect-src 'self' ws://${host} wss://${host}`,
+    "img-src 'self' data: blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
 
 const COMMON_HEADERS = {
   "x-content-type-options": "nosniff",
@@ -162,7 +167,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
       "content-type": asset.type,
       etag: loaded.etag,
       ...(asset.type.startsWith("text/html")
-        ? { "content-security-policy": CONTENT_SECURITY_POLICY }
+        ? { "content-security-policy": contentSecurityPolicy(new URL(request.url).host) }
         : {}),
       ...(asset.shared === true ? { "access-control-allow-origin": "*" } : {}),
     };
@@ -175,9 +180,9 @@ export function createWebApp(options: WebAppOptions): WebApp {
   };
 
   return {
-    fetch(request: Request): Response | Promise<Response> {
+    fetch(request: Request, info?: ConnectionInfo): Response | Promise<Response> {
       if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
-        return options.sluice.fetch(request);
+        return options.sluice.fetch(request, info);
       }
       const path = new URL(request.url).pathname;
       const asset = Object.hasOwn(ASSETS, path) ? ASSETS[path] : undefined;

@@ -121,6 +121,7 @@ export interface ServerTuning {
   readonly parseLimits?: SessionConfig["parseLimits"];
   /** The encoder, gzip and hash; the server's own unless a test breaks one. */
   readonly ports?: SessionConfig["ports"];
+  readonly bounds?: SessionConfig["bounds"];
 }
 
 /** The origin the pair's client dials and the server names. */
@@ -157,5 +158,6 @@ export function serverConfig(tuning: ServerTuning = {}): SessionConfig {
     idleTimeoutMs: tuning.idleTimeoutMs ?? 60_000,
     authorize: tuning.authorize ?? false,
     ports: tuning.ports ?? SERVER_PORTS,
+    ...(tuning.bounds === undefined ? {} : { bounds: tuning.bounds }),
   };
 }

@@ -90,6 +90,12 @@ export class Link {
   freeze(): void {
     this.frozen = true;
   }
+
+  /** Carries again, first what the frozen link held, in order. */
+  thaw(): void {
+    this.frozen = false;
+    for (const deliver of this.#held.splice(0)) this.pair.task(deliver);
+  }
 }
 
 /** The server's session machine on one link, and the shell around it. */

@@ -7,6 +7,7 @@ import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table
 import { SERVER_PORTS } from "../server/export_ports.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
 import { AUTHENTICATE, signedIn } from "./_sign_in_scenarios.ts";
+import { BOUND_CLOSE_SCENARIOS, BOUND_SCENARIOS } from "./_bound_scenarios.ts";
 
 /** A run of the machine that ends in the step a code is expected from. */
 export type Scenario = () => Driver;
@@ -342,7 +343,10 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
       d.advanceTo(d.now + 1000);
       return d;
     },
+    ...BOUND_SCENARIOS.timeout,
   },
+  heard: BOUND_SCENARIOS.heard,
+  drained: BOUND_SCENARIOS.drained,
   shutdown: {
     SERVER_SHUTTING_DOWN: () => {
       const d = new Driver();
@@ -376,7 +380,11 @@ export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Sce
       return d;
     },
   },
-  timeout: { 4408: SCENARIOS.timeout!.IDLE_TIMEOUT, 4401: SCENARIOS.timeout!.SIGN_IN_TIMEOUT },
+  timeout: {
+    4408: SCENARIOS.timeout!.IDLE_TIMEOUT,
+    4401: SCENARIOS.timeout!.SIGN_IN_TIMEOUT,
+    4429: BOUND_SCENARIOS.timeout.READER_STALLED,
+  },
   shutdown: { 1001: SCENARIOS.shutdown!.SERVER_SHUTTING_DOWN },
   fault: {
     4401: () => {
@@ -385,4 +393,5 @@ export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Sce
       return d;
     },
   },
+  ...BOUND_CLOSE_SCENARIOS,
 };

@@ -23,6 +23,7 @@ Deno.test("only the client's own close ends a connection for good; every other c
       ["PROTOCOL_VIOLATION", 4400, "reconnect", "server"],
       ["SIGN_IN_FAILED", 4401, "reconnect", "server"],
       ["IDLE_TIMEOUT", 4408, "reconnect", "server"],
+      ["SLOW_READER", 4429, "reconnect", "server"],
     ],
   );
 });

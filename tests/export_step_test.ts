@@ -10,7 +10,7 @@ import { bytesToHex, concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { cutFrame } from "../protocol/export_frame.ts";
 import { MAX_FRAME_RAW, type Row } from "../protocol/export_state.ts";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
-import type { ServerMessage } from "../protocol/messages.ts";
+import { encodeMessage, type ServerMessage } from "../protocol/messages.ts";
 import type { SessionEffect } from "../protocol/session_state.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
 
@@ -160,7 +160,10 @@ Deno.test("past the socket's bound every download waits until the shell says it 
   d.receive(requestOf("b"));
   const asked = d.effects().filter((e) => e.type === "awaitDrain");
   deepStrictEqual(asked, [{ type: "awaitDrain", atMost: 8192 }], "asked once");
-  const queued = framesOf(d.effects()).reduce((n, f) => n + f.payload.length, 0);
+  // What counts toward the bound: the frames, and the control messages sent beside them.
+  const frames = framesOf(d.effects()).reduce((n, f) => n + f.payload.length, 0);
+  const messages = d.sent().reduce((n, m) => n + encodeMessage(m).length, 0);
+  const queued = frames + messages;
   ok(queued > 8192 && queued < 8192 + 2 * 4096, `${queued} bytes queued`);
   ok(d.state.downloads.every((x) => x.stage === "waiting"));
   // A shell that answers with more than asked is asked again; nothing reads meanwhile.

@@ -64,6 +64,8 @@ const SERVER_API: readonly string[] = [
   "CatalogQuery",
   "ColumnSchema",
   "ColumnType",
+  "ConnectionInfo",
+  "ConnectionOptions",
   "createDemoDatabase",
   "createServer",
   "createWebApp",

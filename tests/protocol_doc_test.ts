@@ -15,6 +15,7 @@ import {
   signText,
   verifyText,
 } from "../protocol/auth.ts";
+import { LIMIT_TABLE } from "../protocol/limit_table.ts";
 import { encodeControlFrame } from "../protocol/sealed_frame.ts";
 import { checkAuthenticate } from "../protocol/sign_in.ts";
 import { commandSigningInput, sharedSecret } from "../protocol/session_crypto.ts";
@@ -254,4 +255,27 @@ Deno.test("§18.3's demo table is the demo schema the server exports", () => {
   ok(prose.includes(`\`${DEMO_GENERATOR_VERSION}\``));
   ok(prose.includes(`\`${DEMO_SCHEMA.table}\`, whose key column is \`${DEMO_SCHEMA.keyColumn}\``));
   ok(prose.includes(`column (for \`timeFrom\` and \`timeTo\`) is \`${DEMO_SCHEMA.timeColumn}\``));
+});
+
+/** The names given to `Deno.test` in a test file. */
+async function testNames(file: string): Promise<string[]> {
+  const text = await Deno.readTextFile(new URL(file, import.meta.url));
+  return [...text.matchAll(/Deno\.test\(\s*"((?:[^"\\]|\\.)*)"/g)].map((m) =>
+    JSON.parse(`"${m[1]}"`)
+  );
+}
+
+Deno.test("every limit of PROTOCOL.md §19 names a test that exists, and limits_test.ts tests the table's limits, one to one", async () => {
+  const named = new Set<string>();
+  for (const row of LIMIT_TABLE) {
+    const key = `${row.test.file}: ${row.test.name}`;
+    ok(!named.has(key), `two limits name ${key}`);
+    named.add(key);
+    ok((await testNames(row.test.file)).includes(row.test.name), `no test ${key}`);
+  }
+  deepStrictEqual(
+    (await testNames("limits_test.ts")).sort(),
+    LIMIT_TABLE.filter((row) => row.test.file === "limits_test.ts").map((row) => row.test.name)
+      .sort(),
+  );
 });

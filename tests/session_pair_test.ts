@@ -100,7 +100,11 @@ Deno.test("a network that stops carrying stops the server at its socket bound, w
   const socketBufferBytes = 32_768;
   const pair = new Pair({
     rows: 5000,
-    server: { exports: { frameBytes: 4096, socketBufferBytes, windowBytes: 1 << 30 } },
+    server: {
+      exports: { frameBytes: 4096, socketBufferBytes, windowBytes: 1 << 30 },
+      // Past the 30 s looked at: a stalled socket's abort is tests/stalled_link_test.ts's.
+      bounds: { stallTimeoutMs: 3_600_000 },
+    },
     client: { heartbeatIntervalMs: 3_600_000, heartbeatTimeoutMs: 3_600_000 },
   });
   pair.connect();

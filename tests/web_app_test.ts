@@ -59,6 +59,19 @@ Deno.test("the page may load nothing from other origins and may not be framed", 
   });
 });
 
+Deno.test("the page may connect to its own origin's socket only, not to any ws: or wss: host", async () => {
+  await withApp({}, async (base) => {
+    const host = new URL(base).host;
+    const response = await fetch(`${base}/`);
+    await response.body?.cancel();
+    const policy = response.headers.get("content-security-policy") ?? "";
+    const connect = policy.split(";").map((d) => d.trim()).find((d) => d.startsWith("connect-src"));
+    equal(connect, `connect-src 'self' ws://${host} wss://${host}`);
+    // No bare scheme: a `ws:` or `wss:` source would allow every host.
+    equal(/\s(ws|wss):(\s|$)/.test(connect ?? ""), false);
+  });
+});
+
 Deno.test("any origin may import the client module; the page's own files stay same-origin", async () => {
   await withApp({}, async (base) => {
     for (const [path, allowed] of [["/sluice_client.js", "*"], ["/app.js", null], ["/", null]]) {

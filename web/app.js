@@ -204,6 +204,8 @@ var ERROR_HELP = {
   FRAME_FIELD: `Data arrived damaged. ${RETRY}`,
   FRAME_TRAILING_BYTES: `Data arrived damaged. ${RETRY}`,
   IDLE_TIMEOUT: `The server closed a quiet connection. ${RETRY}`,
+  SEND_QUEUE_FULL: `The page fell too far behind reading the download. ${RETRY}`,
+  READER_STALLED: `The page stopped reading what the server sent. ${RETRY}`,
   HEARTBEAT_TIMEOUT: `The server stopped answering. ${RETRY}`,
   HANDSHAKE_TIMEOUT: `The server accepted the connection but never answered. ${RETRY}`,
   SIGNING_TIMEOUT: "Your wallet did not sign in time. Approve its sign-in request; the page keeps trying.",
@@ -1664,6 +1666,18 @@ var ERROR_TABLE = {
     recoverable: true,
     scope: "connection",
     fault: "client"
+  },
+  SEND_QUEUE_FULL: {
+    message: "The connection left more unread than the server holds for one connection.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
+  READER_STALLED: {
+    message: "The connection read nothing of what the server sent for longer than it waits.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
   },
   HANDSHAKE_TIMEOUT: {
     message: "The server did not complete the connection in time.",

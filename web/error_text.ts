@@ -64,6 +64,8 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   FRAME_FIELD: `Data arrived damaged. ${RETRY}`,
   FRAME_TRAILING_BYTES: `Data arrived damaged. ${RETRY}`,
   IDLE_TIMEOUT: `The server closed a quiet connection. ${RETRY}`,
+  SEND_QUEUE_FULL: `The page fell too far behind reading the download. ${RETRY}`,
+  READER_STALLED: `The page stopped reading what the server sent. ${RETRY}`,
   HEARTBEAT_TIMEOUT: `The server stopped answering. ${RETRY}`,
   HANDSHAKE_TIMEOUT: `The server accepted the connection but never answered. ${RETRY}`,
   SIGNING_TIMEOUT:

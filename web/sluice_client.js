@@ -1330,6 +1330,18 @@ var ERROR_TABLE = {
     scope: "connection",
     fault: "client"
   },
+  SEND_QUEUE_FULL: {
+    message: "The connection left more unread than the server holds for one connection.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
+  READER_STALLED: {
+    message: "The connection read nothing of what the server sent for longer than it waits.",
+    recoverable: true,
+    scope: "connection",
+    fault: "sender"
+  },
   HANDSHAKE_TIMEOUT: {
     message: "The server did not complete the connection in time.",
     recoverable: true,
@@ -2473,6 +2485,11 @@ var CLOSE_CODES = {
       code: 4408,
       sentBy: "server",
       when: "The client sent nothing for the server's idle timeout, after `system:error` `IDLE_TIMEOUT` (\xA712.1)."
+    },
+    SLOW_READER: {
+      code: 4429,
+      sentBy: "server",
+      when: "The client did not read what the server sent: more was queued than the server holds for a connection (`SEND_QUEUE_FULL`) or nothing left for its stall timeout (`READER_STALLED`), \xA719. The server stops at once; a peer that does not read may never see this close."
     }
   }
 };
@@ -4422,6 +4439,10 @@ function join(path, key) {
   return path === "" ? key : `${path}.${key}`;
 }
 
+// protocol/resume_bounds.ts
+var MAX_RESUME_SEQUENCE = 2 ** 31 - 1;
+var MAX_RESUME_COUNT = 2 ** 52;
+
 // protocol/_payload_checks.ts
 var U32_MAX = 4294967295;
 var requestId = str({
@@ -4505,13 +4526,22 @@ function clientChecks(bounds) {
         cursor: str({
           max: 255
         }),
+        // Room for the frames still to come (resume_bounds.ts).
         sequence: num({
           min: 0,
-          max: U32_MAX,
+          max: MAX_RESUME_SEQUENCE,
           integer: true
         }),
-        rows: count,
-        bytes: count,
+        rows: num({
+          min: 0,
+          max: MAX_RESUME_COUNT,
+          integer: true
+        }),
+        bytes: num({
+          min: 0,
+          max: MAX_RESUME_COUNT,
+          integer: true
+        }),
         digest: str({
           max: 64,
           pattern: HEX_32_BYTES

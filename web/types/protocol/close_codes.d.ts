@@ -48,6 +48,8 @@ export interface ReconnectCloseCodes {
     readonly SIGN_IN_FAILED: CloseCodeInfo;
     /** 4408: the client sent nothing for the server's idle timeout. */
     readonly IDLE_TIMEOUT: CloseCodeInfo;
+    /** 4429: the client did not read what the server sent (a full queue, or no progress). */
+    readonly SLOW_READER: CloseCodeInfo;
 }
 /** Every close code, grouped by what it leads to. */
 export interface CloseCodes {
@@ -66,7 +68,7 @@ export interface CloseCodes {
  * import { CLOSE_CODES } from "./close_codes.ts";
  * deepStrictEqual(
  *   Object.values(CLOSE_CODES.reconnect).map((info) => info.code),
- *   [1001, 1011, 4000, 4400, 4401, 4408],
+ *   [1001, 1011, 4000, 4400, 4401, 4408, 4429],
  * );
  * ```
  */

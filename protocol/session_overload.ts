@@ -1,0 +1,128 @@
+/**
+ * The rules of a connection's bounds (session_bounds.ts, PROTOCOL.md §19):
+ * the incoming rate, the outgoing queue, and the progress of a socket the
+ * machine waits for. Pure functions; session_machine.ts calls them.
+ *
+ * This module is browser compatible.
+ *
+ * @module
+ */
+
+import { CLOSE_CODES, type CloseCodeInfo, closeWith } from "./close_codes.ts";
+import { type ErrorResponse, errorResponse } from "./errors.ts";
+import { encodeMessage } from "./messages.ts";
+import { sessionBounds } from "./session_bounds.ts";
+import { drained } from "./session_downloads.ts";
+import { end, halt, systemError } from "./session_dispatch.ts";
+import type { SessionChange } from "./session_sign_in.ts";
+import type { SessionEffect, SessionEvent, SessionState } from "./session_state.ts";
+
+/** Ends the connection at once: says why, stops its downloads, and aborts the socket. */
+function abort(
+  state: SessionState,
+  error: ErrorResponse,
+  close: CloseCodeInfo,
+  now: number,
+): SessionChange {
+  const halted = halt(state, now);
+  return {
+    state: halted.state,
+    effects: [
+      systemError("client", error, now),
+      ...halted.effects,
+      { type: "close", abort: true, ...closeWith(close, error.code) },
+    ],
+  };
+}
+
+/** A payload arrived: it is heard, and takes a token of the incoming rate. */
+export function heard(state: SessionState, now: number): SessionChange {
+  const rate = sessionBounds(state.config).maxMessagesPerSecond;
+  const elapsed = Math.max(0, now - (state.tokensAt ?? now));
+  const tokens = Math.min(rate, (state.tokens ?? rate) + (elapsed * rate) / 1000) - 1;
+  const next = { ...state, lastHeard: now, tokens, tokensAt: now };
+  if (tokens >= 0) return { state: next, effects: [] };
+  const error = errorResponse("TOO_MANY_MESSAGES", { perSecond: rate });
+  return end(next, error, CLOSE_CODES.reconnect.PROTOCOL_VIOLATION, "client", now);
+}
+
+/**
+ * Counts what a step sent (its control messages; its frames were counted by
+ * the downloads), and asks the shell to watch the socket once it holds more
+ * than `socketBufferBytes`; keeps the stall deadline while the machine waits
+ * for the socket, and none otherwise.
+ */
+export function counted(before: SessionState, change: SessionChange, now: number): SessionChange {
+  let { state } = change;
+  if (state.phase === "closed") return change;
+  let bytes = 0;
+  for (const effect of change.effects) {
+    if (effect.type === "send") bytes += encodeMessage(effect.message).length;
+  }
+  const effects: SessionEffect[] = [...change.effects];
+  if (bytes > 0) state = { ...state, socketQueued: state.socketQueued + bytes };
+  const limit = state.config.exports.socketBufferBytes;
+  const { maxQueuedBytes } = sessionBounds(state.config);
+  if (!state.draining && state.socketQueued > limit) {
+    state = { ...state, draining: true };
+    effects.push({ type: "awaitDrain", atMost: limit });
+  } else if (state.socketQueued > maxQueuedBytes && before.socketQueued <= maxQueuedBytes) {
+    // It stops reading now: have the shell look at once, rather than let messages pile up
+    // behind a count that may be more than the socket holds.
+    effects.push({ type: "awaitDrain", atMost: limit });
+  }
+  if (state.draining && state.drainDeadline === undefined) {
+    const { stallTimeoutMs } = sessionBounds(state.config);
+    // Until the shell says, the socket holds what was counted: only less is progress.
+    state = { ...state, drainDeadline: now + stallTimeoutMs, socketBuffered: state.socketQueued };
+  } else if (!state.draining && state.drainDeadline !== undefined) {
+    state = { ...state, drainDeadline: undefined, socketBuffered: undefined };
+  }
+  return state === change.state ? change : { state, effects };
+}
+
+/**
+ * The shell says what the socket holds: over the bound (or the server over
+ * its total while this connection waits for its socket), the connection
+ * ends; less than the last report is progress; at most the socket's bound,
+ * the downloads go on.
+ */
+export function drainReport(
+  state: SessionState,
+  event: Extract<SessionEvent, { type: "drained" }>,
+  now: number,
+): SessionChange {
+  const { maxQueuedBytes, stallTimeoutMs } = sessionBounds(state.config);
+  const { buffered } = event;
+  if (buffered > maxQueuedBytes || (event.overloaded === true && state.draining)) {
+    const error = errorResponse("SEND_QUEUE_FULL", {
+      queued: buffered,
+      limit: maxQueuedBytes,
+      ...(event.overloaded === true ? { server: true } : {}),
+    });
+    return abort(
+      { ...state, socketQueued: buffered },
+      error,
+      CLOSE_CODES.reconnect.SLOW_READER,
+      now,
+    );
+  }
+  const progressed = buffered < (state.socketBuffered ?? Infinity);
+  const next = {
+    ...state,
+    socketBuffered: buffered,
+    ...(progressed && state.draining ? { drainDeadline: now + stallTimeoutMs } : {}),
+  };
+  return drained(next, buffered, now);
+}
+
+/** The stall deadline passed with no progress: the connection is aborted. */
+export function stalled(state: SessionState, now: number): SessionChange | undefined {
+  if (state.drainDeadline === undefined || now < state.drainDeadline) return undefined;
+  const { stallTimeoutMs } = sessionBounds(state.config);
+  const error = errorResponse("READER_STALLED", {
+    queued: state.socketBuffered ?? state.socketQueued,
+    stallMs: stallTimeoutMs,
+  });
+  return abort(state, error, CLOSE_CODES.reconnect.SLOW_READER, now);
+}
