@@ -136,9 +136,8 @@ export class Session {
   }
 
   /**
-   * The server shuts down: the machine says so (`SERVER_SHUTTING_DOWN`,
-   * `GOING_AWAY`), its downloads stop where they stand, and the client
-   * resumes elsewhere; resolves once the socket is closed.
+   * The server shuts down (`SERVER_SHUTTING_DOWN`, `GOING_AWAY`): downloads stop where they
+   * stand, and the client resumes elsewhere; resolves once the socket is closed.
    */
   close(): Promise<void> {
     this.#feed({ type: "shutdown" });
