@@ -5,6 +5,7 @@
 import type { ColumnSchema } from "../protocol/filter.ts";
 import type { Filter, FilterScalar } from "../protocol/messages.ts";
 import { mulberry32 } from "../server/demo_data.ts";
+import { keeps } from "./_filter_reference.ts";
 
 export const SEED = 20261201;
 
@@ -194,31 +195,7 @@ function compareCell(column: ColumnSchema, cell: unknown, value: FilterScalar): 
 /** Whether the reference keeps a row for one filter. */
 export function matches(row: Row, filter: Filter): boolean {
   const i = COLUMNS.findIndex((c) => c.name === filter.field);
-  const cell = row[i];
-  if (cell === null) return false;
-  const cmp = (v: FilterScalar) => compareCell(COLUMNS[i], cell, v);
-  const one = filter.value as FilterScalar;
-  const list = filter.value as readonly FilterScalar[];
-  switch (filter.operator) {
-    case "eq":
-      return cmp(one) === 0;
-    case "neq":
-      return cmp(one) !== 0;
-    case "lt":
-      return cmp(one) < 0;
-    case "lte":
-      return cmp(one) <= 0;
-    case "gt":
-      return cmp(one) > 0;
-    case "gte":
-      return cmp(one) >= 0;
-    case "in":
-      return list.some((v) => cmp(v) === 0);
-    case "between":
-      return cmp(list[0]) >= 0 && cmp(list[1]) <= 0;
-    case "prefix":
-      return (cell as string).startsWith(one as string);
-  }
+  return keeps(row[i], filter, (v) => compareCell(COLUMNS[i], row[i], v));
 }
 
 /** Operands per column: values in the data and values between or beyond them. */

@@ -55,13 +55,18 @@ export function ordered(column: ColumnSchema, a: FilterScalar, b: FilterScalar):
 
 export function matches(row: Row, filter: Filter): boolean {
   const i = SCHEMA.columns.findIndex((c) => c.name === filter.field);
-  const column = SCHEMA.columns[i];
   const cell = row[i];
+  return cell !== null && keeps(cell, filter, (v) => compareCell(SCHEMA.columns[i], cell, v));
+}
+
+/**
+ * Whether a filter keeps a cell, given how the cell compares with an operand (negative, zero,
+ * positive): SQL's rules, written without SQL. NULL matches nothing, `neq` included.
+ */
+export function keeps(cell: unknown, filter: Filter, cmp: (v: FilterScalar) => number): boolean {
   if (cell === null) return false;
-  const cmp = (v: FilterScalar) => compareCell(column, cell, v);
-  const value = filter.value;
-  const one = value as FilterScalar;
-  const list = value as FilterScalar[];
+  const one = filter.value as FilterScalar;
+  const list = filter.value as readonly FilterScalar[];
   switch (filter.operator) {
     case "eq":
       return cmp(one) === 0;
