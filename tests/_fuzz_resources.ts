@@ -162,6 +162,11 @@ export async function slowReader(
     stopped = true;
     return -1;
   });
+  // Its heartbeats, as a client sends them: silent for the idle timeout, it would be closed.
+  const beats = setInterval(
+    () => void raw.send(OPCODE.text, JSON.stringify(statusCheck("beat"))),
+    10_000,
+  );
   while (!stopped) {
     const read = await Promise.race([raw.readSome(131_072), stopping]);
     if (read === -1) break;
@@ -176,5 +181,6 @@ export async function slowReader(
     }
     await sleep(10);
   }
+  clearInterval(beats);
   raw.close();
 }
