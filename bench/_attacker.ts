@@ -25,7 +25,9 @@ async function paced(
       const payload = next();
       return clientFrame(typeof payload === "string" ? OPCODE.text : OPCODE.binary, payload);
     });
-    return new Uint8Array(frames.flatMap((f) => [...f]));
+    const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+    frames.reduce((at, f) => (out.set(f, at), at + f.length), 0);
+    return out;
   };
   const reading = read ? raw.readAll(() => false) : Promise.resolve();
   try {
@@ -55,11 +57,12 @@ export const ATTACKS = {
     Array.from({ length: 2 }, () => forever(() => paced(port, 800, health, false))),
   /** 8 connections each sending 500 malformed messages of the fuzz suite's kinds a second. */
   "malformed messages, 8 × 500/s": (port: number) => {
+    // Drawn once: the attacker's own work is sending them, not making them.
     const source = new FuzzSource(mulberry32(16));
-    return Array.from(
-      { length: 8 },
-      () => forever(() => paced(port, 500, () => source.next().payload, true)),
-    );
+    const pool = Array.from({ length: 5000 }, () => source.next().payload);
+    let i = 0;
+    const next = () => pool[i++ % pool.length];
+    return Array.from({ length: 8 }, () => forever(() => paced(port, 500, next, true)));
   },
   /** 100 downloads of the whole table that read nothing. */
   "100 never-read downloads": (port: number, tally: FuzzTally) =>

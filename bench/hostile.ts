@@ -126,7 +126,9 @@ try {
     console.log(
       `| ${r.attack} | ${r.seconds.toFixed(2)} | ${(rate(r) / 1e6).toFixed(1)} | ${
         ratio.toFixed(2)
-      }×${ratio < TARGET ? " MISSED" : ""} | ${(r.serverRss / 1e6).toFixed(1)} MB |`,
+      }×${ratio < TARGET ? " MISSED" : ""} | ${r.serverCpu.toFixed(2)} | ${
+        (r.serverRss / 1e6).toFixed(1)
+      } MB${r.serverRss > RSS_BOUND ? " MISSED" : ""} |`,
     );
   }
   console.log(

@@ -54,10 +54,13 @@ export interface FuzzReport {
   readonly ms: number;
 }
 
-/** Messages per malformed stream: under the message rate's burst, so that each gets its answer. */
-const PER_STREAM = 400;
+/**
+ * Messages per malformed stream: under the message rate's burst for refused messages (100 at
+ * the default rate, session_overload.ts), so that each gets its answer.
+ */
+const PER_STREAM = 90;
 /** Streams at once. */
-const PARALLEL = 8;
+const PARALLEL = 12;
 /**
  * The fuzz server's stall timeout: short, so that a never-read download ends within the run,
  * and long enough that a slow reader in this busy process shows progress within it.
