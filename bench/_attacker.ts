@@ -67,9 +67,16 @@ export const ATTACKS = {
   /** 100 downloads of the whole table that read nothing. */
   "100 never-read downloads": (port: number, tally: FuzzTally) =>
     Array.from({ length: 100 }, () => forever(() => stalledDownload(port, 3_600_000, tally))),
-  /** 8 downloads read 128 KB every 10 ms. */
+  /** 8 downloads each read 128 KB every 100 ms (1.3 MB/s): slow, not stopped. */
   "8 slow readers": (port: number, tally: FuzzTally) =>
-    Array.from({ length: 8 }, () => forever(() => slowReader(port, new Promise(() => {}), tally))),
+    Array.from(
+      { length: 8 },
+      () =>
+        forever(() =>
+          slowReader(port, new Promise(() => {}), tally, { bytes: 131_072, everyMs: 100 })
+        ),
+    ),
+
   /** 500 connections that sent half an upgrade request. */
   "500 half-sent upgrades": (port: number, tally: FuzzTally) => [halfUpgrades(port, 500, tally)],
 } as const;
