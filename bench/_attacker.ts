@@ -25,7 +25,9 @@ async function paced(
       const payload = next();
       return clientFrame(typeof payload === "string" ? OPCODE.text : OPCODE.binary, payload);
     });
-    return new Uint8Array(frames.flatMap((f) => [...f]));
+    const out = new Uint8Array(frames.reduce((n, f) => n + f.length, 0));
+    frames.reduce((at, f) => (out.set(f, at), at + f.length), 0);
+    return out;
   };
   const reading = read ? raw.readAll(() => false) : Promise.resolve();
   try {
@@ -55,18 +57,26 @@ export const ATTACKS = {
     Array.from({ length: 2 }, () => forever(() => paced(port, 800, health, false))),
   /** 8 connections each sending 500 malformed messages of the fuzz suite's kinds a second. */
   "malformed messages, 8 × 500/s": (port: number) => {
+    // Drawn once: the attacker's own work is sending them, not making them.
     const source = new FuzzSource(mulberry32(16));
-    return Array.from(
-      { length: 8 },
-      () => forever(() => paced(port, 500, () => source.next().payload, true)),
-    );
+    const pool = Array.from({ length: 5000 }, () => source.next().payload);
+    let i = 0;
+    const next = () => pool[i++ % pool.length];
+    return Array.from({ length: 8 }, () => forever(() => paced(port, 500, next, true)));
   },
   /** 100 downloads of the whole table that read nothing. */
   "100 never-read downloads": (port: number, tally: FuzzTally) =>
     Array.from({ length: 100 }, () => forever(() => stalledDownload(port, 3_600_000, tally))),
-  /** 8 downloads read 128 KB every 10 ms. */
+  /** 8 downloads each read 128 KB every 100 ms (1.3 MB/s): slow, not stopped. */
   "8 slow readers": (port: number, tally: FuzzTally) =>
-    Array.from({ length: 8 }, () => forever(() => slowReader(port, new Promise(() => {}), tally))),
+    Array.from(
+      { length: 8 },
+      () =>
+        forever(() =>
+          slowReader(port, new Promise(() => {}), tally, { bytes: 131_072, everyMs: 100 })
+        ),
+    ),
+
   /** 500 connections that sent half an upgrade request. */
   "500 half-sent upgrades": (port: number, tally: FuzzTally) => [halfUpgrades(port, 500, tally)],
 } as const;

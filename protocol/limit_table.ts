@@ -148,7 +148,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     ),
   },
   {
-    limit: "messages a second, sustained (as many may come at once)",
+    limit: "messages a second, sustained (as many may come at once); a refused one counts as 10",
     option: "maxMessagesPerSecond",
     flag: "--max-messages-per-second",
     default: n(DEFAULT_SESSION_BOUNDS.maxMessagesPerSecond),

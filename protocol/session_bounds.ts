@@ -6,7 +6,8 @@
  * that apply them are session_overload.ts's.
  *
  * - **Incoming rate.** Every payload takes a token from a bucket that holds
- *   `maxMessagesPerSecond` and refills at that rate; a payload that finds it
+ *   `maxMessagesPerSecond` and refills at that rate, and one the server
+ *   refuses (answered with an error) nine more; a payload that finds it
  *   empty ends the connection (`TOO_MANY_MESSAGES`, `PROTOCOL_VIOLATION`). The
  *   transport's bound on payloads waiting to be handled stops bursts; this
  *   stops a steady flood the machine keeps up with.

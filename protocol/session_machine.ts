@@ -113,6 +113,7 @@ export function step(state: SessionState, event: SessionEvent, now: number): Ses
     : undefined;
   const next = counted(
     state,
+    event,
     event.type === "text"
       ? read(state, parsed!, event.sealed === true, now)
       : listed(state, event, now),

@@ -47,20 +47,56 @@ export function heard(state: SessionState, now: number): SessionChange {
 }
 
 /**
+ * What a refused message costs of the incoming rate, in messages: a client
+ * that follows the protocol is refused a message now and then, a flood of
+ * garbage is refused every one, and pays for it ten times over (at the
+ * default rate, 100 refused messages a second, as many at once). What a
+ * refused message costs the server (a parse, an error, its answer) is
+ * several times what an acknowledgement costs.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { REFUSED_MESSAGE_COST } from "./session_overload.ts";
+ * import { DEFAULT_SESSION_BOUNDS } from "./session_bounds.ts";
+ * equal(DEFAULT_SESSION_BOUNDS.maxMessagesPerSecond / REFUSED_MESSAGE_COST, 100);
+ * ```
+ */
+export const REFUSED_MESSAGE_COST = 10;
+
+/** The events that are a peer's message. */
+const PEER_MESSAGES: ReadonlySet<SessionEvent["type"]> = new Set(["text", "binary", "undecodable"]);
+
+/**
  * Counts what a step sent (its control messages; its frames were counted by
  * the downloads), and asks the shell to watch the socket once it holds more
  * than `socketBufferBytes`; keeps the stall deadline while the machine waits
- * for the socket, and none otherwise.
+ * for the socket, and none otherwise; and charges a refused message's extra
+ * cost to the incoming rate, which the next payload's `heard` collects.
  */
-export function counted(before: SessionState, change: SessionChange, now: number): SessionChange {
+export function counted(
+  before: SessionState,
+  event: SessionEvent,
+  change: SessionChange,
+  now: number,
+): SessionChange {
   let { state } = change;
   if (state.phase === "closed") return change;
   let bytes = 0;
+  let refused = false;
   for (const effect of change.effects) {
-    if (effect.type === "send") bytes += encodeMessage(effect.message).length;
+    if (effect.type !== "send") continue;
+    bytes += encodeMessage(effect.message).length;
+    const { event } = effect.message;
+    refused ||= event === "system:error" || event === "download:error";
   }
   const effects: SessionEffect[] = [...change.effects];
   if (bytes > 0) state = { ...state, socketQueued: state.socketQueued + bytes };
+  // A message the server refuses costs more of the incoming rate than one it serves.
+  if (refused && PEER_MESSAGES.has(event.type)) {
+    const rate = sessionBounds(state.config).maxMessagesPerSecond;
+    state = { ...state, tokens: (state.tokens ?? rate) - (REFUSED_MESSAGE_COST - 1) };
+  }
   const limit = state.config.exports.socketBufferBytes;
   const { maxQueuedBytes } = sessionBounds(state.config);
   if (!state.draining && state.socketQueued > limit) {

@@ -137,8 +137,8 @@ export async function unsignedFlood(port: number, n: number, tally: FuzzTally): 
 }
 
 /**
- * A peer that reads its download slowly, 128 KB every 10 ms (slower than the server sends on
- * loopback), until `stop` resolves: it makes progress, so the server must keep it (no error, no
+ * A peer that reads its download slowly, 128 KB every 10 ms by default (slower than the server
+ * sends on loopback), until `stop` resolves: it makes progress, so the server must keep it (no error, no
  * close). Progress shows in steps of what the kernel frees at once (up to half the socket's send
  * buffer, megabytes on loopback), which a slower reader would not make within the fuzz server's
  * short stall timeout.
@@ -147,6 +147,7 @@ export async function slowReader(
   port: number,
   stop: Promise<void>,
   tally: FuzzTally,
+  { bytes = 131_072, everyMs = 10 }: { bytes?: number; everyMs?: number } = {},
 ): Promise<void> {
   const raw = await RawSocket.open(port);
   tally.count("slow reader");
@@ -162,8 +163,13 @@ export async function slowReader(
     stopped = true;
     return -1;
   });
+  // Its heartbeats, as a client sends them: silent for the idle timeout, it would be closed.
+  const beats = setInterval(
+    () => void raw.send(OPCODE.text, JSON.stringify(statusCheck("beat"))),
+    10_000,
+  );
   while (!stopped) {
-    const read = await Promise.race([raw.readSome(131_072), stopping]);
+    const read = await Promise.race([raw.readSome(bytes), stopping]);
     if (read === -1) break;
     if (read === 0) {
       tally.wrong("the server ended a slow reader's connection");
@@ -174,7 +180,8 @@ export async function slowReader(
       tally.wrong(`a slow reader was ended: ${seen.close?.code} ${seen.texts.at(-1)}`);
       break;
     }
-    await sleep(10);
+    await sleep(everyMs);
   }
+  clearInterval(beats);
   raw.close();
 }

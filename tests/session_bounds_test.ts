@@ -109,3 +109,23 @@ Deno.test("more payloads a second than maxMessagesPerSecond end the connection; 
   deepStrictEqual(codesOf(step.effects), ["TOO_MANY_MESSAGES", 4400]);
   equal(flood.state.phase, "closed");
 });
+
+Deno.test("a refused message costs ten of the incoming rate: a garbage flood ends ten times sooner", () => {
+  const d = new Driver({ tuning: { bounds: { maxMessagesPerSecond: 1000 } } });
+  let sent = 0;
+  for (;;) {
+    d.step({ type: "heard" });
+    if (!readsInput(d.state)) break;
+    d.step({ type: "text", text: GARBAGE });
+    sent++;
+  }
+  equal(d.state.phase, "closed");
+  equal(sent, 100);
+  deepStrictEqual(codesOf(d.log.at(-1)!.effects), ["TOO_MANY_MESSAGES", 4400]);
+  // Served messages cost one each: a thousand heartbeats at once are taken.
+  const served = new Driver({ tuning: { bounds: { maxMessagesPerSecond: 1000 } } });
+  for (let i = 0; i < 1000; i++) {
+    served.receive({ event: "connection:health", data: {}, timestamp: 0, requestId: `h${i}` });
+  }
+  equal(served.state.phase, "guest");
+});
