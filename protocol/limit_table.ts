@@ -24,7 +24,7 @@ import { DEFAULT_SERVER_BOUNDS, DEFAULT_SESSION_BOUNDS } from "./session_bounds.
 export interface LimitTest {
   /** The file, e.g. `limits_test.ts`. */
   readonly file: string;
-  /** The name given to `Deno.test`. */
+  /** The test's name, as it is registered. */
   readonly name: string;
 }
 
@@ -94,7 +94,8 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
   {
     limit: "time to send a complete upgrade request",
     default: "none in sluice",
-    over: "not bounded by the server: `Deno.serve` reads the request head itself and has no " +
+    over:
+      "not bounded by the server: the runtime's HTTP server reads the request head itself, with no " +
       "timeout for it; put a proxy with a header timeout in front (§19.2)",
     test: limits(
       "half-sent upgrade requests are not bounded by sluice, and cost a download beside them nothing",

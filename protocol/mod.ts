@@ -235,6 +235,7 @@ export {
 // The server's state machine: one connection's session and its downloads, (state, event, now) ->
 // { state, effects }, with the byte work behind synchronous ports.
 export { type SessionStep, step as stepSession } from "./session_machine.ts";
+export type { SessionBounds } from "./session_bounds.ts";
 export {
   type AdmitVerdict,
   type AuthorizeAnswer,
