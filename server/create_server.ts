@@ -361,7 +361,16 @@ export function createServer(options: ServerOptions): SluiceServer {
             : "sluice: too many connections, try again later\n",
         );
       }
-      const { socket, response } = Deno.upgradeWebSocket(request);
+      let upgraded: ReturnType<typeof Deno.upgradeWebSocket>;
+      try {
+        upgraded = Deno.upgradeWebSocket(request);
+      } catch (_notAnUpgrade) {
+        // No Sec-WebSocket-Key, a bad version, no Connection: upgrade: no socket, so no close
+        // event will give the slot back; it goes back now.
+        admitted.release();
+        return refuse(400, "sluice: that is not a WebSocket upgrade request\n");
+      }
+      const { socket, response } = upgraded;
       const session = new Session(socket, context, origin);
       sessions.add(session);
       // The session may end (an abort) long before a peer that does not read lets its socket

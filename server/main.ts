@@ -10,7 +10,7 @@
 
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
-import { createServer, type SluiceServer } from "./create_server.ts";
+import { type ConnectionInfo, createServer, type SluiceServer } from "./create_server.ts";
 import { type DataSource, DataSourceError } from "./data_source.ts";
 import { DatasetRefused, openDataset, type OpenedDataset } from "./open_dataset.ts";
 import { type ProgramConfig, programConfig, USAGE } from "./program_config.ts";
@@ -139,13 +139,22 @@ let servedNow: { sluice: SluiceServer; app: WebApp } | undefined;
  * to deno there), opened on the first request, since the default export
  * must exist before anything is known about how the file runs.
  */
-export async function servedFetch(request: Request): Promise<Response> {
+export async function servedFetch(
+  request: Request,
+  info?: Deno.ServeHandlerInfo,
+): Promise<Response> {
   served ??= (async () => {
     const config = programConfig([], Deno.env.toObject());
     servedNow = serve(config, (await openSource(config)).source);
     return servedNow;
   })();
-  return (await served).app.fetch(request);
+  // The connection's address goes on: the server counts connections per address (a Unix socket
+  // has no host, and counts as one address).
+  const addr = info?.remoteAddr;
+  const peer: ConnectionInfo | undefined = addr !== undefined && "hostname" in addr
+    ? { remoteAddr: { hostname: addr.hostname } }
+    : undefined;
+  return (await served).app.fetch(request, peer);
 }
 
 /**

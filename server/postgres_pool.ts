@@ -40,7 +40,7 @@ export interface PostgresPoolOptions {
    * {@linkcode PostgresPool.snapshot}) may hold at once, so that downloads
    * without one always find a connection.
    *
-   * @default {half of maxConnections, at least 1}
+   * @default {half of maxConnections, rounded down (none with a pool of one)}
    */
   readonly maxReserved?: number;
   /**
@@ -175,7 +175,15 @@ export class PostgresPool {
   constructor(options: PostgresPoolOptions) {
     const max = options.maxConnections ?? 10;
     if (!Number.isInteger(max) || max < 1) throw new RangeError("maxConnections must be ≥ 1");
-    this.#maxReserved = options.maxReserved ?? Math.max(1, Math.floor(max / 2));
+    // At least one connection stays for reads without a snapshot (counts, marks, pages after a
+    // snapshot was given up): with a pool of one, no download gets a snapshot.
+    const reserved = options.maxReserved ?? Math.floor(max / 2);
+    if (!Number.isInteger(reserved) || reserved < 0 || reserved >= max) {
+      throw new RangeError(
+        `maxReserved must be 0 to maxConnections - 1 (${max - 1}), got ${reserved}`,
+      );
+    }
+    this.#maxReserved = reserved;
     const timeout = options.statementTimeoutMs ?? 30_000;
     const text = (x: string) => x;
     this.#sql = loadDriver().then((postgres) =>

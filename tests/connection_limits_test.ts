@@ -37,6 +37,27 @@ Deno.test("an address over maxConnectionsPerAddress is refused with 429, until o
   }
 });
 
+Deno.test("an upgrade the runtime cannot accept (no Sec-WebSocket-Key) is 400 and gives its slot back", async () => {
+  const server = startServer(ROWS, { maxConnectionsPerAddress: 2 });
+  const port = Number(new URL(server.url).port);
+  try {
+    // Three times the address's bound: each one held a slot for good before.
+    for (let i = 0; i < 6; i++) {
+      const raw = await RawSocket.open(port, { upgrade: false });
+      await raw.write(
+        `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
+          "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\n\r\n",
+      );
+      equal((await raw.readHead()).slice(0, 12), "HTTP/1.1 400");
+      raw.close();
+    }
+    const good = [await RawSocket.open(port), await RawSocket.open(port)];
+    for (const socket of good) socket.close();
+  } finally {
+    await server.close();
+  }
+});
+
 Deno.test("a server at maxConnections refuses more upgrades with 503", async () => {
   const server = startServer(ROWS, { maxConnections: 1 });
   const port = Number(new URL(server.url).port);
