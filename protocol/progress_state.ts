@@ -1,5 +1,5 @@
 /**
- * Progress accounting as plain values (seed 000 §5.2; docs/PROTOCOL.md
+ * Progress accounting as plain values (docs/PROTOCOL.md
  * §9.3), for machines whose state is never mutated: the samples a speed is
  * measured over ({@linkcode RateSamples}), the `download:progress` payload
  * built from counts and a speed ({@linkcode progressFromRate}), and the
@@ -32,7 +32,7 @@ export interface RateSample {
 /** The samples a speed is measured over, oldest first. */
 export type RateSamples = readonly RateSample[];
 
-/** How far back samples count towards a speed, by default (seed 000 §5.2's 5 s window). */
+/** How far back samples count towards a speed, by default (PROTOCOL.md §9.3's 5 s window). */
 export const RATE_WINDOW_MS = 5000;
 
 /**
@@ -161,7 +161,7 @@ export interface ProgressBatch {
   readonly added: number;
 }
 
-/** How a batch flushes (seed 000 §5.2's batch size and timeout). */
+/** How a batch flushes (PROTOCOL.md §9.3's batch size and timeout). */
 export interface BatchLimits {
   /** Updates added since the last flush that trigger a flush. */
   readonly maxUpdates: number;
