@@ -37,6 +37,7 @@
  * @module
  */
 
+import { utf8Length } from "./utf8_length.ts";
 import { type ErrorCode, type ErrorResponse, errorResponse } from "./errors.ts";
 import { REQUEST_ID_PATTERN } from "./messages.ts";
 import type { Result } from "./result.ts";
@@ -124,21 +125,6 @@ function isRequestIdByte(b: number): boolean {
     (b >= 0x61 && b <= 0x7a) || // a-z
     (b >= 0x30 && b <= 0x3a) || // 0-9 and ":"
     b === 0x2d || b === 0x2e || b === 0x5f; // "-" "." "_"
-}
-
-/** UTF-8 length of a well-formed string, so the frame can be allocated once. */
-function utf8Length(text: string): number {
-  let length = 0;
-  for (let i = 0; i < text.length; i++) {
-    const unit = text.charCodeAt(i);
-    if (unit < 0x80) length += 1;
-    else if (unit < 0x800) length += 2;
-    else if (unit >= 0xd800 && unit <= 0xdbff) {
-      length += 4; // a surrogate pair: the caller has checked it is well formed
-      i++;
-    } else length += 3;
-  }
-  return length;
 }
 
 function resolveMaxPayload(limits: FrameLimits): number {

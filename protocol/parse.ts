@@ -14,6 +14,7 @@
  * @module
  */
 
+import { utf8Length } from "./utf8_length.ts";
 import { clientChecks, type PayloadBounds, serverChecks } from "./_payload_checks.ts";
 import { type Check, count, Invalid, object, str } from "./_schema.ts";
 import { type ErrorCode, type ErrorResponse, errorResponse } from "./errors.ts";
@@ -251,23 +252,6 @@ function nestingDepth(text: string, limit: number): number {
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return deepest;
-}
-
-/** UTF-8 length of a string, counting no further than just past `limit`. */
-function utf8Length(text: string, limit: number): number {
-  if (text.length > limit) return text.length;
-  if (text.length * 3 <= limit) return text.length;
-  let bytes = 0;
-  for (let i = 0; i < text.length && bytes <= limit; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x80) bytes += 1;
-    else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 
 /** The event and requestId of a message that may fail later, if readable. */

@@ -11,6 +11,7 @@
 import { CLOSE_CODES, type CloseCodeInfo, closeWith } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import { encodeMessage } from "./messages.ts";
+import { utf8Length } from "./utf8_length.ts";
 import { sessionBounds } from "./session_bounds.ts";
 import { drained } from "./session_downloads.ts";
 import { end, halt, systemError } from "./session_dispatch.ts";
@@ -86,7 +87,7 @@ export function counted(
   let refused = false;
   for (const effect of change.effects) {
     if (effect.type !== "send") continue;
-    bytes += encodeMessage(effect.message).length;
+    bytes += utf8Length(encodeMessage(effect.message));
     const { event } = effect.message;
     refused ||= event === "system:error" || event === "download:error";
   }

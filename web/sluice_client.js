@@ -1522,6 +1522,27 @@ var CommandSigner = class _CommandSigner {
   }
 };
 
+// protocol/utf8_length.ts
+function utf8Length(text, limit = Infinity) {
+  if (limit !== Infinity) {
+    if (text.length > limit || text.length * 3 <= limit) return text.length;
+  }
+  let bytes = 0;
+  for (let i = 0; i < text.length && bytes <= limit; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit < 128) bytes += 1;
+    else if (unit < 2048) bytes += 2;
+    else if (unit >= 55296 && unit <= 56319 && isLowSurrogate(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+function isLowSurrogate(unit) {
+  return unit >= 56320 && unit <= 57343;
+}
+
 // protocol/request_payloads.ts
 var OUTPUT_FORMATS = [
   "csv",
@@ -4945,21 +4966,6 @@ function nestingDepth(text, limit) {
     } else if (c === 93 || c === 125) depth--;
   }
   return deepest;
-}
-function utf8Length(text, limit) {
-  if (text.length > limit) return text.length;
-  if (text.length * 3 <= limit) return text.length;
-  let bytes = 0;
-  for (let i = 0; i < text.length && bytes <= limit; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 128) bytes += 1;
-    else if (c < 2048) bytes += 2;
-    else if (c >= 55296 && c <= 56319) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
 }
 function readableContext(value) {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return {};
