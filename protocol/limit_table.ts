@@ -180,8 +180,9 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     option: "maxQueuedBytesTotal",
     flag: "--max-queued-bytes-total",
     default: `${n(DEFAULT_SERVER_BOUNDS.maxQueuedBytesTotal)} bytes`,
-    over: "every connection waiting for its socket to drain is closed at once, and new " +
-      "upgrades are refused (503) meanwhile",
+    over: "every connection waiting for its socket to drain with at least its fair share of " +
+      "the total (the total over the connections holding some) is closed, and new upgrades " +
+      "are refused (503) meanwhile",
     code: "SEND_QUEUE_FULL",
     close: SLOW_READER.code,
     test: limits(

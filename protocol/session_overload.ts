@@ -120,8 +120,8 @@ export function counted(
 
 /**
  * The shell says what the socket holds: over the bound (or the server over
- * its total while this connection waits for its socket), the connection
- * ends; less than the last report is progress; at most the socket's bound,
+ * its total while this connection waits for its socket with at least its
+ * fair share of the total), the connection ends; less than the last report is progress; at most the socket's bound,
  * the downloads go on.
  */
 export function drainReport(
@@ -131,11 +131,14 @@ export function drainReport(
 ): SessionChange {
   const { maxQueuedBytes, stallTimeoutMs } = sessionBounds(state.config);
   const { buffered } = event;
-  if (buffered > maxQueuedBytes || (event.overloaded === true && state.draining)) {
+  // Over the server's total, the connections that hold at least their share go (one of them
+  // always does): a download under ordinary backpressure, holding less, goes on.
+  const shed = event.fairShare !== undefined && state.draining && buffered >= event.fairShare;
+  if (buffered > maxQueuedBytes || shed) {
     const error = errorResponse("SEND_QUEUE_FULL", {
       queued: buffered,
       limit: maxQueuedBytes,
-      ...(event.overloaded === true ? { server: true } : {}),
+      ...(shed ? { server: true } : {}),
     });
     return abort(
       { ...state, socketQueued: buffered },

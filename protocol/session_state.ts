@@ -219,8 +219,12 @@ export type SessionEvent =
   | {
     readonly type: "drained";
     readonly buffered: number;
-    /** The server as a whole holds more queued bytes than its bound. */
-    readonly overloaded?: boolean;
+    /**
+     * Given when the server as a whole holds more queued bytes than its
+     * bound: each connection's fair share of what is queued (the total over
+     * the connections that hold some).
+     */
+    readonly fairShare?: number;
   }
   | { readonly type: "timeout" }
   | { readonly type: "peerClosed" }

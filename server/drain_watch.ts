@@ -27,8 +27,11 @@ export interface DrainWatchPorts {
   buffered(): number;
   /** Whether the socket can still send (a closing one drains no more). */
   open(): boolean;
-  /** Whether the server holds more queued bytes than its bound, all connections together. */
-  overloaded(): boolean;
+  /**
+   * Each connection's fair share of the queued bytes when the server holds
+   * more than its bound, all connections together; `undefined` otherwise.
+   */
+  overload(): number | undefined;
   /** Reports to the machine. */
   report(event: Extract<SessionEvent, { type: "drained" }>): void;
 }
@@ -45,7 +48,7 @@ export interface DrainWatchPorts {
  * const watch = new DrainWatch({
  *   buffered: () => 10,
  *   open: () => true,
- *   overloaded: () => false,
+ *   overload: () => undefined,
  *   report: (event) => reports.push(event.buffered),
  * });
  * watch.watch(100);
@@ -97,11 +100,15 @@ export class DrainWatch {
       this.#last = undefined;
       return ports.report({ type: "drained", buffered });
     }
-    const overloaded = ports.overloaded();
+    const fairShare = ports.overload();
     const last = this.#last;
-    if (last === undefined || buffered !== last.buffered || overloaded) {
+    if (last === undefined || buffered !== last.buffered || fairShare !== undefined) {
       this.#last = { buffered, waitMs: FIRST_LOOK_MS };
-      return ports.report({ type: "drained", buffered, ...(overloaded ? { overloaded } : {}) });
+      return ports.report({
+        type: "drained",
+        buffered,
+        ...(fairShare === undefined ? {} : { fairShare }),
+      });
     }
     last.waitMs = Math.min(last.waitMs * 2, LONGEST_LOOK_MS);
     this.#timer = setTimeout(() => this.#look(atMost, watch), last.waitMs);

@@ -48,6 +48,11 @@ export class QueuedBytesCount implements QueuedBytes {
     return this.#total > this.#limit;
   }
 
+  /** The total over the connections that hold some bytes (0 when none does). */
+  get fairShare(): number {
+    return this.#bytes.size === 0 ? 0 : this.#total / this.#bytes.size;
+  }
+
   /** What `session` has queued now; 0 forgets it. */
   report(session: object, bytes: number): void {
     this.#total += bytes - (this.#bytes.get(session) ?? 0);

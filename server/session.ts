@@ -106,7 +106,7 @@ export class Session {
     this.#drain = new DrainWatch({
       buffered: () => socket.bufferedAmount + this.#channel.pendingBytes,
       open: () => !this.#broken && socket.readyState === WebSocket.OPEN,
-      overloaded: () => context.queued?.overloaded === true,
+      overload: () => context.queued?.overloaded === true ? context.queued.fairShare : undefined,
       report: (event) => this.#feed(event),
     });
     socket.binaryType = "arraybuffer";

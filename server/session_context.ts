@@ -42,4 +42,6 @@ export interface QueuedBytes {
   report(session: object, bytes: number): void;
   /** Whether the server holds more than its bound, all connections together. */
   readonly overloaded: boolean;
+  /** The total over the connections that hold some: each one's fair share. */
+  readonly fairShare: number;
 }

@@ -86,12 +86,16 @@ Deno.test("a slow reader that makes progress is not aborted, however long it tak
   equal(d.state.drainDeadline, d.now + 5000);
 });
 
-Deno.test("under server-wide pressure a connection waiting for its socket is closed, others go on", () => {
+Deno.test("under server-wide pressure a connection waiting with at least its share is closed, others go on", () => {
   const waiting = backedUp();
-  const [step] = waiting.step({ type: "drained", buffered: 3000, overloaded: true });
+  const [step] = waiting.step({ type: "drained", buffered: 3000, fairShare: 2000 });
   deepStrictEqual(codesOf(step.effects), ["SEND_QUEUE_FULL", 4429]);
+  // Waiting for its socket too, under ordinary backpressure, but holding less than its share.
+  const busy = backedUp();
+  busy.step({ type: "drained", buffered: 1500, fairShare: 2000 });
+  equal(busy.state.phase, "guest");
   const reading = new Driver();
-  reading.step({ type: "drained", buffered: 10, overloaded: true });
+  reading.step({ type: "drained", buffered: 10, fairShare: 2000 });
   equal(reading.state.phase, "guest");
 });
 
