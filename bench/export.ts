@@ -21,22 +21,10 @@ import { sqlite3CsvDigest } from "../tests/_sqlite3.ts";
 import { Child, dbPath, startServer } from "./_server_program.ts";
 import { handshakeRuns, handshakeTable } from "./handshake.ts";
 import { type Stall, STALL_MS, stalledRun, stallTable, stallTargets } from "./stalled_reader.ts";
+import { mb, rate, type Run, table } from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
-
-interface Run {
-  readonly name: string;
-  readonly rows: number;
-  readonly bytes: number;
-  readonly seconds: number;
-  /** Seconds from the request to the first byte of the export. */
-  readonly ttfb?: number;
-  /** The server process's peak resident set, in bytes. */
-  readonly serverPeak?: number;
-  /** SHA-256 (hex) of the export's bytes, decompressed if gzip'd. */
-  readonly sha256?: string;
-}
 
 /**
  * The SHA-256 of an export's bytes, fed chunk by chunk as they are read, gzip members
@@ -165,25 +153,6 @@ async function httpRun(db: string, rows: number): Promise<Run> {
   } finally {
     await server.stop();
   }
-}
-
-const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-const rate = (r: Run) => r.rows / r.seconds;
-
-function table(runs: readonly Run[]): string {
-  const head = ["export", "rows", "MB", "s", "rows/s", "MB/s", "first byte", "server peak RSS"];
-  const body = runs.map((r) => [
-    r.name,
-    r.rows.toLocaleString("en-US"),
-    mb(r.bytes),
-    r.seconds.toFixed(2),
-    Math.round(rate(r)).toLocaleString("en-US"),
-    mb(r.bytes / r.seconds),
-    r.ttfb === undefined ? "" : `${(r.ttfb * 1000).toFixed(0)} ms`,
-    r.serverPeak === undefined ? "" : `${mb(r.serverPeak)} MB`,
-  ]);
-  const rows = [head, head.map(() => "---"), ...body];
-  return rows.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
 interface Target {

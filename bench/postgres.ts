@@ -20,22 +20,10 @@ import { ClientBuilder } from "../client.ts";
 import type { OutputFormat } from "../protocol/messages.ts";
 import { type Cluster, startCluster } from "../tests/_postgres.ts";
 import { startProgram } from "./_server_program.ts";
+import { mb, rate, type Run, table } from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
-
-interface Run {
-  readonly name: string;
-  readonly rows: number;
-  readonly bytes: number;
-  readonly seconds: number;
-  /** Seconds from the request to the first byte of the export. */
-  readonly ttfb?: number;
-  /** The server process's peak resident set, in bytes. */
-  readonly serverPeak?: number;
-  /** SHA-256 (hex) of the export's bytes. */
-  readonly sha256?: string;
-}
 
 const NOTES = [
   "partial fill, remainder cancelled",
@@ -203,24 +191,6 @@ async function sluiceRun(
   } finally {
     await server.stop();
   }
-}
-
-const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-const rate = (r: Run) => r.rows / r.seconds;
-
-function table(runs: readonly Run[]): string {
-  const head = ["export", "rows", "MB", "s", "rows/s", "MB/s", "first byte", "server peak RSS"];
-  const body = runs.map((r) => [
-    r.name,
-    r.rows.toLocaleString("en-US"),
-    mb(r.bytes),
-    r.seconds.toFixed(2),
-    Math.round(rate(r)).toLocaleString("en-US"),
-    mb(r.bytes / r.seconds),
-    r.ttfb === undefined ? "" : `${(r.ttfb * 1000).toFixed(0)} ms`,
-    r.serverPeak === undefined ? "" : `${mb(r.serverPeak)} MB`,
-  ]);
-  return [head, head.map(() => "---"), ...body].map((c) => `| ${c.join(" | ")} |`).join("\n");
 }
 
 interface Target {
