@@ -8,32 +8,26 @@
  * @module
  */
 
-import { CLOSE_CODES, type CloseCodeInfo, closeWith } from "./close_codes.ts";
+import { CLOSE_CODES, type CloseCodeInfo } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import { encodeMessage } from "./messages.ts";
 import { utf8Length } from "./utf8_length.ts";
 import { sessionBounds } from "./session_bounds.ts";
 import { drained } from "./session_downloads.ts";
-import { end, halt, systemError } from "./session_dispatch.ts";
+import { end } from "./session_dispatch.ts";
 import type { SessionChange } from "./session_sign_in.ts";
 import type { SessionEffect, SessionEvent, SessionState } from "./session_state.ts";
 
-/** Ends the connection at once: says why, stops its downloads, and aborts the socket. */
+/** Ends the connection as `end` does, but aborts the socket instead of closing it politely. */
 function abort(
   state: SessionState,
   error: ErrorResponse,
   close: CloseCodeInfo,
   now: number,
 ): SessionChange {
-  const halted = halt(state, now);
-  return {
-    state: halted.state,
-    effects: [
-      systemError("client", error, now),
-      ...halted.effects,
-      { type: "close", abort: true, ...closeWith(close, error.code) },
-    ],
-  };
+  const ended = end(state, error, close, "client", now);
+  const effects = ended.effects.map((e) => e.type === "close" ? { ...e, abort: true } : e);
+  return { ...ended, effects };
 }
 
 /** A payload arrived: it is heard, and takes a token of the incoming rate. */
