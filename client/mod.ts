@@ -34,7 +34,7 @@ export type { Logger } from "../protocol/logger.ts";
 export type { DelegatedSignature, WalletDelegate } from "./delegation.ts";
 export { SluiceClient } from "./sluice_client.ts";
 export type { ClientEvents, Listener, SessionState } from "./client_events.ts";
-export type { Download, DownloadOptions, DownloadSummary } from "./download.ts";
+export type { Download, DownloadOptions, DownloadRetry, DownloadSummary } from "./download.ts";
 export { SluiceError } from "./sluice_error.ts";
 export type { Credentials, EthereumSigner } from "./sign_in.ts";
 // A page or script that keeps its own identity makes it and shows it with these.

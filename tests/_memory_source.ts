@@ -69,6 +69,8 @@ export class MemoryTable {
   readonly rows: Row[];
   /** Pages read, for tests that count what the source was asked. */
   pages = 0;
+  /** While true, the pair's server answers every page read as a database that went away. */
+  unavailable = false;
 
   constructor(rows: Row[]) {
     this.rows = rows;

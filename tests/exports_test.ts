@@ -23,6 +23,7 @@ const CLIENT_API: readonly string[] = [
   "DownloadOptions",
   "DownloadPhase",
   "DownloadRequest",
+  "DownloadRetry",
   "DownloadStart",
   "DownloadStatus",
   "DownloadSummary",

@@ -3092,12 +3092,15 @@ var DOWNLOAD_EVENT_SOURCES = {
   cancelled: "server",
   consumed: "local",
   resume: "local",
-  disconnected: "local"
+  disconnected: "local",
+  retry: "local"
 };
 var DOWNLOAD_TRANSITIONS = {
   // `send` sends the request, or waits for `resume` when not connected; twice, it is rejected
   // (stays requested). `resume` re-sends the request. From a saved point after the FINAL frame,
-  // both complete at once instead: there is nothing to ask for.
+  // both complete at once instead: there is nothing to ask for. In every phase before the end, a
+  // server error the client retries (recoverable, with retryAfter, attempts left) comes back
+  // here to wait for `retry`, which re-sends unless a `resume` did already.
   requested: {
     send: [
       "requested",
@@ -3108,7 +3111,8 @@ var DOWNLOAD_TRANSITIONS = {
       "error"
     ],
     error: [
-      "error"
+      "error",
+      "requested"
     ],
     cancel: [
       "cancelled"
@@ -3123,6 +3127,9 @@ var DOWNLOAD_TRANSITIONS = {
     disconnected: [
       "requested",
       "complete"
+    ],
+    retry: [
+      "requested"
     ]
   },
   started: {
@@ -3138,7 +3145,8 @@ var DOWNLOAD_TRANSITIONS = {
       "error"
     ],
     error: [
-      "error"
+      "error",
+      "requested"
     ],
     cancel: [
       "cancelled"
@@ -3150,6 +3158,9 @@ var DOWNLOAD_TRANSITIONS = {
       "requested"
     ],
     disconnected: [
+      "started"
+    ],
+    retry: [
       "started"
     ]
   },
@@ -3166,7 +3177,8 @@ var DOWNLOAD_TRANSITIONS = {
       "error"
     ],
     error: [
-      "error"
+      "error",
+      "requested"
     ],
     cancel: [
       "cancelled"
@@ -3182,6 +3194,9 @@ var DOWNLOAD_TRANSITIONS = {
     disconnected: [
       "streaming",
       "complete"
+    ],
+    retry: [
+      "streaming"
     ]
   },
   // Ended: local calls are harmless no-ops; server messages are ignored as late.
@@ -3197,6 +3212,9 @@ var DOWNLOAD_TRANSITIONS = {
     ],
     disconnected: [
       "complete"
+    ],
+    retry: [
+      "complete"
     ]
   },
   error: {
@@ -3210,6 +3228,9 @@ var DOWNLOAD_TRANSITIONS = {
       "error"
     ],
     disconnected: [
+      "error"
+    ],
+    retry: [
       "error"
     ]
   },
@@ -3228,6 +3249,9 @@ var DOWNLOAD_TRANSITIONS = {
     ],
     disconnected: [
       "cancelled"
+    ],
+    retry: [
+      "cancelled"
     ]
   }
 };
@@ -3240,7 +3264,7 @@ var DOWNLOAD_TERMINAL_PHASES = /* @__PURE__ */ new Set([
 ]);
 
 // protocol/download_state.ts
-function initialDownloadState(requestId2, request2, resume) {
+function initialDownloadState(requestId2, request2, resume, retry) {
   const state = {
     phase: "requested",
     requestId: requestId2,
@@ -3252,7 +3276,9 @@ function initialDownloadState(requestId2, request2, resume) {
     bytes: 0,
     cursor: "",
     digest: INITIAL_DIGEST,
-    final: false
+    final: false,
+    retry: retry === void 0 ? void 0 : resolveBackoff(retry),
+    attempt: 0
   };
   if (resume === void 0) return state;
   const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
@@ -3418,6 +3444,29 @@ function completeHere(state, clock2) {
     ]
   };
 }
+function retried(state, error, clock2) {
+  const { retry } = state;
+  const attempt2 = state.attempt + 1;
+  if (retry === void 0 || attempt2 > retry.maxAttempts || !error.recoverable || error.retryAfter === void 0 || state.final) return void 0;
+  const delayMs = Math.max(backoffDelay(attempt2, clock2.random, retry), error.retryAfter);
+  return {
+    state: {
+      ...state,
+      phase: "requested",
+      requestSent: false,
+      attempt: attempt2
+    },
+    effects: [
+      {
+        type: "retrying",
+        error,
+        attempt: attempt2,
+        attempts: retry.maxAttempts,
+        delayMs
+      }
+    ]
+  };
+}
 function listed2(state, event, clock2) {
   const ended = DOWNLOAD_TERMINAL_PHASES.has(state.phase);
   switch (event.type) {
@@ -3495,7 +3544,8 @@ function listed2(state, event, clock2) {
           bytes: state.bytes + payload.length,
           cursor: header2.cursor,
           digest,
-          final: header2.final
+          final: header2.final,
+          attempt: 0
         },
         effects: [
           {
@@ -3546,7 +3596,7 @@ function listed2(state, event, clock2) {
       };
     }
     case "error":
-      return {
+      return retried(state, event.error, clock2) ?? {
         state: {
           ...state,
           phase: "error",
@@ -3558,6 +3608,11 @@ function listed2(state, event, clock2) {
             error: event.error
           }
         ]
+      };
+    case "retry":
+      return state.phase === "requested" && state.submitted && !state.requestSent ? resend(state, clock2) : {
+        state,
+        effects: []
       };
     case "cancel": {
       if (ended) return {
@@ -3698,6 +3753,8 @@ var DownloadDriver = class {
   #queue = [];
   #wakeReader;
   #listeners = /* @__PURE__ */ new Set();
+  #retryListeners = /* @__PURE__ */ new Set();
+  #retryTimer;
   #progress = [];
   #wakeIterator;
   #resolve;
@@ -3711,7 +3768,7 @@ var DownloadDriver = class {
     this.#port = port;
     this.#decompress = options.decompress === true && request2.compression;
     this.#hash = options.sha256 === true ? sha256.create() : void 0;
-    this.#state = initialDownloadState(requestId2, request2, options.resume);
+    this.#state = initialDownloadState(requestId2, request2, options.resume, port.retry);
     this.done = new Promise((resolve, reject2) => {
       this.#resolve = resolve;
       this.#reject = reject2;
@@ -3774,6 +3831,10 @@ var DownloadDriver = class {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+  onRetry(listener) {
+    this.#retryListeners.add(listener);
+    return () => this.#retryListeners.delete(listener);
+  }
   async pipeTo(destination, options) {
     await this.readable.pipeTo(destination, options);
     const summary = await this.done;
@@ -3831,6 +3892,21 @@ var DownloadDriver = class {
         this.#end();
         return;
       }
+      case "retrying": {
+        const { attempt: attempt2, attempts, delayMs } = effect;
+        clearTimeout(this.#retryTimer);
+        this.#retryTimer = setTimeout(() => this.handle({
+          type: "retry"
+        }), delayMs);
+        const retry = {
+          error: new SluiceError(effect.error),
+          attempt: attempt2,
+          attempts,
+          delayMs
+        };
+        for (const listener of this.#retryListeners) listener(retry);
+        return;
+      }
       case "rejected":
         throw new SluiceError(effect.error);
       default: {
@@ -3842,6 +3918,7 @@ var DownloadDriver = class {
   #end() {
     if (this.#ended) return;
     this.#ended = true;
+    clearTimeout(this.#retryTimer);
     this.#wake();
     this.#port.ended(this.requestId);
   }
@@ -5206,7 +5283,8 @@ var SluiceClient = class {
     }
     const driver = new DownloadDriver(requestId2, request2, {
       send: (message) => this.#send(message),
-      ended: (id) => this.#downloads.delete(id)
+      ended: (id) => this.#downloads.delete(id),
+      retry: this.#config.backoff ?? {}
     }, options);
     this.#downloads.set(requestId2, driver);
     driver.handle({

@@ -34,7 +34,7 @@ export type { Logger } from "../protocol/logger.d.ts";
 export type { DelegatedSignature, WalletDelegate } from "./delegation.d.ts";
 export { SluiceClient } from "./sluice_client.d.ts";
 export type { ClientEvents, Listener, SessionState } from "./client_events.d.ts";
-export type { Download, DownloadOptions, DownloadSummary } from "./download.d.ts";
+export type { Download, DownloadOptions, DownloadRetry, DownloadSummary } from "./download.d.ts";
 export { SluiceError } from "./sluice_error.d.ts";
 export type { Credentials, EthereumSigner } from "./sign_in.d.ts";
 export { generateSecretKey, publicKeyOf } from "./sign_in.d.ts";
