@@ -16,7 +16,7 @@
  * @example Parse what a peer sent
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { parseClientMessage } from "./mod.ts";
+ * import { parseClientMessage } from "@sluice/sluice/protocol";
  * const r = parseClientMessage('{"event":"download:cancel","data":{},"timestamp":0,"requestId":"dl-1"}');
  * equal(r.ok && r.value.event, "download:cancel");
  * ```

@@ -15,7 +15,7 @@
  * @example Embed it
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { createServer, openDemoSource } from "./mod.ts";
+ * import { createServer, openDemoSource } from "@sluice/sluice/server";
  * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
  * const source = openDemoSource(path, 1000);
  * const sluice = createServer({ source });
