@@ -35,7 +35,9 @@ Deno.test("each entry point's module examples import the package by its name", a
   for (const file of Object.values(ENTRIES)) {
     const text = await Deno.readTextFile(new URL(file, ROOT));
     const moduleDoc = text.slice(0, text.indexOf("@module"));
-    const specifiers = [...moduleDoc.matchAll(/^ \* import .* from "([^"]+)";$/gm)].map((m) => m[1]);
+    const specifiers = [...moduleDoc.matchAll(/^ \* import .* from "([^"]+)";$/gm)].map((m) =>
+      m[1]
+    );
     ok(specifiers.length > 0, `${file} has an example`);
     const foreign = specifiers.filter((s) =>
       !names.includes(s) && !s.startsWith("node:") && !s.startsWith("npm:")
