@@ -14,6 +14,7 @@ import { type ConnectionInfo, createServer, type SluiceServer } from "./create_s
 import { type DataSource, DataSourceError } from "./data_source.ts";
 import { DatasetRefused, openDataset, type OpenedDataset } from "./open_dataset.ts";
 import { type ProgramConfig, programConfig, USAGE } from "./program_config.ts";
+import { serveGuarded } from "./upgrade_guard.ts";
 import { createWebApp, type WebApp } from "./web_app.ts";
 
 /**
@@ -221,25 +222,28 @@ export async function main(
   // process group, and through deno task, which forwards it). Listened to before listening, so
   // that a signal sent once the address is printed is never the runtime's default, a plain kill.
   let stopping: Promise<never> | undefined;
+  const http = Promise.withResolvers<{ shutdown(): Promise<void> }>();
   const stop = (signal: string) => {
     stopping ??= (async () => {
       console.error(`sluice: ${signal}, ending downloads (clients may resume) and shutting down`);
       await sluice.close();
-      await http.shutdown();
+      await (await http.promise).shutdown();
       await source.close();
       Deno.exit(0);
     })();
   };
   Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
-  // In the same synchronous run as the listeners: none can call `stop` before `http` is set.
-  const http = Deno.serve({
-    hostname: config.hostname,
-    port: config.port,
-    onListen: ({ hostname, port }) => {
-      console.log(`sluice listening on ws://${hostname}:${port}/ (database ${description})`);
-      console.log(`sluice page at http://${hostname}:${port}/`);
-    },
-  }, app.fetch);
-  await http.finished;
+  const onListen = ({ hostname, port }: Deno.NetAddr) => {
+    console.log(`sluice listening on ws://${hostname}:${port}/ (database ${description})`);
+    console.log(`sluice page at http://${hostname}:${port}/`);
+  };
+  const where = { hostname: config.hostname, port: config.port, onListen };
+  // The guard bounds half-sent request heads, which Deno.serve holds for ever (PROTOCOL.md §19.2);
+  // it needs a Unix socket, which Windows lacks: there, put a proxy with a header timeout in front.
+  const served = Deno.build.os === "windows"
+    ? Deno.serve(where, app.fetch)
+    : await serveGuarded({ ...where, ...config.guard }, app.fetch);
+  http.resolve(served);
+  await served.finished;
 }

@@ -34,6 +34,8 @@
  */
 
 export { createServer } from "./create_server.ts";
+export { serveGuarded } from "./upgrade_guard.ts";
+export type { GuardedHandler, GuardedServer, UpgradeGuardOptions } from "./upgrade_guard.ts";
 export type { ConnectionInfo, ServerOptions, SluiceServer } from "./create_server.ts";
 export type { ConnectionOptions } from "./connection_options.ts";
 export type { Logger } from "../protocol/logger.ts";

@@ -10,7 +10,13 @@
  */
 
 import { parseArgs } from "node:util";
-import { LIMIT_FLAG_OPTIONS, type LimitOptions, limitOptions } from "./limit_flags.ts";
+import {
+  type GuardLimits,
+  guardLimits,
+  LIMIT_FLAG_OPTIONS,
+  type LimitOptions,
+  limitOptions,
+} from "./limit_flags.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { parseOrigin } from "./auth_config.ts";
 import type { CatalogOptions } from "./catalog.ts";
@@ -65,6 +71,8 @@ export interface ProgramConfig {
   readonly help: boolean;
   /** The limits the flags set (docs/PROTOCOL.md §19), and the allowed page origins. */
   readonly limits: LimitOptions;
+  /** The upgrade guard's limits (server/upgrade_guard.ts), from their flags. */
+  readonly guard: GuardLimits;
 }
 
 const OPTIONS = {
@@ -166,6 +174,7 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
       : integer("--max-delegation-minutes", maxDelegation, 0, 525_600),
     help: values.help ?? false,
     limits: limitOptions(values, env),
+    guard: guardLimits(values, env),
   };
 }
 

@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts ignore
- * import { ClientBuilder } from "./mod.ts";
+ * import { ClientBuilder } from "@sluice/sluice";
  * const client = new ClientBuilder("ws://127.0.0.1:8080/").build();
  * await client.connect();
  * const download = client.download({
