@@ -19,12 +19,12 @@ import type { SignInFacts } from "./auth.ts";
 import { siweMessage } from "./siwe_message.ts";
 
 /** The statement of a sign-in message: what the signature lets happen. */
-export const SIGN_IN_STATEMENT =
+export const SIGN_IN_STATEMENT: string =
   "Sign in to export data as this account, on one connection only: the one whose session keys " +
   "and encryption setting are in the resource below.";
 
 /** The statement of a delegation message. */
-export const DELEGATION_STATEMENT =
+export const DELEGATION_STATEMENT: string =
   "Let the delegate key in the resource below sign in to this site as this account until the " +
   "expiration time, without asking this wallet again.";
 
