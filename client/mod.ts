@@ -31,7 +31,7 @@
 export { ClientBuilder } from "./client_builder.ts";
 export type { ClientConfig, SignerOptions } from "./client_builder.ts";
 export type { Logger } from "../protocol/logger.ts";
-export type { DelegatedSignature, WalletDelegate } from "./delegation.ts";
+export type { DelegatedSignature, DelegationSite, WalletDelegate } from "./delegation.ts";
 export { SluiceClient } from "./sluice_client.ts";
 export type { ClientEvents, Listener, SessionState } from "./client_events.ts";
 export type { Download, DownloadOptions, DownloadRetry, DownloadSummary } from "./download.ts";

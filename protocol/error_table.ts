@@ -289,6 +289,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     true,
   ),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn(
+    "The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures.",
+  ),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,

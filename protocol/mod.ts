@@ -183,8 +183,6 @@ export {
 // Signing in: the texts each side signs, their signatures, and the server's checks.
 export {
   challengeText,
-  type DelegationFacts,
-  delegationText,
   ethereumAddress,
   identityLabel,
   recoverPersonalSigner,
@@ -195,6 +193,7 @@ export {
   verifyIdentitySignature,
   verifyText,
 } from "./auth.ts";
+export { type DelegationFacts, delegationText } from "./wallet_texts.ts";
 export {
   checkAuthenticate,
   checkCommandAuth,

@@ -76,6 +76,8 @@ export interface SessionSignIn {
   readonly signInTimeoutMs: number;
   /** How far ahead a wallet's delegation may end; 0 refuses delegations. */
   readonly maxDelegationMs: number;
+  /** The EIP-155 chain id wallets' sign-in messages name (PROTOCOL.md §15.7). */
+  readonly chainId: number;
   /** How long a signed-in session is good for. */
   readonly sessionTtlMs: number;
   /** How far a command's timestamp may be from the server's clock. */

@@ -228,6 +228,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
     "AUTH_NONCE_EXPIRED",
     "AUTH_DELEGATION_EXPIRED",
     "AUTH_DELEGATION_TOO_LONG",
+    "AUTH_CONTRACT_WALLET_UNSUPPORTED",
     "AUTH_BAD_SIGNATURE",
     "AUTH_UNKNOWN_IDENTITY",
     // A delegation of a key that is not an Ethereum account's, or a session key off the curve.

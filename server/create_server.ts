@@ -18,7 +18,7 @@ import { SERVER_PORTS } from "./export_ports.ts";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
-import { type AuthConfig, challengeOrigin, parseOrigin } from "./auth_config.ts";
+import { type AuthConfig, chainIdOption, challengeOrigin, parseOrigin } from "./auth_config.ts";
 import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
 import type { Authorize } from "./authorize.ts";
 import { Session } from "./session.ts";
@@ -165,6 +165,13 @@ export interface ServerOptions extends ConnectionOptions {
    */
   readonly maxDelegationMs?: number;
   /**
+   * The EIP-155 chain id wallets' sign-in messages name (docs/PROTOCOL.md
+   * §15.7); the wallet need not be on that chain, and no chain is read.
+   *
+   * @default {1}
+   */
+  readonly chainId?: number;
+  /**
    * How far a command's `auth.timestamp` may be from the server's clock, in
    * milliseconds.
    *
@@ -256,6 +263,7 @@ function authConfig(options: ServerOptions): AuthConfig {
     nonceTtlMs: options.nonceTtlMs ?? 60_000,
     signInTimeoutMs: options.signInTimeoutMs ?? 60_000,
     maxDelegationMs: delegationLimit(options.maxDelegationMs, origins !== undefined),
+    chainId: chainIdOption(options.chainId),
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
   };

@@ -64,6 +64,7 @@ function programServer(config: ProgramConfig, source: DataSource): SluiceServer 
     ...(config.maxDelegationMinutes === undefined
       ? {}
       : { maxDelegationMs: config.maxDelegationMinutes * 60_000 }),
+    ...(config.chainId === undefined ? {} : { chainId: config.chainId }),
   });
   console.error(`sluice: server identity key ${sluice.serverKey}`);
   if (config.allow === undefined) {

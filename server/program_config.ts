@@ -32,7 +32,7 @@ const IDENTITY_KEY_FILE_NAME = "server-identity.key";
 /** The program's usage, as `--help` and a wrong flag print it. */
 export const USAGE = `usage: server.ts [--port N] [--hostname H] [--allow KEY]… [--allow-file PATH]
          [--anonymous] [--identity-key-file PATH] [--origin URL]… [--no-encryption]
-         [--max-delegation-minutes N] [--allowed-origins URL]…
+         [--max-delegation-minutes N] [--chain-id N] [--allowed-origins URL]…
          [--max-… N, --…-timeout-ms N: the limits of docs/PROTOCOL.md §19]
        and one dataset:
          [--db PATH] [--demo-rows N]               the demo table, built in PATH if missing
@@ -67,6 +67,8 @@ export interface ProgramConfig {
    * delegations; `undefined`: a day with `--origin`, else 0.
    */
   readonly maxDelegationMinutes: number | undefined;
+  /** The chain id wallets' sign-in messages name (PROTOCOL.md §15.7); `undefined`: 1. */
+  readonly chainId: number | undefined;
   /** Whether `--help` was asked for (everything else is then the defaults). */
   readonly help: boolean;
   /** The limits the flags set (docs/PROTOCOL.md §19), and the allowed page origins. */
@@ -96,6 +98,7 @@ const OPTIONS = {
   "no-encryption": { type: "boolean" },
   origin: { type: "string", multiple: true },
   "max-delegation-minutes": { type: "string" },
+  "chain-id": { type: "string" },
 } as const;
 
 /** The flags that describe a table, and the variables that stand for them. */
@@ -154,6 +157,7 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
     allowFile !== undefined;
   const dataset = datasetSettings(values, env);
   const maxDelegation = values["max-delegation-minutes"] ?? env.SLUICE_MAX_DELEGATION_MINUTES;
+  const chainId = values["chain-id"] ?? env.SLUICE_CHAIN_ID;
   const origins = [...(values.origin ?? []), ...(env.SLUICE_ORIGIN ?? "").split(/[\s,]+/)]
     .filter((o) => o !== "").map(parseOrigin);
   return {
@@ -172,6 +176,9 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
     maxDelegationMinutes: maxDelegation === undefined
       ? undefined
       : integer("--max-delegation-minutes", maxDelegation, 0, 525_600),
+    chainId: chainId === undefined
+      ? undefined
+      : integer("--chain-id", chainId, 1, Number.MAX_SAFE_INTEGER),
     help: values.help ?? false,
     limits: limitOptions(values, env),
     guard: guardLimits(values, env),

@@ -143,6 +143,7 @@ export function serverConfig(tuning: ServerTuning = {}): SessionConfig {
       nonceTtlMs: 60_000,
       signInTimeoutMs: 60_000,
       maxDelegationMs: 0,
+      chainId: 1,
       sessionTtlMs: 86_400_000,
       commandWindowMs: 30_000,
       ...tuning.signIn,

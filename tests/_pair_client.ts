@@ -234,8 +234,10 @@ export class PairClient {
           nonce: challenge.nonce,
           clientSessionKey: bytesToHex(secp.getPublicKey(this.#sessionSecret!)),
           serverSessionKey: challenge.sessionKey,
+          issuedAt: challenge.issuedAt,
           expiresAt: challenge.expiresAt,
           encryption: challenge.encryption,
+          chainId: challenge.chainId,
         });
         const signature = signText(this.secretKey, text);
         pair.timer(this.#signDelayMs, () => {

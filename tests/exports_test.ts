@@ -18,6 +18,7 @@ const CLIENT_API: readonly string[] = [
   "ConnectionPhase",
   "Credentials",
   "DelegatedSignature",
+  "DelegationSite",
   "Download",
   "DownloadComplete",
   "DownloadOptions",

@@ -223,6 +223,7 @@ var ERROR_HELP = {
   AUTH_DELEGATION_EXPIRED: "Your wallet's sign-in permission has expired by the server's clock. Your wallet asks again; if it keeps happening, check this computer's clock.",
   AUTH_DELEGATION_TOO_LONG: "The server refused your wallet's sign-in permission as too long: this computer's clock is probably ahead of the server's. Set it right, then reconnect.",
   AUTH_UNKNOWN_IDENTITY: "Your key or address is not allowed on this server. Ask its operator to add it.",
+  AUTH_CONTRACT_WALLET_UNSUPPORTED: "Your wallet is a smart contract account, and this server accepts only signatures of an ordinary account's own key. Sign in with such an account or a key.",
   ORIGIN_MISMATCH: "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH: "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
   FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
@@ -249,6 +250,7 @@ var SIGN_IN_CODES = /* @__PURE__ */ new Set([
   "AUTH_DELEGATION_EXPIRED",
   "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
+  "AUTH_CONTRACT_WALLET_UNSUPPORTED",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH"
 ]);
@@ -1731,6 +1733,7 @@ var ERROR_TABLE = {
   AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
   AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows; a new one must end sooner.", true),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn("The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures."),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,

@@ -89,6 +89,8 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
     "The server refused your wallet's sign-in permission as too long: this computer's clock is probably ahead of the server's. Set it right, then reconnect.",
   AUTH_UNKNOWN_IDENTITY:
     "Your key or address is not allowed on this server. Ask its operator to add it.",
+  AUTH_CONTRACT_WALLET_UNSUPPORTED:
+    "Your wallet is a smart contract account, and this server accepts only signatures of an ordinary account's own key. Sign in with such an account or a key.",
   ORIGIN_MISMATCH:
     "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH:
@@ -127,6 +129,7 @@ export const SIGN_IN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "AUTH_DELEGATION_EXPIRED",
   "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
+  "AUTH_CONTRACT_WALLET_UNSUPPORTED",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH",
 ]);

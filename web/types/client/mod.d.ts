@@ -31,7 +31,7 @@
 export { ClientBuilder } from "./client_builder.d.ts";
 export type { ClientConfig, SignerOptions } from "./client_builder.d.ts";
 export type { Logger } from "../protocol/logger.d.ts";
-export type { DelegatedSignature, WalletDelegate } from "./delegation.d.ts";
+export type { DelegatedSignature, DelegationSite, WalletDelegate } from "./delegation.d.ts";
 export { SluiceClient } from "./sluice_client.d.ts";
 export type { ClientEvents, Listener, SessionState } from "./client_events.d.ts";
 export type { Download, DownloadOptions, DownloadRetry, DownloadSummary } from "./download.d.ts";
