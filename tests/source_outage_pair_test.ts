@@ -13,6 +13,16 @@ const REQUEST: DownloadRequest = {
 };
 const SMALL_FRAMES = { exports: { frameBytes: 2048 } };
 
+/** A download under way (`chunks` frames read) when its database goes away. */
+function goneAway(maxAttempts: number, chunks: number) {
+  const pair = new Pair({ rows: 2000, server: SMALL_FRAMES, client: { backoff: { maxAttempts } } });
+  pair.connect();
+  const download = pair.download("dl", REQUEST);
+  pair.runUntil(() => download.chunks.length >= chunks);
+  pair.table.unavailable = true;
+  return { pair, download };
+}
+
 function uninterrupted(): Uint8Array {
   const pair = new Pair({ rows: 2000, server: SMALL_FRAMES });
   pair.connect();
