@@ -305,6 +305,8 @@ var DownloadCard = class {
   #state = "queued";
   #started = false;
   #connected;
+  /** Why the download waits to ask the server again (its database away, a limit full). */
+  #waiting;
   #cancelledByUser = false;
   #ended;
   constructor(options) {
@@ -332,7 +334,16 @@ var DownloadCard = class {
       this.#text(".stat-rows", `0 / ${count(start2.totalRows)}`);
       this.#render();
     });
+    this.#download.onRetry(({ error, attempt, attempts, delayMs }) => {
+      const seconds = Math.ceil(delayMs / 1e3);
+      this.#waiting = `${error.code}, asking again in ${seconds} s (${attempt} of ${attempts})`;
+      this.#render();
+    });
     this.#download.onProgress((update) => {
+      if (this.#waiting !== void 0) {
+        this.#waiting = void 0;
+        this.#render();
+      }
       if (this.#state !== "running" && this.#state !== "queued") return;
       this.#bar(update.progress);
       this.#text(".stat-percent", percent(update.progress));
@@ -438,7 +449,8 @@ var DownloadCard = class {
   }
   #render() {
     if (this.#state === "queued" || this.#state === "running" || this.#state === "paused") {
-      this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
+      const waits = !this.#connected || this.#waiting !== void 0;
+      this.#state = waits ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
     if (this.#state === "paused" || this.#state === "cancelled" || this.#state === "failed") {
@@ -446,7 +458,7 @@ var DownloadCard = class {
       this.#text(".stat-eta", "\u2013");
     }
     this.element.dataset.started = String(this.#started);
-    const label = this.#state === "paused" ? "Paused: reconnecting" : STATE_LABELS[this.#state];
+    const label = this.#state !== "paused" ? STATE_LABELS[this.#state] : !this.#connected ? "Paused: reconnecting" : `Paused: ${this.#waiting}`;
     this.#text(".download-state", label);
   }
   #bar(progress) {
