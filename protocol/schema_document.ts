@@ -67,10 +67,9 @@ const MAX_COLUMNS = 256;
 const MAX_DATASETS = 64;
 const COLUMN_TYPES: readonly ColumnType[] = ["integer", "decimal", "text", "timestamp", "boolean"];
 
-/** What the document says of one table. */
-type TableSchema = { readonly timeColumn: string; readonly columns: readonly ColumnSchema[] };
-
-function schemaColumns(schema: TableSchema): SchemaColumn[] {
+function schemaColumns(
+  schema: { readonly columns: readonly ColumnSchema[] },
+): SchemaColumn[] {
   return schema.columns.map((c) => {
     const filterable = c.filterable !== false;
     return {
@@ -99,8 +98,12 @@ function schemaColumns(schema: TableSchema): SchemaColumn[] {
  * ```
  */
 export function schemaDocument(
-  schema: TableSchema,
-  datasets?: readonly (TableSchema & { readonly name: string })[],
+  schema: { readonly timeColumn: string; readonly columns: readonly ColumnSchema[] },
+  datasets?: readonly {
+    readonly name: string;
+    readonly timeColumn: string;
+    readonly columns: readonly ColumnSchema[];
+  }[],
 ): SchemaDocument {
   return {
     version: 1,

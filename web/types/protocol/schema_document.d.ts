@@ -51,11 +51,6 @@ export interface SchemaDocument {
      */
     readonly datasets?: readonly SchemaDataset[];
 }
-/** What the document says of one table. */
-type TableSchema = {
-    readonly timeColumn: string;
-    readonly columns: readonly ColumnSchema[];
-};
 /**
  * The document describing a data source's columns; with `datasets`, those
  * of every dataset too, the first being the default (whose columns are
@@ -71,9 +66,14 @@ type TableSchema = {
  * equal(schemaDocument(trades, [trades]).datasets?.[0].name, "trades");
  * ```
  */
-export declare function schemaDocument(schema: TableSchema, datasets?: readonly (TableSchema & {
+export declare function schemaDocument(schema: {
+    readonly timeColumn: string;
+    readonly columns: readonly ColumnSchema[];
+}, datasets?: readonly {
     readonly name: string;
-})[]): SchemaDocument;
+    readonly timeColumn: string;
+    readonly columns: readonly ColumnSchema[];
+}[]): SchemaDocument;
 /**
  * Reads a schema document from untrusted JSON text: the one place where it
  * becomes a typed value. Fails with the protocol's codes and a `path`.
@@ -87,4 +87,3 @@ export declare function schemaDocument(schema: TableSchema, datasets?: readonly 
  * ```
  */
 export declare function parseSchemaDocument(text: string): Result<SchemaDocument, ErrorResponse>;
-export {};
