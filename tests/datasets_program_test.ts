@@ -116,8 +116,16 @@ Deno.test("server.ts --config serves a SQLite and a PostgreSQL dataset to the CL
     // The page: the picker offers both; each download is the client's bytes.
     const page = new DemoPage(await (await newContext(await browser, "blob")).newPage());
     await page.open(http);
+    const columns: Record<string, string[]> = {
+      trades: ["trade_id", "traded_at", "price", "venue"],
+      payments: ["id", "paid_at", "amount", "currency"],
+    };
     for (const name of ["trades", "payments"]) {
       await page.page.getByRole("combobox", { name: /^Dataset/ }).selectOption(name);
+      // The filters offer the picked dataset's columns (start() then clears the row again).
+      await page.page.getByRole("button", { name: "Add filter" }).click();
+      const offered = page.page.getByLabel("Filter 1 column", { exact: true }).locator("option");
+      deepStrictEqual(await offered.allTextContents(), columns[name]);
       const saved = nextSavedFile(page.page);
       const card = await page.start({ from: "2024-01-01T00:00:00", to: "2025-01-01T00:00:00" });
       await card.waitFor("done");
