@@ -1,5 +1,5 @@
-// One server program (`server.ts --config FILE`) serving two datasets, a SQLite table and a
-// PostgreSQL table: the command-line client downloads each, value for value as sqlite3 and psql
+// One server program (`server.ts --config FILE`) serving a SQLite table and two datasets of one
+// PostgreSQL database, which share one pool: the command-line client downloads the table of each, value for value as sqlite3 and psql
 // (programs independent of sluice) read the same rows; /schema.json lists both; a dataset the
 // server does not have is UNKNOWN_DATASET; and the page in Chromium picks each and saves the
 // same bytes as the client. (The rules themselves, resume included: datasets_pair_test.ts.)
@@ -40,7 +40,8 @@ Deno.test("server.ts --config serves a SQLite and a PostgreSQL dataset to the CL
         trade_id bigint PRIMARY KEY, traded_at timestamptz NOT NULL, price numeric(12,4) NOT NULL,
         venue text NOT NULL);
       INSERT INTO trades SELECT 9007199254740990 + g, '2024-06-01'::timestamptz + g * interval '61 s',
-        g * 1.0625 - 3, 'v' || (g % 4) FROM generate_series(1, ${ROWS + 3}) g`);
+        g * 1.0625 - 3, 'v' || (g % 4) FROM generate_series(1, ${ROWS + 3}) g;
+      CREATE VIEW venue_trades AS SELECT trade_id, traded_at, venue FROM trades`);
     await Deno.writeTextFile(
       `${dir}/sluice.json`,
       JSON.stringify({
@@ -53,6 +54,13 @@ Deno.test("server.ts --config serves a SQLite and a PostgreSQL dataset to the CL
             decimalColumns: { amount: 2 },
           },
           { name: "trades", postgres: "TRADES_DATABASE_URL", table: "trades" },
+          // The same database again: a view, which has no primary key to take as the key.
+          {
+            name: "venues",
+            postgres: "TRADES_DATABASE_URL",
+            table: "venue_trades",
+            keyColumn: "trade_id",
+          },
         ],
       }),
     );
@@ -61,6 +69,10 @@ Deno.test("server.ts --config serves a SQLite and a PostgreSQL dataset to the CL
       { TRADES_DATABASE_URL: cluster.url },
     );
     const [, url] = await server.waitFor("stdout", /^sluice listening on (ws:\/\/\S+) /m);
+    // Both datasets of the database read their catalogs through one pool, so one connection (the
+    // pool keeps it a minute): a pool each would have opened two.
+    const backends = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice'";
+    equal((await cluster.psql(backends)).trim(), "1");
 
     // The oracles: the same rows through sqlite3 and psql, cells written the documented way.
     const [from, to] = [Date.parse(FROM), Date.parse(TO)];
@@ -105,15 +117,19 @@ Deno.test("server.ts --config serves a SQLite and a PostgreSQL dataset to the CL
     equal(unknown.code, 1);
     match(
       unknown.stderr,
-      /^sluice: download failed: UNKNOWN_DATASET: .*datasets: payments, trades/m,
+      /^sluice: download failed: UNKNOWN_DATASET: .*datasets: payments, trades, venues/m,
     );
 
     const http = url.replace(/^ws/, "http");
     const schema = await (await fetch(`${http}schema.json`)).json();
-    deepStrictEqual(schema.datasets.map((d: { name: string }) => d.name), ["payments", "trades"]);
+    deepStrictEqual(schema.datasets.map((d: { name: string }) => d.name), [
+      "payments",
+      "trades",
+      "venues",
+    ]);
     equal(schema.timeColumn, "paid_at"); // the default dataset's, the first
 
-    // The page: the picker offers both; each download is the client's bytes.
+    // The page: the picker offers each; a download is the client's bytes.
     const page = new DemoPage(await (await newContext(await browser, "blob")).newPage());
     await page.open(http);
     const columns: Record<string, string[]> = {
