@@ -1,8 +1,9 @@
 // One server program (`server.ts --config FILE`) serving a SQLite table and two datasets of one
-// PostgreSQL database, which share one pool: the command-line client downloads the table of each, value for value as sqlite3 and psql
-// (programs independent of sluice) read the same rows; /schema.json lists both; a dataset the
-// server does not have is UNKNOWN_DATASET; and the page in Chromium picks each and saves the
-// same bytes as the client. (The rules themselves, resume included: datasets_pair_test.ts.)
+// PostgreSQL database, which share one pool: the command-line client downloads the table of each,
+// value for value as sqlite3 and psql (programs independent of sluice) read the same rows;
+// /schema.json lists them; a dataset the server does not have is UNKNOWN_DATASET; and the page in
+// Chromium picks each and saves the same bytes as the client. (The rules themselves, resume
+// included: datasets_pair_test.ts.)
 import { deepStrictEqual, equal, match } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { DemoPage, launchChromium, newContext, nextSavedFile } from "./_browser.ts";
