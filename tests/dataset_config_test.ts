@@ -4,6 +4,7 @@
 // docs/CONFIG.md is read as the server reads it.
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { DATASET_LIMIT_NAMES, datasetConfig } from "../server/dataset_config.ts";
+import { programConfig } from "../server/program_config.ts";
 import { SERVER } from "./_program.ts";
 
 const KEY = "02" + "11".repeat(32);
@@ -224,6 +225,28 @@ Deno.test("server.ts --config exits 2 with a line per problem of the file, of it
     const absent = await serverRun(["--config", `${dir}/absent.json`]);
     equal(absent.code, 2, absent.stderr);
     match(absent.stderr, /absent\.json/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("--config (or SLUICE_CONFIG) gives the program its datasets, its key file beside the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "sluice_config_" });
+  try {
+    const path = `${dir}/sluice.json`;
+    await Deno.writeTextFile(path, JSON.stringify({ datasets: [SQLITE] }));
+    for (
+      const config of [
+        programConfig(["--config", path], {}),
+        programConfig([], { SLUICE_CONFIG: path }),
+      ]
+    ) {
+      deepStrictEqual(config.datasets?.map((d) => d.name), ["pay"]);
+      deepStrictEqual(config.dataset, config.datasets?.[0].settings);
+      equal(config.dataset.kind === "sqlite" && config.dataset.path, `${dir}/pay.sqlite`);
+      equal(config.identityKeyFile, `${dir}/server-identity.key`);
+    }
+    equal(programConfig([], {}).datasets, undefined);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
