@@ -41,7 +41,7 @@ export type { Credentials, EthereumSigner } from "./sign_in.ts";
 export { generateSecretKey, publicKeyOf } from "./sign_in.ts";
 // A page needs the server's columns to offer filters: `GET /schema.json`, read with this.
 export { parseSchemaDocument } from "../protocol/schema_document.ts";
-export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.ts";
+export type { SchemaColumn, SchemaDataset, SchemaDocument } from "../protocol/schema_document.ts";
 // The shapes a caller builds and receives; types only, so they cost the bundle nothing.
 export type { BackoffOptions } from "../protocol/backoff.ts";
 export type { ConnectionPhase } from "../protocol/connection_state.ts";

@@ -26,6 +26,7 @@ import {
 import {
   type AuthResult,
   type ClientMessage,
+  DATASET_NAME,
   type DownloadRequest,
   FILTER_OPERATORS,
   type FilterScalar,
@@ -108,7 +109,7 @@ function downloadRequest(bounds: PayloadBounds): Check<DownloadRequest> {
       timeFrom: isoDate(),
       timeTo: isoDate(),
       filters: list(filter, bounds.maxArrayLength),
-    }),
+    }, { dataset: str({ max: 64, pattern: DATASET_NAME }) }),
     outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
     compression: bool,
   }, { neutralizeFormulas: bool });

@@ -29,6 +29,7 @@ export type ErrorCode =
   // Validating a download request against the data source.
   | "INVALID_RANGE"
   | "UNSUPPORTED_FORMAT"
+  | "UNKNOWN_DATASET"
   | "UNKNOWN_COLUMN"
   | "INVALID_OPERATOR"
   | "INVALID_FILTER_VALUE"

@@ -34,6 +34,7 @@ export {
   type ClientMessage,
   type ColumnInfo,
   type ColumnType,
+  DATASET_NAME,
   type DownloadAck,
   type DownloadCancelled,
   type DownloadComplete,
@@ -169,6 +170,7 @@ export { formatTimestamp, parseTimestamp } from "./time.ts";
 export {
   parseSchemaDocument,
   type SchemaColumn,
+  type SchemaDataset,
   type SchemaDocument,
   schemaDocument,
 } from "./schema_document.ts";
@@ -253,6 +255,7 @@ export {
   type SessionState,
   type SessionWait,
 } from "./session_state.ts";
+export { chooseDataset, type DatasetView, type SessionDataset } from "./session_datasets.ts";
 export {
   SESSION_ANSWERS,
   SESSION_CLOSES,

@@ -198,6 +198,9 @@ const START: readonly ErrorCode[] = [
   ...GATED,
   "DUPLICATE_REQUEST",
   "TOO_MANY_DOWNLOADS",
+  // The dataset the request names (session_datasets.ts): not the server's, or not this identity's.
+  "UNKNOWN_DATASET",
+  "FORBIDDEN",
   ...INVALID_REQUEST,
 ];
 

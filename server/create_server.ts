@@ -15,6 +15,7 @@ import type { ParseLimits } from "../protocol/parse.ts";
 import type { RequestLimits } from "../protocol/request.ts";
 import type { DataSource } from "./data_source.ts";
 import { SERVER_PORTS } from "./export_ports.ts";
+import { servedDatasets, type ServerDataset } from "./server_datasets.ts";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
@@ -33,10 +34,12 @@ import {
   webOrigins,
 } from "./_connection_checks.ts";
 
-/** Options of {@linkcode createServer}. */
+/** Options of {@linkcode createServer}: a `source`, or `datasets`. */
 export interface ServerOptions extends ConnectionOptions {
-  /** Where rows come from, e.g. a {@linkcode SqliteSource}. */
-  readonly source: DataSource;
+  /** Where rows come from, e.g. a {@linkcode SqliteSource}: a server of one dataset. */
+  readonly source?: DataSource;
+  /** Several datasets, named by `searchParams.dataset`; the first is the default. */
+  readonly datasets?: readonly ServerDataset[];
   /**
    * Most downloads running at once on one connection.
    *
@@ -313,14 +316,16 @@ export function createServer(options: ServerOptions): SluiceServer {
       load: loadAverage(),
     };
   };
-  const { columns, keyColumn } = options.source.schema();
+  const served = servedDatasets(options);
   const queued = queuedBytesCount(options);
   const gate = connectionGate(options);
   const allowedOrigins = webOrigins(options.allowedOrigins);
   const context: SessionContext = {
-    source: options.source,
+    source: served.source,
+    ...(served.sources === undefined ? {} : { sources: served.sources }),
     config: {
-      schema: { columns, keyColumn },
+      schema: served.schema,
+      ...(served.datasets === undefined ? {} : { datasets: served.datasets }),
       exports,
       requestLimits: options.requestLimits ?? {},
       parseLimits: options.parseLimits ?? {},

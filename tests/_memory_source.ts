@@ -124,6 +124,8 @@ export interface ServerTuning {
   /** The encoder, gzip and hash; the server's own unless a test breaks one. */
   readonly ports?: SessionConfig["ports"];
   readonly bounds?: SessionConfig["bounds"];
+  /** Several datasets, the default first (its schema must be {@linkcode MEMORY_SCHEMA}). */
+  readonly datasets?: SessionConfig["datasets"];
 }
 
 /** The origin the pair's client dials and the server names. */
@@ -162,5 +164,6 @@ export function serverConfig(tuning: ServerTuning = {}): SessionConfig {
     authorize: tuning.authorize ?? false,
     ports: tuning.ports ?? SERVER_PORTS,
     ...(tuning.bounds === undefined ? {} : { bounds: tuning.bounds }),
+    ...(tuning.datasets === undefined ? {} : { datasets: tuning.datasets }),
   };
 }

@@ -179,6 +179,7 @@ var ERROR_HELP = {
   INVALID_DATE: "A date is not valid. Use a real date and time, such as 2024-01-31 23:59:59.",
   INVALID_RANGE: "The time range is empty: \u201CFrom\u201D must be before \u201CTo\u201D.",
   UNSUPPORTED_FORMAT: "The server cannot write that format. Choose CSV, JSON or NDJSON.",
+  UNKNOWN_DATASET: "The server has no such dataset. Reload the page to see the ones it has.",
   UNKNOWN_COLUMN: "A filter names a column the server does not have.",
   INVALID_OPERATOR: "A filter's operator does not apply to its column. Choose another operator.",
   INVALID_FILTER_VALUE: "A filter's value does not fit its column, such as letters for a number or too many decimals.",
@@ -471,6 +472,43 @@ var DownloadCard = class {
   }
 };
 
+// web/dataset_picker.ts
+var DatasetPicker = class {
+  #field;
+  #select;
+  #picked;
+  #schema;
+  /** `picked` hears the columns of each dataset picked, the first at `load`. */
+  constructor(field, select, picked) {
+    this.#field = field;
+    this.#select = select;
+    this.#picked = picked;
+    select.addEventListener("change", () => picked(this.columnsOf(this.picked) ?? []));
+  }
+  /** The server's document: its datasets fill the select. */
+  load(schema) {
+    this.#schema = schema;
+    const names = schema.datasets?.map((d) => d.name) ?? [];
+    this.#select.replaceChildren(...names.map((name) => new Option(name, name)));
+    this.#field.hidden = names.length < 2;
+    this.#picked(this.columnsOf(this.picked) ?? []);
+  }
+  /** Whether the document is read. */
+  get loaded() {
+    return this.#schema !== void 0;
+  }
+  /** The dataset picked, on a server of named datasets; none on a server of one unnamed. */
+  get picked() {
+    return this.#schema?.datasets === void 0 ? void 0 : this.#select.value;
+  }
+  /** A dataset's columns by name (the default's for none), or none if the server lacks it. */
+  columnsOf(dataset) {
+    const schema = this.#schema;
+    if (dataset === void 0 || schema?.datasets === void 0) return schema?.columns;
+    return schema.datasets.find((d) => d.name === dataset)?.columns;
+  }
+};
+
 // web/history_record.ts
 var HISTORY_LENGTH = 20;
 function remember(records, record) {
@@ -638,9 +676,9 @@ function filterSummary(filters2) {
   return `${whole.slice(0, MAX_FILTER_SUMMARY - hash.length - 1)}~${hash}`;
 }
 function fileName(request2, taken) {
-  const { timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  const { dataset, timeFrom, timeTo, filters: filters2 } = request2.searchParams;
   const summary = filterSummary(filters2);
-  const base = `sluice-${safe(stamp(timeFrom))}-${safe(stamp(timeTo))}${summary === "" ? "" : `-${summary}`}`;
+  const base = `sluice-${dataset === void 0 ? "" : `${dataset}-`}${safe(stamp(timeFrom))}-${safe(stamp(timeTo))}${summary === "" ? "" : `-${summary}`}`;
   const extension = EXTENSIONS[request2.outputFormat] + (request2.compression ? ".gz" : "");
   let name = `${base}.${extension}`;
   for (let n = 2; taken.has(name); n++) name = `${base}-${n}.${extension}`;
@@ -766,9 +804,15 @@ var FilterEditor = class {
     this.#list = list;
     this.#template = template;
   }
-  /** Sets the columns rows may use: the filterable ones of `schema`. */
+  /**
+   * Sets the columns rows may use: the filterable ones of `schema` (the
+   * document's, or one dataset's). Rows made for other columns are removed.
+   */
   setSchema(schema) {
     this.#columns = schema.columns.filter((c) => c.filterable && c.operators.length > 0);
+    for (const row of this.#rows) row.element.remove();
+    this.#rows.length = 0;
+    this.#label();
   }
   /** Whether the schema offers anything to filter on. */
   get available() {
@@ -901,8 +945,11 @@ function describeFilter(filter) {
   return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
 }
 function requestSummary(request2) {
-  const { timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  const { dataset, timeFrom, timeTo, filters: filters2 } = request2.searchParams;
   return [
+    ...dataset === void 0 ? [] : [
+      dataset
+    ],
     `${request2.outputFormat.toUpperCase()}${request2.compression ? " \xB7 gzip" : ""}`,
     `${instant(timeFrom)} \u2192 ${instant(timeTo)} UTC`,
     ...filters2.map(describeFilter)
@@ -1587,6 +1634,7 @@ var ERROR_TABLE = {
   INVALID_DATE: badMessage("A date is not an ISO 8601 UTC timestamp or does not exist."),
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
+  UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
   UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
@@ -2329,6 +2377,13 @@ var downloads = byId("downloads");
 var addFilter = byId("add-filter");
 var history = new DownloadHistory();
 var columns;
+var datasets = new DatasetPicker(byId("dataset-field"), byId("dataset"), (picked) => {
+  columns = picked;
+  filters.setSchema({
+    columns: picked
+  });
+  addFilter.disabled = !filters.available;
+});
 function showNotice(text) {
   notice.hidden = text === void 0;
   notice.textContent = text ?? "";
@@ -2366,9 +2421,7 @@ async function loadSchema() {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
-    filters.setSchema(parsed.value);
-    columns = parsed.value.columns;
-    addFilter.disabled = !filters.available;
+    datasets.load(parsed.value);
     problem.hidden = true;
   } catch (error) {
     problem.textContent = `Filters are unavailable: the server's columns could not be loaded (${error instanceof Error ? error.message : error}).`;
@@ -2409,8 +2462,12 @@ function readForm() {
     };
   }
   const data = new FormData(form);
+  const dataset = datasets.picked;
   const request2 = {
     searchParams: {
+      ...dataset === void 0 ? {} : {
+        dataset
+      },
       timeFrom: from,
       timeTo: to,
       filters: chosen.value
@@ -2608,7 +2665,11 @@ var historyList = {
   // The same request again, checked against today's columns first: the server may have changed.
   again: (request2) => {
     if (startButton.disabled) return showFormError(startBlocked.textContent ?? void 0);
-    const problem = checkRequest(request2, columns);
+    const { dataset } = request2.searchParams;
+    if (datasets.loaded && datasets.columnsOf(dataset) === void 0) {
+      return showFormError(`UNKNOWN_DATASET: ${ERROR_HELP.UNKNOWN_DATASET} (${dataset})`);
+    }
+    const problem = checkRequest(request2, datasets.columnsOf(dataset));
     if (problem !== void 0) return showFormError(`${problem.code}: ${problem.text}`);
     showFormError(void 0);
     start(request2);

@@ -34,6 +34,7 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   INVALID_DATE: "A date is not valid. Use a real date and time, such as 2024-01-31 23:59:59.",
   INVALID_RANGE: "The time range is empty: “From” must be before “To”.",
   UNSUPPORTED_FORMAT: "The server cannot write that format. Choose CSV, JSON or NDJSON.",
+  UNKNOWN_DATASET: "The server has no such dataset. Reload the page to see the ones it has.",
   UNKNOWN_COLUMN: "A filter names a column the server does not have.",
   INVALID_OPERATOR: "A filter's operator does not apply to its column. Choose another operator.",
   INVALID_FILTER_VALUE:

@@ -1582,6 +1582,7 @@ var ERROR_TABLE = {
   INVALID_DATE: badMessage("A date is not an ISO 8601 UTC timestamp or does not exist."),
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
+  UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
   UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
@@ -1907,6 +1908,7 @@ var FILTER_OPERATORS = [
   "between",
   "prefix"
 ];
+var DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 // protocol/auth_payloads.ts
 var MAX_DELEGATION_MS = 365 * 864e5;
@@ -4964,6 +4966,11 @@ function downloadRequest(bounds) {
       timeFrom: isoDate(),
       timeTo: isoDate(),
       filters: list(filter, bounds.maxArrayLength)
+    }, {
+      dataset: str({
+        max: 64,
+        pattern: DATASET_NAME
+      })
     }),
     outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
     compression: bool
@@ -6047,6 +6054,7 @@ var INT64_MAX = 2n ** 63n - 1n;
 
 // protocol/schema_document.ts
 var MAX_COLUMNS = 256;
+var MAX_DATASETS = 64;
 var COLUMN_TYPES = [
   "integer",
   "decimal",
@@ -6072,12 +6080,24 @@ var version = (value, path) => {
   if (value !== 1) throw new Invalid("INVALID_VALUE", path, "expected 1");
   return 1;
 };
+var dataset = object({
+  name: str({
+    max: 64,
+    pattern: DATASET_NAME
+  }),
+  timeColumn: str({
+    max: 256
+  }),
+  columns: list(column, MAX_COLUMNS)
+});
 var document = object({
   version,
   timeColumn: str({
     max: 256
   }),
   columns: list(column, MAX_COLUMNS)
+}, {
+  datasets: list(dataset, MAX_DATASETS)
 });
 function parseSchemaDocument(text) {
   let value;

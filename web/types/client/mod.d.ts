@@ -39,7 +39,7 @@ export { SluiceError } from "./sluice_error.d.ts";
 export type { Credentials, EthereumSigner } from "./sign_in.d.ts";
 export { generateSecretKey, publicKeyOf } from "./sign_in.d.ts";
 export { parseSchemaDocument } from "../protocol/schema_document.d.ts";
-export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.d.ts";
+export type { SchemaColumn, SchemaDataset, SchemaDocument } from "../protocol/schema_document.d.ts";
 export type { BackoffOptions } from "../protocol/backoff.d.ts";
 export type { ConnectionPhase } from "../protocol/connection_state.d.ts";
 export type { ClientResumePoint } from "../protocol/download_state.d.ts";
