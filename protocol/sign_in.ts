@@ -72,17 +72,27 @@ export function checkAuthenticate(
     return refuse("AUTH_IDENTITY_MISMATCH");
   }
   if (now > issued.facts.expiresAt) return refuse("AUTH_NONCE_EXPIRED");
-  const { delegation } = message;
+  const { delegation, signature } = message;
+  // A token is sealed, not signed (PROTOCOL.md §15.7): its seal is opened by the shell.
+  const token = message.identity.kind === "token";
+  if (token !== (message.sealedToken !== undefined) || token === (signature !== undefined)) {
+    const path = token ? "data.sealedToken" : "data.signature";
+    return refuse("INVALID_VALUE", { path, reason: "required for this identity kind, or not" });
+  }
+  if (token) {
+    if (delegation !== undefined) {
+      return refuse("INVALID_VALUE", { path: "data.delegation", reason: "not with a token" });
+    }
+    return { ok: true, value: message.identity };
+  }
   if (delegation === undefined) {
-    if (
-      !verifyIdentitySignature(message.identity, challengeText(issued.facts), message.signature)
-    ) {
+    if (!verifyIdentitySignature(message.identity, challengeText(issued.facts), signature!)) {
       return refuse("AUTH_BAD_SIGNATURE");
     }
   } else {
     const refusal = checkDelegation(issued.facts, delegation, now, maxDelegationMs);
     if (refusal !== undefined) return refuse(...refusal);
-    if (!verifyText(delegation.key, challengeText(issued.facts), message.signature)) {
+    if (!verifyText(delegation.key, challengeText(issued.facts), signature!)) {
       return refuse("AUTH_BAD_SIGNATURE");
     }
   }

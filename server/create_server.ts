@@ -24,6 +24,7 @@ import type { Authorize } from "./authorize.ts";
 import { Session } from "./session.ts";
 import type { SessionContext } from "./session_context.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
+import { tokenCheck, type TokenOptions } from "./token_verifier.ts";
 import {
   connectionGate,
   maxWaitingMessages,
@@ -34,7 +35,7 @@ import {
 } from "./_connection_checks.ts";
 
 /** Options of {@linkcode createServer}. */
-export interface ServerOptions extends ConnectionOptions {
+export interface ServerOptions extends ConnectionOptions, TokenOptions {
   /** Where rows come from, e.g. a {@linkcode SqliteSource}. */
   readonly source: DataSource;
   /**
@@ -230,7 +231,7 @@ function originList(origin: string | readonly string[] | undefined): readonly st
 }
 
 /** Reads the options' identity key, allow list and limits into the server's sign-in settings. */
-function authConfig(options: ServerOptions): AuthConfig {
+function authConfig(options: ServerOptions, tokens: boolean): AuthConfig {
   const key = options.identityKey ?? secp.utils.randomSecretKey();
   const identityKey = typeof key === "string" ? hexToBytes(key.trim()) : key;
   if (!secp.utils.isValidSecretKey(identityKey)) {
@@ -258,6 +259,7 @@ function authConfig(options: ServerOptions): AuthConfig {
     maxDelegationMs: delegationLimit(options.maxDelegationMs, origins !== undefined),
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
+    tokens,
   };
 }
 
@@ -309,6 +311,7 @@ export function createServer(options: ServerOptions): SluiceServer {
   const queued = queuedBytesCount(options);
   const gate = connectionGate(options);
   const allowedOrigins = webOrigins(options.allowedOrigins);
+  const tokens = tokenCheck(options);
   const context: SessionContext = {
     source: options.source,
     config: {
@@ -323,9 +326,10 @@ export function createServer(options: ServerOptions): SluiceServer {
       bounds: sessionBoundsOf(options, exports.socketBufferBytes),
     },
     health,
-    auth: authConfig(options),
+    auth: authConfig(options, tokens !== undefined),
     limiter: new IdentityLimiter(options.limits ?? {}),
     authorize: options.authorize,
+    tokens,
     logger: options.logger ?? console,
     queued,
     maxWaitingMessages: maxWaitingMessages(options),
