@@ -262,7 +262,10 @@ export class ConnectionSignIn {
     const shared = sharedSecret(this.#sessionSecret, facts.serverSessionKey);
     if (shared === undefined) {
       const reason = "not a curve point";
-      return { ok: false, error: errorResponse("INVALID_VALUE", { path: "data.sessionKey", reason }) };
+      return {
+        ok: false,
+        error: errorResponse("INVALID_VALUE", { path: "data.sessionKey", reason }),
+      };
     }
     let sealedToken: string;
     try {

@@ -301,7 +301,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   AUTH_TOKEN_ISSUER: signIn("The token was issued by someone this server does not trust."),
   AUTH_TOKEN_AUDIENCE: signIn("The token is meant for another audience than this server."),
   AUTH_TOKEN_REFUSED: signIn("The server's token check refused this token."),
-  AUTH_TOKEN_KEYS_UNAVAILABLE: {
+  AUTH_TOKEN_KEYS_DOWN: {
     message: "The server could not fetch the keys to check the token; try again later.",
     recoverable: true,
     retryAfter: 5000,

@@ -287,7 +287,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
     "AUTH_TOKEN_ISSUER",
     "AUTH_TOKEN_AUDIENCE",
     "AUTH_TOKEN_REFUSED",
-    "AUTH_TOKEN_KEYS_UNAVAILABLE",
+    "AUTH_TOKEN_KEYS_DOWN",
   ],
   verified: ["COMMAND_SIGNATURE_INVALID"],
   // The hook's filters are validated as the client's were; its time range is the client's.

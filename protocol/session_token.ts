@@ -41,7 +41,7 @@ export type TokenRefusal = Extract<
   | "AUTH_TOKEN_ISSUER"
   | "AUTH_TOKEN_AUDIENCE"
   | "AUTH_TOKEN_REFUSED"
-  | "AUTH_TOKEN_KEYS_UNAVAILABLE"
+  | "AUTH_TOKEN_KEYS_DOWN"
 >;
 
 /** What the shell found of a sealed token: who it names, or why it is refused. */

@@ -39,9 +39,14 @@ export interface TokenAuthentication {
  */
 export type Authenticate = (
   token: string,
-) => TokenAuthentication | undefined | null | false | Promise<
-  TokenAuthentication | undefined | null | false
->;
+) =>
+  | TokenAuthentication
+  | undefined
+  | null
+  | false
+  | Promise<
+    TokenAuthentication | undefined | null | false
+  >;
 
 /** The options of `createServer` that set how tokens are checked. */
 export interface TokenOptions {
@@ -90,7 +95,9 @@ function publicKeyAlgorithm(key: KeyObject): string {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType === "ec" && curve === "prime256v1") return "ES256";
   if (key.asymmetricKeyType === "ec" && curve === "secp384r1") return "ES384";
-  throw new TypeError(`jwtPublicKey: an RSA, P-256, P-384 or Ed25519 key, not ${curve ?? key.asymmetricKeyType}`);
+  throw new TypeError(
+    `jwtPublicKey: an RSA, P-256, P-384 or Ed25519 key, not ${curve ?? key.asymmetricKeyType}`,
+  );
 }
 
 /** What a JWT is verified with: a key (or key set) and the algorithms it allows. */
@@ -136,11 +143,13 @@ function joseRefusal(error: unknown): TokenVerdict {
   const { errors } = jose;
   if (error instanceof errors.JWTExpired) return refuse("AUTH_TOKEN_EXPIRED");
   if (error instanceof errors.JWTClaimValidationFailed) {
-    if (error.reason === "missing") return refuse("AUTH_TOKEN_MALFORMED", `no ${error.claim}`);
-    if (error.claim === "nbf") return refuse("AUTH_TOKEN_NOT_YET_VALID");
-    if (error.claim === "iss") return refuse("AUTH_TOKEN_ISSUER");
-    if (error.claim === "aud") return refuse("AUTH_TOKEN_AUDIENCE");
-    return refuse("AUTH_TOKEN_MALFORMED", `bad ${error.claim}`);
+    // A missing iss or aud is refused as a wrong one; a missing sub or exp as a malformed token.
+    if (error.claim === "iss") return refuse("AUTH_TOKEN_ISSUER", error.reason);
+    if (error.claim === "aud") return refuse("AUTH_TOKEN_AUDIENCE", error.reason);
+    if (error.claim === "nbf" && error.reason !== "missing") {
+      return refuse("AUTH_TOKEN_NOT_YET_VALID");
+    }
+    return refuse("AUTH_TOKEN_MALFORMED", `${error.claim} ${error.reason}`);
   }
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     return refuse("AUTH_TOKEN_ALGORITHM");
@@ -153,10 +162,10 @@ function joseRefusal(error: unknown): TokenVerdict {
     return refuse("AUTH_TOKEN_SIGNATURE");
   }
   if (error instanceof errors.JWKSTimeout || error instanceof errors.JWKSInvalid) {
-    return refuse("AUTH_TOKEN_KEYS_UNAVAILABLE");
+    return refuse("AUTH_TOKEN_KEYS_DOWN");
   }
   if (error instanceof errors.JOSEError) return refuse("AUTH_TOKEN_MALFORMED");
-  return refuse("AUTH_TOKEN_KEYS_UNAVAILABLE");
+  return refuse("AUTH_TOKEN_KEYS_DOWN");
 }
 
 /**

@@ -101,8 +101,7 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   AUTH_TOKEN_ISSUER: "The token comes from a login this server does not trust.",
   AUTH_TOKEN_AUDIENCE: "The token is meant for another service than this one.",
   AUTH_TOKEN_REFUSED: "The server refused this token. Sign in to your login again.",
-  AUTH_TOKEN_KEYS_UNAVAILABLE:
-    "The server cannot check tokens just now. Wait a little, then reconnect.",
+  AUTH_TOKEN_KEYS_DOWN: "The server cannot check tokens just now. Wait a little, then reconnect.",
   ORIGIN_MISMATCH:
     "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH:
@@ -151,7 +150,7 @@ export const SIGN_IN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "AUTH_TOKEN_ISSUER",
   "AUTH_TOKEN_AUDIENCE",
   "AUTH_TOKEN_REFUSED",
-  "AUTH_TOKEN_KEYS_UNAVAILABLE",
+  "AUTH_TOKEN_KEYS_DOWN",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH",
 ]);
