@@ -11,6 +11,8 @@
 
 import { parseArgs } from "node:util";
 import { LIMIT_FLAG_OPTIONS, type LimitOptions, limitOptions } from "./limit_flags.ts";
+import { TOKEN_FLAG_OPTIONS, tokenOptions } from "./token_flags.ts";
+import type { TokenOptions } from "./token_verifier.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { parseOrigin } from "./auth_config.ts";
 import type { CatalogOptions } from "./catalog.ts";
@@ -27,6 +29,8 @@ const IDENTITY_KEY_FILE_NAME = "server-identity.key";
 export const USAGE = `usage: server.ts [--port N] [--hostname H] [--allow KEY]… [--allow-file PATH]
          [--anonymous] [--identity-key-file PATH] [--origin URL]… [--no-encryption]
          [--max-delegation-minutes N] [--allowed-origins URL]…
+         [--jwt-secret-file FILE | --jwt-public-key PEM-FILE | --jwks-url URL]
+         [--jwt-issuer ISS]… [--jwt-audience AUD]… [--jwt-clock-skew-ms N]
          [--max-… N, --…-timeout-ms N: the limits of docs/PROTOCOL.md §19]
        and one dataset:
          [--db PATH] [--demo-rows N]               the demo table, built in PATH if missing
@@ -65,6 +69,8 @@ export interface ProgramConfig {
   readonly help: boolean;
   /** The limits the flags set (docs/PROTOCOL.md §19), and the allowed page origins. */
   readonly limits: LimitOptions;
+  /** How bearer tokens are verified (docs/PROTOCOL.md §15.7); empty: no tokens taken. */
+  readonly tokens: TokenOptions;
 }
 
 const OPTIONS = {
@@ -110,7 +116,8 @@ type Env = Readonly<Record<string, string | undefined>>;
  * `SLUICE_TEXT_COLUMNS`, `SLUICE_DECIMAL_COLUMNS`, `SLUICE_ALLOW`,
  * `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`, `SLUICE_IDENTITY_KEY`,
  * `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ENCRYPTION`, `SLUICE_ORIGIN`,
- * `SLUICE_MAX_DELEGATION_MINUTES`), then defaults. Throws a `TypeError`
+ * `SLUICE_MAX_DELEGATION_MINUTES`, and the `SLUICE_JWT_*` of
+ * token_flags.ts), then defaults. Throws a `TypeError`
  * naming the bad flag or entry, or the flags that do not go together.
  *
  * @example
@@ -128,7 +135,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function programConfig(args: readonly string[], env: Env): ProgramConfig {
   const { values } = parseArgs({
     args: [...args],
-    options: { ...OPTIONS, ...LIMIT_FLAG_OPTIONS },
+    options: { ...OPTIONS, ...LIMIT_FLAG_OPTIONS, ...TOKEN_FLAG_OPTIONS },
     strict: true,
   });
   const port = integer("--port", values.port ?? env.SLUICE_PORT ?? "8080", 0, 65_535);
@@ -166,6 +173,7 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
       : integer("--max-delegation-minutes", maxDelegation, 0, 525_600),
     help: values.help ?? false,
     limits: limitOptions(values, env),
+    tokens: tokenOptions(values, env),
   };
 }
 
