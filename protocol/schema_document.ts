@@ -38,6 +38,8 @@ export interface SchemaDocument {
   readonly timeColumn: string;
   /** The exported columns, in output order. */
   readonly columns: readonly SchemaColumn[];
+  /** Present, and `true`, when the server takes token sign-ins (PROTOCOL.md §15.7). */
+  readonly tokens?: true;
 }
 
 /** Most columns a document may list. */
@@ -57,8 +59,10 @@ const COLUMN_TYPES: readonly ColumnType[] = ["integer", "decimal", "text", "time
  */
 export function schemaDocument(
   schema: { readonly timeColumn: string; readonly columns: readonly ColumnSchema[] },
+  signIn: { readonly tokens?: boolean } = {},
 ): SchemaDocument {
   return {
+    ...(signIn.tokens === true ? { tokens: true } : {}),
     version: 1,
     timeColumn: schema.timeColumn,
     columns: schema.columns.map((c) => {
@@ -86,11 +90,16 @@ const version: Check<1> = (value, path) => {
   return 1;
 };
 
+const yes: Check<true> = (value, path) => {
+  if (value !== true) throw new Invalid("INVALID_VALUE", path, "expected true");
+  return true;
+};
+
 const document: Check<SchemaDocument> = object({
   version,
   timeColumn: str({ max: 256 }),
   columns: list(column, MAX_COLUMNS),
-});
+}, { tokens: yes });
 
 /**
  * Reads a schema document from untrusted JSON text: the one place where it

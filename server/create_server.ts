@@ -208,6 +208,8 @@ export interface SluiceServer {
   readonly connections: number;
   /** The compressed public key of the server's identity key, 66 hex characters. */
   readonly serverKey: string;
+  /** Whether it takes token sign-ins (a JWT key or an `authenticate` hook is set). */
+  readonly tokens: boolean;
 }
 
 /**
@@ -394,5 +396,6 @@ export function createServer(options: ServerOptions): SluiceServer {
       return sessions.size;
     },
     serverKey: context.auth.serverKey,
+    tokens: tokens !== undefined,
   };
 }

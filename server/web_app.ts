@@ -140,7 +140,9 @@ interface Loaded {
  */
 export function createWebApp(options: WebAppOptions): WebApp {
   const servePage = options.page !== false;
-  const schemaBody = JSON.stringify(schemaDocument(options.schema) satisfies SchemaDocument);
+  const schemaBody = JSON.stringify(
+    schemaDocument(options.schema, { tokens: options.sluice.tokens }) satisfies SchemaDocument,
+  );
   const cache = new Map<string, Promise<Loaded>>();
 
   const load = (file: string): Promise<Loaded> => {

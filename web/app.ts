@@ -119,6 +119,7 @@ async function loadSchema(): Promise<void> {
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
     filters.setSchema(parsed.value);
+    if (parsed.value.tokens === true) signIn.offerTokens();
     columns = parsed.value.columns;
     addFilter.disabled = !filters.available;
     problem.hidden = true;

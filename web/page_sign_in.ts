@@ -1,6 +1,9 @@
 /**
  * Who the demo page signs in as, and the one client that goes with it: the
- * browser key kept in IndexedDB, or an Ethereum wallet's account. It reads
+ * browser key kept in IndexedDB, an Ethereum wallet's account, or a token of
+ * the person's own login, pasted or handed over in the address's fragment
+ * (`#token=…`, read once and removed from the address) when the server
+ * takes tokens. It reads
  * the remembered choice at load, answers the sign-in panel (pick a way, new
  * key, connect wallet, pin the server key), builds a client for the chosen
  * identity and closes the previous one, and shows why signing in failed.
@@ -41,7 +44,8 @@ const WALLET_DELEGATION_MS = 3_600_000;
 /** Who the page signs in as. */
 type PageCredentials =
   | { readonly kind: "key"; readonly key: PageKey }
-  | { readonly kind: "wallet"; readonly signer: WalletSigner };
+  | { readonly kind: "wallet"; readonly signer: WalletSigner }
+  | { readonly kind: "token"; readonly token: string };
 
 /** What the sign-in works with on the page. */
 export interface PageSignInOptions {
@@ -68,6 +72,17 @@ export interface PageSignInOptions {
 export const NOT_SIGNED_IN =
   "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
 
+/** Why Download waits while the Token way has no token yet. */
+export const NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
+
+/** A token handed over in the page's address (`#token=…`), taken out of the address at once. */
+function handedToken(): string | undefined {
+  const params = new URLSearchParams(globalThis.location?.hash.slice(1) ?? "");
+  const token = params.get("token") ?? undefined;
+  if (token !== undefined) history.replaceState(null, "", location.pathname + location.search);
+  return token;
+}
+
 /** Why Download waits after the server (or the page) refused the sign-in. */
 export function refusedReason(code: string): string {
   return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, ` +
@@ -92,6 +107,8 @@ export class PageSignIn {
   #key: PageKey | undefined;
   /** Switches run one after another, in the order asked. */
   #switching: Promise<void> = Promise.resolve();
+  /** A token the page's address handed over, until the server says it takes tokens. */
+  #handed: string | undefined = handedToken();
 
   /** Takes over the panel; nothing signs in until {@linkcode PageSignIn.start}. */
   constructor(options: PageSignInOptions) {
@@ -104,6 +121,11 @@ export class PageSignIn {
         }
       },
       newKey: () => void this.#newKey(),
+      token: (token) => {
+        if (this.#refuseWhileDownloading()) return;
+        this.#remember({ method: "token" });
+        void this.#signInWith({ kind: "token", token });
+      },
       serverKey: (key) => this.#pinServerKey(key),
     }, this.#wallet !== undefined);
     const wallet = this.#wallet;
@@ -116,6 +138,21 @@ export class PageSignIn {
   /** The client of the current identity; none while a wallet has not shared an account. */
   get client(): SluiceClient | undefined {
     return this.#client;
+  }
+
+  /**
+   * The server takes tokens: the Token way is offered, and a token the
+   * address handed over signs in at once.
+   */
+  offerTokens(): void {
+    this.#panel.offerTokens();
+    const handed = this.#handed;
+    this.#handed = undefined;
+    if (handed === undefined || this.#refuseWhileDownloading()) return;
+    this.#remember({ method: "token" });
+    this.#panel.showMethod("token");
+    this.#panel.showToken(handed);
+    void this.#signInWith({ kind: "token", token: handed });
   }
 
   /** Connects the current client, if any; failures show in the badge and the panel. */
@@ -155,6 +192,12 @@ export class PageSignIn {
       return this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
     }
     if (method === "key") return void this.#useKey();
+    if (method === "token") {
+      // Remembered as the choice of this visit only: a reload (with no token in memory) uses the key.
+      this.#remember({ method: "token" });
+      this.#panel.showMethod("token");
+      return void this.#signInWith(undefined, NO_TOKEN);
+    }
     this.#panel.showMethod("wallet");
     this.#panel.showWallet(undefined);
     if (this.#wallet !== undefined) void this.#useWallet(this.#wallet);
@@ -264,8 +307,11 @@ export class PageSignIn {
     savePreferences(this.#preferences);
   }
 
-  /** Closes the current client and builds one for `next` (none: wait for a wallet account). */
-  #signInWith(next: PageCredentials | undefined): Promise<void> {
+  /**
+   * Closes the current client and builds one for `next` (none: wait, for a
+   * wallet account or a token, saying `why`).
+   */
+  #signInWith(next: PageCredentials | undefined, why = NOT_SIGNED_IN): Promise<void> {
     this.#switching = this.#switching.then(async () => {
       const { badge, notice } = this.#options;
       const old = this.#client;
@@ -279,10 +325,12 @@ export class PageSignIn {
           ? undefined
           : next.kind === "key"
           ? next.key.publicKey
-          : next.signer.address,
+          : next.kind === "wallet"
+          ? next.signer.address
+          : "a token",
       );
       if (next === undefined) {
-        this.#options.blocked(NOT_SIGNED_IN);
+        this.#options.blocked(why);
         return badge.phase("idle");
       }
       this.#options.blocked(undefined);
@@ -326,6 +374,7 @@ export class PageSignIn {
       // Frequent enough that the round trip shows soon after the page opens.
       .withHeartbeat({ intervalMs: 5_000 });
     if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
+    else if (credentials.kind === "token") builder.withToken(credentials.token);
     else builder.withSigner(credentials.signer, { delegateForMs: WALLET_DELEGATION_MS });
     const pinned = this.#preferences.serverKey;
     if (pinned !== undefined) builder.withServerKey(pinned);

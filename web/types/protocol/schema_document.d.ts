@@ -35,6 +35,8 @@ export interface SchemaDocument {
     readonly timeColumn: string;
     /** The exported columns, in output order. */
     readonly columns: readonly SchemaColumn[];
+    /** Present, and `true`, when the server takes token sign-ins (PROTOCOL.md §15.7). */
+    readonly tokens?: true;
 }
 /**
  * The document describing a data source's columns.
@@ -50,6 +52,8 @@ export interface SchemaDocument {
 export declare function schemaDocument(schema: {
     readonly timeColumn: string;
     readonly columns: readonly ColumnSchema[];
+}, signIn?: {
+    readonly tokens?: boolean;
 }): SchemaDocument;
 /**
  * Reads a schema document from untrusted JSON text: the one place where it
