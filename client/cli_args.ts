@@ -169,7 +169,8 @@ EXAMPLES (client.ts stands for deno run -A client.ts)
     --gzip --key-file me.key -o 2024.csv.gz
   # with your own login's token, to the server whose key it printed at start
   SLUICE_TOKEN="$(my-login export-token)" client.ts wss://sluice.example/ \\
-    --from 2024-01-01 --to 2024-02-01 --server-key "$(cat server.pub)" -o mine.csv
+    --from 2024-01-01 --to 2024-02-01 --server-key "$(cat server.pub)" \\
+    -o mine.csv
   # the same again after Ctrl-C or a lost server: it goes on where it stopped
   client.ts wss://sluice.example/ --from 2024-01-01 --to 2025-01-01 \\
     --gzip --key-file me.key -o 2024.csv.gz --continue

@@ -163,18 +163,7 @@ export class ClientBuilder {
    * command, and the client reconnects, asks for a fresh token and resumes
    * its downloads; a fixed token that has expired is then refused with
    * `AUTH_TOKEN_EXPIRED`, which fails the downloads with that code.
-   *
-   * @example
-   * ```ts
-   * import { equal } from "node:assert/strict";
-   * import { ClientBuilder } from "./client_builder.ts";
-   * // Your login's own way to get a short-lived token for the export.
-   * const login = { exportToken: () => Promise.resolve("eyJhbGciOi…") };
-   * const client = new ClientBuilder("wss://export.example.com/")
-   *   .withToken(() => login.exportToken())
-   *   .build();
-   * equal(client.isConnected(), false);
-   * ```
+   * (For example `.withToken(() => myLogin.exportToken())`.)
    */
   withToken(token: TokenSource): this {
     if (typeof token === "string" && token.trim() === "") {
