@@ -267,7 +267,7 @@ export {
   type SessionEventSource,
   type SessionRow,
 } from "./session_table.ts";
-export type { TokenRefusal, TokenVerdict } from "./session_token.ts";
+export type { OpenToken, TokenRefusal, TokenVerdict } from "./session_token.ts";
 export {
   MAX_SEALED_TOKEN_LENGTH,
   MAX_TOKEN_BYTES,

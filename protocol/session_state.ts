@@ -44,7 +44,7 @@ import { type SessionBounds, sessionBounds } from "./session_bounds.ts";
 import type { SignedCommand } from "./session_crypto.ts";
 import type { CommandState, IssuedChallenge } from "./sign_in.ts";
 import type { ExportEffect, ExportEvent } from "./export_state.ts";
-import type { TokenVerdict } from "./session_token.ts";
+import type { OpenToken, TokenVerdict } from "./session_token.ts";
 
 /** Where a connection is in its life. */
 export type SessionPhase = "guest" | "challenged" | "opening" | "signedIn" | "closed";
@@ -274,14 +274,7 @@ export type SessionEffect =
     readonly encryption: boolean;
   }
   | { readonly type: "seal" }
-  | {
-    readonly type: "openToken";
-    readonly shared: Uint8Array;
-    readonly nonce: string;
-    /** The challenge text, the seal's additional data. */
-    readonly challenge: string;
-    readonly sealedToken: string;
-  }
+  | OpenToken
   | {
     readonly type: "verifyCommand";
     readonly command: SignedCommand;

@@ -63,6 +63,20 @@ export type TokenVerdict =
     readonly reason?: string;
   };
 
+/** The effect that asks the shell to open a sealed token and check it (`tokenChecked` answers). */
+export interface OpenToken {
+  /** What it is. */
+  readonly type: "openToken";
+  /** The connection's ECDH secret (x-coordinate), the token key's input. */
+  readonly shared: Uint8Array;
+  /** The challenge's nonce, hex: the token key's salt. */
+  readonly nonce: string;
+  /** The challenge text, the seal's additional data. */
+  readonly challenge: string;
+  /** The seal, as `auth:authenticate` carried it. */
+  readonly sealedToken: string;
+}
+
 /**
  * An `auth:authenticate` whose `token` identity passed the nonce checks:
  * refused when the server takes no tokens or the client's session key is

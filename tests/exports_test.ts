@@ -255,6 +255,7 @@ const PROTOCOL_API: readonly string[] = [
   "nobleSha256",
   "OpeningState",
   "OpenPlan",
+  "OpenToken",
   "operatorsFor",
   "OUTPUT_FORMATS",
   "OutputFormat",
