@@ -75,16 +75,17 @@ export function checkAuthenticate(
   const { delegation, signature } = message;
   // A token is sealed, not signed (PROTOCOL.md §15.7): its seal is opened by the shell.
   const token = message.identity.kind === "token";
-  if (token !== (message.sealedToken !== undefined) || token === (signature !== undefined)) {
-    const path = token ? "data.sealedToken" : "data.signature";
-    return refuse("INVALID_VALUE", { path, reason: "required for this identity kind, or not" });
+  const [proof, other] = token
+    ? ["sealedToken", "signature"] as const
+    : ["signature", "sealedToken"] as const;
+  if (message[proof] === undefined) {
+    return refuse("INVALID_VALUE", { path: `data.${proof}`, reason: "required" });
   }
-  if (token) {
-    if (delegation !== undefined) {
-      return refuse("INVALID_VALUE", { path: "data.delegation", reason: "not with a token" });
-    }
-    return { ok: true, value: message.identity };
+  if (message[other] !== undefined || (token && delegation !== undefined)) {
+    const path = message[other] !== undefined ? `data.${other}` : "data.delegation";
+    return refuse("INVALID_VALUE", { path, reason: "not with this identity kind" });
   }
+  if (token) return { ok: true, value: message.identity };
   if (delegation === undefined) {
     if (!verifyIdentitySignature(message.identity, challengeText(issued.facts), signature!)) {
       return refuse("AUTH_BAD_SIGNATURE");

@@ -127,6 +127,30 @@ Deno.test("a signature where a sealed token belongs, or a sealed token where a s
   equal(result.message.data.error.code, "INVALID_VALUE");
   equal(result.message.data.error.details?.path, "data.sealedToken");
 
+  const both = new Driver({ token: ALICE });
+  both.receive({
+    event: "auth:nonce",
+    data: { identity: { kind: "token" }, sessionKey: "02" + "11".repeat(32) },
+    timestamp: 0,
+    requestId: "n",
+  });
+  const bothNonce = (both.sent()[0].data as { nonce: string }).nonce;
+  const twice = both.receive({
+    event: "auth:authenticate",
+    data: {
+      identity: { kind: "token" },
+      nonce: bothNonce,
+      sealedToken: "c2VhbGVk",
+      signature: "00".repeat(64),
+    },
+    timestamp: 0,
+    requestId: "a",
+  });
+  const refusedBoth = twice.flatMap((s) => s.effects).find((e) => e.type === "send");
+  ok(refusedBoth?.type === "send" && refusedBoth.message.event === "auth:result");
+  ok(!refusedBoth.message.data.authenticated);
+  equal(refusedBoth.message.data.error.details?.path, "data.signature");
+
   const key = new Driver();
   key.receive({
     event: "auth:nonce",
