@@ -127,9 +127,11 @@ function jwtKey(options: TokenOptions): JwtKey | undefined {
   }
   if (options.jwksUrl !== undefined) {
     const url = new URL(options.jwksUrl);
-    const set = jose.createRemoteJWKSet(url, {
-      cooldownDuration: options.jwksCooldownMs ?? 60_000,
-    });
+    const cooldownDuration = options.jwksCooldownMs ?? 60_000;
+    if (!Number.isSafeInteger(cooldownDuration) || cooldownDuration < 0) {
+      throw new RangeError("jwksCooldownMs: a whole number of milliseconds, 0 or more");
+    }
+    const set = jose.createRemoteJWKSet(url, { cooldownDuration });
     return { key: set, algorithms: ["RS256", "PS256", "ES256", "ES384", "EdDSA"] };
   }
   return undefined;
@@ -138,8 +140,12 @@ function jwtKey(options: TokenOptions): JwtKey | undefined {
 /** A JWT's form: three base64url parts, the last possibly empty (as `alg: none` has it). */
 const JWT_FORM = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 
-/** The code of a `jose` failure; anything else came from fetching the JWKS. */
-function joseRefusal(error: unknown): TokenVerdict {
+/**
+ * The code of a `jose` failure. Anything else came from fetching the JWKS
+ * (`remote`), or is a failure of the server's own, rethrown: the sign-in is
+ * then `INTERNAL_ERROR`, which the client may retry.
+ */
+function joseRefusal(error: unknown, remote: boolean): TokenVerdict {
   const { errors } = jose;
   if (error instanceof errors.JWTExpired) return refuse("AUTH_TOKEN_EXPIRED");
   if (error instanceof errors.JWTClaimValidationFailed) {
@@ -165,7 +171,8 @@ function joseRefusal(error: unknown): TokenVerdict {
     return refuse("AUTH_TOKEN_KEYS_DOWN");
   }
   if (error instanceof errors.JOSEError) return refuse("AUTH_TOKEN_MALFORMED");
-  return refuse("AUTH_TOKEN_KEYS_DOWN");
+  if (remote) return refuse("AUTH_TOKEN_KEYS_DOWN");
+  throw error;
 }
 
 /**
@@ -235,7 +242,7 @@ export function tokenCheck(options: TokenOptions): TokenCheck | undefined {
         expiresAt: payload.exp! * 1000 + skewMs,
       };
     } catch (error) {
-      return joseRefusal(error);
+      return joseRefusal(error, typeof jwt.key === "function");
     }
   };
 }
