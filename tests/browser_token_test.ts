@@ -26,6 +26,7 @@ Deno.test("the page signs in with a token the app hands over, downloads the user
     await page.getByLabel("User").selectOption("bob");
     await page.getByRole("button", { name: "Log in" }).click();
     await page.getByRole("button", { name: "Export my trades" }).click();
+    await page.locator("#connection-who", { hasText: "as a token" }).waitFor();
     await demo.waitForPhase("open");
     // The token left the address as soon as the page read it.
     equal(new URL(page.url()).hash, "");

@@ -1281,6 +1281,7 @@ function walletSigner(wallet, address) {
 // web/page_sign_in.ts
 var WALLET_DELEGATION_MS = 36e5;
 var NOT_SIGNED_IN = "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
+var HANDED_TOKEN = "Signing in with the token from the address\u2026";
 var NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
 function handedToken() {
   const params = new URLSearchParams(globalThis.location?.hash.slice(1) ?? "");
@@ -1342,19 +1343,23 @@ var PageSignIn = class {
     return this.#client;
   }
   /**
-   * The server takes tokens: the Token way is offered, and a token the
-   * address handed over signs in at once.
+   * What `/schema.json` said (`false` too when it could not be read): a
+   * server that takes tokens gets the Token way offered, and a token the
+   * address handed over signs in with it; one that does not leaves such a
+   * token unused and signs in with the browser key instead.
    */
-  offerTokens() {
-    this.#panel.offerTokens();
+  offerTokens(offered) {
+    if (offered) this.#panel.offerTokens();
     const handed = this.#handed;
     this.#handed = void 0;
-    if (handed === void 0 || this.#refuseWhileDownloading()) return;
+    if (handed === void 0) return;
+    if (!offered) {
+      void this.#useKey().then(() => this.#panel.showProblem("", "This server does not take tokens: the page uses its key."));
+      return;
+    }
     this.#remember({
       method: "token"
     });
-    this.#panel.showMethod("token");
-    this.#panel.showToken(handed);
     void this.#signInWith({
       kind: "token",
       token: handed
@@ -1369,6 +1374,12 @@ var PageSignIn = class {
   async start() {
     try {
       this.#panel.showServerKey(this.#preferences.serverKey);
+      const handed = this.#handed;
+      if (handed !== void 0) {
+        this.#panel.showMethod("token");
+        this.#panel.showToken(handed);
+        return await this.#signInWith(void 0, HANDED_TOKEN);
+      }
       const wallet = this.#wallet;
       if (this.#preferences.method !== "wallet" || wallet === void 0) {
         return await this.#useKey();
@@ -2457,11 +2468,12 @@ async function loadSchema() {
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
     filters.setSchema(parsed.value);
-    if (parsed.value.tokens === true) signIn2.offerTokens();
+    signIn2.offerTokens(parsed.value.tokens === true);
     columns = parsed.value.columns;
     addFilter.disabled = !filters.available;
     problem.hidden = true;
   } catch (error) {
+    signIn2.offerTokens(false);
     problem.textContent = `Filters are unavailable: the server's columns could not be loaded (${error instanceof Error ? error.message : error}).`;
     problem.hidden = false;
   }

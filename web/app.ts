@@ -119,11 +119,12 @@ async function loadSchema(): Promise<void> {
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
     filters.setSchema(parsed.value);
-    if (parsed.value.tokens === true) signIn.offerTokens();
+    signIn.offerTokens(parsed.value.tokens === true);
     columns = parsed.value.columns;
     addFilter.disabled = !filters.available;
     problem.hidden = true;
   } catch (error) {
+    signIn.offerTokens(false);
     problem.textContent = `Filters are unavailable: the server's columns could not be loaded (${
       error instanceof Error ? error.message : error
     }).`;

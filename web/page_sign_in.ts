@@ -72,6 +72,9 @@ export interface PageSignInOptions {
 export const NOT_SIGNED_IN =
   "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
 
+/** Why Download waits while the page learns whether the server takes the token it was handed. */
+const HANDED_TOKEN = "Signing in with the token from the address…";
+
 /** Why Download waits while the Token way has no token yet. */
 export const NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
 
@@ -141,17 +144,23 @@ export class PageSignIn {
   }
 
   /**
-   * The server takes tokens: the Token way is offered, and a token the
-   * address handed over signs in at once.
+   * What `/schema.json` said (`false` too when it could not be read): a
+   * server that takes tokens gets the Token way offered, and a token the
+   * address handed over signs in with it; one that does not leaves such a
+   * token unused and signs in with the browser key instead.
    */
-  offerTokens(): void {
-    this.#panel.offerTokens();
+  offerTokens(offered: boolean): void {
+    if (offered) this.#panel.offerTokens();
     const handed = this.#handed;
     this.#handed = undefined;
-    if (handed === undefined || this.#refuseWhileDownloading()) return;
+    if (handed === undefined) return;
+    if (!offered) {
+      void this.#useKey().then(() =>
+        this.#panel.showProblem("", "This server does not take tokens: the page uses its key.")
+      );
+      return;
+    }
     this.#remember({ method: "token" });
-    this.#panel.showMethod("token");
-    this.#panel.showToken(handed);
     void this.#signInWith({ kind: "token", token: handed });
   }
 
@@ -164,6 +173,13 @@ export class PageSignIn {
   async start(): Promise<void> {
     try {
       this.#panel.showServerKey(this.#preferences.serverKey);
+      const handed = this.#handed;
+      if (handed !== undefined) {
+        // Signed in with once the server's schema says it takes tokens (offerTokens).
+        this.#panel.showMethod("token");
+        this.#panel.showToken(handed);
+        return await this.#signInWith(undefined, HANDED_TOKEN);
+      }
       const wallet = this.#wallet;
       if (this.#preferences.method !== "wallet" || wallet === undefined) {
         return await this.#useKey();
