@@ -1213,6 +1213,14 @@ var SignInPanel = class {
   }
 };
 
+// web/handed_token.ts
+function handedToken() {
+  const params = new URLSearchParams(globalThis.location?.hash.slice(1) ?? "");
+  const token = params.get("token") ?? void 0;
+  if (token !== void 0) history.replaceState(null, "", location.pathname + location.search);
+  return token;
+}
+
 // web/wallet.ts
 function findWallet() {
   const candidate = globalThis.ethereum;
@@ -1283,12 +1291,6 @@ var WALLET_DELEGATION_MS = 36e5;
 var NOT_SIGNED_IN = "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
 var HANDED_TOKEN = "Signing in with the token from the address\u2026";
 var NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
-function handedToken() {
-  const params = new URLSearchParams(globalThis.location?.hash.slice(1) ?? "");
-  const token = params.get("token") ?? void 0;
-  if (token !== void 0) history.replaceState(null, "", location.pathname + location.search);
-  return token;
-}
 function refusedReason(code) {
   return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, then press Reconnect.`;
 }

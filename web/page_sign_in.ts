@@ -24,6 +24,7 @@ import {
   type SignInMethod,
 } from "./preferences.ts";
 import { SignInPanel } from "./sign_in_panel.ts";
+import { handedToken } from "./handed_token.ts";
 import {
   type Eip1193Provider,
   findWallet,
@@ -77,14 +78,6 @@ const HANDED_TOKEN = "Signing in with the token from the address…";
 
 /** Why Download waits while the Token way has no token yet. */
 export const NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
-
-/** A token handed over in the page's address (`#token=…`), taken out of the address at once. */
-function handedToken(): string | undefined {
-  const params = new URLSearchParams(globalThis.location?.hash.slice(1) ?? "");
-  const token = params.get("token") ?? undefined;
-  if (token !== undefined) history.replaceState(null, "", location.pathname + location.search);
-  return token;
-}
 
 /** Why Download waits after the server (or the page) refused the sign-in. */
 export function refusedReason(code: string): string {
