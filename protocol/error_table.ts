@@ -293,6 +293,25 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn(
     "The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures.",
   ),
+  AUTH_TOKEN_UNSUPPORTED: signIn("This server does not take tokens; sign in with a key."),
+  AUTH_TOKEN_SEAL: signIn(
+    "The sealed token does not open with this connection's keys and challenge.",
+  ),
+  AUTH_TOKEN_MALFORMED: signIn("The token is not one this server can read."),
+  AUTH_TOKEN_ALGORITHM: signIn("The token's algorithm is not one this server's keys allow."),
+  AUTH_TOKEN_SIGNATURE: signIn("The token's signature does not verify with this server's keys."),
+  AUTH_TOKEN_EXPIRED: signIn("The token has expired; sign in with a fresh one."),
+  AUTH_TOKEN_NOT_YET_VALID: signIn("The token is not valid yet (its nbf is ahead)."),
+  AUTH_TOKEN_ISSUER: signIn("The token was issued by someone this server does not trust."),
+  AUTH_TOKEN_AUDIENCE: signIn("The token is meant for another audience than this server."),
+  AUTH_TOKEN_REFUSED: signIn("The server's token check refused this token."),
+  AUTH_TOKEN_KEYS_DOWN: {
+    message: "The server could not fetch the keys to check the token; try again later.",
+    recoverable: true,
+    retryAfter: 5000,
+    scope: "connection",
+    fault: "server",
+  },
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,

@@ -77,6 +77,8 @@ export {
   type Identity,
   MAX_DELEGATION_MS,
   type MessageAuth,
+  type SignedInIdentity,
+  type TokenIdentity,
 } from "./auth_payloads.ts";
 
 /** The envelope around every control message (PROTOCOL.md §3). */

@@ -61,9 +61,11 @@ export {
   type ResumePoint,
   type SearchParams,
   type ServerMessage,
+  type SignedInIdentity,
   type StatusCheck,
   type StatusUpdate,
   type SystemHealth,
+  type TokenIdentity,
 } from "./messages.ts";
 export {
   type Direction,
@@ -267,6 +269,14 @@ export {
   type SessionEventSource,
   type SessionRow,
 } from "./session_table.ts";
+export type { OpenToken, TokenRefusal, TokenVerdict } from "./session_token.ts";
+export {
+  MAX_SEALED_TOKEN_LENGTH,
+  MAX_TOKEN_BYTES,
+  SEALED_TOKEN,
+  TOKEN_SEAL_INFO,
+  TOKEN_SEAL_IV,
+} from "./token_seal.ts";
 export type {
   EncoderOptions,
   ExportEffect,

@@ -24,7 +24,8 @@
  * only while `readsInput` says so (a transport's failure, `undecodable`,
  * may come at any time: a flood is noticed while the machine waits); step `heard` for every
  * payload the socket receives, before decoding it; answer each asking
- * effect with its event (`openSession` → `sessionOpened`, `verifyCommand` →
+ * effect with its event (`openSession` → `sessionOpened`, `openToken` →
+ * `tokenChecked`, `verifyCommand` →
  * `verified`, `authorize` → `authorized`, `admit` → `admitted`, `askHealth`
  * → `health`, `readHighWaterMark` → `highWaterMark`, `countRows` →
  * `rowCount`, `readPage` → `page`, a source that fails → `sourceFailed`
@@ -52,6 +53,7 @@ import { admitted, authorized, stepDownload } from "./session_downloads.ts";
 import { counted, drainReport, heard, stalled } from "./session_overload.ts";
 import { dispatch, end, halt, received, refuse, send, systemError } from "./session_dispatch.ts";
 import { type SessionChange, sessionFailed, sessionOpened } from "./session_sign_in.ts";
+import { tokenChecked } from "./session_token.ts";
 import type { SessionEffect, SessionEvent, SessionState } from "./session_state.ts";
 import {
   SESSION_ANSWERS,
@@ -210,6 +212,8 @@ function listed(
         : { state, effects: [systemError("client", event.error, now)] };
     case "sessionOpened":
       return sessionOpened(state, now);
+    case "tokenChecked":
+      return tokenChecked(state, event.verdict, now, (s) => halt(s, now));
     case "verified": {
       const wait = state.waiting;
       if (wait?.for !== "verify") return none(state);

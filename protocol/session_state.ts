@@ -33,8 +33,8 @@ import type {
   ClientMessage,
   DownloadRequest,
   DownloadStatus,
-  Identity,
   ResumePoint,
+  SignedInIdentity,
   SystemHealth,
 } from "./messages.ts";
 import type { ParseLimits } from "./parse.ts";
@@ -45,6 +45,7 @@ import type { SignedCommand } from "./session_crypto.ts";
 import { checkDatasets, keyIndexOf, type SessionDataset } from "./session_datasets.ts";
 import type { CommandState, IssuedChallenge } from "./sign_in.ts";
 import type { ExportEffect, ExportEvent } from "./export_state.ts";
+import type { OpenToken, TokenVerdict } from "./session_token.ts";
 
 /** Where a connection is in its life. */
 export type SessionPhase = "guest" | "challenged" | "opening" | "signedIn" | "closed";
@@ -79,6 +80,8 @@ export interface SessionSignIn {
   readonly maxDelegationMs: number;
   /** The EIP-155 chain id wallets' sign-in messages name (PROTOCOL.md §15.7). */
   readonly chainId: number;
+  /** Whether the server verifies bearer tokens (PROTOCOL.md §15.8); else `AUTH_TOKEN_UNSUPPORTED`. */
+  readonly tokens?: boolean;
   /** How long a signed-in session is good for. */
   readonly sessionTtlMs: number;
   /** How far a command's timestamp may be from the server's clock. */
@@ -147,9 +150,10 @@ export type SessionWait =
   | {
     readonly for: "session";
     readonly requestId: string;
-    readonly identity: Identity;
+    readonly identity: SignedInIdentity;
     readonly commands: CommandState;
   }
+  | { readonly for: "token"; readonly requestId: string; readonly shared: Uint8Array }
   | { readonly for: "health"; readonly requestId: string };
 
 /** The whole state of a connection: a plain value, never mutated. */
@@ -171,7 +175,7 @@ export interface SessionState {
   /** The ephemeral session secret, from the challenge until the answer uses it. */
   readonly sessionSecret?: Uint8Array;
   /** Who signed in. */
-  readonly identity?: Identity;
+  readonly identity?: SignedInIdentity;
   /** What signed commands are checked against, once signed in. */
   readonly commands?: CommandState;
   /** The answer waited for, if any. */
@@ -216,6 +220,7 @@ export type SessionEvent =
   | { readonly type: "binary" }
   | { readonly type: "undecodable"; readonly error: ErrorResponse; readonly fatal: boolean }
   | { readonly type: "sessionOpened" }
+  | { readonly type: "tokenChecked"; readonly verdict: TokenVerdict }
   | { readonly type: "verified"; readonly valid: boolean }
   | { readonly type: "authorized"; readonly job: number; readonly decision: AuthorizeAnswer }
   | { readonly type: "admitted"; readonly job: number; readonly verdict: AdmitVerdict }
@@ -274,6 +279,7 @@ export type SessionEffect =
     readonly encryption: boolean;
   }
   | { readonly type: "seal" }
+  | OpenToken
   | {
     readonly type: "verifyCommand";
     readonly command: SignedCommand;
@@ -282,7 +288,7 @@ export type SessionEffect =
   | {
     readonly type: "authorize";
     readonly job: number;
-    readonly identity: Identity | undefined;
+    readonly identity: SignedInIdentity | undefined;
     readonly request: DownloadRequest;
   }
   | { readonly type: "admit"; readonly job: number; readonly identity: string }

@@ -25,6 +25,7 @@ import type { Authorize } from "./authorize.ts";
 import { Session } from "./session.ts";
 import type { SessionContext } from "./session_context.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
+import { tokenCheck, type TokenOptions } from "./token_verifier.ts";
 import {
   connectionGate,
   maxWaitingMessages,
@@ -35,7 +36,7 @@ import {
 } from "./_connection_checks.ts";
 
 /** Options of {@linkcode createServer}: a `source`, or `datasets`. */
-export interface ServerOptions extends ConnectionOptions {
+export interface ServerOptions extends ConnectionOptions, TokenOptions {
   /** Where rows come from, e.g. a {@linkcode SqliteSource}: a server of one dataset. */
   readonly source?: DataSource;
   /** Several datasets, named by `searchParams.dataset`; the first is the default. */
@@ -217,6 +218,8 @@ export interface SluiceServer {
   readonly connections: number;
   /** The compressed public key of the server's identity key, 66 hex characters. */
   readonly serverKey: string;
+  /** Whether it takes token sign-ins (a JWT key or an `authenticate` hook is set). */
+  readonly tokens: boolean;
 }
 
 /**
@@ -240,7 +243,7 @@ function originList(origin: string | readonly string[] | undefined): readonly st
 }
 
 /** Reads the options' identity key, allow list and limits into the server's sign-in settings. */
-function authConfig(options: ServerOptions): AuthConfig {
+function authConfig(options: ServerOptions, tokens: boolean): AuthConfig {
   const key = options.identityKey ?? secp.utils.randomSecretKey();
   const identityKey = typeof key === "string" ? hexToBytes(key.trim()) : key;
   if (!secp.utils.isValidSecretKey(identityKey)) {
@@ -269,6 +272,7 @@ function authConfig(options: ServerOptions): AuthConfig {
     chainId: chainIdOption(options.chainId),
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
+    tokens,
   };
 }
 
@@ -320,6 +324,7 @@ export function createServer(options: ServerOptions): SluiceServer {
   const queued = queuedBytesCount(options);
   const gate = connectionGate(options);
   const allowedOrigins = webOrigins(options.allowedOrigins);
+  const tokens = tokenCheck(options);
   const context: SessionContext = {
     source: served.source,
     ...(served.sources === undefined ? {} : { sources: served.sources }),
@@ -336,9 +341,10 @@ export function createServer(options: ServerOptions): SluiceServer {
       bounds: sessionBoundsOf(options, exports.socketBufferBytes),
     },
     health,
-    auth: authConfig(options),
+    auth: authConfig(options, tokens !== undefined),
     limiter: new IdentityLimiter(options.limits ?? {}),
     authorize: options.authorize,
+    tokens,
     logger: options.logger ?? console,
     queued,
     maxWaitingMessages: maxWaitingMessages(options),
@@ -403,5 +409,6 @@ export function createServer(options: ServerOptions): SluiceServer {
       return sessions.size;
     },
     serverKey: context.auth.serverKey,
+    tokens: tokens !== undefined,
   };
 }

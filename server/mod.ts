@@ -42,6 +42,7 @@ export type { Logger } from "../protocol/logger.ts";
 export type { Authorize, AuthorizeDecision } from "./authorize.ts";
 export type { IdentityLimits } from "./identity_limits.ts";
 export type { DatasetLimits, ServerDataset } from "./server_datasets.ts";
+export type { Authenticate, TokenAuthentication, TokenOptions } from "./token_verifier.ts";
 export { DataSourceError } from "./data_source.ts";
 export type {
   DataSource,
@@ -94,4 +95,6 @@ export type {
   Identity,
   OutputFormat,
   SearchParams,
+  SignedInIdentity,
+  TokenIdentity,
 } from "../protocol/messages.ts";

@@ -13,6 +13,7 @@ import type { AuthConfig } from "./auth_config.ts";
 import type { Authorize } from "./authorize.ts";
 import type { DataSource } from "./data_source.ts";
 import type { IdentityLimiter } from "./identity_limits.ts";
+import type { TokenCheck } from "./token_verifier.ts";
 
 /** What a session needs from the server that owns it. */
 export interface SessionContext {
@@ -30,6 +31,8 @@ export interface SessionContext {
   readonly limiter: IdentityLimiter;
   /** The server's `authorize` hook. */
   readonly authorize: Authorize | undefined;
+  /** How the server checks bearer tokens; `undefined`: it takes none. */
+  readonly tokens?: TokenCheck;
   /** Where failures that reach no client as text are reported. */
   readonly logger: Logger;
   /** The bytes queued for every connection of the server, for its total bound. */

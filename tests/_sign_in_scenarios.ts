@@ -1,6 +1,7 @@
 // Scenarios for each refusal of `auth:authenticate`, for tests/_session_scenarios.ts.
 import { equal } from "node:assert/strict";
 import { Driver } from "./_session_driver.ts";
+import type { TokenRefusal } from "../protocol/session_token.ts";
 
 /** A driver signed in on a server without anonymous access. */
 export function signedIn(options: ConstructorParameters<typeof Driver>[0] = {}): Driver {
@@ -75,6 +76,11 @@ export const AUTHENTICATE: Record<string, () => Driver> = {
     });
     return d;
   },
+  AUTH_TOKEN_UNSUPPORTED: () => {
+    const d = new Driver({ token: "hold", tuning: { signIn: { tokens: false } } });
+    d.signIn();
+    return d;
+  },
   ...Object.fromEntries(
     (["AUTH_DELEGATION_EXPIRED", "AUTH_DELEGATION_TOO_LONG", "INVALID_VALUE"] as const).map(
       (code) => [code, () => delegated(code)],
@@ -113,3 +119,26 @@ function delegated(code: string): Driver {
   });
   return d;
 }
+
+/** Every code the shell's verdict on a sealed token may refuse it with (session_token.ts). */
+const TOKEN_REFUSALS: readonly TokenRefusal[] = [
+  "AUTH_TOKEN_SEAL",
+  "AUTH_TOKEN_MALFORMED",
+  "AUTH_TOKEN_ALGORITHM",
+  "AUTH_TOKEN_SIGNATURE",
+  "AUTH_TOKEN_EXPIRED",
+  "AUTH_TOKEN_NOT_YET_VALID",
+  "AUTH_TOKEN_ISSUER",
+  "AUTH_TOKEN_AUDIENCE",
+  "AUTH_TOKEN_REFUSED",
+  "AUTH_TOKEN_KEYS_DOWN",
+];
+
+/** A scenario for each code `tokenChecked` may refuse a sign-in with: the shell's verdict. */
+export const TOKEN_CHECKED: Record<string, () => Driver> = Object.fromEntries(
+  TOKEN_REFUSALS.map((code) => [code, () => {
+    const d = new Driver({ token: { ok: false, code } });
+    d.signIn();
+    return d;
+  }]),
+);
