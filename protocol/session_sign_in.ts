@@ -106,7 +106,7 @@ export function issueChallenge(
 }
 
 /** Refuses a sign-in on `auth:result` and closes the connection (`SIGN_IN_FAILED`). */
-function refuseSignIn(
+export function refuseSignIn(
   state: SessionState,
   error: ErrorResponse,
   requestId: string,

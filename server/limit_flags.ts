@@ -38,6 +38,7 @@ export type LimitOptions = Partial<
     | "limits"
     | "requestLimits"
     | "allowedOrigins"
+    | "signInLimits"
   >
 >;
 

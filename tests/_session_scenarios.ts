@@ -6,7 +6,7 @@ import type { ClientMessage } from "../protocol/messages.ts";
 import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table.ts";
 import { SERVER_PORTS } from "../server/export_ports.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
-import { AUTHENTICATE, signedIn } from "./_sign_in_scenarios.ts";
+import { AUTHENTICATE, limitedChallenge, signedIn } from "./_sign_in_scenarios.ts";
 import { BOUND_CLOSE_SCENARIOS, BOUND_SCENARIOS } from "./_bound_scenarios.ts";
 
 /** A run of the machine that ends in the step a code is expected from. */
@@ -215,6 +215,7 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
       });
       return d;
     },
+    SIGN_IN_RATE_LIMITED: limitedChallenge,
   },
   "auth:authenticate": AUTHENTICATE,
   malformed: Object.fromEntries(
@@ -368,6 +369,7 @@ export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Sce
   ...Object.fromEntries(
     Object.keys(COMMANDS).map((key) => [key, { 4401: gateScenarios(key).SESSION_EXPIRED }]),
   ),
+  "auth:nonce": { 4401: limitedChallenge },
   "auth:authenticate": { 4401: AUTHENTICATE.AUTH_BAD_SIGNATURE },
   undecodable: {
     4400: () => {

@@ -226,6 +226,7 @@ var ERROR_HELP = {
   ORIGIN_MISMATCH: "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH: "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
   FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
+  SIGN_IN_RATE_LIMITED: "Too many failed sign-ins from your network or for this identity. Wait a little, then try again.",
   RATE_LIMITED: "Too many downloads in the last minute. Wait a little, then try again.",
   ROW_LIMIT_EXCEEDED: "The download has more rows than you may take at once. Narrow the time range.",
   COMMAND_UNSIGNED: `A request left without its signature. ${BUG}`,
@@ -249,6 +250,7 @@ var SIGN_IN_CODES = /* @__PURE__ */ new Set([
   "AUTH_DELEGATION_EXPIRED",
   "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
+  "SIGN_IN_RATE_LIMITED",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH"
 ]);
@@ -1731,6 +1733,13 @@ var ERROR_TABLE = {
   AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
   AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows; a new one must end sooner.", true),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  SIGN_IN_RATE_LIMITED: {
+    message: "Too many failed sign-ins from this address or for this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "connection",
+    fault: "sender"
+  },
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,
