@@ -1,25 +1,29 @@
 // The flood of bench/sign_in_flood.ts, in its own process (so that its work is not the measured
 // client's): `deno run -A bench/_sign_in_flood.ts <port> <kind> <first address> <addresses>
-// <loops per address>`. Each loop dials the server at 127.0.0.1:<port> from its own loopback
+// <loops per address> <attempts a second, all loops together; 0: as fast as the server answers>`.
+// Each loop dials the server at 127.0.0.1:<port> from its own loopback
 // address (127.0.0.<first>, <first>+1, …: Linux routes all of 127/8 to the loopback device, and
 // node:net's `localAddress` binds the source, which `Deno.connect` and WebSocket cannot), speaks
 // WebSocket by hand, and over and over:
 //   bad-signature: auth:nonce for a fresh identity, then auth:authenticate with a garbage
 //                  signature once the challenge comes;
 //   nonce-only:    auth:nonce for a fresh identity, and gone once the challenge comes.
-// Every second it prints one JSON line: attempts so far, and the codes and closes seen.
+// Every 200 ms it prints one JSON line: attempts so far, and the codes and closes seen.
 import net from "node:net";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { clientFrame, OPCODE, upgradeRequest } from "../tests/_raw_socket.ts";
 
-const [port, kind, first, addresses, loops] = [
+const [port, kind, first, addresses, loops, perSecond] = [
   Number(Deno.args[0]),
   Deno.args[1] as "bad-signature" | "nonce-only",
   Number(Deno.args[2]),
   Number(Deno.args[3]),
   Number(Deno.args[4]),
+  Number(Deno.args[5] ?? 0),
 ];
+/** Each loop starts an attempt at most this often, so that all together make `perSecond`. */
+const INTERVAL_MS = perSecond > 0 ? (addresses * loops * 1000) / perSecond : 0;
 const decoder = new TextDecoder();
 /** Identities drawn once: the attacker's work is sending, not making keys. */
 const IDENTITIES = Array.from({ length: 2000 }, () => ({
@@ -118,11 +122,20 @@ function attempt(localAddress: string): Promise<void> {
   });
 }
 
-async function loop(localAddress: string): Promise<void> {
-  for (;;) await attempt(localAddress);
+async function loop(localAddress: string, offset: number): Promise<void> {
+  // Spread over the interval, so that the loops do not start their attempts in step.
+  await new Promise((resolve) => setTimeout(resolve, offset));
+  for (;;) {
+    const next = performance.now() + INTERVAL_MS;
+    await attempt(localAddress);
+    const wait = next - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }
 
 for (let a = 0; a < addresses; a++) {
-  for (let l = 0; l < loops; l++) void loop(`127.0.0.${first + a}`);
+  for (let l = 0; l < loops; l++) {
+    void loop(`127.0.0.${first + a}`, (INTERVAL_MS * (a * loops + l)) / (addresses * loops));
+  }
 }
-setInterval(() => console.log(JSON.stringify(tally)), 1000);
+setInterval(() => console.log(JSON.stringify(tally)), 200);
