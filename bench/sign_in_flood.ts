@@ -208,7 +208,8 @@ for (
   }
 }
 
-const f = (n: number | undefined, digits = 1) => n === undefined ? "" : n.toFixed(digits);
+const f = (n: number | undefined, digits = 1) =>
+  n === undefined ? "" : Number.isFinite(n) ? n.toFixed(digits) : "—";
 console.log(
   "| server | flood | good sign-in p50 ms | p99 ms | good refused | flood attempts/s | server CPU ms per flood attempt | server CPU busy during the good sign-ins | flood answered (whole run) |",
 );
