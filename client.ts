@@ -6,13 +6,13 @@
  * Run as a program it is the command-line client:
  *
  * ```sh
- * deno run -A client.ts ws://127.0.0.1:8080/ --from 2024-01-01 --to 2024-02-01 \
+ * deno run -A jsr:@sluice/sluice/client ws://127.0.0.1:8080/ --from 2024-01-01 --to 2024-02-01 \
  *   --filter symbol=BTC-USD --format csv -o btc.csv
  * ```
  *
  * @example
  * ```ts ignore
- * import { ClientBuilder } from "./client.ts";
+ * import { ClientBuilder } from "@sluice/sluice/client";
  * const client = new ClientBuilder("ws://127.0.0.1:8080/").build();
  * await client.connect();
  * const download = client.download({

@@ -127,7 +127,19 @@ export async function main(args: string[]): Promise<number> {
     if (run.output !== undefined) {
       keeper = new StateKeeper(run.output, client.url, run.request, download, saved);
     }
-    download.onProgress((update) => view.update(update));
+    // The server's database away, its limits full: the download waits and asks again by
+    // itself, and its next progress says where it went on from.
+    const current = download;
+    let waitedAt: number | undefined;
+    current.onRetry(({ error, attempt, attempts, delayMs }) => {
+      waitedAt = current.status().processedRows;
+      view.note({ type: "retrying", code: error.code, attempt, maxAttempts: attempts, delayMs });
+    });
+    current.onProgress((update) => {
+      if (waitedAt !== undefined) view.note({ type: "resumed", rows: waitedAt });
+      waitedAt = undefined;
+      view.update(update);
+    });
     // A refused request rejects done before any start: the file is left untouched.
     await Promise.race([download.started, download.done]);
     if (keeper !== undefined) {

@@ -27,6 +27,11 @@ interface OptionSpec {
 }
 
 const OPTIONS: readonly OptionSpec[] = [
+  {
+    name: "dataset",
+    value: "NAME",
+    help: ["which of the server's datasets (its /schema.json", "lists them); default: its first"],
+  },
   { name: "from", value: "TIME", help: ["start of the range, inclusive (see TIME)"] },
   { name: "to", value: "TIME", help: ["end of the range, exclusive"] },
   {
@@ -153,6 +158,8 @@ EXAMPLES (client.ts stands for deno run -A client.ts)
     --format ndjson | head
   client.ts wss://sluice.example/ --from 2024-01-01 --to 2025-01-01 \\
     --gzip --key-file me.key -o 2024.csv.gz
+  client.ts wss://sluice.example/ --dataset deposits \\
+    --from 2024-01-01 --to 2024-04-01 --format json -o deposits-q1.json
   # the same again after Ctrl-C or a lost server: it goes on where it stopped
   client.ts wss://sluice.example/ --from 2024-01-01 --to 2025-01-01 \\
     --gzip --key-file me.key -o 2024.csv.gz --continue
@@ -169,6 +176,7 @@ EXIT CODES
 
 /** What the options read to, by long name (see the help for each). */
 export interface OptionValues {
+  readonly dataset?: string;
   readonly from?: string;
   readonly to?: string;
   readonly filter?: string[];

@@ -46,6 +46,7 @@ function flagAt(path: string, flags: RequestFlags): string | undefined {
     const typed = flags.filters[Number(filter[1])];
     return typed === undefined ? undefined : `--filter ${typed}`;
   }
+  if (path === "data.searchParams.dataset") return `--dataset ${flags.dataset}`;
   if (path === "data.searchParams.timeFrom") return `--from ${flags.from}`;
   if (path === "data.searchParams.timeTo") return `--to ${flags.to}`;
   if (path === "data.searchParams") return `--from ${flags.from} --to ${flags.to}`;

@@ -93,6 +93,8 @@ export interface Invocation {
 
 /** The request's flags as the user typed them. */
 export interface RequestFlags {
+  /** `--dataset`, if given. */
+  readonly dataset?: string;
   /** `--from`. */
   readonly from: string;
   /** `--to`. */
@@ -164,12 +166,23 @@ export function invocation(
   }
   const filters = values.filter ?? [];
   const request: DownloadRequest = {
-    searchParams: { timeFrom: values.from, timeTo: values.to, filters: filters.map(parseFilter) },
+    searchParams: {
+      ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
+      timeFrom: values.from,
+      timeTo: values.to,
+      filters: filters.map(parseFilter),
+    },
     outputFormat: format as OutputFormat,
     compression: values.gzip === true,
     ...(values["no-neutralize"] ? { neutralizeFormulas: false } : {}),
   };
-  const flags = { from: values.from, to: values.to, filters, format };
+  const flags = {
+    ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
+    from: values.from,
+    to: values.to,
+    filters,
+    format,
+  };
   const refused = checkRequest(request);
   if (refused !== undefined) throw new RequestUsageError(refused, flags);
   return {

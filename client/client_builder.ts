@@ -133,7 +133,9 @@ export class ClientBuilder {
    * too). With `delegateForMs` it is asked once to let a key of the
    * client's own sign in for it for that long (docs/PROTOCOL.md §15.5), and
    * again only when that ends: a person is not asked on every reconnect.
-   * Clients built from this builder share the delegation.
+   * Clients built from this builder share the delegation. Either text is a
+   * Sign-In with Ethereum message for the host dialled (§15.7), which a
+   * wallet such as MetaMask shows as a sign-in.
    */
   withSigner(signer: EthereumSigner, options: SignerOptions = {}): this {
     if (!ETHEREUM_ADDRESS.test(signer.address)) {

@@ -17,7 +17,8 @@
 
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
-import { delegationText, signText } from "../protocol/auth.ts";
+import { signText } from "../protocol/auth.ts";
+import { delegationText } from "../protocol/wallet_texts.ts";
 import { type AuthDelegation, MAX_DELEGATION_MS } from "../protocol/messages.ts";
 import { MAX_SIGNING_WAIT_MS } from "../protocol/connection_state.ts";
 import type { EthereumSigner } from "./sign_in.ts";
@@ -56,8 +57,16 @@ export async function walletSignature(signer: EthereumSigner, text: string): Pro
  */
 export const MIN_DELEGATION_MS = 300_000;
 
-interface Current {
+/** Where a delegation is for: the origin dialled, and the chain id its challenges name. */
+export interface DelegationSite {
+  /** The origin, e.g. `wss://export.example.com`. */
   readonly origin: string;
+  /** `auth:challenge`'s `chainId`. */
+  readonly chainId: number;
+}
+
+interface Current {
+  readonly site: DelegationSite;
   readonly secretKey: Uint8Array;
   readonly delegation: AuthDelegation;
   /** How long it was made to last. */
@@ -68,7 +77,7 @@ interface Current {
  * Holds one client's delegation: made on the first sign-in, used for every
  * sign-in after, and made again (the wallet asked once more) when it is
  * about to end, when it would end later than the server now allows, when
- * the client dials another origin, or after the server refused it
+ * the client dials another origin (or the server names another chain), or after the server refused it
  * ({@linkcode WalletDelegate.refused}).
  *
  * @example
@@ -82,8 +91,9 @@ interface Current {
  *   signMessage: (message) => account.signMessage({ message }),
  * }, 3_600_000);
  * const day = 86_400_000;
- * const first = await delegate.sign("wss://x.example", "challenge 1", day, 0);
- * const second = await delegate.sign("wss://x.example", "challenge 2", day, 60_000);
+ * const site = { origin: "wss://x.example", chainId: 1 };
+ * const first = await delegate.sign(site, "challenge 1", day, 0);
+ * const second = await delegate.sign(site, "challenge 2", day, 60_000);
  * equal(first.delegation, second.delegation); // the account signed once
  * ```
  */
@@ -130,14 +140,14 @@ export class WalletDelegate {
    * again. Rejects when the wallet refuses.
    */
   async sign(
-    origin: string,
+    site: DelegationSite,
     text: string,
     maxMs: number,
     now: number = Date.now(),
   ): Promise<DelegatedSignature> {
     for (;;) {
       const current = this.#current;
-      if (current !== undefined && this.#usable(current, origin, maxMs, now)) {
+      if (current !== undefined && this.#usable(current, site, maxMs, now)) {
         const signature = signText(current.secretKey, text);
         return { signature, delegation: current.delegation, fresh: false };
       }
@@ -146,7 +156,7 @@ export class WalletDelegate {
         continue;
       }
       const lifetime = Math.min(this.#lifetimeMs, maxMs - delegationRoom(maxMs));
-      const asking = this.#delegate(origin, now, lifetime);
+      const asking = this.#delegate(site, now, lifetime);
       this.#asking = asking;
       this.#askedAt = now;
       try {
@@ -181,21 +191,31 @@ export class WalletDelegate {
   }
 
   /** Whether a delegation can still vouch for a sign-in a moment from now, at this server. */
-  #usable(current: Current, origin: string, maxMs: number, now: number): boolean {
+  #usable(current: Current, site: DelegationSite, maxMs: number, now: number): boolean {
     // Leave the sign-in time to reach the server: a quarter of the lifetime, at most a minute.
     const margin = Math.min(60_000, current.lifetimeMs / 4);
     const left = current.delegation.expiresAt - now;
-    return current.origin === origin && left > margin && left <= maxMs - delegationRoom(maxMs);
+    const same = current.site.origin === site.origin && current.site.chainId === site.chainId;
+    return same && left > margin && left <= maxMs - delegationRoom(maxMs);
   }
 
-  async #delegate(origin: string, now: number, lifetimeMs: number): Promise<Current> {
+  async #delegate(site: DelegationSite, now: number, lifetimeMs: number): Promise<Current> {
     const expiresAt = now + lifetimeMs;
     const secretKey = secp.utils.randomSecretKey();
     const key = bytesToHex(secp.getPublicKey(secretKey));
     const address = this.#signer.address;
-    const text = delegationText({ origin, address, delegateKey: key, expiresAt });
+    const { origin, chainId } = site;
+    const text = delegationText({
+      origin,
+      address,
+      delegateKey: key,
+      issuedAt: now,
+      expiresAt,
+      chainId,
+    });
     const signature = await walletSignature(this.#signer, text);
-    return { origin, secretKey, delegation: { key, expiresAt, signature }, lifetimeMs };
+    const delegation = { key, issuedAt: now, expiresAt, signature };
+    return { site, secretKey, delegation, lifetimeMs };
   }
 }
 

@@ -12,6 +12,7 @@
  * @module
  */
 
+import type { BackoffOptions } from "../protocol/backoff.ts";
 import type { MachineClock } from "../protocol/connection_state.ts";
 import { step } from "../protocol/download_machine.ts";
 import {
@@ -92,6 +93,22 @@ export interface DownloadSummary extends DownloadComplete {
 }
 
 /**
+ * The server refused or stopped a download for now (its database is away,
+ * a limit is full: a recoverable error with `retryAfter`), and the client
+ * asks again, from where the download stands, after `delayMs`.
+ */
+export interface DownloadRetry {
+  /** What the server said. */
+  readonly error: SluiceError;
+  /** This attempt, from 1; a frame received resets the count. */
+  readonly attempt: number;
+  /** The attempts allowed in a row (the client's reconnect attempts). */
+  readonly attempts: number;
+  /** Milliseconds until the client asks again. */
+  readonly delayMs: number;
+}
+
+/**
  * A running download, as `SluiceClient.download()` returns it. Iterating it
  * (`for await`) yields the progress updates; the server sends only as fast
  * as {@linkcode Download.readable} is read, so read it (or `pipeTo`) first:
@@ -124,6 +141,13 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
   /** Calls `listener` with every progress update until the download ends; returns an unsubscribe. */
   onProgress(listener: (update: ProgressUpdate) => void): () => void;
   /**
+   * Calls `listener` each time the server turns the download away for now
+   * and the client will ask again (see {@linkcode DownloadRetry}); once the
+   * attempts are used up, `done` rejects with the server's error instead.
+   * Returns an unsubscribe.
+   */
+  onRetry(listener: (retry: DownloadRetry) => void): () => void;
+  /**
    * Pipes {@linkcode Download.readable} into `destination` and resolves with
    * the summary once both are done: the one call that saves a download.
    * Progress goes on meanwhile through `onProgress` or `for await`.
@@ -139,6 +163,11 @@ export interface DownloadPort {
   send(message: ClientMessage): void;
   /** Called once when the download has ended, whatever the outcome. */
   ended(requestId: string): void;
+  /**
+   * How the server's recoverable errors with `retryAfter` are retried (the
+   * connection's reconnect policy); never when absent.
+   */
+  readonly retry?: BackoffOptions;
 }
 
 /** Progress updates kept for a slow iterator; older ones are dropped first. */
@@ -165,6 +194,8 @@ export class DownloadDriver implements Download {
   readonly #queue: { sequence: number; payload: Uint8Array }[] = [];
   #wakeReader: (() => void) | undefined;
   readonly #listeners = new Set<(update: ProgressUpdate) => void>();
+  readonly #retryListeners = new Set<(retry: DownloadRetry) => void>();
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #progress: ProgressUpdate[] = [];
   #wakeIterator: (() => void) | undefined;
   #resolve!: (summary: DownloadComplete) => void;
@@ -184,7 +215,7 @@ export class DownloadDriver implements Download {
     this.#port = port;
     this.#decompress = options.decompress === true && request.compression;
     this.#hash = options.sha256 === true ? sha256.create() : undefined;
-    this.#state = initialDownloadState(requestId, request, options.resume);
+    this.#state = initialDownloadState(requestId, request, options.resume, port.retry);
     this.done = new Promise((resolve, reject) => {
       this.#resolve = resolve;
       this.#reject = reject;
@@ -244,6 +275,11 @@ export class DownloadDriver implements Download {
     return () => this.#listeners.delete(listener);
   }
 
+  onRetry(listener: (retry: DownloadRetry) => void): () => void {
+    this.#retryListeners.add(listener);
+    return () => this.#retryListeners.delete(listener);
+  }
+
   async pipeTo(
     destination: WritableStream<Uint8Array>,
     options?: StreamPipeOptions,
@@ -300,6 +336,14 @@ export class DownloadDriver implements Download {
         this.#end();
         return;
       }
+      case "retrying": {
+        const { attempt, attempts, delayMs } = effect;
+        clearTimeout(this.#retryTimer);
+        this.#retryTimer = setTimeout(() => this.handle({ type: "retry" }), delayMs);
+        const retry = { error: new SluiceError(effect.error), attempt, attempts, delayMs };
+        for (const listener of this.#retryListeners) listener(retry);
+        return;
+      }
       case "rejected":
         throw new SluiceError(effect.error);
       default: {
@@ -312,6 +356,7 @@ export class DownloadDriver implements Download {
   #end(): void {
     if (this.#ended) return;
     this.#ended = true;
+    clearTimeout(this.#retryTimer);
     this.#wake();
     this.#port.ended(this.requestId);
   }

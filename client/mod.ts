@@ -13,7 +13,7 @@
  *
  * @example
  * ```ts ignore
- * import { ClientBuilder } from "./mod.ts";
+ * import { ClientBuilder } from "@sluice/sluice";
  * const client = new ClientBuilder("ws://127.0.0.1:8080/").build();
  * await client.connect();
  * const download = client.download({
@@ -31,17 +31,17 @@
 export { ClientBuilder } from "./client_builder.ts";
 export type { ClientConfig, SignerOptions } from "./client_builder.ts";
 export type { Logger } from "../protocol/logger.ts";
-export type { DelegatedSignature, WalletDelegate } from "./delegation.ts";
+export type { DelegatedSignature, DelegationSite, WalletDelegate } from "./delegation.ts";
 export { SluiceClient } from "./sluice_client.ts";
 export type { ClientEvents, Listener, SessionState } from "./client_events.ts";
-export type { Download, DownloadOptions, DownloadSummary } from "./download.ts";
+export type { Download, DownloadOptions, DownloadRetry, DownloadSummary } from "./download.ts";
 export { SluiceError } from "./sluice_error.ts";
 export type { Credentials, EthereumSigner } from "./sign_in.ts";
 // A page or script that keeps its own identity makes it and shows it with these.
 export { generateSecretKey, publicKeyOf } from "./sign_in.ts";
 // A page needs the server's columns to offer filters: `GET /schema.json`, read with this.
 export { parseSchemaDocument } from "../protocol/schema_document.ts";
-export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.ts";
+export type { SchemaColumn, SchemaDataset, SchemaDocument } from "../protocol/schema_document.ts";
 // The shapes a caller builds and receives; types only, so they cost the bundle nothing.
 export type { BackoffOptions } from "../protocol/backoff.ts";
 export type { ConnectionPhase } from "../protocol/connection_state.ts";

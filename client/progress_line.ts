@@ -29,6 +29,18 @@ export type ProgressNote =
     readonly delayMs: { readonly min: number; readonly max: number };
   }
   | {
+    /** The server turned the download away for now; the client asks again. */
+    readonly type: "retrying";
+    /** The server's error code, e.g. `SOURCE_UNAVAILABLE`. */
+    readonly code: string;
+    /** The attempt waited for, from 1. */
+    readonly attempt: number;
+    /** Attempts allowed in a row. */
+    readonly maxAttempts: number;
+    /** The wait before it, milliseconds. */
+    readonly delayMs: number;
+  }
+  | {
     readonly type: "resumed";
     /** Rows the download had when it resumed. */
     readonly rows: number;
@@ -121,6 +133,9 @@ export function logLine(p: ProgressUpdate): string {
  * equal(noteText(note, "long"), "reconnecting (attempt 2 of 5, next in 1-2 s)");
  * equal(noteText(note, "short"), "reconnecting 2/5 in 1-2 s");
  * equal(noteText({ type: "resumed", rows: 12_345 }, "long"), "resumed at row 12,345");
+ * const away = { type: "retrying", code: "SOURCE_UNAVAILABLE", attempt: 1, maxAttempts: 5, delayMs: 5000 } as const;
+ * equal(noteText(away, "long"), "SOURCE_UNAVAILABLE: asking again (attempt 1 of 5, in 5 s)");
+ * equal(noteText(away, "short"), "retry 1/5 in 5 s");
  * ```
  */
 export function noteText(note: ProgressNote, form: "long" | "short"): string {
@@ -130,6 +145,12 @@ export function noteText(note: ProgressNote, form: "long" | "short"): string {
       return form === "long"
         ? `reconnecting (attempt ${note.attempt} of ${note.maxAttempts}, next in ${wait})`
         : `reconnecting ${note.attempt}/${note.maxAttempts} in ${wait}`;
+    }
+    case "retrying": {
+      const wait = waitText({ min: note.delayMs, max: note.delayMs });
+      return form === "long"
+        ? `${note.code}: asking again (attempt ${note.attempt} of ${note.maxAttempts}, in ${wait})`
+        : `retry ${note.attempt}/${note.maxAttempts} in ${wait}`;
     }
     case "resumed":
       return `resumed at row ${count(note.rows)}`;

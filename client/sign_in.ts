@@ -203,8 +203,10 @@ export class ConnectionSignIn {
       nonce: challenge.nonce,
       clientSessionKey: this.nonce().sessionKey,
       serverSessionKey: challenge.sessionKey,
+      issuedAt: challenge.issuedAt,
       expiresAt: challenge.expiresAt,
       encryption: challenge.encryption,
+      chainId: challenge.chainId,
     };
     const pinned = this.#serverKey;
     if (
@@ -230,7 +232,8 @@ export class ConnectionSignIn {
       const signature = await walletSignature(credentials.signer, text);
       return { ok: true, value: { identity: this.#identity, signature } };
     }
-    const delegated = this.#delegated = await credentials.delegate.sign(this.#origin, text, maxMs);
+    const site = { origin: this.#origin, chainId: challenge.chainId };
+    const delegated = this.#delegated = await credentials.delegate.sign(site, text, maxMs);
     const { signature, delegation } = delegated;
     return { ok: true, value: { identity: this.#identity, signature, delegation } };
   }

@@ -159,6 +159,7 @@ export class SluiceClient {
     const driver = new DownloadDriver(requestId, request, {
       send: (message) => this.#send(message),
       ended: (id) => this.#downloads.delete(id),
+      retry: this.#config.backoff ?? {},
     }, options);
     this.#downloads.set(requestId, driver);
     // The machine sends it now, or on the connection's `resume`; or completes it (after FINAL).

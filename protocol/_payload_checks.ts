@@ -26,6 +26,7 @@ import {
 import {
   type AuthResult,
   type ClientMessage,
+  DATASET_NAME,
   type DownloadRequest,
   FILTER_OPERATORS,
   type FilterScalar,
@@ -40,9 +41,9 @@ import {
   COMPRESSED_KEY,
   ETHEREUM_ADDRESS,
   HEX_32_BYTES,
-  RECOVERABLE_SIGNATURE,
-  SIGNATURE,
+  WHOLE_BYTES,
 } from "./hex_patterns.ts";
+
 import { MAX_RESUME_COUNT, MAX_RESUME_SEQUENCE } from "./resume_bounds.ts";
 
 /** Bounds the payload checks need from the parser's limits. */
@@ -56,6 +57,16 @@ const requestId = str({ max: 64, pattern: REQUEST_ID_PATTERN });
 const empty = object({});
 
 const publicKey = str({ max: 66, pattern: COMPRESSED_KEY });
+
+/** A time a signed text prints: ISO 8601 goes no further than `Date` does, 8.64e15 ms. */
+const epochMs = num({ min: 0, max: 8_640_000_000_000_000, integer: true });
+
+/**
+ * A signature as a client may send it: whole bytes of lowercase hex, up to
+ * 2 KiB, so that a contract wallet's (EIP-1271: a Safe's owners' 65 bytes
+ * each, an ERC-6492 wrapper) reaches the check that refuses it by name.
+ */
+const anySignature = str({ max: 4096, pattern: WHOLE_BYTES });
 
 const identity: Check<Identity> = tagged<Identity>("kind", {
   secp256k1: object({
@@ -98,7 +109,7 @@ function downloadRequest(bounds: PayloadBounds): Check<DownloadRequest> {
       timeFrom: isoDate(),
       timeTo: isoDate(),
       filters: list(filter, bounds.maxArrayLength),
-    }),
+    }, { dataset: str({ max: 64, pattern: DATASET_NAME }) }),
     outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
     compression: bool,
   }, { neutralizeFormulas: bool });
@@ -133,12 +144,13 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
     "auth:authenticate": object({
       identity,
       nonce: str({ max: 64, pattern: HEX_32_BYTES }),
-      signature: str({ max: 130, pattern: SIGNATURE }),
+      signature: anySignature,
     }, {
       delegation: object({
         key: publicKey,
+        issuedAt: epochMs,
         expiresAt: count,
-        signature: str({ max: 130, pattern: RECOVERABLE_SIGNATURE }),
+        signature: anySignature,
       }),
     }),
   };
@@ -201,12 +213,14 @@ export function serverChecks(bounds: PayloadBounds): DataChecks<ServerMessage> {
     }),
     "auth:challenge": object({
       nonce: str({ max: 64, pattern: HEX_32_BYTES }),
-      expiresAt: count,
+      issuedAt: epochMs,
+      expiresAt: epochMs,
       origin: str({ max: 256 }),
       sessionKey: publicKey,
       serverKey: publicKey,
       serverSignature: str({ max: 128, pattern: COMPACT_SIGNATURE }),
       encryption: bool,
+      chainId: num({ min: 1, integer: true }),
     }, { maxDelegationMs: num({ min: 1, max: MAX_DELEGATION_MS, integer: true }) }),
     "auth:result": tagged<AuthResult>("authenticated", {
       true: object({ authenticated: literal(true), token: str({ max: 256 }), expiresAt: count }),

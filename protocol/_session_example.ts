@@ -36,6 +36,7 @@ export function exampleSessionConfig(signIn: Partial<SessionSignIn> = {}): Sessi
       nonceTtlMs: 60_000,
       signInTimeoutMs: 60_000,
       maxDelegationMs: 0,
+      chainId: 1,
       sessionTtlMs: 86_400_000,
       commandWindowMs: 30_000,
       ...signIn,

@@ -14,7 +14,9 @@
  *   signature `r || s` (either half of `s` is accepted: a signature made by
  *   OpenSSL need not be normalised).
  * - `ethereum`: EIP-191 `personal_sign` of the text, a 65-byte signature
- *   `r || s || v`; the address is recovered from it and compared.
+ *   `r || s || v`; the address is recovered from it and compared. Its text
+ *   is a Sign-In with Ethereum message (wallet_texts.ts), which binds the
+ *   same facts.
  *
  * This module is browser compatible.
  *
@@ -27,6 +29,7 @@ import { keccak_256 } from "npm:@noble/hashes@2.4.0/sha3.js";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { hmac } from "npm:@noble/hashes@2.4.0/hmac.js";
 import type { Identity } from "./messages.ts";
+import { walletSignInText } from "./wallet_texts.ts";
 import { COMPACT_SIGNATURE, COMPRESSED_KEY, RECOVERABLE_SIGNATURE } from "./hex_patterns.ts";
 
 // noble's synchronous sign() needs these; verification and recovery here pass
@@ -48,10 +51,14 @@ export interface SignInFacts {
   readonly clientSessionKey: string;
   /** The server's ephemeral session public key, compressed, 66 lowercase hex. */
   readonly serverSessionKey: string;
+  /** When the server issued the challenge, epoch milliseconds (a SIWE message's Issued At). */
+  readonly issuedAt: number;
   /** When the nonce stops being accepted, epoch milliseconds. */
   readonly expiresAt: number;
   /** Whether the session will be sealed (so that nobody in between can turn it off). */
   readonly encryption: boolean;
+  /** The EIP-155 chain id a SIWE message names (docs/PROTOCOL.md §15.7). */
+  readonly chainId: number;
 }
 
 /**
@@ -85,9 +92,12 @@ function factLines(facts: SignInFacts): string {
 }
 
 /**
- * The text a client's identity signs to sign in. It is meant to be read by
- * a person in a wallet's signing prompt, and it is the exact byte sequence
- * (UTF-8, `\n` line ends, no trailing newline) that is signed.
+ * The text a client's identity signs to sign in: for an `ethereum`
+ * identity the Sign-In with Ethereum message of {@linkcode walletSignInText}
+ * (whoever signs it, the wallet or its delegate key), for a `secp256k1`
+ * identity sluice's own text. Either is meant to be read by a person in a
+ * signing prompt, and is the exact byte sequence (UTF-8, `\n` line ends, no
+ * trailing newline) that is signed.
  *
  * @example
  * ```ts
@@ -95,17 +105,20 @@ function factLines(facts: SignInFacts): string {
  * import { challengeText } from "./auth.ts";
  * const text = challengeText({
  *   origin: "ws://127.0.0.1:8080",
- *   identity: { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
+ *   identity: { kind: "secp256k1", publicKey: "02" + "33".repeat(32) },
  *   nonce: "00".repeat(32),
  *   clientSessionKey: "02" + "11".repeat(32),
  *   serverSessionKey: "03" + "22".repeat(32),
+ *   issuedAt: 0,
  *   expiresAt: 0,
  *   encryption: true,
+ *   chainId: 1,
  * });
  * equal(text.split("\n")[0], "sluice sign-in v1");
  * ```
  */
 export function challengeText(facts: SignInFacts): string {
+  if (facts.identity.kind === "ethereum") return walletSignInText(facts);
   return `sluice sign-in v1\n${factLines(facts)}`;
 }
 
@@ -123,56 +136,16 @@ export function challengeText(facts: SignInFacts): string {
  *   nonce: "00".repeat(32),
  *   clientSessionKey: "02" + "11".repeat(32),
  *   serverSessionKey: "03" + "22".repeat(32),
+ *   issuedAt: 0,
  *   expiresAt: 0,
  *   encryption: true,
+ *   chainId: 1,
  * });
  * ok(text.startsWith("sluice server v1\n"));
  * ```
  */
 export function serverProofText(facts: SignInFacts): string {
   return `sluice server v1\n${factLines(facts)}`;
-}
-
-/** What an Ethereum account signs to let a key sign in for it; see {@linkcode delegationText}. */
-export interface DelegationFacts {
-  /** The server's origin as the client dialled it. */
-  readonly origin: string;
-  /** The account, `0x` and 40 hex (written in lowercase in the text). */
-  readonly address: string;
-  /** The delegate's secp256k1 public key, compressed, 66 lowercase hex. */
-  readonly delegateKey: string;
-  /** When the delegation ends, epoch milliseconds. */
-  readonly expiresAt: number;
-}
-
-/**
- * The text an Ethereum account signs (EIP-191) once, so that a key of the
- * client's own signs in for it at one origin until `expiresAt` and the
- * wallet is not asked again on every reconnect (docs/PROTOCOL.md §15.5).
- * The second line is for the person reading the wallet's prompt.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { delegationText } from "./auth.ts";
- * const text = delegationText({
- *   origin: "ws://127.0.0.1:8080",
- *   address: "0x0000000000000000000000000000000000000001",
- *   delegateKey: "02" + "11".repeat(32),
- *   expiresAt: 0,
- * });
- * equal(text.split("\n")[0], "sluice delegation v1");
- * ```
- */
-export function delegationText(facts: DelegationFacts): string {
-  return [
-    "sluice delegation v1",
-    "Lets the delegate key below sign in to this origin as this identity until it expires.",
-    `Origin: ${facts.origin}`,
-    `Identity: ${facts.address.toLowerCase()}`,
-    `Delegate key: ${facts.delegateKey}`,
-    `Expires: ${new Date(facts.expiresAt).toISOString()}`,
-  ].join("\n");
 }
 
 /**

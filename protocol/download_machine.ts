@@ -23,6 +23,12 @@
  * sent again from a saved point taken after the FINAL frame, it completes
  * with its own counts.
  *
+ * A `download:error` the server marks recoverable and gives a `retryAfter`
+ * (its database is away, its limits are full) is asked again, from the
+ * resume point, when the download has a `retry` budget left: the machine
+ * goes back to `requested` and says `retrying` with the delay, and the
+ * shell feeds `retry` once it is over (PROTOCOL.md §9.5).
+ *
  * Every legal move is a row of {@linkcode DOWNLOAD_TRANSITIONS}. An event
  * the table does not list is handled by whose fault it is: a local call is
  * `rejected` (state unchanged); a server message is `ILLEGAL_TRANSITION`
@@ -35,9 +41,10 @@
  */
 
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
+import { backoffDelay } from "./backoff.ts";
 import type { MachineClock } from "./connection_state.ts";
 import { chainDigest, nobleSha256 } from "./digest_chain.ts";
-import { type ErrorCode, type ErrorDetails, errorResponse } from "./errors.ts";
+import { type ErrorCode, type ErrorDetails, type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ClientMessage, DownloadComplete } from "./messages.ts";
 import {
   DOWNLOAD_EVENT_SOURCES,
@@ -187,6 +194,31 @@ function completeHere(state: DownloadState, clock: MachineClock): DownloadStep {
   };
 }
 
+/**
+ * Waits to ask again after a server error, if the server says it may pass
+ * (recoverable, with `retryAfter`) and attempts are left; undefined when the
+ * error ends the download. The wait is the longer of `retryAfter` and the
+ * backoff's delay for the attempt, so that many clients told the same
+ * `retryAfter` do not all come back at once.
+ */
+function retried(
+  state: DownloadState,
+  error: ErrorResponse,
+  clock: MachineClock,
+): DownloadStep | undefined {
+  const { retry } = state;
+  const attempt = state.attempt + 1;
+  if (
+    retry === undefined || attempt > retry.maxAttempts || !error.recoverable ||
+    error.retryAfter === undefined || state.final
+  ) return undefined;
+  const delayMs = Math.max(backoffDelay(attempt, clock.random, retry), error.retryAfter);
+  return {
+    state: { ...state, phase: "requested", requestSent: false, attempt },
+    effects: [{ type: "retrying", error, attempt, attempts: retry.maxAttempts, delayMs }],
+  };
+}
+
 /** An event the table lists for this phase; guards on its content decide the rest. */
 function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock): DownloadStep {
   const ended = DOWNLOAD_TERMINAL_PHASES.has(state.phase);
@@ -249,6 +281,7 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
           cursor: header.cursor,
           digest,
           final: header.final,
+          attempt: 0,
         },
         effects: [{ type: "deliver", payload }],
       };
@@ -280,10 +313,15 @@ function listed(state: DownloadState, event: DownloadEvent, clock: MachineClock)
       };
     }
     case "error":
-      return {
+      return retried(state, event.error, clock) ?? {
         state: { ...state, phase: "error", error: event.error },
         effects: [{ type: "failed", error: event.error }],
       };
+    case "retry":
+      // A `resume` on a new connection may have asked again already.
+      return state.phase === "requested" && state.submitted && !state.requestSent
+        ? resend(state, clock)
+        : { state, effects: [] };
     case "cancel": {
       if (ended) return { state, effects: [] };
       const error = errorResponse("CANCELLED");

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { type BackoffOptions, resolveBackoff } from "./backoff.ts";
 import { INITIAL_DIGEST } from "./digest_chain.ts";
 import type { ErrorResponse } from "./errors.ts";
 import type { DataFrame } from "./frame.ts";
@@ -72,6 +73,15 @@ export interface DownloadState {
   readonly summary?: DownloadComplete;
   /** Why the download ended, in `error` or `cancelled`. */
   readonly error?: ErrorResponse;
+  /**
+   * How a recoverable `download:error` that carries `retryAfter` is retried
+   * (PROTOCOL.md §9.5): `maxAttempts` in a row, each after the longer of
+   * the backoff's delay and `retryAfter`. Undefined: never, the error ends
+   * the download.
+   */
+  readonly retry?: Required<BackoffOptions>;
+  /** Server errors retried since the last frame arrived (a frame is progress, and resets it). */
+  readonly attempt: number;
 }
 
 /** What happens to a download: server messages, frames, and the reader's calls. */
@@ -100,7 +110,9 @@ export type DownloadEvent =
   | { readonly type: "cancelled"; readonly data: DownloadCancelled }
   | { readonly type: "consumed"; readonly sequence: number }
   | { readonly type: "resume" }
-  | { readonly type: "disconnected" };
+  | { readonly type: "disconnected" }
+  /** The delay a `retrying` effect asked for is over: ask the server again. */
+  | { readonly type: "retry" };
 
 /** What the shell must do, in order. */
 export type DownloadEffect =
@@ -110,6 +122,17 @@ export type DownloadEffect =
   | { readonly type: "progress"; readonly update: ProgressUpdate }
   | { readonly type: "completed"; readonly summary: DownloadComplete }
   | { readonly type: "failed"; readonly error: ErrorResponse }
+  | {
+    /**
+     * The server refused or stopped the download for now (`error`): feed
+     * `retry` after `delayMs`. Attempt `attempt` of `attempts`.
+     */
+    readonly type: "retrying";
+    readonly error: ErrorResponse;
+    readonly attempt: number;
+    readonly attempts: number;
+    readonly delayMs: number;
+  }
   | { readonly type: "rejected"; readonly error: ErrorResponse };
 
 /**
@@ -132,7 +155,12 @@ export interface ClientResumePoint extends ResumePoint {
  * connected: true })` produces its `download:request`, or, given a `resume`
  * point saved from an earlier run, its `download:resume` from there (or,
  * from a point after the FINAL frame, completes at once). Sent while not
- * connected, it waits for the connection's `resume`.
+ * connected, it waits for the connection's `resume`. With `retry`, a
+ * recoverable `download:error` carrying `retryAfter` is asked again that
+ * many times in a row (see {@linkcode DownloadState.retry}); without it, it
+ * ends the download.
+ *
+ * @throws {RangeError} when `retry` is invalid (see `resolveBackoff`).
  *
  * @example
  * ```ts
@@ -150,6 +178,7 @@ export function initialDownloadState(
   requestId: string,
   request: DownloadRequest,
   resume?: ClientResumePoint,
+  retry?: BackoffOptions,
 ): DownloadState {
   const state: DownloadState = {
     phase: "requested",
@@ -163,6 +192,8 @@ export function initialDownloadState(
     cursor: "",
     digest: INITIAL_DIGEST,
     final: false,
+    retry: retry === undefined ? undefined : resolveBackoff(retry),
+    attempt: 0,
   };
   if (resume === undefined) return state;
   const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;

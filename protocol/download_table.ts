@@ -34,6 +34,7 @@ export const DOWNLOAD_EVENT_SOURCES: Readonly<Record<DownloadEventKey, DownloadE
   consumed: "local",
   resume: "local",
   disconnected: "local",
+  retry: "local",
 };
 
 /** For one phase, the phases each legal event may lead to. */
@@ -56,37 +57,42 @@ export type DownloadRow = Readonly<Partial<Record<DownloadEventKey, readonly Dow
 export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> = {
   // `send` sends the request, or waits for `resume` when not connected; twice, it is rejected
   // (stays requested). `resume` re-sends the request. From a saved point after the FINAL frame,
-  // both complete at once instead: there is nothing to ask for.
+  // both complete at once instead: there is nothing to ask for. In every phase before the end, a
+  // server error the client retries (recoverable, with retryAfter, attempts left) comes back
+  // here to wait for `retry`, which re-sends unless a `resume` did already.
   requested: {
     send: ["requested", "complete"],
     start: ["started", "error"],
-    error: ["error"],
+    error: ["error", "requested"],
     cancel: ["cancelled"],
     consumed: ["requested"],
     resume: ["requested", "complete"],
     disconnected: ["requested", "complete"],
+    retry: ["requested"],
   },
   started: {
     frame: ["streaming", "error"],
     progress: ["started"],
     // No frame on this connection yet, so no FINAL one: complete here is early (SEQUENCE_GAP).
     complete: ["error"],
-    error: ["error"],
+    error: ["error", "requested"],
     cancel: ["cancelled"],
     consumed: ["started"],
     resume: ["requested"],
     disconnected: ["started"],
+    retry: ["started"],
   },
   streaming: {
     frame: ["streaming", "error"],
     progress: ["streaming"],
     complete: ["complete", "error"],
-    error: ["error"],
+    error: ["error", "requested"],
     cancel: ["cancelled"],
     consumed: ["streaming"],
     // After the FINAL frame a lost connection completes the download: never resumed past it.
     resume: ["requested", "complete"],
     disconnected: ["streaming", "complete"],
+    retry: ["streaming"],
   },
   // Ended: local calls are harmless no-ops; server messages are ignored as late.
   complete: {
@@ -94,14 +100,22 @@ export const DOWNLOAD_TRANSITIONS: Readonly<Record<DownloadPhase, DownloadRow>> 
     consumed: ["complete"],
     resume: ["complete"],
     disconnected: ["complete"],
+    retry: ["complete"],
   },
-  error: { cancel: ["error"], consumed: ["error"], resume: ["error"], disconnected: ["error"] },
+  error: {
+    cancel: ["error"],
+    consumed: ["error"],
+    resume: ["error"],
+    disconnected: ["error"],
+    retry: ["error"],
+  },
   cancelled: {
     cancelled: ["cancelled"],
     cancel: ["cancelled"],
     consumed: ["cancelled"],
     resume: ["cancelled"],
     disconnected: ["cancelled"],
+    retry: ["cancelled"],
   },
 };
 

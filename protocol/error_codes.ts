@@ -29,6 +29,7 @@ export type ErrorCode =
   // Validating a download request against the data source.
   | "INVALID_RANGE"
   | "UNSUPPORTED_FORMAT"
+  | "UNKNOWN_DATASET"
   | "UNKNOWN_COLUMN"
   | "INVALID_OPERATOR"
   | "INVALID_FILTER_VALUE"
@@ -78,6 +79,7 @@ export type ErrorCode =
   | "AUTH_DELEGATION_TOO_LONG"
   | "AUTH_UNKNOWN_IDENTITY"
   | "SIGN_IN_RATE_LIMITED"
+  | "AUTH_CONTRACT_WALLET_UNSUPPORTED"
   | "ORIGIN_MISMATCH"
   | "SERVER_KEY_MISMATCH"
   | "FORBIDDEN"

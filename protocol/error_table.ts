@@ -118,6 +118,7 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
 
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
+  UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
   UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
@@ -296,6 +297,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     scope: "connection",
     fault: "sender",
   },
+  AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn(
+    "The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures.",
+  ),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,

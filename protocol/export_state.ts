@@ -177,7 +177,8 @@ export type ExportEvent =
 export type ExportEffect =
   | { readonly type: "send"; readonly message: ServerMessage }
   | { readonly type: "sendFrame"; readonly requestId: string; readonly frame: Uint8Array }
-  | { readonly type: "readHighWaterMark"; readonly job: number }
+  /** The first read of a download: the dataset it reads, on a server of several (§5.1). */
+  | { readonly type: "readHighWaterMark"; readonly job: number; readonly dataset?: string }
   | { readonly type: "countRows"; readonly job: number; readonly query: ExportQuery }
   | {
     readonly type: "readPage";

@@ -106,15 +106,15 @@ export const COMPACT_SIGNATURE: RegExp = /^[0-9a-f]{128}$/;
 export const RECOVERABLE_SIGNATURE: RegExp = /^[0-9a-f]{130}$/;
 
 /**
- * Either signature: compact for a secp256k1 identity, recoverable for an
- * Ethereum one (`auth:authenticate`, §15.1).
+ * Whole bytes as lowercase hex, at least one: the form of every signature
+ * a client sends (`auth:authenticate`, §15.1), whatever its length.
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { SIGNATURE } from "./hex_patterns.ts";
- * equal(SIGNATURE.test("00".repeat(64)) && SIGNATURE.test("00".repeat(65)), true);
- * equal(SIGNATURE.test("00".repeat(66)), false);
+ * import { WHOLE_BYTES } from "./hex_patterns.ts";
+ * equal(WHOLE_BYTES.test("00".repeat(64)) && WHOLE_BYTES.test("00".repeat(200)), true);
+ * equal(WHOLE_BYTES.test("000"), false);
  * ```
  */
-export const SIGNATURE: RegExp = /^[0-9a-f]{128}([0-9a-f]{2})?$/;
+export const WHOLE_BYTES: RegExp = /^(?:[0-9a-f]{2})+$/;

@@ -33,7 +33,11 @@ export interface LimitTest {
 export interface LimitRow {
   /** What is bounded, in words. */
   readonly limit: string;
-  /** The `createServer` option, as a path (`limits.maxRowsPerRequest`); none when fixed. */
+  /**
+   * The `createServer` option, as a path (`limits.maxRowsPerRequest`), or
+   * the upgrade guard's (`serveGuarded.headTimeoutMs`, server/upgrade_guard.ts,
+   * which the server program puts in front); none when fixed.
+   */
   readonly option?: string;
   /** The server flag (also `SLUICE_` and the flag's name in capitals, as an environment variable). */
   readonly flag?: string;
@@ -51,6 +55,7 @@ export interface LimitRow {
 
 const limits = (name: string): LimitTest => ({ file: "limits_test.ts", name });
 const signInLimits = (name: string): LimitTest => ({ file: "sign_in_failures_test.ts", name });
+const guard = (name: string): LimitTest => ({ file: "upgrade_guard_test.ts", name });
 const n = (value: number): string => value.toLocaleString("en-US");
 const { PROTOCOL_VIOLATION, SLOW_READER, SIGN_IN_FAILED, IDLE_TIMEOUT } = CLOSE_CODES.reconnect;
 
@@ -94,13 +99,51 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     },
   },
   {
-    limit: "time to send a complete upgrade request",
-    default: "none in sluice",
-    over:
-      "not bounded by the server: the runtime's HTTP server reads the request head itself, with no " +
-      "timeout for it; put a proxy with a header timeout in front (§19.2)",
-    test: limits(
-      "half-sent upgrade requests are not bounded by sluice, and cost a download beside them nothing",
+    limit: "time to send a complete request head (the upgrade request)",
+    option: "serveGuarded.headTimeoutMs",
+    flag: "--upgrade-timeout-ms",
+    default: "10,000 ms",
+    over: "answered, and the connection closed (§19.2)",
+    close: 408,
+    test: guard(
+      "half-sent upgrade requests are answered 408 and closed after headTimeoutMs, and a download beside them goes on",
+    ),
+  },
+  {
+    limit: "connections still sending their request head, from one remote address",
+    option: "serveGuarded.maxPendingPerAddress",
+    flag: "--max-pending-upgrades-per-address",
+    default: "32",
+    over: "the new connection is answered and closed",
+    close: 429,
+    test: guard("connections still sending their head from one address are bounded: 429"),
+  },
+  {
+    limit: "connections still sending their request head, in all",
+    option: "serveGuarded.maxPending",
+    flag: "--max-pending-upgrades",
+    default: "1,024",
+    over: "the new connection is answered and closed",
+    close: 503,
+    test: guard("connections still sending their head are bounded in all: 503"),
+  },
+  {
+    limit: "size of a request head",
+    option: "serveGuarded.maxHeadBytes",
+    flag: "--max-head-bytes",
+    default: "16,384 bytes",
+    over: "answered, and the connection closed",
+    close: 431,
+    test: guard("a request head over maxHeadBytes is answered 431"),
+  },
+  {
+    limit: "time one write to a peer may take (a peer that reads nothing)",
+    option: "serveGuarded.writeStallMs",
+    flag: "--write-stall-ms",
+    default: "45,000 ms",
+    over: "the TCP connection is cut, without a close frame (§19.1, §19.2)",
+    test: guard(
+      "a peer that stops reading is cut off after writeStallMs, its download ended on the server",
     ),
   },
   {

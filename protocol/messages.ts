@@ -39,6 +39,7 @@ import type {
 } from "./auth_payloads.ts";
 
 export {
+  DATASET_NAME,
   type DownloadRequest,
   type Filter,
   FILTER_OPERATORS,

@@ -16,7 +16,7 @@
  * @example Parse what a peer sent
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { parseClientMessage } from "./mod.ts";
+ * import { parseClientMessage } from "@sluice/sluice/protocol";
  * const r = parseClientMessage('{"event":"download:cancel","data":{},"timestamp":0,"requestId":"dl-1"}');
  * equal(r.ok && r.value.event, "download:cancel");
  * ```
@@ -34,6 +34,7 @@ export {
   type ClientMessage,
   type ColumnInfo,
   type ColumnType,
+  DATASET_NAME,
   type DownloadAck,
   type DownloadCancelled,
   type DownloadComplete,
@@ -169,6 +170,7 @@ export { formatTimestamp, parseTimestamp } from "./time.ts";
 export {
   parseSchemaDocument,
   type SchemaColumn,
+  type SchemaDataset,
   type SchemaDocument,
   schemaDocument,
 } from "./schema_document.ts";
@@ -183,8 +185,6 @@ export {
 // Signing in: the texts each side signs, their signatures, and the server's checks.
 export {
   challengeText,
-  type DelegationFacts,
-  delegationText,
   ethereumAddress,
   identityLabel,
   recoverPersonalSigner,
@@ -195,6 +195,7 @@ export {
   verifyIdentitySignature,
   verifyText,
 } from "./auth.ts";
+export { type DelegationFacts, delegationText } from "./wallet_texts.ts";
 export {
   checkAuthenticate,
   checkCommandAuth,
@@ -255,6 +256,7 @@ export {
   type SessionState,
   type SessionWait,
 } from "./session_state.ts";
+export { chooseDataset, type DatasetView, type SessionDataset } from "./session_datasets.ts";
 export {
   SESSION_ANSWERS,
   SESSION_CLOSES,

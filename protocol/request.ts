@@ -44,6 +44,8 @@ export interface ValidatedRequest {
   readonly compression: boolean;
   /** Whether CSV text cells are neutralised against formula injection. */
   readonly neutralizeFormulas: boolean;
+  /** The dataset it reads, on a server of several (protocol/session_datasets.ts). */
+  readonly dataset?: string;
 }
 
 /**

@@ -56,8 +56,21 @@ export interface Filter {
   readonly value: FilterScalar | readonly FilterScalar[];
 }
 
+/**
+ * What a dataset's name may be: a letter or digit, then up to 63 letters,
+ * digits, `_`, `.` or `-` (PROTOCOL.md §5.1). Servers name their datasets
+ * this way; a request's `dataset` that is not such a name is `INVALID_VALUE`.
+ */
+export const DATASET_NAME: RegExp = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
 /** The `searchParams` of a `DownloadRequest` (PROTOCOL.md §5.1). */
 export interface SearchParams {
+  /**
+   * Which of the server's datasets (`GET /schema.json` lists them, §17);
+   * absent: the server's default dataset. A name the server does not have
+   * is refused with `UNKNOWN_DATASET`.
+   */
+  readonly dataset?: string;
   /** Inclusive start, ISO 8601 (`2024-01-01` or `2024-01-01T00:00:00.000Z`). */
   readonly timeFrom: string;
   /** Exclusive end, same form as `timeFrom`. */

@@ -12,7 +12,12 @@
 
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import { type ColumnSchema, operatorsFor } from "./filter.ts";
-import { type ColumnType, FILTER_OPERATORS, type FilterOperator } from "./messages.ts";
+import {
+  type ColumnType,
+  DATASET_NAME,
+  FILTER_OPERATORS,
+  type FilterOperator,
+} from "./messages.ts";
 import type { Result } from "./result.ts";
 import { bool, type Check, Invalid, list, num, object, oneOf, str } from "./_schema.ts";
 
@@ -30,46 +35,86 @@ export interface SchemaColumn {
   readonly operators: readonly FilterOperator[];
 }
 
+/** One dataset of a server of several (PROTOCOL.md §5.1, §17). */
+export interface SchemaDataset {
+  /** What `searchParams.dataset` names it by. */
+  readonly name: string;
+  /** Its `timestamp` column that `timeFrom` and `timeTo` apply to. */
+  readonly timeColumn: string;
+  /** Its exported columns, in output order. */
+  readonly columns: readonly SchemaColumn[];
+}
+
 /** The body of `GET /schema.json`. */
 export interface SchemaDocument {
   /** Format version of this document. */
   readonly version: 1;
-  /** The `timestamp` column that `timeFrom` and `timeTo` apply to. */
+  /** The `timestamp` column that `timeFrom` and `timeTo` apply to (of the default dataset). */
   readonly timeColumn: string;
-  /** The exported columns, in output order. */
+  /** The exported columns, in output order (of the default dataset). */
   readonly columns: readonly SchemaColumn[];
+  /**
+   * A server of named datasets: every one, the default first (the one a
+   * request that names none reads, whose columns are also the document's
+   * own). Absent on a server of one unnamed dataset.
+   */
+  readonly datasets?: readonly SchemaDataset[];
 }
 
-/** Most columns a document may list. */
+/** Most columns a document may list, per dataset. */
 const MAX_COLUMNS = 256;
+/** Most datasets a document may list. */
+const MAX_DATASETS = 64;
 const COLUMN_TYPES: readonly ColumnType[] = ["integer", "decimal", "text", "timestamp", "boolean"];
 
+function schemaColumns(
+  schema: { readonly columns: readonly ColumnSchema[] },
+): SchemaColumn[] {
+  return schema.columns.map((c) => {
+    const filterable = c.filterable !== false;
+    return {
+      name: c.name,
+      type: c.type,
+      ...(c.scale === undefined ? {} : { scale: c.scale }),
+      filterable,
+      operators: filterable ? [...operatorsFor(c.type)] : [],
+    };
+  });
+}
+
 /**
- * The document describing a data source's columns.
+ * The document describing a data source's columns; with `datasets`, those
+ * of every dataset too, the first being the default (whose columns are
+ * the document's own).
  *
  * @example
  * ```ts
- * import { ok } from "node:assert/strict";
+ * import { equal, ok } from "node:assert/strict";
  * import { schemaDocument } from "./schema_document.ts";
  * const doc = schemaDocument({ timeColumn: "ts", columns: [{ name: "ts", type: "timestamp" }] });
  * ok(doc.columns[0].operators.includes("between"));
+ * const trades = { name: "trades", timeColumn: "ts", columns: [{ name: "ts", type: "timestamp" as const }] };
+ * equal(schemaDocument(trades, [trades]).datasets?.[0].name, "trades");
  * ```
  */
 export function schemaDocument(
   schema: { readonly timeColumn: string; readonly columns: readonly ColumnSchema[] },
+  datasets?: readonly {
+    readonly name: string;
+    readonly timeColumn: string;
+    readonly columns: readonly ColumnSchema[];
+  }[],
 ): SchemaDocument {
   return {
     version: 1,
     timeColumn: schema.timeColumn,
-    columns: schema.columns.map((c) => {
-      const filterable = c.filterable !== false;
-      return {
-        name: c.name,
-        type: c.type,
-        ...(c.scale === undefined ? {} : { scale: c.scale }),
-        filterable,
-        operators: filterable ? [...operatorsFor(c.type)] : [],
-      };
+    columns: schemaColumns(schema),
+    ...(datasets === undefined ? {} : {
+      datasets: datasets.map((d) => ({
+        name: d.name,
+        timeColumn: d.timeColumn,
+        columns: schemaColumns(d),
+      })),
     }),
   };
 }
@@ -86,11 +131,17 @@ const version: Check<1> = (value, path) => {
   return 1;
 };
 
+const dataset: Check<SchemaDataset> = object({
+  name: str({ max: 64, pattern: DATASET_NAME }),
+  timeColumn: str({ max: 256 }),
+  columns: list(column, MAX_COLUMNS),
+});
+
 const document: Check<SchemaDocument> = object({
   version,
   timeColumn: str({ max: 256 }),
   columns: list(column, MAX_COLUMNS),
-});
+}, { datasets: list(dataset, MAX_DATASETS) });
 
 /**
  * Reads a schema document from untrusted JSON text: the one place where it

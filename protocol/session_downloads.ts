@@ -9,7 +9,9 @@
  * Admission, in order, each refusal on `download:error`:
  * 1. a running download with the same id: `DUPLICATE_REQUEST`;
  * 2. `maxDownloads` running: `TOO_MANY_DOWNLOADS`;
- * 3. the request against the source's schema and limits (request.ts);
+ * 3. the dataset it names (session_datasets.ts: `UNKNOWN_DATASET`, or
+ *    `FORBIDDEN` outside its allow list), then the request against that
+ *    dataset's schema and limits (request.ts);
  * 4. the `authorize` hook, when the server has one: `false` is
  *    `FORBIDDEN`; `{ filters }` narrows the request, which is validated
  *    again; a hook that throws or answers anything else is
@@ -50,6 +52,7 @@ import type {
   SessionEffect,
   SessionState,
 } from "./session_state.ts";
+import { chooseDataset, downloadDataset } from "./session_datasets.ts";
 import type { SessionChange } from "./session_sign_in.ts";
 
 /** Finished downloads remembered per connection, for `status:check` and late acks. */
@@ -73,7 +76,12 @@ function validate(
   state: SessionState,
   request: DownloadRequest,
 ): Result<ValidatedRequest, ErrorResponse> {
-  return validateDownloadRequest(request, state.config.schema.columns, state.config.requestLimits);
+  const chosen = chooseDataset(state.config, request.searchParams.dataset, state.identity);
+  if (!chosen.ok) return chosen;
+  const { name, columns, requestLimits } = chosen.value;
+  const checked = validateDownloadRequest(request, columns, requestLimits);
+  if (!checked.ok || name === undefined) return checked;
+  return { ok: true, value: { ...checked.value, dataset: name } };
 }
 
 /** Admission of a `download:request` (or, with `resume`, a `download:resume`): steps 1–4. */
@@ -204,7 +212,7 @@ function begin(
     limited,
     now,
     frameRows: rowsPerFrame(
-      state.config.schema.columns,
+      downloadDataset(state.config, request.dataset).columns,
       request.outputFormat,
       state.config.exports.frameBytes,
     ),
@@ -216,7 +224,11 @@ function begin(
       downloads: [...state.downloads, download],
       finished: state.finished.filter((s) => s.requestId !== pending.requestId),
     },
-    effects: [{ type: "readHighWaterMark", job: pending.job }],
+    effects: [{
+      type: "readHighWaterMark",
+      job: pending.job,
+      ...(request.dataset === undefined ? {} : { dataset: request.dataset }),
+    }],
   };
 }
 
@@ -267,10 +279,11 @@ export function stepDownload(
 ): SessionChange {
   const download = state.downloads[index];
   const { config } = state;
+  const dataset = downloadDataset(config, download.request.dataset);
   const r = exportStep(download, event, {
-    columns: config.schema.columns,
-    keyIndex: state.keyIndex,
-    limits: config.exports,
+    columns: dataset.columns,
+    keyIndex: dataset.keyIndex,
+    limits: dataset.exports,
     ports: config.ports,
     socketQueued: state.socketQueued,
     draining: state.draining,

@@ -72,8 +72,10 @@ export function issueChallenge(
     nonce: bytesToHex(nonce),
     clientSessionKey: message.sessionKey,
     serverSessionKey: bytesToHex(secp.getPublicKey(sessionSecret)),
+    issuedAt: now,
     expiresAt: now + signIn.nonceTtlMs,
     encryption: signIn.encryption,
+    chainId: signIn.chainId,
   };
   const { token } = state.entropy;
   return {
@@ -88,12 +90,14 @@ export function issueChallenge(
       event: "auth:challenge",
       data: {
         nonce: facts.nonce,
+        issuedAt: facts.issuedAt,
         expiresAt: facts.expiresAt,
         origin: facts.origin,
         sessionKey: facts.serverSessionKey,
         serverKey: signIn.serverKey,
         serverSignature: signText(signIn.identityKey, serverProofText(facts)),
         encryption: signIn.encryption,
+        chainId: signIn.chainId,
         // Only an Ethereum account delegates; no other client needs to understand the field.
         ...(signIn.maxDelegationMs > 0 && message.identity.kind === "ethereum"
           ? { maxDelegationMs: signIn.maxDelegationMs }

@@ -42,6 +42,7 @@ import { batchDeadline, EMPTY_BATCH, type ProgressBatch } from "./progress_state
 import type { RequestLimits, ValidatedRequest } from "./request.ts";
 import { type SessionBounds, sessionBounds } from "./session_bounds.ts";
 import type { SignedCommand } from "./session_crypto.ts";
+import { checkDatasets, keyIndexOf, type SessionDataset } from "./session_datasets.ts";
 import type { CommandState, IssuedChallenge } from "./sign_in.ts";
 import type { SignInLimiter } from "./sign_in_limits.ts";
 import type { ExportEffect, ExportEvent } from "./export_state.ts";
@@ -77,6 +78,8 @@ export interface SessionSignIn {
   readonly signInTimeoutMs: number;
   /** How far ahead a wallet's delegation may end; 0 refuses delegations. */
   readonly maxDelegationMs: number;
+  /** The EIP-155 chain id wallets' sign-in messages name (PROTOCOL.md §15.7). */
+  readonly chainId: number;
   /** How long a signed-in session is good for. */
   readonly sessionTtlMs: number;
   /** How far a command's timestamp may be from the server's clock. */
@@ -87,8 +90,10 @@ export interface SessionSignIn {
 
 /** How a connection behaves: the server's options, as one connection sees them. */
 export interface SessionConfig {
-  /** What the source exports. */
+  /** What the source exports: the default dataset, which a request that names none reads. */
   readonly schema: SessionSchema;
+  /** A server of several datasets: every one, the default first (session_datasets.ts). */
+  readonly datasets?: readonly SessionDataset[];
   /** Sign-in settings. */
   readonly signIn: SessionSignIn;
   /** Tuning of downloads. */
@@ -296,7 +301,8 @@ export type SessionEffect =
 /**
  * A new connection, heard from at `now`.
  *
- * @throws {RangeError} if the schema's key column is not one of its columns.
+ * @throws {RangeError} if a schema's key column is not one of its columns, or
+ * the datasets are not as `checkDatasets` says.
  *
  * @example
  * ```ts
@@ -317,14 +323,11 @@ export function initialSessionState(
   now: number,
   entropy: SessionEntropy,
 ): SessionState {
-  const keyIndex = config.schema.columns.findIndex((c) => c.name === config.schema.keyColumn);
-  if (keyIndex === -1) {
-    throw new RangeError(`the key column ${config.schema.keyColumn} is not among the columns`);
-  }
+  checkDatasets(config);
   return {
     phase: "guest",
     config,
-    keyIndex,
+    keyIndex: keyIndexOf(config.schema),
     entropy,
     lastHeard: now,
     ...(config.signIn.anonymous ? {} : { signInDeadline: now + config.signIn.signInTimeoutMs }),

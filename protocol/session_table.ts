@@ -199,6 +199,9 @@ const START: readonly ErrorCode[] = [
   ...GATED,
   "DUPLICATE_REQUEST",
   "TOO_MANY_DOWNLOADS",
+  // The dataset the request names (session_datasets.ts): not the server's, or not this identity's.
+  "UNKNOWN_DATASET",
+  "FORBIDDEN",
   ...INVALID_REQUEST,
 ];
 
@@ -229,6 +232,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
     "AUTH_NONCE_EXPIRED",
     "AUTH_DELEGATION_EXPIRED",
     "AUTH_DELEGATION_TOO_LONG",
+    "AUTH_CONTRACT_WALLET_UNSUPPORTED",
     "AUTH_BAD_SIGNATURE",
     "AUTH_UNKNOWN_IDENTITY",
     "SIGN_IN_RATE_LIMITED",

@@ -8,6 +8,15 @@
  * changed identity, then expiry, then a delegation's terms and signature,
  * then the challenge's signature.
  *
+ * Contract wallets (EIP-1271) are not supported: checking one takes a call
+ * to the chain, which a pure check cannot make and the reference server
+ * does not. An externally owned account's `personal_sign` is always 65
+ * bytes (64 in EIP-2098's compact form), so a wallet signature of any other
+ * length is a contract's and is refused by name,
+ * `AUTH_CONTRACT_WALLET_UNSUPPORTED`. A contract wallet that answers with
+ * 65 bytes (a one-owner Safe gives its owner's ECDSA signature) cannot be
+ * told from a forgery without the chain, and gets `AUTH_BAD_SIGNATURE`.
+ *
  * This module is browser compatible.
  *
  * @module
@@ -15,7 +24,6 @@
 
 import {
   challengeText,
-  delegationText,
   identityLabel,
   recoverPersonalSigner,
   type SignInFacts,
@@ -26,6 +34,15 @@ import { type ErrorCode, type ErrorDetails, type ErrorResponse, errorResponse } 
 import type { AuthAuthenticate, AuthDelegation, Identity, MessageAuth } from "./messages.ts";
 import type { Result } from "./result.ts";
 import { COMPRESSED_KEY_ANY_CASE, ETHEREUM_ADDRESS } from "./hex_patterns.ts";
+import { delegationText } from "./wallet_texts.ts";
+
+/**
+ * Whether a wallet's signature (hex) is too long or too short to be an
+ * ECDSA signature, 64 or 65 bytes: a contract wallet's (EIP-1271).
+ */
+function contractShaped(signatureHex: string): boolean {
+  return signatureHex.length !== 128 && signatureHex.length !== 130;
+}
 
 /** A challenge the server issued on a connection, and whether it was answered. */
 export interface IssuedChallenge {
@@ -74,6 +91,9 @@ export function checkAuthenticate(
   if (now > issued.facts.expiresAt) return refuse("AUTH_NONCE_EXPIRED");
   const { delegation } = message;
   if (delegation === undefined) {
+    if (message.identity.kind === "ethereum" && contractShaped(message.signature)) {
+      return refuse("AUTH_CONTRACT_WALLET_UNSUPPORTED");
+    }
     if (
       !verifyIdentitySignature(message.identity, challengeText(issued.facts), message.signature)
     ) {
@@ -102,8 +122,9 @@ export function checkAuthenticate(
  * only an `ethereum` identity delegates, to a server that takes
  * delegations (`maxDelegationMs` > 0), for a time not yet over and at most
  * `maxDelegationMs` ahead (checked before the text is built, so a date past
- * what `Date` can print never reaches it), and the account must have
- * signed the delegation text for this origin and key.
+ * what `Date` can print never reaches it), made no later than it ends, and
+ * the account must have signed the delegation text for this origin, key
+ * and chain, with a signature of an ECDSA signature's length.
  */
 function checkDelegation(
   facts: SignInFacts,
@@ -120,11 +141,19 @@ function checkDelegation(
   if (!(delegation.expiresAt - now <= maxDelegationMs)) {
     return ["AUTH_DELEGATION_TOO_LONG", { maxMs: maxDelegationMs }];
   }
+  if (delegation.issuedAt > delegation.expiresAt) {
+    return ["INVALID_VALUE", { path: "data.delegation.issuedAt", reason: "after expiresAt" }];
+  }
+  if (contractShaped(delegation.signature)) {
+    return ["AUTH_CONTRACT_WALLET_UNSUPPORTED", { part: "delegation" }];
+  }
   const text = delegationText({
     origin: facts.origin,
     address: identity.address,
     delegateKey: delegation.key,
+    issuedAt: delegation.issuedAt,
     expiresAt: delegation.expiresAt,
+    chainId: facts.chainId,
   });
   if (recoverPersonalSigner(text, delegation.signature) !== identity.address.toLowerCase()) {
     return ["AUTH_BAD_SIGNATURE", { part: "delegation" }];

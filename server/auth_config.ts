@@ -59,3 +59,21 @@ export function challengeOrigin(
   if (origins === undefined) return `${url.protocol === "https:" ? "wss:" : "ws:"}//${url.host}`;
   return origins.find((origin) => new URL(origin).host === url.host);
 }
+
+/**
+ * The server's chain id (`createServer`'s `chainId`): a positive whole
+ * number, 1 unless the operator names another. Throws a `RangeError`
+ * otherwise.
+ *
+ * @example
+ * ```ts ignore
+ * chainIdOption(undefined); // 1
+ * ```
+ */
+export function chainIdOption(option: number | undefined): number {
+  const id = option ?? 1;
+  if (!Number.isSafeInteger(id) || id < 1) {
+    throw new RangeError(`chainId: a positive whole number, got ${id}`);
+  }
+  return id;
+}

@@ -15,10 +15,11 @@ import type { ParseLimits } from "../protocol/parse.ts";
 import type { RequestLimits } from "../protocol/request.ts";
 import type { DataSource } from "./data_source.ts";
 import { SERVER_PORTS } from "./export_ports.ts";
+import { servedDatasets, type ServerDataset } from "./server_datasets.ts";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
-import { type AuthConfig, challengeOrigin, parseOrigin } from "./auth_config.ts";
+import { type AuthConfig, chainIdOption, challengeOrigin, parseOrigin } from "./auth_config.ts";
 import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
 import type { Authorize } from "./authorize.ts";
 import { Session } from "./session.ts";
@@ -34,10 +35,12 @@ import {
   webOrigins,
 } from "./_connection_checks.ts";
 
-/** Options of {@linkcode createServer}. */
+/** Options of {@linkcode createServer}: a `source`, or `datasets`. */
 export interface ServerOptions extends ConnectionOptions {
-  /** Where rows come from, e.g. a {@linkcode SqliteSource}. */
-  readonly source: DataSource;
+  /** Where rows come from, e.g. a {@linkcode SqliteSource}: a server of one dataset. */
+  readonly source?: DataSource;
+  /** Several datasets, named by `searchParams.dataset`; the first is the default. */
+  readonly datasets?: readonly ServerDataset[];
   /**
    * Most downloads running at once on one connection.
    *
@@ -166,6 +169,13 @@ export interface ServerOptions extends ConnectionOptions {
    */
   readonly maxDelegationMs?: number;
   /**
+   * The EIP-155 chain id wallets' sign-in messages name (docs/PROTOCOL.md
+   * §15.7); the wallet need not be on that chain, and no chain is read.
+   *
+   * @default {1}
+   */
+  readonly chainId?: number;
+  /**
    * How far a command's `auth.timestamp` may be from the server's clock, in
    * milliseconds.
    *
@@ -257,6 +267,7 @@ function authConfig(options: ServerOptions): AuthConfig {
     nonceTtlMs: options.nonceTtlMs ?? 60_000,
     signInTimeoutMs: options.signInTimeoutMs ?? 60_000,
     maxDelegationMs: delegationLimit(options.maxDelegationMs, origins !== undefined),
+    chainId: chainIdOption(options.chainId),
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
   };
@@ -306,15 +317,17 @@ export function createServer(options: ServerOptions): SluiceServer {
       load: loadAverage(),
     };
   };
-  const { columns, keyColumn } = options.source.schema();
+  const served = servedDatasets(options);
   const queued = queuedBytesCount(options);
   const gate = connectionGate(options);
   const allowedOrigins = webOrigins(options.allowedOrigins);
   const failures = new SignInFailures(options.signInLimits);
   const context: SessionContext = {
-    source: options.source,
+    source: served.source,
+    ...(served.sources === undefined ? {} : { sources: served.sources }),
     config: {
-      schema: { columns, keyColumn },
+      schema: served.schema,
+      ...(served.datasets === undefined ? {} : { datasets: served.datasets }),
       exports,
       requestLimits: options.requestLimits ?? {},
       parseLimits: options.parseLimits ?? {},
@@ -374,10 +387,8 @@ export function createServer(options: ServerOptions): SluiceServer {
         return refuse(400, "sluice: that is not a WebSocket upgrade request\n");
       }
       const { socket, response } = upgraded;
-      const session = new Session(socket, context, {
-        origin,
-        limiter: failures.forAddress(address),
-      });
+      const limiter = failures.forAddress(address);
+      const session = new Session(socket, context, { origin, limiter });
       sessions.add(session);
       // The session may end (an abort) long before a peer that does not read lets its socket
       // close: it stops counting as open then, while its address's count holds until the end.

@@ -37,12 +37,17 @@ interface Entry {
 export class DownloadReads {
   readonly #source: DataSource;
   readonly #logger: Logger;
+  readonly #sources: ReadonlyMap<string, DataSource> | undefined;
   readonly #entries = new Map<number, Entry>();
 
-  /** Reads of `source`; failures to release a snapshot go to `logger`. */
-  constructor(source: DataSource, logger: Logger) {
+  /**
+   * Reads of `source`, or of a dataset of `sources` by name; failures to
+   * release a snapshot go to `logger`.
+   */
+  constructor(source: DataSource, logger: Logger, sources?: ReadonlyMap<string, DataSource>) {
     this.#source = source;
     this.#logger = logger;
+    this.#sources = sources;
   }
 
   /** Downloads that hold a reader now. */
@@ -54,12 +59,16 @@ export class DownloadReads {
    * The reader of a download that starts reading: its own snapshot where the
    * source offers one. A snapshot that cannot be opened fails the read it
    * was opened for (the caller reports it as the source's failure).
+   * `dataset` names the source of a server of several (the machine chose
+   * it); absent, the default one.
    */
-  open(job: number): Promise<SourceReader> {
+  open(job: number, dataset?: string): Promise<SourceReader> {
     const existing = this.#entries.get(job);
     if (existing !== undefined) return existing.reader;
-    const snapshot = this.#source.openSnapshot?.();
-    const entry: Entry = { reader: snapshot ?? Promise.resolve(this.#source), snapshot };
+    const source = dataset === undefined ? this.#source : this.#sources?.get(dataset);
+    if (source === undefined) throw new RangeError(`no dataset ${dataset} to read`);
+    const snapshot = source.openSnapshot?.();
+    const entry: Entry = { reader: snapshot ?? Promise.resolve(source), snapshot };
     this.#entries.set(job, entry);
     return entry.reader;
   }

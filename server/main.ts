@@ -12,8 +12,11 @@ import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { type ConnectionInfo, createServer, type SluiceServer } from "./create_server.ts";
 import { type DataSource, DataSourceError } from "./data_source.ts";
-import { DatasetRefused, openDataset, type OpenedDataset } from "./open_dataset.ts";
+import { DatasetRefused, openDataset } from "./open_dataset.ts";
+import { openDatasets } from "./open_datasets.ts";
+import type { ServerDataset } from "./server_datasets.ts";
 import { type ProgramConfig, programConfig, USAGE } from "./program_config.ts";
+import { serveGuarded } from "./upgrade_guard.ts";
 import { createWebApp, type WebApp } from "./web_app.ts";
 
 /**
@@ -50,10 +53,22 @@ function identityKey(config: ProgramConfig): Uint8Array {
   return key;
 }
 
+/** What the program serves: one source, or the datasets of its `--config` file. */
+interface Served {
+  /** The default dataset's source. */
+  readonly source: DataSource;
+  /** The datasets of a `--config` file, the default first. */
+  readonly datasets?: readonly ServerDataset[];
+  /** Where the rows come from, for the log. */
+  readonly description: string;
+  /** Closes every source (and shared pool). */
+  close(): Promise<void>;
+}
+
 /** The server over the program's settings, saying loudly who may sign in. */
-function programServer(config: ProgramConfig, source: DataSource): SluiceServer {
+function programServer(config: ProgramConfig, served: Served): SluiceServer {
   const sluice = createServer({
-    source,
+    ...(served.datasets === undefined ? { source: served.source } : { datasets: served.datasets }),
     identityKey: identityKey(config),
     allow: config.allow,
     anonymous: config.anonymous,
@@ -63,6 +78,7 @@ function programServer(config: ProgramConfig, source: DataSource): SluiceServer 
     ...(config.maxDelegationMinutes === undefined
       ? {}
       : { maxDelegationMs: config.maxDelegationMinutes * 60_000 }),
+    ...(config.chainId === undefined ? {} : { chainId: config.chainId }),
   });
   console.error(`sluice: server identity key ${sluice.serverKey}`);
   if (config.allow === undefined) {
@@ -97,19 +113,25 @@ function programServer(config: ProgramConfig, source: DataSource): SluiceServer 
  * that describe nothing to serve exit 2 with one line per problem; a
  * database that cannot be reached exits 1, saying why.
  */
-async function openSource(config: ProgramConfig): Promise<OpenedDataset> {
+async function openSource(config: ProgramConfig): Promise<Served> {
   const { dataset } = config;
   if (dataset.kind === "demo" && dataset.path.includes("/")) {
     Deno.mkdirSync(dataset.path.slice(0, dataset.path.lastIndexOf("/")), { recursive: true });
   }
   let shown = -1;
   try {
-    return await openDataset(dataset, (done, total) => {
+    if (config.datasets !== undefined) {
+      const opened = await openDatasets(config.datasets);
+      const { datasets, description } = opened;
+      return { source: datasets[0].source, datasets, description, close: opened.close };
+    }
+    const { source, description } = await openDataset(dataset, (done, total) => {
       const percent = total === 0 ? 100 : Math.floor((done / total) * 100);
       if (percent === shown || dataset.kind !== "demo") return;
       shown = percent;
       console.error(`building demo table in ${dataset.path}: ${done}/${total} rows (${percent}%)`);
     });
+    return { source, description, close: () => source.close() };
   } catch (error) {
     if (error instanceof DatasetRefused) {
       for (const line of error.problems) console.error(`sluice: ${line}`);
@@ -124,10 +146,12 @@ async function openSource(config: ProgramConfig): Promise<OpenedDataset> {
   }
 }
 
-/** The sluice server over `source`, and the web app that serves the page beside it. */
-function serve(config: ProgramConfig, source: DataSource): { sluice: SluiceServer; app: WebApp } {
-  const sluice = programServer(config, source);
-  return { sluice, app: createWebApp({ sluice, schema: source.schema() }) };
+/** The sluice server over what is served, and the web app that serves the page beside it. */
+function serve(config: ProgramConfig, served: Served): { sluice: SluiceServer; app: WebApp } {
+  const sluice = programServer(config, served);
+  const datasets = served.datasets?.map((d) => ({ name: d.name, schema: d.source.schema() }));
+  const schema = served.source.schema();
+  return { sluice, app: createWebApp({ sluice, schema, ...(datasets && { datasets }) }) };
 }
 
 let served: Promise<{ sluice: SluiceServer; app: WebApp }> | undefined;
@@ -145,7 +169,7 @@ export async function servedFetch(
 ): Promise<Response> {
   served ??= (async () => {
     const config = programConfig([], Deno.env.toObject());
-    servedNow = serve(config, (await openSource(config)).source);
+    servedNow = serve(config, await openSource(config));
     return servedNow;
   })();
   // The connection's address goes on: the server counts connections per address (a Unix socket
@@ -207,6 +231,10 @@ export async function main(
   try {
     config = programConfig(args, env);
   } catch (error) {
+    if (error instanceof DatasetRefused) {
+      for (const line of error.problems) console.error(`sluice: ${line}`);
+      Deno.exit(2);
+    }
     console.error(`sluice: ${error instanceof Error ? error.message : error}`);
     console.error(USAGE);
     Deno.exit(2);
@@ -215,31 +243,35 @@ export async function main(
     console.log(USAGE);
     Deno.exit(0);
   }
-  const { source, description } = await openSource(config);
-  const { sluice, app } = serve(config, source);
+  const served = await openSource(config);
+  const { sluice, app } = serve(config, served);
   // One shutdown, however many signals: `timeout … deno task start` delivers SIGTERM twice (to its
   // process group, and through deno task, which forwards it). Listened to before listening, so
   // that a signal sent once the address is printed is never the runtime's default, a plain kill.
   let stopping: Promise<never> | undefined;
+  const http = Promise.withResolvers<{ shutdown(): Promise<void> }>();
   const stop = (signal: string) => {
     stopping ??= (async () => {
       console.error(`sluice: ${signal}, ending downloads (clients may resume) and shutting down`);
       await sluice.close();
-      await http.shutdown();
-      await source.close();
+      await (await http.promise).shutdown();
+      await served.close();
       Deno.exit(0);
     })();
   };
   Deno.addSignalListener("SIGINT", () => stop("SIGINT"));
   Deno.addSignalListener("SIGTERM", () => stop("SIGTERM"));
-  // In the same synchronous run as the listeners: none can call `stop` before `http` is set.
-  const http = Deno.serve({
-    hostname: config.hostname,
-    port: config.port,
-    onListen: ({ hostname, port }) => {
-      console.log(`sluice listening on ws://${hostname}:${port}/ (database ${description})`);
-      console.log(`sluice page at http://${hostname}:${port}/`);
-    },
-  }, app.fetch);
-  await http.finished;
+  const onListen = ({ hostname, port }: Deno.NetAddr) => {
+    const what = served.datasets === undefined ? "database" : "datasets";
+    console.log(`sluice listening on ws://${hostname}:${port}/ (${what} ${served.description})`);
+    console.log(`sluice page at http://${hostname}:${port}/`);
+  };
+  const where = { hostname: config.hostname, port: config.port, onListen };
+  // The guard bounds half-sent request heads, which Deno.serve holds for ever (PROTOCOL.md §19.2);
+  // it needs a Unix socket, which Windows lacks: there, put a proxy with a header timeout in front.
+  const server = Deno.build.os === "windows"
+    ? Deno.serve(where, app.fetch)
+    : await serveGuarded({ ...where, ...config.guard }, app.fetch);
+  http.resolve(server);
+  await server.finished;
 }

@@ -15,7 +15,7 @@
  * @example Embed it
  * ```ts
  * import { equal } from "node:assert/strict";
- * import { createServer, openDemoSource } from "./mod.ts";
+ * import { createServer, openDemoSource } from "@sluice/sluice/server";
  * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
  * const source = openDemoSource(path, 1000);
  * const sluice = createServer({ source });
@@ -34,12 +34,15 @@
  */
 
 export { createServer } from "./create_server.ts";
+export { serveGuarded } from "./upgrade_guard.ts";
+export type { GuardedHandler, GuardedServer, UpgradeGuardOptions } from "./upgrade_guard.ts";
 export type { ConnectionInfo, ServerOptions, SluiceServer } from "./create_server.ts";
 export type { ConnectionOptions } from "./connection_options.ts";
 export type { Logger } from "../protocol/logger.ts";
 export type { Authorize, AuthorizeDecision } from "./authorize.ts";
 export type { IdentityLimits } from "./identity_limits.ts";
 export type { SignInLimits } from "./sign_in_failures.ts";
+export type { DatasetLimits, ServerDataset } from "./server_datasets.ts";
 export { DataSourceError } from "./data_source.ts";
 export type {
   DataSource,

@@ -1,8 +1,8 @@
 /**
  * One dataset the server program exports, from its settings: the demo
  * table (built on first start), a table or view of a SQLite file, or one of
- * a PostgreSQL database. The program opens one today; a server of several
- * opens each the same way.
+ * a PostgreSQL database. A server of several (open_datasets.ts) opens each
+ * the same way.
  *
  * @module
  */
@@ -12,6 +12,7 @@ import type { DataSource } from "./data_source.ts";
 import { openDemoSource } from "./demo_data.ts";
 import { openPostgresTable, openSqliteTable } from "./open_table.ts";
 import type { SqliteCatalogOptions } from "./sqlite_catalog.ts";
+import type { PostgresPool } from "./postgres_pool.ts";
 
 /** Where a dataset's rows come from, and what the operator says about its table. */
 export type DatasetSettings =
@@ -27,6 +28,11 @@ export type DatasetSettings =
     readonly table: CatalogOptions;
     /** Most connections to the database at once. */
     readonly maxConnections?: number;
+    /**
+     * A pool to share with other datasets of the same database (then left
+     * open when the source closes); absent, the source makes its own.
+     */
+    readonly pool?: PostgresPool;
   };
 
 /** A dataset opened: its source, and where it reads for the server's log. */
@@ -115,7 +121,8 @@ export async function openDataset(
     }
     case "postgres": {
       const { url, table, maxConnections } = settings;
-      const opened = await openPostgresTable({ ...table, pool: { url, maxConnections } });
+      const pool = settings.pool ?? { url, maxConnections };
+      const opened = await openPostgresTable({ ...table, pool });
       if (!opened.ok) throw new DatasetRefused(opened.error);
       return { source: opened.value, description: `${redactedUrl(url)}, table ${table.table}` };
     }

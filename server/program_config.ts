@@ -4,17 +4,25 @@
  * then the defaults. Which dataset it serves is one of three: the demo
  * table (no `--table`), a table of a SQLite file (`--db FILE --table
  * NAME`), or one of a PostgreSQL database (`--database-url URL --table
- * NAME`).
+ * NAME`); or it serves the several datasets a file lists (`--config
+ * FILE`, dataset_config.ts).
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
-import { LIMIT_FLAG_OPTIONS, type LimitOptions, limitOptions } from "./limit_flags.ts";
+import {
+  type GuardLimits,
+  guardLimits,
+  LIMIT_FLAG_OPTIONS,
+  type LimitOptions,
+  limitOptions,
+} from "./limit_flags.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { parseOrigin } from "./auth_config.ts";
 import type { CatalogOptions } from "./catalog.ts";
-import type { DatasetSettings } from "./open_dataset.ts";
+import { DatasetRefused, type DatasetSettings } from "./open_dataset.ts";
+import { type ConfiguredDataset, datasetConfig } from "./dataset_config.ts";
 
 /** Where the demo database lives when neither `--db` nor `SLUICE_DB` says. */
 const DEFAULT_DB_PATH = "data/demo.sqlite";
@@ -26,12 +34,13 @@ const IDENTITY_KEY_FILE_NAME = "server-identity.key";
 /** The program's usage, as `--help` and a wrong flag print it. */
 export const USAGE = `usage: server.ts [--port N] [--hostname H] [--allow KEY]… [--allow-file PATH]
          [--anonymous] [--identity-key-file PATH] [--origin URL]… [--no-encryption]
-         [--max-delegation-minutes N] [--allowed-origins URL]…
+         [--max-delegation-minutes N] [--chain-id N] [--allowed-origins URL]…
          [--max-… N, --…-timeout-ms N: the limits of docs/PROTOCOL.md §19]
        and one dataset:
          [--db PATH] [--demo-rows N]               the demo table, built in PATH if missing
          --db FILE --table NAME [TABLE FLAGS]       a table or view of a SQLite file
          --database-url postgres://… --table NAME [TABLE FLAGS]
+       or several: --config FILE                   the datasets FILE lists (docs/CONFIG.md)
        TABLE FLAGS: [--columns a,b,c] [--key-column C] [--time-column C]
          [--timestamp-columns a,b] [--text-columns a,b] [--decimal-columns a:SCALE,b (SQLite)]
        Every flag has an environment variable (SLUICE_PORT, SLUICE_TABLE, …): see README.md.`;
@@ -42,8 +51,10 @@ export interface ProgramConfig {
   readonly port: number;
   /** Interface to listen on. */
   readonly hostname: string;
-  /** What the server exports. */
+  /** What the server exports: its one dataset, or the first (the default) of `datasets`. */
   readonly dataset: DatasetSettings;
+  /** The datasets of `--config FILE`, checked, the default first; absent without one. */
+  readonly datasets?: readonly ConfiguredDataset[];
   /** Who may sign in (keys and addresses, checked); `undefined`: any key. */
   readonly allow: readonly string[] | undefined;
   /** Whether clients may download without signing in. */
@@ -61,10 +72,14 @@ export interface ProgramConfig {
    * delegations; `undefined`: a day with `--origin`, else 0.
    */
   readonly maxDelegationMinutes: number | undefined;
+  /** The chain id wallets' sign-in messages name (PROTOCOL.md §15.7); `undefined`: 1. */
+  readonly chainId: number | undefined;
   /** Whether `--help` was asked for (everything else is then the defaults). */
   readonly help: boolean;
   /** The limits the flags set (docs/PROTOCOL.md §19), and the allowed page origins. */
   readonly limits: LimitOptions;
+  /** The upgrade guard's limits (server/upgrade_guard.ts), from their flags. */
+  readonly guard: GuardLimits;
 }
 
 const OPTIONS = {
@@ -88,6 +103,8 @@ const OPTIONS = {
   "no-encryption": { type: "boolean" },
   origin: { type: "string", multiple: true },
   "max-delegation-minutes": { type: "string" },
+  "chain-id": { type: "string" },
+  config: { type: "string" },
 } as const;
 
 /** The flags that describe a table, and the variables that stand for them. */
@@ -110,8 +127,10 @@ type Env = Readonly<Record<string, string | undefined>>;
  * `SLUICE_TEXT_COLUMNS`, `SLUICE_DECIMAL_COLUMNS`, `SLUICE_ALLOW`,
  * `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`, `SLUICE_IDENTITY_KEY`,
  * `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ENCRYPTION`, `SLUICE_ORIGIN`,
- * `SLUICE_MAX_DELEGATION_MINUTES`), then defaults. Throws a `TypeError`
- * naming the bad flag or entry, or the flags that do not go together.
+ * `SLUICE_MAX_DELEGATION_MINUTES`, `SLUICE_CONFIG`), then defaults. Throws
+ * a `TypeError` naming the bad flag or entry, or the flags that do not go
+ * together, and a `DatasetRefused` listing every problem of a `--config`
+ * file.
  *
  * @example
  * ```ts
@@ -144,8 +163,11 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
   }
   const anyEntrySource = (values.allow ?? []).length > 0 || env.SLUICE_ALLOW !== undefined ||
     allowFile !== undefined;
-  const dataset = datasetSettings(values, env);
+  const configFile = values.config ?? env.SLUICE_CONFIG;
+  const datasets = configFile === undefined ? undefined : configured(configFile, values, env);
+  const dataset = datasets?.[0].settings ?? datasetSettings(values, env);
   const maxDelegation = values["max-delegation-minutes"] ?? env.SLUICE_MAX_DELEGATION_MINUTES;
+  const chainId = values["chain-id"] ?? env.SLUICE_CHAIN_ID;
   const origins = [...(values.origin ?? []), ...(env.SLUICE_ORIGIN ?? "").split(/[\s,]+/)]
     .filter((o) => o !== "").map(parseOrigin);
   return {
@@ -153,23 +175,65 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
     hostname: values.hostname ?? env.SLUICE_HOSTNAME ?? "127.0.0.1",
     origins: origins.length === 0 ? undefined : origins,
     dataset,
+    ...(datasets === undefined ? {} : { datasets }),
     allow: anyEntrySource ? entries : undefined,
     anonymous: values.anonymous ?? flag(env.SLUICE_ANONYMOUS),
     encryption: !(values["no-encryption"] ?? env.SLUICE_ENCRYPTION === "off"),
     identityKey: env.SLUICE_IDENTITY_KEY,
     identityKeyFile: values["identity-key-file"] ?? env.SLUICE_IDENTITY_KEY_FILE ??
       `${
-        dataset.kind === "postgres" ? "data/" : directoryOf(dataset.path)
+        configFile !== undefined
+          ? directoryOf(configFile)
+          : dataset.kind === "postgres"
+          ? "data/"
+          : directoryOf(dataset.path)
       }${IDENTITY_KEY_FILE_NAME}`,
     maxDelegationMinutes: maxDelegation === undefined
       ? undefined
       : integer("--max-delegation-minutes", maxDelegation, 0, 525_600),
+    chainId: chainId === undefined
+      ? undefined
+      : integer("--chain-id", chainId, 1, Number.MAX_SAFE_INTEGER),
     help: values.help ?? false,
     limits: limitOptions(values, env),
+    guard: guardLimits(values, env),
   };
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];
+
+/** The flags and variables that describe the one dataset a `--config` file replaces. */
+const ONE_DATASET = {
+  db: "SLUICE_DB",
+  "database-url": "SLUICE_DATABASE_URL",
+  table: "SLUICE_TABLE",
+  "demo-rows": "SLUICE_DEMO_ROWS",
+  ...TABLE_FLAGS,
+} as const;
+
+/**
+ * The datasets of a `--config` file. A file that is not there, or flags
+ * of one dataset beside it, are a `TypeError` (a usage error); a file that
+ * says something wrong is a `DatasetRefused` with every problem, each line
+ * starting with the file's name and the setting's path.
+ */
+function configured(path: string, values: Values, env: Env): ConfiguredDataset[] {
+  const beside = (Object.keys(ONE_DATASET) as (keyof typeof ONE_DATASET)[])
+    .find((name) => (values[name] ?? env[ONE_DATASET[name]]) !== undefined);
+  if (beside !== undefined) {
+    throw new TypeError(`--config lists the datasets: --${beside} belongs in its file`);
+  }
+  let text: string;
+  try {
+    text = Deno.readTextFileSync(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new TypeError(`--config: no file at ${path}`);
+  }
+  const read = datasetConfig(text, directoryOf(path), env);
+  if (!read.ok) throw new DatasetRefused(read.error.map((line) => `${path}: ${line}`));
+  return read.value;
+}
 
 /** Which dataset the flags name, refusing flags that do not go together. */
 function datasetSettings(values: Values, env: Env): DatasetSettings {

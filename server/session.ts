@@ -77,7 +77,7 @@ export class Session {
   constructor(socket: WebSocket, context: SessionContext, signIn: ConnectionSignIn) {
     this.#socket = socket;
     this.#context = context;
-    this.#reads = new DownloadReads(context.source, context.logger);
+    this.#reads = new DownloadReads(context.source, context.logger, context.sources);
     this.#ended = new Promise((resolve) => this.#end = resolve);
     const { origins: _origins, ...auth } = context.auth;
     this.#state = initialSessionState(
@@ -334,7 +334,7 @@ export class Session {
         // A download's first read: from here on it reads in its own snapshot, if the source has one.
         return this.#read(
           effect.job,
-          this.#reads.open(effect.job),
+          this.#reads.open(effect.job, effect.dataset),
           (reader) => reader.highWaterMark(),
           (value) => ({ type: "highWaterMark", job: effect.job, value }),
         );

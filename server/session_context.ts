@@ -16,8 +16,10 @@ import type { IdentityLimiter } from "./identity_limits.ts";
 
 /** What a session needs from the server that owns it. */
 export interface SessionContext {
-  /** Where rows come from. */
+  /** Where rows come from: the default dataset. */
   readonly source: DataSource;
+  /** A server of several datasets: each one's rows, by name. */
+  readonly sources?: ReadonlyMap<string, DataSource>;
   /** The machine's configuration, but for the sign-in settings. */
   readonly config: Omit<SessionConfig, "signIn">;
   /** The server-wide sign-in settings. */

@@ -33,8 +33,13 @@ import TYPE_FILES from "../web/types/files.json" with { type: "json" };
 export interface WebAppOptions {
   /** Handles the WebSocket upgrades: the sluice sessions. */
   readonly sluice: SluiceServer;
-  /** The exported table, published at `/schema.json`. */
+  /** The exported table, published at `/schema.json`: the default dataset's. */
   readonly schema: SourceSchema;
+  /**
+   * A server of several datasets: every one, the default first, listed in
+   * `/schema.json` (PROTOCOL.md §17).
+   */
+  readonly datasets?: readonly { readonly name: string; readonly schema: SourceSchema }[];
   /**
    * Whether to serve the demo page and its assets; the client module and
    * the schema are served either way.
@@ -140,7 +145,10 @@ interface Loaded {
  */
 export function createWebApp(options: WebAppOptions): WebApp {
   const servePage = options.page !== false;
-  const schemaBody = JSON.stringify(schemaDocument(options.schema) satisfies SchemaDocument);
+  const datasets = options.datasets?.map((d) => ({ ...d.schema, name: d.name }));
+  const schemaBody = JSON.stringify(
+    schemaDocument(options.schema, datasets) satisfies SchemaDocument,
+  );
   const cache = new Map<string, Promise<Loaded>>();
 
   const load = (file: string): Promise<Loaded> => {

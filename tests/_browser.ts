@@ -9,6 +9,7 @@ import {
   type Page,
 } from "npm:playwright-core@1.65.1";
 import { type PrivateKeyAccount, privateKeyToAccount } from "npm:viem@2.57.20/accounts";
+import { parseSiweMessage } from "npm:viem@2.57.20/siwe";
 
 /** Where Debian installs Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -278,6 +279,12 @@ export class TestWallet {
   #shared = false;
   /** Every message signed, as the text its bytes spell. */
   readonly signed: string[] = [];
+  /**
+   * The screen a wallet like MetaMask would have shown for each: a message that parses as
+   * Sign-In with Ethereum gets the sign-in screen, with a warning when its domain is not the
+   * host of the page asking (MetaMask compares the two); any other text, a bare message.
+   */
+  readonly screens: ("sign-in" | "sign-in, wrong domain" | "message")[] = [];
 
   constructor(privateKey: `0x${string}`) {
     this.#account = privateKeyToAccount(privateKey);
@@ -290,9 +297,9 @@ export class TestWallet {
 
   /** Puts the wallet into every page of `context`, before the page's own scripts run. */
   async install(context: BrowserContext): Promise<void> {
-    await context.exposeFunction(
+    await context.exposeBinding(
       "sluiceTestWallet",
-      (method: string, params: unknown[]) => this.#answer(method, params),
+      ({ frame }, method: string, params: unknown[]) => this.#answer(method, params, frame.url()),
     );
     await context.addInitScript({
       content: `window.ethereum = {
@@ -303,7 +310,7 @@ export class TestWallet {
     });
   }
 
-  async #answer(method: string, params: unknown[]): Promise<unknown> {
+  async #answer(method: string, params: unknown[], pageUrl: string): Promise<unknown> {
     switch (method) {
       case "eth_requestAccounts":
         this.#shared = true;
@@ -318,7 +325,16 @@ export class TestWallet {
         if (address !== this.address) throw new Error(`personal_sign for another account`);
         const bytes = Uint8Array.from(message.slice(2).match(/../g) ?? [], (h) => parseInt(h, 16));
         const signature = await this.#account.signMessage({ message: { raw: bytes } });
-        this.signed.push(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
+        const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+        this.signed.push(text);
+        const { domain } = parseSiweMessage(text);
+        this.screens.push(
+          domain === undefined
+            ? "message"
+            : domain === new URL(pageUrl).host
+            ? "sign-in"
+            : "sign-in, wrong domain",
+        );
         return signature;
       }
       default:

@@ -17,12 +17,14 @@ export const T0 = 1_710_923_400_000;
 export const at = (now: number, random = 0): MachineClock => ({ now, random });
 export const CHALLENGE: AuthChallenge = {
   nonce: "0f".repeat(32),
+  issuedAt: T0,
   expiresAt: T0 + 60_000,
   origin: "ws://x",
   sessionKey: "02" + "c".repeat(64),
   serverKey: "03" + "d".repeat(64),
   serverSignature: "e".repeat(128),
   encryption: true,
+  chainId: 1,
 };
 export const IDENTITY: Identity = { kind: "secp256k1", publicKey: "02" + "a".repeat(64) };
 export const HEALTH: SystemHealth = {

@@ -4,7 +4,8 @@
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
-import { challengeText, delegationText, type SignInFacts, signText } from "../protocol/auth.ts";
+import { challengeText, type SignInFacts, signText } from "../protocol/auth.ts";
+import { delegationText } from "../protocol/wallet_texts.ts";
 import type { AuthAuthenticate, AuthDelegation } from "../protocol/messages.ts";
 import { checkAuthenticate } from "../protocol/sign_in.ts";
 
@@ -29,17 +30,33 @@ export const FACTS: SignInFacts = {
   nonce: "5a".repeat(32),
   clientSessionKey: "02" + "11".repeat(32),
   serverSessionKey: "03" + "22".repeat(32),
+  issuedAt: NOW,
   expiresAt: NOW + 60_000,
   encryption: true,
+  chainId: 1,
 };
 
 /** A delegation signed by viem (an independent EIP-191 implementation). */
 export async function delegation(
-  { by = account, origin = FACTS.origin, key = DELEGATE, expiresAt = NOW + HOUR } = {},
+  {
+    by = account,
+    origin = FACTS.origin,
+    key = DELEGATE,
+    issuedAt = NOW,
+    expiresAt = NOW + HOUR,
+    chainId = FACTS.chainId,
+  } = {},
 ): Promise<AuthDelegation> {
-  const text = delegationText({ origin, address: account.address, delegateKey: key, expiresAt });
+  const text = delegationText({
+    origin,
+    address: account.address,
+    delegateKey: key,
+    issuedAt,
+    expiresAt,
+    chainId,
+  });
   const signature = (await by.signMessage({ message: text })).slice(2);
-  return { key, expiresAt, signature };
+  return { key, issuedAt, expiresAt, signature };
 }
 
 /**

@@ -1,5 +1,6 @@
 // What the download machine tests share: a request on a fixed clock, frames that continue a
 // download exactly (or not), ways to reach each phase, and events of every table key.
+import { resolveBackoff } from "../protocol/backoff.ts";
 import type { MachineClock } from "../protocol/connection_state.ts";
 import { step } from "../protocol/download_machine.ts";
 import {
@@ -84,17 +85,29 @@ export const summaryOf = (s: DownloadState, digest = s.digest) => ({
   durationMs: 5,
 });
 
+/** A state that retries the server's recoverable errors twice in a row. */
+export const retrying = (state: DownloadState): DownloadState => ({
+  ...state,
+  retry: resolveBackoff({ maxAttempts: 2, baseMs: 100, jitter: 0 }),
+});
+export const UNAVAILABLE = errorResponse("SOURCE_UNAVAILABLE");
+
 export function representativeStates(): [string, DownloadState][] {
   const resuming = run(streaming(), [{ type: "resume" }]).state;
   const done = finished();
+  const away = run(retrying(streaming()), [{ type: "error", error: UNAVAILABLE }]).state;
   return [
     ["requested/unsent", unsent()],
     ["requested/waiting for the connection", waiting()],
     ["requested/sent", sent()],
     ["requested/resuming", resuming],
     ["requested/saved after FINAL", initialDownloadState(ID, REQUEST, resumePoint(done))],
+    ["requested/sent, retrying", retrying(sent())],
+    ["requested/waiting to retry", away],
     ["started", started()],
+    ["started, retrying", retrying(started())],
     ["streaming", streaming()],
+    ["streaming, retrying", retrying(streaming())],
     ["streaming/FINAL seen", done],
     ["complete", run(done, [{ type: "complete", summary: summaryOf(done) }]).state],
     ["error", run(streaming(), [{ type: "error", error: errorResponse("INTERNAL_ERROR") }]).state],
@@ -126,10 +139,15 @@ export const EVENTS: Record<DownloadEventKey, (s: DownloadState) => DownloadEven
     { type: "complete", summary: summaryOf(s) },
     { type: "complete", summary: summaryOf(s, INITIAL_DIGEST) },
   ],
-  error: () => [{ type: "error", error: errorResponse("INTERNAL_ERROR") }],
+  error: () => [
+    { type: "error", error: errorResponse("INTERNAL_ERROR") },
+    { type: "error", error: UNAVAILABLE },
+    { type: "error", error: errorResponse("INVALID_DATE") },
+  ],
   cancel: () => [{ type: "cancel" }],
   cancelled: () => [{ type: "cancelled", data: { rows: 1, bytes: 2 } }],
   consumed: (s) => [{ type: "consumed", sequence: 0 }, { type: "consumed", sequence: s.sequence }],
   resume: () => [{ type: "resume" }],
   disconnected: () => [{ type: "disconnected" }],
+  retry: () => [{ type: "retry" }],
 };

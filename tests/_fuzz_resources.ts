@@ -37,13 +37,18 @@ export async function stalledDownload(
 ): Promise<void> {
   const raw = await RawSocket.open(port);
   tally.count("never-read download");
-  const request = {
-    event: "download:request",
-    data: { searchParams: EVERYTHING, outputFormat: "json", compression: false },
-    timestamp: Date.now(),
-    requestId: "stall",
-  };
-  await raw.send(OPCODE.text, JSON.stringify(request));
+  // Three whole-table exports (some 36 MB): far more than the server's queue and the loopback's
+  // socket buffers hold together, so the server must come to wait on the socket. One (12 MB) can
+  // fit in them on a busy machine, and then nothing stalls and the idle timeout ends it instead.
+  for (const requestId of ["stall-1", "stall-2", "stall-3"]) {
+    const request = {
+      event: "download:request",
+      data: { searchParams: EVERYTHING, outputFormat: "json", compression: false },
+      timestamp: Date.now(),
+      requestId,
+    };
+    await raw.send(OPCODE.text, JSON.stringify(request));
+  }
   await sleep(waitMs);
   const seen = await raw.readAll((t) => t.includes('"system:error"'));
   raw.close();

@@ -69,6 +69,8 @@ export class MemoryTable {
   readonly rows: Row[];
   /** Pages read, for tests that count what the source was asked. */
   pages = 0;
+  /** While true, the pair's server answers every page read as a database that went away. */
+  unavailable = false;
 
   constructor(rows: Row[]) {
     this.rows = rows;
@@ -122,6 +124,8 @@ export interface ServerTuning {
   /** The encoder, gzip and hash; the server's own unless a test breaks one. */
   readonly ports?: SessionConfig["ports"];
   readonly bounds?: SessionConfig["bounds"];
+  /** Several datasets, the default first (its schema must be {@linkcode MEMORY_SCHEMA}). */
+  readonly datasets?: SessionConfig["datasets"];
 }
 
 /** The origin the pair's client dials and the server names. */
@@ -141,6 +145,7 @@ export function serverConfig(tuning: ServerTuning = {}): SessionConfig {
       nonceTtlMs: 60_000,
       signInTimeoutMs: 60_000,
       maxDelegationMs: 0,
+      chainId: 1,
       sessionTtlMs: 86_400_000,
       commandWindowMs: 30_000,
       ...tuning.signIn,
@@ -159,5 +164,6 @@ export function serverConfig(tuning: ServerTuning = {}): SessionConfig {
     authorize: tuning.authorize ?? false,
     ports: tuning.ports ?? SERVER_PORTS,
     ...(tuning.bounds === undefined ? {} : { bounds: tuning.bounds }),
+    ...(tuning.datasets === undefined ? {} : { datasets: tuning.datasets }),
   };
 }

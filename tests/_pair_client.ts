@@ -54,6 +54,8 @@ export class PairDownload {
   started = 0;
   /** Messages of the download the client sent, by event. */
   readonly sent: ClientMessage[] = [];
+  /** The server's errors the client will retry after, in order. */
+  readonly retries: ErrorResponse[] = [];
 
   constructor(state: DownloadState) {
     this.state = state;
@@ -129,7 +131,9 @@ export class PairClient {
   }
 
   download(requestId: string, request: DownloadRequest, resume?: ClientResumePoint): PairDownload {
-    const download = new PairDownload(initialDownloadState(requestId, request, resume));
+    // As the client does: the server's recoverable errors are retried per the reconnect policy.
+    const retry = this.state.config.backoff;
+    const download = new PairDownload(initialDownloadState(requestId, request, resume, retry));
     this.downloads.set(requestId, download);
     this.#handle(download, { type: "send", connected: this.state.phase === "open" });
     return download;
@@ -230,8 +234,10 @@ export class PairClient {
           nonce: challenge.nonce,
           clientSessionKey: bytesToHex(secp.getPublicKey(this.#sessionSecret!)),
           serverSessionKey: challenge.sessionKey,
+          issuedAt: challenge.issuedAt,
           expiresAt: challenge.expiresAt,
           encryption: challenge.encryption,
+          chainId: challenge.chainId,
         });
         const signature = signText(this.secretKey, text);
         pair.timer(this.#signDelayMs, () => {
@@ -375,6 +381,10 @@ export class PairClient {
         return;
       case "failed":
         download.error = effect.error;
+        return;
+      case "retrying":
+        download.retries.push(effect.error);
+        this.pair.timer(effect.delayMs, () => this.#handle(download, { type: "retry" }));
         return;
       case "rejected":
         throw new Error(`the download machine rejected a call: ${effect.error.code}`);

@@ -233,11 +233,12 @@ export class ServerEnd {
           delay,
         );
       case "readPage":
-        return this.#later({
-          type: "page",
-          job: effect.job,
-          rows: pair.table.page(effect.query, effect.limit),
-        }, delay);
+        return this.#later(
+          pair.table.unavailable
+            ? { type: "sourceFailed", job: effect.job, kind: "unavailable" }
+            : { type: "page", job: effect.job, rows: pair.table.page(effect.query, effect.limit) },
+          delay,
+        );
       case "awaitDrain":
         this.#drainAt = effect.atMost;
         return this.checkDrain();

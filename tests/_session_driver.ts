@@ -263,8 +263,10 @@ export class Driver {
       nonce: c.nonce,
       clientSessionKey: bytesToHex(secp.getPublicKey(this.sessionSecret)),
       serverSessionKey: c.sessionKey,
+      issuedAt: c.issuedAt,
       expiresAt: c.expiresAt,
       encryption: c.encryption,
+      chainId: c.chainId,
     });
     this.receive({
       event: "auth:authenticate",

@@ -6,6 +6,7 @@ import type { ClientMessage } from "../protocol/messages.ts";
 import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table.ts";
 import { SERVER_PORTS } from "../server/export_ports.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
+import { MEMORY_SCHEMA } from "./_memory_source.ts";
 import { AUTHENTICATE, limitedChallenge, signedIn } from "./_sign_in_scenarios.ts";
 import { BOUND_CLOSE_SCENARIOS, BOUND_SCENARIOS } from "./_bound_scenarios.ts";
 
@@ -117,6 +118,20 @@ function startScenarios(key: "download:request" | "download:resume"): Record<str
       const d = new Driver({ source: false, tuning: { maxDownloads: 1 } });
       d.receive(make("a"));
       d.receive(make("b"));
+      return d;
+    },
+    UNKNOWN_DATASET: () => {
+      const d = new Driver({ tuning: { datasets: [{ name: "trades", schema: MEMORY_SCHEMA }] } });
+      d.receive(make("r", { ...ALL, searchParams: { ...ALL.searchParams, dataset: "orders" } }));
+      return d;
+    },
+    FORBIDDEN: () => {
+      // An anonymous client, and a dataset only one key may download.
+      const allow = new Set(["02" + "11".repeat(32)]);
+      const d = new Driver({
+        tuning: { datasets: [{ name: "trades", schema: MEMORY_SCHEMA, allow }] },
+      });
+      d.receive(make("r"));
       return d;
     },
     INVALID_RANGE: () => {

@@ -93,6 +93,25 @@ export const AUTHENTICATE: Record<string, () => Driver> = {
     d.signIn();
     return d;
   },
+  AUTH_CONTRACT_WALLET_UNSUPPORTED: () => {
+    // An Ethereum account's answer of another length than an ECDSA signature's (§15.7).
+    const d = new Driver();
+    const identity = { kind: "ethereum" as const, address: "0x" + "ab".repeat(20) };
+    d.receive({
+      event: "auth:nonce",
+      data: { identity, sessionKey: "02" + "11".repeat(32) },
+      timestamp: 0,
+      requestId: "n",
+    });
+    const challenge = d.sent().find((m) => m.event === "auth:challenge")!.data as { nonce: string };
+    d.receive({
+      event: "auth:authenticate",
+      data: { identity, nonce: challenge.nonce, signature: "ab".repeat(130) },
+      timestamp: 0,
+      requestId: "a",
+    });
+    return d;
+  },
   ...Object.fromEntries(
     (["AUTH_DELEGATION_EXPIRED", "AUTH_DELEGATION_TOO_LONG", "INVALID_VALUE"] as const).map(
       (code) => [code, () => delegated(code)],
@@ -119,7 +138,12 @@ function delegated(code: string): Driver {
       identity,
       nonce: challenge.nonce,
       signature: "00".repeat(64),
-      delegation: { key: "02" + "22".repeat(32), expiresAt, signature: "00".repeat(65) },
+      delegation: {
+        key: "02" + "22".repeat(32),
+        issuedAt: d.now,
+        expiresAt,
+        signature: "00".repeat(65),
+      },
     },
     timestamp: 0,
     requestId: "a",

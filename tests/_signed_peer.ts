@@ -82,8 +82,10 @@ export class SignedPeer extends InboxPeer {
       nonce: c.nonce,
       clientSessionKey: this.sessionPublicKey,
       serverSessionKey: c.sessionKey,
+      issuedAt: c.issuedAt,
       expiresAt: c.expiresAt,
       encryption: c.encryption,
+      chainId: c.chainId,
     };
   }
 

@@ -27,17 +27,21 @@ const FACTS: SignInFacts = {
   nonce: "ab".repeat(32),
   clientSessionKey: "02" + "11".repeat(32),
   serverSessionKey: "03" + "22".repeat(32),
+  issuedAt: Date.UTC(2024, 2, 20, 8, 30, 0, 0),
   expiresAt: Date.UTC(2024, 2, 20, 8, 31, 0, 0),
   encryption: true,
+  chainId: 1,
 };
 
-Deno.test("the challenge text names every fact, one per line", () => {
+Deno.test("a key's challenge text names every fact, one per line", () => {
+  const publicKey = bytesToHex(secp.getPublicKey(KEY_ONE));
+  const keyFacts = { ...FACTS, identity: { kind: "secp256k1" as const, publicKey } };
   assert.equal(
-    challengeText(FACTS),
+    challengeText(keyFacts),
     [
       "sluice sign-in v1",
       "Origin: ws://127.0.0.1:8080",
-      "Identity: 0x7e5f4552091a69125d5dfcb7b8c2659029395bdf",
+      `Identity: ${publicKey}`,
       `Nonce: ${"ab".repeat(32)}`,
       `Client session key: 02${"11".repeat(32)}`,
       `Server session key: 03${"22".repeat(32)}`,
@@ -47,6 +51,8 @@ Deno.test("the challenge text names every fact, one per line", () => {
   );
   assert.ok(serverProofText(FACTS).startsWith("sluice server v1\nOrigin: ws://127.0.0.1:8080\n"));
   assert.notEqual(serverProofText(FACTS).slice(16), "");
+  // An Ethereum account's is a Sign-In with Ethereum message instead (siwe_message_test.ts).
+  assert.match(challengeText(FACTS), /^127\.0\.0\.1:8080 wants you to sign in with your Ethereum/);
 });
 
 Deno.test("an EIP-191 signature made by viem is recovered to its address", async () => {
@@ -60,11 +66,23 @@ Deno.test("an EIP-191 signature made by viem is recovered to its address", async
   assert.equal(ethereumAddress(secp.getPublicKey(KEY_ONE)), account.address.toLowerCase());
 });
 
-Deno.test("an EIP-191 signature over another text, origin or nonce is refused", async () => {
+Deno.test("an EIP-191 signature made for other facts of a sign-in is refused", async () => {
   const account = privateKeyToAccount(`0x${KEY_ONE_HEX}`);
   const text = challengeText(FACTS);
   const signature = (await account.signMessage({ message: text })).slice(2);
-  for (const other of [{ origin: "ws://evil.example" }, { nonce: "cd".repeat(32) }]) {
+  // Every fact the text binds: a signature made for any other is worthless here.
+  const others: Partial<SignInFacts>[] = [
+    { origin: "ws://evil.example" },
+    { origin: "wss://127.0.0.1:8080" },
+    { nonce: "cd".repeat(32) },
+    { clientSessionKey: "02" + "33".repeat(32) },
+    { serverSessionKey: "03" + "33".repeat(32) },
+    { encryption: false },
+    { issuedAt: FACTS.issuedAt + 1 },
+    { expiresAt: FACTS.expiresAt + 1 },
+    { chainId: 10 },
+  ];
+  for (const other of others) {
     assert.equal(
       verifyIdentitySignature(FACTS.identity, challengeText({ ...FACTS, ...other }), signature),
       false,

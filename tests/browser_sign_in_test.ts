@@ -2,7 +2,9 @@
 // list: with the key it keeps or with an Ethereum wallet, and its refusals. (Its downloads:
 // browser_test.ts.)
 import { deepStrictEqual, equal, match, notEqual } from "node:assert/strict";
+import { parseSiweMessage } from "npm:viem@2.57.20/siwe";
 import { ERROR_HELP } from "../web/error_text.ts";
+import { DELEGATION_STATEMENT } from "../protocol/wallet_texts.ts";
 import { demoPath } from "./_harness.ts";
 import { serverProgram } from "./_program.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
@@ -49,14 +51,16 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         await walletPage.page.locator("#signin-message").waitFor({ state: "hidden" });
         equal(await walletPage.page.locator("#wallet-address").innerText(), wallet.address);
         equal(wallet.signed.length, 1);
-        // Once: the delegation, for a key of the page's own that signs each challenge.
-        match(
-          wallet.signed[0],
-          new RegExp(
-            `^sluice delegation v1\n[^\n]+\nOrigin: ws://127\\.0\\.0\\.1:${port}\n` +
-              `Identity: ${wallet.address.toLowerCase()}\nDelegate key: 0[23][0-9a-f]{64}\n`,
-          ),
+        // Once: the delegation, for a key of the page's own that signs each challenge, as a
+        // Sign-In with Ethereum message for this page's host: the wallet's sign-in screen, no
+        // domain warning (PROTOCOL.md §15.7).
+        const asked = parseSiweMessage(wallet.signed[0]);
+        deepStrictEqual(
+          [asked.domain, asked.address, asked.uri, asked.statement],
+          [`127.0.0.1:${port}`, wallet.address, `ws://127.0.0.1:${port}`, DELEGATION_STATEMENT],
         );
+        match(asked.resources?.[0] ?? "", /^urn:sluice:delegate:0[23][0-9a-f]{64}$/);
+        deepStrictEqual(wallet.screens, ["sign-in"]);
         const saved = nextSavedFile(walletPage.page);
         const card = await walletPage.start(WEEK);
         await card.waitFor("done");
@@ -224,7 +228,7 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       // The new account signs its own delegation, and this server does not allow it.
       await walletPage.signInProblem("AUTH_UNKNOWN_IDENTITY");
       equal(wallet.signed.length, 4);
-      match(wallet.signed[3], new RegExp(`\nIdentity: ${second.toLowerCase()}\n`));
+      equal(parseSiweMessage(wallet.signed[3]).address, second);
       await wallet.switchTo(`0x${"5e".repeat(32)}`, page);
       equal(wallet.address, first);
       await walletPage.waitForPhase("open");
@@ -232,7 +236,9 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       equal(await page.locator("#wallet-address").innerText(), first);
       // Back on the first account with a delegation of its own, signed for the switch.
       equal(wallet.signed.length, 5);
-      match(wallet.signed[4], new RegExp(`\nIdentity: ${first.toLowerCase()}\n`));
+      equal(parseSiweMessage(wallet.signed[4]).address, first);
+      // Every prompt the page caused was the wallet's sign-in screen for this very page.
+      deepStrictEqual([...new Set(wallet.screens)], ["sign-in"]);
     });
 
     await t.step("a running download keeps its account when the wallet moves", async () => {

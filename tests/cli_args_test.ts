@@ -188,3 +188,17 @@ Deno.test("a server's refusal is printed with what its details carry, at the fla
     "TEAPOT: Short and stout. (spout: 1)",
   );
 });
+
+Deno.test("--dataset names the request's dataset, and a name no server could have is refused, naming the flag", () => {
+  const range = ["--from", "2024-01-01", "--to", "2024-01-02"];
+  equal(run([URL, "--dataset", "deposits", ...range]).request.searchParams.dataset, "deposits");
+  equal(run([URL, ...range]).request.searchParams.dataset, undefined);
+  try {
+    run([URL, "--dataset", "two words", ...range]);
+    throw new Error("accepted");
+  } catch (error) {
+    ok(error instanceof RequestUsageError, String(error));
+    equal(error.error.code, "INVALID_VALUE");
+    ok(errorText(error.error, error.flags).includes("(--dataset two words;"));
+  }
+});

@@ -127,8 +127,10 @@ Deno.test("a delegation opens a session of the usual life; one the server finds 
           nonce: challenge.nonce,
           clientSessionKey: DELEGATE,
           serverSessionKey: challenge.sessionKey,
+          issuedAt: challenge.issuedAt,
           expiresAt: challenge.expiresAt,
           encryption: challenge.encryption,
+          chainId: challenge.chainId,
         };
         peer.send({
           event: "auth:authenticate",

@@ -70,7 +70,9 @@ Deno.test("the rendered table and diagram are deterministic and survive deno fmt
   equal(table, downloadTableMarkdown());
   equal(table.split("\n").length, 2 + DOWNLOAD_PHASES.length);
   const diagram = downloadStateDiagram();
-  ok(diagram.includes("  streaming --> streaming: frame, progress, consumed, disconnected\n"));
+  ok(
+    diagram.includes("  streaming --> streaming: frame, progress, consumed, disconnected, retry\n"),
+  );
   ok(diagram.endsWith("  cancelled --> [*]"));
   const doc = `# T\n\n${table}\n\n\`\`\`mermaid\n${diagram}\n\`\`\`\n`;
   const child = new Deno.Command(Deno.execPath(), {

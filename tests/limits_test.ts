@@ -5,7 +5,7 @@
 // tests of this file are the same, one to one.
 import { equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { RawPeer, readDownload, requestMessage, startServer } from "./_harness.ts";
+import { RawPeer, requestMessage, startServer } from "./_harness.ts";
 import { clientFrame, eventually, OPCODE, RawSocket } from "./_raw_socket.ts";
 import { finishedDownloads } from "./_fuzz_resources.ts";
 import { SignedPeer } from "./_signed_peer.ts";
@@ -20,29 +20,6 @@ function health(requestId: string): ClientMessage {
 function statusCheck(): ClientMessage {
   return { event: "status:check", data: {}, timestamp: Date.now(), requestId: "st" };
 }
-
-Deno.test("half-sent upgrade requests are not bounded by sluice, and cost a download beside them nothing", async () => {
-  const server = startServer(ROWS);
-  const port = Number(new URL(server.url).port);
-  const halves: RawSocket[] = [];
-  try {
-    for (let i = 0; i < 200; i++) {
-      const half = await RawSocket.open(port, { upgrade: false });
-      await half.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n");
-      halves.push(half);
-    }
-    const peer = await RawPeer.open(server.url);
-    peer.send(requestMessage("all", { searchParams: EVERYTHING }));
-    const { complete } = await readDownload(peer, "all");
-    equal(complete.rows, ROWS);
-    // The server never saw them: Deno.serve holds them, waiting for the rest of the head.
-    equal(server.sluice.connections, 1);
-    await peer.close();
-  } finally {
-    for (const half of halves) half.close();
-    await server.close();
-  }
-});
 
 Deno.test("a connection that does not sign in within signInTimeoutMs is closed with SIGN_IN_TIMEOUT, then SIGN_IN_FAILED", async () => {
   const server = startServer(ROWS, { anonymous: false, signInTimeoutMs: 200 });

@@ -72,6 +72,15 @@ Deno.test("flags that do not go together are refused before anything opens", () 
   throws(() => programConfig([], { SLUICE_TABLE: "t", SLUICE_DEMO_ROWS: "5" }), TypeError);
 });
 
+Deno.test("--chain-id names the chain of wallets' sign-in messages, a positive whole number", () => {
+  equal(programConfig([], {}).chainId, undefined);
+  equal(programConfig(["--chain-id", "137"], {}).chainId, 137);
+  equal(programConfig([], { SLUICE_CHAIN_ID: "10" }).chainId, 10);
+  for (const bad of ["0", "-1", "1.5", "x", "9007199254740992"]) {
+    throws(() => programConfig(["--chain-id", bad], {}), TypeError, bad);
+  }
+});
+
 Deno.test("--help is a setting, not an error", () => {
   equal(programConfig(["--help"], {}).help, true);
   equal(programConfig([], {}).help, false);

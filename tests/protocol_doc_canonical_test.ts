@@ -74,10 +74,7 @@ function vectorSignatures(): {
 }[] {
   const [signIn] = vectors("sign-in") as Record<string, string>[];
   const [delegation] = vectors("delegation") as Record<string, string>[];
-  const ethereumText = signIn.challengeText.replace(
-    `Identity: ${signIn.clientIdentityKey}`,
-    `Identity: ${signIn.ethereumAddress}`,
-  );
+  const ethereumText = signIn.ethereumChallengeText;
   const proofText = signIn.challengeText.replace("sluice sign-in v1", "sluice server v1");
   return [
     { name: "signature", secret: "01", text: signIn.challengeText, signature: signIn.signature },
@@ -133,7 +130,8 @@ Deno.test({
       const low = s > N / 2n ? N - s : s;
       equal(theirs[i].r + low.toString(16).padStart(64, "0"), signature.slice(0, 128), name);
     });
-    // As §15.1 says: of these, only the delegation's RFC 6979 signature has a high s.
-    deepStrictEqual(high, ["delegationSignature"]);
+    // As §15.1 says: of these, only the delegate's and the delegation's RFC 6979 signatures
+    // have a high s.
+    deepStrictEqual(high, ["challengeSignature", "delegationSignature"]);
   },
 });

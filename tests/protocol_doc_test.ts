@@ -7,7 +7,6 @@ import { parseClientMessage, parseServerMessage } from "../protocol/parse.ts";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import {
   challengeText,
-  delegationText,
   ethereumAddress,
   recoverPersonalSigner,
   serverProofText,
@@ -16,6 +15,7 @@ import {
   verifyText,
 } from "../protocol/auth.ts";
 import { LIMIT_TABLE } from "../protocol/limit_table.ts";
+import { delegationText } from "../protocol/wallet_texts.ts";
 import { encodeControlFrame } from "../protocol/sealed_frame.ts";
 import { checkAuthenticate } from "../protocol/sign_in.ts";
 import { commandSigningInput, sharedSecret } from "../protocol/session_crypto.ts";
@@ -102,8 +102,10 @@ Deno.test("the sign-in and session vectors of PROTOCOL.md §15.4 recompute exact
     nonce: "5a".repeat(32),
     clientSessionKey: publicKey(2),
     serverSessionKey: publicKey(4),
+    issuedAt: signIn.issuedAt,
     expiresAt: 1_710_923_460_000,
     encryption: true,
+    chainId: signIn.chainId,
   };
   equal(challengeText(facts), signIn.challengeText);
   equal(signText(key(1), signIn.challengeText), signIn.signature);
@@ -114,6 +116,7 @@ Deno.test("the sign-in and session vectors of PROTOCOL.md §15.4 recompute exact
     ...facts,
     identity: { kind: "ethereum", address: signIn.ethereumAddress },
   });
+  equal(ethText, signIn.ethereumChallengeText);
   equal(signPersonalMessage(key(1), ethText), signIn.ethereumSignature);
   equal(recoverPersonalSigner(ethText, signIn.ethereumSignature), signIn.ethereumAddress);
 
@@ -160,7 +163,9 @@ Deno.test("the delegation vector of PROTOCOL.md §15.5 recomputes and signs in",
     origin,
     address,
     delegateKey: vector.delegateKey,
+    issuedAt: vector.issuedAt,
     expiresAt: vector.expiresAt,
+    chainId: signIn.chainId,
   });
   equal(text, vector.delegationText);
   equal(signPersonalMessage(key(1), text), vector.delegationSignature);
@@ -170,13 +175,17 @@ Deno.test("the delegation vector of PROTOCOL.md §15.5 recomputes and signs in",
     nonce: "5a".repeat(32),
     clientSessionKey: signIn.clientSessionKey,
     serverSessionKey: signIn.serverSessionKey,
+    issuedAt: signIn.issuedAt,
     expiresAt: 1_710_923_460_000,
     encryption: true,
+    chainId: signIn.chainId,
   };
+  equal(challengeText(facts), signIn.ethereumChallengeText);
   equal(signText(key(5), challengeText(facts)), vector.challengeSignature);
   // And a server takes it, at the vector's moment (§15.4's 08:30:00Z).
   const delegation = {
     key: vector.delegateKey,
+    issuedAt: vector.issuedAt,
     expiresAt: vector.expiresAt,
     signature: vector.delegationSignature,
   };

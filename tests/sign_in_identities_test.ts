@@ -4,6 +4,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { privateKeyToAccount } from "npm:viem@2.57.20/accounts";
+import { parseSiweMessage, validateSiweMessage } from "npm:viem@2.57.20/siwe";
 import { challengeText, ethereumAddress } from "../protocol/auth.ts";
 import { ClientBuilder } from "../client/client_builder.ts";
 import { demoPath, downloadCsv, startServer } from "./_harness.ts";
@@ -18,6 +19,7 @@ Deno.test("a raw key and an Ethereum account (signed by viem) sign in and downlo
   const server = startServer(ROWS, {
     anonymous: false,
     allow: [bytesToHex(secp.getPublicKey(key)), account.address],
+    chainId: 137,
   });
   try {
     const expected = await sha256Hex(
@@ -25,17 +27,25 @@ Deno.test("a raw key and an Ethereum account (signed by viem) sign in and downlo
     );
     const { bytes: byKey } = await downloadCsv(new ClientBuilder(server.url).withKeypair(key));
     equal(await sha256Hex(byKey), expected);
-    let signed = 0;
+    const signed: string[] = [];
     const wallet = {
       address: account.address,
       signMessage: (message: string) => {
-        signed++;
+        signed.push(message);
         return account.signMessage({ message });
       },
     };
+    const before = new Date();
     const { bytes: byWallet } = await downloadCsv(new ClientBuilder(server.url).withSigner(wallet));
     equal(await sha256Hex(byWallet), expected);
-    equal(signed, 1);
+    equal(signed.length, 1);
+    // What the wallet was asked to sign is a Sign-In with Ethereum message, as viem reads it, for
+    // the host the client dialled and the operator's chain id (PROTOCOL.md §15.7).
+    const message = parseSiweMessage(signed[0]);
+    const domain = new URL(server.url).host;
+    ok(validateSiweMessage({ message, domain, address: account.address, time: before }));
+    ok(message.issuedAt! >= before && message.expirationTime! > message.issuedAt!);
+    deepEqual([message.address, message.chainId, message.version], [account.address, 137, "1"]);
   } finally {
     await server.close();
   }

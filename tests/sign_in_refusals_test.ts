@@ -65,6 +65,13 @@ Deno.test("each bad sign-in is refused with its own code and the connection clos
         const otherOrigin = { ...peer.facts(), origin: "wss://export.example.com" };
         return await peer.authenticate(signText(allowed, challengeText(otherOrigin)));
       }],
+      ["AUTH_CONTRACT_WALLET_UNSUPPORTED", async (peer) => {
+        // An account whose answer is no ECDSA signature: a contract wallet's (PROTOCOL.md §15.7).
+        const identity = { kind: "ethereum" as const, address: `0x${"ab".repeat(20)}` };
+        const challenge = await peer.requestChallenge(identity);
+        equal(challenge.chainId, 1, "the chain id unless the operator names one");
+        return await peer.authenticate("ab".repeat(130), { identity });
+      }],
       ["AUTH_NONCE_UNKNOWN", async (peer) => {
         await peer.requestChallenge();
         return await peer.authenticate(undefined, { nonce: "ab".repeat(32) });

@@ -179,6 +179,7 @@ var ERROR_HELP = {
   INVALID_DATE: "A date is not valid. Use a real date and time, such as 2024-01-31 23:59:59.",
   INVALID_RANGE: "The time range is empty: \u201CFrom\u201D must be before \u201CTo\u201D.",
   UNSUPPORTED_FORMAT: "The server cannot write that format. Choose CSV, JSON or NDJSON.",
+  UNKNOWN_DATASET: "The server has no such dataset. Reload the page to see the ones it has.",
   UNKNOWN_COLUMN: "A filter names a column the server does not have.",
   INVALID_OPERATOR: "A filter's operator does not apply to its column. Choose another operator.",
   INVALID_FILTER_VALUE: "A filter's value does not fit its column, such as letters for a number or too many decimals.",
@@ -223,6 +224,7 @@ var ERROR_HELP = {
   AUTH_DELEGATION_EXPIRED: "Your wallet's sign-in permission has expired by the server's clock. Your wallet asks again; if it keeps happening, check this computer's clock.",
   AUTH_DELEGATION_TOO_LONG: "The server refused your wallet's sign-in permission as too long: this computer's clock is probably ahead of the server's. Set it right, then reconnect.",
   AUTH_UNKNOWN_IDENTITY: "Your key or address is not allowed on this server. Ask its operator to add it.",
+  AUTH_CONTRACT_WALLET_UNSUPPORTED: "Your wallet is a smart contract account, and this server accepts only signatures of an ordinary account's own key. Sign in with such an account or a key.",
   ORIGIN_MISMATCH: "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH: "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
   FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
@@ -251,6 +253,7 @@ var SIGN_IN_CODES = /* @__PURE__ */ new Set([
   "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
   "SIGN_IN_RATE_LIMITED",
+  "AUTH_CONTRACT_WALLET_UNSUPPORTED",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH"
 ]);
@@ -305,6 +308,8 @@ var DownloadCard = class {
   #state = "queued";
   #started = false;
   #connected;
+  /** Why the download waits to ask the server again (its database away, a limit full). */
+  #waiting;
   #cancelledByUser = false;
   #ended;
   constructor(options) {
@@ -332,7 +337,16 @@ var DownloadCard = class {
       this.#text(".stat-rows", `0 / ${count(start2.totalRows)}`);
       this.#render();
     });
+    this.#download.onRetry(({ error, attempt, attempts, delayMs }) => {
+      const seconds = Math.ceil(delayMs / 1e3);
+      this.#waiting = `${error.code}, asking again in ${seconds} s (${attempt} of ${attempts})`;
+      this.#render();
+    });
     this.#download.onProgress((update) => {
+      if (this.#waiting !== void 0) {
+        this.#waiting = void 0;
+        this.#render();
+      }
       if (this.#state !== "running" && this.#state !== "queued") return;
       this.#bar(update.progress);
       this.#text(".stat-percent", percent(update.progress));
@@ -438,7 +452,8 @@ var DownloadCard = class {
   }
   #render() {
     if (this.#state === "queued" || this.#state === "running" || this.#state === "paused") {
-      this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
+      const waits = !this.#connected || this.#waiting !== void 0;
+      this.#state = waits ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
     if (this.#state === "paused" || this.#state === "cancelled" || this.#state === "failed") {
@@ -446,7 +461,7 @@ var DownloadCard = class {
       this.#text(".stat-eta", "\u2013");
     }
     this.element.dataset.started = String(this.#started);
-    const label = this.#state === "paused" ? "Paused: reconnecting" : STATE_LABELS[this.#state];
+    const label = this.#state !== "paused" ? STATE_LABELS[this.#state] : !this.#connected ? "Paused: reconnecting" : `Paused: ${this.#waiting}`;
     this.#text(".download-state", label);
   }
   #bar(progress) {
@@ -456,6 +471,43 @@ var DownloadCard = class {
   }
   #text(selector, text) {
     find(this.element, selector).textContent = text;
+  }
+};
+
+// web/dataset_picker.ts
+var DatasetPicker = class {
+  #field;
+  #select;
+  #picked;
+  #schema;
+  /** `picked` hears the columns of each dataset picked, the first at `load`. */
+  constructor(field, select, picked) {
+    this.#field = field;
+    this.#select = select;
+    this.#picked = picked;
+    select.addEventListener("change", () => picked(this.columnsOf(this.picked) ?? []));
+  }
+  /** The server's document: its datasets fill the select. */
+  load(schema) {
+    this.#schema = schema;
+    const names = schema.datasets?.map((d) => d.name) ?? [];
+    this.#select.replaceChildren(...names.map((name) => new Option(name, name)));
+    this.#field.hidden = names.length < 2;
+    this.#picked(this.columnsOf(this.picked) ?? []);
+  }
+  /** Whether the document is read. */
+  get loaded() {
+    return this.#schema !== void 0;
+  }
+  /** The dataset picked, on a server of named datasets; none on a server of one unnamed. */
+  get picked() {
+    return this.#schema?.datasets === void 0 ? void 0 : this.#select.value;
+  }
+  /** A dataset's columns by name (the default's for none), or none if the server lacks it. */
+  columnsOf(dataset) {
+    const schema = this.#schema;
+    if (dataset === void 0 || schema?.datasets === void 0) return schema?.columns;
+    return schema.datasets.find((d) => d.name === dataset)?.columns;
   }
 };
 
@@ -626,9 +678,9 @@ function filterSummary(filters2) {
   return `${whole.slice(0, MAX_FILTER_SUMMARY - hash.length - 1)}~${hash}`;
 }
 function fileName(request2, taken) {
-  const { timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  const { dataset, timeFrom, timeTo, filters: filters2 } = request2.searchParams;
   const summary = filterSummary(filters2);
-  const base = `sluice-${safe(stamp(timeFrom))}-${safe(stamp(timeTo))}${summary === "" ? "" : `-${summary}`}`;
+  const base = `sluice-${dataset === void 0 ? "" : `${dataset}-`}${safe(stamp(timeFrom))}-${safe(stamp(timeTo))}${summary === "" ? "" : `-${summary}`}`;
   const extension = EXTENSIONS[request2.outputFormat] + (request2.compression ? ".gz" : "");
   let name = `${base}.${extension}`;
   for (let n = 2; taken.has(name); n++) name = `${base}-${n}.${extension}`;
@@ -754,9 +806,15 @@ var FilterEditor = class {
     this.#list = list;
     this.#template = template;
   }
-  /** Sets the columns rows may use: the filterable ones of `schema`. */
+  /**
+   * Sets the columns rows may use: the filterable ones of `schema` (the
+   * document's, or one dataset's). Rows made for other columns are removed.
+   */
   setSchema(schema) {
     this.#columns = schema.columns.filter((c) => c.filterable && c.operators.length > 0);
+    for (const row of this.#rows) row.element.remove();
+    this.#rows.length = 0;
+    this.#label();
   }
   /** Whether the schema offers anything to filter on. */
   get available() {
@@ -889,8 +947,11 @@ function describeFilter(filter) {
   return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
 }
 function requestSummary(request2) {
-  const { timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  const { dataset, timeFrom, timeTo, filters: filters2 } = request2.searchParams;
   return [
+    ...dataset === void 0 ? [] : [
+      dataset
+    ],
     `${request2.outputFormat.toUpperCase()}${request2.compression ? " \xB7 gzip" : ""}`,
     `${instant(timeFrom)} \u2192 ${instant(timeTo)} UTC`,
     ...filters2.map(describeFilter)
@@ -1575,6 +1636,7 @@ var ERROR_TABLE = {
   INVALID_DATE: badMessage("A date is not an ISO 8601 UTC timestamp or does not exist."),
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
+  UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
   UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
@@ -1740,6 +1802,7 @@ var ERROR_TABLE = {
     scope: "connection",
     fault: "sender"
   },
+  AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn("The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures."),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,
@@ -2323,6 +2386,13 @@ var downloads = byId("downloads");
 var addFilter = byId("add-filter");
 var history = new DownloadHistory();
 var columns;
+var datasets = new DatasetPicker(byId("dataset-field"), byId("dataset"), (picked) => {
+  columns = picked;
+  filters.setSchema({
+    columns: picked
+  });
+  addFilter.disabled = !filters.available;
+});
 function showNotice(text) {
   notice.hidden = text === void 0;
   notice.textContent = text ?? "";
@@ -2360,9 +2430,7 @@ async function loadSchema() {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
-    filters.setSchema(parsed.value);
-    columns = parsed.value.columns;
-    addFilter.disabled = !filters.available;
+    datasets.load(parsed.value);
     problem.hidden = true;
   } catch (error) {
     problem.textContent = `Filters are unavailable: the server's columns could not be loaded (${error instanceof Error ? error.message : error}).`;
@@ -2403,8 +2471,12 @@ function readForm() {
     };
   }
   const data = new FormData(form);
+  const dataset = datasets.picked;
   const request2 = {
     searchParams: {
+      ...dataset === void 0 ? {} : {
+        dataset
+      },
       timeFrom: from,
       timeTo: to,
       filters: chosen.value
@@ -2602,7 +2674,11 @@ var historyList = {
   // The same request again, checked against today's columns first: the server may have changed.
   again: (request2) => {
     if (startButton.disabled) return showFormError(startBlocked.textContent ?? void 0);
-    const problem = checkRequest(request2, columns);
+    const { dataset } = request2.searchParams;
+    if (datasets.loaded && datasets.columnsOf(dataset) === void 0) {
+      return showFormError(`UNKNOWN_DATASET: ${ERROR_HELP.UNKNOWN_DATASET} (${dataset})`);
+    }
+    const problem = checkRequest(request2, datasets.columnsOf(dataset));
     if (problem !== void 0) return showFormError(`${problem.code}: ${problem.text}`);
     showFormError(void 0);
     start(request2);

@@ -23,7 +23,9 @@ import {
 import { ConnectionBadge } from "./connection_badge.ts";
 import { PRESET_LABELS, presetOf, presetRange, PRESETS } from "./date_presets.ts";
 import { DownloadCard } from "./download_card.ts";
+import { DatasetPicker } from "./dataset_picker.ts";
 import { DownloadHistory } from "./download_history.ts";
+import { ERROR_HELP } from "./error_text.ts";
 import { fileName } from "./file_name.ts";
 import { FilterEditor } from "./filter_editor.ts";
 import { showHistory } from "./history_list.ts";
@@ -77,6 +79,12 @@ const addFilter = byId<HTMLButtonElement>("add-filter");
 const history = new DownloadHistory();
 /** The server's columns, once `/schema.json` is read: the filters are checked against them. */
 let columns: readonly SchemaColumn[] | undefined;
+/** The filters and the checks follow the dataset picked. */
+const datasets = new DatasetPicker(byId("dataset-field"), byId("dataset"), (picked) => {
+  columns = picked;
+  filters.setSchema({ columns: picked });
+  addFilter.disabled = !filters.available;
+});
 
 function showNotice(text: string | undefined): void {
   notice.hidden = text === undefined;
@@ -118,9 +126,7 @@ async function loadSchema(): Promise<void> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
-    filters.setSchema(parsed.value);
-    columns = parsed.value.columns;
-    addFilter.disabled = !filters.available;
+    datasets.load(parsed.value);
     problem.hidden = true;
   } catch (error) {
     problem.textContent = `Filters are unavailable: the server's columns could not be loaded (${
@@ -147,8 +153,14 @@ function readForm(): { ok: true; value: DownloadRequest } | { ok: false; error: 
     return { ok: false, error: { place: { kind: "filter", index }, code: "", text } };
   }
   const data = new FormData(form);
+  const dataset = datasets.picked;
   const request: DownloadRequest = {
-    searchParams: { timeFrom: from, timeTo: to, filters: chosen.value },
+    searchParams: {
+      ...(dataset === undefined ? {} : { dataset }),
+      timeFrom: from,
+      timeTo: to,
+      filters: chosen.value,
+    },
     outputFormat: data.get("format") as OutputFormat,
     compression: byId<HTMLInputElement>("gzip").checked,
   };
@@ -350,7 +362,11 @@ const historyList = {
   // The same request again, checked against today's columns first: the server may have changed.
   again: (request: DownloadRequest) => {
     if (startButton.disabled) return showFormError(startBlocked.textContent ?? undefined);
-    const problem = checkRequest(request, columns);
+    const { dataset } = request.searchParams;
+    if (datasets.loaded && datasets.columnsOf(dataset) === undefined) {
+      return showFormError(`UNKNOWN_DATASET: ${ERROR_HELP.UNKNOWN_DATASET} (${dataset})`);
+    }
+    const problem = checkRequest(request, datasets.columnsOf(dataset));
     if (problem !== undefined) return showFormError(`${problem.code}: ${problem.text}`);
     showFormError(undefined);
     start(request);

@@ -64,6 +64,8 @@ export class DownloadCard {
   #state: CardState = "queued";
   #started = false;
   #connected: boolean;
+  /** Why the download waits to ask the server again (its database away, a limit full). */
+  #waiting: string | undefined;
   #cancelledByUser = false;
   readonly #ended: (end: CardEnd) => void;
 
@@ -91,7 +93,16 @@ export class DownloadCard {
       this.#text(".stat-rows", `0 / ${count(start.totalRows)}`);
       this.#render();
     });
+    this.#download.onRetry(({ error, attempt, attempts, delayMs }) => {
+      const seconds = Math.ceil(delayMs / 1000);
+      this.#waiting = `${error.code}, asking again in ${seconds} s (${attempt} of ${attempts})`;
+      this.#render();
+    });
     this.#download.onProgress((update) => {
+      if (this.#waiting !== undefined) {
+        this.#waiting = undefined;
+        this.#render();
+      }
       // Only a running download has a speed and a time left; a late update must not bring back
       // the numbers a pause or a cancel took away.
       if (this.#state !== "running" && this.#state !== "queued") return;
@@ -212,7 +223,8 @@ export class DownloadCard {
 
   #render(): void {
     if (this.#state === "queued" || this.#state === "running" || this.#state === "paused") {
-      this.#state = !this.#connected ? "paused" : this.#started ? "running" : "queued";
+      const waits = !this.#connected || this.#waiting !== undefined;
+      this.#state = waits ? "paused" : this.#started ? "running" : "queued";
     }
     this.element.dataset.state = this.#state;
     // A speed and a time left are true only while rows arrive (done sets its own; a queued card
@@ -222,7 +234,11 @@ export class DownloadCard {
       this.#text(".stat-eta", "–");
     }
     this.element.dataset.started = String(this.#started);
-    const label = this.#state === "paused" ? "Paused: reconnecting" : STATE_LABELS[this.#state];
+    const label = this.#state !== "paused"
+      ? STATE_LABELS[this.#state]
+      : !this.#connected
+      ? "Paused: reconnecting"
+      : `Paused: ${this.#waiting}`;
     this.#text(".download-state", label);
   }
 

@@ -34,6 +34,7 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   INVALID_DATE: "A date is not valid. Use a real date and time, such as 2024-01-31 23:59:59.",
   INVALID_RANGE: "The time range is empty: “From” must be before “To”.",
   UNSUPPORTED_FORMAT: "The server cannot write that format. Choose CSV, JSON or NDJSON.",
+  UNKNOWN_DATASET: "The server has no such dataset. Reload the page to see the ones it has.",
   UNKNOWN_COLUMN: "A filter names a column the server does not have.",
   INVALID_OPERATOR: "A filter's operator does not apply to its column. Choose another operator.",
   INVALID_FILTER_VALUE:
@@ -89,6 +90,8 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
     "The server refused your wallet's sign-in permission as too long: this computer's clock is probably ahead of the server's. Set it right, then reconnect.",
   AUTH_UNKNOWN_IDENTITY:
     "Your key or address is not allowed on this server. Ask its operator to add it.",
+  AUTH_CONTRACT_WALLET_UNSUPPORTED:
+    "Your wallet is a smart contract account, and this server accepts only signatures of an ordinary account's own key. Sign in with such an account or a key.",
   ORIGIN_MISMATCH:
     "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH:
@@ -130,6 +133,7 @@ export const SIGN_IN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
   "SIGN_IN_RATE_LIMITED",
+  "AUTH_CONTRACT_WALLET_UNSUPPORTED",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH",
 ]);

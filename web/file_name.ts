@@ -109,14 +109,17 @@ export function filterSummary(filters: readonly Filter[]): string {
  *   fileName(request, new Set(["sluice-20240101-20240201-symbol-ETH-USD.csv.gz"])),
  *   "sluice-20240101-20240201-symbol-ETH-USD-2.csv.gz",
  * );
+ * const deposits = { ...request, searchParams: { ...request.searchParams, dataset: "deposits" } };
+ * equal(fileName(deposits, new Set()), "sluice-deposits-20240101-20240201-symbol-ETH-USD.csv.gz");
  * ```
  */
 export function fileName(request: DownloadRequest, taken: ReadonlySet<string>): string {
-  const { timeFrom, timeTo, filters } = request.searchParams;
+  const { dataset, timeFrom, timeTo, filters } = request.searchParams;
   const summary = filterSummary(filters);
-  const base = `sluice-${safe(stamp(timeFrom))}-${safe(stamp(timeTo))}${
-    summary === "" ? "" : `-${summary}`
-  }`;
+  // A server of several datasets: the dataset's name first (a dataset name is already safe).
+  const base = `sluice-${dataset === undefined ? "" : `${dataset}-`}${safe(stamp(timeFrom))}-${
+    safe(stamp(timeTo))
+  }${summary === "" ? "" : `-${summary}`}`;
   const extension = EXTENSIONS[request.outputFormat] + (request.compression ? ".gz" : "");
   let name = `${base}.${extension}`;
   for (let n = 2; taken.has(name); n++) name = `${base}-${n}.${extension}`;

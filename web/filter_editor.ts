@@ -50,9 +50,15 @@ export class FilterEditor {
     this.#template = template;
   }
 
-  /** Sets the columns rows may use: the filterable ones of `schema`. */
-  setSchema(schema: SchemaDocument): void {
+  /**
+   * Sets the columns rows may use: the filterable ones of `schema` (the
+   * document's, or one dataset's). Rows made for other columns are removed.
+   */
+  setSchema(schema: Pick<SchemaDocument, "columns">): void {
     this.#columns = schema.columns.filter((c) => c.filterable && c.operators.length > 0);
+    for (const row of this.#rows) row.element.remove();
+    this.#rows.length = 0;
+    this.#label();
   }
 
   /** Whether the schema offers anything to filter on. */

@@ -40,8 +40,9 @@ function describeFilter(filter: Filter): string {
  * ```
  */
 export function requestSummary(request: DownloadRequest): string {
-  const { timeFrom, timeTo, filters } = request.searchParams;
+  const { dataset, timeFrom, timeTo, filters } = request.searchParams;
   return [
+    ...(dataset === undefined ? [] : [dataset]),
     `${request.outputFormat.toUpperCase()}${request.compression ? " · gzip" : ""}`,
     `${instant(timeFrom)} → ${instant(timeTo)} UTC`,
     ...filters.map(describeFilter),

@@ -605,6 +605,10 @@ function anumber(n, title = "") {
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(atitle(title) + "expected integer >= 0, got " + n);
   return n;
 }
+function abool(value, title = "") {
+  if (typeof value !== "boolean") throw new TypeError(atitle(title) + "expected boolean, got type=" + typeof value);
+  return value;
+}
 function abytes2(value, length, title = "") {
   if (isBytes2(value) && (length === void 0 || value.length === length)) return value;
   if (length !== void 0) anumber(length, "length");
@@ -641,6 +645,9 @@ function aoutput(out, instance) {
     throw new RangeError('"output" expected length >= ' + min);
   }
 }
+function u32(arr) {
+  return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
 function clean(...arrays) {
   for (let i = 0; i < arrays.length; i++) {
     arrays[i].fill(0);
@@ -652,6 +659,19 @@ function createView(arr) {
 function rotr(word, shift) {
   return word << 32 - shift | word >>> shift;
 }
+var isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([
+  287454020
+]).buffer)[0] === 68)();
+function byteSwap(word) {
+  return word << 24 & 4278190080 | word << 8 & 16711680 | word >>> 8 & 65280 | word >>> 24 & 255;
+}
+function byteSwap32(arr) {
+  for (let i = 0; i < arr.length; i++) {
+    arr[i] = byteSwap(arr[i]);
+  }
+  return arr;
+}
+var swap32IfBE = isLE ? (u) => u : byteSwap32;
 var hasHexBuiltin = /* @__PURE__ */ (() => (
   // @ts-ignore
   typeof Uint8Array.from([]).toHex === "function" && typeof Uint8Array.fromHex === "function"
@@ -748,13 +768,41 @@ var oidNist = (suffix) => ({
 });
 
 // npm:@noble/hashes/2.4.0/_u64.js
+var U32_MASK64 = /* @__PURE__ */ (() => BigInt(2 ** 32 - 1))();
+var _32n = /* @__PURE__ */ BigInt(32);
+function fromBig(n, le = false) {
+  if (le) return {
+    h: Number(n & U32_MASK64),
+    l: Number(n >> _32n & U32_MASK64)
+  };
+  return {
+    h: Number(n >> _32n & U32_MASK64) | 0,
+    l: Number(n & U32_MASK64) | 0
+  };
+}
+function split(lst, le = false) {
+  const len = lst.length;
+  let Ah = new Uint32Array(len);
+  let Al = new Uint32Array(len);
+  for (let i = 0; i < len; i++) {
+    const { h, l } = fromBig(lst[i], le);
+    [Ah[i], Al[i]] = [
+      h,
+      l
+    ];
+  }
+  return [
+    Ah,
+    Al
+  ];
+}
 var fromNumH = (n) => n / 2 ** 32 | 0;
 var fromNumL = (n) => n >>> 0;
-function setU64FromNum(view, byteOffset, n, isLE) {
+function setU64FromNum(view, byteOffset, n, isLE2) {
   const h = fromNumH(n);
   const l = fromNumL(n);
-  view.setUint32(byteOffset, isLE ? l : h, isLE);
-  view.setUint32(byteOffset + 4, isLE ? h : l, isLE);
+  view.setUint32(byteOffset, isLE2 ? l : h, isLE2);
+  view.setUint32(byteOffset + 4, isLE2 ? h : l, isLE2);
 }
 
 // npm:@noble/hashes/2.4.0/_md.js
@@ -777,11 +825,11 @@ var HashMD = class {
   length = 0;
   pos = 0;
   destroyed = false;
-  constructor(blockLen, outputLen, padOffset, isLE) {
+  constructor(blockLen, outputLen, padOffset, isLE2) {
     this.blockLen = blockLen;
     this.outputLen = outputLen;
     this.padOffset = padOffset;
-    this.isLE = isLE;
+    this.isLE = isLE2;
     this.buffer = new Uint8Array(blockLen);
     this.view = createView(this.buffer);
   }
@@ -816,7 +864,7 @@ var HashMD = class {
     aexists(this);
     aoutput(out, this);
     this.finished = true;
-    const { buffer, view, blockLen, isLE } = this;
+    const { buffer, view, blockLen, isLE: isLE2 } = this;
     let { pos } = this;
     buffer[pos++] = 128;
     buffer.fill(0, pos);
@@ -824,7 +872,7 @@ var HashMD = class {
       this.process(view, 0);
       buffer.fill(0);
     }
-    setU64FromNum(view, blockLen - 8, this.length * 8, isLE);
+    setU64FromNum(view, blockLen - 8, this.length * 8, isLE2);
     this.process(view, 0);
     this.roundClean();
     const oview = out === buffer ? view : createView(out);
@@ -832,7 +880,7 @@ var HashMD = class {
     const outLen = len / 4;
     const state = this.get();
     if (len % 4 || outLen > state.length) throw new Error("invalid outputLen");
-    for (let i = 0; i < outLen; i++) oview.setUint32(4 * i, state[i], isLE);
+    for (let i = 0; i < outLen; i++) oview.setUint32(4 * i, state[i], isLE2);
   }
   digest() {
     const { buffer, outputLen } = this;
@@ -958,10 +1006,10 @@ var SHA2_32B = class extends HashMD {
     this.H = IV[7] | 0;
   }
   get() {
-    const { A, B, C, D, E, F, G: G2, H } = this;
+    const { A, B: B2, C, D, E, F, G: G2, H } = this;
     return [
       A,
-      B,
+      B2,
       C,
       D,
       E,
@@ -971,9 +1019,9 @@ var SHA2_32B = class extends HashMD {
     ];
   }
   // prettier-ignore
-  set(A, B, C, D, E, F, G2, H) {
+  set(A, B2, C, D, E, F, G2, H) {
     this.A = A | 0;
-    this.B = B | 0;
+    this.B = B2 | 0;
     this.C = C | 0;
     this.D = D | 0;
     this.E = E | 0;
@@ -994,30 +1042,30 @@ var SHA2_32B = class extends HashMD {
       const s1 = rotr(W2, 17) ^ rotr(W2, 19) ^ W2 >>> 10;
       SHA256_W[i] = s1 + SHA256_W[i - 7] + s0 + SHA256_W[i - 16] | 0;
     }
-    let { A, B, C, D, E, F, G: G2, H } = this;
+    let { A, B: B2, C, D, E, F, G: G2, H } = this;
     for (let i = 0; i < 64; i++) {
       const sigma1 = rotr(E, 6) ^ rotr(E, 11) ^ rotr(E, 25);
       const T1 = H + sigma1 + Chi(E, F, G2) + SHA256_K[i] + SHA256_W[i] | 0;
       const sigma0 = rotr(A, 2) ^ rotr(A, 13) ^ rotr(A, 22);
-      const T2 = sigma0 + Maj(A, B, C) | 0;
+      const T2 = sigma0 + Maj(A, B2, C) | 0;
       H = G2;
       G2 = F;
       F = E;
       E = D + T1 | 0;
       D = C;
-      C = B;
-      B = A;
+      C = B2;
+      B2 = A;
       A = T1 + T2 | 0;
     }
     A = A + this.A | 0;
-    B = B + this.B | 0;
+    B2 = B2 + this.B | 0;
     C = C + this.C | 0;
     D = D + this.D | 0;
     E = E + this.E | 0;
     F = F + this.F | 0;
     G2 = G2 + this.G | 0;
     H = H + this.H | 0;
-    this.set(A, B, C, D, E, F, G2, H);
+    this.set(A, B2, C, D, E, F, G2, H);
   }
   roundClean() {
     clean(SHA256_W);
@@ -1034,6 +1082,218 @@ var _SHA256 = class extends SHA2_32B {
   }
 };
 var sha256 = /* @__PURE__ */ createHasher(() => new _SHA256(), /* @__PURE__ */ oidNist(1));
+
+// npm:@noble/hashes/2.4.0/sha3.js
+var _0n = BigInt(0);
+var _1n = BigInt(1);
+var _2n = BigInt(2);
+var _7n = BigInt(7);
+var _256n = BigInt(256);
+var _0x71n = BigInt(113);
+var SHA3_PI = [];
+var SHA3_ROTL = [];
+var _SHA3_IOTA = [];
+for (let round = 0, R = _1n, x = 1, y = 0; round < 24; round++) {
+  [x, y] = [
+    y,
+    (2 * x + 3 * y) % 5
+  ];
+  SHA3_PI.push(2 * (5 * y + x));
+  SHA3_ROTL.push((round + 1) * (round + 2) / 2 % 64);
+  let t = _0n;
+  for (let j = 0; j < 7; j++) {
+    R = (R << _1n ^ (R >> _7n) * _0x71n) % _256n;
+    if (R & _2n) t ^= _1n << (_1n << BigInt(j)) - _1n;
+  }
+  _SHA3_IOTA.push(t);
+}
+var IOTAS = split(_SHA3_IOTA, true);
+var SHA3_IOTA_H = IOTAS[0];
+var SHA3_IOTA_L = IOTAS[1];
+var rotlSH = (h, l, s) => h << s | l >>> 32 - s;
+var rotlSL = (h, l, s) => l << s | h >>> 32 - s;
+var rotlBH = (h, l, s) => l << s - 32 | h >>> 64 - s;
+var rotlBL = (h, l, s) => h << s - 32 | l >>> 64 - s;
+var rotlH = (h, l, s) => s > 32 ? rotlBH(h, l, s) : rotlSH(h, l, s);
+var rotlL = (h, l, s) => s > 32 ? rotlBL(h, l, s) : rotlSL(h, l, s);
+var B = new Uint32Array(5 * 2);
+function keccakP(s, rounds = 24) {
+  if (!(s instanceof Uint32Array)) throw new TypeError('"s" expected Uint32Array(50), got type=' + typeof s);
+  if (s.length !== 50) throw new RangeError('"s" expected Uint32Array(50), got length=' + s.length);
+  anumber(rounds, "rounds");
+  if (rounds < 1 || rounds > 24) throw new Error('"rounds" expected integer 1..24');
+  for (let round = 24 - rounds; round < 24; round++) {
+    for (let x = 0; x < 10; x++) B[x] = s[x] ^ s[x + 10] ^ s[x + 20] ^ s[x + 30] ^ s[x + 40];
+    for (let x = 0; x < 10; x += 2) {
+      const idx1 = (x + 8) % 10;
+      const idx0 = (x + 2) % 10;
+      const B0 = B[idx0];
+      const B1 = B[idx0 + 1];
+      const Th = rotlH(B0, B1, 1) ^ B[idx1];
+      const Tl = rotlL(B0, B1, 1) ^ B[idx1 + 1];
+      for (let y = 0; y < 50; y += 10) {
+        s[x + y] ^= Th;
+        s[x + y + 1] ^= Tl;
+      }
+    }
+    let curH = s[2];
+    let curL = s[3];
+    for (let t = 0; t < 24; t++) {
+      const shift = SHA3_ROTL[t];
+      const Th = rotlH(curH, curL, shift);
+      const Tl = rotlL(curH, curL, shift);
+      const PI = SHA3_PI[t];
+      curH = s[PI];
+      curL = s[PI + 1];
+      s[PI] = Th;
+      s[PI + 1] = Tl;
+    }
+    for (let y = 0; y < 50; y += 10) {
+      const b0 = s[y], b1 = s[y + 1], b2 = s[y + 2], b3 = s[y + 3];
+      s[y] ^= ~s[y + 2] & s[y + 4];
+      s[y + 1] ^= ~s[y + 3] & s[y + 5];
+      s[y + 2] ^= ~s[y + 4] & s[y + 6];
+      s[y + 3] ^= ~s[y + 5] & s[y + 7];
+      s[y + 4] ^= ~s[y + 6] & s[y + 8];
+      s[y + 5] ^= ~s[y + 7] & s[y + 9];
+      s[y + 6] ^= ~s[y + 8] & b0;
+      s[y + 7] ^= ~s[y + 9] & b1;
+      s[y + 8] ^= ~b0 & b2;
+      s[y + 9] ^= ~b1 & b3;
+    }
+    s[0] ^= SHA3_IOTA_H[round];
+    s[1] ^= SHA3_IOTA_L[round];
+  }
+  clean(B);
+}
+var Keccak = class _Keccak {
+  state;
+  pos = 0;
+  posOut = 0;
+  finished = false;
+  state32;
+  destroyed = false;
+  blockLen;
+  suffix;
+  outputLen;
+  canXOF;
+  enableXOF = false;
+  rounds;
+  // NOTE: we accept arguments in bytes instead of bits here.
+  constructor(blockLen, suffix, outputLen, enableXOF = false, rounds = 24) {
+    anumber(blockLen, "blockLen");
+    anumber(suffix, "suffix");
+    anumber(rounds, "rounds");
+    abool(enableXOF, "enableXOF");
+    this.blockLen = blockLen;
+    this.suffix = suffix;
+    this.outputLen = outputLen;
+    this.enableXOF = enableXOF;
+    this.canXOF = enableXOF;
+    this.rounds = rounds;
+    anumber(outputLen, "outputLen");
+    if (!(0 < blockLen && blockLen < 200)) throw new Error('"blockLen" must be 1..199');
+    this.state = new Uint8Array(200);
+    this.state32 = u32(this.state);
+  }
+  clone() {
+    return this._cloneInto();
+  }
+  keccak() {
+    swap32IfBE(this.state32);
+    keccakP(this.state32, this.rounds);
+    swap32IfBE(this.state32);
+    this.posOut = 0;
+    this.pos = 0;
+  }
+  update(data) {
+    aexists(this);
+    abytes2(data);
+    const { blockLen, state, state32 } = this;
+    const len = data.length;
+    const canUseU32 = blockLen % 4 === 0 && data.byteOffset % 4 === 0;
+    const blockLen32 = blockLen / 4;
+    const data32 = canUseU32 && len >= blockLen ? u32(data) : void 0;
+    for (let pos = 0; pos < len; ) {
+      if (data32 !== void 0 && this.pos === 0 && pos % 4 === 0 && len - pos >= blockLen) {
+        for (let i = 0, o = pos / 4; i < blockLen32; i++) state32[i] ^= data32[o + i];
+        pos += blockLen;
+        this.pos = blockLen;
+        this.keccak();
+        continue;
+      }
+      const take = Math.min(blockLen - this.pos, len - pos);
+      for (let i = 0; i < take; i++) state[this.pos++] ^= data[pos++];
+      if (this.pos === blockLen) this.keccak();
+    }
+    return this;
+  }
+  finish() {
+    if (this.finished) return;
+    this.finished = true;
+    const { state, suffix, pos, blockLen } = this;
+    state[pos] ^= suffix;
+    if ((suffix & 128) !== 0 && pos === blockLen - 1) this.keccak();
+    state[blockLen - 1] ^= 128;
+    this.keccak();
+  }
+  writeInto(out) {
+    aexists(this, false);
+    abytes2(out);
+    this.finish();
+    const bufferOut = this.state;
+    const { blockLen } = this;
+    for (let pos = 0, len = out.length; pos < len; ) {
+      if (this.posOut >= blockLen) this.keccak();
+      const take = Math.min(blockLen - this.posOut, len - pos);
+      out.set(bufferOut.subarray(this.posOut, this.posOut + take), pos);
+      this.posOut += take;
+      pos += take;
+    }
+    return out;
+  }
+  xofInto(out) {
+    if (!this.enableXOF) throw new Error("XOF is not enabled");
+    return this.writeInto(out);
+  }
+  xof(bytes) {
+    anumber(bytes);
+    return this.xofInto(new Uint8Array(bytes));
+  }
+  digestInto(out) {
+    aoutput(out, this);
+    if (this.finished) throw new Error("digest() was already called");
+    this.writeInto(out.length === this.outputLen ? out : out.subarray(0, this.outputLen));
+    this.destroy();
+  }
+  digest() {
+    const out = new Uint8Array(this.outputLen);
+    this.digestInto(out);
+    return out;
+  }
+  destroy() {
+    this.destroyed = true;
+    clean(this.state);
+  }
+  _cloneInto(to) {
+    const { blockLen, suffix, outputLen, rounds, enableXOF } = this;
+    to ||= new _Keccak(blockLen, suffix, outputLen, enableXOF, rounds);
+    to.blockLen = blockLen;
+    to.state32.set(this.state32);
+    to.pos = this.pos;
+    to.posOut = this.posOut;
+    to.finished = this.finished;
+    to.rounds = rounds;
+    to.suffix = suffix;
+    to.outputLen = outputLen;
+    to.enableXOF = enableXOF;
+    to.canXOF = this.canXOF;
+    to.destroyed = this.destroyed;
+    return to;
+  }
+};
+var genKeccak = (suffix, blockLen, outputLen, info = {}) => createHasher(() => new Keccak(blockLen, suffix, outputLen), info);
+var keccak_256 = /* @__PURE__ */ genKeccak(1, 136, 32);
 
 // npm:@noble/hashes/2.4.0/hmac.js
 var _HMAC = class {
@@ -1115,8 +1375,103 @@ var LOWERCASE_HEX = /^[0-9a-f]+$/;
 var COMPRESSED_KEY = /^0[23][0-9a-f]{64}$/;
 var ETHEREUM_ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 var COMPACT_SIGNATURE = /^[0-9a-f]{128}$/;
-var RECOVERABLE_SIGNATURE = /^[0-9a-f]{130}$/;
-var SIGNATURE = /^[0-9a-f]{128}([0-9a-f]{2})?$/;
+var WHOLE_BYTES = /^(?:[0-9a-f]{2})+$/;
+
+// protocol/siwe_message.ts
+var SIWE_NONCE = /^[A-Za-z0-9]{8,}$/;
+var ONE_LINE = /^[\x20-\x7e]+$/;
+function checksumAddress(address) {
+  if (!ETHEREUM_ADDRESS.test(address)) {
+    throw new TypeError("an Ethereum address is 0x and 40 hex characters");
+  }
+  const lower = address.slice(2).toLowerCase();
+  const hash = bytesToHex2(keccak_256(new TextEncoder().encode(lower)));
+  let out = "0x";
+  for (let i = 0; i < lower.length; i++) {
+    out += parseInt(hash[i], 16) >= 8 ? lower[i].toUpperCase() : lower[i];
+  }
+  return out;
+}
+function isoTime(ms) {
+  return new Date(ms).toISOString();
+}
+function siweMessage(fields) {
+  const lines = [
+    fields.domain,
+    fields.statement,
+    fields.uri,
+    ...fields.resources
+  ];
+  if (!lines.every((line) => ONE_LINE.test(line))) {
+    throw new TypeError("SIWE fields are single lines of printable ASCII");
+  }
+  if (!SIWE_NONCE.test(fields.nonce)) throw new TypeError("a SIWE nonce is 8+ letters or digits");
+  if (!Number.isSafeInteger(fields.chainId) || fields.chainId < 1) {
+    throw new TypeError("a chain id is a positive whole number");
+  }
+  const out = [
+    `${fields.domain} wants you to sign in with your Ethereum account:`,
+    checksumAddress(fields.address),
+    "",
+    fields.statement,
+    "",
+    `URI: ${fields.uri}`,
+    "Version: 1",
+    `Chain ID: ${fields.chainId}`,
+    `Nonce: ${fields.nonce}`,
+    `Issued At: ${isoTime(fields.issuedAt)}`,
+    `Expiration Time: ${isoTime(fields.expirationTime)}`
+  ];
+  if (fields.resources.length > 0) {
+    out.push("Resources:", ...fields.resources.map((resource) => `- ${resource}`));
+  }
+  return out.join("\n");
+}
+
+// protocol/wallet_texts.ts
+var SIGN_IN_STATEMENT = "Sign in to export data as this account, on one connection only: the one whose session keys and encryption setting are in the resource below.";
+var DELEGATION_STATEMENT = "Let the delegate key in the resource below sign in to this site as this account until the expiration time, without asking this wallet again.";
+function domainOf(origin) {
+  const at = origin.indexOf("//");
+  return at < 0 ? origin : origin.slice(at + 2);
+}
+function sessionResource(clientSessionKey, serverSessionKey, encryption) {
+  const sealed2 = encryption ? "on" : "off";
+  return `urn:sluice:session:${clientSessionKey}:${serverSessionKey}:encryption-${sealed2}`;
+}
+function walletSignInText(facts) {
+  const { identity: identity2 } = facts;
+  if (identity2.kind !== "ethereum") throw new TypeError("only an Ethereum account signs SIWE");
+  return siweMessage({
+    domain: domainOf(facts.origin),
+    address: identity2.address,
+    statement: SIGN_IN_STATEMENT,
+    uri: facts.origin,
+    chainId: facts.chainId,
+    nonce: facts.nonce,
+    issuedAt: facts.issuedAt,
+    expirationTime: facts.expiresAt,
+    resources: [
+      sessionResource(facts.clientSessionKey, facts.serverSessionKey, facts.encryption)
+    ]
+  });
+}
+function delegationText(facts) {
+  return siweMessage({
+    domain: domainOf(facts.origin),
+    address: facts.address,
+    statement: DELEGATION_STATEMENT,
+    uri: facts.origin,
+    chainId: facts.chainId,
+    // A fresh key per delegation: as unique as a random nonce, and the server has no other.
+    nonce: facts.delegateKey,
+    issuedAt: facts.issuedAt,
+    expirationTime: facts.expiresAt,
+    resources: [
+      `urn:sluice:delegate:${facts.delegateKey}`
+    ]
+  });
+}
 
 // protocol/auth.ts
 hashes.sha256 ??= sha256;
@@ -1137,22 +1492,13 @@ function factLines(facts) {
   ].join("\n");
 }
 function challengeText(facts) {
+  if (facts.identity.kind === "ethereum") return walletSignInText(facts);
   return `sluice sign-in v1
 ${factLines(facts)}`;
 }
 function serverProofText(facts) {
   return `sluice server v1
 ${factLines(facts)}`;
-}
-function delegationText(facts) {
-  return [
-    "sluice delegation v1",
-    "Lets the delegate key below sign in to this origin as this identity until it expires.",
-    `Origin: ${facts.origin}`,
-    `Identity: ${facts.address.toLowerCase()}`,
-    `Delegate key: ${facts.delegateKey}`,
-    `Expires: ${new Date(facts.expiresAt).toISOString()}`
-  ].join("\n");
 }
 function signText(secretKey, text) {
   const digest = sha256(encoder.encode(text));
@@ -1236,6 +1582,7 @@ var ERROR_TABLE = {
   INVALID_DATE: badMessage("A date is not an ISO 8601 UTC timestamp or does not exist."),
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
+  UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
   UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
@@ -1401,6 +1748,7 @@ var ERROR_TABLE = {
     scope: "connection",
     fault: "sender"
   },
+  AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn("The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures."),
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,
@@ -1567,6 +1915,7 @@ var FILTER_OPERATORS = [
   "between",
   "prefix"
 ];
+var DATASET_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 // protocol/auth_payloads.ts
 var MAX_DELEGATION_MS = 365 * 864e5;
@@ -2151,10 +2500,10 @@ var WalletDelegate = class {
    * `MAX_SIGNING_WAIT_MS` (a wallet that never answers): then it asks
    * again. Rejects when the wallet refuses.
    */
-  async sign(origin, text, maxMs, now = Date.now()) {
+  async sign(site, text, maxMs, now = Date.now()) {
     for (; ; ) {
       const current = this.#current;
-      if (current !== void 0 && this.#usable(current, origin, maxMs, now)) {
+      if (current !== void 0 && this.#usable(current, site, maxMs, now)) {
         const signature = signText(current.secretKey, text);
         return {
           signature,
@@ -2167,7 +2516,7 @@ var WalletDelegate = class {
         continue;
       }
       const lifetime = Math.min(this.#lifetimeMs, maxMs - delegationRoom(maxMs));
-      const asking = this.#delegate(origin, now, lifetime);
+      const asking = this.#delegate(site, now, lifetime);
       this.#asking = asking;
       this.#askedAt = now;
       try {
@@ -2199,31 +2548,37 @@ var WalletDelegate = class {
     }
   }
   /** Whether a delegation can still vouch for a sign-in a moment from now, at this server. */
-  #usable(current, origin, maxMs, now) {
+  #usable(current, site, maxMs, now) {
     const margin = Math.min(6e4, current.lifetimeMs / 4);
     const left = current.delegation.expiresAt - now;
-    return current.origin === origin && left > margin && left <= maxMs - delegationRoom(maxMs);
+    const same2 = current.site.origin === site.origin && current.site.chainId === site.chainId;
+    return same2 && left > margin && left <= maxMs - delegationRoom(maxMs);
   }
-  async #delegate(origin, now, lifetimeMs) {
+  async #delegate(site, now, lifetimeMs) {
     const expiresAt = now + lifetimeMs;
     const secretKey = utils.randomSecretKey();
     const key = bytesToHex2(getPublicKey(secretKey));
     const address = this.#signer.address;
+    const { origin, chainId } = site;
     const text = delegationText({
       origin,
       address,
       delegateKey: key,
-      expiresAt
+      issuedAt: now,
+      expiresAt,
+      chainId
     });
     const signature = await walletSignature(this.#signer, text);
+    const delegation = {
+      key,
+      issuedAt: now,
+      expiresAt,
+      signature
+    };
     return {
-      origin,
+      site,
       secretKey,
-      delegation: {
-        key,
-        expiresAt,
-        signature
-      },
+      delegation,
       lifetimeMs
     };
   }
@@ -2302,8 +2657,10 @@ var ConnectionSignIn = class {
       nonce: challenge.nonce,
       clientSessionKey: this.nonce().sessionKey,
       serverSessionKey: challenge.sessionKey,
+      issuedAt: challenge.issuedAt,
       expiresAt: challenge.expiresAt,
-      encryption: challenge.encryption
+      encryption: challenge.encryption,
+      chainId: challenge.chainId
     };
     const pinned = this.#serverKey;
     if (pinned !== void 0 && (challenge.serverKey !== pinned || !verifyText(pinned, serverProofText(facts), challenge.serverSignature))) {
@@ -2336,7 +2693,11 @@ var ConnectionSignIn = class {
         }
       };
     }
-    const delegated = this.#delegated = await credentials.delegate.sign(this.#origin, text, maxMs);
+    const site = {
+      origin: this.#origin,
+      chainId: challenge.chainId
+    };
+    const delegated = this.#delegated = await credentials.delegate.sign(site, text, maxMs);
     const { signature, delegation } = delegated;
     return {
       ok: true,
@@ -3099,12 +3460,15 @@ var DOWNLOAD_EVENT_SOURCES = {
   cancelled: "server",
   consumed: "local",
   resume: "local",
-  disconnected: "local"
+  disconnected: "local",
+  retry: "local"
 };
 var DOWNLOAD_TRANSITIONS = {
   // `send` sends the request, or waits for `resume` when not connected; twice, it is rejected
   // (stays requested). `resume` re-sends the request. From a saved point after the FINAL frame,
-  // both complete at once instead: there is nothing to ask for.
+  // both complete at once instead: there is nothing to ask for. In every phase before the end, a
+  // server error the client retries (recoverable, with retryAfter, attempts left) comes back
+  // here to wait for `retry`, which re-sends unless a `resume` did already.
   requested: {
     send: [
       "requested",
@@ -3115,7 +3479,8 @@ var DOWNLOAD_TRANSITIONS = {
       "error"
     ],
     error: [
-      "error"
+      "error",
+      "requested"
     ],
     cancel: [
       "cancelled"
@@ -3130,6 +3495,9 @@ var DOWNLOAD_TRANSITIONS = {
     disconnected: [
       "requested",
       "complete"
+    ],
+    retry: [
+      "requested"
     ]
   },
   started: {
@@ -3145,7 +3513,8 @@ var DOWNLOAD_TRANSITIONS = {
       "error"
     ],
     error: [
-      "error"
+      "error",
+      "requested"
     ],
     cancel: [
       "cancelled"
@@ -3157,6 +3526,9 @@ var DOWNLOAD_TRANSITIONS = {
       "requested"
     ],
     disconnected: [
+      "started"
+    ],
+    retry: [
       "started"
     ]
   },
@@ -3173,7 +3545,8 @@ var DOWNLOAD_TRANSITIONS = {
       "error"
     ],
     error: [
-      "error"
+      "error",
+      "requested"
     ],
     cancel: [
       "cancelled"
@@ -3189,6 +3562,9 @@ var DOWNLOAD_TRANSITIONS = {
     disconnected: [
       "streaming",
       "complete"
+    ],
+    retry: [
+      "streaming"
     ]
   },
   // Ended: local calls are harmless no-ops; server messages are ignored as late.
@@ -3204,6 +3580,9 @@ var DOWNLOAD_TRANSITIONS = {
     ],
     disconnected: [
       "complete"
+    ],
+    retry: [
+      "complete"
     ]
   },
   error: {
@@ -3217,6 +3596,9 @@ var DOWNLOAD_TRANSITIONS = {
       "error"
     ],
     disconnected: [
+      "error"
+    ],
+    retry: [
       "error"
     ]
   },
@@ -3235,6 +3617,9 @@ var DOWNLOAD_TRANSITIONS = {
     ],
     disconnected: [
       "cancelled"
+    ],
+    retry: [
+      "cancelled"
     ]
   }
 };
@@ -3247,7 +3632,7 @@ var DOWNLOAD_TERMINAL_PHASES = /* @__PURE__ */ new Set([
 ]);
 
 // protocol/download_state.ts
-function initialDownloadState(requestId2, request2, resume) {
+function initialDownloadState(requestId2, request2, resume, retry) {
   const state = {
     phase: "requested",
     requestId: requestId2,
@@ -3259,7 +3644,9 @@ function initialDownloadState(requestId2, request2, resume) {
     bytes: 0,
     cursor: "",
     digest: INITIAL_DIGEST,
-    final: false
+    final: false,
+    retry: retry === void 0 ? void 0 : resolveBackoff(retry),
+    attempt: 0
   };
   if (resume === void 0) return state;
   const { highWaterMark, cursor, sequence, rows, bytes, digest } = resume;
@@ -3425,6 +3812,29 @@ function completeHere(state, clock2) {
     ]
   };
 }
+function retried(state, error, clock2) {
+  const { retry } = state;
+  const attempt2 = state.attempt + 1;
+  if (retry === void 0 || attempt2 > retry.maxAttempts || !error.recoverable || error.retryAfter === void 0 || state.final) return void 0;
+  const delayMs = Math.max(backoffDelay(attempt2, clock2.random, retry), error.retryAfter);
+  return {
+    state: {
+      ...state,
+      phase: "requested",
+      requestSent: false,
+      attempt: attempt2
+    },
+    effects: [
+      {
+        type: "retrying",
+        error,
+        attempt: attempt2,
+        attempts: retry.maxAttempts,
+        delayMs
+      }
+    ]
+  };
+}
 function listed2(state, event, clock2) {
   const ended = DOWNLOAD_TERMINAL_PHASES.has(state.phase);
   switch (event.type) {
@@ -3502,7 +3912,8 @@ function listed2(state, event, clock2) {
           bytes: state.bytes + payload.length,
           cursor: header2.cursor,
           digest,
-          final: header2.final
+          final: header2.final,
+          attempt: 0
         },
         effects: [
           {
@@ -3553,7 +3964,7 @@ function listed2(state, event, clock2) {
       };
     }
     case "error":
-      return {
+      return retried(state, event.error, clock2) ?? {
         state: {
           ...state,
           phase: "error",
@@ -3565,6 +3976,11 @@ function listed2(state, event, clock2) {
             error: event.error
           }
         ]
+      };
+    case "retry":
+      return state.phase === "requested" && state.submitted && !state.requestSent ? resend(state, clock2) : {
+        state,
+        effects: []
       };
     case "cancel": {
       if (ended) return {
@@ -3705,6 +4121,8 @@ var DownloadDriver = class {
   #queue = [];
   #wakeReader;
   #listeners = /* @__PURE__ */ new Set();
+  #retryListeners = /* @__PURE__ */ new Set();
+  #retryTimer;
   #progress = [];
   #wakeIterator;
   #resolve;
@@ -3718,7 +4136,7 @@ var DownloadDriver = class {
     this.#port = port;
     this.#decompress = options.decompress === true && request2.compression;
     this.#hash = options.sha256 === true ? sha256.create() : void 0;
-    this.#state = initialDownloadState(requestId2, request2, options.resume);
+    this.#state = initialDownloadState(requestId2, request2, options.resume, port.retry);
     this.done = new Promise((resolve, reject2) => {
       this.#resolve = resolve;
       this.#reject = reject2;
@@ -3781,6 +4199,10 @@ var DownloadDriver = class {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
+  onRetry(listener) {
+    this.#retryListeners.add(listener);
+    return () => this.#retryListeners.delete(listener);
+  }
   async pipeTo(destination, options) {
     await this.readable.pipeTo(destination, options);
     const summary = await this.done;
@@ -3838,6 +4260,21 @@ var DownloadDriver = class {
         this.#end();
         return;
       }
+      case "retrying": {
+        const { attempt: attempt2, attempts, delayMs } = effect;
+        clearTimeout(this.#retryTimer);
+        this.#retryTimer = setTimeout(() => this.handle({
+          type: "retry"
+        }), delayMs);
+        const retry = {
+          error: new SluiceError(effect.error),
+          attempt: attempt2,
+          attempts,
+          delayMs
+        };
+        for (const listener of this.#retryListeners) listener(retry);
+        return;
+      }
       case "rejected":
         throw new SluiceError(effect.error);
       default: {
@@ -3849,6 +4286,7 @@ var DownloadDriver = class {
   #end() {
     if (this.#ended) return;
     this.#ended = true;
+    clearTimeout(this.#retryTimer);
     this.#wake();
     this.#port.ended(this.requestId);
   }
@@ -4482,6 +4920,15 @@ var publicKey = str({
   max: 66,
   pattern: COMPRESSED_KEY
 });
+var epochMs = num({
+  min: 0,
+  max: 864e13,
+  integer: true
+});
+var anySignature = str({
+  max: 4096,
+  pattern: WHOLE_BYTES
+});
 var identity = tagged("kind", {
   secp256k1: object({
     kind: literal("secp256k1"),
@@ -4526,6 +4973,11 @@ function downloadRequest(bounds) {
       timeFrom: isoDate(),
       timeTo: isoDate(),
       filters: list(filter, bounds.maxArrayLength)
+    }, {
+      dataset: str({
+        max: 64,
+        pattern: DATASET_NAME
+      })
     }),
     outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
     compression: bool
@@ -4590,18 +5042,13 @@ function clientChecks(bounds) {
         max: 64,
         pattern: HEX_32_BYTES
       }),
-      signature: str({
-        max: 130,
-        pattern: SIGNATURE
-      })
+      signature: anySignature
     }, {
       delegation: object({
         key: publicKey,
+        issuedAt: epochMs,
         expiresAt: count,
-        signature: str({
-          max: 130,
-          pattern: RECOVERABLE_SIGNATURE
-        })
+        signature: anySignature
       })
     })
   };
@@ -4694,7 +5141,8 @@ function serverChecks(bounds) {
         max: 64,
         pattern: HEX_32_BYTES
       }),
-      expiresAt: count,
+      issuedAt: epochMs,
+      expiresAt: epochMs,
       origin: str({
         max: 256
       }),
@@ -4704,7 +5152,11 @@ function serverChecks(bounds) {
         max: 128,
         pattern: COMPACT_SIGNATURE
       }),
-      encryption: bool
+      encryption: bool,
+      chainId: num({
+        min: 1,
+        integer: true
+      })
     }, {
       maxDelegationMs: num({
         min: 1,
@@ -5213,7 +5665,8 @@ var SluiceClient = class {
     }
     const driver = new DownloadDriver(requestId2, request2, {
       send: (message) => this.#send(message),
-      ended: (id) => this.#downloads.delete(id)
+      ended: (id) => this.#downloads.delete(id),
+      retry: this.#config.backoff ?? {}
     }, options);
     this.#downloads.set(requestId2, driver);
     driver.handle({
@@ -5525,7 +5978,9 @@ var ClientBuilder = class {
    * too). With `delegateForMs` it is asked once to let a key of the
    * client's own sign in for it for that long (docs/PROTOCOL.md §15.5), and
    * again only when that ends: a person is not asked on every reconnect.
-   * Clients built from this builder share the delegation.
+   * Clients built from this builder share the delegation. Either text is a
+   * Sign-In with Ethereum message for the host dialled (§15.7), which a
+   * wallet such as MetaMask shows as a sign-in.
    */
   withSigner(signer, options = {}) {
     if (!ETHEREUM_ADDRESS.test(signer.address)) {
@@ -5606,6 +6061,7 @@ var INT64_MAX = 2n ** 63n - 1n;
 
 // protocol/schema_document.ts
 var MAX_COLUMNS = 256;
+var MAX_DATASETS = 64;
 var COLUMN_TYPES = [
   "integer",
   "decimal",
@@ -5631,12 +6087,24 @@ var version = (value, path) => {
   if (value !== 1) throw new Invalid("INVALID_VALUE", path, "expected 1");
   return 1;
 };
+var dataset = object({
+  name: str({
+    max: 64,
+    pattern: DATASET_NAME
+  }),
+  timeColumn: str({
+    max: 256
+  }),
+  columns: list(column, MAX_COLUMNS)
+});
 var document = object({
   version,
   timeColumn: str({
     max: 256
   }),
   columns: list(column, MAX_COLUMNS)
+}, {
+  datasets: list(dataset, MAX_DATASETS)
 });
 function parseSchemaDocument(text) {
   let value;

@@ -5,7 +5,10 @@
  * texts are signed with `personal_sign`, which MetaMask expects as the
  * message's UTF-8 bytes in `0x` hex followed by the address. The page has
  * it sign a delegation once an hour rather than every challenge
- * (docs/PROTOCOL.md §15.5). `accountsChanged` says when the person moves the
+ * (docs/PROTOCOL.md §15.5). What it signs is a Sign-In with Ethereum
+ * message (§15.7): MetaMask recognises it and shows its sign-in screen,
+ * naming the server's host, with a warning when that is not this page's
+ * host (a page served from elsewhere than the server it signs in to). `accountsChanged` says when the person moves the
  * wallet to another account, or stops sharing one.
  *
  * This module is browser compatible.

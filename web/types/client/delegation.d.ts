@@ -46,11 +46,18 @@ export declare function walletSignature(signer: EthereumSigner, text: string): P
  * itself.
  */
 export declare const MIN_DELEGATION_MS = 300000;
+/** Where a delegation is for: the origin dialled, and the chain id its challenges name. */
+export interface DelegationSite {
+    /** The origin, e.g. `wss://export.example.com`. */
+    readonly origin: string;
+    /** `auth:challenge`'s `chainId`. */
+    readonly chainId: number;
+}
 /**
  * Holds one client's delegation: made on the first sign-in, used for every
  * sign-in after, and made again (the wallet asked once more) when it is
  * about to end, when it would end later than the server now allows, when
- * the client dials another origin, or after the server refused it
+ * the client dials another origin (or the server names another chain), or after the server refused it
  * ({@linkcode WalletDelegate.refused}).
  *
  * @example
@@ -64,8 +71,9 @@ export declare const MIN_DELEGATION_MS = 300000;
  *   signMessage: (message) => account.signMessage({ message }),
  * }, 3_600_000);
  * const day = 86_400_000;
- * const first = await delegate.sign("wss://x.example", "challenge 1", day, 0);
- * const second = await delegate.sign("wss://x.example", "challenge 2", day, 60_000);
+ * const site = { origin: "wss://x.example", chainId: 1 };
+ * const first = await delegate.sign(site, "challenge 1", day, 0);
+ * const second = await delegate.sign(site, "challenge 2", day, 60_000);
  * equal(first.delegation, second.delegation); // the account signed once
  * ```
  */
@@ -88,7 +96,7 @@ export declare class WalletDelegate {
      * `MAX_SIGNING_WAIT_MS` (a wallet that never answers): then it asks
      * again. Rejects when the wallet refuses.
      */
-    sign(origin: string, text: string, maxMs: number, now?: number): Promise<DelegatedSignature>;
+    sign(site: DelegationSite, text: string, maxMs: number, now?: number): Promise<DelegatedSignature>;
     /**
      * The server refused `delegation` as expired or too long. One it had
      * taken before is dropped, and the next sign-in asks the wallet. One it

@@ -12,9 +12,11 @@
  *
  * @module
  */
+import type { BackoffOptions } from "../protocol/backoff.d.ts";
 import { type ClientResumePoint, type DownloadEvent } from "../protocol/download_state.d.ts";
 import type { FrameHeader } from "../protocol/download_state.d.ts";
 import type { ClientMessage, DownloadComplete, DownloadRequest, DownloadStart, DownloadStatus, ProgressUpdate } from "../protocol/messages.d.ts";
+import { SluiceError } from "./sluice_error.d.ts";
 /** Options of one download. */
 export interface DownloadOptions {
     /** Cancels the download when aborted. */
@@ -67,6 +69,21 @@ export interface DownloadSummary extends DownloadComplete {
     readonly sha256?: string;
 }
 /**
+ * The server refused or stopped a download for now (its database is away,
+ * a limit is full: a recoverable error with `retryAfter`), and the client
+ * asks again, from where the download stands, after `delayMs`.
+ */
+export interface DownloadRetry {
+    /** What the server said. */
+    readonly error: SluiceError;
+    /** This attempt, from 1; a frame received resets the count. */
+    readonly attempt: number;
+    /** The attempts allowed in a row (the client's reconnect attempts). */
+    readonly attempts: number;
+    /** Milliseconds until the client asks again. */
+    readonly delayMs: number;
+}
+/**
  * A running download, as `SluiceClient.download()` returns it. Iterating it
  * (`for await`) yields the progress updates; the server sends only as fast
  * as {@linkcode Download.readable} is read, so read it (or `pipeTo`) first:
@@ -99,6 +116,13 @@ export interface Download extends AsyncIterable<ProgressUpdate> {
     /** Calls `listener` with every progress update until the download ends; returns an unsubscribe. */
     onProgress(listener: (update: ProgressUpdate) => void): () => void;
     /**
+     * Calls `listener` each time the server turns the download away for now
+     * and the client will ask again (see {@linkcode DownloadRetry}); once the
+     * attempts are used up, `done` rejects with the server's error instead.
+     * Returns an unsubscribe.
+     */
+    onRetry(listener: (retry: DownloadRetry) => void): () => void;
+    /**
      * Pipes {@linkcode Download.readable} into `destination` and resolves with
      * the summary once both are done: the one call that saves a download.
      * Progress goes on meanwhile through `onProgress` or `for await`.
@@ -111,6 +135,11 @@ export interface DownloadPort {
     send(message: ClientMessage): void;
     /** Called once when the download has ended, whatever the outcome. */
     ended(requestId: string): void;
+    /**
+     * How the server's recoverable errors with `retryAfter` are retried (the
+     * connection's reconnect policy); never when absent.
+     */
+    readonly retry?: BackoffOptions;
 }
 /** The implementation behind {@linkcode Download}; the client drives it through `handle`. */
 export declare class DownloadDriver implements Download {
@@ -134,6 +163,7 @@ export declare class DownloadDriver implements Download {
     get active(): boolean;
     cancel(): void;
     onProgress(listener: (update: ProgressUpdate) => void): () => void;
+    onRetry(listener: (retry: DownloadRetry) => void): () => void;
     pipeTo(destination: WritableStream<Uint8Array>, options?: StreamPipeOptions): Promise<DownloadSummary>;
     [Symbol.asyncIterator](): AsyncIterator<ProgressUpdate>;
 }

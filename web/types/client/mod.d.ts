@@ -14,7 +14,7 @@
  *
  * @example
  * ```ts ignore
- * import { ClientBuilder } from "./mod.ts";
+ * import { ClientBuilder } from "@sluice/sluice";
  * const client = new ClientBuilder("ws://127.0.0.1:8080/").build();
  * await client.connect();
  * const download = client.download({
@@ -31,15 +31,15 @@
 export { ClientBuilder } from "./client_builder.d.ts";
 export type { ClientConfig, SignerOptions } from "./client_builder.d.ts";
 export type { Logger } from "../protocol/logger.d.ts";
-export type { DelegatedSignature, WalletDelegate } from "./delegation.d.ts";
+export type { DelegatedSignature, DelegationSite, WalletDelegate } from "./delegation.d.ts";
 export { SluiceClient } from "./sluice_client.d.ts";
 export type { ClientEvents, Listener, SessionState } from "./client_events.d.ts";
-export type { Download, DownloadOptions, DownloadSummary } from "./download.d.ts";
+export type { Download, DownloadOptions, DownloadRetry, DownloadSummary } from "./download.d.ts";
 export { SluiceError } from "./sluice_error.d.ts";
 export type { Credentials, EthereumSigner } from "./sign_in.d.ts";
 export { generateSecretKey, publicKeyOf } from "./sign_in.d.ts";
 export { parseSchemaDocument } from "../protocol/schema_document.d.ts";
-export type { SchemaColumn, SchemaDocument } from "../protocol/schema_document.d.ts";
+export type { SchemaColumn, SchemaDataset, SchemaDocument } from "../protocol/schema_document.d.ts";
 export type { BackoffOptions } from "../protocol/backoff.d.ts";
 export type { ConnectionPhase } from "../protocol/connection_state.d.ts";
 export type { ClientResumePoint } from "../protocol/download_state.d.ts";

@@ -15,7 +15,9 @@
  *   signature `r || s` (either half of `s` is accepted: a signature made by
  *   OpenSSL need not be normalised).
  * - `ethereum`: EIP-191 `personal_sign` of the text, a 65-byte signature
- *   `r || s || v`; the address is recovered from it and compared.
+ *   `r || s || v`; the address is recovered from it and compared. Its text
+ *   is a Sign-In with Ethereum message (wallet_texts.ts), which binds the
+ *   same facts.
  *
  * This module is browser compatible.
  *
@@ -34,10 +36,14 @@ export interface SignInFacts {
     readonly clientSessionKey: string;
     /** The server's ephemeral session public key, compressed, 66 lowercase hex. */
     readonly serverSessionKey: string;
+    /** When the server issued the challenge, epoch milliseconds (a SIWE message's Issued At). */
+    readonly issuedAt: number;
     /** When the nonce stops being accepted, epoch milliseconds. */
     readonly expiresAt: number;
     /** Whether the session will be sealed (so that nobody in between can turn it off). */
     readonly encryption: boolean;
+    /** The EIP-155 chain id a SIWE message names (docs/PROTOCOL.md §15.7). */
+    readonly chainId: number;
 }
 /**
  * The account an identity names, as it appears in the signed texts: the
@@ -55,9 +61,12 @@ export interface SignInFacts {
  */
 export declare function identityLabel(identity: Identity): string;
 /**
- * The text a client's identity signs to sign in. It is meant to be read by
- * a person in a wallet's signing prompt, and it is the exact byte sequence
- * (UTF-8, `\n` line ends, no trailing newline) that is signed.
+ * The text a client's identity signs to sign in: for an `ethereum`
+ * identity the Sign-In with Ethereum message of {@linkcode walletSignInText}
+ * (whoever signs it, the wallet or its delegate key), for a `secp256k1`
+ * identity sluice's own text. Either is meant to be read by a person in a
+ * signing prompt, and is the exact byte sequence (UTF-8, `\n` line ends, no
+ * trailing newline) that is signed.
  *
  * @example
  * ```ts
@@ -65,12 +74,14 @@ export declare function identityLabel(identity: Identity): string;
  * import { challengeText } from "./auth.ts";
  * const text = challengeText({
  *   origin: "ws://127.0.0.1:8080",
- *   identity: { kind: "ethereum", address: "0x0000000000000000000000000000000000000001" },
+ *   identity: { kind: "secp256k1", publicKey: "02" + "33".repeat(32) },
  *   nonce: "00".repeat(32),
  *   clientSessionKey: "02" + "11".repeat(32),
  *   serverSessionKey: "03" + "22".repeat(32),
+ *   issuedAt: 0,
  *   expiresAt: 0,
  *   encryption: true,
+ *   chainId: 1,
  * });
  * equal(text.split("\n")[0], "sluice sign-in v1");
  * ```
@@ -90,44 +101,15 @@ export declare function challengeText(facts: SignInFacts): string;
  *   nonce: "00".repeat(32),
  *   clientSessionKey: "02" + "11".repeat(32),
  *   serverSessionKey: "03" + "22".repeat(32),
+ *   issuedAt: 0,
  *   expiresAt: 0,
  *   encryption: true,
+ *   chainId: 1,
  * });
  * ok(text.startsWith("sluice server v1\n"));
  * ```
  */
 export declare function serverProofText(facts: SignInFacts): string;
-/** What an Ethereum account signs to let a key sign in for it; see {@linkcode delegationText}. */
-export interface DelegationFacts {
-    /** The server's origin as the client dialled it. */
-    readonly origin: string;
-    /** The account, `0x` and 40 hex (written in lowercase in the text). */
-    readonly address: string;
-    /** The delegate's secp256k1 public key, compressed, 66 lowercase hex. */
-    readonly delegateKey: string;
-    /** When the delegation ends, epoch milliseconds. */
-    readonly expiresAt: number;
-}
-/**
- * The text an Ethereum account signs (EIP-191) once, so that a key of the
- * client's own signs in for it at one origin until `expiresAt` and the
- * wallet is not asked again on every reconnect (docs/PROTOCOL.md §15.5).
- * The second line is for the person reading the wallet's prompt.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { delegationText } from "./auth.ts";
- * const text = delegationText({
- *   origin: "ws://127.0.0.1:8080",
- *   address: "0x0000000000000000000000000000000000000001",
- *   delegateKey: "02" + "11".repeat(32),
- *   expiresAt: 0,
- * });
- * equal(text.split("\n")[0], "sluice delegation v1");
- * ```
- */
-export declare function delegationText(facts: DelegationFacts): string;
 /**
  * The digest EIP-191 `personal_sign` signs: Keccak-256 of
  * `"\x19Ethereum Signed Message:\n" + byteLength + text`.

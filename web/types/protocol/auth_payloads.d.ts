@@ -34,6 +34,8 @@ export interface AuthNonce {
 export interface AuthChallenge {
     /** Single-use random nonce, 64 lowercase hex characters. */
     readonly nonce: string;
+    /** When the server issued the challenge, epoch milliseconds (a SIWE message's Issued At). */
+    readonly issuedAt: number;
     /** When the nonce stops being accepted, epoch milliseconds. */
     readonly expiresAt: number;
     /** The origin the signature is bound to, e.g. `wss://export.example.com`. */
@@ -46,6 +48,8 @@ export interface AuthChallenge {
     readonly serverSignature: string;
     /** Whether every frame after a successful sign-in is sealed (AES-256-GCM). */
     readonly encryption: boolean;
+    /** The EIP-155 chain id a wallet's SIWE message names (docs/PROTOCOL.md §15.7). */
+    readonly chainId: number;
     /**
      * How far ahead a wallet's delegation may end, milliseconds; absent when
      * the server takes no delegations (docs/PROTOCOL.md §15.5).
@@ -60,7 +64,9 @@ export interface AuthAuthenticate {
     readonly nonce: string;
     /**
      * The signature over the challenge text, hex: the identity's own, or,
-     * with `delegation`, the delegate key's (ECDSA, 128 hex).
+     * with `delegation`, the delegate key's (ECDSA, 128 hex). For an
+     * `ethereum` identity any length but 64 or 65 bytes is a contract
+     * wallet's, refused with `AUTH_CONTRACT_WALLET_UNSUPPORTED`.
      */
     readonly signature: string;
     /** With an `ethereum` identity only: the delegation whose key made `signature`. */
@@ -79,6 +85,8 @@ export declare const MAX_DELEGATION_MS: number;
 export interface AuthDelegation {
     /** The delegate's public key, compressed, 66 lowercase hex. */
     readonly key: string;
+    /** When the client made it, epoch milliseconds, at most `expiresAt` (its Issued At). */
+    readonly issuedAt: number;
     /** When the delegation ends, epoch milliseconds. */
     readonly expiresAt: number;
     /** The account's EIP-191 signature over the delegation text, 130 hex. */

@@ -24,6 +24,12 @@
  * sent again from a saved point taken after the FINAL frame, it completes
  * with its own counts.
  *
+ * A `download:error` the server marks recoverable and gives a `retryAfter`
+ * (its database is away, its limits are full) is asked again, from the
+ * resume point, when the download has a `retry` budget left: the machine
+ * goes back to `requested` and says `retrying` with the delay, and the
+ * shell feeds `retry` once it is over (PROTOCOL.md §9.5).
+ *
  * Every legal move is a row of {@linkcode DOWNLOAD_TRANSITIONS}. An event
  * the table does not list is handled by whose fault it is: a local call is
  * `rejected` (state unchanged); a server message is `ILLEGAL_TRANSITION`

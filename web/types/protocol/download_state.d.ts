@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { type BackoffOptions } from "./backoff.d.ts";
 import type { ErrorResponse } from "./errors.d.ts";
 import type { DataFrame } from "./frame.d.ts";
 import type { ClientMessage, DownloadCancelled, DownloadComplete, DownloadPhase, DownloadRequest, DownloadStart, DownloadStatus, ProgressUpdate, ResumePoint } from "./messages.d.ts";
@@ -56,6 +57,15 @@ export interface DownloadState {
     readonly summary?: DownloadComplete;
     /** Why the download ended, in `error` or `cancelled`. */
     readonly error?: ErrorResponse;
+    /**
+     * How a recoverable `download:error` that carries `retryAfter` is retried
+     * (PROTOCOL.md §9.5): `maxAttempts` in a row, each after the longer of
+     * the backoff's delay and `retryAfter`. Undefined: never, the error ends
+     * the download.
+     */
+    readonly retry?: Required<BackoffOptions>;
+    /** Server errors retried since the last frame arrived (a frame is progress, and resets it). */
+    readonly attempt: number;
 }
 /** What happens to a download: server messages, frames, and the reader's calls. */
 export type DownloadEvent = {
@@ -96,6 +106,10 @@ export type DownloadEvent = {
     readonly type: "resume";
 } | {
     readonly type: "disconnected";
+}
+/** The delay a `retrying` effect asked for is over: ask the server again. */
+ | {
+    readonly type: "retry";
 };
 /** What the shell must do, in order. */
 export type DownloadEffect = {
@@ -116,6 +130,16 @@ export type DownloadEffect = {
 } | {
     readonly type: "failed";
     readonly error: ErrorResponse;
+} | {
+    /**
+     * The server refused or stopped the download for now (`error`): feed
+     * `retry` after `delayMs`. Attempt `attempt` of `attempts`.
+     */
+    readonly type: "retrying";
+    readonly error: ErrorResponse;
+    readonly attempt: number;
+    readonly attempts: number;
+    readonly delayMs: number;
 } | {
     readonly type: "rejected";
     readonly error: ErrorResponse;
@@ -139,7 +163,12 @@ export interface ClientResumePoint extends ResumePoint {
  * connected: true })` produces its `download:request`, or, given a `resume`
  * point saved from an earlier run, its `download:resume` from there (or,
  * from a point after the FINAL frame, completes at once). Sent while not
- * connected, it waits for the connection's `resume`.
+ * connected, it waits for the connection's `resume`. With `retry`, a
+ * recoverable `download:error` carrying `retryAfter` is asked again that
+ * many times in a row (see {@linkcode DownloadState.retry}); without it, it
+ * ends the download.
+ *
+ * @throws {RangeError} when `retry` is invalid (see `resolveBackoff`).
  *
  * @example
  * ```ts
@@ -153,7 +182,7 @@ export interface ClientResumePoint extends ResumePoint {
  * equal(s.phase, "requested");
  * ```
  */
-export declare function initialDownloadState(requestId: string, request: DownloadRequest, resume?: ClientResumePoint): DownloadState;
+export declare function initialDownloadState(requestId: string, request: DownloadRequest, resume?: ClientResumePoint, retry?: BackoffOptions): DownloadState;
 /**
  * Where the download stands after its last complete frame, with whether
  * that frame was the FINAL one; undefined before the first

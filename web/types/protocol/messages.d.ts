@@ -24,7 +24,7 @@ import type { DownloadRequest } from "./request_payloads.d.ts";
 import type { DownloadAck, DownloadCancelled, DownloadComplete, DownloadResume, DownloadStart, ProgressUpdate } from "./download_payloads.d.ts";
 import type { HealthPing, StatusCheck, StatusUpdate, SystemHealth } from "./status_payloads.d.ts";
 import type { AuthAuthenticate, AuthChallenge, AuthNonce, AuthResult, MessageAuth } from "./auth_payloads.d.ts";
-export { type DownloadRequest, type Filter, FILTER_OPERATORS, type FilterOperator, type FilterScalar, OUTPUT_FORMATS, type OutputFormat, type SearchParams, } from "./request_payloads.d.ts";
+export { DATASET_NAME, type DownloadRequest, type Filter, FILTER_OPERATORS, type FilterOperator, type FilterScalar, OUTPUT_FORMATS, type OutputFormat, type SearchParams, } from "./request_payloads.d.ts";
 export type { ColumnInfo, ColumnType, DownloadAck, DownloadCancelled, DownloadComplete, DownloadResume, DownloadStart, ProgressUpdate, ResumePoint, } from "./download_payloads.d.ts";
 export type { DownloadPhase, DownloadStatus, HealthPing, StatusCheck, StatusUpdate, SystemHealth, } from "./status_payloads.d.ts";
 export { type AuthAuthenticate, type AuthChallenge, type AuthDelegation, type AuthNonce, type AuthResult, type Identity, MAX_DELEGATION_MS, type MessageAuth, } from "./auth_payloads.d.ts";

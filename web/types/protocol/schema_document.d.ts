@@ -27,30 +27,53 @@ export interface SchemaColumn {
     /** The operators a filter on it may use; empty when not filterable. */
     readonly operators: readonly FilterOperator[];
 }
+/** One dataset of a server of several (PROTOCOL.md §5.1, §17). */
+export interface SchemaDataset {
+    /** What `searchParams.dataset` names it by. */
+    readonly name: string;
+    /** Its `timestamp` column that `timeFrom` and `timeTo` apply to. */
+    readonly timeColumn: string;
+    /** Its exported columns, in output order. */
+    readonly columns: readonly SchemaColumn[];
+}
 /** The body of `GET /schema.json`. */
 export interface SchemaDocument {
     /** Format version of this document. */
     readonly version: 1;
-    /** The `timestamp` column that `timeFrom` and `timeTo` apply to. */
+    /** The `timestamp` column that `timeFrom` and `timeTo` apply to (of the default dataset). */
     readonly timeColumn: string;
-    /** The exported columns, in output order. */
+    /** The exported columns, in output order (of the default dataset). */
     readonly columns: readonly SchemaColumn[];
+    /**
+     * A server of named datasets: every one, the default first (the one a
+     * request that names none reads, whose columns are also the document's
+     * own). Absent on a server of one unnamed dataset.
+     */
+    readonly datasets?: readonly SchemaDataset[];
 }
 /**
- * The document describing a data source's columns.
+ * The document describing a data source's columns; with `datasets`, those
+ * of every dataset too, the first being the default (whose columns are
+ * the document's own).
  *
  * @example
  * ```ts
- * import { ok } from "node:assert/strict";
+ * import { equal, ok } from "node:assert/strict";
  * import { schemaDocument } from "./schema_document.ts";
  * const doc = schemaDocument({ timeColumn: "ts", columns: [{ name: "ts", type: "timestamp" }] });
  * ok(doc.columns[0].operators.includes("between"));
+ * const trades = { name: "trades", timeColumn: "ts", columns: [{ name: "ts", type: "timestamp" as const }] };
+ * equal(schemaDocument(trades, [trades]).datasets?.[0].name, "trades");
  * ```
  */
 export declare function schemaDocument(schema: {
     readonly timeColumn: string;
     readonly columns: readonly ColumnSchema[];
-}): SchemaDocument;
+}, datasets?: readonly {
+    readonly name: string;
+    readonly timeColumn: string;
+    readonly columns: readonly ColumnSchema[];
+}[]): SchemaDocument;
 /**
  * Reads a schema document from untrusted JSON text: the one place where it
  * becomes a typed value. Fails with the protocol's codes and a `path`.

@@ -1,0 +1,71 @@
+/**
+ * The HTTP/1.1 request head as the upgrade guard (upgrade_guard.ts) reads
+ * it, as pure functions over bytes: where a head ends, and the head the
+ * guard passes on, with the peer's address in a header of its own and, for
+ * a request that is not a WebSocket upgrade, `Connection: close`, so that
+ * every request head on the connection went through the guard's timeout.
+ *
+ * @module
+ */
+
+/** The header the guard names the peer's address in; a peer's own is dropped. */
+export const PEER_HEADER = "x-sluice-peer";
+
+const CRLFCRLF = [13, 10, 13, 10];
+
+/**
+ * The length of the request head in `bytes` (through its blank line), or
+ * -1 while it is incomplete. `from` is where to resume the search after an
+ * earlier call on a prefix of the same bytes.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { headLength } from "./request_head.ts";
+ * const bytes = new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a\r\n\r\nrest");
+ * equal(headLength(bytes), 27);
+ * equal(headLength(bytes.subarray(0, 20)), -1);
+ * ```
+ */
+export function headLength(bytes: Uint8Array, from = 0): number {
+  for (let i = Math.max(0, from - 3); i + 4 <= bytes.length; i++) {
+    if (
+      bytes[i] === CRLFCRLF[0] && bytes[i + 1] === CRLFCRLF[1] &&
+      bytes[i + 2] === CRLFCRLF[2] && bytes[i + 3] === CRLFCRLF[3]
+    ) return i + 4;
+  }
+  return -1;
+}
+
+/**
+ * The head to pass on: the request line, the peer's address as
+ * {@linkcode PEER_HEADER} (any the peer sent is dropped), and its other
+ * header lines; for a request without `Upgrade: websocket`, its
+ * `Connection` and `Keep-Alive` lines replaced by `Connection: close`.
+ * `head` is the whole head, blank line included, as ISO-8859-1 text
+ * (one character per byte, as HTTP/1.1 reads it).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { passedHead } from "./request_head.ts";
+ * equal(
+ *   passedHead("GET /x HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\n\r\n", "10.0.0.7"),
+ *   "GET /x HTTP/1.1\r\nx-sluice-peer: 10.0.0.7\r\nHost: a\r\nConnection: close\r\n\r\n",
+ * );
+ * ```
+ */
+export function passedHead(head: string, peer: string): string {
+  const [requestLine, ...fields] = head.slice(0, -4).split("\r\n");
+  const name = (line: string) => line.slice(0, line.indexOf(":")).trim().toLowerCase();
+  const upgrade = fields.some((line) =>
+    name(line) === "upgrade" && /\bwebsocket\b/i.test(line.slice(line.indexOf(":") + 1))
+  );
+  const kept = fields.filter((line) => {
+    const field = name(line);
+    if (field === PEER_HEADER) return false;
+    return upgrade || (field !== "connection" && field !== "keep-alive");
+  });
+  const close = upgrade ? [] : ["Connection: close"];
+  return [requestLine, `${PEER_HEADER}: ${peer}`, ...kept, ...close, "", ""].join("\r\n");
+}

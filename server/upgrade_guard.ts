@@ -1,0 +1,330 @@
+/**
+ * A front for `Deno.serve` that bounds what the runtime's HTTP server does
+ * not (docs/PROTOCOL.md §19.2): the time a peer takes to send its request
+ * head, and the connections still sending one, per remote address and in
+ * total. `Deno.serve` reads the head itself, with no timeout, and calls the
+ * handler only once it is complete, so a thousand half-sent upgrades stay
+ * open for ever in front of it.
+ *
+ * The guard listens on TCP and reads each connection's head itself. Over
+ * the time it answers 408, over a count 429 or 503, over the size 431, and
+ * closes. A complete head goes to an inner `Deno.serve` on a Unix socket in
+ * a private directory, with the peer's address in a header of its own
+ * (request_head.ts), and the guard then copies bytes both ways. Each
+ * connection carries one request: a request that is not a WebSocket
+ * upgrade is passed on with `Connection: close`, so no later head escapes
+ * the timeout. A write to the peer that makes no progress for a bounded
+ * time cuts the TCP connection: a peer that stopped reading is aborted,
+ * which a server `WebSocket` in Deno cannot do.
+ *
+ * Unix sockets are needed (Linux, macOS); where there are none, or on a
+ * platform that fronts the server already (Deno Deploy), serve the handler
+ * with `Deno.serve` and put a proxy with a header timeout in front.
+ *
+ * @module
+ */
+
+import { headLength, passedHead, PEER_HEADER } from "./request_head.ts";
+
+/** The guard's limits, and where it listens. */
+export interface UpgradeGuardOptions {
+  readonly hostname: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /**
+   * Longest time from the TCP connection to the end of its request head.
+   *
+   * @default {10000}
+   */
+  readonly headTimeoutMs?: number;
+  /**
+   * Connections still sending their head, from one remote address.
+   *
+   * @default {32}
+   */
+  readonly maxPendingPerAddress?: number;
+  /**
+   * Connections still sending their head, in all.
+   *
+   * @default {1024}
+   */
+  readonly maxPending?: number;
+  /**
+   * Largest request head, bytes.
+   *
+   * @default {16384}
+   */
+  readonly maxHeadBytes?: number;
+  /**
+   * How long the inner server may take to end its answer once the peer
+   * stopped sending, before the connection is cut.
+   *
+   * @default {10000}
+   */
+  readonly lingerMs?: number;
+  /**
+   * Longest time one write to the peer may take: a peer that reads
+   * nothing for this long is cut off, whatever the server above does (its
+   * own `stallTimeoutMs`, 30 s by default, closes politely first).
+   *
+   * @default {45000}
+   */
+  readonly writeStallMs?: number;
+  /** Called once listening, with the address. */
+  readonly onListen?: (addr: Deno.NetAddr) => void;
+}
+
+/** A running guard. */
+export interface GuardedServer {
+  /** Where it listens. */
+  readonly addr: Deno.NetAddr;
+  /** Connections whose head has not arrived yet. */
+  readonly pending: number;
+  /** Settles once shut down. */
+  readonly finished: Promise<void>;
+  /**
+   * Stops listening, lets the inner server finish its requests and what it
+   * sent reach the peers (`lingerMs` at most), and closes every connection.
+   */
+  shutdown(): Promise<void>;
+}
+
+/** The handler info the inner server gives, with the guarded peer's address. */
+export type GuardedHandler = (
+  request: Request,
+  info: { readonly remoteAddr: { readonly hostname: string } },
+) => Response | Promise<Response>;
+
+const ANSWERS = {
+  timeout: "408 Request Timeout",
+  tooLarge: "431 Request Header Fields Too Large",
+  address: "429 Too Many Requests",
+  total: "503 Service Unavailable",
+} as const;
+
+/**
+ * Serves `handler` behind the guard.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { serveGuarded } from "./upgrade_guard.ts";
+ * const server = await serveGuarded(
+ *   { hostname: "127.0.0.1", port: 0 },
+ *   (_request, info) => new Response(info.remoteAddr.hostname),
+ * );
+ * const response = await fetch(`http://127.0.0.1:${server.addr.port}/`);
+ * equal(await response.text(), "127.0.0.1");
+ * await server.shutdown();
+ * ```
+ */
+export async function serveGuarded(
+  options: UpgradeGuardOptions,
+  handler: GuardedHandler,
+): Promise<GuardedServer> {
+  const headTimeoutMs = options.headTimeoutMs ?? 10_000;
+  const maxPendingPerAddress = options.maxPendingPerAddress ?? 32;
+  const maxPending = options.maxPending ?? 1024;
+  const maxHeadBytes = options.maxHeadBytes ?? 16_384;
+  const lingerMs = options.lingerMs ?? 10_000;
+  const writeStallMs = options.writeStallMs ?? 45_000;
+  const dir = await Deno.makeTempDir({ prefix: "sluice-guard-" });
+  await Deno.chmod(dir, 0o700);
+  const path = `${dir}/http.sock`;
+  const inner = Deno.serve({ path, onListen() {} }, (request) => {
+    const hostname = request.headers.get(PEER_HEADER) ?? "";
+    return handler(request, { remoteAddr: { hostname } });
+  });
+  const listener = Deno.listen({ hostname: options.hostname, port: options.port });
+  const addr = listener.addr;
+  const byAddress = new Map<string, number>();
+  const open = new Set<Deno.Conn>();
+  const relays = new Set<Promise<void>>();
+  let pending = 0;
+
+  const serveOne = async (conn: Deno.TcpConn): Promise<void> => {
+    open.add(conn);
+    const peer = conn.remoteAddr.hostname;
+    const mine = byAddress.get(peer) ?? 0;
+    const over = pending >= maxPending ? "total" : mine >= maxPendingPerAddress ? "address" : "";
+    if (over !== "") return refuse(conn, ANSWERS[over], open);
+    pending++;
+    byAddress.set(peer, mine + 1);
+    let head: { head: Uint8Array; rest: Uint8Array } | keyof typeof ANSWERS;
+    try {
+      head = await readHead(conn, headTimeoutMs, maxHeadBytes);
+    } finally {
+      pending--;
+      const left = (byAddress.get(peer) ?? 1) - 1;
+      if (left === 0) byAddress.delete(peer);
+      else byAddress.set(peer, left);
+    }
+    if (typeof head === "string") return refuse(conn, ANSWERS[head], open);
+    let upstream: Deno.UnixConn;
+    try {
+      upstream = await Deno.connect({ transport: "unix", path });
+    } catch {
+      return refuse(conn, ANSWERS.total, open);
+    }
+    const relayed = relay(conn, upstream, head, peer, { writeStallMs, lingerMs });
+    relays.add(relayed);
+    await relayed;
+    relays.delete(relayed);
+    open.delete(conn);
+  };
+
+  const accepting = (async () => {
+    for await (const conn of listener) void serveOne(conn).catch(() => close(conn));
+  })().catch(() => {});
+  options.onListen?.(addr);
+
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    stopping ??= (async () => {
+      listener.close();
+      await accepting;
+      await inner.shutdown();
+      // What the inner server said last (a close frame, its last answer) is still on its way to
+      // the peers: each relay ends once it is through, or lingerMs at most.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        Promise.allSettled([...relays]),
+        new Promise<void>((resolve) => timer = setTimeout(resolve, lingerMs)),
+      ]);
+      clearTimeout(timer);
+      for (const conn of open) close(conn);
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    })();
+  return {
+    addr,
+    get pending() {
+      return pending;
+    },
+    finished: inner.finished,
+    shutdown,
+  };
+}
+
+/** Reads up to the end of the head: the head and what came after it, or why it failed. */
+async function readHead(
+  conn: Deno.Conn,
+  timeoutMs: number,
+  maxBytes: number,
+): Promise<{ head: Uint8Array; rest: Uint8Array } | "timeout" | "tooLarge"> {
+  const buffer = new Uint8Array(maxBytes + 1);
+  let filled = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  try {
+    while (filled < buffer.length) {
+      const read = await Promise.race([conn.read(buffer.subarray(filled)), late]);
+      if (read === "timeout") return read;
+      if (read === null) return "timeout";
+      const from = filled;
+      filled += read;
+      const end = headLength(buffer.subarray(0, filled), from);
+      if (end !== -1) {
+        return { head: buffer.slice(0, end), rest: buffer.slice(end, filled) };
+      }
+    }
+    return "tooLarge";
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Passes the head on, then copies both ways until either side ends. */
+async function relay(
+  conn: Deno.TcpConn,
+  upstream: Deno.UnixConn,
+  { head, rest }: { head: Uint8Array; rest: Uint8Array },
+  peer: string,
+  { writeStallMs, lingerMs }: { writeStallMs: number; lingerMs: number },
+): Promise<void> {
+  const passed = bytesOf(passedHead(textOf(head), peer));
+  const inward = (async () => {
+    await writeAll(upstream, passed);
+    if (rest.length > 0) await writeAll(upstream, rest);
+    await copy(conn, upstream, Infinity);
+    await upstream.closeWrite();
+  })().catch(() => {});
+  // Ends when the inner server has said all, or when the peer takes nothing for writeStallMs.
+  const outward = copy(upstream, conn, writeStallMs).catch(() => {});
+  const peerDone = await Promise.race([outward.then(() => false), inward.then(() => true)]);
+  if (peerDone) {
+    // The peer stopped sending: the inner server has lingerMs to finish its answer.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      outward,
+      new Promise<void>((resolve) => timer = setTimeout(resolve, lingerMs)),
+    ]);
+    clearTimeout(timer);
+  }
+  close(conn);
+  close(upstream);
+  await Promise.allSettled([inward, outward]);
+}
+
+/**
+ * Copies `from` into `to` until `from` ends; a write that does not complete
+ * within `stallMs` throws (the reader of `to` stopped).
+ */
+async function copy(from: Deno.Conn, to: Deno.Conn, stallMs: number): Promise<void> {
+  const buffer = new Uint8Array(65_536);
+  for (;;) {
+    const n = await from.read(buffer);
+    if (n === null) return;
+    const written = writeAll(to, buffer.subarray(0, n));
+    if (stallMs === Infinity) await written;
+    else await deadline(written, stallMs);
+  }
+}
+
+async function deadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("write stalled")), ms);
+  });
+  try {
+    await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function refuse(conn: Deno.Conn, status: string, open: Set<Deno.Conn>): Promise<void> {
+  const answer = `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([
+    writeAll(conn, bytesOf(answer)).catch(() => {}),
+    new Promise<void>((resolve) => timer = setTimeout(resolve, 1000)),
+  ]);
+  clearTimeout(timer);
+  close(conn);
+  open.delete(conn);
+}
+
+async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
+  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
+}
+
+function close(conn: Deno.Conn): void {
+  try {
+    conn.close();
+  } catch {
+    // Closed already.
+  }
+}
+
+/** Bytes as ISO-8859-1 text, one character per byte (HTTP/1.1 heads are bytes, not UTF-8). */
+function textOf(bytes: Uint8Array): string {
+  let text = "";
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return text;
+}
+
+function bytesOf(text: string): Uint8Array {
+  return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}

@@ -1,0 +1,165 @@
+// The upgrade guard in front of Deno.serve (server/upgrade_guard.ts, docs/PROTOCOL.md §19.2): half-
+// sent request heads are answered 408 and closed in bounded time, and bounded in number per address
+// and in total; a download through it is the same as without it; the peer's address reaches the
+// server and a peer cannot forge it; a peer that stops reading is cut off.
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { createServer, openDemoSource, type ServerOptions } from "../server/mod.ts";
+import { serveGuarded, type UpgradeGuardOptions } from "../server/upgrade_guard.ts";
+import { demoPath, RawPeer, readDownload, requestMessage } from "./_harness.ts";
+import { eventually, RawSocket } from "./_raw_socket.ts";
+
+const ROWS = 20_000;
+const EVERYTHING = { timeFrom: "2000-01-01", timeTo: "2100-01-01", filters: [] };
+const HALF = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n";
+
+async function guarded(
+  options: Partial<UpgradeGuardOptions> = {},
+  { rows = ROWS, ...sluiceOptions }: Partial<ServerOptions> & { rows?: number } = {},
+) {
+  const source = openDemoSource(demoPath(rows), rows);
+  const sluice = createServer({ source, anonymous: true, ...sluiceOptions });
+  const seen: string[] = [];
+  const server = await serveGuarded(
+    { hostname: "127.0.0.1", port: 0, ...options },
+    (request, info) => {
+      seen.push(info.remoteAddr.hostname);
+      return sluice.fetch(request, info);
+    },
+  );
+  return {
+    port: server.addr.port,
+    url: `ws://127.0.0.1:${server.addr.port}/`,
+    server,
+    sluice,
+    seen,
+    async close() {
+      await sluice.close();
+      await server.shutdown();
+      await source.close();
+    },
+  };
+}
+
+/** Reads what the server sends until it closes: the status line of its answer, or "". */
+async function answer(socket: RawSocket): Promise<string> {
+  const status = await socket.readHead();
+  while (await socket.readSome() > 0) { /* to the end */ }
+  return status;
+}
+
+Deno.test("half-sent upgrade requests are answered 408 and closed after headTimeoutMs, and a download beside them goes on", async () => {
+  const s = await guarded({ headTimeoutMs: 300 });
+  const halves: RawSocket[] = [];
+  try {
+    for (let i = 0; i < 20; i++) {
+      const half = await RawSocket.open(s.port, { upgrade: false });
+      await half.write(HALF);
+      halves.push(half);
+    }
+    const peer = await RawPeer.open(s.url);
+    peer.send(requestMessage("all", { searchParams: EVERYTHING }));
+    equal((await readDownload(peer, "all")).complete.rows, ROWS);
+    await peer.close();
+    const started = performance.now();
+    const answers = await Promise.all(halves.map(answer));
+    deepStrictEqual(new Set(answers), new Set(["HTTP/1.1 408 Request Timeout"]));
+    ok(performance.now() - started < 5_000);
+    ok(await eventually(() => s.server.pending === 0), "no head left pending");
+  } finally {
+    for (const half of halves) half.close();
+    await s.close();
+  }
+});
+
+/** Three heads pending fill `limits`; a fourth connection gets `status`, and the slots free up. */
+async function pendingBound(limits: Partial<UpgradeGuardOptions>, status: string): Promise<void> {
+  const s = await guarded({ headTimeoutMs: 5_000, ...limits });
+  const halves: RawSocket[] = [];
+  try {
+    for (let i = 0; i < 3; i++) {
+      const half = await RawSocket.open(s.port, { upgrade: false });
+      await half.write(HALF);
+      halves.push(half);
+    }
+    ok(await eventually(() => s.server.pending === 3), "three pending");
+    const fourth = await RawSocket.open(s.port, { upgrade: false });
+    equal(await answer(fourth), status);
+    fourth.close();
+    // Once those connections are gone, the slots are free again.
+    for (const half of halves) half.close();
+    ok(await eventually(() => s.server.pending === 0), "the slots are free");
+    const peer = await RawPeer.open(s.url);
+    await peer.close();
+  } finally {
+    for (const half of halves) half.close();
+    await s.close();
+  }
+}
+
+Deno.test("connections still sending their head from one address are bounded: 429", async () => {
+  await pendingBound({ maxPendingPerAddress: 3 }, "HTTP/1.1 429 Too Many Requests");
+});
+
+Deno.test("connections still sending their head are bounded in all: 503", async () => {
+  await pendingBound({ maxPending: 3 }, "HTTP/1.1 503 Service Unavailable");
+});
+
+Deno.test("a request head over maxHeadBytes is answered 431", async () => {
+  const s = await guarded({ maxHeadBytes: 1024 });
+  try {
+    const big = await RawSocket.open(s.port, { upgrade: false });
+    await big.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${"a".repeat(2000)}\r\n\r\n`);
+    equal(await answer(big), "HTTP/1.1 431 Request Header Fields Too Large");
+    big.close();
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("the peer's address reaches the server through the guard, and a forged one is dropped", async () => {
+  const s = await guarded();
+  try {
+    const forged = await RawSocket.open(s.port, { headers: { "X-Sluice-Peer": "203.0.113.9" } });
+    ok(await eventually(() => s.seen.length === 1), "the server saw it");
+    deepStrictEqual(s.seen, ["127.0.0.1"]);
+    equal(s.sluice.connections, 1);
+    forged.close();
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("a plain HTTP request through the guard gets its answer and the connection closes after it", async () => {
+  const s = await guarded();
+  try {
+    const socket = await RawSocket.open(s.port, { upgrade: false });
+    await socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
+    // createServer alone answers a plain request with 426 Upgrade Required.
+    // `answer` reads to the end: it returns only because the connection was closed, although
+    // the request asked to keep it alive.
+    equal(await answer(socket), "HTTP/1.1 426 Upgrade Required");
+    equal(await socket.readSome(), 0);
+    socket.close();
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("a peer that stops reading is cut off after writeStallMs, its download ended on the server", async () => {
+  // The server itself would wait ten minutes and never stop for want of acknowledgements.
+  const s = await guarded({ writeStallMs: 400 }, {
+    rows: 200_000,
+    stallTimeoutMs: 600_000,
+    windowBytes: 1 << 30,
+  });
+  try {
+    const stuck = await RawSocket.open(s.port);
+    await stuck.send(1, JSON.stringify(requestMessage("all", { searchParams: EVERYTHING })));
+    // It reads nothing: once the kernel's buffers are full, the guard's write to it stops
+    // completing, and the guard cuts the connection, which ends the session.
+    ok(await eventually(() => s.sluice.connections === 0, 10_000), "the server let go of it");
+    stuck.close();
+  } finally {
+    await s.close();
+  }
+});
