@@ -290,6 +290,13 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     true,
   ),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  SIGN_IN_RATE_LIMITED: {
+    message: "Too many failed sign-ins from this address or for this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1000,
+    scope: "connection",
+    fault: "sender",
+  },
   AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn(
     "The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures.",
   ),

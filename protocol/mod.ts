@@ -239,6 +239,7 @@ export {
 // { state, effects }, with the byte work behind synchronous ports.
 export { type SessionStep, step as stepSession } from "./session_machine.ts";
 export type { SessionBounds } from "./session_bounds.ts";
+export type { SignInLimiter } from "./sign_in_limits.ts";
 export {
   type AdmitVerdict,
   type AuthorizeAnswer,

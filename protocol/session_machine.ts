@@ -73,9 +73,10 @@ export interface SessionStep {
 const none = (state: SessionState): SessionStep => ({ state, effects: [] });
 
 /**
- * Applies one event at `now` (epoch milliseconds). Pure but for the byte
- * ports of the configuration: the same state, event and time always give
- * the same result.
+ * Applies one event at `now` (epoch milliseconds). Pure but for the ports
+ * of the configuration, the byte work and the server's counts of failed
+ * sign-ins (asked and told through `signIn.limiter`): the same state, event,
+ * time and counts always give the same result.
  *
  * @throws {Error} if a message is handed over while the machine waits
  * (the shell's bug), or if the code disagrees with session_table.ts (the

@@ -44,6 +44,7 @@ import { type SessionBounds, sessionBounds } from "./session_bounds.ts";
 import type { SignedCommand } from "./session_crypto.ts";
 import { checkDatasets, keyIndexOf, type SessionDataset } from "./session_datasets.ts";
 import type { CommandState, IssuedChallenge } from "./sign_in.ts";
+import type { SignInLimiter } from "./sign_in_limits.ts";
 import type { ExportEffect, ExportEvent } from "./export_state.ts";
 import type { OpenToken, TokenVerdict } from "./session_token.ts";
 
@@ -86,6 +87,8 @@ export interface SessionSignIn {
   readonly sessionTtlMs: number;
   /** How far a command's timestamp may be from the server's clock. */
   readonly commandWindowMs: number;
+  /** The server's counts of failed sign-ins, for this connection's address; none: no limit. */
+  readonly limiter?: SignInLimiter;
 }
 
 /** How a connection behaves: the server's options, as one connection sees them. */
@@ -247,9 +250,8 @@ export type ExportSourceEvent =
   & { readonly job: number };
 
 /**
- * What the `authorize` hook answered, as it came: `{ value }` (checked by
- * the machine: `true`, `false` or `{ filters }`), or `{ failed: true }` when
- * it threw.
+ * What the `authorize` hook answered, as it came: `{ value }` (checked by the machine:
+ * `true`, `false` or `{ filters }`), or `{ failed: true }` when it threw.
  */
 export type AuthorizeAnswer = { readonly value: unknown } | { readonly failed: true };
 
@@ -346,8 +348,7 @@ export function initialSessionState(
 
 /**
  * When the shell must step the machine with `timeout` next: the earliest of
- * the sign-in deadline, the idle deadline, the stall deadline and the
- * progress batch's;
+ * the sign-in, idle and stall deadlines and the progress batch's;
  * `undefined` once closed. A shell keeps one timer at this time; a timeout
  * that finds nothing due changes nothing, so a deadline that moved later
  * needs no new timer.
@@ -373,9 +374,9 @@ export function nextDeadline(state: SessionState): number | undefined {
 /**
  * Whether the shell may hand the machine the next message (`text`,
  * `binary`): not while it waits for an answer, nor while more than
- * `maxQueuedBytes` wait for the client to read them, nor once closed. Every other
- * event is taken at any time, `undecodable` included (the transport's bound
- * on waiting payloads is noticed while the machine waits).
+ * `maxQueuedBytes` wait for the client to read them, nor once closed. Any
+ * other event is taken at any time, `undecodable` included (the transport's
+ * bound on waiting payloads is noticed while the machine waits).
  *
  * @example
  * ```ts

@@ -134,7 +134,8 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionPhase, SessionRow>> = {
   guest: {
     ...live("guest"),
     ...commands(["guest"]),
-    "auth:nonce": ["challenged"],
+    // Over a limit on failed sign-ins: SIGN_IN_RATE_LIMITED, and the connection ends.
+    "auth:nonce": ["challenged", "closed"],
     // No challenge was issued: AUTH_NONCE_UNKNOWN, and the connection ends.
     "auth:authenticate": ["closed"],
   },
@@ -226,7 +227,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   "download:ack": [...GATED, "UNKNOWN_REQUEST", ...EXPORT_ANSWERS["download:ack"]],
   "status:check": [...GATED, "UNKNOWN_REQUEST"],
   "connection:health": COMMAND_AUTH,
-  "auth:nonce": ["AUTH_IN_PROGRESS"],
+  "auth:nonce": ["AUTH_IN_PROGRESS", "SIGN_IN_RATE_LIMITED"],
   "auth:authenticate": [
     "AUTH_NONCE_UNKNOWN",
     "AUTH_NONCE_USED",
@@ -238,6 +239,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
     "AUTH_BAD_SIGNATURE",
     "AUTH_UNKNOWN_IDENTITY",
     "AUTH_TOKEN_UNSUPPORTED",
+    "SIGN_IN_RATE_LIMITED",
     // A delegation of a key that is not an Ethereum account's, a signature where a sealed token
     // belongs or the other way round, or a session key off the curve.
     "INVALID_VALUE",
@@ -327,6 +329,7 @@ const { GOING_AWAY, PROTOCOL_VIOLATION, SIGN_IN_FAILED, IDLE_TIMEOUT, SLOW_READE
  */
 export const SESSION_CLOSES: Readonly<Record<SessionEventKey, readonly number[]>> = everyKey({
   ...Object.fromEntries(COMMANDS.map((key) => [key, [SIGN_IN_FAILED.code]])),
+  "auth:nonce": [SIGN_IN_FAILED.code],
   "auth:authenticate": [SIGN_IN_FAILED.code],
   tokenChecked: [SIGN_IN_FAILED.code],
   undecodable: [PROTOCOL_VIOLATION.code],

@@ -23,6 +23,7 @@ import { type AuthConfig, chainIdOption, challengeOrigin, parseOrigin } from "./
 import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
 import type { Authorize } from "./authorize.ts";
 import { Session } from "./session.ts";
+import { SignInFailures } from "./sign_in_failures.ts";
 import type { SessionContext } from "./session_context.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
 import { tokenCheck, type TokenOptions } from "./token_verifier.ts";
@@ -325,6 +326,7 @@ export function createServer(options: ServerOptions): SluiceServer {
   const gate = connectionGate(options);
   const allowedOrigins = webOrigins(options.allowedOrigins);
   const tokens = tokenCheck(options);
+  const failures = new SignInFailures(options.signInLimits);
   const context: SessionContext = {
     source: served.source,
     ...(served.sources === undefined ? {} : { sources: served.sources }),
@@ -371,7 +373,8 @@ export function createServer(options: ServerOptions): SluiceServer {
           headers: { "content-type": "text/plain" },
         });
       }
-      const admitted = gate.admit(info?.remoteAddr?.hostname ?? "");
+      const address = info?.remoteAddr?.hostname ?? "";
+      const admitted = gate.admit(address);
       if (!admitted.ok) {
         return refuse(
           admitted.status,
@@ -390,7 +393,8 @@ export function createServer(options: ServerOptions): SluiceServer {
         return refuse(400, "sluice: that is not a WebSocket upgrade request\n");
       }
       const { socket, response } = upgraded;
-      const session = new Session(socket, context, origin);
+      const limiter = failures.forAddress(address);
+      const session = new Session(socket, context, { origin, limiter });
       sessions.add(session);
       // The session may end (an abort) long before a peer that does not read lets its socket
       // close: it stops counting as open then, while its address's count holds until the end.

@@ -38,7 +38,7 @@ import { openSessionKeys, type SessionKeys } from "../transport/session_secrets.
 import { openAndCheck } from "./token_verifier.ts";
 import { DataSourceError, type SourceReader } from "./data_source.ts";
 import { DownloadReads } from "./download_reads.ts";
-import type { SessionContext } from "./session_context.ts";
+import type { ConnectionSignIn, SessionContext } from "./session_context.ts";
 import { DrainWatch } from "./drain_watch.ts";
 import { DEFAULT_SERVER_BOUNDS } from "../protocol/session_bounds.ts";
 
@@ -73,14 +73,14 @@ export class Session {
   readonly #ended: Promise<void>;
   #end!: () => void;
 
-  constructor(socket: WebSocket, context: SessionContext, origin: string) {
+  constructor(socket: WebSocket, context: SessionContext, signIn: ConnectionSignIn) {
     this.#socket = socket;
     this.#context = context;
     this.#reads = new DownloadReads(context.source, context.logger, context.sources);
     this.#ended = new Promise((resolve) => this.#end = resolve);
     const { origins: _origins, ...auth } = context.auth;
     this.#state = initialSessionState(
-      { ...context.config, signIn: { ...auth, origin } },
+      { ...context.config, signIn: { ...auth, ...signIn } },
       Date.now(),
       { sessionKeySeed: randomBytes(48), nonce: randomBytes(32), token: randomBytes(16) },
     );

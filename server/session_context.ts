@@ -8,7 +8,7 @@
 
 import type { Logger } from "../protocol/logger.ts";
 import type { SystemHealth } from "../protocol/messages.ts";
-import type { SessionConfig } from "../protocol/session_state.ts";
+import type { SessionConfig, SessionSignIn } from "../protocol/session_state.ts";
 import type { AuthConfig } from "./auth_config.ts";
 import type { Authorize } from "./authorize.ts";
 import type { DataSource } from "./data_source.ts";
@@ -50,3 +50,9 @@ export interface QueuedBytes {
   /** The total over the connections that hold some: each one's fair share. */
   readonly fairShare: number;
 }
+
+/**
+ * What one connection adds to the server's sign-in settings: the origin its
+ * challenges name, and the failure counts of its remote address.
+ */
+export type ConnectionSignIn = Pick<SessionSignIn, "origin" | "limiter">;

@@ -7,7 +7,7 @@ import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table
 import { SERVER_PORTS } from "../server/export_ports.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
 import { MEMORY_SCHEMA } from "./_memory_source.ts";
-import { AUTHENTICATE, signedIn, TOKEN_CHECKED } from "./_sign_in_scenarios.ts";
+import { AUTHENTICATE, limitedChallenge, signedIn, TOKEN_CHECKED } from "./_sign_in_scenarios.ts";
 import { BOUND_CLOSE_SCENARIOS, BOUND_SCENARIOS } from "./_bound_scenarios.ts";
 
 /** A run of the machine that ends in the step a code is expected from. */
@@ -230,6 +230,7 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
       });
       return d;
     },
+    SIGN_IN_RATE_LIMITED: limitedChallenge,
   },
   "auth:authenticate": AUTHENTICATE,
   tokenChecked: TOKEN_CHECKED,
@@ -384,6 +385,7 @@ export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Sce
   ...Object.fromEntries(
     Object.keys(COMMANDS).map((key) => [key, { 4401: gateScenarios(key).SESSION_EXPIRED }]),
   ),
+  "auth:nonce": { 4401: limitedChallenge },
   "auth:authenticate": { 4401: AUTHENTICATE.AUTH_BAD_SIGNATURE },
   tokenChecked: { 4401: TOKEN_CHECKED.AUTH_TOKEN_EXPIRED },
   undecodable: {

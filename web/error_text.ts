@@ -110,6 +110,8 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   SERVER_KEY_MISMATCH:
     "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
   FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
+  SIGN_IN_RATE_LIMITED:
+    "Too many failed sign-ins from your network or for this identity. Wait a little, then try again.",
   RATE_LIMITED: "Too many downloads in the last minute. Wait a little, then try again.",
   ROW_LIMIT_EXCEEDED:
     "The download has more rows than you may take at once. Narrow the time range.",
@@ -143,6 +145,7 @@ export const SIGN_IN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "AUTH_DELEGATION_EXPIRED",
   "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
+  "SIGN_IN_RATE_LIMITED",
   "AUTH_CONTRACT_WALLET_UNSUPPORTED",
   "AUTH_TOKEN_UNSUPPORTED",
   "AUTH_TOKEN_SEAL",

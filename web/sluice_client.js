@@ -1748,6 +1748,13 @@ var ERROR_TABLE = {
   AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
   AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows; a new one must end sooner.", true),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  SIGN_IN_RATE_LIMITED: {
+    message: "Too many failed sign-ins from this address or for this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "connection",
+    fault: "sender"
+  },
   AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn("The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures."),
   AUTH_TOKEN_UNSUPPORTED: signIn("This server does not take tokens; sign in with a key."),
   AUTH_TOKEN_SEAL: signIn("The sealed token does not open with this connection's keys and challenge."),
