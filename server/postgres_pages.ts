@@ -15,6 +15,13 @@
  * the shared pool would take a connection that other downloads may need.
  * A download that asks for anything else drops it.
  *
+ * A page's text must fit in one value: 1 GB in PostgreSQL, and about 512 MB
+ * (2^29 UTF-16 units) in a JavaScript string. A page of ordinary rows is a
+ * few hundred kilobytes; one whose rows hold texts of megabytes each could
+ * reach that, and then fails as a database error (`failed`) or, past the
+ * JavaScript limit, as an internal one, where reading it cell by cell
+ * would have needed as much memory at once.
+ *
  * @module
  */
 
