@@ -179,9 +179,10 @@ export class PostgresQueries {
   }
 
   /**
-   * The same page as one text: its rows' records joined by line feeds
-   * (`record_out`, read back by {@linkcode "./postgres_records.ts"}), or NULL
-   * when it has none; `undefined` when no key can follow `query.after`.
+   * The same page as one row of three cells: its rows' records joined by
+   * line feeds (`record_out`, read back by {@linkcode "./postgres_records.ts"}),
+   * how many rows, and their largest key, which is the last (NULL and 0 for
+   * none); `undefined` when no key can follow `query.after`.
    */
   pageRecords(query: ScanQuery, limit: number): BoundQuery | undefined {
     const page = this.page(query, limit);
@@ -189,7 +190,8 @@ export class PostgresQueries {
     // The alias has a space, which no declared column's name has: `"a row"::text` is the
     // whole row, never a column (an alias `r` would mean a column `r` where there is one).
     return {
-      text: `SELECT string_agg("a row"::text, chr(10)) FROM (${page.text}) "a row"`,
+      text: `SELECT string_agg("a row"::text, chr(10)), count(*), max("a row".${this.#key}) ` +
+        `FROM (${page.text}) "a row"`,
       params: page.params,
     };
   }
