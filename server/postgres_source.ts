@@ -18,10 +18,10 @@
  * 1.23 s against 1.33 s in pages of 50,000, 2.24 s against 2.15 s in pages
  * of 1,000; the difference is within the noise of one run. Measured again
  * with pages as records (11 columns, pages of 1,542, bench/RESULTS.md):
- * keyset pages took 1.0–1.5 s of the server's CPU and 1.3–1.4 s of
- * PostgreSQL's, a cursor fetching each row's record 1.2–1.3 s and 1.2–1.3 s,
- * a cursor fetching the columns cell by cell 1.8–2.0 s and 0.6 s: no cursor
- * does less work in all. Keyset pages win on what matters beside speed: a
+ * keyset pages took 1.1–1.6 s of the server's CPU and 1.4–1.7 s of
+ * PostgreSQL's per 1,000,000 rows, a cursor fetching each row's record
+ * 1.1–1.6 s and 1.1–1.6 s, a cursor fetching the columns cell by cell
+ * 1.8–2.3 s and 0.6–0.8 s: no cursor does less work in all. Keyset pages win on what matters beside speed: a
  * page is a query of its own, the same one a resume runs, and it needs no
  * transaction, so a download without a snapshot holds no connection
  * between pages.
