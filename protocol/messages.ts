@@ -29,6 +29,7 @@ import type {
   DownloadStart,
   ProgressUpdate,
 } from "./download_payloads.ts";
+import type { DownloadEstimate } from "./estimate_payloads.ts";
 import type { HealthPing, StatusCheck, StatusUpdate, SystemHealth } from "./status_payloads.ts";
 import type {
   AuthAuthenticate,
@@ -78,6 +79,7 @@ export {
   MAX_DELEGATION_MS,
   type MessageAuth,
 } from "./auth_payloads.ts";
+export type { DownloadEstimate, PreviewCell } from "./estimate_payloads.ts";
 
 /** The envelope around every control message (PROTOCOL.md §3). */
 export interface Envelope<E extends string, D> {
@@ -102,7 +104,8 @@ export type ClientMessage =
   | Envelope<"status:check", StatusCheck>
   | Envelope<"connection:health", HealthPing>
   | Envelope<"auth:nonce", AuthNonce>
-  | Envelope<"auth:authenticate", AuthAuthenticate>;
+  | Envelope<"auth:authenticate", AuthAuthenticate>
+  | Envelope<"download:estimate", DownloadRequest>;
 
 /** Every message a server may send. */
 export type ServerMessage =
@@ -115,7 +118,8 @@ export type ServerMessage =
   | Envelope<"system:error", ErrorResponse>
   | Envelope<"connection:health", SystemHealth>
   | Envelope<"auth:challenge", AuthChallenge>
-  | Envelope<"auth:result", AuthResult>;
+  | Envelope<"auth:result", AuthResult>
+  | Envelope<"download:estimate", DownloadEstimate>;
 
 /** Any control message. */
 export type Message = ClientMessage | ServerMessage;

@@ -26,6 +26,7 @@ import {
   issueChallenge,
   type SessionChange,
 } from "./session_sign_in.ts";
+import { startEstimate } from "./session_estimate.ts";
 import type { SessionEffect, SessionState } from "./session_state.ts";
 
 /** A message to send. */
@@ -118,7 +119,8 @@ export function refuse(
   now: number,
 ): SessionChange {
   const { event, requestId } = message;
-  const effect = event === "download:request" || event === "download:resume"
+  const effect = event === "download:request" || event === "download:resume" ||
+      event === "download:estimate"
     ? downloadError(requestId, error, now)
     : systemError(requestId, error, now);
   return { state, effects: [effect] };
@@ -132,6 +134,8 @@ export function dispatch(state: SessionState, message: ClientMessage, now: numbe
       return startDownload(state, requestId, message.data, undefined, now);
     case "download:resume":
       return startDownload(state, requestId, message.data.request, message.data.resume, now);
+    case "download:estimate":
+      return startEstimate(state, requestId, message.data, now);
     case "download:cancel":
     case "download:ack": {
       const index = state.downloads.findIndex((d) => d.requestId === requestId);

@@ -1850,6 +1850,65 @@ function errorResponse(code, details, overrides = {}) {
   };
 }
 
+// protocol/column_choice.ts
+var MAX_NAMES_DETAIL = 1e3;
+function chooseColumns(names, schema) {
+  if (names === void 0) return {
+    ok: true,
+    value: void 0
+  };
+  const path = "data.searchParams.columns";
+  if (names.length === 0) {
+    return {
+      ok: false,
+      error: errorResponse("INVALID_VALUE", {
+        path,
+        reason: "no columns"
+      })
+    };
+  }
+  const chosen = [];
+  for (const [i, name] of names.entries()) {
+    const index = schema.findIndex((c) => c.name === name);
+    if (index === -1) {
+      const error = errorResponse("UNKNOWN_COLUMN", {
+        path: `${path}[${i}]`,
+        column: name,
+        columns: listNames(schema)
+      });
+      return {
+        ok: false,
+        error
+      };
+    }
+    if (chosen.includes(index)) {
+      const error = errorResponse("INVALID_VALUE", {
+        path: `${path}[${i}]`,
+        column: name,
+        reason: "a column given twice"
+      });
+      return {
+        ok: false,
+        error
+      };
+    }
+    chosen.push(index);
+  }
+  return {
+    ok: true,
+    value: chosen
+  };
+}
+function listNames(schema) {
+  let text = "";
+  for (const { name } of schema) {
+    const next = text === "" ? name : `${text}, ${name}`;
+    if (next.length > MAX_NAMES_DETAIL) return `${text}, \u2026`;
+    text = next;
+  }
+  return text;
+}
+
 // protocol/time.ts
 var ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
 var MS_PER_DAY = 864e5;
@@ -2198,6 +2257,8 @@ function validateDownloadRequest(request2, schema, limits = {}) {
   }
   const checked = validateFilters(filters2, schema, limits);
   if (!checked.ok) return checked;
+  const columns2 = chooseColumns(request2.searchParams.columns, schema);
+  if (!columns2.ok) return columns2;
   return {
     ok: true,
     value: {
@@ -2206,7 +2267,10 @@ function validateDownloadRequest(request2, schema, limits = {}) {
       filters: checked.value,
       outputFormat: request2.outputFormat,
       compression: request2.compression,
-      neutralizeFormulas: request2.neutralizeFormulas ?? true
+      neutralizeFormulas: request2.neutralizeFormulas ?? true,
+      ...columns2.value === void 0 ? {} : {
+        columns: columns2.value
+      }
     }
   };
 }
