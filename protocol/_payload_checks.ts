@@ -120,7 +120,7 @@ function downloadRequest(bounds: PayloadBounds): Check<DownloadRequest> {
   }, { neutralizeFormulas: bool });
 }
 
-/** Most rows an estimate's preview carries (PROTOCOL.md §5.7). */
+/** Most rows an estimate's preview carries (PROTOCOL.md §5.12). */
 export const MAX_PREVIEW_ROWS = 20;
 
 /** Most values an estimate offers for one column. */

@@ -1,5 +1,5 @@
 /**
- * The server's answer to `download:estimate` (docs/PROTOCOL.md §5.7): how
+ * The server's answer to `download:estimate` (docs/PROTOCOL.md §5.12): how
  * many rows a download of the request would have, about how many bytes,
  * its first rows, and values seen in text columns. The client's message
  * carries a `DownloadRequest` as `download:request` does.

@@ -1,5 +1,5 @@
 /**
- * `download:estimate` on the server (PROTOCOL.md §5.7): how big a download
+ * `download:estimate` on the server (PROTOCOL.md §5.12): how big a download
  * of a request would be, before the client starts it. An estimate passes
  * every check its download would, in the same order and with the same
  * codes on `download:error` (the command gate, the dataset and its allow

@@ -1,6 +1,6 @@
 /**
  * The sentence under the export form that says how big the download would
- * be, from the server's estimate (PROTOCOL.md §5.7): its rows (with `≈`
+ * be, from the server's estimate (PROTOCOL.md §5.12): its rows (with `≈`
  * unless the server counted them), its size (always about: the server
  * measured a sample), before gzip when gzip is on, and a warning when the
  * dataset's row limit would refuse it.

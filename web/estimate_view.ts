@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * Under the export form: how big the download would be and its first
- * rows, from `client.estimate()` (PROTOCOL.md §5.7), asked again a moment
+ * rows, from `client.estimate()` (PROTOCOL.md §5.12), asked again a moment
  * after the form last changed. Only the answer to the latest question is
  * shown. A server older than the estimate answers `UNKNOWN_EVENT`: the
  * page then shows nothing and asks no more; any other refusal hides the

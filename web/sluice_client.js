@@ -1583,7 +1583,7 @@ var ERROR_TABLE = {
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
   UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
-  UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
+  UNKNOWN_COLUMN: request("A filter or the column list names a column the data source does not have."),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
   TOO_MANY_FILTERS: request("The request has more filters than allowed."),
@@ -5767,7 +5767,7 @@ var SluiceClient = class {
   }
   /**
    * Asks the server how big a download of `request` would be, before
-   * starting it (PROTOCOL.md §5.7): its rows, about how many bytes, its
+   * starting it (PROTOCOL.md §5.12): its rows, about how many bytes, its
    * first rows and values of its text columns. It is checked as the
    * download would be, and refused with the same codes; a server older
    * than the event refuses it with `UNKNOWN_EVENT`.

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 /**
  * Values the page suggests for text filters: those an estimate's answer
- * offers (`values`, PROTOCOL.md §5.7: the values of text columns with few
+ * offers (`values`, PROTOCOL.md §5.12: the values of text columns with few
  * among the first rows of the request), kept in one `<datalist>` per
  * column that a filter's value box names. They add up over estimates, up
  * to {@linkcode MAX_SUGGESTED} a column, so that a filter on one symbol

@@ -69,7 +69,7 @@ export declare class SluiceClient {
     status(requestId?: string): Promise<DownloadStatus[]>;
     /**
      * Asks the server how big a download of `request` would be, before
-     * starting it (PROTOCOL.md §5.7): its rows, about how many bytes, its
+     * starting it (PROTOCOL.md §5.12): its rows, about how many bytes, its
      * first rows and values of its text columns. It is checked as the
      * download would be, and refused with the same codes; a server older
      * than the event refuses it with `UNKNOWN_EVENT`.

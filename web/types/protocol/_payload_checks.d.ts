@@ -13,7 +13,7 @@ export interface PayloadBounds {
     /** Longest list anywhere. */
     readonly maxArrayLength: number;
 }
-/** Most rows an estimate's preview carries (PROTOCOL.md §5.7). */
+/** Most rows an estimate's preview carries (PROTOCOL.md §5.12). */
 export declare const MAX_PREVIEW_ROWS = 20;
 /** Most values an estimate offers for one column. */
 export declare const MAX_COLUMN_VALUES = 16;

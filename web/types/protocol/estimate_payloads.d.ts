@@ -1,6 +1,6 @@
 // Generated from protocol/estimate_payloads.ts by `deno task bundle`; do not edit.
 /**
- * The server's answer to `download:estimate` (docs/PROTOCOL.md §5.7): how
+ * The server's answer to `download:estimate` (docs/PROTOCOL.md §5.12): how
  * many rows a download of the request would have, about how many bytes,
  * its first rows, and values seen in text columns. The client's message
  * carries a `DownloadRequest` as `download:request` does.
