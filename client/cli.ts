@@ -4,7 +4,7 @@
  * ```sh
  * deno run -A client.ts URL --from T --to T [--filter EXPR …] [--format csv|json|ndjson]
  *   [--gzip] [-o FILE [--continue]] [--retries N] [--retry-delay MS]
- *   [--key-file FILE | --key HEX] [--server-key HEX]
+ *   [--key-file FILE | --key HEX | --token T | --token-file F] [--server-key HEX]
  * ```
  *
  * writes the export to FILE or stdout, with a progress bar on stderr when it

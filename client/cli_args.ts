@@ -86,9 +86,23 @@ const OPTIONS: readonly OptionSpec[] = [
     value: "HEX",
     help: [
       "the same, given on the command line (visible to",
-      "other local users). Without either, the client",
-      "signs in with a new random key.",
+      "other local users). Without a key or a token,",
+      "the client signs in with a new random key.",
     ],
+  },
+  {
+    name: "token",
+    value: "T",
+    help: [
+      "sign in with your own login's token T (a JWT or",
+      "a session id; also SLUICE_TOKEN). It travels only",
+      "sealed, to a server that proved its identity key",
+    ],
+  },
+  {
+    name: "token-file",
+    value: "F",
+    help: ["the same, read from F again before every sign-in", "(so a refreshed F is used)"],
   },
   {
     name: "server-key",
@@ -165,6 +179,10 @@ EXAMPLES (client.ts stands for deno run -A client.ts)
     --gzip --key-file me.key -o 2024.csv.gz
   client.ts wss://sluice.example/ --dataset deposits \\
     --from 2024-01-01 --to 2024-04-01 --format json -o deposits-q1.json
+  # with your own login's token, to the server whose key it printed at start
+  SLUICE_TOKEN="$(my-login export-token)" client.ts wss://sluice.example/ \\
+    --from 2024-01-01 --to 2024-02-01 --server-key "$(cat server.pub)" \\
+    -o mine.csv
   # the same again after Ctrl-C or a lost server: it goes on where it stopped
   client.ts wss://sluice.example/ --from 2024-01-01 --to 2025-01-01 \\
     --gzip --key-file me.key -o 2024.csv.gz --continue
@@ -196,6 +214,8 @@ export interface OptionValues {
   readonly key?: string;
   readonly "key-file"?: string;
   readonly "server-key"?: string;
+  readonly token?: string;
+  readonly "token-file"?: string;
   readonly help?: boolean;
   readonly version?: boolean;
 }

@@ -275,10 +275,53 @@ export function checkRequest(request: DownloadRequest): ErrorResponse | undefine
   return checked.ok ? undefined : checked.error;
 }
 
-/** Applies `--key`, `--key-file` and `--server-key` to the builder. */
+/** `SLUICE_TOKEN`, where the process may read the environment. */
+function envToken(): string | undefined {
+  try {
+    return Deno.env.get("SLUICE_TOKEN") || undefined;
+  } catch (_notAllowed) {
+    return undefined;
+  }
+}
+
+/**
+ * Applies `--token`, `--token-file` or `SLUICE_TOKEN` (in that order of
+ * precedence); true when one was given. A token file is read again before
+ * every sign-in, so a reconnect takes the token a refresher last wrote.
+ */
+function tokenSignIn(server: ClientBuilder, values: OptionValues): boolean {
+  const file = values["token-file"];
+  if (values.token !== undefined && file !== undefined) {
+    throw new UsageError("give --token or --token-file, not both");
+  }
+  if (file !== undefined) {
+    try {
+      if (Deno.readTextFileSync(file).trim() === "") throw new Error("the file is empty");
+    } catch (error) {
+      throw new UsageError(`cannot read --token-file ${file}: ${(error as Error).message}`);
+    }
+    server.withToken(async () => (await Deno.readTextFile(file)).trim());
+    return true;
+  }
+  const token = values.token ?? envToken();
+  if (token === undefined) return false;
+  if (token.trim() === "") throw new UsageError("--token: the token is empty");
+  server.withToken(token.trim());
+  return true;
+}
+
+/** Applies `--key`, `--key-file`, the token flags and `--server-key` to the builder. */
 function signIn(server: ClientBuilder, values: OptionValues): void {
   if (values.key !== undefined && values["key-file"] !== undefined) {
     throw new UsageError("give --key or --key-file, not both");
+  }
+  const keyGiven = values.key !== undefined || values["key-file"] !== undefined;
+  if (keyGiven && (values.token !== undefined || values["token-file"] !== undefined)) {
+    throw new UsageError("sign in with a key or with a token, not both");
+  }
+  if (!keyGiven && tokenSignIn(server, values)) {
+    if (values["server-key"] !== undefined) pinServer(server, values["server-key"]);
+    return;
   }
   let key = values.key;
   const file = values["key-file"];
@@ -300,11 +343,13 @@ function signIn(server: ClientBuilder, values: OptionValues): void {
       throw new UsageError(`${what}: ${(error as Error).message}`);
     }
   }
-  if (values["server-key"] !== undefined) {
-    try {
-      server.withServerKey(values["server-key"]);
-    } catch (error) {
-      throw new UsageError(`--server-key: ${(error as Error).message}`);
-    }
+  if (values["server-key"] !== undefined) pinServer(server, values["server-key"]);
+}
+
+function pinServer(server: ClientBuilder, key: string): void {
+  try {
+    server.withServerKey(key);
+  } catch (error) {
+    throw new UsageError(`--server-key: ${(error as Error).message}`);
   }
 }

@@ -9,7 +9,12 @@
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import type { BackoffOptions } from "../protocol/backoff.ts";
 import type { Logger } from "../protocol/logger.ts";
-import { type Credentials, type EthereumSigner, secretKeyFrom } from "./sign_in.ts";
+import {
+  type Credentials,
+  type EthereumSigner,
+  secretKeyFrom,
+  type TokenSource,
+} from "./sign_in.ts";
 import { SluiceClient } from "./sluice_client.ts";
 import { WalletDelegate } from "./delegation.ts";
 import { COMPRESSED_KEY, ETHEREUM_ADDRESS } from "../protocol/hex_patterns.ts";
@@ -145,6 +150,28 @@ export class ClientBuilder {
     this.#config.credentials = delegateForMs === undefined
       ? { kind: "signer", signer }
       : { kind: "signer", signer, delegate: new WalletDelegate(signer, delegateForMs) };
+    return this;
+  }
+
+  /**
+   * Signs in with a bearer token of your own login (a JWT, an opaque
+   * session id; docs/PROTOCOL.md §15.8): the token itself, or a function
+   * that gives one, asked again before every sign-in, so that a reconnect
+   * an hour later sends a fresh token. The token travels only sealed to the
+   * connection, to a server that proved the identity key it names; pin that
+   * key too ({@linkcode ClientBuilder.withServerKey}) so that nobody else
+   * can play the server and receive it. A session lasts no longer than its
+   * token: when the token expires the server ends the session at the next
+   * command, and the client reconnects, asks for a fresh token and resumes
+   * its downloads; a fixed token that has expired is then refused with
+   * `AUTH_TOKEN_EXPIRED`, which fails the downloads with that code.
+   * (For example `.withToken(() => myLogin.exportToken())`.)
+   */
+  withToken(token: TokenSource): this {
+    if (typeof token === "string" && token.trim() === "") {
+      throw new TypeError("a token is not empty");
+    }
+    this.#config.credentials = { kind: "token", token };
     return this;
   }
 

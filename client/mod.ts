@@ -36,7 +36,7 @@ export { SluiceClient } from "./sluice_client.ts";
 export type { ClientEvents, Listener, SessionState } from "./client_events.ts";
 export type { Download, DownloadOptions, DownloadRetry, DownloadSummary } from "./download.ts";
 export { SluiceError } from "./sluice_error.ts";
-export type { Credentials, EthereumSigner } from "./sign_in.ts";
+export type { Credentials, EthereumSigner, TokenSource } from "./sign_in.ts";
 // A page or script that keeps its own identity makes it and shows it with these.
 export { generateSecretKey, publicKeyOf } from "./sign_in.ts";
 // A page needs the server's columns to offer filters: `GET /schema.json`, read with this.

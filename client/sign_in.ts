@@ -32,6 +32,7 @@ import { sharedSecret } from "../protocol/session_crypto.ts";
 import { CommandSigner } from "../transport/command_signer.ts";
 import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
 import { deriveSessionSecrets } from "../transport/session_secrets.ts";
+import { sealToken } from "../transport/token_sealing.ts";
 import {
   type DelegatedSignature,
   MIN_DELEGATION_MS,
@@ -68,8 +69,15 @@ export interface EthereumSigner {
 }
 
 /**
- * How a client proves who it is: a secret key, or an Ethereum signer that
- * signs each challenge itself or, with a `delegate`, once per delegation.
+ * Where a token comes from: the token itself, or a function asked for one
+ * before every sign-in (so a reconnect an hour later gets a fresh one).
+ */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/**
+ * How a client proves who it is: a secret key, an Ethereum signer that
+ * signs each challenge itself or, with a `delegate`, once per delegation,
+ * or a bearer token of the operator's own login (PROTOCOL.md §15.8).
  */
 export type Credentials =
   | { readonly kind: "keypair"; readonly secretKey: Uint8Array }
@@ -77,23 +85,31 @@ export type Credentials =
     readonly kind: "signer";
     readonly signer: EthereumSigner;
     readonly delegate?: WalletDelegate;
-  };
+  }
+  | { readonly kind: "token"; readonly token: TokenSource };
 
 /** A signed challenge, as `auth:authenticate` carries it. */
 export interface SignedChallenge {
   /** Who signs in. */
   readonly identity: Identity;
-  /** The signature over the challenge text. */
-  readonly signature: string;
+  /** The signature over the challenge text; absent for a token. */
+  readonly signature?: string;
+  /** A token's seal to this connection, instead of a signature. */
+  readonly sealedToken?: string;
   /** The delegation whose key made `signature`, when a delegate signed. */
   readonly delegation?: AuthDelegation;
 }
 
 /** The identity that credentials sign in as. */
 function credentialsIdentity(credentials: Credentials): Identity {
-  return credentials.kind === "keypair"
-    ? { kind: "secp256k1", publicKey: bytesToHex(secp.getPublicKey(credentials.secretKey)) }
-    : { kind: "ethereum", address: credentials.signer.address };
+  switch (credentials.kind) {
+    case "keypair":
+      return { kind: "secp256k1", publicKey: bytesToHex(secp.getPublicKey(credentials.secretKey)) };
+    case "signer":
+      return { kind: "ethereum", address: credentials.signer.address };
+    case "token":
+      return { kind: "token" };
+  }
 }
 
 /**
@@ -209,17 +225,20 @@ export class ConnectionSignIn {
       chainId: challenge.chainId,
     };
     const pinned = this.#serverKey;
+    const credentials = this.#credentials;
+    // A token goes only to a server that proved the key it names over this challenge (§15.8).
+    const proven = pinned ?? (credentials.kind === "token" ? challenge.serverKey : undefined);
     if (
-      pinned !== undefined &&
-      (challenge.serverKey !== pinned ||
-        !verifyText(pinned, serverProofText(facts), challenge.serverSignature))
+      proven !== undefined &&
+      (challenge.serverKey !== proven ||
+        !verifyText(proven, serverProofText(facts), challenge.serverSignature))
     ) {
       return { ok: false, error: errorResponse("SERVER_KEY_MISMATCH") };
     }
     this.#facts = facts;
     this.#encryption = challenge.encryption;
     const text = challengeText(facts);
-    const credentials = this.#credentials;
+    if (credentials.kind === "token") return await this.#sealToken(credentials.token, facts);
     if (credentials.kind === "keypair") {
       return {
         ok: true,
@@ -236,6 +255,30 @@ export class ConnectionSignIn {
     const delegated = this.#delegated = await credentials.delegate.sign(site, text, maxMs);
     const { signature, delegation } = delegated;
     return { ok: true, value: { identity: this.#identity, signature, delegation } };
+  }
+
+  /** Asks for the token and seals it to this connection's secret and challenge. */
+  async #sealToken(
+    source: TokenSource,
+    facts: SignInFacts,
+  ): Promise<Result<SignedChallenge, ErrorResponse>> {
+    const shared = sharedSecret(this.#sessionSecret, facts.serverSessionKey);
+    if (shared === undefined) {
+      const reason = "not a curve point";
+      return {
+        ok: false,
+        error: errorResponse("INVALID_VALUE", { path: "data.sessionKey", reason }),
+      };
+    }
+    let sealedToken: string;
+    try {
+      const token = typeof source === "string" ? source : await source();
+      sealedToken = await sealToken(shared, facts.nonce, challengeText(facts), token.trim());
+    } catch (error) {
+      const reason = `no token to send: ${error instanceof Error ? error.message : String(error)}`;
+      return { ok: false, error: errorResponse("AUTH_TOKEN_MALFORMED", { reason }) };
+    }
+    return { ok: true, value: { identity: this.#identity, sealedToken } };
   }
 
   /** Learns why the server refused the sign-in: a delegation it refused is told so. */

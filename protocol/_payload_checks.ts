@@ -47,6 +47,7 @@ import {
 } from "./hex_patterns.ts";
 
 import { MAX_RESUME_COUNT, MAX_RESUME_SEQUENCE } from "./resume_bounds.ts";
+import { MAX_SEALED_TOKEN_LENGTH, SEALED_TOKEN } from "./token_seal.ts";
 
 /** Bounds the payload checks need from the parser's limits. */
 export interface PayloadBounds {
@@ -79,6 +80,7 @@ const identity: Check<Identity> = tagged<Identity>("kind", {
     kind: literal("ethereum"),
     address: str({ max: 42, pattern: ETHEREUM_ADDRESS }),
   }),
+  token: object({ kind: literal("token") }),
 });
 
 /** A peer's error code: one of ours, or a newer peer's kept as it came (errors.ts). */
@@ -192,8 +194,10 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
     "auth:authenticate": object({
       identity,
       nonce: str({ max: 64, pattern: HEX_32_BYTES }),
-      signature: anySignature,
     }, {
+      // Which of the two an identity kind needs is sign_in.ts's rule (PROTOCOL.md §15.8).
+      signature: anySignature,
+      sealedToken: str({ max: MAX_SEALED_TOKEN_LENGTH, pattern: SEALED_TOKEN }),
       delegation: object({
         key: publicKey,
         issuedAt: epochMs,

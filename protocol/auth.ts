@@ -28,7 +28,7 @@ import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
 import { keccak_256 } from "npm:@noble/hashes@2.4.0/sha3.js";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { hmac } from "npm:@noble/hashes@2.4.0/hmac.js";
-import type { Identity } from "./messages.ts";
+import type { Identity, SignedInIdentity } from "./messages.ts";
 import { walletSignInText } from "./wallet_texts.ts";
 import { COMPACT_SIGNATURE, COMPRESSED_KEY, RECOVERABLE_SIGNATURE } from "./hex_patterns.ts";
 
@@ -63,7 +63,9 @@ export interface SignInFacts {
 
 /**
  * The account an identity names, as it appears in the signed texts: the
- * compressed public key in hex, or the Ethereum address in lowercase.
+ * compressed public key in hex, or the Ethereum address in lowercase; for
+ * a token, `token` before it is verified (the challenge text's) and
+ * `token:` and its subject after (what limits count by).
  *
  * @example
  * ```ts
@@ -75,8 +77,15 @@ export interface SignInFacts {
  * );
  * ```
  */
-export function identityLabel(identity: Identity): string {
-  return identity.kind === "secp256k1" ? identity.publicKey : identity.address.toLowerCase();
+export function identityLabel(identity: Identity | SignedInIdentity): string {
+  switch (identity.kind) {
+    case "secp256k1":
+      return identity.publicKey;
+    case "ethereum":
+      return identity.address.toLowerCase();
+    case "token":
+      return "subject" in identity ? `token:${identity.subject}` : "token";
+  }
 }
 
 function factLines(facts: SignInFacts): string {
@@ -286,6 +295,8 @@ export function verifyIdentitySignature(
   signatureHex: string,
 ): boolean {
   if (identity.kind === "secp256k1") return verifyText(identity.publicKey, text, signatureHex);
+  // A token signs nothing: it is sealed to the challenge instead (PROTOCOL.md §15.8).
+  if (identity.kind === "token") return false;
   return recoverPersonalSigner(text, signatureHex) === identity.address.toLowerCase();
 }
 

@@ -25,7 +25,31 @@ export type Identity =
     readonly kind: "ethereum";
     /** The address, `0x` and 40 hex characters. */
     readonly address: string;
+  }
+  | {
+    /**
+     * A bearer token the operator's own login issued (a JWT, an opaque
+     * session id), sealed to the session (PROTOCOL.md §15.8). Who it names
+     * is known only once the server verified it: {@linkcode TokenIdentity}.
+     */
+    readonly kind: "token";
   };
+
+/**
+ * Who signed in with a token, as its verifier found: the server's
+ * `authorize` hook and limits see this, never the token itself.
+ */
+export interface TokenIdentity {
+  /** Signed in with a token. */
+  readonly kind: "token";
+  /** Whom the token names: a JWT's `sub`, or what the `authenticate` hook said. */
+  readonly subject: string;
+  /** Everything the token says (a JWT's payload), for rules that need more than the subject. */
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/** Who a signed-in connection is: the identity it signed in as, a token's as verified. */
+export type SignedInIdentity = Exclude<Identity, { readonly kind: "token" }> | TokenIdentity;
 
 /** Payload of `auth:nonce` (PROTOCOL.md §15.1). */
 export interface AuthNonce {
@@ -72,11 +96,17 @@ export interface AuthAuthenticate {
    * The signature over the challenge text, hex: the identity's own, or,
    * with `delegation`, the delegate key's (ECDSA, 128 hex). For an
    * `ethereum` identity any length but 64 or 65 bytes is a contract
-   * wallet's, refused with `AUTH_CONTRACT_WALLET_UNSUPPORTED`.
+   * wallet's, refused with `AUTH_CONTRACT_WALLET_UNSUPPORTED`. Absent, and
+   * required absent, for a `token` identity.
    */
-  readonly signature: string;
+  readonly signature?: string;
   /** With an `ethereum` identity only: the delegation whose key made `signature`. */
   readonly delegation?: AuthDelegation;
+  /**
+   * With a `token` identity only, and required then: the token sealed to
+   * this connection's keys and challenge, base64url (PROTOCOL.md §15.8).
+   */
+  readonly sealedToken?: string;
 }
 
 /**

@@ -280,8 +280,9 @@ function listed(
         data: {
           identity: event.identity,
           nonce: state.challenge.nonce,
-          signature: event.signature,
+          ...(event.signature === undefined ? {} : { signature: event.signature }),
           ...(event.delegation === undefined ? {} : { delegation: event.delegation }),
+          ...(event.sealedToken === undefined ? {} : { sealedToken: event.sealedToken }),
         },
         timestamp: clock.now,
         requestId: `auth-${state.nextId}`,

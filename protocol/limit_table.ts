@@ -19,6 +19,7 @@ import { DEFAULT_FILTER_LIMITS } from "./filter.ts";
 import { DEFAULT_PARSE_LIMITS } from "./parse.ts";
 import { MAX_RESUME_COUNT, MAX_RESUME_SEQUENCE } from "./resume_bounds.ts";
 import { DEFAULT_SERVER_BOUNDS, DEFAULT_SESSION_BOUNDS } from "./session_bounds.ts";
+import { DEFAULT_SIGN_IN_LIMITS } from "./sign_in_limits.ts";
 
 /** A test, by its file under tests/ and its exact name. */
 export interface LimitTest {
@@ -53,6 +54,7 @@ export interface LimitRow {
 }
 
 const limits = (name: string): LimitTest => ({ file: "limits_test.ts", name });
+const signInLimits = (name: string): LimitTest => ({ file: "sign_in_failures_test.ts", name });
 const guard = (name: string): LimitTest => ({ file: "upgrade_guard_test.ts", name });
 const n = (value: number): string => value.toLocaleString("en-US");
 const { PROTOCOL_VIOLATION, SLOW_READER, SIGN_IN_FAILED, IDLE_TIMEOUT } = CLOSE_CODES.reconnect;
@@ -154,6 +156,32 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     close: SIGN_IN_FAILED.code,
     test: limits(
       "a connection that does not sign in within signInTimeoutMs is closed with SIGN_IN_TIMEOUT, then SIGN_IN_FAILED",
+    ),
+  },
+  {
+    limit: "failed sign-ins from one remote address (an IPv6 /64), draining back as many a minute",
+    option: "signInLimits.failuresPerAddress",
+    flag: "--sign-in-failures-per-address",
+    default: n(DEFAULT_SIGN_IN_LIMITS.failuresPerAddress),
+    over: "a sign-in is refused before its challenge is made or its signature checked, with " +
+      "`retryAfter`, and the connection is closed (§19.5)",
+    code: "SIGN_IN_RATE_LIMITED",
+    close: SIGN_IN_FAILED.code,
+    test: signInLimits(
+      "an address past signInLimits.failuresPerAddress is refused with SIGN_IN_RATE_LIMITED and retryAfter, then SIGN_IN_FAILED, whatever identity it names",
+    ),
+  },
+  {
+    limit: "failed sign-ins for one identity, from any address, draining back as many a minute",
+    option: "signInLimits.failuresPerIdentity",
+    flag: "--sign-in-failures-per-identity",
+    default: n(DEFAULT_SIGN_IN_LIMITS.failuresPerIdentity),
+    over: "a sign-in for that identity is refused before its challenge is made or its signature " +
+      "checked, with `retryAfter`, and the connection is closed (§19.5)",
+    code: "SIGN_IN_RATE_LIMITED",
+    close: SIGN_IN_FAILED.code,
+    test: signInLimits(
+      "an identity past signInLimits.failuresPerIdentity is refused with SIGN_IN_RATE_LIMITED and retryAfter, then SIGN_IN_FAILED",
     ),
   },
   {

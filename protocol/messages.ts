@@ -78,6 +78,8 @@ export {
   type Identity,
   MAX_DELEGATION_MS,
   type MessageAuth,
+  type SignedInIdentity,
+  type TokenIdentity,
 } from "./auth_payloads.ts";
 export type { DownloadEstimate, PreviewCell } from "./estimate_payloads.ts";
 

@@ -63,9 +63,11 @@ export {
   type ResumePoint,
   type SearchParams,
   type ServerMessage,
+  type SignedInIdentity,
   type StatusCheck,
   type StatusUpdate,
   type SystemHealth,
+  type TokenIdentity,
 } from "./messages.ts";
 export {
   type Direction,
@@ -239,6 +241,7 @@ export {
 // { state, effects }, with the byte work behind synchronous ports.
 export { type SessionStep, step as stepSession } from "./session_machine.ts";
 export type { SessionBounds } from "./session_bounds.ts";
+export type { SignInLimiter } from "./sign_in_limits.ts";
 export {
   type AdmitVerdict,
   type AuthorizeAnswer,
@@ -270,6 +273,14 @@ export {
   type SessionEventSource,
   type SessionRow,
 } from "./session_table.ts";
+export type { OpenToken, TokenRefusal, TokenVerdict } from "./session_token.ts";
+export {
+  MAX_SEALED_TOKEN_LENGTH,
+  MAX_TOKEN_BYTES,
+  SEALED_TOKEN,
+  TOKEN_SEAL_INFO,
+  TOKEN_SEAL_IV,
+} from "./token_seal.ts";
 export type {
   EncoderOptions,
   ExportEffect,

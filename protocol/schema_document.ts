@@ -59,6 +59,8 @@ export interface SchemaDocument {
    * own). Absent on a server of one unnamed dataset.
    */
   readonly datasets?: readonly SchemaDataset[];
+  /** Present, and `true`, when the server takes token sign-ins (PROTOCOL.md §15.8). */
+  readonly tokens?: true;
 }
 
 /** Most columns a document may list, per dataset. */
@@ -104,8 +106,10 @@ export function schemaDocument(
     readonly timeColumn: string;
     readonly columns: readonly ColumnSchema[];
   }[],
+  signIn: { readonly tokens?: boolean } = {},
 ): SchemaDocument {
   return {
+    ...(signIn.tokens === true ? { tokens: true } : {}),
     version: 1,
     timeColumn: schema.timeColumn,
     columns: schemaColumns(schema),
@@ -136,12 +140,16 @@ const dataset: Check<SchemaDataset> = object({
   timeColumn: str({ max: 256 }),
   columns: list(column, MAX_COLUMNS),
 });
+const yes: Check<true> = (value, path) => {
+  if (value !== true) throw new Invalid("INVALID_VALUE", path, "expected true");
+  return true;
+};
 
 const document: Check<SchemaDocument> = object({
   version,
   timeColumn: str({ max: 256 }),
   columns: list(column, MAX_COLUMNS),
-}, { datasets: list(dataset, MAX_DATASETS) });
+}, { datasets: list(dataset, MAX_DATASETS), tokens: yes });
 
 /**
  * Reads a schema document from untrusted JSON text: the one place where it

@@ -20,12 +20,8 @@ import type { ParseFailure } from "./parse.ts";
 import { EMPTY_BATCH } from "./progress_state.ts";
 import type { Result } from "./result.ts";
 import { abortDownloads, startDownload, statuses, stepDownload } from "./session_downloads.ts";
-import {
-  acceptAnswer,
-  gateCommand,
-  issueChallenge,
-  type SessionChange,
-} from "./session_sign_in.ts";
+import { gateCommand, issueChallenge, type SessionChange } from "./session_sign_in.ts";
+import { answerWithinLimits, limitChallenge } from "./session_sign_in_limits.ts";
 import { startEstimate } from "./session_estimate.ts";
 import type { SessionEffect, SessionState } from "./session_state.ts";
 
@@ -169,9 +165,11 @@ export function dispatch(state: SessionState, message: ClientMessage, now: numbe
         effects: [{ type: "askHealth", requestId }],
       };
     case "auth:nonce":
-      return issueChallenge(state, message.data, requestId, now);
+      return limitChallenge(state, message.data, now, (s, error) => {
+        return end(s, error, CLOSE_CODES.reconnect.SIGN_IN_FAILED, requestId, now);
+      }) ?? issueChallenge(state, message.data, requestId, now);
     case "auth:authenticate":
-      return acceptAnswer(state, message.data, requestId, now, (s) => halt(s, now));
+      return answerWithinLimits(state, message.data, requestId, now, (s) => halt(s, now));
     default: {
       const never: never = message;
       throw new Error(`unhandled message ${JSON.stringify(never)}`);

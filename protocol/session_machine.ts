@@ -24,7 +24,8 @@
  * only while `readsInput` says so (a transport's failure, `undecodable`,
  * may come at any time: a flood is noticed while the machine waits); step `heard` for every
  * payload the socket receives, before decoding it; answer each asking
- * effect with its event (`openSession` → `sessionOpened`, `verifyCommand` →
+ * effect with its event (`openSession` → `sessionOpened`, `openToken` →
+ * `tokenChecked`, `verifyCommand` →
  * `verified`, `authorize` → `authorized`, `admit` → `admitted`, `askHealth`
  * → `health`, `estimate` → `estimated`, `readHighWaterMark` → `highWaterMark`, `countRows` →
  * `rowCount`, `readPage` → `page`, a source that fails → `sourceFailed`
@@ -53,6 +54,7 @@ import { counted, drainReport, heard, stalled } from "./session_overload.ts";
 import { dispatch, end, halt, received, refuse, send, systemError } from "./session_dispatch.ts";
 import { estimated } from "./session_estimate.ts";
 import { type SessionChange, sessionFailed, sessionOpened } from "./session_sign_in.ts";
+import { tokenChecked } from "./session_token.ts";
 import type { SessionEffect, SessionEvent, SessionState } from "./session_state.ts";
 import {
   SESSION_ANSWERS,
@@ -72,9 +74,10 @@ export interface SessionStep {
 const none = (state: SessionState): SessionStep => ({ state, effects: [] });
 
 /**
- * Applies one event at `now` (epoch milliseconds). Pure but for the byte
- * ports of the configuration: the same state, event and time always give
- * the same result.
+ * Applies one event at `now` (epoch milliseconds). Pure but for the ports
+ * of the configuration, the byte work and the server's counts of failed
+ * sign-ins (asked and told through `signIn.limiter`): the same state, event,
+ * time and counts always give the same result.
  *
  * @throws {Error} if a message is handed over while the machine waits
  * (the shell's bug), or if the code disagrees with session_table.ts (the
@@ -211,6 +214,8 @@ function listed(
         : { state, effects: [systemError("client", event.error, now)] };
     case "sessionOpened":
       return sessionOpened(state, now);
+    case "tokenChecked":
+      return tokenChecked(state, event.verdict, now, (s) => halt(s, now));
     case "verified": {
       const wait = state.waiting;
       if (wait?.for !== "verify") return none(state);

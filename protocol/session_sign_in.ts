@@ -33,6 +33,7 @@ import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { AuthAuthenticate, AuthNonce, ClientMessage, ServerMessage } from "./messages.ts";
 import { sharedSecret } from "./session_crypto.ts";
 import { checkAuthenticate, checkCommandAuth } from "./sign_in.ts";
+import { acceptToken } from "./session_token.ts";
 import type { SessionEffect, SessionState } from "./session_state.ts";
 
 /** A state and what the shell must do, in order. */
@@ -110,7 +111,7 @@ export function issueChallenge(
 }
 
 /** Refuses a sign-in on `auth:result` and closes the connection (`SIGN_IN_FAILED`). */
-function refuseSignIn(
+export function refuseSignIn(
   state: SessionState,
   error: ErrorResponse,
   requestId: string,
@@ -154,6 +155,8 @@ export function acceptAnswer(
   const checked = checkAuthenticate(issued, message, now, signIn.maxDelegationMs);
   if (!checked.ok) return refuseSignIn(used, checked.error, requestId, now, end);
   const identity = checked.value;
+  // A token's verifier is its allow list: the shell opens and checks it (session_token.ts).
+  if (identity.kind === "token") return acceptToken(used, message, requestId, now, end);
   if (signIn.allow !== undefined && !signIn.allow.has(identityLabel(identity))) {
     return refuseSignIn(used, errorResponse("AUTH_UNKNOWN_IDENTITY"), requestId, now, end);
   }
@@ -200,7 +203,7 @@ export function sessionFailed(
   end: (state: SessionState) => SessionChange,
 ): SessionChange {
   const wait = state.waiting;
-  if (wait?.for !== "session") return { state, effects: [] };
+  if (wait?.for !== "session" && wait?.for !== "token") return { state, effects: [] };
   const ready = { ...state, waiting: undefined };
   return refuseSignIn(ready, errorResponse("INTERNAL_ERROR", { reason }), wait.requestId, now, end);
 }

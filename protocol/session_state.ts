@@ -33,8 +33,8 @@ import type {
   ClientMessage,
   DownloadRequest,
   DownloadStatus,
-  Identity,
   ResumePoint,
+  SignedInIdentity,
   SystemHealth,
 } from "./messages.ts";
 import type { ParseLimits } from "./parse.ts";
@@ -45,7 +45,9 @@ import type { SignedCommand } from "./session_crypto.ts";
 import { checkDatasets, keyIndexOf, type SessionDataset } from "./session_datasets.ts";
 import type { EstimatedEvent, EstimateEffect, EstimateWait } from "./session_estimate.ts";
 import type { CommandState, IssuedChallenge } from "./sign_in.ts";
+import type { SignInLimiter } from "./sign_in_limits.ts";
 import type { ExportEffect, ExportEvent } from "./export_state.ts";
+import type { OpenToken, TokenVerdict } from "./session_token.ts";
 
 /** Where a connection is in its life. */
 export type SessionPhase = "guest" | "challenged" | "opening" | "signedIn" | "closed";
@@ -80,10 +82,14 @@ export interface SessionSignIn {
   readonly maxDelegationMs: number;
   /** The EIP-155 chain id wallets' sign-in messages name (PROTOCOL.md §15.7). */
   readonly chainId: number;
+  /** Whether the server verifies bearer tokens (PROTOCOL.md §15.8); else `AUTH_TOKEN_UNSUPPORTED`. */
+  readonly tokens?: boolean;
   /** How long a signed-in session is good for. */
   readonly sessionTtlMs: number;
   /** How far a command's timestamp may be from the server's clock. */
   readonly commandWindowMs: number;
+  /** The server's counts of failed sign-ins, for this connection's address; none: no limit. */
+  readonly limiter?: SignInLimiter;
 }
 
 /** How a connection behaves: the server's options, as one connection sees them. */
@@ -150,9 +156,10 @@ export type SessionWait =
   | {
     readonly for: "session";
     readonly requestId: string;
-    readonly identity: Identity;
+    readonly identity: SignedInIdentity;
     readonly commands: CommandState;
   }
+  | { readonly for: "token"; readonly requestId: string; readonly shared: Uint8Array }
   | { readonly for: "health"; readonly requestId: string }
   | EstimateWait;
 
@@ -175,7 +182,7 @@ export interface SessionState {
   /** The ephemeral session secret, from the challenge until the answer uses it. */
   readonly sessionSecret?: Uint8Array;
   /** Who signed in. */
-  readonly identity?: Identity;
+  readonly identity?: SignedInIdentity;
   /** What signed commands are checked against, once signed in. */
   readonly commands?: CommandState;
   /** The answer waited for, if any. */
@@ -220,6 +227,7 @@ export type SessionEvent =
   | { readonly type: "binary" }
   | { readonly type: "undecodable"; readonly error: ErrorResponse; readonly fatal: boolean }
   | { readonly type: "sessionOpened" }
+  | { readonly type: "tokenChecked"; readonly verdict: TokenVerdict }
   | { readonly type: "verified"; readonly valid: boolean }
   | { readonly type: "authorized"; readonly job: number; readonly decision: AuthorizeAnswer }
   | { readonly type: "admitted"; readonly job: number; readonly verdict: AdmitVerdict }
@@ -247,9 +255,8 @@ export type ExportSourceEvent =
   & { readonly job: number };
 
 /**
- * What the `authorize` hook answered, as it came: `{ value }` (checked by
- * the machine: `true`, `false` or `{ filters }`), or `{ failed: true }` when
- * it threw.
+ * What the `authorize` hook answered, as it came: `{ value }` (checked by the machine:
+ * `true`, `false` or `{ filters }`), or `{ failed: true }` when it threw.
  */
 export type AuthorizeAnswer = { readonly value: unknown } | { readonly failed: true };
 
@@ -279,6 +286,7 @@ export type SessionEffect =
     readonly encryption: boolean;
   }
   | { readonly type: "seal" }
+  | OpenToken
   | {
     readonly type: "verifyCommand";
     readonly command: SignedCommand;
@@ -287,7 +295,7 @@ export type SessionEffect =
   | {
     readonly type: "authorize";
     readonly job: number;
-    readonly identity: Identity | undefined;
+    readonly identity: SignedInIdentity | undefined;
     readonly request: DownloadRequest;
   }
   | { readonly type: "admit"; readonly job: number; readonly identity: string }
@@ -346,8 +354,7 @@ export function initialSessionState(
 
 /**
  * When the shell must step the machine with `timeout` next: the earliest of
- * the sign-in deadline, the idle deadline, the stall deadline and the
- * progress batch's;
+ * the sign-in, idle and stall deadlines and the progress batch's;
  * `undefined` once closed. A shell keeps one timer at this time; a timeout
  * that finds nothing due changes nothing, so a deadline that moved later
  * needs no new timer.
@@ -373,9 +380,9 @@ export function nextDeadline(state: SessionState): number | undefined {
 /**
  * Whether the shell may hand the machine the next message (`text`,
  * `binary`): not while it waits for an answer, nor while more than
- * `maxQueuedBytes` wait for the client to read them, nor once closed. Every other
- * event is taken at any time, `undecodable` included (the transport's bound
- * on waiting payloads is noticed while the machine waits).
+ * `maxQueuedBytes` wait for the client to read them, nor once closed. Any
+ * other event is taken at any time, `undecodable` included (the transport's
+ * bound on waiting payloads is noticed while the machine waits).
  *
  * @example
  * ```ts

@@ -56,6 +56,7 @@ export const SESSION_EVENT_SOURCES: Readonly<Record<SessionEventKey, SessionEven
   undecodable: "peer",
   heard: "shell",
   sessionOpened: "shell",
+  tokenChecked: "shell",
   verified: "shell",
   authorized: "shell",
   admitted: "shell",
@@ -137,7 +138,8 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionPhase, SessionRow>> = {
   guest: {
     ...live("guest"),
     ...commands(["guest"]),
-    "auth:nonce": ["challenged"],
+    // Over a limit on failed sign-ins: SIGN_IN_RATE_LIMITED, and the connection ends.
+    "auth:nonce": ["challenged", "closed"],
     // No challenge was issued: AUTH_NONCE_UNKNOWN, and the connection ends.
     "auth:authenticate": ["closed"],
   },
@@ -150,6 +152,8 @@ export const SESSION_TRANSITIONS: Readonly<Record<SessionPhase, SessionRow>> = {
   opening: {
     ...live("opening"),
     sessionOpened: ["signedIn"],
+    // A token's verdict: refused (the connection ends), or on to the session's keys.
+    tokenChecked: ["opening", "closed"],
     // The keys could not be made: the sign-in is refused (INTERNAL_ERROR), and the connection ends.
     fault: ["closed"],
   },
@@ -236,7 +240,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   "download:ack": [...GATED, "UNKNOWN_REQUEST", ...EXPORT_ANSWERS["download:ack"]],
   "status:check": [...GATED, "UNKNOWN_REQUEST"],
   "connection:health": COMMAND_AUTH,
-  "auth:nonce": ["AUTH_IN_PROGRESS"],
+  "auth:nonce": ["AUTH_IN_PROGRESS", "SIGN_IN_RATE_LIMITED"],
   "auth:authenticate": [
     "AUTH_NONCE_UNKNOWN",
     "AUTH_NONCE_USED",
@@ -247,7 +251,10 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
     "AUTH_CONTRACT_WALLET_UNSUPPORTED",
     "AUTH_BAD_SIGNATURE",
     "AUTH_UNKNOWN_IDENTITY",
-    // A delegation of a key that is not an Ethereum account's, or a session key off the curve.
+    "AUTH_TOKEN_UNSUPPORTED",
+    "SIGN_IN_RATE_LIMITED",
+    // A delegation of a key that is not an Ethereum account's, a signature where a sealed token
+    // belongs or the other way round, or a session key off the curve.
     "INVALID_VALUE",
   ],
   // The parser's codes (protocol/parse.ts), in its order of checks.
@@ -288,6 +295,19 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   ],
   heard: ["TOO_MANY_MESSAGES"],
   sessionOpened: [],
+  // The shell's verdict on a sealed token (session_token.ts).
+  tokenChecked: [
+    "AUTH_TOKEN_SEAL",
+    "AUTH_TOKEN_MALFORMED",
+    "AUTH_TOKEN_ALGORITHM",
+    "AUTH_TOKEN_SIGNATURE",
+    "AUTH_TOKEN_EXPIRED",
+    "AUTH_TOKEN_NOT_YET_VALID",
+    "AUTH_TOKEN_ISSUER",
+    "AUTH_TOKEN_AUDIENCE",
+    "AUTH_TOKEN_REFUSED",
+    "AUTH_TOKEN_KEYS_DOWN",
+  ],
   verified: ["COMMAND_SIGNATURE_INVALID"],
   // The hook's filters are validated as the client's were; its time range is the client's.
   authorized: ["FORBIDDEN", "INTERNAL_ERROR", ...INVALID_FILTERS],
@@ -324,7 +344,9 @@ const { GOING_AWAY, PROTOCOL_VIOLATION, SIGN_IN_FAILED, IDLE_TIMEOUT, SLOW_READE
  */
 export const SESSION_CLOSES: Readonly<Record<SessionEventKey, readonly number[]>> = everyKey({
   ...Object.fromEntries(COMMANDS.map((key) => [key, [SIGN_IN_FAILED.code]])),
+  "auth:nonce": [SIGN_IN_FAILED.code],
   "auth:authenticate": [SIGN_IN_FAILED.code],
+  tokenChecked: [SIGN_IN_FAILED.code],
   undecodable: [PROTOCOL_VIOLATION.code],
   malformed: [PROTOCOL_VIOLATION.code],
   heard: [PROTOCOL_VIOLATION.code],

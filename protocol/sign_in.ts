@@ -89,20 +89,33 @@ export function checkAuthenticate(
     return refuse("AUTH_IDENTITY_MISMATCH");
   }
   if (now > issued.facts.expiresAt) return refuse("AUTH_NONCE_EXPIRED");
-  const { delegation } = message;
+  const { delegation, signature } = message;
+  // A token is sealed, not signed (PROTOCOL.md §15.8): its seal is opened by the shell.
+  const token = message.identity.kind === "token";
+  const [proof, other] = token
+    ? ["sealedToken", "signature"] as const
+    : ["signature", "sealedToken"] as const;
+  if (message[proof] === undefined) {
+    return refuse("INVALID_VALUE", { path: `data.${proof}`, reason: "required" });
+  }
+  if (message[other] !== undefined || (token && delegation !== undefined)) {
+    const path = message[other] !== undefined ? `data.${other}` : "data.delegation";
+    return refuse("INVALID_VALUE", { path, reason: "not with this identity kind" });
+  }
+  if (token) return { ok: true, value: message.identity };
   if (delegation === undefined) {
-    if (message.identity.kind === "ethereum" && contractShaped(message.signature)) {
+    if (message.identity.kind === "ethereum" && contractShaped(signature!)) {
       return refuse("AUTH_CONTRACT_WALLET_UNSUPPORTED");
     }
     if (
-      !verifyIdentitySignature(message.identity, challengeText(issued.facts), message.signature)
+      !verifyIdentitySignature(message.identity, challengeText(issued.facts), signature!)
     ) {
       return refuse("AUTH_BAD_SIGNATURE");
     }
   } else {
     const refusal = checkDelegation(issued.facts, delegation, now, maxDelegationMs);
     if (refusal !== undefined) return refuse(...refusal);
-    if (!verifyText(delegation.key, challengeText(issued.facts), message.signature)) {
+    if (!verifyText(delegation.key, challengeText(issued.facts), signature!)) {
       return refuse("AUTH_BAD_SIGNATURE");
     }
   }

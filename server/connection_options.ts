@@ -2,11 +2,14 @@
  * The options of `createServer` that bound what connections may hold
  * (docs/PROTOCOL.md §19): the bytes queued for a connection and for all of
  * them, the stall and message-rate bounds of the session machine, the
- * connection counts, and the web origins whose pages may connect. They are
- * read and checked by `_connection_checks.ts`.
+ * connection counts, the failed sign-ins of an address or an identity, and
+ * the web origins whose pages may connect. They are read and checked by
+ * `_connection_checks.ts` (the sign-in limits by `sign_in_failures.ts`).
  *
  * @module
  */
+
+import type { SignInLimits } from "./sign_in_failures.ts";
 
 /** The options of `createServer` that bound connections. */
 export interface ConnectionOptions {
@@ -69,6 +72,16 @@ export interface ConnectionOptions {
    * @default {64}
    */
   readonly maxConnectionsPerAddress?: number;
+  /**
+   * Failed sign-ins allowed per remote address (an IPv6 /64) and per
+   * identity, draining back over a minute (docs/PROTOCOL.md §19.5): past
+   * them, a sign-in is refused with `SIGN_IN_RATE_LIMITED` and `retryAfter`
+   * before its challenge is made or its signature checked. Behind a proxy
+   * every client has the proxy's address, as for `maxConnectionsPerAddress`.
+   *
+   * @default {{ failuresPerAddress: 30, failuresPerIdentity: 10 }}
+   */
+  readonly signInLimits?: SignInLimits;
   /**
    * The web origins whose pages may connect, e.g. `https://app.example.com`:
    * an upgrade whose `Origin` header (which browsers set, and pages cannot

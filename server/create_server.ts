@@ -9,22 +9,18 @@
 
 import { loadavg } from "node:os";
 import type { ExportLimits } from "../protocol/export_state.ts";
-import type { Logger } from "../protocol/logger.ts";
 import { MAX_DELEGATION_MS, type SystemHealth } from "../protocol/messages.ts";
-import type { ParseLimits } from "../protocol/parse.ts";
-import type { RequestLimits } from "../protocol/request.ts";
-import type { DataSource } from "./data_source.ts";
 import { SERVER_PORTS } from "./export_ports.ts";
-import { servedDatasets, type ServerDataset } from "./server_datasets.ts";
+import { servedDatasets } from "./server_datasets.ts";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { type AuthConfig, chainIdOption, challengeOrigin, parseOrigin } from "./auth_config.ts";
-import { IdentityLimiter, type IdentityLimits } from "./identity_limits.ts";
-import type { Authorize } from "./authorize.ts";
+import { IdentityLimiter } from "./identity_limits.ts";
 import { Session } from "./session.ts";
+import { SignInFailures } from "./sign_in_failures.ts";
 import type { SessionContext } from "./session_context.ts";
-import type { ConnectionOptions } from "./connection_options.ts";
+import { tokenCheck } from "./token_verifier.ts";
 import {
   connectionGate,
   maxWaitingMessages,
@@ -33,191 +29,9 @@ import {
   sessionBoundsOf,
   webOrigins,
 } from "./_connection_checks.ts";
+import type { ConnectionInfo, ServerOptions, SluiceServer } from "./server_options.ts";
 
-/** Options of {@linkcode createServer}: a `source`, or `datasets`. */
-export interface ServerOptions extends ConnectionOptions {
-  /** Where rows come from, e.g. a {@linkcode SqliteSource}: a server of one dataset. */
-  readonly source?: DataSource;
-  /** Several datasets, named by `searchParams.dataset`; the first is the default. */
-  readonly datasets?: readonly ServerDataset[];
-  /**
-   * Most downloads running at once on one connection.
-   *
-   * @default {8}
-   */
-  readonly maxDownloadsPerConnection?: number;
-  /**
-   * Target uncompressed bytes per data frame.
-   *
-   * @default {262144}
-   */
-  readonly frameBytes?: number;
-  /**
-   * Most payload bytes a download sends ahead of the reader's acknowledgements.
-   *
-   * @default {4194304}
-   */
-  readonly windowBytes?: number;
-  /**
-   * Most bytes queued on one socket before its downloads wait.
-   *
-   * @default {1048576}
-   */
-  readonly socketBufferBytes?: number;
-  /**
-   * gzip level for compressed downloads (1 fastest … 9 smallest).
-   *
-   * @default {1}
-   */
-  readonly gzipLevel?: number;
-  /**
-   * Bounds on requests (filters, time range).
-   *
-   * @default {{}}
-   */
-  readonly requestLimits?: RequestLimits;
-  /**
-   * Milliseconds a connection may stay silent (no message, no heartbeat, no
-   * acknowledgement) before the server closes it with `IDLE_TIMEOUT`. Keep it
-   * above the clients' heartbeat interval (15 s by default).
-   *
-   * @default {60000}
-   */
-  readonly idleTimeoutMs?: number;
-  /**
-   * Bounds on control messages.
-   *
-   * @default {{}}
-   */
-  readonly parseLimits?: ParseLimits;
-  /**
-   * The server's long-term secp256k1 identity key: 32 bytes or 64 hex
-   * characters. It signs every challenge, so that clients that know its
-   * public key ({@linkcode SluiceServer.serverKey}) can tell this server
-   * from a man in the middle. Keep it secret and stable; `server.ts` reads it
-   * from `SLUICE_IDENTITY_KEY` or a key file.
-   *
-   * @default {a new random key, good until the process ends}
-   */
-  readonly identityKey?: Uint8Array | string;
-  /**
-   * Who may sign in: compressed secp256k1 public keys (66 hex) and Ethereum
-   * addresses (`0x` and 40 hex). Unset: any key that proves itself.
-   */
-  readonly allow?: Iterable<string>;
-  /**
-   * Whether clients may download without signing in. Sign-in stays
-   * available to them.
-   *
-   * @default {false}
-   */
-  readonly anonymous?: boolean;
-  /**
-   * Whether signed-in sessions are encrypted (AES-256-GCM, every frame).
-   * Turn it off only where something else protects the bytes and the
-   * per-frame cost matters; commands stay signed.
-   *
-   * @default {true}
-   */
-  readonly encryption?: boolean;
-  /**
-   * May a signed-in identity (or an anonymous client) have a download, and
-   * which part of it? See {@linkcode Authorize}.
-   */
-  readonly authorize?: Authorize;
-  /**
-   * Limits per signed-in identity.
-   *
-   * @default {{}}
-   */
-  readonly limits?: IdentityLimits;
-  /**
-   * The origins clients dial, e.g. `wss://export.example.com`: the one whose
-   * host is the upgrade request's is named in its challenge, and an upgrade
-   * for any other host is refused (421). Set it in production: without it
-   * the challenge names the Host header the connecting party sent, which a
-   * party that relays a victim's signing prompt can choose.
-   *
-   * @default {the scheme and host of each upgrade request, with a warning from server.ts}
-   */
-  readonly origin?: string | readonly string[];
-  /**
-   * How long a sign-in nonce stays good, in milliseconds.
-   *
-   * @default {60000}
-   */
-  readonly nonceTtlMs?: number;
-  /**
-   * How long a connection may stay without signing in (heartbeats or not)
-   * before it is closed with `SIGN_IN_TIMEOUT`, when anonymous access is off.
-   *
-   * @default {60000}
-   */
-  readonly signInTimeoutMs?: number;
-  /**
-   * How far ahead a wallet's delegation (docs/PROTOCOL.md §15.5) may end, in
-   * milliseconds, at most a year: a sign-in with one that ends later is
-   * refused with `AUTH_DELEGATION_TOO_LONG`. 0 refuses every delegation, so
-   * that a wallet signs each challenge itself. Off unless `origin` is set:
-   * without it the challenge names whatever host the connecting party asks
-   * for, and a delegation a user signed on another site could be used here
-   * for its whole life (docs/SECURITY.md); setting it without `origin`
-   * accepts that risk.
-   *
-   * @default {86400000 with `origin`, else 0}
-   */
-  readonly maxDelegationMs?: number;
-  /**
-   * The EIP-155 chain id wallets' sign-in messages name (docs/PROTOCOL.md
-   * §15.7); the wallet need not be on that chain, and no chain is read.
-   *
-   * @default {1}
-   */
-  readonly chainId?: number;
-  /**
-   * How far a command's `auth.timestamp` may be from the server's clock, in
-   * milliseconds.
-   *
-   * @default {30000}
-   */
-  readonly commandWindowMs?: number;
-  /**
-   * How long a signed-in session lasts, in milliseconds.
-   *
-   * @default {86400000}
-   */
-  readonly sessionTtlMs?: number;
-  /**
-   * Where the server reports failures that reach no client as text: an
-   * `authorize` hook that threw, a data source that failed, a handler bug.
-   * Clients get a code; the explanation goes here.
-   *
-   * @default {console}
-   */
-  readonly logger?: Logger;
-}
-
-/** What `Deno.serve` tells a handler about the connection, as far as the server reads it. */
-export interface ConnectionInfo {
-  /** The peer's address; `hostname` counts toward `maxConnectionsPerAddress`. */
-  readonly remoteAddr?: { readonly hostname?: string };
-}
-
-/** A running sluice server: a fetch handler and its lifecycle. */
-export interface SluiceServer {
-  /**
-   * Handles one HTTP request: WebSocket upgrades become sessions. Pass the
-   * handler info `Deno.serve` gives (as `Deno.serve(server.fetch)` does) so
-   * that connections are counted per address.
-   */
-  fetch(request: Request, info?: ConnectionInfo): Response;
-  /** Ends every download with SERVER_SHUTTING_DOWN and closes every connection. */
-  close(): Promise<void>;
-  /** Open connections. */
-  readonly connections: number;
-  /** The compressed public key of the server's identity key, 66 hex characters. */
-  readonly serverKey: string;
-}
+export type { ConnectionInfo, ServerOptions, SluiceServer } from "./server_options.ts";
 
 /**
  * The host's one-minute load average, or 0 where the process may not read
@@ -240,7 +54,7 @@ function originList(origin: string | readonly string[] | undefined): readonly st
 }
 
 /** Reads the options' identity key, allow list and limits into the server's sign-in settings. */
-function authConfig(options: ServerOptions): AuthConfig {
+function authConfig(options: ServerOptions, tokens: boolean): AuthConfig {
   const key = options.identityKey ?? secp.utils.randomSecretKey();
   const identityKey = typeof key === "string" ? hexToBytes(key.trim()) : key;
   if (!secp.utils.isValidSecretKey(identityKey)) {
@@ -269,6 +83,7 @@ function authConfig(options: ServerOptions): AuthConfig {
     chainId: chainIdOption(options.chainId),
     sessionTtlMs: options.sessionTtlMs ?? 86_400_000,
     commandWindowMs: options.commandWindowMs ?? 30_000,
+    tokens,
   };
 }
 
@@ -320,6 +135,8 @@ export function createServer(options: ServerOptions): SluiceServer {
   const queued = queuedBytesCount(options);
   const gate = connectionGate(options);
   const allowedOrigins = webOrigins(options.allowedOrigins);
+  const tokens = tokenCheck(options);
+  const failures = new SignInFailures(options.signInLimits);
   const context: SessionContext = {
     source: served.source,
     ...(served.sources === undefined ? {} : { sources: served.sources }),
@@ -336,9 +153,10 @@ export function createServer(options: ServerOptions): SluiceServer {
       bounds: sessionBoundsOf(options, exports.socketBufferBytes),
     },
     health,
-    auth: authConfig(options),
+    auth: authConfig(options, tokens !== undefined),
     limiter: new IdentityLimiter(options.limits ?? {}),
     authorize: options.authorize,
+    tokens,
     logger: options.logger ?? console,
     queued,
     maxWaitingMessages: maxWaitingMessages(options),
@@ -365,7 +183,8 @@ export function createServer(options: ServerOptions): SluiceServer {
           headers: { "content-type": "text/plain" },
         });
       }
-      const admitted = gate.admit(info?.remoteAddr?.hostname ?? "");
+      const address = info?.remoteAddr?.hostname ?? "";
+      const admitted = gate.admit(address);
       if (!admitted.ok) {
         return refuse(
           admitted.status,
@@ -384,7 +203,8 @@ export function createServer(options: ServerOptions): SluiceServer {
         return refuse(400, "sluice: that is not a WebSocket upgrade request\n");
       }
       const { socket, response } = upgraded;
-      const session = new Session(socket, context, origin);
+      const limiter = failures.forAddress(address);
+      const session = new Session(socket, context, { origin, limiter });
       sessions.add(session);
       // The session may end (an abort) long before a peer that does not read lets its socket
       // close: it stops counting as open then, while its address's count holds until the end.
@@ -403,5 +223,6 @@ export function createServer(options: ServerOptions): SluiceServer {
       return sessions.size;
     },
     serverKey: context.auth.serverKey,
+    tokens: tokens !== undefined,
   };
 }

@@ -41,6 +41,7 @@ export type LimitOptions = Partial<
     | "limits"
     | "requestLimits"
     | "allowedOrigins"
+    | "signInLimits"
   >
 >;
 

@@ -75,6 +75,7 @@ function programServer(config: ProgramConfig, served: Served): SluiceServer {
     encryption: config.encryption,
     origin: config.origins,
     ...config.limits,
+    ...config.tokens,
     ...(config.maxDelegationMinutes === undefined
       ? {}
       : { maxDelegationMs: config.maxDelegationMinutes * 60_000 }),
@@ -87,6 +88,15 @@ function programServer(config: ProgramConfig, served: Served): SluiceServer {
     const n = config.allow.length;
     console.error(`sluice: ${n} ${n === 1 ? "identity" : "identities"} may sign in`);
   }
+  const { jwtSecret, jwtPublicKey, jwksUrl } = config.tokens;
+  const verifier = jwtSecret !== undefined
+    ? "the HS256 secret"
+    : jwtPublicKey !== undefined
+    ? "the public key"
+    : jwksUrl !== undefined
+    ? `the keys of ${jwksUrl}`
+    : undefined;
+  if (verifier !== undefined) console.error(`sluice: JWTs that verify with ${verifier} sign in`);
   if (config.anonymous) {
     console.error("sluice: WARNING: anonymous downloads are on: no sign-in needed");
   }

@@ -41,7 +41,9 @@ export type { ConnectionOptions } from "./connection_options.ts";
 export type { Logger } from "../protocol/logger.ts";
 export type { Authorize, AuthorizeDecision } from "./authorize.ts";
 export type { IdentityLimits } from "./identity_limits.ts";
+export type { SignInLimits } from "./sign_in_failures.ts";
 export type { DatasetLimits, ServerDataset } from "./server_datasets.ts";
+export type { Authenticate, TokenAuthentication, TokenOptions } from "./token_verifier.ts";
 export { DataSourceError } from "./data_source.ts";
 export type {
   DataSource,
@@ -94,4 +96,6 @@ export type {
   Identity,
   OutputFormat,
   SearchParams,
+  SignedInIdentity,
+  TokenIdentity,
 } from "../protocol/messages.ts";

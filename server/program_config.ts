@@ -18,6 +18,8 @@ import {
   type LimitOptions,
   limitOptions,
 } from "./limit_flags.ts";
+import { TOKEN_FLAG_OPTIONS, tokenOptions } from "./token_flags.ts";
+import type { TokenOptions } from "./token_verifier.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { parseOrigin } from "./auth_config.ts";
 import type { CatalogOptions } from "./catalog.ts";
@@ -35,6 +37,8 @@ const IDENTITY_KEY_FILE_NAME = "server-identity.key";
 export const USAGE = `usage: server.ts [--port N] [--hostname H] [--allow KEY]… [--allow-file PATH]
          [--anonymous] [--identity-key-file PATH] [--origin URL]… [--no-encryption]
          [--max-delegation-minutes N] [--chain-id N] [--allowed-origins URL]…
+         [--jwt-secret-file FILE | --jwt-public-key PEM-FILE | --jwks-url URL]
+         [--jwt-issuer ISS]… [--jwt-audience AUD]… [--jwt-clock-skew-ms N]
          [--max-… N, --…-timeout-ms N: the limits of docs/PROTOCOL.md §19]
        and one dataset:
          [--db PATH] [--demo-rows N]               the demo table, built in PATH if missing
@@ -80,6 +84,8 @@ export interface ProgramConfig {
   readonly limits: LimitOptions;
   /** The upgrade guard's limits (server/upgrade_guard.ts), from their flags. */
   readonly guard: GuardLimits;
+  /** How bearer tokens are verified (docs/PROTOCOL.md §15.8); empty: no tokens taken. */
+  readonly tokens: TokenOptions;
 }
 
 const OPTIONS = {
@@ -127,10 +133,10 @@ type Env = Readonly<Record<string, string | undefined>>;
  * `SLUICE_TEXT_COLUMNS`, `SLUICE_DECIMAL_COLUMNS`, `SLUICE_ALLOW`,
  * `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`, `SLUICE_IDENTITY_KEY`,
  * `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ENCRYPTION`, `SLUICE_ORIGIN`,
- * `SLUICE_MAX_DELEGATION_MINUTES`, `SLUICE_CONFIG`), then defaults. Throws
- * a `TypeError` naming the bad flag or entry, or the flags that do not go
- * together, and a `DatasetRefused` listing every problem of a `--config`
- * file.
+ * `SLUICE_MAX_DELEGATION_MINUTES`, `SLUICE_CONFIG`, and the `SLUICE_JWT_*`
+ * of token_flags.ts), then defaults. Throws a `TypeError` naming the bad
+ * flag or entry, or the flags that do not go together, and a
+ * `DatasetRefused` listing every problem of a `--config` file.
  *
  * @example
  * ```ts
@@ -147,7 +153,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 export function programConfig(args: readonly string[], env: Env): ProgramConfig {
   const { values } = parseArgs({
     args: [...args],
-    options: { ...OPTIONS, ...LIMIT_FLAG_OPTIONS },
+    options: { ...OPTIONS, ...LIMIT_FLAG_OPTIONS, ...TOKEN_FLAG_OPTIONS },
     strict: true,
   });
   const port = integer("--port", values.port ?? env.SLUICE_PORT ?? "8080", 0, 65_535);
@@ -197,6 +203,7 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
     help: values.help ?? false,
     limits: limitOptions(values, env),
     guard: guardLimits(values, env),
+    tokens: tokenOptions(values, env),
   };
 }
 

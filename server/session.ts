@@ -5,7 +5,7 @@
  * transport channel (compression, sealing), the one timer, the clock and
  * the randomness, the data source, the `authorize` hook, the identity
  * limiter, the server's health figures, the Web Crypto keys of a
- * signed-in session, and each download's reader of the source (its
+ * signed-in session, the token check, and each download's reader of the source (its
  * snapshot, {@linkcode DownloadReads}). It feeds the machine what happens
  * and carries out what it says, in order; it decides nothing.
  *
@@ -33,13 +33,12 @@ import {
   type SessionEvent,
   type SessionState,
 } from "../protocol/session_state.ts";
-import { CommandSigner } from "../transport/command_signer.ts";
-import { FrameOpener, FrameSealer } from "../transport/frame_sealing.ts";
 import { SessionChannel } from "../transport/session_channel.ts";
-import { deriveSessionSecrets } from "../transport/session_secrets.ts";
+import { openSessionKeys, type SessionKeys } from "../transport/session_secrets.ts";
+import { openAndCheck } from "./token_verifier.ts";
 import { DataSourceError, type SourceReader } from "./data_source.ts";
 import { DownloadReads } from "./download_reads.ts";
-import type { SessionContext } from "./session_context.ts";
+import type { ConnectionSignIn, SessionContext } from "./session_context.ts";
 import { DrainWatch } from "./drain_watch.ts";
 import { DEFAULT_SERVER_BOUNDS } from "../protocol/session_bounds.ts";
 
@@ -68,20 +67,20 @@ export class Session {
   /** The channel waits for this before it hands over the next message. */
   #readable: { promise: Promise<void>; resolve: () => void } | undefined;
   /** The keys of a signed-in session, from `openSession` on. */
-  #keys: { signer: CommandSigner; sealer?: FrameSealer; opener?: FrameOpener } | undefined;
+  #keys: SessionKeys | undefined;
   readonly #releases = new Map<number, () => void>();
   readonly #reads: DownloadReads;
   readonly #ended: Promise<void>;
   #end!: () => void;
 
-  constructor(socket: WebSocket, context: SessionContext, origin: string) {
+  constructor(socket: WebSocket, context: SessionContext, signIn: ConnectionSignIn) {
     this.#socket = socket;
     this.#context = context;
     this.#reads = new DownloadReads(context.source, context.logger, context.sources);
     this.#ended = new Promise((resolve) => this.#end = resolve);
     const { origins: _origins, ...auth } = context.auth;
     this.#state = initialSessionState(
-      { ...context.config, signIn: { ...auth, origin } },
+      { ...context.config, signIn: { ...auth, ...signIn } },
       Date.now(),
       { sessionKeySeed: randomBytes(48), nonce: randomBytes(32), token: randomBytes(16) },
     );
@@ -278,22 +277,22 @@ export class Session {
         return;
       }
       case "openSession":
-        return this.#answer(async () => {
-          const secrets = await deriveSessionSecrets(effect.shared, effect.nonce);
-          const signer = await CommandSigner.create(secrets.commands);
-          if (!effect.encryption) return { signer };
-          const [sealer, opener] = await Promise.all([
-            FrameSealer.create(secrets.serverToClient),
-            FrameOpener.create(secrets.clientToServer),
-          ]);
-          return { signer, sealer, opener };
-        }, (keys) => {
+        return this.#answer(() => openSessionKeys(effect), (keys) => {
           this.#keys = keys;
           return { type: "sessionOpened" };
         }, (error) => {
           this.#context.logger.error("sluice: the session keys could not be made:", error);
           return { type: "fault", reason: "keys" };
         });
+      case "openToken":
+        return this.#answer(
+          () => openAndCheck(this.#context.tokens!, effect),
+          (verdict) => ({ type: "tokenChecked", verdict }),
+          (error) => {
+            this.#context.logger.error("sluice: the token check failed:", error);
+            return { type: "fault", reason: "token" };
+          },
+        );
       case "seal":
         return this.#channel.seal(this.#keys!.sealer!, this.#keys!.opener!);
       case "verifyCommand":

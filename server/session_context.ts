@@ -8,11 +8,12 @@
 
 import type { Logger } from "../protocol/logger.ts";
 import type { SystemHealth } from "../protocol/messages.ts";
-import type { SessionConfig } from "../protocol/session_state.ts";
+import type { SessionConfig, SessionSignIn } from "../protocol/session_state.ts";
 import type { AuthConfig } from "./auth_config.ts";
 import type { Authorize } from "./authorize.ts";
 import type { DataSource } from "./data_source.ts";
 import type { IdentityLimiter } from "./identity_limits.ts";
+import type { TokenCheck } from "./token_verifier.ts";
 
 /** What a session needs from the server that owns it. */
 export interface SessionContext {
@@ -30,6 +31,8 @@ export interface SessionContext {
   readonly limiter: IdentityLimiter;
   /** The server's `authorize` hook. */
   readonly authorize: Authorize | undefined;
+  /** How the server checks bearer tokens; `undefined`: it takes none. */
+  readonly tokens?: TokenCheck;
   /** Where failures that reach no client as text are reported. */
   readonly logger: Logger;
   /** The bytes queued for every connection of the server, for its total bound. */
@@ -47,3 +50,9 @@ export interface QueuedBytes {
   /** The total over the connections that hold some: each one's fair share. */
   readonly fairShare: number;
 }
+
+/**
+ * What one connection adds to the server's sign-in settings: the origin its
+ * challenges name, and the failure counts of its remote address.
+ */
+export type ConnectionSignIn = Pick<SessionSignIn, "origin" | "limiter">;

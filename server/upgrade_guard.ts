@@ -28,6 +28,7 @@ import { headLength, passedHead, PEER_HEADER } from "./request_head.ts";
 
 /** The guard's limits, and where it listens. */
 export interface UpgradeGuardOptions {
+  /** The interface to listen on, e.g. `127.0.0.1`. */
   readonly hostname: string;
   /** 0 picks a free port. */
   readonly port: number;

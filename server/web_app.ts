@@ -147,7 +147,9 @@ export function createWebApp(options: WebAppOptions): WebApp {
   const servePage = options.page !== false;
   const datasets = options.datasets?.map((d) => ({ ...d.schema, name: d.name }));
   const schemaBody = JSON.stringify(
-    schemaDocument(options.schema, datasets) satisfies SchemaDocument,
+    schemaDocument(options.schema, datasets, {
+      tokens: options.sluice.tokens,
+    }) satisfies SchemaDocument,
   );
   const cache = new Map<string, Promise<Loaded>>();
 

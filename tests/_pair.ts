@@ -6,6 +6,7 @@
 //
 // What the harness does not do: seal frames (the link is private; sealing is proven by the
 // transport's tests and the end-to-end ones) or compress control messages.
+import type { TokenVerdict } from "../protocol/session_token.ts";
 import type { ConnectionConfig } from "../protocol/connection_state.ts";
 import type { ClientResumePoint } from "../protocol/download_state.ts";
 import type { DownloadRequest, Identity } from "../protocol/messages.ts";
@@ -48,6 +49,16 @@ export interface PairOptions {
   };
   /** The seed of every random draw (keys, nonces, jitter). */
   readonly seed?: number;
+  /**
+   * Sign in with tokens (PROTOCOL.md §15.8): the client mints one before
+   * each sign-in, the server's shell verifies it. The pair seals nothing (the
+   * seal's crypto is proven in token_sealing_test.ts): the token travels as
+   * base64url of itself.
+   */
+  readonly tokens?: {
+    readonly mint: (now: number) => string;
+    readonly verify: (token: string, now: number) => TokenVerdict;
+  };
 }
 
 /** A client and a server, wired together in memory on a fake clock. */
@@ -88,6 +99,7 @@ export class Pair {
     if (this.serverMode !== "up") return undefined;
     const tuning = {
       ...this.options.server,
+      signIn: { tokens: this.options.tokens !== undefined, ...this.options.server?.signIn },
       authorize: this.options.authorize !== undefined,
     };
     const bytes = (n: number) => Uint8Array.from({ length: n }, () => this.random() * 256);

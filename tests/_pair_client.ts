@@ -2,6 +2,7 @@
 // download, driven as the client shell drives them (client/sluice_client.ts), synchronously:
 // a wallet that signs after a delay of fake time, a reader that takes every frame at once
 // unless paused, and commands signed with the session's key.
+import { base64urlnopad } from "npm:@scure/base@1.2.6";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, signText } from "../protocol/auth.ts";
@@ -114,7 +115,9 @@ export class PairClient {
     this.state = initialConnectionState({ authenticate: true, ...config });
     const seed = Uint8Array.from({ length: 48 }, () => pair.random() * 256);
     this.secretKey = secp.utils.randomSecretKey(seed);
-    this.identity = { kind: "secp256k1", publicKey: bytesToHex(secp.getPublicKey(this.secretKey)) };
+    this.identity = pair.options.tokens !== undefined
+      ? { kind: "token" }
+      : { kind: "secp256k1", publicKey: bytesToHex(secp.getPublicKey(this.secretKey)) };
   }
 
   /** The link of the current connection, if any. */
@@ -239,6 +242,13 @@ export class PairClient {
           encryption: challenge.encryption,
           chainId: challenge.chainId,
         });
+        const tokens = pair.options.tokens;
+        if (tokens !== undefined) {
+          const sealedToken = base64urlnopad.encode(
+            new TextEncoder().encode(tokens.mint(pair.now)),
+          );
+          return this.#step({ type: "signed", identity: this.identity, sealedToken });
+        }
         const signature = signText(this.secretKey, text);
         pair.timer(this.#signDelayMs, () => {
           this.#step({ type: "signed", identity: this.identity, signature });

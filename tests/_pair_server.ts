@@ -2,6 +2,7 @@
 // shell around it as server/session.ts is (it answers the machine's effects from the in-memory
 // table and the pair's hooks, keeps the one timer at the machine's deadline, and holds client
 // messages while the machine reads none).
+import { base64urlnopad } from "npm:@scure/base@1.2.6";
 import { hkdf } from "npm:@noble/hashes@2.4.0/hkdf.js";
 import { hmac } from "npm:@noble/hashes@2.4.0/hmac.js";
 import { sha256 } from "npm:@noble/hashes@2.4.0/sha2.js";
@@ -181,6 +182,13 @@ export class ServerEnd {
       case "openSession":
         this.#commandKey = sessionKey(effect.shared, effect.nonce, HKDF_INFO.commands);
         return this.#later({ type: "sessionOpened" });
+      case "openToken": {
+        const token = new TextDecoder().decode(base64urlnopad.decode(effect.sealedToken));
+        return this.#later({
+          type: "tokenChecked",
+          verdict: pair.options.tokens!.verify(token, pair.now),
+        });
+      }
       case "seal":
         return;
       case "verifyCommand":

@@ -145,15 +145,21 @@ export interface ClientRun {
   readonly ms: number;
 }
 
-/** Runs `deno run -A client.ts ARGS…` to the end, killing it if it outlives the deadline. */
-export async function runClient(args: string[]): Promise<ClientRun> {
+/**
+ * Runs `deno run -A client.ts ARGS…` (with `env` added to its environment) to the end, killing
+ * it if it outlives the deadline.
+ */
+export async function runClient(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<ClientRun> {
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(), CLIENT_DEADLINE_MS);
   const started = performance.now();
   try {
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", CLIENT, ...args],
-      env: { NO_COLOR: "1" },
+      env: { NO_COLOR: "1", ...env },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

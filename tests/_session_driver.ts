@@ -28,6 +28,7 @@ import {
   type SessionState,
 } from "../protocol/session_state.ts";
 import type { SessionEventKey } from "../protocol/session_table.ts";
+import type { TokenVerdict } from "../protocol/session_token.ts";
 import {
   memoryRows,
   MemoryTable,
@@ -62,7 +63,16 @@ export interface DriverOptions {
   readonly admit?: (identity: string) => AdmitVerdict;
   /** Making the session's keys fails (a broken Web Crypto), as the shell reports it. */
   readonly failKeys?: boolean;
+  /**
+   * Sign in with a token (PROTOCOL.md §15.8) on a server that takes them:
+   * the shell's verdict on every sealed token (default: it names `alice`),
+   * or `"hold"` for the test to answer by hand.
+   */
+  readonly token?: TokenVerdict | "hold";
 }
+
+/** The shell's verdict on a good token, in the driver's token sign-ins. */
+export const ALICE = { ok: true, subject: "alice", claims: { sub: "alice" } } as const;
 
 /** A request for every row of the table, as CSV. */
 export const ALL: DownloadRequest = {
@@ -93,10 +103,7 @@ export class Driver {
   /** Whether the driver answers the data source's questions now. */
   source: boolean;
   readonly clientKey = new Uint8Array(32).fill(5);
-  readonly identity: Identity = {
-    kind: "secp256k1",
-    publicKey: bytesToHex(secp.getPublicKey(new Uint8Array(32).fill(5))),
-  };
+  readonly identity: Identity;
   readonly sessionSecret = new Uint8Array(32).fill(6);
   challenge: AuthChallenge | undefined;
   token: string | undefined;
@@ -108,9 +115,18 @@ export class Driver {
   constructor(options: DriverOptions = {}) {
     this.options = options;
     this.source = options.source ?? true;
+    this.identity = options.token !== undefined ? { kind: "token" } : {
+      kind: "secp256k1",
+      publicKey: bytesToHex(secp.getPublicKey(this.clientKey)),
+    };
     this.table = new MemoryTable(memoryRows(options.rows ?? 100));
     const authorize = options.authorize !== undefined || options.holdAuthorize === true;
-    const tuning = { ...options.tuning, authorize };
+    const tokens = options.token !== undefined;
+    const tuning = {
+      ...options.tuning,
+      authorize,
+      signIn: { tokens, ...options.tuning?.signIn },
+    };
     this.state = initialSessionState(serverConfig(tuning), this.now, {
       sessionKeySeed: new Uint8Array(48).fill(1),
       nonce: new Uint8Array(32).fill(2),
@@ -162,6 +178,9 @@ export class Driver {
         if (o.failKeys) return void this.#queue.push({ type: "fault", reason: "keys" });
         this.#commandKey = sessionKey(effect.shared, effect.nonce, HKDF_INFO.commands);
         return void this.#queue.push({ type: "sessionOpened" });
+      case "openToken":
+        if (o.token === undefined || o.token === "hold") return;
+        return void this.#queue.push({ type: "tokenChecked", verdict: o.token });
       case "verifyCommand":
         return void this.#queue.push({
           type: "verified",
@@ -277,16 +296,35 @@ export class Driver {
       encryption: c.encryption,
       chainId: c.chainId,
     });
+    // The driver seals nothing: the shell's verdict on the seal is the option's.
+    const proof = this.identity.kind === "token"
+      ? { sealedToken: "c2VhbGVk" }
+      : { signature: answer.signature ?? signText(this.clientKey, text) };
     this.receive({
       event: "auth:authenticate",
       data: {
         identity: answer.identity ?? this.identity,
         nonce: answer.nonce ?? c.nonce,
-        signature: answer.signature ?? signText(this.clientKey, text),
+        ...proof,
       },
       timestamp: this.now,
       requestId: "auth-2",
     });
+    this.#learn(from);
+    return this.log.slice(from);
+  }
+
+  /** Answers a held `openToken` with `verdict`; signed in afterwards if it names someone. */
+  checkToken(verdict: TokenVerdict): Logged[] {
+    const from = this.log.length;
+    this.step({ type: "tokenChecked", verdict });
+    this.#learn(from);
+    return this.log.slice(from);
+  }
+
+  /** Takes the session token and commands key from an `auth:result` sent since `from`. */
+  #learn(from: number): void {
+    const c = this.challenge!;
     const result = this.sent(from).find((m) => m.event === "auth:result");
     if (result?.event === "auth:result" && result.data.authenticated) {
       this.token = result.data.token;
@@ -294,7 +332,6 @@ export class Driver {
       // The client's own derivation: the same key as the server's, from the other side.
       this.#commandKey = sessionKey(shared, c.nonce, HKDF_INFO.commands);
     }
-    return this.log.slice(from);
   }
 
   /** `message` with `auth` as a signed-in client adds it (overrides for the refusal tests). */

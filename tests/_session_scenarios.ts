@@ -9,7 +9,7 @@ import { ALL, Driver, estimateOf, requestOf, resumeOf } from "./_session_driver.
 import { ESTIMATED } from "./_estimate_scenarios.ts";
 import { MALFORMED } from "./_malformed_texts.ts";
 import { MEMORY_SCHEMA } from "./_memory_source.ts";
-import { AUTHENTICATE, signedIn } from "./_sign_in_scenarios.ts";
+import { AUTHENTICATE, limitedChallenge, signedIn, TOKEN_CHECKED } from "./_sign_in_scenarios.ts";
 import { BOUND_CLOSE_SCENARIOS, BOUND_SCENARIOS } from "./_bound_scenarios.ts";
 
 /** A run of the machine that ends in the step a code is expected from. */
@@ -222,8 +222,10 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
       });
       return d;
     },
+    SIGN_IN_RATE_LIMITED: limitedChallenge,
   },
   "auth:authenticate": AUTHENTICATE,
+  tokenChecked: TOKEN_CHECKED,
   malformed: Object.fromEntries(
     Object.entries(MALFORMED).map(([code, text]) => [code, () => {
       const d = new Driver();
@@ -375,7 +377,9 @@ export const CLOSE_SCENARIOS: Partial<Record<SessionEventKey, Record<number, Sce
   ...Object.fromEntries(
     Object.keys(COMMANDS).map((key) => [key, { 4401: gateScenarios(key).SESSION_EXPIRED }]),
   ),
+  "auth:nonce": { 4401: limitedChallenge },
   "auth:authenticate": { 4401: AUTHENTICATE.AUTH_BAD_SIGNATURE },
+  tokenChecked: { 4401: TOKEN_CHECKED.AUTH_TOKEN_EXPIRED },
   undecodable: {
     4400: () => {
       const d = new Driver();

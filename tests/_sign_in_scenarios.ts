@@ -1,6 +1,38 @@
 // Scenarios for each refusal of `auth:authenticate`, for tests/_session_scenarios.ts.
 import { equal } from "node:assert/strict";
+import type { SignInLimiter } from "../protocol/sign_in_limits.ts";
 import { Driver } from "./_session_driver.ts";
+import type { TokenRefusal } from "../protocol/session_token.ts";
+
+/** A sign-in limiter port that counts what it is asked and told. */
+export interface CountingLimiter extends SignInLimiter {
+  /** How many times `wait` was asked. */
+  asked: number;
+  /** The identities whose failures it was told of (challenges made, answers refused), in order. */
+  readonly failures: (string | undefined)[];
+  /** The identities whose challenges were answered (their charges taken back), in order. */
+  readonly answers: (string | undefined)[];
+}
+
+/** A port over its budget from its `free + 1`th question on (waiting `waitMs`), counting. */
+export function limiterOver(free: number, waitMs = 5000): CountingLimiter {
+  const port: CountingLimiter = {
+    asked: 0,
+    failures: [],
+    answers: [],
+    wait: () => port.asked++ < free ? 0 : waitMs,
+    failed: (identity) => void port.failures.push(identity),
+    answered: (identity) => void port.answers.push(identity),
+  };
+  return port;
+}
+
+/** A sign-in whose `auth:nonce` comes while the address or identity is over its budget. */
+export function limitedChallenge(): Driver {
+  const d = new Driver({ tuning: { signIn: { limiter: limiterOver(0) } } });
+  d.signIn();
+  return d;
+}
 
 /** A driver signed in on a server without anonymous access. */
 export function signedIn(options: ConstructorParameters<typeof Driver>[0] = {}): Driver {
@@ -51,6 +83,12 @@ export const AUTHENTICATE: Record<string, () => Driver> = {
     d.signIn({ signature: "11".repeat(64) });
     return d;
   },
+  // The budget ran out between the challenge and the answer (another connection's failures).
+  SIGN_IN_RATE_LIMITED: () => {
+    const d = new Driver({ tuning: { signIn: { limiter: limiterOver(1) } } });
+    d.signIn();
+    return d;
+  },
   AUTH_UNKNOWN_IDENTITY: () => {
     const d = new Driver({ tuning: { signIn: { allow: new Set(["0x" + "00".repeat(20)]) } } });
     d.signIn();
@@ -73,6 +111,11 @@ export const AUTHENTICATE: Record<string, () => Driver> = {
       timestamp: 0,
       requestId: "a",
     });
+    return d;
+  },
+  AUTH_TOKEN_UNSUPPORTED: () => {
+    const d = new Driver({ token: "hold", tuning: { signIn: { tokens: false } } });
+    d.signIn();
     return d;
   },
   ...Object.fromEntries(
@@ -113,3 +156,26 @@ function delegated(code: string): Driver {
   });
   return d;
 }
+
+/** Every code the shell's verdict on a sealed token may refuse it with (session_token.ts). */
+const TOKEN_REFUSALS: readonly TokenRefusal[] = [
+  "AUTH_TOKEN_SEAL",
+  "AUTH_TOKEN_MALFORMED",
+  "AUTH_TOKEN_ALGORITHM",
+  "AUTH_TOKEN_SIGNATURE",
+  "AUTH_TOKEN_EXPIRED",
+  "AUTH_TOKEN_NOT_YET_VALID",
+  "AUTH_TOKEN_ISSUER",
+  "AUTH_TOKEN_AUDIENCE",
+  "AUTH_TOKEN_REFUSED",
+  "AUTH_TOKEN_KEYS_DOWN",
+];
+
+/** A scenario for each code `tokenChecked` may refuse a sign-in with: the shell's verdict. */
+export const TOKEN_CHECKED: Record<string, () => Driver> = Object.fromEntries(
+  TOKEN_REFUSALS.map((code) => [code, () => {
+    const d = new Driver({ token: { ok: false, code } });
+    d.signIn();
+    return d;
+  }]),
+);

@@ -45,3 +45,15 @@ Deno.test("each entry point's module examples import the package by its name", a
     deepStrictEqual(foreign, [], file);
   }
 });
+
+Deno.test("every symbol on the package page has its documentation (deno doc --lint)", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--lint", ...Object.values(ENTRIES)],
+    cwd: ROOT,
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
+  ok(out.success, text);
+});

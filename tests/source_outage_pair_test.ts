@@ -30,15 +30,7 @@ function uninterrupted(): Uint8Array {
 }
 
 Deno.test("a database that goes away mid-export is waited for, and the download resumes to the same bytes", () => {
-  const pair = new Pair({
-    rows: 2000,
-    server: SMALL_FRAMES,
-    client: { backoff: { maxAttempts: 3 } },
-  });
-  pair.connect();
-  const download = pair.download("dl", REQUEST);
-  pair.runUntil(() => download.chunks.length >= 3);
-  pair.table.unavailable = true;
+  const { pair, download } = goneAway(3, 3);
   pair.runUntil(() => download.retries.length === 2);
   equal(download.state.phase, "requested");
   pair.table.unavailable = false;
@@ -56,15 +48,7 @@ Deno.test("a database that goes away mid-export is waited for, and the download 
 });
 
 Deno.test("each wait is at least the server's retryAfter", () => {
-  const pair = new Pair({
-    rows: 2000,
-    server: SMALL_FRAMES,
-    client: { backoff: { maxAttempts: 3 } },
-  });
-  pair.connect();
-  const download = pair.download("dl", REQUEST);
-  pair.runUntil(() => download.chunks.length >= 1);
-  pair.table.unavailable = true;
+  const { pair, download } = goneAway(3, 1);
   pair.runUntil(() => download.retries.length === 1);
   const refusedAt = pair.now;
   pair.runUntil(() => download.sent.some((m) => m.event === "download:resume"));
@@ -72,15 +56,7 @@ Deno.test("each wait is at least the server's retryAfter", () => {
 });
 
 Deno.test("an outage longer than the attempts ends the download with the server's error and the point to continue from", () => {
-  const pair = new Pair({
-    rows: 2000,
-    server: SMALL_FRAMES,
-    client: { backoff: { maxAttempts: 2 } },
-  });
-  pair.connect();
-  const download = pair.download("dl", REQUEST);
-  pair.runUntil(() => download.chunks.length >= 2);
-  pair.table.unavailable = true;
+  const { pair, download } = goneAway(2, 2);
   pair.finish(download);
   equal(download.error?.code, "SOURCE_UNAVAILABLE");
   equal(download.retries.length, 2);

@@ -11,6 +11,8 @@
 
 import { hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { HKDF_INFO, type SessionSecrets } from "../protocol/session_crypto.ts";
+import { CommandSigner } from "./command_signer.ts";
+import { FrameOpener, FrameSealer } from "./frame_sealing.ts";
 
 const encoder = new TextEncoder();
 
@@ -50,4 +52,40 @@ export async function deriveSessionSecrets(
     serverToClient: await expand(HKDF_INFO.serverToClient),
     commands: await expand(HKDF_INFO.commands),
   };
+}
+
+/** The Web Crypto keys of one side of a session: its command signer and, sealed, its frames'. */
+export interface SessionKeys {
+  /** Signs and verifies commands (HMAC-SHA256). */
+  readonly signer: CommandSigner;
+  /** Seals what this side sends; absent without encryption. */
+  readonly sealer?: FrameSealer;
+  /** Opens what the other side sends; absent without encryption. */
+  readonly opener?: FrameOpener;
+}
+
+/**
+ * The server's keys of a session from its ECDH secret and nonce: the
+ * commands key, and with encryption the server-to-client sealer and the
+ * client-to-server opener.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { openSessionKeys } from "./session_secrets.ts";
+ * const keys = await openSessionKeys({ shared: new Uint8Array(32), nonce: "00".repeat(32), encryption: false });
+ * equal(keys.sealer, undefined);
+ * ```
+ */
+export async function openSessionKeys(
+  session: { readonly shared: Uint8Array; readonly nonce: string; readonly encryption: boolean },
+): Promise<SessionKeys> {
+  const secrets = await deriveSessionSecrets(session.shared, session.nonce);
+  const signer = await CommandSigner.create(secrets.commands);
+  if (!session.encryption) return { signer };
+  const [sealer, opener] = await Promise.all([
+    FrameSealer.create(secrets.serverToClient),
+    FrameOpener.create(secrets.clientToServer),
+  ]);
+  return { signer, sealer, opener };
 }

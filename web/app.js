@@ -264,9 +264,21 @@ var ERROR_HELP = {
   AUTH_DELEGATION_TOO_LONG: "The server refused your wallet's sign-in permission as too long: this computer's clock is probably ahead of the server's. Set it right, then reconnect.",
   AUTH_UNKNOWN_IDENTITY: "Your key or address is not allowed on this server. Ask its operator to add it.",
   AUTH_CONTRACT_WALLET_UNSUPPORTED: "Your wallet is a smart contract account, and this server accepts only signatures of an ordinary account's own key. Sign in with such an account or a key.",
+  AUTH_TOKEN_UNSUPPORTED: "This server does not take tokens. Sign in with a key or a wallet.",
+  AUTH_TOKEN_SEAL: "The token did not arrive intact: something in between may be changing messages. Reconnect; if it keeps happening, tell the operator.",
+  AUTH_TOKEN_MALFORMED: "That is not a token this server can read. Paste the whole token.",
+  AUTH_TOKEN_ALGORITHM: "The token is signed with an algorithm this server does not accept.",
+  AUTH_TOKEN_SIGNATURE: "The token's signature does not match this server's keys.",
+  AUTH_TOKEN_EXPIRED: "The token has expired. Get a fresh one from your login, then sign in.",
+  AUTH_TOKEN_NOT_YET_VALID: "The token is not valid yet. Check this computer's clock, or wait a moment.",
+  AUTH_TOKEN_ISSUER: "The token comes from a login this server does not trust.",
+  AUTH_TOKEN_AUDIENCE: "The token is meant for another service than this one.",
+  AUTH_TOKEN_REFUSED: "The server refused this token. Sign in to your login again.",
+  AUTH_TOKEN_KEYS_DOWN: "The server cannot check tokens just now. Wait a little, then reconnect.",
   ORIGIN_MISMATCH: "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH: "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
   FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
+  SIGN_IN_RATE_LIMITED: "Too many failed sign-ins from your network or for this identity. Wait a little, then try again.",
   RATE_LIMITED: "Too many downloads in the last minute. Wait a little, then try again.",
   ROW_LIMIT_EXCEEDED: "The download has more rows than you may take at once. Narrow the time range.",
   COMMAND_UNSIGNED: `A request left without its signature. ${BUG}`,
@@ -290,7 +302,19 @@ var SIGN_IN_CODES = /* @__PURE__ */ new Set([
   "AUTH_DELEGATION_EXPIRED",
   "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
+  "SIGN_IN_RATE_LIMITED",
   "AUTH_CONTRACT_WALLET_UNSUPPORTED",
+  "AUTH_TOKEN_UNSUPPORTED",
+  "AUTH_TOKEN_SEAL",
+  "AUTH_TOKEN_MALFORMED",
+  "AUTH_TOKEN_ALGORITHM",
+  "AUTH_TOKEN_SIGNATURE",
+  "AUTH_TOKEN_EXPIRED",
+  "AUTH_TOKEN_NOT_YET_VALID",
+  "AUTH_TOKEN_ISSUER",
+  "AUTH_TOKEN_AUDIENCE",
+  "AUTH_TOKEN_REFUSED",
+  "AUTH_TOKEN_KEYS_DOWN",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH"
 ]);
@@ -1340,6 +1364,13 @@ var SignInPanel = class {
     this.#serverKey = find4(root, "#server-key");
     this.#serverKeyError = find4(root, "#server-key-error");
     this.#methods.hidden = !walletAvailable;
+    find4(root, "#wallet-method").hidden = !walletAvailable;
+    const tokenInput = find4(root, "#token-input");
+    find4(root, "#token-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = tokenInput.value.trim();
+      if (token !== "") actions.token(token);
+    });
     for (const radio of root.querySelectorAll("input[name=signin-method]")) {
       radio.addEventListener("change", () => {
         if (radio.checked) actions.choose(radio.value);
@@ -1366,6 +1397,16 @@ var SignInPanel = class {
     }
     find4(this.#root, "#key-view").hidden = method !== "key";
     find4(this.#root, "#wallet-view").hidden = method !== "wallet";
+    find4(this.#root, "#token-view").hidden = method !== "token";
+  }
+  /** Offers the Token way, once the server's `/schema.json` said it takes tokens. */
+  offerTokens() {
+    find4(this.#root, "#token-method").hidden = false;
+    this.#methods.hidden = false;
+  }
+  /** Puts `token` in the token box (one handed over in the page's address, say). */
+  showToken(token) {
+    find4(this.#root, "#token-input").value = token;
   }
   /** Shows the browser key's identity, and whether the browser keeps it. */
   showKey(key) {
@@ -1426,6 +1467,14 @@ var SignInPanel = class {
     });
   }
 };
+
+// web/handed_token.ts
+function handedToken() {
+  const params = new URLSearchParams(globalThis.location?.hash.slice(1) ?? "");
+  const token = params.get("token") ?? void 0;
+  if (token !== void 0) history.replaceState(null, "", location.pathname + location.search);
+  return token;
+}
 
 // web/wallet.ts
 function findWallet() {
@@ -1495,6 +1544,8 @@ function walletSigner(wallet, address) {
 // web/page_sign_in.ts
 var WALLET_DELEGATION_MS = 36e5;
 var NOT_SIGNED_IN = "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
+var HANDED_TOKEN = "Signing in with the token from the address\u2026";
+var NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
 function refusedReason(code) {
   return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, then press Reconnect.`;
 }
@@ -1513,6 +1564,8 @@ var PageSignIn = class {
   #key;
   /** Switches run one after another, in the order asked. */
   #switching = Promise.resolve();
+  /** A token the page's address handed over, until the server says it takes tokens. */
+  #handed = handedToken();
   /** Takes over the panel; nothing signs in until {@linkcode PageSignIn.start}. */
   constructor(options) {
     this.#options = options;
@@ -1524,6 +1577,16 @@ var PageSignIn = class {
         }
       },
       newKey: () => void this.#newKey(),
+      token: (token) => {
+        if (this.#refuseWhileDownloading()) return;
+        this.#remember({
+          method: "token"
+        });
+        void this.#signInWith({
+          kind: "token",
+          token
+        });
+      },
       serverKey: (key) => this.#pinServerKey(key)
     }, this.#wallet !== void 0);
     const wallet = this.#wallet;
@@ -1536,6 +1599,29 @@ var PageSignIn = class {
   get client() {
     return this.#client;
   }
+  /**
+   * What `/schema.json` said (`false` too when it could not be read): a
+   * server that takes tokens gets the Token way offered, and a token the
+   * address handed over signs in with it; one that does not leaves such a
+   * token unused and signs in with the browser key instead.
+   */
+  offerTokens(offered) {
+    if (offered) this.#panel.offerTokens();
+    const handed = this.#handed;
+    this.#handed = void 0;
+    if (handed === void 0) return;
+    if (!offered) {
+      void this.#useKey().then(() => this.#panel.showProblem("", "This server does not take tokens: the page uses its key."));
+      return;
+    }
+    this.#remember({
+      method: "token"
+    });
+    void this.#signInWith({
+      kind: "token",
+      token: handed
+    });
+  }
   /** Connects the current client, if any; failures show in the badge and the panel. */
   connect() {
     this.#client?.connect().catch(() => {
@@ -1545,6 +1631,12 @@ var PageSignIn = class {
   async start() {
     try {
       this.#panel.showServerKey(this.#preferences.serverKey);
+      const handed = this.#handed;
+      if (handed !== void 0) {
+        this.#panel.showMethod("token");
+        this.#panel.showToken(handed);
+        return await this.#signInWith(void 0, HANDED_TOKEN);
+      }
       const wallet = this.#wallet;
       if (this.#preferences.method !== "wallet" || wallet === void 0) {
         return await this.#useKey();
@@ -1569,6 +1661,13 @@ var PageSignIn = class {
       return this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
     }
     if (method === "key") return void this.#useKey();
+    if (method === "token") {
+      this.#remember({
+        method: "token"
+      });
+      this.#panel.showMethod("token");
+      return void this.#signInWith(void 0, NO_TOKEN);
+    }
     this.#panel.showMethod("wallet");
     this.#panel.showWallet(void 0);
     if (this.#wallet !== void 0) void this.#useWallet(this.#wallet);
@@ -1679,8 +1778,11 @@ var PageSignIn = class {
     };
     savePreferences(this.#preferences);
   }
-  /** Closes the current client and builds one for `next` (none: wait for a wallet account). */
-  #signInWith(next) {
+  /**
+   * Closes the current client and builds one for `next` (none: wait, for a
+   * wallet account or a token, saying `why`).
+   */
+  #signInWith(next, why = NOT_SIGNED_IN) {
     this.#switching = this.#switching.then(async () => {
       const { badge: badge2, notice: notice2 } = this.#options;
       const old = this.#client;
@@ -1689,9 +1791,9 @@ var PageSignIn = class {
       notice2(void 0);
       this.#panel.clearProblem();
       await old?.close();
-      badge2.identity(next === void 0 ? void 0 : next.kind === "key" ? next.key.publicKey : next.signer.address);
+      badge2.identity(next === void 0 ? void 0 : next.kind === "key" ? next.key.publicKey : next.kind === "wallet" ? next.signer.address : "a token");
       if (next === void 0) {
-        this.#options.blocked(NOT_SIGNED_IN);
+        this.#options.blocked(why);
         return badge2.phase("idle");
       }
       this.#options.blocked(void 0);
@@ -1727,6 +1829,7 @@ var PageSignIn = class {
       intervalMs: 5e3
     });
     if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
+    else if (credentials.kind === "token") builder.withToken(credentials.token);
     else builder.withSigner(credentials.signer, {
       delegateForMs: WALLET_DELEGATION_MS
     });
@@ -1975,7 +2078,31 @@ var ERROR_TABLE = {
   AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
   AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows; a new one must end sooner.", true),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  SIGN_IN_RATE_LIMITED: {
+    message: "Too many failed sign-ins from this address or for this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "connection",
+    fault: "sender"
+  },
   AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn("The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures."),
+  AUTH_TOKEN_UNSUPPORTED: signIn("This server does not take tokens; sign in with a key."),
+  AUTH_TOKEN_SEAL: signIn("The sealed token does not open with this connection's keys and challenge."),
+  AUTH_TOKEN_MALFORMED: signIn("The token is not one this server can read."),
+  AUTH_TOKEN_ALGORITHM: signIn("The token's algorithm is not one this server's keys allow."),
+  AUTH_TOKEN_SIGNATURE: signIn("The token's signature does not verify with this server's keys."),
+  AUTH_TOKEN_EXPIRED: signIn("The token has expired; sign in with a fresh one."),
+  AUTH_TOKEN_NOT_YET_VALID: signIn("The token is not valid yet (its nbf is ahead)."),
+  AUTH_TOKEN_ISSUER: signIn("The token was issued by someone this server does not trust."),
+  AUTH_TOKEN_AUDIENCE: signIn("The token is meant for another audience than this server."),
+  AUTH_TOKEN_REFUSED: signIn("The server's token check refused this token."),
+  AUTH_TOKEN_KEYS_DOWN: {
+    message: "The server could not fetch the keys to check the token; try again later.",
+    recoverable: true,
+    retryAfter: 5e3,
+    scope: "connection",
+    fault: "server"
+  },
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,
@@ -2668,7 +2795,7 @@ var startButton = byId("start");
 var startBlocked = byId("start-blocked");
 var downloads = byId("downloads");
 var addFilter = byId("add-filter");
-var history = new DownloadHistory();
+var history2 = new DownloadHistory();
 var columns;
 var datasets = new DatasetPicker(byId("dataset-field"), byId("dataset"), (picked) => {
   columns = picked;
@@ -2719,8 +2846,10 @@ async function loadSchema() {
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
     datasets.load(parsed.value);
+    signIn2.offerTokens(parsed.value.tokens === true);
     problem.hidden = true;
   } catch (error) {
+    signIn2.offerTokens(false);
     problem.textContent = `Filters are unavailable: the server's columns could not be loaded (${error instanceof Error ? error.message : error}).`;
     problem.hidden = false;
   }
@@ -2846,7 +2975,7 @@ function requestId() {
 }
 function takenNames() {
   return /* @__PURE__ */ new Set([
-    ...history.records.map((r) => r.name),
+    ...history2.records.map((r) => r.name),
     ...[
       ...cards
     ].map((c) => c.name)
@@ -2883,13 +3012,13 @@ async function startExport(request2) {
     connected: client.isConnected(),
     ended: (end) => {
       tab.ended(end.outcome, name);
-      void remembered.then(() => history.put(ended(start2, Date.now(), end))).catch((error) => {
+      void remembered.then(() => history2.put(ended(start2, Date.now(), end))).catch((error) => {
         console.warn("sluice: the download history was not saved:", error);
       });
     }
   });
   cards.add(card);
-  remembered = history.put(start2).catch((error) => {
+  remembered = history2.put(start2).catch((error) => {
     console.warn("sluice: the download history was not saved:", error);
   });
   downloads.prepend(card.element);
@@ -2973,8 +3102,8 @@ var historyList = {
     start(request2);
   }
 };
-history.onChange((records) => showHistory(historyList, records));
+history2.onChange((records) => showHistory(historyList, records));
 byId("save-hint").textContent = canStreamToFile() ? "You choose where to save; the file is written as the data arrives." : "Your browser keeps the data until the download completes, then saves the file.";
 signIn2.start();
 loadSchema();
-history.load().catch((error) => console.warn("sluice: the download history is unreadable:", error));
+history2.load().catch((error) => console.warn("sluice: the download history is unreadable:", error));

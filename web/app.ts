@@ -140,8 +140,10 @@ async function loadSchema(): Promise<void> {
     const parsed = parseSchemaDocument(await response.text());
     if (!parsed.ok) throw new Error(`${parsed.error.code} at ${parsed.error.details?.path}`);
     datasets.load(parsed.value);
+    signIn.offerTokens(parsed.value.tokens === true);
     problem.hidden = true;
   } catch (error) {
+    signIn.offerTokens(false);
     problem.textContent = `Filters are unavailable: the server's columns could not be loaded (${
       error instanceof Error ? error.message : error
     }).`;

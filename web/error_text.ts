@@ -92,11 +92,26 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
     "Your key or address is not allowed on this server. Ask its operator to add it.",
   AUTH_CONTRACT_WALLET_UNSUPPORTED:
     "Your wallet is a smart contract account, and this server accepts only signatures of an ordinary account's own key. Sign in with such an account or a key.",
+  AUTH_TOKEN_UNSUPPORTED: "This server does not take tokens. Sign in with a key or a wallet.",
+  AUTH_TOKEN_SEAL:
+    "The token did not arrive intact: something in between may be changing messages. Reconnect; if it keeps happening, tell the operator.",
+  AUTH_TOKEN_MALFORMED: "That is not a token this server can read. Paste the whole token.",
+  AUTH_TOKEN_ALGORITHM: "The token is signed with an algorithm this server does not accept.",
+  AUTH_TOKEN_SIGNATURE: "The token's signature does not match this server's keys.",
+  AUTH_TOKEN_EXPIRED: "The token has expired. Get a fresh one from your login, then sign in.",
+  AUTH_TOKEN_NOT_YET_VALID:
+    "The token is not valid yet. Check this computer's clock, or wait a moment.",
+  AUTH_TOKEN_ISSUER: "The token comes from a login this server does not trust.",
+  AUTH_TOKEN_AUDIENCE: "The token is meant for another service than this one.",
+  AUTH_TOKEN_REFUSED: "The server refused this token. Sign in to your login again.",
+  AUTH_TOKEN_KEYS_DOWN: "The server cannot check tokens just now. Wait a little, then reconnect.",
   ORIGIN_MISMATCH:
     "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH:
     "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
   FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
+  SIGN_IN_RATE_LIMITED:
+    "Too many failed sign-ins from your network or for this identity. Wait a little, then try again.",
   RATE_LIMITED: "Too many downloads in the last minute. Wait a little, then try again.",
   ROW_LIMIT_EXCEEDED:
     "The download has more rows than you may take at once. Narrow the time range.",
@@ -130,7 +145,19 @@ export const SIGN_IN_CODES: ReadonlySet<string> = new Set<ErrorCode>([
   "AUTH_DELEGATION_EXPIRED",
   "AUTH_DELEGATION_TOO_LONG",
   "AUTH_UNKNOWN_IDENTITY",
+  "SIGN_IN_RATE_LIMITED",
   "AUTH_CONTRACT_WALLET_UNSUPPORTED",
+  "AUTH_TOKEN_UNSUPPORTED",
+  "AUTH_TOKEN_SEAL",
+  "AUTH_TOKEN_MALFORMED",
+  "AUTH_TOKEN_ALGORITHM",
+  "AUTH_TOKEN_SIGNATURE",
+  "AUTH_TOKEN_EXPIRED",
+  "AUTH_TOKEN_NOT_YET_VALID",
+  "AUTH_TOKEN_ISSUER",
+  "AUTH_TOKEN_AUDIENCE",
+  "AUTH_TOKEN_REFUSED",
+  "AUTH_TOKEN_KEYS_DOWN",
   "ORIGIN_MISMATCH",
   "SERVER_KEY_MISMATCH",
 ]);

@@ -1,6 +1,9 @@
 /**
  * Who the demo page signs in as, and the one client that goes with it: the
- * browser key kept in IndexedDB, or an Ethereum wallet's account. It reads
+ * browser key kept in IndexedDB, an Ethereum wallet's account, or a token of
+ * the person's own login, pasted or handed over in the address's fragment
+ * (`#token=…`, read once and removed from the address) when the server
+ * takes tokens. It reads
  * the remembered choice at load, answers the sign-in panel (pick a way, new
  * key, connect wallet, pin the server key), builds a client for the chosen
  * identity and closes the previous one, and shows why signing in failed.
@@ -21,6 +24,7 @@ import {
   type SignInMethod,
 } from "./preferences.ts";
 import { SignInPanel } from "./sign_in_panel.ts";
+import { handedToken } from "./handed_token.ts";
 import {
   type Eip1193Provider,
   findWallet,
@@ -41,7 +45,8 @@ const WALLET_DELEGATION_MS = 3_600_000;
 /** Who the page signs in as. */
 type PageCredentials =
   | { readonly kind: "key"; readonly key: PageKey }
-  | { readonly kind: "wallet"; readonly signer: WalletSigner };
+  | { readonly kind: "wallet"; readonly signer: WalletSigner }
+  | { readonly kind: "token"; readonly token: string };
 
 /** What the sign-in works with on the page. */
 export interface PageSignInOptions {
@@ -68,6 +73,12 @@ export interface PageSignInOptions {
 export const NOT_SIGNED_IN =
   "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
 
+/** Why Download waits while the page learns whether the server takes the token it was handed. */
+const HANDED_TOKEN = "Signing in with the token from the address…";
+
+/** Why Download waits while the Token way has no token yet. */
+export const NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
+
 /** Why Download waits after the server (or the page) refused the sign-in. */
 export function refusedReason(code: string): string {
   return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, ` +
@@ -92,6 +103,8 @@ export class PageSignIn {
   #key: PageKey | undefined;
   /** Switches run one after another, in the order asked. */
   #switching: Promise<void> = Promise.resolve();
+  /** A token the page's address handed over, until the server says it takes tokens. */
+  #handed: string | undefined = handedToken();
 
   /** Takes over the panel; nothing signs in until {@linkcode PageSignIn.start}. */
   constructor(options: PageSignInOptions) {
@@ -104,6 +117,11 @@ export class PageSignIn {
         }
       },
       newKey: () => void this.#newKey(),
+      token: (token) => {
+        if (this.#refuseWhileDownloading()) return;
+        this.#remember({ method: "token" });
+        void this.#signInWith({ kind: "token", token });
+      },
       serverKey: (key) => this.#pinServerKey(key),
     }, this.#wallet !== undefined);
     const wallet = this.#wallet;
@@ -118,6 +136,27 @@ export class PageSignIn {
     return this.#client;
   }
 
+  /**
+   * What `/schema.json` said (`false` too when it could not be read): a
+   * server that takes tokens gets the Token way offered, and a token the
+   * address handed over signs in with it; one that does not leaves such a
+   * token unused and signs in with the browser key instead.
+   */
+  offerTokens(offered: boolean): void {
+    if (offered) this.#panel.offerTokens();
+    const handed = this.#handed;
+    this.#handed = undefined;
+    if (handed === undefined) return;
+    if (!offered) {
+      void this.#useKey().then(() =>
+        this.#panel.showProblem("", "This server does not take tokens: the page uses its key.")
+      );
+      return;
+    }
+    this.#remember({ method: "token" });
+    void this.#signInWith({ kind: "token", token: handed });
+  }
+
   /** Connects the current client, if any; failures show in the badge and the panel. */
   connect(): void {
     this.#client?.connect().catch(() => {});
@@ -127,6 +166,13 @@ export class PageSignIn {
   async start(): Promise<void> {
     try {
       this.#panel.showServerKey(this.#preferences.serverKey);
+      const handed = this.#handed;
+      if (handed !== undefined) {
+        // Signed in with once the server's schema says it takes tokens (offerTokens).
+        this.#panel.showMethod("token");
+        this.#panel.showToken(handed);
+        return await this.#signInWith(undefined, HANDED_TOKEN);
+      }
       const wallet = this.#wallet;
       if (this.#preferences.method !== "wallet" || wallet === undefined) {
         return await this.#useKey();
@@ -155,6 +201,12 @@ export class PageSignIn {
       return this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
     }
     if (method === "key") return void this.#useKey();
+    if (method === "token") {
+      // Remembered as the choice of this visit only: a reload (with no token in memory) uses the key.
+      this.#remember({ method: "token" });
+      this.#panel.showMethod("token");
+      return void this.#signInWith(undefined, NO_TOKEN);
+    }
     this.#panel.showMethod("wallet");
     this.#panel.showWallet(undefined);
     if (this.#wallet !== undefined) void this.#useWallet(this.#wallet);
@@ -264,8 +316,11 @@ export class PageSignIn {
     savePreferences(this.#preferences);
   }
 
-  /** Closes the current client and builds one for `next` (none: wait for a wallet account). */
-  #signInWith(next: PageCredentials | undefined): Promise<void> {
+  /**
+   * Closes the current client and builds one for `next` (none: wait, for a
+   * wallet account or a token, saying `why`).
+   */
+  #signInWith(next: PageCredentials | undefined, why = NOT_SIGNED_IN): Promise<void> {
     this.#switching = this.#switching.then(async () => {
       const { badge, notice } = this.#options;
       const old = this.#client;
@@ -279,10 +334,12 @@ export class PageSignIn {
           ? undefined
           : next.kind === "key"
           ? next.key.publicKey
-          : next.signer.address,
+          : next.kind === "wallet"
+          ? next.signer.address
+          : "a token",
       );
       if (next === undefined) {
-        this.#options.blocked(NOT_SIGNED_IN);
+        this.#options.blocked(why);
         return badge.phase("idle");
       }
       this.#options.blocked(undefined);
@@ -326,6 +383,7 @@ export class PageSignIn {
       // Frequent enough that the round trip shows soon after the page opens.
       .withHeartbeat({ intervalMs: 5_000 });
     if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
+    else if (credentials.kind === "token") builder.withToken(credentials.token);
     else builder.withSigner(credentials.signer, { delegateForMs: WALLET_DELEGATION_MS });
     const pinned = this.#preferences.serverKey;
     if (pinned !== undefined) builder.withServerKey(pinned);

@@ -10,8 +10,12 @@
 
 import { COMPRESSED_KEY } from "../protocol/hex_patterns.ts";
 
-/** How the page signs in: its own browser key, or an Ethereum wallet. */
-export type SignInMethod = "key" | "wallet";
+/**
+ * How the page signs in: its own browser key, an Ethereum wallet, or a
+ * token pasted from the person's own login (never remembered: a token
+ * stays in the tab's memory).
+ */
+export type SignInMethod = "key" | "wallet" | "token";
 
 /** The page's remembered choices. */
 export interface Preferences {

@@ -1,7 +1,7 @@
 /**
  * The sign-in panel at the top of the demo page's left column: which way the
- * page signs in (its browser key, or an Ethereum wallet when the browser has
- * one), the identity that goes with it and a button to copy it for the
+ * page signs in (its browser key, an Ethereum wallet when the browser has
+ * one, a pasted token when the server takes them), the identity that goes with it and a button to copy it for the
  * server's operator, "New key", the optional pinned server key, and why the
  * last sign-in failed. It draws and reports clicks; `app.ts` decides.
  *
@@ -21,6 +21,8 @@ export interface SignInActions {
   newKey(): void;
   /** "Connect wallet" was pressed. */
   connectWallet(): void;
+  /** A token was pasted and "Sign in with token" pressed. */
+  token(token: string): void;
   /** A valid server key was saved; `undefined` removes the pin. */
   serverKey(key: string | undefined): void;
 }
@@ -54,8 +56,15 @@ export class SignInPanel {
     this.#message = find(root, "#signin-message");
     this.#serverKey = find<HTMLInputElement>(root, "#server-key");
     this.#serverKeyError = find(root, "#server-key-error");
-    // Without a wallet there is one way to sign in: no choice to show.
+    // Without a wallet there is one way to sign in, until the server says it takes tokens.
     this.#methods.hidden = !walletAvailable;
+    find(root, "#wallet-method").hidden = !walletAvailable;
+    const tokenInput = find<HTMLTextAreaElement>(root, "#token-input");
+    find<HTMLFormElement>(root, "#token-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = tokenInput.value.trim();
+      if (token !== "") actions.token(token);
+    });
     for (const radio of root.querySelectorAll<HTMLInputElement>("input[name=signin-method]")) {
       radio.addEventListener("change", () => {
         if (radio.checked) actions.choose(radio.value as SignInMethod);
@@ -85,6 +94,18 @@ export class SignInPanel {
     }
     find(this.#root, "#key-view").hidden = method !== "key";
     find(this.#root, "#wallet-view").hidden = method !== "wallet";
+    find(this.#root, "#token-view").hidden = method !== "token";
+  }
+
+  /** Offers the Token way, once the server's `/schema.json` said it takes tokens. */
+  offerTokens(): void {
+    find(this.#root, "#token-method").hidden = false;
+    this.#methods.hidden = false;
+  }
+
+  /** Puts `token` in the token box (one handed over in the page's address, say). */
+  showToken(token: string): void {
+    find<HTMLTextAreaElement>(this.#root, "#token-input").value = token;
   }
 
   /** Shows the browser key's identity, and whether the browser keeps it. */

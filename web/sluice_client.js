@@ -89,8 +89,8 @@ var invert = (number, modulo) => {
     const m = x - u * q;
     b = a, a = r, x = u, u = m;
   }
-  const gcd = b;
-  if (gcd !== 1n) throw new Error("invert: does not exist");
+  const gcd2 = b;
+  if (gcd2 !== 1n) throw new Error("invert: does not exist");
   return M(x, modulo);
 };
 var _hash = (name) => {
@@ -1478,7 +1478,14 @@ hashes.sha256 ??= sha256;
 hashes.hmacSha256 ??= (key, message) => hmac(sha256, key, message);
 var encoder = new TextEncoder();
 function identityLabel(identity2) {
-  return identity2.kind === "secp256k1" ? identity2.publicKey : identity2.address.toLowerCase();
+  switch (identity2.kind) {
+    case "secp256k1":
+      return identity2.publicKey;
+    case "ethereum":
+      return identity2.address.toLowerCase();
+    case "token":
+      return "subject" in identity2 ? `token:${identity2.subject}` : "token";
+  }
 }
 function factLines(facts) {
   return [
@@ -1741,7 +1748,31 @@ var ERROR_TABLE = {
   AUTH_DELEGATION_EXPIRED: signIn("The delegation has expired; the account must sign a new one.", true),
   AUTH_DELEGATION_TOO_LONG: signIn("The delegation ends later than this server allows; a new one must end sooner.", true),
   AUTH_UNKNOWN_IDENTITY: signIn("The key or address is not allowed to sign in here."),
+  SIGN_IN_RATE_LIMITED: {
+    message: "Too many failed sign-ins from this address or for this identity; wait and retry.",
+    recoverable: true,
+    retryAfter: 1e3,
+    scope: "connection",
+    fault: "sender"
+  },
   AUTH_CONTRACT_WALLET_UNSUPPORTED: signIn("The signature is a contract wallet's (EIP-1271); this server takes only account keys' signatures."),
+  AUTH_TOKEN_UNSUPPORTED: signIn("This server does not take tokens; sign in with a key."),
+  AUTH_TOKEN_SEAL: signIn("The sealed token does not open with this connection's keys and challenge."),
+  AUTH_TOKEN_MALFORMED: signIn("The token is not one this server can read."),
+  AUTH_TOKEN_ALGORITHM: signIn("The token's algorithm is not one this server's keys allow."),
+  AUTH_TOKEN_SIGNATURE: signIn("The token's signature does not verify with this server's keys."),
+  AUTH_TOKEN_EXPIRED: signIn("The token has expired; sign in with a fresh one."),
+  AUTH_TOKEN_NOT_YET_VALID: signIn("The token is not valid yet (its nbf is ahead)."),
+  AUTH_TOKEN_ISSUER: signIn("The token was issued by someone this server does not trust."),
+  AUTH_TOKEN_AUDIENCE: signIn("The token is meant for another audience than this server."),
+  AUTH_TOKEN_REFUSED: signIn("The server's token check refused this token."),
+  AUTH_TOKEN_KEYS_DOWN: {
+    message: "The server could not fetch the keys to check the token; try again later.",
+    recoverable: true,
+    retryAfter: 5e3,
+    scope: "connection",
+    fault: "server"
+  },
   ORIGIN_MISMATCH: {
     message: "The server names another origin than the one the client dialled.",
     recoverable: false,
@@ -2365,6 +2396,185 @@ async function deriveSessionSecrets(shared, nonceHex) {
   };
 }
 
+// npm:@scure/base/1.2.6/lib/esm/index.js
+function isBytes3(a) {
+  return a instanceof Uint8Array || ArrayBuffer.isView(a) && a.constructor.name === "Uint8Array";
+}
+function isArrayOf(isString, arr) {
+  if (!Array.isArray(arr)) return false;
+  if (arr.length === 0) return true;
+  if (isString) {
+    return arr.every((item) => typeof item === "string");
+  } else {
+    return arr.every((item) => Number.isSafeInteger(item));
+  }
+}
+function astr(label, input) {
+  if (typeof input !== "string") throw new Error(`${label}: string expected`);
+  return true;
+}
+function anumber2(n) {
+  if (!Number.isSafeInteger(n)) throw new Error(`invalid integer: ${n}`);
+}
+function aArr(input) {
+  if (!Array.isArray(input)) throw new Error("array expected");
+}
+function astrArr(label, input) {
+  if (!isArrayOf(true, input)) throw new Error(`${label}: array of strings expected`);
+}
+function anumArr(label, input) {
+  if (!isArrayOf(false, input)) throw new Error(`${label}: array of numbers expected`);
+}
+// @__NO_SIDE_EFFECTS__
+function chain(...args) {
+  const id = (a) => a;
+  const wrap = (a, b) => (c) => a(b(c));
+  const encode = args.map((x) => x.encode).reduceRight(wrap, id);
+  const decode = args.map((x) => x.decode).reduce(wrap, id);
+  return {
+    encode,
+    decode
+  };
+}
+// @__NO_SIDE_EFFECTS__
+function alphabet(letters) {
+  const lettersA = typeof letters === "string" ? letters.split("") : letters;
+  const len = lettersA.length;
+  astrArr("alphabet", lettersA);
+  const indexes = new Map(lettersA.map((l, i) => [
+    l,
+    i
+  ]));
+  return {
+    encode: (digits) => {
+      aArr(digits);
+      return digits.map((i) => {
+        if (!Number.isSafeInteger(i) || i < 0 || i >= len) throw new Error(`alphabet.encode: digit index outside alphabet "${i}". Allowed: ${letters}`);
+        return lettersA[i];
+      });
+    },
+    decode: (input) => {
+      aArr(input);
+      return input.map((letter) => {
+        astr("alphabet.decode", letter);
+        const i = indexes.get(letter);
+        if (i === void 0) throw new Error(`Unknown letter: "${letter}". Allowed: ${letters}`);
+        return i;
+      });
+    }
+  };
+}
+// @__NO_SIDE_EFFECTS__
+function join(separator = "") {
+  astr("join", separator);
+  return {
+    encode: (from) => {
+      astrArr("join.decode", from);
+      return from.join(separator);
+    },
+    decode: (to) => {
+      astr("join.decode", to);
+      return to.split(separator);
+    }
+  };
+}
+var gcd = (a, b) => b === 0 ? a : gcd(b, a % b);
+var radix2carry = /* @__NO_SIDE_EFFECTS__ */ (from, to) => from + (to - gcd(from, to));
+var powers = /* @__PURE__ */ (() => {
+  let res = [];
+  for (let i = 0; i < 40; i++) res.push(2 ** i);
+  return res;
+})();
+function convertRadix2(data, from, to, padding) {
+  aArr(data);
+  if (from <= 0 || from > 32) throw new Error(`convertRadix2: wrong from=${from}`);
+  if (to <= 0 || to > 32) throw new Error(`convertRadix2: wrong to=${to}`);
+  if (/* @__PURE__ */ radix2carry(from, to) > 32) {
+    throw new Error(`convertRadix2: carry overflow from=${from} to=${to} carryBits=${/* @__PURE__ */ radix2carry(from, to)}`);
+  }
+  let carry = 0;
+  let pos = 0;
+  const max = powers[from];
+  const mask = powers[to] - 1;
+  const res = [];
+  for (const n of data) {
+    anumber2(n);
+    if (n >= max) throw new Error(`convertRadix2: invalid data word=${n} from=${from}`);
+    carry = carry << from | n;
+    if (pos + from > 32) throw new Error(`convertRadix2: carry overflow pos=${pos} from=${from}`);
+    pos += from;
+    for (; pos >= to; pos -= to) res.push((carry >> pos - to & mask) >>> 0);
+    const pow = powers[pos];
+    if (pow === void 0) throw new Error("invalid carry");
+    carry &= pow - 1;
+  }
+  carry = carry << to - pos & mask;
+  if (!padding && pos >= from) throw new Error("Excess padding");
+  if (!padding && carry > 0) throw new Error(`Non-zero padding: ${carry}`);
+  if (padding && pos > 0) res.push(carry >>> 0);
+  return res;
+}
+// @__NO_SIDE_EFFECTS__
+function radix2(bits, revPadding = false) {
+  anumber2(bits);
+  if (bits <= 0 || bits > 32) throw new Error("radix2: bits should be in (0..32]");
+  if (/* @__PURE__ */ radix2carry(8, bits) > 32 || /* @__PURE__ */ radix2carry(bits, 8) > 32) throw new Error("radix2: carry overflow");
+  return {
+    encode: (bytes) => {
+      if (!isBytes3(bytes)) throw new Error("radix2.encode input should be Uint8Array");
+      return convertRadix2(Array.from(bytes), 8, bits, !revPadding);
+    },
+    decode: (digits) => {
+      anumArr("radix2.decode", digits);
+      return Uint8Array.from(convertRadix2(digits, bits, 8, revPadding));
+    }
+  };
+}
+var base64urlnopad = /* @__PURE__ */ chain(/* @__PURE__ */ radix2(6), /* @__PURE__ */ alphabet("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"), /* @__PURE__ */ join(""));
+
+// protocol/token_seal.ts
+var TOKEN_SEAL_INFO = "sluice v1 token";
+var TOKEN_SEAL_IV = new Uint8Array(12);
+var MAX_TOKEN_BYTES = 3e3;
+var MAX_SEALED_TOKEN_LENGTH = Math.ceil((MAX_TOKEN_BYTES + 16) * 4 / 3);
+var SEALED_TOKEN = /^[A-Za-z0-9_-]+$/;
+
+// transport/token_sealing.ts
+var encoder4 = new TextEncoder();
+async function tokenKey(shared, nonceHex) {
+  const ikm = await crypto.subtle.importKey("raw", shared, "HKDF", false, [
+    "deriveKey"
+  ]);
+  return crypto.subtle.deriveKey({
+    name: "HKDF",
+    hash: "SHA-256",
+    salt: hexToBytes2(nonceHex),
+    info: encoder4.encode(TOKEN_SEAL_INFO)
+  }, ikm, {
+    name: "AES-GCM",
+    length: 256
+  }, false, [
+    "encrypt",
+    "decrypt"
+  ]);
+}
+function gcm(challenge) {
+  return {
+    name: "AES-GCM",
+    iv: TOKEN_SEAL_IV,
+    additionalData: encoder4.encode(challenge)
+  };
+}
+async function sealToken(shared, nonceHex, challenge, token) {
+  const bytes = encoder4.encode(token);
+  if (bytes.length === 0 || bytes.length > MAX_TOKEN_BYTES) {
+    throw new RangeError(`a token is 1 to ${MAX_TOKEN_BYTES} bytes of UTF-8`);
+  }
+  const key = await tokenKey(shared, nonceHex);
+  const sealed2 = await crypto.subtle.encrypt(gcm(challenge), key, bytes);
+  return base64urlnopad.encode(new Uint8Array(sealed2));
+}
+
 // protocol/backoff.ts
 var DEFAULT_BACKOFF = Object.freeze({
   baseMs: 1e3,
@@ -2582,13 +2792,22 @@ function delegationRoom(maxMs) {
 
 // client/sign_in.ts
 function credentialsIdentity(credentials) {
-  return credentials.kind === "keypair" ? {
-    kind: "secp256k1",
-    publicKey: bytesToHex2(getPublicKey(credentials.secretKey))
-  } : {
-    kind: "ethereum",
-    address: credentials.signer.address
-  };
+  switch (credentials.kind) {
+    case "keypair":
+      return {
+        kind: "secp256k1",
+        publicKey: bytesToHex2(getPublicKey(credentials.secretKey))
+      };
+    case "signer":
+      return {
+        kind: "ethereum",
+        address: credentials.signer.address
+      };
+    case "token":
+      return {
+        kind: "token"
+      };
+  }
 }
 function generateSecretKey() {
   return utils.randomSecretKey();
@@ -2656,7 +2875,9 @@ var ConnectionSignIn = class {
       chainId: challenge.chainId
     };
     const pinned = this.#serverKey;
-    if (pinned !== void 0 && (challenge.serverKey !== pinned || !verifyText(pinned, serverProofText(facts), challenge.serverSignature))) {
+    const credentials = this.#credentials;
+    const proven = pinned ?? (credentials.kind === "token" ? challenge.serverKey : void 0);
+    if (proven !== void 0 && (challenge.serverKey !== proven || !verifyText(proven, serverProofText(facts), challenge.serverSignature))) {
       return {
         ok: false,
         error: errorResponse("SERVER_KEY_MISMATCH")
@@ -2665,7 +2886,7 @@ var ConnectionSignIn = class {
     this.#facts = facts;
     this.#encryption = challenge.encryption;
     const text = challengeText(facts);
-    const credentials = this.#credentials;
+    if (credentials.kind === "token") return await this.#sealToken(credentials.token, facts);
     if (credentials.kind === "keypair") {
       return {
         ok: true,
@@ -2698,6 +2919,40 @@ var ConnectionSignIn = class {
         identity: this.#identity,
         signature,
         delegation
+      }
+    };
+  }
+  /** Asks for the token and seals it to this connection's secret and challenge. */
+  async #sealToken(source, facts) {
+    const shared = sharedSecret(this.#sessionSecret, facts.serverSessionKey);
+    if (shared === void 0) {
+      const reason = "not a curve point";
+      return {
+        ok: false,
+        error: errorResponse("INVALID_VALUE", {
+          path: "data.sessionKey",
+          reason
+        })
+      };
+    }
+    let sealedToken;
+    try {
+      const token = typeof source === "string" ? source : await source();
+      sealedToken = await sealToken(shared, facts.nonce, challengeText(facts), token.trim());
+    } catch (error) {
+      const reason = `no token to send: ${error instanceof Error ? error.message : String(error)}`;
+      return {
+        ok: false,
+        error: errorResponse("AUTH_TOKEN_MALFORMED", {
+          reason
+        })
+      };
+    }
+    return {
+      ok: true,
+      value: {
+        identity: this.#identity,
+        sealedToken
       }
     };
   }
@@ -3256,9 +3511,14 @@ function listed(state, event, key, clock2) {
         data: {
           identity: event.identity,
           nonce: state.challenge.nonce,
-          signature: event.signature,
+          ...event.signature === void 0 ? {} : {
+            signature: event.signature
+          },
           ...event.delegation === void 0 ? {} : {
             delegation: event.delegation
+          },
+          ...event.sealedToken === void 0 ? {} : {
+            sealedToken: event.sealedToken
           }
         },
         timestamp: clock2.now,
@@ -4493,7 +4753,7 @@ function inflate(bytes, limit) {
 }
 
 // transport/session_channel.ts
-var encoder4 = new TextEncoder();
+var encoder5 = new TextEncoder();
 var SessionChannel = class {
   #options;
   #maxMessageBytes;
@@ -4554,7 +4814,7 @@ var SessionChannel = class {
     this.#enqueue(typeof json === "string" ? json.length : 0, async () => {
       const text = typeof json === "string" ? json : await json();
       const sealer = this.#sealer;
-      const bytes = encoder4.encode(text);
+      const bytes = encoder5.encode(text);
       const form = textForm(bytes.length, sealer !== void 0, this.#threshold);
       if (form === "text") return text;
       const frame2 = form === "deflated" ? encodeControlFrame(await deflate(bytes), true) : encodeControlFrame(bytes, false);
@@ -4841,16 +5101,16 @@ function object(required, optional) {
     const out = {};
     for (const key of Object.keys(required)) {
       if (!Object.hasOwn(value, key)) {
-        throw new Invalid("MISSING_FIELD", join(path, key), "required");
+        throw new Invalid("MISSING_FIELD", join2(path, key), "required");
       }
-      out[key] = required[key](value[key], join(path, key));
+      out[key] = required[key](value[key], join2(path, key));
     }
     for (const key of Object.keys(value)) {
       if (Object.hasOwn(required, key)) continue;
       if (!Object.hasOwn(opt, key)) {
-        throw new Invalid("UNKNOWN_FIELD", join(path, key), "not defined");
+        throw new Invalid("UNKNOWN_FIELD", join2(path, key), "not defined");
       }
-      out[key] = opt[key](value[key], join(path, key));
+      out[key] = opt[key](value[key], join2(path, key));
     }
     return out;
   };
@@ -4860,14 +5120,14 @@ function tagged(tag, cases) {
     if (!isRecord(value)) {
       throw new Invalid("INVALID_TYPE", path, `expected object, got ${describe(value)}`);
     }
-    if (!Object.hasOwn(value, tag)) throw new Invalid("MISSING_FIELD", join(path, tag), "required");
+    if (!Object.hasOwn(value, tag)) throw new Invalid("MISSING_FIELD", join2(path, tag), "required");
     const key = value[tag];
     if (typeof key !== "string" && typeof key !== "boolean") {
-      throw new Invalid("INVALID_TYPE", join(path, tag), `got ${describe(key)}`);
+      throw new Invalid("INVALID_TYPE", join2(path, tag), `got ${describe(key)}`);
     }
     const check = Object.hasOwn(cases, String(key)) ? cases[String(key)] : void 0;
     if (check === void 0) {
-      throw new Invalid("INVALID_VALUE", join(path, tag), `expected one of ${Object.keys(cases)}`);
+      throw new Invalid("INVALID_VALUE", join2(path, tag), `expected one of ${Object.keys(cases)}`);
     }
     return check(value, path);
   };
@@ -4886,15 +5146,15 @@ function flatRecord(maxKeys, maxString) {
       const v = value[key];
       if (typeof v === "string") out[key] = str({
         max: maxString
-      })(v, join(path, key));
-      else if (typeof v === "number") out[key] = num()(v, join(path, key));
+      })(v, join2(path, key));
+      else if (typeof v === "number") out[key] = num()(v, join2(path, key));
       else if (typeof v === "boolean") out[key] = v;
-      else throw new Invalid("INVALID_TYPE", join(path, key), `got ${describe(v)}`);
+      else throw new Invalid("INVALID_TYPE", join2(path, key), `got ${describe(v)}`);
     }
     return out;
   };
 }
-function join(path, key) {
+function join2(path, key) {
   return path === "" ? key : `${path}.${key}`;
 }
 
@@ -4933,6 +5193,9 @@ var identity = tagged("kind", {
       max: 42,
       pattern: ETHEREUM_ADDRESS
     })
+  }),
+  token: object({
+    kind: literal("token")
   })
 });
 var errorCodeText = str({
@@ -5073,9 +5336,14 @@ function clientChecks(bounds) {
       nonce: str({
         max: 64,
         pattern: HEX_32_BYTES
-      }),
-      signature: anySignature
+      })
     }, {
+      // Which of the two an identity kind needs is sign_in.ts's rule (PROTOCOL.md §15.8).
+      signature: anySignature,
+      sealedToken: str({
+        max: MAX_SEALED_TOKEN_LENGTH,
+        pattern: SEALED_TOKEN
+      }),
       delegation: object({
         key: publicKey,
         issuedAt: epochMs,
@@ -6088,6 +6356,30 @@ var ClientBuilder = class {
     return this;
   }
   /**
+   * Signs in with a bearer token of your own login (a JWT, an opaque
+   * session id; docs/PROTOCOL.md §15.8): the token itself, or a function
+   * that gives one, asked again before every sign-in, so that a reconnect
+   * an hour later sends a fresh token. The token travels only sealed to the
+   * connection, to a server that proved the identity key it names; pin that
+   * key too ({@linkcode ClientBuilder.withServerKey}) so that nobody else
+   * can play the server and receive it. A session lasts no longer than its
+   * token: when the token expires the server ends the session at the next
+   * command, and the client reconnects, asks for a fresh token and resumes
+   * its downloads; a fixed token that has expired is then refused with
+   * `AUTH_TOKEN_EXPIRED`, which fails the downloads with that code.
+   * (For example `.withToken(() => myLogin.exportToken())`.)
+   */
+  withToken(token) {
+    if (typeof token === "string" && token.trim() === "") {
+      throw new TypeError("a token is not empty");
+    }
+    this.#config.credentials = {
+      kind: "token",
+      token
+    };
+    return this;
+  }
+  /**
    * Pins the server's identity key (compressed, 66 hex, as the server prints
    * at start): a man in the middle cannot then pass for the server.
    */
@@ -6187,6 +6479,10 @@ var dataset = object({
   }),
   columns: list(column, MAX_COLUMNS)
 });
+var yes = (value, path) => {
+  if (value !== true) throw new Invalid("INVALID_VALUE", path, "expected true");
+  return true;
+};
 var document = object({
   version,
   timeColumn: str({
@@ -6194,7 +6490,8 @@ var document = object({
   }),
   columns: list(column, MAX_COLUMNS)
 }, {
-  datasets: list(dataset, MAX_DATASETS)
+  datasets: list(dataset, MAX_DATASETS),
+  tokens: yes
 });
 function parseSchemaDocument(text) {
   let value;
@@ -6231,3 +6528,4 @@ export {
   publicKeyOf
 };
 /*! noble-secp256k1 - MIT License (c) 2019 Paul Miller (paulmillr.com) */
+/*! scure-base - MIT License (c) 2022 Paul Miller (paulmillr.com) */

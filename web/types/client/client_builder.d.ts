@@ -8,7 +8,7 @@
  */
 import type { BackoffOptions } from "../protocol/backoff.d.ts";
 import type { Logger } from "../protocol/logger.d.ts";
-import { type Credentials, type EthereumSigner } from "./sign_in.d.ts";
+import { type Credentials, type EthereumSigner, type TokenSource } from "./sign_in.d.ts";
 import { SluiceClient } from "./sluice_client.d.ts";
 /** How {@linkcode ClientBuilder.withSigner} uses an Ethereum signer. */
 export interface SignerOptions {
@@ -117,6 +117,21 @@ export declare class ClientBuilder {
      * wallet such as MetaMask shows as a sign-in.
      */
     withSigner(signer: EthereumSigner, options?: SignerOptions): this;
+    /**
+     * Signs in with a bearer token of your own login (a JWT, an opaque
+     * session id; docs/PROTOCOL.md §15.8): the token itself, or a function
+     * that gives one, asked again before every sign-in, so that a reconnect
+     * an hour later sends a fresh token. The token travels only sealed to the
+     * connection, to a server that proved the identity key it names; pin that
+     * key too ({@linkcode ClientBuilder.withServerKey}) so that nobody else
+     * can play the server and receive it. A session lasts no longer than its
+     * token: when the token expires the server ends the session at the next
+     * command, and the client reconnects, asks for a fresh token and resumes
+     * its downloads; a fixed token that has expired is then refused with
+     * `AUTH_TOKEN_EXPIRED`, which fails the downloads with that code.
+     * (For example `.withToken(() => myLogin.exportToken())`.)
+     */
+    withToken(token: TokenSource): this;
     /**
      * Pins the server's identity key (compressed, 66 hex, as the server prints
      * at start): a man in the middle cannot then pass for the server.

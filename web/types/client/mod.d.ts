@@ -36,7 +36,7 @@ export { SluiceClient } from "./sluice_client.d.ts";
 export type { ClientEvents, Listener, SessionState } from "./client_events.d.ts";
 export type { Download, DownloadOptions, DownloadRetry, DownloadSummary } from "./download.d.ts";
 export { SluiceError } from "./sluice_error.d.ts";
-export type { Credentials, EthereumSigner } from "./sign_in.d.ts";
+export type { Credentials, EthereumSigner, TokenSource } from "./sign_in.d.ts";
 export { generateSecretKey, publicKeyOf } from "./sign_in.d.ts";
 export { parseSchemaDocument } from "../protocol/schema_document.d.ts";
 export type { SchemaColumn, SchemaDataset, SchemaDocument } from "../protocol/schema_document.d.ts";

@@ -43,8 +43,14 @@ export interface EthereumSigner {
     signMessage(message: string): Promise<string>;
 }
 /**
- * How a client proves who it is: a secret key, or an Ethereum signer that
- * signs each challenge itself or, with a `delegate`, once per delegation.
+ * Where a token comes from: the token itself, or a function asked for one
+ * before every sign-in (so a reconnect an hour later gets a fresh one).
+ */
+export type TokenSource = string | (() => string | Promise<string>);
+/**
+ * How a client proves who it is: a secret key, an Ethereum signer that
+ * signs each challenge itself or, with a `delegate`, once per delegation,
+ * or a bearer token of the operator's own login (PROTOCOL.md §15.8).
  */
 export type Credentials = {
     readonly kind: "keypair";
@@ -53,13 +59,18 @@ export type Credentials = {
     readonly kind: "signer";
     readonly signer: EthereumSigner;
     readonly delegate?: WalletDelegate;
+} | {
+    readonly kind: "token";
+    readonly token: TokenSource;
 };
 /** A signed challenge, as `auth:authenticate` carries it. */
 export interface SignedChallenge {
     /** Who signs in. */
     readonly identity: Identity;
-    /** The signature over the challenge text. */
-    readonly signature: string;
+    /** The signature over the challenge text; absent for a token. */
+    readonly signature?: string;
+    /** A token's seal to this connection, instead of a signature. */
+    readonly sealedToken?: string;
     /** The delegation whose key made `signature`, when a delegate signed. */
     readonly delegation?: AuthDelegation;
 }

@@ -23,7 +23,7 @@
  *
  * @module
  */
-import type { Identity } from "./messages.d.ts";
+import type { Identity, SignedInIdentity } from "./messages.d.ts";
 /** The facts a sign-in binds together; both signed texts are made from them. */
 export interface SignInFacts {
     /** The server's origin as the client dialled it, e.g. `wss://export.example.com`. */
@@ -47,7 +47,9 @@ export interface SignInFacts {
 }
 /**
  * The account an identity names, as it appears in the signed texts: the
- * compressed public key in hex, or the Ethereum address in lowercase.
+ * compressed public key in hex, or the Ethereum address in lowercase; for
+ * a token, `token` before it is verified (the challenge text's) and
+ * `token:` and its subject after (what limits count by).
  *
  * @example
  * ```ts
@@ -59,7 +61,7 @@ export interface SignInFacts {
  * );
  * ```
  */
-export declare function identityLabel(identity: Identity): string;
+export declare function identityLabel(identity: Identity | SignedInIdentity): string;
 /**
  * The text a client's identity signs to sign in: for an `ethereum`
  * identity the Sign-In with Ethereum message of {@linkcode walletSignInText}

@@ -149,8 +149,10 @@ export type ConnectionEvent = {
 } | {
     readonly type: "signed";
     readonly identity: Identity;
-    readonly signature: string;
+    readonly signature?: string;
     readonly delegation?: AuthDelegation;
+    /** A token's seal, instead of a signature (PROTOCOL.md §15.8). */
+    readonly sealedToken?: string;
 } | {
     readonly type: "authResult";
     readonly result: AuthResult;

@@ -28,7 +28,7 @@ import type { AuthAuthenticate, AuthChallenge, AuthNonce, AuthResult, MessageAut
 export { DATASET_NAME, type DownloadRequest, type Filter, FILTER_OPERATORS, type FilterOperator, type FilterScalar, OUTPUT_FORMATS, type OutputFormat, type SearchParams, } from "./request_payloads.d.ts";
 export type { ColumnInfo, ColumnType, DownloadAck, DownloadCancelled, DownloadComplete, DownloadResume, DownloadStart, ProgressUpdate, ResumePoint, } from "./download_payloads.d.ts";
 export type { DownloadPhase, DownloadStatus, HealthPing, StatusCheck, StatusUpdate, SystemHealth, } from "./status_payloads.d.ts";
-export { type AuthAuthenticate, type AuthChallenge, type AuthDelegation, type AuthNonce, type AuthResult, type Identity, MAX_DELEGATION_MS, type MessageAuth, } from "./auth_payloads.d.ts";
+export { type AuthAuthenticate, type AuthChallenge, type AuthDelegation, type AuthNonce, type AuthResult, type Identity, MAX_DELEGATION_MS, type MessageAuth, type SignedInIdentity, type TokenIdentity, } from "./auth_payloads.d.ts";
 export type { DownloadEstimate, PreviewCell } from "./estimate_payloads.d.ts";
 /** The envelope around every control message (PROTOCOL.md §3). */
 export interface Envelope<E extends string, D> {

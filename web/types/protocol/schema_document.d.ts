@@ -50,6 +50,8 @@ export interface SchemaDocument {
      * own). Absent on a server of one unnamed dataset.
      */
     readonly datasets?: readonly SchemaDataset[];
+    /** Present, and `true`, when the server takes token sign-ins (PROTOCOL.md §15.8). */
+    readonly tokens?: true;
 }
 /**
  * The document describing a data source's columns; with `datasets`, those
@@ -73,7 +75,9 @@ export declare function schemaDocument(schema: {
     readonly name: string;
     readonly timeColumn: string;
     readonly columns: readonly ColumnSchema[];
-}[]): SchemaDocument;
+}[], signIn?: {
+    readonly tokens?: boolean;
+}): SchemaDocument;
 /**
  * Reads a schema document from untrusted JSON text: the one place where it
  * becomes a typed value. Fails with the protocol's codes and a `path`.
