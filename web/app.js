@@ -1111,14 +1111,17 @@ function describeFilter(filter) {
   return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
 }
 function requestSummary(request2) {
-  const { dataset, timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  const { dataset, timeFrom, timeTo, filters: filters2, columns: columns2 } = request2.searchParams;
   return [
     ...dataset === void 0 ? [] : [
       dataset
     ],
     `${request2.outputFormat.toUpperCase()}${request2.compression ? " \xB7 gzip" : ""}`,
     `${instant(timeFrom)} \u2192 ${instant(timeTo)} UTC`,
-    ...filters2.map(describeFilter)
+    ...filters2.map(describeFilter),
+    ...columns2 === void 0 ? [] : [
+      `columns ${columns2.join(", ")}`
+    ]
   ].join(" \xB7 ");
 }
 
