@@ -3,6 +3,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { decodeDataFrame } from "../protocol/frame.ts";
 import type { DownloadEstimate, DownloadRequest, ServerMessage } from "../protocol/messages.ts";
+import { readsInput } from "../protocol/session_state.ts";
 import { ALL, codesOf, Driver, estimateOf, requestOf } from "./_session_driver.ts";
 import { MEMORY_SCHEMA } from "./_memory_source.ts";
 
@@ -160,4 +161,35 @@ Deno.test("a column the dataset does not have is UNKNOWN_COLUMN, and one given t
   const error = d.sent().find((m) => m.event === "download:error");
   equal(error?.event === "download:error" && error.data.details?.column, "colour");
   ok(error?.event === "download:error" && String(error.data.details?.columns).startsWith("id, ts"));
+});
+
+Deno.test("while an estimate waits for the source, the connection reads nothing more and its downloads go on", () => {
+  const d = new Driver({ source: false, tuning: { exports: { frameBytes: 2048 } } });
+  d.receive(requestOf("r"));
+  const job = d.state.downloads[0].job;
+  d.answerSource(job, "highWaterMark");
+  d.answerSource(job, "rowCount");
+  const asked = d.effects().findLast((e) => e.type === "readPage");
+  if (asked?.type !== "readPage") throw new Error("no page asked for");
+  d.receive(estimateOf("e"));
+  equal(d.state.waiting?.for, "estimate");
+  equal(readsInput(d.state), false);
+  // A whole page of the running download is taken meanwhile, and sent.
+  const from = d.log.length;
+  d.answerSource(job, "page", d.table.rows.slice(0, asked.limit));
+  ok(d.effects(from).some((e) => e.type === "sendFrame"));
+  const wait = d.state.waiting;
+  if (wait?.for !== "estimate") throw new Error("the estimate no longer waits");
+  // An answer for another job is not this estimate's.
+  d.step({ type: "estimated", job: wait.job + 100, answer: { rows: 1, sample: [] } });
+  equal(d.state.waiting?.for, "estimate");
+  d.step({
+    type: "estimated",
+    job: wait.job,
+    answer: { rows: 100, sample: d.table.rows.slice(0, 3) },
+  });
+  equal(readsInput(d.state), true);
+  const answer = d.sent().find((m) => m.event === "download:estimate");
+  equal(answer?.event === "download:estimate" && answer.data.rows, 100);
+  equal(d.state.downloads.length, 1, "the download still runs");
 });
