@@ -259,6 +259,7 @@ export {
   type SessionWait,
 } from "./session_state.ts";
 export { chooseDataset, type DatasetView, type SessionDataset } from "./session_datasets.ts";
+export { checkRowFilter, type RowFilter, rowFilterFor } from "./row_filter.ts";
 export {
   SESSION_ANSWERS,
   SESSION_CLOSES,

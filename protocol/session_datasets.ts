@@ -19,6 +19,7 @@ import type { ColumnSchema } from "./filter.ts";
 import type { Identity } from "./messages.ts";
 import type { RequestLimits } from "./request.ts";
 import type { Result } from "./result.ts";
+import { checkRowFilter, type RowFilter } from "./row_filter.ts";
 import type { SessionConfig, SessionSchema } from "./session_state.ts";
 
 /** One dataset a request may name. */
@@ -37,6 +38,8 @@ export interface SessionDataset {
   readonly requestLimits?: RequestLimits;
   /** Most rows one download of it may have, instead of the server's `maxRows`. */
   readonly maxRows?: number;
+  /** Its row rule: every download is narrowed to the identity's own rows (row_filter.ts). */
+  readonly rowFilter?: RowFilter;
 }
 
 /** What one download reads, as its steps need it. */
@@ -51,6 +54,8 @@ export interface DatasetView {
   readonly requestLimits: RequestLimits;
   /** The export tuning, with its row limit. */
   readonly exports: ExportLimits;
+  /** Its row rule, which narrows every download of it (row_filter.ts). */
+  readonly rowFilter?: RowFilter;
 }
 
 /**
@@ -75,8 +80,9 @@ export function keyIndexOf(schema: SessionSchema): number {
 
 /**
  * Checks a configuration's datasets: names that are unique, key columns
- * among their columns, and the first one's schema the config's own (the
- * default dataset is both).
+ * among their columns, the first one's schema the config's own (the
+ * default dataset is both), and row rules on columns they can filter by
+ * `eq` (the config's own `rowFilter` only on a server of one dataset).
  *
  * @throws {RangeError} naming what does not hold.
  *
@@ -93,7 +99,15 @@ export function keyIndexOf(schema: SessionSchema): number {
 export function checkDatasets(config: SessionConfig): void {
   keyIndexOf(config.schema);
   const { datasets } = config;
+  const rule = (rowFilter: RowFilter | undefined, schema: SessionSchema, name: string) => {
+    const checked = rowFilter === undefined ? undefined : checkRowFilter(rowFilter, schema.columns);
+    if (checked?.ok === false) throw new RangeError(`${name}: ${checked.error}`);
+  };
+  rule(config.rowFilter, config.schema, "config");
   if (datasets === undefined) return;
+  if (config.rowFilter !== undefined) {
+    throw new RangeError("rowFilter: with datasets, each dataset has its own");
+  }
   if (datasets.length === 0 || datasets[0].schema !== config.schema) {
     throw new RangeError("datasets: the first is the default, whose schema is the config's");
   }
@@ -102,18 +116,21 @@ export function checkDatasets(config: SessionConfig): void {
     if (names.has(dataset.name)) throw new RangeError(`datasets: ${dataset.name} twice`);
     names.add(dataset.name);
     keyIndexOf(dataset.schema);
+    rule(dataset.rowFilter, dataset.schema, `datasets: ${dataset.name}`);
   }
 }
 
 function view(config: SessionConfig, dataset: SessionDataset | undefined): DatasetView {
   const schema = dataset?.schema ?? config.schema;
   const maxRows = dataset?.maxRows;
+  const rowFilter = dataset === undefined ? config.rowFilter : dataset.rowFilter;
   return {
     ...(dataset === undefined ? {} : { name: dataset.name }),
     columns: schema.columns,
     keyIndex: keyIndexOf(schema),
     requestLimits: { ...config.requestLimits, ...dataset?.requestLimits },
     exports: maxRows === undefined ? config.exports : { ...config.exports, maxRows },
+    ...(rowFilter === undefined ? {} : { rowFilter }),
   };
 }
 

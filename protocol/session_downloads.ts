@@ -10,8 +10,10 @@
  * 1. a running download with the same id: `DUPLICATE_REQUEST`;
  * 2. `maxDownloads` running: `TOO_MANY_DOWNLOADS`;
  * 3. the dataset it names (session_datasets.ts: `UNKNOWN_DATASET`, or
- *    `FORBIDDEN` outside its allow list), then the request against that
- *    dataset's schema and limits (request.ts);
+ *    `FORBIDDEN` outside its allow list), its row rule
+ *    (`ROW_FILTER_CLAIM_MISSING` for an identity without the value it
+ *    needs), then the request against that dataset's schema and limits
+ *    (request.ts), narrowed by the rule;
  * 4. the `authorize` hook, when the server has one: `false` is
  *    `FORBIDDEN`; `{ filters }` narrows the request, which is validated
  *    again; a hook that throws or answers anything else is
@@ -45,6 +47,7 @@ import type {
 import { batchAdd, batchDrop, batchFlush, type ProgressBatch } from "./progress_state.ts";
 import { validateDownloadRequest, type ValidatedRequest } from "./request.ts";
 import type { Result } from "./result.ts";
+import { rowFilterFor } from "./row_filter.ts";
 import type {
   AdmitVerdict,
   AuthorizeAnswer,
@@ -72,16 +75,35 @@ function refused(state: SessionState, requestId: string, error: ErrorResponse, n
   };
 }
 
-function validate(
+/**
+ * What a request reads for this connection's identity: its dataset (step
+ * 3), the request checked against it, then narrowed by the dataset's row
+ * rule (row_filter.ts), which a missing claim refuses first. Every request
+ * the machine reads rows for passes here, the `authorize` hook's narrowed
+ * one too.
+ */
+export function validate(
   state: SessionState,
   request: DownloadRequest,
 ): Result<ValidatedRequest, ErrorResponse> {
   const chosen = chooseDataset(state.config, request.searchParams.dataset, state.identity);
   if (!chosen.ok) return chosen;
-  const { name, columns, requestLimits } = chosen.value;
+  const { name, columns, requestLimits, rowFilter } = chosen.value;
+  const rule = rowFilter === undefined
+    ? undefined
+    : rowFilterFor(rowFilter, columns, state.identity);
+  if (rule?.ok === false) return rule;
   const checked = validateDownloadRequest(request, columns, requestLimits);
-  if (!checked.ok || name === undefined) return checked;
-  return { ok: true, value: { ...checked.value, dataset: name } };
+  if (!checked.ok) return checked;
+  // Added after the client's filters are checked: they cannot widen it, nor spend its place
+  // among `maxFilters`.
+  const filters = rule === undefined
+    ? checked.value.filters
+    : [...checked.value.filters, rule.value];
+  return {
+    ok: true,
+    value: { ...checked.value, filters, ...(name === undefined ? {} : { dataset: name }) },
+  };
 }
 
 /** Admission of a `download:request` (or, with `resume`, a `download:resume`): steps 1–4. */
@@ -283,6 +305,7 @@ export function stepDownload(
   const r = exportStep(download, event, {
     columns: dataset.columns,
     keyIndex: dataset.keyIndex,
+    rowFiltered: dataset.rowFilter !== undefined,
     limits: dataset.exports,
     ports: config.ports,
     socketQueued: state.socketQueued,
