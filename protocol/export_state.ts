@@ -128,7 +128,7 @@ export interface ExportState {
   readonly phase: DownloadPhase;
   /** The pinned row set, once the high-water mark is read. */
   readonly query?: ExportQuery;
-  /** Counting the resume's cursor row among the identity's own rows, before the rows (§9.5). */
+  /** Counting the resume's cursor row among the identity's own rows, before the rows (PROTOCOL.md §6.3). */
   readonly vetting?: boolean;
   /** Rows the export has, counted under the high-water mark. */
   readonly totalRows: number;

@@ -1,5 +1,5 @@
 /**
- * Row rules (docs/PROTOCOL.md §5.8): a dataset's rule that narrows every
+ * Row rules (docs/PROTOCOL.md §6.3): a dataset's rule that narrows every
  * download to the signed-in identity's own rows, by equality of one column
  * with a value the identity carries: a token's claim (`{ column, claim }`)
  * or the identity's own name (`{ column, identity: true }`: a key's public

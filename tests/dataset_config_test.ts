@@ -262,6 +262,7 @@ Deno.test("the full example of docs/CONFIG.md is a good file", async () => {
   ok(r.value.some((d) => d.settings.kind === "postgres"));
   ok(r.value.some((d) => d.allow !== undefined));
   ok(r.value.some((d) => Object.keys(d.limits).length > 0));
+  ok(r.value.some((d) => d.rowFilter !== undefined));
 });
 
 /** Runs the server program to its exit. */

@@ -1,6 +1,6 @@
 // Row rules on the pair harness (tests/_pair.ts, fake clock, the in-memory table whose user_id is
 // 1 + id % 10): every download, resume and count of a dataset with a rule is narrowed to the
-// signed-in identity's rows (protocol/row_filter.ts, PROTOCOL.md §5.8). row_filter_cli_test.ts
+// signed-in identity's rows (protocol/row_filter.ts, PROTOCOL.md §6.3). row_filter_cli_test.ts
 // proves the wiring with real tokens, a real server and SQLite.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { DownloadRequest, Filter } from "../protocol/messages.ts";
