@@ -10,7 +10,7 @@
  *   (`/#token=…`), where the page signs in with it (its "Token" way);
  * - `/app/token`: the same token as text, for a script of the app's own;
  * - everything else: sluice (its page, `/schema.json`, the WebSocket), whose
- *   `authorize` narrows every download to the user's `user_id`.
+ *   row rule narrows every download to the user's `user_id`.
  *
  * ```sh
  * deno run -A examples/token_app.ts          # then open http://127.0.0.1:8090/app
@@ -44,11 +44,9 @@ const sluice = createServer({
   jwtSecret: secret,
   jwtIssuer: issuer,
   jwtAudience: AUDIENCE,
-  // A token's claims say whose rows these are; any other sign-in gets none.
-  authorize: (identity) =>
-    identity?.kind === "token" && typeof identity.claims.uid === "number"
-      ? { filters: [{ field: "user_id", operator: "eq", value: identity.claims.uid }] }
-      : false,
+  // The token's `uid` claim says whose rows these are: every download is narrowed to the rows of
+  // that user_id; a sign-in without it (a key, a token of another app) gets none of them.
+  rowFilter: { column: "user_id", claim: "uid" },
 });
 const sluiceApp = createWebApp({ sluice, schema: source.schema() });
 

@@ -95,6 +95,7 @@ export type ErrorCode =
   | "ORIGIN_MISMATCH"
   | "SERVER_KEY_MISMATCH"
   | "FORBIDDEN"
+  | "ROW_FILTER_CLAIM_MISSING"
   | "RATE_LIMITED"
   | "ROW_LIMIT_EXCEEDED"
   // Signed commands.

@@ -334,6 +334,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
     fault: "server",
   },
   FORBIDDEN: request("The server does not allow this identity that download."),
+  ROW_FILTER_CLAIM_MISSING: request(
+    "The dataset shows each identity its own rows, and this identity has no usable value for its rule.",
+  ),
   RATE_LIMITED: {
     message: "Too many requests from this identity; wait and retry.",
     recoverable: true,

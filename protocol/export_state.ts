@@ -128,6 +128,8 @@ export interface ExportState {
   readonly phase: DownloadPhase;
   /** The pinned row set, once the high-water mark is read. */
   readonly query?: ExportQuery;
+  /** Counting the resume's cursor row among the identity's own rows, before the rows (PROTOCOL.md §6.4). */
+  readonly vetting?: boolean;
   /** Rows the export has, counted under the high-water mark. */
   readonly totalRows: number;
   /** Rows sent (from the resume point on, when resumed). */
@@ -208,6 +210,13 @@ export interface ExportContext {
   readonly columns: readonly ColumnSchema[];
   /** The index of the key column among them. */
   readonly keyIndex: number;
+  /**
+   * Whether a row rule narrows the download (row_filter.ts): a resume must
+   * then show that its cursor's row is one of the identity's rows.
+   *
+   * @default {false}
+   */
+  readonly rowFiltered?: boolean;
   /** The server's tuning. */
   readonly limits: ExportLimits;
   /** The byte work's ports. */

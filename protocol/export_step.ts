@@ -34,6 +34,7 @@
 import { chosenColumns, projectedEncoder } from "./column_choice.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ServerMessage } from "./messages.ts";
+import type { ValidatedFilter } from "./filter.ts";
 import { progressFromRate, rateOf, recordRate } from "./progress_state.ts";
 import { buildFrame, type BuiltFrame } from "./export_frame.ts";
 import type {
@@ -259,16 +260,40 @@ function pinned(state: ExportState, current: bigint, context: ExportContext): Ex
     filters: request.filters,
     highWaterMark,
   };
+  // The server keeps no record of whose download this was: under a row rule, the row the client
+  // last received must be one the rule selects for this identity, or the client's file would
+  // hold two identities' rows (a resume point of another identity). Counted first.
+  const vetting = context.rowFiltered === true && cursor !== "";
+  const key = context.columns[context.keyIndex];
+  const cursorRow: ValidatedFilter[] = vetting
+    ? [{ field: key.name, type: key.type, operator: "eq", values: [BigInt(cursor)] }]
+    : [];
   return {
-    state: { ...state, stage: "counting", query, cursor },
+    state: { ...state, stage: "counting", query, cursor, ...(vetting ? { vetting } : {}) },
     target: "counting",
-    effects: [{ type: "countRows", job: state.job, query }],
+    effects: [{
+      type: "countRows",
+      job: state.job,
+      query: vetting ? { ...query, filters: [...query.filters, ...cursorRow] } : query,
+    }],
     sent: 0,
   };
 }
 
 /** The rows are counted: check the limits and the resume point, then announce the download. */
 function counted(state: ExportState, totalRows: number, context: ExportContext): ExportStep {
+  if (state.vetting === true) {
+    if (totalRows !== 1) {
+      const reason = "the cursor's row is not among this identity's rows";
+      return fail(state, context, errorResponse("RESUME_MISMATCH", { reason }));
+    }
+    return {
+      state: { ...state, vetting: false },
+      target: "counting",
+      effects: [{ type: "countRows", job: state.job, query: state.query! }],
+      sent: 0,
+    };
+  }
   const { maxRows } = context.limits;
   if (maxRows !== undefined && totalRows > maxRows) {
     return fail(

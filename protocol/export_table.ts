@@ -58,8 +58,9 @@ export const EXPORT_TRANSITIONS: Readonly<Record<ExportStage, ExportRow>> = {
     abort: ["aborted"],
   },
   counting: {
-    // download:start goes out here, unless a limit or the resume point forbids it.
-    rowCount: ["reading", "waiting", "error"],
+    // download:start goes out here, unless a limit or the resume point forbids it; under a row
+    // rule, a resume's first count is of its cursor's row, then the rows are counted.
+    rowCount: ["counting", "reading", "waiting", "error"],
     sourceFailed: ["error"],
     "download:ack": ["counting"],
     "download:cancel": ["cancelled"],

@@ -262,6 +262,7 @@ export {
 } from "./session_state.ts";
 export type { EstimatedEvent, EstimateEffect, EstimateWait } from "./session_estimate.ts";
 export { chooseDataset, type DatasetView, type SessionDataset } from "./session_datasets.ts";
+export { checkRowFilter, type RowFilter, rowFilterFor } from "./row_filter.ts";
 export {
   SESSION_ANSWERS,
   SESSION_CLOSES,

@@ -16,9 +16,10 @@ import { identityLabel } from "./auth.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ExportLimits } from "./export_state.ts";
 import type { ColumnSchema } from "./filter.ts";
-import type { DownloadRequest, Identity } from "./messages.ts";
+import type { DownloadRequest, Identity, SignedInIdentity } from "./messages.ts";
 import { type RequestLimits, validateDownloadRequest, type ValidatedRequest } from "./request.ts";
 import type { Result } from "./result.ts";
+import { checkRowFilter, type RowFilter, rowFilterFor } from "./row_filter.ts";
 import type { SessionConfig, SessionSchema } from "./session_state.ts";
 
 /** One dataset a request may name. */
@@ -37,6 +38,8 @@ export interface SessionDataset {
   readonly requestLimits?: RequestLimits;
   /** Most rows one download of it may have, instead of the server's `maxRows`. */
   readonly maxRows?: number;
+  /** Its row rule: every download is narrowed to the identity's own rows (row_filter.ts). */
+  readonly rowFilter?: RowFilter;
 }
 
 /** What one download reads, as its steps need it. */
@@ -51,6 +54,8 @@ export interface DatasetView {
   readonly requestLimits: RequestLimits;
   /** The export tuning, with its row limit. */
   readonly exports: ExportLimits;
+  /** Its row rule, which narrows every download of it (row_filter.ts). */
+  readonly rowFilter?: RowFilter;
 }
 
 /**
@@ -75,8 +80,9 @@ export function keyIndexOf(schema: SessionSchema): number {
 
 /**
  * Checks a configuration's datasets: names that are unique, key columns
- * among their columns, and the first one's schema the config's own (the
- * default dataset is both).
+ * among their columns, the first one's schema the config's own (the
+ * default dataset is both), and row rules on columns they can filter by
+ * `eq` (the config's own `rowFilter` only on a server of one dataset).
  *
  * @throws {RangeError} naming what does not hold.
  *
@@ -93,7 +99,15 @@ export function keyIndexOf(schema: SessionSchema): number {
 export function checkDatasets(config: SessionConfig): void {
   keyIndexOf(config.schema);
   const { datasets } = config;
+  const rule = (rowFilter: RowFilter | undefined, schema: SessionSchema, name: string) => {
+    const checked = rowFilter === undefined ? undefined : checkRowFilter(rowFilter, schema.columns);
+    if (checked?.ok === false) throw new RangeError(`${name}: ${checked.error}`);
+  };
+  rule(config.rowFilter, config.schema, "config");
   if (datasets === undefined) return;
+  if (config.rowFilter !== undefined) {
+    throw new RangeError("rowFilter: with datasets, each dataset has its own");
+  }
   if (datasets.length === 0 || datasets[0].schema !== config.schema) {
     throw new RangeError("datasets: the first is the default, whose schema is the config's");
   }
@@ -102,18 +116,21 @@ export function checkDatasets(config: SessionConfig): void {
     if (names.has(dataset.name)) throw new RangeError(`datasets: ${dataset.name} twice`);
     names.add(dataset.name);
     keyIndexOf(dataset.schema);
+    rule(dataset.rowFilter, dataset.schema, `datasets: ${dataset.name}`);
   }
 }
 
 function view(config: SessionConfig, dataset: SessionDataset | undefined): DatasetView {
   const schema = dataset?.schema ?? config.schema;
   const maxRows = dataset?.maxRows;
+  const rowFilter = dataset === undefined ? config.rowFilter : dataset.rowFilter;
   return {
     ...(dataset === undefined ? {} : { name: dataset.name }),
     columns: schema.columns,
     keyIndex: keyIndexOf(schema),
     requestLimits: { ...config.requestLimits, ...dataset?.requestLimits },
     exports: maxRows === undefined ? config.exports : { ...config.exports, maxRows },
+    ...(rowFilter === undefined ? {} : { rowFilter }),
   };
 }
 
@@ -176,8 +193,12 @@ export function downloadDataset(config: SessionConfig, name: string | undefined)
 
 /**
  * A request as the client sent it, validated against the dataset it names
- * (`chooseDataset`) and that dataset's schema and bounds (request.ts); the
- * result names the dataset on a server of several.
+ * (`chooseDataset`) and that dataset's schema and bounds (request.ts), then
+ * narrowed by the dataset's row rule for this identity (row_filter.ts),
+ * which a missing claim refuses first; the result names the dataset on a
+ * server of several. Every request the machine reads rows for passes here:
+ * a download's, a resume's, an estimate's, and the `authorize` hook's
+ * narrowed ones.
  *
  * @example
  * ```ts
@@ -191,13 +212,24 @@ export function downloadDataset(config: SessionConfig, name: string | undefined)
  */
 export function validateAsked(
   config: SessionConfig,
-  identity: Identity | undefined,
+  identity: SignedInIdentity | undefined,
   request: DownloadRequest,
 ): Result<ValidatedRequest, ErrorResponse> {
   const chosen = chooseDataset(config, request.searchParams.dataset, identity);
   if (!chosen.ok) return chosen;
-  const { name, columns, requestLimits } = chosen.value;
+  const { name, columns, requestLimits, rowFilter } = chosen.value;
+  // The dataset's row rule (row_filter.ts): a missing claim refuses before anything else.
+  const rule = rowFilter === undefined ? undefined : rowFilterFor(rowFilter, columns, identity);
+  if (rule?.ok === false) return rule;
   const checked = validateDownloadRequest(request, columns, requestLimits);
-  if (!checked.ok || name === undefined) return checked;
-  return { ok: true, value: { ...checked.value, dataset: name } };
+  if (!checked.ok) return checked;
+  // Added after the client's filters are checked: they cannot widen it, nor spend its place
+  // among `maxFilters`.
+  const filters = rule === undefined
+    ? checked.value.filters
+    : [...checked.value.filters, rule.value];
+  return {
+    ok: true,
+    value: { ...checked.value, filters, ...(name === undefined ? {} : { dataset: name }) },
+  };
 }

@@ -10,8 +10,10 @@
  * 1. a running download with the same id: `DUPLICATE_REQUEST`;
  * 2. `maxDownloads` running: `TOO_MANY_DOWNLOADS`;
  * 3. the dataset it names (session_datasets.ts: `UNKNOWN_DATASET`, or
- *    `FORBIDDEN` outside its allow list), then the request against that
- *    dataset's schema and limits (request.ts);
+ *    `FORBIDDEN` outside its allow list), its row rule
+ *    (`ROW_FILTER_CLAIM_MISSING` for an identity without the value it
+ *    needs), then the request against that dataset's schema and limits
+ *    (request.ts), narrowed by the rule;
  * 4. the `authorize` hook, when the server has one: `false` is
  *    `FORBIDDEN`; `{ filters }` narrows the request, which is validated
  *    again; a hook that throws or answers anything else is
@@ -278,6 +280,7 @@ export function stepDownload(
   const r = exportStep(download, event, {
     columns: dataset.columns,
     keyIndex: dataset.keyIndex,
+    rowFiltered: dataset.rowFilter !== undefined,
     limits: dataset.exports,
     ports: config.ports,
     socketQueued: state.socketQueued,

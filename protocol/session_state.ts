@@ -40,6 +40,7 @@ import type {
 import type { ParseLimits } from "./parse.ts";
 import { batchDeadline, EMPTY_BATCH, type ProgressBatch } from "./progress_state.ts";
 import type { RequestLimits, ValidatedRequest } from "./request.ts";
+import type { RowFilter } from "./row_filter.ts";
 import { type SessionBounds, sessionBounds } from "./session_bounds.ts";
 import type { SignedCommand } from "./session_crypto.ts";
 import { checkDatasets, keyIndexOf, type SessionDataset } from "./session_datasets.ts";
@@ -98,6 +99,8 @@ export interface SessionConfig {
   readonly schema: SessionSchema;
   /** A server of several datasets: every one, the default first (session_datasets.ts). */
   readonly datasets?: readonly SessionDataset[];
+  /** A server of one dataset: its row rule (row_filter.ts); with `datasets`, each has its own. */
+  readonly rowFilter?: RowFilter;
   /** Sign-in settings. */
   readonly signIn: SessionSignIn;
   /** Tuning of downloads. */

@@ -215,6 +215,8 @@ const ESTIMATE: readonly ErrorCode[] = [
   // The dataset the request names (session_datasets.ts): not the server's, or not this identity's.
   "UNKNOWN_DATASET",
   "FORBIDDEN",
+  // The dataset's row rule (row_filter.ts): the identity has no value for it.
+  "ROW_FILTER_CLAIM_MISSING",
   ...INVALID_REQUEST,
 ];
 

@@ -15,6 +15,9 @@ import type { DownloadRequest, Filter, SignedInIdentity } from "../protocol/mess
  * is `{ kind: "token", subject, claims }`, as its verifier found. Called for
  * every `download:request` and `download:resume`, so it must answer the
  * same for the same request, or a resume fails with `RESUME_MISMATCH`.
+ * A dataset's row rule (`rowFilter`) applies as well: its value is checked
+ * before the hook is asked (`ROW_FILTER_CLAIM_MISSING`), and its condition
+ * is added to the request as the hook narrowed it, so both hold.
  */
 export type Authorize = (
   identity: SignedInIdentity | undefined,

@@ -143,6 +143,7 @@ export function createServer(options: ServerOptions): SluiceServer {
     config: {
       schema: served.schema,
       ...(served.datasets === undefined ? {} : { datasets: served.datasets }),
+      ...(served.rowFilter === undefined ? {} : { rowFilter: served.rowFilter }),
       exports,
       requestLimits: options.requestLimits ?? {},
       parseLimits: options.parseLimits ?? {},

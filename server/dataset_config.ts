@@ -14,6 +14,7 @@ import type { Result } from "../protocol/result.ts";
 import { DATASET_NAME } from "../protocol/request_payloads.ts";
 import { LIMIT_TABLE } from "../protocol/limit_table.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
+import { MAX_CLAIM_NAME_LENGTH, type RowFilter } from "../protocol/row_filter.ts";
 import type { CatalogOptions } from "./catalog.ts";
 import type { DatasetSettings } from "./open_dataset.ts";
 import type { DatasetLimits } from "./server_datasets.ts";
@@ -34,6 +35,8 @@ export interface ConfiguredDataset {
   readonly allow?: readonly string[];
   /** Its own limits, replacing the server's for its requests. */
   readonly limits: DatasetLimits;
+  /** Its row rule (docs/CONFIG.md): every download narrowed to the identity's rows. */
+  readonly rowFilter?: RowFilter;
 }
 
 /** The keys a dataset may have; anything else is a problem (a typo must not go unnoticed). */
@@ -50,6 +53,7 @@ const DATASET_KEYS = [
   "decimalColumns",
   "allow",
   "limits",
+  "rowFilter",
 ] as const;
 
 /** An environment variable's name, as the file gives the one holding a PostgreSQL URL. */
@@ -194,8 +198,16 @@ function dataset(
   }
   const allow = allowList(entry.allow, problem);
   const limits = datasetLimits(entry.limits, problem);
+  const rule = entry.rowFilter === undefined ? undefined : parseRowFilter(entry.rowFilter);
+  if (rule?.ok === false) problem("rowFilter", rule.error);
   if (problems.length > before || settings === undefined) return undefined;
-  return { name: name as string, settings, ...defined("allow", allow), limits };
+  return {
+    name: name as string,
+    settings,
+    ...defined("allow", allow),
+    limits,
+    ...defined("rowFilter", rule?.ok ? rule.value : undefined),
+  };
 }
 
 function decimalColumns(
@@ -253,6 +265,51 @@ function datasetLimits(
     } else out[key] = n;
   }
   return out;
+}
+
+/**
+ * A row rule's setting: `{ "column": C, "claim": NAME }` or
+ * `{ "column": C, "identity": true }`. Whether the column can take it is
+ * known once the dataset is open (open_datasets.ts); the program's
+ * `--row-filter-*` flags are read here too.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, equal } from "node:assert/strict";
+ * import { parseRowFilter } from "./dataset_config.ts";
+ * deepStrictEqual(parseRowFilter({ column: "account_id", claim: "acct" }), {
+ *   ok: true,
+ *   value: { column: "account_id", claim: "acct" },
+ * });
+ * equal(parseRowFilter({ column: "account_id" }).ok, false);
+ * ```
+ */
+export function parseRowFilter(value: unknown): Result<RowFilter, string> {
+  const what = 'an object: { "column": C, "claim": NAME } or { "column": C, "identity": true }';
+  if (!isRecord(value)) return { ok: false, error: what };
+  const extra = Object.keys(value).find((k) => !["column", "claim", "identity"].includes(k));
+  if (extra !== undefined) {
+    return { ok: false, error: `${extra}: not a rowFilter setting (${what})` };
+  }
+  const { column, claim, identity } = value;
+  if (typeof column !== "string" || column === "") {
+    return { ok: false, error: `column: the column to match, a non-empty string` };
+  }
+  if (claim !== undefined && identity !== undefined) {
+    return { ok: false, error: "give claim or identity, not both" };
+  }
+  if (identity !== undefined) {
+    return identity === true
+      ? { ok: true, value: { column, identity: true } }
+      : { ok: false, error: "identity: true (the key, address or token subject), or leave it out" };
+  }
+  if (typeof claim !== "string" || claim === "" || claim.length > MAX_CLAIM_NAME_LENGTH) {
+    return {
+      ok: false,
+      error: `claim: the token claim's name, 1 to ${MAX_CLAIM_NAME_LENGTH} characters`,
+    };
+  }
+  return { ok: true, value: { column, claim } };
 }
 
 /** `{ [key]: value }` when the value is given, else nothing (options stay minimal). */

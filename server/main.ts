@@ -12,6 +12,7 @@ import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex, hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { type ConnectionInfo, createServer, type SluiceServer } from "./create_server.ts";
 import { type DataSource, DataSourceError } from "./data_source.ts";
+import { checkRowFilter } from "../protocol/row_filter.ts";
 import { DatasetRefused, openDataset } from "./open_dataset.ts";
 import { openDatasets } from "./open_datasets.ts";
 import type { ServerDataset } from "./server_datasets.ts";
@@ -80,6 +81,7 @@ function programServer(config: ProgramConfig, served: Served): SluiceServer {
       ? {}
       : { maxDelegationMs: config.maxDelegationMinutes * 60_000 }),
     ...(config.chainId === undefined ? {} : { chainId: config.chainId }),
+    ...(config.rowFilter === undefined ? {} : { rowFilter: config.rowFilter }),
   });
   console.error(`sluice: server identity key ${sluice.serverKey}`);
   if (config.allow === undefined) {
@@ -97,6 +99,15 @@ function programServer(config: ProgramConfig, served: Served): SluiceServer {
     ? `the keys of ${jwksUrl}`
     : undefined;
   if (verifier !== undefined) console.error(`sluice: JWTs that verify with ${verifier} sign in`);
+  const rule = config.rowFilter;
+  if (rule !== undefined) {
+    const value = rule.claim === undefined
+      ? "key, address or token subject"
+      : `claim ${rule.claim}`;
+    console.error(
+      `sluice: each identity downloads only the rows whose ${rule.column} is its ${value}`,
+    );
+  }
   if (config.anonymous) {
     console.error("sluice: WARNING: anonymous downloads are on: no sign-in needed");
   }
@@ -141,6 +152,13 @@ async function openSource(config: ProgramConfig): Promise<Served> {
       shown = percent;
       console.error(`building demo table in ${dataset.path}: ${done}/${total} rows (${percent}%)`);
     });
+    const rule = config.rowFilter === undefined
+      ? undefined
+      : checkRowFilter(config.rowFilter, source.schema().columns);
+    if (rule?.ok === false) {
+      await source.close();
+      throw new DatasetRefused([rule.error.replace(/^rowFilter\.column/, "--row-filter-column")]);
+    }
     return { source, description, close: () => source.close() };
   } catch (error) {
     if (error instanceof DatasetRefused) {

@@ -40,6 +40,7 @@ export type { ConnectionInfo, ServerOptions, SluiceServer } from "./create_serve
 export type { ConnectionOptions } from "./connection_options.ts";
 export type { Logger } from "../protocol/logger.ts";
 export type { Authorize, AuthorizeDecision } from "./authorize.ts";
+export type { RowFilter } from "../protocol/row_filter.ts";
 export type { IdentityLimits } from "./identity_limits.ts";
 export type { SignInLimits } from "./sign_in_failures.ts";
 export type { DatasetLimits, ServerDataset } from "./server_datasets.ts";

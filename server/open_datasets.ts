@@ -9,6 +9,7 @@
  * @module
  */
 
+import { checkRowFilter } from "../protocol/row_filter.ts";
 import type { ConfiguredDataset } from "./dataset_config.ts";
 import { DatasetRefused, openDataset, type OpenedDataset } from "./open_dataset.ts";
 import { PostgresPool } from "./postgres_pool.ts";
@@ -68,7 +69,14 @@ export async function openDatasets(list: readonly ConfiguredDataset[]): Promise<
         settings = { ...settings, pool };
       }
       try {
-        opened.push({ entry, dataset: await openDataset(settings) });
+        const dataset = await openDataset(settings);
+        opened.push({ entry, dataset });
+        const checked = entry.rowFilter === undefined
+          ? undefined
+          : checkRowFilter(entry.rowFilter, dataset.source.schema().columns);
+        if (checked?.ok === false) {
+          problems.push(`datasets[${i}] (${entry.name}): ${checked.error}`);
+        }
       } catch (error) {
         if (!(error instanceof DatasetRefused)) throw error;
         for (const line of error.problems) problems.push(`datasets[${i}] (${entry.name}): ${line}`);
@@ -88,6 +96,7 @@ export async function openDatasets(list: readonly ConfiguredDataset[]): Promise<
       source: dataset.source,
       ...(entry.allow === undefined ? {} : { allow: entry.allow }),
       limits: entry.limits,
+      ...(entry.rowFilter === undefined ? {} : { rowFilter: entry.rowFilter }),
     })),
     description: opened.map(({ entry, dataset }) => `${entry.name}: ${dataset.description}`)
       .join("; "),

@@ -24,7 +24,8 @@ import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { parseOrigin } from "./auth_config.ts";
 import type { CatalogOptions } from "./catalog.ts";
 import { DatasetRefused, type DatasetSettings } from "./open_dataset.ts";
-import { type ConfiguredDataset, datasetConfig } from "./dataset_config.ts";
+import { type ConfiguredDataset, datasetConfig, parseRowFilter } from "./dataset_config.ts";
+import type { RowFilter } from "../protocol/row_filter.ts";
 
 /** Where the demo database lives when neither `--db` nor `SLUICE_DB` says. */
 const DEFAULT_DB_PATH = "data/demo.sqlite";
@@ -39,6 +40,7 @@ export const USAGE = `usage: server.ts [--port N] [--hostname H] [--allow KEY]�
          [--max-delegation-minutes N] [--chain-id N] [--allowed-origins URL]…
          [--jwt-secret-file FILE | --jwt-public-key PEM-FILE | --jwks-url URL]
          [--jwt-issuer ISS]… [--jwt-audience AUD]… [--jwt-clock-skew-ms N]
+         [--row-filter-column C (--row-filter-claim NAME | --row-filter-identity)]
          [--max-… N, --…-timeout-ms N: the limits of docs/PROTOCOL.md §19]
        and one dataset:
          [--db PATH] [--demo-rows N]               the demo table, built in PATH if missing
@@ -86,6 +88,8 @@ export interface ProgramConfig {
   readonly guard: GuardLimits;
   /** How bearer tokens are verified (docs/PROTOCOL.md §15.8); empty: no tokens taken. */
   readonly tokens: TokenOptions;
+  /** The one dataset's row rule (`--row-filter-column` with `--row-filter-claim` or `-identity`). */
+  readonly rowFilter?: RowFilter;
 }
 
 const OPTIONS = {
@@ -111,6 +115,9 @@ const OPTIONS = {
   "max-delegation-minutes": { type: "string" },
   "chain-id": { type: "string" },
   config: { type: "string" },
+  "row-filter-column": { type: "string" },
+  "row-filter-claim": { type: "string" },
+  "row-filter-identity": { type: "boolean" },
 } as const;
 
 /** The flags that describe a table, and the variables that stand for them. */
@@ -133,7 +140,7 @@ type Env = Readonly<Record<string, string | undefined>>;
  * `SLUICE_TEXT_COLUMNS`, `SLUICE_DECIMAL_COLUMNS`, `SLUICE_ALLOW`,
  * `SLUICE_ALLOW_FILE`, `SLUICE_ANONYMOUS`, `SLUICE_IDENTITY_KEY`,
  * `SLUICE_IDENTITY_KEY_FILE`, `SLUICE_ENCRYPTION`, `SLUICE_ORIGIN`,
- * `SLUICE_MAX_DELEGATION_MINUTES`, `SLUICE_CONFIG`, and the `SLUICE_JWT_*`
+ * `SLUICE_MAX_DELEGATION_MINUTES`, `SLUICE_CONFIG`, `SLUICE_ROW_FILTER_*`, and the `SLUICE_JWT_*`
  * of token_flags.ts), then defaults. Throws a `TypeError` naming the bad
  * flag or entry, or the flags that do not go together, and a
  * `DatasetRefused` listing every problem of a `--config` file.
@@ -172,6 +179,7 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
   const configFile = values.config ?? env.SLUICE_CONFIG;
   const datasets = configFile === undefined ? undefined : configured(configFile, values, env);
   const dataset = datasets?.[0].settings ?? datasetSettings(values, env);
+  const rowFilter = rowFilterFlags(values, env, configFile !== undefined);
   const maxDelegation = values["max-delegation-minutes"] ?? env.SLUICE_MAX_DELEGATION_MINUTES;
   const chainId = values["chain-id"] ?? env.SLUICE_CHAIN_ID;
   const origins = [...(values.origin ?? []), ...(env.SLUICE_ORIGIN ?? "").split(/[\s,]+/)]
@@ -204,7 +212,37 @@ export function programConfig(args: readonly string[], env: Env): ProgramConfig 
     limits: limitOptions(values, env),
     guard: guardLimits(values, env),
     tokens: tokenOptions(values, env),
+    ...(rowFilter === undefined ? {} : { rowFilter }),
   };
+}
+
+/**
+ * The row rule of `--row-filter-column C` with `--row-filter-claim NAME`
+ * or `--row-filter-identity` (`SLUICE_ROW_FILTER_COLUMN`,
+ * `SLUICE_ROW_FILTER_CLAIM`, `SLUICE_ROW_FILTER_IDENTITY`), read as a
+ * file's `rowFilter` is; with `--config`, each dataset's is in the file.
+ */
+function rowFilterFlags(values: Values, env: Env, config: boolean): RowFilter | undefined {
+  const column = values["row-filter-column"] ?? env.SLUICE_ROW_FILTER_COLUMN;
+  const claim = values["row-filter-claim"] ?? env.SLUICE_ROW_FILTER_CLAIM;
+  const identity = values["row-filter-identity"] ?? flag(env.SLUICE_ROW_FILTER_IDENTITY);
+  if (column === undefined && claim === undefined && !identity) return undefined;
+  if (config) {
+    throw new TypeError('--config lists the datasets: a row rule is a dataset\'s "rowFilter"');
+  }
+  if (column === undefined) {
+    throw new TypeError(
+      `--row-filter-${identity ? "identity" : "claim"} needs --row-filter-column C`,
+    );
+  }
+  if ((claim === undefined) === !identity) {
+    throw new TypeError(
+      "--row-filter-column needs --row-filter-claim NAME or --row-filter-identity",
+    );
+  }
+  const parsed = parseRowFilter(identity ? { column, identity } : { column, claim });
+  if (!parsed.ok) throw new TypeError(`--row-filter: ${parsed.error}`);
+  return parsed.value;
 }
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>["values"];

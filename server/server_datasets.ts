@@ -10,6 +10,7 @@
 
 import { DATASET_NAME } from "../protocol/request_payloads.ts";
 import type { SessionDataset } from "../protocol/session_datasets.ts";
+import { checkRowFilter, type RowFilter } from "../protocol/row_filter.ts";
 import type { SessionSchema } from "../protocol/session_state.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import type { DataSource } from "./data_source.ts";
@@ -47,6 +48,13 @@ export interface ServerDataset {
    * @default {the server's}
    */
   readonly limits?: DatasetLimits;
+  /**
+   * Its row rule: every download of it is narrowed to the signed-in
+   * identity's own rows (docs/CONFIG.md, `rowFilter`).
+   *
+   * @default {every row the request selects}
+   */
+  readonly rowFilter?: RowFilter;
 }
 
 /** What a server serves, as its sessions read it. */
@@ -59,6 +67,8 @@ export interface ServedDatasets {
   readonly sources?: ReadonlyMap<string, DataSource>;
   /** Every dataset as the machine reads it, the default first. */
   readonly datasets?: readonly SessionDataset[];
+  /** The row rule of a server of one unnamed source. */
+  readonly rowFilter?: RowFilter;
 }
 
 function sessionSchema(source: DataSource): SessionSchema {
@@ -71,8 +81,9 @@ function sessionSchema(source: DataSource): SessionSchema {
  * `datasets`, the first being the default.
  *
  * @throws {TypeError} for neither or both, a name that is not a dataset
- * name or is given twice, or an allow entry that is neither a key nor an
- * address.
+ * name or is given twice, an allow entry that is neither a key nor an
+ * address, or a row rule on a column it cannot filter by `eq` (or one
+ * that is neither `{ column, claim }` nor `{ column, identity: true }`).
  *
  * @example
  * ```ts
@@ -90,13 +101,24 @@ function sessionSchema(source: DataSource): SessionSchema {
  * ```
  */
 export function servedDatasets(
-  options: { readonly source?: DataSource; readonly datasets?: readonly ServerDataset[] },
+  options: {
+    readonly source?: DataSource;
+    readonly datasets?: readonly ServerDataset[];
+    readonly rowFilter?: RowFilter;
+  },
 ): ServedDatasets {
-  const { source, datasets } = options;
+  const { source, datasets, rowFilter } = options;
   if ((source === undefined) === (datasets === undefined)) {
     throw new TypeError("createServer: give a source, or datasets, not both");
   }
-  if (source !== undefined) return { source, schema: sessionSchema(source) };
+  if (source !== undefined) {
+    const schema = sessionSchema(source);
+    if (rowFilter === undefined) return { source, schema };
+    return { source, schema, rowFilter: checkedRule("createServer", rowFilter, schema) };
+  }
+  if (rowFilter !== undefined) {
+    throw new TypeError("createServer: rowFilter is for a source; each dataset has its own");
+  }
   if (datasets!.length === 0) throw new TypeError("datasets: give at least one");
   const sources = new Map<string, DataSource>();
   const session = datasets!.map((d): SessionDataset => {
@@ -104,9 +126,14 @@ export function servedDatasets(
     if (sources.has(d.name)) throw new TypeError(`datasets: ${d.name} is given twice`);
     sources.set(d.name, d.source);
     const { maxRowsPerRequest, ...requestLimits } = d.limits ?? {};
+    const schema = sessionSchema(d.source);
+    const rule = d.rowFilter === undefined
+      ? undefined
+      : checkedRule(`datasets: ${d.name}`, d.rowFilter, schema);
     return {
       name: d.name,
-      schema: sessionSchema(d.source),
+      schema,
+      ...(rule === undefined ? {} : { rowFilter: rule }),
       ...(d.allow === undefined ? {} : { allow: allowSet(d.name, d.allow) }),
       ...(Object.keys(requestLimits).length === 0 ? {} : { requestLimits }),
       ...(maxRowsPerRequest === undefined ? {} : { maxRows: maxRowsPerRequest }),
@@ -123,4 +150,22 @@ function allowSet(name: string, entries: Iterable<string>): Set<string> {
     allow.add(parsed.value);
   }
   return allow;
+}
+
+/** A row rule as the machine reads it, checked against the columns it narrows. */
+function checkedRule(at: string, rule: RowFilter, schema: SessionSchema): RowFilter {
+  const { column, claim, identity } = rule as {
+    column?: unknown;
+    claim?: unknown;
+    identity?: unknown;
+  };
+  const shaped = typeof column === "string" &&
+    ((typeof claim === "string" && identity === undefined) ||
+      (claim === undefined && identity === true));
+  if (!shaped) {
+    throw new TypeError(`${at}: rowFilter: { column, claim: NAME } or { column, identity: true }`);
+  }
+  const checked = checkRowFilter(rule, schema.columns);
+  if (!checked.ok) throw new TypeError(`${at}: ${checked.error}`);
+  return claim === undefined ? { column, identity: true } : { column, claim: claim as string };
 }

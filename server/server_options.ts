@@ -10,6 +10,7 @@
 import type { Logger } from "../protocol/logger.ts";
 import type { ParseLimits } from "../protocol/parse.ts";
 import type { RequestLimits } from "../protocol/request.ts";
+import type { RowFilter } from "../protocol/row_filter.ts";
 import type { Authorize } from "./authorize.ts";
 import type { ConnectionOptions } from "./connection_options.ts";
 import type { DataSource } from "./data_source.ts";
@@ -23,6 +24,16 @@ export interface ServerOptions extends ConnectionOptions, TokenOptions {
   readonly source?: DataSource;
   /** Several datasets, named by `searchParams.dataset`; the first is the default. */
   readonly datasets?: readonly ServerDataset[];
+  /**
+   * With `source`: narrow every download to the signed-in identity's own
+   * rows, e.g. `{ column: "account_id", claim: "acct" }` (a token's claim)
+   * or `{ column: "owner", identity: true }` (a key, an address, a token's
+   * subject). With `datasets`, each dataset has its own. See
+   * {@linkcode RowFilter}.
+   *
+   * @default {every row the request selects}
+   */
+  readonly rowFilter?: RowFilter;
   /**
    * Most downloads running at once on one connection.
    *

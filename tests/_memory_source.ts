@@ -126,6 +126,8 @@ export interface ServerTuning {
   readonly bounds?: SessionConfig["bounds"];
   /** Several datasets, the default first (its schema must be {@linkcode MEMORY_SCHEMA}). */
   readonly datasets?: SessionConfig["datasets"];
+  /** The row rule of the server's one dataset. */
+  readonly rowFilter?: SessionConfig["rowFilter"];
 }
 
 /** The origin the pair's client dials and the server names. */
@@ -165,5 +167,6 @@ export function serverConfig(tuning: ServerTuning = {}): SessionConfig {
     ports: tuning.ports ?? SERVER_PORTS,
     ...(tuning.bounds === undefined ? {} : { bounds: tuning.bounds }),
     ...(tuning.datasets === undefined ? {} : { datasets: tuning.datasets }),
+    ...(tuning.rowFilter === undefined ? {} : { rowFilter: tuning.rowFilter }),
   };
 }

@@ -136,6 +136,12 @@ function startScenarios(
       d.receive(make("r"));
       return d;
     },
+    ROW_FILTER_CLAIM_MISSING: () => {
+      // An anonymous client, and a dataset that shows each token its own rows.
+      const d = new Driver({ tuning: { rowFilter: { column: "user_id", claim: "acct" } } });
+      d.receive(make("r"));
+      return d;
+    },
     INVALID_RANGE: () => {
       const d = new Driver();
       d.receive(make("r", {

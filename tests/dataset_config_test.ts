@@ -2,8 +2,11 @@
 // have is reported as one line that starts with the setting's path (the stable part: the rest is
 // prose), all of them at once; the program exits 2 with those lines. The example of
 // docs/CONFIG.md is read as the server reads it.
-import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, match, ok, throws } from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
 import { DATASET_LIMIT_NAMES, datasetConfig } from "../server/dataset_config.ts";
+import { DatasetRefused } from "../server/open_dataset.ts";
+import { openDatasets } from "../server/open_datasets.ts";
 import { programConfig } from "../server/program_config.ts";
 import { SERVER } from "./_program.ts";
 
@@ -44,6 +47,76 @@ Deno.test("a good file lists its datasets: SQLite paths beside the file, Postgre
   });
   equal(r.value[2].settings.kind === "sqlite" && r.value[2].settings.path, "/srv/abs.sqlite");
   deepStrictEqual(r.value[2].limits, { maxRowsPerRequest: 5 });
+});
+
+Deno.test("a dataset's row rule maps a token claim, or the identity itself, to a column", () => {
+  const r = datasetConfig(
+    JSON.stringify({
+      datasets: [
+        { ...SQLITE, rowFilter: { column: "account_id", claim: "acct" } },
+        { ...SQLITE, name: "own", rowFilter: { column: "owner", identity: true } },
+        { ...SQLITE, name: "all" },
+      ],
+    }),
+    "conf/",
+    ENV,
+  );
+  ok(r.ok, JSON.stringify(!r.ok && r.error));
+  deepStrictEqual(r.value.map((d) => d.rowFilter), [
+    { column: "account_id", claim: "acct" },
+    { column: "owner", identity: true },
+    undefined,
+  ]);
+});
+
+Deno.test("a row rule on a column the table does not have, or cannot filter, is refused when the dataset opens", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".sqlite" });
+  const db = new DatabaseSync(path);
+  db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER, account_id INTEGER)");
+  db.close();
+  try {
+    const settings = { kind: "sqlite" as const, path, table: { table: "t", timeColumn: "ts" } };
+    const good = await openDatasets([
+      { name: "t", settings, limits: {}, rowFilter: { column: "account_id", claim: "acct" } },
+    ]);
+    deepStrictEqual(good.datasets[0].rowFilter, { column: "account_id", claim: "acct" });
+    await good.close();
+    const bad = await openDatasets([
+      { name: "t", settings, limits: {}, rowFilter: { column: "acct", claim: "acct" } },
+    ]).then(() => undefined, (error) => error);
+    ok(bad instanceof DatasetRefused);
+    deepStrictEqual(bad.problems.map((l: string) => /^(.*?: rowFilter\.column): /.exec(l)?.[1]), [
+      "datasets[0] (t): rowFilter.column",
+    ]);
+  } finally {
+    await Deno.remove(path);
+  }
+});
+
+Deno.test("the program's --row-filter-* flags are the one dataset's rule, and go with nothing else", () => {
+  const table = ["--db", "pay.sqlite", "--table", "payments"];
+  deepStrictEqual(
+    programConfig([...table, "--row-filter-column", "account_id", "--row-filter-claim", "acct"], {})
+      .rowFilter,
+    { column: "account_id", claim: "acct" },
+  );
+  deepStrictEqual(
+    programConfig(table, { SLUICE_ROW_FILTER_COLUMN: "owner", SLUICE_ROW_FILTER_IDENTITY: "1" })
+      .rowFilter,
+    { column: "owner", identity: true },
+  );
+  equal(programConfig(table, {}).rowFilter, undefined);
+  for (
+    const flags of [
+      ["--row-filter-column", "account_id"],
+      ["--row-filter-claim", "acct"],
+      ["--row-filter-identity"],
+      ["--row-filter-column", "a", "--row-filter-claim", "acct", "--row-filter-identity"],
+      ["--row-filter-column", "a", "--row-filter-claim", ""],
+    ]
+  ) {
+    throws(() => programConfig([...table, ...flags], {}), TypeError, flags.join(" "));
+  }
 });
 
 Deno.test("the per-dataset limits are the limit table's per-request ones", () => {
@@ -137,6 +210,23 @@ Deno.test("every kind of problem is one line starting with its setting's path", 
       "datasets[0].limits.maxInValues",
       "datasets[0].limits.maxRowsPerRequest",
     ]],
+    ["a row rule that is not an object", { datasets: [{ ...SQLITE, rowFilter: "acct" }] }, [
+      "datasets[0].rowFilter",
+    ]],
+    ...[
+      { claim: "acct" },
+      { column: "", claim: "acct" },
+      { column: "account_id" },
+      { column: "account_id", claim: "" },
+      { column: "account_id", claim: 7 },
+      { column: "account_id", identity: "yes" },
+      { column: "account_id", claim: "acct", identity: true },
+      { column: "account_id", claim: "acct", value: 1 },
+    ].map((rowFilter): [string, unknown, string[]] => [
+      `the row rule ${JSON.stringify(rowFilter)}`,
+      { datasets: [{ ...SQLITE, rowFilter }] },
+      ["datasets[0].rowFilter"],
+    ]),
   ];
   for (const [what, config, paths] of cases) deepStrictEqual(problemPaths(config), paths, what);
 });
@@ -172,6 +262,7 @@ Deno.test("the full example of docs/CONFIG.md is a good file", async () => {
   ok(r.value.some((d) => d.settings.kind === "postgres"));
   ok(r.value.some((d) => d.allow !== undefined));
   ok(r.value.some((d) => Object.keys(d.limits).length > 0));
+  ok(r.value.some((d) => d.rowFilter !== undefined));
 });
 
 /** Runs the server program to its exit. */
@@ -225,6 +316,52 @@ Deno.test("server.ts --config exits 2 with a line per problem of the file, of it
     const absent = await serverRun(["--config", `${dir}/absent.json`]);
     equal(absent.code, 2, absent.stderr);
     match(absent.stderr, /absent\.json/);
+    // A row rule on a column the table does not have: one line, then exit 2; in the file, and as
+    // flags of one table.
+    const db = new DatabaseSync(`${dir}/t.sqlite`);
+    db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER, account_id INTEGER)");
+    db.close();
+    const ruled = `${dir}/ruled.json`;
+    await Deno.writeTextFile(
+      ruled,
+      JSON.stringify({
+        datasets: [{
+          name: "t",
+          sqlite: "t.sqlite",
+          table: "t",
+          timeColumn: "ts",
+          rowFilter: { column: "acct", claim: "a" },
+        }],
+      }),
+    );
+    const rule = await serverRun(["--config", ruled]);
+    equal(rule.code, 2, rule.stderr);
+    deepStrictEqual(
+      rule.stderr.trim().split("\n").map((l) => /^sluice: (.*?): rowFilter\.column: /.exec(l)?.[1]),
+      [
+        "datasets[0] (t)",
+      ],
+    );
+    const flags = ["--db", `${dir}/t.sqlite`, "--table", "t", "--time-column", "ts"];
+    const flagged = await serverRun([
+      ...flags,
+      "--row-filter-column",
+      "acct",
+      "--row-filter-claim",
+      "a",
+    ]);
+    equal(flagged.code, 2, flagged.stderr);
+    match(flagged.stderr.trim(), /^sluice: --row-filter-column: acct is not a column[^\n]*$/);
+    const both = await serverRun([
+      "--config",
+      ruled,
+      "--row-filter-column",
+      "account_id",
+      "--row-filter-claim",
+      "a",
+    ]);
+    equal(both.code, 2, both.stderr);
+    match(both.stderr, /rowFilter/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -4,12 +4,15 @@ import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { decodeDataFrame } from "../protocol/frame.ts";
 import type { DownloadEstimate, DownloadRequest, ServerMessage } from "../protocol/messages.ts";
 import { readsInput } from "../protocol/session_state.ts";
+import type { TokenVerdict } from "../protocol/session_token.ts";
 import { ALL, codesOf, Driver, estimateOf, requestOf } from "./_session_driver.ts";
 import { MEMORY_SCHEMA } from "./_memory_source.ts";
 
 function estimate(d: Driver, request: DownloadRequest = ALL): DownloadEstimate {
   const from = d.log.length;
-  d.receive(estimateOf("e", request));
+  const message = estimateOf("e", request);
+  // A signed-in session's commands carry their signature.
+  d.receive(d.token === undefined ? message : d.signed(message));
   const answer = d.sent(from).find((m) => m.event === "download:estimate");
   if (answer?.event !== "download:estimate") {
     throw new Error(`no estimate: ${JSON.stringify(codesOf(d.effects(from)))}`);
@@ -192,4 +195,34 @@ Deno.test("while an estimate waits for the source, the connection reads nothing 
   const answer = d.sent().find((m) => m.event === "download:estimate");
   equal(answer?.event === "download:estimate" && answer.data.rows, 100);
   equal(d.state.downloads.length, 1, "the download still runs");
+});
+
+Deno.test("under a row rule an estimate counts, previews and suggests only the identity's rows", () => {
+  const token: TokenVerdict = {
+    ok: true,
+    subject: "u3",
+    claims: { acct: 3 },
+    expiresAt: Number.MAX_SAFE_INTEGER,
+  };
+  const d = new Driver({
+    rows: 250,
+    token,
+    tuning: { rowFilter: { column: "user_id", claim: "acct" } },
+  });
+  d.signIn();
+  d.checkToken(token);
+  const answer = estimate(d);
+  // The in-memory table's user_id is 1 + id % 10: user 3 has the ids ending in 2.
+  equal(answer.rows, 25);
+  ok(answer.preview.length > 0);
+  ok(answer.preview.every((row) => row.user_id === 3), JSON.stringify(answer.preview[0]));
+  // A filter that reaches for another user's rows counts none of them.
+  const other: DownloadRequest = {
+    ...ALL,
+    searchParams: {
+      ...ALL.searchParams,
+      filters: [{ field: "user_id", operator: "eq", value: 4 }],
+    },
+  };
+  equal(estimate(d, other).rows, 0);
 });

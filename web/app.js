@@ -278,6 +278,7 @@ var ERROR_HELP = {
   ORIGIN_MISMATCH: "The server says it lives at another address than the one this page connected to. Do not sign in; tell the operator.",
   SERVER_KEY_MISMATCH: "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
   FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
+  ROW_FILTER_CLAIM_MISSING: "This data shows each user only their own rows, and your sign-in does not say whose they are. Sign in with your account's token, or ask the operator.",
   SIGN_IN_RATE_LIMITED: "Too many failed sign-ins from your network or for this identity. Wait a little, then try again.",
   RATE_LIMITED: "Too many downloads in the last minute. Wait a little, then try again.",
   ROW_LIMIT_EXCEEDED: "The download has more rows than you may take at once. Narrow the time range.",
@@ -2119,6 +2120,7 @@ var ERROR_TABLE = {
     fault: "server"
   },
   FORBIDDEN: request("The server does not allow this identity that download."),
+  ROW_FILTER_CLAIM_MISSING: request("The dataset shows each identity its own rows, and this identity has no usable value for its rule."),
   RATE_LIMITED: {
     message: "Too many requests from this identity; wait and retry.",
     recoverable: true,

@@ -110,6 +110,8 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   SERVER_KEY_MISMATCH:
     "The server could not prove who it is. Someone may be in between: do not sign in; tell the operator.",
   FORBIDDEN: "You are not allowed this download. Narrow the request, or ask the operator.",
+  ROW_FILTER_CLAIM_MISSING:
+    "This data shows each user only their own rows, and your sign-in does not say whose they are. Sign in with your account's token, or ask the operator.",
   SIGN_IN_RATE_LIMITED:
     "Too many failed sign-ins from your network or for this identity. Wait a little, then try again.",
   RATE_LIMITED: "Too many downloads in the last minute. Wait a little, then try again.",

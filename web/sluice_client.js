@@ -1786,6 +1786,7 @@ var ERROR_TABLE = {
     fault: "server"
   },
   FORBIDDEN: request("The server does not allow this identity that download."),
+  ROW_FILTER_CLAIM_MISSING: request("The dataset shows each identity its own rows, and this identity has no usable value for its rule."),
   RATE_LIMITED: {
     message: "Too many requests from this identity; wait and retry.",
     recoverable: true,
