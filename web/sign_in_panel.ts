@@ -237,7 +237,7 @@ export class SignInPanel {
       : "Not signed in.";
     // The one button: the way's own before signing in, "Try again" after a failure, busy while
     // signing in, gone once signed in (unless the wallet moved on under a running download).
-    const tokenForm = way === "token" ? phase !== "in" && phase !== "signing" : this.#pasting;
+    const tokenForm = this.#pasting || (way === "token" && phase !== "in" && phase !== "signing");
     this.#tokenForm.hidden = !(this.#offered.has("token") || way === "token") || !tokenForm;
     const retry = phase === "refused" || phase === "offline";
     this.#button.hidden = way === "token"
