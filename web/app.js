@@ -1434,7 +1434,7 @@ var SignInPanel = class {
     this.#root.dataset.method = way;
     this.#root.dataset.phase = phase;
     const identity = way === "key" ? this.#key?.publicKey : way === "wallet" ? this.#address : "";
-    this.#status.textContent = phase === "signing" ? text.signing : phase === "in" ? way === "token" ? `${text.signedIn}.` : `Signed in as ${shortIdentity(identity ?? "")} ${text.signedIn}.` : phase === "refused" ? "Not signed in: the sign-in was refused." : phase === "offline" ? "Not signed in: the server cannot be reached." : way === "wallet" && this.#address === void 0 && this.#offered.has("wallet") ? "Not signed in. Your wallet shares no account with this page yet." : "Not signed in.";
+    this.#status.textContent = phase === "signing" ? text.signing : phase === "in" ? way === "token" ? `${text.signedIn}.` : `Signed in as ${shortIdentity(identity ?? "")} ${text.signedIn}.` : phase === "refused" ? "Not signed in: the sign-in was refused." : phase === "offline" ? "Not signed in: the server cannot be reached." : "Not signed in.";
     const tokenForm = this.#pasting || way === "token" && phase !== "in" && phase !== "signing";
     this.#tokenForm.hidden = !(this.#offered.has("token") || way === "token") || !tokenForm;
     const retry = phase === "refused" || phase === "offline";

@@ -232,8 +232,6 @@ export class SignInPanel {
       ? "Not signed in: the sign-in was refused."
       : phase === "offline"
       ? "Not signed in: the server cannot be reached."
-      : way === "wallet" && this.#address === undefined && this.#offered.has("wallet")
-      ? "Not signed in. Your wallet shares no account with this page yet."
       : "Not signed in.";
     // The one button: the way's own before signing in, "Try again" after a failure, busy while
     // signing in, gone once signed in (unless the wallet moved on under a running download).
