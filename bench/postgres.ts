@@ -14,64 +14,22 @@
 // download:complete, and the SHA-256 of every CSV export must equal that of an oracle computed
 // beforehand by psql, whose SQL writes each cell the way PROTOCOL.md §8 documents (the same rows,
 // in key order); the hashing's own time is left out of the figures.
+//
+// Where the time goes, per export: the CPU seconds of the server process, of this process (the
+// client, or psql's child for the baseline), and of the cluster's PostgreSQL processes, beside the
+// wall time; and the machine's load average before and after, since its 2 cores are shared.
 import { createHash } from "node:crypto";
+import process from "node:process";
 import { parseArgs } from "node:util";
 import { ClientBuilder } from "../client.ts";
 import type { OutputFormat } from "../protocol/messages.ts";
 import { type Cluster, startCluster } from "../tests/_postgres.ts";
 import { startProgram } from "./_server_program.ts";
+import { makeTable } from "./_postgres_table.ts";
 import { mb, rate, type Run, table } from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
-
-const NOTES = [
-  "partial fill, remainder cancelled",
-  'client said "urgent"',
-  "line one\nline two",
-  "windows\r\nline break",
-  '=HYPERLINK("http://example.com","click")',
-  "+1 rebate tier",
-  "-5% promo",
-  "@SUM(A1:A9)",
-  "\tindented",
-  "café ☕ 取引 🚀",
-  "",
-  "plain note",
-];
-
-function literal(text: string): string {
-  return `E'${
-    text.replaceAll("\\", "\\\\").replaceAll("'", "\\'").replaceAll("\n", "\\n")
-      .replaceAll("\r", "\\r").replaceAll("\t", "\\t")
-  }'`;
-}
-
-/** Makes `trades_<rows>`: keys 1..rows, 31.5 s apart on average, times with microseconds. */
-async function makeTable(cluster: Cluster, rows: number): Promise<string> {
-  const table = `trades_${rows}`;
-  await cluster.psql(`CREATE UNLOGGED TABLE ${table} (
-      id bigint PRIMARY KEY, ts timestamptz NOT NULL, symbol text NOT NULL, side text NOT NULL,
-      price numeric(20,8) NOT NULL, amount numeric(20,8) NOT NULL, fee numeric(20,8) NOT NULL,
-      maker boolean NOT NULL, user_id integer NOT NULL, order_id text NOT NULL, note text);
-    INSERT INTO ${table} SELECT g,
-      timestamptz '2024-01-01 00:00:00+00' + g * interval '31 seconds' + (g % 997) * interval '503 microseconds',
-      (ARRAY['BTC-USD','ETH-USD','SOL-USD','ETH-BTC','DOGE-USD','XRP-USD','ADA-EUR'])[1 + g % 7],
-      CASE WHEN g % 2 = 0 THEN 'buy' ELSE 'sell' END,
-      (40000 + (g % 100003) * 0.01)::numeric(20,8),
-      ((g % 20000 + 1) * 0.00010000)::numeric(20,8),
-      ((g % 1000 - 400) * 0.00000137)::numeric(20,8),
-      g % 5 < 2,
-      1 + (g::bigint * 7919) % 1000,
-      'ORD' || lpad((1000000 + g * 3 / 4)::text, 10, '0'),
-      CASE WHEN g % 67 = 0 THEN (ARRAY[${
-    NOTES.map(literal).join(", ")
-  }])[1 + (g / 67) % ${NOTES.length}] END
-    FROM generate_series(1, ${rows}) g`);
-  // Hint bits set and statistics in, so that no export pays for the load.
-  await cluster.psql(`VACUUM ANALYZE ${table}`);
-  return table;
-}
 
 /** SQL of one text cell as PROTOCOL.md §8's CSV writes it (quoting, formula neutralisation). */
 function textCell(c: string): string {
@@ -123,8 +81,62 @@ async function oracleDigest(cluster: Cluster, table: string): Promise<string> {
   return hash.update("\r\n").digest("hex");
 }
 
+/** CPU seconds (user and system) of a process from /proc/<pid>/stat, or 0 once it is gone. */
+function cpuOf(pid: number): number {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
+}
+
+/** CPU seconds so far of each PostgreSQL process (the postmaster and its backends), by pid. */
+function postgresCpu(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const entry of Deno.readDirSync("/proc")) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    let comm: string;
+    try {
+      comm = Deno.readTextFileSync(`/proc/${entry.name}/comm`).trim();
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue; // ended meanwhile
+      throw error;
+    }
+    if (comm === "postgres") out.set(Number(entry.name), cpuOf(Number(entry.name)));
+  }
+  return out;
+}
+
+/** PostgreSQL's CPU seconds from `before` to `after`; a process that started meanwhile counts whole. */
+function postgresSpent(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
+  return total;
+}
+
+/** CPU seconds of this process (the client's side of a sluice export). */
+function ownCpu(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
+
+/** Where one export's time went: CPU seconds of each process beside the wall time. */
+interface Cpu {
+  readonly name: string;
+  readonly seconds: number;
+  readonly server?: number;
+  readonly client: number;
+  readonly postgres: number;
+}
+
+const cpuRuns: Cpu[] = [];
+
 /** psql's `\copy … to stdout with csv header` of the same rows, bytes counted as they come. */
 async function psqlRun(cluster: Cluster, table: string, rows: number): Promise<Run> {
+  const pg = postgresCpu();
   const started = performance.now();
   const child = new Deno.Command("psql", {
     args: [
@@ -139,9 +151,20 @@ async function psqlRun(cluster: Cluster, table: string, rows: number): Promise<R
     stdout: "piped",
   }).spawn();
   let bytes = 0;
-  for await (const chunk of child.stdout) bytes += chunk.length;
+  // psql and its backend are gone once it exits: their CPU is sampled while the rows come, at
+  // most every 50 ms so that sampling costs the baseline nothing measurable.
+  let [psqlCpu, pgCpu, sampled] = [0, pg, 0];
+  for await (const chunk of child.stdout) {
+    bytes += chunk.length;
+    if (performance.now() - sampled > 50) {
+      [psqlCpu, pgCpu, sampled] = [cpuOf(child.pid), postgresCpu(), performance.now()];
+    }
+  }
   if (!(await child.status).success) throw new Error("psql \\copy failed");
-  return { name: "psql \\copy csv", rows, bytes, seconds: (performance.now() - started) / 1000 };
+  const seconds = (performance.now() - started) / 1000;
+  const name = "psql \\copy csv";
+  cpuRuns.push({ name, seconds, client: psqlCpu, postgres: postgresSpent(pg, pgCpu) });
+  return { name, rows, bytes, seconds };
 }
 
 async function sluiceRun(
@@ -159,6 +182,7 @@ async function sluiceRun(
     // Every client signs in (a random key, which a server without an allow list accepts).
     const client = new ClientBuilder(server.url).build();
     await client.connect();
+    const [serverCpu, clientCpu, pg] = [server.cpuSeconds(), ownCpu(), postgresCpu()];
     const started = performance.now();
     const download = client.download({
       searchParams: { timeFrom: FROM, timeTo: TO, filters: [] },
@@ -178,9 +202,17 @@ async function sluiceRun(
     }
     const complete = await download.done;
     const seconds = (performance.now() - started - hashMs) / 1000;
+    const name = `sluice ${format}${encryption ? "" : ", not encrypted"}`;
+    cpuRuns.push({
+      name,
+      seconds,
+      server: server.cpuSeconds() - serverCpu,
+      client: ownCpu() - clientCpu - hashMs / 1000,
+      postgres: postgresSpent(pg, postgresCpu()),
+    });
     await client.close();
     return {
-      name: `sluice ${format}${encryption ? "" : ", not encrypted"}`,
+      name,
       rows: complete.rows,
       bytes,
       seconds,
@@ -238,6 +270,8 @@ async function main(): Promise<void> {
   console.error("starting a throwaway PostgreSQL cluster");
   const cluster = await startCluster();
   const byRows = new Map<number, Run[]>();
+  const cpuByRows = new Map<number, Cpu[]>();
+  const loadBefore = Deno.loadavg();
   try {
     const version = (await cluster.psql("SHOW server_version")).trim();
     for (const rows of sizes) {
@@ -259,10 +293,13 @@ async function main(): Promise<void> {
       record(await sluiceRun(cluster, name, "csv", false, keyFile));
       record(await sluiceRun(cluster, name, "json", true, keyFile));
       byRows.set(rows, runs);
+      cpuByRows.set(rows, cpuRuns.splice(0));
       await cluster.psql(`DROP TABLE ${name}`);
     }
+    const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(", ");
     console.log(
-      `deno ${Deno.version.deno}, PostgreSQL ${version}, ${navigator.hardwareConcurrency} cores\n`,
+      `deno ${Deno.version.deno}, PostgreSQL ${version}, ${navigator.hardwareConcurrency} cores; ` +
+        `load average (1, 5, 15 min) ${load(loadBefore)} before, ${load(Deno.loadavg())} after\n`,
     );
   } finally {
     await cluster.stop();
@@ -270,6 +307,13 @@ async function main(): Promise<void> {
   }
   for (const [rows, runs] of byRows) {
     console.log(`### PostgreSQL, ${rows.toLocaleString("en-US")} rows\n\n${table(runs)}\n`);
+    console.log("| export | wall s | server CPU s | client or psql CPU s | PostgreSQL CPU s |");
+    console.log("| --- | --- | --- | --- | --- |");
+    for (const c of cpuByRows.get(rows) ?? []) {
+      const cells = [c.seconds, c.server, c.client, c.postgres].map((x) => x?.toFixed(2) ?? "");
+      console.log(`| ${c.name} | ${cells.join(" | ")} |`);
+    }
+    console.log();
   }
   console.log("### Targets\n");
   console.log("| target | measured | |\n| --- | --- | --- |");

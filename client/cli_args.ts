@@ -41,6 +41,11 @@ const OPTIONS: readonly OptionSpec[] = [
     help: ["keep the rows where EXPR holds (see FILTERS);", "repeatable: all must hold"],
   },
   { name: "format", value: "FORMAT", help: ["csv (default), json or ndjson"] },
+  {
+    name: "columns",
+    value: "A,B,C",
+    help: ["write only these columns, in this order", "(default: all that /schema.json lists)"],
+  },
   { name: "gzip", help: ["gzip on the wire; the output is a gzip file"] },
   { name: "no-neutralize", help: ["keep CSV cells that start with = + - @ as they are"] },
   {
@@ -169,7 +174,7 @@ EXAMPLES (client.ts stands for deno run -A client.ts)
     -o january.csv
   client.ts ws://127.0.0.1:8080/ --from 2024-01-01 --to 2024-01-02 \\
     --filter symbol=BTC-USD --filter price:between=60000,70000 \\
-    --format ndjson | head
+    --columns ts,side,price,amount --format ndjson | head
   client.ts wss://sluice.example/ --from 2024-01-01 --to 2025-01-01 \\
     --gzip --key-file me.key -o 2024.csv.gz
   client.ts wss://sluice.example/ --dataset deposits \\
@@ -199,6 +204,7 @@ export interface OptionValues {
   readonly to?: string;
   readonly filter?: string[];
   readonly format?: string;
+  readonly columns?: string;
   readonly gzip?: boolean;
   readonly "no-neutralize"?: boolean;
   readonly output?: string;

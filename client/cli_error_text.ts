@@ -51,6 +51,7 @@ function flagAt(path: string, flags: RequestFlags): string | undefined {
   if (path === "data.searchParams.timeTo") return `--to ${flags.to}`;
   if (path === "data.searchParams") return `--from ${flags.from} --to ${flags.to}`;
   if (path === "data.outputFormat") return `--format ${flags.format}`;
+  if (path.startsWith("data.searchParams.columns")) return `--columns ${flags.columns}`;
   return undefined;
 }
 

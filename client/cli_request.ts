@@ -103,6 +103,8 @@ export interface RequestFlags {
   readonly filters: readonly string[];
   /** `--format`, or its default. */
   readonly format: string;
+  /** `--columns`, if given. */
+  readonly columns?: string;
 }
 
 /**
@@ -165,12 +167,14 @@ export function invocation(
     throw new UsageError(`--format must be csv, json or ndjson, got "${format}"`);
   }
   const filters = values.filter ?? [];
+  const columns = values.columns === undefined ? undefined : parseColumns(values.columns);
   const request: DownloadRequest = {
     searchParams: {
       ...(values.dataset === undefined ? {} : { dataset: values.dataset }),
       timeFrom: values.from,
       timeTo: values.to,
       filters: filters.map(parseFilter),
+      ...(columns === undefined ? {} : { columns }),
     },
     outputFormat: format as OutputFormat,
     compression: values.gzip === true,
@@ -182,6 +186,7 @@ export function invocation(
     to: values.to,
     filters,
     format,
+    ...(values.columns === undefined ? {} : { columns: values.columns }),
   };
   const refused = checkRequest(request);
   if (refused !== undefined) throw new RequestUsageError(refused, flags);
@@ -193,6 +198,28 @@ export function invocation(
     ...(values.output === undefined ? {} : { output: values.output }),
     resume: values.continue === true,
   };
+}
+
+/**
+ * The names of `--columns a,b,c`, in order.
+ *
+ * @throws {UsageError} on an empty name or one given twice.
+ *
+ * @example
+ * ```ts
+ * import { deepStrictEqual, throws } from "node:assert/strict";
+ * import { parseColumns } from "./cli_request.ts";
+ * deepStrictEqual(parseColumns("ts, price,id"), ["ts", "price", "id"]);
+ * throws(() => parseColumns("id,id"));
+ * ```
+ */
+export function parseColumns(text: string): string[] {
+  const names = text.split(",").map((name) => name.trim());
+  for (const [i, name] of names.entries()) {
+    if (name === "") throw new UsageError(`--columns ${text}: an empty column name`);
+    if (names.indexOf(name) !== i) throw new UsageError(`--columns ${text}: ${name} twice`);
+  }
+  return names;
 }
 
 /** A request the protocol refuses before any server sees it: exit 2, naming the flag. */
@@ -239,7 +266,8 @@ export function checkRequest(request: DownloadRequest): ErrorResponse | undefine
     },
   );
   if (!parsed.ok) return parsed.error.error;
-  const { filters: _, ...range } = request.searchParams;
+  // Which filters and columns a dataset has is the server's to say.
+  const { filters: _, columns: __, ...range } = request.searchParams;
   const checked = validateDownloadRequest({
     ...request,
     searchParams: { ...range, filters: [] },

@@ -22,6 +22,7 @@ import { errorResponse } from "../protocol/errors.ts";
 import type {
   AuthChallenge,
   ClientMessage,
+  DownloadEstimate,
   DownloadRequest,
   DownloadStatus,
   ServerMessage,
@@ -32,6 +33,7 @@ import type { ClientEvents, Listener, SessionState } from "./client_events.ts";
 import { type Download, DownloadDriver, type DownloadOptions } from "./download.ts";
 import { SluiceError } from "./sluice_error.ts";
 import { ClientConnection } from "./connection.ts";
+import { Questions } from "./_questions.ts";
 
 /** How long `close()` waits for the server's answer to the closing handshake (ms on loopback). */
 const GOODBYE_WAIT_MS = 1000;
@@ -74,10 +76,7 @@ export class SluiceClient {
   #connection: ClientConnection | undefined;
   readonly #timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
   readonly #downloads = new Map<string, DownloadDriver>();
-  readonly #statusWaiters = new Map<string, {
-    resolve: (downloads: DownloadStatus[]) => void;
-    reject: (error: SluiceError) => void;
-  }>();
+  readonly #questions = new Questions();
   readonly #listeners = new Map<keyof ClientEvents, Set<(event: never) => void>>();
   #connectWaiters: { resolve: () => void; reject: (error: SluiceError) => void }[] = [];
   #systemHealth: SystemHealth | undefined;
@@ -169,19 +168,46 @@ export class SluiceClient {
 
   /** Asks the server where one download, or every download of this connection, stands. */
   status(requestId?: string): Promise<DownloadStatus[]> {
+    return this.#ask(
+      "status:check",
+      requestId === undefined ? {} : { requestId },
+      (m) => m.event === "status:update" ? [...m.data.downloads] : undefined,
+    );
+  }
+
+  /**
+   * Asks the server how big a download of `request` would be, before
+   * starting it (PROTOCOL.md §5.12): its rows, about how many bytes, its
+   * first rows and values of its text columns. It is checked as the
+   * download would be, and refused with the same codes; a server older
+   * than the event refuses it with `UNKNOWN_EVENT`.
+   *
+   * @example
+   * ```ts ignore
+   * const { rows, bytes } = await client.estimate(request);
+   * ```
+   */
+  estimate(request: DownloadRequest): Promise<DownloadEstimate> {
+    return this.#ask(
+      "download:estimate",
+      request,
+      (m) => m.event === "download:estimate" ? m.data : undefined,
+    );
+  }
+
+  /** Sends a question and waits for its answer (`pick`), or the error that names its id. */
+  #ask<E extends "status:check" | "download:estimate", T>(
+    event: E,
+    data: Extract<ClientMessage, { event: E }>["data"],
+    pick: (message: ServerMessage) => T | undefined,
+  ): Promise<T> {
     if (!this.isConnected()) {
       return Promise.reject(new SluiceError(errorResponse("CONNECTION_LOST")));
     }
-    const id = `st-${this.#nextId++}`;
-    return new Promise((resolve, reject) => {
-      this.#statusWaiters.set(id, { resolve, reject });
-      this.#send({
-        event: "status:check",
-        data: requestId === undefined ? {} : { requestId },
-        timestamp: Date.now(),
-        requestId: id,
-      });
-    });
+    const requestId = `${event === "status:check" ? "st" : "es"}-${this.#nextId++}`;
+    const answered = this.#questions.ask(requestId, pick);
+    this.#send({ event, data, timestamp: Date.now(), requestId } as ClientMessage);
+    return answered;
   }
 
   /** Closes for good: no reconnect; pending downloads reject with `CONNECTION_CLOSED`. */
@@ -331,20 +357,16 @@ export class SluiceClient {
         return driver?.handle({ type: "complete", summary: message.data });
       case "download:cancelled":
         return driver?.handle({ type: "cancelled", data: message.data });
-      case "download:error": {
-        const waiter = this.#statusWaiters.get(message.requestId);
-        if (waiter !== undefined) {
-          this.#statusWaiters.delete(message.requestId);
-          return waiter.reject(new SluiceError(message.data));
-        }
+      case "download:error":
+        if (this.#questions.refuse(message.requestId, message.data)) return;
         return driver?.handle({ type: "error", error: message.data });
-      }
-      case "status:update": {
-        const waiter = this.#statusWaiters.get(message.requestId);
-        this.#statusWaiters.delete(message.requestId);
-        return waiter?.resolve([...message.data.downloads]);
-      }
+      case "status:update":
+      case "download:estimate":
+        return this.#questions.answer(message);
       case "system:error":
+        // A question the server could not read: a server older than `download:estimate` says
+        // UNKNOWN_EVENT here, with the question's id (PROTOCOL.md §10).
+        if (this.#questions.refuse(message.requestId, message.data)) return;
         this.#step({ type: "serverError", error: message.data });
         return this.#emit("error", message.data);
       case "connection:health":
@@ -370,8 +392,7 @@ export class SluiceClient {
   }
 
   #failStatus(error: SluiceError): void {
-    for (const waiter of this.#statusWaiters.values()) waiter.reject(error);
-    this.#statusWaiters.clear();
+    this.#questions.failAll(error);
   }
 
   #emit<K extends keyof ClientEvents>(name: K, event: ClientEvents[K]): void {

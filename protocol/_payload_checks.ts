@@ -13,6 +13,7 @@ import {
   type Check,
   count,
   flatRecord,
+  Invalid,
   isoDate,
   list,
   literal,
@@ -33,6 +34,7 @@ import {
   type Identity,
   MAX_DELEGATION_MS,
   OUTPUT_FORMATS,
+  type PreviewCell,
   REQUEST_ID_PATTERN,
   type ServerMessage,
 } from "./messages.ts";
@@ -111,10 +113,55 @@ function downloadRequest(bounds: PayloadBounds): Check<DownloadRequest> {
       timeFrom: isoDate(),
       timeTo: isoDate(),
       filters: list(filter, bounds.maxArrayLength),
-    }, { dataset: str({ max: 64, pattern: DATASET_NAME }) }),
+    }, {
+      dataset: str({ max: 64, pattern: DATASET_NAME }),
+      columns: list(str({ max: 128 }), bounds.maxArrayLength),
+    }),
     outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
     compression: bool,
   }, { neutralizeFormulas: bool });
+}
+
+/** Most rows an estimate's preview carries (PROTOCOL.md §5.12). */
+export const MAX_PREVIEW_ROWS = 20;
+
+/** Most values an estimate offers for one column. */
+export const MAX_COLUMN_VALUES = 16;
+
+/** Whether a value is a plain object (not null, not a list). */
+function isPlain(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A preview row: up to `maxKeys` cells, each a JSON scalar or null. */
+function previewRow(maxKeys: number): Check<Record<string, PreviewCell>> {
+  const text = str({ max: 4096 });
+  return (value, path) => {
+    if (!isPlain(value)) throw new Invalid("INVALID_TYPE", path, "expected object");
+    const entries = Object.entries(value);
+    if (entries.length > maxKeys) throw new Invalid("ARRAY_TOO_LONG", path, "too many cells");
+    const out: Record<string, PreviewCell> = {};
+    for (const [key, cell] of entries) {
+      const at = `${path}.${key}`;
+      out[key] = cell === null || typeof cell === "boolean"
+        ? cell
+        : typeof cell === "number"
+        ? num()(cell, at)
+        : text(cell, at);
+    }
+    return out;
+  };
+}
+
+/** An estimate's values: per column, a short list of texts. */
+function valueLists(maxKeys: number): Check<Record<string, string[]>> {
+  const values = list(str({ max: 256 }), MAX_COLUMN_VALUES);
+  return (value, path) => {
+    if (!isPlain(value)) throw new Invalid("INVALID_TYPE", path, "expected object");
+    const entries = Object.entries(value);
+    if (entries.length > maxKeys) throw new Invalid("ARRAY_TOO_LONG", path, "too many columns");
+    return Object.fromEntries(entries.map(([key, item]) => [key, values(item, `${path}.${key}`)]));
+  };
 }
 
 type DataChecks<M extends { event: string; data: unknown }> = {
@@ -126,6 +173,7 @@ export function clientChecks(bounds: PayloadBounds): DataChecks<ClientMessage> {
   const request = downloadRequest(bounds);
   return {
     "download:request": request,
+    "download:estimate": request,
     "download:cancel": empty,
     "download:ack": object({ sequence: num({ min: 0, max: U32_MAX, integer: true }) }),
     "download:resume": object({
@@ -226,6 +274,13 @@ export function serverChecks(bounds: PayloadBounds): DataChecks<ServerMessage> {
       encryption: bool,
       chainId: num({ min: 1, integer: true }),
     }, { maxDelegationMs: num({ min: 1, max: MAX_DELEGATION_MS, integer: true }) }),
+    "download:estimate": object({
+      rows: count,
+      exact: bool,
+      bytes: count,
+      preview: list(previewRow(bounds.maxArrayLength), MAX_PREVIEW_ROWS),
+      values: valueLists(bounds.maxArrayLength),
+    }, { maxRows: count }),
     "auth:result": tagged<AuthResult>("authenticated", {
       true: object({ authenticated: literal(true), token: str({ max: 256 }), expiresAt: count }),
       false: object({ authenticated: literal(false), error: errorPayload }),

@@ -119,7 +119,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorInfo>> = {
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
   UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
-  UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
+  UNKNOWN_COLUMN: request(
+    "A filter or the column list names a column the data source does not have.",
+  ),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
   TOO_MANY_FILTERS: request("The request has more filters than allowed."),

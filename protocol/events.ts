@@ -42,6 +42,7 @@ export const EVENTS = {
   AUTH_CHALLENGE: "auth:challenge",
   AUTH_AUTHENTICATE: "auth:authenticate",
   AUTH_RESULT: "auth:result",
+  DOWNLOAD_ESTIMATE: "download:estimate",
 } as const;
 
 /** The string value of any wire event, e.g. `"download:request"`. */
@@ -136,6 +137,10 @@ export const EVENT_TABLE: Readonly<Record<EventName, EventInfo>> = {
   "auth:result": {
     direction: "server",
     summary: "authenticated or not, with a session token or an ErrorResponse",
+  },
+  "download:estimate": {
+    direction: "both",
+    summary: "client: how big would this download be; server: rows, bytes, first rows, values",
   },
 };
 

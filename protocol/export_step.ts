@@ -31,6 +31,7 @@
  * @module
  */
 
+import { chosenColumns, projectedEncoder } from "./column_choice.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ServerMessage } from "./messages.ts";
 import { progressFromRate, rateOf, recordRate } from "./progress_state.ts";
@@ -137,13 +138,20 @@ function fail(
 }
 
 /** Why a read of the data source failed. */
-type SourceFailure = Extract<ExportEvent, { type: "sourceFailed" }>["kind"];
+export type SourceFailure = Extract<ExportEvent, { type: "sourceFailed" }>["kind"];
 
 /**
  * What a client is told of a failed read: whether resuming later can help
  * (PROTOCOL.md §11), never what the database said.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { sourceError } from "./export_step.ts";
+ * equal(sourceError("timeout").code, "SOURCE_UNAVAILABLE");
+ * ```
  */
-function sourceError(kind: SourceFailure): ErrorResponse {
+export function sourceError(kind: SourceFailure): ErrorResponse {
   switch (kind) {
     case "unavailable":
     case "timeout":
@@ -280,13 +288,18 @@ function counted(state: ExportState, totalRows: number, context: ExportContext):
       errorResponse("RESUME_MISMATCH", { reason: "more rows than the export has" }),
     );
   }
+  // The columns the request chose (column_choice.ts): the source's rows are cut down to them.
+  const written = chosenColumns(context.columns, request.columns);
   let encoder: RowEncoderPort;
   try {
-    encoder = context.ports.encoder({
-      format: request.outputFormat,
-      columns: context.columns,
-      neutralizeFormulas: request.neutralizeFormulas,
-    });
+    encoder = projectedEncoder(
+      context.ports.encoder({
+        format: request.outputFormat,
+        columns: written,
+        neutralizeFormulas: request.neutralizeFormulas,
+      }),
+      request.columns,
+    );
   } catch (error) {
     return fail(state, context, errorResponse("INTERNAL_ERROR"), {
       type: "log",
@@ -307,7 +320,7 @@ function counted(state: ExportState, totalRows: number, context: ExportContext):
   };
   const start = message(state, context, "download:start", {
     totalRows,
-    columns: context.columns.map(({ name, type }) => ({ name, type })),
+    columns: written.map(({ name, type }) => ({ name, type })),
     highWaterMark: String(state.query!.highWaterMark),
     outputFormat: request.outputFormat,
     compression: request.compression,

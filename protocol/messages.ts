@@ -29,6 +29,7 @@ import type {
   DownloadStart,
   ProgressUpdate,
 } from "./download_payloads.ts";
+import type { DownloadEstimate } from "./estimate_payloads.ts";
 import type { HealthPing, StatusCheck, StatusUpdate, SystemHealth } from "./status_payloads.ts";
 import type {
   AuthAuthenticate,
@@ -80,6 +81,7 @@ export {
   type SignedInIdentity,
   type TokenIdentity,
 } from "./auth_payloads.ts";
+export type { DownloadEstimate, PreviewCell } from "./estimate_payloads.ts";
 
 /** The envelope around every control message (PROTOCOL.md §3). */
 export interface Envelope<E extends string, D> {
@@ -104,7 +106,8 @@ export type ClientMessage =
   | Envelope<"status:check", StatusCheck>
   | Envelope<"connection:health", HealthPing>
   | Envelope<"auth:nonce", AuthNonce>
-  | Envelope<"auth:authenticate", AuthAuthenticate>;
+  | Envelope<"auth:authenticate", AuthAuthenticate>
+  | Envelope<"download:estimate", DownloadRequest>;
 
 /** Every message a server may send. */
 export type ServerMessage =
@@ -117,7 +120,8 @@ export type ServerMessage =
   | Envelope<"system:error", ErrorResponse>
   | Envelope<"connection:health", SystemHealth>
   | Envelope<"auth:challenge", AuthChallenge>
-  | Envelope<"auth:result", AuthResult>;
+  | Envelope<"auth:result", AuthResult>
+  | Envelope<"download:estimate", DownloadEstimate>;
 
 /** Any control message. */
 export type Message = ClientMessage | ServerMessage;

@@ -38,6 +38,7 @@ export {
   type DownloadAck,
   type DownloadCancelled,
   type DownloadComplete,
+  type DownloadEstimate,
   type DownloadPhase,
   type DownloadRequest,
   type DownloadResume,
@@ -56,6 +57,7 @@ export {
   type MessageAuth,
   OUTPUT_FORMATS,
   type OutputFormat,
+  type PreviewCell,
   type ProgressUpdate,
   REQUEST_ID_PATTERN,
   type ResumePoint,
@@ -258,6 +260,7 @@ export {
   type SessionState,
   type SessionWait,
 } from "./session_state.ts";
+export type { EstimatedEvent, EstimateEffect, EstimateWait } from "./session_estimate.ts";
 export { chooseDataset, type DatasetView, type SessionDataset } from "./session_datasets.ts";
 export {
   SESSION_ANSWERS,

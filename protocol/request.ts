@@ -9,6 +9,7 @@
  * @module
  */
 
+import { chooseColumns } from "./column_choice.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import {
   type ColumnSchema,
@@ -46,6 +47,11 @@ export interface ValidatedRequest {
   readonly neutralizeFormulas: boolean;
   /** The dataset it reads, on a server of several (protocol/session_datasets.ts). */
   readonly dataset?: string;
+  /**
+   * The places of the columns it writes among the schema's, in order
+   * (column_choice.ts); absent: every column.
+   */
+  readonly columns?: readonly number[];
 }
 
 /**
@@ -95,6 +101,8 @@ export function validateDownloadRequest(
   }
   const checked = validateFilters(filters, schema, limits);
   if (!checked.ok) return checked;
+  const columns = chooseColumns(request.searchParams.columns, schema);
+  if (!columns.ok) return columns;
   return {
     ok: true,
     value: {
@@ -104,6 +112,7 @@ export function validateDownloadRequest(
       outputFormat: request.outputFormat,
       compression: request.compression,
       neutralizeFormulas: request.neutralizeFormulas ?? true,
+      ...(columns.value === undefined ? {} : { columns: columns.value }),
     },
   };
 }

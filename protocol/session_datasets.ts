@@ -16,8 +16,8 @@ import { identityLabel } from "./auth.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ExportLimits } from "./export_state.ts";
 import type { ColumnSchema } from "./filter.ts";
-import type { Identity } from "./messages.ts";
-import type { RequestLimits } from "./request.ts";
+import type { DownloadRequest, Identity } from "./messages.ts";
+import { type RequestLimits, validateDownloadRequest, type ValidatedRequest } from "./request.ts";
 import type { Result } from "./result.ts";
 import type { SessionConfig, SessionSchema } from "./session_state.ts";
 
@@ -172,4 +172,32 @@ export function downloadDataset(config: SessionConfig, name: string | undefined)
     config,
     name === undefined ? undefined : config.datasets?.find((d) => d.name === name),
   );
+}
+
+/**
+ * A request as the client sent it, validated against the dataset it names
+ * (`chooseDataset`) and that dataset's schema and bounds (request.ts); the
+ * result names the dataset on a server of several.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { validateAsked } from "./session_datasets.ts";
+ * import { exampleSessionConfig } from "./_session_example.ts";
+ * const searchParams = { timeFrom: "2024-02-01", timeTo: "2024-01-01", filters: [] };
+ * const r = validateAsked(exampleSessionConfig(), undefined, { searchParams, outputFormat: "csv", compression: false });
+ * equal(!r.ok && r.error.code, "INVALID_RANGE");
+ * ```
+ */
+export function validateAsked(
+  config: SessionConfig,
+  identity: Identity | undefined,
+  request: DownloadRequest,
+): Result<ValidatedRequest, ErrorResponse> {
+  const chosen = chooseDataset(config, request.searchParams.dataset, identity);
+  if (!chosen.ok) return chosen;
+  const { name, columns, requestLimits } = chosen.value;
+  const checked = validateDownloadRequest(request, columns, requestLimits);
+  if (!checked.ok || name === undefined) return checked;
+  return { ok: true, value: { ...checked.value, dataset: name } };
 }

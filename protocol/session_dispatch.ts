@@ -22,6 +22,7 @@ import type { Result } from "./result.ts";
 import { abortDownloads, startDownload, statuses, stepDownload } from "./session_downloads.ts";
 import { gateCommand, issueChallenge, type SessionChange } from "./session_sign_in.ts";
 import { answerWithinLimits, limitChallenge } from "./session_sign_in_limits.ts";
+import { startEstimate } from "./session_estimate.ts";
 import type { SessionEffect, SessionState } from "./session_state.ts";
 
 /** A message to send. */
@@ -114,7 +115,8 @@ export function refuse(
   now: number,
 ): SessionChange {
   const { event, requestId } = message;
-  const effect = event === "download:request" || event === "download:resume"
+  const effect = event === "download:request" || event === "download:resume" ||
+      event === "download:estimate"
     ? downloadError(requestId, error, now)
     : systemError(requestId, error, now);
   return { state, effects: [effect] };
@@ -128,6 +130,8 @@ export function dispatch(state: SessionState, message: ClientMessage, now: numbe
       return startDownload(state, requestId, message.data, undefined, now);
     case "download:resume":
       return startDownload(state, requestId, message.data.request, message.data.resume, now);
+    case "download:estimate":
+      return startEstimate(state, requestId, message.data, now);
     case "download:cancel":
     case "download:ack": {
       const index = state.downloads.findIndex((d) => d.requestId === requestId);

@@ -25,6 +25,7 @@
  */
 
 import { identityLabel } from "./auth.ts";
+import { chosenColumns } from "./column_choice.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import { exportStep } from "./export_step.ts";
 import {
@@ -43,7 +44,7 @@ import type {
   ServerMessage,
 } from "./messages.ts";
 import { batchAdd, batchDrop, batchFlush, type ProgressBatch } from "./progress_state.ts";
-import { validateDownloadRequest, type ValidatedRequest } from "./request.ts";
+import type { ValidatedRequest } from "./request.ts";
 import type { Result } from "./result.ts";
 import type {
   AdmitVerdict,
@@ -52,7 +53,8 @@ import type {
   SessionEffect,
   SessionState,
 } from "./session_state.ts";
-import { chooseDataset, downloadDataset } from "./session_datasets.ts";
+import { downloadDataset, validateAsked } from "./session_datasets.ts";
+import { askEstimate } from "./session_estimate.ts";
 import type { SessionChange } from "./session_sign_in.ts";
 
 /** Finished downloads remembered per connection, for `status:check` and late acks. */
@@ -72,17 +74,8 @@ function refused(state: SessionState, requestId: string, error: ErrorResponse, n
   };
 }
 
-function validate(
-  state: SessionState,
-  request: DownloadRequest,
-): Result<ValidatedRequest, ErrorResponse> {
-  const chosen = chooseDataset(state.config, request.searchParams.dataset, state.identity);
-  if (!chosen.ok) return chosen;
-  const { name, columns, requestLimits } = chosen.value;
-  const checked = validateDownloadRequest(request, columns, requestLimits);
-  if (!checked.ok || name === undefined) return checked;
-  return { ok: true, value: { ...checked.value, dataset: name } };
-}
+const validate = (state: SessionState, request: DownloadRequest) =>
+  validateAsked(state.config, state.identity, request);
 
 /** Admission of a `download:request` (or, with `resume`, a `download:resume`): steps 1–4. */
 export function startDownload(
@@ -114,7 +107,7 @@ export function startDownload(
     ...(resume === undefined ? {} : { resume }),
   };
   const next = { ...state, nextJob: state.nextJob + 1 };
-  if (!state.config.authorize) return admit(next, pending, validated.value, now);
+  if (!state.config.authorize) return admitDownload(next, pending, validated.value, now);
   return {
     state: { ...next, waiting: { for: "authorize", pending } },
     effects: [{ type: "authorize", job: pending.job, identity: state.identity, request: asked }],
@@ -134,6 +127,8 @@ export function authorized(
   const hookFailed = errorResponse("INTERNAL_ERROR", { reason: "authorize" });
   if ("failed" in answer) return refused(state, pending.requestId, hookFailed, now);
   const decision = answer.value;
+  // An estimate (session_estimate.ts) passes the hook as its download would, then reads.
+  const admit = pending.estimate === true ? askEstimate : admitDownload;
   if (decision === true) return admit(state, pending, pending.validated, now);
   if (decision === false) return refused(state, pending.requestId, errorResponse("FORBIDDEN"), now);
   const filters = (decision as { filters?: unknown } | null)?.filters;
@@ -165,7 +160,7 @@ export function authorized(
 }
 
 /** Step 5: a signed-in identity asks the limiter; an anonymous client starts at once. */
-function admit(
+function admitDownload(
   state: SessionState,
   pending: PendingDownload,
   request: ValidatedRequest,
@@ -212,7 +207,7 @@ function begin(
     limited,
     now,
     frameRows: rowsPerFrame(
-      downloadDataset(state.config, request.dataset).columns,
+      chosenColumns(downloadDataset(state.config, request.dataset).columns, request.columns),
       request.outputFormat,
       state.config.exports.frameBytes,
     ),

@@ -27,7 +27,7 @@
  * effect with its event (`openSession` → `sessionOpened`, `openToken` →
  * `tokenChecked`, `verifyCommand` →
  * `verified`, `authorize` → `authorized`, `admit` → `admitted`, `askHealth`
- * → `health`, `readHighWaterMark` → `highWaterMark`, `countRows` →
+ * → `health`, `estimate` → `estimated`, `readHighWaterMark` → `highWaterMark`, `countRows` →
  * `rowCount`, `readPage` → `page`, a source that fails → `sourceFailed`
  * with the kind of failure, `awaitDrain` → `drained` once the socket holds
  * at most `atMost` bytes, and sooner whenever what it holds changed or the
@@ -52,6 +52,7 @@ import type { Result } from "./result.ts";
 import { admitted, authorized, stepDownload } from "./session_downloads.ts";
 import { counted, drainReport, heard, stalled } from "./session_overload.ts";
 import { dispatch, end, halt, received, refuse, send, systemError } from "./session_dispatch.ts";
+import { estimated } from "./session_estimate.ts";
 import { type SessionChange, sessionFailed, sessionOpened } from "./session_sign_in.ts";
 import { tokenChecked } from "./session_token.ts";
 import type { SessionEffect, SessionEvent, SessionState } from "./session_state.ts";
@@ -247,6 +248,8 @@ function listed(
       if (index === -1) return none(state);
       return stepDownload(state, index, sourceEvent(event), now);
     }
+    case "estimated":
+      return estimated(state, event, now);
     case "drained":
       return drainReport(state, event, now);
     case "timeout":

@@ -43,6 +43,7 @@ import type { RequestLimits, ValidatedRequest } from "./request.ts";
 import { type SessionBounds, sessionBounds } from "./session_bounds.ts";
 import type { SignedCommand } from "./session_crypto.ts";
 import { checkDatasets, keyIndexOf, type SessionDataset } from "./session_datasets.ts";
+import type { EstimatedEvent, EstimateEffect, EstimateWait } from "./session_estimate.ts";
 import type { CommandState, IssuedChallenge } from "./sign_in.ts";
 import type { SignInLimiter } from "./sign_in_limits.ts";
 import type { ExportEffect, ExportEvent } from "./export_state.ts";
@@ -143,6 +144,8 @@ export interface PendingDownload {
   readonly validated: ValidatedRequest;
   /** Where a `download:resume` asked to continue. */
   readonly resume?: ResumePoint;
+  /** It is a `download:estimate` (session_estimate.ts), which reads once admitted. */
+  readonly estimate?: true;
 }
 
 /** An answer the machine waits for before it reads the next message. */
@@ -157,7 +160,8 @@ export type SessionWait =
     readonly commands: CommandState;
   }
   | { readonly for: "token"; readonly requestId: string; readonly shared: Uint8Array }
-  | { readonly for: "health"; readonly requestId: string };
+  | { readonly for: "health"; readonly requestId: string }
+  | EstimateWait;
 
 /** The whole state of a connection: a plain value, never mutated. */
 export interface SessionState {
@@ -229,6 +233,7 @@ export type SessionEvent =
   | { readonly type: "admitted"; readonly job: number; readonly verdict: AdmitVerdict }
   | { readonly type: "health"; readonly requestId: string; readonly health: SystemHealth }
   | ExportSourceEvent
+  | EstimatedEvent
   | {
     readonly type: "drained";
     readonly buffered: number;
@@ -302,6 +307,7 @@ export type SessionEffect =
    */
   | { readonly type: "jobEnded"; readonly job: number }
   | { readonly type: "askHealth"; readonly requestId: string }
+  | EstimateEffect
   | { readonly type: "awaitDrain"; readonly atMost: number };
 
 /**

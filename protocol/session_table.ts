@@ -44,6 +44,7 @@ export type SessionEventSource = "peer" | "shell";
 export const SESSION_EVENT_SOURCES: Readonly<Record<SessionEventKey, SessionEventSource>> = {
   "download:request": "peer",
   "download:resume": "peer",
+  "download:estimate": "peer",
   "download:cancel": "peer",
   "download:ack": "peer",
   "status:check": "peer",
@@ -60,6 +61,7 @@ export const SESSION_EVENT_SOURCES: Readonly<Record<SessionEventKey, SessionEven
   authorized: "shell",
   admitted: "shell",
   health: "shell",
+  estimated: "shell",
   highWaterMark: "shell",
   rowCount: "shell",
   page: "shell",
@@ -91,6 +93,7 @@ function live(phase: Exclude<SessionPhase, "closed">): SessionRow {
     authorized: here,
     admitted: here,
     health: here,
+    estimated: here,
     highWaterMark: here,
     rowCount: here,
     page: here,
@@ -108,6 +111,7 @@ function live(phase: Exclude<SessionPhase, "closed">): SessionRow {
 const COMMANDS = [
   "download:request",
   "download:resume",
+  "download:estimate",
   "download:cancel",
   "download:ack",
   "status:check",
@@ -183,8 +187,15 @@ const INVALID_FILTERS: readonly ErrorCode[] = [
   "TOO_MANY_FILTERS",
 ];
 
-/** What validating a request against the source may refuse (protocol/request.ts). */
-const INVALID_REQUEST: readonly ErrorCode[] = ["INVALID_RANGE", ...INVALID_FILTERS];
+/**
+ * What validating a request against the source may refuse (protocol/request.ts): its range,
+ * filters, and columns (column_choice.ts: a name given twice, or none, is `INVALID_VALUE`).
+ */
+const INVALID_REQUEST: readonly ErrorCode[] = [
+  "INVALID_RANGE",
+  ...INVALID_FILTERS,
+  "INVALID_VALUE",
+];
 
 /** What checking a command's `auth` may refuse before its signature is checked. */
 const COMMAND_AUTH: readonly ErrorCode[] = [
@@ -198,15 +209,16 @@ const COMMAND_AUTH: readonly ErrorCode[] = [
 /** Commands of an unsigned connection, heartbeats aside, when anonymous access is off. */
 const GATED: readonly ErrorCode[] = ["AUTH_REQUIRED", ...COMMAND_AUTH];
 
-const START: readonly ErrorCode[] = [
+/** What an estimate shares with its download (session_estimate.ts). */
+const ESTIMATE: readonly ErrorCode[] = [
   ...GATED,
-  "DUPLICATE_REQUEST",
-  "TOO_MANY_DOWNLOADS",
   // The dataset the request names (session_datasets.ts): not the server's, or not this identity's.
   "UNKNOWN_DATASET",
   "FORBIDDEN",
   ...INVALID_REQUEST,
 ];
+
+const START: readonly ErrorCode[] = [...ESTIMATE, "DUPLICATE_REQUEST", "TOO_MANY_DOWNLOADS"];
 
 /**
  * Every error code each event may make the server send, on
@@ -223,6 +235,7 @@ const START: readonly ErrorCode[] = [
 export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCode[]>> = {
   "download:request": START,
   "download:resume": START,
+  "download:estimate": ESTIMATE,
   "download:cancel": [...GATED, "UNKNOWN_REQUEST"],
   "download:ack": [...GATED, "UNKNOWN_REQUEST", ...EXPORT_ANSWERS["download:ack"]],
   "status:check": [...GATED, "UNKNOWN_REQUEST"],
@@ -300,6 +313,8 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   authorized: ["FORBIDDEN", "INTERNAL_ERROR", ...INVALID_FILTERS],
   admitted: ["TOO_MANY_DOWNLOADS", "RATE_LIMITED"],
   health: [],
+  // The source failed the reads (as a download's would), or a cell did not fit its column.
+  estimated: EXPORT_ANSWERS.sourceFailed,
   highWaterMark: EXPORT_ANSWERS.highWaterMark,
   rowCount: EXPORT_ANSWERS.rowCount,
   page: EXPORT_ANSWERS.page,

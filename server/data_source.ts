@@ -213,4 +213,20 @@ export class DataSourceError extends Error {
     this.kind = kind;
     this.recoverable = kind !== "failed";
   }
+
+  /**
+   * The kind of failure a read's error reports to the session machine: a
+   * `DataSourceError`'s kind, `internal` for anything else (a bug).
+   *
+   * @example
+   * ```ts
+   * import { equal } from "node:assert/strict";
+   * import { DataSourceError } from "./data_source.ts";
+   * equal(DataSourceError.kindOf(new DataSourceError("timeout")), "timeout");
+   * equal(DataSourceError.kindOf(new TypeError("oops")), "internal");
+   * ```
+   */
+  static kindOf(error: unknown): DataSourceErrorKind | "internal" {
+    return error instanceof DataSourceError ? error.kind : "internal";
+  }
 }

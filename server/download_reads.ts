@@ -12,7 +12,13 @@
  */
 
 import type { Logger } from "../protocol/logger.ts";
-import type { DataSource, SourceReader, SourceSnapshot } from "./data_source.ts";
+import type { EstimatedEvent, EstimateEffect } from "../protocol/session_estimate.ts";
+import {
+  type DataSource,
+  DataSourceError,
+  type SourceReader,
+  type SourceSnapshot,
+} from "./data_source.ts";
 
 /** One download's reader, and its snapshot while one is open or opening. */
 interface Entry {
@@ -95,6 +101,27 @@ export class DownloadReads {
       // A snapshot that never opened holds nothing; the read it failed reported why.
       () => undefined,
     );
+  }
+
+  /**
+   * The reads of an estimate (protocol/session_estimate.ts), outside any
+   * download: the source's high-water mark, the count under it, and its
+   * first `sample` rows, all from the dataset's source itself. Never
+   * rejects: a failure is the answer's kind (the logger hears the cause).
+   */
+  async estimate(effect: EstimateEffect): Promise<EstimatedEvent> {
+    const { job, dataset, query, sample } = effect;
+    try {
+      const source = dataset === undefined ? this.#source : this.#sources?.get(dataset);
+      if (source === undefined) throw new RangeError(`no dataset ${dataset} to read`);
+      const scan = { ...query, highWaterMark: await source.highWaterMark() };
+      const rows = await source.count(scan);
+      const page = rows === 0 ? [] : (await source.page(scan, sample)).rows;
+      return { type: "estimated", job, answer: { rows, sample: page } };
+    } catch (error) {
+      this.#logger.error("sluice: an estimate's data source failed:", error);
+      return { type: "estimated", job, answer: { failed: DataSourceError.kindOf(error) } };
+    }
   }
 
   /** The connection is gone: every download's snapshot is released. */

@@ -134,6 +134,8 @@ export class PostgresQueries {
   readonly #time: PostgresColumn;
   readonly #columns: ReadonlyMap<string, PostgresColumn>;
   readonly #select: string;
+  /** How each exported column is stored, in output order. */
+  readonly kinds: readonly PostgresColumnKind[];
 
   /** Checks the names and the storage of every declared column; throws on a mismatch. */
   constructor(schema: SourceSchema, columns: readonly PostgresColumn[]) {
@@ -146,6 +148,7 @@ export class PostgresQueries {
     const time = this.#columns.get(schema.timeColumn);
     if (time === undefined) throw new TypeError(`no storage given for ${schema.timeColumn}`);
     this.#time = time;
+    this.kinds = schema.columns.map((c) => (this.#columns.get(c.name) as PostgresColumn).kind);
     this.#select = schema.columns.map((c) => {
       const column = this.#columns.get(c.name) as PostgresColumn;
       return column.kind === "cast_text" ? `${quote(c.name)}::text` : quote(c.name);
@@ -173,6 +176,24 @@ export class PostgresQueries {
     const text = `SELECT ${this.#select} FROM ${this.#table} WHERE ${where} ` +
       `ORDER BY ${this.#key} LIMIT ${params.add(String(limit), "int8")}`;
     return { text, params: params.values };
+  }
+
+  /**
+   * The same page as one row of three cells: its rows' records joined by
+   * line feeds (`record_out`, read back by {@linkcode "./postgres_records.ts"}),
+   * how many rows, and their largest key, which is the last (NULL and 0 for
+   * none); `undefined` when no key can follow `query.after`.
+   */
+  pageRecords(query: ScanQuery, limit: number): BoundQuery | undefined {
+    const page = this.page(query, limit);
+    if (page === undefined) return undefined;
+    // The alias has a space, which no declared column's name has: `"a row"::text` is the
+    // whole row, never a column (an alias `r` would mean a column `r` where there is one).
+    return {
+      text: `SELECT string_agg("a row"::text, chr(10)), count(*), max("a row".${this.#key}) ` +
+        `FROM (${page.text}) "a row"`,
+      params: page.params,
+    };
   }
 
   #where(query: ScanQuery, params: Params, low: bigint | undefined): string {

@@ -5,18 +5,26 @@
  *
  * Pages walk the key: `key >= after + 1 AND key <= hwm AND time >= from AND
  * time < to AND … ORDER BY key LIMIT n`, each a prepared statement with
- * bound parameters ({@linkcode "./postgres_query.ts"}). A page is one
- * query of at most `n` rows, so memory is bounded by the page whatever the
- * size of the export, and between pages a download holds nothing but, in a
- * snapshot, its connection. Keyset pages were measured against a
- * server-side cursor (`DECLARE … CURSOR` + `FETCH n` in the same snapshot)
- * reading 1,000,000 rows of five columns on PostgreSQL 15 here: medians of
- * 1.55 s against 1.75 s in pages of 10,000, 1.23 s against 1.33 s in pages
- * of 50,000, 2.24 s against 2.15 s in pages of 1,000; the difference is
- * within the noise of one run. Keyset pages win on what matters beside
- * speed: a page is a query of its own, the same one a resume runs, and it
- * needs no transaction, so a download without a snapshot holds no
- * connection between pages.
+ * bound parameters ({@linkcode "./postgres_query.ts"}), whose rows come
+ * back as one text, their records joined ({@linkcode "./postgres_pages.ts"},
+ * {@linkcode "./postgres_records.ts"}): the driver's cost per cell was most
+ * of an export's time. A page is one query of at most `n` rows, so memory
+ * is bounded by the page whatever the size of the export; a download in a
+ * snapshot also holds the next page, asked for while the current one is
+ * sent, so that PostgreSQL and the server work at the same time. Keyset
+ * pages were measured against a server-side cursor (`DECLARE … CURSOR` +
+ * `FETCH n` in the same snapshot) reading 1,000,000 rows of five columns on
+ * PostgreSQL 15 here: medians of 1.55 s against 1.75 s in pages of 10,000,
+ * 1.23 s against 1.33 s in pages of 50,000, 2.24 s against 2.15 s in pages
+ * of 1,000; the difference is within the noise of one run. Measured again
+ * with pages as records (11 columns, pages of 1,542, bench/RESULTS.md):
+ * keyset pages took 1.1–1.6 s of the server's CPU and 1.4–1.7 s of
+ * PostgreSQL's per 1,000,000 rows, a cursor fetching each row's record
+ * 1.1–1.6 s and 1.1–1.6 s, a cursor fetching the columns cell by cell
+ * 1.8–2.3 s and 0.6–0.8 s: no cursor does less work in all. Keyset pages win on what matters beside speed: a
+ * page is a query of its own, the same one a resume runs, and it needs no
+ * transaction, so a download without a snapshot holds no connection
+ * between pages.
  *
  * ## Consistency
  *
@@ -59,6 +67,7 @@ import {
   type PostgresPoolOptions,
   type SnapshotTransaction,
 } from "./postgres_pool.ts";
+import { PageReads, type RunQuery } from "./postgres_pages.ts";
 import { type PostgresColumn, PostgresQueries } from "./postgres_query.ts";
 
 /** Options of {@linkcode PostgresSource.open}. */
@@ -90,18 +99,19 @@ export interface PostgresSourceOptions {
   readonly snapshotMaxMs?: number;
 }
 
-type Run = (text: string, params: readonly string[]) => Promise<unknown[][]>;
+type Run = RunQuery;
 
 /** The reads of a source, over whatever runs its queries. */
 class Reads implements SourceReader {
   readonly #queries: PostgresQueries;
-  readonly #keyIndex: number;
   readonly #run: Run;
+  readonly #pages: PageReads;
 
-  constructor(queries: PostgresQueries, keyIndex: number, run: Run) {
+  /** `readAhead` for the reads of one download only (see {@linkcode PageReads}). */
+  constructor(queries: PostgresQueries, keyIndex: number, run: Run, readAhead?: () => boolean) {
     this.#queries = queries;
-    this.#keyIndex = keyIndex;
     this.#run = run;
+    this.#pages = new PageReads(queries, keyIndex, run, readAhead);
   }
 
   async highWaterMark(): Promise<bigint> {
@@ -115,15 +125,8 @@ class Reads implements SourceReader {
     return Number(n);
   }
 
-  async page(query: ScanQuery, limit: number): Promise<RowPage> {
-    if (!Number.isSafeInteger(limit) || limit < 1) {
-      throw new RangeError(`page limit must be a positive integer, got ${limit}`);
-    }
-    const bound = this.#queries.page(query, limit);
-    if (bound === undefined) return { rows: [], lastKey: undefined };
-    const rows = await this.#run(bound.text, bound.params);
-    const last = rows.at(-1);
-    return { rows, lastKey: last && BigInt(last[this.#keyIndex] as number | bigint) };
+  page(query: ScanQuery, limit: number): Promise<RowPage> {
+    return this.#pages.page(query, limit);
   }
 }
 
@@ -232,7 +235,7 @@ export class PostgresSource implements DataSource {
     const snapshot: PostgresSnapshot = new PostgresSnapshot({
       transaction,
       pooled: this.#reads,
-      readsOn: (run) => new Reads(this.#queries, this.#keyIndex, run),
+      readsOn: (run, sound) => new Reads(this.#queries, this.#keyIndex, run, sound),
       released: () => this.#snapshots.delete(snapshot),
       idleMs: this.#idleMs,
       maxMs: this.#maxMs,
@@ -254,8 +257,8 @@ interface SnapshotParts {
   readonly transaction: SnapshotTransaction | undefined;
   /** The source's own reads, page by page on the pool. */
   readonly pooled: SourceReader;
-  /** The same reads through another runner. */
-  readonly readsOn: (run: Run) => SourceReader;
+  /** The same reads through another runner, reading ahead while `sound()`. */
+  readonly readsOn: (run: Run, sound: () => boolean) => SourceReader;
   /** Called once, when the snapshot is released. */
   readonly released: () => void;
   readonly idleMs: number;
@@ -277,7 +280,7 @@ class PostgresSnapshot implements SourceSnapshot {
     this.#deadline = performance.now() + parts.maxMs;
     this.#reads = parts.transaction === undefined
       ? parts.pooled
-      : parts.readsOn((t, p) => this.#run(t, p));
+      : parts.readsOn((t, p) => this.#run(t, p), () => this.#connection?.broken === false);
     this.#arm();
   }
 

@@ -323,12 +323,12 @@ export class Session {
         return;
       case "jobEnded":
         return this.#reads.end(effect.job);
-      case "askHealth":
-        return this.#feed({
-          type: "health",
-          requestId: effect.requestId,
-          health: this.#context.health(),
-        });
+      case "askHealth": {
+        const { requestId } = effect;
+        return this.#feed({ type: "health", requestId, health: this.#context.health() });
+      }
+      case "estimate":
+        return void this.#reads.estimate(effect).then((event) => this.#feed(event));
       case "readHighWaterMark":
         // A download's first read: from here on it reads in its own snapshot, if the source has one.
         return this.#read(
@@ -390,7 +390,7 @@ export class Session {
    * only the code the machine picks.
    */
   #sourceFailed(job: number, error: unknown): SessionEvent {
-    const kind = error instanceof DataSourceError ? error.kind : "internal";
+    const kind = DataSourceError.kindOf(error);
     // A download that ended meanwhile lost nothing: its late failure is not worth a report.
     if (!this.#running(job)) return { type: "sourceFailed", job, kind };
     this.#context.logger.error(`sluice: a download's data source failed (${kind}):`, error);

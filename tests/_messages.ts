@@ -67,6 +67,12 @@ export const CLIENT_MESSAGES: readonly ClientMessage[] = [
     ...env,
     auth: { token: "t0k3n", timestamp: 1_710_923_400_000, signature: "ab".repeat(64) },
   },
+  {
+    event: "download:estimate",
+    data: { ...REQUEST, searchParams: { ...REQUEST.searchParams, columns: ["ts", "price"] } },
+    ...env,
+    requestId: "es-1",
+  },
 ];
 
 export const SERVER_MESSAGES: readonly ServerMessage[] = [
@@ -161,4 +167,22 @@ export const SERVER_MESSAGES: readonly ServerMessage[] = [
     ...env,
   },
   { event: "auth:result", data: { authenticated: false, error: ERROR }, ...env },
+  {
+    event: "download:estimate",
+    data: {
+      rows: 1234,
+      exact: true,
+      bytes: 98_765,
+      preview: [{
+        ts: "2024-01-01T00:00:00.000Z",
+        price: "42000.50000000",
+        maker: true,
+        note: null,
+      }],
+      values: { symbol: ["BTC-USD", "ETH-USD"] },
+      maxRows: 5_000_000,
+    },
+    ...env,
+    requestId: "es-1",
+  },
 ];

@@ -230,6 +230,13 @@ export class ServerEnd {
             load: 0,
           },
         });
+      case "estimate": {
+        const scan = { ...effect.query, highWaterMark: pair.table.highWaterMark() };
+        const answer = pair.table.unavailable
+          ? { failed: "unavailable" as const }
+          : { rows: pair.table.count(scan), sample: pair.table.page(scan, effect.sample) };
+        return this.#later({ type: "estimated", job: effect.job, answer }, delay);
+      }
       case "readHighWaterMark":
         return this.#later(
           { type: "highWaterMark", job: effect.job, value: pair.table.highWaterMark() },

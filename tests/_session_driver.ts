@@ -212,6 +212,15 @@ export class Driver {
             load: 0,
           },
         });
+      case "estimate": {
+        if (!source) return;
+        const scan = { ...effect.query, highWaterMark: this.table.highWaterMark() };
+        return void this.#queue.push({
+          type: "estimated",
+          job: effect.job,
+          answer: { rows: this.table.count(scan), sample: this.table.page(scan, effect.sample) },
+        });
+      }
       case "readHighWaterMark":
         if (!source) return;
         return void this.#queue.push({
@@ -363,4 +372,9 @@ export function resumeOf(
   request: DownloadRequest = ALL,
 ): ClientMessage {
   return { event: "download:resume", data: { request, resume }, timestamp: 0, requestId };
+}
+
+/** A `download:estimate` of `request` (all rows, CSV by default). */
+export function estimateOf(requestId: string, request: DownloadRequest = ALL): ClientMessage {
+  return { event: "download:estimate", data: request, timestamp: 0, requestId };
 }

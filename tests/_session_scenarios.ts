@@ -5,7 +5,9 @@ import { errorResponse } from "../protocol/errors.ts";
 import type { ClientMessage } from "../protocol/messages.ts";
 import { SESSION_ANSWERS, type SessionEventKey } from "../protocol/session_table.ts";
 import { SERVER_PORTS } from "../server/export_ports.ts";
-import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
+import { ALL, Driver, estimateOf, requestOf, resumeOf } from "./_session_driver.ts";
+import { ESTIMATED } from "./_estimate_scenarios.ts";
+import { MALFORMED } from "./_malformed_texts.ts";
 import { MEMORY_SCHEMA } from "./_memory_source.ts";
 import { AUTHENTICATE, limitedChallenge, signedIn, TOKEN_CHECKED } from "./_sign_in_scenarios.ts";
 import { BOUND_CLOSE_SCENARIOS, BOUND_SCENARIOS } from "./_bound_scenarios.ts";
@@ -26,6 +28,7 @@ const RESUME = {
 const COMMANDS: Record<string, (id: string) => ClientMessage> = {
   "download:request": (id) => requestOf(id),
   "download:resume": (id) => resumeOf(id, RESUME),
+  "download:estimate": (id) => estimateOf(id),
   "download:cancel": (id) => ({ event: "download:cancel", data: {}, timestamp: 0, requestId: id }),
   "download:ack": (id) => ({
     event: "download:ack",
@@ -41,13 +44,6 @@ const COMMANDS: Record<string, (id: string) => ClientMessage> = {
     requestId: id,
   }),
 };
-
-function withFilters(filters: unknown[]): ClientMessage {
-  return requestOf("r", {
-    ...ALL,
-    searchParams: { ...ALL.searchParams, filters: filters as never },
-  });
-}
 
 const INVALID = {
   UNKNOWN_COLUMN: [{ field: "colour", operator: "eq", value: "red" }],
@@ -96,9 +92,15 @@ function gateScenarios(key: string): Record<string, Scenario> {
   };
 }
 
-function startScenarios(key: "download:request" | "download:resume"): Record<string, Scenario> {
+function startScenarios(
+  key: "download:request" | "download:resume" | "download:estimate",
+): Record<string, Scenario> {
   const make = (id: string, request = ALL) =>
-    key === "download:request" ? requestOf(id, request) : resumeOf(id, RESUME, request);
+    key === "download:request"
+      ? requestOf(id, request)
+      : key === "download:resume"
+      ? resumeOf(id, RESUME, request)
+      : estimateOf(id, request);
   const invalid = (filters: unknown[]) => () => {
     const d = new Driver();
     d.receive(
@@ -143,31 +145,15 @@ function startScenarios(key: "download:request" | "download:resume"): Record<str
       return d;
     },
     ...Object.fromEntries(Object.entries(INVALID).map(([code, f]) => [code, invalid(f)])),
+    // A column chosen twice (column_choice.ts).
+    INVALID_VALUE: () => {
+      const d = new Driver();
+      const searchParams = { ...ALL.searchParams, columns: ["id", "id"] };
+      d.receive(make("r", { ...ALL, searchParams }));
+      return d;
+    },
   };
 }
-
-/** Texts the parser refuses, one per code. */
-const MALFORMED: Record<string, string> = {
-  MESSAGE_TOO_LARGE: JSON.stringify({ ...requestOf("r"), pad: "x".repeat(70_000) }),
-  MALFORMED_JSON: "{not json",
-  NESTING_TOO_DEEP: '{"a":[[[[[[[[[[1]]]]]]]]]]}',
-  FORBIDDEN_KEY: '{"event":"status:check","data":{"__proto__":{}},"timestamp":0,"requestId":"r"}',
-  UNKNOWN_EVENT: '{"event":"download:steal","data":{},"timestamp":0,"requestId":"r"}',
-  UNEXPECTED_EVENT: '{"event":"download:start","data":{},"timestamp":0,"requestId":"r"}',
-  MISSING_FIELD: '{"event":"status:check","data":{},"requestId":"r"}',
-  UNKNOWN_FIELD: JSON.stringify({ ...requestOf("r"), extra: true }),
-  INVALID_TYPE: '{"event":"status:check","data":{},"timestamp":"now","requestId":"r"}',
-  INVALID_VALUE: '{"event":"download:ack","data":{"sequence":-1},"timestamp":0,"requestId":"r"}',
-  NON_FINITE_NUMBER: '{"event":"status:check","data":{},"timestamp":1e999,"requestId":"r"}',
-  STRING_TOO_LONG: JSON.stringify({ ...requestOf("x".repeat(5000)) }),
-  ARRAY_TOO_LONG: JSON.stringify(withFilters(Array(1001).fill(1))),
-  INVALID_DATE: JSON.stringify(requestOf("r", {
-    ...ALL,
-    searchParams: { timeFrom: "last tuesday", timeTo: "2024-01-01", filters: [] },
-  })),
-  INVALID_OPERATOR: JSON.stringify(withFilters([{ field: "id", operator: "like", value: 1 }])),
-  UNSUPPORTED_FORMAT: JSON.stringify(requestOf("r")).replace('"csv"', '"xlsx"'),
-};
 
 /** A download that has counted its rows and waits for its first page (source answered by hand). */
 function counting(d: Driver, message = requestOf("r")): number {
@@ -180,6 +166,12 @@ function counting(d: Driver, message = requestOf("r")): number {
 export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>>> = {
   "download:request": startScenarios("download:request"),
   "download:resume": startScenarios("download:resume"),
+  "download:estimate": Object.fromEntries(
+    Object.entries(startScenarios("download:estimate")).filter(([code]) =>
+      code !== "DUPLICATE_REQUEST" && code !== "TOO_MANY_DOWNLOADS"
+    ),
+  ),
+  estimated: ESTIMATED,
   "download:cancel": {
     ...gateScenarios("download:cancel"),
     UNKNOWN_REQUEST: () => {

@@ -30,9 +30,22 @@ function cell(name: string, type: string, scale = 0): string {
   }
 }
 
+/** The demo table's columns named `names`, in that order; all of them by default. */
+function columnsOf(names?: readonly string[]) {
+  return names === undefined
+    ? DEMO_SCHEMA.columns
+    : names.map((name) => DEMO_SCHEMA.columns.find((c) => c.name === name)!);
+}
+
 /** The sqlite3 command for the rows in [from, to) as CSV lines, without the header line. */
-function sqlite3Command(db: string, from: number, to: number, where: string): Deno.Command {
-  const select = DEMO_SCHEMA.columns.map((c) => cell(c.name, c.type, c.scale)).join(` || ',' || `);
+function sqlite3Command(
+  db: string,
+  from: number,
+  to: number,
+  where: string,
+  columns?: readonly string[],
+): Deno.Command {
+  const select = columnsOf(columns).map((c) => cell(c.name, c.type, c.scale)).join(` || ',' || `);
   const sql =
     `SELECT ${select} FROM trades WHERE ts >= ${from} AND ts < ${to}${where} ORDER BY id;`;
   return new Deno.Command("sqlite3", {
@@ -41,19 +54,23 @@ function sqlite3Command(db: string, from: number, to: number, where: string): De
   });
 }
 
-const csvHeader = () =>
-  new TextEncoder().encode(DEMO_SCHEMA.columns.map((c) => c.name).join(",") + "\r\n");
+const csvHeader = (columns?: readonly string[]) =>
+  new TextEncoder().encode(columnsOf(columns).map((c) => c.name).join(",") + "\r\n");
 
-/** The demo table's rows in [from, to) as CSV, by the sqlite3 CLI; `where` adds SQL conditions. */
+/**
+ * The demo table's rows in [from, to) as CSV, by the sqlite3 CLI; `where` adds SQL conditions,
+ * `columns` picks columns (all by default).
+ */
 export async function sqlite3Csv(
   db: string,
   from: number,
   to: number,
   where = "",
+  columns?: readonly string[],
 ): Promise<Uint8Array> {
-  const out = await sqlite3Command(db, from, to, where).output();
+  const out = await sqlite3Command(db, from, to, where, columns).output();
   if (!out.success) throw new Error("sqlite3 failed");
-  const header = csvHeader();
+  const header = csvHeader(columns);
   const all = new Uint8Array(header.length + out.stdout.length);
   all.set(header);
   all.set(out.stdout, header.length);

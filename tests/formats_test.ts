@@ -242,6 +242,47 @@ Deno.test("decimals are exact with exactly `scale` fraction digits, from numbers
   throws(() => text.rows([["0.00001"]], true), TypeError);
 });
 
+/** What a decimal text cell must become, by pattern and padding (independent of the encoder). */
+function decimalFromText(text: string, scale: number | undefined): string | undefined {
+  const m = /^(-?[0-9]+)(?:\.([0-9]+))?$/.exec(text);
+  if (m === null) return undefined;
+  if (scale === undefined) return text;
+  const fraction = m[2] ?? "";
+  if (fraction.length > scale) return undefined;
+  return scale === 0 ? m[1] : `${m[1]}.${fraction.padEnd(scale, "0")}`;
+}
+
+Deno.test("decimal text cells are padded to the scale or refused, in CSV and JSON alike", () => {
+  const random = mulberry32(SEED + 5);
+  const pick = (chars: string) => chars[Math.floor(random() * chars.length)];
+  const texts = ["0", "-0", "7", "-7.5", "00.10", "1.", ".5", "-.5", "-", "", "1.2.3", "+1", "1e5"];
+  texts.push("NaN", "Infinity", "-Infinity", " 1", "1 ", "١", "1,5", "9".repeat(40));
+  texts.push(`-${"1".repeat(30)}.${"2".repeat(30)}`);
+  for (let i = 0; i < 3000; i++) {
+    const length = 1 + Math.floor(random() * 12);
+    let text = "";
+    for (let k = 0; k < length; k++) text += pick(i % 5 === 0 ? "0123456789.-+e x" : "0123456789");
+    if (i % 3 === 0) text = `${text}.${"0123456789".slice(Math.floor(random() * 10))}`;
+    texts.push(i % 2 === 0 ? `-${text}` : text);
+  }
+  for (const scale of [undefined, 0, 1, 2, 8, 12, 30]) {
+    const columns: ColumnSchema[] = [{ name: "d", type: "decimal", scale }];
+    const csv = new RowEncoder({ format: "csv", columns });
+    const json = new RowEncoder({ format: "ndjson", columns });
+    for (const text of texts) {
+      const expected = decimalFromText(text, scale);
+      const label = `seed ${SEED + 5}, scale ${scale}, text ${JSON.stringify(text)}`;
+      if (expected === undefined) {
+        throws(() => csv.rows([[text]], true), TypeError, label);
+        throws(() => json.rows([[text]], true), TypeError, label);
+      } else {
+        equal(csv.rows([[text], [null]], true), `${expected}\r\n\r\n`, label);
+        equal(json.rows([[text]], true), `{"d":"${expected}"}\n`, label);
+      }
+    }
+  }
+});
+
 Deno.test("a decimal column without a scale writes text cells as they are, and integers as scale 0", () => {
   const columns: ColumnSchema[] = [{ name: "d", type: "decimal" }];
   const csv = new RowEncoder({ format: "csv", columns });

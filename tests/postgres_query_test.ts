@@ -79,6 +79,19 @@ Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT p
     "1970-01-02 00:00:00.000+00",
     "7",
   ]);
+  // The page as one text of records, with its row count and last key: the same query inside.
+  const records = QUERIES.pageRecords({
+    timeFrom: 0,
+    timeTo: 86_400_000,
+    filters: [],
+    highWaterMark: 5n,
+    after: 2n,
+  }, 7);
+  equal(
+    records?.text,
+    `SELECT string_agg("a row"::text, chr(10)), count(*), max("a row"."id") FROM (${bound.text}) "a row"`,
+  );
+  deepStrictEqual(records?.params, bound.params);
   // No key follows 2^63 - 1.
   equal(
     QUERIES.page(

@@ -11,6 +11,7 @@ import {
   type SourceSchema,
 } from "../server/data_source.ts";
 import { postgresSchema, readPostgresColumns } from "../server/postgres_catalog.ts";
+import { DownloadReads } from "../server/download_reads.ts";
 import { PostgresPool } from "../server/postgres_pool.ts";
 import { PostgresSource } from "../server/postgres_source.ts";
 import { POSTGRES_MIN_TIMESTAMP_MS } from "../server/postgres_values.ts";
@@ -60,6 +61,30 @@ Deno.test("PostgresSource on a throwaway cluster", async (t) => {
     await t.step(
       "keeps the DataSource contract",
       (t) => dataSourceContract(t, postgresBackend(cluster, pool)),
+    );
+
+    await t.step(
+      "answers an estimate's reads: the count under the mark and the first rows",
+      async () => {
+        const schema = await plainTable(cluster, "estimated", 250);
+        const source = await PostgresSource.open({ pool, schema });
+        const reads = new DownloadReads(source, { error() {} });
+        const query = {
+          ...ALL,
+          filters: filtered(schema, [{ field: "v", operator: "prefix", value: "v1" }]),
+        };
+        const answer = await reads.estimate({ type: "estimate", job: 7, query, sample: 5 });
+        const count = Number(
+          await cluster.psql(`SELECT count(*) FROM estimated WHERE v LIKE 'v1%'`),
+        );
+        equal(answer.job, 7);
+        deepStrictEqual("rows" in answer.answer && answer.answer.rows, count);
+        deepStrictEqual(
+          "sample" in answer.answer && answer.answer.sample.map((r) => r[0]),
+          [1, 10, 11, 12, 13],
+        );
+        await source.close();
+      },
     );
 
     await t.step("reads microseconds as their millisecond, which filters compare too", async () => {

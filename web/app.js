@@ -2,6 +2,45 @@
 // web/app.ts
 import { parseSchemaDocument } from "./sluice_client.js";
 
+// web/column_picker.ts
+var ColumnPicker = class {
+  #list;
+  #boxes = [];
+  /** Fills `list` with a labelled checkbox per column. */
+  constructor(list) {
+    this.#list = list;
+  }
+  /** The dataset's columns: each gets a ticked box (a dataset picked again starts afresh). */
+  setColumns(columns2) {
+    this.#boxes = columns2.map((column) => {
+      const box2 = document.createElement("input");
+      box2.type = "checkbox";
+      box2.checked = true;
+      box2.value = column.name;
+      box2.name = "column";
+      return box2;
+    });
+    this.#list.replaceChildren(...this.#boxes.map((box2) => {
+      const item = document.createElement("li");
+      const label = document.createElement("label");
+      label.className = "check";
+      const name = document.createElement("span");
+      name.textContent = box2.value;
+      label.append(box2, name);
+      item.append(label);
+      return item;
+    }));
+  }
+  /**
+   * The ticked columns when some are not (`undefined` when all are, or
+   * the page has no schema yet); an empty list when none is.
+   */
+  chosen() {
+    const ticked = this.#boxes.filter((box2) => box2.checked).map((box2) => box2.value);
+    return ticked.length === this.#boxes.length ? void 0 : ticked;
+  }
+};
+
 // web/format.ts
 var integer = new Intl.NumberFormat("en-US", {
   maximumFractionDigits: 0
@@ -180,7 +219,7 @@ var ERROR_HELP = {
   INVALID_RANGE: "The time range is empty: \u201CFrom\u201D must be before \u201CTo\u201D.",
   UNSUPPORTED_FORMAT: "The server cannot write that format. Choose CSV, JSON or NDJSON.",
   UNKNOWN_DATASET: "The server has no such dataset. Reload the page to see the ones it has.",
-  UNKNOWN_COLUMN: "A filter names a column the server does not have.",
+  UNKNOWN_COLUMN: "A filter or the column choice names a column the server does not have.",
   INVALID_OPERATOR: "A filter's operator does not apply to its column. Choose another operator.",
   INVALID_FILTER_VALUE: "A filter's value does not fit its column, such as letters for a number or too many decimals.",
   TOO_MANY_FILTERS: "The request has too many filters. Remove some and try again.",
@@ -655,6 +694,101 @@ var DownloadHistory = class {
   }
 };
 
+// web/estimate_text.ts
+function estimateText(estimate, compression) {
+  const { rows, exact, bytes, maxRows } = estimate;
+  if (rows === 0) return {
+    text: "No rows match.",
+    warning: false
+  };
+  const rowText = `${exact ? "" : "\u2248 "}${count(rows)} ${rows === 1 ? "row" : "rows"}`;
+  const size = `\u2248 ${byteSize(bytes)}${compression ? " before gzip" : ""}`;
+  if (maxRows !== void 0 && rows > maxRows) {
+    return {
+      text: `${rowText}, ${size}: more than the ${count(maxRows)} rows a download may have here; narrow the range or add a filter.`,
+      warning: true
+    };
+  }
+  return {
+    text: `${rowText}, ${size}`,
+    warning: false
+  };
+}
+
+// web/estimate_view.ts
+var SETTLE_MS = 400;
+var EstimateView = class {
+  #options;
+  #timer;
+  /** The latest question's number: answers to earlier ones are dropped. */
+  #asked = 0;
+  /** The server does not offer estimates. */
+  #unsupported = false;
+  /** Shows estimates in the elements given. */
+  constructor(options) {
+    this.#options = options;
+    this.#hide();
+  }
+  /** The form holds `request` now (`undefined`: nothing that could be sent); asked soon. */
+  refresh(request2) {
+    clearTimeout(this.#timer);
+    this.#timer = void 0;
+    const asked = ++this.#asked;
+    if (request2 === void 0 || this.#unsupported) return this.#hide();
+    this.#timer = setTimeout(() => {
+      this.#timer = void 0;
+      const answer = this.#options.ask(request2);
+      if (answer === void 0) return this.#hide();
+      answer.then((estimate) => asked === this.#asked && this.#show(estimate, request2), (error) => {
+        if (error.code === "UNKNOWN_EVENT") this.#unsupported = true;
+        if (asked === this.#asked) this.#hide();
+      });
+    }, SETTLE_MS);
+  }
+  #hide() {
+    const { summary, table } = this.#options;
+    summary.hidden = true;
+    summary.textContent = "";
+    table.hidden = true;
+    table.replaceChildren();
+  }
+  #show(estimate, request2) {
+    const { summary, table } = this.#options;
+    const said = estimateText(estimate, request2.compression);
+    summary.textContent = said.text;
+    summary.classList.toggle("error-text", said.warning);
+    summary.hidden = false;
+    this.#options.values(estimate.values);
+    const rows = estimate.preview;
+    table.hidden = rows.length === 0;
+    if (rows.length === 0) return table.replaceChildren();
+    const names = Object.keys(rows[0]);
+    const caption = document.createElement("caption");
+    caption.textContent = rows.length === 1 ? "The first row" : `The first ${rows.length} rows`;
+    const head = document.createElement("tr");
+    for (const name of names) {
+      const th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = name;
+      head.append(th);
+    }
+    const body = document.createElement("tbody");
+    for (const row of rows) {
+      const tr = document.createElement("tr");
+      for (const name of names) {
+        const td = document.createElement("td");
+        const cell = row[name];
+        td.textContent = cell === null || cell === void 0 ? "" : String(cell);
+        tr.append(td);
+      }
+      body.append(tr);
+    }
+    const thead = document.createElement("thead");
+    thead.append(head);
+    table.replaceChildren(caption, thead, body);
+  }
+};
+
 // web/file_name.ts
 var MAX_FILTER_SUMMARY = 48;
 var EXTENSIONS = {
@@ -823,10 +957,15 @@ var FilterEditor = class {
   #template;
   #rows = [];
   #columns = [];
-  /** Manages the rows of `list`, made from `template`. */
-  constructor(list, template) {
+  #suggestions;
+  /**
+   * Manages the rows of `list`, made from `template`; a value box offers
+   * the `<datalist>` whose id `suggestions` gives for its column, if any.
+   */
+  constructor(list, template, suggestions2) {
     this.#list = list;
     this.#template = template;
+    this.#suggestions = suggestions2;
   }
   /**
    * Sets the columns rows may use: the filterable ones of `schema` (the
@@ -947,6 +1086,9 @@ var FilterEditor = class {
     row.value.placeholder = shape === "range" ? "from" : placeholder(column, operator);
     row.high.placeholder = "to";
     row.value.inputMode = column.type === "integer" || column.type === "decimal" ? "decimal" : "text";
+    const suggested = shape === "range" ? void 0 : this.#suggestions?.(column);
+    if (suggested === void 0) row.value.removeAttribute("list");
+    else row.value.setAttribute("list", suggested);
   }
   /** Numbers the rows' controls for assistive technology ("Filter 2 column"). */
   #label() {
@@ -969,14 +1111,17 @@ function describeFilter(filter) {
   return `${filter.field} ${OPERATOR_LABELS[filter.operator]} ${value}`;
 }
 function requestSummary(request2) {
-  const { dataset, timeFrom, timeTo, filters: filters2 } = request2.searchParams;
+  const { dataset, timeFrom, timeTo, filters: filters2, columns: columns2 } = request2.searchParams;
   return [
     ...dataset === void 0 ? [] : [
       dataset
     ],
     `${request2.outputFormat.toUpperCase()}${request2.compression ? " \xB7 gzip" : ""}`,
     `${instant(timeFrom)} \u2192 ${instant(timeTo)} UTC`,
-    ...filters2.map(describeFilter)
+    ...filters2.map(describeFilter),
+    ...columns2 === void 0 ? [] : [
+      `columns ${columns2.join(", ")}`
+    ]
   ].join(" \xB7 ");
 }
 
@@ -1006,6 +1151,56 @@ function showHistory(options, records) {
     return item;
   }));
 }
+
+// web/page_title.ts
+function pageTitle(base, counts) {
+  const parts = [
+    counts.failedUnseen > 0 ? `\u2717 ${counts.failedUnseen} failed` : "",
+    counts.doneUnseen > 0 ? `\u2713 ${counts.doneUnseen} done` : "",
+    counts.running > 0 ? `${counts.running} running` : ""
+  ].filter((p) => p !== "");
+  return parts.length === 0 ? base : `${parts.join(" \xB7 ")} \xB7 ${base}`;
+}
+
+// web/tab_notice.ts
+var TabNotice = class {
+  /** The page's own title. */
+  #base = document.title;
+  #unseen = {
+    done: 0,
+    failed: 0
+  };
+  #running;
+  /** `running` counts the downloads that still run; looking at the tab again clears the rest. */
+  constructor(running) {
+    this.#running = running;
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden) return;
+      this.#unseen.done = this.#unseen.failed = 0;
+      this.show();
+    });
+  }
+  /** Writes the title for what runs and what ended unseen. */
+  show() {
+    document.title = pageTitle(this.#base, {
+      running: this.#running(),
+      doneUnseen: this.#unseen.done,
+      failedUnseen: this.#unseen.failed
+    });
+  }
+  /** A download ended: counted in the title while the tab is hidden, and notified when allowed. */
+  ended(outcome, name) {
+    if (document.hidden && (outcome === "done" || outcome === "failed")) {
+      this.#unseen[outcome]++;
+      if (globalThis.Notification?.permission === "granted") {
+        new Notification(outcome === "done" ? "Download done" : "Download failed", {
+          body: name
+        });
+      }
+    }
+    this.show();
+  }
+};
 
 // web/sign_in_texts.ts
 var WAY_TEXT = {
@@ -1860,16 +2055,6 @@ function isoToBox(iso) {
   return iso.replace("T", " ").replace(/:00$/, "");
 }
 
-// web/page_title.ts
-function pageTitle(base, counts) {
-  const parts = [
-    counts.failedUnseen > 0 ? `\u2717 ${counts.failedUnseen} failed` : "",
-    counts.doneUnseen > 0 ? `\u2713 ${counts.doneUnseen} done` : "",
-    counts.running > 0 ? `${counts.running} running` : ""
-  ].filter((p) => p !== "");
-  return parts.length === 0 ? base : `${parts.join(" \xB7 ")} \xB7 ${base}`;
-}
-
 // protocol/error_table.ts
 var badMessage = (message) => ({
   message,
@@ -1931,7 +2116,7 @@ var ERROR_TABLE = {
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
   UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
-  UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
+  UNKNOWN_COLUMN: request("A filter or the column list names a column the data source does not have."),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
   TOO_MANY_FILTERS: request("The request has more filters than allowed."),
@@ -2168,6 +2353,65 @@ function errorResponse(code, details, overrides = {}) {
       retryAfter
     }
   };
+}
+
+// protocol/column_choice.ts
+var MAX_NAMES_DETAIL = 1e3;
+function chooseColumns(names, schema) {
+  if (names === void 0) return {
+    ok: true,
+    value: void 0
+  };
+  const path = "data.searchParams.columns";
+  if (names.length === 0) {
+    return {
+      ok: false,
+      error: errorResponse("INVALID_VALUE", {
+        path,
+        reason: "no columns"
+      })
+    };
+  }
+  const chosen = [];
+  for (const [i, name] of names.entries()) {
+    const index = schema.findIndex((c) => c.name === name);
+    if (index === -1) {
+      const error = errorResponse("UNKNOWN_COLUMN", {
+        path: `${path}[${i}]`,
+        column: name,
+        columns: listNames(schema)
+      });
+      return {
+        ok: false,
+        error
+      };
+    }
+    if (chosen.includes(index)) {
+      const error = errorResponse("INVALID_VALUE", {
+        path: `${path}[${i}]`,
+        column: name,
+        reason: "a column given twice"
+      });
+      return {
+        ok: false,
+        error
+      };
+    }
+    chosen.push(index);
+  }
+  return {
+    ok: true,
+    value: chosen
+  };
+}
+function listNames(schema) {
+  let text = "";
+  for (const { name } of schema) {
+    const next = text === "" ? name : `${text}, ${name}`;
+    if (next.length > MAX_NAMES_DETAIL) return `${text}, \u2026`;
+    text = next;
+  }
+  return text;
 }
 
 // protocol/time.ts
@@ -2518,6 +2762,8 @@ function validateDownloadRequest(request2, schema, limits = {}) {
   }
   const checked = validateFilters(filters2, schema, limits);
   if (!checked.ok) return checked;
+  const columns2 = chooseColumns(request2.searchParams.columns, schema);
+  if (!columns2.ok) return columns2;
   return {
     ok: true,
     value: {
@@ -2526,7 +2772,10 @@ function validateDownloadRequest(request2, schema, limits = {}) {
       filters: checked.value,
       outputFormat: request2.outputFormat,
       compression: request2.compression,
-      neutralizeFormulas: request2.neutralizeFormulas ?? true
+      neutralizeFormulas: request2.neutralizeFormulas ?? true,
+      ...columns2.value === void 0 ? {} : {
+        columns: columns2.value
+      }
     }
   };
 }
@@ -2657,6 +2906,51 @@ function blobTarget(name, mime) {
   };
 }
 
+// web/value_suggestions.ts
+var MAX_SUGGESTED = 50;
+var ValueSuggestions = class {
+  #root;
+  #values = /* @__PURE__ */ new Map();
+  #lists = /* @__PURE__ */ new Map();
+  /** Keeps the datalists in `root`. */
+  constructor(root) {
+    this.#root = root;
+  }
+  /** The id of the datalist of a text column, made empty if there is none yet; none otherwise. */
+  listFor(column) {
+    if (column.type !== "text") return void 0;
+    return this.#list(column.name).id;
+  }
+  /** An estimate's values: added to their columns' lists, sorted. */
+  add(values) {
+    for (const [name, more] of Object.entries(values)) {
+      const known = this.#values.get(name) ?? /* @__PURE__ */ new Set();
+      for (const value of more) if (known.size < MAX_SUGGESTED) known.add(value);
+      this.#values.set(name, known);
+      const list = this.#list(name);
+      list.replaceChildren(...[
+        ...known
+      ].sort().map((value) => new Option(value)));
+    }
+  }
+  /** Forgets every value (another dataset was picked). */
+  clear() {
+    this.#values.clear();
+    for (const list of this.#lists.values()) list.replaceChildren();
+  }
+  #list(name) {
+    let list = this.#lists.get(name);
+    if (list === void 0) {
+      list = document.createElement("datalist");
+      list.id = `values-${this.#lists.size + 1}`;
+      list.dataset.column = name;
+      this.#lists.set(name, list);
+      this.#root.append(list);
+    }
+    return list;
+  }
+};
+
 // web/app.ts
 var byId = (id) => {
   const element = document.getElementById(id);
@@ -2684,7 +2978,9 @@ var badge = new ConnectionBadge({
 });
 var notice = byId("notice");
 var cards = /* @__PURE__ */ new Set();
-var filters = new FilterEditor(byId("filters"), byId("filter-template"));
+var suggestions = new ValueSuggestions(byId("value-lists"));
+var filters = new FilterEditor(byId("filters"), byId("filter-template"), (column) => suggestions.listFor(column));
+var columnPicker = new ColumnPicker(byId("columns"));
 var form = byId("export-form");
 var formError = byId("form-error");
 var rangeError = byId("range-error");
@@ -2702,7 +2998,10 @@ var datasets = new DatasetPicker(byId("dataset-field"), byId("dataset"), (picked
   filters.setSchema({
     columns: picked
   });
+  columnPicker.setColumns(picked);
+  suggestions.clear();
   addFilter.disabled = !filters.available;
+  refreshEstimate();
 });
 function showNotice(text) {
   notice.hidden = text === void 0;
@@ -2718,6 +3017,7 @@ var signIn2 = new PageSignIn({
   unfinished: () => unfinished().length,
   connectionChanged: (open3) => {
     for (const card of cards) card.connectionChanged(open3);
+    if (open3) refreshEstimate();
   },
   notice: showNotice,
   // What cannot work is not offered: Download waits, saying why, until signing in can succeed.
@@ -2785,6 +3085,19 @@ function readForm() {
   }
   const data = new FormData(form);
   const dataset = datasets.picked;
+  const picked = columnPicker.chosen();
+  if (picked?.length === 0) {
+    return {
+      ok: false,
+      error: {
+        place: {
+          kind: "form"
+        },
+        code: "",
+        text: "Tick a column."
+      }
+    };
+  }
   const request2 = {
     searchParams: {
       ...dataset === void 0 ? {} : {
@@ -2792,7 +3105,10 @@ function readForm() {
       },
       timeFrom: from,
       timeTo: to,
-      filters: chosen.value
+      filters: chosen.value,
+      ...picked === void 0 ? {} : {
+        columns: picked
+      }
     },
     outputFormat: data.get("format"),
     compression: byId("gzip").checked
@@ -2805,6 +3121,16 @@ function readForm() {
     ok: false,
     error: problem
   };
+}
+var estimates = new EstimateView({
+  summary: byId("estimate-summary"),
+  table: byId("preview"),
+  ask: (request2) => signIn2.client?.isConnected() ? signIn2.client.estimate(request2) : void 0,
+  values: (values) => suggestions.add(values)
+});
+function refreshEstimate() {
+  const read = readForm();
+  estimates.refresh(read.ok ? read.value : void 0);
 }
 function showProblem(problem, focus) {
   const place2 = problem?.place;
@@ -2881,7 +3207,7 @@ async function startExport(request2) {
     target,
     connected: client.isConnected(),
     ended: (end) => {
-      endedUnseen(end.outcome, name);
+      tab.ended(end.outcome, name);
       void remembered.then(() => history2.put(ended(start2, Date.now(), end))).catch((error) => {
         console.warn("sluice: the download history was not saved:", error);
       });
@@ -2892,7 +3218,7 @@ async function startExport(request2) {
     console.warn("sluice: the download history was not saved:", error);
   });
   downloads.prepend(card.element);
-  showTitle();
+  tab.show();
   card.element.scrollIntoView({
     block: "nearest"
   });
@@ -2904,34 +3230,7 @@ function start(request2) {
   });
 }
 var submitted = false;
-var BASE_TITLE = document.title;
-var unseen = {
-  done: 0,
-  failed: 0
-};
-function showTitle() {
-  document.title = pageTitle(BASE_TITLE, {
-    running: unfinished().length,
-    doneUnseen: unseen.done,
-    failedUnseen: unseen.failed
-  });
-}
-function endedUnseen(outcome, name) {
-  if (document.hidden && (outcome === "done" || outcome === "failed")) {
-    unseen[outcome]++;
-    if (globalThis.Notification?.permission === "granted") {
-      new Notification(outcome === "done" ? "Download done" : "Download failed", {
-        body: name
-      });
-    }
-  }
-  showTitle();
-}
-document.addEventListener("visibilitychange", () => {
-  if (document.hidden) return;
-  unseen.done = unseen.failed = 0;
-  showTitle();
-});
+var tab = new TabNotice(() => unfinished().length);
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   submitted = true;
@@ -2949,6 +3248,7 @@ form.addEventListener("change", (event) => {
     const read = readForm();
     const problem = read.ok ? void 0 : read.error;
     showProblem(problem?.code === "" && !submitted ? void 0 : problem, false);
+    estimates.refresh(read.ok ? read.value : void 0);
   };
   if (pressing) afterPress = show;
   else show();
@@ -2968,6 +3268,7 @@ for (const type of [
   }, true);
 }
 addFilter.addEventListener("click", () => filters.add());
+form.addEventListener("input", refreshEstimate);
 function boxedPreset() {
   const local = (box2) => (boxToIso(box2.value) ?? "").replace(/Z$/, "");
   return presetOf(local(fromBox), local(toBox), Date.now());

@@ -20,22 +20,25 @@ import {
   parseSchemaDocument,
   type SchemaColumn,
 } from "./sluice_client.js";
+import { ColumnPicker } from "./column_picker.ts";
 import { ConnectionBadge } from "./connection_badge.ts";
 import { PRESET_LABELS, presetOf, presetRange, PRESETS } from "./date_presets.ts";
 import { DownloadCard } from "./download_card.ts";
 import { DatasetPicker } from "./dataset_picker.ts";
 import { DownloadHistory } from "./download_history.ts";
 import { ERROR_HELP } from "./error_text.ts";
+import { EstimateView } from "./estimate_view.ts";
 import { fileName } from "./file_name.ts";
 import { FilterEditor } from "./filter_editor.ts";
 import { showHistory } from "./history_list.ts";
+import { TabNotice } from "./tab_notice.ts";
 import { ended } from "./history_record.ts";
 import { PageSignIn } from "./page_sign_in.ts";
 import { boxToIso, isoToBox } from "./range_box.ts";
-import { pageTitle } from "./page_title.ts";
 import { checkRequest, type FormProblem } from "./request_check.ts";
 import { requestSummary } from "./request_summary.ts";
 import { canStreamToFile, chooseTarget } from "./save_target.ts";
+import { ValueSuggestions } from "./value_suggestions.ts";
 
 const byId = <T extends HTMLElement>(id: string): T => {
   const element = document.getElementById(id);
@@ -65,7 +68,13 @@ const badge = new ConnectionBadge({
 });
 const notice = byId<HTMLParagraphElement>("notice");
 const cards = new Set<DownloadCard>();
-const filters = new FilterEditor(byId("filters"), byId("filter-template"));
+const suggestions = new ValueSuggestions(byId("value-lists"));
+const filters = new FilterEditor(
+  byId("filters"),
+  byId("filter-template"),
+  (column) => suggestions.listFor(column),
+);
+const columnPicker = new ColumnPicker(byId("columns"));
 const form = byId<HTMLFormElement>("export-form");
 const formError = byId<HTMLParagraphElement>("form-error");
 const rangeError = byId<HTMLParagraphElement>("range-error");
@@ -83,7 +92,10 @@ let columns: readonly SchemaColumn[] | undefined;
 const datasets = new DatasetPicker(byId("dataset-field"), byId("dataset"), (picked) => {
   columns = picked;
   filters.setSchema({ columns: picked });
+  columnPicker.setColumns(picked);
+  suggestions.clear();
   addFilter.disabled = !filters.available;
+  refreshEstimate();
 });
 
 function showNotice(text: string | undefined): void {
@@ -100,6 +112,7 @@ const signIn = new PageSignIn({
   unfinished: () => unfinished().length,
   connectionChanged: (open) => {
     for (const card of cards) card.connectionChanged(open);
+    if (open) refreshEstimate();
   },
   notice: showNotice,
   // What cannot work is not offered: Download waits, saying why, until signing in can succeed.
@@ -156,18 +169,36 @@ function readForm(): { ok: true; value: DownloadRequest } | { ok: false; error: 
   }
   const data = new FormData(form);
   const dataset = datasets.picked;
+  const picked = columnPicker.chosen();
+  if (picked?.length === 0) {
+    return { ok: false, error: { place: { kind: "form" }, code: "", text: "Tick a column." } };
+  }
   const request: DownloadRequest = {
     searchParams: {
       ...(dataset === undefined ? {} : { dataset }),
       timeFrom: from,
       timeTo: to,
       filters: chosen.value,
+      ...(picked === undefined ? {} : { columns: picked }),
     },
     outputFormat: data.get("format") as OutputFormat,
     compression: byId<HTMLInputElement>("gzip").checked,
   };
   const problem = checkRequest(request, columns);
   return problem === undefined ? { ok: true, value: request } : { ok: false, error: problem };
+}
+
+/** How big the download of what the form holds would be: asked for a moment after it changed. */
+const estimates = new EstimateView({
+  summary: byId("estimate-summary"),
+  table: byId("preview"),
+  ask: (request) => signIn.client?.isConnected() ? signIn.client.estimate(request) : undefined,
+  values: (values) => suggestions.add(values),
+});
+
+function refreshEstimate(): void {
+  const read = readForm();
+  estimates.refresh(read.ok ? read.value : undefined);
 }
 
 /** Shows `problem` beside the part of the form it concerns, and clears every other mark. */
@@ -241,7 +272,7 @@ async function startExport(request: DownloadRequest): Promise<void> {
     target,
     connected: client.isConnected(),
     ended: (end) => {
-      endedUnseen(end.outcome, name);
+      tab.ended(end.outcome, name);
       void remembered.then(() => history.put(ended(start, Date.now(), end))).catch((error) => {
         console.warn("sluice: the download history was not saved:", error);
       });
@@ -253,7 +284,7 @@ async function startExport(request: DownloadRequest): Promise<void> {
     console.warn("sluice: the download history was not saved:", error);
   });
   downloads.prepend(card.element);
-  showTitle();
+  tab.show();
   // On a phone the list sits below the form: bring the new card into view.
   card.element.scrollIntoView({ block: "nearest" });
   if (client.session().phase === "failed") signIn.connect();
@@ -270,36 +301,8 @@ function start(request: DownloadRequest): void {
 /** Whether Download was pressed: until it starts, what is missing is shown as the person edits. */
 let submitted = false;
 
-/** The page's own title, and what ended while the tab was hidden. */
-const BASE_TITLE = document.title;
-const unseen = { done: 0, failed: 0 };
-
-function showTitle(): void {
-  document.title = pageTitle(BASE_TITLE, {
-    running: unfinished().length,
-    doneUnseen: unseen.done,
-    failedUnseen: unseen.failed,
-  });
-}
-
-/** A download ended: counted in the title while the tab is hidden, and notified when allowed. */
-function endedUnseen(outcome: string, name: string): void {
-  if (document.hidden && (outcome === "done" || outcome === "failed")) {
-    unseen[outcome]++;
-    if (globalThis.Notification?.permission === "granted") {
-      new Notification(outcome === "done" ? "Download done" : "Download failed", {
-        body: name,
-      });
-    }
-  }
-  showTitle();
-}
-
-document.addEventListener("visibilitychange", () => {
-  if (document.hidden) return;
-  unseen.done = unseen.failed = 0;
-  showTitle();
-});
+/** The tab's title counts downloads, and what ended while it was hidden. */
+const tab = new TabNotice(() => unfinished().length);
 
 form.addEventListener("submit", (event) => {
   event.preventDefault();
@@ -320,6 +323,7 @@ form.addEventListener("change", (event) => {
     const read = readForm();
     const problem = read.ok ? undefined : read.error;
     showProblem(problem?.code === "" && !submitted ? undefined : problem, false);
+    estimates.refresh(read.ok ? read.value : undefined);
   };
   // A box's change comes with the press that leaves it (on a radio, a button): a message shown
   // now would move what is being pressed from under the pointer, so it waits for the click.
@@ -340,6 +344,8 @@ for (const type of ["pointerup", "pointercancel"]) {
   }, true);
 }
 addFilter.addEventListener("click", () => filters.add());
+// Typing moves the estimate too, once the typing settles (the view waits for that).
+form.addEventListener("input", refreshEstimate);
 
 /** The preset the range boxes hold now, if any. */
 function boxedPreset(): typeof PRESETS[number] {

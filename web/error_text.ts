@@ -35,7 +35,7 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
   INVALID_RANGE: "The time range is empty: “From” must be before “To”.",
   UNSUPPORTED_FORMAT: "The server cannot write that format. Choose CSV, JSON or NDJSON.",
   UNKNOWN_DATASET: "The server has no such dataset. Reload the page to see the ones it has.",
-  UNKNOWN_COLUMN: "A filter names a column the server does not have.",
+  UNKNOWN_COLUMN: "A filter or the column choice names a column the server does not have.",
   INVALID_OPERATOR: "A filter's operator does not apply to its column. Choose another operator.",
   INVALID_FILTER_VALUE:
     "A filter's value does not fit its column, such as letters for a number or too many decimals.",
@@ -185,7 +185,7 @@ export interface ErrorText {
  *   recoverable: false,
  *   details: { field: "colour" },
  * };
- * equal(explain(refusal).text, "A filter names a column the server does not have. (field: colour)");
+ * equal(explain(refusal).text, "A filter or the column choice names a column the server does not have. (field: colour)");
  * ```
  */
 export function explain(error: ErrorResponse): ErrorText {

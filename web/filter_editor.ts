@@ -43,11 +43,20 @@ export class FilterEditor {
   readonly #template: HTMLTemplateElement;
   readonly #rows: Row[] = [];
   #columns: readonly SchemaColumn[] = [];
+  readonly #suggestions: ((column: SchemaColumn) => string | undefined) | undefined;
 
-  /** Manages the rows of `list`, made from `template`. */
-  constructor(list: HTMLOListElement, template: HTMLTemplateElement) {
+  /**
+   * Manages the rows of `list`, made from `template`; a value box offers
+   * the `<datalist>` whose id `suggestions` gives for its column, if any.
+   */
+  constructor(
+    list: HTMLOListElement,
+    template: HTMLTemplateElement,
+    suggestions?: (column: SchemaColumn) => string | undefined,
+  ) {
     this.#list = list;
     this.#template = template;
+    this.#suggestions = suggestions;
   }
 
   /**
@@ -167,6 +176,9 @@ export class FilterEditor {
     row.value.inputMode = column.type === "integer" || column.type === "decimal"
       ? "decimal"
       : "text";
+    const suggested = shape === "range" ? undefined : this.#suggestions?.(column);
+    if (suggested === undefined) row.value.removeAttribute("list");
+    else row.value.setAttribute("list", suggested);
   }
 
   /** Numbers the rows' controls for assistive technology ("Filter 2 column"). */

@@ -1590,7 +1590,7 @@ var ERROR_TABLE = {
   INVALID_RANGE: request("The time range is empty, inverted or out of bounds."),
   UNSUPPORTED_FORMAT: request("The output format is not csv, json or ndjson."),
   UNKNOWN_DATASET: request("The request names a dataset the server does not have."),
-  UNKNOWN_COLUMN: request("A filter names a column the data source does not have."),
+  UNKNOWN_COLUMN: request("A filter or the column list names a column the data source does not have."),
   INVALID_OPERATOR: request("The filter operator does not apply to that column."),
   INVALID_FILTER_VALUE: request("A filter value does not fit its column or operator."),
   TOO_MANY_FILTERS: request("The request has more filters than allowed."),
@@ -5233,7 +5233,10 @@ function downloadRequest(bounds) {
       dataset: str({
         max: 64,
         pattern: DATASET_NAME
-      })
+      }),
+      columns: list(str({
+        max: 128
+      }), bounds.maxArrayLength)
     }),
     outputFormat: oneOf(OUTPUT_FORMATS, "UNSUPPORTED_FORMAT"),
     compression: bool
@@ -5241,10 +5244,46 @@ function downloadRequest(bounds) {
     neutralizeFormulas: bool
   });
 }
+var MAX_PREVIEW_ROWS = 20;
+var MAX_COLUMN_VALUES = 16;
+function isPlain(value) {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+function previewRow(maxKeys) {
+  const text = str({
+    max: 4096
+  });
+  return (value, path) => {
+    if (!isPlain(value)) throw new Invalid("INVALID_TYPE", path, "expected object");
+    const entries = Object.entries(value);
+    if (entries.length > maxKeys) throw new Invalid("ARRAY_TOO_LONG", path, "too many cells");
+    const out = {};
+    for (const [key, cell] of entries) {
+      const at = `${path}.${key}`;
+      out[key] = cell === null || typeof cell === "boolean" ? cell : typeof cell === "number" ? num()(cell, at) : text(cell, at);
+    }
+    return out;
+  };
+}
+function valueLists(maxKeys) {
+  const values = list(str({
+    max: 256
+  }), MAX_COLUMN_VALUES);
+  return (value, path) => {
+    if (!isPlain(value)) throw new Invalid("INVALID_TYPE", path, "expected object");
+    const entries = Object.entries(value);
+    if (entries.length > maxKeys) throw new Invalid("ARRAY_TOO_LONG", path, "too many columns");
+    return Object.fromEntries(entries.map(([key, item]) => [
+      key,
+      values(item, `${path}.${key}`)
+    ]));
+  };
+}
 function clientChecks(bounds) {
   const request2 = downloadRequest(bounds);
   return {
     "download:request": request2,
+    "download:estimate": request2,
     "download:cancel": empty,
     "download:ack": object({
       sequence: num({
@@ -5425,6 +5464,15 @@ function serverChecks(bounds) {
         integer: true
       })
     }),
+    "download:estimate": object({
+      rows: count,
+      exact: bool,
+      bytes: count,
+      preview: list(previewRow(bounds.maxArrayLength), MAX_PREVIEW_ROWS),
+      values: valueLists(bounds.maxArrayLength)
+    }, {
+      maxRows: count
+    }),
     "auth:result": tagged("authenticated", {
       true: object({
         authenticated: literal(true),
@@ -5461,7 +5509,8 @@ var EVENTS = {
   AUTH_NONCE: "auth:nonce",
   AUTH_CHALLENGE: "auth:challenge",
   AUTH_AUTHENTICATE: "auth:authenticate",
-  AUTH_RESULT: "auth:result"
+  AUTH_RESULT: "auth:result",
+  DOWNLOAD_ESTIMATE: "download:estimate"
 };
 var EVENT_TABLE = {
   "download:request": {
@@ -5531,6 +5580,10 @@ var EVENT_TABLE = {
   "auth:result": {
     direction: "server",
     summary: "authenticated or not, with a session token or an ErrorResponse"
+  },
+  "download:estimate": {
+    direction: "both",
+    summary: "client: how big would this download be; server: rows, bytes, first rows, values"
   }
 };
 var NAMES = new Set(Object.values(EVENTS));
@@ -5833,6 +5886,42 @@ var ClientConnection = class {
   }
 };
 
+// client/_questions.ts
+var Questions = class {
+  #waiting = /* @__PURE__ */ new Map();
+  /** Waits for the answer to the question of `requestId` that `pick` takes. */
+  ask(requestId2, pick) {
+    return new Promise((resolve, reject2) => {
+      this.#waiting.set(requestId2, {
+        answer: (message) => {
+          const value = pick(message);
+          if (value !== void 0) resolve(value);
+        },
+        reject: reject2
+      });
+    });
+  }
+  /** An answer for the question its request id names, if there is one. */
+  answer(message) {
+    const waiter = this.#waiting.get(message.requestId);
+    this.#waiting.delete(message.requestId);
+    waiter?.answer(message);
+  }
+  /** Rejects the question of `requestId` with `error`; whether there was one. */
+  refuse(requestId2, error) {
+    const waiter = this.#waiting.get(requestId2);
+    if (waiter === void 0) return false;
+    this.#waiting.delete(requestId2);
+    waiter.reject(new SluiceError(error));
+    return true;
+  }
+  /** Rejects every question (the connection is gone). */
+  failAll(error) {
+    for (const waiter of this.#waiting.values()) waiter.reject(error);
+    this.#waiting.clear();
+  }
+};
+
 // client/sluice_client.ts
 var GOODBYE_WAIT_MS = 1e3;
 var SluiceClient = class {
@@ -5841,7 +5930,7 @@ var SluiceClient = class {
   #connection;
   #timers = /* @__PURE__ */ new Map();
   #downloads = /* @__PURE__ */ new Map();
-  #statusWaiters = /* @__PURE__ */ new Map();
+  #questions = new Questions();
   #listeners = /* @__PURE__ */ new Map();
   #connectWaiters = [];
   #systemHealth;
@@ -5938,24 +6027,41 @@ var SluiceClient = class {
   }
   /** Asks the server where one download, or every download of this connection, stands. */
   status(requestId2) {
+    return this.#ask("status:check", requestId2 === void 0 ? {} : {
+      requestId: requestId2
+    }, (m) => m.event === "status:update" ? [
+      ...m.data.downloads
+    ] : void 0);
+  }
+  /**
+   * Asks the server how big a download of `request` would be, before
+   * starting it (PROTOCOL.md §5.12): its rows, about how many bytes, its
+   * first rows and values of its text columns. It is checked as the
+   * download would be, and refused with the same codes; a server older
+   * than the event refuses it with `UNKNOWN_EVENT`.
+   *
+   * @example
+   * ```ts ignore
+   * const { rows, bytes } = await client.estimate(request);
+   * ```
+   */
+  estimate(request2) {
+    return this.#ask("download:estimate", request2, (m) => m.event === "download:estimate" ? m.data : void 0);
+  }
+  /** Sends a question and waits for its answer (`pick`), or the error that names its id. */
+  #ask(event, data, pick) {
     if (!this.isConnected()) {
       return Promise.reject(new SluiceError(errorResponse("CONNECTION_LOST")));
     }
-    const id = `st-${this.#nextId++}`;
-    return new Promise((resolve, reject2) => {
-      this.#statusWaiters.set(id, {
-        resolve,
-        reject: reject2
-      });
-      this.#send({
-        event: "status:check",
-        data: requestId2 === void 0 ? {} : {
-          requestId: requestId2
-        },
-        timestamp: Date.now(),
-        requestId: id
-      });
+    const requestId2 = `${event === "status:check" ? "st" : "es"}-${this.#nextId++}`;
+    const answered = this.#questions.ask(requestId2, pick);
+    this.#send({
+      event,
+      data,
+      timestamp: Date.now(),
+      requestId: requestId2
     });
+    return answered;
   }
   /** Closes for good: no reconnect; pending downloads reject with `CONNECTION_CLOSED`. */
   async close() {
@@ -6142,25 +6248,17 @@ var SluiceClient = class {
           type: "cancelled",
           data: message.data
         });
-      case "download:error": {
-        const waiter = this.#statusWaiters.get(message.requestId);
-        if (waiter !== void 0) {
-          this.#statusWaiters.delete(message.requestId);
-          return waiter.reject(new SluiceError(message.data));
-        }
+      case "download:error":
+        if (this.#questions.refuse(message.requestId, message.data)) return;
         return driver?.handle({
           type: "error",
           error: message.data
         });
-      }
-      case "status:update": {
-        const waiter = this.#statusWaiters.get(message.requestId);
-        this.#statusWaiters.delete(message.requestId);
-        return waiter?.resolve([
-          ...message.data.downloads
-        ]);
-      }
+      case "status:update":
+      case "download:estimate":
+        return this.#questions.answer(message);
       case "system:error":
+        if (this.#questions.refuse(message.requestId, message.data)) return;
         this.#step({
           type: "serverError",
           error: message.data
@@ -6196,8 +6294,7 @@ var SluiceClient = class {
     for (const waiter of this.#connectWaiters.splice(0)) waiter.reject(error);
   }
   #failStatus(error) {
-    for (const waiter of this.#statusWaiters.values()) waiter.reject(error);
-    this.#statusWaiters.clear();
+    this.#questions.failAll(error);
   }
   #emit(name, event) {
     for (const listener of this.#listeners.get(name) ?? []) listener(event);

@@ -46,4 +46,4 @@ export type { ClientResumePoint } from "../protocol/download_state.d.ts";
 export type { ErrorCode, ErrorDetails, ErrorResponse } from "../protocol/errors.d.ts";
 export type { PeerErrorCode, UnknownErrorCode } from "../protocol/peer_error_code.d.ts";
 export type { Result } from "../protocol/result.d.ts";
-export type { AuthDelegation, ColumnInfo, ColumnType, DownloadComplete, DownloadPhase, DownloadRequest, DownloadStart, DownloadStatus, Filter, FilterOperator, FilterScalar, OutputFormat, ProgressUpdate, ResumePoint, SearchParams, SystemHealth, } from "../protocol/messages.d.ts";
+export type { AuthDelegation, ColumnInfo, ColumnType, DownloadComplete, DownloadEstimate, DownloadPhase, DownloadRequest, DownloadStart, DownloadStatus, Filter, FilterOperator, FilterScalar, OutputFormat, PreviewCell, ProgressUpdate, ResumePoint, SearchParams, SystemHealth, } from "../protocol/messages.d.ts";

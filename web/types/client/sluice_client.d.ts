@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { DownloadRequest, DownloadStatus } from "../protocol/messages.d.ts";
+import type { DownloadEstimate, DownloadRequest, DownloadStatus } from "../protocol/messages.d.ts";
 import type { ClientConfig } from "./client_builder.d.ts";
 import type { ClientEvents, Listener, SessionState } from "./client_events.d.ts";
 import { type Download, type DownloadOptions } from "./download.d.ts";
@@ -67,6 +67,19 @@ export declare class SluiceClient {
     download(request: DownloadRequest, options?: DownloadOptions): Download;
     /** Asks the server where one download, or every download of this connection, stands. */
     status(requestId?: string): Promise<DownloadStatus[]>;
+    /**
+     * Asks the server how big a download of `request` would be, before
+     * starting it (PROTOCOL.md §5.12): its rows, about how many bytes, its
+     * first rows and values of its text columns. It is checked as the
+     * download would be, and refused with the same codes; a server older
+     * than the event refuses it with `UNKNOWN_EVENT`.
+     *
+     * @example
+     * ```ts ignore
+     * const { rows, bytes } = await client.estimate(request);
+     * ```
+     */
+    estimate(request: DownloadRequest): Promise<DownloadEstimate>;
     /** Closes for good: no reconnect; pending downloads reject with `CONNECTION_CLOSED`. */
     close(): Promise<void>;
 }

@@ -13,6 +13,10 @@ export interface PayloadBounds {
     /** Longest list anywhere. */
     readonly maxArrayLength: number;
 }
+/** Most rows an estimate's preview carries (PROTOCOL.md §5.12). */
+export declare const MAX_PREVIEW_ROWS = 20;
+/** Most values an estimate offers for one column. */
+export declare const MAX_COLUMN_VALUES = 16;
 type DataChecks<M extends {
     event: string;
     data: unknown;

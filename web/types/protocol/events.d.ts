@@ -39,6 +39,7 @@ export declare const EVENTS: {
     readonly AUTH_CHALLENGE: "auth:challenge";
     readonly AUTH_AUTHENTICATE: "auth:authenticate";
     readonly AUTH_RESULT: "auth:result";
+    readonly DOWNLOAD_ESTIMATE: "download:estimate";
 };
 /** The string value of any wire event, e.g. `"download:request"`. */
 export type EventName = typeof EVENTS[keyof typeof EVENTS];

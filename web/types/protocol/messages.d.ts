@@ -22,12 +22,14 @@
 import type { ErrorResponse } from "./errors.d.ts";
 import type { DownloadRequest } from "./request_payloads.d.ts";
 import type { DownloadAck, DownloadCancelled, DownloadComplete, DownloadResume, DownloadStart, ProgressUpdate } from "./download_payloads.d.ts";
+import type { DownloadEstimate } from "./estimate_payloads.d.ts";
 import type { HealthPing, StatusCheck, StatusUpdate, SystemHealth } from "./status_payloads.d.ts";
 import type { AuthAuthenticate, AuthChallenge, AuthNonce, AuthResult, MessageAuth } from "./auth_payloads.d.ts";
 export { DATASET_NAME, type DownloadRequest, type Filter, FILTER_OPERATORS, type FilterOperator, type FilterScalar, OUTPUT_FORMATS, type OutputFormat, type SearchParams, } from "./request_payloads.d.ts";
 export type { ColumnInfo, ColumnType, DownloadAck, DownloadCancelled, DownloadComplete, DownloadResume, DownloadStart, ProgressUpdate, ResumePoint, } from "./download_payloads.d.ts";
 export type { DownloadPhase, DownloadStatus, HealthPing, StatusCheck, StatusUpdate, SystemHealth, } from "./status_payloads.d.ts";
 export { type AuthAuthenticate, type AuthChallenge, type AuthDelegation, type AuthNonce, type AuthResult, type Identity, MAX_DELEGATION_MS, type MessageAuth, type SignedInIdentity, type TokenIdentity, } from "./auth_payloads.d.ts";
+export type { DownloadEstimate, PreviewCell } from "./estimate_payloads.d.ts";
 /** The envelope around every control message (PROTOCOL.md §3). */
 export interface Envelope<E extends string, D> {
     /** What the message is. */
@@ -42,9 +44,9 @@ export interface Envelope<E extends string, D> {
     readonly auth?: MessageAuth;
 }
 /** Every message a client may send. */
-export type ClientMessage = Envelope<"download:request", DownloadRequest> | Envelope<"download:cancel", Record<string, never>> | Envelope<"download:ack", DownloadAck> | Envelope<"download:resume", DownloadResume> | Envelope<"status:check", StatusCheck> | Envelope<"connection:health", HealthPing> | Envelope<"auth:nonce", AuthNonce> | Envelope<"auth:authenticate", AuthAuthenticate>;
+export type ClientMessage = Envelope<"download:request", DownloadRequest> | Envelope<"download:cancel", Record<string, never>> | Envelope<"download:ack", DownloadAck> | Envelope<"download:resume", DownloadResume> | Envelope<"status:check", StatusCheck> | Envelope<"connection:health", HealthPing> | Envelope<"auth:nonce", AuthNonce> | Envelope<"auth:authenticate", AuthAuthenticate> | Envelope<"download:estimate", DownloadRequest>;
 /** Every message a server may send. */
-export type ServerMessage = Envelope<"download:start", DownloadStart> | Envelope<"download:progress", ProgressUpdate> | Envelope<"download:complete", DownloadComplete> | Envelope<"download:error", ErrorResponse> | Envelope<"download:cancelled", DownloadCancelled> | Envelope<"status:update", StatusUpdate> | Envelope<"system:error", ErrorResponse> | Envelope<"connection:health", SystemHealth> | Envelope<"auth:challenge", AuthChallenge> | Envelope<"auth:result", AuthResult>;
+export type ServerMessage = Envelope<"download:start", DownloadStart> | Envelope<"download:progress", ProgressUpdate> | Envelope<"download:complete", DownloadComplete> | Envelope<"download:error", ErrorResponse> | Envelope<"download:cancelled", DownloadCancelled> | Envelope<"status:update", StatusUpdate> | Envelope<"system:error", ErrorResponse> | Envelope<"connection:health", SystemHealth> | Envelope<"auth:challenge", AuthChallenge> | Envelope<"auth:result", AuthResult> | Envelope<"download:estimate", DownloadEstimate>;
 /** Any control message. */
 export type Message = ClientMessage | ServerMessage;
 /**

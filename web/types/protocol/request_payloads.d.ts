@@ -51,6 +51,13 @@ export interface SearchParams {
     readonly timeTo: string;
     /** All must hold for a row to be exported. */
     readonly filters: readonly Filter[];
+    /**
+     * Which of the dataset's columns the export writes, in this order (the
+     * CSV header, the JSON keys); absent: every column, in the schema's
+     * order. A name the dataset does not have is `UNKNOWN_COLUMN`; an empty
+     * list or a name given twice is `INVALID_VALUE` (PROTOCOL.md §5.1).
+     */
+    readonly columns?: readonly string[];
 }
 /** The payload of `download:request` (PROTOCOL.md §5.1). */
 export interface DownloadRequest {
