@@ -1,6 +1,6 @@
 // The demo page's sign-in panel in a real Chromium at a phone's width, as a first-time visitor
 // meets it: one button, which signs in with one click; the identity's details stay hidden until
-// asked for; and then a download works.
+// asked for; then a download works, and Forget key leaves the page signed out.
 import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { shortIdentity } from "../web/format.ts";
 import { demoPath } from "./_harness.ts";
@@ -11,7 +11,7 @@ import { DemoPage, launchChromium, newContext, nextSavedFile } from "./_browser.
 const ROWS = 3000;
 const DAY = { from: "2024-01-01T00:00:00", to: "2024-01-02T00:00:00" };
 
-Deno.test("one click on a fresh page's Sign in signs in, the top bar names who, details wait until asked, and a download works", async () => {
+Deno.test("one click on a fresh page's Sign in signs in, the top bar names who, details wait until asked, a download works, and Forget key signs out for good", async () => {
   const db = demoPath(ROWS);
   // Sign-in required, no allow list: the browser's own key is let in.
   const server = serverProgram(db, ROWS, 0, { anonymous: false });
@@ -64,6 +64,20 @@ Deno.test("one click on a fresh page's Sign in signs in, the top bar names who, 
     await card.waitFor("done");
     const expected = await sqlite3Csv(db, Date.parse(`${DAY.from}Z`), Date.parse(`${DAY.to}Z`));
     equal(await sha256Hex((await saved).bytes), await sha256Hex(expected));
+
+    // Forget key (asked first) signs out, and a reload stays signed out: the next click makes a
+    // new identity.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.getByRole("button", { name: "Forget key…" }).click();
+    await page.locator("#signin").getByText("Not signed in.").waitFor();
+    await demo.waitForPhase("idle");
+    equal(await page.getByRole("button", { name: "Download", exact: true }).isDisabled(), true);
+    await page.reload();
+    await button.waitFor();
+    await demo.waitForPhase("idle");
+    await button.click();
+    await demo.waitForPhase("open");
+    ok(await demo.identity() !== key, "the forgotten key signed in again");
     deepStrictEqual(demo.problems, []);
   } finally {
     await browser.close();
