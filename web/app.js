@@ -1633,17 +1633,17 @@ var SignInPanel = class {
     const tokenForm = this.#pasting || way === "token" && phase !== "in" && phase !== "signing";
     this.#tokenForm.hidden = !(this.#offered.has("token") || way === "token") || !tokenForm;
     const retry = phase === "refused" || phase === "offline";
-    this.#button.hidden = way === "token" ? phase !== "signing" : phase === "in" && !this.#walletMoved;
+    this.#button.hidden = this.#pasting || (way === "token" ? phase !== "signing" : phase === "in" && !this.#walletMoved);
     this.#button.disabled = phase === "signing";
     this.#button.setAttribute("aria-busy", String(phase === "signing"));
     this.#button.textContent = phase === "signing" ? "Signing in\u2026" : retry ? "Try again" : text.button;
     const hint = find4(this.#root, "#signin-hint");
     hint.textContent = phase === "out" ? text.hint : "";
-    hint.hidden = phase !== "out";
+    hint.hidden = phase !== "out" || this.#pasting;
     let others = 0;
     for (const button of this.#root.querySelectorAll("#signin-others [data-way]")) {
       const other = button.dataset.way;
-      const shown = this.#offered.has(other) && (other !== way || way === "token" && phase === "in");
+      const shown = this.#offered.has(other) && (other !== way || way === "token" && phase === "in" || this.#pasting && other !== "token" && phase !== "in");
       button.hidden = !shown || other === "token" && tokenForm;
       button.textContent = other === "token" && way === "token" ? "Use another token" : WAY_TEXT[other].other;
       if (!button.hidden) others++;

@@ -234,13 +234,13 @@ export class SignInPanel {
       ? "Not signed in: the server cannot be reached."
       : "Not signed in.";
     // The one button: the way's own before signing in, "Try again" after a failure, busy while
-    // signing in, gone once signed in (unless the wallet moved on under a running download).
+    // signing in, gone once signed in (unless the wallet moved on under a running download), and
+    // while a token is being pasted, whose Use token is then the one button.
     const tokenForm = this.#pasting || (way === "token" && phase !== "in" && phase !== "signing");
     this.#tokenForm.hidden = !(this.#offered.has("token") || way === "token") || !tokenForm;
     const retry = phase === "refused" || phase === "offline";
-    this.#button.hidden = way === "token"
-      ? phase !== "signing"
-      : phase === "in" && !this.#walletMoved;
+    this.#button.hidden = this.#pasting ||
+      (way === "token" ? phase !== "signing" : phase === "in" && !this.#walletMoved);
     this.#button.disabled = phase === "signing";
     this.#button.setAttribute("aria-busy", String(phase === "signing"));
     this.#button.textContent = phase === "signing"
@@ -250,15 +250,17 @@ export class SignInPanel {
       : text.button;
     const hint = find(this.#root, "#signin-hint");
     hint.textContent = phase === "out" ? text.hint : "";
-    hint.hidden = phase !== "out";
+    hint.hidden = phase !== "out" || this.#pasting;
     // The other ways, as links.
     let others = 0;
     for (
       const button of this.#root.querySelectorAll<HTMLButtonElement>("#signin-others [data-way]")
     ) {
       const other = button.dataset.way as SignInMethod;
+      // While pasting, the way the button stood for is offered among the others instead.
       const shown = this.#offered.has(other) &&
-        (other !== way || (way === "token" && phase === "in"));
+        (other !== way || (way === "token" && phase === "in") ||
+          (this.#pasting && other !== "token" && phase !== "in"));
       button.hidden = !shown || (other === "token" && tokenForm);
       button.textContent = other === "token" && way === "token"
         ? "Use another token"
