@@ -6,9 +6,11 @@
  * free port over the 100,000-row demo table, requiring sign-in (no allow
  * list, so the page's own key is let in), fills the form as a person
  * would, and holds one download mid-way by flow control (its file's writes
- * wait; see tests/_browser.ts), so the picture shows live progress. The
- * desktop browser has an Ethereum wallet (the tests' stand-in), so its
- * sign-in panel offers both ways; the phone has none.
+ * wait; see tests/_browser.ts), so the picture shows live progress. Each
+ * signs in with the panel's one button, as a first visit does: the desktop
+ * browser has an Ethereum wallet (the tests' stand-in), so it signs in
+ * with the wallet and offers the browser key as the other way; the phone
+ * has none, and signs in with its browser key.
  *
  * @example
  * ```sh

@@ -109,11 +109,28 @@ export class DemoPage {
     });
   }
 
-  /** Opens the page and waits until it is connected and has the server's columns. */
+  /**
+   * Opens the page in a fresh browser, presses the sign-in panel's one button, and waits until it
+   * is connected and has the server's columns.
+   */
   async open(url: string): Promise<void> {
     await this.page.goto(url);
+    await this.signIn();
     await this.waitForPhase("open");
     await this.page.locator("#add-filter:enabled").waitFor();
+  }
+
+  /** Opens the sign-in panel's Details (the identity, New key, the server key), if closed. */
+  async openDetails(): Promise<void> {
+    const details = this.page.locator("#signin-details");
+    if (!await details.evaluate((e) => (e as HTMLDetailsElement).open)) {
+      await details.getByText("Details", { exact: true }).click();
+    }
+  }
+
+  /** Presses the sign-in panel's one button: the default way, whatever its label says. */
+  async signIn(): Promise<void> {
+    await this.page.locator("#signin-default").click();
   }
 
   /** Waits for the connection badge to show `phase`. */
@@ -129,7 +146,8 @@ export class DemoPage {
       undefined,
       { timeout: 30_000 },
     );
-    return await shown.innerText();
+    // Read whether or not the panel's Details are open.
+    return await shown.textContent() ?? "";
   }
 
   /**

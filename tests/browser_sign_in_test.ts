@@ -44,12 +44,15 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       "a wallet signs a delegation with personal_sign and the page downloads",
       async () => {
         await walletPage.page.goto(url);
-        // The page starts with its own key, which this server does not allow.
-        await walletPage.signInProblem("AUTH_UNKNOWN_IDENTITY");
-        await walletPage.page.getByRole("radio", { name: "Ethereum wallet" }).check();
+        // A first visit signs in as nobody until asked: with a wallet in the browser, the panel's
+        // one button is the wallet's, and nothing was signed before it is pressed.
+        await walletPage.page.locator("#signin").getByText("Not signed in.").waitFor();
+        equal(await walletPage.page.locator("#connection-text").innerText(), "Not connected");
+        equal(wallet.signed.length, 0);
+        await walletPage.page.getByRole("button", { name: "Sign in with wallet" }).click();
         await walletPage.waitForPhase("open");
         await walletPage.page.locator("#signin-message").waitFor({ state: "hidden" });
-        equal(await walletPage.page.locator("#wallet-address").innerText(), wallet.address);
+        equal(await walletPage.page.locator("#wallet-address").textContent(), wallet.address);
         equal(wallet.signed.length, 1);
         // Once: the delegation, for a key of the page's own that signs each challenge, as a
         // Sign-In with Ethereum message for this page's host: the wallet's sign-in screen, no
@@ -68,21 +71,19 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         // The choice is remembered; the wallet still shares the account, and signs again.
         await walletPage.page.reload();
         await walletPage.waitForPhase("open");
-        equal(
-          await walletPage.page.getByRole("radio", { name: "Ethereum wallet" }).isChecked(),
-          true,
-        );
+        equal(await walletPage.page.locator("#signin").getAttribute("data-method"), "wallet");
+        match(await walletPage.page.locator("#signin-status").innerText(), /with your wallet/);
         equal(wallet.signed.length, 2);
         // A wallet that no longer shares the account is not asked until the person connects it.
         wallet.forget();
         await walletPage.page.reload();
-        await walletPage.page.getByRole("button", { name: "Connect wallet" }).waitFor();
+        await walletPage.page.getByRole("button", { name: "Sign in with wallet" }).waitFor();
         await walletPage.waitForPhase("idle");
         // Download cannot work without an account: it is not offered, and says why.
         const download = walletPage.page.getByRole("button", { name: "Download", exact: true });
         equal(await download.isDisabled(), true);
         await walletPage.page.locator("#start-blocked").getByText("not signed in").waitFor();
-        await walletPage.page.getByRole("button", { name: "Connect wallet" }).click();
+        await walletPage.page.getByRole("button", { name: "Sign in with wallet" }).click();
         await walletPage.waitForPhase("open");
         equal(await download.isDisabled(), false);
         equal(wallet.signed.length, 3);
@@ -94,15 +95,19 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       "a browser key not on the allow list is refused in the panel; nothing is saved",
       async () => {
         await keyPage.page.goto(url);
+        // Without a wallet the one button is the browser key's, and no other way is offered.
+        equal(await keyPage.page.locator("#signin-default").innerText(), "Sign in");
+        equal(await keyPage.page.locator("#signin-others [data-way]:visible").count(), 0);
+        await keyPage.signIn();
         publicKey = await keyPage.identity();
         equal(
           await keyPage.signInProblem("AUTH_UNKNOWN_IDENTITY"),
           ERROR_HELP.AUTH_UNKNOWN_IDENTITY,
         );
         equal(await keyPage.page.locator("#connection-text").innerText(), "Sign-in refused");
-        // Without a wallet in this browser there is no choice to offer.
-        equal(await keyPage.page.locator("#signin-methods").isHidden(), true);
-        await keyPage.page.getByRole("button", { name: "Copy" }).click();
+        equal(await keyPage.page.locator("#signin-default").innerText(), "Try again");
+        // What to do: the refusal itself offers the key to give to the operator.
+        await keyPage.page.getByRole("button", { name: "Copy your key" }).click();
         equal(await keyPage.page.evaluate(() => navigator.clipboard.readText()), publicKey);
         // Download cannot work while signing in is refused: it is not offered, and says why, so no
         // card and no file is made for a download that cannot start.
@@ -145,7 +150,7 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
           /server identity key (0[23][0-9a-f]{64})/,
         );
         const page = keyPage.page;
-        await page.getByText("Server key").click();
+        await keyPage.openDetails();
         const box = page.getByLabel("The server's identity key");
         const save = page.getByRole("button", { name: "Save" });
         await box.fill("02abc");
@@ -175,6 +180,7 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         });
         const held = await keyPage.start({ ...WEEK, format: "json" });
         await held.waitFor("running");
+        await keyPage.openDetails();
         await page.getByRole("button", { name: "New key…" }).click();
         match(await keyPage.signInProblem(""), /A download is running under this sign-in/);
         deepStrictEqual(dialogs, []);
@@ -195,6 +201,7 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
         await keyPage.signInProblem("AUTH_UNKNOWN_IDENTITY");
         await page.reload();
         equal(await keyPage.identity(), replaced);
+        await keyPage.openDetails();
 
         // Another tab of the same browser goes on as the new key too, without a reload.
         const other = new DemoPage(await keyContext.newPage());
@@ -233,7 +240,7 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       equal(wallet.address, first);
       await walletPage.waitForPhase("open");
       await page.locator("#signin-message").waitFor({ state: "hidden" });
-      equal(await page.locator("#wallet-address").innerText(), first);
+      equal(await page.locator("#wallet-address").textContent(), first);
       // Back on the first account with a delegation of its own, signed for the switch.
       equal(wallet.signed.length, 5);
       equal(parseSiweMessage(wallet.signed[4]).address, first);
@@ -249,21 +256,21 @@ Deno.test("the page signs in with the key it keeps or with an Ethereum wallet, a
       try {
         const page = held.page;
         await page.goto(url);
-        await page.getByRole("radio", { name: "Ethereum wallet" }).check();
+        await held.signIn();
         await held.waitForPhase("open");
         const first = wallet.address;
         const card = await held.start({ ...WEEK, format: "json" });
         await card.waitFor("running");
         await wallet.switchTo(`0x${"6f".repeat(32)}`, page);
         match(await held.signInProblem(""), /A download is running under this sign-in/);
-        equal(await page.locator("#wallet-address").innerText(), first);
+        equal(await page.locator("#wallet-address").textContent(), first);
         await openGate(page, await card.name());
         await card.waitFor("done");
         // Afterwards the person moves the page to the wallet's new account themselves.
         const before = wallet.signed.length;
-        await page.getByRole("button", { name: "Connect wallet" }).click();
+        await page.getByRole("button", { name: "Sign in with wallet" }).click();
         await held.signInProblem("AUTH_UNKNOWN_IDENTITY");
-        equal(await page.locator("#wallet-address").innerText(), wallet.address);
+        equal(await page.locator("#wallet-address").textContent(), wallet.address);
         equal(wallet.signed.length, before + 1);
         deepStrictEqual(held.problems, []);
       } finally {

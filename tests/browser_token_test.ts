@@ -30,7 +30,8 @@ Deno.test("the page signs in with a token the app hands over, downloads the user
     await demo.waitForPhase("open");
     // The token left the address as soon as the page read it.
     equal(new URL(page.url()).hash, "");
-    ok(await page.getByRole("radio", { name: "Token" }).isChecked());
+    equal(await page.locator("#signin").getAttribute("data-method"), "token");
+    equal(await page.locator("#signin-status").innerText(), "Signed in with your login's token.");
     equal(await page.locator("#connection-who").innerText(), "as a token");
 
     await page.locator("#add-filter:enabled").waitFor();
@@ -42,8 +43,9 @@ Deno.test("the page signs in with a token the app hands over, downloads the user
     ok(lines.length > 1);
     ok(lines.slice(1).every((line) => line.split(",")[user] === "2"), "another user's row");
 
+    await page.getByRole("button", { name: "Use another token" }).click();
     await page.getByLabel("Your login's token for this export").fill("not-a-jwt");
-    await page.getByRole("button", { name: "Sign in with token" }).click();
+    await page.getByRole("button", { name: "Use token" }).click();
     await demo.signInProblem("AUTH_TOKEN_MALFORMED");
     equal(demo.problems.length, 0, demo.problems.join("\n"));
   } finally {

@@ -1203,8 +1203,108 @@ var TabNotice = class {
   }
 };
 
-// web/page_sign_in.ts
-import { ClientBuilder } from "./sluice_client.js";
+// web/sign_in_texts.ts
+var WAY_TEXT = {
+  key: {
+    button: "Sign in",
+    other: "Sign in with this browser's key",
+    hint: "One click: this browser makes a key of its own and keeps it, to sign in with next time.",
+    signing: "Signing in with this browser's key\u2026",
+    signedIn: "with this browser's key"
+  },
+  wallet: {
+    button: "Sign in with wallet",
+    other: "Sign in with wallet",
+    hint: "Your wallet asks you to share an account and approve the sign-in for this page.",
+    signing: "Signing in: approve the sign-in in your wallet\u2026",
+    signedIn: "with your wallet"
+  },
+  token: {
+    button: "Use token",
+    other: "Use a token",
+    hint: "Paste the token your own site's login gave you for this export.",
+    signing: "Signing in with your login's token\u2026",
+    signedIn: "Signed in with your login's token"
+  }
+};
+function notSignedIn(way) {
+  return way === "token" ? "Not signed in: paste your login's token in the Sign in panel." : `Not signed in: press \u201C${WAY_TEXT[way].button}\u201D in the Sign in panel.`;
+}
+var HANDED_TOKEN = "Signing in with the token from the address\u2026";
+function refusedReason(code) {
+  return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, then press Try again.`;
+}
+function switchRefused(unfinished2) {
+  const [which, it] = unfinished2 === 1 ? [
+    "A download is",
+    "it"
+  ] : [
+    `${unfinished2} downloads are`,
+    "them"
+  ];
+  return `${which} running under this sign-in, and switching would end ${it}. Let ${it} finish or cancel ${it}, then switch.`;
+}
+function reason(error) {
+  const message = error?.message;
+  return typeof message === "string" ? message : String(error);
+}
+
+// web/client_watch.ts
+function watchClient(client, watch) {
+  const { way, panel, badge: badge2, notice: notice2, blocked } = watch;
+  const current = (listener) => (event) => {
+    if (watch.current()) listener(event);
+  };
+  client.on("state", current(({ to }) => {
+    badge2.phase(to);
+    watch.connectionChanged(to === "open");
+    if (to === "open") {
+      notice2(void 0);
+      panel.clearProblem();
+      panel.show(way, "in");
+    } else if (to === "connecting" || to === "authenticating") {
+      blocked(void 0);
+      if (panel.phase !== "in") panel.show(way, "signing");
+    } else if (to === "failed" && panel.phase !== "refused") panel.show(way, "offline");
+  }));
+  client.on("health", current(({ rttMs }) => badge2.rtt(rttMs)));
+  client.on("error", current((error) => {
+    const { code, text } = explain(error);
+    notice2(`${code}: ${text}`);
+  }));
+  client.on("connection:failed", current((error) => failed(error, watch)));
+  badge2.phase(client.session().phase);
+}
+function failed(error, watch) {
+  const { way, panel, credentials } = watch;
+  if (!SIGN_IN_CODES.has(error.code)) {
+    panel.show(way, "offline");
+    return watch.notice(explain(error).text);
+  }
+  watch.badge.refused();
+  watch.blocked(refusedReason(error.code));
+  panel.show(way, "refused");
+  const refusal = credentials.kind === "wallet" && error.code === "AUTH_BAD_SIGNATURE" ? credentials.signer.refusal : void 0;
+  panel.showProblem(error.code, refusal === void 0 ? explain(error).text : `Your wallet did not sign (${refusal}). Press Try again to be asked again.`);
+}
+
+// web/default_way.ts
+function defaultWay(facts) {
+  if (facts.handedToken) return {
+    way: "token",
+    now: true
+  };
+  if (facts.remembered === "key" || facts.remembered === "wallet" && facts.wallet) {
+    return {
+      way: facts.remembered,
+      now: true
+    };
+  }
+  return {
+    way: facts.wallet ? "wallet" : "key",
+    now: false
+  };
+}
 
 // web/key_store.ts
 import { generateSecretKey, publicKeyOf } from "./sluice_client.js";
@@ -1274,7 +1374,9 @@ function keyChannel() {
 }
 function watchKey(listener) {
   const tabs = keyChannel();
-  if (tabs !== void 0) tabs.onmessage = () => listener();
+  if (tabs !== void 0) {
+    tabs.onmessage = (event) => listener(event.data === "forgotten" ? "forgotten" : "replaced");
+  }
 }
 async function replaceKey() {
   const fresh = {
@@ -1291,6 +1393,34 @@ async function replaceKey() {
     console.warn("sluice: cannot keep the page's key in IndexedDB:", error);
     return pageKey(fresh.secretKey, false);
   }
+}
+async function forgetKey() {
+  await transact((store, done) => {
+    store.delete(RECORD).onsuccess = () => done();
+  });
+  keyChannel()?.postMessage("forgotten");
+}
+
+// web/page_client.ts
+import { ClientBuilder } from "./sluice_client.js";
+var WALLET_DELEGATION_MS = 36e5;
+function shownIdentity(credentials) {
+  return credentials.kind === "key" ? credentials.key.publicKey : credentials.kind === "wallet" ? credentials.signer.address : void 0;
+}
+function pageClient(url, credentials, serverKey) {
+  const builder = new ClientBuilder(url).withReconnect({
+    maxAttempts: 10,
+    maxMs: 1e4
+  }).withHeartbeat({
+    intervalMs: 5e3
+  });
+  if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
+  else if (credentials.kind === "token") builder.withToken(credentials.token);
+  else builder.withSigner(credentials.signer, {
+    delegateForMs: WALLET_DELEGATION_MS
+  });
+  if (serverKey !== void 0) builder.withServerKey(serverKey);
+  return builder.build();
 }
 
 // protocol/hex_patterns.ts
@@ -1325,19 +1455,22 @@ function storage() {
 }
 function loadPreferences() {
   const store = storage();
-  const method = store?.getItem(METHOD) === "wallet" ? "wallet" : "key";
+  const stored = store?.getItem(METHOD);
+  const method = stored === "wallet" || stored === "key" ? {
+    method: stored
+  } : {};
   const pinned = readServerKey(store?.getItem(SERVER_KEY) ?? "");
   return pinned.ok && pinned.value !== void 0 ? {
-    method,
+    ...method,
     serverKey: pinned.value
-  } : {
-    method
-  };
+  } : method;
 }
 function savePreferences(preferences) {
   const store = storage();
   if (store === void 0) return;
-  store.setItem(METHOD, preferences.method);
+  if (preferences.method === "wallet" || preferences.method === "key") {
+    store.setItem(METHOD, preferences.method);
+  } else store.removeItem(METHOD);
   if (preferences.serverKey === void 0) store.removeItem(SERVER_KEY);
   else store.setItem(SERVER_KEY, preferences.serverKey);
 }
@@ -1351,39 +1484,66 @@ var find4 = (root, selector) => {
 var COPIED_MS = 1500;
 var SignInPanel = class {
   #root;
-  #methods;
-  #identity;
-  #address;
+  #button;
+  #status;
   #message;
+  #tokenForm;
+  #tokenInput;
   #serverKey;
   #serverKeyError;
-  #publicKey = "";
-  /** Draws into `root` (the page's `#signin` section); `walletAvailable` shows the wallet choice. */
+  #way = "key";
+  #phase = "out";
+  /** The ways this browser and server offer. */
+  #offered = /* @__PURE__ */ new Set([
+    "key"
+  ]);
+  #key;
+  #address;
+  /** The wallet moved to another account while downloads ran: its button is offered again. */
+  #walletMoved = false;
+  /** The token form is open while signed in some other way (or with another token). */
+  #pasting = false;
+  /** Draws into `root` (the page's `#signin` section); `walletAvailable` offers the wallet. */
   constructor(root, actions, walletAvailable) {
     this.#root = root;
-    this.#methods = find4(root, "#signin-methods");
-    this.#identity = find4(root, "#identity");
-    this.#address = find4(root, "#wallet-address");
+    this.#button = find4(root, "#signin-default");
+    this.#status = find4(root, "#signin-status");
     this.#message = find4(root, "#signin-message");
+    this.#tokenForm = find4(root, "#token-form");
+    this.#tokenInput = find4(root, "#token-input");
     this.#serverKey = find4(root, "#server-key");
     this.#serverKeyError = find4(root, "#server-key-error");
-    this.#methods.hidden = !walletAvailable;
-    find4(root, "#wallet-method").hidden = !walletAvailable;
-    const tokenInput = find4(root, "#token-input");
-    find4(root, "#token-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const token = tokenInput.value.trim();
-      if (token !== "") actions.token(token);
+    if (walletAvailable) this.#offered.add("wallet");
+    this.#button.addEventListener("click", () => {
+      if (this.#phase === "refused" || this.#phase === "offline") actions.retry();
+      else actions.signIn(this.#way);
     });
-    for (const radio of root.querySelectorAll("input[name=signin-method]")) {
-      radio.addEventListener("change", () => {
-        if (radio.checked) actions.choose(radio.value);
+    this.#tokenForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = this.#tokenInput.value.trim();
+      if (token === "") return this.#tokenInput.focus();
+      this.#pasting = false;
+      actions.signIn("token", token);
+    });
+    find4(root, "#token-cancel").addEventListener("click", () => {
+      this.#pasting = false;
+      this.#draw();
+    });
+    for (const button of root.querySelectorAll("#signin-others [data-way]")) {
+      const way = button.dataset.way;
+      button.addEventListener("click", () => {
+        if (way !== "token") return actions.signIn(way);
+        this.#pasting = true;
+        this.#draw();
+        this.#tokenInput.focus();
       });
     }
+    find4(root, "#sign-out").addEventListener("click", () => actions.signOut());
     find4(root, "#new-key").addEventListener("click", () => actions.newKey());
-    find4(root, "#connect-wallet").addEventListener("click", () => actions.connectWallet());
-    this.#copyButton("#copy-identity", this.#identity);
-    this.#copyButton("#copy-address", this.#address);
+    find4(root, "#forget-key").addEventListener("click", () => actions.forgetKey());
+    this.#copyButton("#copy-identity", () => this.#key?.publicKey);
+    this.#copyButton("#copy-address", () => this.#address);
+    this.#copyButton("#copy-for-operator", () => this.#key?.publicKey);
     find4(root, "#server-key-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const read = readServerKey(this.#serverKey.value);
@@ -1392,55 +1552,64 @@ var SignInPanel = class {
       this.#serverKey.setAttribute("aria-invalid", String(!read.ok));
       if (read.ok) actions.serverKey(read.value);
     });
+    this.#draw();
   }
-  /** Shows `method` as the chosen way (its radio, and its part of the panel). */
-  showMethod(method) {
-    this.#root.dataset.method = method;
-    for (const radio of this.#root.querySelectorAll("input[name=signin-method]")) {
-      radio.checked = radio.value === method;
-    }
-    find4(this.#root, "#key-view").hidden = method !== "key";
-    find4(this.#root, "#wallet-view").hidden = method !== "wallet";
-    find4(this.#root, "#token-view").hidden = method !== "token";
+  /** The way the button and the details are about now. */
+  get way() {
+    return this.#way;
+  }
+  /** Where the way shown stands. */
+  get phase() {
+    return this.#phase;
+  }
+  /** Shows `way` in `phase`. */
+  show(way, phase) {
+    if (way !== this.#way || phase === "in") this.#walletMoved = false;
+    if (phase === "signing" || phase === "in") this.#pasting = false;
+    this.#way = way;
+    this.#phase = phase;
+    this.#draw();
   }
   /** Offers the Token way, once the server's `/schema.json` said it takes tokens. */
   offerTokens() {
-    find4(this.#root, "#token-method").hidden = false;
-    this.#methods.hidden = false;
+    this.#offered.add("token");
+    this.#draw();
   }
   /** Puts `token` in the token box (one handed over in the page's address, say). */
   showToken(token) {
-    find4(this.#root, "#token-input").value = token;
+    this.#tokenInput.value = token;
   }
-  /** Shows the browser key's identity, and whether the browser keeps it. */
+  /** Shows the browser key's identity (none until one is made), and whether the browser keeps it. */
   showKey(key) {
-    this.#publicKey = key.publicKey;
-    this.#identity.textContent = key.publicKey;
-    find4(this.#root, "#key-unkept").hidden = key.kept;
+    this.#key = key;
+    this.#draw();
   }
   /**
-   * Shows the wallet's account, and the Connect button when the page has
-   * none yet or (`connectable`) the wallet has moved to another one.
+   * Shows the wallet's account (none until it shares one); `moved` offers
+   * the wallet's button again, for an account the page did not follow
+   * while downloads ran.
    */
-  showWallet(address, connectable = address === void 0) {
-    this.#address.textContent = address ?? "";
-    find4(this.#root, "#wallet-account").hidden = address === void 0;
-    find4(this.#root, "#connect-wallet").hidden = !connectable;
+  showWallet(address, moved = false) {
+    this.#address = address;
+    this.#walletMoved = moved;
+    this.#draw();
   }
-  /** Shows the pinned server key in its box (and opens the box when one is pinned). */
+  /** Shows the pinned server key in its box. */
   showServerKey(key) {
     this.#serverKey.value = key ?? "";
     this.#serverKey.removeAttribute("aria-invalid");
     this.#serverKeyError.hidden = true;
-    find4(this.#root, "#server-key-state").textContent = key === void 0 ? "(optional)" : "pinned";
+    find4(this.#root, "#server-key-state").textContent = key === void 0 ? "(optional)" : "(pinned)";
   }
   /**
    * Shows why signing in failed or was refused: the protocol's code (empty
-   * for the page's own refusals) and what to do.
+   * for the page's own refusals) and what to do. A key the server does not
+   * know gets a button to copy it for the operator.
    */
   showProblem(code, text) {
     find4(this.#message, ".message-code").textContent = code;
     find4(this.#message, ".message-text").textContent = text;
+    find4(this.#message, "#signin-message-actions").hidden = !(code === "AUTH_UNKNOWN_IDENTITY" && this.#way === "key" && this.#key !== void 0);
     this.#message.hidden = false;
   }
   /** Clears the problem shown, once signing in succeeded or something else was chosen. */
@@ -1449,25 +1618,72 @@ var SignInPanel = class {
     find4(this.#message, ".message-code").textContent = "";
     find4(this.#message, ".message-text").textContent = "";
   }
-  /** Asks the person whether to replace the key: the old identity cannot be had back. */
-  confirmNewKey() {
-    return confirm(`Make a new key? Your current identity (${this.#publicKey.slice(0, 10)}\u2026) is lost for good, and a server that allows only it will refuse the new one until its operator adds it.`);
+  /** Asks the person before something that loses the identity: it cannot be had back. */
+  confirm(what) {
+    const old = this.#key === void 0 ? "" : ` (${shortIdentity(this.#key.publicKey)})`;
+    return confirm(`${what === "new" ? "Make a new key" : "Forget this browser's key"}? Your current identity${old} is lost for good, and a server that allows only it will refuse the new one until its operator adds it.`);
   }
-  #copyButton(selector, source) {
+  #draw() {
+    const way = this.#way;
+    const phase = this.#phase;
+    const text = WAY_TEXT[way];
+    this.#root.dataset.method = way;
+    this.#root.dataset.phase = phase;
+    const identity = way === "key" ? this.#key?.publicKey : way === "wallet" ? this.#address : "";
+    this.#status.textContent = phase === "signing" ? text.signing : phase === "in" ? way === "token" ? `${text.signedIn}.` : `Signed in as ${shortIdentity(identity ?? "")} ${text.signedIn}.` : phase === "refused" ? "Not signed in: the sign-in was refused." : phase === "offline" ? "Not signed in: the server cannot be reached." : "Not signed in.";
+    const tokenForm = this.#pasting || way === "token" && phase !== "in" && phase !== "signing";
+    this.#tokenForm.hidden = !(this.#offered.has("token") || way === "token") || !tokenForm;
+    const retry = phase === "refused" || phase === "offline";
+    this.#button.hidden = this.#pasting || (way === "token" ? phase !== "signing" : phase === "in" && !this.#walletMoved);
+    this.#button.disabled = phase === "signing";
+    this.#button.setAttribute("aria-busy", String(phase === "signing"));
+    this.#button.textContent = phase === "signing" ? "Signing in\u2026" : retry ? "Try again" : text.button;
+    const hint = find4(this.#root, "#signin-hint");
+    hint.textContent = phase === "out" ? text.hint : "";
+    hint.hidden = phase !== "out" || this.#pasting;
+    let others = 0;
+    for (const button of this.#root.querySelectorAll("#signin-others [data-way]")) {
+      const other = button.dataset.way;
+      const shown = this.#offered.has(other) && (other !== way || way === "token" && phase === "in" || this.#pasting && other !== "token" && phase !== "in");
+      button.hidden = !shown || other === "token" && tokenForm;
+      button.textContent = other === "token" && way === "token" ? "Use another token" : WAY_TEXT[other].other;
+      if (!button.hidden) others++;
+    }
+    find4(this.#root, "#signin-or").hidden = others === 0;
+    const signOut = find4(this.#root, "#sign-out");
+    signOut.hidden = phase === "out";
+    find4(this.#root, "#signin-others").hidden = others === 0 && signOut.hidden;
+    find4(this.#root, "#key-view").hidden = way !== "key";
+    find4(this.#root, "#wallet-view").hidden = way !== "wallet";
+    find4(this.#root, "#token-view").hidden = way !== "token";
+    const key = this.#key;
+    find4(this.#root, "#key-identity").hidden = key === void 0;
+    find4(this.#root, "#key-actions").hidden = key === void 0;
+    find4(this.#root, "#identity").textContent = key?.publicKey ?? "";
+    find4(this.#root, "#key-fingerprint").textContent = key ? shortIdentity(key.publicKey) : "";
+    find4(this.#root, "#key-unkept").hidden = key === void 0 || key.kept;
+    find4(this.#root, "#wallet-account").hidden = this.#address === void 0;
+    find4(this.#root, "#wallet-address").textContent = this.#address ?? "";
+    find4(this.#root, "#wallet-fingerprint").textContent = this.#address ? shortIdentity(this.#address) : "";
+  }
+  #copyButton(selector, text) {
     const button = find4(this.#root, selector);
+    const label = button.textContent ?? "Copy";
     let timer;
     button.addEventListener("click", async () => {
-      const text = source.textContent ?? "";
+      const copied = text() ?? "";
       try {
-        await navigator.clipboard.writeText(text);
+        await navigator.clipboard.writeText(copied);
         button.textContent = "Copied";
       } catch (error) {
         console.warn("sluice: cannot write to the clipboard:", error);
-        getSelection()?.selectAllChildren(source);
+        find4(this.#root, "#signin-details").open = true;
+        const shown = find4(this.#root, this.#way === "wallet" ? "#wallet-address" : "#identity");
+        getSelection()?.selectAllChildren(shown);
         button.textContent = "Selected";
       }
       clearTimeout(timer);
-      timer = setTimeout(() => button.textContent = "Copy", COPIED_MS);
+      timer = setTimeout(() => button.textContent = label, COPIED_MS);
     });
   }
 };
@@ -1546,17 +1762,6 @@ function walletSigner(wallet, address) {
 }
 
 // web/page_sign_in.ts
-var WALLET_DELEGATION_MS = 36e5;
-var NOT_SIGNED_IN = "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
-var HANDED_TOKEN = "Signing in with the token from the address\u2026";
-var NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
-function refusedReason(code) {
-  return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, then press Reconnect.`;
-}
-function reason(error) {
-  const message = error?.message;
-  return typeof message === "string" ? message : String(error);
-}
 var PageSignIn = class {
   #options;
   #panel;
@@ -1574,32 +1779,41 @@ var PageSignIn = class {
   constructor(options) {
     this.#options = options;
     this.#panel = new SignInPanel(options.panel, {
-      choose: (method) => this.#choose(method),
-      connectWallet: () => {
-        if (this.#wallet !== void 0 && !this.#refuseWhileDownloading()) {
-          void this.#useWallet(this.#wallet);
-        }
-      },
-      newKey: () => void this.#newKey(),
-      token: (token) => {
+      signIn: (way, token) => {
         if (this.#refuseWhileDownloading()) return;
+        if (way === "key") return void this.#useKey();
+        if (way === "wallet") {
+          if (this.#wallet !== void 0) void this.#useWallet(this.#wallet);
+          return;
+        }
+        if (token === void 0) return;
         this.#remember({
-          method: "token"
+          method: void 0
         });
         void this.#signInWith({
           kind: "token",
           token
-        });
+        }, "token");
       },
+      retry: () => this.connect(),
+      signOut: () => {
+        if (this.#refuseWhileDownloading()) return;
+        this.#remember({
+          method: void 0
+        });
+        void this.#signInWith(void 0, this.#firstWay());
+      },
+      newKey: () => void this.#newKey(),
+      forgetKey: () => void this.#forgetKey(),
       serverKey: (key) => this.#pinServerKey(key)
     }, this.#wallet !== void 0);
     const wallet = this.#wallet;
     if (wallet !== void 0) {
       watchAccounts(wallet, (address) => this.#walletMoved(wallet, address));
     }
-    watchKey(() => void this.#keyReplacedElsewhere());
+    watchKey((change) => void this.#keyChangedElsewhere(change));
   }
-  /** The client of the current identity; none while a wallet has not shared an account. */
+  /** The client of the current identity; none before signing in. */
   get client() {
     return this.#client;
   }
@@ -1607,45 +1821,48 @@ var PageSignIn = class {
    * What `/schema.json` said (`false` too when it could not be read): a
    * server that takes tokens gets the Token way offered, and a token the
    * address handed over signs in with it; one that does not leaves such a
-   * token unused and signs in with the browser key instead.
+   * token unused and goes on as if none had been handed.
    */
   offerTokens(offered) {
     if (offered) this.#panel.offerTokens();
     const handed = this.#handed;
     this.#handed = void 0;
     if (handed === void 0) return;
-    if (!offered) {
-      void this.#useKey().then(() => this.#panel.showProblem("", "This server does not take tokens: the page uses its key."));
-      return;
-    }
-    this.#remember({
-      method: "token"
-    });
-    void this.#signInWith({
+    if (offered) return void this.#signInWith({
       kind: "token",
       token: handed
-    });
+    }, "token");
+    void this.#startWithout().then(() => this.#panel.showProblem("", "This server does not take tokens: sign in another way."));
   }
   /** Connects the current client, if any; failures show in the badge and the panel. */
   connect() {
     this.#client?.connect().catch(() => {
     });
   }
-  /** The first sign-in of this visit: the way chosen last time, without a wallet prompt. */
+  /**
+   * The first sign-in of this visit, as `default_way.ts` orders it: a
+   * handed token (once the schema says the server takes tokens), else the
+   * way of the last visit without a wallet prompt, else nothing until the
+   * panel's button is pressed.
+   */
   async start() {
+    this.#panel.showServerKey(this.#preferences.serverKey);
+    const handed = this.#handed;
+    if (handed === void 0) return await this.#startWithout();
+    this.#panel.showToken(handed);
+    await this.#signInWith(void 0, "token", HANDED_TOKEN);
+  }
+  /** The way of a visit with no token handed over: the last visit's, or the button's. */
+  async #startWithout() {
     try {
-      this.#panel.showServerKey(this.#preferences.serverKey);
-      const handed = this.#handed;
-      if (handed !== void 0) {
-        this.#panel.showMethod("token");
-        this.#panel.showToken(handed);
-        return await this.#signInWith(void 0, HANDED_TOKEN);
-      }
       const wallet = this.#wallet;
-      if (this.#preferences.method !== "wallet" || wallet === void 0) {
-        return await this.#useKey();
-      }
-      this.#panel.showMethod("wallet");
+      const { way, now } = defaultWay({
+        handedToken: false,
+        remembered: this.#preferences.method,
+        wallet: wallet !== void 0
+      });
+      if (!now) return await this.#signInWith(void 0, way);
+      if (way === "key" || wallet === void 0) return await this.#useKey();
       const address = await knownAddress(wallet).catch((error) => {
         console.warn("sluice: the wallet did not say which account it shares:", error);
         return void 0;
@@ -1654,44 +1871,54 @@ var PageSignIn = class {
       await this.#signInWith(address === void 0 ? void 0 : {
         kind: "wallet",
         signer: walletSigner(wallet, address)
-      });
+      }, "wallet");
     } catch (error) {
       this.#panel.showProblem("", `The page could not sign in: ${reason(error)}`);
     }
   }
-  #choose(method) {
-    if (method === this.#credentials?.kind) return;
-    if (this.#refuseWhileDownloading()) {
-      return this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
-    }
-    if (method === "key") return void this.#useKey();
-    if (method === "token") {
-      this.#remember({
-        method: "token"
-      });
-      this.#panel.showMethod("token");
-      return void this.#signInWith(void 0, NO_TOKEN);
-    }
-    this.#panel.showMethod("wallet");
-    this.#panel.showWallet(void 0);
-    if (this.#wallet !== void 0) void this.#useWallet(this.#wallet);
+  /** The button's way for someone who has not signed in (yet, or since signing out). */
+  #firstWay() {
+    const facts = {
+      handedToken: false,
+      remembered: void 0,
+      wallet: this.#wallet !== void 0
+    };
+    return defaultWay(facts).way;
   }
   async #newKey() {
-    if (this.#refuseWhileDownloading() || !this.#panel.confirmNewKey()) return;
+    if (this.#refuseWhileDownloading() || !this.#panel.confirm("new")) return;
     this.#key = await replaceKey();
     await this.#useKey();
   }
-  /**
-   * Another tab made a new key: the old one is gone from storage, so this
-   * tab signs in with the new one too, unless downloads run under the old.
-   */
-  async #keyReplacedElsewhere() {
-    this.#key = void 0;
-    if (this.#credentials?.kind !== "key") return;
-    if (this.#options.unfinished() > 0) {
-      return this.#panel.showProblem("", "Another tab made a new key. This tab's downloads go on as the old one; reload the page when they finish to sign in with the new key.");
+  async #forgetKey() {
+    if (this.#refuseWhileDownloading() || !this.#panel.confirm("forget")) return;
+    try {
+      await forgetKey();
+    } catch (error) {
+      return this.#panel.showProblem("", `The key could not be forgotten: ${reason(error)}`);
     }
-    await this.#useKey();
+    this.#key = void 0;
+    this.#panel.showKey(void 0);
+    if (this.#credentials?.kind !== "key") return;
+    this.#remember({
+      method: void 0
+    });
+    await this.#signInWith(void 0, this.#firstWay());
+  }
+  /**
+   * Another tab made a new key or forgot it: the old one is gone from
+   * storage, so this tab follows (signing in with the new key, or out),
+   * unless downloads run under the old.
+   */
+  async #keyChangedElsewhere(change) {
+    this.#key = void 0;
+    if (this.#credentials?.kind !== "key") return this.#panel.showKey(void 0);
+    if (this.#options.unfinished() > 0) {
+      return this.#panel.showProblem("", `Another tab ${change === "replaced" ? "made a new key" : "forgot the key"}. This tab's downloads go on as the old one; reload the page when they finish.`);
+    }
+    if (change === "replaced") return await this.#useKey();
+    this.#panel.showKey(void 0);
+    await this.#signInWith(void 0, this.#firstWay());
   }
   #pinServerKey(key) {
     if (key === this.#preferences.serverKey) return;
@@ -1702,11 +1929,12 @@ var PageSignIn = class {
       serverKey: key
     });
     this.#panel.showServerKey(key);
-    void this.#signInWith(this.#credentials);
+    const credentials = this.#credentials;
+    if (credentials !== void 0) void this.#signInWith(credentials, credentials.kind);
   }
+  /** Signs in with the browser key, made and kept first on the first use. */
   async #useKey() {
     this.#key ??= await loadKey();
-    this.#panel.showMethod("key");
     this.#panel.showKey(this.#key);
     this.#remember({
       method: "key"
@@ -1714,19 +1942,21 @@ var PageSignIn = class {
     await this.#signInWith({
       kind: "key",
       key: this.#key
-    });
+    }, "key");
   }
   /** Asks the wallet for an account (it may prompt), then signs in with it. */
   async #useWallet(wallet) {
+    const was = this.#panel.way;
+    this.#panel.show("wallet", "signing");
     let address;
     try {
       address = await requestAddress(wallet);
     } catch (error) {
-      this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
+      const credentials = this.#credentials;
+      this.#panel.show(credentials?.kind ?? was, credentials === void 0 ? "out" : "in");
       this.#panel.showProblem("", `The wallet did not share an account (${reason(error)}).`);
       return;
     }
-    this.#panel.showMethod("wallet");
     this.#panel.showWallet(address);
     this.#remember({
       method: "wallet"
@@ -1734,14 +1964,14 @@ var PageSignIn = class {
     await this.#signInWith({
       kind: "wallet",
       signer: walletSigner(wallet, address)
-    });
+    }, "wallet");
   }
   /**
    * The wallet moved to another account, or stopped sharing one. While the
    * page signs in with the wallet, it follows: a new client for the new
-   * account, or none until "Connect wallet". Running downloads are not
-   * ended for it; they go on as the account that started them, and the
-   * Connect button stays offered for afterwards.
+   * account, or none until the wallet's button is pressed. Running
+   * downloads are not ended for it; they go on as the account that started
+   * them, and the button stays offered for afterwards.
    */
   #walletMoved(wallet, address) {
     if (this.#preferences.method !== "wallet") return;
@@ -1753,7 +1983,7 @@ var PageSignIn = class {
     void this.#signInWith(address === void 0 ? void 0 : {
       kind: "wallet",
       signer: walletSigner(wallet, address)
-    });
+    }, "wallet");
   }
   /**
    * Downloads belong to the sign-in that started them: closing its client
@@ -1765,14 +1995,7 @@ var PageSignIn = class {
   #refuseWhileDownloading() {
     const unfinished2 = this.#options.unfinished();
     if (unfinished2 === 0) return false;
-    const [which, it] = unfinished2 === 1 ? [
-      "A download is",
-      "it"
-    ] : [
-      `${unfinished2} downloads are`,
-      "them"
-    ];
-    this.#panel.showProblem("", `${which} running under this sign-in, and switching would end ${it}. Let ${it} finish or cancel ${it}, then switch.`);
+    this.#panel.showProblem("", switchRefused(unfinished2));
     return true;
   }
   #remember(changes) {
@@ -1783,72 +2006,42 @@ var PageSignIn = class {
     savePreferences(this.#preferences);
   }
   /**
-   * Closes the current client and builds one for `next` (none: wait, for a
-   * wallet account or a token, saying `why`).
+   * Closes the current client and builds one for `next`, shown as `way`
+   * (none: the panel waits for its button, or for the handed token, and
+   * Download says `why`).
    */
-  #signInWith(next, why = NOT_SIGNED_IN) {
+  #signInWith(next, way, why = notSignedIn(way)) {
     this.#switching = this.#switching.then(async () => {
-      const { badge: badge2, notice: notice2 } = this.#options;
+      const { badge: badge2, notice: notice2, blocked } = this.#options;
+      const panel = this.#panel;
       const old = this.#client;
       this.#client = void 0;
       this.#credentials = next;
       notice2(void 0);
-      this.#panel.clearProblem();
+      panel.clearProblem();
       await old?.close();
-      badge2.identity(next === void 0 ? void 0 : next.kind === "key" ? next.key.publicKey : next.kind === "wallet" ? next.signer.address : "a token");
+      badge2.identity(next === void 0 ? void 0 : shownIdentity(next) ?? "a token");
       if (next === void 0) {
-        this.#options.blocked(why);
+        panel.show(way, why === HANDED_TOKEN ? "signing" : "out");
+        blocked(why);
         return badge2.phase("idle");
       }
-      this.#options.blocked(void 0);
-      const client = this.#client = this.#build(next);
-      const current = (listener) => (event) => {
-        if (this.#client === client) listener(event);
-      };
-      client.on("state", current(({ to }) => {
-        badge2.phase(to);
-        this.#options.connectionChanged(to === "open");
-        if (to === "connecting") this.#options.blocked(void 0);
-        if (to === "open") {
-          notice2(void 0);
-          this.#panel.clearProblem();
-        }
-      }));
-      client.on("health", current(({ rttMs }) => badge2.rtt(rttMs)));
-      client.on("error", current((error) => {
-        const { code, text } = explain(error);
-        notice2(`${code}: ${text}`);
-      }));
-      client.on("connection:failed", current((error) => this.#failed(error)));
-      badge2.phase(client.session().phase);
+      panel.show(way, "signing");
+      blocked(void 0);
+      const client = this.#client = pageClient(this.#options.url, next, this.#preferences.serverKey);
+      watchClient(client, {
+        way,
+        credentials: next,
+        panel,
+        badge: badge2,
+        current: () => this.#client === client,
+        notice: notice2,
+        blocked,
+        connectionChanged: this.#options.connectionChanged
+      });
       this.connect();
     });
     return this.#switching;
-  }
-  #build(credentials) {
-    const builder = new ClientBuilder(this.#options.url).withReconnect({
-      maxAttempts: 10,
-      maxMs: 1e4
-    }).withHeartbeat({
-      intervalMs: 5e3
-    });
-    if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
-    else if (credentials.kind === "token") builder.withToken(credentials.token);
-    else builder.withSigner(credentials.signer, {
-      delegateForMs: WALLET_DELEGATION_MS
-    });
-    const pinned = this.#preferences.serverKey;
-    if (pinned !== void 0) builder.withServerKey(pinned);
-    return builder.build();
-  }
-  /** The client gave up: in the panel when signing in is what failed, else in the notice. */
-  #failed(error) {
-    if (!SIGN_IN_CODES.has(error.code)) return this.#options.notice(explain(error).text);
-    this.#options.badge.refused();
-    this.#options.blocked(refusedReason(error.code));
-    const credentials = this.#credentials;
-    const refusal = credentials?.kind === "wallet" && error.code === "AUTH_BAD_SIGNATURE" ? credentials.signer.refusal : void 0;
-    this.#panel.showProblem(error.code, refusal === void 0 ? explain(error).text : `Your wallet did not sign (${refusal}). Press Reconnect to be asked again.`);
   }
 };
 

@@ -8,7 +8,7 @@
  *
  * Where IndexedDB is unavailable (storage blocked, some private windows) the
  * page still works with a key that lasts until the page is closed, and says
- * so. A tab that replaces the key tells the page's other tabs
+ * so. A tab that replaces or forgets the key tells the page's other tabs
  * (`BroadcastChannel` `sluice-key`), so that none goes on as the old one.
  *
  * This module is browser compatible.
@@ -117,13 +117,18 @@ function keyChannel(): BroadcastChannel | undefined {
   return channel ??= new BroadcastChannel("sluice-key");
 }
 
+/** What another tab did to the kept key. */
+export type KeyChange = "replaced" | "forgotten";
+
 /**
- * Calls `listener` whenever another tab of this page replaces the kept key;
- * {@linkcode loadKey} then reads the new one.
+ * Calls `listener` whenever another tab of this page replaces the kept key
+ * ({@linkcode loadKey} then reads the new one) or forgets it.
  */
-export function watchKey(listener: () => void): void {
+export function watchKey(listener: (change: KeyChange) => void): void {
   const tabs = keyChannel();
-  if (tabs !== undefined) tabs.onmessage = () => listener();
+  if (tabs !== undefined) {
+    tabs.onmessage = (event) => listener(event.data === "forgotten" ? "forgotten" : "replaced");
+  }
 }
 
 /**
@@ -136,10 +141,22 @@ export async function replaceKey(): Promise<PageKey> {
     await transact<void>((store, done) => {
       store.put(fresh, RECORD).onsuccess = () => done();
     });
-    keyChannel()?.postMessage("replaced");
+    keyChannel()?.postMessage("replaced" satisfies KeyChange);
     return pageKey(fresh.secretKey, true);
   } catch (error) {
     console.warn("sluice: cannot keep the page's key in IndexedDB:", error);
     return pageKey(fresh.secretKey, false);
   }
+}
+
+/**
+ * Removes the kept key from this browser: the identity is gone for good
+ * (the next sign-in with the browser's key makes a new one), and the page's
+ * other tabs are told.
+ */
+export async function forgetKey(): Promise<void> {
+  await transact<void>((store, done) => {
+    store.delete(RECORD).onsuccess = () => done();
+  });
+  keyChannel()?.postMessage("forgotten" satisfies KeyChange);
 }

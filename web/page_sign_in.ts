@@ -1,22 +1,33 @@
 /**
  * Who the demo page signs in as, and the one client that goes with it: the
- * browser key kept in IndexedDB, an Ethereum wallet's account, or a token of
- * the person's own login, pasted or handed over in the address's fragment
- * (`#token=…`, read once and removed from the address) when the server
- * takes tokens. It reads
- * the remembered choice at load, answers the sign-in panel (pick a way, new
- * key, connect wallet, pin the server key), builds a client for the chosen
- * identity and closes the previous one, and shows why signing in failed.
+ * browser key kept in IndexedDB, an Ethereum wallet's account, or a token
+ * of the person's own login, pasted or handed over in the address's
+ * fragment (`#token=…`, read once and removed from the address) when the
+ * server takes tokens. At load it signs in the way the person chose last
+ * time, or waits for the sign-in panel's one button (`default_way.ts`
+ * says which way that is); it answers the panel (sign in, try again, sign
+ * out, new or forgotten key, pinned server key), builds a client for the
+ * chosen identity and closes the previous one, and shows why signing in
+ * failed.
  *
  * This module is browser compatible.
  *
  * @module
  */
 
-import { ClientBuilder, type ErrorResponse, type SluiceClient } from "./sluice_client.js";
+import type { SluiceClient } from "./sluice_client.js";
+import { watchClient } from "./client_watch.ts";
 import type { ConnectionBadge } from "./connection_badge.ts";
-import { explain, SIGN_IN_CODES } from "./error_text.ts";
-import { loadKey, type PageKey, replaceKey, watchKey } from "./key_store.ts";
+import { defaultWay } from "./default_way.ts";
+import {
+  forgetKey,
+  type KeyChange,
+  loadKey,
+  type PageKey,
+  replaceKey,
+  watchKey,
+} from "./key_store.ts";
+import { pageClient, type PageCredentials, shownIdentity } from "./page_client.ts";
 import {
   loadPreferences,
   type Preferences,
@@ -24,29 +35,16 @@ import {
   type SignInMethod,
 } from "./preferences.ts";
 import { SignInPanel } from "./sign_in_panel.ts";
+import { HANDED_TOKEN, notSignedIn, reason, switchRefused } from "./sign_in_texts.ts";
 import { handedToken } from "./handed_token.ts";
 import {
   type Eip1193Provider,
   findWallet,
   knownAddress,
   requestAddress,
-  type WalletSigner,
   walletSigner,
   watchAccounts,
 } from "./wallet.ts";
-
-/**
- * How long the wallet's delegation lasts (docs/PROTOCOL.md §15.5): the
- * wallet is asked once an hour, and a dropped connection comes back
- * without a prompt.
- */
-const WALLET_DELEGATION_MS = 3_600_000;
-
-/** Who the page signs in as. */
-type PageCredentials =
-  | { readonly kind: "key"; readonly key: PageKey }
-  | { readonly kind: "wallet"; readonly signer: WalletSigner }
-  | { readonly kind: "token"; readonly token: string };
 
 /** What the sign-in works with on the page. */
 export interface PageSignInOptions {
@@ -69,28 +67,6 @@ export interface PageSignInOptions {
   readonly blocked: (reason: string | undefined) => void;
 }
 
-/** Why Download waits while a wallet has shared no account. */
-export const NOT_SIGNED_IN =
-  "Not signed in: connect your wallet in the Sign in panel, or use the browser key.";
-
-/** Why Download waits while the page learns whether the server takes the token it was handed. */
-const HANDED_TOKEN = "Signing in with the token from the address…";
-
-/** Why Download waits while the Token way has no token yet. */
-export const NO_TOKEN = "Not signed in: paste your login's token in the Sign in panel.";
-
-/** Why Download waits after the server (or the page) refused the sign-in. */
-export function refusedReason(code: string): string {
-  return `Sign-in was refused (${code}), so a download cannot start: see the Sign in panel, ` +
-    "then press Reconnect.";
-}
-
-/** An error's own words: wallets reject with plain `{ code, message }` objects, not Errors. */
-function reason(error: unknown): string {
-  const message = (error as { message?: unknown } | null)?.message;
-  return typeof message === "string" ? message : String(error);
-}
-
 /** The page's sign-in and its client. */
 export class PageSignIn {
   readonly #options: PageSignInOptions;
@@ -110,28 +86,36 @@ export class PageSignIn {
   constructor(options: PageSignInOptions) {
     this.#options = options;
     this.#panel = new SignInPanel(options.panel, {
-      choose: (method) => this.#choose(method),
-      connectWallet: () => {
-        if (this.#wallet !== undefined && !this.#refuseWhileDownloading()) {
-          void this.#useWallet(this.#wallet);
+      signIn: (way, token) => {
+        if (this.#refuseWhileDownloading()) return;
+        if (way === "key") return void this.#useKey();
+        if (way === "wallet") {
+          if (this.#wallet !== undefined) void this.#useWallet(this.#wallet);
+          return;
         }
+        if (token === undefined) return;
+        // Never remembered: a reload, with no token in memory, starts from the panel's button.
+        this.#remember({ method: undefined });
+        void this.#signInWith({ kind: "token", token }, "token");
+      },
+      retry: () => this.connect(),
+      signOut: () => {
+        if (this.#refuseWhileDownloading()) return;
+        this.#remember({ method: undefined });
+        void this.#signInWith(undefined, this.#firstWay());
       },
       newKey: () => void this.#newKey(),
-      token: (token) => {
-        if (this.#refuseWhileDownloading()) return;
-        this.#remember({ method: "token" });
-        void this.#signInWith({ kind: "token", token });
-      },
+      forgetKey: () => void this.#forgetKey(),
       serverKey: (key) => this.#pinServerKey(key),
     }, this.#wallet !== undefined);
     const wallet = this.#wallet;
     if (wallet !== undefined) {
       watchAccounts(wallet, (address) => this.#walletMoved(wallet, address));
     }
-    watchKey(() => void this.#keyReplacedElsewhere());
+    watchKey((change) => void this.#keyChangedElsewhere(change));
   }
 
-  /** The client of the current identity; none while a wallet has not shared an account. */
+  /** The client of the current identity; none before signing in. */
   get client(): SluiceClient | undefined {
     return this.#client;
   }
@@ -140,21 +124,17 @@ export class PageSignIn {
    * What `/schema.json` said (`false` too when it could not be read): a
    * server that takes tokens gets the Token way offered, and a token the
    * address handed over signs in with it; one that does not leaves such a
-   * token unused and signs in with the browser key instead.
+   * token unused and goes on as if none had been handed.
    */
   offerTokens(offered: boolean): void {
     if (offered) this.#panel.offerTokens();
     const handed = this.#handed;
     this.#handed = undefined;
     if (handed === undefined) return;
-    if (!offered) {
-      void this.#useKey().then(() =>
-        this.#panel.showProblem("", "This server does not take tokens: the page uses its key.")
-      );
-      return;
-    }
-    this.#remember({ method: "token" });
-    void this.#signInWith({ kind: "token", token: handed });
+    if (offered) return void this.#signInWith({ kind: "token", token: handed }, "token");
+    void this.#startWithout().then(() =>
+      this.#panel.showProblem("", "This server does not take tokens: sign in another way.")
+    );
   }
 
   /** Connects the current client, if any; failures show in the badge and the panel. */
@@ -162,24 +142,34 @@ export class PageSignIn {
     this.#client?.connect().catch(() => {});
   }
 
-  /** The first sign-in of this visit: the way chosen last time, without a wallet prompt. */
+  /**
+   * The first sign-in of this visit, as `default_way.ts` orders it: a
+   * handed token (once the schema says the server takes tokens), else the
+   * way of the last visit without a wallet prompt, else nothing until the
+   * panel's button is pressed.
+   */
   async start(): Promise<void> {
+    this.#panel.showServerKey(this.#preferences.serverKey);
+    const handed = this.#handed;
+    if (handed === undefined) return await this.#startWithout();
+    // Signed in with once the server's schema says it takes tokens (offerTokens).
+    this.#panel.showToken(handed);
+    await this.#signInWith(undefined, "token", HANDED_TOKEN);
+  }
+
+  /** The way of a visit with no token handed over: the last visit's, or the button's. */
+  async #startWithout(): Promise<void> {
     try {
-      this.#panel.showServerKey(this.#preferences.serverKey);
-      const handed = this.#handed;
-      if (handed !== undefined) {
-        // Signed in with once the server's schema says it takes tokens (offerTokens).
-        this.#panel.showMethod("token");
-        this.#panel.showToken(handed);
-        return await this.#signInWith(undefined, HANDED_TOKEN);
-      }
       const wallet = this.#wallet;
-      if (this.#preferences.method !== "wallet" || wallet === undefined) {
-        return await this.#useKey();
-      }
-      this.#panel.showMethod("wallet");
+      const { way, now } = defaultWay({
+        handedToken: false,
+        remembered: this.#preferences.method,
+        wallet: wallet !== undefined,
+      });
+      if (!now) return await this.#signInWith(undefined, way);
+      if (way === "key" || wallet === undefined) return await this.#useKey();
       // `eth_accounts` never prompts: a wallet that still shares the account signs in at once
-      // (asking to sign a delegation for this visit); otherwise "Connect wallet" waits for a click.
+      // (asking to sign a delegation for this visit); otherwise the button waits for a click.
       const address = await knownAddress(wallet).catch((error) => {
         console.warn("sluice: the wallet did not say which account it shares:", error);
         return undefined;
@@ -189,50 +179,57 @@ export class PageSignIn {
         address === undefined
           ? undefined
           : { kind: "wallet", signer: walletSigner(wallet, address) },
+        "wallet",
       );
     } catch (error) {
       this.#panel.showProblem("", `The page could not sign in: ${reason(error)}`);
     }
   }
 
-  #choose(method: SignInMethod): void {
-    if (method === this.#credentials?.kind) return;
-    if (this.#refuseWhileDownloading()) {
-      return this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
-    }
-    if (method === "key") return void this.#useKey();
-    if (method === "token") {
-      // Remembered as the choice of this visit only: a reload (with no token in memory) uses the key.
-      this.#remember({ method: "token" });
-      this.#panel.showMethod("token");
-      return void this.#signInWith(undefined, NO_TOKEN);
-    }
-    this.#panel.showMethod("wallet");
-    this.#panel.showWallet(undefined);
-    if (this.#wallet !== undefined) void this.#useWallet(this.#wallet);
+  /** The button's way for someone who has not signed in (yet, or since signing out). */
+  #firstWay(): SignInMethod {
+    const facts = { handedToken: false, remembered: undefined, wallet: this.#wallet !== undefined };
+    return defaultWay(facts).way;
   }
 
   async #newKey(): Promise<void> {
-    if (this.#refuseWhileDownloading() || !this.#panel.confirmNewKey()) return;
+    if (this.#refuseWhileDownloading() || !this.#panel.confirm("new")) return;
     this.#key = await replaceKey();
     await this.#useKey();
   }
 
-  /**
-   * Another tab made a new key: the old one is gone from storage, so this
-   * tab signs in with the new one too, unless downloads run under the old.
-   */
-  async #keyReplacedElsewhere(): Promise<void> {
+  async #forgetKey(): Promise<void> {
+    if (this.#refuseWhileDownloading() || !this.#panel.confirm("forget")) return;
+    try {
+      await forgetKey();
+    } catch (error) {
+      return this.#panel.showProblem("", `The key could not be forgotten: ${reason(error)}`);
+    }
     this.#key = undefined;
+    this.#panel.showKey(undefined);
     if (this.#credentials?.kind !== "key") return;
+    this.#remember({ method: undefined });
+    await this.#signInWith(undefined, this.#firstWay());
+  }
+
+  /**
+   * Another tab made a new key or forgot it: the old one is gone from
+   * storage, so this tab follows (signing in with the new key, or out),
+   * unless downloads run under the old.
+   */
+  async #keyChangedElsewhere(change: KeyChange): Promise<void> {
+    this.#key = undefined;
+    if (this.#credentials?.kind !== "key") return this.#panel.showKey(undefined);
     if (this.#options.unfinished() > 0) {
       return this.#panel.showProblem(
         "",
-        "Another tab made a new key. This tab's downloads go on as the old one; " +
-          "reload the page when they finish to sign in with the new key.",
+        `Another tab ${change === "replaced" ? "made a new key" : "forgot the key"}. ` +
+          "This tab's downloads go on as the old one; reload the page when they finish.",
       );
     }
-    await this.#useKey();
+    if (change === "replaced") return await this.#useKey();
+    this.#panel.showKey(undefined);
+    await this.#signInWith(undefined, this.#firstWay());
   }
 
   #pinServerKey(key: string | undefined): void {
@@ -243,40 +240,43 @@ export class PageSignIn {
     this.#remember({ serverKey: key });
     this.#panel.showServerKey(key);
     // The pin is part of the client: build it again, with the same identity.
-    void this.#signInWith(this.#credentials);
+    const credentials = this.#credentials;
+    if (credentials !== undefined) void this.#signInWith(credentials, credentials.kind);
   }
 
+  /** Signs in with the browser key, made and kept first on the first use. */
   async #useKey(): Promise<void> {
     this.#key ??= await loadKey();
-    this.#panel.showMethod("key");
     this.#panel.showKey(this.#key);
     this.#remember({ method: "key" });
-    await this.#signInWith({ kind: "key", key: this.#key });
+    await this.#signInWith({ kind: "key", key: this.#key }, "key");
   }
 
   /** Asks the wallet for an account (it may prompt), then signs in with it. */
   async #useWallet(wallet: Eip1193Provider): Promise<void> {
+    const was = this.#panel.way;
+    this.#panel.show("wallet", "signing");
     let address: string;
     try {
       address = await requestAddress(wallet);
     } catch (error) {
       // Declined or failed: the current sign-in stays as it was.
-      this.#panel.showMethod(this.#credentials?.kind ?? this.#preferences.method);
+      const credentials = this.#credentials;
+      this.#panel.show(credentials?.kind ?? was, credentials === undefined ? "out" : "in");
       this.#panel.showProblem("", `The wallet did not share an account (${reason(error)}).`);
       return;
     }
-    this.#panel.showMethod("wallet");
     this.#panel.showWallet(address);
     this.#remember({ method: "wallet" });
-    await this.#signInWith({ kind: "wallet", signer: walletSigner(wallet, address) });
+    await this.#signInWith({ kind: "wallet", signer: walletSigner(wallet, address) }, "wallet");
   }
 
   /**
    * The wallet moved to another account, or stopped sharing one. While the
    * page signs in with the wallet, it follows: a new client for the new
-   * account, or none until "Connect wallet". Running downloads are not
-   * ended for it; they go on as the account that started them, and the
-   * Connect button stays offered for afterwards.
+   * account, or none until the wallet's button is pressed. Running
+   * downloads are not ended for it; they go on as the account that started
+   * them, and the button stays offered for afterwards.
    */
   #walletMoved(wallet: Eip1193Provider, address: string | undefined): void {
     if (this.#preferences.method !== "wallet") return;
@@ -287,6 +287,7 @@ export class PageSignIn {
     this.#panel.showWallet(address);
     void this.#signInWith(
       address === undefined ? undefined : { kind: "wallet", signer: walletSigner(wallet, address) },
+      "wallet",
     );
   }
 
@@ -300,14 +301,7 @@ export class PageSignIn {
   #refuseWhileDownloading(): boolean {
     const unfinished = this.#options.unfinished();
     if (unfinished === 0) return false;
-    const [which, it] = unfinished === 1
-      ? ["A download is", "it"]
-      : [`${unfinished} downloads are`, "them"];
-    this.#panel.showProblem(
-      "",
-      `${which} running under this sign-in, and switching would end ${it}. ` +
-        `Let ${it} finish or cancel ${it}, then switch.`,
-    );
+    this.#panel.showProblem("", switchRefused(unfinished));
     return true;
   }
 
@@ -317,94 +311,49 @@ export class PageSignIn {
   }
 
   /**
-   * Closes the current client and builds one for `next` (none: wait, for a
-   * wallet account or a token, saying `why`).
+   * Closes the current client and builds one for `next`, shown as `way`
+   * (none: the panel waits for its button, or for the handed token, and
+   * Download says `why`).
    */
-  #signInWith(next: PageCredentials | undefined, why = NOT_SIGNED_IN): Promise<void> {
+  #signInWith(
+    next: PageCredentials | undefined,
+    way: SignInMethod,
+    why: string = notSignedIn(way),
+  ): Promise<void> {
     this.#switching = this.#switching.then(async () => {
-      const { badge, notice } = this.#options;
+      const { badge, notice, blocked } = this.#options;
+      const panel = this.#panel;
       const old = this.#client;
       this.#client = undefined;
       this.#credentials = next;
       notice(undefined);
-      this.#panel.clearProblem();
+      panel.clearProblem();
       await old?.close();
-      badge.identity(
-        next === undefined
-          ? undefined
-          : next.kind === "key"
-          ? next.key.publicKey
-          : next.kind === "wallet"
-          ? next.signer.address
-          : "a token",
-      );
+      badge.identity(next === undefined ? undefined : shownIdentity(next) ?? "a token");
       if (next === undefined) {
-        this.#options.blocked(why);
+        panel.show(way, why === HANDED_TOKEN ? "signing" : "out");
+        blocked(why);
         return badge.phase("idle");
       }
-      this.#options.blocked(undefined);
-      const client = this.#client = this.#build(next);
-      // The old client's last events must not paint over the new one's.
-      const current = <T>(listener: (event: T) => void) => (event: T) => {
-        if (this.#client === client) listener(event);
-      };
-      client.on(
-        "state",
-        current(({ to }) => {
-          badge.phase(to);
-          this.#options.connectionChanged(to === "open");
-          // Trying again (Reconnect) may succeed: Download is offered again meanwhile.
-          if (to === "connecting") this.#options.blocked(undefined);
-          if (to === "open") {
-            notice(undefined);
-            this.#panel.clearProblem();
-          }
-        }),
+      panel.show(way, "signing");
+      blocked(undefined);
+      const client = this.#client = pageClient(
+        this.#options.url,
+        next,
+        this.#preferences.serverKey,
       );
-      client.on("health", current(({ rttMs }) => badge.rtt(rttMs)));
-      client.on(
-        "error",
-        current((error) => {
-          const { code, text } = explain(error);
-          notice(`${code}: ${text}`);
-        }),
-      );
-      client.on("connection:failed", current((error) => this.#failed(error)));
-      badge.phase(client.session().phase);
+      watchClient(client, {
+        way,
+        credentials: next,
+        panel,
+        badge,
+        current: () => this.#client === client,
+        notice,
+        blocked,
+        connectionChanged: this.#options.connectionChanged,
+      });
       this.connect();
     });
     return this.#switching;
-  }
-
-  #build(credentials: PageCredentials): SluiceClient {
-    const builder = new ClientBuilder(this.#options.url)
-      // A person waits longer than a script before giving up: about a minute and a half in all.
-      .withReconnect({ maxAttempts: 10, maxMs: 10_000 })
-      // Frequent enough that the round trip shows soon after the page opens.
-      .withHeartbeat({ intervalMs: 5_000 });
-    if (credentials.kind === "key") builder.withKeypair(credentials.key.secretKey);
-    else if (credentials.kind === "token") builder.withToken(credentials.token);
-    else builder.withSigner(credentials.signer, { delegateForMs: WALLET_DELEGATION_MS });
-    const pinned = this.#preferences.serverKey;
-    if (pinned !== undefined) builder.withServerKey(pinned);
-    return builder.build();
-  }
-
-  /** The client gave up: in the panel when signing in is what failed, else in the notice. */
-  #failed(error: ErrorResponse): void {
-    if (!SIGN_IN_CODES.has(error.code)) return this.#options.notice(explain(error).text);
-    this.#options.badge.refused();
-    this.#options.blocked(refusedReason(error.code));
-    const credentials = this.#credentials;
-    const refusal = credentials?.kind === "wallet" && error.code === "AUTH_BAD_SIGNATURE"
-      ? credentials.signer.refusal
-      : undefined;
-    // A wallet that declined to sign made no bad signature, whatever the code says.
-    this.#panel.showProblem(
-      error.code,
-      refusal === undefined
-        ? explain(error).text
-        : `Your wallet did not sign (${refusal}). Press Reconnect to be asked again.`,
-    );
   }
 }

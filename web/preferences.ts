@@ -20,11 +20,13 @@ export type SignInMethod = "key" | "wallet" | "token";
 /** The page's remembered choices. */
 export interface Preferences {
   /**
-   * How to sign in.
+   * How the person signed in last, so that a returning visit signs in the
+   * same way without a click; absent on a first visit and after signing
+   * out, when the page waits for the sign-in panel's button.
    *
-   * @default {"key"}
+   * @default {undefined}
    */
-  readonly method: SignInMethod;
+  readonly method?: SignInMethod;
   /** The server's identity key to pin (66 hex), if the person gave one. */
   readonly serverKey?: string;
 }
@@ -69,16 +71,20 @@ function storage(): Storage | undefined {
 /** The remembered choices, with defaults for what was never chosen or is unreadable. */
 export function loadPreferences(): Preferences {
   const store = storage();
-  const method = store?.getItem(METHOD) === "wallet" ? "wallet" : "key";
+  const stored = store?.getItem(METHOD);
+  // A token is never remembered (it stays in the tab's memory), so neither is its way.
+  const method: Preferences = stored === "wallet" || stored === "key" ? { method: stored } : {};
   const pinned = readServerKey(store?.getItem(SERVER_KEY) ?? "");
-  return pinned.ok && pinned.value !== undefined ? { method, serverKey: pinned.value } : { method };
+  return pinned.ok && pinned.value !== undefined ? { ...method, serverKey: pinned.value } : method;
 }
 
 /** Remembers `preferences` for the next visit. */
 export function savePreferences(preferences: Preferences): void {
   const store = storage();
   if (store === undefined) return;
-  store.setItem(METHOD, preferences.method);
+  if (preferences.method === "wallet" || preferences.method === "key") {
+    store.setItem(METHOD, preferences.method);
+  } else store.removeItem(METHOD);
   if (preferences.serverKey === undefined) store.removeItem(SERVER_KEY);
   else store.setItem(SERVER_KEY, preferences.serverKey);
 }

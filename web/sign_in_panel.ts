@@ -1,9 +1,13 @@
 /**
- * The sign-in panel at the top of the demo page's left column: which way the
- * page signs in (its browser key, an Ethereum wallet when the browser has
- * one, a pasted token when the server takes them), the identity that goes with it and a button to copy it for the
- * server's operator, "New key", the optional pinned server key, and why the
- * last sign-in failed. It draws and reports clicks; `app.ts` decides.
+ * The sign-in panel at the top of the demo page's left column. First, one
+ * button: the default way to sign in ("Sign in" with the browser's key,
+ * "Sign in with wallet", or "Use token" for a pasted token), then the
+ * state in words (signing in…, signed in as a short identity, refused with
+ * the server's error and what to do), and the other ways as links. The
+ * identity itself (the whole key or address with a copy button, its
+ * fingerprint, "New key", "Forget key") and the optional pinned server key
+ * wait behind a "Details" disclosure. It draws and reports clicks;
+ * `page_sign_in.ts` decides.
  *
  * This module is browser compatible.
  *
@@ -11,21 +15,33 @@
  */
 
 import type { PageKey } from "./key_store.ts";
+import { shortIdentity } from "./format.ts";
 import { readServerKey, type SignInMethod } from "./preferences.ts";
+import { WAY_TEXT } from "./sign_in_texts.ts";
 
-/** What the person asked the panel for; `app.ts` answers each. */
+/** What the person asked the panel for; `page_sign_in.ts` answers each. */
 export interface SignInActions {
-  /** A way to sign in was picked. */
-  choose(method: SignInMethod): void;
-  /** "New key" was pressed; ask {@linkcode SignInPanel.confirmNewKey} before making one. */
+  /** Sign in with `way` (the button, or one of the others); a token way comes with its token. */
+  signIn(way: SignInMethod, token?: string): void;
+  /** "Try again" after a refusal or when the server could not be reached. */
+  retry(): void;
+  /** "Sign out" was pressed. */
+  signOut(): void;
+  /** "New key" was pressed; ask {@linkcode SignInPanel.confirm} before making one. */
   newKey(): void;
-  /** "Connect wallet" was pressed. */
-  connectWallet(): void;
-  /** A token was pasted and "Sign in with token" pressed. */
-  token(token: string): void;
+  /** "Forget key" was pressed; ask {@linkcode SignInPanel.confirm} before forgetting. */
+  forgetKey(): void;
   /** A valid server key was saved; `undefined` removes the pin. */
   serverKey(key: string | undefined): void;
 }
+
+/**
+ * Where the panel's way stands: `out` before signing in (or after signing
+ * out), `signing` while the client connects and signs in, `in` once it
+ * did, `refused` when the server (or the page) refused the sign-in, and
+ * `offline` when the server could not be reached.
+ */
+export type PanelPhase = "out" | "signing" | "in" | "refused" | "offline";
 
 const find = <T extends HTMLElement = HTMLElement>(root: ParentNode, selector: string): T => {
   const element = root.querySelector<T>(selector);
@@ -33,47 +49,72 @@ const find = <T extends HTMLElement = HTMLElement>(root: ParentNode, selector: s
   return element;
 };
 
-/** How long a copy button says "Copied" before it reads "Copy" again. */
+/** How long a copy button says "Copied" before it reads as before. */
 const COPIED_MS = 1_500;
 
 /** The sign-in panel. */
 export class SignInPanel {
   readonly #root: HTMLElement;
-  readonly #methods: HTMLElement;
-  readonly #identity: HTMLElement;
-  readonly #address: HTMLElement;
+  readonly #button: HTMLButtonElement;
+  readonly #status: HTMLElement;
   readonly #message: HTMLElement;
+  readonly #tokenForm: HTMLFormElement;
+  readonly #tokenInput: HTMLTextAreaElement;
   readonly #serverKey: HTMLInputElement;
   readonly #serverKeyError: HTMLElement;
-  #publicKey = "";
+  #way: SignInMethod = "key";
+  #phase: PanelPhase = "out";
+  /** The ways this browser and server offer. */
+  readonly #offered = new Set<SignInMethod>(["key"]);
+  #key: PageKey | undefined;
+  #address: string | undefined;
+  /** The wallet moved to another account while downloads ran: its button is offered again. */
+  #walletMoved = false;
+  /** The token form is open while signed in some other way (or with another token). */
+  #pasting = false;
 
-  /** Draws into `root` (the page's `#signin` section); `walletAvailable` shows the wallet choice. */
+  /** Draws into `root` (the page's `#signin` section); `walletAvailable` offers the wallet. */
   constructor(root: HTMLElement, actions: SignInActions, walletAvailable: boolean) {
     this.#root = root;
-    this.#methods = find(root, "#signin-methods");
-    this.#identity = find(root, "#identity");
-    this.#address = find(root, "#wallet-address");
+    this.#button = find<HTMLButtonElement>(root, "#signin-default");
+    this.#status = find(root, "#signin-status");
     this.#message = find(root, "#signin-message");
+    this.#tokenForm = find<HTMLFormElement>(root, "#token-form");
+    this.#tokenInput = find<HTMLTextAreaElement>(root, "#token-input");
     this.#serverKey = find<HTMLInputElement>(root, "#server-key");
     this.#serverKeyError = find(root, "#server-key-error");
-    // Without a wallet there is one way to sign in, until the server says it takes tokens.
-    this.#methods.hidden = !walletAvailable;
-    find(root, "#wallet-method").hidden = !walletAvailable;
-    const tokenInput = find<HTMLTextAreaElement>(root, "#token-input");
-    find<HTMLFormElement>(root, "#token-form").addEventListener("submit", (event) => {
-      event.preventDefault();
-      const token = tokenInput.value.trim();
-      if (token !== "") actions.token(token);
+    if (walletAvailable) this.#offered.add("wallet");
+    this.#button.addEventListener("click", () => {
+      if (this.#phase === "refused" || this.#phase === "offline") actions.retry();
+      else actions.signIn(this.#way);
     });
-    for (const radio of root.querySelectorAll<HTMLInputElement>("input[name=signin-method]")) {
-      radio.addEventListener("change", () => {
-        if (radio.checked) actions.choose(radio.value as SignInMethod);
+    this.#tokenForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const token = this.#tokenInput.value.trim();
+      if (token === "") return this.#tokenInput.focus();
+      this.#pasting = false;
+      actions.signIn("token", token);
+    });
+    find(root, "#token-cancel").addEventListener("click", () => {
+      this.#pasting = false;
+      this.#draw();
+    });
+    for (const button of root.querySelectorAll<HTMLButtonElement>("#signin-others [data-way]")) {
+      const way = button.dataset.way as SignInMethod;
+      button.addEventListener("click", () => {
+        // A token must be pasted first; the other ways sign in on this click.
+        if (way !== "token") return actions.signIn(way);
+        this.#pasting = true;
+        this.#draw();
+        this.#tokenInput.focus();
       });
     }
+    find(root, "#sign-out").addEventListener("click", () => actions.signOut());
     find(root, "#new-key").addEventListener("click", () => actions.newKey());
-    find(root, "#connect-wallet").addEventListener("click", () => actions.connectWallet());
-    this.#copyButton("#copy-identity", this.#identity);
-    this.#copyButton("#copy-address", this.#address);
+    find(root, "#forget-key").addEventListener("click", () => actions.forgetKey());
+    this.#copyButton("#copy-identity", () => this.#key?.publicKey);
+    this.#copyButton("#copy-address", () => this.#address);
+    this.#copyButton("#copy-for-operator", () => this.#key?.publicKey);
     find<HTMLFormElement>(root, "#server-key-form").addEventListener("submit", (event) => {
       event.preventDefault();
       const read = readServerKey(this.#serverKey.value);
@@ -82,64 +123,77 @@ export class SignInPanel {
       this.#serverKey.setAttribute("aria-invalid", String(!read.ok));
       if (read.ok) actions.serverKey(read.value);
     });
+    this.#draw();
   }
 
-  /** Shows `method` as the chosen way (its radio, and its part of the panel). */
-  showMethod(method: SignInMethod): void {
-    this.#root.dataset.method = method;
-    for (
-      const radio of this.#root.querySelectorAll<HTMLInputElement>("input[name=signin-method]")
-    ) {
-      radio.checked = radio.value === method;
-    }
-    find(this.#root, "#key-view").hidden = method !== "key";
-    find(this.#root, "#wallet-view").hidden = method !== "wallet";
-    find(this.#root, "#token-view").hidden = method !== "token";
+  /** The way the button and the details are about now. */
+  get way(): SignInMethod {
+    return this.#way;
+  }
+
+  /** Where the way shown stands. */
+  get phase(): PanelPhase {
+    return this.#phase;
+  }
+
+  /** Shows `way` in `phase`. */
+  show(way: SignInMethod, phase: PanelPhase): void {
+    if (way !== this.#way || phase === "in") this.#walletMoved = false;
+    if (phase === "signing" || phase === "in") this.#pasting = false;
+    this.#way = way;
+    this.#phase = phase;
+    this.#draw();
   }
 
   /** Offers the Token way, once the server's `/schema.json` said it takes tokens. */
   offerTokens(): void {
-    find(this.#root, "#token-method").hidden = false;
-    this.#methods.hidden = false;
+    this.#offered.add("token");
+    this.#draw();
   }
 
   /** Puts `token` in the token box (one handed over in the page's address, say). */
   showToken(token: string): void {
-    find<HTMLTextAreaElement>(this.#root, "#token-input").value = token;
+    this.#tokenInput.value = token;
   }
 
-  /** Shows the browser key's identity, and whether the browser keeps it. */
-  showKey(key: PageKey): void {
-    this.#publicKey = key.publicKey;
-    this.#identity.textContent = key.publicKey;
-    find(this.#root, "#key-unkept").hidden = key.kept;
+  /** Shows the browser key's identity (none until one is made), and whether the browser keeps it. */
+  showKey(key: PageKey | undefined): void {
+    this.#key = key;
+    this.#draw();
   }
 
   /**
-   * Shows the wallet's account, and the Connect button when the page has
-   * none yet or (`connectable`) the wallet has moved to another one.
+   * Shows the wallet's account (none until it shares one); `moved` offers
+   * the wallet's button again, for an account the page did not follow
+   * while downloads ran.
    */
-  showWallet(address: string | undefined, connectable: boolean = address === undefined): void {
-    this.#address.textContent = address ?? "";
-    find(this.#root, "#wallet-account").hidden = address === undefined;
-    find(this.#root, "#connect-wallet").hidden = !connectable;
+  showWallet(address: string | undefined, moved = false): void {
+    this.#address = address;
+    this.#walletMoved = moved;
+    this.#draw();
   }
 
-  /** Shows the pinned server key in its box (and opens the box when one is pinned). */
+  /** Shows the pinned server key in its box. */
   showServerKey(key: string | undefined): void {
     this.#serverKey.value = key ?? "";
     this.#serverKey.removeAttribute("aria-invalid");
     this.#serverKeyError.hidden = true;
-    find(this.#root, "#server-key-state").textContent = key === undefined ? "(optional)" : "pinned";
+    find(this.#root, "#server-key-state").textContent = key === undefined
+      ? "(optional)"
+      : "(pinned)";
   }
 
   /**
    * Shows why signing in failed or was refused: the protocol's code (empty
-   * for the page's own refusals) and what to do.
+   * for the page's own refusals) and what to do. A key the server does not
+   * know gets a button to copy it for the operator.
    */
   showProblem(code: string, text: string): void {
     find(this.#message, ".message-code").textContent = code;
     find(this.#message, ".message-text").textContent = text;
+    find(this.#message, "#signin-message-actions").hidden = !(
+      code === "AUTH_UNKNOWN_IDENTITY" && this.#way === "key" && this.#key !== undefined
+    );
     this.#message.hidden = false;
   }
 
@@ -150,33 +204,110 @@ export class SignInPanel {
     find(this.#message, ".message-text").textContent = "";
   }
 
-  /** Asks the person whether to replace the key: the old identity cannot be had back. */
-  confirmNewKey(): boolean {
+  /** Asks the person before something that loses the identity: it cannot be had back. */
+  confirm(what: "new" | "forget"): boolean {
+    const old = this.#key === undefined ? "" : ` (${shortIdentity(this.#key.publicKey)})`;
     return confirm(
-      `Make a new key? Your current identity (${
-        this.#publicKey.slice(0, 10)
-      }…) is lost for good, ` +
-        "and a server that allows only it will refuse the new one until its operator adds it.",
+      `${what === "new" ? "Make a new key" : "Forget this browser's key"}? ` +
+        `Your current identity${old} is lost for good, and a server that allows only it ` +
+        "will refuse the new one until its operator adds it.",
     );
   }
 
-  #copyButton(selector: string, source: HTMLElement): void {
+  #draw(): void {
+    const way = this.#way;
+    const phase = this.#phase;
+    const text = WAY_TEXT[way];
+    this.#root.dataset.method = way;
+    this.#root.dataset.phase = phase;
+    const identity = way === "key" ? this.#key?.publicKey : way === "wallet" ? this.#address : "";
+    // What the state is, in words: read out by screen readers as it changes (role="status").
+    this.#status.textContent = phase === "signing"
+      ? text.signing
+      : phase === "in"
+      ? way === "token"
+        ? `${text.signedIn}.`
+        : `Signed in as ${shortIdentity(identity ?? "")} ${text.signedIn}.`
+      : phase === "refused"
+      ? "Not signed in: the sign-in was refused."
+      : phase === "offline"
+      ? "Not signed in: the server cannot be reached."
+      : "Not signed in.";
+    // The one button: the way's own before signing in, "Try again" after a failure, busy while
+    // signing in, gone once signed in (unless the wallet moved on under a running download), and
+    // while a token is being pasted, whose Use token is then the one button.
+    const tokenForm = this.#pasting || (way === "token" && phase !== "in" && phase !== "signing");
+    this.#tokenForm.hidden = !(this.#offered.has("token") || way === "token") || !tokenForm;
+    const retry = phase === "refused" || phase === "offline";
+    this.#button.hidden = this.#pasting ||
+      (way === "token" ? phase !== "signing" : phase === "in" && !this.#walletMoved);
+    this.#button.disabled = phase === "signing";
+    this.#button.setAttribute("aria-busy", String(phase === "signing"));
+    this.#button.textContent = phase === "signing"
+      ? "Signing in…"
+      : retry
+      ? "Try again"
+      : text.button;
+    const hint = find(this.#root, "#signin-hint");
+    hint.textContent = phase === "out" ? text.hint : "";
+    hint.hidden = phase !== "out" || this.#pasting;
+    // The other ways, as links.
+    let others = 0;
+    for (
+      const button of this.#root.querySelectorAll<HTMLButtonElement>("#signin-others [data-way]")
+    ) {
+      const other = button.dataset.way as SignInMethod;
+      // While pasting, the way the button stood for is offered among the others instead.
+      const shown = this.#offered.has(other) &&
+        (other !== way || (way === "token" && phase === "in") ||
+          (this.#pasting && other !== "token" && phase !== "in"));
+      button.hidden = !shown || (other === "token" && tokenForm);
+      button.textContent = other === "token" && way === "token"
+        ? "Use another token"
+        : WAY_TEXT[other].other;
+      if (!button.hidden) others++;
+    }
+    find(this.#root, "#signin-or").hidden = others === 0;
+    const signOut = find(this.#root, "#sign-out");
+    signOut.hidden = phase === "out";
+    find(this.#root, "#signin-others").hidden = others === 0 && signOut.hidden;
+    // The details of the way shown.
+    find(this.#root, "#key-view").hidden = way !== "key";
+    find(this.#root, "#wallet-view").hidden = way !== "wallet";
+    find(this.#root, "#token-view").hidden = way !== "token";
+    const key = this.#key;
+    find(this.#root, "#key-identity").hidden = key === undefined;
+    find(this.#root, "#key-actions").hidden = key === undefined;
+    find(this.#root, "#identity").textContent = key?.publicKey ?? "";
+    find(this.#root, "#key-fingerprint").textContent = key ? shortIdentity(key.publicKey) : "";
+    find(this.#root, "#key-unkept").hidden = key === undefined || key.kept;
+    find(this.#root, "#wallet-account").hidden = this.#address === undefined;
+    find(this.#root, "#wallet-address").textContent = this.#address ?? "";
+    find(this.#root, "#wallet-fingerprint").textContent = this.#address
+      ? shortIdentity(this.#address)
+      : "";
+  }
+
+  #copyButton(selector: string, text: () => string | undefined): void {
     const button = find<HTMLButtonElement>(this.#root, selector);
+    const label = button.textContent ?? "Copy";
     let timer: ReturnType<typeof setTimeout> | undefined;
     button.addEventListener("click", async () => {
-      const text = source.textContent ?? "";
+      const copied = text() ?? "";
       try {
-        await navigator.clipboard.writeText(text);
+        await navigator.clipboard.writeText(copied);
         button.textContent = "Copied";
       } catch (error) {
-        // No clipboard access (an insecure context, or permission refused): select the text so
-        // the person can copy it themselves.
+        // No clipboard access (an insecure context, or permission refused): open the details and
+        // select the identity there, so the person can copy it themselves.
         console.warn("sluice: cannot write to the clipboard:", error);
-        getSelection()?.selectAllChildren(source);
+        find<HTMLDetailsElement>(this.#root, "#signin-details").open = true;
+        const shown = find(this.#root, this.#way === "wallet" ? "#wallet-address" : "#identity");
+        getSelection()?.selectAllChildren(shown);
         button.textContent = "Selected";
       }
       clearTimeout(timer);
-      timer = setTimeout(() => button.textContent = "Copy", COPIED_MS);
+      timer = setTimeout(() => button.textContent = label, COPIED_MS);
     });
   }
 }
