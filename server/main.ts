@@ -39,7 +39,15 @@ function identityKey(config: ProgramConfig): Uint8Array {
     if (path.includes("/")) {
       Deno.mkdirSync(path.slice(0, path.lastIndexOf("/")), { recursive: true });
     }
-    Deno.writeTextFileSync(path, `${bytesToHex(key)}\n`, { mode: 0o600, createNew: true });
+    // Written whole beside it, then linked into place: a link is made at once or not at all, so
+    // a process starting at the same moment reads the whole key or none, never half of it.
+    const draft = `${path}.${Deno.pid}.${crypto.randomUUID()}`;
+    Deno.writeTextFileSync(draft, `${bytesToHex(key)}\n`, { mode: 0o600, createNew: true });
+    try {
+      Deno.linkSync(draft, path);
+    } finally {
+      Deno.removeSync(draft);
+    }
     console.error(`sluice: made a new server identity key in ${path}`);
   } catch (error) {
     // Another process (a `deno serve --parallel` worker) made it first: use theirs.

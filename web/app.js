@@ -725,6 +725,10 @@ var EstimateView = class {
   #asked = 0;
   /** The server does not offer estimates. */
   #unsupported = false;
+  /** A question was asked and its answer is not in yet. */
+  #waiting = false;
+  /** The latest form that settled while a question waited. */
+  #queued;
   /** Shows estimates in the elements given. */
   constructor(options) {
     this.#options = options;
@@ -738,13 +742,36 @@ var EstimateView = class {
     if (request2 === void 0 || this.#unsupported) return this.#hide();
     this.#timer = setTimeout(() => {
       this.#timer = void 0;
-      const answer = this.#options.ask(request2);
-      if (answer === void 0) return this.#hide();
-      answer.then((estimate) => asked === this.#asked && this.#show(estimate, request2), (error) => {
-        if (error.code === "UNKNOWN_EVENT") this.#unsupported = true;
-        if (asked === this.#asked) this.#hide();
-      });
+      this.#ask(request2, asked);
     }, SETTLE_MS);
+  }
+  /**
+   * One question at a time: a form that settles again while one waits is
+   * asked once that answer is in, so that a server that does not know the
+   * question is asked it once, and a busy one is not asked twice.
+   */
+  #ask(request2, asked) {
+    if (this.#waiting) {
+      this.#queued = {
+        request: request2,
+        asked
+      };
+      return;
+    }
+    const answer = this.#options.ask(request2);
+    if (answer === void 0) return this.#hide();
+    this.#waiting = true;
+    answer.then((estimate) => asked === this.#asked && this.#show(estimate, request2), (error) => {
+      if (error.code === "UNKNOWN_EVENT") this.#unsupported = true;
+      if (asked === this.#asked) this.#hide();
+    }).finally(() => {
+      this.#waiting = false;
+      const queued = this.#queued;
+      this.#queued = void 0;
+      if (queued !== void 0 && queued.asked === this.#asked && !this.#unsupported) {
+        this.#ask(queued.request, queued.asked);
+      }
+    });
   }
   #hide() {
     const { summary, table } = this.#options;

@@ -36,6 +36,10 @@ export class EstimateView {
   #asked = 0;
   /** The server does not offer estimates. */
   #unsupported = false;
+  /** A question was asked and its answer is not in yet. */
+  #waiting = false;
+  /** The latest form that settled while a question waited. */
+  #queued: { request: DownloadRequest; asked: number } | undefined;
 
   /** Shows estimates in the elements given. */
   constructor(options: EstimateViewOptions) {
@@ -51,16 +55,38 @@ export class EstimateView {
     if (request === undefined || this.#unsupported) return this.#hide();
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      const answer = this.#options.ask(request);
-      if (answer === undefined) return this.#hide();
-      answer.then(
-        (estimate) => asked === this.#asked && this.#show(estimate, request),
-        (error) => {
-          if ((error as { code?: string }).code === "UNKNOWN_EVENT") this.#unsupported = true;
-          if (asked === this.#asked) this.#hide();
-        },
-      );
+      this.#ask(request, asked);
     }, SETTLE_MS);
+  }
+
+  /**
+   * One question at a time: a form that settles again while one waits is
+   * asked once that answer is in, so that a server that does not know the
+   * question is asked it once, and a busy one is not asked twice.
+   */
+  #ask(request: DownloadRequest, asked: number): void {
+    if (this.#waiting) {
+      this.#queued = { request, asked };
+      return;
+    }
+    const answer = this.#options.ask(request);
+    if (answer === undefined) return this.#hide();
+    this.#waiting = true;
+    answer.then(
+      (estimate) => asked === this.#asked && this.#show(estimate, request),
+      (error) => {
+        if ((error as { code?: string }).code === "UNKNOWN_EVENT") this.#unsupported = true;
+        if (asked === this.#asked) this.#hide();
+      },
+    ).finally(() => {
+      this.#waiting = false;
+      const queued = this.#queued;
+      this.#queued = undefined;
+      // Only the latest form counts, and not at all once the server said it has no estimates.
+      if (queued !== undefined && queued.asked === this.#asked && !this.#unsupported) {
+        this.#ask(queued.request, queued.asked);
+      }
+    });
   }
 
   #hide(): void {
