@@ -248,11 +248,12 @@ async function relay(
   const inward = (async () => {
     await writeAll(upstream, passed);
     if (rest.length > 0) await writeAll(upstream, rest);
-    await copy(conn, upstream, Infinity);
+    // Peers send little (commands, acknowledgements): a small buffer for them.
+    await copy(conn, upstream, Infinity, 16_384);
     await upstream.closeWrite();
   })().catch(() => {});
   // Ends when the inner server has said all, or when the peer takes nothing for writeStallMs.
-  const outward = copy(upstream, conn, writeStallMs).catch(() => {});
+  const outward = copy(upstream, conn, writeStallMs, 65_536).catch(() => {});
   const peerDone = await Promise.race([outward.then(() => false), inward.then(() => true)]);
   if (peerDone) {
     // The peer stopped sending: the inner server has lingerMs to finish its answer.
@@ -269,11 +270,17 @@ async function relay(
 }
 
 /**
- * Copies `from` into `to` until `from` ends; a write that does not complete
- * within `stallMs` throws (the reader of `to` stopped).
+ * Copies `from` into `to`, `bufferBytes` at a time, until `from` ends; a
+ * write that does not complete within `stallMs` throws (the reader of `to`
+ * stopped).
  */
-async function copy(from: Deno.Conn, to: Deno.Conn, stallMs: number): Promise<void> {
-  const buffer = new Uint8Array(65_536);
+async function copy(
+  from: Deno.Conn,
+  to: Deno.Conn,
+  stallMs: number,
+  bufferBytes: number,
+): Promise<void> {
+  const buffer = new Uint8Array(bufferBytes);
   for (;;) {
     const n = await from.read(buffer);
     if (n === null) return;
