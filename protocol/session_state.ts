@@ -2,7 +2,8 @@
  * What one server connection is, as plain values: its phases, its
  * configuration (with the ports its downloads compute bytes with), its
  * state, the events that happen to it and the effects the shell carries
- * out, the state a new connection starts in, and the one deadline its shell
+ * out (defined in session_events.ts, exported here too), the state a new
+ * connection starts in, and the one deadline its shell
  * keeps a timer for ({@linkcode nextDeadline}, as quinn-proto's
  * `poll_timeout`). The rules that move between them are `step` in
  * session_machine.ts; the legal moves, as data, are in session_table.ts.
@@ -25,8 +26,6 @@
  * @module
  */
 
-import type { SocketClose } from "./close_codes.ts";
-import type { ErrorResponse } from "./errors.ts";
 import type { ExportLimits, ExportPorts, ExportState } from "./export_state.ts";
 import type { ColumnSchema } from "./filter.ts";
 import type {
@@ -35,20 +34,16 @@ import type {
   DownloadStatus,
   ResumePoint,
   SignedInIdentity,
-  SystemHealth,
 } from "./messages.ts";
 import type { ParseLimits } from "./parse.ts";
 import { batchDeadline, EMPTY_BATCH, type ProgressBatch } from "./progress_state.ts";
 import type { RequestLimits, ValidatedRequest } from "./request.ts";
 import type { RowFilter } from "./row_filter.ts";
 import { type SessionBounds, sessionBounds } from "./session_bounds.ts";
-import type { SignedCommand } from "./session_crypto.ts";
 import { checkDatasets, keyIndexOf, type SessionDataset } from "./session_datasets.ts";
-import type { EstimatedEvent, EstimateEffect, EstimateWait } from "./session_estimate.ts";
+import type { EstimateWait } from "./session_estimate.ts";
 import type { CommandState, IssuedChallenge } from "./sign_in.ts";
 import type { SignInLimiter } from "./sign_in_limits.ts";
-import type { ExportEffect, ExportEvent } from "./export_state.ts";
-import type { OpenToken, TokenVerdict } from "./session_token.ts";
 
 /** Where a connection is in its life. */
 export type SessionPhase = "guest" | "challenged" | "opening" | "signedIn" | "closed";
@@ -212,106 +207,13 @@ export interface SessionState {
   readonly nextJob: number;
 }
 
-/**
- * What happens to a connection. `text` is a control message's JSON as the
- * transport decoded it; `undecodable` a payload it could not decode
- * (`fatal` when the transport trusts nothing after it, PROTOCOL.md §16);
- * `binary` a data frame, which only servers send. The rest are the shell's
- * answers to effects, the socket's news, the timer, and the server.
- */
-export type SessionEvent =
-  | { readonly type: "heard" }
-  | {
-    readonly type: "text";
-    readonly text: string;
-    /** It came sealed (PROTOCOL.md §16): a text that cannot be decoded then ends the session. */
-    readonly sealed?: boolean;
-  }
-  | { readonly type: "binary" }
-  | { readonly type: "undecodable"; readonly error: ErrorResponse; readonly fatal: boolean }
-  | { readonly type: "sessionOpened" }
-  | { readonly type: "tokenChecked"; readonly verdict: TokenVerdict }
-  | { readonly type: "verified"; readonly valid: boolean }
-  | { readonly type: "authorized"; readonly job: number; readonly decision: AuthorizeAnswer }
-  | { readonly type: "admitted"; readonly job: number; readonly verdict: AdmitVerdict }
-  | { readonly type: "health"; readonly requestId: string; readonly health: SystemHealth }
-  | ExportSourceEvent
-  | EstimatedEvent
-  | {
-    readonly type: "drained";
-    readonly buffered: number;
-    /**
-     * Given when the server as a whole holds more queued bytes than its
-     * bound: each connection's fair share of what is queued (the total over
-     * the connections that hold some).
-     */
-    readonly fairShare?: number;
-  }
-  | { readonly type: "timeout" }
-  | { readonly type: "peerClosed" }
-  | { readonly type: "shutdown" }
-  | { readonly type: "fault"; readonly reason: string };
-
-/** A data source's answer about one download (by job number). */
-export type ExportSourceEvent =
-  & Extract<ExportEvent, { type: "highWaterMark" | "rowCount" | "page" | "sourceFailed" }>
-  & { readonly job: number };
-
-/**
- * What the `authorize` hook answered, as it came: `{ value }` (checked by the machine:
- * `true`, `false` or `{ filters }`), or `{ failed: true }` when it threw.
- */
-export type AuthorizeAnswer = { readonly value: unknown } | { readonly failed: true };
-
-/** What the identity limiter said about one more download of an identity. */
-export type AdmitVerdict =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly limit: "concurrent"; readonly max: number }
-  | {
-    readonly ok: false;
-    readonly limit: "rate";
-    readonly max: number;
-    readonly retryAfter: number;
-  };
-
-/** What the shell must do, in order. */
-export type SessionEffect =
-  | ExportEffect
-  | ({
-    readonly type: "close";
-    /** Close at once: send nothing more, wait for nothing (a peer that does not read). */
-    readonly abort?: boolean;
-  } & SocketClose)
-  | {
-    readonly type: "openSession";
-    readonly shared: Uint8Array;
-    readonly nonce: string;
-    readonly encryption: boolean;
-  }
-  | { readonly type: "seal" }
-  | OpenToken
-  | {
-    readonly type: "verifyCommand";
-    readonly command: SignedCommand;
-    readonly signature: string;
-  }
-  | {
-    readonly type: "authorize";
-    readonly job: number;
-    readonly identity: SignedInIdentity | undefined;
-    readonly request: DownloadRequest;
-  }
-  | { readonly type: "admit"; readonly job: number; readonly identity: string }
-  | { readonly type: "release"; readonly job: number }
-  /**
-   * The download `job` left the running set, however it ended (complete,
-   * cancelled, in error, or aborted with its connection): no more asks come
-   * for it, and the shell frees what it held for it.
-   */
-  | { readonly type: "jobEnded"; readonly job: number }
-  | { readonly type: "askHealth"; readonly requestId: string }
-  | EstimateEffect
-  | { readonly type: "awaitDrain"; readonly atMost: number };
+export type {
+  AdmitVerdict,
+  AuthorizeAnswer,
+  ExportSourceEvent,
+  SessionEffect,
+  SessionEvent,
+} from "./session_events.ts";
 
 /**
  * A new connection, heard from at `now`.
