@@ -303,11 +303,8 @@ export async function main(
     console.log(`sluice page at http://${hostname}:${port}/`);
   };
   const where = { hostname: config.hostname, port: config.port, onListen };
-  // The guard bounds half-sent request heads, which Deno.serve holds for ever (PROTOCOL.md §19.2);
-  // it needs a Unix socket, which Windows lacks: there, put a proxy with a header timeout in front.
-  const server = Deno.build.os === "windows"
-    ? Deno.serve(where, app.fetch)
-    : await serveGuarded({ ...where, ...config.guard }, app.fetch);
+  // The guard bounds half-sent request heads, which Deno.serve holds for ever (PROTOCOL.md §19.2).
+  const server = serveGuarded({ ...where, ...config.guard }, app.fetch);
   http.resolve(server);
   await server.finished;
 }

@@ -11,6 +11,9 @@
 /** The header the guard names the peer's address in; a peer's own is dropped. */
 export const PEER_HEADER = "x-sluice-peer";
 
+/** The header the guard proves itself to the inner server with; a peer's own is dropped. */
+export const GUARD_HEADER = "x-sluice-guard";
+
 const CRLFCRLF = [13, 10, 13, 10];
 
 /**
@@ -38,9 +41,9 @@ export function headLength(bytes: Uint8Array, from = 0): number {
 }
 
 /**
- * The head to pass on: the request line, the peer's address as
- * {@linkcode PEER_HEADER} (any the peer sent is dropped), and its other
- * header lines; for a request without `Upgrade: websocket`, its
+ * The head to pass on: the request line, the guard's `secret` as
+ * {@linkcode GUARD_HEADER} and the peer's address as {@linkcode PEER_HEADER}
+ * (any of either the peer sent is dropped), and its other header lines; for a request without `Upgrade: websocket`, its
  * `Connection` and `Keep-Alive` lines replaced by `Connection: close`.
  * `head` is the whole head, blank line included, as ISO-8859-1 text
  * (one character per byte, as HTTP/1.1 reads it).
@@ -50,12 +53,13 @@ export function headLength(bytes: Uint8Array, from = 0): number {
  * import { equal } from "node:assert/strict";
  * import { passedHead } from "./request_head.ts";
  * equal(
- *   passedHead("GET /x HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\n\r\n", "10.0.0.7"),
- *   "GET /x HTTP/1.1\r\nx-sluice-peer: 10.0.0.7\r\nHost: a\r\nConnection: close\r\n\r\n",
+ *   passedHead("GET /x HTTP/1.1\r\nHost: a\r\nConnection: keep-alive\r\n\r\n", "10.0.0.7", "s3"),
+ *   "GET /x HTTP/1.1\r\nx-sluice-guard: s3\r\nx-sluice-peer: 10.0.0.7\r\nHost: a\r\n" +
+ *     "Connection: close\r\n\r\n",
  * );
  * ```
  */
-export function passedHead(head: string, peer: string): string {
+export function passedHead(head: string, peer: string, secret: string): string {
   const [requestLine, ...fields] = head.slice(0, -4).split("\r\n");
   const name = (line: string) => line.slice(0, line.indexOf(":")).trim().toLowerCase();
   const upgrade = fields.some((line) =>
@@ -63,9 +67,10 @@ export function passedHead(head: string, peer: string): string {
   );
   const kept = fields.filter((line) => {
     const field = name(line);
-    if (field === PEER_HEADER) return false;
+    if (field === PEER_HEADER || field === GUARD_HEADER) return false;
     return upgrade || (field !== "connection" && field !== "keep-alive");
   });
   const close = upgrade ? [] : ["Connection: close"];
-  return [requestLine, `${PEER_HEADER}: ${peer}`, ...kept, ...close, "", ""].join("\r\n");
+  const own = [`${GUARD_HEADER}: ${secret}`, `${PEER_HEADER}: ${peer}`];
+  return [requestLine, ...own, ...kept, ...close, "", ""].join("\r\n");
 }

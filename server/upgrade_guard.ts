@@ -8,23 +8,28 @@
  *
  * The guard listens on TCP and reads each connection's head itself. Over
  * the time it answers 408, over a count 429 or 503, over the size 431, and
- * closes. A complete head goes to an inner `Deno.serve` on a Unix socket in
- * a private directory, with the peer's address in a header of its own
- * (request_head.ts), and the guard then copies bytes both ways. Each
+ * closes. A complete head goes to an inner `Deno.serve` on a loopback port,
+ * with a secret of the guard's and the peer's address in headers of their
+ * own (request_head.ts); the inner server answers 403 to anything without
+ * the secret, so a local process that finds its port is served nothing and
+ * cannot claim an address (the guard bounds peers from the network, not the
+ * machine's own processes). The guard then copies bytes both ways. (The
+ * inner server listened on a Unix socket at first: a server's queue behind
+ * one held about 1 MB more per peer that reads nothing, bench/RESULTS.md.) Each
  * connection carries one request: a request that is not a WebSocket
  * upgrade is passed on with `Connection: close`, so no later head escapes
  * the timeout. A write to the peer that makes no progress for a bounded
  * time cuts the TCP connection: a peer that stopped reading is aborted,
  * which a server `WebSocket` in Deno cannot do.
  *
- * Unix sockets are needed (Linux, macOS); where there are none, or on a
- * platform that fronts the server already (Deno Deploy), serve the handler
- * with `Deno.serve` and put a proxy with a header timeout in front.
+ * Where the platform fronts the server already (`deno serve`, Deno
+ * Deploy), or the server is embedded in an app's own `Deno.serve`, there is
+ * no guard: put a proxy with a header timeout in front.
  *
  * @module
  */
 
-import { headLength, passedHead, PEER_HEADER } from "./request_head.ts";
+import { GUARD_HEADER, headLength, passedHead, PEER_HEADER } from "./request_head.ts";
 
 /** The guard's limits, and where it listens. */
 export interface UpgradeGuardOptions {
@@ -110,7 +115,7 @@ const ANSWERS = {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { serveGuarded } from "./upgrade_guard.ts";
- * const server = await serveGuarded(
+ * const server = serveGuarded(
  *   { hostname: "127.0.0.1", port: 0 },
  *   (_request, info) => new Response(info.remoteAddr.hostname),
  * );
@@ -119,23 +124,23 @@ const ANSWERS = {
  * await server.shutdown();
  * ```
  */
-export async function serveGuarded(
+export function serveGuarded(
   options: UpgradeGuardOptions,
   handler: GuardedHandler,
-): Promise<GuardedServer> {
+): GuardedServer {
   const headTimeoutMs = options.headTimeoutMs ?? 10_000;
   const maxPendingPerAddress = options.maxPendingPerAddress ?? 32;
   const maxPending = options.maxPending ?? 1024;
   const maxHeadBytes = options.maxHeadBytes ?? 16_384;
   const lingerMs = options.lingerMs ?? 10_000;
   const writeStallMs = options.writeStallMs ?? 45_000;
-  const dir = await Deno.makeTempDir({ prefix: "sluice-guard-" });
-  await Deno.chmod(dir, 0o700);
-  const path = `${dir}/http.sock`;
-  const inner = Deno.serve({ path, onListen() {} }, (request) => {
-    const hostname = request.headers.get(PEER_HEADER) ?? "";
-    return handler(request, { remoteAddr: { hostname } });
-  });
+  const secret = [...crypto.getRandomValues(new Uint8Array(32))]
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  const inner = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    innerHandler(secret, handler),
+  );
+  const innerPort = inner.addr.port;
   const listener = Deno.listen({ hostname: options.hostname, port: options.port });
   const addr = listener.addr;
   const byAddress = new Map<string, number>();
@@ -161,13 +166,13 @@ export async function serveGuarded(
       else byAddress.set(peer, left);
     }
     if (typeof head === "string") return refuse(conn, ANSWERS[head], open);
-    let upstream: Deno.UnixConn;
+    let upstream: Deno.TcpConn;
     try {
-      upstream = await Deno.connect({ transport: "unix", path });
+      upstream = await Deno.connect({ hostname: "127.0.0.1", port: innerPort });
     } catch {
       return refuse(conn, ANSWERS.total, open);
     }
-    const relayed = relay(conn, upstream, head, peer, { writeStallMs, lingerMs });
+    const relayed = relay(conn, upstream, head, peer, secret, { writeStallMs, lingerMs });
     relays.add(relayed);
     await relayed;
     relays.delete(relayed);
@@ -194,7 +199,6 @@ export async function serveGuarded(
       ]);
       clearTimeout(timer);
       for (const conn of open) close(conn);
-      await Deno.remove(dir, { recursive: true }).catch(() => {});
     })();
   return {
     addr,
@@ -203,6 +207,37 @@ export async function serveGuarded(
     },
     finished: inner.finished,
     shutdown,
+  };
+}
+
+/**
+ * The inner server's handler: a request that does not carry the guard's
+ * `secret` did not come through the guard (another local process found the
+ * port) and is answered 403; one that does reaches `handler` with the
+ * peer's address the guard named.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { innerHandler } from "./upgrade_guard.ts";
+ * const inner = innerHandler("s3", (_request, info) => new Response(info.remoteAddr.hostname));
+ * equal((await inner(new Request("http://x/"))).status, 403);
+ * const through = new Request("http://x/", {
+ *   headers: { "x-sluice-guard": "s3", "x-sluice-peer": "192.0.2.7" },
+ * });
+ * equal(await (await inner(through)).text(), "192.0.2.7");
+ * ```
+ */
+export function innerHandler(
+  secret: string,
+  handler: GuardedHandler,
+): (request: Request) => Response | Promise<Response> {
+  return (request) => {
+    if (!sameText(request.headers.get(GUARD_HEADER) ?? "", secret)) {
+      return new Response(null, { status: 403 });
+    }
+    const hostname = request.headers.get(PEER_HEADER) ?? "";
+    return handler(request, { remoteAddr: { hostname } });
   };
 }
 
@@ -239,12 +274,13 @@ async function readHead(
 /** Passes the head on, then copies both ways until either side ends. */
 async function relay(
   conn: Deno.TcpConn,
-  upstream: Deno.UnixConn,
+  upstream: Deno.TcpConn,
   { head, rest }: { head: Uint8Array; rest: Uint8Array },
   peer: string,
+  secret: string,
   { writeStallMs, lingerMs }: { writeStallMs: number; lingerMs: number },
 ): Promise<void> {
-  const passed = bytesOf(passedHead(textOf(head), peer));
+  const passed = bytesOf(passedHead(textOf(head), peer, secret));
   const inward = (async () => {
     await writeAll(upstream, passed);
     if (rest.length > 0) await writeAll(upstream, rest);
@@ -335,4 +371,12 @@ function textOf(bytes: Uint8Array): string {
 
 function bytesOf(text: string): Uint8Array {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
+}
+
+/** Whether two texts are equal, in time that does not depend on where they differ. */
+function sameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let differ = 0;
+  for (let i = 0; i < a.length; i++) differ |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return differ === 0;
 }

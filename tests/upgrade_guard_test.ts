@@ -4,7 +4,7 @@
 // server and a peer cannot forge it; a peer that stops reading is cut off.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import { createServer, openDemoSource, type ServerOptions } from "../server/mod.ts";
-import { serveGuarded, type UpgradeGuardOptions } from "../server/upgrade_guard.ts";
+import { innerHandler, serveGuarded, type UpgradeGuardOptions } from "../server/upgrade_guard.ts";
 import { demoPath, RawPeer, readDownload, requestMessage } from "./_harness.ts";
 import { eventually, RawSocket } from "./_raw_socket.ts";
 
@@ -12,14 +12,14 @@ const ROWS = 20_000;
 const EVERYTHING = { timeFrom: "2000-01-01", timeTo: "2100-01-01", filters: [] };
 const HALF = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n";
 
-async function guarded(
+function guarded(
   options: Partial<UpgradeGuardOptions> = {},
   { rows = ROWS, ...sluiceOptions }: Partial<ServerOptions> & { rows?: number } = {},
 ) {
   const source = openDemoSource(demoPath(rows), rows);
   const sluice = createServer({ source, anonymous: true, ...sluiceOptions });
   const seen: string[] = [];
-  const server = await serveGuarded(
+  const server = serveGuarded(
     { hostname: "127.0.0.1", port: 0, ...options },
     (request, info) => {
       seen.push(info.remoteAddr.hostname);
@@ -48,7 +48,7 @@ async function answer(socket: RawSocket): Promise<string> {
 }
 
 Deno.test("half-sent upgrade requests are answered 408 and closed after headTimeoutMs, and a download beside them goes on", async () => {
-  const s = await guarded({ headTimeoutMs: 300 });
+  const s = guarded({ headTimeoutMs: 300 });
   const halves: RawSocket[] = [];
   try {
     for (let i = 0; i < 20; i++) {
@@ -73,7 +73,7 @@ Deno.test("half-sent upgrade requests are answered 408 and closed after headTime
 
 /** Three heads pending fill `limits`; a fourth connection gets `status`, and the slots free up. */
 async function pendingBound(limits: Partial<UpgradeGuardOptions>, status: string): Promise<void> {
-  const s = await guarded({ headTimeoutMs: 5_000, ...limits });
+  const s = guarded({ headTimeoutMs: 5_000, ...limits });
   const halves: RawSocket[] = [];
   try {
     for (let i = 0; i < 3; i++) {
@@ -105,7 +105,7 @@ Deno.test("connections still sending their head are bounded in all: 503", async 
 });
 
 Deno.test("a request head over maxHeadBytes is answered 431", async () => {
-  const s = await guarded({ maxHeadBytes: 1024 });
+  const s = guarded({ maxHeadBytes: 1024 });
   try {
     const big = await RawSocket.open(s.port, { upgrade: false });
     await big.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${"a".repeat(2000)}\r\n\r\n`);
@@ -116,10 +116,12 @@ Deno.test("a request head over maxHeadBytes is answered 431", async () => {
   }
 });
 
-Deno.test("the peer's address reaches the server through the guard, and a forged one is dropped", async () => {
-  const s = await guarded();
+Deno.test("the peer's address reaches the server through the guard, and a forged one (or a guessed guard secret) is dropped", async () => {
+  const s = guarded();
   try {
-    const forged = await RawSocket.open(s.port, { headers: { "X-Sluice-Peer": "203.0.113.9" } });
+    const forged = await RawSocket.open(s.port, {
+      headers: { "X-Sluice-Peer": "203.0.113.9", "X-Sluice-Guard": "a guess" },
+    });
     ok(await eventually(() => s.seen.length === 1), "the server saw it");
     deepStrictEqual(s.seen, ["127.0.0.1"]);
     equal(s.sluice.connections, 1);
@@ -130,7 +132,7 @@ Deno.test("the peer's address reaches the server through the guard, and a forged
 });
 
 Deno.test("a plain HTTP request through the guard gets its answer and the connection closes after it", async () => {
-  const s = await guarded();
+  const s = guarded();
   try {
     const socket = await RawSocket.open(s.port, { upgrade: false });
     await socket.write("GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n");
@@ -147,7 +149,7 @@ Deno.test("a plain HTTP request through the guard gets its answer and the connec
 
 Deno.test("a peer that stops reading is cut off after writeStallMs, its download ended on the server", async () => {
   // The server itself would wait ten minutes and never stop for want of acknowledgements.
-  const s = await guarded({ writeStallMs: 400 }, {
+  const s = guarded({ writeStallMs: 400 }, {
     rows: 200_000,
     stallTimeoutMs: 600_000,
     windowBytes: 1 << 30,
@@ -162,4 +164,25 @@ Deno.test("a peer that stops reading is cut off after writeStallMs, its download
   } finally {
     await s.close();
   }
+});
+
+Deno.test("the inner server answers 403 to a request that did not come through the guard", async () => {
+  const seen: string[] = [];
+  const inner = innerHandler("the-secret", (_request, info) => {
+    seen.push(info.remoteAddr.hostname);
+    return new Response("served");
+  });
+  const strays: Record<string, string>[] = [
+    {},
+    { "x-sluice-guard": "a guess", "x-sluice-peer": "203.0.113.9" },
+  ];
+  for (const headers of strays) {
+    equal((await inner(new Request("http://127.0.0.1/", { headers }))).status, 403);
+  }
+  const through = { "x-sluice-guard": "the-secret", "x-sluice-peer": "192.0.2.7" };
+  equal(
+    await (await inner(new Request("http://127.0.0.1/", { headers: through }))).text(),
+    "served",
+  );
+  deepStrictEqual(seen, ["192.0.2.7"]);
 });
