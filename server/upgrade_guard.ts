@@ -13,10 +13,10 @@
  * own (request_head.ts); the inner server answers 403 to anything without
  * the secret, so a local process that finds its port is served nothing and
  * cannot claim an address (the guard bounds peers from the network, not the
- * machine's own processes). The guard then copies bytes both ways. (The
- * inner server listened on a Unix socket at first: a server's queue behind
- * one held about 1 MB more per peer that reads nothing, bench/RESULTS.md.) Each
- * connection carries one request: a request that is not a WebSocket
+ * machine's own processes). The guard then copies bytes both ways. (Not a
+ * Unix socket: behind one, the server held about 1 MB more for each peer
+ * that reads nothing; bench/RESULTS.md.) Each connection carries one
+ * request: a request that is not a WebSocket
  * upgrade is passed on with `Connection: close`, so no later head escapes
  * the timeout. A write to the peer that makes no progress for a bounded
  * time cuts the TCP connection: a peer that stopped reading is aborted,
@@ -24,7 +24,8 @@
  *
  * Where the platform fronts the server already (`deno serve`, Deno
  * Deploy), or the server is embedded in an app's own `Deno.serve`, there is
- * no guard: put a proxy with a header timeout in front.
+ * no guard: wrap the handler in {@linkcode serveGuarded}, or put a proxy
+ * with a header timeout in front.
  *
  * @module
  */
