@@ -751,6 +751,7 @@ var EstimateView = class {
    * question is asked it once, and a busy one is not asked twice.
    */
   #ask(request2, asked) {
+    if (this.#unsupported) return this.#hide();
     if (this.#waiting) {
       this.#queued = {
         request: request2,

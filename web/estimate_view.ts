@@ -65,6 +65,8 @@ export class EstimateView {
    * question is asked it once, and a busy one is not asked twice.
    */
   #ask(request: DownloadRequest, asked: number): void {
+    // The answer that said so may have come while this question waited to settle.
+    if (this.#unsupported) return this.#hide();
     if (this.#waiting) {
       this.#queued = { request, asked };
       return;
