@@ -110,3 +110,21 @@ export type ErrorCode =
   | "REPLAYED_FRAME"
   | "REORDERED_FRAME"
   | "DECRYPTION_FAILED";
+
+/**
+ * The codes a token's verification may refuse it with (PROTOCOL.md §11,
+ * §15.8): what the shell's verdict on a sealed token may say, and so what
+ * the session machine's `tokenChecked` may send.
+ */
+export const TOKEN_REFUSALS = [
+  "AUTH_TOKEN_SEAL",
+  "AUTH_TOKEN_MALFORMED",
+  "AUTH_TOKEN_ALGORITHM",
+  "AUTH_TOKEN_SIGNATURE",
+  "AUTH_TOKEN_EXPIRED",
+  "AUTH_TOKEN_NOT_YET_VALID",
+  "AUTH_TOKEN_ISSUER",
+  "AUTH_TOKEN_AUDIENCE",
+  "AUTH_TOKEN_REFUSED",
+  "AUTH_TOKEN_KEYS_DOWN",
+] as const satisfies readonly ErrorCode[];

@@ -100,6 +100,7 @@ export {
   type ErrorScope,
   isErrorCode,
 } from "./errors.ts";
+export { TOKEN_REFUSALS } from "./error_codes.ts";
 
 // WebSocket close codes, by what a close leads to; error codes a newer peer may send.
 export {

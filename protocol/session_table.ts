@@ -20,6 +20,7 @@
  */
 
 import type { ErrorCode } from "./errors.ts";
+import { TOKEN_REFUSALS } from "./error_codes.ts";
 import { EXPORT_ANSWERS } from "./export_table.ts";
 import type { ClientMessage } from "./messages.ts";
 import { CLOSE_CODES } from "./close_codes.ts";
@@ -298,18 +299,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   heard: ["TOO_MANY_MESSAGES"],
   sessionOpened: [],
   // The shell's verdict on a sealed token (session_token.ts).
-  tokenChecked: [
-    "AUTH_TOKEN_SEAL",
-    "AUTH_TOKEN_MALFORMED",
-    "AUTH_TOKEN_ALGORITHM",
-    "AUTH_TOKEN_SIGNATURE",
-    "AUTH_TOKEN_EXPIRED",
-    "AUTH_TOKEN_NOT_YET_VALID",
-    "AUTH_TOKEN_ISSUER",
-    "AUTH_TOKEN_AUDIENCE",
-    "AUTH_TOKEN_REFUSED",
-    "AUTH_TOKEN_KEYS_DOWN",
-  ],
+  tokenChecked: TOKEN_REFUSALS,
   verified: ["COMMAND_SIGNATURE_INVALID"],
   // The hook's filters are validated as the client's were; its time range is the client's.
   authorized: ["FORBIDDEN", "INTERNAL_ERROR", ...INVALID_FILTERS],

@@ -22,7 +22,7 @@
 
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText } from "./auth.ts";
-import type { ErrorCode } from "./error_codes.ts";
+import type { TOKEN_REFUSALS } from "./error_codes.ts";
 import { errorResponse } from "./errors.ts";
 import type { AuthAuthenticate } from "./messages.ts";
 import { sharedSecret } from "./session_crypto.ts";
@@ -30,19 +30,7 @@ import { refuseSignIn, type SessionChange } from "./session_sign_in.ts";
 import type { SessionState } from "./session_state.ts";
 
 /** The codes a token's verification may refuse it with (PROTOCOL.md §11, §15.8). */
-export type TokenRefusal = Extract<
-  ErrorCode,
-  | "AUTH_TOKEN_SEAL"
-  | "AUTH_TOKEN_MALFORMED"
-  | "AUTH_TOKEN_ALGORITHM"
-  | "AUTH_TOKEN_SIGNATURE"
-  | "AUTH_TOKEN_EXPIRED"
-  | "AUTH_TOKEN_NOT_YET_VALID"
-  | "AUTH_TOKEN_ISSUER"
-  | "AUTH_TOKEN_AUDIENCE"
-  | "AUTH_TOKEN_REFUSED"
-  | "AUTH_TOKEN_KEYS_DOWN"
->;
+export type TokenRefusal = typeof TOKEN_REFUSALS[number];
 
 /** What the shell found of a sealed token: who it names, or why it is refused. */
 export type TokenVerdict =

@@ -370,6 +370,7 @@ const PROTOCOL_API: readonly string[] = [
   "textForm",
   "TextForm",
   "TimerName",
+  "TOKEN_REFUSALS",
   "TOKEN_SEAL_INFO",
   "TOKEN_SEAL_IV",
   "TokenIdentity",
