@@ -15,7 +15,7 @@
 import { CLOSE_CODES, type CloseCodeInfo, closeWith } from "./close_codes.ts";
 import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ExportEvent } from "./export_state.ts";
-import type { ClientMessage, ServerMessage } from "./messages.ts";
+import type { ClientMessage } from "./messages.ts";
 import type { ParseFailure } from "./parse.ts";
 import { EMPTY_BATCH } from "./progress_state.ts";
 import type { Result } from "./result.ts";
@@ -23,22 +23,8 @@ import { abortDownloads, startDownload, statuses, stepDownload } from "./session
 import { gateCommand, issueChallenge, type SessionChange } from "./session_sign_in.ts";
 import { answerWithinLimits, limitChallenge } from "./session_sign_in_limits.ts";
 import { startEstimate } from "./session_estimate.ts";
-import type { SessionEffect, SessionState } from "./session_state.ts";
-
-/** A message to send. */
-export function send(message: ServerMessage): SessionEffect {
-  return { type: "send", message };
-}
-
-/** A `system:error` to send. */
-export function systemError(requestId: string, error: ErrorResponse, now: number): SessionEffect {
-  return send({ event: "system:error", data: error, timestamp: now, requestId });
-}
-
-/** A `download:error` to send. */
-export function downloadError(requestId: string, error: ErrorResponse, now: number): SessionEffect {
-  return send({ event: "download:error", data: error, timestamp: now, requestId });
-}
+import type { SessionState } from "./session_state.ts";
+import { downloadError, send, systemError } from "./session_replies.ts";
 
 /** Stops every download without a word: the connection is over. */
 export function halt(state: SessionState, now: number): SessionChange {

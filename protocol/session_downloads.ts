@@ -58,23 +58,10 @@ import type {
 import { downloadDataset, validateAsked } from "./session_datasets.ts";
 import { askEstimate } from "./session_estimate.ts";
 import type { SessionChange } from "./session_sign_in.ts";
+import { refusedRequest } from "./session_replies.ts";
 
 /** Finished downloads remembered per connection, for `status:check` and late acks. */
 export const FINISHED_KEPT = 64;
-
-function downloadError(requestId: string, error: ErrorResponse, now: number): SessionEffect {
-  return {
-    type: "send",
-    message: { event: "download:error", data: error, timestamp: now, requestId },
-  };
-}
-
-function refused(state: SessionState, requestId: string, error: ErrorResponse, now: number) {
-  return {
-    state: { ...state, waiting: undefined },
-    effects: [downloadError(requestId, error, now)],
-  };
-}
 
 const validate = (state: SessionState, request: DownloadRequest) =>
   validateAsked(state.config, state.identity, request);
@@ -88,11 +75,11 @@ export function startDownload(
   now: number,
 ): SessionChange {
   if (state.downloads.some((d) => d.requestId === requestId)) {
-    return refused(state, requestId, errorResponse("DUPLICATE_REQUEST"), now);
+    return refusedRequest(state, requestId, errorResponse("DUPLICATE_REQUEST"), now);
   }
   const { maxDownloads } = state.config;
   if (state.downloads.length >= maxDownloads) {
-    return refused(
+    return refusedRequest(
       state,
       requestId,
       errorResponse("TOO_MANY_DOWNLOADS", { limit: maxDownloads }),
@@ -100,7 +87,7 @@ export function startDownload(
     );
   }
   const validated = validate(state, asked);
-  if (!validated.ok) return refused(state, requestId, validated.error, now);
+  if (!validated.ok) return refusedRequest(state, requestId, validated.error, now);
   const pending: PendingDownload = {
     job: state.nextJob,
     requestId,
@@ -127,16 +114,18 @@ export function authorized(
   if (wait?.for !== "authorize" || wait.pending.job !== job) return { state, effects: [] };
   const { pending } = wait;
   const hookFailed = errorResponse("INTERNAL_ERROR", { reason: "authorize" });
-  if ("failed" in answer) return refused(state, pending.requestId, hookFailed, now);
+  if ("failed" in answer) return refusedRequest(state, pending.requestId, hookFailed, now);
   const decision = answer.value;
   // An estimate (session_estimate.ts) passes the hook as its download would, then reads.
   const admit = pending.estimate === true ? askEstimate : admitDownload;
   if (decision === true) return admit(state, pending, pending.validated, now);
-  if (decision === false) return refused(state, pending.requestId, errorResponse("FORBIDDEN"), now);
+  if (decision === false) {
+    return refusedRequest(state, pending.requestId, errorResponse("FORBIDDEN"), now);
+  }
   const filters = (decision as { filters?: unknown } | null)?.filters;
   // A hook bug: refuse rather than guess what it meant to allow.
   const bug = (): SessionChange => {
-    const change = refused(state, pending.requestId, hookFailed, now);
+    const change = refusedRequest(state, pending.requestId, hookFailed, now);
     const log: SessionEffect = {
       type: "log",
       message: "sluice: the authorize hook answered neither a boolean nor { filters: [...] }:",
@@ -157,7 +146,7 @@ export function authorized(
     // Filters that are not even objects: the hook's bug, as above.
     return bug();
   }
-  if (!checked.ok) return refused(state, pending.requestId, checked.error, now);
+  if (!checked.ok) return refusedRequest(state, pending.requestId, checked.error, now);
   return admit(state, pending, checked.value, now);
 }
 
@@ -190,7 +179,7 @@ export function admitted(
   const error = verdict.limit === "concurrent"
     ? errorResponse("TOO_MANY_DOWNLOADS", { limit: verdict.max })
     : errorResponse("RATE_LIMITED", { limit: verdict.max }, { retryAfter: verdict.retryAfter });
-  return refused(state, pending.requestId, error, now);
+  return refusedRequest(state, pending.requestId, error, now);
 }
 
 /** Admitted: the download runs, and first reads the source's high-water mark. */

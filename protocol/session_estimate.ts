@@ -23,7 +23,7 @@
  */
 
 import { chosenColumns, projectedEncoder } from "./column_choice.ts";
-import { type ErrorResponse, errorResponse } from "./errors.ts";
+import { errorResponse } from "./errors.ts";
 import type { ExportEvent, ExportPorts, ExportQuery, Row } from "./export_state.ts";
 import { sourceError } from "./export_step.ts";
 import type { ColumnSchema } from "./filter.ts";
@@ -32,6 +32,7 @@ import type { ValidatedRequest } from "./request.ts";
 import type { Result } from "./result.ts";
 import { downloadDataset, validateAsked } from "./session_datasets.ts";
 import type { SessionChange } from "./session_sign_in.ts";
+import { refusedRequest } from "./session_replies.ts";
 import type { PendingDownload, SessionEffect, SessionState } from "./session_state.ts";
 import { utf8Length } from "./utf8_length.ts";
 
@@ -89,14 +90,6 @@ export interface EstimatedEvent {
     | { readonly failed: Extract<ExportEvent, { type: "sourceFailed" }>["kind"] };
 }
 
-function refused(state: SessionState, requestId: string, error: ErrorResponse, now: number) {
-  const message = { event: "download:error" as const, data: error, timestamp: now, requestId };
-  return {
-    state: { ...state, waiting: undefined },
-    effects: [{ type: "send", message } as SessionEffect],
-  };
-}
-
 /** A `download:estimate`: checked as its download would be, up to the `authorize` hook. */
 export function startEstimate(
   state: SessionState,
@@ -105,7 +98,7 @@ export function startEstimate(
   now: number,
 ): SessionChange {
   const validated = validateAsked(state.config, state.identity, asked);
-  if (!validated.ok) return refused(state, requestId, validated.error, now);
+  if (!validated.ok) return refusedRequest(state, requestId, validated.error, now);
   const pending: PendingDownload = {
     job: state.nextJob,
     requestId,
@@ -147,14 +140,16 @@ export function estimated(state: SessionState, event: EstimatedEvent, now: numbe
   const wait = state.waiting;
   if (wait?.for !== "estimate" || wait.job !== event.job) return { state, effects: [] };
   const { answer } = event;
-  if ("failed" in answer) return refused(state, wait.requestId, sourceError(answer.failed), now);
+  if ("failed" in answer) {
+    return refusedRequest(state, wait.requestId, sourceError(answer.failed), now);
+  }
   const dataset = downloadDataset(state.config, wait.request.dataset);
   const built = estimateOf(dataset.columns, wait.request, answer.rows, answer.sample, {
     ports: state.config.ports,
     ...(dataset.exports.maxRows === undefined ? {} : { maxRows: dataset.exports.maxRows }),
   });
   if (!built.ok) {
-    const change = refused(state, wait.requestId, errorResponse("INTERNAL_ERROR"), now);
+    const change = refusedRequest(state, wait.requestId, errorResponse("INTERNAL_ERROR"), now);
     const log: SessionEffect = {
       type: "log",
       message: `sluice: estimate ${wait.requestId} failed:`,
