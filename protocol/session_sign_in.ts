@@ -161,15 +161,9 @@ export function acceptAnswer(
     return refuseSignIn(used, errorResponse("AUTH_UNKNOWN_IDENTITY"), requestId, now, end);
   }
   const facts = issued!.facts;
-  const shared = sharedSecret(state.sessionSecret!, facts.clientSessionKey);
-  const spent = { ...used, sessionSecret: undefined };
-  if (shared === undefined) {
-    const error = errorResponse("INVALID_VALUE", {
-      path: "data.sessionKey",
-      reason: "not a curve point",
-    });
-    return refuseSignIn(spent, error, requestId, now, end);
-  }
+  const keyed = sessionShared(used, requestId, now, end);
+  if ("refused" in keyed) return keyed.refused;
+  const { shared, state: spent } = keyed;
   const token = bytesToHex(state.entropy.token!);
   // A delegation bounds when its key may sign in, not how long a session it opened lasts: that
   // is every session's own life, as for a wallet that signed the challenge itself.
@@ -188,6 +182,30 @@ export function acceptAnswer(
       encryption: signIn.encryption,
     }],
   };
+}
+
+/**
+ * The secret of the sign-in's key exchange (the server's session key with
+ * the client's, PROTOCOL.md §15.2), and the state without the server's half,
+ * which is used once; a client session key off the curve refuses the
+ * sign-in (`INVALID_VALUE`) instead. For a challenged connection.
+ */
+export function sessionShared(
+  state: SessionState,
+  requestId: string,
+  now: number,
+  end: (state: SessionState) => SessionChange,
+): { readonly shared: Uint8Array; readonly state: SessionState } | {
+  readonly refused: SessionChange;
+} {
+  const shared = sharedSecret(state.sessionSecret!, state.challenge!.facts.clientSessionKey);
+  const spent = { ...state, sessionSecret: undefined };
+  if (shared !== undefined) return { shared, state: spent };
+  const error = errorResponse("INVALID_VALUE", {
+    path: "data.sessionKey",
+    reason: "not a curve point",
+  });
+  return { refused: refuseSignIn(spent, error, requestId, now, end) };
 }
 
 /**

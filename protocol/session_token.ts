@@ -25,8 +25,7 @@ import { challengeText } from "./auth.ts";
 import type { TOKEN_REFUSALS } from "./error_codes.ts";
 import { errorResponse } from "./errors.ts";
 import type { AuthAuthenticate } from "./messages.ts";
-import { sharedSecret } from "./session_crypto.ts";
-import { refuseSignIn, type SessionChange } from "./session_sign_in.ts";
+import { refuseSignIn, type SessionChange, sessionShared } from "./session_sign_in.ts";
 import type { SessionState } from "./session_state.ts";
 
 /** The codes a token's verification may refuse it with (PROTOCOL.md §11, §15.8). */
@@ -81,15 +80,9 @@ export function acceptToken(
   if (state.config.signIn.tokens !== true) {
     return refuseSignIn(state, errorResponse("AUTH_TOKEN_UNSUPPORTED"), requestId, now, end);
   }
-  const shared = sharedSecret(state.sessionSecret!, facts.clientSessionKey);
-  const spent = { ...state, sessionSecret: undefined };
-  if (shared === undefined) {
-    const error = errorResponse("INVALID_VALUE", {
-      path: "data.sessionKey",
-      reason: "not a curve point",
-    });
-    return refuseSignIn(spent, error, requestId, now, end);
-  }
+  const keyed = sessionShared(state, requestId, now, end);
+  if ("refused" in keyed) return keyed.refused;
+  const { shared, state: spent } = keyed;
   return {
     state: { ...spent, phase: "opening", waiting: { for: "token", requestId, shared } },
     effects: [{
