@@ -15,24 +15,12 @@ import { parseArgs } from "node:util";
 import { PostgresSource } from "../server/postgres_source.ts";
 import type { PostgresColumnKind } from "../server/postgres_query.ts";
 import { parseRecords } from "../server/postgres_records.ts";
-import { parseInt8, parsePostgresTimestamp } from "../server/postgres_values.ts";
-import type { SourceSchema } from "../server/data_source.ts";
+import { DRIVER_TYPES } from "../server/postgres_values.ts";
+import { DEMO_SCHEMA } from "../server/demo_data.ts";
 import { startCluster } from "../tests/_postgres.ts";
 import { makeTable } from "./_postgres_table.ts";
 
-const COLUMNS: SourceSchema["columns"] = [
-  { name: "id", type: "integer" },
-  { name: "ts", type: "timestamp" },
-  { name: "symbol", type: "text" },
-  { name: "side", type: "text" },
-  { name: "price", type: "decimal", scale: 8 },
-  { name: "amount", type: "decimal", scale: 8 },
-  { name: "fee", type: "decimal", scale: 8 },
-  { name: "maker", type: "boolean" },
-  { name: "user_id", type: "integer" },
-  { name: "order_id", type: "text" },
-  { name: "note", type: "text" },
-];
+const COLUMNS = DEMO_SCHEMA.columns;
 const KINDS: PostgresColumnKind[] = [
   "integer",
   "timestamptz",
@@ -107,16 +95,7 @@ async function main(): Promise<void> {
       fetch_types: false,
       onnotice: () => {},
       connection: { TimeZone: "UTC", DateStyle: "ISO, YMD" },
-      types: {
-        int8: { to: 20, from: [20], serialize: String, parse: parseInt8 },
-        boolean: { to: 16, from: [16], serialize: String, parse: (x: string) => x === "t" },
-        timestamp: {
-          to: 1184,
-          from: [1114, 1184],
-          serialize: String,
-          parse: parsePostgresTimestamp,
-        },
-      },
+      types: DRIVER_TYPES,
     });
     const select = COLUMNS.map((c) => `"${c.name}"`).join(", ");
     const where = `WHERE "id" <= $1::int8 AND "ts" >= $2::timestamptz AND "ts" < $3::timestamptz`;

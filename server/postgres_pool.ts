@@ -23,7 +23,7 @@
 // deno-lint-ignore no-import-prefix
 import type postgres from "npm:postgres@3.4.9";
 import { DataSourceError } from "./data_source.ts";
-import { parseInt8, parsePostgresTimestamp } from "./postgres_values.ts";
+import { DRIVER_TYPES } from "./postgres_values.ts";
 
 /** Options of {@linkcode PostgresPool}. */
 export interface PostgresPoolOptions {
@@ -185,7 +185,6 @@ export class PostgresPool {
     }
     this.#maxReserved = reserved;
     const timeout = options.statementTimeoutMs ?? 30_000;
-    const text = (x: string) => x;
     this.#sql = loadDriver().then((postgres) =>
       postgres(options.url, {
         max,
@@ -201,19 +200,7 @@ export class PostgresPool {
           statement_timeout: timeout,
           default_transaction_read_only: true,
         },
-        types: {
-          // Every parameter is bound as text with a cast in the SQL, so every serializer passes
-          // text through (the driver's own would turn the text "true" into false).
-          int8: { to: 20, from: [20], serialize: String, parse: parseInt8 },
-          boolean: { to: 16, from: [16], serialize: String, parse: (x: string) => x === "t" },
-          timestamp: {
-            to: 1184,
-            from: [1114, 1184],
-            serialize: String,
-            parse: parsePostgresTimestamp,
-          },
-          date: { to: 1082, from: [1082], serialize: String, parse: text },
-        },
+        types: DRIVER_TYPES,
       })
     );
     // A driver that cannot load fails each query with its reason; never an unhandled rejection.

@@ -128,3 +128,35 @@ function civilFromDays(days: number): [number, number, number] {
   const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
   return [year, month, day];
 }
+
+/** How the driver reads one type (OIDs `from`) and binds it (as OID `to`). */
+export interface DriverType {
+  readonly to: number;
+  readonly from: number[];
+  readonly serialize: (value: unknown) => string;
+  readonly parse: (text: string) => unknown;
+}
+
+/**
+ * How the driver (npm:postgres) reads and binds the types whose text it
+ * would otherwise turn into JavaScript values of its own: `int8` by
+ * {@linkcode parseInt8}, `boolean` from `t`/`f`, `timestamp` and
+ * `timestamptz` by {@linkcode parsePostgresTimestamp}, `date` as its text.
+ * Every parameter is bound as text with a cast in the SQL, so every
+ * serializer passes text through (the driver's own would turn the text
+ * "true" into false).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { DRIVER_TYPES } from "./postgres_values.ts";
+ * equal(DRIVER_TYPES.int8.parse("9007199254740993"), 9007199254740993n);
+ * ```
+ */
+export const DRIVER_TYPES: Readonly<Record<"int8" | "boolean" | "timestamp" | "date", DriverType>> =
+  {
+    int8: { to: 20, from: [20], serialize: String, parse: parseInt8 },
+    boolean: { to: 16, from: [16], serialize: String, parse: (x: string): boolean => x === "t" },
+    timestamp: { to: 1184, from: [1114, 1184], serialize: String, parse: parsePostgresTimestamp },
+    date: { to: 1082, from: [1082], serialize: String, parse: (x: string): string => x },
+  };
