@@ -1,4 +1,5 @@
 // docs/PROTOCOL.md as the doc tests read it: its text, and the fenced blocks after its markers.
+import { pythonJson } from "./_python.ts";
 
 /** The text of docs/PROTOCOL.md. */
 export const doc: string = await Deno.readTextFile(
@@ -17,19 +18,9 @@ export function vectors(tag: string): unknown[] {
 }
 
 /** The output of `python3 tests/_canonical_json.py mode`, given `input` as JSON. */
-export async function python(mode: string, input: unknown): Promise<unknown> {
-  const child = new Deno.Command("python3", {
-    args: [new URL("./_canonical_json.py", import.meta.url).pathname, mode],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify(input)));
-  await writer.close();
-  const out = await child.output();
-  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+export function python(mode: string, input: unknown): Promise<unknown> {
+  const program = new URL("./_canonical_json.py", import.meta.url).pathname;
+  return pythonJson("python3", [program, mode], input);
 }
 
 /** Whether this machine's Python has pyca/cryptography with RFC 6979 signing. */

@@ -9,6 +9,7 @@ import { deepStrictEqual, equal, match, ok } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { type Cluster, startCluster } from "./_postgres.ts";
 import { Program, runClient, SERVER } from "./_program.ts";
+import { pythonJson } from "./_python.ts";
 
 const FROM = "2024-01-01";
 const TO = "2030-01-01";
@@ -19,25 +20,14 @@ const HEADER = "id,ts,account_id,memo\r\n";
 const RULE = { column: "account_id", claim: "acct" };
 
 /** HS256 tokens by PyJWT, one per claim set. */
-async function pyjwt(claims: object[]): Promise<string[]> {
+function pyjwt(claims: object[]): Promise<string[]> {
   const script = `
 import json, sys, time, jwt
 secret, claims = json.load(sys.stdin)
 t = int(time.time())
 print(json.dumps([jwt.encode({**c, "exp": t + 300}, secret, algorithm="HS256") for c in claims]))
 `;
-  const child = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", script],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(JSON.stringify([SECRET, claims])));
-  await writer.close();
-  const out = await child.output();
-  equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+  return pythonJson<string[]>("/usr/bin/python3", ["-c", script], [SECRET, claims]);
 }
 
 /** What the sqlite3 CLI selects for `where`, as the CSV a download of the table is. */

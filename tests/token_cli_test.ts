@@ -8,6 +8,7 @@ import { demoPath, startServer } from "./_harness.ts";
 import { derToCompact, openssl } from "./_openssl.ts";
 import { Program, runClient, SERVER } from "./_program.ts";
 import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
+import { pythonJson } from "./_python.ts";
 
 const ROWS = 2000;
 const FROM = "2024-01-01";
@@ -23,7 +24,7 @@ const json64 = (value: unknown) => b64url(new TextEncoder().encode(JSON.stringif
 const now = () => Math.floor(Date.now() / 1000);
 
 /** HS256 tokens by PyJWT (and the two it will not make: HMAC with a PEM key, by Python's hmac). */
-async function pyjwtTokens(publicPem: string): Promise<Record<string, string>> {
+function pyjwtTokens(publicPem: string): Promise<Record<string, string>> {
   const script = `
 import hmac, hashlib, base64, json, sys, time, jwt
 secret, pem, iss, aud = json.load(sys.stdin)
@@ -44,20 +45,12 @@ print(json.dumps({
   "confused": confused,
 }))
 `;
-  const child = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", script],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(JSON.stringify([SECRET, publicPem, ISSUER, AUDIENCE])),
-  );
-  await writer.close();
-  const out = await child.output();
-  equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  return JSON.parse(new TextDecoder().decode(out.stdout));
+  return pythonJson<Record<string, string>>("/usr/bin/python3", ["-c", script], [
+    SECRET,
+    publicPem,
+    ISSUER,
+    AUDIENCE,
+  ]);
 }
 
 /** A P-256 key made by openssl: its PEM files. */

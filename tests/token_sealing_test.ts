@@ -15,6 +15,7 @@ import {
 } from "../protocol/token_seal.ts";
 import { openToken, sealToken } from "../transport/token_sealing.ts";
 import { vectors } from "./_protocol_doc.ts";
+import { pythonJson } from "./_python.ts";
 
 interface SealVector {
   challengeText: string;
@@ -71,20 +72,13 @@ print(json.dumps({"key": key.hex(), "token": token, "claims": claims}))
 `;
 
 Deno.test("pyca/cryptography opens the vector's seal, and PyJWT reads the JWT inside", async () => {
-  const child = new Deno.Command("/usr/bin/python3", {
-    args: ["-c", PYTHON],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(
-    new TextEncoder().encode(JSON.stringify({ ...vector, shared: session.shared, nonce: NONCE })),
-  );
-  await writer.close();
-  const out = await child.output();
-  equal(out.code, 0, new TextDecoder().decode(out.stderr));
-  const python = JSON.parse(new TextDecoder().decode(out.stdout));
+  const python = await pythonJson<
+    { key: string; token: string; claims: { sub: string; exp: number } }
+  >("/usr/bin/python3", ["-c", PYTHON], {
+    ...vector,
+    shared: session.shared,
+    nonce: NONCE,
+  });
   equal(python.key, vector.tokenKey);
   equal(python.token, vector.token);
   equal(python.claims.sub, "alice");
