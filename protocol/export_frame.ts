@@ -16,8 +16,9 @@ import { encodeDataFrame } from "./frame.ts";
 import {
   type ExportPorts,
   type ExportState,
+  isEncoded,
   MAX_FRAME_RAW,
-  type Row,
+  type PageRows,
   type RowEncoderPort,
 } from "./export_state.ts";
 
@@ -26,7 +27,9 @@ import {
  * than a frame may carry, the longest half, quarter, … of them that fits (at
  * least one row). Where frames are cut depends only on where the frame
  * starts (`rowsBefore`, `bytesBefore`) and on the rows, so a resumed download
- * is cut exactly where the uninterrupted one was (PROTOCOL.md §8).
+ * is cut exactly where the uninterrupted one was (PROTOCOL.md §8). Rows the
+ * source wrote itself ({@linkcode EncodedRows}) are cut the same way: only
+ * their bytes come from elsewhere.
  *
  * @example
  * ```ts
@@ -45,23 +48,35 @@ import {
  */
 export function cutFrame(
   encoder: RowEncoderPort,
-  page: readonly Row[],
+  page: PageRows,
   lastPage: boolean,
   rowsBefore: number,
   bytesBefore: number,
 ): { rows: number; raw: Uint8Array } {
-  let rows = page.length;
+  const count = rowCount(page);
+  let rows = count;
   for (;;) {
-    const whole = rows === page.length;
-    const body = encoder.encodeRows(whole ? page : page.slice(0, rows), rowsBefore === 0);
+    const whole = rows === count;
+    const body = isEncoded(page)
+      ? page.bytes.subarray(rowsBefore === 0 ? page.lead : 0, rows === 0 ? 0 : page.ends[rows - 1])
+      : encoder.encodeRows(whole ? page : page.slice(0, rows), rowsBefore === 0);
     const head = bytesBefore === 0 ? encoder.header() : undefined;
     const tail = lastPage && whole ? encoder.footer() : undefined;
     const raw = head === undefined && tail === undefined
       ? body
       : concatBytes(head ?? new Uint8Array(0), body, tail ?? new Uint8Array(0));
-    if (raw.length <= MAX_FRAME_RAW || rows === 1) return { rows, raw };
+    if (raw.length <= MAX_FRAME_RAW || rows <= 1) return { rows, raw };
     rows = Math.ceil(rows / 2);
   }
+}
+
+function rowCount(page: PageRows): number {
+  return isEncoded(page) ? page.ends.length : page.length;
+}
+
+/** The key of a page's row. */
+function keyOf(page: PageRows, row: number, keyIndex: number): number | bigint {
+  return (isEncoded(page) ? page.keys[row] : page[row][keyIndex]) as number | bigint;
 }
 
 /** One frame cut from a page, ready to send. */
@@ -111,18 +126,17 @@ export interface BuiltFrame {
  */
 export function buildFrame(
   state: ExportState,
-  page: readonly Row[],
+  page: PageRows,
   keyIndex: number,
   gzipLevel: number,
   ports: ExportPorts,
 ): BuiltFrame {
-  const lastPage = page.length < state.frameRows;
+  const count = rowCount(page);
+  const lastPage = count < state.frameRows;
   const cut = cutFrame(state.encoder!, page, lastPage, state.rows, state.bytes);
-  const final = lastPage && cut.rows === page.length;
+  const final = lastPage && cut.rows === count;
   const payload = state.request.compression ? ports.gzip(cut.raw, gzipLevel) : cut.raw;
-  const cursor = cut.rows > 0
-    ? String(BigInt(page[cut.rows - 1][keyIndex] as number | bigint))
-    : state.cursor;
+  const cursor = cut.rows > 0 ? String(BigInt(keyOf(page, cut.rows - 1, keyIndex))) : state.cursor;
   const digest = chainDigest(state.digest, payload, ports.sha256);
   const frame = encodeDataFrame({
     requestId: state.requestId,

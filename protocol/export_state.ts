@@ -41,6 +41,58 @@ import type { ExportTarget } from "./export_table.ts";
 /** One row from a data source: cells in the order of the schema's columns. */
 export type Row = readonly unknown[];
 
+/**
+ * How a download writes its rows: what a source that writes them itself
+ * needs to know ({@linkcode EncodedRows}).
+ */
+export interface PageEncoding {
+  /** The output format. */
+  readonly format: OutputFormat;
+  /** The places of the written columns among the schema's, in order; absent, all of them. */
+  readonly columns?: readonly number[];
+  /** Whether CSV text cells are neutralised against formula injection. */
+  readonly neutralizeFormulas: boolean;
+}
+
+/**
+ * A page whose rows the data source wrote itself, byte for byte as the
+ * download's encoder writes them (a PostgreSQL source writes its page
+ * text straight into export bytes, server/postgres_record_bytes.ts): the
+ * export step cuts frames from it as from cells, and only the bytes differ
+ * in where they were made.
+ */
+export interface EncodedRows {
+  /** The rows' bytes, each as the encoder writes a row that follows another. */
+  readonly bytes: Uint8Array;
+  /** Where each row ends in `bytes`, ascending: one per row. */
+  readonly ends: readonly number[];
+  /** Each row's key, ascending. */
+  readonly keys: readonly (number | bigint)[];
+  /**
+   * Bytes at the start of `bytes` left out when the rows begin the export:
+   * JSON's comma before a row that follows another, nothing otherwise.
+   */
+  readonly lead: number;
+}
+
+/** A page's rows as the export step takes them: cells to encode, or bytes the source wrote. */
+export type PageRows = readonly Row[] | EncodedRows;
+
+/**
+ * Whether a page came written by its source.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { isEncoded } from "./export_state.ts";
+ * equal(isEncoded([[1, "a"]]), false);
+ * equal(isEncoded({ bytes: new Uint8Array(0), ends: [], keys: [], lead: 0 }), true);
+ * ```
+ */
+export function isEncoded(page: PageRows): page is EncodedRows {
+  return !Array.isArray(page);
+}
+
 /** Which rows a download reads (the server's `ScanQuery` has this shape). */
 export interface ExportQuery {
   /** Inclusive start of the time range, epoch milliseconds. */
@@ -165,7 +217,7 @@ export interface ExportState {
 export type ExportEvent =
   | { readonly type: "highWaterMark"; readonly value: bigint }
   | { readonly type: "rowCount"; readonly rows: number }
-  | { readonly type: "page"; readonly rows: readonly Row[] }
+  | { readonly type: "page"; readonly rows: PageRows }
   | {
     readonly type: "sourceFailed";
     readonly kind: "unavailable" | "timeout" | "failed" | "internal";
@@ -187,6 +239,8 @@ export type ExportEffect =
     readonly job: number;
     readonly query: ExportQuery;
     readonly limit: number;
+    /** How the rows are written, for a source that writes them itself. */
+    readonly encoding: PageEncoding;
   }
   | { readonly type: "log"; readonly message: string; readonly error?: unknown };
 

@@ -45,7 +45,8 @@ import type {
   ExportQuery,
   ExportState,
   ExportStep,
-  Row,
+  PageEncoding,
+  PageRows,
   RowEncoderPort,
 } from "./export_state.ts";
 import { EXPORT_TRANSITIONS, type ExportEventKey } from "./export_table.ts";
@@ -185,9 +186,22 @@ function pump(state: ExportState, context: ExportContext, sent: number): ExportS
   return {
     state: { ...state, stage: "reading" },
     target: "reading",
-    effects: [{ type: "readPage", job: state.job, query, limit: state.frameRows }],
+    effects: [{
+      type: "readPage",
+      job: state.job,
+      query,
+      limit: state.frameRows,
+      encoding: encodingOf(state.request),
+    }],
     sent,
   };
+}
+
+function encodingOf(request: ExportState["request"]): PageEncoding {
+  const { outputFormat: format, neutralizeFormulas, columns } = request;
+  return columns === undefined
+    ? { format, neutralizeFormulas }
+    : { format, columns, neutralizeFormulas };
 }
 
 function listed(state: ExportState, event: ExportEvent, context: ExportContext): ExportStep {
@@ -356,7 +370,7 @@ function counted(state: ExportState, totalRows: number, context: ExportContext):
 }
 
 /** A page is in: send one frame of it, and complete after the FINAL one. */
-function paged(state: ExportState, page: readonly Row[], context: ExportContext): ExportStep {
+function paged(state: ExportState, page: PageRows, context: ExportContext): ExportStep {
   let built: BuiltFrame;
   try {
     built = buildFrame(state, page, context.keyIndex, context.limits.gzipLevel, context.ports);

@@ -284,6 +284,7 @@ export {
   TOKEN_SEAL_IV,
 } from "./token_seal.ts";
 export type {
+  EncodedRows,
   EncoderOptions,
   ExportEffect,
   ExportEvent,
@@ -292,6 +293,8 @@ export type {
   ExportQuery,
   ExportStage,
   ExportState,
+  PageEncoding,
+  PageRows,
   Row,
   RowEncoderPort,
   UnackedFrame,

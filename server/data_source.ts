@@ -55,6 +55,7 @@
  * @module
  */
 
+import type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
 import type { ColumnSchema, ValidatedFilter } from "../protocol/filter.ts";
 
 /** What a data source exports. */
@@ -139,6 +140,19 @@ export interface SourceReader {
    * `limit` (a positive integer). An empty page means the scan is done.
    */
   page(query: ScanQuery, limit: number): Promise<RowPage>;
+  /**
+   * The same rows as {@linkcode SourceReader.page}, written by the source
+   * itself in `encoding`, byte for byte as the encoders of
+   * {@linkcode "./formats.ts"} write its cells; or, for a page it cannot
+   * write so, its cells (the caller encodes them). Optional: a source that
+   * can skip the cells altogether (PostgreSQL's page text) saves their
+   * making and encoding.
+   */
+  encodedPage?(
+    query: ScanQuery,
+    limit: number,
+    encoding: PageEncoding,
+  ): Promise<EncodedRows | RowPage>;
 }
 
 /**

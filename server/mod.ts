@@ -55,6 +55,7 @@ export type {
   SourceSchema,
   SourceSnapshot,
 } from "./data_source.ts";
+export type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
 export { SqliteSource } from "./sqlite_source.ts";
 export type { SqliteSourceOptions } from "./sqlite_source.ts";
 export type { SqliteStorage } from "./sqlite_filters.ts";

@@ -1,8 +1,10 @@
 /**
  * The pages of the PostgreSQL source: each page one query whose one cell
- * is the page's records ({@linkcode "./postgres_records.ts"}), and, for
- * the reads of one download, the next page asked for while the current one
- * is encoded and sent.
+ * is the page's records, taken as the bytes PostgreSQL sent; a download's
+ * pages are written from them straight into export bytes where they can be
+ * ({@linkcode "./postgres_record_bytes.ts"}), else read into cells
+ * ({@linkcode "./postgres_records.ts"}). For the reads of one download, the
+ * next page is asked for while the current one is encoded and sent.
  *
  * Why read ahead: a page query keeps PostgreSQL busy for about as long as
  * the server takes to turn its rows into export bytes (1,000,000 rows of 11
@@ -26,12 +28,21 @@
  */
 
 import { setImmediate } from "node:timers";
+import type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
 import type { RowPage, ScanQuery } from "./data_source.ts";
+import { encodeRecords, type RecordPlan, recordPlan } from "./postgres_record_bytes.ts";
 import type { BoundQuery, PostgresQueries } from "./postgres_query.ts";
 import { parseRecords } from "./postgres_records.ts";
 
-/** Runs one query; rows as arrays. */
-export type RunQuery = (text: string, params: readonly string[]) => Promise<unknown[][]>;
+/**
+ * Runs one query; rows as arrays of cells, or with `raw` of each cell's
+ * bytes as PostgreSQL sent them (`Uint8Array`, `null` for NULL).
+ */
+export type RunQuery = (
+  text: string,
+  params: readonly string[],
+  raw?: boolean,
+) => Promise<unknown[][]>;
 
 /** A page asked for ahead of its turn. */
 interface Ahead {
@@ -55,6 +66,7 @@ export class PageReads {
   readonly #run: RunQuery;
   readonly #readAhead: (() => boolean) | undefined;
   #ahead: Ahead | undefined;
+  #plans: { encoding: PageEncoding; plan: RecordPlan | undefined } | undefined;
 
   /**
    * Pages of `queries` through `run`, whose rows have their key at
@@ -78,34 +90,80 @@ export class PageReads {
 
   /** The next rows after `query.after` by key ascending, at most `limit`. */
   async page(query: ScanQuery, limit: number): Promise<RowPage> {
+    const { text, lastKey } = await this.#read(query, limit);
+    return this.#cells(text, lastKey);
+  }
+
+  /**
+   * The same rows written in `encoding` (postgres_record_bytes.ts), or, for
+   * a schema or a page that module does not write, as cells.
+   */
+  async encodedPage(
+    query: ScanQuery,
+    limit: number,
+    encoding: PageEncoding,
+  ): Promise<EncodedRows | RowPage> {
+    const plan = this.#plan(encoding);
+    const { text, lastKey } = await this.#read(query, limit);
+    if (text === null) return { bytes: new Uint8Array(0), ends: [], keys: [], lead: 0 };
+    return (plan === undefined ? undefined : encodeRecords(text, plan)) ??
+      this.#cells(text, lastKey);
+  }
+
+  /** The plan of the last encoding asked for: a download asks for one, page after page. */
+  #plan(encoding: PageEncoding): RecordPlan | undefined {
+    const cached = this.#plans;
+    if (cached?.encoding === encoding) return cached.plan;
+    const { columns, kinds } = this.#queries;
+    const plan = recordPlan(columns, kinds, this.#keyIndex, encoding);
+    this.#plans = { encoding, plan };
+    return plan;
+  }
+
+  #cells(text: Uint8Array | null, lastKey: bigint | undefined): RowPage {
+    const rows = parseRecords(text === null ? null : utf8.decode(text), this.#queries.kinds);
+    const key = this.#keyIndex;
+    if (!ascending(rows, key)) rows.sort((a, b) => compare(a[key] as Key, b[key] as Key));
+    return { rows, lastKey };
+  }
+
+  /** The page's records text (its UTF-8 bytes; null for none) and its last key. */
+  async #read(
+    query: ScanQuery,
+    limit: number,
+  ): Promise<{ text: Uint8Array | null; lastKey: bigint | undefined }> {
     if (!Number.isSafeInteger(limit) || limit < 1) {
       throw new RangeError(`page limit must be a positive integer, got ${limit}`);
     }
     const bound = this.#queries.pageRecords(query, limit);
     const ahead = this.#ahead;
     this.#ahead = undefined;
-    if (bound === undefined) return { rows: [], lastKey: undefined };
+    if (bound === undefined) return { text: null, lastKey: undefined };
     const result = ahead !== undefined && sameQuery(ahead.bound, bound) && this.#readAhead!()
       ? ahead.rows
-      : this.#run(bound.text, bound.params);
-    const [[text, count, max]] = await result;
-    // The next page is asked for before this one is parsed: PostgreSQL writes it meanwhile.
-    const lastKey = max === null ? undefined : BigInt(max as Key);
-    if (this.#readAhead !== undefined && lastKey !== undefined && Number(count) === limit) {
+      : this.#run(bound.text, bound.params, true);
+    const [[text, count, max]] = await result as (Uint8Array | null)[][];
+    // The next page is asked for before this one is read: PostgreSQL writes it meanwhile.
+    const lastKey = max === null ? undefined : BigInt(ascii(max));
+    if (this.#readAhead !== undefined && lastKey !== undefined && Number(ascii(count!)) === limit) {
       const next = this.#queries.pageRecords({ ...query, after: lastKey }, limit);
       if (next !== undefined) {
-        const rows = this.#run(next.text, next.params);
+        const rows = this.#run(next.text, next.params, true);
         // Read or not, it never goes unhandled: a page that is read reports its own failure.
         rows.catch(() => undefined);
         this.#ahead = { bound: next, rows };
         await written();
       }
     }
-    const rows = parseRecords(text as string | null, this.#queries.kinds);
-    const key = this.#keyIndex;
-    if (!ascending(rows, key)) rows.sort((a, b) => compare(a[key] as Key, b[key] as Key));
-    return { rows, lastKey };
+    return { text, lastKey };
   }
+}
+
+const utf8 = new TextDecoder();
+
+/** A short ASCII cell (a count, a key) as text. */
+function ascii(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes);
 }
 
 /**

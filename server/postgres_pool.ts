@@ -62,8 +62,8 @@ export interface PostgresPoolOptions {
  * {@linkcode PostgresPool.snapshot}.
  */
 export interface SnapshotTransaction {
-  /** Runs one query in the transaction; rows as arrays. */
-  query(text: string, params: readonly string[]): Promise<unknown[][]>;
+  /** Runs one query in the transaction; rows as {@linkcode PostgresPool.query} gives them. */
+  query(text: string, params: readonly string[], raw?: boolean): Promise<unknown[][]>;
   /** Whether the transaction is over by itself (its connection lost, or a query failed). */
   readonly broken: boolean;
   /** Ends the transaction and gives the connection back; ending twice does nothing. */
@@ -153,6 +153,11 @@ function plain(rows: readonly unknown[][]): unknown[][] {
   return Array.from(rows);
 }
 
+/** A query's rows as arrays: of parsed cells, or `raw` of their bytes as sent. */
+function rowsOf(query: postgres.PendingQuery<postgres.Row[]>, raw: boolean): Promise<unknown[][]> {
+  return raw ? query.raw() : query.values();
+}
+
 /**
  * A pool of read-only PostgreSQL sessions.
  *
@@ -212,11 +217,14 @@ export class PostgresPool {
     return this.#maxReserved - this.#reserved;
   }
 
-  /** Runs one query on any connection of the pool; rows as arrays. */
-  async query(text: string, params: readonly string[]): Promise<unknown[][]> {
+  /**
+   * Runs one query on any connection of the pool; rows as arrays of cells,
+   * or with `raw` of each cell's bytes (`Uint8Array`, `null` for NULL).
+   */
+  async query(text: string, params: readonly string[], raw = false): Promise<unknown[][]> {
     try {
       const sql = await this.#sql;
-      return plain(await sql.unsafe(text, params as string[], { prepare: true }).values());
+      return plain(await rowsOf(sql.unsafe(text, params as string[], { prepare: true }), raw));
     } catch (error) {
       throw sourceError(error);
     }
@@ -266,11 +274,11 @@ export class PostgresPool {
       throw error;
     }
     return {
-      query: async (text, params) => {
+      query: async (text, params, raw = false) => {
         if (broken) throw new DataSourceError("unavailable");
         try {
           return plain(
-            await transaction.unsafe(text, params as string[], { prepare: true }).values(),
+            await rowsOf(transaction.unsafe(text, params as string[], { prepare: true }), raw),
           );
         } catch (error) {
           // The driver rolls the transaction back when it ends; until then it is aborted.

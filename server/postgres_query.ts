@@ -25,7 +25,7 @@
  * @module
  */
 
-import type { ValidatedFilter } from "../protocol/filter.ts";
+import type { ColumnSchema, ValidatedFilter } from "../protocol/filter.ts";
 import type { ScanQuery, SourceSchema } from "./data_source.ts";
 import { POSTGRES_MIN_TIMESTAMP_MS, postgresTimestampText } from "./postgres_values.ts";
 import { prefixSuccessor } from "./prefix_successor.ts";
@@ -134,6 +134,8 @@ export class PostgresQueries {
   readonly #time: PostgresColumn;
   readonly #columns: ReadonlyMap<string, PostgresColumn>;
   readonly #select: string;
+  /** The exported columns, in output order. */
+  readonly columns: readonly ColumnSchema[];
   /** How each exported column is stored, in output order. */
   readonly kinds: readonly PostgresColumnKind[];
 
@@ -148,6 +150,7 @@ export class PostgresQueries {
     const time = this.#columns.get(schema.timeColumn);
     if (time === undefined) throw new TypeError(`no storage given for ${schema.timeColumn}`);
     this.#time = time;
+    this.columns = schema.columns;
     this.kinds = schema.columns.map((c) => (this.#columns.get(c.name) as PostgresColumn).kind);
     this.#select = schema.columns.map((c) => {
       const column = this.#columns.get(c.name) as PostgresColumn;

@@ -53,6 +53,7 @@
  * @module
  */
 
+import type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
 import type {
   DataSource,
   RowPage,
@@ -128,6 +129,14 @@ class Reads implements SourceReader {
   page(query: ScanQuery, limit: number): Promise<RowPage> {
     return this.#pages.page(query, limit);
   }
+
+  encodedPage(
+    query: ScanQuery,
+    limit: number,
+    encoding: PageEncoding,
+  ): Promise<EncodedRows | RowPage> {
+    return this.#pages.encodedPage(query, limit, encoding);
+  }
 }
 
 /**
@@ -177,7 +186,7 @@ export class PostgresSource implements DataSource {
     this.#schema = schema;
     this.#queries = new PostgresQueries(schema, columns);
     this.#keyIndex = schema.columns.findIndex((c) => c.name === schema.keyColumn);
-    this.#reads = new Reads(this.#queries, this.#keyIndex, (t, p) => pool.query(t, p));
+    this.#reads = new Reads(this.#queries, this.#keyIndex, (t, p, raw) => pool.query(t, p, raw));
     this.#idleMs = options.snapshotIdleMs ?? 30_000;
     this.#maxMs = options.snapshotMaxMs ?? 900_000;
   }
@@ -229,6 +238,15 @@ export class PostgresSource implements DataSource {
     return this.#reads.page(query, limit);
   }
 
+  /** The same rows written as export bytes (server/postgres_record_bytes.ts), where it can. */
+  encodedPage(
+    query: ScanQuery,
+    limit: number,
+    encoding: PageEncoding,
+  ): Promise<EncodedRows | RowPage> {
+    return this.#reads.encodedPage(query, limit, encoding);
+  }
+
   /** A reader on one snapshot for one download (see the module docs for when it gives it up). */
   async openSnapshot(): Promise<SourceSnapshot> {
     const transaction = await this.#pool.snapshot();
@@ -256,9 +274,9 @@ interface SnapshotParts {
   /** Its transaction, or `undefined` when the pool had none to give. */
   readonly transaction: SnapshotTransaction | undefined;
   /** The source's own reads, page by page on the pool. */
-  readonly pooled: SourceReader;
+  readonly pooled: Reads;
   /** The same reads through another runner, reading ahead while `sound()`. */
-  readonly readsOn: (run: Run, sound: () => boolean) => SourceReader;
+  readonly readsOn: (run: Run, sound: () => boolean) => Reads;
   /** Called once, when the snapshot is released. */
   readonly released: () => void;
   readonly idleMs: number;
@@ -270,7 +288,7 @@ class PostgresSnapshot implements SourceSnapshot {
   readonly #parts: SnapshotParts;
   readonly #deadline: number;
   #connection: SnapshotTransaction | undefined;
-  #reads: SourceReader;
+  #reads: Reads;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #released = false;
 
@@ -278,9 +296,10 @@ class PostgresSnapshot implements SourceSnapshot {
     this.#parts = parts;
     this.#connection = parts.transaction;
     this.#deadline = performance.now() + parts.maxMs;
-    this.#reads = parts.transaction === undefined
-      ? parts.pooled
-      : parts.readsOn((t, p) => this.#run(t, p), () => this.#connection?.broken === false);
+    this.#reads = parts.transaction === undefined ? parts.pooled : parts.readsOn(
+      (t, p, raw) => this.#run(t, p, raw),
+      () => this.#connection?.broken === false,
+    );
     this.#arm();
   }
 
@@ -301,6 +320,14 @@ class PostgresSnapshot implements SourceSnapshot {
     return this.#read((r) => r.page(query, limit));
   }
 
+  encodedPage(
+    query: ScanQuery,
+    limit: number,
+    encoding: PageEncoding,
+  ): Promise<EncodedRows | RowPage> {
+    return this.#read((r) => r.encodedPage(query, limit, encoding));
+  }
+
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
@@ -308,18 +335,18 @@ class PostgresSnapshot implements SourceSnapshot {
     await this.#giveUp();
   }
 
-  async #read<T>(read: (reads: SourceReader) => Promise<T>): Promise<T> {
+  async #read<T>(read: (reads: Reads) => Promise<T>): Promise<T> {
     if (this.#released) throw new TypeError("the snapshot was released");
     if (this.#connection !== undefined && performance.now() > this.#deadline) await this.#giveUp();
     return await read(this.#reads);
   }
 
-  async #run(text: string, params: readonly string[]): Promise<unknown[][]> {
+  async #run(text: string, params: readonly string[], raw?: boolean): Promise<unknown[][]> {
     const connection = this.#connection;
     if (connection === undefined) throw new TypeError("the snapshot was given up");
     clearTimeout(this.#timer);
     try {
-      const rows = await connection.query(text, params);
+      const rows = await connection.query(text, params, raw);
       this.#arm();
       return rows;
     } catch (error) {

@@ -351,8 +351,10 @@ export class Session {
           this.#read(
             effect.job,
             this.#reads.reader(effect.job),
-            (reader) => reader.page(effect.query, effect.limit),
-            (page) => ({ type: "page", job: effect.job, rows: page.rows }),
+            (reader) =>
+              reader.encodedPage?.(effect.query, effect.limit, effect.encoding) ??
+                reader.page(effect.query, effect.limit),
+            (page) => ({ type: "page", job: effect.job, rows: "rows" in page ? page.rows : page }),
           )
         );
         return;

@@ -5,7 +5,8 @@
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, signText } from "../protocol/auth.ts";
-import type { Row } from "../protocol/export_state.ts";
+import type { EncodedRows, PageEncoding, Row } from "../protocol/export_state.ts";
+import { RowEncoder } from "../server/formats.ts";
 import type {
   AuthChallenge,
   ClientMessage,
@@ -30,6 +31,7 @@ import {
 import type { SessionEventKey } from "../protocol/session_table.ts";
 import type { TokenVerdict } from "../protocol/session_token.ts";
 import {
+  MEMORY_SCHEMA,
   memoryRows,
   MemoryTable,
   PAIR_ORIGIN,
@@ -52,6 +54,11 @@ export interface DriverOptions {
   readonly rows?: number;
   /** Answer the data source's questions (default true). */
   readonly source?: boolean;
+  /**
+   * Answer pages as rows the source wrote itself (`EncodedRows`, written by
+   * the server's encoders a row at a time), as a PostgreSQL source does.
+   */
+  readonly encodePages?: boolean;
   /** The `authorize` hook's answer; the config says there is a hook when this is given. */
   readonly authorize?: (
     identity: Identity | undefined,
@@ -235,13 +242,15 @@ export class Driver {
           job: effect.job,
           rows: this.table.count(effect.query),
         });
-      case "readPage":
+      case "readPage": {
         if (!source) return;
+        const rows = this.table.page(effect.query, effect.limit);
         return void this.#queue.push({
           type: "page",
           job: effect.job,
-          rows: this.table.page(effect.query, effect.limit),
+          rows: this.options.encodePages ? encodedRows(rows, effect.encoding) : rows,
         });
+      }
       default:
         return;
     }
@@ -377,4 +386,23 @@ export function resumeOf(
 /** A `download:estimate` of `request` (all rows, CSV by default). */
 export function estimateOf(requestId: string, request: DownloadRequest = ALL): ClientMessage {
   return { event: "download:estimate", data: request, timestamp: 0, requestId };
+}
+
+/** Rows as a source that writes them itself hands them over: each written as if after another. */
+export function encodedRows(rows: readonly Row[], encoding: PageEncoding): EncodedRows {
+  const all = MEMORY_SCHEMA.columns.map((_, i) => i);
+  const order = encoding.columns ?? all;
+  const encoder = new RowEncoder({
+    format: encoding.format,
+    columns: order.map((i) => MEMORY_SCHEMA.columns[i]),
+    neutralizeFormulas: encoding.neutralizeFormulas,
+  });
+  const parts = rows.map((row) => encoder.encodeRows([order.map((i) => row[i])], false));
+  const ends: number[] = [];
+  let at = 0;
+  for (const part of parts) ends.push(at += part.length);
+  const bytes = new Uint8Array(at);
+  parts.reduce((offset, part) => (bytes.set(part, offset), offset + part.length), 0);
+  const keys = rows.map((row) => row[0] as number);
+  return { bytes, ends, keys, lead: encoding.format === "json" ? 1 : 0 };
 }

@@ -10,7 +10,7 @@ import { bytesToHex, concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { cutFrame } from "../protocol/export_frame.ts";
 import { MAX_FRAME_RAW, type Row } from "../protocol/export_state.ts";
 import { type DataFrame, decodeDataFrame } from "../protocol/frame.ts";
-import { encodeMessage, type ServerMessage } from "../protocol/messages.ts";
+import { encodeMessage, type OutputFormat, type ServerMessage } from "../protocol/messages.ts";
 import type { SessionEffect } from "../protocol/session_state.ts";
 import { ALL, Driver, requestOf, resumeOf } from "./_session_driver.ts";
 
@@ -126,6 +126,48 @@ Deno.test("a page too big for a frame is cut at its half, quarter, …, at least
   ok(cut.raw.length <= MAX_FRAME_RAW);
   const huge = cutFrame(encoder, [[0, "x".repeat(2_000_000)]], true, 0, 0);
   equal(huge.rows, 1, "one row always goes, however big");
+});
+
+Deno.test("rows a source wrote itself make the same frames as their cells", () => {
+  const variants: { outputFormat: OutputFormat; compression: boolean; columns?: string[] }[] = [
+    { outputFormat: "csv", compression: false },
+    { outputFormat: "json", compression: false },
+    { outputFormat: "ndjson", compression: true },
+    { outputFormat: "json", compression: false, columns: ["note", "id", "price"] },
+  ];
+  for (const { columns, ...variant } of variants) {
+    const frames = [false, true].map((encodePages) => {
+      const d = new Driver({ rows: 700, encodePages, tuning: { exports: { frameBytes: 4096 } } });
+      const searchParams = { ...ALL.searchParams, ...(columns && { columns }) };
+      d.receive(requestOf("r", { ...ALL, ...variant, searchParams }));
+      let from = 0;
+      while (d.state.downloads.length > 0) {
+        const mark = d.log.length;
+        ackAll(d, from);
+        from = mark;
+      }
+      return framesOf(d.effects());
+    });
+    ok(frames[0].length > 10);
+    deepStrictEqual(frames[1], frames[0], JSON.stringify(variant));
+  }
+  // A page too big for one frame is cut where its cells would be.
+  const row = (i: number): Row => [i, "x".repeat(300_000)];
+  const encoder = {
+    header: () => new TextEncoder().encode("h\n"),
+    encodeRows: (rows: readonly Row[]) => new TextEncoder().encode(rows.map((r) => r[1]).join("")),
+    footer: () => new Uint8Array(0),
+  };
+  const rows = [0, 1, 2, 3, 4, 5].map(row);
+  const parts = rows.map((r) => encoder.encodeRows([r]));
+  const written = {
+    bytes: concatBytes(...parts),
+    ends: parts.map((_, i) => (i + 1) * 300_000),
+    keys: rows.map((r) => r[0] as number),
+    lead: 0,
+  };
+  deepStrictEqual(cutFrame(encoder, written, false, 0, 0), cutFrame(encoder, rows, false, 0, 0));
+  deepStrictEqual(cutFrame(encoder, written, true, 3, 9), cutFrame(encoder, rows, true, 3, 9));
 });
 
 Deno.test("a reader that acknowledges nothing stops the download at its window; acks are cumulative", () => {

@@ -5,6 +5,7 @@
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { SourceSchema } from "../server/data_source.ts";
 import { postgresColumnKinds, readPostgresColumns } from "../server/postgres_catalog.ts";
+import { RowEncoder } from "../server/formats.ts";
 import { PageReads } from "../server/postgres_pages.ts";
 import { PostgresPool } from "../server/postgres_pool.ts";
 import { PostgresQueries } from "../server/postgres_query.ts";
@@ -125,7 +126,11 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
     await t.step(
       "a page's record text holds the cells the same SELECT gives cell by cell",
       async () => {
-        const pages = new PageReads(queries, 0, (text, params) => pool.query(text, params));
+        const pages = new PageReads(
+          queries,
+          0,
+          (text, params, raw) => pool.query(text, params, raw),
+        );
         for (const size of [1, 7, count]) {
           let after: bigint | undefined;
           let rows = 0;
@@ -142,12 +147,68 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
       },
     );
 
+    await t.step(
+      "a page written as export bytes is the encoders' bytes for its cells",
+      async () => {
+        // Without `ms` (epoch milliseconds, which only cells write), every column has a fast path;
+        // BC, infinite or pre-1970 times and NaN decimals send their pages through cells.
+        const columns = SCHEMA.columns.filter((c) => c.name !== "ms");
+        const schema = { ...SCHEMA, columns };
+        const found = (await readPostgresColumns(pool, "awkward")) ?? [];
+        const kinds = postgresColumnKinds(schema, found);
+        if (!kinds.ok) throw new Error(kinds.error.join("\n"));
+        const fast = new PostgresQueries(schema, kinds.value);
+        const pages = new PageReads(fast, 0, (text, params, raw) => pool.query(text, params, raw));
+        let encoded = 0;
+        let celled = 0;
+        for (const format of ["csv", "json", "ndjson"] as const) {
+          for (const chosen of [undefined, [9, 0, 1, 7, 13, 2]]) {
+            const encoding = {
+              format,
+              neutralizeFormulas: true,
+              ...(chosen && { columns: chosen }),
+            };
+            const written = (chosen ?? columns.map((_, i) => i)).map((i) => columns[i]);
+            const encoder = new RowEncoder({ format, columns: written, neutralizeFormulas: true });
+            for (let after = 0n; after < BigInt(count); after += 1n) {
+              const scan = { ...query, after };
+              const page = await pages.encodedPage(scan, 1, encoding);
+              const cells = (await pages.page(scan, 1)).rows;
+              if ("rows" in page) {
+                deepStrictEqual(page.rows, cells);
+                celled++;
+                continue;
+              }
+              const cut = cells.map((row) =>
+                (chosen ?? columns.map((_, i) => i)).map((i) => row[i])
+              );
+              deepStrictEqual(page.bytes, encoder.encodeRows(cut, false), `after ${after}`);
+              deepStrictEqual(page.keys, [cells[0][0]]);
+              deepStrictEqual(page.ends, [page.bytes.length]);
+              encoded++;
+            }
+          }
+        }
+        ok(encoded > count && celled > 0, `${encoded} pages written as bytes, ${celled} as cells`);
+        // A schema with a column only cells write never takes the fast path.
+        const page = await new PageReads(
+          queries,
+          0,
+          (text, params, raw) => pool.query(text, params, raw),
+        ).encodedPage(query, 10, {
+          format: "csv",
+          neutralizeFormulas: true,
+        });
+        ok("rows" in page && page.rows.length === 10);
+      },
+    );
+
     await t.step("reading ahead serves the page asked for next, and only while sound", async () => {
       const asked: string[] = [];
       let sound = true;
-      const pages = new PageReads(queries, 0, (text, params) => {
+      const pages = new PageReads(queries, 0, (text, params, raw) => {
         asked.push(params[0]); // the low key bound
-        return pool.query(text, params);
+        return pool.query(text, params, raw);
       }, () => sound);
       const first = await pages.page(query, 10);
       deepStrictEqual(asked, ["-9223372036854775808", "11"]); // page 2 asked with page 1

@@ -1,0 +1,223 @@
+// A page of PostgreSQL records written straight into export bytes (server/postgres_record_bytes.ts)
+// against the way it replaces: the same records read into cells (server/postgres_records.ts) and
+// written by the encoders (server/formats.ts). Records are written here as record_out writes them,
+// from random values of every form the fast path writes, in every format, with and without formula
+// neutralising, whole and cut down to chosen columns; and each form it must give up on makes it give
+// up (the page then goes through the cells). tests/postgres_pages_test.ts does the same on pages a
+// real PostgreSQL wrote.
+import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import type { PageEncoding } from "../protocol/export_state.ts";
+import type { ColumnSchema } from "../protocol/filter.ts";
+import { RowEncoder } from "../server/formats.ts";
+import { encodeRecords, recordPlan } from "../server/postgres_record_bytes.ts";
+import type { PostgresColumnKind } from "../server/postgres_query.ts";
+import { parseRecords } from "../server/postgres_records.ts";
+
+const COLUMNS: readonly ColumnSchema[] = [
+  { name: "id", type: "integer" },
+  { name: "ts", type: "timestamp" },
+  { name: "local", type: "timestamp" },
+  { name: "big", type: "integer" },
+  { name: "price", type: "decimal", scale: 8 },
+  { name: "whole", type: "decimal", scale: 0 },
+  { name: "free", type: "decimal" },
+  { name: "flag", type: "boolean" },
+  { name: "note", type: "text" },
+  { name: "u", type: "text" },
+  { name: "j", type: "text" },
+  { name: 'ключ "q"', type: "text" },
+];
+const KINDS: readonly PostgresColumnKind[] = [
+  "integer",
+  "timestamptz",
+  "timestamp",
+  "integer",
+  "numeric",
+  "numeric",
+  "numeric",
+  "boolean",
+  "text",
+  "uuid",
+  "cast_text",
+  "text",
+];
+
+/** A deterministic generator (mulberry32), so that a failure can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CHARS = [
+  ..."abcXYZ019",
+  ...',"\\() \t\n\r\v\f',
+  ..."=+-@'",
+  "é",
+  "☕",
+  "取",
+  "🚀",
+  "\u0001",
+  "\u001f",
+  "\u007f",
+  "\u2028",
+];
+
+/** A field as record_out writes it: quoted when empty or holding `"` `\` `(` `)` `,` or space. */
+function field(text: string | null): string {
+  if (text === null) return "";
+  if (text !== "" && !/["\\(),\s\v]/.test(text)) return text;
+  return `"${text.replaceAll('"', '""').replaceAll("\\", "\\\\")}"`;
+}
+
+function values(next: () => number, id: number): (string | null)[] {
+  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
+  const digits = (n: number) => Array.from({ length: n }, () => pick([..."0123456789"])).join("");
+  const maybe = (v: string) => next() < 0.1 ? null : v;
+  const year = 1970 + Math.floor(next() * 8030);
+  const two = (n: number) => String(n).padStart(2, "0");
+  const fraction = pick(["", ".5", ".12", ".123", ".1234", ".000503", ".999999"]);
+  const time = `${year}-${two(1 + Math.floor(next() * 12))}-${two(1 + Math.floor(next() * 28))} ` +
+    `${two(Math.floor(next() * 24))}:${two(Math.floor(next() * 60))}:${
+      two(Math.floor(next() * 60))
+    }${fraction}`;
+  const text = () =>
+    Array.from({ length: Math.floor(next() * 6) }, () => pick(CHARS)).join("") +
+    (next() < 0.3 ? pick(CHARS) : "");
+  return [
+    String(id),
+    time + "+00",
+    maybe(time),
+    maybe(
+      pick(["0", "-1", "9007199254740991", "9007199254740992", "-9007199254740993"]) ??
+        digits(5),
+    ),
+    maybe(`${pick(["", "-"])}${digits(1 + Math.floor(next() * 12))}.${digits(8)}`),
+    maybe(`${pick(["", "-"])}${digits(1 + Math.floor(next() * 30))}`),
+    maybe(
+      `${pick(["", "-"])}${digits(1 + Math.floor(next() * 30))}.${
+        digits(1 + Math.floor(next() * 12))
+      }`,
+    ),
+    maybe(pick(["t", "f"])),
+    maybe(text()),
+    maybe(`a0eebc99-9c0b-4ef8-bb6d-6bb9bd38${String(id % 10000).padStart(4, "0")}`),
+    maybe(JSON.stringify({ text: text() })),
+    maybe(text()),
+  ];
+}
+
+function records(rows: readonly (string | null)[][]): string {
+  return rows.map((r) => `(${r.map(field).join(",")})`).join("\n");
+}
+
+const utf8 = new TextEncoder();
+
+/** What the encoders write for the same records' cells, a row at a time (as if after another). */
+function expected(text: string, encoding: PageEncoding): { bytes: Uint8Array; ends: number[] } {
+  const order = encoding.columns ?? COLUMNS.map((_, i) => i);
+  const encoder = new RowEncoder({
+    format: encoding.format,
+    columns: order.map((i) => COLUMNS[i]),
+    neutralizeFormulas: encoding.neutralizeFormulas,
+  });
+  const rows = parseRecords(text, KINDS).map((row) => order.map((i) => row[i]));
+  const parts = rows.map((row) => encoder.encodeRows([row], false));
+  const ends: number[] = [];
+  let at = 0;
+  for (const part of parts) ends.push(at += part.length);
+  const bytes = new Uint8Array(at);
+  parts.reduce((offset, part) => (bytes.set(part, offset), offset + part.length), 0);
+  return { bytes, ends };
+}
+
+const ENCODINGS: PageEncoding[] = [];
+for (const format of ["csv", "json", "ndjson"] as const) {
+  for (const neutralizeFormulas of [true, false]) {
+    ENCODINGS.push({ format, neutralizeFormulas });
+    ENCODINGS.push({ format, neutralizeFormulas, columns: [8, 0, 11, 4, 1] });
+  }
+}
+
+Deno.test("records written as export bytes are the encoders' bytes for their cells", () => {
+  const next = random(20261201);
+  for (let round = 0; round < 40; round++) {
+    const rows = Array.from({ length: 50 }, (_, i) => values(next, round * 1000 + i * 7 + 1));
+    const text = records(rows);
+    for (const encoding of ENCODINGS) {
+      const plan = recordPlan(COLUMNS, KINDS, 0, encoding);
+      ok(plan !== undefined);
+      const page = encodeRecords(utf8.encode(text), plan);
+      ok(page !== undefined, `round ${round}: ${text}`);
+      const want = expected(text, encoding);
+      equal(new TextDecoder().decode(page.bytes), new TextDecoder().decode(want.bytes));
+      deepStrictEqual(page.ends, want.ends);
+      deepStrictEqual(page.keys, rows.map((r) => Number(r[0])));
+      equal(page.lead, encoding.format === "json" ? 1 : 0);
+    }
+  }
+});
+
+Deno.test("keys beyond 2^53 are bigints, and JSON writes unsafe integers as strings", () => {
+  const text = "(9007199254740993,-9007199254740993)\n(9223372036854775807,9007199254740991)";
+  const columns: ColumnSchema[] = [{ name: "id", type: "integer" }, { name: "n", type: "integer" }];
+  const plan = recordPlan(columns, ["integer", "integer"], 0, {
+    format: "json",
+    neutralizeFormulas: true,
+  })!;
+  const page = encodeRecords(utf8.encode(text), plan)!;
+  deepStrictEqual(page.keys, [9007199254740993n, 9223372036854775807n]);
+  equal(
+    new TextDecoder().decode(page.bytes),
+    ',\n{"id":"9007199254740993","n":"-9007199254740993"}' +
+      ',\n{"id":"9223372036854775807","n":9007199254740991}',
+  );
+});
+
+Deno.test("a page holding what the fast path does not write is left to the cells", () => {
+  const base = values(random(7), 1);
+  const at = (column: number, value: string | null) =>
+    records([base.map((v, i) => i === column ? value : v)]);
+  const cases: [string, string][] = [
+    ["a decimal NaN", at(4, "NaN")],
+    ["a decimal with more digits than its scale", at(4, "1.123456789")],
+    ["a point at scale 0", at(5, "12.5")],
+    ["an unscaled Infinity", at(6, "Infinity")],
+    ["a timestamp before 1970", at(1, "1969-12-31 23:59:59.999999+00")],
+    ["a year before 1000", at(2, "0999-01-01 00:00:00")],
+    ["a BC timestamp", at(1, "0044-03-15 12:00:00+00 BC")],
+    ["a five-digit year", at(1, "10000-01-01 00:00:00+00")],
+    ["another offset", at(1, "2024-01-01 00:00:00+05")],
+    ["infinity", at(1, "infinity")],
+    ["a boolean that is not t or f", at(7, "x")],
+    ["a NULL key", at(0, null)],
+    ["keys out of order", records([values(random(1), 5), values(random(2), 4)])],
+    ["a repeated key", records([values(random(1), 5), values(random(2), 5)])],
+    ["a record short of fields", "(1,2)"],
+    ["text that is not records", "1,2,3"],
+    ["an unterminated quote", '(1,"abc'],
+  ];
+  // Every column written: a field of a column a download does not write is never looked at.
+  for (const encoding of ENCODINGS.filter((e) => e.columns === undefined)) {
+    const plan = recordPlan(COLUMNS, KINDS, 0, encoding)!;
+    for (const [what, text] of cases) {
+      equal(encodeRecords(utf8.encode(text), plan), undefined, what);
+    }
+  }
+});
+
+Deno.test("a schema the fast path does not write has no plan", () => {
+  const encoding: PageEncoding = { format: "csv", neutralizeFormulas: true };
+  const id: ColumnSchema = { name: "id", type: "integer" };
+  const ts: ColumnSchema = { name: "ts", type: "timestamp" };
+  equal(recordPlan([id, ts], ["integer", "epoch_ms"], 0, encoding), undefined);
+  equal(
+    recordPlan([id, { name: "d", type: "decimal", scale: 2 }], ["integer", "integer"], 0, encoding),
+    undefined,
+  );
+  equal(recordPlan([id], ["numeric"], 0, encoding), undefined);
+  ok(recordPlan([id, ts], ["integer", "timestamp"], 0, encoding) !== undefined);
+});
