@@ -51,21 +51,25 @@ const PLAIN_FIELD = 1;
 /** Quoted, with `""` or `\x` inside standing for `"` and `x`. */
 const ESCAPED_FIELD = 2;
 
-/**
- * Writes one non-NULL field, `s[start, end)`, as its column's export text;
- * false when it cannot be sure to write what the cells would.
- */
-type FieldWriter = (
-  out: Sink,
-  s: Uint8Array,
-  start: number,
-  end: number,
-  escaped: boolean,
-) => boolean;
+/** What a written column's fields become: one of these writers each. */
+const INTEGER = 0;
+const DECIMAL = 1;
+const TIMESTAMP = 2;
+const TIMESTAMPTZ = 3;
+const BOOLEAN = 4;
+const TEXT = 5;
+type Writer =
+  | typeof INTEGER
+  | typeof DECIMAL
+  | typeof TIMESTAMP
+  | typeof TIMESTAMPTZ
+  | typeof BOOLEAN
+  | typeof TEXT;
 
 /** What {@linkcode encodeRecords} needs for one schema and one encoding, made once per download. */
 export interface RecordPlan {
   readonly format: PageEncoding["format"];
+  readonly neutralize: boolean;
   /** Fields in each record. */
   readonly width: number;
   /** The key's field. */
@@ -73,9 +77,13 @@ export interface RecordPlan {
   /** The written fields, in output order. */
   readonly order: readonly number[];
   /** Their writers. */
-  readonly writers: readonly FieldWriter[];
+  readonly writers: readonly Writer[];
+  /** Their decimal scales (-1: none, the digits as they are). */
+  readonly scales: readonly number[];
   /** JSON: the bytes before each written value (`{"a":`, `,"b":`). */
   readonly keys: readonly Uint8Array[];
+  /** Most bytes a row writes beyond six times its record's. */
+  readonly slack: number;
 }
 
 /**
@@ -100,40 +108,43 @@ export function recordPlan(
 ): RecordPlan | undefined {
   if (kinds[keyIndex] !== "integer") return undefined;
   const order = encoding.columns ?? columns.map((_, i) => i);
-  const csv = encoding.format === "csv";
-  const writers: FieldWriter[] = [];
+  const writers: Writer[] = [];
   for (const i of order) {
-    const writer = fieldWriter(columns[i], kinds[i], csv, encoding.neutralizeFormulas);
+    const writer = writerOf(columns[i], kinds[i]);
     if (writer === undefined) return undefined;
     writers.push(writer);
   }
+  const scales = order.map((i) => columns[i].scale ?? -1);
   const keys = order.map((c, i) =>
     utf8.encode(`${i === 0 ? "{" : ","}${JSON.stringify(columns[c].name)}:`)
   );
-  return { format: encoding.format, width: kinds.length, keyIndex, order, writers, keys };
+  let slack = 8;
+  for (const [i, key] of keys.entries()) slack += key.length + Math.max(scales[i], 0) + 32;
+  return {
+    format: encoding.format,
+    neutralize: encoding.neutralizeFormulas,
+    width: kinds.length,
+    keyIndex,
+    order,
+    writers,
+    scales,
+    keys,
+    slack,
+  };
 }
 
-function fieldWriter(
-  column: ColumnSchema,
-  kind: PostgresColumnKind,
-  csv: boolean,
-  neutralize: boolean,
-): FieldWriter | undefined {
+function writerOf(column: ColumnSchema, kind: PostgresColumnKind): Writer | undefined {
   switch (column.type) {
     case "integer":
-      return kind === "integer" ? (csv ? writeInteger : writeJsonInteger) : undefined;
+      return kind === "integer" ? INTEGER : undefined;
     case "decimal":
-      return kind === "numeric" ? decimalWriter(column.scale, !csv) : undefined;
+      return kind === "numeric" ? DECIMAL : undefined;
     case "timestamp":
-      return kind === "timestamptz" || kind === "timestamp"
-        ? timestampWriter(kind === "timestamptz", !csv)
-        : undefined;
+      return kind === "timestamptz" ? TIMESTAMPTZ : kind === "timestamp" ? TIMESTAMP : undefined;
     case "boolean":
-      return kind === "boolean" ? writeBoolean : undefined;
+      return kind === "boolean" ? BOOLEAN : undefined;
     case "text":
-      return kind === "text" || kind === "uuid" || kind === "cast_text"
-        ? (csv ? (neutralize ? writeNeutralCsvText : writeCsvText) : writeJsonText)
-        : undefined;
+      return kind === "text" || kind === "uuid" || kind === "cast_text" ? TEXT : undefined;
     default:
       return undefined;
   }
@@ -165,20 +176,21 @@ const sink = new Sink();
  * ```
  */
 export function encodeRecords(text: Uint8Array, plan: RecordPlan): EncodedRows | undefined {
-  const { width, order, writers, keys, keyIndex } = plan;
+  const { width, order, writers, scales, keys, keyIndex, neutralize, slack } = plan;
   const csv = plan.format === "csv";
   const json = plan.format === "json";
-  const out = sink;
-  out.pos = 0;
   const starts = new Int32Array(width);
   const stops = new Int32Array(width);
   const forms = new Uint8Array(width);
   const ends: number[] = [];
   const rowKeys: (number | bigint)[] = [];
   const n = text.length;
+  sink.pos = 0;
   let last: number | bigint | undefined;
   let i = 0;
   while (i < n) {
+    // The record's fields: where each is, and how it was written.
+    const rowStart = i;
     if (text[i++] !== OPEN) return undefined;
     for (let c = 0; c < width; c++) {
       const ch = text[i];
@@ -225,44 +237,87 @@ export function encodeRecords(text: Uint8Array, plan: RecordPlan): EncodedRows |
     const key = readKey(text, starts[keyIndex], stops[keyIndex]);
     if (key === undefined || (last !== undefined && key <= last)) return undefined;
     last = key;
+    // The row: every written field by its column's writer, into room enough for the worst case.
+    sink.reserve(6 * (i - rowStart) + slack);
+    const buf = sink.buf;
+    let pos = sink.pos;
     if (json) {
-      out.byte(COMMA);
-      out.byte(LF);
+      buf[pos++] = COMMA;
+      buf[pos++] = LF;
     }
     for (let o = 0; o < order.length; o++) {
       const c = order[o];
       if (csv) {
-        if (o > 0) out.byte(COMMA);
+        if (o > 0) buf[pos++] = COMMA;
       } else {
-        out.put(keys[o]);
+        pos = put(buf, pos, keys[o]);
       }
       const form = forms[c];
       if (form === NULL_FIELD) {
-        if (!csv) out.put(NULL_BYTES);
-      } else if (!writers[o](out, text, starts[c], stops[c], form === ESCAPED_FIELD)) {
-        return undefined;
+        if (!csv) pos = put(buf, pos, NULL_BYTES);
+        continue;
       }
+      const start = starts[c];
+      const end = stops[c];
+      const escaped = form === ESCAPED_FIELD;
+      switch (writers[o]) {
+        case INTEGER:
+          pos = escaped ? -1 : integer(buf, pos, text, start, end, !csv);
+          break;
+        case DECIMAL:
+          pos = escaped ? -1 : decimal(buf, pos, text, start, end, scales[o], !csv);
+          break;
+        case TIMESTAMP:
+        case TIMESTAMPTZ:
+          pos = escaped
+            ? -1
+            : timestamp(buf, pos, text, start, end, writers[o] === TIMESTAMPTZ, !csv);
+          break;
+        case BOOLEAN:
+          pos = escaped ? -1 : boolean(buf, pos, text, start, end);
+          break;
+        case TEXT:
+          pos = csv
+            ? csvText(buf, pos, text, start, end, escaped, neutralize)
+            : jsonText(buf, pos, text, start, end, escaped);
+          break;
+      }
+      if (pos < 0) return undefined;
     }
     if (csv) {
-      out.byte(CR);
-      out.byte(LF);
+      buf[pos++] = CR;
+      buf[pos++] = LF;
     } else {
-      out.byte(0x7d); // }
-      if (!json) out.byte(LF);
+      buf[pos++] = 0x7d; // }
+      if (!json) buf[pos++] = LF;
     }
-    ends.push(out.pos);
+    sink.pos = pos;
+    ends.push(pos);
     rowKeys.push(key);
     if (i === n) break;
     if (text[i++] !== LF) return undefined;
   }
-  return { bytes: out.buf.slice(0, out.pos), ends, keys: rowKeys, lead: json ? 1 : 0 };
+  return { bytes: sink.buf.slice(0, sink.pos), ends, keys: rowKeys, lead: json ? 1 : 0 };
 }
+
+// The writers below write one non-NULL field, `s[start, end)`, into `buf` at `pos`, which has room
+// for it (encodeRecords reserved the worst case), and return where they ended; or -1 when they
+// cannot be sure to write what the cells would.
 
 const NULL_BYTES = utf8.encode("null");
 const TRUE = utf8.encode("true");
 const FALSE = utf8.encode("false");
-const EMPTY_QUOTED = utf8.encode('""');
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function put(buf: Uint8Array, pos: number, bytes: Uint8Array): number {
+  for (let k = 0; k < bytes.length; k++) buf[pos++] = bytes[k];
+  return pos;
+}
+
+function copy(buf: Uint8Array, pos: number, s: Uint8Array, start: number, end: number): number {
+  for (let k = start; k < end; k++) buf[pos++] = s[k];
+  return pos;
+}
 
 /** Whether `v`, a byte minus `0`, is a digit (unsigned: below `0` is huge). */
 function digit(v: number): boolean {
@@ -287,30 +342,23 @@ function readKey(s: Uint8Array, start: number, end: number): number | bigint | u
   return first > start ? -v : v;
 }
 
-function copy(out: Sink, s: Uint8Array, start: number, end: number): void {
-  out.reserve(end - start);
-  const buf = out.buf;
-  let pos = out.pos;
-  for (let k = start; k < end; k++) buf[pos++] = s[k];
-  out.pos = pos;
-}
-
-function writeInteger(out: Sink, s: Uint8Array, start: number, end: number): boolean {
-  if (integerDigits(s, start, end) < 0) return false;
-  copy(out, s, start, end);
-  return true;
-}
-
-/** JSON: a number when safe (|n| ≤ 2^53 − 1), else a string of its digits. */
-function writeJsonInteger(out: Sink, s: Uint8Array, start: number, end: number): boolean {
+/** The digits as they are; in JSON a number when safe (|n| ≤ 2^53 − 1), else a string of them. */
+function integer(
+  buf: Uint8Array,
+  pos: number,
+  s: Uint8Array,
+  start: number,
+  end: number,
+  json: boolean,
+): number {
   const first = integerDigits(s, start, end);
-  if (first < 0) return false;
-  const safe = end - first <= 15 ||
-    BigInt(String.fromCharCode(...s.subarray(first, end))) <= MAX_SAFE;
-  if (!safe) out.byte(QUOTE);
-  copy(out, s, start, end);
-  if (!safe) out.byte(QUOTE);
-  return true;
+  if (first < 0) return -1;
+  const quote = json && end - first > 15 &&
+    BigInt(String.fromCharCode(...s.subarray(first, end))) > MAX_SAFE;
+  if (quote) buf[pos++] = QUOTE;
+  pos = copy(buf, pos, s, start, end);
+  if (quote) buf[pos++] = QUOTE;
+  return pos;
 }
 
 /**
@@ -318,42 +366,41 @@ function writeJsonInteger(out: Sink, s: Uint8Array, start: number, end: number):
  * `scale` fraction digits when the column has one (fewer are padded, more
  * or a point at scale 0 give up), in quotes for JSON.
  */
-function decimalWriter(scale: number | undefined, quote: boolean): FieldWriter {
-  return (out, s, start, end) => {
-    let k = s[start] === MINUS ? start + 1 : start;
-    const whole = k;
-    while (k < end && digit(s[k] - ZERO)) k++;
-    if (k === whole) return false;
-    let fraction = 0;
-    if (k < end) {
-      if (s[k] !== DOT || k + 1 === end) return false;
-      for (let f = k + 1; f < end; f++) if (!digit(s[f] - ZERO)) return false;
-      fraction = end - k - 1;
-    }
-    if (scale !== undefined && (fraction > scale || (scale === 0 && k < end))) return false;
-    out.reserve(end - start + (scale ?? 0) + 3);
-    if (quote) out.byte(QUOTE);
-    copy(out, s, start, end);
-    if (scale !== undefined) {
-      if (fraction === 0 && scale > 0) out.byte(DOT);
-      for (let f = fraction; f < scale; f++) out.byte(ZERO);
-    }
-    if (quote) out.byte(QUOTE);
-    return true;
-  };
+function decimal(
+  buf: Uint8Array,
+  pos: number,
+  s: Uint8Array,
+  start: number,
+  end: number,
+  scale: number,
+  quote: boolean,
+): number {
+  let k = s[start] === MINUS ? start + 1 : start;
+  const whole = k;
+  while (k < end && digit(s[k] - ZERO)) k++;
+  if (k === whole) return -1;
+  let fraction = 0;
+  if (k < end) {
+    if (s[k] !== DOT || k + 1 === end || scale === 0) return -1;
+    for (let f = k + 1; f < end; f++) if (!digit(s[f] - ZERO)) return -1;
+    fraction = end - k - 1;
+    if (scale >= 0 && fraction > scale) return -1;
+  }
+  if (quote) buf[pos++] = QUOTE;
+  pos = copy(buf, pos, s, start, end);
+  if (fraction === 0 && scale > 0) buf[pos++] = DOT;
+  for (let f = fraction; f < scale; f++) buf[pos++] = ZERO;
+  if (quote) buf[pos++] = QUOTE;
+  return pos;
 }
 
-function writeBoolean(out: Sink, s: Uint8Array, start: number, end: number): boolean {
-  if (end !== start + 1) return false;
-  if (s[start] === 0x74) out.put(TRUE); // t
-  else if (s[start] === 0x66) out.put(FALSE); // f
-  else return false;
-  return true;
+function boolean(buf: Uint8Array, pos: number, s: Uint8Array, start: number, end: number): number {
+  if (end !== start + 1) return -1;
+  const c = s[start];
+  if (c === 0x74) return put(buf, pos, TRUE); // t
+  if (c === 0x66) return put(buf, pos, FALSE); // f
+  return -1;
 }
-
-/** Where each fixed character of `YYYY-MM-DD HH:MI:SS` is, and what it is. */
-const SEPARATORS = [[4, MINUS], [7, MINUS], [10, 0x20], [13, 0x3a], [16, 0x3a]] as const;
-const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
 
 /**
  * `YYYY-MM-DD HH:MI:SS[.ffffff]`, with `+00` for a timestamptz (a UTC
@@ -361,62 +408,48 @@ const DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
  * digits past the millisecond are cut, as the cells cut them (toward the
  * past, which after 1970 is toward zero). Any other text gives up.
  */
-function timestampWriter(zoned: boolean, quote: boolean): FieldWriter {
-  return (out, s, start, end) => {
-    let tail = end - start - 19;
-    if (zoned) {
-      if (tail < 3 || s[end - 3] !== 0x2b || s[end - 2] !== ZERO || s[end - 1] !== ZERO) {
-        return false;
-      }
-      tail -= 3;
+function timestamp(
+  buf: Uint8Array,
+  pos: number,
+  s: Uint8Array,
+  start: number,
+  end: number,
+  zoned: boolean,
+  quote: boolean,
+): number {
+  let tail = end - start - 19;
+  if (zoned) {
+    if (tail < 3 || s[end - 3] !== 0x2b || s[end - 2] !== ZERO || s[end - 1] !== ZERO) return -1;
+    tail -= 3;
+  }
+  // The fraction: nothing, or a point and 1 to 6 digits.
+  if (tail !== 0 && (tail < 2 || tail > 7 || s[start + 19] !== DOT)) return -1;
+  for (let k = 1; k < tail; k++) if (!digit(s[start + 19 + k] - ZERO)) return -1;
+  if (
+    s[start + 4] !== MINUS || s[start + 7] !== MINUS || s[start + 10] !== 0x20 ||
+    s[start + 13] !== 0x3a || s[start + 16] !== 0x3a
+  ) return -1;
+  for (let k = 0; k < 19; k++) {
+    if (k !== 4 && k !== 7 && k !== 10 && k !== 13 && k !== 16 && !digit(s[start + k] - ZERO)) {
+      return -1;
     }
-    // The fraction: nothing, or a point and 1 to 6 digits.
-    if (tail !== 0 && (tail < 2 || tail > 7 || s[start + 19] !== DOT)) return false;
-    for (const [at, c] of SEPARATORS) if (s[start + at] !== c) return false;
-    for (const at of DIGITS) if (!digit(s[start + at] - ZERO)) return false;
-    for (let k = 1; k < tail; k++) if (!digit(s[start + 19 + k] - ZERO)) return false;
-    if (
-      s[start] === ZERO || (s[start] === 0x31 && s[start + 1] !== 0x39) ||
-      (s[start] === 0x31 && s[start + 2] < 0x37)
-    ) return false; // before 1970
-    out.reserve(26);
-    const buf = out.buf;
-    let pos = out.pos;
-    if (quote) buf[pos++] = QUOTE;
-    for (let k = 0; k < 19; k++) buf[pos++] = s[start + k];
-    buf[pos - 9] = 0x54; // T
-    buf[pos++] = DOT;
-    for (let k = 1; k <= 3; k++) buf[pos++] = k < tail ? s[start + 19 + k] : ZERO;
-    buf[pos++] = 0x5a; // Z
-    if (quote) buf[pos++] = QUOTE;
-    out.pos = pos;
-    return true;
-  };
+  }
+  const year = (s[start] - ZERO) * 1000 + (s[start + 1] - ZERO) * 100 +
+    (s[start + 2] - ZERO) * 10 + s[start + 3] - ZERO;
+  if (year < 1970) return -1;
+  if (quote) buf[pos++] = QUOTE;
+  pos = copy(buf, pos, s, start, start + 19);
+  buf[pos - 9] = 0x54; // T, where the space was
+  buf[pos++] = DOT;
+  for (let k = 1; k <= 3; k++) buf[pos++] = k < tail ? s[start + 19 + k] : ZERO;
+  buf[pos++] = 0x5a; // Z
+  if (quote) buf[pos++] = QUOTE;
+  return pos;
 }
 
 /** `=` `+` `-` `@` TAB CR: what spreadsheets take as the start of a formula (as _text_cells.ts). */
 function isFormulaStart(c: number): boolean {
   return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === CR;
-}
-
-function writeCsvText(
-  out: Sink,
-  s: Uint8Array,
-  start: number,
-  end: number,
-  escaped: boolean,
-): boolean {
-  return csvText(out, s, start, end, escaped, false);
-}
-
-function writeNeutralCsvText(
-  out: Sink,
-  s: Uint8Array,
-  start: number,
-  end: number,
-  escaped: boolean,
-): boolean {
-  return csvText(out, s, start, end, escaped, true);
 }
 
 /**
@@ -426,16 +459,18 @@ function writeNeutralCsvText(
  * escapes (`""`, `\x`) are undone on the way.
  */
 function csvText(
-  out: Sink,
+  buf: Uint8Array,
+  pos: number,
   s: Uint8Array,
   start: number,
   end: number,
   escaped: boolean,
   neutralize: boolean,
-): boolean {
+): number {
   if (start === end) {
-    out.put(EMPTY_QUOTED);
-    return true;
+    buf[pos++] = QUOTE;
+    buf[pos++] = QUOTE;
+    return pos;
   }
   let quoted = false;
   for (let k = start; k < end; k++) {
@@ -445,12 +480,10 @@ function csvText(
       break;
     }
   }
-  out.reserve(2 * (end - start) + 3);
-  const buf = out.buf;
-  let pos = out.pos;
   if (quoted) buf[pos++] = QUOTE;
   const first = escaped && s[start] === BACKSLASH ? s[start + 1] : s[start];
   if (neutralize && isFormulaStart(first)) buf[pos++] = 0x27; // '
+  if (!escaped && !quoted) return copy(buf, pos, s, start, end);
   for (let k = start; k < end; k++) {
     let c = s[k];
     if (escaped) {
@@ -461,8 +494,7 @@ function csvText(
     if (c === QUOTE) buf[pos++] = QUOTE;
   }
   if (quoted) buf[pos++] = QUOTE;
-  out.pos = pos;
-  return true;
+  return pos;
 }
 
 const HEX = utf8.encode("0123456789abcdef");
@@ -479,16 +511,14 @@ SHORT_ESCAPES[0x0d] = 0x72; // \r
  * control characters as `\n`-style or `\u00XX` escapes, everything else
  * (UTF-8 of any character) as it is. The record's own escapes are undone.
  */
-function writeJsonText(
-  out: Sink,
+function jsonText(
+  buf: Uint8Array,
+  pos: number,
   s: Uint8Array,
   start: number,
   end: number,
   escaped: boolean,
-): boolean {
-  out.reserve(6 * (end - start) + 2);
-  const buf = out.buf;
-  let pos = out.pos;
+): number {
   buf[pos++] = QUOTE;
   for (let k = start; k < end; k++) {
     let c = s[k];
@@ -516,6 +546,5 @@ function writeJsonText(
     }
   }
   buf[pos++] = QUOTE;
-  out.pos = pos;
-  return true;
+  return pos;
 }
