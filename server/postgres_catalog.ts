@@ -38,6 +38,8 @@ export interface PostgresCatalogColumn {
   readonly deterministic: boolean;
   /** Whether it is the whole primary key. */
   readonly primaryKey: boolean;
+  /** Whether it is declared `NOT NULL` (a view's columns never are); absent, it may be NULL. */
+  readonly notNull?: boolean;
 }
 
 /** What runs a catalog query: a {@linkcode "./postgres_pool.ts"} pool. */
@@ -51,6 +53,7 @@ SELECT a.attname,
        format_type(b.oid, CASE WHEN t.typtype = 'd' THEN t.typtypmod ELSE a.atttypmod END),
        b.typname,
        coalesce(co.collisdeterministic, true),
+       a.attnotnull,
        coalesce((SELECT i.indnkeyatts = 1 AND i.indkey[0] = a.attnum FROM pg_index i
                  WHERE i.indrelid = a.attrelid AND i.indisprimary), false)
   FROM pg_attribute a
@@ -78,12 +81,13 @@ export async function readPostgresColumns(
 ): Promise<PostgresCatalogColumn[] | undefined> {
   const rows = await db.query(COLUMNS_SQL, [quoteTable(table)]);
   if (rows.length === 0) return undefined;
-  return rows.map(([name, type, typname, deterministic, primaryKey]) => ({
+  return rows.map(([name, type, typname, deterministic, notNull, primaryKey]) => ({
     name: name as string,
     type: type as string,
     typname: typname as string,
     deterministic: deterministic as boolean,
     primaryKey: primaryKey as boolean,
+    notNull: notNull as boolean,
   }));
 }
 
@@ -186,9 +190,12 @@ export function postgresColumnKinds(
       );
       continue;
     }
-    out.push(
-      c.deterministic ? { name: c.name, kind } : { name: c.name, kind, nondeterministic: true },
-    );
+    out.push({
+      name: c.name,
+      kind,
+      ...(c.deterministic ? {} : { nondeterministic: true }),
+      ...(c.notNull === true ? { notNull: true } : {}),
+    });
   }
   return problems.length > 0 ? { ok: false, error: problems } : { ok: true, value: out };
 }

@@ -114,14 +114,14 @@ export class PageReads {
   #plan(encoding: PageEncoding): RecordPlan | undefined {
     const cached = this.#plans;
     if (cached?.encoding === encoding) return cached.plan;
-    const { columns, kinds } = this.#queries;
-    const plan = recordPlan(columns, kinds, this.#keyIndex, encoding);
+    const { columns, kinds, layout } = this.#queries;
+    const plan = recordPlan({ columns, kinds, layout, keyIndex: this.#keyIndex }, encoding);
     this.#plans = { encoding, plan };
     return plan;
   }
 
   #cells(text: Uint8Array | null, lastKey: bigint | undefined): RowPage {
-    const rows = parseRecords(text === null ? null : utf8.decode(text), this.#queries.kinds);
+    const rows = parseRecords(text, this.#queries.kinds, this.#queries.layout);
     const key = this.#keyIndex;
     if (!ascending(rows, key)) rows.sort((a, b) => compare(a[key] as Key, b[key] as Key));
     return { rows, lastKey };
@@ -158,8 +158,6 @@ export class PageReads {
     return { text, lastKey };
   }
 }
-
-const utf8 = new TextDecoder();
 
 /** A short ASCII cell (a count, a key) as text. */
 function ascii(bytes: Uint8Array): string {

@@ -29,6 +29,21 @@ import type { ColumnSchema, ValidatedFilter } from "../protocol/filter.ts";
 import type { ScanQuery, SourceSchema } from "./data_source.ts";
 import { POSTGRES_MIN_TIMESTAMP_MS, postgresTimestampText } from "./postgres_values.ts";
 import { prefixSuccessor } from "./prefix_successor.ts";
+import type { PageLayout } from "./postgres_records.ts";
+
+/**
+ * Kinds whose text never holds a comma, a quote, a parenthesis or a line
+ * feed, and is never empty: written bare in a page's text when NOT NULL.
+ */
+const BARE_KINDS: ReadonlySet<PostgresColumnKind> = new Set([
+  "integer",
+  "epoch_ms",
+  "numeric",
+  "timestamptz",
+  "timestamp",
+  "boolean",
+  "uuid",
+]);
 
 /** How a column is stored in PostgreSQL, which decides how it is read and compared. */
 export type PostgresColumnKind =
@@ -59,6 +74,8 @@ export interface PostgresColumn {
   readonly kind: PostgresColumnKind;
   /** Whether its collation is nondeterministic, so equality too needs `COLLATE "C"`. */
   readonly nondeterministic?: boolean;
+  /** Whether it is declared `NOT NULL`: its page text needs no quoting (postgres_records.ts). */
+  readonly notNull?: boolean;
 }
 
 /** A query and its parameters, in order. */
@@ -138,6 +155,9 @@ export class PostgresQueries {
   readonly columns: readonly ColumnSchema[];
   /** How each exported column is stored, in output order. */
   readonly kinds: readonly PostgresColumnKind[];
+  /** Where each exported column's field is in a row of a page's text (postgres_records.ts). */
+  readonly layout: PageLayout;
+  readonly #row: string;
 
   /** Checks the names and the storage of every declared column; throws on a mismatch. */
   constructor(schema: SourceSchema, columns: readonly PostgresColumn[]) {
@@ -152,6 +172,17 @@ export class PostgresQueries {
     this.#time = time;
     this.columns = schema.columns;
     this.kinds = schema.columns.map((c) => (this.#columns.get(c.name) as PostgresColumn).kind);
+    const stored = schema.columns.map((c) => this.#columns.get(c.name) as PostgresColumn);
+    const bare = stored.flatMap((c, i) => c.notNull === true && BARE_KINDS.has(c.kind) ? [i] : []);
+    const record = stored.flatMap((_, i) => bare.includes(i) ? [] : [i]);
+    this.layout = { bare, record };
+    // The alias has a space, which no declared column's name has (an alias `r` would clash
+    // with a column `r` where there is one).
+    const field = (i: number) => `"a row".${quote(schema.columns[i].name)}`;
+    const fields = bare.map(field);
+    if (record.length > 0) fields.push(`ROW(${record.map(field).join(", ")})::text`);
+    // All in the record: the whole row, whose columns are the record's, in order.
+    this.#row = bare.length === 0 ? `"a row"::text` : `concat_ws(',', ${fields.join(", ")})`;
     this.#select = schema.columns.map((c) => {
       const column = this.#columns.get(c.name) as PostgresColumn;
       return column.kind === "cast_text" ? `${quote(c.name)}::text` : quote(c.name);
@@ -182,18 +213,17 @@ export class PostgresQueries {
   }
 
   /**
-   * The same page as one row of three cells: its rows' records joined by
-   * line feeds (`record_out`, read back by {@linkcode "./postgres_records.ts"}),
-   * how many rows, and their largest key, which is the last (NULL and 0 for
-   * none); `undefined` when no key can follow `query.after`.
+   * The same page as one row of three cells: its rows' text joined by line
+   * feeds, laid out as {@linkcode PostgresQueries.layout} says (read back by
+   * {@linkcode "./postgres_records.ts"}), how many rows, and their largest
+   * key, which is the last (NULL and 0 for none); `undefined` when no key can
+   * follow `query.after`.
    */
   pageRecords(query: ScanQuery, limit: number): BoundQuery | undefined {
     const page = this.page(query, limit);
     if (page === undefined) return undefined;
-    // The alias has a space, which no declared column's name has: `"a row"::text` is the
-    // whole row, never a column (an alias `r` would mean a column `r` where there is one).
     return {
-      text: `SELECT string_agg("a row"::text, chr(10)), count(*), max("a row".${this.#key}) ` +
+      text: `SELECT string_agg(${this.#row}, chr(10)), count(*), max("a row".${this.#key}) ` +
         `FROM (${page.text}) "a row"`,
       params: page.params,
     };

@@ -32,24 +32,23 @@ import type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
 import type { ColumnSchema } from "../protocol/filter.ts";
 import { Sink, utf8 } from "./_byte_sink.ts";
 import type { PostgresColumnKind } from "./postgres_query.ts";
+import {
+  ESCAPED_FIELD,
+  NULL_FIELD,
+  type PageLayout,
+  PLAIN_FIELD,
+  RowSpans,
+  scanRow,
+} from "./postgres_records.ts";
 
 const LF = 0x0a;
 const CR = 0x0d;
 const QUOTE = 0x22;
-const OPEN = 0x28;
-const CLOSE = 0x29;
 const COMMA = 0x2c;
 const MINUS = 0x2d;
 const DOT = 0x2e;
 const ZERO = 0x30;
 const BACKSLASH = 0x5c;
-
-/** How a field was written in its record. */
-const NULL_FIELD = 0;
-/** Unquoted, or quoted without `""` or `\` inside: the span is the value. */
-const PLAIN_FIELD = 1;
-/** Quoted, with `""` or `\x` inside standing for `"` and `x`. */
-const ESCAPED_FIELD = 2;
 
 /** What a written column's fields become: one of these writers each. */
 const INTEGER = 0;
@@ -66,12 +65,26 @@ type Writer =
   | typeof BOOLEAN
   | typeof TEXT;
 
+/** What a source's page text holds. */
+export interface PageShape {
+  /** The exported columns, in output order. */
+  readonly columns: readonly ColumnSchema[];
+  /** How each is stored. */
+  readonly kinds: readonly PostgresColumnKind[];
+  /** Where their fields are in a row. */
+  readonly layout: PageLayout;
+  /** The key's place among them. */
+  readonly keyIndex: number;
+}
+
 /** What {@linkcode encodeRecords} needs for one schema and one encoding, made once per download. */
 export interface RecordPlan {
   readonly format: PageEncoding["format"];
   readonly neutralize: boolean;
-  /** Fields in each record. */
+  /** Fields in each row. */
   readonly width: number;
+  /** Where they are in a row of the page text. */
+  readonly layout: PageLayout;
   /** The key's field. */
   readonly keyIndex: number;
   /** The written fields, in output order. */
@@ -87,25 +100,23 @@ export interface RecordPlan {
 }
 
 /**
- * The plan for records of `columns` stored as `kinds`, written in
- * `encoding`; `undefined` when a column's pairing of type and storage is
- * one this module does not write (those pages go through cells).
+ * The plan for pages of `shape` written in `encoding`; `undefined` when a
+ * column's pairing of type and storage is one this module does not write
+ * (those pages go through cells).
  *
  * @example
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { recordPlan } from "./postgres_record_bytes.ts";
  * const columns = [{ name: "id", type: "integer" as const }];
- * equal(recordPlan(columns, ["integer"], 0, { format: "csv", neutralizeFormulas: true })?.width, 1);
- * equal(recordPlan(columns, ["epoch_ms"], 0, { format: "csv", neutralizeFormulas: true }), undefined);
+ * const layout = { bare: [0], record: [] };
+ * const csv = { format: "csv" as const, neutralizeFormulas: true };
+ * equal(recordPlan({ columns, kinds: ["integer"], layout, keyIndex: 0 }, csv)?.width, 1);
+ * equal(recordPlan({ columns, kinds: ["epoch_ms"], layout, keyIndex: 0 }, csv), undefined);
  * ```
  */
-export function recordPlan(
-  columns: readonly ColumnSchema[],
-  kinds: readonly PostgresColumnKind[],
-  keyIndex: number,
-  encoding: PageEncoding,
-): RecordPlan | undefined {
+export function recordPlan(shape: PageShape, encoding: PageEncoding): RecordPlan | undefined {
+  const { columns, kinds, layout, keyIndex } = shape;
   if (kinds[keyIndex] !== "integer") return undefined;
   const order = encoding.columns ?? columns.map((_, i) => i);
   const writers: Writer[] = [];
@@ -124,6 +135,7 @@ export function recordPlan(
     format: encoding.format,
     neutralize: encoding.neutralizeFormulas,
     width: kinds.length,
+    layout,
     keyIndex,
     order,
     writers,
@@ -168,71 +180,30 @@ const sink = new Sink();
  *   { name: "id", type: "integer" as const },
  *   { name: "note", type: "text" as const },
  * ];
- * const plan = recordPlan(columns, ["integer", "text"], 0, { format: "csv", neutralizeFormulas: true })!;
- * const page = encodeRecords(new TextEncoder().encode('(1,"a, b")\n(2,=x)'), plan)!;
+ * const shape = { columns, kinds: ["integer", "text"] as const, layout: { bare: [0], record: [1] }, keyIndex: 0 };
+ * const plan = recordPlan(shape, { format: "csv", neutralizeFormulas: true })!;
+ * const page = encodeRecords(new TextEncoder().encode('1,("a, b")\n2,(=x)'), plan)!;
  * equal(new TextDecoder().decode(page.bytes), "1,\"a, b\"\r\n2,'=x\r\n");
  * equal(page.ends.length, 2);
  * equal(page.keys[1], 2);
  * ```
  */
 export function encodeRecords(text: Uint8Array, plan: RecordPlan): EncodedRows | undefined {
-  const { width, order, writers, scales, keys, keyIndex, neutralize, slack } = plan;
+  const { width, layout, order, writers, scales, keys, keyIndex, neutralize, slack } = plan;
   const csv = plan.format === "csv";
   const json = plan.format === "json";
-  const starts = new Int32Array(width);
-  const stops = new Int32Array(width);
-  const forms = new Uint8Array(width);
+  const spans = new RowSpans(width);
+  const { starts, stops, forms } = spans;
   const ends: number[] = [];
   const rowKeys: (number | bigint)[] = [];
   const n = text.length;
   sink.pos = 0;
   let last: number | bigint | undefined;
   let i = 0;
-  while (i < n) {
-    // The record's fields: where each is, and how it was written.
+  for (;;) {
     const rowStart = i;
-    if (text[i++] !== OPEN) return undefined;
-    for (let c = 0; c < width; c++) {
-      const ch = text[i];
-      if (ch === COMMA || ch === CLOSE) {
-        forms[c] = NULL_FIELD;
-      } else if (ch === QUOTE) {
-        let j = i + 1;
-        let form = PLAIN_FIELD;
-        for (;;) {
-          if (j >= n) return undefined;
-          const d = text[j];
-          if (d === QUOTE) {
-            if (text[j + 1] !== QUOTE) break;
-            form = ESCAPED_FIELD;
-            j += 2;
-          } else if (d === BACKSLASH) {
-            form = ESCAPED_FIELD;
-            j += 2;
-          } else {
-            j++;
-          }
-        }
-        starts[c] = i + 1;
-        stops[c] = j;
-        forms[c] = form;
-        i = j + 1;
-      } else {
-        let j = i;
-        for (;;) {
-          if (j >= n) return undefined;
-          const d = text[j];
-          if (d === COMMA || d === CLOSE) break;
-          if (d === QUOTE || d === BACKSLASH || d === OPEN) return undefined;
-          j++;
-        }
-        starts[c] = i;
-        stops[c] = j;
-        forms[c] = PLAIN_FIELD;
-        i = j;
-      }
-      if (text[i++] !== (c === width - 1 ? CLOSE : COMMA)) return undefined;
-    }
+    i = scanRow(text, i, layout, spans);
+    if (i < 0) return undefined;
     if (forms[keyIndex] !== PLAIN_FIELD) return undefined;
     const key = readKey(text, starts[keyIndex], stops[keyIndex]);
     if (key === undefined || (last !== undefined && key <= last)) return undefined;

@@ -1,7 +1,8 @@
-// The PostgreSQL source's pages on a throwaway cluster: read as one record text per page, they
-// hold exactly the cells the same SELECT gives cell by cell through the driver, for every type
-// and every awkward value; and a download's page read ahead is served only when it is the one
-// asked for, on a connection that is still sound.
+// The PostgreSQL source's pages on a throwaway cluster: read as one text per page (NOT NULL
+// columns bare, the others in a record), they hold exactly the cells the same SELECT gives cell by
+// cell through the driver, for every type and every awkward value, and written straight into
+// export bytes they are what the encoders write for those cells; and a download's page read ahead
+// is served only when it is the one asked for, on a connection that is still sound.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { SourceSchema } from "../server/data_source.ts";
 import { postgresColumnKinds, readPostgresColumns } from "../server/postgres_catalog.ts";
@@ -58,7 +59,9 @@ const INTEGERS = ["-9223372036854775808", "9223372036854775807", "90071992547409
 
 const TABLE = `CREATE TABLE awkward (id int8 PRIMARY KEY, ts timestamptz NOT NULL, t2 timestamptz,
   local timestamp, small int2, mid int4, big int8, num numeric(40,10), free numeric, s text,
-  v varchar(8), c char(4), u uuid, flag boolean, j json, day date, list int[], ms int8)`;
+  v varchar(8), c char(4), u uuid, flag boolean, j json, day date, list int[], ms int8,
+  nb int8 NOT NULL, nn numeric NOT NULL, nf boolean NOT NULL, nu uuid NOT NULL,
+  nt timestamp NOT NULL)`;
 
 function literal(text: string | null): string {
   return text === null ? "NULL" : `'${text.replaceAll("'", "''")}'`;
@@ -81,7 +84,11 @@ function row(i: number): string {
     orNull(String(i % 2 === 0))
   }, ${orNull(literal(JSON.stringify({ text: pick(TEXTS) })))}, ${
     orNull(literal(pick(["2024-02-29", "0001-01-01 BC", "infinity"])))
-  }, ${orNull(`ARRAY[${i}, NULL, -1]`)}, ${orNull(String(i * 86_400_001 - 4e12))})`;
+  }, ${orNull(`ARRAY[${i}, NULL, -1]`)}, ${orNull(String(i * 86_400_001 - 4e12))}, ${
+    pick(INTEGERS)
+  }, ${i % 5 === 0 ? "'NaN'" : pick(NUMBERS)}, ${i % 3 === 0}, 'B0EEBC99-9C0B-4EF8-BB6D-6BB9BD38${
+    String(i).padStart(4, "0")
+  }', ${literal(time.replace(/\+00/, ""))}::timestamptz::timestamp)`;
 }
 
 const SCHEMA: SourceSchema = {
@@ -107,6 +114,12 @@ const SCHEMA: SourceSchema = {
     { name: "day", type: "text" },
     { name: "list", type: "text" },
     { name: "ms", type: "timestamp" },
+    // NOT NULL, and of kinds written bare in a page's text (server/postgres_records.ts).
+    { name: "nb", type: "integer" },
+    { name: "nn", type: "decimal" },
+    { name: "nf", type: "boolean" },
+    { name: "nu", type: "text" },
+    { name: "nt", type: "timestamp" },
   ],
 };
 
@@ -121,6 +134,8 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
     const kinds = postgresColumnKinds(SCHEMA, (await readPostgresColumns(pool, "awkward")) ?? []);
     if (!kinds.ok) throw new Error(kinds.error.join("\n"));
     const queries = new PostgresQueries(SCHEMA, kinds.value);
+    // The NOT NULL columns of bare kinds are written bare (the key and time too), the rest in a record.
+    deepStrictEqual(queries.layout.bare, [0, 1, 18, 19, 20, 21, 22]);
     const query = { ...ALL, highWaterMark: BigInt(count) };
 
     await t.step(
@@ -162,7 +177,7 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
         let encoded = 0;
         let celled = 0;
         for (const format of ["csv", "json", "ndjson"] as const) {
-          for (const chosen of [undefined, [9, 0, 1, 7, 13, 2]]) {
+          for (const chosen of [undefined, [9, 0, 1, 7, 13, 2, 18, 21]]) {
             const encoding = {
               format,
               neutralizeFormulas: true,

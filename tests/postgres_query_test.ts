@@ -92,6 +92,24 @@ Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT p
     `SELECT string_agg("a row"::text, chr(10)), count(*), max("a row"."id") FROM (${bound.text}) "a row"`,
   );
   deepStrictEqual(records?.params, bound.params);
+  // NOT NULL columns of kinds whose text needs no quoting go bare before the record of the rest.
+  const bare = new PostgresQueries(SCHEMA, [
+    { name: "id", kind: "integer", notNull: true },
+    { name: "ts", kind: "timestamptz", notNull: true },
+    { name: "s", kind: "text", notNull: true },
+    { name: "u", kind: "uuid", notNull: true },
+    { name: "j", kind: "cast_text" },
+    { name: "d", kind: "numeric" },
+    { name: "b", kind: "boolean", notNull: true },
+  ]);
+  deepStrictEqual(bare.layout, { bare: [0, 1, 3, 6], record: [2, 4, 5] });
+  const row = `concat_ws(',', "a row"."id", "a row"."ts", "a row"."u", "a row"."b", ` +
+    `ROW("a row"."s", "a row"."j", "a row"."d")::text)`;
+  equal(
+    bare.pageRecords({ timeFrom: 0, timeTo: 86_400_000, filters: [], highWaterMark: 5n }, 7)?.text
+      .startsWith(`SELECT string_agg(${row}, chr(10)), count(*), max("a row"."id") FROM (`),
+    true,
+  );
   // No key follows 2^63 - 1.
   equal(
     QUERIES.page(

@@ -5,13 +5,13 @@
 // neutralising, whole and cut down to chosen columns; and each form it must give up on makes it give
 // up (the page then goes through the cells). tests/postgres_pages_test.ts does the same on pages a
 // real PostgreSQL wrote.
-import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import type { PageEncoding } from "../protocol/export_state.ts";
 import type { ColumnSchema } from "../protocol/filter.ts";
 import { RowEncoder } from "../server/formats.ts";
 import { encodeRecords, recordPlan } from "../server/postgres_record_bytes.ts";
 import type { PostgresColumnKind } from "../server/postgres_query.ts";
-import { parseRecords } from "../server/postgres_records.ts";
+import { type PageLayout, parseRecords, recordLayout } from "../server/postgres_records.ts";
 
 const COLUMNS: readonly ColumnSchema[] = [
   { name: "id", type: "integer" },
@@ -73,10 +73,12 @@ function field(text: string | null): string {
   return `"${text.replaceAll('"', '""').replaceAll("\\", "\\\\")}"`;
 }
 
-function values(next: () => number, id: number): (string | null)[] {
+/** A row's values; the columns in `bare` are never NULL (only NOT NULL columns are written bare). */
+function values(next: () => number, id: number, bare: readonly number[] = []): (string | null)[] {
   const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)];
   const digits = (n: number) => Array.from({ length: n }, () => pick([..."0123456789"])).join("");
-  const maybe = (v: string) => next() < 0.1 ? null : v;
+  let column = 1; // the first value that may be NULL is column 2's
+  const maybe = (v: string) => (next() < 0.1 && !bare.includes(++column)) ? null : v;
   const year = 1970 + Math.floor(next() * 8030);
   const two = (n: number) => String(n).padStart(2, "0");
   const fraction = pick(["", ".5", ".12", ".123", ".1234", ".000503", ".999999"]);
@@ -110,21 +112,42 @@ function values(next: () => number, id: number): (string | null)[] {
   ];
 }
 
-function records(rows: readonly (string | null)[][]): string {
-  return rows.map((r) => `(${r.map(field).join(",")})`).join("\n");
+/** Rows as PostgreSQL writes a page of `layout` (server/postgres_records.ts). */
+function records(rows: readonly (string | null)[][], layout = ALL_RECORD): string {
+  return rows.map((r) => {
+    const bare = layout.bare.map((i) => r[i]!);
+    const record = layout.record.map((i) => field(r[i]));
+    return [...bare, ...(record.length > 0 ? [`(${record.join(",")})`] : [])].join(",");
+  }).join("\n");
+}
+
+const ALL_RECORD = recordLayout(COLUMNS.length);
+/** The source's layout for this table if every column but the texts were NOT NULL. */
+const BARE_FIRST: PageLayout = { bare: [0, 1, 2, 3, 4, 5, 6, 7, 9], record: [8, 10, 11] };
+const LAYOUTS = [ALL_RECORD, BARE_FIRST, {
+  bare: [0],
+  record: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+}];
+
+function plan(encoding: PageEncoding, layout = ALL_RECORD) {
+  return recordPlan({ columns: COLUMNS, kinds: KINDS, layout, keyIndex: 0 }, encoding);
 }
 
 const utf8 = new TextEncoder();
 
 /** What the encoders write for the same records' cells, a row at a time (as if after another). */
-function expected(text: string, encoding: PageEncoding): { bytes: Uint8Array; ends: number[] } {
+function expected(
+  text: string,
+  encoding: PageEncoding,
+  layout: PageLayout,
+): { bytes: Uint8Array; ends: number[] } {
   const order = encoding.columns ?? COLUMNS.map((_, i) => i);
   const encoder = new RowEncoder({
     format: encoding.format,
     columns: order.map((i) => COLUMNS[i]),
     neutralizeFormulas: encoding.neutralizeFormulas,
   });
-  const rows = parseRecords(text, KINDS).map((row) => order.map((i) => row[i]));
+  const rows = parseRecords(text, KINDS, layout).map((row) => order.map((i) => row[i]));
   const parts = rows.map((row) => encoder.encodeRows([row], false));
   const ends: number[] = [];
   let at = 0;
@@ -144,27 +167,31 @@ for (const format of ["csv", "json", "ndjson"] as const) {
 
 Deno.test("records written as export bytes are the encoders' bytes for their cells", () => {
   const next = random(20261201);
-  for (let round = 0; round < 40; round++) {
-    const rows = Array.from({ length: 50 }, (_, i) => values(next, round * 1000 + i * 7 + 1));
-    const text = records(rows);
-    for (const encoding of ENCODINGS) {
-      const plan = recordPlan(COLUMNS, KINDS, 0, encoding);
-      ok(plan !== undefined);
-      const page = encodeRecords(utf8.encode(text), plan);
-      ok(page !== undefined, `round ${round}: ${text}`);
-      const want = expected(text, encoding);
-      equal(new TextDecoder().decode(page.bytes), new TextDecoder().decode(want.bytes));
-      deepStrictEqual(page.ends, want.ends);
-      deepStrictEqual(page.keys, rows.map((r) => Number(r[0])));
-      equal(page.lead, encoding.format === "json" ? 1 : 0);
+  for (const layout of LAYOUTS) {
+    for (let round = 0; round < 20; round++) {
+      const rows = Array.from(
+        { length: 50 },
+        (_, i) => values(next, round * 1000 + i * 7 + 1, layout.bare),
+      );
+      const text = records(rows, layout);
+      for (const encoding of ENCODINGS) {
+        const page = encodeRecords(utf8.encode(text), plan(encoding, layout)!);
+        ok(page !== undefined, `round ${round}: ${text}`);
+        const want = expected(text, encoding, layout);
+        equal(new TextDecoder().decode(page.bytes), new TextDecoder().decode(want.bytes));
+        deepStrictEqual(page.ends, want.ends);
+        deepStrictEqual(page.keys, rows.map((r) => Number(r[0])));
+        equal(page.lead, encoding.format === "json" ? 1 : 0);
+      }
     }
   }
 });
 
 Deno.test("keys beyond 2^53 are bigints, and JSON writes unsafe integers as strings", () => {
-  const text = "(9007199254740993,-9007199254740993)\n(9223372036854775807,9007199254740991)";
+  const text = "9007199254740993,(-9007199254740993)\n9223372036854775807,(9007199254740991)";
   const columns: ColumnSchema[] = [{ name: "id", type: "integer" }, { name: "n", type: "integer" }];
-  const plan = recordPlan(columns, ["integer", "integer"], 0, {
+  const layout = { bare: [0], record: [1] };
+  const plan = recordPlan({ columns, kinds: ["integer", "integer"], layout, keyIndex: 0 }, {
     format: "json",
     neutralizeFormulas: true,
   })!;
@@ -199,13 +226,31 @@ Deno.test("a page holding what the fast path does not write is left to the cells
     ["a record short of fields", "(1,2)"],
     ["text that is not records", "1,2,3"],
     ["an unterminated quote", '(1,"abc'],
+    ["a trailing line feed", `${records([base])}\n`],
   ];
   // Every column written: a field of a column a download does not write is never looked at.
   for (const encoding of ENCODINGS.filter((e) => e.columns === undefined)) {
-    const plan = recordPlan(COLUMNS, KINDS, 0, encoding)!;
     for (const [what, text] of cases) {
-      equal(encodeRecords(utf8.encode(text), plan), undefined, what);
+      equal(encodeRecords(utf8.encode(text), plan(encoding)!), undefined, what);
     }
+  }
+  // Rows not of the layout: a bare field missing, empty, quoted, or a record where none is.
+  const layout: PageLayout = { bare: [0, 1], record: [2] };
+  const shape = { columns: COLUMNS.slice(0, 3), kinds: KINDS.slice(0, 3), layout, keyIndex: 0 };
+  const csv = recordPlan(shape, ENCODINGS[0])!;
+  const good = "1,2024-01-01 00:00:00+00,(2024-01-01 00:00:00)";
+  ok(encodeRecords(utf8.encode(good), csv) !== undefined);
+  for (
+    const text of [
+      "1,(2024-01-01 00:00:00)",
+      "1,,(2024-01-01 00:00:00)",
+      '1,"2024-01-01 00:00:00+00",(2024-01-01 00:00:00)',
+      "1,2024-01-01 00:00:00+00",
+      "1,2024-01-01 00:00:00+00,2024-01-01 00:00:00",
+    ]
+  ) {
+    equal(encodeRecords(utf8.encode(text), csv), undefined, text);
+    throws(() => parseRecords(text, shape.kinds, layout), TypeError, text);
   }
 });
 
@@ -213,11 +258,10 @@ Deno.test("a schema the fast path does not write has no plan", () => {
   const encoding: PageEncoding = { format: "csv", neutralizeFormulas: true };
   const id: ColumnSchema = { name: "id", type: "integer" };
   const ts: ColumnSchema = { name: "ts", type: "timestamp" };
-  equal(recordPlan([id, ts], ["integer", "epoch_ms"], 0, encoding), undefined);
-  equal(
-    recordPlan([id, { name: "d", type: "decimal", scale: 2 }], ["integer", "integer"], 0, encoding),
-    undefined,
-  );
-  equal(recordPlan([id], ["numeric"], 0, encoding), undefined);
-  ok(recordPlan([id, ts], ["integer", "timestamp"], 0, encoding) !== undefined);
+  const of = (columns: ColumnSchema[], kinds: PostgresColumnKind[]) =>
+    recordPlan({ columns, kinds, layout: recordLayout(kinds.length), keyIndex: 0 }, encoding);
+  equal(of([id, ts], ["integer", "epoch_ms"]), undefined);
+  equal(of([id, { name: "d", type: "decimal", scale: 2 }], ["integer", "integer"]), undefined);
+  equal(of([id], ["numeric"]), undefined);
+  ok(of([id, ts], ["integer", "timestamp"]) !== undefined);
 });
