@@ -12,7 +12,7 @@ import { type CellWriter, fail } from "./_cell_writer.ts";
 const EMPTY_QUOTED = utf8.encode('""');
 
 /** `=` `+` `-` `@` TAB CR: what spreadsheets take as the start of a formula (OWASP CSV injection). */
-function isFormulaStart(c: number): boolean {
+export function isFormulaStart(c: number): boolean {
   return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d;
 }
 

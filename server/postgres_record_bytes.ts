@@ -31,6 +31,7 @@
 import type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
 import type { ColumnSchema } from "../protocol/filter.ts";
 import { Sink, utf8 } from "./_byte_sink.ts";
+import { isFormulaStart } from "./_text_cells.ts";
 import type { PostgresColumnKind } from "./postgres_query.ts";
 import {
   ESCAPED_FIELD,
@@ -416,11 +417,6 @@ function timestamp(
   buf[pos++] = 0x5a; // Z
   if (quote) buf[pos++] = QUOTE;
   return pos;
-}
-
-/** `=` `+` `-` `@` TAB CR: what spreadsheets take as the start of a formula (as _text_cells.ts). */
-function isFormulaStart(c: number): boolean {
-  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === CR;
 }
 
 /**

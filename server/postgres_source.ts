@@ -6,9 +6,12 @@
  * Pages walk the key: `key >= after + 1 AND key <= hwm AND time >= from AND
  * time < to AND … ORDER BY key LIMIT n`, each a prepared statement with
  * bound parameters ({@linkcode "./postgres_query.ts"}), whose rows come
- * back as one text, their records joined ({@linkcode "./postgres_pages.ts"},
+ * back as one text ({@linkcode "./postgres_pages.ts"},
  * {@linkcode "./postgres_records.ts"}): the driver's cost per cell was most
- * of an export's time. A page is one query of at most `n` rows, so memory
+ * of an export's time. A download writes that text straight into its
+ * export bytes where it can ({@linkcode PostgresSource.encodedPage},
+ * {@linkcode "./postgres_record_bytes.ts"}), without making cells. A page
+ * is one query of at most `n` rows, so memory
  * is bounded by the page whatever the size of the export; a download in a
  * snapshot also holds the next page, asked for while the current one is
  * sent, so that PostgreSQL and the server work at the same time. Keyset

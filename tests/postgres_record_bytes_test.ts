@@ -8,6 +8,7 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import type { PageEncoding } from "../protocol/export_state.ts";
 import type { ColumnSchema } from "../protocol/filter.ts";
+import { mulberry32 } from "../server/demo_data.ts";
 import { RowEncoder } from "../server/formats.ts";
 import { encodeRecords, recordPlan } from "../server/postgres_record_bytes.ts";
 import type { PostgresColumnKind } from "../server/postgres_query.ts";
@@ -41,16 +42,6 @@ const KINDS: readonly PostgresColumnKind[] = [
   "cast_text",
   "text",
 ];
-
-/** A deterministic generator (mulberry32), so that a failure can be replayed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CHARS = [
   ..."abcXYZ019",
@@ -166,7 +157,7 @@ for (const format of ["csv", "json", "ndjson"] as const) {
 }
 
 Deno.test("records written as export bytes are the encoders' bytes for their cells", () => {
-  const next = random(20261201);
+  const next = mulberry32(20261201);
   for (const layout of LAYOUTS) {
     for (let round = 0; round < 20; round++) {
       const rows = Array.from(
@@ -205,7 +196,7 @@ Deno.test("keys beyond 2^53 are bigints, and JSON writes unsafe integers as stri
 });
 
 Deno.test("a page holding what the fast path does not write is left to the cells", () => {
-  const base = values(random(7), 1);
+  const base = values(mulberry32(7), 1);
   const at = (column: number, value: string | null) =>
     records([base.map((v, i) => i === column ? value : v)]);
   const cases: [string, string][] = [
@@ -221,8 +212,8 @@ Deno.test("a page holding what the fast path does not write is left to the cells
     ["infinity", at(1, "infinity")],
     ["a boolean that is not t or f", at(7, "x")],
     ["a NULL key", at(0, null)],
-    ["keys out of order", records([values(random(1), 5), values(random(2), 4)])],
-    ["a repeated key", records([values(random(1), 5), values(random(2), 5)])],
+    ["keys out of order", records([values(mulberry32(1), 5), values(mulberry32(2), 4)])],
+    ["a repeated key", records([values(mulberry32(1), 5), values(mulberry32(2), 5)])],
     ["a record short of fields", "(1,2)"],
     ["text that is not records", "1,2,3"],
     ["an unterminated quote", '(1,"abc'],
