@@ -11,6 +11,8 @@ export interface Run {
   readonly ttfb?: number;
   /** The server process's peak resident set, in bytes. */
   readonly serverPeak?: number;
+  /** The median of its resident set sampled in the second half of the export, in bytes. */
+  readonly serverSettled?: number;
   /** SHA-256 (hex) of the export's bytes, decompressed if gzip'd. */
   readonly sha256?: string;
 }
@@ -21,9 +23,19 @@ export const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
 /** Rows a second of a run. */
 export const rate = (r: Run): number => r.rows / r.seconds;
 
-/** The runs as a Markdown table: rows, size, time, rates, first byte, server peak. */
+/** The runs as a Markdown table: rows, size, time, rates, first byte, server memory. */
 export function table(runs: readonly Run[]): string {
-  const head = ["export", "rows", "MB", "s", "rows/s", "MB/s", "first byte", "server peak RSS"];
+  const head = [
+    "export",
+    "rows",
+    "MB",
+    "s",
+    "rows/s",
+    "MB/s",
+    "first byte",
+    "server peak RSS",
+    "server RSS, 2nd half",
+  ];
   const body = runs.map((r) => [
     r.name,
     r.rows.toLocaleString("en-US"),
@@ -33,7 +45,43 @@ export function table(runs: readonly Run[]): string {
     mb(r.bytes / r.seconds),
     r.ttfb === undefined ? "" : `${(r.ttfb * 1000).toFixed(0)} ms`,
     r.serverPeak === undefined ? "" : `${mb(r.serverPeak)} MB`,
+    r.serverSettled === undefined ? "" : `${mb(r.serverSettled)} MB`,
   ]);
   const rows = [head, head.map(() => "---"), ...body];
   return rows.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
+}
+
+/** A target of a benchmark: what, the figure measured, and whether it holds. */
+export interface Target {
+  readonly what: string;
+  readonly value: string;
+  readonly pass: boolean;
+}
+
+/**
+ * Whether the server's memory is flat from the smallest export to the
+ * largest: its peak, and where it settles in each export's second half
+ * (the peak of a 1-second export is taken before its heap has grown to its
+ * working size; the median of the second half is not). "No more" is within
+ * the noise of a garbage-collected heap: 10% or 10 MB. `byRows` holds the
+ * runs of each size; those without server figures are left out.
+ */
+export function flatMemory(byRows: ReadonlyMap<number, readonly Run[]>): Target[] {
+  const sizes = [...byRows.keys()].sort((a, b) => a - b);
+  if (sizes.length < 2) return [];
+  const [smallest, largest] = [sizes[0], sizes.at(-1)!];
+  const most = (n: number, of: (r: Run) => number | undefined) =>
+    Math.max(...byRows.get(n)!.flatMap((r) => of(r) ?? []));
+  const flat = (small: number, large: number) => large <= Math.max(small * 1.1, small + 10e6);
+  return [
+    ["server peak RSS", (r: Run) => r.serverPeak] as const,
+    ["server RSS in each export's second half (median)", (r: Run) => r.serverSettled] as const,
+  ].map(([what, of]) => {
+    const [small, large] = [most(smallest, of), most(largest, of)];
+    return {
+      what: `${what} flat from smallest to largest export`,
+      value: `${mb(small)} → ${mb(large)} MB`,
+      pass: flat(small, large),
+    };
+  });
 }

@@ -53,6 +53,22 @@ export class Child {
     return this.#status("VmRSS");
   }
 
+  /**
+   * Samples the resident set every `everyMs` until the returned function is
+   * called, which gives the median of the samples of the second half of the
+   * time: where the server's memory settles during an export, beside its peak
+   * (VmHWM), which one collection that comes late can set.
+   */
+  watchRss(everyMs = 100): () => number {
+    const samples: number[] = [];
+    const timer = setInterval(() => samples.push(this.rss()), everyMs);
+    return () => {
+      clearInterval(timer);
+      const settled = samples.slice(Math.floor(samples.length / 2)).sort((a, b) => a - b);
+      return settled.length === 0 ? this.rss() : settled[Math.floor(settled.length / 2)];
+    };
+  }
+
   /** CPU time the process has used so far (user and system), in seconds. */
   cpuSeconds(): number {
     // /proc/<pid>/stat: the 14th and 15th fields, after the parenthesised name, in clock ticks.

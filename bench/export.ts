@@ -21,7 +21,7 @@ import { sqlite3CsvDigest } from "../tests/_sqlite3.ts";
 import { Child, dbPath, startServer } from "./_server_program.ts";
 import { handshakeRuns, handshakeTable } from "./handshake.ts";
 import { type Stall, STALL_MS, stalledRun, stallTable, stallTargets } from "./stalled_reader.ts";
-import { mb, rate, type Run, table } from "./_runs.ts";
+import { flatMemory, mb, rate, type Run, table, type Target } from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
@@ -65,6 +65,7 @@ async function sluiceRun(
   try {
     const client = new ClientBuilder(server.url).build();
     await client.connect();
+    const settled = server.watchRss();
     const started = performance.now();
     const download = client.download({
       searchParams: { timeFrom: FROM, timeTo: TO, filters: [] },
@@ -81,6 +82,7 @@ async function sluiceRun(
     }
     const complete = await download.done;
     const seconds = (performance.now() - started - hash.ms) / 1000;
+    const serverSettled = settled();
     await client.close();
     return {
       name: `sluice ${format}${compression ? "+gzip" : ""}${encryption ? "" : ", not encrypted"}`,
@@ -89,6 +91,7 @@ async function sluiceRun(
       seconds,
       ttfb,
       serverPeak: server.peakRss(),
+      serverSettled,
       sha256: hash.hex(),
     };
   } finally {
@@ -155,12 +158,6 @@ async function httpRun(db: string, rows: number): Promise<Run> {
   }
 }
 
-interface Target {
-  readonly what: string;
-  readonly value: string;
-  readonly pass: boolean;
-}
-
 function targets(byRows: Map<number, Run[]>, stall: Stall): Target[] {
   const out: Target[] = [];
   const find = (runs: Run[], name: string) => runs.find((r) => r.name === name)!;
@@ -213,20 +210,7 @@ function targets(byRows: Map<number, Run[]>, stall: Stall): Target[] {
     value: `${(ttfb * 1000).toFixed(0)} ms`,
     pass: ttfb < 0.3,
   });
-  if (sizes.length > 1) {
-    const peak = (n: number) =>
-      Math.max(
-        ...byRows.get(n)!.filter((r) => r.name.startsWith("sluice")).map((r) => r.serverPeak!),
-      );
-    const small = peak(sizes[0]);
-    const large = peak(sizes.at(-1)!);
-    // "No more" within the noise of a garbage-collected heap: 10% or 10 MB.
-    out.push({
-      what: "server peak RSS flat from smallest to largest export",
-      value: `${mb(small)} → ${mb(large)} MB`,
-      pass: large <= Math.max(small * 1.1, small + 10e6),
-    });
-  }
+  out.push(...flatMemory(byRows));
   out.push(...stallTargets(stall));
   return out;
 }

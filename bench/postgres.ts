@@ -26,7 +26,7 @@ import type { OutputFormat } from "../protocol/messages.ts";
 import { type Cluster, startCluster } from "../tests/_postgres.ts";
 import { startProgram } from "./_server_program.ts";
 import { makeTable } from "./_postgres_table.ts";
-import { mb, rate, type Run, table } from "./_runs.ts";
+import { flatMemory, rate, type Run, table, type Target } from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
@@ -182,6 +182,7 @@ async function sluiceRun(
     // Every client signs in (a random key, which a server without an allow list accepts).
     const client = new ClientBuilder(server.url).build();
     await client.connect();
+    const settled = server.watchRss();
     const [serverCpu, clientCpu, pg] = [server.cpuSeconds(), ownCpu(), postgresCpu()];
     const started = performance.now();
     const download = client.download({
@@ -202,6 +203,7 @@ async function sluiceRun(
     }
     const complete = await download.done;
     const seconds = (performance.now() - started - hashMs) / 1000;
+    const serverSettled = settled();
     const name = `sluice ${format}${encryption ? "" : ", not encrypted"}`;
     cpuRuns.push({
       name,
@@ -218,17 +220,12 @@ async function sluiceRun(
       seconds,
       ttfb,
       serverPeak: server.peakRss(),
+      serverSettled,
       sha256: hash.digest("hex"),
     };
   } finally {
     await server.stop();
   }
-}
-
-interface Target {
-  readonly what: string;
-  readonly value: string;
-  readonly pass: boolean;
 }
 
 function targets(byRows: Map<number, Run[]>): Target[] {
@@ -242,20 +239,7 @@ function targets(byRows: Map<number, Run[]>): Target[] {
       pass: vsPsql >= 0.5,
     });
   }
-  const sizes = [...byRows.keys()].sort((a, b) => a - b);
-  if (sizes.length > 1) {
-    const peak = (n: number) =>
-      Math.max(
-        ...byRows.get(n)!.filter((r) => r.serverPeak !== undefined).map((r) => r.serverPeak!),
-      );
-    const [small, large] = [peak(sizes[0]), peak(sizes.at(-1)!)];
-    // "No more" within the noise of a garbage-collected heap: 10% or 10 MB.
-    out.push({
-      what: "server peak RSS flat from smallest to largest export",
-      value: `${mb(small)} → ${mb(large)} MB`,
-      pass: large <= Math.max(small * 1.1, small + 10e6),
-    });
-  }
+  out.push(...flatMemory(byRows));
   return out;
 }
 
