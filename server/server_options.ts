@@ -41,14 +41,9 @@ export interface ServerOptions extends ConnectionOptions, TokenOptions {
    */
   readonly maxDownloadsPerConnection?: number;
   /**
-   * Target uncompressed bytes per data frame. Each frame costs a page
-   * query, a seal, a send and an acknowledgement whatever its size, so
-   * larger frames cost less per byte (measured: a 1,000,000-row PostgreSQL
-   * export 10% faster at 512 KiB than at 256 KiB); rows wider than the
-   * columns' expected widths (PROTOCOL.md §8.1) can make a page more than a
-   * frame may carry, which is then cut, and this leaves room for them.
+   * Target uncompressed bytes per data frame.
    *
-   * @default {524288}
+   * @default {262144}
    */
   readonly frameBytes?: number;
   /**
