@@ -35,7 +35,6 @@ import {
 } from "../protocol/session_state.ts";
 import { SessionChannel } from "../transport/session_channel.ts";
 import { openSessionKeys, type SessionKeys } from "../transport/session_secrets.ts";
-import { NODE_CIPHERS } from "./node_ciphers.ts";
 import { openAndCheck } from "./token_verifier.ts";
 import { DataSourceError, type SourceReader } from "./data_source.ts";
 import { DownloadReads } from "./download_reads.ts";
@@ -278,7 +277,7 @@ export class Session {
         return;
       }
       case "openSession":
-        return this.#answer(() => openSessionKeys(effect, NODE_CIPHERS), (keys) => {
+        return this.#answer(() => openSessionKeys(effect), (keys) => {
           this.#keys = keys;
           return { type: "sessionOpened" };
         }, (error) => {

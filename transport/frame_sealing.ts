@@ -29,34 +29,6 @@ function aesKey(secret: Uint8Array, usage: "encrypt" | "decrypt"): Promise<Crypt
 }
 
 /**
- * AES-256-GCM decryption under one key: the plaintext of `ciphertext` (its
- * tag last), or `undefined` when the tag does not match.
- */
-export type GcmOpen = (
-  iv: Uint8Array,
-  header: Uint8Array,
-  ciphertext: Uint8Array,
-) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
-
-/** Web Crypto's AES-256-GCM decryption under `secret`: what an opener uses unless given another. */
-export async function webGcmOpen(secret: Uint8Array): Promise<GcmOpen> {
-  const key = await aesKey(secret, "decrypt");
-  return async (iv, header, ciphertext) => {
-    try {
-      return new Uint8Array(
-        await crypto.subtle.decrypt(
-          { name: "AES-GCM", iv: iv as BufferSource, additionalData: header as BufferSource },
-          key,
-          ciphertext as BufferSource,
-        ),
-      );
-    } catch (_tagMismatch) {
-      return undefined;
-    }
-  };
-}
-
-/**
  * Seals the frames of one direction. Counters are taken in call order,
  * synchronously, so frames sealed one after another carry increasing
  * counters even though encryption itself is asynchronous: send them in the
@@ -135,24 +107,16 @@ export class FrameSealer {
  * ```
  */
 export class FrameOpener {
-  readonly #decrypt: GcmOpen;
+  readonly #key: CryptoKey;
   #state: OpeningState = initialOpeningState();
 
-  private constructor(decrypt: GcmOpen) {
-    this.#decrypt = decrypt;
+  private constructor(key: CryptoKey) {
+    this.#key = key;
   }
 
-  /**
-   * An opener for the direction whose 32-byte AES key is `secret`, with Web
-   * Crypto, or with the decryption `gcm` makes for the key (a server's
-   * synchronous `node:crypto`: the frames it opens are small commands, for
-   * which Web Crypto's asynchronous call costs five times the decryption).
-   */
-  static async create(
-    secret: Uint8Array,
-    gcm: (secret: Uint8Array) => GcmOpen | Promise<GcmOpen> = webGcmOpen,
-  ): Promise<FrameOpener> {
-    return new FrameOpener(await gcm(secret));
+  /** An opener for the direction whose 32-byte AES key is `secret`. */
+  static async create(secret: Uint8Array): Promise<FrameOpener> {
+    return new FrameOpener(await aesKey(secret, "decrypt"));
   }
 
   /** Decrypts the next sealed frame into the inner frame's bytes. */
@@ -162,10 +126,17 @@ export class FrameOpener {
     this.#state = state;
     if (!result.ok) return result;
     const { counter, iv, header, ciphertext } = result.value;
-    const plain = await this.#decrypt(iv, header, ciphertext);
-    if (plain !== undefined) return { ok: true, value: plain };
-    const failed = tagFailed(this.#state, counter);
-    this.#state = failed.state;
-    return { ok: false, error: failed.error };
+    try {
+      const plain = await crypto.subtle.decrypt(
+        { name: "AES-GCM", iv: iv as BufferSource, additionalData: header as BufferSource },
+        this.#key,
+        ciphertext as BufferSource,
+      );
+      return { ok: true, value: new Uint8Array(plain) };
+    } catch (_tagMismatch) {
+      const failed = tagFailed(this.#state, counter);
+      this.#state = failed.state;
+      return { ok: false, error: failed.error };
+    }
   }
 }

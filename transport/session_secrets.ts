@@ -11,8 +11,8 @@
 
 import { hexToBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { HKDF_INFO, type SessionSecrets } from "../protocol/session_crypto.ts";
-import { CommandSigner, type Hmac } from "./command_signer.ts";
-import { FrameOpener, FrameSealer, type GcmOpen } from "./frame_sealing.ts";
+import { CommandSigner } from "./command_signer.ts";
+import { FrameOpener, FrameSealer } from "./frame_sealing.ts";
 
 const encoder = new TextEncoder();
 
@@ -79,25 +79,13 @@ export interface SessionKeys {
  */
 export async function openSessionKeys(
   session: { readonly shared: Uint8Array; readonly nonce: string; readonly encryption: boolean },
-  ciphers: CommandCiphers = {},
 ): Promise<SessionKeys> {
   const secrets = await deriveSessionSecrets(session.shared, session.nonce);
-  const signer = await CommandSigner.create(secrets.commands, ciphers.hmac);
+  const signer = await CommandSigner.create(secrets.commands);
   if (!session.encryption) return { signer };
   const [sealer, opener] = await Promise.all([
     FrameSealer.create(secrets.serverToClient),
-    FrameOpener.create(secrets.clientToServer, ciphers.gcmOpen),
+    FrameOpener.create(secrets.clientToServer),
   ]);
   return { signer, sealer, opener };
-}
-
-/**
- * What checks and opens the commands a server receives, in place of Web
- * Crypto's (server/node_ciphers.ts): for each, what makes it for a key.
- */
-export interface CommandCiphers {
-  /** HMAC-SHA256 for the command key. */
-  readonly hmac?: (secret: Uint8Array) => Hmac | Promise<Hmac>;
-  /** AES-256-GCM decryption for the client-to-server key. */
-  readonly gcmOpen?: (secret: Uint8Array) => GcmOpen | Promise<GcmOpen>;
 }

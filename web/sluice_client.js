@@ -1874,42 +1874,33 @@ function commandSigningInput(command2) {
 // transport/command_signer.ts
 var encoder2 = new TextEncoder();
 var CommandSigner = class _CommandSigner {
-  #mac;
-  constructor(mac) {
-    this.#mac = mac;
+  #key;
+  constructor(key) {
+    this.#key = key;
   }
-  /**
-   * A signer for the 32-byte command secret of a session, with Web Crypto,
-   * or with the HMAC `hmac` makes for the key (a server's synchronous
-   * `node:crypto`: commands are short, and Web Crypto's asynchronous call
-   * costs five times the HMAC).
-   */
-  static async create(secret, hmac2 = webHmac) {
-    return new _CommandSigner(await hmac2(secret));
+  /** A signer for the 32-byte command secret of a session. */
+  static async create(secret) {
+    const key = await crypto.subtle.importKey("raw", secret, {
+      name: "HMAC",
+      hash: "SHA-256"
+    }, false, [
+      "sign",
+      "verify"
+    ]);
+    return new _CommandSigner(key);
   }
   /** The signature of a command: 64 lowercase hex characters. */
   async sign(command2) {
-    return bytesToHex2(await this.#mac(encoder2.encode(commandSigningInput(command2))));
+    const input = encoder2.encode(commandSigningInput(command2));
+    return bytesToHex2(new Uint8Array(await crypto.subtle.sign("HMAC", this.#key, input)));
   }
   /** Whether `signatureHex` is this session's signature of the command. */
   async verify(command2, signatureHex) {
     if (!HEX_32_BYTES.test(signatureHex)) return false;
-    const expected = await this.#mac(encoder2.encode(commandSigningInput(command2)));
-    const given = hexToBytes2(signatureHex);
-    let differ = 0;
-    for (let i = 0; i < expected.length; i++) differ |= expected[i] ^ given[i];
-    return differ === 0 && given.length === expected.length;
+    const input = encoder2.encode(commandSigningInput(command2));
+    return await crypto.subtle.verify("HMAC", this.#key, hexToBytes2(signatureHex), input);
   }
 };
-async function webHmac(secret) {
-  const key = await crypto.subtle.importKey("raw", secret, {
-    name: "HMAC",
-    hash: "SHA-256"
-  }, false, [
-    "sign"
-  ]);
-  return async (input) => new Uint8Array(await crypto.subtle.sign("HMAC", key, input));
-}
 
 // protocol/utf8_length.ts
 function utf8Length(text, limit = Infinity) {
@@ -2316,20 +2307,6 @@ function aesKey(secret, usage) {
     usage
   ]);
 }
-async function webGcmOpen(secret) {
-  const key = await aesKey(secret, "decrypt");
-  return async (iv, header2, ciphertext) => {
-    try {
-      return new Uint8Array(await crypto.subtle.decrypt({
-        name: "AES-GCM",
-        iv,
-        additionalData: header2
-      }, key, ciphertext));
-    } catch (_tagMismatch) {
-      return void 0;
-    }
-  };
-}
 var FrameSealer = class _FrameSealer {
   #key;
   #state = initialSealingState();
@@ -2363,19 +2340,14 @@ var FrameSealer = class _FrameSealer {
   }
 };
 var FrameOpener = class _FrameOpener {
-  #decrypt;
+  #key;
   #state = initialOpeningState();
-  constructor(decrypt) {
-    this.#decrypt = decrypt;
+  constructor(key) {
+    this.#key = key;
   }
-  /**
-   * An opener for the direction whose 32-byte AES key is `secret`, with Web
-   * Crypto, or with the decryption `gcm` makes for the key (a server's
-   * synchronous `node:crypto`: the frames it opens are small commands, for
-   * which Web Crypto's asynchronous call costs five times the decryption).
-   */
-  static async create(secret, gcm2 = webGcmOpen) {
-    return new _FrameOpener(await gcm2(secret));
+  /** An opener for the direction whose 32-byte AES key is `secret`. */
+  static async create(secret) {
+    return new _FrameOpener(await aesKey(secret, "decrypt"));
   }
   /** Decrypts the next sealed frame into the inner frame's bytes. */
   async open(bytes) {
@@ -2383,17 +2355,24 @@ var FrameOpener = class _FrameOpener {
     this.#state = state;
     if (!result.ok) return result;
     const { counter, iv, header: header2, ciphertext } = result.value;
-    const plain = await this.#decrypt(iv, header2, ciphertext);
-    if (plain !== void 0) return {
-      ok: true,
-      value: plain
-    };
-    const failed = tagFailed(this.#state, counter);
-    this.#state = failed.state;
-    return {
-      ok: false,
-      error: failed.error
-    };
+    try {
+      const plain = await crypto.subtle.decrypt({
+        name: "AES-GCM",
+        iv,
+        additionalData: header2
+      }, this.#key, ciphertext);
+      return {
+        ok: true,
+        value: new Uint8Array(plain)
+      };
+    } catch (_tagMismatch) {
+      const failed = tagFailed(this.#state, counter);
+      this.#state = failed.state;
+      return {
+        ok: false,
+        error: failed.error
+      };
+    }
   }
 };
 

@@ -14,13 +14,6 @@
 import type { ErrorResponse } from "../protocol/errors.d.ts";
 import type { Result } from "../protocol/result.d.ts";
 /**
- * AES-256-GCM decryption under one key: the plaintext of `ciphertext` (its
- * tag last), or `undefined` when the tag does not match.
- */
-export type GcmOpen = (iv: Uint8Array, header: Uint8Array, ciphertext: Uint8Array) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
-/** Web Crypto's AES-256-GCM decryption under `secret`: what an opener uses unless given another. */
-export declare function webGcmOpen(secret: Uint8Array): Promise<GcmOpen>;
-/**
  * Seals the frames of one direction. Counters are taken in call order,
  * synchronously, so frames sealed one after another carry increasing
  * counters even though encryption itself is asynchronous: send them in the
@@ -71,13 +64,8 @@ export declare class FrameSealer {
 export declare class FrameOpener {
     #private;
     private constructor();
-    /**
-     * An opener for the direction whose 32-byte AES key is `secret`, with Web
-     * Crypto, or with the decryption `gcm` makes for the key (a server's
-     * synchronous `node:crypto`: the frames it opens are small commands, for
-     * which Web Crypto's asynchronous call costs five times the decryption).
-     */
-    static create(secret: Uint8Array, gcm?: (secret: Uint8Array) => GcmOpen | Promise<GcmOpen>): Promise<FrameOpener>;
+    /** An opener for the direction whose 32-byte AES key is `secret`. */
+    static create(secret: Uint8Array): Promise<FrameOpener>;
     /** Decrypts the next sealed frame into the inner frame's bytes. */
     open(bytes: Uint8Array): Promise<Result<Uint8Array, ErrorResponse>>;
 }

@@ -10,8 +10,8 @@
  * @module
  */
 import { type SessionSecrets } from "../protocol/session_crypto.d.ts";
-import { CommandSigner, type Hmac } from "./command_signer.d.ts";
-import { FrameOpener, FrameSealer, type GcmOpen } from "./frame_sealing.d.ts";
+import { CommandSigner } from "./command_signer.d.ts";
+import { FrameOpener, FrameSealer } from "./frame_sealing.d.ts";
 /**
  * Expands an ECDH shared secret into the session's secrets with
  * HKDF-SHA256, salted with the sign-in nonce (64 hex characters).
@@ -51,14 +51,4 @@ export declare function openSessionKeys(session: {
     readonly shared: Uint8Array;
     readonly nonce: string;
     readonly encryption: boolean;
-}, ciphers?: CommandCiphers): Promise<SessionKeys>;
-/**
- * What checks and opens the commands a server receives, in place of Web
- * Crypto's (server/node_ciphers.ts): for each, what makes it for a key.
- */
-export interface CommandCiphers {
-    /** HMAC-SHA256 for the command key. */
-    readonly hmac?: (secret: Uint8Array) => Hmac | Promise<Hmac>;
-    /** AES-256-GCM decryption for the client-to-server key. */
-    readonly gcmOpen?: (secret: Uint8Array) => GcmOpen | Promise<GcmOpen>;
-}
+}): Promise<SessionKeys>;
