@@ -31,6 +31,9 @@ import { POSTGRES_MIN_TIMESTAMP_MS, postgresTimestampText } from "./postgres_val
 import { prefixSuccessor } from "./prefix_successor.ts";
 import type { PageLayout } from "./postgres_records.ts";
 
+/** Kinds whose text may hold anything: written after their length in bytes in a page's text. */
+const COUNTED_KINDS: ReadonlySet<PostgresColumnKind> = new Set(["text", "cast_text"]);
+
 /**
  * Kinds whose text never holds a comma, a quote, a parenthesis or a line
  * feed, and is never empty: written bare in a page's text when NOT NULL.
@@ -174,15 +177,20 @@ export class PostgresQueries {
     this.kinds = schema.columns.map((c) => (this.#columns.get(c.name) as PostgresColumn).kind);
     const stored = schema.columns.map((c) => this.#columns.get(c.name) as PostgresColumn);
     const bare = stored.flatMap((c, i) => c.notNull === true && BARE_KINDS.has(c.kind) ? [i] : []);
-    const record = stored.flatMap((_, i) => bare.includes(i) ? [] : [i]);
-    this.layout = { bare, record };
+    const counted = stored.flatMap((c, i) => COUNTED_KINDS.has(c.kind) ? [i] : []);
+    const record = stored.flatMap((_, i) => bare.includes(i) || counted.includes(i) ? [] : [i]);
+    this.layout = { bare, counted, record };
     // The alias has a space, which no declared column's name has (an alias `r` would clash
     // with a column `r` where there is one).
     const field = (i: number) => `"a row".${quote(schema.columns[i].name)}`;
     const fields = bare.map(field);
+    // A NULL text is skipped by concat_ws, its length -1 stays.
+    for (const i of counted) fields.push(`coalesce(octet_length(${field(i)}), -1)`, field(i));
     if (record.length > 0) fields.push(`ROW(${record.map(field).join(", ")})::text`);
     // All in the record: the whole row, whose columns are the record's, in order.
-    this.#row = bare.length === 0 ? `"a row"::text` : `concat_ws(',', ${fields.join(", ")})`;
+    this.#row = record.length === stored.length
+      ? `"a row"::text`
+      : `concat_ws(',', ${fields.join(", ")})`;
     this.#select = schema.columns.map((c) => {
       const column = this.#columns.get(c.name) as PostgresColumn;
       return column.kind === "cast_text" ? `${quote(c.name)}::text` : quote(c.name);

@@ -110,7 +110,7 @@ export interface RecordPlan {
  * import { equal } from "node:assert/strict";
  * import { recordPlan } from "./postgres_record_bytes.ts";
  * const columns = [{ name: "id", type: "integer" as const }];
- * const layout = { bare: [0], record: [] };
+ * const layout = { bare: [0], counted: [], record: [] };
  * const csv = { format: "csv" as const, neutralizeFormulas: true };
  * equal(recordPlan({ columns, kinds: ["integer"], layout, keyIndex: 0 }, csv)?.width, 1);
  * equal(recordPlan({ columns, kinds: ["epoch_ms"], layout, keyIndex: 0 }, csv), undefined);
@@ -181,9 +181,10 @@ const sink = new Sink();
  *   { name: "id", type: "integer" as const },
  *   { name: "note", type: "text" as const },
  * ];
- * const shape = { columns, kinds: ["integer", "text"] as const, layout: { bare: [0], record: [1] }, keyIndex: 0 };
+ * const layout = { bare: [0], counted: [1], record: [] };
+ * const shape = { columns, kinds: ["integer", "text"] as const, layout, keyIndex: 0 };
  * const plan = recordPlan(shape, { format: "csv", neutralizeFormulas: true })!;
- * const page = encodeRecords(new TextEncoder().encode('1,("a, b")\n2,(=x)'), plan)!;
+ * const page = encodeRecords(new TextEncoder().encode("1,4,a, b\n2,2,=x"), plan)!;
  * equal(new TextDecoder().decode(page.bytes), "1,\"a, b\"\r\n2,'=x\r\n");
  * equal(page.ends.length, 2);
  * equal(page.keys[1], 2);

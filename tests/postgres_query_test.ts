@@ -79,7 +79,8 @@ Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT p
     "1970-01-02 00:00:00.000+00",
     "7",
   ]);
-  // The page as one text of records, with its row count and last key: the same query inside.
+  // The page as one text, with its row count and last key: the same query inside. Texts are
+  // counted (their length in bytes, then them); the rest, which may be NULL, is one record.
   const records = QUERIES.pageRecords({
     timeFrom: 0,
     timeTo: 86_400_000,
@@ -87,12 +88,16 @@ Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT p
     highWaterMark: 5n,
     after: 2n,
   }, 7);
+  const counted = (c: string) => `coalesce(octet_length("a row"."${c}"), -1), "a row"."${c}"`;
+  deepStrictEqual(QUERIES.layout, { bare: [], counted: [2, 4], record: [0, 1, 3, 5, 6] });
   equal(
     records?.text,
-    `SELECT string_agg("a row"::text, chr(10)), count(*), max("a row"."id") FROM (${bound.text}) "a row"`,
+    `SELECT string_agg(concat_ws(',', ${counted("s")}, ${counted("j")}, ROW("a row"."id", ` +
+      `"a row"."ts", "a row"."u", "a row"."d", "a row"."b")::text), chr(10)), count(*), ` +
+      `max("a row"."id") FROM (${bound.text}) "a row"`,
   );
   deepStrictEqual(records?.params, bound.params);
-  // NOT NULL columns of kinds whose text needs no quoting go bare before the record of the rest.
+  // NOT NULL columns of kinds whose text needs no quoting go bare, first.
   const bare = new PostgresQueries(SCHEMA, [
     { name: "id", kind: "integer", notNull: true },
     { name: "ts", kind: "timestamptz", notNull: true },
@@ -102,12 +107,28 @@ Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT p
     { name: "d", kind: "numeric" },
     { name: "b", kind: "boolean", notNull: true },
   ]);
-  deepStrictEqual(bare.layout, { bare: [0, 1, 3, 6], record: [2, 4, 5] });
+  deepStrictEqual(bare.layout, { bare: [0, 1, 3, 6], counted: [2, 4], record: [5] });
   const row = `concat_ws(',', "a row"."id", "a row"."ts", "a row"."u", "a row"."b", ` +
-    `ROW("a row"."s", "a row"."j", "a row"."d")::text)`;
+    `${counted("s")}, ${counted("j")}, ROW("a row"."d")::text)`;
   equal(
     bare.pageRecords({ timeFrom: 0, timeTo: 86_400_000, filters: [], highWaterMark: 5n }, 7)?.text
       .startsWith(`SELECT string_agg(${row}, chr(10)), count(*), max("a row"."id") FROM (`),
+    true,
+  );
+  // Nothing but columns for the record: the whole row.
+  const plain = new PostgresQueries(
+    { ...SCHEMA, columns: SCHEMA.columns.filter((c) => c.name !== "s" && c.name !== "j") },
+    [
+      { name: "id", kind: "integer" },
+      { name: "ts", kind: "timestamptz" },
+      { name: "u", kind: "uuid" },
+      { name: "d", kind: "numeric" },
+      { name: "b", kind: "boolean" },
+    ],
+  );
+  equal(
+    plain.pageRecords({ timeFrom: 0, timeTo: 1, filters: [], highWaterMark: 5n }, 7)?.text
+      .startsWith(`SELECT string_agg("a row"::text, chr(10)),`),
     true,
   );
   // No key follows 2^63 - 1.

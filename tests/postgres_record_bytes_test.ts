@@ -107,18 +107,32 @@ function values(next: () => number, id: number, bare: readonly number[] = []): (
 function records(rows: readonly (string | null)[][], layout = ALL_RECORD): string {
   return rows.map((r) => {
     const bare = layout.bare.map((i) => r[i]!);
+    const counted = layout.counted.map((i) => {
+      const text = r[i];
+      return text === null ? "-1" : `${utf8.encode(text).length},${text}`;
+    });
     const record = layout.record.map((i) => field(r[i]));
-    return [...bare, ...(record.length > 0 ? [`(${record.join(",")})`] : [])].join(",");
+    return [...bare, ...counted, ...(record.length > 0 ? [`(${record.join(",")})`] : [])]
+      .join(",");
   }).join("\n");
 }
 
 const ALL_RECORD = recordLayout(COLUMNS.length);
 /** The source's layout for this table if every column but the texts were NOT NULL. */
-const BARE_FIRST: PageLayout = { bare: [0, 1, 2, 3, 4, 5, 6, 7, 9], record: [8, 10, 11] };
-const LAYOUTS = [ALL_RECORD, BARE_FIRST, {
+const BARE_FIRST: PageLayout = {
+  bare: [0, 1, 2, 3, 4, 5, 6, 7, 9],
+  counted: [8, 10, 11],
+  record: [],
+};
+/** The key bare, the texts counted, the others in a record (as when they may be NULL). */
+const MIXED: PageLayout = { bare: [0], counted: [8, 10, 11], record: [1, 2, 3, 4, 5, 6, 7, 9] };
+/** The texts in the record too (no counted field). */
+const BARE_KEY: PageLayout = {
   bare: [0],
+  counted: [],
   record: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
-}];
+};
+const LAYOUTS = [ALL_RECORD, BARE_FIRST, MIXED, BARE_KEY];
 
 function plan(encoding: PageEncoding, layout = ALL_RECORD) {
   return recordPlan({ columns: COLUMNS, kinds: KINDS, layout, keyIndex: 0 }, encoding);
@@ -181,7 +195,7 @@ Deno.test("records written as export bytes are the encoders' bytes for their cel
 Deno.test("keys beyond 2^53 are bigints, and JSON writes unsafe integers as strings", () => {
   const text = "9007199254740993,(-9007199254740993)\n9223372036854775807,(9007199254740991)";
   const columns: ColumnSchema[] = [{ name: "id", type: "integer" }, { name: "n", type: "integer" }];
-  const layout = { bare: [0], record: [1] };
+  const layout = { bare: [0], counted: [], record: [1] };
   const plan = recordPlan({ columns, kinds: ["integer", "integer"], layout, keyIndex: 0 }, {
     format: "json",
     neutralizeFormulas: true,
@@ -225,19 +239,31 @@ Deno.test("a page holding what the fast path does not write is left to the cells
       equal(encodeRecords(utf8.encode(text), plan(encoding)!), undefined, what);
     }
   }
-  // Rows not of the layout: a bare field missing, empty, quoted, or a record where none is.
-  const layout: PageLayout = { bare: [0, 1], record: [2] };
-  const shape = { columns: COLUMNS.slice(0, 3), kinds: KINDS.slice(0, 3), layout, keyIndex: 0 };
+  // Rows not of the layout: a bare field missing, empty, quoted, or a record where none is; a
+  // length that is not one, or longer than what is left.
+  const layout: PageLayout = { bare: [0, 1], counted: [3], record: [2] };
+  const shape = {
+    columns: [...COLUMNS.slice(0, 3), COLUMNS[8]],
+    kinds: [...KINDS.slice(0, 3), KINDS[8]],
+    layout,
+    keyIndex: 0,
+  };
   const csv = recordPlan(shape, ENCODINGS[0])!;
-  const good = "1,2024-01-01 00:00:00+00,(2024-01-01 00:00:00)";
+  const good = "1,2024-01-01 00:00:00+00,3,a\nb,(2024-01-01 00:00:00)";
   ok(encodeRecords(utf8.encode(good), csv) !== undefined);
+  deepStrictEqual(parseRecords(good, shape.kinds, layout)[0][3], "a\nb");
   for (
     const text of [
-      "1,(2024-01-01 00:00:00)",
-      "1,,(2024-01-01 00:00:00)",
-      '1,"2024-01-01 00:00:00+00",(2024-01-01 00:00:00)',
-      "1,2024-01-01 00:00:00+00",
-      "1,2024-01-01 00:00:00+00,2024-01-01 00:00:00",
+      "1,3,a\nb,(2024-01-01 00:00:00)",
+      "1,,3,a\nb,(2024-01-01 00:00:00)",
+      '1,"2024-01-01 00:00:00+00",3,a\nb,(2024-01-01 00:00:00)',
+      "1,2024-01-01 00:00:00+00,3,a\nb",
+      "1,2024-01-01 00:00:00+00,3,a\nb,2024-01-01 00:00:00",
+      "1,2024-01-01 00:00:00+00,4,a\nb,(2024-01-01 00:00:00)",
+      "1,2024-01-01 00:00:00+00,9,a\nb,(x)",
+      "1,2024-01-01 00:00:00+00,-2,(2024-01-01 00:00:00)",
+      "1,2024-01-01 00:00:00+00,x,a\nb,(2024-01-01 00:00:00)",
+      "1,2024-01-01 00:00:00+00,3a\nb,(2024-01-01 00:00:00)",
     ]
   ) {
     equal(encodeRecords(utf8.encode(text), csv), undefined, text);
