@@ -1,6 +1,6 @@
 /**
  * The pages of the PostgreSQL source: each page one query whose one cell
- * is the page's records, taken as the bytes PostgreSQL sent; a download's
+ * is the page's text, taken as the bytes PostgreSQL sent; a download's
  * pages are written from them straight into export bytes where they can be
  * ({@linkcode "./postgres_record_bytes.ts"}), else read into cells
  * ({@linkcode "./postgres_records.ts"}). For the reads of one download, the
@@ -110,10 +110,10 @@ export class PageReads {
       this.#cells(text, lastKey);
   }
 
-  /** The plan of the last encoding asked for: a download asks for one, page after page. */
+  /** The plan of the last encoding asked for: a download asks for the same one, page after page. */
   #plan(encoding: PageEncoding): RecordPlan | undefined {
     const cached = this.#plans;
-    if (cached?.encoding === encoding) return cached.plan;
+    if (cached !== undefined && sameEncoding(cached.encoding, encoding)) return cached.plan;
     const { columns, kinds, layout } = this.#queries;
     const plan = recordPlan({ columns, kinds, layout, keyIndex: this.#keyIndex }, encoding);
     this.#plans = { encoding, plan };
@@ -127,7 +127,7 @@ export class PageReads {
     return { rows, lastKey };
   }
 
-  /** The page's records text (its UTF-8 bytes; null for none) and its last key. */
+  /** The page's text (its UTF-8 bytes; null for none) and its last key. */
   async #read(
     query: ScanQuery,
     limit: number,
@@ -173,6 +173,13 @@ function ascii(bytes: Uint8Array): string {
  */
 async function written(): Promise<void> {
   for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+function sameEncoding(a: PageEncoding, b: PageEncoding): boolean {
+  return a.format === b.format && a.neutralizeFormulas === b.neutralizeFormulas &&
+    (a.columns === b.columns ||
+      (a.columns !== undefined && b.columns !== undefined &&
+        a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns![i])));
 }
 
 function sameQuery(a: BoundQuery, b: BoundQuery): boolean {

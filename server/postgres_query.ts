@@ -77,7 +77,7 @@ export interface PostgresColumn {
   readonly kind: PostgresColumnKind;
   /** Whether its collation is nondeterministic, so equality too needs `COLLATE "C"`. */
   readonly nondeterministic?: boolean;
-  /** Whether it is declared `NOT NULL`: its page text needs no quoting (postgres_records.ts). */
+  /** Whether it is declared `NOT NULL`: then written bare in a page's text (postgres_records.ts). */
   readonly notNull?: boolean;
 }
 
@@ -174,8 +174,8 @@ export class PostgresQueries {
     if (time === undefined) throw new TypeError(`no storage given for ${schema.timeColumn}`);
     this.#time = time;
     this.columns = schema.columns;
-    this.kinds = schema.columns.map((c) => (this.#columns.get(c.name) as PostgresColumn).kind);
     const stored = schema.columns.map((c) => this.#columns.get(c.name) as PostgresColumn);
+    this.kinds = stored.map((c) => c.kind);
     const bare = stored.flatMap((c, i) => c.notNull === true && BARE_KINDS.has(c.kind) ? [i] : []);
     const counted = stored.flatMap((c, i) => COUNTED_KINDS.has(c.kind) ? [i] : []);
     const record = stored.flatMap((_, i) => bare.includes(i) || counted.includes(i) ? [] : [i]);
