@@ -1,6 +1,6 @@
 /**
- * A page of PostgreSQL records (postgres_records.ts) written straight into
- * export bytes: the UTF-8 of the page text in, CSV, JSON or NDJSON out,
+ * A page of PostgreSQL's page text (postgres_records.ts) written straight
+ * into export bytes: the UTF-8 of the page text in, CSV, JSON or NDJSON out,
  * byte for byte what {@linkcode "./formats.ts"} writes for the same rows'
  * cells, without ever making the cells.
  *
@@ -9,11 +9,11 @@
  * the server's work on a PostgreSQL export (measured on 1,000,000 rows of
  * 11 columns: 0.2 s decoding the page text, 0.3 s reading records into
  * cells, 0.3 s writing them, 0.2 s collecting the garbage, out of 2.1 s).
- * Every field of a record is already the text an export writes, or close
- * to it: integers and decimals are copied, `t` / `f` become `true` /
- * `false`, a timestamp's text is rearranged (its digits past the
- * millisecond cut, as the cells cut them), and text is unquoted from the
- * record and quoted again for CSV or JSON.
+ * Every field of a row is already the text an export writes, or close to
+ * it: integers and decimals are copied, `t` / `f` become `true` / `false`,
+ * a timestamp's text is rearranged (its digits past the millisecond cut,
+ * as the cells cut them), and text is taken as counted (or unquoted from
+ * a record) and quoted again for CSV or JSON.
  *
  * Only what is certain to come out the same is written here: a field
  * outside the common forms (a decimal `NaN`, a timestamp before 1970 or
@@ -96,7 +96,7 @@ export interface RecordPlan {
   readonly scales: readonly number[];
   /** JSON: the bytes before each written value (`{"a":`, `,"b":`). */
   readonly keys: readonly Uint8Array[];
-  /** Most bytes a row writes beyond six times its record's. */
+  /** Most bytes a row writes beyond six times its text's. */
   readonly slack: number;
 }
 
@@ -167,9 +167,9 @@ function writerOf(column: ColumnSchema, kind: PostgresColumnKind): Writer | unde
 const sink = new Sink();
 
 /**
- * The rows of a page's records text (its UTF-8 bytes) as export bytes, or
+ * The rows of a page's text (its UTF-8 bytes) as export bytes, or
  * `undefined` when a field is not one this module writes, the keys do not
- * ascend, or the text is not records of `plan.width` fields: the caller
+ * ascend, or the text is not rows of the plan's layout: the caller
  * then reads the page into cells, which sorts the rows, writes what
  * fits, and reports what is malformed.
  *
