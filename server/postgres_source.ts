@@ -206,9 +206,23 @@ export class PostgresSource implements DataSource {
       ? options.pool
       : new PostgresPool(options.pool);
     try {
-      const [[encoding]] = await pool.query("SHOW server_encoding", []);
+      const [[encoding, client, dateStyle, timeZone]] = await pool.query(
+        "SELECT current_setting('server_encoding'), current_setting('client_encoding'), " +
+          "current_setting('DateStyle'), current_setting('TimeZone')",
+        [],
+      );
       if (encoding !== "UTF8") {
         throw new TypeError(`the database's encoding is ${encoding}; sluice needs UTF8`);
+      }
+      // The pool sets these; a parameter of the URL overrides it, and the page texts would then
+      // not read as written (lengths in bytes, timestamps in UTC).
+      const wrong = [
+        client === "UTF8" ? undefined : `client_encoding is ${client}, not UTF8`,
+        String(dateStyle).startsWith("ISO") ? undefined : `DateStyle is ${dateStyle}, not ISO`,
+        timeZone === "UTC" ? undefined : `TimeZone is ${timeZone}, not UTC`,
+      ].filter((line) => line !== undefined);
+      if (wrong.length > 0) {
+        throw new TypeError(`the connection's ${wrong.join(", ")}: remove it from the URL`);
       }
       const found = await readPostgresColumns(pool, options.schema.table);
       if (found === undefined) throw new TypeError(`no table or view ${options.schema.table}`);

@@ -416,6 +416,26 @@ Deno.test("PostgresSource on a throwaway cluster", async (t) => {
       );
       ok(down instanceof DataSourceError && down.kind === "unavailable", String(down));
     });
+
+    await t.step("open refuses a URL that changes how page texts are written", async () => {
+      const schema = await plainTable(cluster, "settings", 1);
+      for (
+        const [query, named] of [
+          ["client_encoding=LATIN1", "client_encoding is LATIN1"],
+          ["TimeZone=Europe%2FParis", "TimeZone is Europe/Paris"],
+          ["DateStyle=German", "DateStyle is German"],
+        ]
+      ) {
+        const error = await PostgresSource.open({
+          pool: { url: `${cluster.url}?${query}` },
+          schema,
+        })
+          .then(() => undefined, (e: unknown) => e);
+        ok(error instanceof TypeError && error.message.includes(named), String(error));
+      }
+      const fine = await PostgresSource.open({ pool: { url: cluster.url }, schema });
+      await fine.close();
+    });
   } finally {
     await pool.close();
     await cluster.stop();
