@@ -44,7 +44,7 @@ import { daysFromCivil } from "../protocol/time.ts";
 
 /**
  * Where each exported column's field is in a row of the page text: their
- * places in output order, bare first, then in the record.
+ * places in output order, bare first, then counted, then in the record.
  */
 export interface PageLayout {
   /** Written bare, first. */
