@@ -178,13 +178,15 @@ async function written(): Promise<void> {
 function sameEncoding(a: PageEncoding, b: PageEncoding): boolean {
   return a.format === b.format && a.neutralizeFormulas === b.neutralizeFormulas &&
     (a.columns === b.columns ||
-      (a.columns !== undefined && b.columns !== undefined &&
-        a.columns.length === b.columns.length && a.columns.every((c, i) => c === b.columns![i])));
+      (a.columns !== undefined && b.columns !== undefined && sameList(a.columns, b.columns)));
 }
 
 function sameQuery(a: BoundQuery, b: BoundQuery): boolean {
-  return a.text === b.text && a.params.length === b.params.length &&
-    a.params.every((p, i) => p === b.params[i]);
+  return a.text === b.text && sameList(a.params, b.params);
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /**

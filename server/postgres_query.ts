@@ -191,10 +191,10 @@ export class PostgresQueries {
     this.#row = record.length === stored.length
       ? `"a row"::text`
       : `concat_ws(',', ${fields.join(", ")})`;
-    this.#select = schema.columns.map((c) => {
-      const column = this.#columns.get(c.name) as PostgresColumn;
-      return column.kind === "cast_text" ? `${quote(c.name)}::text` : quote(c.name);
-    }).join(", ");
+    this.#select = stored.map((c) =>
+      c.kind === "cast_text" ? `${quote(c.name)}::text` : quote(c.name)
+    )
+      .join(", ");
   }
 
   /** The largest key. */

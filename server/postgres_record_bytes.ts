@@ -34,10 +34,12 @@ import { Sink, utf8 } from "./_byte_sink.ts";
 import { isFormulaStart } from "./_text_cells.ts";
 import type { PostgresColumnKind } from "./postgres_query.ts";
 import {
+  digit,
   ESCAPED_FIELD,
   NULL_FIELD,
   type PageLayout,
   PLAIN_FIELD,
+  readInteger,
   RowSpans,
   scanRow,
 } from "./postgres_records.ts";
@@ -292,11 +294,6 @@ function copy(buf: Uint8Array, pos: number, s: Uint8Array, start: number, end: n
   return pos;
 }
 
-/** Whether `v`, a byte minus `0`, is a digit (unsigned: below `0` is huge). */
-function digit(v: number): boolean {
-  return v >>> 0 < 10;
-}
-
 /** Digits after an optional minus sign: where they start, or -1 if `s[start, end)` is not that. */
 function integerDigits(s: Uint8Array, start: number, end: number): number {
   const first = s[start] === MINUS ? start + 1 : start;
@@ -305,14 +302,9 @@ function integerDigits(s: Uint8Array, start: number, end: number): number {
   return first;
 }
 
-/** A key: a number up to 15 digits, else a bigint (either compares with the other). */
+/** A key as the cells read it (a number when safe, else a bigint), or `undefined` if not digits. */
 function readKey(s: Uint8Array, start: number, end: number): number | bigint | undefined {
-  const first = integerDigits(s, start, end);
-  if (first < 0) return undefined;
-  if (end - first > 15) return BigInt(String.fromCharCode(...s.subarray(start, end)));
-  let v = 0;
-  for (let k = first; k < end; k++) v = v * 10 + s[k] - ZERO;
-  return first > start ? -v : v;
+  return integerDigits(s, start, end) < 0 ? undefined : readInteger(s, start, end);
 }
 
 /** The digits as they are; in JSON a number when safe (|n| ≤ 2^53 − 1), else a string of them. */

@@ -319,7 +319,7 @@ function readBoolean(s: Uint8Array, start: number, end: number): boolean {
 }
 
 /** Up to 15 digits and a sign, digit by digit (always a safe integer); longer ones as int8 text. */
-function readInteger(s: Uint8Array, start: number, end: number): number | bigint {
+export function readInteger(s: Uint8Array, start: number, end: number): number | bigint {
   const negative = s[start] === 0x2d; // -
   let i = negative ? start + 1 : start;
   if (end - i > 15 || i === end) return parseInt8(readText(s, start, end, false));
@@ -333,7 +333,7 @@ function readInteger(s: Uint8Array, start: number, end: number): number | bigint
 }
 
 /** Whether `v`, a byte minus `0`, is a digit (unsigned: below `0` is huge). */
-function digit(v: number): boolean {
+export function digit(v: number): boolean {
   return v >>> 0 < 10;
 }
 

@@ -6,6 +6,7 @@ import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { challengeText, signText } from "../protocol/auth.ts";
 import type { EncodedRows, PageEncoding, Row } from "../protocol/export_state.ts";
+import type { ColumnSchema } from "../protocol/filter.ts";
 import { RowEncoder } from "../server/formats.ts";
 import type {
   AuthChallenge,
@@ -388,13 +389,20 @@ export function estimateOf(requestId: string, request: DownloadRequest = ALL): C
   return { event: "download:estimate", data: request, timestamp: 0, requestId };
 }
 
-/** Rows as a source that writes them itself hands them over: each written as if after another. */
-export function encodedRows(rows: readonly Row[], encoding: PageEncoding): EncodedRows {
-  const all = MEMORY_SCHEMA.columns.map((_, i) => i);
-  const order = encoding.columns ?? all;
+/**
+ * Rows as a source that writes them itself hands them over: each written in
+ * `encoding` as if after another row, with the key of each (at `keyIndex`).
+ */
+export function encodedRows(
+  rows: readonly Row[],
+  encoding: PageEncoding,
+  columns: readonly ColumnSchema[] = MEMORY_SCHEMA.columns,
+  keyIndex = 0,
+): EncodedRows {
+  const order = encoding.columns ?? columns.map((_, i) => i);
   const encoder = new RowEncoder({
     format: encoding.format,
-    columns: order.map((i) => MEMORY_SCHEMA.columns[i]),
+    columns: order.map((i) => columns[i]),
     neutralizeFormulas: encoding.neutralizeFormulas,
   });
   const parts = rows.map((row) => encoder.encodeRows([order.map((i) => row[i])], false));
@@ -403,6 +411,6 @@ export function encodedRows(rows: readonly Row[], encoding: PageEncoding): Encod
   for (const part of parts) ends.push(at += part.length);
   const bytes = new Uint8Array(at);
   parts.reduce((offset, part) => (bytes.set(part, offset), offset + part.length), 0);
-  const keys = rows.map((row) => row[0] as number);
+  const keys = rows.map((row) => row[keyIndex] as number | bigint);
   return { bytes, ends, keys, lead: encoding.format === "json" ? 1 : 0 };
 }

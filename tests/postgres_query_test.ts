@@ -59,13 +59,8 @@ Deno.test("every filter value is a parameter: the SQL text holds none of them", 
 });
 
 Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT parameter", () => {
-  const bound = QUERIES.page({
-    timeFrom: 0,
-    timeTo: 86_400_000,
-    filters: [],
-    highWaterMark: 5n,
-    after: 2n,
-  }, 7);
+  const query = { timeFrom: 0, timeTo: 86_400_000, filters: [], highWaterMark: 5n, after: 2n };
+  const bound = QUERIES.page(query, 7);
   ok(bound !== undefined);
   equal(
     bound.text,
@@ -81,13 +76,7 @@ Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT p
   ]);
   // The page as one text, with its row count and last key: the same query inside. Texts are
   // counted (their length in bytes, then them); the rest, which may be NULL, is one record.
-  const records = QUERIES.pageRecords({
-    timeFrom: 0,
-    timeTo: 86_400_000,
-    filters: [],
-    highWaterMark: 5n,
-    after: 2n,
-  }, 7);
+  const records = QUERIES.pageRecords(query, 7);
   const counted = (c: string) => `coalesce(octet_length("a row"."${c}"), -1), "a row"."${c}"`;
   deepStrictEqual(QUERIES.layout, { bare: [], counted: [2, 4], record: [0, 1, 3, 5, 6] });
   equal(
@@ -111,7 +100,7 @@ Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT p
   const row = `concat_ws(',', "a row"."id", "a row"."ts", "a row"."u", "a row"."b", ` +
     `${counted("s")}, ${counted("j")}, ROW("a row"."d")::text)`;
   equal(
-    bare.pageRecords({ timeFrom: 0, timeTo: 86_400_000, filters: [], highWaterMark: 5n }, 7)?.text
+    bare.pageRecords(query, 7)?.text
       .startsWith(`SELECT string_agg(${row}, chr(10)), count(*), max("a row"."id") FROM (`),
     true,
   );
@@ -127,7 +116,7 @@ Deno.test("the shape of the page query: keyset bounds, the time range, a LIMIT p
     ],
   );
   equal(
-    plain.pageRecords({ timeFrom: 0, timeTo: 1, filters: [], highWaterMark: 5n }, 7)?.text
+    plain.pageRecords(query, 7)?.text
       .startsWith(`SELECT string_agg("a row"::text, chr(10)),`),
     true,
   );
