@@ -213,7 +213,7 @@ export interface CommandState {
 }
 
 /** Two strings compared without an early exit on the first difference. */
-function sameText(a: string, b: string): boolean {
+export function sameText(a: string, b: string): boolean {
   let diff = a.length ^ b.length;
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);

@@ -30,6 +30,7 @@
  * @module
  */
 
+import { sameText } from "../protocol/sign_in.ts";
 import { GUARD_HEADER, headLength, passedHead, PEER_HEADER } from "./request_head.ts";
 
 /** The guard's limits, and where it listens. */
@@ -372,12 +373,4 @@ function textOf(bytes: Uint8Array): string {
 
 function bytesOf(text: string): Uint8Array {
   return Uint8Array.from(text, (c) => c.charCodeAt(0));
-}
-
-/** Whether two texts are equal, in time that does not depend on where they differ. */
-function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  let differ = 0;
-  for (let i = 0; i < a.length; i++) differ |= a.charCodeAt(i) ^ b.charCodeAt(i);
-  return differ === 0;
 }
