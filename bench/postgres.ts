@@ -18,6 +18,12 @@
 // Where the time goes, per export: the CPU seconds of the server process, of this process (the
 // client, or psql's child for the baseline), and of the cluster's PostgreSQL processes, beside the
 // wall time; and the machine's load average before and after, since its 2 cores are shared.
+//
+// The target compares psql's baseline with the encrypted CSV export, whose times drift with the
+// machine by more than the target's margin from one minute to the next (bench/RESULTS.md): the two
+// are run `--rounds` times (3 unless told) alternately and compared by their medians. Their table
+// rows show the median round's time and the highest memory of any round; every round's time is
+// printed after the tables.
 import { createHash } from "node:crypto";
 import process from "node:process";
 import { parseArgs } from "node:util";
@@ -132,10 +138,14 @@ interface Cpu {
   readonly postgres: number;
 }
 
-const cpuRuns: Cpu[] = [];
+/** A run and where its time went. */
+interface Measured {
+  readonly run: Run;
+  readonly cpu: Cpu;
+}
 
 /** psql's `\copy … to stdout with csv header` of the same rows, bytes counted as they come. */
-async function psqlRun(cluster: Cluster, table: string, rows: number): Promise<Run> {
+async function psqlRun(cluster: Cluster, table: string, rows: number): Promise<Measured> {
   const pg = postgresCpu();
   const started = performance.now();
   const child = new Deno.Command("psql", {
@@ -163,8 +173,8 @@ async function psqlRun(cluster: Cluster, table: string, rows: number): Promise<R
   if (!(await child.status).success) throw new Error("psql \\copy failed");
   const seconds = (performance.now() - started) / 1000;
   const name = "psql \\copy csv";
-  cpuRuns.push({ name, seconds, client: psqlCpu, postgres: postgresSpent(pg, pgCpu) });
-  return { name, rows, bytes, seconds };
+  const cpu = { name, seconds, client: psqlCpu, postgres: postgresSpent(pg, pgCpu) };
+  return { run: { name, rows, bytes, seconds }, cpu };
 }
 
 async function sluiceRun(
@@ -173,7 +183,7 @@ async function sluiceRun(
   format: OutputFormat,
   encryption: boolean,
   keyFile: string,
-): Promise<Run> {
+): Promise<Measured> {
   const server = await startProgram([
     ...["--database-url", cluster.url, "--table", table, "--identity-key-file", keyFile],
     ...(encryption ? [] : ["--no-encryption"]),
@@ -205,15 +215,15 @@ async function sluiceRun(
     const seconds = (performance.now() - started - hashMs) / 1000;
     const serverSettled = settled();
     const name = `sluice ${format}${encryption ? "" : ", not encrypted"}`;
-    cpuRuns.push({
+    const cpu = {
       name,
       seconds,
       server: server.cpuSeconds() - serverCpu,
       client: ownCpu() - clientCpu - hashMs / 1000,
       postgres: postgresSpent(pg, postgresCpu()),
-    });
+    };
     await client.close();
-    return {
+    const run = {
       name,
       rows: complete.rows,
       bytes,
@@ -223,6 +233,7 @@ async function sluiceRun(
       serverSettled,
       sha256: hash.digest("hex"),
     };
+    return { run, cpu };
   } finally {
     await server.stop();
   }
@@ -234,7 +245,7 @@ function targets(byRows: Map<number, Run[]>): Target[] {
   for (const [rows, runs] of byRows) {
     const vsPsql = rate(find(runs, "sluice csv")) / rate(find(runs, "psql \\copy csv"));
     out.push({
-      what: `${rows.toLocaleString("en-US")}: CSV vs psql \\copy ≥ 0.5×`,
+      what: `${rows.toLocaleString("en-US")}: CSV vs psql \\copy ≥ 0.5× (medians)`,
       value: `${vsPsql.toFixed(2)}×`,
       pass: vsPsql >= 0.5,
     });
@@ -243,18 +254,45 @@ function targets(byRows: Map<number, Run[]>): Target[] {
   return out;
 }
 
+/**
+ * The median of `rounds` by time, with the highest memory of any round, so
+ * that a round's peak is never hidden by a faster one's.
+ */
+function median(rounds: readonly Measured[]): Measured {
+  const sorted = [...rounds].sort((a, b) => a.run.seconds - b.run.seconds);
+  const { run, cpu } = sorted[Math.floor((sorted.length - 1) / 2)];
+  const most = (of: (r: Run) => number | undefined) => {
+    const values = rounds.map((r) => of(r.run)).filter((v) => v !== undefined);
+    return values.length === 0 ? undefined : Math.max(...values);
+  };
+  return {
+    run: {
+      ...run,
+      serverPeak: most((r) => r.serverPeak),
+      serverSettled: most((r) => r.serverSettled),
+    },
+    cpu,
+  };
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { rows: { type: "string", default: "1000000,5000000" } },
+    options: {
+      rows: { type: "string", default: "1000000,5000000" },
+      rounds: { type: "string", default: "3" },
+    },
   });
   const sizes = values.rows.split(",").map(Number);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds takes a positive integer");
   const dir = await Deno.makeTempDir({ prefix: "sluice_bench_pg_" });
   const keyFile = `${dir}/server-identity.key`;
   console.error("starting a throwaway PostgreSQL cluster");
   const cluster = await startCluster();
   const byRows = new Map<number, Run[]>();
   const cpuByRows = new Map<number, Cpu[]>();
+  const roundsByRows = new Map<number, string[]>();
   const loadBefore = Deno.loadavg();
   try {
     const version = (await cluster.psql("SHOW server_version")).trim();
@@ -263,21 +301,36 @@ async function main(): Promise<void> {
       const name = await makeTable(cluster, rows);
       console.error(`${rows}: the psql oracle`);
       const oracle = await oracleDigest(cluster, name);
-      const runs: Run[] = [];
-      const record = (run: Run) => {
+      const checked = async (measure: () => Promise<Measured>): Promise<Measured> => {
+        const measured = await measure();
+        const { run } = measured;
         console.error(`${rows}: ${run.name} ${run.seconds.toFixed(2)} s`);
         if (run.rows !== rows) throw new Error(`${run.name} exported ${run.rows} of ${rows} rows`);
         if (run.name.startsWith("sluice csv") && run.sha256 !== oracle) {
           throw new Error(`${run.name}: SHA-256 ${run.sha256}, the psql oracle's ${oracle}`);
         }
-        runs.push(run);
+        return measured;
       };
-      record(await psqlRun(cluster, name, rows));
-      record(await sluiceRun(cluster, name, "csv", true, keyFile));
-      record(await sluiceRun(cluster, name, "csv", false, keyFile));
-      record(await sluiceRun(cluster, name, "json", true, keyFile));
-      byRows.set(rows, runs);
-      cpuByRows.set(rows, cpuRuns.splice(0));
+      // The compared pair, alternately, so that a drift in the machine's speed reaches both.
+      const [baseline, compared]: Measured[][] = [[], []];
+      for (let round = 0; round < rounds; round++) {
+        baseline.push(await checked(() => psqlRun(cluster, name, rows)));
+        compared.push(await checked(() => sluiceRun(cluster, name, "csv", true, keyFile)));
+      }
+      const measured = [
+        median(baseline),
+        median(compared),
+        await checked(() => sluiceRun(cluster, name, "csv", false, keyFile)),
+        await checked(() => sluiceRun(cluster, name, "json", true, keyFile)),
+      ];
+      byRows.set(rows, measured.map((m) => m.run));
+      cpuByRows.set(rows, measured.map((m) => m.cpu));
+      roundsByRows.set(
+        rows,
+        [baseline, compared].map((of) =>
+          `${of[0].run.name}: ${of.map((m) => m.run.seconds.toFixed(2)).join(", ")} s`
+        ),
+      );
       await cluster.psql(`DROP TABLE ${name}`);
     }
     const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(", ");
@@ -297,7 +350,7 @@ async function main(): Promise<void> {
       const cells = [c.seconds, c.server, c.client, c.postgres].map((x) => x?.toFixed(2) ?? "");
       console.log(`| ${c.name} | ${cells.join(" | ")} |`);
     }
-    console.log();
+    console.log(`\nRounds (the medians above): ${roundsByRows.get(rows)!.join("; ")}.\n`);
   }
   console.log("### Targets\n");
   console.log("| target | measured | |\n| --- | --- | --- |");
