@@ -280,17 +280,14 @@ export function encodeRecords(text: Uint8Array, plan: RecordPlan): EncodedRows |
 // cannot be sure to write what the cells would.
 
 const NULL_BYTES = utf8.encode("null");
+/** `YYYY-MM-DD HH:MI:SS` by place: the separator there, or 0 for a digit. */
+const STAMP = Uint8Array.from("0000-00-00 00:00:00", (c) => c === "0" ? 0 : c.charCodeAt(0));
 const TRUE = utf8.encode("true");
 const FALSE = utf8.encode("false");
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 function put(buf: Uint8Array, pos: number, bytes: Uint8Array): number {
   for (let k = 0; k < bytes.length; k++) buf[pos++] = bytes[k];
-  return pos;
-}
-
-function copy(buf: Uint8Array, pos: number, s: Uint8Array, start: number, end: number): number {
-  for (let k = start; k < end; k++) buf[pos++] = s[k];
   return pos;
 }
 
@@ -316,12 +313,18 @@ function integer(
   end: number,
   json: boolean,
 ): number {
-  const first = integerDigits(s, start, end);
-  if (first < 0) return -1;
+  const first = s[start] === MINUS ? start + 1 : start;
+  if (first === end || end - first > 19) return -1;
   const quote = json && end - first > 15 &&
     BigInt(String.fromCharCode(...s.subarray(first, end))) > MAX_SAFE;
   if (quote) buf[pos++] = QUOTE;
-  pos = copy(buf, pos, s, start, end);
+  if (first > start) buf[pos++] = MINUS;
+  // Checked as copied: a page given up leaves what was written unread.
+  for (let k = first; k < end; k++) {
+    const c = s[k];
+    if (!digit(c - ZERO)) return -1;
+    buf[pos++] = c;
+  }
   if (quote) buf[pos++] = QUOTE;
   return pos;
 }
@@ -340,19 +343,27 @@ function decimal(
   scale: number,
   quote: boolean,
 ): number {
-  let k = s[start] === MINUS ? start + 1 : start;
-  const whole = k;
-  while (k < end && digit(s[k] - ZERO)) k++;
-  if (k === whole) return -1;
-  let fraction = 0;
-  if (k < end) {
-    if (s[k] !== DOT || k + 1 === end || scale === 0) return -1;
-    for (let f = k + 1; f < end; f++) if (!digit(s[f] - ZERO)) return -1;
-    fraction = end - k - 1;
-    if (scale >= 0 && fraction > scale) return -1;
-  }
   if (quote) buf[pos++] = QUOTE;
-  pos = copy(buf, pos, s, start, end);
+  let k = start;
+  if (s[k] === MINUS) buf[pos++] = s[k++];
+  const whole = k;
+  // Checked as copied: a page given up leaves what was written unread.
+  for (; k < end; k++) {
+    const c = s[k];
+    if (!digit(c - ZERO)) break;
+    buf[pos++] = c;
+  }
+  if (k === whole) return -1;
+  const fraction = k < end ? end - k - 1 : 0;
+  if (k < end) {
+    if (s[k] !== DOT || fraction === 0 || scale === 0 || (scale > 0 && fraction > scale)) return -1;
+    buf[pos++] = DOT;
+    for (k++; k < end; k++) {
+      const c = s[k];
+      if (!digit(c - ZERO)) return -1;
+      buf[pos++] = c;
+    }
+  }
   if (fraction === 0 && scale > 0) buf[pos++] = DOT;
   for (let f = fraction; f < scale; f++) buf[pos++] = ZERO;
   if (quote) buf[pos++] = QUOTE;
@@ -390,20 +401,17 @@ function timestamp(
   // The fraction: nothing, or a point and 1 to 6 digits.
   if (tail !== 0 && (tail < 2 || tail > 7 || s[start + 19] !== DOT)) return -1;
   for (let k = 1; k < tail; k++) if (!digit(s[start + 19 + k] - ZERO)) return -1;
-  if (
-    s[start + 4] !== MINUS || s[start + 7] !== MINUS || s[start + 10] !== 0x20 ||
-    s[start + 13] !== 0x3a || s[start + 16] !== 0x3a
-  ) return -1;
-  for (let k = 0; k < 19; k++) {
-    if (k !== 4 && k !== 7 && k !== 10 && k !== 13 && k !== 16 && !digit(s[start + k] - ZERO)) {
-      return -1;
-    }
-  }
   const year = (s[start] - ZERO) * 1000 + (s[start + 1] - ZERO) * 100 +
     (s[start + 2] - ZERO) * 10 + s[start + 3] - ZERO;
-  if (year < 1970) return -1;
+  if (year < 1970) return -1; // or not digits: checked below
   if (quote) buf[pos++] = QUOTE;
-  pos = copy(buf, pos, s, start, start + 19);
+  // Checked as copied: a page given up leaves what was written unread.
+  for (let k = 0; k < 19; k++) {
+    const c = s[start + k];
+    const want = STAMP[k];
+    if (want === 0 ? !digit(c - ZERO) : c !== want) return -1;
+    buf[pos++] = c;
+  }
   buf[pos - 9] = 0x54; // T, where the space was
   buf[pos++] = DOT;
   for (let k = 1; k <= 3; k++) buf[pos++] = k < tail ? s[start + 19 + k] : ZERO;
@@ -432,18 +440,27 @@ function csvText(
     buf[pos++] = QUOTE;
     return pos;
   }
-  let quoted = false;
-  for (let k = start; k < end; k++) {
-    const c = s[k];
-    if (c === COMMA || c === QUOTE || c === CR || c === LF) {
-      quoted = true;
-      break;
-    }
-  }
-  if (quoted) buf[pos++] = QUOTE;
   const first = escaped && s[start] === BACKSLASH ? s[start + 1] : s[start];
-  if (neutralize && isFormulaStart(first)) buf[pos++] = 0x27; // '
-  if (!escaped && !quoted) return copy(buf, pos, s, start, end);
+  const guard = neutralize && isFormulaStart(first);
+  let k = start;
+  if (!escaped) {
+    // Most texts need no quotes: copied as they are while looking for a byte that needs them.
+    let at = pos;
+    if (guard) buf[at++] = 0x27; // '
+    for (; k < end; k++) {
+      const c = s[k];
+      if (c === COMMA || c === QUOTE || c === CR || c === LF) break;
+      buf[at++] = c;
+    }
+    if (k === end) return at;
+  }
+  for (; k < end; k++) {
+    const c = s[k];
+    if (c === COMMA || c === QUOTE || c === CR || c === LF) break;
+  }
+  const quoted = k < end;
+  if (quoted) buf[pos++] = QUOTE;
+  if (guard) buf[pos++] = 0x27; // '
   for (let k = start; k < end; k++) {
     let c = s[k];
     if (escaped) {

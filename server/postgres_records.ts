@@ -69,6 +69,13 @@ const BACKSLASH = 0x5c;
 const ZERO = 0x30;
 const MS_PER_DAY = 86_400_000;
 
+/** What a byte is to a bare field: 0 part of it, `BARE_END` its end, `NOT_BARE` impossible in it. */
+const BARE_BYTES = new Uint8Array(256);
+const BARE_END = 1;
+const NOT_BARE = 2;
+BARE_BYTES[COMMA] = BARE_BYTES[LF] = BARE_END;
+BARE_BYTES[QUOTE] = BARE_BYTES[BACKSLASH] = BARE_BYTES[OPEN] = BARE_BYTES[CLOSE] = NOT_BARE;
+
 /** A field that is NULL. */
 export const NULL_FIELD = 0;
 /** Bare, or quoted without `""` or `\` inside: its span is its text. */
@@ -116,9 +123,9 @@ export function scanRow(text: Uint8Array, i: number, layout: PageLayout, spans: 
   for (let b = 0; b < bare.length; b++) {
     let j = i;
     for (; j < n; j++) {
-      const d = text[j];
-      if (d === COMMA || d === LF) break;
-      if (d === QUOTE || d === BACKSLASH || d === OPEN || d === CLOSE) return -1;
+      const kind = BARE_BYTES[text[j]];
+      if (kind === BARE_END) break;
+      if (kind === NOT_BARE) return -1;
     }
     if (j === i) return -1; // a bare field is never NULL, and never empty
     const c = bare[b];

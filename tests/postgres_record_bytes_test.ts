@@ -193,6 +193,17 @@ Deno.test("a page holding what the fast path does not write is left to the cells
     records([base.map((v, i) => i === column ? value : v)]);
   const cases: [string, string][] = [
     ["a decimal NaN", at(4, "NaN")],
+    // Fields are checked as they are copied: a wrong byte anywhere in one gives the page up.
+    ["a decimal with a letter in its digits", at(4, "12a4.5")],
+    ["a decimal with a letter in its fraction", at(4, "12.5x")],
+    ["a decimal of two points", at(6, "1.2.3")],
+    ["a lone minus sign", at(6, "-")],
+    ["an integer with a letter", at(3, "12x4")],
+    ["an integer of a minus sign alone", at(3, "-")],
+    ["a timestamp with a letter in its day", at(1, "2024-01-0x 00:00:00+00")],
+    ["a timestamp with a T already", at(1, "2024-01-01T00:00:00+00")],
+    ["a timestamp with slashes", at(2, "2024/01/01 00:00:00")],
+    ["a timestamp with a letter in its fraction", at(2, "2024-01-01 00:00:00.12x")],
     ["a decimal with more digits than its scale", at(4, "1.123456789")],
     ["a point at scale 0", at(5, "12.5")],
     ["an unscaled Infinity", at(6, "Infinity")],
