@@ -73,8 +73,8 @@ const MS_PER_DAY = 86_400_000;
 const BARE_BYTES = new Uint8Array(256);
 const BARE_END = 1;
 const NOT_BARE = 2;
-BARE_BYTES[COMMA] = BARE_BYTES[LF] = BARE_END;
-BARE_BYTES[QUOTE] = BARE_BYTES[BACKSLASH] = BARE_BYTES[OPEN] = BARE_BYTES[CLOSE] = NOT_BARE;
+for (const byte of [COMMA, LF]) BARE_BYTES[byte] = BARE_END;
+for (const byte of [QUOTE, BACKSLASH, OPEN, CLOSE]) BARE_BYTES[byte] = NOT_BARE;
 
 /** A field that is NULL. */
 export const NULL_FIELD = 0;
