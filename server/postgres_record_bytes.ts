@@ -315,7 +315,8 @@ function integer(
 ): number {
   const first = s[start] === MINUS ? start + 1 : start;
   if (first === end || end - first > 19) return -1;
-  const quote = json && end - first > 15 &&
+  // BigInt() takes digits only: a longer field is checked before, not as it is copied.
+  const quote = json && end - first > 15 && integerDigits(s, start, end) >= 0 &&
     BigInt(String.fromCharCode(...s.subarray(first, end))) > MAX_SAFE;
   if (quote) buf[pos++] = QUOTE;
   if (first > start) buf[pos++] = MINUS;

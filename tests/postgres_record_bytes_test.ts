@@ -200,6 +200,7 @@ Deno.test("a page holding what the fast path does not write is left to the cells
     ["a lone minus sign", at(6, "-")],
     ["an integer with a letter", at(3, "12x4")],
     ["an integer of a minus sign alone", at(3, "-")],
+    ["a long integer with a letter (JSON tells safe ones by BigInt)", at(3, "12345678901234567x")],
     ["a timestamp with a letter in its day", at(1, "2024-01-0x 00:00:00+00")],
     ["a timestamp with a T already", at(1, "2024-01-01T00:00:00+00")],
     ["a timestamp with slashes", at(2, "2024/01/01 00:00:00")],
