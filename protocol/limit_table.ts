@@ -74,7 +74,7 @@ const { PROTOCOL_VIOLATION, SLOW_READER, SIGN_IN_FAILED, IDLE_TIMEOUT } = CLOSE_
  */
 export const LIMIT_TABLE: readonly LimitRow[] = [
   {
-    limit: "connections open at once from one remote address",
+    limit: "connections open at once from one remote address (an IPv6 /64)",
     option: "maxConnectionsPerAddress",
     flag: "--max-connections-per-address",
     default: n(DEFAULT_SERVER_BOUNDS.maxConnectionsPerAddress),
@@ -110,7 +110,7 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     ),
   },
   {
-    limit: "connections still sending their request head, from one remote address",
+    limit: "connections still sending their request head, from one remote address (an IPv6 /64)",
     option: "serveGuarded.maxPendingPerAddress",
     flag: "--max-pending-upgrades-per-address",
     default: "32",

@@ -1,6 +1,6 @@
 /**
- * How many WebSocket connections a server holds, per remote address and in
- * total (docs/PROTOCOL.md §19). A connection counts from its upgrade until
+ * How many WebSocket connections a server holds, per remote address (an
+ * IPv6 /64, {@linkcode addressKey}) and in total (docs/PROTOCOL.md §19). A connection counts from its upgrade until
  * its socket is closed, which for a peer that stopped reading may be long
  * after the server let it go: such a peer keeps using its own address's
  * share, not others'. Over a bound, the upgrade is refused: 429 for the
@@ -9,11 +9,13 @@
  * @module
  */
 
+import { addressKey } from "./address_key.ts";
+
 /** The bounds of a {@linkcode ConnectionGate}. */
 export interface ConnectionLimits {
   /** Most connections open at once. */
   readonly maxConnections: number;
-  /** Most connections open at once from one remote address. */
+  /** Most connections open at once from one remote address (an IPv6 /64). */
   readonly maxConnectionsPerAddress: number;
 }
 
@@ -23,7 +25,7 @@ export type GateVerdict =
   | { readonly ok: false; readonly status: 429 | 503 };
 
 /**
- * Counts connections by address.
+ * Counts connections by address, IPv6 ones by their /64.
  *
  * @example
  * ```ts
@@ -36,6 +38,10 @@ export type GateVerdict =
  * equal(!second.ok && second.status, 429);
  * if (first.ok) first.release();
  * equal(gate.admit("192.0.2.1").ok, true);
+ * // Two addresses of one IPv6 /64 are one address here.
+ * equal(gate.admit("2001:db8:1:2::a").ok, true);
+ * const other = gate.admit("2001:db8:1:2::b");
+ * equal(!other.ok && other.status, 429);
  * ```
  */
 export class ConnectionGate {
@@ -53,8 +59,9 @@ export class ConnectionGate {
     return this.#total;
   }
 
-  /** One more connection from `address`, or the status that refuses it. */
-  admit(address: string): GateVerdict {
+  /** One more connection from `hostname`, or the status that refuses it. */
+  admit(hostname: string): GateVerdict {
+    const address = addressKey(hostname);
     if (this.#total >= this.#limits.maxConnections) return { ok: false, status: 503 };
     const open = this.#open.get(address) ?? 0;
     if (open >= this.#limits.maxConnectionsPerAddress) return { ok: false, status: 429 };

@@ -5,12 +5,12 @@
  * counts and hands each connection its port
  * ({@linkcode SignInFailures.forAddress}), bound to its address.
  *
- * IPv6 addresses count by their /64: one host is routinely given a whole
- * /64, so counting each address alone would give an attacker 2^64 budgets.
+ * IPv6 addresses count by their /64 ({@linkcode addressKey}).
  *
  * @module
  */
 
+import { addressKey } from "./address_key.ts";
 import {
   DEFAULT_SIGN_IN_LIMITS,
   type FailureBudget,
@@ -42,34 +42,6 @@ export interface SignInLimits {
 
 /** Past this many counts kept, those drained to nothing are forgotten (then past twice what is left). */
 const SWEEP_AT = 8192;
-
-/**
- * The key an address counts under: an IPv4 address as it is (an
- * IPv4-mapped IPv6 one too), an IPv6 one by its first four groups.
- *
- * @example
- * ```ts
- * import { equal } from "node:assert/strict";
- * import { addressKey } from "./sign_in_failures.ts";
- * equal(addressKey("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
- * equal(addressKey("2001:db8::1"), "2001:db8:0:0::/64");
- * equal(addressKey("::ffff:192.0.2.7"), "192.0.2.7");
- * equal(addressKey("192.0.2.7"), "192.0.2.7");
- * ```
- */
-export function addressKey(hostname: string): string {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (!host.includes(":")) return host;
-  const mapped = host.match(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/);
-  if (mapped !== null) return mapped[1];
-  const [head, tail = ""] = host.split("::");
-  const left = head === "" ? [] : head.split(":");
-  const right = tail === "" ? [] : tail.split(":");
-  const groups = host.includes("::")
-    ? [...left, ...Array(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right]
-    : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
-}
 
 /** Counts failed sign-ins per address and per identity, in this process. */
 export class SignInFailures {

@@ -7,7 +7,8 @@
  * open for ever in front of it.
  *
  * The guard listens on TCP and reads each connection's head itself. Over
- * the time it answers 408, over a count 429 or 503, over the size 431, and
+ * the time it answers 408, over a count (per address, an IPv6 /64, and in
+ * all) 429 or 503, over the size 431, and
  * closes. A complete head goes to an inner `Deno.serve` on a loopback port,
  * with a secret of the guard's and the peer's address in headers of their
  * own (request_head.ts); the inner server answers 403 to anything without
@@ -31,6 +32,7 @@
  */
 
 import { sameText } from "../protocol/sign_in.ts";
+import { addressKey } from "./address_key.ts";
 import { GUARD_HEADER, headLength, passedHead, PEER_HEADER } from "./request_head.ts";
 
 /** The guard's limits, and where it listens. */
@@ -46,7 +48,7 @@ export interface UpgradeGuardOptions {
    */
   readonly headTimeoutMs?: number;
   /**
-   * Connections still sending their head, from one remote address.
+   * Connections still sending their head, from one remote address (an IPv6 /64).
    *
    * @default {32}
    */
@@ -153,19 +155,21 @@ export function serveGuarded(
   const serveOne = async (conn: Deno.TcpConn): Promise<void> => {
     open.add(conn);
     const peer = conn.remoteAddr.hostname;
-    const mine = byAddress.get(peer) ?? 0;
+    // Counted by the address's key (an IPv6 /64), as every per-address bound is.
+    const key = addressKey(peer);
+    const mine = byAddress.get(key) ?? 0;
     const over = pending >= maxPending ? "total" : mine >= maxPendingPerAddress ? "address" : "";
     if (over !== "") return refuse(conn, ANSWERS[over], open);
     pending++;
-    byAddress.set(peer, mine + 1);
+    byAddress.set(key, mine + 1);
     let head: { head: Uint8Array; rest: Uint8Array } | keyof typeof ANSWERS;
     try {
       head = await readHead(conn, headTimeoutMs, maxHeadBytes);
     } finally {
       pending--;
-      const left = (byAddress.get(peer) ?? 1) - 1;
-      if (left === 0) byAddress.delete(peer);
-      else byAddress.set(peer, left);
+      const left = (byAddress.get(key) ?? 1) - 1;
+      if (left === 0) byAddress.delete(key);
+      else byAddress.set(key, left);
     }
     if (typeof head === "string") return refuse(conn, ANSWERS[head], open);
     let upstream: Deno.TcpConn;

@@ -5,6 +5,7 @@ import { demoPath, startServer } from "./_harness.ts";
 import { openDemoSource } from "../server/demo_data.ts";
 import { eventually, RawSocket } from "./_raw_socket.ts";
 import { createServer } from "../server/create_server.ts";
+import { ConnectionGate } from "../server/connection_gate.ts";
 
 const ROWS = 1000;
 
@@ -35,6 +36,23 @@ Deno.test("an address over maxConnectionsPerAddress is refused with 429, until o
     for (const socket of open) socket.close();
     await server.close();
   }
+});
+
+Deno.test("the addresses of one IPv6 /64 share one per-address count; another /64 has its own", () => {
+  const gate = new ConnectionGate({ maxConnections: 100, maxConnectionsPerAddress: 2 });
+  const held = [gate.admit("2001:db8:a:b::1"), gate.admit("2001:db8:a:b:ffff:1:2:3")];
+  equal(held.every((v) => v.ok), true);
+  // A third address of the /64 (any spelling of it) is over its count, one of another is not.
+  equal(gate.admit("2001:DB8:A:B::9").ok, false);
+  equal(gate.admit("[2001:db8:a:b:0:0:0:7]").ok, false);
+  equal(gate.admit("2001:db8:a:c::1").ok, true);
+  // An IPv4-mapped address counts as its IPv4 address.
+  equal(gate.admit("192.0.2.7").ok, true);
+  equal(gate.admit("::ffff:192.0.2.7").ok, true);
+  equal(gate.admit("192.0.2.7").ok, false);
+  const first = held[0];
+  if (first.ok) first.release();
+  equal(gate.admit("2001:db8:a:b::42").ok, true);
 });
 
 Deno.test("an upgrade the runtime cannot accept (no Sec-WebSocket-Key) is 400 and gives its slot back", async () => {

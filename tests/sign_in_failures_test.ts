@@ -3,7 +3,8 @@
 import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import * as secp from "npm:@noble/secp256k1@3.2.0";
 import { challengeText, signText } from "../protocol/auth.ts";
-import { addressKey, SignInFailures } from "../server/sign_in_failures.ts";
+import { addressKey } from "../server/address_key.ts";
+import { SignInFailures } from "../server/sign_in_failures.ts";
 import { startServer } from "./_harness.ts";
 import { SignedPeer } from "./_signed_peer.ts";
 
