@@ -1871,34 +1871,39 @@ function commandSigningInput(command2) {
   });
 }
 
+// protocol/sign_in.ts
+function sameText(a, b) {
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    diff |= (a.charCodeAt(i) || 0) ^ (b.charCodeAt(i) || 0);
+  }
+  return diff === 0;
+}
+
 // transport/command_signer.ts
 var encoder2 = new TextEncoder();
 var CommandSigner = class _CommandSigner {
-  #key;
-  constructor(key) {
-    this.#key = key;
+  #secret;
+  constructor(secret) {
+    this.#secret = secret;
   }
   /** A signer for the 32-byte command secret of a session. */
-  static async create(secret) {
-    const key = await crypto.subtle.importKey("raw", secret, {
-      name: "HMAC",
-      hash: "SHA-256"
-    }, false, [
-      "sign",
-      "verify"
-    ]);
-    return new _CommandSigner(key);
+  static create(secret) {
+    if (secret.length !== 32) {
+      return Promise.reject(new RangeError(`a command secret is 32 bytes, got ${secret.length}`));
+    }
+    return Promise.resolve(new _CommandSigner(secret.slice()));
   }
   /** The signature of a command: 64 lowercase hex characters. */
-  async sign(command2) {
-    const input = encoder2.encode(commandSigningInput(command2));
-    return bytesToHex2(new Uint8Array(await crypto.subtle.sign("HMAC", this.#key, input)));
+  sign(command2) {
+    return Promise.resolve().then(() => this.#mac(command2));
   }
   /** Whether `signatureHex` is this session's signature of the command. */
-  async verify(command2, signatureHex) {
-    if (!HEX_32_BYTES.test(signatureHex)) return false;
-    const input = encoder2.encode(commandSigningInput(command2));
-    return await crypto.subtle.verify("HMAC", this.#key, hexToBytes2(signatureHex), input);
+  verify(command2, signatureHex) {
+    return Promise.resolve().then(() => HEX_32_BYTES.test(signatureHex) && sameText(this.#mac(command2), signatureHex));
+  }
+  #mac(command2) {
+    return bytesToHex2(hmac(sha256, this.#secret, encoder2.encode(commandSigningInput(command2))));
   }
 };
 
