@@ -16,6 +16,11 @@ export function isFormulaStart(c: number): boolean {
   return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d;
 }
 
+/** `,` `"` LF CR: the characters for which RFC 4180 quotes a field. */
+export function needsCsvQuotes(c: number): boolean {
+  return c === 0x2c || c === 0x22 || c === 0x0a || c === 0x0d;
+}
+
 /** A CSV cell as text: neutralised, then quoted by RFC 4180 when needed. */
 export function csvText(text: string, neutralize: boolean): string {
   if (text.length === 0) return '""';
@@ -35,7 +40,7 @@ export function csvTextWriter(column: ColumnSchema, neutralize: boolean): CellWr
     if (neutralize && isFormulaStart(v.charCodeAt(0))) buf[pos++] = 0x27; // '
     for (let i = 0; i < n; i++) {
       const c = v.charCodeAt(i);
-      if (c > 0x7f || c === 0x2c || c === 0x22 || c === 0x0a || c === 0x0d) {
+      if (c > 0x7f || needsCsvQuotes(c)) {
         return out.text(csvText(v, neutralize));
       }
       buf[pos++] = c;

@@ -31,7 +31,7 @@
 import type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
 import type { ColumnSchema } from "../protocol/filter.ts";
 import { Sink, utf8 } from "./_byte_sink.ts";
-import { isFormulaStart } from "./_text_cells.ts";
+import { isFormulaStart, needsCsvQuotes } from "./_text_cells.ts";
 import type { PostgresColumnKind } from "./postgres_query.ts";
 import {
   digit,
@@ -443,23 +443,16 @@ function csvText(
   }
   const first = escaped && s[start] === BACKSLASH ? s[start + 1] : s[start];
   const guard = neutralize && isFormulaStart(first);
-  let k = start;
   if (!escaped) {
     // Most texts need no quotes: copied as they are while looking for a byte that needs them.
     let at = pos;
     if (guard) buf[at++] = 0x27; // '
-    for (; k < end; k++) {
-      const c = s[k];
-      if (c === COMMA || c === QUOTE || c === CR || c === LF) break;
-      buf[at++] = c;
-    }
+    let k = start;
+    for (; k < end && !needsCsvQuotes(s[k]); k++) buf[at++] = s[k];
     if (k === end) return at;
   }
-  for (; k < end; k++) {
-    const c = s[k];
-    if (c === COMMA || c === QUOTE || c === CR || c === LF) break;
-  }
-  const quoted = k < end;
+  // Here an unescaped text needs quotes; an escaped one may (its `""` is a quote).
+  const quoted = !escaped || anyNeedsCsvQuotes(s, start, end);
   if (quoted) buf[pos++] = QUOTE;
   if (guard) buf[pos++] = 0x27; // '
   for (let k = start; k < end; k++) {
@@ -473,6 +466,11 @@ function csvText(
   }
   if (quoted) buf[pos++] = QUOTE;
   return pos;
+}
+
+function anyNeedsCsvQuotes(s: Uint8Array, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (needsCsvQuotes(s[k])) return true;
+  return false;
 }
 
 const HEX = utf8.encode("0123456789abcdef");
