@@ -51,6 +51,15 @@ export function table(runs: readonly Run[]): string {
   return rows.map((cells) => `| ${cells.join(" | ")} |`).join("\n");
 }
 
+/** The highest of a figure over `runs`, or `undefined` when none of them has it. */
+export function highest(
+  runs: readonly Run[],
+  of: (r: Run) => number | undefined,
+): number | undefined {
+  const values = runs.flatMap((r) => of(r) ?? []);
+  return values.length === 0 ? undefined : Math.max(...values);
+}
+
 /** A target of a benchmark: what, the figure measured, and whether it holds. */
 export interface Target {
   readonly what: string;
@@ -71,7 +80,7 @@ export function flatMemory(byRows: ReadonlyMap<number, readonly Run[]>): Target[
   if (sizes.length < 2) return [];
   const [smallest, largest] = [sizes[0], sizes.at(-1)!];
   const most = (n: number, of: (r: Run) => number | undefined) =>
-    Math.max(...byRows.get(n)!.flatMap((r) => of(r) ?? []));
+    highest(byRows.get(n)!, of) ?? -Infinity;
   const flat = (small: number, large: number) => large <= Math.max(small * 1.1, small + 10e6);
   return [
     ["server peak RSS", (r: Run) => r.serverPeak] as const,

@@ -32,7 +32,7 @@ import type { OutputFormat } from "../protocol/messages.ts";
 import { type Cluster, startCluster } from "../tests/_postgres.ts";
 import { startProgram } from "./_server_program.ts";
 import { makeTable } from "./_postgres_table.ts";
-import { flatMemory, rate, type Run, table, type Target } from "./_runs.ts";
+import { flatMemory, highest, rate, type Run, table, type Target } from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
@@ -261,15 +261,12 @@ function targets(byRows: Map<number, Run[]>): Target[] {
 function median(rounds: readonly Measured[]): Measured {
   const sorted = [...rounds].sort((a, b) => a.run.seconds - b.run.seconds);
   const { run, cpu } = sorted[Math.floor((sorted.length - 1) / 2)];
-  const most = (of: (r: Run) => number | undefined) => {
-    const values = rounds.map((r) => of(r.run)).filter((v) => v !== undefined);
-    return values.length === 0 ? undefined : Math.max(...values);
-  };
+  const runs = rounds.map((r) => r.run);
   return {
     run: {
       ...run,
-      serverPeak: most((r) => r.serverPeak),
-      serverSettled: most((r) => r.serverSettled),
+      serverPeak: highest(runs, (r) => r.serverPeak),
+      serverSettled: highest(runs, (r) => r.serverSettled),
     },
     cpu,
   };
