@@ -10,16 +10,43 @@
 /** The one UTF-8 encoder of the row writers. */
 export const utf8: TextEncoder = new TextEncoder();
 
-/** A growable byte buffer. Writers `reserve` before writing to `buf` directly. */
+const EMPTY = new Uint8Array(0);
+
+/** The least a sink allocates. */
+const MIN_BYTES = 1 << 16;
+
+/**
+ * A growable byte buffer. Writers `reserve` before writing to `buf`
+ * directly, and {@linkcode Sink.take} what they wrote.
+ */
 export class Sink {
-  buf: Uint8Array = new Uint8Array(1 << 16);
+  buf: Uint8Array = EMPTY;
   pos = 0;
+  /** What the last taken bytes held: the next buffer is made about that size. */
+  #lastTaken = 0;
 
   reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const grown = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    const wanted = this.pos + n;
+    const size = this.buf.length === 0
+      ? Math.max(MIN_BYTES, wanted, this.#lastTaken + (this.#lastTaken >>> 3) + n)
+      : Math.max(this.buf.length * 2, wanted);
+    const grown = new Uint8Array(size);
     grown.set(this.buf.subarray(0, this.pos));
     this.buf = grown;
+  }
+
+  /**
+   * The bytes written since the last take, now the caller's (a view, not a
+   * copy). The sink lets go of its buffer: between pages it holds nothing,
+   * and a download that stalls keeps no buffer of a frame's size for it.
+   */
+  take(): Uint8Array {
+    const bytes = this.buf.subarray(0, this.pos);
+    this.#lastTaken = this.pos;
+    this.buf = EMPTY;
+    this.pos = 0;
+    return bytes;
   }
 
   byte(b: number): void {

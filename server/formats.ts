@@ -104,7 +104,7 @@ export class RowEncoder {
   readonly #cells: readonly CellWriter[];
   /** JSON only: the bytes of `{"a":`, `,"b":`, … before each value. */
   readonly #keys: readonly Uint8Array[];
-  /** Reused across pages; grows to the largest page. */
+  /** Each page's bytes are written here and taken from it. */
   readonly #sink = new Sink();
   readonly #text = new TextDecoder();
 
@@ -142,16 +142,14 @@ export class RowEncoder {
    * first rows (JSON puts no comma before the first object).
    */
   rows(page: readonly (readonly unknown[])[], first: boolean): string {
-    const sink = this.#sink;
     this.#write(page, first);
-    return this.#text.decode(sink.buf.subarray(0, sink.pos));
+    return this.#text.decode(this.#sink.take());
   }
 
   /** The same as {@linkcode RowEncoder.rows}, as UTF-8 bytes owned by the caller. */
   encodeRows(page: readonly (readonly unknown[])[], first: boolean): Uint8Array {
-    const sink = this.#sink;
     this.#write(page, first);
-    return sink.buf.slice(0, sink.pos);
+    return this.#sink.take();
   }
 
   /** The text after the last row: `\n]\n` for JSON, nothing otherwise. */

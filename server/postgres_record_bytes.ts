@@ -272,7 +272,7 @@ export function encodeRecords(text: Uint8Array, plan: RecordPlan): EncodedRows |
     if (i === n) break;
     if (text[i++] !== LF) return undefined;
   }
-  return { bytes: sink.buf.slice(0, sink.pos), ends, keys: rowKeys, lead: json ? 1 : 0 };
+  return { bytes: sink.take(), ends, keys: rowKeys, lead: json ? 1 : 0 };
 }
 
 // The writers below write one non-NULL field, `s[start, end)`, into `buf` at `pos`, which has room
