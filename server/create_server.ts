@@ -113,7 +113,7 @@ export function createServer(options: ServerOptions): SluiceServer {
   const sessions = new Set<Session>();
   let closing = false;
   const exports: ExportLimits = {
-    frameBytes: options.frameBytes ?? 262_144,
+    frameBytes: options.frameBytes ?? 524_288,
     windowBytes: options.windowBytes ?? 4_194_304,
     socketBufferBytes: options.socketBufferBytes ?? 1_048_576,
     gzipLevel: options.gzipLevel ?? 1,

@@ -41,9 +41,9 @@ export interface ServerOptions extends ConnectionOptions, TokenOptions {
    */
   readonly maxDownloadsPerConnection?: number;
   /**
-   * Target uncompressed bytes per data frame.
+   * Target uncompressed bytes per data frame (PROTOCOL.md §8.1).
    *
-   * @default {262144}
+   * @default {524288}
    */
   readonly frameBytes?: number;
   /**

@@ -231,7 +231,7 @@ Deno.test("the rows-per-frame vector follows §8.1's formula, the server's code 
   }[];
   ok(vector);
   deepStrictEqual(vector.columns, DEMO_SCHEMA.columns.map(({ name, type }) => ({ name, type })));
-  equal(vector.frameBytes, 262_144); // createServer's default frameBytes
+  equal(vector.frameBytes, 524_288); // createServer's default frameBytes
   // §8.1, written out again here rather than imported.
   const WIDTH = { integer: 8, decimal: 16, timestamp: 24, text: 16, boolean: 5 };
   for (const format of ["csv", "json", "ndjson"] as const) {
