@@ -26,10 +26,11 @@ export class Sink {
   #lastTaken = 0;
 
   reserve(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
     const wanted = this.pos + n;
+    if (wanted <= this.buf.length) return;
+    // No buffer (nothing written since the last take): one about the last page's size.
     const size = this.buf.length === 0
-      ? Math.max(MIN_BYTES, wanted, this.#lastTaken + (this.#lastTaken >>> 3) + n)
+      ? Math.max(MIN_BYTES, this.#lastTaken + (this.#lastTaken >>> 3) + n)
       : Math.max(this.buf.length * 2, wanted);
     const grown = new Uint8Array(size);
     grown.set(this.buf.subarray(0, this.pos));

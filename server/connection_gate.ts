@@ -1,10 +1,10 @@
 /**
  * How many WebSocket connections a server holds, per remote address (an
- * IPv6 /64, {@linkcode addressKey}) and in total (docs/PROTOCOL.md §19). A connection counts from its upgrade until
- * its socket is closed, which for a peer that stopped reading may be long
- * after the server let it go: such a peer keeps using its own address's
- * share, not others'. Over a bound, the upgrade is refused: 429 for the
- * address, 503 for the server.
+ * IPv6 /64, {@linkcode addressKey}) and in total (docs/PROTOCOL.md §19). A
+ * connection counts from its upgrade until its socket is closed, which for
+ * a peer that stopped reading may be long after the server let it go: such
+ * a peer keeps using its own address's share, not others'. Over a bound,
+ * the upgrade is refused: 429 for the address, 503 for the server.
  *
  * @module
  */
