@@ -6,7 +6,7 @@
  * point at the top of those ranges leaves no room for the frames still to
  * come. The parser refuses a point past these bounds with `INVALID_VALUE`;
  * each leaves at least as much room again for the rest of the download
- * (2^31 frames, 2^52 rows or bytes: over 500 TiB at 256 KiB a frame).
+ * (2^31 frames, 2^52 rows or bytes: 1 PiB at the default 512 KiB a frame).
  *
  * This module is browser compatible.
  *
