@@ -120,6 +120,7 @@ export async function main(args: string[]): Promise<number> {
   try {
     // After the FINAL frame every byte is in: the download completes without a server (§9.5).
     if (saved?.resumePoint.final !== true) await client.connect();
+    const askedAt = performance.now();
     download = client.download(
       run.request,
       saved === undefined ? {} : { resume: saved.resumePoint },
@@ -157,7 +158,7 @@ export async function main(args: string[]): Promise<number> {
     await copy(download.readable, file ?? Deno.stdout, hash, keeper);
     const summary = await download.done;
     if (keeper !== undefined) await keeper.finished();
-    view.finish(summary, hash.hex(), saved?.resumePoint.rows);
+    view.finish(summary, hash.hex(), performance.now() - askedAt, saved?.resumePoint.rows);
     return 0;
   } catch (error) {
     view.clear();

@@ -99,18 +99,22 @@ export class ProgressView {
   }
 
   /**
-   * Replaces the bar with the summary: rows, size and time (after a
-   * `--continue`, the time since the resume at row `resumedAt`), then on
-   * lines of their own the SHA-256 of the output as written (what `sha256sum
-   * FILE` says) and the protocol's digest chain the client checked
-   * (PROTOCOL.md §7.1), which is not a hash of the file.
+   * Replaces the bar with the summary: rows, size and `elapsedMs`, the time
+   * this run took from asking for the download to its last byte, waits for
+   * a server or a database that went away included (after a `--continue`,
+   * the run that resumed at row `resumedAt`); then on lines of their own the
+   * SHA-256 of the output as written (what `sha256sum FILE` says) and the
+   * protocol's digest chain the client checked (PROTOCOL.md §7.1), which is
+   * not a hash of the file. (`download:complete`'s `durationMs` is the
+   * server's, from the last request or resume: after an outage, only the
+   * time since.)
    */
-  finish(summary: DownloadComplete, sha256: string, resumedAt?: number): void {
+  finish(summary: DownloadComplete, sha256: string, elapsedMs: number, resumedAt?: number): void {
     this.clear();
     const since = resumedAt === undefined ? "" : ` since the resume at row ${count(resumedAt)}`;
     this.#write(
       `done: ${count(summary.rows)} rows, ${megabytes(summary.bytes)} in ${
-        (summary.durationMs / 1000).toFixed(1)
+        (elapsedMs / 1000).toFixed(1)
       } s${since}\nsha256 ${sha256}\nchain ${summary.digest}\n`,
     );
   }

@@ -158,7 +158,7 @@ Deno.test("the summary names the output's SHA-256 and the protocol's chain value
   const expected = `done: 20,000 rows, 2.0 MiB in 1.2 s\nsha256 ${sha}\nchain ${"ab".repeat(32)}\n`;
   for (const [tty, columns] of [[true, 80], [true, 200], [false, 80]] as const) {
     const out = output(tty);
-    new ProgressView(out, () => columns).finish(summary, sha);
+    new ProgressView(out, () => columns).finish(summary, sha, 1234);
     equal(out.text(), expected, `${tty} ${columns}`);
   }
 });
@@ -166,11 +166,19 @@ Deno.test("the summary names the output's SHA-256 and the protocol's chain value
 Deno.test("after a resume, the summary's time is named as the time since the resume", () => {
   const summary = { rows: 20_000, bytes: 2_097_152, digest: "ab".repeat(32), durationMs: 1234 };
   const out = output(false);
-  new ProgressView(out, () => 80).finish(summary, "cd".repeat(32), 8_000);
+  new ProgressView(out, () => 80).finish(summary, "cd".repeat(32), 1234, 8_000);
   equal(
     out.text().split("\n")[0],
     "done: 20,000 rows, 2.0 MiB in 1.2 s since the resume at row 8,000",
   );
+});
+
+Deno.test("the summary's time is the run's own, not the server's time since the last resume", () => {
+  // After an outage the server counts from the resume (durationMs); the user waited for all of it.
+  const summary = { rows: 20_000, bytes: 2_097_152, digest: "ab".repeat(32), durationMs: 900 };
+  const out = output(false);
+  new ProgressView(out, () => 80).finish(summary, "cd".repeat(32), 15_250);
+  equal(out.text().split("\n")[0], "done: 20,000 rows, 2.0 MiB in 15.3 s");
 });
 
 Deno.test("in a log, notes are lines of their own between the progress lines", () => {
