@@ -68,6 +68,11 @@ export class DownloadCard {
   #waiting: string | undefined;
   #cancelledByUser = false;
   readonly #ended: (end: CardEnd) => void;
+  /**
+   * When the card took its download, just asked for: what "done in" counts from. Not
+   * `download:complete`'s `durationMs`, which the server counts from the last resume.
+   */
+  readonly #askedAt = performance.now();
 
   constructor(options: DownloadCardOptions) {
     const fragment = options.template.content.cloneNode(true) as DocumentFragment;
@@ -185,15 +190,16 @@ export class DownloadCard {
       save.hidden = false;
     }
     const where = this.#target.kind === "file" ? "Saved" : "Ready";
+    const elapsedMs = performance.now() - this.#askedAt;
     this.#end(
       "done",
       "",
       `${where}: ${count(summary.rows)} rows, ${byteSize(summary.deliveredBytes)} in ${
-        duration(summary.durationMs)
+        duration(elapsedMs)
       }. SHA-256 of the file: ${summary.sha256 ?? "–"}.`,
     );
     // Done: the speed it averaged, and no time left.
-    const seconds = summary.durationMs / 1000;
+    const seconds = elapsedMs / 1000;
     this.#text(".stat-speed", seconds > 0 ? rowRate(summary.rows / seconds) : "–");
     this.#text(".stat-eta", duration(0));
     this.#ended({
