@@ -307,8 +307,8 @@ export async function main(
   const server = serveGuarded({ ...where, ...config.guard }, app.fetch);
   http.resolve(server);
   await server.finished;
-  // The listener ends only through stop(), which exits. Until then this program has not returned:
-  // a main module that finishes evaluating while it has a default `{ fetch }` (server.ts) makes
-  // Deno warn "did you mean to run deno serve?".
+  // The listener ends only in stop(), which exits the process; main() must not return before: under
+  // `deno run`, server.ts (whose default export `{ fetch }` is for `deno serve`) finishing its
+  // evaluation makes Deno warn "did you mean to run deno serve?".
   await stopping;
 }
