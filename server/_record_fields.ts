@@ -61,13 +61,24 @@ export function integer(
     BigInt(String.fromCharCode(...s.subarray(first, end))) > MAX_SAFE;
   if (quote) buf[pos++] = QUOTE;
   if (first > start) buf[pos++] = MINUS;
-  // Checked as copied: a page given up leaves what was written unread.
-  for (let k = first; k < end; k++) {
+  pos = copyDigits(buf, pos, s, first, end);
+  if (quote && pos >= 0) buf[pos++] = QUOTE;
+  return pos;
+}
+
+/** `s[start, end)` copied, all digits, or -1 (checked as copied: a page given up leaves it unread). */
+function copyDigits(
+  buf: Uint8Array,
+  pos: number,
+  s: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  for (let k = start; k < end; k++) {
     const c = s[k];
     if (!digit(c - ZERO)) return -1;
     buf[pos++] = c;
   }
-  if (quote) buf[pos++] = QUOTE;
   return pos;
 }
 
@@ -100,11 +111,8 @@ export function decimal(
   if (k < end) {
     if (s[k] !== DOT || fraction === 0 || scale === 0 || (scale > 0 && fraction > scale)) return -1;
     buf[pos++] = DOT;
-    for (k++; k < end; k++) {
-      const c = s[k];
-      if (!digit(c - ZERO)) return -1;
-      buf[pos++] = c;
-    }
+    pos = copyDigits(buf, pos, s, k + 1, end);
+    if (pos < 0) return -1;
   }
   if (fraction === 0 && scale > 0) buf[pos++] = DOT;
   for (let f = fraction; f < scale; f++) buf[pos++] = ZERO;
@@ -112,6 +120,7 @@ export function decimal(
   return pos;
 }
 
+/** PostgreSQL's `t` / `f` as `true` / `false`. */
 export function boolean(
   buf: Uint8Array,
   pos: number,
