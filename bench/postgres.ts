@@ -21,7 +21,7 @@
 //
 // The target compares psql's baseline with the encrypted CSV export, whose times drift with the
 // machine by more than the target's margin from one minute to the next (bench/RESULTS.md): the two
-// are run `--rounds` times (3 unless told) alternately and compared by their medians. Their table
+// are run `--rounds` times (5 unless told) alternately and compared by their medians. Their table
 // rows show the median round's time and the highest memory of any round; every round's time is
 // printed after the tables.
 import { createHash } from "node:crypto";
@@ -277,7 +277,7 @@ async function main(): Promise<void> {
     args: Deno.args,
     options: {
       rows: { type: "string", default: "1000000,5000000" },
-      rounds: { type: "string", default: "3" },
+      rounds: { type: "string", default: "5" },
     },
   });
   const sizes = values.rows.split(",").map(Number);
