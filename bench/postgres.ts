@@ -87,21 +87,32 @@ async function oracleDigest(cluster: Cluster, table: string): Promise<string> {
   return hash.update("\r\n").digest("hex");
 }
 
-/** CPU seconds (user and system) of a process from /proc/<pid>/stat, or 0 once it is gone. */
-function cpuOf(pid: number): number {
+/** CPU seconds (user and system) of this process's children that ended and were reaped. */
+function reapedCpu(): number {
+  const fields = statFields("self")!;
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** The fields of /proc/<pid>/stat after the parenthesised name; undefined once it is gone. */
+function statFields(pid: number | "self"): string[] | undefined {
   try {
     const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return 0;
+    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }
 
-/** CPU seconds so far of each PostgreSQL process (the postmaster and its backends), by pid. */
-function postgresCpu(): Map<number, number> {
-  const out = new Map<number, number>();
+/**
+ * CPU seconds so far of the cluster: its live processes' own, and their
+ * reaped children's (the postmaster's `cutime` and `cstime`), so that a
+ * backend or a parallel worker that ends between two readings still
+ * counts (a worker of the count before `download:start` lives a few
+ * hundred milliseconds).
+ */
+function postgresCpu(): number {
+  let total = 0;
   for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
     let comm: string;
@@ -111,15 +122,11 @@ function postgresCpu(): Map<number, number> {
       if (error instanceof Deno.errors.NotFound) continue; // ended meanwhile
       throw error;
     }
-    if (comm === "postgres") out.set(Number(entry.name), cpuOf(Number(entry.name)));
+    if (comm !== "postgres") continue;
+    const f = statFields(Number(entry.name));
+    if (f === undefined) continue;
+    total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
   }
-  return out;
-}
-
-/** PostgreSQL's CPU seconds from `before` to `after`; a process that started meanwhile counts whole. */
-function postgresSpent(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, cpu] of after) total += cpu - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -146,7 +153,7 @@ interface Measured {
 
 /** psql's `\copy … to stdout with csv header` of the same rows, bytes counted as they come. */
 async function psqlRun(cluster: Cluster, table: string, rows: number): Promise<Measured> {
-  const pg = postgresCpu();
+  const [pg, reaped] = [postgresCpu(), reapedCpu()];
   const started = performance.now();
   const child = new Deno.Command("psql", {
     args: [
@@ -161,19 +168,13 @@ async function psqlRun(cluster: Cluster, table: string, rows: number): Promise<M
     stdout: "piped",
   }).spawn();
   let bytes = 0;
-  // psql and its backend are gone once it exits: their CPU is sampled while the rows come, at
-  // most every 50 ms so that sampling costs the baseline nothing measurable.
-  let [psqlCpu, pgCpu, sampled] = [0, pg, 0];
-  for await (const chunk of child.stdout) {
-    bytes += chunk.length;
-    if (performance.now() - sampled > 50) {
-      [psqlCpu, pgCpu, sampled] = [cpuOf(child.pid), postgresCpu(), performance.now()];
-    }
-  }
+  for await (const chunk of child.stdout) bytes += chunk.length;
   if (!(await child.status).success) throw new Error("psql \\copy failed");
   const seconds = (performance.now() - started) / 1000;
   const name = "psql \\copy csv";
-  const cpu = { name, seconds, client: psqlCpu, postgres: postgresSpent(pg, pgCpu) };
+  // psql is this process's only child to end meanwhile: its CPU is in our reaped children's.
+  const client = reapedCpu() - reaped;
+  const cpu = { name, seconds, client, postgres: postgresCpu() - pg };
   return { run: { name, rows, bytes, seconds }, cpu };
 }
 
@@ -220,7 +221,7 @@ async function sluiceRun(
       seconds,
       server: server.cpuSeconds() - serverCpu,
       client: ownCpu() - clientCpu - hashMs / 1000,
-      postgres: postgresSpent(pg, postgresCpu()),
+      postgres: postgresCpu() - pg,
     };
     await client.close();
     const run = {
