@@ -120,7 +120,7 @@ export function schemaFromCatalog(
     } else if ("unsupported" in m) {
       problems.push(
         `column ${c.name} has type ${c.nativeType}, which sluice cannot export exactly (${m.unsupported}); ` +
-          `name it as a text column to export it as text`,
+          `export it as text with --text-columns (textColumns in a config file)`,
       );
     } else if (asTimestamp.has(c.name) && m.type === "integer") {
       columns.push({ name: c.name, type: "timestamp" });
@@ -135,7 +135,10 @@ export function schemaFromCatalog(
   const keys = found.filter((c) => c.primaryKey);
   const keyColumn = options.keyColumn ?? (keys.length === 1 ? keys[0].name : undefined);
   if (keyColumn === undefined) {
-    problems.push(`${options.table} has no single-column primary key; name its key column`);
+    problems.push(
+      `${options.table} has no single-column primary key; name its key column with --key-column ` +
+        "(keyColumn in a config file)",
+    );
   } else if (byName.has(keyColumn) && !isSelected(keyColumn)) {
     problems.push(`the key column ${keyColumn} must be one of the exported columns`);
   } else if (exported.has(keyColumn) && exported.get(keyColumn)?.type !== "integer") {
@@ -144,7 +147,10 @@ export function schemaFromCatalog(
   }
   const timeColumn = options.timeColumn ?? columns.find((c) => c.type === "timestamp")?.name;
   if (timeColumn === undefined) {
-    problems.push(`${options.table} exports no timestamp column; name its time column`);
+    problems.push(
+      `${options.table} exports no timestamp column; name its time column with --time-column ` +
+        "(timeColumn in a config file; an integer column of epoch milliseconds will do)",
+    );
   } else if (byName.has(timeColumn) && !isSelected(timeColumn)) {
     problems.push(`the time column ${timeColumn} must be one of the exported columns`);
   } else if (asText.has(timeColumn)) {

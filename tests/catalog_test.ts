@@ -82,6 +82,18 @@ Deno.test("each problem is one line that names its column", () => {
     textColumns: ["ratio"],
   });
   ok(!keyless.ok && keyless.error.length === 1);
+  // Each problem a setting solves names it, as a flag and as the config file's key.
+  const unsupported = schemaFromCatalog(TABLE, { table: "t" });
+  const timeless = schemaFromCatalog(TABLE, { table: "t", columns: ["id", "price"] });
+  for (
+    const [r, flag, key] of [
+      [unsupported, "--text-columns", "textColumns"],
+      [timeless, "--time-column", "timeColumn"],
+      [keyless, "--key-column", "keyColumn"],
+    ] as const
+  ) {
+    ok(!r.ok && r.error[0].includes(flag) && r.error[0].includes(key), JSON.stringify(r));
+  }
 });
 
 const pg = (name: string, type: string, typname: string, primaryKey = false) => ({
