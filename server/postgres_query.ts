@@ -14,7 +14,12 @@
  *   cut toward the past): `eq t` is `t <= col < t + 1 ms`, `lte t` is
  *   `col < t + 1 ms`, and so on, which keeps a time index usable. Bounds
  *   before PostgreSQL's first timestamp are raised to it, which changes no
- *   answer for any finite value.
+ *   range's answer; `in` leaves such times out, since no stored value is one.
+ * - **U+0000**, which PostgreSQL refuses in a text, is in no stored text: a
+ *   filter value holding one compares as the text before it would (`eq`
+ *   and `in` match no row for it, `neq` every non-NULL one, `lt v` is `<= p`
+ *   for the text `p` before the U+0000, `gt v` is `> p`), and a `prefix`
+ *   holding one matches nothing.
  * - **uuid** compares as its lowercase text (what an export shows): `eq` and
  *   `in` compare uuids directly when the value is that text, and match
  *   nothing otherwise.
@@ -299,22 +304,32 @@ function ordered(column: PostgresColumn, f: ValidatedFilter, params: Params): st
   const equality = textual && column.nondeterministic === true ? collated : base;
   const cast = CASTS[column.kind];
   const op = f.operator;
+  // Where a text value's U+0000 is, which no stored text holds (the module docs).
+  const nul = (v: unknown) => textual && typeof v === "string" ? v.indexOf("\0") : -1;
+  const [first, second] = f.values;
   switch (op) {
     case "eq":
+      if (nul(first) >= 0) return "FALSE";
+      return `${equality} = ${params.add(valueText(first), cast)}`;
     case "neq":
-      return `${equality} ${COMPARISONS[op]} ${params.add(valueText(f.values[0]), cast)}`;
+      if (nul(first) >= 0) return `${base} IS NOT NULL`;
+      return `${equality} <> ${params.add(valueText(first), cast)}`;
     case "lt":
     case "lte":
     case "gt":
     case "gte":
-      return `${collated} ${COMPARISONS[op]} ${params.add(valueText(f.values[0]), cast)}`;
-    case "in":
-      return `${equality} = ANY(${params.add(arrayLiteral(f.values.map(valueText)), `${cast}[]`)})`;
+      return compared(collated, op, first, nul(first), cast, params);
+    case "in": {
+      const values = f.values.filter((v) => nul(v) < 0).map(valueText);
+      if (values.length === 0) return "FALSE";
+      return `${equality} = ANY(${params.add(arrayLiteral(values), `${cast}[]`)})`;
+    }
     case "between":
-      return `${collated} BETWEEN ${params.add(valueText(f.values[0]), cast)} AND ${
-        params.add(valueText(f.values[1]), cast)
-      }`;
+      return `(${compared(collated, "gte", first, nul(first), cast, params)} AND ${
+        compared(collated, "lte", second, nul(second), cast, params)
+      })`;
     case "prefix": {
+      if (nul(first) >= 0) return "FALSE";
       const prefix = (f.values[0] as string).toWellFormed();
       const successor = prefixSuccessor(prefix);
       const low = `${collated} >= ${params.add(prefix, cast)}`;
@@ -327,6 +342,25 @@ function ordered(column: PostgresColumn, f: ValidatedFilter, params: Params): st
       throw new TypeError(`unknown operator ${unreachable}`);
     }
   }
+}
+
+/**
+ * `expression OP value`; for a text value with U+0000 at `nul` (≥ 0), the
+ * same comparison with the text before it (`< v` and `<= v` are `<= p`,
+ * `> v` and `>= v` are `> p`), since no stored text holds U+0000.
+ */
+function compared(
+  expression: string,
+  op: "lt" | "lte" | "gt" | "gte",
+  value: unknown,
+  nul: number,
+  cast: string,
+  params: Params,
+): string {
+  if (nul < 0) return `${expression} ${COMPARISONS[op]} ${params.add(valueText(value), cast)}`;
+  const before = (value as string).slice(0, nul);
+  const comparison = op === "lt" || op === "lte" ? "<=" : ">";
+  return `${expression} ${comparison} ${params.add(before, cast)}`;
 }
 
 /** `eq`, `neq` and `in` on a uuid, by the text an export shows. */
@@ -373,7 +407,12 @@ function timestampCondition(column: PostgresColumn, f: ValidatedFilter, params: 
       return `(${col} >= ${at(ms[0])} AND ${col} < ${at(ms[1] + 1)})`;
     case "in": {
       const cast = CASTS[column.kind];
-      const texts = ms.map((t) => timeBound(column, t).value);
+      // A time before PostgreSQL's first is no stored value's (the bounds above only rise to it).
+      const held = column.kind === "epoch_ms" || column.kind === "integer"
+        ? ms
+        : ms.filter((t) => t >= POSTGRES_MIN_TIMESTAMP_MS);
+      if (held.length === 0) return "FALSE";
+      const texts = held.map((t) => timeBound(column, t).value);
       // date_trunc cuts microseconds toward the past, like the export.
       return `date_trunc('milliseconds', ${col}) = ANY(${
         params.add(arrayLiteral(texts), `${cast}[]`)

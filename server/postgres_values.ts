@@ -62,8 +62,8 @@ export function parsePostgresTimestamp(text: string): number {
  * PostgreSQL input text of epoch milliseconds, in UTC: with `+00` for a
  * `timestamptz` (`withZone`), without for a `timestamp`. Years before 1 are
  * written with `BC`, years after 9999 with more digits, as PostgreSQL reads
- * them; the caller keeps `ms` at or above
- * {@linkcode POSTGRES_MIN_TIMESTAMP_MS}.
+ * them; `ms` is an integer of at most 2^53 (a `RangeError` otherwise), and
+ * the caller keeps it at or above {@linkcode POSTGRES_MIN_TIMESTAMP_MS}.
  *
  * @example
  * ```ts
@@ -74,7 +74,10 @@ export function parsePostgresTimestamp(text: string): number {
  * ```
  */
 export function postgresTimestampText(ms: number, withZone: boolean): string {
-  if (!Number.isSafeInteger(ms)) throw new RangeError(`not epoch milliseconds: ${ms}`);
+  // Up to 2^53: a filter's `t + 1 ms` past the largest safe integer is still exact, and in range.
+  if (!Number.isInteger(ms) || Math.abs(ms) > 2 ** 53) {
+    throw new RangeError(`not epoch milliseconds: ${ms}`);
+  }
   const days = Math.floor(ms / MS_PER_DAY);
   const [year, month, day] = civilFromDays(days);
   let t = ms - days * MS_PER_DAY;

@@ -201,7 +201,19 @@ export function matches(row: Row, filter: Filter): boolean {
 /** Operands per column: values in the data and values between or beyond them. */
 export const OPERANDS: Readonly<Record<string, readonly FilterScalar[]>> = {
   id: ["-9223372036854775808", -5, 1, 77, 150, "9007199254740993", "9223372036854775807"],
-  ts: [TIME_FROM, -1, 0, 1, Date.UTC(2024, 5, 1, 12, 0, 0, 123), TIME_TO - 1, TIME_TO],
+  ts: [
+    TIME_FROM,
+    -1,
+    0,
+    1,
+    Date.UTC(2024, 5, 1, 12, 0, 0, 123),
+    TIME_TO - 1,
+    TIME_TO,
+    // Before PostgreSQL's first timestamp (4713 BC), and the ends of what a filter may name.
+    Date.UTC(-5000, 0, 1),
+    -Number.MAX_SAFE_INTEGER,
+    Number.MAX_SAFE_INTEGER,
+  ],
   n: [0, -1, 42, "9007199254740993", "-9223372036854775808", "9223372036854775807", 5],
   amount: [
     "123456789012345678901234567890.123456789",
@@ -215,7 +227,12 @@ export const OPERANDS: Readonly<Record<string, readonly FilterScalar[]>> = {
   ],
   price: ["12.5", "0.01", "-1500.25", "0", "3", "100000"],
   qty: ["100", "0.1", "-3.141592653589793238462643383279", "7.0", "1", "0"],
-  s: [...TEXTS, "BTC-", "BT", "😀", "é", "x' OR 1=1 --", "zzz", "\u{10ffff}\u{10ffff}"],
+  s: [
+    ...TEXTS,
+    ...["BTC-", "BT", "😀", "é", "x' OR 1=1 --", "zzz", "\u{10ffff}\u{10ffff}"],
+    // U+0000, which PostgreSQL refuses in a text and so is in no stored one.
+    ...["BTC\0", "\0", "BT\0z"],
+  ],
   b: [true, false],
 };
 

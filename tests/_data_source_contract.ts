@@ -23,8 +23,11 @@ import {
 export interface SqlDialect {
   /** The column as a condition compares it; `undefined` where plain SQL cannot compare exactly. */
   expression(column: ColumnSchema, operator: FilterOperator): string | undefined;
-  /** A literal of a filter operand in the column's stored form. */
-  literal(column: ColumnSchema, value: FilterScalar): string;
+  /**
+   * A literal of a filter operand in the column's stored form; `undefined`
+   * for one the backend's SQL cannot write (then only the reference judges).
+   */
+  literal(column: ColumnSchema, value: FilterScalar): string | undefined;
   /** `expression` starts with the text `value` (given as `literal`). */
   startsWith(expression: string, literal: string, value: string): string;
 }
@@ -159,8 +162,10 @@ function sqlOf(dialect: SqlDialect, filter: Filter): string | undefined {
   const column = COLUMNS.find((c) => c.name === filter.field) as ColumnSchema;
   const e = dialect.expression(column, filter.operator);
   if (e === undefined) return undefined;
-  const lit = (v: FilterScalar) => dialect.literal(column, v);
   const list = filter.value as readonly FilterScalar[];
+  const operands = Array.isArray(filter.value) ? list : [filter.value as FilterScalar];
+  if (operands.some((v) => dialect.literal(column, v) === undefined)) return undefined;
+  const lit = (v: FilterScalar) => dialect.literal(column, v) as string;
   const op = filter.operator;
   switch (op) {
     case "in":

@@ -7,6 +7,7 @@ import type { FilterScalar } from "../protocol/messages.ts";
 import { postgresSchema, readPostgresColumns } from "../server/postgres_catalog.ts";
 import type { PostgresPool } from "../server/postgres_pool.ts";
 import { PostgresSource } from "../server/postgres_source.ts";
+import { POSTGRES_MIN_TIMESTAMP_MS } from "../server/postgres_values.ts";
 import type { Row } from "./_contract_fixture.ts";
 import { type ContractBackend, parseIdLists, type SqlDialect } from "./_data_source_contract.ts";
 import type { Cluster } from "./_postgres.ts";
@@ -42,12 +43,16 @@ const dialect: SqlDialect = {
         return `'${BigInt(value)}'::int8`;
       case "decimal":
         return `'${value}'::numeric`;
-      case "timestamp":
-        return timestampLiteral(value as number);
+      case "timestamp": {
+        // PostgreSQL's range starts at 4713 BC; Date's ends at ±8.64e15 ms.
+        const ms = value as number;
+        return ms < POSTGRES_MIN_TIMESTAMP_MS || ms > 8.64e15 ? undefined : timestampLiteral(ms);
+      }
       case "boolean":
         return String(value);
       case "text":
-        return textLiteral(value as string);
+        // A text holding U+0000 cannot be written in PostgreSQL at all.
+        return (value as string).includes("\0") ? undefined : textLiteral(value as string);
     }
   },
   startsWith: (e, literal) => `starts_with(${e}, ${literal})`,

@@ -56,7 +56,10 @@ const dialect: SqlDialect = {
       case "boolean":
         return value === true ? "1" : "0";
       case "text":
-        return `'${String(value).replaceAll("'", "''")}'`;
+        // SQL text ends at a U+0000, so a literal cannot hold one.
+        return String(value).includes("\0")
+          ? undefined
+          : `'${String(value).replaceAll("'", "''")}'`;
     }
   },
   startsWith: (e, literal, value) => `substr(${e}, 1, ${Array.from(value).length}) = ${literal}`,
