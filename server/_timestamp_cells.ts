@@ -13,6 +13,8 @@ import { type CellWriter, fail } from "./_cell_writer.ts";
 const MS_PER_DAY = 86_400_000;
 /** 10000-01-01T00:00:00.000Z: from there on `toISOString` writes six-digit years. */
 const FAST_LIMIT_MS = 253_402_300_800_000;
+/** The furthest from 1970 a `Date`, and so an ISO text of it, reaches: the year 275760 either way. */
+const MAX_DATE_MS = 8.64e15;
 
 /**
  * {@linkcode formatTimestamp}'s text, with the date part cached: export rows
@@ -24,7 +26,9 @@ export function timestampWriter(column: ColumnSchema, quote: boolean): CellWrite
   let day = NaN;
   let prefix = new Uint8Array(0);
   return (out, v) => {
-    if (typeof v !== "number" || !Number.isSafeInteger(v)) return fail(column, v);
+    if (typeof v !== "number" || !(Math.abs(v) <= MAX_DATE_MS) || !Number.isInteger(v)) {
+      return fail(column, v);
+    }
     if (v < 0 || v >= FAST_LIMIT_MS) {
       return out.text(quote ? `"${formatTimestamp(v)}"` : formatTimestamp(v));
     }

@@ -415,6 +415,11 @@ Deno.test("cells that do not fit their column type throw a TypeError", () => {
   throws(() => encoder("integer").rows([[2 ** 60]], true), TypeError);
   throws(() => encoder("boolean").rows([[2]], true), TypeError);
   throws(() => encoder("timestamp").rows([["2024-01-01"]], true), TypeError);
+  // PostgreSQL's infinity (read as NaN) and times past the year 275760, which no ISO text of
+  // JavaScript's can show: refused naming the column, like any other cell that does not fit.
+  for (const t of [NaN, Infinity, 8.64e15 + 1, -8.64e15 - 1, Number.MAX_SAFE_INTEGER]) {
+    throws(() => encoder("timestamp").rows([[t]], true), /timestamp column c/, String(t));
+  }
   throws(() => encoder("text").rows([[5]], true), TypeError);
   throws(() => encoder("text").rows([["a", "b"]], true), TypeError);
   throws(() => new RowEncoder({ format: "csv", columns: [] }), TypeError);
