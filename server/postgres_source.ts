@@ -308,6 +308,13 @@ class PostgresSnapshot implements SourceSnapshot {
   #reads: Reads;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #released = false;
+  /**
+   * What a query in the transaction failed with, the page read ahead's
+   * included: every read after it fails with it, as the page would have had
+   * it been read in turn, so the download ends there (and its resume opens
+   * a snapshot of its own) instead of going on outside the snapshot.
+   */
+  #failure: { readonly error: unknown } | undefined;
 
   constructor(parts: SnapshotParts) {
     this.#parts = parts;
@@ -318,11 +325,6 @@ class PostgresSnapshot implements SourceSnapshot {
       () => this.#connection?.broken === false,
     );
     this.#arm();
-  }
-
-  /** Whether the reads still see the snapshot (false once it was given up). */
-  get pinned(): boolean {
-    return this.#connection !== undefined;
   }
 
   highWaterMark(): Promise<bigint> {
@@ -354,6 +356,7 @@ class PostgresSnapshot implements SourceSnapshot {
 
   async #read<T>(read: (reads: Reads) => Promise<T>): Promise<T> {
     if (this.#released) throw new TypeError("the snapshot was released");
+    if (this.#failure !== undefined) throw this.#failure.error;
     if (this.#connection !== undefined && performance.now() > this.#deadline) await this.#giveUp();
     return await read(this.#reads);
   }
@@ -369,6 +372,7 @@ class PostgresSnapshot implements SourceSnapshot {
     } catch (error) {
       // The transaction is aborted or the connection gone: the download ends here, and its
       // resume starts afresh.
+      this.#failure = { error };
       await this.#giveUp();
       throw error;
     }

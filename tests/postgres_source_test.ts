@@ -324,13 +324,49 @@ Deno.test("PostgresSource on a throwaway cluster", async (t) => {
           ok(!error.message.includes("outage") && !error.message.includes("SELECT"));
         }
         await cluster.start();
-        for (const [reader, page] of [[source, first], [snapshot, pinned]] as const) {
+        // The failed snapshot's download is over (every read of it fails); its resume reads in a
+        // snapshot of its own, as the server's does, from the cursor.
+        await rejects(snapshot.count(query), DataSourceError);
+        const resumed = await source.openSnapshot();
+        for (const [reader, page] of [[source, first], [resumed, pinned]] as const) {
           const rest = await rowsOf(reader, { ...query, after: page.lastKey }, 10);
           deepStrictEqual(
             [...page.rows, ...rest].map((r) => r[0]),
             Array.from({ length: 30 }, (_, i) => i + 1),
           );
         }
+        await Promise.all([snapshot.release(), resumed.release()]);
+        equal(pool.reservable, 2);
+        await source.close();
+      },
+    );
+
+    await t.step(
+      "a page read ahead that fails ends the snapshot's download at that page, as reading it in turn would",
+      async () => {
+        // A view whose rows past id 10 fail in a snapshot's transaction and nowhere else: the
+        // next page, read ahead in the snapshot, fails; read again on the pool it would not.
+        // Rows enough that a page is an index scan under its LIMIT: only its own rows are read.
+        const base = await plainTable(cluster, "ahead_base", 20_000);
+        await cluster.psql(`ANALYZE ahead_base; CREATE VIEW ahead AS SELECT id, ts, CASE
+          WHEN id > 10 AND current_setting('transaction_isolation') = 'repeatable read'
+          THEN (1 / (id - id))::text ELSE v END AS v FROM ahead_base`);
+        const schema = { ...base, table: "ahead" };
+        const source = await PostgresSource.open({ pool, schema });
+        const query = { ...ALL, highWaterMark: 20_000n };
+        equal((await rowsOf(source, query, 5000)).length, 20_000);
+        const snapshot = await source.openSnapshot();
+        const first = await snapshot.page(query, 10);
+        equal(first.lastKey, 10n);
+        // The read ahead fails while the download is still busy with the first page: the snapshot
+        // hands its connection back.
+        for (let waited = 0; pool.reservable < 2 && waited < 5000; waited += 5) {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+        equal(pool.reservable, 2);
+        await rejects(snapshot.page({ ...query, after: first.lastKey }, 10), DataSourceError);
+        // Every read after it fails too: the download ends; its resume opens a snapshot of its own.
+        await rejects(snapshot.count(query), DataSourceError);
         await snapshot.release();
         equal(pool.reservable, 2);
         await source.close();
