@@ -256,6 +256,8 @@ function normalise(
     }
     case "text":
       if (typeof value !== "string") return { reason: "not text" };
+      // Stored texts are UTF-8, which has no lone surrogate: one would match only by accident.
+      if (!value.isWellFormed()) return { reason: "a lone surrogate, which no text holds" };
       if (value.length > bounds.maxTextLength) {
         return { reason: `longer than ${bounds.maxTextLength} characters` };
       }

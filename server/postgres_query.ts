@@ -330,7 +330,7 @@ function ordered(column: PostgresColumn, f: ValidatedFilter, params: Params): st
       })`;
     case "prefix": {
       if (nul(first) >= 0) return "FALSE";
-      const prefix = (f.values[0] as string).toWellFormed();
+      const prefix = f.values[0] as string;
       const successor = prefixSuccessor(prefix);
       const low = `${collated} >= ${params.add(prefix, cast)}`;
       return successor === undefined

@@ -129,7 +129,7 @@ export function filterParams(
   for (const f of filters) {
     const column = columnOf(f, columns);
     if (f.operator === "prefix") {
-      const prefix = (f.values[0] as string).toWellFormed();
+      const prefix = f.values[0] as string;
       const successor = prefixSuccessor(prefix);
       out.push(prefix);
       if (successor !== undefined) out.push(successor);

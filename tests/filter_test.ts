@@ -99,6 +99,10 @@ Deno.test("values that do not fit their column or operator are INVALID_FILTER_VA
     { field: "ts", operator: "eq", value: 1.5 },
     { field: "symbol", operator: "eq", value: 5 },
     { field: "symbol", operator: "eq", value: "x".repeat(257) },
+    // A lone surrogate is no character: no stored text (UTF-8) holds one.
+    { field: "symbol", operator: "eq", value: "BTC\uD800" },
+    { field: "symbol", operator: "prefix", value: "\uDC00" },
+    { field: "symbol", operator: "in", value: ["BTC", "\uD83D"] },
     { field: "maker", operator: "eq", value: "yes" },
     { field: "symbol", operator: "in", value: [] },
     { field: "symbol", operator: "in", value: "BTC" },

@@ -2717,6 +2717,9 @@ function normalise(value, column, bounds) {
       if (typeof value !== "string") return {
         reason: "not text"
       };
+      if (!value.isWellFormed()) return {
+        reason: "a lone surrogate, which no text holds"
+      };
       if (value.length > bounds.maxTextLength) {
         return {
           reason: `longer than ${bounds.maxTextLength} characters`
