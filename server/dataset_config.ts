@@ -16,7 +16,7 @@ import { LIMIT_TABLE } from "../protocol/limit_table.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { MAX_CLAIM_NAME_LENGTH, type RowFilter } from "../protocol/row_filter.ts";
 import type { CatalogOptions } from "./catalog.ts";
-import type { DatasetSettings } from "./open_dataset.ts";
+import { type DatasetSettings, postgresUrlProblem } from "./open_dataset.ts";
 import type { DatasetLimits } from "./server_datasets.ts";
 
 /** The limits a dataset may set for its own requests: the per-request rows of the limit table. */
@@ -192,8 +192,8 @@ function dataset(
       problem("postgres", "the name of an environment variable holding the URL, not the URL");
     } else if (url === undefined || url === "") {
       problem("postgres", `${postgres} is not set: set it to postgres://user:password@host/db`);
-    } else if (!/^postgres(ql)?:\/\//.test(url)) {
-      problem("postgres", `${postgres} must hold a postgres:// or postgresql:// URL`);
+    } else if (postgresUrlProblem(url) !== undefined) {
+      problem("postgres", `${postgres}'s URL ${postgresUrlProblem(url)}`);
     } else settings = { kind: "postgres", url, table: options };
   }
   const allow = allowList(entry.allow, problem);

@@ -71,6 +71,27 @@ export class DatasetRefused extends Error {
  * equal(redactedUrl("postgres://app:s3cret@db.internal:5432/exchange?sslmode=require"), "postgres://app@db.internal:5432/exchange");
  * ```
  */
+/**
+ * What is wrong with a PostgreSQL URL (`undefined` for nothing), never
+ * quoting it: the URL may hold a password, and this goes to the terminal.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { postgresUrlProblem } from "./open_dataset.ts";
+ * equal(postgresUrlProblem("postgres://app:s3cret@db.internal/exchange"), undefined);
+ * equal(postgresUrlProblem("postgres://app:s3cret@db.internal:99999/x")?.includes("s3cret"), false);
+ * ```
+ */
+export function postgresUrlProblem(url: string): string | undefined {
+  if (!/^postgres(ql)?:\/\//.test(url)) return "must be a postgres:// or postgresql:// URL";
+  if (!URL.canParse(url)) {
+    return "is not a valid URL (a port past 65535, or a character to percent-encode); " +
+      "not shown, as it may hold a password";
+  }
+  return undefined;
+}
+
 export function redactedUrl(url: string): string {
   const u = new URL(url);
   return `${u.protocol}//${u.username === "" ? "" : `${u.username}@`}${u.host}${u.pathname}`;

@@ -23,7 +23,7 @@ import type { TokenOptions } from "./token_verifier.ts";
 import { parseAllowEntry } from "../protocol/sign_in.ts";
 import { parseOrigin } from "./auth_config.ts";
 import type { CatalogOptions } from "./catalog.ts";
-import { DatasetRefused, type DatasetSettings } from "./open_dataset.ts";
+import { DatasetRefused, type DatasetSettings, postgresUrlProblem } from "./open_dataset.ts";
 import { type ConfiguredDataset, datasetConfig, parseRowFilter } from "./dataset_config.ts";
 import type { RowFilter } from "../protocol/row_filter.ts";
 
@@ -324,9 +324,8 @@ function datasetSettings(values: Values, env: Env): DatasetSettings {
     ...defined("textColumns", list("text-columns")),
   };
   if (url !== undefined) {
-    if (!/^postgres(ql)?:\/\//.test(url)) {
-      throw new TypeError("--database-url must be a postgres:// or postgresql:// URL");
-    }
+    const wrong = postgresUrlProblem(url);
+    if (wrong !== undefined) throw new TypeError(`--database-url ${wrong}`);
     if (given.includes("decimal-columns")) {
       throw new TypeError(
         "--decimal-columns is for SQLite: PostgreSQL's numeric columns declare their own scale",

@@ -251,6 +251,17 @@ Deno.test("every problem of every dataset is reported, not only the first", () =
   );
 });
 
+Deno.test("a variable's URL that cannot be parsed is named, never shown: it may hold a password", () => {
+  const config = { datasets: [{ name: "t", postgres: "BAD_URL", table: "t" }] };
+  const r = datasetConfig(JSON.stringify(config), "", {
+    BAD_URL: "postgres://sluice:s3cret@db.internal:99999/x",
+  });
+  ok(!r.ok);
+  equal(r.error.length, 1);
+  ok(r.error[0].startsWith("datasets[0].postgres") && r.error[0].includes("BAD_URL"), r.error[0]);
+  ok(!r.error[0].includes("s3cret"), r.error[0]);
+});
+
 Deno.test("the full example of docs/CONFIG.md is a good file", async () => {
   const doc = await Deno.readTextFile(new URL("../docs/CONFIG.md", import.meta.url));
   const example = /<!-- example: config -->\s*```json\n([\s\S]*?)```/.exec(doc);

@@ -1,6 +1,6 @@
 // The server program's settings: which dataset its flags (or the variables that stand for them
 // under `deno serve`) name, and the flags that do not go together, each refused with a TypeError.
-import { deepStrictEqual, equal, throws } from "node:assert/strict";
+import { deepStrictEqual, equal, ok, throws } from "node:assert/strict";
 import { programConfig } from "../server/program_config.ts";
 
 Deno.test("without --table the program serves the demo table, in data/ unless --db says", () => {
@@ -70,6 +70,19 @@ Deno.test("flags that do not go together are refused before anything opens", () 
   ];
   for (const args of refused) throws(() => programConfig(args, {}), TypeError, args.join(" "));
   throws(() => programConfig([], { SLUICE_TABLE: "t", SLUICE_DEMO_ROWS: "5" }), TypeError);
+  // A URL that does not parse is refused without repeating it: it may hold a password.
+  const secret = "postgres://sluice:s3cret@db.internal:99999/x";
+  for (
+    const [args, env] of [
+      [["--database-url", secret, "--table", "t"], {}],
+      [[], { SLUICE_DATABASE_URL: secret, SLUICE_TABLE: "t" }],
+    ] as const
+  ) {
+    throws(() => programConfig(args, env), (e: unknown) => {
+      ok(e instanceof TypeError && /--database-url is not a valid URL/.test(e.message), String(e));
+      return !e.message.includes("s3cret");
+    });
+  }
 });
 
 Deno.test("--chain-id names the chain of wallets' sign-in messages, a positive whole number", () => {
