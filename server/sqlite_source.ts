@@ -221,9 +221,14 @@ export class SqliteSource implements DataSource {
     return this.#schema;
   }
 
-  /** The current largest key, `0n` for an empty table. */
+  /**
+   * The current largest key, `0n` for an empty table. A download's first
+   * read: the key bounds of earlier scans are forgotten here, since rows
+   * may have moved in time since.
+   */
   highWaterMark(): Promise<bigint> {
     return settle(() => {
+      this.#ranges.clear();
       const [max] = this.#maxKey.all()[0];
       return typeof max === "bigint" ? max : 0n;
     });
@@ -294,7 +299,11 @@ export class SqliteSource implements DataSource {
 
   /**
    * The rows of the query's time range under its high-water mark and bounds
-   * on their keys, cached per scan. Exact bounds cost a pass over the
+   * on their keys, cached for the scan, until the next download's
+   * {@linkcode SqliteSource.highWaterMark}: an update that moves a row into
+   * the range after its bounds were found, outside them, reaches the
+   * downloads that start after it (the download under way, which counted
+   * before it, does not see it). Exact bounds cost a pass over the
    * range's index entries that is twice as slow as counting them, so they
    * are found only for a range that holds under a quarter of the table; for
    * a wider one the table's own key range bounds the walk, which then reads

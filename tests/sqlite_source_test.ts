@@ -120,3 +120,25 @@ Deno.test("narrow and wide time ranges, pinned or not, count and scan exactly th
     await source.close();
   });
 });
+
+Deno.test("a row whose time moves into a narrow range, outside the keys it held, is in the next download", async () => {
+  const rows = makeRows(2000, mulberry32(SEED + 5));
+  await withTable(rows, async (path, db) => {
+    const source = new SqliteSource({ path, schema: SCHEMA, readOnly: true });
+    const times = rows.map((r) => r[1]).sort((a, b) => a - b);
+    const [timeFrom, timeTo] = [times[900], times[960]]; // a sliver: exact key bounds
+    const inRange = rows.filter((r) => r[1] >= timeFrom && r[1] < timeTo);
+    const hwm = await source.highWaterMark();
+    const query = { timeFrom, timeTo, filters: [], highWaterMark: hwm };
+    deepStrictEqual(await scan(source, query, 50), inRange);
+    // Another connection moves the table's first row, far below the range's keys, into it.
+    const moved = rows.find((r) => r[1] < timeFrom && r[0] < inRange[0][0])!;
+    db.prepare("UPDATE t SET ts = ? WHERE id = ?").run(timeFrom, moved[0]);
+    // A new download starts with its mark, and sees the row.
+    const again = { ...query, highWaterMark: await source.highWaterMark() };
+    const expected = [[moved[0], timeFrom, ...moved.slice(2)], ...inRange];
+    equal(await source.count(again), expected.length);
+    deepStrictEqual(await scan(source, again, 50), expected);
+    await source.close();
+  });
+});
