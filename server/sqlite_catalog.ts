@@ -165,9 +165,9 @@ export function sqliteSchema(
     const declared = byName.get(c.name)?.declared ?? "";
     const a = affinity(declared);
     if (c.type === "decimal" && a === "text") storage[c.name] = "decimal_text";
-    // A UUID column holds text whatever its affinity; a cast would only keep its index unused.
-    const textual = a === "text" || declared.toUpperCase() === "UUID";
-    if (c.type === "text" && !textual) storage[c.name] = "cast_text";
+    // A UUID column has NUMERIC affinity: without the cast, a filter's "1" compares as the number 1
+    // (below every text), and a UUID of digits alone is stored, and read, as an integer.
+    if (c.type === "text" && a !== "text") storage[c.name] = "cast_text";
   }
   return { ok: true, value: { schema: result.value, storage } };
 }

@@ -90,8 +90,12 @@ export function filterCondition(
   const column = columnOf(f, columns);
   const exact = column.storage === "decimal_text";
   // An exact decimal comparison is `compare(col, ?) OP 0`; any other is `col OP ?`.
+  // Text compares byte for byte (code point order, PROTOCOL.md §6.2) whatever the column's
+  // declared collation (NOCASE, RTRIM), which a plain comparison, and a cast, would take.
   const col = exact
     ? `${SQLITE_DECIMAL_COMPARE}("${column.name}", ?)`
+    : column.type === "text"
+    ? `${sqliteColumnExpression(column)} COLLATE BINARY`
     : sqliteColumnExpression(column);
   const value = exact ? "0" : "?";
   const op = f.operator;

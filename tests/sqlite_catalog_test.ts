@@ -48,7 +48,11 @@ Deno.test("SQLite declared types map by their affinity, and inexact ones are ref
       { name: "uid", type: "text" },
       { name: "rate", type: "text" },
     ]);
-    deepStrictEqual(good.value.storage, { wei: "decimal_text", rate: "cast_text" });
+    deepStrictEqual(good.value.storage, {
+      wei: "decimal_text",
+      uid: "cast_text",
+      rate: "cast_text",
+    });
     equal(good.value.schema.keyColumn, "id");
     const badScale = sqliteSchema(columns, {
       table: "payments",
@@ -99,3 +103,44 @@ Deno.test("a SQLite source from the catalog reads decimal text exactly and other
     equal(readSqliteColumns(db, "nowhere"), undefined);
     throws(() => readSqliteColumns(db, 'x"; DROP TABLE payments; --'), TypeError);
   }));
+
+Deno.test("a UUID column and a NOCASE text column compare their text byte for byte, as §6.2 says", async () => {
+  const path = Deno.makeTempFileSync({ prefix: "sluice_catalog_", suffix: ".db" });
+  const db = new DatabaseSync(path);
+  try {
+    // UUID has NUMERIC affinity: a UUID of digits alone is stored as an integer.
+    db.exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, at INTEGER NOT NULL, u UUID,
+        name TEXT COLLATE NOCASE);
+      INSERT INTO t VALUES (1, 1, '1b4e28ba-2fa1-11d2-883f-0016d3cca427', 'abc'),
+        (2, 2, '0a000000-0000-0000-0000-000000000000', 'ABC'),
+        (3, 3, 'f81d4fae-7dec-11d0-a765-00a0c91e6bf6', 'Abd'), (4, 4, '123', 'b')`);
+    const r = sqliteSchema(readSqliteColumns(db, "t") ?? [], { table: "t", timeColumn: "at" });
+    ok(r.ok);
+    const source = new SqliteSource({ path, readOnly: true, ...r.value });
+    const query = { timeFrom: 0, timeTo: 10, filters: [], highWaterMark: 4n };
+    equal((await source.page(query, 10)).rows[3][2], "123");
+    type Op = "eq" | "lt" | "gt" | "prefix" | "in";
+    const ids = async (field: string, operator: Op, ...values: string[]) =>
+      (await source.page({ ...query, filters: [{ field, operator, type: "text", values }] }, 10))
+        .rows.map((row) => row[0]);
+    deepStrictEqual(await ids("u", "lt", "1"), [2]);
+    deepStrictEqual(await ids("u", "prefix", "1"), [1, 4]);
+    deepStrictEqual(await ids("u", "gt", "2"), [3]);
+    deepStrictEqual(await ids("u", "eq", "123"), [4]);
+    deepStrictEqual(await ids("name", "eq", "abc"), [1]);
+    deepStrictEqual(await ids("name", "in", "ABC", "x"), [2]);
+    deepStrictEqual(await ids("name", "prefix", "ab"), [1]);
+    deepStrictEqual(await ids("name", "lt", "a"), [2, 3]);
+    equal(
+      await source.count({
+        ...query,
+        filters: [{ field: "name", operator: "eq", type: "text", values: ["ABC"] }],
+      }),
+      1,
+    );
+    await source.close();
+  } finally {
+    db.close();
+    Deno.removeSync(path);
+  }
+});
