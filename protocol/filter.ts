@@ -300,8 +300,24 @@ function canonicalDecimal(text: string): string {
 /** Orders two normalised values of one column; for `between` bounds. */
 function compare(a: FilterValue, b: FilterValue, column: ColumnSchema): number {
   if (column.type === "decimal") return compareDecimal(a as string, b as string);
+  if (column.type === "text") return compareCodePoints(a as string, b as string);
   if (a === b) return 0;
   return a < b ? -1 : 1;
+}
+
+/**
+ * Orders texts by code point, as §6.2 compares them (and UTF-8 bytes sort),
+ * not by UTF-16 unit as `<` does: `"\uFFFF"` comes before `"😀"`. The texts
+ * are well-formed (validated before).
+ */
+function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i)!, y = b.codePointAt(i)!;
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 0xffff) i++; // both took a surrogate pair here
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
 /**

@@ -236,9 +236,8 @@ export const OPERANDS: Readonly<Record<string, readonly FilterScalar[]>> = {
   b: [true, false],
 };
 
-/** Orders two operands as the validator wants `between` bounds (text: by JS `<`, UTF-16 units). */
+/** Orders two operands as the validator wants `between` bounds (text: by code point, as §6.2). */
 export function ordered(column: ColumnSchema, a: FilterScalar, b: FilterScalar): FilterScalar[] {
-  if (column.type === "text") return a <= b ? [a, b] : [b, a];
   const cell = column.type === "integer" ? BigInt(a) : column.type === "decimal" ? String(a) : a;
   return compareCell(column, cell, b) <= 0 ? [a, b] : [b, a];
 }

@@ -110,6 +110,8 @@ Deno.test("values that do not fit their column or operator are INVALID_FILTER_VA
     { field: "id", operator: "between", value: [1] },
     { field: "id", operator: "between", value: [5, 1] },
     { field: "price", operator: "between", value: ["0.2", "0.10"] },
+    // Text bounds in code point order: U+1F600 comes after U+FFFF (UTF-16 units say otherwise).
+    { field: "symbol", operator: "between", value: ["😀", "\uFFFF"] },
   ];
   for (const filter of bad) equal(codeOf([filter]), "INVALID_FILTER_VALUE", JSON.stringify(filter));
   const manyIn = Array.from({ length: 11 }, (_, i) => `S${i}`);
@@ -117,6 +119,12 @@ Deno.test("values that do not fit their column or operator are INVALID_FILTER_VA
     codeOf([{ field: "symbol", operator: "in", value: manyIn }], { maxInValues: 10 }),
     "INVALID_FILTER_VALUE",
   );
+});
+
+Deno.test("text between bounds are ordered by code point, as texts compare", () => {
+  for (const value of [["\uFFFF", "😀"], ["a", "a"], ["a", "ab"], ["Z", "a"], ["é", "😀"]]) {
+    equal(codeOf([{ field: "symbol", operator: "between", value }]), "ok", value.join(" "));
+  }
 });
 
 Deno.test("SQL in a text value is kept as data", () => {

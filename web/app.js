@@ -2755,8 +2755,18 @@ function canonicalDecimal(text) {
 }
 function compare(a, b, column) {
   if (column.type === "decimal") return compareDecimal(a, b);
+  if (column.type === "text") return compareCodePoints(a, b);
   if (a === b) return 0;
   return a < b ? -1 : 1;
+}
+function compareCodePoints(a, b) {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.codePointAt(i), y = b.codePointAt(i);
+    if (x !== y) return x < y ? -1 : 1;
+    if (x > 65535) i++;
+  }
+  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 function compareDecimal(a, b) {
   const [ia, fa = ""] = a.split(".");
