@@ -141,6 +141,8 @@ export function sqliteSchema(
   const problems: string[] = [];
   const byName = new Map(columns.map((c) => [c.name, c]));
   for (const name of Object.keys(decimals)) {
+    // Named like every other column option: a name the table lacks is a mistake, not a no-op.
+    if (!byName.has(name)) problems.push(`${options.table} has no column ${name}`);
     const scale = decimals[name];
     // value × 10^scale must fit 64 bits for scales up to 18; text admits the schema's 0..30.
     const max = affinity(byName.get(name)?.declared ?? "") === "integer" ? 18 : 30;

@@ -61,6 +61,14 @@ Deno.test("SQLite declared types map by their affinity, and inexact ones are ref
       decimalColumns: { cents: 19 },
     });
     ok(!badScale.ok && badScale.error.length === 1);
+    // A decimal column the table lacks (a typo) is refused like any other unknown name.
+    const typo = sqliteSchema(columns, {
+      table: "payments",
+      timeColumn: "created_at",
+      columns: ["id", "created_at", "cents"],
+      decimalColumns: { cents: 2, cnets: 2 },
+    });
+    deepStrictEqual(!typo.ok && typo.error, ["payments has no column cnets"]);
     return Promise.resolve();
   }));
 
