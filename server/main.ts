@@ -21,18 +21,45 @@ import { serveGuarded } from "./upgrade_guard.ts";
 import { createWebApp, type WebApp } from "./web_app.ts";
 
 /**
- * The server's identity key: from `SLUICE_IDENTITY_KEY`, else from the key
- * file, which is created (mode 0600) with a new random key when missing.
- * Where the file cannot be written (a read-only deployment), a key good
- * for this process only is used, and said so.
+ * The server's identity key as given: `SLUICE_IDENTITY_KEY`, else the key
+ * file's; `undefined` when there is no file yet ({@linkcode newIdentityKey}
+ * makes one, once the dataset opened: a start that fails leaves nothing).
+ * Throws {@linkcode KeyRefused} for a key that is not one.
  */
-function identityKey(config: ProgramConfig): Uint8Array {
-  if (config.identityKey !== undefined) return hexToBytes(config.identityKey.trim());
+function givenIdentityKey(config: ProgramConfig): Uint8Array | undefined {
+  if (config.identityKey !== undefined) return secretKey(config.identityKey, "SLUICE_IDENTITY_KEY");
+  let text: string;
   try {
-    return hexToBytes(Deno.readTextFileSync(config.identityKeyFile).trim());
+    text = Deno.readTextFileSync(config.identityKeyFile);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
+    return undefined;
   }
+  return secretKey(text, config.identityKeyFile);
+}
+
+/** An identity key that cannot be used: the program says so in one line and exits 2. */
+class KeyRefused extends Error {}
+
+/** A secp256k1 secret key from its 64 hex digits (a line of a file, or a variable's value). */
+function secretKey(text: string, where: string): Uint8Array {
+  const hex = text.trim();
+  const key = /^[0-9a-fA-F]{64}$/.test(hex) ? hexToBytes(hex) : undefined;
+  if (key === undefined || !secp.utils.isValidSecretKey(key)) {
+    throw new KeyRefused(
+      `${where} holds no identity key: it takes a secp256k1 secret key as 64 hex digits ` +
+        "(openssl rand -hex 32 makes one)",
+    );
+  }
+  return key;
+}
+
+/**
+ * A new identity key, kept in the key file (created, mode 0600). Where the
+ * file cannot be written (a read-only deployment), a key good for this
+ * process only is used, and said so.
+ */
+function newIdentityKey(config: ProgramConfig): Uint8Array {
   const key = secp.utils.randomSecretKey();
   try {
     const path = config.identityKeyFile;
@@ -52,7 +79,7 @@ function identityKey(config: ProgramConfig): Uint8Array {
   } catch (error) {
     // Another process (a `deno serve --parallel` worker) made it first: use theirs.
     if (error instanceof Deno.errors.AlreadyExists) {
-      return hexToBytes(Deno.readTextFileSync(config.identityKeyFile).trim());
+      return secretKey(Deno.readTextFileSync(config.identityKeyFile), config.identityKeyFile);
     }
     console.error(
       `sluice: cannot keep an identity key in ${config.identityKeyFile} (${error}); ` +
@@ -75,10 +102,10 @@ interface Served {
 }
 
 /** The server over the program's settings, saying loudly who may sign in. */
-function programServer(config: ProgramConfig, served: Served): SluiceServer {
+function programServer(config: ProgramConfig, served: Served, key: Uint8Array): SluiceServer {
   const sluice = createServer({
     ...(served.datasets === undefined ? { source: served.source } : { datasets: served.datasets }),
-    identityKey: identityKey(config),
+    identityKey: key,
     allow: config.allow,
     anonymous: config.anonymous,
     encryption: config.encryption,
@@ -183,8 +210,12 @@ async function openSource(config: ProgramConfig): Promise<Served> {
 }
 
 /** The sluice server over what is served, and the web app that serves the page beside it. */
-function serve(config: ProgramConfig, served: Served): { sluice: SluiceServer; app: WebApp } {
-  const sluice = programServer(config, served);
+function serve(
+  config: ProgramConfig,
+  served: Served,
+  key: Uint8Array,
+): { sluice: SluiceServer; app: WebApp } {
+  const sluice = programServer(config, served, key);
   const datasets = served.datasets?.map((d) => ({ name: d.name, schema: d.source.schema() }));
   const schema = served.source.schema();
   return { sluice, app: createWebApp({ sluice, schema, ...(datasets && { datasets }) }) };
@@ -205,7 +236,9 @@ export async function servedFetch(
 ): Promise<Response> {
   served ??= (async () => {
     const config = programConfig([], Deno.env.toObject());
-    servedNow = serve(config, await openSource(config));
+    const given = givenIdentityKey(config);
+    const opened = await openSource(config);
+    servedNow = serve(config, opened, given ?? newIdentityKey(config));
     return servedNow;
   })();
   // The connection's address goes on: the server counts connections per address (a Unix socket
@@ -279,8 +312,17 @@ export async function main(
     console.log(USAGE);
     Deno.exit(0);
   }
+  let given: Uint8Array | undefined;
+  try {
+    // Before the dataset opens, which for a new demo file takes a while.
+    given = givenIdentityKey(config);
+  } catch (error) {
+    if (!(error instanceof KeyRefused)) throw error;
+    console.error(`sluice: ${error.message}`);
+    Deno.exit(2);
+  }
   const served = await openSource(config);
-  const { sluice, app } = serve(config, served);
+  const { sluice, app } = serve(config, served, given ?? newIdentityKey(config));
   // One shutdown, however many signals: `timeout … deno task start` delivers SIGTERM twice (to its
   // process group, and through deno task, which forwards it). Listened to before listening, so
   // that a signal sent once the address is printed is never the runtime's default, a plain kill.

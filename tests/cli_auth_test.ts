@@ -126,6 +126,24 @@ Deno.test("server.ts without an allow list says loudly that any key may sign in,
     } finally {
       await bad.stop();
     }
+    // A key that is not one (not hex; past the curve's order): one line, and exit 2.
+    await Deno.writeTextFile(`${dir}/bad.key`, "not a key\n");
+    const base = ["run", "-A", SERVER, "--port", "0", "--db", db];
+    for (
+      const [source, refused] of [
+        [`${dir}/bad.key`, new Program([...base, "--identity-key-file", `${dir}/bad.key`])],
+        ["SLUICE_IDENTITY_KEY", new Program(base, { SLUICE_IDENTITY_KEY: "f".repeat(64) })],
+      ] as const
+    ) {
+      try {
+        equal((await refused.status).code, 2, refused.stderr);
+        const lines = refused.stderr.trim().split("\n");
+        equal(lines.length, 1, refused.stderr);
+        ok(lines[0].startsWith(`sluice: ${source} holds no identity key`), lines[0]);
+      } finally {
+        await refused.stop();
+      }
+    }
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
