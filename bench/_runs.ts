@@ -60,6 +60,27 @@ export function highest(
   return values.length === 0 ? undefined : Math.max(...values);
 }
 
+/**
+ * Which of the rounds of one export is their median by time (the faster of
+ * the two middle ones for an even count).
+ */
+export function medianIndex(rounds: readonly Run[]): number {
+  const order = rounds.map((_, i) => i).sort((a, b) => rounds[a].seconds - rounds[b].seconds);
+  return order[Math.floor((order.length - 1) / 2)];
+}
+
+/**
+ * The median round of one export, with the highest memory of any round, so
+ * that a round's peak is never hidden by a faster one's.
+ */
+export function medianRun(rounds: readonly Run[]): Run {
+  return {
+    ...rounds[medianIndex(rounds)],
+    serverPeak: highest(rounds, (r) => r.serverPeak),
+    serverSettled: highest(rounds, (r) => r.serverSettled),
+  };
+}
+
 /** A target of a benchmark: what, the figure measured, and whether it holds. */
 export interface Target {
   readonly what: string;

@@ -1,4 +1,9 @@
-// End-to-end export benchmark: `deno task bench` (or `deno run -A bench/export.ts [--rows 1000000,5000000]`).
+// End-to-end export benchmark: `deno task bench` (or `deno run -A bench/export.ts [--rows
+// 1000000,5000000] [--rounds 3]`).
+//
+// Each export runs `--rounds` times, all of them once a round, and its table row is its median
+// round (with the highest memory of any round): this machine's speed drifts by more than the
+// targets' margins from one minute to the next (bench/RESULTS.md).
 //
 // Every sluice export runs against a fresh server process (`deno run server.ts`), so that the
 // server's peak RSS (VmHWM) belongs to that one export, and the client runs here, in another
@@ -21,7 +26,7 @@ import { sqlite3CsvDigest } from "../tests/_sqlite3.ts";
 import { Child, dbPath, startServer } from "./_server_program.ts";
 import { handshakeRuns, handshakeTable } from "./handshake.ts";
 import { type Stall, STALL_MS, stalledRun, stallTable, stallTargets } from "./stalled_reader.ts";
-import { flatMemory, mb, rate, type Run, table, type Target } from "./_runs.ts";
+import { flatMemory, mb, medianRun, rate, type Run, table, type Target } from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
@@ -218,15 +223,23 @@ function targets(byRows: Map<number, Run[]>, stall: Stall): Target[] {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
-    options: { rows: { type: "string", default: "1000000,5000000" } },
+    options: {
+      rows: { type: "string", default: "1000000,5000000" },
+      rounds: { type: "string", default: "3" },
+    },
   });
   const sizes = values.rows.split(",").map(Number);
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error("--rounds takes a positive integer");
   const byRows = new Map<number, Run[]>();
+  const roundsByRows = new Map<number, string[]>();
   for (const rows of sizes) {
     const db = dbPath(rows);
     console.error(`${rows}: the sqlite3 oracle`);
     const oracle = await sqlite3CsvDigest(db, Date.parse(FROM), Date.parse(TO));
-    const runs: Run[] = [];
+    // Every export once a round, the rounds one after another, so that a drift in the machine's
+    // speed reaches each; each export's row is its median round (bench/_runs.ts).
+    const byName = new Map<string, Run[]>();
     const record = (run: Run) => {
       console.error(`${rows}: ${run.name} ${run.seconds.toFixed(2)} s`);
       if (run.rows !== rows) throw new Error(`${run.name} exported ${run.rows} of ${rows} rows`);
@@ -237,21 +250,29 @@ async function main(): Promise<void> {
           `${run.name}: SHA-256 ${run.sha256}, the sqlite3 oracle's ${oracle.sha256}`,
         );
       }
-      runs.push(run);
+      byName.set(run.name, [...(byName.get(run.name) ?? []), run]);
     };
-    record(await sqlite3Run(db, rows));
-    const http = await httpRun(db, rows);
-    record(http);
-    const csv = await sluiceRun(db, rows, "csv", false);
-    // The same encoder behind both: the same bytes, or the comparison means nothing.
-    if (csv.bytes !== http.bytes) {
-      throw new Error(`sluice sent ${csv.bytes} B, HTTP ${http.bytes} B`);
+    for (let round = 0; round < rounds; round++) {
+      record(await sqlite3Run(db, rows));
+      const http = await httpRun(db, rows);
+      record(http);
+      const csv = await sluiceRun(db, rows, "csv", false);
+      // The same encoder behind both: the same bytes, or the comparison means nothing.
+      if (csv.bytes !== http.bytes) {
+        throw new Error(`sluice sent ${csv.bytes} B, HTTP ${http.bytes} B`);
+      }
+      record(csv);
+      record(await sluiceRun(db, rows, "csv", false, false));
+      record(await sluiceRun(db, rows, "csv", true));
+      record(await sluiceRun(db, rows, "json", false));
     }
-    record(csv);
-    record(await sluiceRun(db, rows, "csv", false, false));
-    record(await sluiceRun(db, rows, "csv", true));
-    record(await sluiceRun(db, rows, "json", false));
-    byRows.set(rows, runs);
+    byRows.set(rows, [...byName.values()].map(medianRun));
+    roundsByRows.set(
+      rows,
+      [...byName].map(([name, of]) =>
+        `${name}: ${of.map((r) => r.seconds.toFixed(2)).join(", ")} s`
+      ),
+    );
   }
   const largest = Math.max(...sizes);
   console.error(`${largest}: a reader that takes nothing for ${STALL_MS / 1000} s`);
@@ -271,6 +292,7 @@ async function main(): Promise<void> {
   console.log(`### Sign-in (handshakes)\n\n${handshakeTable(handshakes)}\n`);
   for (const [rows, runs] of byRows) {
     console.log(`### ${rows.toLocaleString("en-US")} rows\n\n${table(runs)}\n`);
+    console.log(`Rounds (the medians above): ${roundsByRows.get(rows)!.join("; ")}.\n`);
   }
   console.log(`### A reader that takes nothing for ${STALL_MS / 1000} s\n\n${stallTable(stall)}\n`);
   console.log("### Targets\n");

@@ -32,7 +32,7 @@ import type { OutputFormat } from "../protocol/messages.ts";
 import { type Cluster, startCluster } from "../tests/_postgres.ts";
 import { startProgram } from "./_server_program.ts";
 import { makeTable } from "./_postgres_table.ts";
-import { flatMemory, highest, rate, type Run, table, type Target } from "./_runs.ts";
+import { flatMemory, medianIndex, medianRun, rate, type Run, table, type Target } from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
@@ -255,22 +255,10 @@ function targets(byRows: Map<number, Run[]>): Target[] {
   return out;
 }
 
-/**
- * The median of `rounds` by time, with the highest memory of any round, so
- * that a round's peak is never hidden by a faster one's.
- */
+/** The median round by time, with the highest memory of any round (bench/_runs.ts). */
 function median(rounds: readonly Measured[]): Measured {
-  const sorted = [...rounds].sort((a, b) => a.run.seconds - b.run.seconds);
-  const { run, cpu } = sorted[Math.floor((sorted.length - 1) / 2)];
   const runs = rounds.map((r) => r.run);
-  return {
-    run: {
-      ...run,
-      serverPeak: highest(runs, (r) => r.serverPeak),
-      serverSettled: highest(runs, (r) => r.serverSettled),
-    },
-    cpu,
-  };
+  return { run: medianRun(runs), cpu: rounds[medianIndex(runs)].cpu };
 }
 
 async function main(): Promise<void> {
