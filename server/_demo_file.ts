@@ -6,6 +6,7 @@
  * @module
  */
 
+import { SQLITE_OPEN_TIMEOUT_MS } from "./_sqlite_statements.ts";
 import { DatabaseSync } from "node:sqlite";
 
 /** What a demo database's path holds. */
@@ -25,7 +26,7 @@ export function demoFileState(path: string, rows: number, generator: string): De
   if (fileSize(path) === 0) return { kind: "absent" };
   let db: DatabaseSync | undefined;
   try {
-    db = new DatabaseSync(path, { readOnly: true });
+    db = new DatabaseSync(path, { readOnly: true, timeout: SQLITE_OPEN_TIMEOUT_MS });
     const meta = new Map(
       db.prepare("SELECT key, value FROM meta").all().map((r) => [r.key, r.value]),
     );

@@ -8,6 +8,19 @@
 
 import type { DatabaseSync, SQLInputValue, StatementSync } from "node:sqlite";
 
+/**
+ * How long an open waits for a lock another connection holds (SQLite's
+ * busy timeout), instead of failing at once with "database is locked": the
+ * first connection to a WAL file after the last one closed recovers it
+ * under a lock, and a writer's commit holds one briefly. Reads then wait
+ * {@linkcode SQLITE_READ_TIMEOUT_MS} at most, since `node:sqlite` waits on
+ * the server's one thread.
+ */
+export const SQLITE_OPEN_TIMEOUT_MS = 5_000;
+
+/** How long a read waits for a lock once the source is open (see above). */
+export const SQLITE_READ_TIMEOUT_MS = 250;
+
 /** A prepared query whose rows come back as arrays in select-list order. */
 export interface ArrayQuery {
   /** Every row, each an array. */

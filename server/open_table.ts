@@ -13,6 +13,7 @@
  * @module
  */
 
+import { SQLITE_OPEN_TIMEOUT_MS } from "./_sqlite_statements.ts";
 import { DatabaseSync } from "node:sqlite";
 import type { Result } from "../protocol/result.ts";
 import type { CatalogOptions } from "./catalog.ts";
@@ -70,7 +71,7 @@ export function openSqliteTable(options: SqliteTableOptions): Result<SqliteSourc
   let columns: ReturnType<typeof readSqliteColumns>;
   let db: DatabaseSync | undefined;
   try {
-    db = new DatabaseSync(path, { readOnly: true });
+    db = new DatabaseSync(path, { readOnly: true, timeout: SQLITE_OPEN_TIMEOUT_MS });
     columns = readSqliteColumns(db, table);
   } catch (error) {
     return problems(`cannot read the tables of ${path}: ${reason(error)}`);

@@ -56,6 +56,8 @@ import {
   prepareArrays,
   remember,
   settle,
+  SQLITE_OPEN_TIMEOUT_MS,
+  SQLITE_READ_TIMEOUT_MS,
 } from "./_sqlite_statements.ts";
 import {
   decimalTextCompare,
@@ -181,7 +183,10 @@ export class SqliteSource implements DataSource {
     this.#key = quote(schema.keyColumn);
     this.#time = quote(schema.timeColumn);
     this.#select = columns.map(sqliteColumnExpression).join(", ");
-    this.#db = new DatabaseSync(options.path, { readOnly: options.readOnly ?? false });
+    this.#db = new DatabaseSync(options.path, {
+      readOnly: options.readOnly ?? false,
+      timeout: SQLITE_OPEN_TIMEOUT_MS,
+    });
     if (columns.some((c) => c.storage === "decimal_text")) {
       this.#db.function(SQLITE_DECIMAL_COMPARE, { deterministic: true }, decimalTextCompare);
     }
@@ -214,6 +219,7 @@ export class SqliteSource implements DataSource {
        WHERE ${this.#time} >= ? AND ${this.#time} < ? AND ${this.#key} <= ?`,
       true,
     );
+    this.#db.exec(`PRAGMA busy_timeout = ${SQLITE_READ_TIMEOUT_MS}`);
   }
 
   /** The exported table and columns. */
