@@ -2,6 +2,7 @@
 // it, over a demo database built once per machine (the tests' cache), and its memory read from
 // /proc.
 import { openDemoSource } from "../server/demo_data.ts";
+import { statFields } from "./_proc.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 /** The server runs exactly as `deno task start` runs it (flags included), minus the `deno`. */
@@ -71,9 +72,9 @@ export class Child {
 
   /** CPU time the process has used so far (user and system), in seconds. */
   cpuSeconds(): number {
-    // /proc/<pid>/stat: the 14th and 15th fields, after the parenthesised name, in clock ticks.
-    const stat = Deno.readTextFileSync(`/proc/${this.#process.pid}/stat`);
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // The 14th and 15th fields, after the parenthesised name, in clock ticks.
+    const fields = statFields(this.#process.pid);
+    if (fields === undefined) throw new Error(`process ${this.#process.pid} is gone`);
     return (Number(fields[11]) + Number(fields[12])) / 100;
   }
 

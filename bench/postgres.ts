@@ -30,6 +30,7 @@ import { parseArgs } from "node:util";
 import { ClientBuilder } from "../client.ts";
 import type { OutputFormat } from "../protocol/messages.ts";
 import { type Cluster, startCluster } from "../tests/_postgres.ts";
+import { postgresCpu, statFields } from "./_proc.ts";
 import { startProgram } from "./_server_program.ts";
 import { makeTable } from "./_postgres_table.ts";
 import { flatMemory, medianIndex, medianRun, rate, type Run, table, type Target } from "./_runs.ts";
@@ -91,43 +92,6 @@ async function oracleDigest(cluster: Cluster, table: string): Promise<string> {
 function reapedCpu(): number {
   const fields = statFields("self")!;
   return (Number(fields[13]) + Number(fields[14])) / 100;
-}
-
-/** The fields of /proc/<pid>/stat after the parenthesised name; undefined once it is gone. */
-function statFields(pid: number | "self"): string[] | undefined {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
-}
-
-/**
- * CPU seconds so far of the cluster: its live processes' own, and their
- * reaped children's (the postmaster's `cutime` and `cstime`), so that a
- * backend or a parallel worker that ends between two readings still
- * counts (a worker of the count before `download:start` lives a few
- * hundred milliseconds).
- */
-function postgresCpu(): number {
-  let total = 0;
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    let comm: string;
-    try {
-      comm = Deno.readTextFileSync(`/proc/${entry.name}/comm`).trim();
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue; // ended meanwhile
-      throw error;
-    }
-    if (comm !== "postgres") continue;
-    const f = statFields(Number(entry.name));
-    if (f === undefined) continue;
-    total += (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100;
-  }
-  return total;
 }
 
 /** CPU seconds of this process (the client's side of a sluice export). */

@@ -19,6 +19,7 @@ import { DRIVER_TYPES } from "../server/postgres_values.ts";
 import { DEMO_SCHEMA } from "../server/demo_data.ts";
 import { startCluster } from "../tests/_postgres.ts";
 import { makeTable } from "./_postgres_table.ts";
+import { postgresCpu } from "./_proc.ts";
 
 const COLUMNS = DEMO_SCHEMA.columns;
 const KINDS: PostgresColumnKind[] = [
@@ -37,27 +38,6 @@ const KINDS: PostgresColumnKind[] = [
 const FROM = Date.UTC(2000, 0, 1);
 const TO = Date.UTC(2100, 0, 1);
 
-/** CPU seconds of each PostgreSQL process, by pid. */
-function postgresCpu(): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const entry of Deno.readDirSync("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    let comm: string;
-    let stat: string;
-    try {
-      comm = Deno.readTextFileSync(`/proc/${entry.name}/comm`).trim();
-      stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue; // ended meanwhile
-      throw error;
-    }
-    if (comm !== "postgres") continue;
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    out.set(Number(entry.name), (Number(fields[11]) + Number(fields[12])) / 100);
-  }
-  return out;
-}
-
 async function timed(name: string, read: () => Promise<number>, rows: number): Promise<string> {
   const pg = postgresCpu();
   const cpu = process.cpuUsage();
@@ -65,8 +45,7 @@ async function timed(name: string, read: () => Promise<number>, rows: number): P
   const n = await read();
   const seconds = (performance.now() - started) / 1000;
   const own = process.cpuUsage(cpu);
-  let pgSeconds = 0;
-  for (const [pid, s] of postgresCpu()) pgSeconds += s - (pg.get(pid) ?? 0);
+  const pgSeconds = postgresCpu() - pg;
   if (n !== rows) throw new Error(`${name} read ${n} of ${rows} rows`);
   const cells = [seconds, (own.user + own.system) / 1e6, pgSeconds].map((x) => x.toFixed(2));
   return `| ${name} | ${cells.join(" | ")} |`;
