@@ -47,6 +47,7 @@ import {
 } from "./hex_patterns.ts";
 
 import { MAX_RESUME_COUNT, MAX_RESUME_SEQUENCE } from "./resume_bounds.ts";
+import { MAX_DATE_MS } from "./time.ts";
 import { MAX_SEALED_TOKEN_LENGTH, SEALED_TOKEN } from "./token_seal.ts";
 
 /** Bounds the payload checks need from the parser's limits. */
@@ -61,8 +62,8 @@ const empty = object({});
 
 const publicKey = str({ max: 66, pattern: COMPRESSED_KEY });
 
-/** A time a signed text prints: ISO 8601 goes no further than `Date` does, 8.64e15 ms. */
-const epochMs = num({ min: 0, max: 8_640_000_000_000_000, integer: true });
+/** A time a signed text prints: ISO 8601 goes no further than `Date` does. */
+const epochMs = num({ min: 0, max: MAX_DATE_MS, integer: true });
 
 /**
  * A signature as a client may send it: whole bytes of lowercase hex, up to

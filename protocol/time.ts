@@ -19,6 +19,12 @@ const ISO =
 const MS_PER_DAY = 86_400_000;
 
 /**
+ * The furthest from 1970 a `Date` reaches, either way (the year 275760):
+ * past it there is no ISO 8601 text of {@linkcode formatTimestamp}'s.
+ */
+export const MAX_DATE_MS = 8.64e15;
+
+/**
  * Parses ISO 8601 text to epoch milliseconds, refusing impossible dates.
  *
  * @example

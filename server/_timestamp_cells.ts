@@ -6,15 +6,13 @@
  */
 
 import type { ColumnSchema } from "../protocol/filter.ts";
-import { formatTimestamp } from "../protocol/time.ts";
+import { formatTimestamp, MAX_DATE_MS } from "../protocol/time.ts";
 import { utf8 } from "./_byte_sink.ts";
 import { type CellWriter, fail } from "./_cell_writer.ts";
 
 const MS_PER_DAY = 86_400_000;
 /** 10000-01-01T00:00:00.000Z: from there on `toISOString` writes six-digit years. */
 const FAST_LIMIT_MS = 253_402_300_800_000;
-/** The furthest from 1970 a `Date`, and so an ISO text of it, reaches: the year 275760 either way. */
-const MAX_DATE_MS = 8.64e15;
 
 /**
  * {@linkcode formatTimestamp}'s text, with the date part cached: export rows

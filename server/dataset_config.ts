@@ -188,12 +188,13 @@ function dataset(
       problem("decimalColumns", "SQLite only: PostgreSQL's numeric columns declare their scale");
     }
     const url = ENV_NAME.test(postgres) ? env[postgres] : undefined;
+    const wrong = url === undefined || url === "" ? undefined : postgresUrlProblem(url);
     if (!ENV_NAME.test(postgres)) {
       problem("postgres", "the name of an environment variable holding the URL, not the URL");
     } else if (url === undefined || url === "") {
       problem("postgres", `${postgres} is not set: set it to postgres://user:password@host/db`);
-    } else if (postgresUrlProblem(url) !== undefined) {
-      problem("postgres", `${postgres}'s URL ${postgresUrlProblem(url)}`);
+    } else if (wrong !== undefined) {
+      problem("postgres", `${postgres}'s URL ${wrong}`);
     } else settings = { kind: "postgres", url, table: options };
   }
   const allow = allowList(entry.allow, problem);

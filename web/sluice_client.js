@@ -4942,6 +4942,7 @@ function peerErrorCode(code) {
 // protocol/time.ts
 var ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2}))?$/;
 var MS_PER_DAY = 864e5;
+var MAX_DATE_MS = 864e13;
 function parseTimestamp(text) {
   const m = ISO.exec(text);
   if (m === null) return {
@@ -5181,7 +5182,7 @@ var publicKey = str({
 });
 var epochMs = num({
   min: 0,
-  max: 864e13,
+  max: MAX_DATE_MS,
   integer: true
 });
 var anySignature = str({

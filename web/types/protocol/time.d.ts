@@ -13,6 +13,11 @@
  */
 import type { Result } from "./result.d.ts";
 /**
+ * The furthest from 1970 a `Date` reaches, either way (the year 275760):
+ * past it there is no ISO 8601 text of {@linkcode formatTimestamp}'s.
+ */
+export declare const MAX_DATE_MS = 8640000000000000;
+/**
  * Parses ISO 8601 text to epoch milliseconds, refusing impossible dates.
  *
  * @example
