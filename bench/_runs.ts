@@ -81,6 +81,11 @@ export function medianRun(rounds: readonly Run[]): Run {
   };
 }
 
+/** The rounds of one export as the tables' notes print them: `name: 1.20, 1.31 s`. */
+export function roundTimes(rounds: readonly Run[]): string {
+  return `${rounds[0].name}: ${rounds.map((r) => r.seconds.toFixed(2)).join(", ")} s`;
+}
+
 /** A target of a benchmark: what, the figure measured, and whether it holds. */
 export interface Target {
   readonly what: string;

@@ -26,7 +26,16 @@ import { sqlite3CsvDigest } from "../tests/_sqlite3.ts";
 import { Child, dbPath, startServer } from "./_server_program.ts";
 import { handshakeRuns, handshakeTable } from "./handshake.ts";
 import { type Stall, STALL_MS, stalledRun, stallTable, stallTargets } from "./stalled_reader.ts";
-import { flatMemory, mb, medianRun, rate, type Run, table, type Target } from "./_runs.ts";
+import {
+  flatMemory,
+  mb,
+  medianRun,
+  rate,
+  roundTimes,
+  type Run,
+  table,
+  type Target,
+} from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
@@ -267,12 +276,7 @@ async function main(): Promise<void> {
       record(await sluiceRun(db, rows, "json", false));
     }
     byRows.set(rows, [...byName.values()].map(medianRun));
-    roundsByRows.set(
-      rows,
-      [...byName].map(([name, of]) =>
-        `${name}: ${of.map((r) => r.seconds.toFixed(2)).join(", ")} s`
-      ),
-    );
+    roundsByRows.set(rows, [...byName.values()].map(roundTimes));
   }
   const largest = Math.max(...sizes);
   console.error(`${largest}: a reader that takes nothing for ${STALL_MS / 1000} s`);

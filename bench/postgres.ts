@@ -33,7 +33,16 @@ import { type Cluster, startCluster } from "../tests/_postgres.ts";
 import { postgresCpu, statFields } from "./_proc.ts";
 import { startProgram } from "./_server_program.ts";
 import { makeTable } from "./_postgres_table.ts";
-import { flatMemory, medianIndex, medianRun, rate, type Run, table, type Target } from "./_runs.ts";
+import {
+  flatMemory,
+  medianIndex,
+  medianRun,
+  rate,
+  roundTimes,
+  type Run,
+  table,
+  type Target,
+} from "./_runs.ts";
 
 const FROM = "2000-01-01T00:00:00Z";
 const TO = "2100-01-01T00:00:00Z";
@@ -275,12 +284,7 @@ async function main(): Promise<void> {
       ];
       byRows.set(rows, measured.map((m) => m.run));
       cpuByRows.set(rows, measured.map((m) => m.cpu));
-      roundsByRows.set(
-        rows,
-        [baseline, compared].map((of) =>
-          `${of[0].run.name}: ${of.map((m) => m.run.seconds.toFixed(2)).join(", ")} s`
-        ),
-      );
+      roundsByRows.set(rows, [baseline, compared].map((of) => roundTimes(of.map((m) => m.run))));
       await cluster.psql(`DROP TABLE ${name}`);
     }
     const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(", ");
