@@ -147,6 +147,14 @@ export const LIMIT_TABLE: readonly LimitRow[] = [
     ),
   },
   {
+    limit: "size of one WebSocket message from a peer, fragments together",
+    option: "serveGuarded.maxMessageBytes",
+    flag: "--max-websocket-message-bytes",
+    default: "4,194,304 bytes",
+    over: "the connection is closed with 1009, from the frame's header (§19.3)",
+    test: guard("a WebSocket message over maxMessageBytes is refused with 1009 from its header"),
+  },
+  {
     limit: "time to sign in, when anonymous access is off",
     option: "signInTimeoutMs",
     flag: "--sign-in-timeout-ms",

@@ -30,6 +30,7 @@ import {
   webOrigins,
 } from "./_connection_checks.ts";
 import type { ConnectionInfo, ServerOptions, SluiceServer } from "./server_options.ts";
+import type { SessionSocket } from "./websocket_connection.ts";
 
 export type { ConnectionInfo, ServerOptions, SluiceServer } from "./server_options.ts";
 
@@ -194,9 +195,9 @@ export function createServer(options: ServerOptions): SluiceServer {
             : "sluice: too many connections, try again later\n",
         );
       }
-      let upgraded: ReturnType<typeof Deno.upgradeWebSocket>;
+      let upgraded: { readonly socket: SessionSocket; readonly response: Response };
       try {
-        upgraded = Deno.upgradeWebSocket(request);
+        upgraded = (info?.upgrade ?? Deno.upgradeWebSocket)(request);
       } catch (_notAnUpgrade) {
         // No Sec-WebSocket-Key, a bad version, no Connection: upgrade: no socket, so no close
         // event will give the slot back; it goes back now.

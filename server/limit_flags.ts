@@ -90,7 +90,12 @@ export function limitOptions(
 export type GuardLimits = Partial<
   Pick<
     UpgradeGuardOptions,
-    "headTimeoutMs" | "maxPendingPerAddress" | "maxPending" | "maxHeadBytes" | "writeStallMs"
+    | "headTimeoutMs"
+    | "maxPendingPerAddress"
+    | "maxPending"
+    | "maxHeadBytes"
+    | "writeStallMs"
+    | "maxMessageBytes"
   >
 >;
 

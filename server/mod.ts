@@ -37,6 +37,7 @@ export { createServer } from "./create_server.ts";
 export { serveGuarded } from "./upgrade_guard.ts";
 export type { GuardedHandler, GuardedServer, UpgradeGuardOptions } from "./upgrade_guard.ts";
 export type { ConnectionInfo, ServerOptions, SluiceServer } from "./create_server.ts";
+export type { SessionSocket } from "./websocket_connection.ts";
 export type { ConnectionOptions } from "./connection_options.ts";
 export type { Logger } from "../protocol/logger.ts";
 export type { Authorize, AuthorizeDecision } from "./authorize.ts";

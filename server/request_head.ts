@@ -74,3 +74,51 @@ export function passedHead(head: string, peer: string, secret: string): string {
   const own = [`${GUARD_HEADER}: ${secret}`, `${PEER_HEADER}: ${peer}`];
   return [requestLine, ...own, ...kept, ...close, "", ""].join("\r\n");
 }
+
+/** A request head read into its parts. */
+export interface RequestHead {
+  /** The method, as sent (`GET`). */
+  readonly method: string;
+  /** The request target: a path and query, or an absolute URL. */
+  readonly target: string;
+  /** Its header fields, but for {@linkcode GUARD_HEADER} and {@linkcode PEER_HEADER}. */
+  readonly headers: Headers;
+}
+
+/**
+ * The method, target and header fields of a request head (as
+ * {@linkcode passedHead} takes it), or `undefined` when it is not an
+ * HTTP/1.1 request head: a request line of three parts, and field lines
+ * of a valid name, a colon and a value.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { readHead } from "./request_head.ts";
+ * const head = readHead("GET /x?y=1 HTTP/1.1\r\nHost: a\r\nx-sluice-peer: forged\r\n\r\n")!;
+ * equal(head.target, "/x?y=1");
+ * equal(head.headers.get("host"), "a");
+ * equal(head.headers.get("x-sluice-peer"), null);
+ * equal(readHead("GET /\r\n\r\n"), undefined);
+ * ```
+ */
+export function readHead(head: string): RequestHead | undefined {
+  const [requestLine, ...fields] = head.slice(0, -4).split("\r\n");
+  const parts = requestLine.split(" ");
+  if (parts.length !== 3 || !/^HTTP\/1\.[01]$/.test(parts[2]) || parts[1] === "") return undefined;
+  const headers = new Headers();
+  for (const line of fields) {
+    const colon = line.indexOf(":");
+    const name = line.slice(0, colon);
+    // A field name is a token (RFC 9110 §5.1), with no space before the colon.
+    if (colon < 1 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return undefined;
+    const lower = name.toLowerCase();
+    if (lower === PEER_HEADER || lower === GUARD_HEADER) continue;
+    try {
+      headers.append(name, line.slice(colon + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return { method: parts[0], target: parts[1], headers };
+}

@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { SessionSocket } from "./websocket_connection.ts";
 import type { Logger } from "../protocol/logger.ts";
 import type { ParseLimits } from "../protocol/parse.ts";
 import type { RequestLimits } from "../protocol/request.ts";
@@ -195,6 +196,16 @@ export interface ServerOptions extends ConnectionOptions, TokenOptions {
 export interface ConnectionInfo {
   /** The peer's address; `hostname` counts toward `maxConnectionsPerAddress`. */
   readonly remoteAddr?: { readonly hostname?: string };
+  /**
+   * Makes the request's connection a WebSocket, as `Deno.upgradeWebSocket`
+   * does (which is used without it): throws a `TypeError` for a request
+   * that is not an upgrade. The upgrade guard (`serveGuarded`) gives its
+   * own, which speaks WebSocket on the peer's connection itself.
+   */
+  readonly upgrade?: (request: Request) => {
+    readonly socket: SessionSocket;
+    readonly response: Response;
+  };
 }
 
 /** A running sluice server: a fetch handler and its lifecycle. */

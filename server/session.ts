@@ -41,6 +41,7 @@ import { DownloadReads } from "./download_reads.ts";
 import type { ConnectionSignIn, SessionContext } from "./session_context.ts";
 import { DrainWatch } from "./drain_watch.ts";
 import { DEFAULT_SERVER_BOUNDS } from "../protocol/session_bounds.ts";
+import type { SessionSocket } from "./websocket_connection.ts";
 
 /** What sealing adds to a control message's bytes at most. */
 const SEALED_OVERHEAD_BYTES = SEALED_HEADER_BYTES + CONTROL_HEADER_BYTES + GCM_TAG_BYTES;
@@ -50,7 +51,7 @@ const randomBytes = (length: number) => crypto.getRandomValues(new Uint8Array(le
 
 /** The server side of one connection. */
 export class Session {
-  readonly #socket: WebSocket;
+  readonly #socket: SessionSocket;
   readonly #context: SessionContext;
   readonly #channel: SessionChannel;
   #state: SessionState;
@@ -73,7 +74,7 @@ export class Session {
   readonly #ended: Promise<void>;
   #end!: () => void;
 
-  constructor(socket: WebSocket, context: SessionContext, signIn: ConnectionSignIn) {
+  constructor(socket: SessionSocket, context: SessionContext, signIn: ConnectionSignIn) {
     this.#socket = socket;
     this.#context = context;
     this.#reads = new DownloadReads(context.source, context.logger, context.sources);

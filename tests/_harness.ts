@@ -7,6 +7,7 @@ import type { DataFrame } from "../protocol/frame.ts";
 import type { ClientMessage, ServerMessage } from "../protocol/messages.ts";
 import type { ClientBuilder } from "../client/client_builder.ts";
 import type { SluiceClient } from "../client/sluice_client.ts";
+import { serveGuarded } from "../server/upgrade_guard.ts";
 import { createServer, type ServerOptions, type SluiceServer } from "../server/create_server.ts";
 import { openDemoSource } from "../server/demo_data.ts";
 import type { SqliteSource } from "../server/sqlite_source.ts";
@@ -65,15 +66,22 @@ export interface TestServer {
 /**
  * A server on 127.0.0.1, port 0, over the demo table (the cached one unless `dbPath` names
  * another). Anonymous downloads are on unless the options say otherwise, so that tests about
- * exports need no sign-in; the sign-in tests turn it off.
+ * exports need no sign-in; the sign-in tests turn it off. It listens as the server program does,
+ * behind the upgrade guard, whose own WebSocket carries the sessions; with `denoServe`, on
+ * `Deno.serve` alone, as a server embedded in an app's own `Deno.serve` does, whose sockets are
+ * the runtime's.
  */
 export function startServer(
   rows: number,
-  { dbPath, ...options }: Partial<ServerOptions> & { dbPath?: string } = {},
+  { dbPath, denoServe = false, ...options }: Partial<ServerOptions> & {
+    dbPath?: string;
+    denoServe?: boolean;
+  } = {},
 ): TestServer {
   const source = openDemoSource(dbPath ?? demoPath(rows), rows);
   const sluice = createServer({ source, anonymous: true, ...options });
-  const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
+  const where = { hostname: "127.0.0.1", port: 0, onListen() {} };
+  const http = denoServe ? Deno.serve(where, sluice.fetch) : serveGuarded(where, sluice.fetch);
   return {
     url: `ws://127.0.0.1:${http.addr.port}/`,
     sluice,

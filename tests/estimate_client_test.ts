@@ -69,8 +69,8 @@ Deno.test("a server older than download:estimate refuses it with UNKNOWN_EVENT, 
     }) as never;
     return upgraded;
   };
-  // Unsealed, so that the wrapped socket sees the text.
-  const server = startServer(100, { encryption: false });
+  // Unsealed, so that the wrapped socket sees the text; on Deno.serve, whose upgrade is wrapped.
+  const server = startServer(100, { encryption: false, denoServe: true });
   const client = new ClientBuilder(server.url).build();
   const errors: string[] = [];
   client.on("error", (error) => errors.push(error.code));

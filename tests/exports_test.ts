@@ -118,6 +118,7 @@ const SERVER_API: readonly string[] = [
   "serveGuarded",
   "ServerDataset",
   "ServerOptions",
+  "SessionSocket",
   "SignedInIdentity",
   "SignInLimits",
   "SluiceServer",

@@ -3,10 +3,11 @@
 // and in total; a download through it is the same as without it; the peer's address reaches the
 // server and a peer cannot forge it; a peer that stops reading is cut off.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import type { ClientMessage } from "../protocol/messages.ts";
 import { createServer, openDemoSource, type ServerOptions } from "../server/mod.ts";
 import { innerHandler, serveGuarded, type UpgradeGuardOptions } from "../server/upgrade_guard.ts";
 import { demoPath, RawPeer, readDownload, requestMessage } from "./_harness.ts";
-import { eventually, RawSocket } from "./_raw_socket.ts";
+import { clientFrame, eventually, OPCODE, RawSocket, upgradeRequest } from "./_raw_socket.ts";
 
 const ROWS = 20_000;
 const EVERYTHING = { timeFrom: "2000-01-01", timeTo: "2100-01-01", filters: [] };
@@ -38,6 +39,16 @@ function guarded(
       await source.close();
     },
   };
+}
+
+function health(requestId: string): ClientMessage {
+  return { event: "connection:health", data: {}, timestamp: Date.now(), requestId };
+}
+
+function concat(...parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
+  return out;
 }
 
 /** Reads what the server sends until it closes: the status line of its answer, or "". */
@@ -161,6 +172,55 @@ Deno.test("a peer that stops reading is cut off after writeStallMs, its download
     // completing, and the guard cuts the connection, which ends the session.
     ok(await eventually(() => s.sluice.connections === 0, 10_000), "the server let go of it");
     stuck.close();
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("a WebSocket message over maxMessageBytes is refused with 1009 from its header", async () => {
+  const s = guarded({ maxMessageBytes: 1000 });
+  try {
+    const peer = await RawSocket.open(s.port);
+    // Only the header of a 2,000-byte message: the guard refuses it without waiting for the rest.
+    await peer.write(clientFrame(OPCODE.text, "x".repeat(2000)).subarray(0, 8));
+    equal((await peer.readAll()).close?.code, 1009);
+    peer.close();
+    // Another peer's messages within the bound are the server's to judge, as any other.
+    const bystander = await RawSocket.open(s.port);
+    await bystander.send(OPCODE.text, JSON.stringify(health("still")));
+    equal(JSON.parse((await bystander.nextText())!).event, "connection:health");
+    bystander.close();
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("the guard's WebSocket: pings answered, a close echoed, frames sent with the head read, a bad handshake refused", async () => {
+  const s = guarded();
+  try {
+    // Frames in the same write as the request head are read once the socket is open.
+    const early = await RawSocket.open(s.port, { upgrade: false });
+    await early.write(
+      concat(
+        new TextEncoder().encode(upgradeRequest(s.port)),
+        clientFrame(OPCODE.ping, "p1"),
+        clientFrame(OPCODE.text, JSON.stringify(health("early"))),
+        clientFrame(OPCODE.close, new Uint8Array([0x0f, 0xa0])),
+      ),
+    );
+    equal(await early.readHead(), "HTTP/1.1 101 Switching Protocols");
+    const seen = await early.readAll();
+    deepStrictEqual(seen.texts.map((t) => JSON.parse(t).event), ["connection:health"]);
+    // The close is echoed with the peer's code (4000), and then the connection ends.
+    deepStrictEqual(seen.close, { code: 4000, reason: "" });
+    equal(await early.readSome(), 0);
+    early.close();
+    ok(await eventually(() => s.sluice.connections === 0), "the session ended with the close");
+    // No Sec-WebSocket-Key: the server's own refusal, as behind Deno.serve.
+    const bad = await RawSocket.open(s.port, { upgrade: false });
+    await bad.write(upgradeRequest(s.port).replace(/Sec-WebSocket-Key: [^\r]*\r\n/, ""));
+    equal(await answer(bad), "HTTP/1.1 400 ");
+    bad.close();
   } finally {
     await s.close();
   }
