@@ -43,8 +43,10 @@ export function headLength(bytes: Uint8Array, from = 0): number {
 /**
  * The head to pass on: the request line, the guard's `secret` as
  * {@linkcode GUARD_HEADER} and the peer's address as {@linkcode PEER_HEADER}
- * (any of either the peer sent is dropped), and its other header lines; for a request without `Upgrade: websocket`, its
- * `Connection` and `Keep-Alive` lines replaced by `Connection: close`.
+ * (any of either the peer sent is dropped), and its other header lines,
+ * but for its `Connection` and `Keep-Alive` lines, replaced by
+ * `Connection: close`: every request the guard passes on is the last on
+ * its connection (WebSocket upgrades it serves itself).
  * `head` is the whole head, blank line included, as ISO-8859-1 text
  * (one character per byte, as HTTP/1.1 reads it).
  *
@@ -61,18 +63,12 @@ export function headLength(bytes: Uint8Array, from = 0): number {
  */
 export function passedHead(head: string, peer: string, secret: string): string {
   const [requestLine, ...fields] = head.slice(0, -4).split("\r\n");
-  const name = (line: string) => line.slice(0, line.indexOf(":")).trim().toLowerCase();
-  const upgrade = fields.some((line) =>
-    name(line) === "upgrade" && /\bwebsocket\b/i.test(line.slice(line.indexOf(":") + 1))
+  const dropped = new Set([PEER_HEADER, GUARD_HEADER, "connection", "keep-alive"]);
+  const kept = fields.filter((line) =>
+    !dropped.has(line.slice(0, line.indexOf(":")).trim().toLowerCase())
   );
-  const kept = fields.filter((line) => {
-    const field = name(line);
-    if (field === PEER_HEADER || field === GUARD_HEADER) return false;
-    return upgrade || (field !== "connection" && field !== "keep-alive");
-  });
-  const close = upgrade ? [] : ["Connection: close"];
   const own = [`${GUARD_HEADER}: ${secret}`, `${PEER_HEADER}: ${peer}`];
-  return [requestLine, ...own, ...kept, ...close, "", ""].join("\r\n");
+  return [requestLine, ...own, ...kept, "Connection: close", "", ""].join("\r\n");
 }
 
 /** A request head read into its parts. */
@@ -81,6 +77,8 @@ export interface RequestHead {
   readonly method: string;
   /** The request target: a path and query, or an absolute URL. */
   readonly target: string;
+  /** `HTTP/1.1` or `HTTP/1.0`. */
+  readonly version: string;
   /** Its header fields, but for {@linkcode GUARD_HEADER} and {@linkcode PEER_HEADER}. */
   readonly headers: Headers;
 }
@@ -89,7 +87,8 @@ export interface RequestHead {
  * The method, target and header fields of a request head (as
  * {@linkcode passedHead} takes it), or `undefined` when it is not an
  * HTTP/1.1 request head: a request line of three parts, and field lines
- * of a valid name, a colon and a value.
+ * of a valid name, a colon and a value with no control character but tab
+ * (so no bare CR or LF, which another parser could take for a line's end).
  *
  * @example
  * ```ts
@@ -106,6 +105,9 @@ export function readHead(head: string): RequestHead | undefined {
   const [requestLine, ...fields] = head.slice(0, -4).split("\r\n");
   const parts = requestLine.split(" ");
   if (parts.length !== 3 || !/^HTTP\/1\.[01]$/.test(parts[2]) || parts[1] === "") return undefined;
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(parts[0]) || hasControl(parts[1], false)) {
+    return undefined;
+  }
   const headers = new Headers();
   for (const line of fields) {
     const colon = line.indexOf(":");
@@ -114,11 +116,19 @@ export function readHead(head: string): RequestHead | undefined {
     if (colon < 1 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return undefined;
     const lower = name.toLowerCase();
     if (lower === PEER_HEADER || lower === GUARD_HEADER) continue;
-    try {
-      headers.append(name, line.slice(colon + 1).trim());
-    } catch {
-      return undefined;
-    }
+    // Optional whitespace is spaces and tabs only (RFC 9110 §5.6.3).
+    const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, "");
+    if (hasControl(value, true)) return undefined;
+    headers.append(name, value);
   }
-  return { method: parts[0], target: parts[1], headers };
+  return { method: parts[0], target: parts[1], version: parts[2], headers };
+}
+
+/** Whether `text` holds a control character (or a space, unless `spaces`: tab and space allowed). */
+function hasControl(text: string, spaces: boolean): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7f || (c < 0x20 && !(spaces && c === 0x09)) || (c === 0x20 && !spaces)) return true;
+  }
+  return false;
 }

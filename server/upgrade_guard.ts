@@ -41,13 +41,14 @@
  */
 
 import { sameText } from "../protocol/sign_in.ts";
+import { deadline, writeAll } from "./_conn_writes.ts";
 import { addressKey } from "./address_key.ts";
 import {
   GUARD_HEADER,
   headLength,
   passedHead,
   PEER_HEADER,
-  readHead as requestHead,
+  readHead,
   type RequestHead,
 } from "./request_head.ts";
 import type { ConnectionInfo } from "./server_options.ts";
@@ -138,6 +139,7 @@ export type GuardedHandler = (
 ) => Response | Promise<Response>;
 
 const ANSWERS = {
+  malformed: "400 Bad Request",
   timeout: "408 Request Timeout",
   tooLarge: "431 Request Header Fields Too Large",
   address: "429 Too Many Requests",
@@ -201,7 +203,7 @@ export function serveGuarded(
     byAddress.set(key, mine + 1);
     let head: { head: Uint8Array; rest: Uint8Array } | keyof typeof ANSWERS;
     try {
-      head = await readHead(conn, headTimeoutMs, maxHeadBytes);
+      head = await receiveHead(conn, headTimeoutMs, maxHeadBytes);
     } finally {
       pending--;
       const left = (byAddress.get(key) ?? 1) - 1;
@@ -209,13 +211,19 @@ export function serveGuarded(
       else byAddress.set(key, left);
     }
     if (typeof head === "string") return refuse(conn, ANSWERS[head], open);
-    const request = requestHead(textOf(head.head));
-    if (request !== undefined && /\bwebsocket\b/i.test(request.headers.get("upgrade") ?? "")) {
+    // What the inner server would read otherwise than the guard does (a bare LF as a line's
+    // end, say) never reaches it.
+    const request = readHead(textOf(head.head));
+    if (request === undefined) return refuse(conn, ANSWERS.malformed, open);
+    if (asksWebSocket(request)) {
       const served = serveWebSocket(conn, request, head.rest, peer, handler, socketOptions);
       relays.add(served);
-      await served;
-      relays.delete(served);
-      open.delete(conn);
+      try {
+        await served;
+      } finally {
+        relays.delete(served);
+        open.delete(conn);
+      }
       return;
     }
     let upstream: Deno.TcpConn;
@@ -262,6 +270,12 @@ export function serveGuarded(
   };
 }
 
+/** Whether a head is a WebSocket upgrade the guard serves itself: `GET`, HTTP/1.1, `Upgrade: websocket`. */
+function asksWebSocket({ method, version, headers }: RequestHead): boolean {
+  const upgrade = (headers.get("upgrade") ?? "").split(",").map((t) => t.trim().toLowerCase());
+  return method === "GET" && version === "HTTP/1.1" && upgrade.includes("websocket");
+}
+
 /**
  * The inner server's handler: a request that does not carry the guard's
  * `secret` did not come through the guard (another local process found the
@@ -288,6 +302,8 @@ export function innerHandler(
     if (!sameText(request.headers.get(GUARD_HEADER) ?? "", secret)) {
       return new Response(null, { status: 403 });
     }
+    // The guard serves every upgrade it passes the checks of itself: one here slipped past them.
+    if (request.headers.has("upgrade")) return new Response(null, { status: 400 });
     const hostname = request.headers.get(PEER_HEADER) ?? "";
     return handler(request, { remoteAddr: { hostname } });
   };
@@ -307,26 +323,32 @@ async function serveWebSocket(
   handler: GuardedHandler,
   options: ConstructorParameters<typeof WebSocketConnection>[1],
 ): Promise<void> {
-  let socket: WebSocketConnection | undefined;
-  // The answer `upgrade` gives: the handler returns it when it took the socket.
-  const accepted = new Response(null);
-  const upgrade = (request: Request) => {
-    const problem = upgradeProblem(request.method, request.headers);
-    if (problem !== undefined) throw new TypeError(`not a WebSocket upgrade: ${problem}`);
-    if (socket !== undefined) {
-      throw new TypeError("this request's connection is a WebSocket already");
-    }
-    socket = new WebSocketConnection(conn, options);
-    return { socket, response: accepted };
-  };
-  let request: Request;
-  try {
-    // As Deno.serve makes it: the Host header names the URL's authority.
-    const url = new URL(head.target, `http://${head.headers.get("host") ?? ""}`);
-    request = new Request(url, { method: head.method, headers: head.headers });
-  } catch {
+  const host = head.headers.get("host") ?? "";
+  // Origin-form only, and a Host of a name or an address and a port: the URL is then the one
+  // Deno.serve makes of the same head (no target or userinfo can name another authority).
+  if (!head.target.startsWith("/") || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
     return answer(conn, new Response(null, { status: 400 }), options.writeStallMs);
   }
+  const request = new Request(`http://${host}${head.target}`, { headers: head.headers });
+  let taken: { socket: WebSocketConnection; switching: Uint8Array } | undefined;
+  let settled = false;
+  // The answer `upgrade` gives: the handler returns it when it took the socket.
+  const accepted = new Response(null);
+  const upgrade = (asked: Request) => {
+    if (settled) throw new TypeError("upgrade() after the handler answered");
+    if (taken !== undefined) {
+      throw new TypeError("this request's connection is a WebSocket already");
+    }
+    const problem = upgradeProblem(asked.method, asked.headers);
+    if (problem !== undefined) throw new TypeError(`not a WebSocket upgrade: ${problem}`);
+    const key = asked.headers.get("sec-websocket-key")!.trim();
+    const switching = bytesOf(
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+        `Sec-WebSocket-Accept: ${acceptValue(key)}\r\n\r\n`,
+    );
+    taken = { socket: new WebSocketConnection(conn, options), switching };
+    return { socket: taken.socket, response: accepted };
+  };
   let response: Response;
   try {
     response = await handler(request, { remoteAddr: { hostname: peer }, upgrade });
@@ -334,35 +356,79 @@ async function serveWebSocket(
     // The handler's failure is its own to report; the peer hears only that there was one.
     response = new Response(null, { status: 500 });
   }
-  if (socket === undefined || response !== accepted) {
-    return answer(conn, response, options.writeStallMs);
+  settled = true;
+  if (taken !== undefined && response === accepted) {
+    return taken.socket.start(taken.switching, early);
   }
-  const key = request.headers.get("sec-websocket-key")!.trim();
-  const switching = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n" +
-    `Connection: Upgrade\r\nSec-WebSocket-Accept: ${acceptValue(key)}\r\n\r\n`;
-  await socket.start(bytesOf(switching), early);
+  await answer(conn, response, options.writeStallMs);
+  // A socket made and not handed back never opened: its close event still comes, so that
+  // whoever counted it (the server's per-address slots) lets go.
+  taken?.socket.abort();
 }
 
-/** Writes `response` as the connection's one answer, and closes it. */
+/** Longest body the guard writes for a handler's answer to an upgrade (a refusal's text). */
+const MAX_ANSWER_BYTES = 65_536;
+
+/**
+ * Writes `response` as the connection's one answer, and closes it. Its body
+ * must come within `stallMs` and fit {@linkcode MAX_ANSWER_BYTES}, or the
+ * answer is an empty 500.
+ */
 async function answer(conn: Deno.Conn, response: Response, stallMs: number): Promise<void> {
-  const body = new Uint8Array(await response.arrayBuffer());
-  const lines = [`HTTP/1.1 ${response.status} ${response.statusText}`];
+  let body: Uint8Array;
+  try {
+    body = await bodyOf(response, stallMs);
+  } catch {
+    [response, body] = [new Response(null, { status: 500 }), new Uint8Array(0)];
+  }
+  // Response.error() has status 0: not an HTTP status.
+  const status = response.status === 0 ? 500 : response.status;
+  const lines = [`HTTP/1.1 ${status} ${response.status === 0 ? "" : response.statusText}`];
   for (const [name, value] of response.headers) {
     if (!["connection", "content-length", "transfer-encoding"].includes(name)) {
       lines.push(`${name}: ${value}`);
     }
   }
-  lines.push(`content-length: ${body.length}`, "connection: close", "", "");
+  // The answer to a GET: no body only for the statuses that never have one.
+  const bodiless = status < 200 || status === 204 || status === 304;
+  if (!bodiless) lines.push(`content-length: ${body.length}`);
+  lines.push("connection: close", "", "");
   const headBytes = bytesOf(lines.join("\r\n"));
-  const bytes = new Uint8Array(headBytes.length + body.length);
+  const bytes = new Uint8Array(headBytes.length + (bodiless ? 0 : body.length));
   bytes.set(headBytes);
-  bytes.set(body, headBytes.length);
+  if (!bodiless) bytes.set(body, headBytes.length);
   await deadline(writeAll(conn, bytes), stallMs).catch(() => {});
   close(conn);
 }
 
+/** A response's body, within `ms` and {@linkcode MAX_ANSWER_BYTES}; throws otherwise. */
+async function bodyOf(response: Response, ms: number): Promise<Uint8Array> {
+  if (response.body === null) return new Uint8Array(0);
+  const reader = response.body.getReader();
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  const read = (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      bytes += value.length;
+      if (bytes > MAX_ANSWER_BYTES) throw new RangeError("the answer's body is too long");
+      parts.push(value);
+    }
+  })();
+  try {
+    await deadline(read, ms);
+  } catch (error) {
+    reader.cancel().catch(() => {});
+    throw error;
+  }
+  const body = new Uint8Array(bytes);
+  parts.reduce((at, part) => (body.set(part, at), at + part.length), 0);
+  return body;
+}
+
 /** Reads up to the end of the head: the head and what came after it, or why it failed. */
-async function readHead(
+async function receiveHead(
   conn: Deno.Conn,
   timeoutMs: number,
   maxBytes: number,
@@ -446,18 +512,6 @@ async function copy(
   }
 }
 
-async function deadline(work: Promise<void>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("write stalled")), ms);
-  });
-  try {
-    await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 async function refuse(conn: Deno.Conn, status: string, open: Set<Deno.Conn>): Promise<void> {
   const answer = `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -468,10 +522,6 @@ async function refuse(conn: Deno.Conn, status: string, open: Set<Deno.Conn>): Pr
   clearTimeout(timer);
   close(conn);
   open.delete(conn);
-}
-
-async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
-  for (let at = 0; at < bytes.length;) at += await conn.write(bytes.subarray(at));
 }
 
 function close(conn: Deno.Conn): void {

@@ -17,6 +17,7 @@
  */
 
 import { setImmediate } from "node:timers";
+import { deadline } from "./_conn_writes.ts";
 import {
   closePayload,
   type FrameEvent,
@@ -31,9 +32,12 @@ export interface SessionSocket {
   readonly readyState: number;
   /** Bytes given to `send()` and not yet written to the connection. */
   readonly bufferedAmount: number;
-  /** How binary messages arrive; a session sets `"arraybuffer"`. */
+  /** How binary messages arrive; a session sets `"arraybuffer"`, the only one the guard's gives. */
   binaryType: BinaryType;
-  /** Sends one message. */
+  /**
+   * Sends one message. The guard's socket writes long binary messages from
+   * the caller's bytes, later: do not change them after (a session never does).
+   */
   send(data: string | Uint8Array): void;
   /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
@@ -89,6 +93,9 @@ export class WebSocketConnection implements SessionSocket {
   #closeReason = "";
   #sentClose = false;
   #heardClose = false;
+  #failed = false;
+  /** The payload of the pong waiting to be written, if one is. */
+  #pongPayload: Uint8Array | undefined;
   readonly #ended = Promise.withResolvers<void>();
   readonly #onMessage: ((event: MessageEvent) => void)[] = [];
   readonly #onClose: ((event: CloseEvent) => void)[] = [];
@@ -126,7 +133,7 @@ export class WebSocketConnection implements SessionSocket {
    * `close` event has fired.
    */
   async start(answer: Uint8Array, early: Uint8Array): Promise<void> {
-    this.#queue([answer]);
+    this.#queue(() => [answer], answer.length);
     this.#state = WebSocket.OPEN;
     const buffer = new Uint8Array(16_384);
     try {
@@ -134,7 +141,7 @@ export class WebSocketConnection implements SessionSocket {
       while (!this.#closed && !this.#heardClose) {
         const n = await this.#conn.read(buffer);
         if (n === null) break;
-        await this.#hear(buffer.slice(0, n));
+        await this.#hear(buffer.subarray(0, n));
       }
     } catch {
       // Reset by the peer, or closed here: the end either way.
@@ -152,8 +159,6 @@ export class WebSocketConnection implements SessionSocket {
   close(code?: number, reason = ""): void {
     if (this.#state !== WebSocket.OPEN) return;
     this.#state = WebSocket.CLOSING;
-    this.#closeCode = code ?? 1005;
-    this.#closeReason = reason;
     this.#sendClose(code, reason);
     // The peer answers with its close frame, or is cut off.
     void this.#writes.then(() => {
@@ -194,15 +199,16 @@ export class WebSocketConnection implements SessionSocket {
         return;
       }
       case "ping":
-        if (!this.#sentClose) this.#frame(OPCODE.pong, event.payload);
+        if (!this.#sentClose) this.#pong(event.payload);
         return;
       case "pong":
         return;
       case "close": {
         this.#heardClose = true;
+        // As a browser reports it: the code the peer sent, whoever closed first.
+        this.#closeCode = event.code ?? 1005;
+        this.#closeReason = event.reason;
         if (!this.#sentClose) {
-          this.#closeCode = event.code ?? 1005;
-          this.#closeReason = event.reason;
           this.#state = WebSocket.CLOSING;
           // The echo carries the peer's code (RFC 6455 §5.5.1); none for none.
           this.#sendClose(event.code, "");
@@ -212,6 +218,7 @@ export class WebSocketConnection implements SessionSocket {
       }
       case "fail":
         this.#heardClose = true;
+        this.#failed = true;
         this.#closeCode = event.code;
         this.#closeReason = event.reason;
         this.#state = WebSocket.CLOSING;
@@ -228,21 +235,40 @@ export class WebSocketConnection implements SessionSocket {
 
   /** Queues one whole frame behind the writes before it. */
   #frame(opcode: number, payload: Uint8Array): void {
-    const header = frameHeader(opcode, payload.length);
-    if (payload.length >= JOIN_BELOW) return this.#queue([header, payload]);
-    const joined = new Uint8Array(header.length + payload.length);
-    joined.set(header);
-    joined.set(payload, header.length);
-    this.#queue([joined]);
+    this.#queue(() => frameParts(opcode, payload), payload.length);
   }
 
-  /** Writes `parts` after the writes before them; a write that fails or stalls ends it all. */
-  #queue(parts: readonly Uint8Array[]): void {
-    const bytes = parts.reduce((sum, part) => sum + part.length, 0);
+  /**
+   * Answers a ping: one pong at most waits to be written, with the latest
+   * ping's payload (RFC 6455 §5.5.3), so that a peer that pings and reads
+   * nothing makes the server hold one small frame, not one per ping.
+   */
+  #pong(payload: Uint8Array): void {
+    const waiting = this.#pongPayload !== undefined;
+    this.#pongPayload = payload;
+    if (waiting) return;
+    this.#queue(() => {
+      const latest = this.#pongPayload!;
+      this.#pongPayload = undefined;
+      return frameParts(OPCODE.pong, latest);
+    }, payload.length);
+  }
+
+  /**
+   * Writes the parts `make` gives (about `bytes` long) after the writes
+   * before them; a write that fails, or makes no progress for
+   * `writeStallMs`, ends the connection.
+   */
+  #queue(make: () => readonly Uint8Array[], bytes: number): void {
     this.#buffered += bytes;
     this.#writes = this.#writes.then(async () => {
       try {
-        if (!this.#closed) { for (const part of parts) await this.#write(part); }
+        for (const part of make()) {
+          for (let at = 0; at < part.length && !this.#closed;) {
+            const written = this.#conn.write(part.subarray(at));
+            await deadline(written.then((n) => void (at += n)), this.#options.writeStallMs);
+          }
+        }
       } catch {
         this.#end();
       } finally {
@@ -251,22 +277,12 @@ export class WebSocketConnection implements SessionSocket {
     });
   }
 
-  /** Writes all of `bytes`, each write within `writeStallMs`. */
-  async #write(bytes: Uint8Array): Promise<void> {
-    for (let at = 0; at < bytes.length;) {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const stalled = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("write stalled")), this.#options.writeStallMs);
-      });
-      const written = this.#conn.write(bytes.subarray(at));
-      // Cut off, the write fails too: that failure is the stall's, already handled.
-      written.catch(() => {});
-      try {
-        at += await Promise.race([written, stalled]);
-      } finally {
-        clearTimeout(timer);
-      }
-    }
+  /**
+   * Cuts the connection now, without a close frame (`close` reports 1006):
+   * for a socket the guard made and the handler did not take.
+   */
+  abort(): void {
+    this.#end();
   }
 
   /** Closes the TCP connection, once, and says so. */
@@ -280,12 +296,22 @@ export class WebSocketConnection implements SessionSocket {
     } catch {
       // Closed already.
     }
-    // As a browser reports it: the code the peer sent (or a failure's), 1006 for none.
+    // The code the peer sent (or the failure's), 1006 for none.
     const code = this.#heardClose ? this.#closeCode : 1006;
-    const wasClean = this.#sentClose && this.#heardClose;
+    const wasClean = this.#sentClose && this.#heardClose && !this.#failed;
     dispatch(this.#onClose, new CloseEvent("close", { code, reason: this.#closeReason, wasClean }));
     this.#ended.resolve();
   }
+}
+
+/** A frame as the parts to write: joined with its header when short, else two writes. */
+function frameParts(opcode: number, payload: Uint8Array): readonly Uint8Array[] {
+  const header = frameHeader(opcode, payload.length);
+  if (payload.length >= JOIN_BELOW) return [header, payload];
+  const joined = new Uint8Array(header.length + payload.length);
+  joined.set(header);
+  joined.set(payload, header.length);
+  return [joined];
 }
 
 /** Calls each listener; one that throws is reported as an `EventTarget` reports it, and the rest still run. */

@@ -44,7 +44,8 @@ export type FrameEvent =
   | { readonly type: "fail"; readonly code: 1002 | 1007 | 1009; readonly reason: string };
 
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
-const fatal = new TextDecoder("utf-8", { fatal: true });
+// A leading U+FEFF is the message's own, as the runtime's WebSocket keeps it.
+const fatal = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const encoder = new TextEncoder();
 
 /**
@@ -149,8 +150,8 @@ function sendableCode(code: number): boolean {
 /**
  * Reads a client's bytes into {@linkcode FrameEvent}s. It buffers at most
  * one frame's header and payload, and a fragmented message's parts, up to
- * `maxMessageBytes` in all; after a `close` or a `fail` it reads nothing
- * more.
+ * `maxMessageBytes` in all (each byte once, however small the pieces);
+ * after a `close` or a `fail` it reads nothing more.
  *
  * @example
  * ```ts
@@ -164,10 +165,10 @@ function sendableCode(code: number): boolean {
  */
 export class FrameReader {
   readonly #maxMessageBytes: number;
-  #chunks: Uint8Array[] = [];
-  #buffered = 0;
-  /** The opcode of a fragmented message under way, and its parts so far. */
-  #message: { opcode: number; parts: Uint8Array[]; bytes: number } | undefined;
+  /** Bytes received and not yet read as frames. */
+  readonly #pending = new ByteBuffer();
+  /** The opcode of a fragmented message under way, and its payload so far. */
+  #message: { readonly opcode: number; readonly parts: ByteBuffer } | undefined;
   #done = false;
 
   /** A reader that fails a message (a frame or fragments together) over `maxMessageBytes`. */
@@ -175,11 +176,10 @@ export class FrameReader {
     this.#maxMessageBytes = maxMessageBytes;
   }
 
-  /** The events of `bytes`, after whatever came before. */
+  /** The events of `bytes`, after whatever came before; `bytes` is copied, not kept. */
   receive(bytes: Uint8Array): FrameEvent[] {
     if (this.#done || bytes.length === 0) return [];
-    this.#chunks.push(bytes);
-    this.#buffered += bytes.length;
+    this.#pending.append(bytes);
     const events: FrameEvent[] = [];
     for (;;) {
       const event = this.#next();
@@ -187,8 +187,7 @@ export class FrameReader {
       events.push(event);
       if (event.type === "close" || event.type === "fail") {
         this.#done = true;
-        this.#chunks = [];
-        this.#buffered = 0;
+        this.#pending.clear();
         this.#message = undefined;
         return events;
       }
@@ -208,14 +207,23 @@ export class FrameReader {
 
   /** One whole frame, a failure, or `undefined` until it has all arrived. */
   #frame(): { fin: boolean; opcode: number; payload: Uint8Array } | FrameEvent | undefined {
-    if (this.#buffered < 2) return undefined;
-    const head = this.#peek(Math.min(this.#buffered, 14));
+    const head = this.#pending.view();
+    if (head.length < 2) return undefined;
     const [b0, b1] = head;
     const fin = (b0 & 0x80) !== 0;
     const opcode = b0 & 0x0f;
     if ((b0 & 0x70) !== 0) return fail(1002, "reserved bits set");
-    if (![0, 1, 2, 8, 9, 10].includes(opcode)) return fail(1002, `unknown opcode ${opcode}`);
+    if (!KNOWN_OPCODES.has(opcode)) return fail(1002, `unknown opcode ${opcode}`);
     if ((b1 & 0x80) === 0) return fail(1002, "an unmasked client frame");
+    const control = opcode >= 8;
+    if (!control && (opcode === OPCODE.continuation) === (this.#message === undefined)) {
+      return fail(
+        1002,
+        opcode === OPCODE.continuation
+          ? "a continuation with no message under way"
+          : "a new message inside a fragmented one",
+      );
+    }
     const short = b1 & 0x7f;
     const lengthBytes = short === 126 ? 2 : short === 127 ? 8 : 0;
     const headerBytes = 2 + lengthBytes + 4;
@@ -223,20 +231,22 @@ export class FrameReader {
     let length = short;
     if (short === 126) length = (head[2] << 8) | head[3];
     else if (short === 127) {
+      // RFC 6455 §5.2: the most significant bit of a 64-bit length is 0.
+      if ((head[2] & 0x80) !== 0) return fail(1002, "a 64-bit length with its top bit set");
       const big = new DataView(head.buffer, head.byteOffset + 2, 8).getBigUint64(0);
       length = big > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(big);
     }
-    if (opcode >= 8 && (!fin || length > 125)) {
+    if (control && (!fin || length > 125)) {
       return fail(1002, "a control frame fragmented or over 125 bytes");
     }
-    const sofar = opcode >= 8 ? 0 : this.#message?.bytes ?? 0;
+    const sofar = control ? 0 : this.#message?.parts.length ?? 0;
     if (sofar + length > this.#maxMessageBytes) {
       return fail(1009, `a message over ${this.#maxMessageBytes} bytes`);
     }
-    if (this.#buffered < headerBytes + length) return undefined;
-    const bytes = this.#take(headerBytes + length);
-    const mask = bytes.subarray(headerBytes - 4, headerBytes);
-    const payload = bytes.subarray(headerBytes);
+    if (head.length < headerBytes + length) return undefined;
+    const mask = head.slice(headerBytes - 4, headerBytes);
+    const payload = head.slice(headerBytes, headerBytes + length);
+    this.#pending.consume(headerBytes + length);
     for (let i = 0; i < payload.length; i++) payload[i] ^= mask[i & 3];
     return { fin, opcode, payload };
   }
@@ -253,52 +263,66 @@ export class FrameReader {
       case OPCODE.close:
         return closeEvent(payload);
       case OPCODE.continuation: {
-        const message = this.#message;
-        if (message === undefined) return fail(1002, "a continuation with no message under way");
-        message.parts.push(payload);
-        message.bytes += payload.length;
+        // #frame() saw a message under way.
+        const message = this.#message!;
+        message.parts.append(payload);
         if (!fin) return null;
         this.#message = undefined;
-        return messageEvent(message.opcode, join(message.parts, message.bytes));
+        return messageEvent(message.opcode, message.parts.view());
       }
       default: {
-        if (this.#message !== undefined) return fail(1002, "a new message inside a fragmented one");
         if (fin) return messageEvent(opcode, payload);
-        this.#message = { opcode, parts: [payload], bytes: payload.length };
+        const parts = new ByteBuffer();
+        parts.append(payload);
+        this.#message = { opcode, parts };
         return null;
       }
     }
   }
+}
 
-  /** A copy of the first `n` buffered bytes (a header: 14 at most), left in the buffer. */
-  #peek(n: number): Uint8Array {
-    const first = this.#chunks[0];
-    if (first.length >= n) return first.subarray(0, n);
-    const bytes = new Uint8Array(n);
-    let at = 0;
-    for (const chunk of this.#chunks) {
-      if (at === n) break;
-      const part = chunk.subarray(0, n - at);
-      bytes.set(part, at);
-      at += part.length;
-    }
-    return bytes;
+const KNOWN_OPCODES: ReadonlySet<number> = new Set(Object.values(OPCODE));
+
+/**
+ * Bytes appended and consumed from the front, in one buffer that grows by
+ * doubling: however small the pieces a peer sends, each byte is stored once.
+ */
+class ByteBuffer {
+  #bytes = new Uint8Array(0);
+  #start = 0;
+  #end = 0;
+
+  get length(): number {
+    return this.#end - this.#start;
   }
 
-  /** The first `n` buffered bytes, taken out of the buffer (joined once, when all are in). */
-  #take(n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    let at = 0;
-    while (at < n) {
-      const chunk = this.#chunks[0];
-      const part = chunk.subarray(0, n - at);
-      out.set(part, at);
-      at += part.length;
-      if (part.length === chunk.length) this.#chunks.shift();
-      else this.#chunks[0] = chunk.subarray(part.length);
+  /** The bytes held, as a view that the next append or consume may change. */
+  view(): Uint8Array {
+    return this.#bytes.subarray(this.#start, this.#end);
+  }
+
+  append(bytes: Uint8Array): void {
+    if (this.#end + bytes.length > this.#bytes.length) {
+      const held = this.length;
+      const size = Math.max(held + bytes.length, this.#bytes.length * 2, 1024);
+      const grown = held + bytes.length > this.#bytes.length ? new Uint8Array(size) : this.#bytes;
+      grown.set(this.#bytes.subarray(this.#start, this.#end));
+      this.#bytes = grown;
+      this.#start = 0;
+      this.#end = held;
     }
-    this.#buffered -= n;
-    return out;
+    this.#bytes.set(bytes, this.#end);
+    this.#end += bytes.length;
+  }
+
+  consume(n: number): void {
+    this.#start += n;
+    if (this.#start === this.#end) this.#start = this.#end = 0;
+  }
+
+  clear(): void {
+    this.#bytes = new Uint8Array(0);
+    this.#start = this.#end = 0;
   }
 }
 
@@ -325,15 +349,4 @@ function closeEvent(payload: Uint8Array): FrameEvent {
   } catch {
     return fail(1007, "a close reason that is not UTF-8");
   }
-}
-
-function join(parts: readonly Uint8Array[], bytes: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(bytes);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

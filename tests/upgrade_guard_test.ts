@@ -4,7 +4,13 @@
 // server and a peer cannot forge it; a peer that stops reading is cut off.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { createServer, openDemoSource, type ServerOptions } from "../server/mod.ts";
+import {
+  type ConnectionInfo,
+  createServer,
+  openDemoSource,
+  type ServerOptions,
+} from "../server/mod.ts";
+import { WebSocketConnection } from "../server/websocket_connection.ts";
 import { innerHandler, serveGuarded, type UpgradeGuardOptions } from "../server/upgrade_guard.ts";
 import { demoPath, RawPeer, readDownload, requestMessage } from "./_harness.ts";
 import { clientFrame, eventually, OPCODE, RawSocket, upgradeRequest } from "./_raw_socket.ts";
@@ -223,6 +229,88 @@ Deno.test("the guard's WebSocket: pings answered, a close echoed, frames sent wi
     bad.close();
   } finally {
     await s.close();
+  }
+});
+
+Deno.test("a socket the handler made and did not hand back still ends: its close event comes, the peer gets the handler's answer", async () => {
+  const closes: number[] = [];
+  const cases = [
+    // Upgraded, then refused after all (a wrapper that answers in its own way).
+    (request: Request, upgrade: NonNullable<ConnectionInfo["upgrade"]>) => {
+      upgrade(request).socket.addEventListener("close", (e) => closes.push(e.code));
+      return new Response("no\n", { status: 403 });
+    },
+    // Upgraded, then failed.
+    (request: Request, upgrade: NonNullable<ConnectionInfo["upgrade"]>) => {
+      upgrade(request).socket.addEventListener("close", (e) => closes.push(e.code));
+      throw new Error("a handler bug");
+    },
+  ];
+  let which = 0;
+  const server = serveGuarded({ hostname: "127.0.0.1", port: 0 }, (request, info) => {
+    return cases[which++](request, info.upgrade!);
+  });
+  try {
+    for (const status of ["HTTP/1.1 403 ", "HTTP/1.1 500 "]) {
+      const peer = await RawSocket.open(server.addr.port, { upgrade: false });
+      await peer.write(upgradeRequest(server.addr.port));
+      equal(await answer(peer), status);
+      peer.close();
+    }
+    ok(await eventually(() => closes.length === 2), `close events: ${closes}`);
+    deepStrictEqual(closes, [1006, 1006]);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("a head with a bare LF, or a control character in a value, is answered 400 and reaches no handler", async () => {
+  const s = guarded();
+  try {
+    for (
+      const head of [
+        "GET / HTTP/1.1\r\nHost: x\nx-sluice-peer: 203.0.113.9\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\nX: 1\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: x\r\nX: a\x01b\r\n\r\n",
+      ]
+    ) {
+      const peer = await RawSocket.open(s.port, { upgrade: false });
+      await peer.write(head);
+      equal(
+        await answer(peer),
+        head.includes("//other") ? "HTTP/1.1 400 " : "HTTP/1.1 400 Bad Request",
+      );
+      peer.close();
+    }
+    deepStrictEqual(s.seen, []);
+  } finally {
+    await s.close();
+  }
+});
+
+Deno.test("a peer that pings and reads nothing makes the guard's socket hold one pong, not one per ping", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const peer = await Deno.connect({ hostname: "127.0.0.1", port: listener.addr.port });
+  const conn = await listener.accept();
+  listener.close();
+  const socket = new WebSocketConnection(conn, {
+    maxMessageBytes: 1 << 20,
+    writeStallMs: 60_000,
+    closeWaitMs: 1000,
+  });
+  const ended = socket.start(new Uint8Array(0), new Uint8Array(0));
+  try {
+    // 200,000 pings of 125 bytes (26 MB): their pongs would fill the kernel's buffers many times.
+    const ping = clientFrame(OPCODE.ping, new Uint8Array(125));
+    const batch = new Uint8Array(ping.length * 1000);
+    for (let i = 0; i < 1000; i++) batch.set(ping, i * ping.length);
+    for (let i = 0; i < 200; i++) {
+      for (let at = 0; at < batch.length;) at += await peer.write(batch.subarray(at));
+    }
+    ok(await eventually(() => socket.bufferedAmount <= 2 * 127), `held ${socket.bufferedAmount}`);
+  } finally {
+    peer.close();
+    await ended;
   }
 });
 

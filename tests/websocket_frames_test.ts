@@ -124,6 +124,8 @@ Deno.test("a text that is not UTF-8 fails with 1007, even split across fragments
     ))),
     1007,
   );
+  // A byte order mark is the message's own, kept as the runtime's WebSocket keeps it.
+  deepStrictEqual(read(frame(OPCODE.text, "\ufeff{}")), [{ type: "message", data: "\ufeff{}" }]);
   // Binary messages are bytes: not checked.
   deepStrictEqual(read(frame(OPCODE.binary, new Uint8Array([0xff]))), [
     { type: "message", data: new Uint8Array([0xff]) },
@@ -142,9 +144,11 @@ Deno.test("a message over the bound fails with 1009 from its header, before its 
     frame(OPCODE.continuation, "x".repeat(401)),
   );
   equal(code(read(parts, 1000)), 1009);
-  // A 64-bit length beyond any bound.
+  // A 64-bit length beyond any bound; one with its top bit set is no length at all (1002).
   const huge = new Uint8Array([0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
   equal(code(new FrameReader(1000).receive(huge)), 1009);
+  huge[2] = 0x80;
+  equal(code(new FrameReader(1000).receive(huge)), 1002);
 });
 
 Deno.test("the frames the server writes, and the accept value and upgrade checks of the handshake", () => {
