@@ -1,9 +1,10 @@
 /**
  * The HTTP/1.1 request head as the upgrade guard (upgrade_guard.ts) reads
- * it, as pure functions over bytes: where a head ends, and the head the
- * guard passes on, with the peer's address in a header of its own and, for
- * a request that is not a WebSocket upgrade, `Connection: close`, so that
- * every request head on the connection went through the guard's timeout.
+ * it, as pure functions over bytes: where a head ends, what it says, and the
+ * head the guard passes on (a request that is not a WebSocket upgrade the
+ * guard serves itself), with the peer's address in a header of its own and
+ * `Connection: close`, so that every request head on the connection went
+ * through the guard's timeout.
  *
  * @module
  */

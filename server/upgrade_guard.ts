@@ -193,6 +193,15 @@ export function serveGuarded(
 
   const serveOne = async (conn: Deno.TcpConn): Promise<void> => {
     open.add(conn);
+    try {
+      await guardOne(conn);
+    } finally {
+      // However it ended (a peer that reset its connection mid-head throws), it is not open.
+      open.delete(conn);
+    }
+  };
+
+  const guardOne = async (conn: Deno.TcpConn): Promise<void> => {
     const peer = conn.remoteAddr.hostname;
     // Counted by the address's key (an IPv6 /64), as every per-address bound is.
     const key = addressKey(peer);
@@ -222,7 +231,6 @@ export function serveGuarded(
         await served;
       } finally {
         relays.delete(served);
-        open.delete(conn);
       }
       return;
     }
@@ -236,7 +244,6 @@ export function serveGuarded(
     relays.add(relayed);
     await relayed;
     relays.delete(relayed);
-    open.delete(conn);
   };
 
   const accepting = (async () => {
@@ -270,10 +277,17 @@ export function serveGuarded(
   };
 }
 
+/**
+ * Whether a request asks for a WebSocket: `Upgrade: websocket`, as the
+ * server's handler tells an upgrade from a page.
+ */
+function upgradesToWebSocket(headers: Headers): boolean {
+  return headers.get("upgrade")?.trim().toLowerCase() === "websocket";
+}
+
 /** Whether a head is a WebSocket upgrade the guard serves itself: `GET`, HTTP/1.1, `Upgrade: websocket`. */
 function asksWebSocket({ method, version, headers }: RequestHead): boolean {
-  const upgrade = (headers.get("upgrade") ?? "").split(",").map((t) => t.trim().toLowerCase());
-  return method === "GET" && version === "HTTP/1.1" && upgrade.includes("websocket");
+  return method === "GET" && version === "HTTP/1.1" && upgradesToWebSocket(headers);
 }
 
 /**
@@ -302,8 +316,8 @@ export function innerHandler(
     if (!sameText(request.headers.get(GUARD_HEADER) ?? "", secret)) {
       return new Response(null, { status: 403 });
     }
-    // The guard serves every upgrade it passes the checks of itself: one here slipped past them.
-    if (request.headers.has("upgrade")) return new Response(null, { status: 400 });
+    // The guard serves every WebSocket upgrade it takes itself: one here is one it did not take.
+    if (upgradesToWebSocket(request.headers)) return new Response(null, { status: 400 });
     const hostname = request.headers.get(PEER_HEADER) ?? "";
     return handler(request, { remoteAddr: { hostname } });
   };
@@ -323,13 +337,20 @@ async function serveWebSocket(
   handler: GuardedHandler,
   options: ConstructorParameters<typeof WebSocketConnection>[1],
 ): Promise<void> {
+  // Origin-form only, and a Host that is an authority of its own (no userinfo, path or query):
+  // the URL is then the one Deno.serve makes of the same head.
   const host = head.headers.get("host") ?? "";
-  // Origin-form only, and a Host of a name or an address and a port: the URL is then the one
-  // Deno.serve makes of the same head (no target or userinfo can name another authority).
-  if (!head.target.startsWith("/") || !/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+  let request: Request | undefined;
+  if (head.target.startsWith("/") && host !== "" && !/[\s@/\\?#]/.test(host)) {
+    try {
+      request = new Request(`http://${host}${head.target}`, { headers: head.headers });
+    } catch {
+      // Not a host and port the URL parser takes.
+    }
+  }
+  if (request === undefined) {
     return answer(conn, new Response(null, { status: 400 }), options.writeStallMs);
   }
-  const request = new Request(`http://${host}${head.target}`, { headers: head.headers });
   let taken: { socket: WebSocketConnection; switching: Uint8Array } | undefined;
   let settled = false;
   // The answer `upgrade` gives: the handler returns it when it took the socket.

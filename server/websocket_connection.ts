@@ -35,8 +35,8 @@ export interface SessionSocket {
   /** How binary messages arrive; a session sets `"arraybuffer"`, the only one the guard's gives. */
   binaryType: BinaryType;
   /**
-   * Sends one message. The guard's socket writes long binary messages from
-   * the caller's bytes, later: do not change them after (a session never does).
+   * Sends one message. The guard's socket writes binary messages from the
+   * caller's bytes, later: do not change them after (a session never does).
    */
   send(data: string | Uint8Array): void;
   /** Starts the closing handshake. */

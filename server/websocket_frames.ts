@@ -281,6 +281,9 @@ export class FrameReader {
   }
 }
 
+/** The largest buffer a reader keeps once it holds nothing. */
+const KEEP_BYTES = 65_536;
+
 const KNOWN_OPCODES: ReadonlySet<number> = new Set(Object.values(OPCODE));
 
 /**
@@ -317,7 +320,10 @@ class ByteBuffer {
 
   consume(n: number): void {
     this.#start += n;
-    if (this.#start === this.#end) this.#start = this.#end = 0;
+    if (this.#start !== this.#end) return;
+    this.#start = this.#end = 0;
+    // Emptied after a long message: an idle connection holds no more than a small buffer.
+    if (this.#bytes.length > KEEP_BYTES) this.#bytes = new Uint8Array(0);
   }
 
   clear(): void {
