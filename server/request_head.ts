@@ -72,6 +72,9 @@ export function passedHead(head: string, peer: string, secret: string): string {
   return [requestLine, ...own, ...kept, "Connection: close", "", ""].join("\r\n");
 }
 
+/** A method or a field name: a token (RFC 9110 §5.6.2). */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
 /** A request head read into its parts. */
 export interface RequestHead {
   /** The method, as sent (`GET`). */
@@ -106,15 +109,15 @@ export function readHead(head: string): RequestHead | undefined {
   const [requestLine, ...fields] = head.slice(0, -4).split("\r\n");
   const parts = requestLine.split(" ");
   if (parts.length !== 3 || !/^HTTP\/1\.[01]$/.test(parts[2]) || parts[1] === "") return undefined;
-  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(parts[0]) || hasControl(parts[1], false)) {
+  if (!TOKEN.test(parts[0]) || hasControl(parts[1], false)) {
     return undefined;
   }
   const headers = new Headers();
   for (const line of fields) {
     const colon = line.indexOf(":");
     const name = line.slice(0, colon);
-    // A field name is a token (RFC 9110 §5.1), with no space before the colon.
-    if (colon < 1 || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return undefined;
+    // A field name is a token, with no space before the colon.
+    if (colon < 1 || !TOKEN.test(name)) return undefined;
     const lower = name.toLowerCase();
     if (lower === PEER_HEADER || lower === GUARD_HEADER) continue;
     // Optional whitespace is spaces and tabs only (RFC 9110 §5.6.3).
