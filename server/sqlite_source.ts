@@ -80,9 +80,11 @@ export interface SqliteSourceOptions {
   /** The table and columns to export. */
   readonly schema: SourceSchema;
   /**
-   * Open the file read-only.
+   * Open the file read-only. A source only reads; `false` opens it as
+   * SQLite opens a file by default, read and write (which also lets SQLite
+   * make the write-ahead log's files of a WAL database that has none yet).
    *
-   * @default {false}
+   * @default {true}
    */
   readonly readOnly?: boolean;
   /**
@@ -184,7 +186,7 @@ export class SqliteSource implements DataSource {
     this.#time = quote(schema.timeColumn);
     this.#select = columns.map(sqliteColumnExpression).join(", ");
     this.#db = new DatabaseSync(options.path, {
-      readOnly: options.readOnly ?? false,
+      readOnly: options.readOnly ?? true,
       timeout: SQLITE_OPEN_TIMEOUT_MS,
     });
     if (columns.some((c) => c.storage === "decimal_text")) {
