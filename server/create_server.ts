@@ -30,6 +30,7 @@ import {
   webOrigins,
 } from "./_connection_checks.ts";
 import type { ConnectionInfo, ServerOptions, SluiceServer } from "./server_options.ts";
+import { asksForWebSocket } from "./request_head.ts";
 import type { SessionSocket } from "./websocket_connection.ts";
 
 export type { ConnectionInfo, ServerOptions, SluiceServer } from "./server_options.ts";
@@ -166,7 +167,7 @@ export function createServer(options: ServerOptions): SluiceServer {
 
   return {
     fetch(request: Request, info?: ConnectionInfo): Response {
-      if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+      if (!asksForWebSocket(request.headers)) {
         return new Response("sluice: connect with a WebSocket\n", {
           status: 426,
           headers: { upgrade: "websocket", "content-type": "text/plain" },

@@ -72,6 +72,23 @@ export function passedHead(head: string, peer: string, secret: string): string {
   return [requestLine, ...own, ...kept, "Connection: close", "", ""].join("\r\n");
 }
 
+/**
+ * Whether a request asks for a WebSocket: `Upgrade: websocket`, in any case.
+ * The guard, the server and the page's handler all tell an upgrade from a
+ * page by it.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { asksForWebSocket } from "./request_head.ts";
+ * equal(asksForWebSocket(new Headers({ upgrade: "WebSocket" })), true);
+ * equal(asksForWebSocket(new Headers({ upgrade: "h2c" })), false);
+ * ```
+ */
+export function asksForWebSocket(headers: Headers): boolean {
+  return headers.get("upgrade")?.toLowerCase() === "websocket";
+}
+
 /** A method or a field name: a token (RFC 9110 §5.6.2). */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 

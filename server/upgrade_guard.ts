@@ -44,6 +44,7 @@ import { sameText } from "../protocol/sign_in.ts";
 import { deadline, writeAll } from "./_conn_writes.ts";
 import { addressKey } from "./address_key.ts";
 import {
+  asksForWebSocket,
   GUARD_HEADER,
   headLength,
   passedHead,
@@ -277,17 +278,9 @@ export function serveGuarded(
   };
 }
 
-/**
- * Whether a request asks for a WebSocket: `Upgrade: websocket`, as the
- * server's handler tells an upgrade from a page.
- */
-function upgradesToWebSocket(headers: Headers): boolean {
-  return headers.get("upgrade")?.trim().toLowerCase() === "websocket";
-}
-
 /** Whether a head is a WebSocket upgrade the guard serves itself: `GET`, HTTP/1.1, `Upgrade: websocket`. */
 function asksWebSocket({ method, version, headers }: RequestHead): boolean {
-  return method === "GET" && version === "HTTP/1.1" && upgradesToWebSocket(headers);
+  return method === "GET" && version === "HTTP/1.1" && asksForWebSocket(headers);
 }
 
 /**
@@ -317,7 +310,7 @@ export function innerHandler(
       return new Response(null, { status: 403 });
     }
     // The guard serves every WebSocket upgrade it takes itself: one here is one it did not take.
-    if (upgradesToWebSocket(request.headers)) return new Response(null, { status: 400 });
+    if (asksForWebSocket(request.headers)) return new Response(null, { status: 400 });
     const hostname = request.headers.get(PEER_HEADER) ?? "";
     return handler(request, { remoteAddr: { hostname } });
   };

@@ -25,6 +25,7 @@ import { bytesToHex } from "npm:@noble/hashes@2.4.0/utils.js";
 import { type SchemaDocument, schemaDocument } from "../protocol/schema_document.ts";
 import type { Logger } from "../protocol/logger.ts";
 import type { ConnectionInfo, SluiceServer } from "./create_server.ts";
+import { asksForWebSocket } from "./request_head.ts";
 import type { SourceSchema } from "./data_source.ts";
 // The declarations beside /sluice_client.js (web/declarations.ts writes them and this list).
 import TYPE_FILES from "../web/types/files.json" with { type: "json" };
@@ -191,7 +192,7 @@ export function createWebApp(options: WebAppOptions): WebApp {
 
   return {
     fetch(request: Request, info?: ConnectionInfo): Response | Promise<Response> {
-      if (request.headers.get("upgrade")?.toLowerCase() === "websocket") {
+      if (asksForWebSocket(request.headers)) {
         return options.sluice.fetch(request, info);
       }
       const path = new URL(request.url).pathname;
