@@ -132,6 +132,11 @@ export class RawPeer extends InboxPeer {
 }
 
 /** A download:request envelope. */
+/** A `connection:health` check under `requestId`, unsigned. */
+export function healthMessage(requestId: string): ClientMessage {
+  return { event: "connection:health", data: {}, timestamp: Date.now(), requestId };
+}
+
 export function requestMessage(
   requestId: string,
   data: Partial<Extract<ClientMessage, { event: "download:request" }>["data"]> = {},

@@ -2,7 +2,7 @@
 // The rules are proven on the machine (tests/session_bounds_test.ts); these prove the wiring.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { requestMessage, startServer } from "./_harness.ts";
+import { healthMessage, requestMessage, startServer } from "./_harness.ts";
 import { clientFrame, eventually, OPCODE, RawSocket } from "./_raw_socket.ts";
 import { finishedDownloads } from "./_fuzz_resources.ts";
 import { SignedPeer } from "./_signed_peer.ts";
@@ -25,10 +25,6 @@ Deno.test("a sealed session that sends malformed JSON is ended with MALFORMED_JS
     await server.close();
   }
 });
-
-function health(requestId: string): ClientMessage {
-  return { event: "connection:health", data: {}, timestamp: Date.now(), requestId };
-}
 
 function statusCheck(): ClientMessage {
   return { event: "status:check", data: {}, timestamp: Date.now(), requestId: "st" };
@@ -116,7 +112,7 @@ for (const denoServe of [false, true]) {
       equal(frames.close?.code, denoServe ? undefined : 1007);
       deepStrictEqual(frames.texts, []);
       ok(await eventually(() => server.sluice.connections === 1));
-      await bystander.send(OPCODE.text, JSON.stringify(health("still")));
+      await bystander.send(OPCODE.text, JSON.stringify(healthMessage("still")));
       equal(JSON.parse((await bystander.nextText())!).event, "connection:health");
       deepStrictEqual(logged, []);
     } finally {

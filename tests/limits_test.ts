@@ -5,17 +5,13 @@
 // tests of this file are the same, one to one.
 import { equal, ok } from "node:assert/strict";
 import type { ClientMessage } from "../protocol/messages.ts";
-import { RawPeer, requestMessage, startServer } from "./_harness.ts";
+import { healthMessage, RawPeer, requestMessage, startServer } from "./_harness.ts";
 import { clientFrame, eventually, OPCODE, RawSocket } from "./_raw_socket.ts";
 import { finishedDownloads } from "./_fuzz_resources.ts";
 import { SignedPeer } from "./_signed_peer.ts";
 
 const ROWS = 20_000;
 const EVERYTHING = { timeFrom: "2000-01-01", timeTo: "2100-01-01", filters: [] };
-
-function health(requestId: string): ClientMessage {
-  return { event: "connection:health", data: {}, timestamp: Date.now(), requestId };
-}
 
 function statusCheck(): ClientMessage {
   return { event: "status:check", data: {}, timestamp: Date.now(), requestId: "st" };
@@ -47,9 +43,9 @@ Deno.test("a message over maxMessageBytes is refused with MESSAGE_TOO_LARGE and 
   const server = startServer(ROWS, { parseLimits: { maxMessageBytes: 1000 } });
   const peer = await RawPeer.open(server.url);
   try {
-    peer.send(JSON.stringify({ ...health("big"), pad: "x".repeat(2000) }));
+    peer.send(JSON.stringify({ ...healthMessage("big"), pad: "x".repeat(2000) }));
     equal((await peer.message("system:error")).data.code, "MESSAGE_TOO_LARGE");
-    peer.send(health("after"));
+    peer.send(healthMessage("after"));
     await peer.message("connection:health", "after");
   } finally {
     await peer.close();
@@ -68,7 +64,7 @@ Deno.test("more than maxWaitingMessages messages waiting end the connection with
     peer.send(requestMessage("held"));
     // Four wait; the fifth is one too many. (Nothing after it: a peer that goes on sending
     // after the server's close makes the runtime drop the connection before its close frame.)
-    for (let i = 0; i < 5; i++) peer.send(health(`h${i}`));
+    for (let i = 0; i < 5; i++) peer.send(healthMessage(`h${i}`));
     equal((await peer.message("system:error")).data.code, "TOO_MANY_MESSAGES");
     equal((await peer.closed).code, 4400);
   } finally {
@@ -81,7 +77,7 @@ Deno.test("more messages a second than maxMessagesPerSecond end the connection w
   const peer = await RawPeer.open(server.url);
   try {
     // Five the bucket holds; the sixth is one too many (and nothing after it, as above).
-    for (let i = 0; i < 6; i++) peer.send(health(`h${i}`));
+    for (let i = 0; i < 6; i++) peer.send(healthMessage(`h${i}`));
     equal((await peer.message("system:error")).data.code, "TOO_MANY_MESSAGES");
     equal((await peer.closed).code, 4400);
   } finally {

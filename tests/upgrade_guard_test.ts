@@ -2,8 +2,8 @@
 // sent request heads are answered 408 and closed in bounded time, and bounded in number per address
 // and in total; a download through it is the same as without it; the peer's address reaches the
 // server and a peer cannot forge it; a peer that stops reading is cut off.
+import { concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
-import type { ClientMessage } from "../protocol/messages.ts";
 import {
   type ConnectionInfo,
   createServer,
@@ -12,7 +12,7 @@ import {
 } from "../server/mod.ts";
 import { WebSocketConnection } from "../server/websocket_connection.ts";
 import { innerHandler, serveGuarded, type UpgradeGuardOptions } from "../server/upgrade_guard.ts";
-import { demoPath, RawPeer, readDownload, requestMessage } from "./_harness.ts";
+import { demoPath, healthMessage, RawPeer, readDownload, requestMessage } from "./_harness.ts";
 import { clientFrame, eventually, OPCODE, RawSocket, upgradeRequest } from "./_raw_socket.ts";
 
 const ROWS = 20_000;
@@ -45,16 +45,6 @@ function guarded(
       await source.close();
     },
   };
-}
-
-function health(requestId: string): ClientMessage {
-  return { event: "connection:health", data: {}, timestamp: Date.now(), requestId };
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-  return out;
 }
 
 /** Reads what the server sends until it closes: the status line of its answer, or "". */
@@ -193,7 +183,7 @@ Deno.test("a WebSocket message over maxMessageBytes is refused with 1009 from it
     peer.close();
     // Another peer's messages within the bound are the server's to judge, as any other.
     const bystander = await RawSocket.open(s.port);
-    await bystander.send(OPCODE.text, JSON.stringify(health("still")));
+    await bystander.send(OPCODE.text, JSON.stringify(healthMessage("still")));
     equal(JSON.parse((await bystander.nextText())!).event, "connection:health");
     bystander.close();
   } finally {
@@ -207,10 +197,10 @@ Deno.test("the guard's WebSocket: pings answered, a close echoed, frames sent wi
     // Frames in the same write as the request head are read once the socket is open.
     const early = await RawSocket.open(s.port, { upgrade: false });
     await early.write(
-      concat(
+      concatBytes(
         new TextEncoder().encode(upgradeRequest(s.port)),
         clientFrame(OPCODE.ping, "p1"),
-        clientFrame(OPCODE.text, JSON.stringify(health("early"))),
+        clientFrame(OPCODE.text, JSON.stringify(healthMessage("early"))),
         clientFrame(OPCODE.close, new Uint8Array([0x0f, 0xa0])),
       ),
     );

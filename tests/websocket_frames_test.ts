@@ -1,5 +1,6 @@
 // The server's RFC 6455 framing (server/websocket_frames.ts): every rule a client's frame must
 // keep, fed whole, byte by byte and split anywhere, beside the frames the server writes.
+import { concatBytes } from "npm:@noble/hashes@2.4.0/utils.js";
 import { deepStrictEqual, equal } from "node:assert/strict";
 import {
   acceptValue,
@@ -16,16 +17,6 @@ const MASK = new Uint8Array([0x37, 0xfa, 0x21, 0x3d]);
 
 function frame(opcode: number, payload: Uint8Array | string, fin = true): Uint8Array {
   return clientFrame(opcode, payload, { fin, mask: MASK });
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 /** The events of `bytes` read whole, one byte at a time, and split at every offset: all the same. */
@@ -52,7 +43,7 @@ const code = (events: FrameEvent[]) => {
 
 Deno.test("text and binary messages, of every length form, arrive unmasked", () => {
   const binary = Uint8Array.from({ length: 70_000 }, (_, i) => i % 251);
-  deepStrictEqual(read(concat(frame(OPCODE.text, "héllo 🚀"), frame(OPCODE.binary, binary))), [
+  deepStrictEqual(read(concatBytes(frame(OPCODE.text, "héllo 🚀"), frame(OPCODE.binary, binary))), [
     { type: "message", data: "héllo 🚀" },
     { type: "message", data: binary },
   ]);
@@ -63,7 +54,7 @@ Deno.test("text and binary messages, of every length form, arrive unmasked", () 
 });
 
 Deno.test("a fragmented message is joined, with pings between its parts answered on their own", () => {
-  const bytes = concat(
+  const bytes = concatBytes(
     frame(OPCODE.text, "ab", false),
     frame(OPCODE.ping, "p"),
     frame(OPCODE.continuation, "c", false),
@@ -76,7 +67,7 @@ Deno.test("a fragmented message is joined, with pings between its parts answered
   // A character split between fragments is whole once joined.
   const rocket = new TextEncoder().encode("🚀");
   deepStrictEqual(
-    read(concat(
+    read(concatBytes(
       frame(OPCODE.text, rocket.subarray(0, 2), false),
       frame(OPCODE.continuation, rocket.subarray(2)),
     )),
@@ -85,9 +76,12 @@ Deno.test("a fragmented message is joined, with pings between its parts answered
 });
 
 Deno.test("close frames: a code and reason, none at all, and nothing read after", () => {
-  deepStrictEqual(read(concat(frame(OPCODE.close, closePayload(4000, "bye")), frame(1, "late"))), [
-    { type: "close", code: 4000, reason: "bye" },
-  ]);
+  deepStrictEqual(
+    read(concatBytes(frame(OPCODE.close, closePayload(4000, "bye")), frame(1, "late"))),
+    [
+      { type: "close", code: 4000, reason: "bye" },
+    ],
+  );
   deepStrictEqual(read(frame(OPCODE.close, new Uint8Array(0))), [
     { type: "close", code: undefined, reason: "" },
   ]);
@@ -110,15 +104,15 @@ Deno.test("frames that break RFC 6455 fail with 1002, and nothing after them is 
   equal(code(read(frame(OPCODE.ping, "x", false))), 1002, "fragmented ping");
   equal(code(read(frame(OPCODE.ping, "x".repeat(126)))), 1002, "ping of 126 bytes");
   equal(code(read(frame(OPCODE.continuation, "x"))), 1002, "continuation of nothing");
-  equal(code(read(concat(frame(OPCODE.text, "a", false), frame(OPCODE.text, "b")))), 1002);
-  deepStrictEqual(read(concat(plain, unmasked)).length, 1);
+  equal(code(read(concatBytes(frame(OPCODE.text, "a", false), frame(OPCODE.text, "b")))), 1002);
+  deepStrictEqual(read(concatBytes(plain, unmasked)).length, 1);
 });
 
 Deno.test("a text that is not UTF-8 fails with 1007, even split across fragments", () => {
   equal(code(read(frame(OPCODE.text, new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])))), 1007);
   equal(code(read(frame(OPCODE.text, new Uint8Array([0xed, 0xa0, 0x80])))), 1007, "a surrogate");
   equal(
-    code(read(concat(
+    code(read(concatBytes(
       frame(OPCODE.text, new Uint8Array([0xf0, 0x9f]), false),
       frame(OPCODE.continuation, new Uint8Array([0x41])),
     ))),
@@ -139,7 +133,7 @@ Deno.test("a message over the bound fails with 1009 from its header, before its 
   deepStrictEqual(code(reader.receive(big.subarray(0, 8))), 1009);
   equal(code(read(frame(OPCODE.binary, new Uint8Array(1000)), 1000)), "message");
   // Fragments count together.
-  const parts = concat(
+  const parts = concatBytes(
     frame(OPCODE.text, "x".repeat(600), false),
     frame(OPCODE.continuation, "x".repeat(401)),
   );
