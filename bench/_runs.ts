@@ -18,6 +18,12 @@ export interface Run {
 }
 
 /** Bytes as megabytes (10^6), one decimal. */
+/** The time range of every benchmark export: all of the demo's rows and the PostgreSQL table's. */
+export const EVERY_ROW = {
+  timeFrom: "2000-01-01T00:00:00Z",
+  timeTo: "2100-01-01T00:00:00Z",
+} as const;
+
 export const mb = (bytes: number): string => (bytes / 1e6).toFixed(1);
 
 /** Rows a second of a run. */

@@ -27,6 +27,7 @@ import { Child, dbPath, startServer } from "./_server_program.ts";
 import { handshakeRuns, handshakeTable } from "./handshake.ts";
 import { type Stall, STALL_MS, stalledRun, stallTable, stallTargets } from "./stalled_reader.ts";
 import {
+  EVERY_ROW,
   flatMemory,
   mb,
   medianRun,
@@ -37,8 +38,8 @@ import {
   type Target,
 } from "./_runs.ts";
 
-const FROM = "2000-01-01T00:00:00Z";
-const TO = "2100-01-01T00:00:00Z";
+/** The range of EVERY_ROW in milliseconds, as the plain HTTP baseline and the sqlite3 oracle take it. */
+const [FROM_MS, TO_MS] = [Date.parse(EVERY_ROW.timeFrom), Date.parse(EVERY_ROW.timeTo)];
 
 /**
  * The SHA-256 of an export's bytes, fed chunk by chunk as they are read, gzip members
@@ -82,7 +83,7 @@ async function sluiceRun(
     const settled = server.watchRss();
     const started = performance.now();
     const download = client.download({
-      searchParams: { timeFrom: FROM, timeTo: TO, filters: [] },
+      searchParams: { ...EVERY_ROW, filters: [] },
       outputFormat: format,
       compression,
     });
@@ -114,7 +115,6 @@ async function sluiceRun(
 }
 
 async function sqlite3Run(db: string, rows: number): Promise<Run> {
-  const [from, to] = [Date.parse(FROM), Date.parse(TO)];
   const started = performance.now();
   const process = new Deno.Command("sqlite3", {
     args: [
@@ -125,7 +125,7 @@ async function sqlite3Run(db: string, rows: number): Promise<Run> {
       db,
       // The plan sluice uses (key order, time as a condition): 1.6× faster here than the
       // time index plus a sort that SQLite picks for the bare query.
-      `SELECT * FROM trades WHERE +ts >= ${from} AND +ts < ${to} ORDER BY id;`,
+      `SELECT * FROM trades WHERE +ts >= ${FROM_MS} AND +ts < ${TO_MS} ORDER BY id;`,
     ],
     stdout: "piped",
   }).spawn();
@@ -148,7 +148,7 @@ async function httpRun(db: string, rows: number): Promise<Run> {
   try {
     const started = performance.now();
     const response = await fetch(
-      `${server.url}?from=${Date.parse(FROM)}&to=${Date.parse(TO)}&format=csv`,
+      `${server.url}?from=${FROM_MS}&to=${TO_MS}&format=csv`,
     );
     let ttfb: number | undefined;
     let bytes = 0;
@@ -245,7 +245,7 @@ async function main(): Promise<void> {
   for (const rows of sizes) {
     const db = dbPath(rows);
     console.error(`${rows}: the sqlite3 oracle`);
-    const oracle = await sqlite3CsvDigest(db, Date.parse(FROM), Date.parse(TO));
+    const oracle = await sqlite3CsvDigest(db, FROM_MS, TO_MS);
     // Every export once a round, the rounds one after another, so that a drift in the machine's
     // speed reaches each; each export's row is its median round (bench/_runs.ts).
     const byName = new Map<string, Run[]>();
@@ -280,7 +280,7 @@ async function main(): Promise<void> {
   }
   const largest = Math.max(...sizes);
   console.error(`${largest}: a reader that takes nothing for ${STALL_MS / 1000} s`);
-  const stall = await stalledRun(dbPath(largest), largest, { timeFrom: FROM, timeTo: TO });
+  const stall = await stalledRun(dbPath(largest), largest, EVERY_ROW);
   // Delegations on (the port is not known beforehand, so no --origin): the delegated row.
   const handshakeServer = await startServer(dbPath(sizes[0]), sizes[0], [
     "--max-delegation-minutes",

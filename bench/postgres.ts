@@ -34,6 +34,7 @@ import { postgresCpu, statFields } from "./_proc.ts";
 import { startProgram } from "./_server_program.ts";
 import { makeTable } from "./_postgres_table.ts";
 import {
+  EVERY_ROW,
   flatMemory,
   medianIndex,
   medianRun,
@@ -43,9 +44,6 @@ import {
   table,
   type Target,
 } from "./_runs.ts";
-
-const FROM = "2000-01-01T00:00:00Z";
-const TO = "2100-01-01T00:00:00Z";
 
 /** SQL of one text cell as PROTOCOL.md §8's CSV writes it (quoting, formula neutralisation). */
 function textCell(c: string): string {
@@ -170,7 +168,7 @@ async function sluiceRun(
     const [serverCpu, clientCpu, pg] = [server.cpuSeconds(), ownCpu(), postgresCpu()];
     const started = performance.now();
     const download = client.download({
-      searchParams: { timeFrom: FROM, timeTo: TO, filters: [] },
+      searchParams: { ...EVERY_ROW, filters: [] },
       outputFormat: format,
       compression: false,
     });
