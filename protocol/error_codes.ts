@@ -47,6 +47,7 @@ export type ErrorCode =
   | "INTERNAL_ERROR"
   | "SOURCE_UNAVAILABLE"
   | "SOURCE_FAILED"
+  | "UNEXPORTABLE_VALUE"
   | "SERVER_SHUTTING_DOWN"
   // Binary data frames.
   | "FRAME_TRUNCATED"

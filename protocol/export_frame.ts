@@ -70,12 +70,13 @@ export function cutFrame(
   }
 }
 
-function rowCount(page: PageRows): number {
+/** How many rows a page has. */
+export function rowCount(page: PageRows): number {
   return isEncoded(page) ? page.ends.length : page.length;
 }
 
 /** The key of a page's row. */
-function keyOf(page: PageRows, row: number, keyIndex: number): number | bigint {
+export function keyOf(page: PageRows, row: number, keyIndex: number): number | bigint {
   return (isEncoded(page) ? page.keys[row] : page[row][keyIndex]) as number | bigint;
 }
 

@@ -117,7 +117,48 @@ export interface EncoderOptions {
   readonly neutralizeFormulas: boolean;
 }
 
-/** Encodes rows as PROTOCOL.md §8 says; throws on a cell that does not fit its column. */
+/**
+ * What a {@linkcode RowEncoderPort} throws for a stored value that does not
+ * fit its column's type (text in an `integer` column, a decimal `NaN`, a
+ * timestamp of `infinity`): the table's data is at fault, not the server,
+ * and every resume would meet the same row, so the download ends with
+ * `UNEXPORTABLE_VALUE` (not recoverable) instead of `INTERNAL_ERROR`. It
+ * names the column; the value stays in the server's log.
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { UnfitValueError } from "./export_state.ts";
+ * const e = new UnfitValueError("price", "string abc does not fit decimal column price").inRow(3);
+ * equal(e.column, "price");
+ * equal(e.row, 3);
+ * equal(e instanceof TypeError, true);
+ * ```
+ */
+export class UnfitValueError extends TypeError {
+  /** The column's name. */
+  readonly column: string;
+  /** The row's place in the rows given to `encodeRows`, once the encoder knows it. */
+  readonly row: number | undefined;
+
+  /** The error of a value of `column`; `message` says what the value was. */
+  constructor(column: string, message: string, row?: number) {
+    super(message);
+    this.name = "UnfitValueError";
+    this.column = column;
+    this.row = row;
+  }
+
+  /** The same error at the row in place `row` of the encoded rows. */
+  inRow(row: number): UnfitValueError {
+    return new UnfitValueError(this.column, this.message, row);
+  }
+}
+
+/**
+ * Encodes rows as PROTOCOL.md §8 says; throws an {@linkcode UnfitValueError}
+ * on a cell that does not fit its column.
+ */
 export interface RowEncoderPort {
   /** The bytes before the first row (the CSV header line, `[`, or nothing). */
   header(): Uint8Array;

@@ -36,7 +36,7 @@ import { type ErrorResponse, errorResponse } from "./errors.ts";
 import type { ServerMessage } from "./messages.ts";
 import type { ValidatedFilter } from "./filter.ts";
 import { progressFromRate, rateOf, recordRate } from "./progress_state.ts";
-import { buildFrame, type BuiltFrame } from "./export_frame.ts";
+import { buildFrame, type BuiltFrame, keyOf, rowCount } from "./export_frame.ts";
 import type {
   ExportContext,
   ExportEffect,
@@ -49,6 +49,7 @@ import type {
   PageRows,
   RowEncoderPort,
 } from "./export_state.ts";
+import { UnfitValueError } from "./export_state.ts";
 import { EXPORT_TRANSITIONS, type ExportEventKey } from "./export_table.ts";
 
 /** A key as the protocol carries it (decimal text of an unsigned 63-bit integer). */
@@ -137,6 +138,34 @@ function fail(
     ],
     sent: 0,
   };
+}
+
+/**
+ * What a client is told of rows the encoder could not write: a value that
+ * does not fit its column is `UNEXPORTABLE_VALUE`, with the column and, when
+ * `page` holds it, the row's key (the table's data is at fault, and every
+ * resume would meet it again); anything else is a bug, `INTERNAL_ERROR`.
+ *
+ * @example
+ * ```ts
+ * import { deepEqual } from "node:assert/strict";
+ * import { encodeError } from "./export_step.ts";
+ * import { UnfitValueError } from "./export_state.ts";
+ * const error = new UnfitValueError("price", "string abc does not fit decimal column price").inRow(1);
+ * deepEqual(encodeError(error, [[7n, "1.00"], [9n, "abc"]], 0).details, { column: "price", key: "9" });
+ * ```
+ */
+export function encodeError(
+  error: unknown,
+  page: PageRows | undefined,
+  keyIndex: number,
+): ErrorResponse {
+  if (!(error instanceof UnfitValueError)) return errorResponse("INTERNAL_ERROR");
+  const { column, row } = error;
+  const key = page === undefined || row === undefined || row >= rowCount(page)
+    ? undefined
+    : String(keyOf(page, row, keyIndex));
+  return errorResponse("UNEXPORTABLE_VALUE", key === undefined ? { column } : { column, key });
 }
 
 /** Why a read of the data source failed. */
@@ -375,7 +404,7 @@ function paged(state: ExportState, page: PageRows, context: ExportContext): Expo
   try {
     built = buildFrame(state, page, context.keyIndex, context.limits.gzipLevel, context.ports);
   } catch (error) {
-    return fail(state, context, errorResponse("INTERNAL_ERROR"), {
+    return fail(state, context, encodeError(error, page, context.keyIndex), {
       type: "log",
       message: `sluice: download ${state.requestId} failed:`,
       error,

@@ -108,8 +108,8 @@ export const EXPORT_ANSWERS: Readonly<Record<ExportEventKey, readonly ErrorCode[
   highWaterMark: ["RESUME_MISMATCH"],
   // INTERNAL_ERROR: the encoder port cannot encode these columns.
   rowCount: ["ROW_LIMIT_EXCEEDED", "RESUME_MISMATCH", "INTERNAL_ERROR"],
-  // A cell that does not fit its column, or a broken port: the data cannot be sent as it is.
-  page: ["INTERNAL_ERROR"],
+  // A stored value that does not fit its column (the data's fault), or a broken port (a bug).
+  page: ["UNEXPORTABLE_VALUE", "INTERNAL_ERROR"],
   // The database gone or slow (resume later), refusing the query (every time), or a bug.
   sourceFailed: ["SOURCE_UNAVAILABLE", "SOURCE_FAILED", "INTERNAL_ERROR"],
   "download:ack": ["INVALID_VALUE"],

@@ -23,9 +23,8 @@
  */
 
 import { chosenColumns, projectedEncoder } from "./column_choice.ts";
-import { errorResponse } from "./errors.ts";
 import type { ExportEvent, ExportPorts, ExportQuery, Row } from "./export_state.ts";
-import { sourceError } from "./export_step.ts";
+import { encodeError, sourceError } from "./export_step.ts";
 import type { ColumnSchema } from "./filter.ts";
 import type { DownloadEstimate, DownloadRequest, PreviewCell } from "./messages.ts";
 import type { ValidatedRequest } from "./request.ts";
@@ -149,7 +148,8 @@ export function estimated(state: SessionState, event: EstimatedEvent, now: numbe
     ...(dataset.exports.maxRows === undefined ? {} : { maxRows: dataset.exports.maxRows }),
   });
   if (!built.ok) {
-    const change = refusedRequest(state, wait.requestId, errorResponse("INTERNAL_ERROR"), now);
+    const refusal = encodeError(built.error, answer.sample, dataset.keyIndex);
+    const change = refusedRequest(state, wait.requestId, refusal, now);
     const log: SessionEffect = {
       type: "log",
       message: `sluice: estimate ${wait.requestId} failed:`,

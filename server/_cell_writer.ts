@@ -7,6 +7,7 @@
  * @module
  */
 
+import { UnfitValueError } from "../protocol/export_state.ts";
 import type { ColumnSchema } from "../protocol/filter.ts";
 import { type Sink, utf8 } from "./_byte_sink.ts";
 
@@ -16,10 +17,13 @@ export type CellWriter = (out: Sink, value: unknown) => void;
 const TRUE = utf8.encode("true");
 const FALSE = utf8.encode("false");
 
-/** Throws the `TypeError` of a cell that does not fit its column: the data is broken. */
+/** Throws the {@linkcode UnfitValueError} of a cell that does not fit its column: the data is broken. */
 export function fail(column: ColumnSchema, value: unknown): never {
   const shown = typeof value === "bigint" ? `${value}n` : String(value);
-  throw new TypeError(`${typeof value} ${shown} does not fit ${column.type} column ${column.name}`);
+  throw new UnfitValueError(
+    column.name,
+    `${typeof value} ${shown} does not fit ${column.type} column ${column.name}`,
+  );
 }
 
 /** `boolean` cells: `true` / `false`, from 1/0 as SQLite stores them, or from booleans. */

@@ -11,8 +11,9 @@
  * Cells come in the representation of {@linkcode "./data_source.ts"}
  * (decimals as integers scaled by 10^scale, timestamps as epoch ms, booleans
  * as 0/1, NULL as `null`). A cell that does not fit its column type (say a
- * REAL in a decimal column) throws a `TypeError`: the data is broken, and an
- * export must fail rather than print a wrong value.
+ * REAL in a decimal column) throws an `UnfitValueError` (a `TypeError`)
+ * naming the column and the row: the data is broken, and an export must
+ * fail rather than print a wrong value.
  *
  * ## CSV (RFC 4180)
  * - Lines end with CRLF; the first line is the header of column names; no
@@ -50,6 +51,7 @@
  * @module
  */
 
+import { UnfitValueError } from "../protocol/export_state.ts";
 import type { ColumnSchema } from "../protocol/filter.ts";
 import type { OutputFormat } from "../protocol/messages.ts";
 import { Sink, utf8 } from "./_byte_sink.ts";
@@ -162,35 +164,41 @@ export class RowEncoder {
     const cells = this.#cells;
     const n = cells.length;
     out.pos = 0;
-    if (this.#format === "csv") {
-      for (let r = 0; r < page.length; r++) {
-        const row = checked(page[r], n);
-        for (let i = 0; i < n; i++) {
-          if (i > 0) out.byte(0x2c); // ,
-          const v = row[i];
-          if (v !== null) cells[i](out, v);
+    // The row at hand, outside the loops: a value that does not fit is reported with its row.
+    let r = 0;
+    try {
+      if (this.#format === "csv") {
+        for (; r < page.length; r++) {
+          const row = checked(page[r], n);
+          for (let i = 0; i < n; i++) {
+            if (i > 0) out.byte(0x2c); // ,
+            const v = row[i];
+            if (v !== null) cells[i](out, v);
+          }
+          out.byte(0x0d);
+          out.byte(0x0a);
         }
-        out.byte(0x0d);
-        out.byte(0x0a);
+        return;
       }
-      return;
-    }
-    const json = this.#format === "json";
-    const keys = this.#keys;
-    for (let r = 0; r < page.length; r++) {
-      const row = checked(page[r], n);
-      if (json) {
-        if (!first || r > 0) out.byte(0x2c); // ,
-        out.byte(0x0a);
+      const json = this.#format === "json";
+      const keys = this.#keys;
+      for (; r < page.length; r++) {
+        const row = checked(page[r], n);
+        if (json) {
+          if (!first || r > 0) out.byte(0x2c); // ,
+          out.byte(0x0a);
+        }
+        for (let i = 0; i < n; i++) {
+          out.put(keys[i]);
+          const v = row[i];
+          if (v === null) out.put(NULL);
+          else cells[i](out, v);
+        }
+        out.byte(0x7d); // }
+        if (!json) out.byte(0x0a);
       }
-      for (let i = 0; i < n; i++) {
-        out.put(keys[i]);
-        const v = row[i];
-        if (v === null) out.put(NULL);
-        else cells[i](out, v);
-      }
-      out.byte(0x7d); // }
-      if (!json) out.byte(0x0a);
+    } catch (error) {
+      throw error instanceof UnfitValueError ? error.inRow(r) : error;
     }
   }
 }

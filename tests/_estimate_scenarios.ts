@@ -24,6 +24,17 @@ function failed(kind: "unavailable" | "failed" | "internal") {
 export const ESTIMATED: Record<string, () => Driver> = {
   SOURCE_UNAVAILABLE: failed("unavailable"),
   SOURCE_FAILED: failed("failed"),
+  UNEXPORTABLE_VALUE: () => {
+    const d = new Driver({ source: false });
+    const job = waiting(d);
+    // A price that is not an integer of the decimal's scale: the encoder refuses it.
+    d.step({
+      type: "estimated",
+      job,
+      answer: { rows: 1, sample: [[1, 0, "BTC-USD", 1.5, 1, 1, null]] },
+    });
+    return d;
+  },
   INTERNAL_ERROR: () => {
     const encoder = () => {
       throw new RangeError("no encoder for these columns");

@@ -317,12 +317,27 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
     },
   },
   page: {
-    INTERNAL_ERROR: () => {
+    UNEXPORTABLE_VALUE: () => {
       const d = new Driver({ source: false });
       const job = counting(d);
       d.answerSource(job, "rowCount");
       // A price that is not an integer of the decimal's scale: the encoder refuses it.
       d.answerSource(job, "page", [[1, 0, "BTC-USD", 1.5, 1, 1, null]]);
+      return d;
+    },
+    INTERNAL_ERROR: () => {
+      // A port that fails for another reason than a value: a bug, not the data.
+      const encoder = () => ({
+        header: () => new Uint8Array(0),
+        encodeRows: (): Uint8Array => {
+          throw new RangeError("a broken encoder");
+        },
+        footer: () => new Uint8Array(0),
+      });
+      const d = new Driver({ source: false, tuning: { ports: { ...SERVER_PORTS, encoder } } });
+      const job = counting(d);
+      d.answerSource(job, "rowCount");
+      d.answerSource(job, "page", [[1, 0, "BTC-USD", 150, 1, 1, null]]);
       return d;
     },
   },

@@ -124,6 +124,27 @@ async function exportMatches(args: string[], expected: Cell[][], dir: string): P
   }
 }
 
+/**
+ * A stored value of the `amount` column that no decimal text can carry, in row `g`: the CLI's
+ * download ends with UNEXPORTABLE_VALUE, naming the column and the row's key, and no retry.
+ */
+async function unexportable(args: string[], g: number, dir: string): Promise<void> {
+  const server = new Program(["run", "-A", SERVER, "--port", "0", "--anonymous", ...args]);
+  try {
+    const [, url] = await server.waitFor("stdout", /^sluice listening on (ws:\/\/\S+) /m);
+    const out = await runClient([url, "--from", FROM, "--to", TO, "-o", `${dir}/broken.csv`]);
+    equal(out.code, 1, out.stderr);
+    match(
+      out.stderr,
+      new RegExp(`UNEXPORTABLE_VALUE: .*\\(column: amount; key: ${ledgerRow(g).key}\\)`),
+    );
+    // Not retried: a resume would stop at the same row.
+    equal(out.stderr.match(/UNEXPORTABLE_VALUE/g)?.length, 1, out.stderr);
+  } finally {
+    await server.stop();
+  }
+}
+
 /** Runs the server program to its exit; it must refuse with code 2 and one line. */
 async function refused(args: string[]): Promise<string> {
   const out = await new Deno.Command(Deno.execPath(), {
@@ -186,6 +207,18 @@ Deno.test("server.ts --db FILE --table serves a SQLite table of its own, value f
     // Opened read-only: not a byte of the file changed.
     deepStrictEqual(await Deno.readFile(path), before);
 
+    // SQLite stores by affinity: a text where exact decimals are declared ends the download.
+    const broken = new DatabaseSync(path);
+    broken.exec(`UPDATE ledger_entries SET amount = 'n/a' WHERE entry_id = ${ledgerRow(150).key}`);
+    broken.close();
+    await unexportable(
+      ["--db", path, "--table", "ledger_entries", "--time-column", "booked_at"].concat(
+        ["--decimal-columns", "amount:8"],
+      ),
+      150,
+      dir,
+    );
+
     // A column sluice cannot export exactly is refused at start, by name and type.
     const real = new DatabaseSync(path);
     real.exec("ALTER TABLE ledger_entries ADD COLUMN ratio REAL");
@@ -229,6 +262,15 @@ Deno.test("server.ts --database-url --table serves a PostgreSQL table of its own
       ...["--identity-key-file", `${dir}/server-identity.key`],
     ];
     await exportMatches(pg, expected, dir);
+
+    // numeric(20,8) holds NaN, which no decimal text of an export can carry.
+    await cluster.psql(
+      `UPDATE ledger_entries SET amount = 'NaN' WHERE entry_id = ${ledgerRow(150).key}`,
+    );
+    await unexportable(pg, 150, dir);
+    await cluster.psql(
+      `UPDATE ledger_entries SET amount = 0 WHERE entry_id = ${ledgerRow(150).key}`,
+    );
 
     // A column of a type sluice cannot export exactly: refused by name and type, unless it is
     // named as a text column.

@@ -235,6 +235,7 @@ var ERROR_HELP = {
   INTERNAL_ERROR: "The server failed while preparing the data. Try again in a moment.",
   SOURCE_UNAVAILABLE: "The server's database is unavailable or slow just now. Start the download again in a minute; it continues where it stopped if the page still has it.",
   SOURCE_FAILED: "The server's database refused to read these rows. Ask the server's operator to check the table.",
+  UNEXPORTABLE_VALUE: "A value stored in the server's table does not fit its column, so the download stopped at its row. Ask the server's operator to fix the value.",
   SERVER_SHUTTING_DOWN: `The server is restarting. ${RETRY}`,
   FRAME_TRUNCATED: `Data arrived damaged. ${RETRY}`,
   FRAME_TOO_LARGE: `Data arrived damaged. ${RETRY}`,
@@ -2221,6 +2222,14 @@ var ERROR_TABLE = {
   // read): a resume would meet the same refusal, until the operator fixes the table.
   SOURCE_FAILED: {
     message: "The server's database refused to read this download's rows.",
+    recoverable: false,
+    scope: "download",
+    fault: "server"
+  },
+  // A value stored in the table that its column's type cannot carry: every resume reaches the
+  // same row, until the operator fixes the value (details name the column and the row's key).
+  UNEXPORTABLE_VALUE: {
+    message: "A value stored in the server's table does not fit its column's type.",
     recoverable: false,
     scope: "download",
     fault: "server"

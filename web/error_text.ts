@@ -56,6 +56,8 @@ export const ERROR_HELP: Readonly<Record<ErrorCode, string>> = {
     "The server's database is unavailable or slow just now. Start the download again in a minute; it continues where it stopped if the page still has it.",
   SOURCE_FAILED:
     "The server's database refused to read these rows. Ask the server's operator to check the table.",
+  UNEXPORTABLE_VALUE:
+    "A value stored in the server's table does not fit its column, so the download stopped at its row. Ask the server's operator to fix the value.",
   SERVER_SHUTTING_DOWN: `The server is restarting. ${RETRY}`,
   FRAME_TRUNCATED: `Data arrived damaged. ${RETRY}`,
   FRAME_TOO_LARGE: `Data arrived damaged. ${RETRY}`,

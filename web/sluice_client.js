@@ -1664,6 +1664,14 @@ var ERROR_TABLE = {
     scope: "download",
     fault: "server"
   },
+  // A value stored in the table that its column's type cannot carry: every resume reaches the
+  // same row, until the operator fixes the value (details name the column and the row's key).
+  UNEXPORTABLE_VALUE: {
+    message: "A value stored in the server's table does not fit its column's type.",
+    recoverable: false,
+    scope: "download",
+    fault: "server"
+  },
   SERVER_SHUTTING_DOWN: {
     message: "The server is shutting down; resume on another connection.",
     recoverable: true,
