@@ -49,7 +49,16 @@ import denoJson from "../deno.json" with { type: "json" };
 import { helpText, readArgs, USAGE_LINE, UsageError } from "./cli_args.ts";
 import { errorText, unreachableText } from "./cli_error_text.ts";
 import { followOutages } from "./cli_outage.ts";
-import { copy, create, hashPrefix, OutputError, outputHash, ReaderGone } from "./cli_output.ts";
+import {
+  copy,
+  create,
+  hashPrefix,
+  isStream,
+  openStream,
+  OutputError,
+  outputHash,
+  ReaderGone,
+} from "./cli_output.ts";
 import { type Invocation, invocation, RequestUsageError } from "./cli_request.ts";
 import type { Download } from "./download.ts";
 import { ProgressView } from "./progress_view.ts";
@@ -88,6 +97,18 @@ export async function main(args: string[]): Promise<number> {
   }
   let saved: SavedState | undefined;
   let file: Deno.FsFile | undefined;
+  let stream: boolean;
+  try {
+    stream = run.output !== undefined && await isStream(run.output);
+  } catch (error) {
+    if (!(error instanceof OutputError)) throw error;
+    console.error(`sluice: ${error.message}`);
+    return 1;
+  }
+  if (stream && run.resume) {
+    console.error(`sluice: cannot continue: ${run.output} is not a regular file`);
+    return 2;
+  }
   if (run.resume) {
     try {
       saved = await loadState(run.output!, run.request);
@@ -125,7 +146,8 @@ export async function main(args: string[]): Promise<number> {
       run.request,
       saved === undefined ? {} : { resume: saved.resumePoint },
     );
-    if (run.output !== undefined) {
+    if (stream) file = await openStream(run.output!);
+    else if (run.output !== undefined) {
       keeper = new StateKeeper(run.output, client.url, run.request, download, saved);
     }
     // The server's database away, its limits full: the download waits and asks again by

@@ -75,6 +75,31 @@ export async function hashPrefix(path: string, length: number, hash: Hash): Prom
   }
 }
 
+/**
+ * Whether FILE is a device, a pipe or a socket (`-o /dev/null`, a named
+ * pipe): written as stdout is, with no state file beside it, since there
+ * is nothing to resume into. A missing FILE, a regular one or a directory
+ * is not (a directory is refused when it is opened).
+ */
+export async function isStream(path: string): Promise<boolean> {
+  try {
+    const info = await Deno.stat(path);
+    return !info.isFile && !info.isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw new OutputError(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}
+
+/** Opens a device or a pipe for writing, as it is ({@linkcode isStream}). */
+export async function openStream(path: string): Promise<Deno.FsFile> {
+  try {
+    return await Deno.open(path, { write: true });
+  } catch (error) {
+    throw new OutputError(`cannot write ${path}: ${(error as Error).message}`);
+  }
+}
+
 /** Creates (or truncates) FILE. */
 export async function create(path: string): Promise<Deno.FsFile> {
   try {

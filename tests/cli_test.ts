@@ -39,6 +39,7 @@ const PROGRESS =
   /^progress +(\d{1,3}\.\d)% {2}([\d,]+)\/([\d,]+) rows {2}\d+\.\d MiB {2}[\d,]+ rows\/s {2}ETA (--|\d+s|\d+m\d\ds)$/;
 const DONE = /^done: ([\d,]+) rows, \d+\.\d MiB in \d+\.\d s$/;
 const SHA256 = /^sha256 ([0-9a-f]{64})$/;
+const SHA256m = /^sha256 ([0-9a-f]{64})$/m;
 const CHAIN = /^chain ([0-9a-f]{64})$/;
 const number = (text: string) => Number(text.replaceAll(",", ""));
 
@@ -261,6 +262,39 @@ Deno.test("an output file that cannot be created exits 1 with a message, not a s
       match(run.stderr, new RegExp(`^sluice: cannot write ${dir}/missing/out\\.csv: `, "m"));
       ok(!run.stderr.includes("    at "), run.stderr);
     });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("-o a pipe or a device is written as stdout is: the whole export, and no state file to --continue", async () => {
+  const server = startServer(ROWS);
+  const range = ["--from", "2024-01-01", "--to", "2024-01-03"];
+  try {
+    await withTempDir(async (dir) => {
+      const fifo = `${dir}/export.pipe`;
+      ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+      // The reader: another open of the pipe, as `cat < pipe` would be.
+      const read = (async () => {
+        using pipe = await Deno.open(fifo, { read: true });
+        return new Uint8Array(await new Response(pipe.readable).arrayBuffer());
+      })();
+      const run = await client([server.url, ...range, "-o", fifo]);
+      equal(run.code, 0, run.stderr);
+      const bytes = await read;
+      equal(run.stderr.match(SHA256m)?.[1], await sha256Hex(bytes));
+      equal(
+        decoder.decode(bytes).split("\r\n")[0],
+        DEMO_SCHEMA.columns.map((c) => c.name).join(","),
+      );
+      deepStrictEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["export.pipe"]);
+      const again = await client([server.url, ...range, "-o", fifo, "--continue"]);
+      equal(again.code, 2);
+      match(again.stderr, /^sluice: cannot continue: .*export\.pipe is not a regular file$/m);
+    });
+    // The way to time an export without keeping it.
+    const discarded = await client([server.url, ...range, "-o", "/dev/null"]);
+    equal(discarded.code, 0, discarded.stderr);
   } finally {
     await server.close();
   }
