@@ -149,9 +149,11 @@ export class UnfitValueError extends TypeError {
     this.row = row;
   }
 
-  /** The same error at the row in place `row` of the encoded rows. */
+  /** The same error (its stack the cell writer's) at the row in place `row` of the encoded rows. */
   inRow(row: number): UnfitValueError {
-    return new UnfitValueError(this.column, this.message, row);
+    const located = new UnfitValueError(this.column, this.message, row);
+    located.stack = this.stack;
+    return located;
   }
 }
 
@@ -248,21 +250,27 @@ export interface ExportState {
 }
 
 /**
- * What happens to one download. `sourceFailed` says why the data source
- * failed a read, as the shell tells it: the database is `unavailable`
- * (unreachable, gone, overloaded) or a query hit its `timeout`, after which
- * a later resume may succeed; the database `failed` the query, and will
- * every time (a changed table, a value it cannot read); or anything else
- * went wrong (`internal`: a bug).
+ * Why the data source failed a read, as the shell tells it: the database is
+ * `unavailable` (unreachable, gone, overloaded) or a query hit its
+ * `timeout`, after which a later resume may succeed; the database `failed`
+ * the query, and will every time (a changed table, a value it cannot read);
+ * a stored value the source must read does not fit its column (`unfit`, an
+ * {@linkcode UnfitValueError} of `column`: a key that is not an integer);
+ * or anything else went wrong (`internal`: a bug).
  */
+export interface SourceFailure {
+  /** What went wrong. */
+  readonly kind: "unavailable" | "timeout" | "failed" | "unfit" | "internal";
+  /** For `unfit`, the column. */
+  readonly column?: string;
+}
+
+/** What happens to one download. `sourceFailed`: see {@linkcode SourceFailure}. */
 export type ExportEvent =
   | { readonly type: "highWaterMark"; readonly value: bigint }
   | { readonly type: "rowCount"; readonly rows: number }
   | { readonly type: "page"; readonly rows: PageRows }
-  | {
-    readonly type: "sourceFailed";
-    readonly kind: "unavailable" | "timeout" | "failed" | "internal";
-  }
+  | ({ readonly type: "sourceFailed" } & SourceFailure)
   | { readonly type: "download:ack"; readonly sequence: number }
   | { readonly type: "download:cancel" }
   | { readonly type: "drained" }

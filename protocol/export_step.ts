@@ -48,6 +48,7 @@ import type {
   PageEncoding,
   PageRows,
   RowEncoderPort,
+  SourceFailure,
 } from "./export_state.ts";
 import { UnfitValueError } from "./export_state.ts";
 import { EXPORT_TRANSITIONS, type ExportEventKey } from "./export_table.ts";
@@ -162,14 +163,13 @@ export function encodeError(
 ): ErrorResponse {
   if (!(error instanceof UnfitValueError)) return errorResponse("INTERNAL_ERROR");
   const { column, row } = error;
-  const key = page === undefined || row === undefined || row >= rowCount(page)
+  const cell = page === undefined || row === undefined || row >= rowCount(page)
     ? undefined
-    : String(keyOf(page, row, keyIndex));
+    : keyOf(page, row, keyIndex);
+  // A key that is itself the value that does not fit stays in the log, as every value does.
+  const key = typeof cell === "bigint" || Number.isSafeInteger(cell) ? String(cell) : undefined;
   return errorResponse("UNEXPORTABLE_VALUE", key === undefined ? { column } : { column, key });
 }
-
-/** Why a read of the data source failed. */
-export type SourceFailure = Extract<ExportEvent, { type: "sourceFailed" }>["kind"];
 
 /**
  * What a client is told of a failed read: whether resuming later can help
@@ -179,16 +179,19 @@ export type SourceFailure = Extract<ExportEvent, { type: "sourceFailed" }>["kind
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { sourceError } from "./export_step.ts";
- * equal(sourceError("timeout").code, "SOURCE_UNAVAILABLE");
+ * equal(sourceError({ kind: "timeout" }).code, "SOURCE_UNAVAILABLE");
+ * equal(sourceError({ kind: "unfit", column: "id" }).details?.column, "id");
  * ```
  */
-export function sourceError(kind: SourceFailure): ErrorResponse {
+export function sourceError({ kind, column }: SourceFailure): ErrorResponse {
   switch (kind) {
     case "unavailable":
     case "timeout":
       return errorResponse("SOURCE_UNAVAILABLE", { reason: kind });
     case "failed":
       return errorResponse("SOURCE_FAILED");
+    case "unfit":
+      return errorResponse("UNEXPORTABLE_VALUE", column === undefined ? undefined : { column });
     case "internal":
       return errorResponse("INTERNAL_ERROR");
     default: {
@@ -242,7 +245,7 @@ function listed(state: ExportState, event: ExportEvent, context: ExportContext):
     case "page":
       return paged(state, event.rows, context);
     case "sourceFailed":
-      return fail(state, context, sourceError(event.kind));
+      return fail(state, context, sourceError(event));
     case "download:ack": {
       const { sequence } = event;
       if (sequence >= state.sequence) {

@@ -110,8 +110,9 @@ export const EXPORT_ANSWERS: Readonly<Record<ExportEventKey, readonly ErrorCode[
   rowCount: ["ROW_LIMIT_EXCEEDED", "RESUME_MISMATCH", "INTERNAL_ERROR"],
   // A stored value that does not fit its column (the data's fault), or a broken port (a bug).
   page: ["UNEXPORTABLE_VALUE", "INTERNAL_ERROR"],
-  // The database gone or slow (resume later), refusing the query (every time), or a bug.
-  sourceFailed: ["SOURCE_UNAVAILABLE", "SOURCE_FAILED", "INTERNAL_ERROR"],
+  // The database gone or slow (resume later), refusing the query (every time), a key the source
+  // cannot read as an integer (every time), or a bug.
+  sourceFailed: ["SOURCE_UNAVAILABLE", "SOURCE_FAILED", "UNEXPORTABLE_VALUE", "INTERNAL_ERROR"],
   "download:ack": ["INVALID_VALUE"],
   "download:cancel": [],
   drained: [],

@@ -297,6 +297,8 @@ export type {
   PageRows,
   Row,
   RowEncoderPort,
+  SourceFailure,
   UnackedFrame,
 } from "./export_state.ts";
+export { UnfitValueError } from "./export_state.ts";
 export type { PendingProgress, ProgressBatch, RateSample, RateSamples } from "./progress_state.ts";

@@ -23,7 +23,7 @@
  */
 
 import { chosenColumns, projectedEncoder } from "./column_choice.ts";
-import type { ExportEvent, ExportPorts, ExportQuery, Row } from "./export_state.ts";
+import type { ExportEvent, ExportPorts, ExportQuery, Row, SourceFailure } from "./export_state.ts";
 import { encodeError, sourceError } from "./export_step.ts";
 import type { ColumnSchema } from "./filter.ts";
 import type { DownloadEstimate, DownloadRequest, PreviewCell } from "./messages.ts";
@@ -86,7 +86,7 @@ export interface EstimatedEvent {
   /** What it read, or how it failed. */
   readonly answer:
     | { readonly rows: number; readonly sample: readonly Row[] }
-    | { readonly failed: Extract<ExportEvent, { type: "sourceFailed" }>["kind"] };
+    | { readonly failed: SourceFailure };
 }
 
 /** A `download:estimate`: checked as its download would be, up to the `authorize` hook. */

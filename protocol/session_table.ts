@@ -306,7 +306,7 @@ export const SESSION_ANSWERS: Readonly<Record<SessionEventKey, readonly ErrorCod
   admitted: ["TOO_MANY_DOWNLOADS", "RATE_LIMITED"],
   health: [],
   // The source failed the reads (as a download's would), or a cell did not fit its column.
-  estimated: ["SOURCE_UNAVAILABLE", "SOURCE_FAILED", "UNEXPORTABLE_VALUE", "INTERNAL_ERROR"],
+  estimated: EXPORT_ANSWERS.sourceFailed,
   highWaterMark: EXPORT_ANSWERS.highWaterMark,
   rowCount: EXPORT_ANSWERS.rowCount,
   page: EXPORT_ANSWERS.page,

@@ -55,7 +55,12 @@
  * @module
  */
 
-import type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
+import {
+  type EncodedRows,
+  type PageEncoding,
+  type SourceFailure,
+  UnfitValueError,
+} from "../protocol/export_state.ts";
 import type { ColumnSchema, ValidatedFilter } from "../protocol/filter.ts";
 
 /** What a data source exports. */
@@ -229,18 +234,24 @@ export class DataSourceError extends Error {
   }
 
   /**
-   * The kind of failure a read's error reports to the session machine: a
-   * `DataSourceError`'s kind, `internal` for anything else (a bug).
+   * The failure a read's error reports to the session machine: a
+   * `DataSourceError`'s kind, `unfit` with the column for a stored value
+   * that does not fit it (an {@linkcode UnfitValueError}), `internal` for
+   * anything else (a bug).
    *
    * @example
    * ```ts
-   * import { equal } from "node:assert/strict";
+   * import { deepEqual, equal } from "node:assert/strict";
    * import { DataSourceError } from "./data_source.ts";
-   * equal(DataSourceError.kindOf(new DataSourceError("timeout")), "timeout");
-   * equal(DataSourceError.kindOf(new TypeError("oops")), "internal");
+   * import { UnfitValueError } from "../protocol/export_state.ts";
+   * equal(DataSourceError.failureOf(new DataSourceError("timeout")).kind, "timeout");
+   * equal(DataSourceError.failureOf(new TypeError("oops")).kind, "internal");
+   * deepEqual(DataSourceError.failureOf(new UnfitValueError("id", "string x is no key")), { kind: "unfit", column: "id" });
    * ```
    */
-  static kindOf(error: unknown): DataSourceErrorKind | "internal" {
-    return error instanceof DataSourceError ? error.kind : "internal";
+  static failureOf(error: unknown): SourceFailure {
+    if (error instanceof DataSourceError) return { kind: error.kind };
+    if (error instanceof UnfitValueError) return { kind: "unfit", column: error.column };
+    return { kind: "internal" };
   }
 }

@@ -120,7 +120,7 @@ export class DownloadReads {
       return { type: "estimated", job, answer: { rows, sample: page } };
     } catch (error) {
       this.#logger.error("sluice: an estimate's data source failed:", error);
-      return { type: "estimated", job, answer: { failed: DataSourceError.kindOf(error) } };
+      return { type: "estimated", job, answer: { failed: DataSourceError.failureOf(error) } };
     }
   }
 

@@ -393,10 +393,10 @@ export class Session {
    * only the code the machine picks.
    */
   #sourceFailed(job: number, error: unknown): SessionEvent {
-    const kind = DataSourceError.kindOf(error);
+    const failure = DataSourceError.failureOf(error);
     // A download that ended meanwhile lost nothing: its late failure is not worth a report.
-    if (!this.#running(job)) return { type: "sourceFailed", job, kind };
-    this.#context.logger.error(`sluice: a download's data source failed (${kind}):`, error);
-    return { type: "sourceFailed", job, kind };
+    if (!this.#running(job)) return { type: "sourceFailed", job, ...failure };
+    this.#context.logger.error(`sluice: a download's data source failed (${failure.kind}):`, error);
+    return { type: "sourceFailed", job, ...failure };
   }
 }

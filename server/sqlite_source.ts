@@ -47,6 +47,7 @@
  */
 
 import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { UnfitValueError } from "../protocol/export_state.ts";
 import type { ValidatedFilter } from "../protocol/filter.ts";
 import type { DataSource, RowPage, ScanQuery, SourceSchema } from "./data_source.ts";
 import { checkSchema } from "./_sqlite_schema.ts";
@@ -238,7 +239,7 @@ export class SqliteSource implements DataSource {
     return settle(() => {
       this.#ranges.clear();
       const [max] = this.#maxKey.all()[0];
-      return typeof max === "bigint" ? max : 0n;
+      return max === null ? 0n : this.#keyOf(max);
     });
   }
 
@@ -302,7 +303,25 @@ export class SqliteSource implements DataSource {
       rows = this.#readBig(statements, params);
     }
     const last = rows.at(-1);
-    return { rows, lastKey: last && BigInt(last[this.#keyIndex] as number | bigint) };
+    return { rows, lastKey: last && this.#keyOf(last[this.#keyIndex]) };
+  }
+
+  /**
+   * A key as read, as the integer it must be. A column SQLite does not keep
+   * to integers (any key but the rowid) may hold a real or a text, which no
+   * scan by key can pass: an {@linkcode UnfitValueError} of the key column,
+   * which ends the download with `UNEXPORTABLE_VALUE` (a text key sorts
+   * above every integer, so it is the largest key, and every download of
+   * the table ends so until it is fixed).
+   */
+  #keyOf(value: unknown): bigint {
+    if (typeof value === "bigint") return value;
+    if (typeof value === "number" && Number.isInteger(value)) return BigInt(value);
+    const key = this.#schema.keyColumn;
+    throw new UnfitValueError(
+      key,
+      `${typeof value} ${value} in key column ${key} is not an integer`,
+    );
   }
 
   /**
@@ -331,13 +350,13 @@ export class SqliteSource implements DataSource {
       return [count, this.#minKey.all()[0][0]];
     });
     let range: KeyRange;
-    if (count === 0 || typeof first !== "bigint") {
+    if (count === 0 || first === null) {
       range = undefined;
-    } else if (BigInt(count as number) * 4n >= query.highWaterMark - first + 1n) {
-      range = { rows: Number(count), low: first, high: query.highWaterMark };
+    } else if (BigInt(count as number) * 4n >= query.highWaterMark - this.#keyOf(first) + 1n) {
+      range = { rows: Number(count), low: this.#keyOf(first), high: query.highWaterMark };
     } else {
       const [, low, high] = this.#boundRange.all(...params)[0];
-      range = { rows: Number(count), low: low as bigint, high: high as bigint };
+      range = { rows: Number(count), low: this.#keyOf(low), high: this.#keyOf(high) };
     }
     remember(this.#ranges, id, range, RANGE_CACHE_SIZE);
     return range;

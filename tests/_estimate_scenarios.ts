@@ -15,7 +15,7 @@ function failed(kind: "unavailable" | "failed" | "internal") {
   return () => {
     const d = new Driver({ source: false });
     const job = waiting(d);
-    d.step({ type: "estimated", job, answer: { failed: kind } });
+    d.step({ type: "estimated", job, answer: { failed: { kind } } });
     return d;
   };
 }

@@ -233,7 +233,7 @@ export class ServerEnd {
       case "estimate": {
         const scan = { ...effect.query, highWaterMark: pair.table.highWaterMark() };
         const answer = pair.table.unavailable
-          ? { failed: "unavailable" as const }
+          ? { failed: { kind: "unavailable" as const } }
           : { rows: pair.table.count(scan), sample: pair.table.page(scan, effect.sample) };
         return this.#later({ type: "estimated", job: effect.job, answer }, delay);
       }

@@ -355,6 +355,13 @@ export const SCENARIOS: Partial<Record<SessionEventKey, Record<string, Scenario>
       d.step({ type: "sourceFailed", job, kind: "failed" });
       return d;
     },
+    UNEXPORTABLE_VALUE: () => {
+      const d = new Driver({ source: false });
+      const job = counting(d);
+      // A key the source cannot read as an integer (a text in SQLite's key column).
+      d.step({ type: "sourceFailed", job, kind: "unfit", column: "id" });
+      return d;
+    },
     INTERNAL_ERROR: () => {
       const d = new Driver({ source: false });
       const job = counting(d);

@@ -3,9 +3,20 @@
 import { deepStrictEqual, equal, rejects, throws } from "node:assert/strict";
 import type { ValidatedFilter } from "../protocol/filter.ts";
 import type { SourceSchema } from "../server/data_source.ts";
+import { UnfitValueError } from "../protocol/export_state.ts";
 import { SqliteSource } from "../server/sqlite_source.ts";
 import { mulberry32 } from "../server/demo_data.ts";
-import { insert, makeRows, scan, SCHEMA, SEED, T0, validated, withTable } from "./_sqlite_table.ts";
+import {
+  insert,
+  makeRows,
+  type Row,
+  scan,
+  SCHEMA,
+  SEED,
+  T0,
+  validated,
+  withTable,
+} from "./_sqlite_table.ts";
 
 Deno.test("identifiers outside [A-Za-z_][A-Za-z0-9_]* and filters on unknown columns are refused", async () => {
   await withTable([], async (path) => {
@@ -140,5 +151,28 @@ Deno.test("a row whose time moves into a narrow range, outside the keys it held,
     equal(await source.count(again), expected.length);
     deepStrictEqual(await scan(source, again, 50), expected);
     await source.close();
+  });
+});
+
+Deno.test("a key column that holds a real or a text is an UnfitValueError of the key, not an empty export", async () => {
+  const rows = Array.from({ length: 20 }, (_, i): Row => [i + 1, T0 + i, i + 1, 0, "x", 0]);
+  await withTable(rows, async (path, db) => {
+    // `n` is declared INTEGER but, not being the rowid, holds whatever it is given.
+    const source = new SqliteSource({ path, schema: { ...SCHEMA, keyColumn: "n" } });
+    const query = { timeFrom: T0, timeTo: T0 + 100, filters: [], highWaterMark: 20n };
+    const unfit = (e: unknown) => e instanceof UnfitValueError && e.column === "n";
+    try {
+      db.exec("UPDATE t SET n = 10.5 WHERE id = 10");
+      equal(await source.highWaterMark(), 20n);
+      // The real key ends the first page of 10: no scan by key can go on from it.
+      await rejects(source.page(query, 10), unfit);
+      // Inside a page, it is a cell the encoder refuses (unexportable_value_test.ts).
+      equal((await source.page(query, 12)).rows[9][2], 10.5);
+      // A text sorts above every integer: it is the largest key.
+      db.exec("UPDATE t SET n = 'ten' WHERE id = 10");
+      await rejects(source.highWaterMark(), unfit);
+    } finally {
+      await source.close();
+    }
   });
 });
