@@ -124,10 +124,14 @@ export async function main(args: string[]): Promise<number> {
   let download: Download | undefined;
   let keeper: StateKeeper | undefined;
   let interrupted = false;
+  // Rejects on Ctrl-C, for a wait that the client's closing does not end (a pipe's open).
+  const { promise: stopped, reject: stop } = Promise.withResolvers<never>();
+  stopped.catch(() => {});
   const interrupt = () => {
     // A second Ctrl-C does not wait for the first to be handled.
     if (interrupted) Deno.exit(INTERRUPTED);
     interrupted = true;
+    stop(new Error("interrupted"));
     // Every wait below then ends with CONNECTION_CLOSED, and the state is saved as for any error.
     void client.close();
   };
@@ -146,8 +150,7 @@ export async function main(args: string[]): Promise<number> {
       run.request,
       saved === undefined ? {} : { resume: saved.resumePoint },
     );
-    if (stream) file = await openStream(run.output!);
-    else if (run.output !== undefined) {
+    if (run.output !== undefined && !stream) {
       keeper = new StateKeeper(run.output, client.url, run.request, download, saved);
     }
     // The server's database away, its limits full: the download waits and asks again by
@@ -165,6 +168,8 @@ export async function main(args: string[]): Promise<number> {
     });
     // A refused request rejects done before any start: the file is left untouched.
     await Promise.race([download.started, download.done]);
+    // A pipe opens once something reads it: until then the download waits, as for a slow reader.
+    if (stream) file = await Promise.race([openStream(run.output!), stopped]);
     if (keeper !== undefined) {
       if (file === undefined) {
         // A new run: the state of an earlier one no longer describes FILE once it is truncated.

@@ -39,7 +39,7 @@ const PROGRESS =
   /^progress +(\d{1,3}\.\d)% {2}([\d,]+)\/([\d,]+) rows {2}\d+\.\d MiB {2}[\d,]+ rows\/s {2}ETA (--|\d+s|\d+m\d\ds)$/;
 const DONE = /^done: ([\d,]+) rows, \d+\.\d MiB in \d+\.\d s$/;
 const SHA256 = /^sha256 ([0-9a-f]{64})$/;
-const SHA256m = /^sha256 ([0-9a-f]{64})$/m;
+const SHA256_LINE = /^sha256 ([0-9a-f]{64})$/m;
 const CHAIN = /^chain ([0-9a-f]{64})$/;
 const number = (text: string) => Number(text.replaceAll(",", ""));
 
@@ -274,6 +274,10 @@ Deno.test("-o a pipe or a device is written as stdout is: the whole export, and 
     await withTempDir(async (dir) => {
       const fifo = `${dir}/export.pipe`;
       ok((await new Deno.Command("mkfifo", { args: [fifo] }).output()).success);
+      // A refused request is told at once, not after waiting for a reader of the pipe.
+      const refused = await client([server.url, ...range, "--filter", "nosuch=1", "-o", fifo]);
+      equal(refused.code, 1);
+      match(refused.stderr, /UNKNOWN_COLUMN/);
       // The reader: another open of the pipe, as `cat < pipe` would be.
       const read = (async () => {
         using pipe = await Deno.open(fifo, { read: true });
@@ -282,7 +286,7 @@ Deno.test("-o a pipe or a device is written as stdout is: the whole export, and 
       const run = await client([server.url, ...range, "-o", fifo]);
       equal(run.code, 0, run.stderr);
       const bytes = await read;
-      equal(run.stderr.match(SHA256m)?.[1], await sha256Hex(bytes));
+      equal(run.stderr.match(SHA256_LINE)?.[1], await sha256Hex(bytes));
       equal(
         decoder.decode(bytes).split("\r\n")[0],
         DEMO_SCHEMA.columns.map((c) => c.name).join(","),
