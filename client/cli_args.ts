@@ -52,7 +52,10 @@ const OPTIONS: readonly OptionSpec[] = [
     name: "output",
     short: "o",
     value: "FILE",
-    help: ["write to FILE instead of stdout, keeping the state", "to resume in FILE.sluice"],
+    help: [
+      "write to FILE instead of stdout (- is stdout), keeping",
+      "the state to resume in FILE.sluice",
+    ],
   },
   {
     name: "continue",

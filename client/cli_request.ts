@@ -139,7 +139,9 @@ export function invocation(
   if (values.from === undefined || values.to === undefined) {
     throw new UsageError("--from and --to are required");
   }
-  if (values.continue && values.output === undefined) {
+  // `-o -` is stdout, as for curl and tar; a file named `-` is `./-`.
+  const output = values.output === "-" ? undefined : values.output;
+  if (values.continue && output === undefined) {
     throw new UsageError("--continue needs -o FILE (the output to continue)");
   }
   const backoff: { maxAttempts?: number; baseMs?: number; maxMs?: number } = {};
@@ -195,7 +197,7 @@ export function invocation(
     backoff,
     request,
     flags,
-    ...(values.output === undefined ? {} : { output: values.output }),
+    ...(output === undefined ? {} : { output }),
     resume: values.continue === true,
   };
 }

@@ -34,6 +34,16 @@ Deno.test("an option's value is taken as it is, even when it starts with a dash"
   });
 });
 
+Deno.test("-o - is stdout, as for curl: no output file and nothing to --continue; ./- is a file", () => {
+  const range = ["--from", "2024-01-01", "--to", "2024-01-02"];
+  equal(run([URL, ...range, "-o", "-"]).output, undefined);
+  equal(run([URL, ...range, "-o", "./-"]).output, "./-");
+  throws(() => run([URL, ...range, "-o", "-", "--continue"]), {
+    name: "Error",
+    message: /--continue needs -o FILE/,
+  });
+});
+
 Deno.test("an unknown option is refused with the closest known one", () => {
   const refused = (args: string[]) => {
     try {
