@@ -23,7 +23,7 @@
  */
 
 import { chosenColumns, projectedEncoder } from "./column_choice.ts";
-import type { ExportEvent, ExportPorts, ExportQuery, Row, SourceFailure } from "./export_state.ts";
+import type { ExportPorts, ExportQuery, Row, SourceFailure } from "./export_state.ts";
 import { encodeError, sourceError } from "./export_step.ts";
 import type { ColumnSchema } from "./filter.ts";
 import type { DownloadEstimate, DownloadRequest, PreviewCell } from "./messages.ts";
