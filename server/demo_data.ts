@@ -207,11 +207,12 @@ const CREATE_SQL = `
  * ```ts
  * import { deepStrictEqual } from "node:assert/strict";
  * import { createDemoDatabase } from "./demo_data.ts";
- * const path = Deno.makeTempFileSync({ suffix: ".db" });
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.db`;
  * const progress: string[] = [];
  * createDemoDatabase(path, 1000, (done, total) => progress.push(`${done}/${total}`));
  * deepStrictEqual(progress, ["1000/1000"]);
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export function createDemoDatabase(
@@ -294,12 +295,13 @@ function buildBeside(
  * ```ts
  * import { equal, throws } from "node:assert/strict";
  * import { openDemoSource } from "./demo_data.ts";
- * const path = Deno.makeTempFileSync({ suffix: ".db" });
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.db`;
  * const source = openDemoSource(path, 1000);
  * equal(await source.highWaterMark(), 1000n);
  * await source.close();
  * throws(() => openDemoSource(path, 2000), Deno.errors.AlreadyExists);
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export function openDemoSource(

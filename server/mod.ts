@@ -16,7 +16,8 @@
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { createServer, openDemoSource } from "@sluice/sluice/server";
- * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.sqlite`;
  * const source = openDemoSource(path, 1000);
  * const sluice = createServer({ source });
  * const http = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, sluice.fetch);
@@ -27,7 +28,7 @@
  * await sluice.close();
  * await http.shutdown();
  * await source.close();
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  *
  * @module

@@ -108,12 +108,13 @@ export function redactedUrl(url: string): string {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { openDataset } from "./open_dataset.ts";
- * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.sqlite`;
  * const { source, description } = await openDataset({ kind: "demo", path, rows: 100 });
  * equal(await source.highWaterMark(), 100n);
  * equal(description, path);
  * await source.close();
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export async function openDataset(

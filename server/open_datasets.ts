@@ -38,7 +38,8 @@ export interface OpenedDatasets {
  * import { equal } from "node:assert/strict";
  * import { DatabaseSync } from "node:sqlite";
  * import { openDatasets } from "./open_datasets.ts";
- * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.sqlite`;
  * const db = new DatabaseSync(path);
  * db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER)");
  * db.close();
@@ -49,7 +50,7 @@ export interface OpenedDatasets {
  * }]);
  * equal(opened.datasets[0].name, "t");
  * await opened.close();
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export async function openDatasets(list: readonly ConfiguredDataset[]): Promise<OpenedDatasets> {

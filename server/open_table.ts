@@ -49,7 +49,8 @@ function reason(error: unknown): string {
  * import { equal } from "node:assert/strict";
  * import { DatabaseSync } from "node:sqlite";
  * import { openSqliteTable } from "./open_table.ts";
- * const path = Deno.makeTempFileSync({ suffix: ".db" });
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.db`;
  * const db = new DatabaseSync(path);
  * db.exec(`CREATE TABLE payments (id INTEGER PRIMARY KEY, paid_at INTEGER, amount TEXT, ok BOOLEAN);
  *   INSERT INTO payments VALUES (1, 1704067200000, '12.50', 1)`);
@@ -63,7 +64,7 @@ function reason(error: unknown): string {
  * equal(opened.ok && opened.value.schema().columns.map((c) => c.type).join(), "integer,timestamp,decimal,boolean");
  * if (opened.ok) await opened.value.close();
  * equal(openSqliteTable({ path, table: "refunds" }).ok, false);
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export function openSqliteTable(options: SqliteTableOptions): Result<SqliteSource, string[]> {

@@ -90,14 +90,14 @@ function sessionSchema(source: DataSource): SessionSchema {
  * import { equal } from "node:assert/strict";
  * import { servedDatasets } from "./server_datasets.ts";
  * import { openDemoSource } from "./demo_data.ts";
- * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
- * Deno.removeSync(path);
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.sqlite`;
  * const source = openDemoSource(path, 10);
  * const served = servedDatasets({ datasets: [{ name: "trades", source, limits: { maxFilters: 2 } }] });
  * equal(served.datasets?.[0].requestLimits?.maxFilters, 2);
  * equal(served.sources?.get("trades"), source);
  * await source.close();
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export function servedDatasets(

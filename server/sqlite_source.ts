@@ -128,7 +128,8 @@ type KeyRange = { readonly rows: number; readonly low: bigint; readonly high: bi
  * import { deepStrictEqual, equal } from "node:assert/strict";
  * import { SqliteSource } from "./sqlite_source.ts";
  * import { DatabaseSync } from "node:sqlite";
- * const path = Deno.makeTempFileSync({ suffix: ".db" });
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.db`;
  * const db = new DatabaseSync(path);
  * db.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, ts INTEGER NOT NULL); INSERT INTO t VALUES (1, 5)");
  * db.close();
@@ -146,7 +147,7 @@ type KeyRange = { readonly rows: number; readonly low: bigint; readonly high: bi
  * const page = await source.page({ timeFrom: 0, timeTo: 10, filters: [], highWaterMark: hwm }, 100);
  * deepStrictEqual(page.rows, [[1, 5]]);
  * await source.close();
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export class SqliteSource implements DataSource {

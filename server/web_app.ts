@@ -131,7 +131,8 @@ interface Loaded {
  * ```ts
  * import { equal } from "node:assert/strict";
  * import { createServer, createWebApp, openDemoSource } from "./mod.ts";
- * const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
+ * const dir = Deno.makeTempDirSync();
+ * const path = `${dir}/data.sqlite`;
  * const source = openDemoSource(path, 1000);
  * const sluice = createServer({ source });
  * const app = createWebApp({ sluice, schema: source.schema() });
@@ -141,7 +142,7 @@ interface Loaded {
  * await sluice.close();
  * await http.shutdown();
  * await source.close();
- * Deno.removeSync(path);
+ * Deno.removeSync(dir, { recursive: true });
  * ```
  */
 export function createWebApp(options: WebAppOptions): WebApp {

@@ -8,9 +8,9 @@ import { createServer } from "../server/create_server.ts";
 const KEY = "02" + "11".repeat(32);
 
 Deno.test("a server of datasets gives its sessions each one's schema, allow list and limits, the first as default", async () => {
-  const path = Deno.makeTempFileSync({ suffix: ".sqlite" });
-  Deno.removeSync(path);
-  const source = openDemoSource(path, 5);
+  // A directory of its own: the demo file is in WAL mode, with side files beside it.
+  const dir = Deno.makeTempDirSync({ prefix: "sluice_datasets_" });
+  const source = openDemoSource(`${dir}/demo.sqlite`, 5);
   try {
     const served = servedDatasets({
       datasets: [
@@ -46,6 +46,6 @@ Deno.test("a server of datasets gives its sessions each one's schema, allow list
     }
   } finally {
     await source.close();
-    Deno.removeSync(path);
+    Deno.removeSync(dir, { recursive: true });
   }
 });
