@@ -116,7 +116,7 @@ Deno.test("a network that stops carrying stops the server at its socket bound, w
   equal(pair.server.state.downloads[0].stage, "waiting");
 });
 
-// resume_test.ts: "a 100,000-row export cut 10 times at random points is byte-identical, rows
+// resume_test.ts: "a 20,000-row export cut 10 times at random points is byte-identical, rows
 // counted once"; cli_reconnect_test.ts: "cut 3 times by a proxy, the client resumes by itself with
 // its default reconnection"; cli_continue_test.ts: "a client killed after download:start, before
 // any frame, finishes".
