@@ -43,7 +43,7 @@ export async function copy(
         if (error instanceof Deno.errors.BrokenPipe) throw new ReaderGone();
         throw error;
       }
-      throw new OutputError(`cannot write ${keeper.path}: ${(error as Error).message}`);
+      throw cannotWrite(keeper.path, error);
     }
     await keeper?.wrote(chunk.length);
   }
@@ -87,24 +87,30 @@ export async function isStream(path: string): Promise<boolean> {
     return !info.isFile && !info.isDirectory;
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) return false;
-    throw new OutputError(`cannot write ${path}: ${(error as Error).message}`);
+    throw cannotWrite(path, error);
   }
 }
 
 /** Opens a device or a pipe for writing, as it is ({@linkcode isStream}). */
-export async function openStream(path: string): Promise<Deno.FsFile> {
-  try {
-    return await Deno.open(path, { write: true });
-  } catch (error) {
-    throw new OutputError(`cannot write ${path}: ${(error as Error).message}`);
-  }
+export function openStream(path: string): Promise<Deno.FsFile> {
+  return openOutput(path, { write: true });
 }
 
 /** Creates (or truncates) FILE. */
-export async function create(path: string): Promise<Deno.FsFile> {
+export function create(path: string): Promise<Deno.FsFile> {
+  return openOutput(path, { write: true, create: true, truncate: true });
+}
+
+/** Opens FILE with `options`; an `OutputError` saying why not. */
+async function openOutput(path: string, options: Deno.OpenOptions): Promise<Deno.FsFile> {
   try {
-    return await Deno.open(path, { write: true, create: true, truncate: true });
+    return await Deno.open(path, options);
   } catch (error) {
-    throw new OutputError(`cannot write ${path}: ${(error as Error).message}`);
+    throw cannotWrite(path, error);
   }
+}
+
+/** The error of a write to FILE that failed, with the system's reason. */
+function cannotWrite(path: string, error: unknown): OutputError {
+  return new OutputError(`cannot write ${path}: ${(error as Error).message}`);
 }

@@ -350,11 +350,12 @@ export class SqliteSource implements DataSource {
         : this.#countRange.all(...params)[0];
       return [count, this.#minKey.all()[0][0]];
     });
+    const lowest = count === 0 || first === null ? undefined : this.#keyOf(first);
     let range: KeyRange;
-    if (count === 0 || first === null) {
+    if (lowest === undefined) {
       range = undefined;
-    } else if (BigInt(count as number) * 4n >= query.highWaterMark - this.#keyOf(first) + 1n) {
-      range = { rows: Number(count), low: this.#keyOf(first), high: query.highWaterMark };
+    } else if (BigInt(count as number) * 4n >= query.highWaterMark - lowest + 1n) {
+      range = { rows: Number(count), low: lowest, high: query.highWaterMark };
     } else {
       const [, low, high] = this.#boundRange.all(...params)[0];
       range = { rows: Number(count), low: this.#keyOf(low), high: this.#keyOf(high) };
