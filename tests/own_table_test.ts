@@ -90,11 +90,20 @@ function neutralized(cell: Cell): Cell {
   return cell !== null && /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
 }
 
-/** Serves `args`' table, downloads it as CSV and JSON with the CLI, compares with `expected`. */
-async function exportMatches(args: string[], expected: Cell[][], dir: string): Promise<void> {
+/** Runs `body` with the URL of `server.ts ARGS` (anonymous, on a free port), then stops it. */
+async function withServer(args: string[], body: (url: string) => Promise<void>): Promise<void> {
   const server = new Program(["run", "-A", SERVER, "--port", "0", "--anonymous", ...args]);
   try {
     const [, url] = await server.waitFor("stdout", /^sluice listening on (ws:\/\/\S+) /m);
+    await body(url);
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Serves `args`' table, downloads it as CSV and JSON with the CLI, compares with `expected`. */
+function exportMatches(args: string[], expected: Cell[][], dir: string): Promise<void> {
+  return withServer(args, async (url) => {
     const csv = await runClient([url, "--from", FROM, "--to", TO, "-o", `${dir}/out.csv`]);
     equal(csv.code, 0, csv.stderr);
     const [header, ...rows] = parseCsv(await Deno.readTextFile(`${dir}/out.csv`));
@@ -119,19 +128,15 @@ async function exportMatches(args: string[], expected: Cell[][], dir: string): P
       COLUMNS.map((c) => o[c] === null ? null : typeof o[c] === "string" ? o[c] : String(o[c]))
     );
     deepStrictEqual(cells, expected);
-  } finally {
-    await server.stop();
-  }
+  });
 }
 
 /**
  * A stored value of the `amount` column that no decimal text can carry, in row `g`: the CLI's
  * download ends with UNEXPORTABLE_VALUE, naming the column and the row's key, and no retry.
  */
-async function unexportable(args: string[], g: number, dir: string): Promise<void> {
-  const server = new Program(["run", "-A", SERVER, "--port", "0", "--anonymous", ...args]);
-  try {
-    const [, url] = await server.waitFor("stdout", /^sluice listening on (ws:\/\/\S+) /m);
+function unexportable(args: string[], g: number, dir: string): Promise<void> {
+  return withServer(args, async (url) => {
     const out = await runClient([url, "--from", FROM, "--to", TO, "-o", `${dir}/broken.csv`]);
     equal(out.code, 1, out.stderr);
     match(
@@ -140,9 +145,7 @@ async function unexportable(args: string[], g: number, dir: string): Promise<voi
     );
     // Not retried: a resume would stop at the same row.
     equal(out.stderr.match(/UNEXPORTABLE_VALUE/g)?.length, 1, out.stderr);
-  } finally {
-    await server.stop();
-  }
+  });
 }
 
 /** Runs the server program to its exit; it must refuse with code 2 and one line. */
@@ -277,21 +280,7 @@ Deno.test("server.ts --database-url --table serves a PostgreSQL table of its own
     const stderr = await refused(pg);
     match(stderr, /^sluice: column ratio has type double precision\b.*$/m);
     equal(stderr.trim().split("\n").length, 1, stderr);
-    const server = new Program([
-      "run",
-      "-A",
-      SERVER,
-      "--port",
-      "0",
-      "--anonymous",
-      ...pg,
-      ...["--text-columns", "ratio"],
-    ]);
-    try {
-      await server.waitFor("stdout", /^sluice listening on /m);
-    } finally {
-      await server.stop();
-    }
+    await withServer([...pg, "--text-columns", "ratio"], () => Promise.resolve());
   } finally {
     await cluster?.stop();
     await Deno.remove(dir, { recursive: true });
