@@ -10,17 +10,19 @@ import { startCluster } from "./_postgres.ts";
 Deno.test("the CLI waits out a PostgreSQL outage and completes the export when the database is back", async () => {
   const dir = await Deno.makeTempDir({ prefix: "sluice_outage_" });
   const cluster = await startCluster();
-  const server = new Program([
-    ...["run", "-A", SERVER, "--port", "0", "--anonymous"],
-    ...["--database-url", cluster.url, "--table", "payments"],
-    ...["--identity-key-file", `${dir}/server-identity.key`],
-  ]);
+  let server: Program | undefined;
   let client: Program | undefined;
   try {
+    // The table first: the server reads its catalog as it starts.
     await cluster.psql(`CREATE TABLE payments (id bigint PRIMARY KEY, at timestamptz NOT NULL,
         amount numeric(12,2) NOT NULL);
       INSERT INTO payments SELECT g, timestamptz '2024-01-01' + g * interval '1 minute',
         g * 1.25 FROM generate_series(1, 500) g`);
+    server = new Program([
+      ...["run", "-A", SERVER, "--port", "0", "--anonymous"],
+      ...["--database-url", cluster.url, "--table", "payments"],
+      ...["--identity-key-file", `${dir}/server-identity.key`],
+    ]);
     const [, url] = await server.waitFor("stdout", /^sluice listening on (ws:\/\/\S+) /m);
     await cluster.halt();
     client = new Program([
@@ -42,7 +44,7 @@ Deno.test("the CLI waits out a PostgreSQL outage and completes the export when t
     match(client.stderr, /^resumed at row 0$/m);
   } finally {
     await client?.stop();
-    await server.stop();
+    await server?.stop();
     await cluster.stop();
     await Deno.remove(dir, { recursive: true });
   }
