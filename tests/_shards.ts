@@ -1,9 +1,10 @@
 // `deno task test` runs the test files of this folder in a few shards (tests/shards/N_test.ts)
-// rather than one module each: `deno test` starts a worker per module, and a worker that loads
-// the server, the client and their imports afresh cost ~0.2 s of CPU, some 30 s a suite for 150
-// files, where 8 workers load them 8 times. A file still runs alone as before
-// (`deno test -A tests/limits_test.ts`); within a shard its tests run one after the other, in
-// the file's order, as they did in its own worker.
+// rather than one module each, ignoring the files themselves (`--ignore=tests/*_test.ts`; a
+// plain `deno test -A` finds both and runs every test twice): `deno test` starts a worker per
+// module, and a worker that loads the server, the client and their imports afresh cost ~0.1-0.2 s
+// of CPU, some 20-30 s a suite for 150 files, where 8 workers load them 8 times. A file still runs
+// alone as before (`deno test -A tests/limits_test.ts`); within a shard a file's tests run one
+// after the other, in the file's order, as they did in its own worker.
 
 /** The folder of the test files. */
 const TESTS = new URL("./", import.meta.url);
@@ -74,7 +75,17 @@ export function shards(files: readonly string[] = testFiles(), n = SHARDS): stri
   return out.map((shard) => shard.files.sort());
 }
 
-/** Imports the files of shard `i`, whose `Deno.test` calls then register their tests. */
+/**
+ * Imports the files of shard `i`, whose `Deno.test` calls then register their tests. Throws unless
+ * tests/shards/ holds exactly 0_test.ts … (SHARDS - 1)_test.ts: a shard without its file would
+ * not run.
+ */
 export async function runShard(i: number): Promise<void> {
+  const present = [...Deno.readDirSync(new URL("shards/", TESTS))].map((entry) => entry.name)
+    .sort().join(" ");
+  const expected = Array.from({ length: SHARDS }, (_, n) => `${n}_test.ts`).sort().join(" ");
+  if (present !== expected) {
+    throw new Error(`tests/shards/ holds ${present}, not the ${SHARDS} shards ${expected}`);
+  }
   for (const name of shards()[i]) await import(new URL(name, TESTS).href);
 }
