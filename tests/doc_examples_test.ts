@@ -164,3 +164,49 @@ Deno.test("every runnable JSDoc example in the guarded folders and entry files a
   ok(checked >= 100, `only ${checked} examples found`);
   deepStrictEqual(silent, [], "these examples run but assert nothing (see this file's header)");
 });
+
+/**
+ * The paths that `deno task test` type-checks the examples of (`deno check --doc-only`): `deno
+ * test` runs them with `--no-check`, so that they and the modules they import are checked once,
+ * beside README.md's, rather than twice.
+ */
+async function docCheckPaths(): Promise<string[]> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  const step = (config.tasks.test as string).split("&&").map((s) => s.trim().split(/\s+/))
+    .find((words) => words[0] === "deno" && words[1] === "check" && words.includes("--doc-only"));
+  if (step === undefined) throw new Error("deno.json's test task has no deno check --doc-only");
+  return step.slice(2).filter((word) => !word.startsWith("-"));
+}
+
+/** Every source file of the checkout under `folder` ("" for the root), as a relative path. */
+async function sourceFiles(folder = ""): Promise<string[]> {
+  const paths: string[] = [];
+  for await (const entry of Deno.readDir(new URL(folder || "./", ROOT))) {
+    const path = `${folder}${entry.name}`;
+    if (entry.isDirectory && !entry.name.startsWith(".") && entry.name !== "node_modules") {
+      paths.push(...await sourceFiles(`${path}/`));
+    } else if (entry.isFile && /\.(ts|tsx|js|mjs)$/.test(entry.name)) paths.push(path);
+  }
+  return paths.sort();
+}
+
+Deno.test("every file whose JSDoc examples deno test --doc runs has them type-checked by the test task", async () => {
+  const covered = (await docCheckPaths()).map(globPattern);
+  const within = (path: string) =>
+    covered.some((pattern) =>
+      pattern.test(path) ||
+      [...path.matchAll(/\//g)].some((m) => pattern.test(path.slice(0, m.index)))
+    );
+  const unchecked: string[] = [];
+  let files = 0;
+  for (const path of await sourceFiles()) {
+    // What the task's deno test leaves out: the declarations, and the test files (run in shards).
+    if (path.startsWith("web/types/") || /^tests\/[^/]*_test\.ts$/.test(path)) continue;
+    const source = await Deno.readTextFile(new URL(path, ROOT));
+    if (!jsdocCodeBlocks(path, source).some(runs)) continue;
+    files += 1;
+    if (!within(path)) unchecked.push(path);
+  }
+  ok(files >= 50, `only ${files} files with examples found`);
+  deepStrictEqual(unchecked, [], "add these to the test task's deno check --doc-only");
+});

@@ -1,0 +1,4 @@
+// Shard 1 of the test files (tests/_shards.ts says why and which).
+import { runShard } from "../_shards.ts";
+
+await runShard(1);
