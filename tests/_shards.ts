@@ -48,6 +48,7 @@ const SECONDS: Record<string, number> = {
   "session_pair_test.ts": 2.1,
   "cli_auth_test.ts": 2.1,
   "token_cli_test.ts": 2.0,
+  "doc_examples_run_test.ts": 2.0,
 };
 const OTHER_SECONDS = 0.5;
 

@@ -13,6 +13,7 @@
 // - An `ignore` example is allowed (it needs a server, a network or a wallet), and is not
 //   checked: `deno test --doc` does not even type-check it.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
+import { exampleFiles, jsdocCodeBlocks, runs } from "./_doc_examples.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -45,28 +46,6 @@ const NOT_YET_GUARDED = [
   "server/main.ts",
 ];
 
-/** Languages `deno test --doc` type-checks and runs; "" is the documented file's own. */
-const RUN_LANGUAGES = new Set([
-  "",
-  "js",
-  "javascript",
-  "mjs",
-  "cjs",
-  "jsx",
-  "ts",
-  "typescript",
-  "mts",
-  "cts",
-  "tsx",
-]);
-
-interface Example {
-  /** `path:line` of the opening fence, for the failure message. */
-  where: string;
-  info: string;
-  code: string;
-}
-
 function globPattern(glob: string): RegExp {
   const body = glob.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&"));
   return new RegExp(`^${body.join("[^/]*")}$`);
@@ -85,33 +64,6 @@ async function modules(): Promise<string[]> {
     }
   }
   return paths.sort();
-}
-
-/** The fenced code blocks of every JSDoc comment in `source`. */
-function jsdocCodeBlocks(path: string, source: string): Example[] {
-  const blocks: Example[] = [];
-  for (const comment of source.matchAll(/\/\*\*([\s\S]*?)\*\//g)) {
-    const startLine = source.slice(0, comment.index).split("\n").length;
-    const lines = comment[1].split("\n").map((line) => line.replace(/^\s*\* ?/, ""));
-    let open: { fence: string; info: string; line: number; body: string[] } | undefined;
-    lines.forEach((line, i) => {
-      if (open === undefined) {
-        const m = /^\s*(`{3,}|~{3,})\s*(.*)$/.exec(line);
-        if (m) open = { fence: m[1], info: m[2].trim(), line: startLine + i, body: [] };
-      } else if (line.trim().startsWith(open.fence) && line.trim().replace(/[`~]/g, "") === "") {
-        blocks.push({ where: `${path}:${open.line}`, info: open.info, code: open.body.join("\n") });
-        open = undefined;
-      } else {
-        open.body.push(line);
-      }
-    });
-  }
-  return blocks;
-}
-
-function runs(block: Example): boolean {
-  const [language = "", ...attributes] = block.info.split(/\s+/);
-  return RUN_LANGUAGES.has(language.toLowerCase()) && !attributes.includes("ignore");
 }
 
 const assertionCall = new RegExp(`(?<![\\w$.])(?:assert\\.)?(?:${ASSERTIONS.join("|")})\\s*\\(`);
@@ -166,9 +118,8 @@ Deno.test("every runnable JSDoc example in the guarded folders and entry files a
 });
 
 /**
- * The paths that `deno task test` type-checks the examples of (`deno check --doc-only`): `deno
- * test` runs them with `--no-check`, so that they and the modules they import are checked once,
- * beside README.md's, rather than twice.
+ * The paths that `deno task test` type-checks the examples of (`deno check --doc-only`), beside
+ * README.md's: doc_examples_run_test.ts runs them without checking them again.
  */
 async function docCheckPaths(): Promise<string[]> {
   const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
@@ -178,19 +129,7 @@ async function docCheckPaths(): Promise<string[]> {
   return step.slice(2).filter((word) => !word.startsWith("-"));
 }
 
-/** Every source file of the checkout under `folder` ("" for the root), as a relative path. */
-async function sourceFiles(folder = ""): Promise<string[]> {
-  const paths: string[] = [];
-  for await (const entry of Deno.readDir(new URL(folder || "./", ROOT))) {
-    const path = `${folder}${entry.name}`;
-    if (entry.isDirectory && !entry.name.startsWith(".") && entry.name !== "node_modules") {
-      paths.push(...await sourceFiles(`${path}/`));
-    } else if (entry.isFile && /\.(ts|tsx|js|mjs)$/.test(entry.name)) paths.push(path);
-  }
-  return paths.sort();
-}
-
-Deno.test("every file whose JSDoc examples deno test --doc runs has them type-checked by the test task", async () => {
+Deno.test("every file whose JSDoc examples the test task runs has them type-checked by it", async () => {
   const covered = (await docCheckPaths()).map(globPattern);
   const within = (path: string) =>
     covered.some((pattern) =>
@@ -199,9 +138,7 @@ Deno.test("every file whose JSDoc examples deno test --doc runs has them type-ch
     );
   const unchecked: string[] = [];
   let files = 0;
-  for (const path of await sourceFiles()) {
-    // What the task's deno test leaves out: the declarations, and the test files (run in shards).
-    if (path.startsWith("web/types/") || /^tests\/[^/]*_test\.ts$/.test(path)) continue;
+  for (const path of await exampleFiles()) {
     const source = await Deno.readTextFile(new URL(path, ROOT));
     if (!jsdocCodeBlocks(path, source).some(runs)) continue;
     files += 1;

@@ -1,0 +1,71 @@
+// The JSDoc examples, run as `deno test --doc` ran them, each a module of its own and a test of
+// its own with the name that command gives it, but all in this one test module's worker.
+// `deno test --doc` gave each example a worker of its own, which loads the test harness and the
+// modules the example imports afresh: about 0.1 s of CPU an example, 303 examples, a fifth of the
+// suite's CPU. Here each module is loaded once for all. What an example sees differs in one way:
+// the modules it imports are shared with the examples before it, as a program's are.
+//
+// Each example is imported from a data: URL holding its code, with its relative imports made
+// absolute (they are relative to the documented file). They are type-checked where they are
+// written, by the test task's `deno check --doc-only` (doc_examples_test.ts holds it to every
+// file with examples).
+import { exampleFiles, jsdocCodeBlocks, runs } from "./_doc_examples.ts";
+
+const ROOT = new URL("../", import.meta.url);
+
+/** `from "./x.ts"`, `import "../y.ts"`, `import("./z.ts")`: a relative module specifier. */
+const RELATIVE_IMPORT = /(\bfrom\s*|\bimport\s*\(?\s*)(["'])(\.{1,2}\/[^"']*)\2/g;
+
+/** The example's code with its relative imports resolved against the documented file. */
+export function absoluteImports(code: string, documented: URL): string {
+  return code.replace(
+    RELATIVE_IMPORT,
+    (_, before, quote, specifier) => `${before}${quote}${new URL(specifier, documented)}${quote}`,
+  );
+}
+
+/** The media type of a data: URL that Deno reads as the block's language. */
+function mediaType(name: string): string {
+  const extension = name.slice(name.lastIndexOf(".") + 1);
+  return ["ts", "mts", "cts", "tsx"].includes(extension)
+    ? (extension === "tsx" ? "text/tsx" : "application/typescript")
+    : "application/javascript";
+}
+
+Deno.test("an example's relative imports resolve against the file it documents", () => {
+  const documented = new URL("file:///repo/server/postgres_pages.ts");
+  const code = [
+    'import { equal } from "node:assert/strict";',
+    'import { PageReads } from "./postgres_pages.ts";',
+    'import type { ScanQuery } from "../server/data_source.ts";',
+    'await import("./formats.ts");',
+    'equal("./not/an/import.ts".length, 20);',
+  ].join("\n");
+  const expected = [
+    'import { equal } from "node:assert/strict";',
+    'import { PageReads } from "file:///repo/server/postgres_pages.ts";',
+    'import type { ScanQuery } from "file:///repo/server/data_source.ts";',
+    'await import("file:///repo/server/formats.ts");',
+    'equal("./not/an/import.ts".length, 20);',
+  ].join("\n");
+  if (absoluteImports(code, documented) !== expected) {
+    throw new Error(`rewritten as:\n${absoluteImports(code, documented)}`);
+  }
+});
+
+for (const path of await exampleFiles()) {
+  const documented = new URL(path, ROOT);
+  const source = await Deno.readTextFile(documented);
+  for (const block of jsdocCodeBlocks(path, source).filter(runs)) {
+    const code = absoluteImports(block.code, documented);
+    const url = `data:${mediaType(block.name)};base64,${btoa(binary(code))}`;
+    Deno.test(block.name, async () => {
+      await import(url);
+    });
+  }
+}
+
+/** UTF-8 bytes as a binary string, for btoa. */
+function binary(text: string): string {
+  return Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join("");
+}
