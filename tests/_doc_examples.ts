@@ -1,12 +1,12 @@
-// The JSDoc examples of the checkout as `deno test --doc` finds them: fenced code blocks in
-// `/** … */` comments, in a language it runs and not marked `ignore`. Read by
-// doc_examples_test.ts (every example asserts, and is type-checked) and run by
-// doc_examples_run_test.ts.
+// The JSDoc examples of the checkout as `deno test --doc` finds them: blocks fenced by three
+// backticks in `/** … */` comments, in a language it runs (spelled in lower case) and not marked
+// `ignore`. Read by doc_examples_test.ts (every example asserts, and the test task's
+// `deno check --doc-only` covers its file) and run by doc_examples_run_test.ts.
 
 const ROOT = new URL("../", import.meta.url);
 
 /** Languages `deno test --doc` type-checks and runs; "" is the documented file's own. */
-export const RUN_LANGUAGES = new Set([
+const RUN_LANGUAGES = new Set([
   "",
   "js",
   "javascript",
@@ -42,7 +42,8 @@ export function jsdocCodeBlocks(path: string, source: string): Example[] {
     let open: { fence: string; info: string; line: number; body: string[] } | undefined;
     lines.forEach((line, i) => {
       if (open === undefined) {
-        const m = /^\s*(`{3,}|~{3,})\s*(.*)$/.exec(line);
+        // Three backticks only: `deno test --doc` neither runs nor checks ~~~ or ```` fences.
+        const m = /^\s*(```)(?!`)\s*(.*)$/.exec(line);
         if (m) open = { fence: m[1], info: m[2].trim(), line: startLine + i, body: [] };
       } else if (line.trim().startsWith(open.fence) && line.trim().replace(/[`~]/g, "") === "") {
         const name = `${path}#${open.line}-${startLine + i + 1}.${extension(path, open.info)}`;
@@ -63,7 +64,7 @@ export function jsdocCodeBlocks(path: string, source: string): Example[] {
 
 /** The extension of a block's module: its language's, or the documented file's. */
 function extension(path: string, info: string): string {
-  const language = info.split(/\s+/)[0].toLowerCase();
+  const language = info.split(/\s+/)[0];
   if (language === "") return path.slice(path.lastIndexOf(".") + 1);
   return language === "typescript" ? "ts" : language === "javascript" ? "js" : language;
 }
@@ -71,11 +72,11 @@ function extension(path: string, info: string): string {
 /** Whether `deno test --doc` runs the block. */
 export function runs(block: Example): boolean {
   const [language = "", ...attributes] = block.info.split(/\s+/);
-  return RUN_LANGUAGES.has(language.toLowerCase()) && !attributes.includes("ignore");
+  return RUN_LANGUAGES.has(language) && !attributes.includes("ignore");
 }
 
 /** Every source file of the checkout under `folder` ("" for the root), as a relative path. */
-export async function sourceFiles(folder = ""): Promise<string[]> {
+async function sourceFiles(folder = ""): Promise<string[]> {
   const paths: string[] = [];
   for await (const entry of Deno.readDir(new URL(folder || "./", ROOT))) {
     const path = `${folder}${entry.name}`;

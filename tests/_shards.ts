@@ -10,7 +10,7 @@
 const TESTS = new URL("./", import.meta.url);
 
 /** How many shards tests/shards/ holds (0_test.ts … 7_test.ts). */
-export const SHARDS = 8;
+const SHARDS = 8;
 
 /**
  * Seconds each of the longest files took alone (wall, 2-core machine, December 2026): the
@@ -53,7 +53,7 @@ const SECONDS: Record<string, number> = {
 const OTHER_SECONDS = 0.5;
 
 /** Every `*_test.ts` file of tests/, by name, sorted. */
-export function testFiles(): string[] {
+function testFiles(): string[] {
   return [...Deno.readDirSync(TESTS)]
     .filter((entry) => entry.isFile && entry.name.endsWith("_test.ts"))
     .map((entry) => entry.name)
@@ -78,15 +78,26 @@ export function shards(files: readonly string[] = testFiles(), n = SHARDS): stri
 
 /**
  * Imports the files of shard `i`, whose `Deno.test` calls then register their tests. Throws unless
- * tests/shards/ holds exactly 0_test.ts … (SHARDS - 1)_test.ts: a shard without its file would
- * not run.
+ * tests/shards/ holds exactly the test files 0_test.ts … (SHARDS - 1)_test.ts: a shard without its
+ * file would not run. A file that fails to load is a failing test of its own, and the shard's
+ * other files still run. (What sharing a worker does change: an error no test catches, a
+ * rejection left behind by one test, fails the shard and cancels the tests after it, where it
+ * used to end only its own file's.)
  */
 export async function runShard(i: number): Promise<void> {
-  const present = [...Deno.readDirSync(new URL("shards/", TESTS))].map((entry) => entry.name)
-    .sort().join(" ");
+  const present = [...Deno.readDirSync(new URL("shards/", TESTS))]
+    .filter((entry) => entry.name.endsWith("_test.ts")).map((entry) => entry.name).sort().join(" ");
   const expected = Array.from({ length: SHARDS }, (_, n) => `${n}_test.ts`).sort().join(" ");
   if (present !== expected) {
     throw new Error(`tests/shards/ holds ${present}, not the ${SHARDS} shards ${expected}`);
   }
-  for (const name of shards()[i]) await import(new URL(name, TESTS).href);
+  for (const name of shards()[i]) {
+    try {
+      await import(new URL(name, TESTS).href);
+    } catch (error) {
+      Deno.test(`${name} loads`, () => {
+        throw error;
+      });
+    }
+  }
 }

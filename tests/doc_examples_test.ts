@@ -54,16 +54,12 @@ function globPattern(glob: string): RegExp {
 const excluded = NOT_YET_GUARDED.map(globPattern);
 
 async function modules(): Promise<string[]> {
-  const paths = [...ENTRY_FILES];
-  for (const folder of GUARDED) {
-    for await (const entry of Deno.readDir(new URL(`${folder}/`, ROOT))) {
-      const path = `${folder}/${entry.name}`;
-      if (entry.isFile && /\.(ts|tsx|js|mjs)$/.test(entry.name) && !BUNDLES.includes(path)) {
-        paths.push(path);
-      }
-    }
-  }
-  return paths.sort();
+  return (await exampleFiles()).filter((path) => {
+    const [folder, name] = path.split("/");
+    const inFolder = name !== undefined && !path.slice(folder.length + 1).includes("/") &&
+      GUARDED.includes(folder);
+    return (ENTRY_FILES.includes(path) || inFolder) && !BUNDLES.includes(path);
+  });
 }
 
 const assertionCall = new RegExp(`(?<![\\w$.])(?:assert\\.)?(?:${ASSERTIONS.join("|")})\\s*\\(`);
