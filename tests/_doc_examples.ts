@@ -39,13 +39,13 @@ export function jsdocCodeBlocks(path: string, source: string): Example[] {
   for (const comment of source.matchAll(/\/\*\*([\s\S]*?)\*\//g)) {
     const startLine = source.slice(0, comment.index).split("\n").length;
     const lines = comment[1].split("\n").map((line) => line.replace(/^\s*\* ?/, ""));
-    let open: { fence: string; info: string; line: number; body: string[] } | undefined;
+    let open: { info: string; line: number; body: string[] } | undefined;
     lines.forEach((line, i) => {
       if (open === undefined) {
         // Three backticks only: `deno test --doc` neither runs nor checks ~~~ or ```` fences.
-        const m = /^\s*(```)(?!`)\s*(.*)$/.exec(line);
-        if (m) open = { fence: m[1], info: m[2].trim(), line: startLine + i, body: [] };
-      } else if (line.trim().startsWith(open.fence) && line.trim().replace(/[`~]/g, "") === "") {
+        const m = /^\s*```(?!`)\s*(.*)$/.exec(line);
+        if (m) open = { info: m[1].trim(), line: startLine + i, body: [] };
+      } else if (line.trim().startsWith("```") && line.trim().replace(/[`~]/g, "") === "") {
         const name = `${path}#${open.line}-${startLine + i + 1}.${extension(path, open.info)}`;
         blocks.push({
           where: `${path}:${open.line}`,

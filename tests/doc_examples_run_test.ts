@@ -63,7 +63,7 @@ for (const path of await exampleFiles()) {
   for (const block of jsdocCodeBlocks(path, source).filter(runs)) {
     // Its name last, so that two examples of the same code are two modules, each run.
     const code = `${absoluteImports(block.code, documented)}\n// ${block.name}\n`;
-    const url = `data:${mediaType(block.name)};base64,${btoa(binary(code))}`;
+    const url = `data:${mediaType(block.name)},${encodeURIComponent(code)}`;
     Deno.test(block.name, async () => {
       try {
         await import(url);
@@ -72,9 +72,4 @@ for (const path of await exampleFiles()) {
       }
     });
   }
-}
-
-/** UTF-8 bytes as a binary string, for btoa. */
-function binary(text: string): string {
-  return Array.from(new TextEncoder().encode(text), (b) => String.fromCharCode(b)).join("");
 }
