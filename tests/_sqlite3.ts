@@ -37,6 +37,14 @@ function columnsOf(names?: readonly string[]) {
     : names.map((name) => DEMO_SCHEMA.columns.find((c) => c.name === name)!);
 }
 
+/**
+ * sqlite3's busy timeout, for reading a database that other processes open at the same time: a
+ * read-only connection to a WAL file finds the WAL index locked while another connection sets it
+ * up, and without a timeout the CLI fails at once ("database is locked", seen with four readers
+ * and one server opening one demo file together, 3 times in 240).
+ */
+export const SQLITE3_WAIT = ["-cmd", ".timeout 10000"];
+
 /** The sqlite3 command for the rows in [from, to) as CSV lines, without the header line. */
 function sqlite3Command(
   db: string,
@@ -49,7 +57,17 @@ function sqlite3Command(
   const sql =
     `SELECT ${select} FROM trades WHERE ts >= ${from} AND ts < ${to}${where} ORDER BY id;`;
   return new Deno.Command("sqlite3", {
-    args: ["-batch", "-readonly", "-noheader", "-list", "-newline", "\r\n", db, sql],
+    args: [
+      "-batch",
+      "-readonly",
+      ...SQLITE3_WAIT,
+      "-noheader",
+      "-list",
+      "-newline",
+      "\r\n",
+      db,
+      sql,
+    ],
     stdout: "piped",
   });
 }
@@ -69,7 +87,7 @@ export async function sqlite3Csv(
   columns?: readonly string[],
 ): Promise<Uint8Array> {
   const out = await sqlite3Command(db, from, to, where, columns).output();
-  if (!out.success) throw new Error("sqlite3 failed");
+  if (!out.success) throw new Error(`sqlite3 failed: ${new TextDecoder().decode(out.stderr)}`);
   const header = csvHeader(columns);
   const all = new Uint8Array(header.length + out.stdout.length);
   all.set(header);

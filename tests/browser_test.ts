@@ -35,6 +35,9 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
     sqlite3Csv(db, FROM, TO),
     sqlite3Csv(db, FROM, TO, " AND symbol = 'BTC-USD'"),
   ]);
+  // Awaited below; until then a failure must not be an uncaught rejection, which would end every
+  // test of the worker rather than this one.
+  oracles.catch(() => {});
   let server = serverProgram(db, ROWS);
   const port = Number((await server.waitFor("stdout", LISTENING))[1]);
   const url = `http://127.0.0.1:${port}/`;

@@ -10,7 +10,7 @@ import {
   requestMessage,
   startServer,
 } from "./_harness.ts";
-import { sha256Hex, sqlite3Csv } from "./_sqlite3.ts";
+import { sha256Hex, SQLITE3_WAIT, sqlite3Csv } from "./_sqlite3.ts";
 import { runClient as client } from "./_program.ts";
 
 const ROWS = 20_000;
@@ -19,7 +19,7 @@ const decoder = new TextDecoder();
 /** What the sqlite3 CLI answers to `sql`, one line per row. */
 async function sqlite3Lines(db: string, sql: string): Promise<string[]> {
   const out = await new Deno.Command("sqlite3", {
-    args: ["-batch", "-readonly", "-noheader", db, sql],
+    args: ["-batch", "-readonly", ...SQLITE3_WAIT, "-noheader", db, sql],
     stdout: "piped",
   }).output();
   ok(out.success, `sqlite3 failed on ${sql}`);
