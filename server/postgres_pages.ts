@@ -32,7 +32,8 @@ import type { EncodedRows, PageEncoding } from "../protocol/export_state.ts";
 import type { RowPage, ScanQuery } from "./data_source.ts";
 import { encodeRecords, type RecordPlan, recordPlan } from "./postgres_record_bytes.ts";
 import type { BoundQuery, PostgresQueries } from "./postgres_query.ts";
-import { parseRecords } from "./postgres_records.ts";
+import { parseRows, type RowScanner, RowSpans, textRows } from "./postgres_records.ts";
+import { dataRowScanner, type WireRows } from "./postgres_wire.ts";
 
 /**
  * Runs one query; rows as arrays of cells, or with `raw` of each cell's
@@ -44,10 +45,20 @@ export type RunQuery = (
   raw?: boolean,
 ) => Promise<unknown[][]>;
 
+/** Runs one query on a connection of sluice's own; rows as PostgreSQL sent them. */
+export type RunRows = (text: string, params: readonly string[]) => Promise<WireRows>;
+
+/** A page as read: its rows' bytes (`null` for none), how many, and the last one's key. */
+interface Page {
+  readonly bytes: Uint8Array | null;
+  readonly count: number;
+  readonly lastKey: bigint | undefined;
+}
+
 /** A page asked for ahead of its turn. */
 interface Ahead {
   readonly bound: BoundQuery;
-  readonly rows: Promise<unknown[][]>;
+  readonly page: Promise<Page>;
 }
 
 /**
@@ -64,6 +75,9 @@ export class PageReads {
   readonly #queries: PostgresQueries;
   readonly #keyIndex: number;
   readonly #run: RunQuery;
+  readonly #rows: RunRows | undefined;
+  /** How the rows of a page are read: as `DataRow`s with `rows`, else as the page text. */
+  readonly #scan: RowScanner;
   readonly #readAhead: (() => boolean) | undefined;
   #ahead: Ahead | undefined;
   #plans: { encoding: PageEncoding; plan: RecordPlan | undefined } | undefined;
@@ -74,24 +88,30 @@ export class PageReads {
    * the module docs: only for one download's own connection), and served
    * while `readAhead()` says the connection it was read on is still sound:
    * a page read before the database went away is not served after, so that
-   * the download ends where it would have without reading ahead.
+   * the download ends where it would have without reading ahead. With
+   * `rows`, pages are plain `SELECT`s whose rows come as PostgreSQL sent
+   * them (postgres_wire.ts), not page texts.
    */
   constructor(
     queries: PostgresQueries,
     keyIndex: number,
     run: RunQuery,
     readAhead?: () => boolean,
+    rows?: RunRows,
   ) {
     this.#queries = queries;
     this.#keyIndex = keyIndex;
     this.#run = run;
+    this.#rows = rows;
+    this.#scan = rows === undefined
+      ? textRows(queries.layout)
+      : dataRowScanner(queries.kinds.length);
     this.#readAhead = readAhead;
   }
 
   /** The next rows after `query.after` by key ascending, at most `limit`. */
   async page(query: ScanQuery, limit: number): Promise<RowPage> {
-    const { text, lastKey } = await this.#read(query, limit);
-    return this.#cells(text, lastKey);
+    return this.#cells(await this.#read(query, limit));
   }
 
   /**
@@ -104,10 +124,12 @@ export class PageReads {
     encoding: PageEncoding,
   ): Promise<EncodedRows | RowPage> {
     const plan = this.#plan(encoding);
-    const { text, lastKey } = await this.#read(query, limit);
-    if (text === null) return { bytes: new Uint8Array(0), ends: [], keys: [], lead: 0 };
-    return (plan === undefined ? undefined : encodeRecords(text, plan)) ??
-      this.#cells(text, lastKey);
+    const page = await this.#read(query, limit);
+    if (page.bytes === null || page.count === 0) {
+      return { bytes: new Uint8Array(0), ends: [], keys: [], lead: 0 };
+    }
+    return (plan === undefined ? undefined : encodeRecords(page.bytes, plan, this.#scan)) ??
+      this.#cells(page);
   }
 
   /** The plan of the last encoding asked for: a download asks for the same one, page after page. */
@@ -120,42 +142,66 @@ export class PageReads {
     return plan;
   }
 
-  #cells(text: Uint8Array | null, lastKey: bigint | undefined): RowPage {
-    const rows = parseRecords(text, this.#queries.kinds, this.#queries.layout);
+  #cells(page: Page): RowPage {
+    const rows = page.bytes === null ? [] : parseRows(page.bytes, this.#queries.kinds, this.#scan);
     const key = this.#keyIndex;
     if (!ascending(rows, key)) rows.sort((a, b) => compare(a[key] as Key, b[key] as Key));
-    return { rows, lastKey };
+    return { rows, lastKey: page.lastKey };
   }
 
-  /** The page's text (its UTF-8 bytes; null for none) and its last key. */
-  async #read(
-    query: ScanQuery,
-    limit: number,
-  ): Promise<{ text: Uint8Array | null; lastKey: bigint | undefined }> {
+  /** The page after `query.after`, read ahead or now. */
+  async #read(query: ScanQuery, limit: number): Promise<Page> {
     if (!Number.isSafeInteger(limit) || limit < 1) {
       throw new RangeError(`page limit must be a positive integer, got ${limit}`);
     }
-    const bound = this.#queries.pageRecords(query, limit);
+    const bound = this.#bound(query, limit);
     const ahead = this.#ahead;
     this.#ahead = undefined;
-    if (bound === undefined) return { text: null, lastKey: undefined };
-    const result = ahead !== undefined && sameQuery(ahead.bound, bound) && this.#readAhead!()
-      ? ahead.rows
-      : this.#run(bound.text, bound.params, true);
-    const [[text, count, max]] = await result as (Uint8Array | null)[][];
+    if (bound === undefined) return { bytes: null, count: 0, lastKey: undefined };
+    const page =
+      await (ahead !== undefined && sameQuery(ahead.bound, bound) && this.#readAhead!()
+        ? ahead.page
+        : this.#fetch(bound));
     // The next page is asked for before this one is read: PostgreSQL writes it meanwhile.
-    const lastKey = max === null ? undefined : BigInt(ascii(max));
-    if (this.#readAhead !== undefined && lastKey !== undefined && Number(ascii(count!)) === limit) {
-      const next = this.#queries.pageRecords({ ...query, after: lastKey }, limit);
+    if (this.#readAhead !== undefined && page.lastKey !== undefined && page.count === limit) {
+      const next = this.#bound({ ...query, after: page.lastKey }, limit);
       if (next !== undefined) {
-        const rows = this.#run(next.text, next.params, true);
+        const fetched = this.#fetch(next);
         // Read or not, it never goes unhandled: a page that is read reports its own failure.
-        rows.catch(() => undefined);
-        this.#ahead = { bound: next, rows };
-        await written();
+        fetched.catch(() => undefined);
+        this.#ahead = { bound: next, page: fetched };
+        if (this.#rows === undefined) await written();
       }
     }
-    return { text, lastKey };
+    return page;
+  }
+
+  /** The query of a page: its rows plain with `rows`, else as one page text. */
+  #bound(query: ScanQuery, limit: number): BoundQuery | undefined {
+    return this.#rows === undefined
+      ? this.#queries.pageRecords(query, limit)
+      : this.#queries.page(query, limit);
+  }
+
+  async #fetch(bound: BoundQuery): Promise<Page> {
+    if (this.#rows !== undefined) {
+      const rows = await this.#rows(bound.text, bound.params);
+      if (rows.count === 0) return { bytes: rows.bytes, count: 0, lastKey: undefined };
+      const spans = new RowSpans(this.#queries.kinds.length);
+      if (this.#scan(rows.bytes, rows.last, spans) < 0) throw new TypeError("a malformed DataRow");
+      const key = this.#keyIndex;
+      const lastKey = BigInt(ascii(rows.bytes.subarray(spans.starts[key], spans.stops[key])));
+      return { bytes: rows.bytes, count: rows.count, lastKey };
+    }
+    const [[text, count, max]] = await this.#run(bound.text, bound.params, true) as (
+      | Uint8Array
+      | null
+    )[][];
+    return {
+      bytes: text,
+      count: Number(ascii(count!)),
+      lastKey: max === null ? undefined : BigInt(ascii(max)),
+    };
   }
 }
 

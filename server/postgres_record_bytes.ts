@@ -48,8 +48,9 @@ import {
   NULL_FIELD,
   type PageLayout,
   PLAIN_FIELD,
+  type RowScanner,
   RowSpans,
-  scanRow,
+  textRows,
 } from "./postgres_records.ts";
 
 const LF = 0x0a;
@@ -195,8 +196,12 @@ const sink = new Sink();
  * equal(page.keys[1], 2);
  * ```
  */
-export function encodeRecords(text: Uint8Array, plan: RecordPlan): EncodedRows | undefined {
-  const { width, layout, order, writers, scales, keys, keyIndex, neutralize, slack } = plan;
+export function encodeRecords(
+  text: Uint8Array,
+  plan: RecordPlan,
+  scan: RowScanner = textRows(plan.layout),
+): EncodedRows | undefined {
+  const { width, order, writers, scales, keys, keyIndex, neutralize, slack } = plan;
   const csv = plan.format === "csv";
   const json = plan.format === "json";
   const spans = new RowSpans(width);
@@ -206,10 +211,9 @@ export function encodeRecords(text: Uint8Array, plan: RecordPlan): EncodedRows |
   const n = text.length;
   sink.pos = 0;
   let last: number | bigint | undefined;
-  let i = 0;
-  for (;;) {
+  for (let i = 0; i < n;) {
     const rowStart = i;
-    i = scanRow(text, i, layout, spans);
+    i = scan(text, i, spans);
     if (i < 0) return undefined;
     if (forms[keyIndex] !== PLAIN_FIELD) return undefined;
     const key = readKey(text, starts[keyIndex], stops[keyIndex]);
@@ -272,8 +276,6 @@ export function encodeRecords(text: Uint8Array, plan: RecordPlan): EncodedRows |
     sink.pos = pos;
     ends.push(pos);
     rowKeys.push(key);
-    if (i === n) break;
-    if (text[i++] !== LF) return undefined;
   }
   return { bytes: sink.take(), ends, keys: rowKeys, lead: json ? 1 : 0 };
 }

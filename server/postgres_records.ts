@@ -221,6 +221,37 @@ const utf8 = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
+ * Reads the row of a page that starts at `i` into `spans`, and returns
+ * where the next row starts (the page's length after the last); -1 when
+ * the bytes there are not a row. One for page texts
+ * ({@linkcode textRows}), one for rows as PostgreSQL's protocol sends them
+ * (`dataRowScanner` of postgres_wire.ts).
+ */
+export type RowScanner = (page: Uint8Array, i: number, spans: RowSpans) => number;
+
+/**
+ * The scanner of page texts in `layout`: {@linkcode scanRow}, and the line
+ * feed between rows (never one after the last).
+ *
+ * @example
+ * ```ts
+ * import { equal } from "node:assert/strict";
+ * import { RowSpans, textRows } from "./postgres_records.ts";
+ * const scan = textRows({ bare: [0], counted: [], record: [] });
+ * const text = new TextEncoder().encode("7\n8");
+ * equal(scan(text, 0, new RowSpans(1)), 2);
+ * equal(scan(text, 2, new RowSpans(1)), 3);
+ * ```
+ */
+export function textRows(layout: PageLayout): RowScanner {
+  return (text, i, spans) => {
+    const end = scanRow(text, i, layout, spans);
+    if (end < 0 || end === text.length) return end;
+    return text[end] === LF && end + 1 < text.length ? end + 1 : -1;
+  };
+}
+
+/**
  * Rows of a page from its text (`null` for an empty page, as `string_agg`
  * of no rows is NULL), each cell read by its column's kind; the text is
  * all record when no layout is given. Throws a `TypeError` on text that is
@@ -253,31 +284,42 @@ export function parseRecords(
 ): unknown[][] {
   if (page === null || page === undefined) return [];
   const text = typeof page === "string" ? utf8.encode(page) : page;
+  if (text.length === 0) return malformed(0);
+  return parseRows(text, kinds, textRows(layout));
+}
+
+/**
+ * Rows of a page, found by `scan`, each cell read by its column's kind.
+ * Throws a `TypeError` on bytes that are not rows: PostgreSQL sends none,
+ * so it is a bug.
+ */
+export function parseRows(
+  page: Uint8Array,
+  kinds: readonly PostgresColumnKind[],
+  scan: RowScanner,
+): unknown[][] {
   const readers = kinds.map(fieldReader);
   const width = readers.length;
   const spans = new RowSpans(width);
   const rows: unknown[][] = [];
-  const n = text.length;
-  let i = 0;
-  for (;;) {
-    const end = scanRow(text, i, layout, spans);
-    if (end < 0) return malformed(i);
+  for (let i = 0; i < page.length;) {
+    const next = scan(page, i, spans);
+    if (next < 0) return malformed(i);
     const row = new Array<unknown>(width);
     for (let c = 0; c < width; c++) {
       const form = spans.forms[c];
       row[c] = form === NULL_FIELD
         ? null
-        : readers[c](text, spans.starts[c], spans.stops[c], form === ESCAPED_FIELD);
+        : readers[c](page, spans.starts[c], spans.stops[c], form === ESCAPED_FIELD);
     }
     rows.push(row);
-    if (end === n) return rows;
-    if (text[end] !== LF) return malformed(end);
-    i = end + 1;
+    i = next;
   }
+  return rows;
 }
 
 function malformed(at: number): never {
-  throw new TypeError(`PostgreSQL's page text is malformed at byte ${at}`);
+  throw new TypeError(`PostgreSQL's page is malformed at byte ${at}`);
 }
 
 /** How a field of each kind becomes its cell: as the pool's type parsers read a plain `SELECT`. */

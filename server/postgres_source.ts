@@ -71,7 +71,7 @@ import {
   type PostgresPoolOptions,
   type SnapshotTransaction,
 } from "./postgres_pool.ts";
-import { PageReads, type RunQuery } from "./postgres_pages.ts";
+import { PageReads, type RunQuery, type RunRows } from "./postgres_pages.ts";
 import { type PostgresColumn, PostgresQueries } from "./postgres_query.ts";
 
 /** Options of {@linkcode PostgresSource.open}. */
@@ -105,28 +105,39 @@ export interface PostgresSourceOptions {
 
 type Run = RunQuery;
 
+const decoder = new TextDecoder();
+
 /** The reads of a source, over whatever runs its queries. */
 class Reads implements SourceReader {
   readonly #queries: PostgresQueries;
   readonly #run: Run;
   readonly #pages: PageReads;
 
-  /** `readAhead` for the reads of one download only (see {@linkcode PageReads}). */
-  constructor(queries: PostgresQueries, keyIndex: number, run: Run, readAhead?: () => boolean) {
+  /**
+   * `readAhead` for the reads of one download only, `rows` where its
+   * connection gives them (see {@linkcode PageReads}).
+   */
+  constructor(
+    queries: PostgresQueries,
+    keyIndex: number,
+    run: Run,
+    readAhead?: () => boolean,
+    rows?: RunRows,
+  ) {
     this.#queries = queries;
     this.#run = run;
-    this.#pages = new PageReads(queries, keyIndex, run, readAhead);
+    this.#pages = new PageReads(queries, keyIndex, run, readAhead, rows);
   }
 
   async highWaterMark(): Promise<bigint> {
-    const [[max]] = await this.#run(this.#queries.maxKey(), []);
-    return max === null ? 0n : BigInt(max as number | bigint);
+    const [[max]] = await this.#run(this.#queries.maxKey(), [], true);
+    return max === null ? 0n : BigInt(decoder.decode(max as Uint8Array));
   }
 
   async count(query: ScanQuery): Promise<number> {
     const { text, params } = this.#queries.count(query);
-    const [[n]] = await this.#run(text, params);
-    return Number(n);
+    const [[n]] = await this.#run(text, params, true);
+    return Number(decoder.decode(n as Uint8Array));
   }
 
   page(query: ScanQuery, limit: number): Promise<RowPage> {
@@ -270,7 +281,7 @@ export class PostgresSource implements DataSource {
     const snapshot: PostgresSnapshot = new PostgresSnapshot({
       transaction,
       pooled: this.#reads,
-      readsOn: (run, sound) => new Reads(this.#queries, this.#keyIndex, run, sound),
+      readsOn: (run, sound, rows) => new Reads(this.#queries, this.#keyIndex, run, sound, rows),
       released: () => this.#snapshots.delete(snapshot),
       idleMs: this.#idleMs,
       maxMs: this.#maxMs,
@@ -292,8 +303,8 @@ interface SnapshotParts {
   readonly transaction: SnapshotTransaction | undefined;
   /** The source's own reads, page by page on the pool. */
   readonly pooled: Reads;
-  /** The same reads through another runner, reading ahead while `sound()`. */
-  readonly readsOn: (run: Run, sound: () => boolean) => Reads;
+  /** The same reads through other runners, reading ahead while `sound()`. */
+  readonly readsOn: (run: Run, sound: () => boolean, rows?: RunRows) => Reads;
   /** Called once, when the snapshot is released. */
   readonly released: () => void;
   readonly idleMs: number;
@@ -320,9 +331,11 @@ class PostgresSnapshot implements SourceSnapshot {
     this.#parts = parts;
     this.#connection = parts.transaction;
     this.#deadline = performance.now() + parts.maxMs;
-    this.#reads = parts.transaction === undefined ? parts.pooled : parts.readsOn(
-      (t, p, raw) => this.#run(t, p, raw),
+    const transaction = parts.transaction;
+    this.#reads = transaction === undefined ? parts.pooled : parts.readsOn(
+      (t, p, raw) => this.#run((c) => c.query(t, p, raw)),
       () => this.#connection?.broken === false,
+      transaction.rows === undefined ? undefined : (t, p) => this.#run((c) => c.rows!(t, p)),
     );
     this.#arm();
   }
@@ -361,12 +374,12 @@ class PostgresSnapshot implements SourceSnapshot {
     return await read(this.#reads);
   }
 
-  async #run(text: string, params: readonly string[], raw?: boolean): Promise<unknown[][]> {
+  async #run<T>(query: (connection: SnapshotTransaction) => Promise<T>): Promise<T> {
     const connection = this.#connection;
     if (connection === undefined) throw new TypeError("the snapshot was given up");
     clearTimeout(this.#timer);
     try {
-      const rows = await connection.query(text, params, raw);
+      const rows = await query(connection);
       this.#arm();
       return rows;
     } catch (error) {

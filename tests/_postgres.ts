@@ -9,6 +9,8 @@ export interface Cluster {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`, trust authentication. */
   readonly url: string;
   readonly port: number;
+  /** With `tls`: the server's self-signed certificate (PEM), for `host=localhost` or 127.0.0.1. */
+  readonly certificate?: string;
   /** Runs SQL through psql (a program independent of sluice) and returns its unaligned output. */
   psql(sql: string): Promise<string>;
   /** Stops the server (fast shutdown), leaving the data; `start()` brings it back on the same port. */
@@ -110,8 +112,16 @@ function isNotEmpty(error: unknown): boolean {
   return error instanceof Error && /ENOTEMPTY|not empty/i.test(error.message);
 }
 
+/** How {@linkcode startCluster} sets up a cluster beyond trust on loopback. */
+export interface ClusterOptions {
+  /** `pg_hba.conf` lines put before the template's (which trust every connection). */
+  readonly hba?: readonly string[];
+  /** Accept TLS, with a self-signed certificate made by openssl for this cluster. */
+  readonly tls?: boolean;
+}
+
 /** Starts a fresh cluster; throws when PostgreSQL is not installed. */
-export async function startCluster(): Promise<Cluster> {
+export async function startCluster(setup: ClusterOptions = {}): Promise<Cluster> {
   const bin = postgresBin();
   if (bin === undefined) throw new Error("PostgreSQL is not installed (see .ci/run)");
   const asUser = Deno.uid() === 0;
@@ -124,6 +134,40 @@ export async function startCluster(): Promise<Cluster> {
   const data = `${dir}/data`;
   // cp -a keeps the owner and the 0700 mode that PostgreSQL requires of its data directory.
   await run("cp", ["-a", template, data], false);
+  if (setup.hba !== undefined) {
+    const hba = `${data}/pg_hba.conf`;
+    await Deno.writeTextFile(hba, [...setup.hba, await Deno.readTextFile(hba)].join("\n"));
+  }
+  let certificate: string | undefined;
+  if (setup.tls === true) {
+    // An EC key: RSA's key generation would cost ~0.1 s a cluster.
+    await run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-days",
+      "2",
+      "-subj",
+      "/CN=localhost",
+      "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      "-keyout",
+      `${data}/server.key`,
+      "-out",
+      `${data}/server.crt`,
+    ], false);
+    await Deno.chmod(`${data}/server.key`, 0o600);
+    if (asUser) {
+      for (const f of ["server.key", "server.crt"]) {
+        await Deno.chown(`${data}/${f}`, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
+      }
+    }
+    certificate = await Deno.readTextFile(`${data}/server.crt`);
+  }
   const port = await freePort();
   const options = [
     "-c listen_addresses=127.0.0.1",
@@ -133,6 +177,7 @@ export async function startCluster(): Promise<Cluster> {
     "-c fsync=off",
     "-c synchronous_commit=off",
     "-c full_page_writes=off",
+    ...(certificate === undefined ? [] : ["-c ssl=on"]),
   ].join(" ");
   const start = () =>
     run(`${bin}/pg_ctl`, ["-D", data, "-l", `${dir}/log`, "-o", options, "-w", "start"], asUser);
@@ -147,6 +192,7 @@ export async function startCluster(): Promise<Cluster> {
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    certificate,
     // The cluster's own psql, not Debian's /usr/bin/psql: that is a Perl wrapper that picks a
     // version and execs this one, some 44 ms a call against 8 ms, ~46 calls a suite.
     psql: (sql) =>
