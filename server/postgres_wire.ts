@@ -102,7 +102,7 @@ export function wireSettings(
   const host = parsed.hostname || env.PGHOST || "localhost";
   if (host.includes("/") || host.includes(",")) return undefined;
   const user = decodeURIComponent(parsed.username) || env.PGUSERNAME || env.PGUSER ||
-    osUser();
+    osUser(env);
   const port = Number(parsed.port || env.PGPORT || 5432);
   if (!Number.isInteger(port) || port < 1 || port > 65535) return undefined;
   return {
@@ -119,11 +119,12 @@ export function wireSettings(
   };
 }
 
-function osUser(): string {
+/** The driver's default user: the process's, else the first of these variables. */
+function osUser(env: Readonly<Record<string, string | undefined>>): string {
   try {
     return userInfo().username;
   } catch {
-    return "postgres";
+    return env.USERNAME || env.USER || env.LOGNAME || "";
   }
 }
 

@@ -44,6 +44,7 @@ const SECONDS: Record<string, number> = {
   "web_bundle_test.ts": 2.3,
   "cli_display_test.ts": 2.3,
   "postgres_pages_test.ts": 2.2,
+  "postgres_wire_test.ts": 2.0,
   "sign_in_identities_test.ts": 2.1,
   "session_pair_test.ts": 2.1,
   "cli_auth_test.ts": 2.1,

@@ -1,0 +1,585 @@
+// sluice's own PostgreSQL connection (server/postgres_wire.ts): how it reads a URL, then on a
+// throwaway cluster that asks for passwords (SCRAM-SHA-256, MD5, cleartext) and TLS, and against
+// peers that break the protocol. The pool's snapshots on these connections are checked against
+// the driver's, read for read.
+import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
+import type { DataSourceError, SourceReader } from "../server/data_source.ts";
+import { postgresSchema, readPostgresColumns } from "../server/postgres_catalog.ts";
+import { PostgresPool, sourceError } from "../server/postgres_pool.ts";
+import { PostgresSource } from "../server/postgres_source.ts";
+import {
+  dataRowScanner,
+  wireCells,
+  WireConnection,
+  WireError,
+  type WireSettings,
+  wireSettings,
+} from "../server/postgres_wire.ts";
+import { RowSpans } from "../server/postgres_records.ts";
+import { type Cluster, startCluster } from "./_postgres.ts";
+
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+
+Deno.test("a URL is read as the driver reads it, or left to the driver", () => {
+  const s = wireSettings(
+    "postgresql://ops%40desk:p%2Fq%20r@[::1]:6432/ledger%2Deu?sslmode=verify-ca",
+    { TimeZone: "UTC" },
+    {},
+    500,
+  );
+  deepStrictEqual(s, {
+    host: "::1",
+    port: 6432,
+    user: "ops@desk",
+    password: "p/q r",
+    // The driver takes the path as it is.
+    database: "ledger%2Deu",
+    ssl: "verify-full",
+    parameters: { TimeZone: "UTC" },
+    connectTimeoutMs: 500,
+  });
+  // What the URL leaves out comes from the PG… variables, as the driver takes it.
+  const env = { PGHOST: "db.internal", PGPORT: "7000", PGUSER: "u", PGPASSWORD: "pw" };
+  const d = wireSettings("postgres://", {}, env, 1)!;
+  deepStrictEqual([d.host, d.port, d.user, d.password, d.database, d.ssl], [
+    "db.internal",
+    7000,
+    "u",
+    "pw",
+    "u",
+    "disable",
+  ]);
+  equal(wireSettings("postgres://h/db", {}, { ...env, PGUSERNAME: "first" }, 1)!.user, "first");
+  equal(wireSettings("postgres://h/db", {}, { PGDATABASE: "other" }, 1)!.database, "db");
+  for (
+    const [mode, ssl] of [["disable", "disable"], ["false", "disable"], ["prefer", "prefer"], [
+      "require",
+      "require",
+    ], ["verify-full", "verify-full"]]
+  ) {
+    equal(wireSettings(`postgres://h/db?sslmode=${mode}`, {}, {}, 1)!.ssl, ssl, mode);
+  }
+  // Several hosts, a socket directory, other parameters, `allow`, variables that change TLS.
+  for (
+    const url of [
+      "postgres://u@h1,h2/db",
+      "postgres://u@h1%2Ch2/db",
+      "postgres://u@h/db?sslmode=allow",
+      "postgres://u@h/db?application_name=x",
+      "postgres://u@h/db?host=/var/run/postgresql",
+      "postgres://u@h:99999/db",
+      "mysql://u@h/db",
+      "not a url",
+    ]
+  ) {
+    equal(wireSettings(url, {}, {}, 1), undefined, url);
+  }
+  equal(wireSettings("postgres://u@/db", {}, { PGHOST: "/var/run/postgresql" }, 1), undefined);
+  for (const k of ["PGSSL", "PGSSLNEGOTIATION", "PGTARGETSESSIONATTRS"]) {
+    equal(wireSettings("postgres://u@h/db", {}, { [k]: "x" }, 1), undefined, k);
+  }
+});
+
+Deno.test("a DataRow is read in place, and one not of its width or cut short is refused", () => {
+  // D, length, 3 fields: "ab", NULL, "" (empty, not NULL).
+  const row = new Uint8Array([
+    ...[0x44, 0, 0, 0, 20, 0, 3],
+    ...[0, 0, 0, 2, 0x61, 0x62],
+    ...[255, 255, 255, 255],
+    ...[0, 0, 0, 0],
+  ]);
+  deepStrictEqual(wireCells({ bytes: row, count: 1, last: 0 }), [[
+    new Uint8Array([0x61, 0x62]),
+    null,
+    new Uint8Array(0),
+  ]]);
+  const spans = new RowSpans(3);
+  equal(dataRowScanner(3)(row, 0, spans), row.length);
+  equal(dataRowScanner(2)(row, 0, new RowSpans(2)), -1, "another width");
+  equal(dataRowScanner(3)(row.subarray(0, 18), 0, spans), -1, "cut short");
+  const long = row.slice();
+  long[10] = 200; // a field longer than its row
+  equal(dataRowScanner(3)(long, 0, spans), -1);
+  const other = row.slice();
+  other[0] = 0x43; // CommandComplete, not a row
+  equal(dataRowScanner(3)(other, 0, spans), -1);
+});
+
+/** A peer on loopback that runs `serve` for one connection, speaking as a PostgreSQL might. */
+function peer(
+  serve: (talk: Talk) => Promise<void>,
+): { settings: WireSettings; done: Promise<void> } {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const done = listener.accept().then(async (conn) => {
+    listener.close();
+    try {
+      await serve(new Talk(conn));
+    } catch {
+      // The client hung up first.
+    } finally {
+      try {
+        conn.close();
+      } catch {
+        // Closed already.
+      }
+    }
+  });
+  const settings = wireSettings(
+    `postgres://trader:secret@127.0.0.1:${(listener.addr as Deno.NetAddr).port}/db`,
+    {},
+    {},
+    400,
+  )!;
+  return { settings, done };
+}
+
+/** The frontend's messages as a peer reads them, and the backend's it writes. */
+class Talk {
+  #conn: Deno.Conn;
+  #have = new Uint8Array(0);
+
+  constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+  }
+
+  async #bytes(n: number): Promise<Uint8Array> {
+    while (this.#have.length < n) {
+      const chunk = new Uint8Array(4096);
+      const got = await this.#conn.read(chunk);
+      if (got === null) throw new Error("the client hung up");
+      this.#have = new Uint8Array([...this.#have, ...chunk.subarray(0, got)]);
+    }
+    const out = this.#have.slice(0, n);
+    this.#have = this.#have.slice(n);
+    return out;
+  }
+
+  /** The startup message's body (no type byte). */
+  async startup(): Promise<Uint8Array> {
+    const head = await this.#bytes(4);
+    return await this.#bytes(new DataView(head.buffer).getInt32(0) - 4);
+  }
+
+  /** One typed message: its type and body. */
+  async message(): Promise<[string, Uint8Array]> {
+    const head = await this.#bytes(5);
+    const body = await this.#bytes(new DataView(head.buffer).getInt32(1) - 4);
+    return [String.fromCharCode(head[0]), body];
+  }
+
+  async send(type: string, body: Uint8Array): Promise<void> {
+    const out = new Uint8Array(5 + body.length);
+    out[0] = type.charCodeAt(0);
+    new DataView(out.buffer).setInt32(1, 4 + body.length);
+    out.set(body, 5);
+    await this.#conn.write(out);
+  }
+
+  async raw(bytes: Uint8Array): Promise<void> {
+    await this.#conn.write(bytes);
+  }
+}
+
+function authentication(kind: number, rest: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const body = new Uint8Array(4 + rest.length);
+  new DataView(body.buffer).setInt32(0, kind);
+  body.set(rest, 4);
+  return body;
+}
+
+async function refusal(settings: WireSettings): Promise<WireError> {
+  const error = await WireConnection.open(settings).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  ok(error instanceof WireError, String(error));
+  return error;
+}
+
+Deno.test("peers that break the protocol or cannot prove the password are refused", async (t) => {
+  await t.step("a server that says nothing: CONNECT_TIMEOUT", async () => {
+    const { settings, done } = peer(async (talk) => {
+      await talk.startup();
+      await talk.message(); // waits until the client gives up
+    });
+    const error = await refusal(settings);
+    equal(error.code, "CONNECT_TIMEOUT");
+    equal((sourceError(error) as DataSourceError).kind, "unavailable");
+    await done;
+  });
+
+  await t.step("an authentication method sluice does not speak (GSSAPI)", async () => {
+    const { settings, done } = peer(async (talk) => {
+      await talk.startup();
+      await talk.send("R", authentication(7));
+      await talk.message();
+    });
+    const error = await refusal(settings);
+    equal(error.code, "AUTH");
+    equal((sourceError(error) as DataSourceError).kind, "failed");
+    await done;
+  });
+
+  await t.step("a SCRAM server whose signature does not prove it knows the password", async () => {
+    const { settings, done } = peer(async (talk) => {
+      await talk.startup();
+      await talk.send("R", authentication(10, encoder.encode("SCRAM-SHA-256\0\0")));
+      const [, first] = await talk.message();
+      const nonce = /r=([^,]+)/.exec(decoder.decode(first))![1];
+      const salt = btoa("0123456789abcdef");
+      await talk.send("R", authentication(11, encoder.encode(`r=${nonce}srv,s=${salt},i=4096`)));
+      const [type, final] = await talk.message();
+      equal(type, "p");
+      ok(decoder.decode(final).startsWith(`c=biws,r=${nonce}srv,p=`));
+      // A server that accepts any proof, but cannot sign as one that knows the password.
+      await talk.send("R", authentication(12, encoder.encode(`v=${btoa("x".repeat(32))}`)));
+      await talk.send("R", authentication(0));
+      await talk.send("Z", encoder.encode("I"));
+      await talk.message();
+    });
+    const error = await refusal(settings);
+    equal(error.code, "AUTH");
+    ok(/signature/.test(error.message));
+    await done;
+  });
+
+  await t.step("a SCRAM server whose nonce is not the client's", async () => {
+    const { settings, done } = peer(async (talk) => {
+      await talk.startup();
+      await talk.send("R", authentication(10, encoder.encode("SCRAM-SHA-256\0\0")));
+      await talk.message();
+      await talk.send("R", authentication(11, encoder.encode(`r=someoneelse,s=AAAA,i=4096`)));
+      await talk.message();
+    });
+    equal((await refusal(settings)).code, "AUTH");
+    await done;
+  });
+
+  await t.step("TLS required of a server that does not offer it", async () => {
+    const { settings, done } = peer(async (talk) => {
+      await talk.startup(); // the SSLRequest
+      await talk.raw(encoder.encode("N"));
+      await talk.startup();
+    });
+    const error = await refusal({ ...settings, ssl: "require" });
+    equal(error.code, "CONNECTION_CLOSED");
+    ok(/TLS/.test(error.message));
+    await done;
+  });
+
+  await t.step(
+    "a message of negative length after sign-in fails the query, not the process",
+    async () => {
+      const { settings, done } = peer(async (talk) => {
+        await talk.startup();
+        await talk.send("R", authentication(0));
+        await talk.send("Z", encoder.encode("I"));
+        await talk.message(); // the query's Parse
+        await talk.raw(new Uint8Array([0x44, 0xff, 0xff, 0xff, 0xf0]));
+        await talk.message();
+      });
+      const connection = await WireConnection.open(settings);
+      const error = await connection.query("SELECT 1", []).then(() => undefined, (e) => e);
+      ok(error instanceof WireError);
+      equal(error.code, "PROTOCOL");
+      equal((sourceError(error) as DataSourceError).kind, "unavailable");
+      ok(connection.closed);
+      await rejects(connection.query("SELECT 1", []), WireError);
+      connection.close();
+      await done;
+    },
+  );
+});
+
+const PASSWORDS = {
+  scram_user: "scr@m/pass:wörd",
+  md5_user: "md5 pass%",
+  clear_user: "clear'text\"",
+  tls_only: "tls-pass",
+};
+
+/** A URL for `user` with `password` (percent-encoded) on the cluster. */
+function urlOf(cluster: Cluster, user: string, password: string, sslmode = "disable"): string {
+  return `postgres://${user}:${
+    encodeURIComponent(password)
+  }@127.0.0.1:${cluster.port}/postgres?sslmode=${sslmode}`;
+}
+
+async function open(url: string): Promise<WireConnection> {
+  return await WireConnection.open(wireSettings(url, {}, {}, 5000)!);
+}
+
+async function one(connection: WireConnection, sql: string, params: string[] = []) {
+  return wireCells(await connection.query(sql, params)).map((row) =>
+    row.map((cell) => cell === null ? null : decoder.decode(cell))
+  );
+}
+
+/** Reads every row of `reader` as CSV, page by page, and as cells. */
+async function readAll(reader: SourceReader, highWaterMark: bigint) {
+  const query = { timeFrom: -8.64e15, timeTo: 8.64e15, filters: [], highWaterMark };
+  const out: unknown[] = [];
+  let after: bigint | undefined;
+  for (;;) {
+    const page = await reader.page({ ...query, after }, 7);
+    const bytes = await reader.encodedPage!({ ...query, after }, 7, {
+      format: "csv",
+      neutralizeFormulas: true,
+    });
+    out.push(page.rows, bytes);
+    if (page.lastKey === undefined) return out;
+    after = page.lastKey;
+  }
+}
+
+Deno.test("sluice's own connections on a cluster with passwords and TLS", async (t) => {
+  const cluster = await startCluster({
+    tls: true,
+    hba: [
+      "hostnossl all tls_only 127.0.0.1/32 reject",
+      "host all tls_only 127.0.0.1/32 scram-sha-256",
+      "host all scram_user 127.0.0.1/32 scram-sha-256",
+      "host all md5_user 127.0.0.1/32 md5",
+      "host all clear_user 127.0.0.1/32 password",
+    ],
+  });
+  const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
+  try {
+    await cluster.psql(`
+      CREATE ROLE scram_user LOGIN PASSWORD ${quote(PASSWORDS.scram_user)};
+      CREATE ROLE clear_user LOGIN PASSWORD ${quote(PASSWORDS.clear_user)};
+      CREATE ROLE tls_only LOGIN PASSWORD ${quote(PASSWORDS.tls_only)};
+      SET password_encryption = 'md5';
+      CREATE ROLE md5_user LOGIN PASSWORD ${quote(PASSWORDS.md5_user)};
+      CREATE TABLE wired (id int8 PRIMARY KEY, ts timestamptz NOT NULL, amount numeric(20,8),
+        note text, ok boolean);
+      INSERT INTO wired SELECT g, timestamptz '2024-03-01 00:00:00+00' + g * interval '1.5 s',
+        CASE WHEN g % 5 = 0 THEN NULL ELSE g * 1000.12345678 END,
+        CASE WHEN g % 3 = 0 THEN NULL WHEN g % 3 = 1 THEN '' ELSE 'naïve "𝄞", ' || g END,
+        CASE WHEN g % 4 = 0 THEN NULL ELSE g % 2 = 0 END
+        FROM generate_series(1, 60) g;
+      GRANT SELECT ON wired TO scram_user, md5_user, clear_user, tls_only`);
+
+    await t.step("signs in with each password method, and a wrong password is 28P01", async () => {
+      for (const [user, password] of Object.entries(PASSWORDS)) {
+        if (user === "tls_only") continue;
+        const connection = await open(urlOf(cluster, user, password));
+        deepStrictEqual(await one(connection, "SELECT current_user"), [[user]]);
+        connection.close();
+        const wrong = await refusal(
+          wireSettings(urlOf(cluster, user, `${password}x`), {}, {}, 5000)!,
+        );
+        equal(wrong.code, "28P01", user);
+        const refused = sourceError(wrong) as DataSourceError;
+        equal(refused.kind, "failed");
+        ok(!refused.message.includes(user), "the client's message names no user");
+      }
+    });
+
+    await t.step(
+      "TLS when required or preferred; verify-full refuses a self-signed certificate",
+      async () => {
+        const ssl = "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+        for (const mode of ["require", "prefer"]) {
+          const connection = await open(urlOf(cluster, "tls_only", PASSWORDS.tls_only, mode));
+          deepStrictEqual(await one(connection, ssl), [["true"]], mode);
+          connection.close();
+        }
+        // Plain TCP is refused by pg_hba.conf for this user.
+        const plain = await refusal(
+          wireSettings(urlOf(cluster, "tls_only", PASSWORDS.tls_only), {}, {}, 5000)!,
+        );
+        equal(plain.code, "28000");
+        const unverified = await refusal(
+          wireSettings(
+            urlOf(cluster, "tls_only", PASSWORDS.tls_only, "verify-full"),
+            {},
+            {},
+            5000,
+          )!,
+        );
+        ok(/SELF_SIGNED|CERT|certificate/i.test(`${unverified.code} ${unverified.message}`));
+        equal((sourceError(unverified) as DataSourceError).kind, "failed");
+      },
+    );
+
+    await t.step(
+      "pipelines queries, each answered in order, an error failing only its own",
+      async () => {
+        const connection = await open(urlOf(cluster, "scram_user", PASSWORDS.scram_user));
+        const answers = await Promise.allSettled([
+          connection.query("SELECT $1::int8 + 1", ["41"]),
+          connection.query("SELECT 1 / $1::int4", ["0"]),
+          connection.query("SELECT count(*) FROM wired WHERE id > $1::int8", ["50"]),
+          connection.query("SELECT $1::int8 + 1", ["9223372036854775806"]),
+        ]);
+        deepStrictEqual(answers.map((a) => a.status), [
+          "fulfilled",
+          "rejected",
+          "fulfilled",
+          "fulfilled",
+        ]);
+        const cell = (
+          a: PromiseSettledResult<{ bytes: Uint8Array; count: number; last: number }>,
+        ) => a.status === "fulfilled" ? decoder.decode(wireCells(a.value)[0][0]!) : a.reason.code;
+        deepStrictEqual(answers.map(cell), ["42", "22012", "10", "9223372036854775807"]);
+        // More statements than it keeps prepared: the rest are parsed each time, and still right.
+        for (let i = 0; i < 70; i++) {
+          deepStrictEqual(await one(connection, `SELECT $1::int4 + ${i}`, ["1"]), [[
+            String(1 + i),
+          ]]);
+        }
+        ok(connection.idle);
+        connection.close();
+        ok(connection.closed);
+      },
+    );
+
+    await t.step(
+      "a cancel ends the query under way (57014) and the connection goes on",
+      async () => {
+        const connection = await open(urlOf(cluster, "md5_user", PASSWORDS.md5_user));
+        const sleeping = connection.query("SELECT pg_sleep(30)", []).then(
+          () => "slept",
+          (e) => e.code,
+        );
+        ok(connection.busy);
+        // The cancel may reach PostgreSQL before the query does: ask until it is cancelled.
+        const started = performance.now();
+        let answer: string | undefined;
+        sleeping.then((a) => answer = a);
+        while (answer === undefined && performance.now() - started < 10_000) {
+          await connection.cancel();
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        equal(answer, "57014");
+        deepStrictEqual(await one(connection, "SELECT 7"), [["7"]]);
+        connection.close();
+      },
+    );
+
+    await t.step("a backend terminated under a query fails it as the connection lost", async () => {
+      const connection = await open(urlOf(cluster, "clear_user", PASSWORDS.clear_user));
+      const [[pid]] = await one(connection, "SELECT pg_backend_pid()");
+      const sleeping = connection.query("SELECT pg_sleep(30)", []).then(() => undefined, (e) => e);
+      await cluster.psql(`SELECT pg_terminate_backend(${pid})`);
+      const error = await sleeping;
+      ok(error instanceof WireError);
+      equal(error.code, "57P01");
+      equal((sourceError(error) as DataSourceError).kind, "unavailable");
+      ok(connection.closed);
+      connection.close();
+    });
+
+    /** psql's count for `sql` once it is `expected` (backends leave a moment after a Terminate). */
+    const settle = async (
+      expected: number,
+      sql = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice'",
+    ) => {
+      let n = -1;
+      for (let i = 0; i < 100 && n !== expected; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 20));
+        n = Number(await cluster.psql(sql));
+      }
+      return n;
+    };
+
+    await t.step(
+      "a download over TLS and SCRAM reads what the driver's snapshot reads",
+      async () => {
+        const url = urlOf(cluster, "scram_user", PASSWORDS.scram_user, "require");
+        const own = new PostgresPool({ url, maxConnections: 3, maxReserved: 2 });
+        const driver = new PostgresPool({
+          url,
+          maxConnections: 3,
+          maxReserved: 2,
+          ownSnapshotConnections: false,
+        });
+        try {
+          const probe = await own.snapshot();
+          ok(probe?.rows !== undefined, "the pool's snapshots are on its own connections");
+          await probe.end();
+          const noRows = await driver.snapshot();
+          ok(noRows !== undefined && noRows.rows === undefined);
+          await noRows.end();
+          const found = await readPostgresColumns(own, "wired");
+          const schema = postgresSchema(found ?? [], { table: "wired" });
+          if (!schema.ok) throw new Error(schema.error.join("\n"));
+          const reads = [];
+          for (const pool of [own, driver]) {
+            const source = await PostgresSource.open({ pool, schema: schema.value });
+            const snapshot = await source.openSnapshot();
+            const mark = await snapshot.highWaterMark();
+            equal(mark, 60n);
+            equal(
+              await snapshot.count({
+                timeFrom: -8.64e15,
+                timeTo: 8.64e15,
+                filters: [],
+                highWaterMark: mark,
+              }),
+              60,
+            );
+            reads.push(await readAll(snapshot, mark));
+            await snapshot.release();
+            await source.close();
+          }
+          deepStrictEqual(reads[0], reads[1]);
+          // Every connection still open is one of the pools', at most maxConnections each.
+          const connected = Number(
+            await cluster.psql(
+              "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice'",
+            ),
+          );
+          ok(connected >= 1 && connected <= 6, `${connected} connections`);
+        } finally {
+          await own.close();
+          await driver.close();
+        }
+        equal(await settle(0), 0, "closing the pools closes every connection");
+      },
+    );
+
+    await t.step(
+      "snapshots share maxConnections with the driver, and reuse idle connections",
+      async () => {
+        const url = urlOf(cluster, "scram_user", PASSWORDS.scram_user);
+        const pool = new PostgresPool({ url, maxConnections: 3, maxReserved: 2 });
+        const pid = "SELECT pg_backend_pid()::text";
+        try {
+          const a = (await pool.snapshot())!;
+          const b = (await pool.snapshot())!;
+          equal(await pool.snapshot(), undefined, "no more than maxReserved snapshots");
+          const [[pidA]] = await a.query(pid, [], true);
+          await b.query(pid, [], true);
+          // The driver's reads meanwhile, several at once, on the one connection left to it.
+          await Promise.all(Array.from({ length: 4 }, () => pool.query("SELECT 1", [])));
+          equal(await settle(3), 3);
+          await a.end();
+          const c = (await pool.snapshot())!;
+          const [[pidC]] = await c.query(pid, [], true);
+          deepStrictEqual(
+            decoder.decode(pidC as Uint8Array),
+            decoder.decode(pidA as Uint8Array),
+            "reused",
+          );
+          // A snapshot that ends with a read under way cancels it and closes its connection.
+          const reading = c.rows!("SELECT pg_sleep(30)", []).then(() => "read", (e) => e);
+          await c.end();
+          ok((await reading) instanceof Error);
+          const sleeping =
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'sluice'" +
+            " AND query LIKE 'SELECT pg_sleep%' AND state = 'active'";
+          equal(await settle(0, sleeping), 0, "the read was cancelled");
+          await b.end();
+        } finally {
+          await pool.close();
+        }
+        equal(await settle(0), 0);
+      },
+    );
+  } finally {
+    await cluster.stop();
+  }
+});
