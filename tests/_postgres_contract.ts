@@ -58,27 +58,38 @@ const dialect: SqlDialect = {
   startsWith: (e, literal) => `starts_with(${e}, ${literal})`,
 };
 
-/** The contract's backend on `cluster`, reading through `pool`. */
-export function postgresBackend(cluster: Cluster, pool: PostgresPool): ContractBackend {
-  const insert = async (table: string, rows: readonly Row[]) => {
+/**
+ * The contract's backend on `cluster`, reading through `pool`; each table's name starts with
+ * `prefix`, so that the contract can run more than once on one cluster.
+ */
+export function postgresBackend(
+  cluster: Cluster,
+  pool: PostgresPool,
+  prefix = "",
+): ContractBackend {
+  const insert = async (name: string, rows: readonly Row[]) => {
     if (rows.length > 0) {
-      await cluster.psql(`INSERT INTO "${table}" VALUES ${rows.map(rowValues).join(", ")}`);
+      await cluster.psql(
+        `INSERT INTO "${prefix}${name}" VALUES ${rows.map(rowValues).join(", ")}`,
+      );
     }
   };
   return {
     dialect,
-    create: async (table, rows) => {
+    create: async (name, rows) => {
+      const table = prefix + name;
       await cluster.psql(`CREATE TABLE "${table}" (id int8 PRIMARY KEY, ts timestamptz, n int8,
         amount numeric(40,10), price numeric(12,2), qty numeric, s text COLLATE "und-x-icu",
         b boolean); CREATE INDEX ON "${table}" (ts)`);
-      await insert(table, rows);
+      await insert(name, rows);
       const found = await readPostgresColumns(pool, table);
       const r = postgresSchema(found ?? [], { table });
       if (!r.ok) throw new Error(r.error.join("\n"));
       return await PostgresSource.open({ pool, schema: r.value });
     },
     append: insert,
-    select: async (table, conditions) => {
+    select: async (name, conditions) => {
+      const table = prefix + name;
       const sql = conditions.map((c, i) =>
         `SELECT ${i}, coalesce((SELECT string_agg(id::text, ',' ORDER BY id) FROM "${table}" WHERE ${c}), '')`
       ).join(" UNION ALL ");

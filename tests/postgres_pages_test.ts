@@ -1,7 +1,8 @@
 // The PostgreSQL source's pages on a throwaway cluster: read as one text per page (NOT NULL
 // columns bare, the others in a record), they hold exactly the cells the same SELECT gives cell by
 // cell through the driver, for every type and every awkward value, and written straight into
-// export bytes they are what the encoders write for those cells; and a download's page read ahead
+// export bytes they are what the encoders write for those cells; read as DataRows on a connection
+// of sluice's own, pages and their bytes are the same; and a download's page read ahead
 // is served only when it is the one asked for, on a connection that is still sound.
 import { deepStrictEqual, equal, ok } from "node:assert/strict";
 import type { SourceSchema } from "../server/data_source.ts";
@@ -134,6 +135,14 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
     const kinds = postgresColumnKinds(SCHEMA, (await readPostgresColumns(pool, "awkward")) ?? []);
     if (!kinds.ok) throw new Error(kinds.error.join("\n"));
     const queries = new PostgresQueries(SCHEMA, kinds.value);
+    // Without `ms` (epoch milliseconds, which only cells write), every column has a fast path.
+    const fastColumns = SCHEMA.columns.filter((c) => c.name !== "ms");
+    const fastKinds = postgresColumnKinds(
+      { ...SCHEMA, columns: fastColumns },
+      (await readPostgresColumns(pool, "awkward")) ?? [],
+    );
+    if (!fastKinds.ok) throw new Error(fastKinds.error.join("\n"));
+    const fast = new PostgresQueries({ ...SCHEMA, columns: fastColumns }, fastKinds.value);
     // The NOT NULL columns of bare kinds are written bare (the key and time too), the texts counted,
     // the rest in a record.
     deepStrictEqual(queries.layout, {
@@ -170,14 +179,7 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
     await t.step(
       "a page written as export bytes is the encoders' bytes for its cells",
       async () => {
-        // Without `ms` (epoch milliseconds, which only cells write), every column has a fast path;
         // BC, infinite or pre-1970 times and NaN decimals send their pages through cells.
-        const columns = SCHEMA.columns.filter((c) => c.name !== "ms");
-        const schema = { ...SCHEMA, columns };
-        const found = (await readPostgresColumns(pool, "awkward")) ?? [];
-        const kinds = postgresColumnKinds(schema, found);
-        if (!kinds.ok) throw new Error(kinds.error.join("\n"));
-        const fast = new PostgresQueries(schema, kinds.value);
         const pages = new PageReads(fast, 0, (text, params, raw) => pool.query(text, params, raw));
         let encoded = 0;
         let celled = 0;
@@ -198,7 +200,7 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
                 continue;
               }
               // Bytes, row end, key and JSON's comma, as the encoders write the cells.
-              deepStrictEqual(page, encodedRows(cells, encoding, columns), `after ${after}`);
+              deepStrictEqual(page, encodedRows(cells, encoding, fastColumns), `after ${after}`);
               encoded++;
             }
           }
@@ -214,6 +216,39 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
           neutralizeFormulas: true,
         });
         ok("rows" in page && page.rows.length === 10);
+      },
+    );
+
+    await t.step(
+      "pages read as DataRows on a connection of sluice's own are the page texts' pages",
+      async () => {
+        const snapshot = (await pool.snapshot())!;
+        try {
+          const run = (text: string, params: readonly string[], raw?: boolean) =>
+            pool.query(text, params, raw);
+          for (const q of [queries, fast]) {
+            const texts = new PageReads(q, 0, run);
+            const rows = new PageReads(q, 0, run, undefined, snapshot.rows);
+            for (const size of [1, 7, count]) {
+              for (let after = 0n;; after += BigInt(size)) {
+                const scan = { ...query, after };
+                const page = await rows.page(scan, size);
+                deepStrictEqual(page, await texts.page(scan, size), `size ${size}`);
+                for (const format of ["csv", "json", "ndjson"] as const) {
+                  const encoding = { format, neutralizeFormulas: true, columns: [9, 0, 2, 18] };
+                  deepStrictEqual(
+                    await rows.encodedPage(scan, size, encoding),
+                    await texts.encodedPage(scan, size, encoding),
+                    `${format} after ${after}`,
+                  );
+                }
+                if (page.lastKey === undefined) break;
+              }
+            }
+          }
+        } finally {
+          await snapshot.end();
+        }
       },
     );
 

@@ -64,6 +64,23 @@ Deno.test("PostgresSource on a throwaway cluster", async (t) => {
     );
 
     await t.step(
+      "keeps it too with a download's snapshot on a connection of the driver's",
+      async (t) => {
+        const driver = new PostgresPool({
+          url: cluster.url,
+          maxConnections: 4,
+          maxReserved: 2,
+          ownSnapshotConnections: false,
+        });
+        try {
+          await dataSourceContract(t, postgresBackend(cluster, driver, "driver_"));
+        } finally {
+          await driver.close();
+        }
+      },
+    );
+
+    await t.step(
       "answers an estimate's reads: the count under the mark and the first rows",
       async () => {
         const schema = await plainTable(cluster, "estimated", 250);
