@@ -1,10 +1,14 @@
 /**
- * The pages of the PostgreSQL source: each page one query whose one cell
- * is the page's text, taken as the bytes PostgreSQL sent; a download's
- * pages are written from them straight into export bytes where they can be
- * ({@linkcode "./postgres_record_bytes.ts"}), else read into cells
- * ({@linkcode "./postgres_records.ts"}). For the reads of one download, the
- * next page is asked for while the current one is encoded and sent.
+ * The pages of the PostgreSQL source, read one of two ways. On the driver's
+ * connections, each page is one query whose one cell is the page's text,
+ * taken as the bytes PostgreSQL sent ({@linkcode "./postgres_records.ts"});
+ * on a connection of sluice's own (a download's snapshot,
+ * {@linkcode "./postgres_wire.ts"}), a plain `SELECT` whose `DataRow`s are
+ * kept as they came. Either way a download's pages are written from those
+ * bytes straight into export bytes where they can be
+ * ({@linkcode "./postgres_record_bytes.ts"}), else read into cells. For the
+ * reads of one download, the next page is asked for while the current one
+ * is encoded and sent.
  *
  * Why read ahead: a page query keeps PostgreSQL busy for about as long as
  * the server takes to turn its rows into export bytes (1,000,000 rows of 11
@@ -18,7 +22,8 @@
  * A download that asks for anything else drops it.
  *
  * A page's text must fit in one value: 1 GB in PostgreSQL, and about 512 MB
- * (2^29 UTF-16 units) in a JavaScript string. A page of ordinary rows is a
+ * (2^29 UTF-16 units) in a JavaScript string (read as `DataRow`s, a page
+ * has no such limit but memory, and each cell PostgreSQL's 1 GB). A page of ordinary rows is a
  * few hundred kilobytes; one whose rows hold texts of megabytes each could
  * reach that, and then fails as a database error (`failed`) or, past the
  * JavaScript limit, as an internal one, where reading it cell by cell

@@ -5,11 +5,13 @@
  *
  * Pages walk the key: `key >= after + 1 AND key <= hwm AND time >= from AND
  * time < to AND … ORDER BY key LIMIT n`, each a prepared statement with
- * bound parameters ({@linkcode "./postgres_query.ts"}), whose rows come
- * back as one text ({@linkcode "./postgres_pages.ts"},
- * {@linkcode "./postgres_records.ts"}): the driver's cost per cell was most
- * of an export's time. A download writes that text straight into its
- * export bytes where it can ({@linkcode PostgresSource.encodedPage},
+ * bound parameters ({@linkcode "./postgres_query.ts"}). The driver's cost
+ * per cell was most of an export's time, so its pages come back as one text
+ * ({@linkcode "./postgres_pages.ts"}, {@linkcode "./postgres_records.ts"}),
+ * and a download's snapshot reads on a connection of sluice's own whose
+ * rows are kept as PostgreSQL sent them ({@linkcode "./postgres_wire.ts"}).
+ * A download writes those bytes straight into its export bytes where it
+ * can ({@linkcode PostgresSource.encodedPage},
  * {@linkcode "./postgres_record_bytes.ts"}), without making cells. A page
  * is one query of at most `n` rows, so memory
  * is bounded by the page whatever the size of the export; a download in a
