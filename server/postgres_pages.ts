@@ -40,15 +40,8 @@ import type { BoundQuery, PostgresQueries } from "./postgres_query.ts";
 import { parseRows, type RowScanner, RowSpans, textRows } from "./postgres_records.ts";
 import { dataRowScanner, type WireRows } from "./postgres_wire.ts";
 
-/**
- * Runs one query; rows as arrays of cells, or with `raw` of each cell's
- * bytes as PostgreSQL sent them (`Uint8Array`, `null` for NULL).
- */
-export type RunQuery = (
-  text: string,
-  params: readonly string[],
-  raw?: boolean,
-) => Promise<unknown[][]>;
+/** Runs one query; each cell's bytes as PostgreSQL sent them (`Uint8Array`, `null` for NULL). */
+export type RunQuery = (text: string, params: readonly string[]) => Promise<unknown[][]>;
 
 /** Runs one query on a connection of sluice's own; rows as PostgreSQL sent them. */
 export type RunRows = (text: string, params: readonly string[]) => Promise<WireRows>;
@@ -198,7 +191,7 @@ export class PageReads {
       const lastKey = BigInt(ascii(rows.bytes.subarray(spans.starts[key], spans.stops[key])));
       return { bytes: rows.bytes, count: rows.count, lastKey };
     }
-    const [[text, count, max]] = await this.#run(bound.text, bound.params, true) as (
+    const [[text, count, max]] = await this.#run(bound.text, bound.params) as (
       | Uint8Array
       | null
     )[][];

@@ -66,11 +66,13 @@ export interface PostgresPoolOptions {
   readonly connectTimeoutSeconds?: number;
   /**
    * Whether snapshots read on connections of sluice's own
-   * ({@linkcode "./postgres_wire.ts"}), which cost about a quarter less CPU
-   * a row than the driver's; only for a URL that module reads as the
+   * ({@linkcode "./postgres_wire.ts"}), which cost about a fifth less CPU
+   * a row, the server's and PostgreSQL's, than the driver's; only for a URL that module reads as the
    * driver does (one host, no query parameter but `sslmode`), the driver's
    * otherwise. Those connections count in `maxConnections`: the driver
-   * then opens at most `maxConnections - maxReserved`.
+   * then opens at most `maxConnections - maxReserved`, also while no
+   * snapshot is open (what downloads without a snapshot and estimates
+   * share).
    *
    * @default {true}
    */
@@ -82,8 +84,12 @@ export interface PostgresPoolOptions {
  * {@linkcode PostgresPool.snapshot}.
  */
 export interface SnapshotTransaction {
-  /** Runs one query in the transaction; rows as {@linkcode PostgresPool.query} gives them. */
-  query(text: string, params: readonly string[], raw?: boolean): Promise<unknown[][]>;
+  /**
+   * Runs one query in the transaction; each cell's bytes as PostgreSQL sent
+   * them (`Uint8Array`, `null` for NULL), as {@linkcode PostgresPool.query}
+   * gives them with `raw`.
+   */
+  query(text: string, params: readonly string[]): Promise<(Uint8Array | null)[][]>;
   /**
    * The same query's rows as PostgreSQL sent them (postgres_wire.ts), on a
    * connection of sluice's own; absent on the driver's.
@@ -137,12 +143,8 @@ const CONNECTION_ERRORS = new Set([
   "EAI_AGAIN",
 ]);
 
-/** Whether a code is a SQLSTATE (five digits or capitals), not a socket's or the driver's. */
-const SQLSTATE = /^[0-9A-Z]{5}$/;
-
-/** Whether an error means the connection itself is gone (not only its transaction). */
+/** Whether an error of the driver means the connection itself is gone (not only its transaction). */
 function connectionLost(error: unknown): boolean {
-  if (error instanceof WireError) return !SQLSTATE.test(error.code) || error.severity !== "ERROR";
   if (isPostgresError(error)) {
     return error.severity === "FATAL" || error.severity === "PANIC" ||
       /^(08|57P0)/.test(error.code);
@@ -166,14 +168,16 @@ function connectionLost(error: unknown): boolean {
  */
 export function sourceError(error: unknown): unknown {
   if (error instanceof DataSourceError) return error;
-  if (isPostgresError(error) || (error instanceof WireError && SQLSTATE.test(error.code))) {
+  if (isPostgresError(error) || (error instanceof WireError && error.fromServer)) {
     const code = String(error.code);
     if (code === "57014") return new DataSourceError("timeout", error);
     return new DataSourceError(UNAVAILABLE_SQLSTATE.test(code) ? "unavailable" : "failed", error);
   }
   if (error instanceof WireError) {
-    // The socket, or a server that broke the protocol: the same reads may work later. A TLS
-    // handshake or sign-in that sluice cannot complete will not.
+    // The socket, or a server that broke the protocol or stopped answering: the same reads may
+    // work later. A TLS handshake or sign-in that sluice cannot complete will not, nor a result
+    // past its bound.
+    if (error.code === "QUERY_TIMEOUT") return new DataSourceError("timeout", error);
     const lost = CONNECTION_ERRORS.has(error.code) || error.code === "PROTOCOL";
     return new DataSourceError(lost ? "unavailable" : "failed", error);
   }
@@ -183,6 +187,9 @@ export function sourceError(error: unknown): unknown {
   }
   return error;
 }
+
+/** How long after the statement timeout a query's connection is given up for silent. */
+const QUERY_GRACE_MS = 10_000;
 
 /** How long an idle connection stays open, in seconds. */
 const IDLE_SECONDS = 60;
@@ -219,8 +226,15 @@ export class PostgresPool {
   readonly #maxReserved: number;
   /** Where snapshots connect on their own; `undefined` when they use the driver's. */
   readonly #wire: WireSettings | undefined;
-  /** Those connections, open: `idle` waits for the next snapshot, `all` includes those in use. */
-  readonly #own = { idle: [] as IdleConnection[], all: new Set<WireConnection>() };
+  /**
+   * Those connections: every one open, the idle ones waiting for the next snapshot, and,
+   * while the pool closes, what to call once none is open.
+   */
+  readonly #own = {
+    idle: [] as IdleConnection[],
+    all: new Set<WireConnection>(),
+    drained: undefined as (() => void) | undefined,
+  };
   #reserved = 0;
   #closed = false;
   #closing: Promise<void> | undefined;
@@ -254,7 +268,10 @@ export class PostgresPool {
     };
     this.#wire = options.ownSnapshotConnections === false || reserved === 0
       ? undefined
-      : wireSettings(options.url, parameters, env, connectSeconds * 1000);
+      : wireSettings(options.url, parameters, env, connectSeconds * 1000, {
+        // A server or network that stopped answering, well after PostgreSQL's own timeout.
+        queryTimeoutMs: timeout === 0 ? 0 : timeout + QUERY_GRACE_MS,
+      });
     this.#sql = loadDriver().then((postgres) =>
       postgres(options.url, {
         max: this.#wire === undefined ? max : max - reserved,
@@ -335,12 +352,12 @@ export class PostgresPool {
       throw error;
     }
     return {
-      query: async (text, params, raw = false) => {
+      query: async (text, params) => {
         if (broken) throw new DataSourceError("unavailable");
         try {
           return plain(
-            await rowsOf(transaction.unsafe(text, params as string[], { prepare: true }), raw),
-          );
+            await rowsOf(transaction.unsafe(text, params as string[], { prepare: true }), true),
+          ) as (Uint8Array | null)[][];
         } catch (error) {
           // The driver rolls the transaction back when it ends; until then it is aborted.
           broken = true;
@@ -426,16 +443,13 @@ export class PostgresPool {
       }
       if (!open.idle || this.#closed) return this.#closeOwn(open);
       const timer = setTimeout(() => {
-        own.idle.splice(own.idle.findIndex((i) => i.connection === open), 1);
+        own.idle = own.idle.filter((i) => i.connection !== open);
         this.#closeOwn(open);
       }, IDLE_SECONDS * 1000);
       own.idle.push({ connection: open, timer });
     };
     return {
-      query: async (text, params, raw = false) => {
-        if (!raw) throw new TypeError("a snapshot of sluice's own gives cells as bytes only");
-        return wireCells(await run(text, params));
-      },
+      query: async (text, params) => wireCells(await run(text, params)),
       rows: run,
       get broken() {
         return broken || open.closed;
@@ -450,6 +464,7 @@ export class PostgresPool {
   #closeOwn(connection: WireConnection): void {
     this.#own.all.delete(connection);
     connection.close();
+    if (this.#own.all.size === 0) this.#own.drained?.();
   }
 
   /**
@@ -462,8 +477,13 @@ export class PostgresPool {
       clearTimeout(timer);
       this.#closeOwn(connection);
     }
-    for (let waited = 0; own.all.size > 0 && waited < 5000; waited += 50) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    if (own.all.size > 0) {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((drained) => {
+        own.drained = drained;
+        timer = setTimeout(drained, 5000);
+      });
+      clearTimeout(timer);
     }
     for (const connection of own.all) this.#closeOwn(connection);
   }

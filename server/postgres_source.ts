@@ -132,13 +132,13 @@ class Reads implements SourceReader {
   }
 
   async highWaterMark(): Promise<bigint> {
-    const [[max]] = await this.#run(this.#queries.maxKey(), [], true);
+    const [[max]] = await this.#run(this.#queries.maxKey(), []);
     return max === null ? 0n : BigInt(decoder.decode(max as Uint8Array));
   }
 
   async count(query: ScanQuery): Promise<number> {
     const { text, params } = this.#queries.count(query);
-    const [[n]] = await this.#run(text, params, true);
+    const [[n]] = await this.#run(text, params);
     return Number(decoder.decode(n as Uint8Array));
   }
 
@@ -202,7 +202,7 @@ export class PostgresSource implements DataSource {
     this.#schema = schema;
     this.#queries = new PostgresQueries(schema, columns);
     this.#keyIndex = schema.columns.findIndex((c) => c.name === schema.keyColumn);
-    this.#reads = new Reads(this.#queries, this.#keyIndex, (t, p, raw) => pool.query(t, p, raw));
+    this.#reads = new Reads(this.#queries, this.#keyIndex, (t, p) => pool.query(t, p, true));
     this.#idleMs = options.snapshotIdleMs ?? 30_000;
     this.#maxMs = options.snapshotMaxMs ?? 900_000;
   }
@@ -335,7 +335,7 @@ class PostgresSnapshot implements SourceSnapshot {
     this.#deadline = performance.now() + parts.maxMs;
     const transaction = parts.transaction;
     this.#reads = transaction === undefined ? parts.pooled : parts.readsOn(
-      (t, p, raw) => this.#run((c) => c.query(t, p, raw)),
+      (t, p) => this.#run((c) => c.query(t, p)),
       () => this.#connection?.broken === false,
       transaction.rows === undefined ? undefined : (t, p) => this.#run((c) => c.rows!(t, p)),
     );

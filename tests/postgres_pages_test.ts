@@ -158,7 +158,7 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
         const pages = new PageReads(
           queries,
           0,
-          (text, params, raw) => pool.query(text, params, raw),
+          (text, params) => pool.query(text, params, true),
         );
         for (const size of [1, 7, count]) {
           let after: bigint | undefined;
@@ -180,7 +180,7 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
       "a page written as export bytes is the encoders' bytes for its cells",
       async () => {
         // BC, infinite or pre-1970 times and NaN decimals send their pages through cells.
-        const pages = new PageReads(fast, 0, (text, params, raw) => pool.query(text, params, raw));
+        const pages = new PageReads(fast, 0, (text, params) => pool.query(text, params, true));
         let encoded = 0;
         let celled = 0;
         for (const format of ["csv", "json", "ndjson"] as const) {
@@ -210,7 +210,7 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
         const page = await new PageReads(
           queries,
           0,
-          (text, params, raw) => pool.query(text, params, raw),
+          (text, params) => pool.query(text, params, true),
         ).encodedPage(query, 10, {
           format: "csv",
           neutralizeFormulas: true,
@@ -224,8 +224,7 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
       async () => {
         const snapshot = (await pool.snapshot())!;
         try {
-          const run = (text: string, params: readonly string[], raw?: boolean) =>
-            pool.query(text, params, raw);
+          const run = (text: string, params: readonly string[]) => pool.query(text, params, true);
           for (const q of [queries, fast]) {
             const texts = new PageReads(q, 0, run);
             const rows = new PageReads(q, 0, run, undefined, snapshot.rows);
@@ -255,9 +254,9 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
     await t.step("reading ahead serves the page asked for next, and only while sound", async () => {
       const asked: string[] = [];
       let sound = true;
-      const pages = new PageReads(queries, 0, (text, params, raw) => {
+      const pages = new PageReads(queries, 0, (text, params) => {
         asked.push(params[0]); // the low key bound
-        return pool.query(text, params, raw);
+        return pool.query(text, params, true);
       }, () => sound);
       const first = await pages.page(query, 10);
       deepStrictEqual(asked, ["-9223372036854775808", "11"]); // page 2 asked with page 1

@@ -38,6 +38,8 @@ Deno.test("a URL is read as the driver reads it, or left to the driver", () => {
     ssl: "verify-full",
     parameters: { TimeZone: "UTC" },
     connectTimeoutMs: 500,
+    maxResultBytes: 256 << 20,
+    queryTimeoutMs: 0,
   });
   // What the URL leaves out comes from the PG… variables, as the driver takes it.
   const env = { PGHOST: "db.internal", PGPORT: "7000", PGUSER: "u", PGPASSWORD: "pw" };
@@ -370,7 +372,7 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
         const wrong = await refusal(
           wireSettings(urlOf(cluster, user, `${password}x`), {}, {}, 5000)!,
         );
-        equal(wrong.code, "28P01", user);
+        equal(wrong.code, "28P01", `${user}: ${wrong.code} ${wrong.message}`);
         const refused = sourceError(wrong) as DataSourceError;
         equal(refused.kind, "failed");
         ok(!refused.message.includes(user), "the client's message names no user");
@@ -551,14 +553,14 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
           const a = (await pool.snapshot())!;
           const b = (await pool.snapshot())!;
           equal(await pool.snapshot(), undefined, "no more than maxReserved snapshots");
-          const [[pidA]] = await a.query(pid, [], true);
-          await b.query(pid, [], true);
+          const [[pidA]] = await a.query(pid, []);
+          await b.query(pid, []);
           // The driver's reads meanwhile, several at once, on the one connection left to it.
           await Promise.all(Array.from({ length: 4 }, () => pool.query("SELECT 1", [])));
           equal(await settle(3), 3);
           await a.end();
           const c = (await pool.snapshot())!;
-          const [[pidC]] = await c.query(pid, [], true);
+          const [[pidC]] = await c.query(pid, []);
           deepStrictEqual(
             decoder.decode(pidC as Uint8Array),
             decoder.decode(pidA as Uint8Array),
