@@ -223,11 +223,13 @@ Deno.test("PostgreSQL pages on a throwaway cluster", async (t) => {
       "pages read as DataRows on a connection of sluice's own are the page texts' pages",
       async () => {
         const snapshot = (await pool.snapshot())!;
+        const dataRows = snapshot.rows;
+        ok(dataRows !== undefined, "the snapshot is on a connection of sluice's own");
         try {
           const run = (text: string, params: readonly string[]) => pool.query(text, params, true);
           for (const q of [queries, fast]) {
             const texts = new PageReads(q, 0, run);
-            const rows = new PageReads(q, 0, run, undefined, snapshot.rows);
+            const rows: PageReads = new PageReads(q, 0, run, undefined, dataRows);
             for (const size of [1, 7, count]) {
               for (let after = 0n;; after += BigInt(size)) {
                 const scan = { ...query, after };

@@ -60,7 +60,12 @@ Deno.test("PostgresSource on a throwaway cluster", async (t) => {
   try {
     await t.step(
       "keeps the DataSource contract",
-      (t) => dataSourceContract(t, postgresBackend(cluster, pool)),
+      async (t) => {
+        const probe = (await pool.snapshot())!;
+        ok(probe.rows !== undefined, "snapshots are on connections of sluice's own");
+        await probe.end();
+        await dataSourceContract(t, postgresBackend(cluster, pool));
+      },
     );
 
     await t.step(

@@ -131,7 +131,7 @@ function peer(
     `postgres://trader:secret@127.0.0.1:${(listener.addr as Deno.NetAddr).port}/db`,
     {},
     {},
-    400,
+    5000,
   )!;
   return { settings, done };
 }
@@ -205,7 +205,7 @@ Deno.test("peers that break the protocol or cannot prove the password are refuse
       await talk.startup();
       await talk.message(); // waits until the client gives up
     });
-    const error = await refusal(settings);
+    const error = await refusal({ ...settings, connectTimeoutMs: 300 });
     equal(error.code, "CONNECT_TIMEOUT");
     equal((sourceError(error) as DataSourceError).kind, "unavailable");
     await done;
@@ -292,7 +292,171 @@ Deno.test("peers that break the protocol or cannot prove the password are refuse
       await done;
     },
   );
+
+  await t.step("a SCRAM server that skips its final message, or asks too much work", async () => {
+    const skipping = peer(async (talk) => {
+      await talk.startup();
+      await talk.send("R", authentication(10, encoder.encode("SCRAM-SHA-256\0\0")));
+      const [, first] = await talk.message();
+      const nonce = /r=([^,]+)/.exec(decoder.decode(first))![1];
+      await talk.send("R", authentication(11, encoder.encode(`r=${nonce}x,s=AAAA,i=4096`)));
+      await talk.message();
+      // AuthenticationOk without SASLFinal: a server that never proved it knows the password.
+      await talk.send("R", authentication(0));
+      await talk.send("Z", encoder.encode("I"));
+      await talk.message();
+    });
+    const skipped = await refusal(skipping.settings);
+    equal(skipped.code, "AUTH");
+    ok(/final/.test(skipped.message), skipped.message);
+    await skipping.done;
+    const greedy = peer(async (talk) => {
+      await talk.startup();
+      await talk.send("R", authentication(10, encoder.encode("SCRAM-SHA-256\0\0")));
+      const [, first] = await talk.message();
+      const nonce = /r=([^,]+)/.exec(decoder.decode(first))![1];
+      await talk.send("R", authentication(11, encoder.encode(`r=${nonce}x,s=AAAA,i=2147483647`)));
+      await talk.message();
+    });
+    const started = performance.now();
+    equal((await refusal(greedy.settings)).code, "AUTH");
+    ok(performance.now() - started < 4000, "refused, not computed");
+    await greedy.done;
+  });
+
+  await t.step("sslmode=prefer goes on in plain TCP with a server without TLS", async () => {
+    const { settings, done } = peer(async (talk) => {
+      await talk.startup(); // the SSLRequest
+      await talk.raw(encoder.encode("N"));
+      await talk.startup();
+      await ready(talk);
+      await answer(talk, [["7"]]);
+      await talk.message();
+    });
+    const connection = await WireConnection.open({ ...settings, ssl: "prefer" });
+    deepStrictEqual(await one(connection, "SELECT 7"), [["7"]]);
+    connection.close();
+    await done;
+  });
+
+  await t.step("notices and harmless parameters mid-query are passed over", async () => {
+    const { settings, done } = peer(async (talk) => {
+      await talk.startup();
+      await ready(talk);
+      await answer(talk, [["1"], ["2"]], [
+        ["N", encoder.encode("SNOTICE\0Mnothing to see\0\0")],
+        ["S", encoder.encode("application_name\0other\0")],
+        ["A", new Uint8Array([0, 0, 0, 1, 0x63, 0, 0])],
+      ]);
+      await talk.message();
+    });
+    const connection = await WireConnection.open(settings);
+    deepStrictEqual(await one(connection, "SELECT 1"), [["1"], ["2"]]);
+    connection.close();
+    await done;
+  });
+
+  const misbehaving: [string, (talk: Talk) => Promise<void>, string][] = [
+    ["a session whose TimeZone moves", async (talk) => {
+      await talk.send("S", encoder.encode("TimeZone\0Europe/Paris\0"));
+    }, "PROTOCOL"],
+    ["a COPY nobody asked for", async (talk) => {
+      await talk.send("G", new Uint8Array([0, 0, 0]));
+    }, "PROTOCOL"],
+    ["a message of 2 GB announced", async (talk) => {
+      await talk.raw(new Uint8Array([0x43, 0x7f, 0xff, 0xff, 0xff]));
+    }, "PROTOCOL"],
+    ["rows past the result bound", async (talk) => {
+      for (let i = 0; i < 40; i++) await talk.send("D", dataRow(["x".repeat(100)]));
+    }, "RESULT_TOO_LARGE"],
+    ["no answer at all", async (talk) => {
+      await talk.message(); // until the client gives up
+    }, "QUERY_TIMEOUT"],
+  ];
+  for (const [what, misbehave, code] of misbehaving) {
+    await t.step(`${what} ends the connection: ${code}`, async () => {
+      const { settings, done } = peer(async (talk) => {
+        await talk.startup();
+        await ready(talk);
+        await untilSync(talk);
+        await misbehave(talk);
+        await talk.message();
+      });
+      const connection = await WireConnection.open({
+        ...settings,
+        parameters: { TimeZone: "UTC" },
+        maxResultBytes: 2000,
+        queryTimeoutMs: 300,
+      });
+      const error = await connection.query("SELECT 1", []).then(() => undefined, (e) => e);
+      ok(error instanceof WireError, String(error));
+      equal(error.code, code, error.message);
+      ok(connection.closed);
+      const kind = (sourceError(error) as DataSourceError).kind;
+      equal(
+        kind,
+        code === "RESULT_TOO_LARGE"
+          ? "failed"
+          : code === "QUERY_TIMEOUT"
+          ? "timeout"
+          : "unavailable",
+      );
+      connection.close();
+      await done;
+    });
+  }
+
+  await t.step("a socket's EPIPE is the connection lost, not a SQLSTATE", () => {
+    const epipe = new WireError("EPIPE", "", "write EPIPE");
+    equal((sourceError(epipe) as DataSourceError).kind, "unavailable");
+    const sqlstate = new WireError("42501", "ERROR", "permission denied");
+    equal((sourceError(sqlstate) as DataSourceError).kind, "failed");
+  });
 });
+
+/** Signs the client in (no password) and says the session is ready. */
+async function ready(talk: Talk): Promise<void> {
+  await talk.send("R", authentication(0));
+  await talk.send("K", new Uint8Array(8));
+  await talk.send("Z", encoder.encode("I"));
+}
+
+/** Reads a query's messages up to its Sync. */
+async function untilSync(talk: Talk): Promise<void> {
+  while ((await talk.message())[0] !== "S");
+}
+
+/** Answers the next query with `rows` of text cells, `extra` messages among them. */
+async function answer(
+  talk: Talk,
+  rows: string[][],
+  extra: [string, Uint8Array][] = [],
+): Promise<void> {
+  await untilSync(talk);
+  await talk.send("1", new Uint8Array(0));
+  await talk.send("2", new Uint8Array(0));
+  for (const [i, row] of rows.entries()) {
+    await talk.send("D", dataRow(row));
+    if (i === 0) { for (const [type, body] of extra) await talk.send(type, body); }
+  }
+  await talk.send("C", encoder.encode(`SELECT ${rows.length}\0`));
+  await talk.send("Z", encoder.encode("I"));
+}
+
+/** A DataRow's body of text cells. */
+function dataRow(cells: string[]): Uint8Array {
+  const parts = cells.map((c) => encoder.encode(c));
+  const body = new Uint8Array(2 + parts.reduce((n, p) => n + 4 + p.length, 0));
+  const view = new DataView(body.buffer);
+  view.setInt16(0, cells.length);
+  let at = 2;
+  for (const p of parts) {
+    view.setInt32(at, p.length);
+    body.set(p, at + 4);
+    at += 4 + p.length;
+  }
+  return body;
+}
 
 const PASSWORDS = {
   scram_user: "scr@m/pass:wörd",
@@ -439,25 +603,32 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
     );
 
     await t.step(
-      "a cancel ends the query under way (57014) and the connection goes on",
+      "a cancel ends the query under way (57014) and the connection goes on, in TLS too",
       async () => {
-        const connection = await open(urlOf(cluster, "md5_user", PASSWORDS.md5_user));
-        const sleeping = connection.query("SELECT pg_sleep(30)", []).then(
-          () => "slept",
-          (e) => e.code,
-        );
-        ok(connection.busy);
-        // The cancel may reach PostgreSQL before the query does: ask until it is cancelled.
-        const started = performance.now();
-        let answer: string | undefined;
-        sleeping.then((a) => answer = a);
-        while (answer === undefined && performance.now() - started < 10_000) {
-          await connection.cancel();
-          await new Promise((r) => setTimeout(r, 50));
+        for (
+          const url of [
+            urlOf(cluster, "md5_user", PASSWORDS.md5_user),
+            urlOf(cluster, "tls_only", PASSWORDS.tls_only, "require"),
+          ]
+        ) {
+          const connection = await open(url);
+          const sleeping = connection.query("SELECT pg_sleep(30)", []).then(
+            () => "slept",
+            (e) => e.code,
+          );
+          ok(connection.busy);
+          // The cancel may reach PostgreSQL before the query does: ask until it is cancelled.
+          const started = performance.now();
+          let answer: string | undefined;
+          sleeping.then((a) => answer = a);
+          while (answer === undefined && performance.now() - started < 10_000) {
+            await connection.cancel();
+            await new Promise((r) => setTimeout(r, 50));
+          }
+          equal(answer, "57014", url);
+          deepStrictEqual(await one(connection, "SELECT 7"), [["7"]]);
+          connection.close();
         }
-        equal(answer, "57014");
-        deepStrictEqual(await one(connection, "SELECT 7"), [["7"]]);
-        connection.close();
       },
     );
 
