@@ -431,9 +431,13 @@ export class PostgresPool {
     const end = async () => {
       if (broken || open.closed || this.#closed) return this.#closeOwn(open);
       if (open.busy) {
-        // A read ahead that nobody will read: cancelled, and the connection not reused, since
-        // a cancel may reach PostgreSQL after the query it was meant for.
-        await open.cancel();
+        // A read ahead that nobody will read: cancelled, asked again until it has ended (a
+        // cancel can reach PostgreSQL before the query it is meant for), for a second at most;
+        // and the connection not reused, since a cancel may also arrive after its query.
+        for (let asked = 0; asked < 10 && open.busy && !open.closed; asked++) {
+          await open.cancel();
+          await open.quiet(100);
+        }
         return this.#closeOwn(open);
       }
       try {

@@ -231,6 +231,8 @@ export class WireConnection {
   #hint = 64 * 1024;
   /** Ends the connection when the query at the head of the line takes too long. */
   #watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** What waits for no query to be outstanding ({@linkcode WireConnection.quiet}). */
+  #quiet: (() => void)[] = [];
   /** The SCRAM exchange of the startup, once the server asked for one. */
   #scram: Scram | undefined;
   /** What waits for a message during startup. */
@@ -338,6 +340,21 @@ export class WireConnection {
     } finally {
       socket?.destroy();
     }
+  }
+
+  /**
+   * Resolves once no query is outstanding (or the connection is closed),
+   * or after `ms`: whether none is.
+   */
+  quiet(ms: number): Promise<boolean> {
+    if (!this.busy || this.closed) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(!this.busy || this.closed), ms);
+      this.#quiet.push(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
   }
 
   /** Ends the session (`Terminate`) and the socket; outstanding queries fail. */
@@ -541,6 +558,7 @@ export class WireConnection {
         this.#status = body[0];
         this.#pending.shift();
         this.#watch();
+        if (this.#pending.length === 0) { for (const quiet of this.#quiet.splice(0)) quiet(); }
         const rows = head.rows.take();
         this.#hint = Math.max(this.#hint, rows.bytes.length + 1024);
         if (head.error !== undefined) {
@@ -591,6 +609,7 @@ export class WireConnection {
     this.#reader.stop();
     clearTimeout(this.#watchdog);
     for (const p of this.#pending.splice(0)) p.reject(this.#closed);
+    for (const quiet of this.#quiet.splice(0)) quiet();
   }
 }
 

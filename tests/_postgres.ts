@@ -9,8 +9,6 @@ export interface Cluster {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`, trust authentication. */
   readonly url: string;
   readonly port: number;
-  /** With `tls`: the server's self-signed certificate (PEM), for `host=localhost` or 127.0.0.1. */
-  readonly certificate?: string;
   /** Runs SQL through psql (a program independent of sluice) and returns its unaligned output. */
   psql(sql: string): Promise<string>;
   /** Stops the server (fast shutdown), leaving the data; `start()` brings it back on the same port. */
@@ -138,7 +136,6 @@ export async function startCluster(setup: ClusterOptions = {}): Promise<Cluster>
     const hba = `${data}/pg_hba.conf`;
     await Deno.writeTextFile(hba, [...setup.hba, await Deno.readTextFile(hba)].join("\n"));
   }
-  let certificate: string | undefined;
   if (setup.tls === true) {
     // An EC key: RSA's key generation would cost ~0.1 s a cluster.
     await run("openssl", [
@@ -166,7 +163,6 @@ export async function startCluster(setup: ClusterOptions = {}): Promise<Cluster>
         await Deno.chown(`${data}/${f}`, UNPRIVILEGED.uid, UNPRIVILEGED.gid);
       }
     }
-    certificate = await Deno.readTextFile(`${data}/server.crt`);
   }
   const port = await freePort();
   const options = [
@@ -177,7 +173,7 @@ export async function startCluster(setup: ClusterOptions = {}): Promise<Cluster>
     "-c fsync=off",
     "-c synchronous_commit=off",
     "-c full_page_writes=off",
-    ...(certificate === undefined ? [] : ["-c ssl=on"]),
+    ...(setup.tls === true ? ["-c ssl=on"] : []),
   ].join(" ");
   const start = () =>
     run(`${bin}/pg_ctl`, ["-D", data, "-l", `${dir}/log`, "-o", options, "-w", "start"], asUser);
@@ -192,7 +188,6 @@ export async function startCluster(setup: ClusterOptions = {}): Promise<Cluster>
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
-    certificate,
     // The cluster's own psql, not Debian's /usr/bin/psql: that is a Perl wrapper that picks a
     // version and execs this one, some 44 ms a call against 8 ms, ~46 calls a suite.
     psql: (sql) =>
