@@ -65,6 +65,7 @@ export { PostgresSource } from "./postgres_source.ts";
 export type { PostgresSourceOptions } from "./postgres_source.ts";
 export { PostgresPool } from "./postgres_pool.ts";
 export type { PostgresPoolOptions, SnapshotTransaction } from "./postgres_pool.ts";
+export type { WireRows } from "./postgres_wire.ts";
 // From a table's catalog to a source: the openers, and the steps they take for those who adjust.
 export { openPostgresTable, openSqliteTable } from "./open_table.ts";
 export type { PostgresTableOptions, SqliteTableOptions } from "./open_table.ts";

@@ -141,6 +141,7 @@ const SERVER_API: readonly string[] = [
   "ValidatedFilter",
   "WebApp",
   "WebAppOptions",
+  "WireRows",
 ];
 
 /** The protocol core ("./protocol"), for writing another client or server. */
