@@ -225,7 +225,7 @@ export class PostgresPool {
   readonly #sql: Promise<postgres.Sql>;
   readonly #maxReserved: number;
   /** Where snapshots connect on their own; `undefined` when they use the driver's. */
-  readonly #wire: WireSettings | undefined;
+  #wire: WireSettings | undefined;
   /**
    * Those connections: every one open, the idle ones waiting for the next snapshot, and,
    * while the pool closes, what to call once none is open.
@@ -312,15 +312,29 @@ export class PostgresPool {
    * connection of its own, whose first query fixes what every later one
    * sees; `undefined` when `maxReserved` snapshots are already open.
    *
-   * It runs in the driver's `begin()`, which notices a connection that
-   * closes while the transaction waits between queries (the driver's
-   * `reserve()` does not, and 3.4.9 then writes the next query to a closed
-   * socket); a failed query ends the transaction too.
+   * It runs on a connection of sluice's own (`ownSnapshotConnections`);
+   * once one fails to open for good (`failed`: it could not sign in,
+   * negotiate TLS or begin), on the driver's from then on. There it runs in
+   * the driver's `begin()`, which notices a connection that closes while
+   * the transaction waits between queries (the driver's `reserve()` does
+   * not, and 3.4.9 then writes the next query to a closed socket). A failed
+   * query ends the transaction too.
    */
   async snapshot(): Promise<SnapshotTransaction | undefined> {
     if (this.#closed || this.#reserved >= this.#maxReserved) return undefined;
     this.#reserved++;
-    if (this.#wire !== undefined) return await this.#ownSnapshot(this.#wire);
+    if (this.#wire !== undefined) {
+      try {
+        return await this.#ownSnapshot(this.#wire);
+      } catch (error) {
+        if (!(error instanceof DataSourceError && error.kind === "failed")) throw error;
+        // A sign-in, TLS handshake or BEGIN that sluice's own connection cannot complete and
+        // the driver may (a SCRAM iteration count past sluice's bound, say): from now on the
+        // snapshots are the driver's, within the connections it has.
+        this.#wire = undefined;
+        this.#reserved++;
+      }
+    }
     let sql: postgres.Sql;
     try {
       sql = await this.#sql;

@@ -27,6 +27,7 @@ const SECONDS: Record<string, number> = {
   "hostile_peer_test.ts": 7.0,
   "resume_test.ts": 6.8,
   "cli_source_outage_test.ts": 6.6,
+  "postgres_wire_test.ts": 5.0,
   "cli_test.ts": 4.8,
   "cli_continue_test.ts": 4.4,
   "cli_reconnect_test.ts": 4.2,
@@ -47,7 +48,6 @@ const SECONDS: Record<string, number> = {
   "sign_in_identities_test.ts": 2.1,
   "session_pair_test.ts": 2.1,
   "cli_auth_test.ts": 2.1,
-  "postgres_wire_test.ts": 2.0,
   "token_cli_test.ts": 2.0,
   "doc_examples_run_test.ts": 2.0,
 };

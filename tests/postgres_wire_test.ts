@@ -16,6 +16,9 @@ import {
   wireSettings,
 } from "../server/postgres_wire.ts";
 import { RowSpans } from "../server/postgres_records.ts";
+import { MAX_SCRAM_ITERATIONS } from "../server/postgres_protocol.ts";
+import { Buffer } from "node:buffer";
+import { createHash, createHmac } from "node:crypto";
 import { type Cluster, startCluster } from "./_postgres.ts";
 
 const decoder = new TextDecoder();
@@ -508,6 +511,7 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
       "host all scram_user 127.0.0.1/32 scram-sha-256",
       "host all md5_user 127.0.0.1/32 md5",
       "host all clear_user 127.0.0.1/32 password",
+      "host all slow_scram 127.0.0.1/32 scram-sha-256",
     ],
   });
   const quote = (s: string) => `'${s.replaceAll("'", "''")}'`;
@@ -710,6 +714,49 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
           await driver.close();
         }
         equal(await settle(0), 0, "closing the pools closes every connection");
+      },
+    );
+
+    await t.step(
+      "a pool whose own connections cannot sign in takes its snapshots on the driver's",
+      async () => {
+        // A verifier of more PBKDF2 iterations than sluice computes (PostgreSQL 16 lets an
+        // operator set scram_iterations so), which the driver computes.
+        const iterations = MAX_SCRAM_ITERATIONS + 1;
+        const salt = crypto.getRandomValues(new Uint8Array(16));
+        const key = await crypto.subtle.importKey("raw", encoder.encode("slow"), "PBKDF2", false, [
+          "deriveBits",
+        ]);
+        const salted = new Uint8Array(
+          await crypto.subtle.deriveBits(
+            { name: "PBKDF2", hash: "SHA-256", salt, iterations },
+            key,
+            256,
+          ),
+        );
+        const hmac = (k: Uint8Array, text: string) => createHmac("sha256", k).update(text).digest();
+        const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+        const stored = createHash("sha256").update(hmac(salted, "Client Key")).digest();
+        const verifier = `SCRAM-SHA-256$${iterations}:${b64(salt)}$${b64(stored)}:${
+          b64(hmac(salted, "Server Key"))
+        }`;
+        await cluster.psql(`CREATE ROLE slow_scram LOGIN PASSWORD ${quote(verifier)}`);
+        const url = urlOf(cluster, "slow_scram", "slow");
+        equal((await refusal(wireSettings(url, {}, {}, 5000)!)).code, "AUTH");
+        const pool = new PostgresPool({ url, maxConnections: 2, maxReserved: 1 });
+        try {
+          const snapshot = (await pool.snapshot())!;
+          equal(snapshot.rows, undefined, "the driver's");
+          deepStrictEqual(
+            (await snapshot.query("SELECT current_user", [])).map((r) =>
+              r.map((c) => decoder.decode(c!))
+            ),
+            [["slow_scram"]],
+          );
+          await snapshot.end();
+        } finally {
+          await pool.close();
+        }
       },
     );
 
