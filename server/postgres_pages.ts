@@ -22,8 +22,8 @@
  * A download that asks for anything else drops it.
  *
  * A page's text must fit in one value: 1 GB in PostgreSQL, and about 512 MB
- * (2^29 UTF-16 units) in a JavaScript string (read as `DataRow`s, a page
- * has no such limit but memory, and each cell PostgreSQL's 1 GB). A page of ordinary rows is a
+ * (2^29 UTF-16 units) in a JavaScript string; read as `DataRow`s, 256 MiB
+ * (`RESULT_TOO_LARGE`, {@linkcode "./postgres_wire.ts"}). A page of ordinary rows is a
  * few hundred kilobytes; one whose rows hold texts of megabytes each could
  * reach that, and then fails as a database error (`failed`) or, past the
  * JavaScript limit, as an internal one, where reading it cell by cell
