@@ -206,6 +206,9 @@ Deno.test("the demo page in Chromium downloads, cancels, explains refusals and s
       await phone.open(url);
       const card = await phone.start({ from: "2024-01-01T00:00:00", to: "2024-01-02T00:00:00" });
       await card.waitFor("done");
+      // The form's estimate answers 400 ms after the form settled, mostly after so short a
+      // download is done: what it adds above the card must not push the card out of view.
+      await phone.page.locator("#estimate-summary:not([hidden])").waitFor();
       const visible = await card.root.evaluate((e) => {
         const r = e.getBoundingClientRect();
         return r.top >= 0 && r.top < innerHeight;

@@ -1188,6 +1188,36 @@ function showHistory(options, records) {
   }));
 }
 
+// web/keep_in_view.ts
+var KeepInView = class {
+  #shown;
+  /** `above`: what sits above the shown elements and may change size. */
+  constructor(above) {
+    new ResizeObserver(() => this.#shown?.scrollIntoView({
+      block: "nearest"
+    })).observe(above);
+    const release = () => this.#shown = void 0;
+    for (const type of [
+      "pointerdown",
+      "keydown",
+      "wheel",
+      "touchstart"
+    ]) {
+      addEventListener(type, release, {
+        capture: true,
+        passive: true
+      });
+    }
+  }
+  /** Scrolls `element` into view, and keeps it there until the person moves the page. */
+  show(element) {
+    this.#shown = element;
+    element.scrollIntoView({
+      block: "nearest"
+    });
+  }
+};
+
 // web/page_title.ts
 function pageTitle(base, counts) {
   const parts = [
@@ -3048,6 +3078,7 @@ var preset = byId("preset");
 var startButton = byId("start");
 var startBlocked = byId("start-blocked");
 var downloads = byId("downloads");
+var cardInView = new KeepInView(byId("request-column"));
 var addFilter = byId("add-filter");
 var history2 = new DownloadHistory();
 var columns;
@@ -3277,9 +3308,7 @@ async function startExport(request2) {
   });
   downloads.prepend(card.element);
   tab.show();
-  card.element.scrollIntoView({
-    block: "nearest"
-  });
+  cardInView.show(card.element);
   if (client.session().phase === "failed") signIn2.connect();
 }
 function start(request2) {

@@ -31,6 +31,7 @@ import { EstimateView } from "./estimate_view.ts";
 import { fileName } from "./file_name.ts";
 import { FilterEditor } from "./filter_editor.ts";
 import { showHistory } from "./history_list.ts";
+import { KeepInView } from "./keep_in_view.ts";
 import { TabNotice } from "./tab_notice.ts";
 import { ended } from "./history_record.ts";
 import { PageSignIn } from "./page_sign_in.ts";
@@ -84,6 +85,7 @@ const preset = byId<HTMLSelectElement>("preset");
 const startButton = byId<HTMLButtonElement>("start");
 const startBlocked = byId<HTMLParagraphElement>("start-blocked");
 const downloads = byId<HTMLOListElement>("downloads");
+const cardInView = new KeepInView(byId("request-column"));
 const addFilter = byId<HTMLButtonElement>("add-filter");
 const history = new DownloadHistory();
 /** The server's columns, once `/schema.json` is read: the filters are checked against them. */
@@ -286,7 +288,7 @@ async function startExport(request: DownloadRequest): Promise<void> {
   downloads.prepend(card.element);
   tab.show();
   // On a phone the list sits below the form: bring the new card into view.
-  card.element.scrollIntoView({ block: "nearest" });
+  cardInView.show(card.element);
   if (client.session().phase === "failed") signIn.connect();
 }
 
