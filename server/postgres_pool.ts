@@ -138,10 +138,22 @@ const CONNECTION_ERRORS = new Set([
   "EPIPE",
   "ETIMEDOUT",
   "EHOSTUNREACH",
+  "EHOSTDOWN",
   "ENETUNREACH",
+  "ENETDOWN",
+  "ENETRESET",
+  "EADDRNOTAVAIL",
   "ENOTFOUND",
   "EAI_AGAIN",
 ]);
+
+/**
+ * node:tls's codes for a server certificate it refused (OpenSSL's names, and
+ * its own for a name the certificate does not hold): sluice's settings or
+ * the server's certificate are wrong, and trying again will not help.
+ */
+const CERTIFICATE_REFUSED =
+  /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_)|CERT|^(HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED)$/;
 
 /** Whether an error of the driver means the connection itself is gone (not only its transaction). */
 function connectionLost(error: unknown): boolean {
@@ -185,11 +197,17 @@ export function sourceError(error: unknown): unknown {
   if (typeof code === "string" && CONNECTION_ERRORS.has(code)) {
     return new DataSourceError("unavailable", error);
   }
+  if (typeof code === "string" && CERTIFICATE_REFUSED.test(code)) {
+    return new DataSourceError("failed", error);
+  }
   return error;
 }
 
 /** How long after the statement timeout a query's connection is given up for silent. */
 const QUERY_GRACE_MS = 10_000;
+
+/** How long ending a snapshot goes on cancelling a read ahead under way. */
+const CANCELLING_MS = 1000;
 
 /** How long an idle connection stays open, in seconds. */
 const IDLE_SECONDS = 60;
@@ -223,7 +241,10 @@ function rowsOf(query: postgres.PendingQuery<postgres.Row[]>, raw: boolean): Pro
  */
 export class PostgresPool {
   readonly #sql: Promise<postgres.Sql>;
-  readonly #maxReserved: number;
+  /** Snapshots open at once at most (fewer once they fall back to the driver's connections). */
+  #maxReserved: number;
+  /** The driver's connections. */
+  readonly #driverMax: number;
   /** Where snapshots connect on their own; `undefined` when they use the driver's. */
   #wire: WireSettings | undefined;
   /**
@@ -266,15 +287,18 @@ export class PostgresPool {
       statement_timeout: String(timeout),
       default_transaction_read_only: "true",
     };
-    this.#wire = options.ownSnapshotConnections === false || reserved === 0
-      ? undefined
-      : wireSettings(options.url, parameters, env, connectSeconds * 1000, {
-        // A server or network that stopped answering, well after PostgreSQL's own timeout.
-        queryTimeoutMs: timeout === 0 ? 0 : timeout + QUERY_GRACE_MS,
-      });
+    const wire = wireSettings(options.url, parameters, env, connectSeconds * 1000, {
+      // A server or network that stopped answering, well after PostgreSQL's own timeout.
+      queryTimeoutMs: timeout === 0 ? 0 : timeout + QUERY_GRACE_MS,
+    });
+    this.#wire = options.ownSnapshotConnections === false || reserved === 0 ? undefined : wire;
+    this.#driverMax = this.#wire === undefined ? max : max - reserved;
     this.#sql = loadDriver().then((postgres) =>
       postgres(options.url, {
-        max: this.#wire === undefined ? max : max - reserved,
+        // verify-full checks the certificate for the host; the driver, not telling node:tls the
+        // host, has an IP address checked as "localhost". Told it, as sluice's own connections.
+        ...(wire?.ssl === "verify-full" ? { ssl: { host: wire.host } } : {}),
+        max: this.#driverMax,
         connect_timeout: connectSeconds,
         idle_timeout: IDLE_SECONDS,
         fetch_types: false,
@@ -291,7 +315,7 @@ export class PostgresPool {
 
   /** Snapshots that may still open. */
   get reservable(): number {
-    return this.#maxReserved - this.#reserved;
+    return Math.max(0, this.#maxReserved - this.#reserved);
   }
 
   /**
@@ -314,7 +338,9 @@ export class PostgresPool {
    *
    * It runs on a connection of sluice's own (`ownSnapshotConnections`);
    * once one fails to open for good (`failed`: it could not sign in,
-   * negotiate TLS or begin), on the driver's from then on. There it runs in
+   * negotiate TLS or begin, or the server broke the protocol), on the
+   * driver's from then on, at most one fewer at once than the driver has
+   * connections. There it runs in
    * the driver's `begin()`, which notices a connection that closes while
    * the transaction waits between queries (the driver's `reserve()` does
    * not, and 3.4.9 then writes the next query to a closed socket). A failed
@@ -330,8 +356,11 @@ export class PostgresPool {
         if (!(error instanceof DataSourceError && error.kind === "failed")) throw error;
         // A sign-in, TLS handshake or BEGIN that sluice's own connection cannot complete and
         // the driver may (a SCRAM iteration count past sluice's bound, say): from now on the
-        // snapshots are the driver's, within the connections it has.
+        // snapshots are the driver's, within the connections it has, of which one always stays
+        // for reads without a snapshot.
         this.#wire = undefined;
+        this.#maxReserved = Math.min(this.#maxReserved, this.#driverMax - 1);
+        if (this.#reserved >= this.#maxReserved) return undefined;
         this.#reserved++;
       }
     }
@@ -428,13 +457,19 @@ export class PostgresPool {
     } catch (error) {
       if (connection !== undefined) this.#closeOwn(connection);
       this.#reserved--;
+      // A server (or a pooler before it) that speaks the protocol otherwise than sluice reads
+      // it would do so again: like a sign-in refused, a reason to fall back to the driver.
+      if (error instanceof WireError && error.code === "PROTOCOL") {
+        throw new DataSourceError("failed", error);
+      }
       throw sourceError(error);
     }
     const open = connection;
     let broken = false;
     let ended: Promise<void> | undefined;
     const run = async (text: string, params: readonly string[]) => {
-      if (broken || open.closed) throw new DataSourceError("unavailable");
+      // Once ended, its connection may already serve another snapshot.
+      if (ended !== undefined || broken || open.closed) throw new DataSourceError("unavailable");
       try {
         return await open.query(text, params);
       } catch (error) {
@@ -446,11 +481,14 @@ export class PostgresPool {
       if (broken || open.closed || this.#closed) return this.#closeOwn(open);
       if (open.busy) {
         // A read ahead that nobody will read: cancelled, asked again until it has ended (a
-        // cancel can reach PostgreSQL before the query it is meant for), for a second at most;
-        // and the connection not reused, since a cancel may also arrive after its query.
-        for (let asked = 0; asked < 10 && open.busy && !open.closed; asked++) {
-          await open.cancel();
-          await open.quiet(100);
+        // cancel can reach PostgreSQL before the query it is meant for), for a second at most
+        // however slowly cancels connect; and the connection not reused, since a cancel may
+        // also arrive after its query.
+        const until = Date.now() + CANCELLING_MS;
+        for (let left = CANCELLING_MS; left > 0 && open.busy && !open.closed;) {
+          await open.cancel(left);
+          await open.quiet(Math.max(0, Math.min(100, until - Date.now())));
+          left = until - Date.now();
         }
         return this.#closeOwn(open);
       }

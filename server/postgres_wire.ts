@@ -317,24 +317,26 @@ export class WireConnection {
   /**
    * Asks PostgreSQL, on a connection of its own (through TLS as this one
    * is), to cancel what this one runs; the query then fails with `57014`.
-   * Resolves once asked, or once asking failed or took the connect timeout.
+   * Resolves once asked, or once asking failed or took `withinMs` (at most
+   * the connect timeout).
    */
-  async cancel(): Promise<void> {
+  async cancel(withinMs = this.#settings.connectTimeoutMs): Promise<void> {
     if (this.#closed !== undefined || this.#pending.length === 0) return;
     const request = new Message().begin().int32(CANCEL_REQUEST).int32(this.#pid)
       .int32(this.#secret).end().take();
     let socket: Socket | undefined;
+    const ask = async () => {
+      const sent = await negotiate(this.#settings, (s) => {
+        socket = s;
+        // Cancelling is a courtesy (the statement timeout ends the query anyway): its socket's
+        // errors end it, and are not thrown.
+        s.on("error", () => {});
+      });
+      await new Promise<void>((done) => sent.end(request, done));
+    };
     try {
-      socket = await connectSocket(this.#settings);
-      // Cancelling is a courtesy (the statement timeout ends the query anyway): its socket's
-      // errors end it, and are not thrown.
-      socket.on("error", () => {});
-      const sent = socket;
-      await deadline(
-        new Promise<void>((done) => sent.end(request, done)),
-        this.#settings.connectTimeoutMs,
-        () => {},
-      );
+      const ms = Math.min(withinMs, this.#settings.connectTimeoutMs);
+      await deadline(ask(), ms, () => socket?.destroy());
     } catch {
       // Could not ask: the query runs until it ends or times out.
     } finally {
@@ -645,6 +647,9 @@ async function negotiate(settings: WireSettings, opened: (s: Socket) => void): P
   }
   const secure = tlsConnect({
     socket,
+    // The name the certificate must hold (an IP address as an IP address: without `host`,
+    // node:tls would check for "localhost"); SNI only for a name, never for an address.
+    host: settings.host,
     servername: isIP(settings.host) === 0 ? settings.host : undefined,
     rejectUnauthorized: settings.ssl === "verify-full",
   });

@@ -9,6 +9,8 @@ export interface Cluster {
   /** `postgres://postgres@127.0.0.1:PORT/postgres`, trust authentication. */
   readonly url: string;
   readonly port: number;
+  /** The PEM file of the server's self-signed certificate, when it accepts TLS. */
+  readonly certificate: string | undefined;
   /** Runs SQL through psql (a program independent of sluice) and returns its unaligned output. */
   psql(sql: string): Promise<string>;
   /** Stops the server (fast shutdown), leaving the data; `start()` brings it back on the same port. */
@@ -152,6 +154,10 @@ export async function startCluster(setup: ClusterOptions = {}): Promise<Cluster>
       "/CN=localhost",
       "-addext",
       "subjectAltName=DNS:localhost,IP:127.0.0.1",
+      // A server's certificate, not an authority's (openssl's default): a trust store given it
+      // (DENO_CERT) accepts it only so.
+      "-addext",
+      "basicConstraints=critical,CA:FALSE",
       "-keyout",
       `${data}/server.key`,
       "-out",
@@ -188,6 +194,7 @@ export async function startCluster(setup: ClusterOptions = {}): Promise<Cluster>
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
+    certificate: setup.tls === true ? `${data}/server.crt` : undefined,
     // The cluster's own psql, not Debian's /usr/bin/psql: that is a Perl wrapper that picks a
     // version and execs this one, some 44 ms a call against 8 ms, ~46 calls a suite.
     psql: (sql) =>

@@ -27,7 +27,7 @@ const SECONDS: Record<string, number> = {
   "hostile_peer_test.ts": 7.0,
   "resume_test.ts": 6.8,
   "cli_source_outage_test.ts": 6.6,
-  "postgres_wire_test.ts": 5.0,
+  "postgres_wire_test.ts": 6.0,
   "cli_test.ts": 4.8,
   "cli_continue_test.ts": 4.4,
   "cli_reconnect_test.ts": 4.2,

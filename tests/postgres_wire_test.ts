@@ -3,7 +3,7 @@
 // peers that break the protocol. The pool's snapshots on these connections are checked against
 // the driver's, read for read.
 import { deepStrictEqual, equal, ok, rejects } from "node:assert/strict";
-import type { DataSourceError, SourceReader } from "../server/data_source.ts";
+import { DataSourceError, type SourceReader } from "../server/data_source.ts";
 import { postgresSchema, readPostgresColumns } from "../server/postgres_catalog.ts";
 import { PostgresPool, sourceError } from "../server/postgres_pool.ts";
 import { PostgresSource } from "../server/postgres_source.ts";
@@ -342,6 +342,101 @@ Deno.test("peers that break the protocol or cannot prove the password are refuse
     await done;
   });
 
+  await t.step(
+    "a snapshot ended with a read under way stops cancelling after a second, however slow the cancels",
+    async () => {
+      // A server that answers BEGIN, then neither the read nor the cancel connections (TLS
+      // asked of them, as sslmode=prefer does, and never answered).
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      let cancels = 0;
+      const held: Deno.Conn[] = [];
+      const serving = (async () => {
+        const first = await listener.accept();
+        held.push(first);
+        const talk = new Talk(first);
+        await talk.startup(); // the SSLRequest
+        await talk.raw(encoder.encode("N"));
+        await talk.startup();
+        await ready(talk);
+        await talk.message(); // BEGIN
+        await talk.send("C", encoder.encode("BEGIN\0"));
+        await talk.send("Z", encoder.encode("T"));
+        for await (const conn of listener) {
+          cancels++;
+          held.push(conn);
+        }
+      })().catch(() => {
+        // The listener closed under the loop.
+      });
+      const port = (listener.addr as Deno.NetAddr).port;
+      // The connect timeout (10 s) bounds each cancel; before, ten of them were asked in turn.
+      const pool = new PostgresPool({
+        url: `postgres://trader:secret@127.0.0.1:${port}/db?sslmode=prefer`,
+        maxConnections: 2,
+        maxReserved: 1,
+      });
+      try {
+        const snapshot = (await pool.snapshot())!;
+        const reading = snapshot.rows!("SELECT pg_sleep(30)", []).then(() => "read", (e) => e);
+        await snapshot.end();
+        ok((await reading) instanceof Error);
+        equal(cancels, 1, "one cancel, given the whole second");
+        await rejects(snapshot.query("SELECT 1", []), { name: "DataSourceError" });
+      } finally {
+        await pool.close();
+        listener.close();
+        for (const conn of held) conn.close();
+        await serving;
+      }
+    },
+  );
+
+  await t.step(
+    "a server that breaks the protocol as a snapshot's connection opens: the driver's from then on",
+    async () => {
+      // A pooler, say, that reports another time zone than the one sluice asks for; and that
+      // has no room for the driver's connection after it.
+      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+      const serving = (async () => {
+        const conn = await listener.accept();
+        const talk = new Talk(conn);
+        await talk.startup();
+        await talk.send("R", authentication(0));
+        await talk.send("S", encoder.encode("TimeZone\0Europe/Paris\0"));
+        await talk.message().catch(() => {});
+        conn.close();
+        for await (const next of listener) {
+          const driver = new Talk(next);
+          await driver.startup();
+          await driver.send("E", encoder.encode("SFATAL\0C53300\0Mno room\0\0"));
+          next.close();
+        }
+      })().catch(() => {
+        // The listener closed under the loop.
+      });
+      const port = (listener.addr as Deno.NetAddr).port;
+      const pool = new PostgresPool({
+        url: `postgres://trader:secret@127.0.0.1:${port}/db`,
+        maxConnections: 4,
+        maxReserved: 2,
+      });
+      try {
+        equal(pool.reservable, 2);
+        await rejects(pool.snapshot(), (e: unknown) => {
+          ok(e instanceof DataSourceError, String(e));
+          equal(e.kind, "unavailable", "the driver's connection, refused for now");
+          return true;
+        });
+        // On the driver's two connections, one snapshot at most: it fell back.
+        equal(pool.reservable, 1);
+      } finally {
+        await pool.close();
+        listener.close();
+        await serving;
+      }
+    },
+  );
+
   await t.step("notices and harmless parameters mid-query are passed over", async () => {
     const { settings, done } = peer(async (talk) => {
       await talk.startup();
@@ -571,6 +666,89 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
         );
         ok(/SELF_SIGNED|CERT|certificate/i.test(`${unverified.code} ${unverified.message}`));
         equal((sourceError(unverified) as DataSourceError).kind, "failed");
+        // The driver's refusal is the same failure, not an error sluice does not know.
+        const driver = new PostgresPool({
+          url: urlOf(cluster, "tls_only", PASSWORDS.tls_only, "verify-full"),
+        });
+        try {
+          await rejects(driver.query("SELECT 1", []), (e: unknown) => {
+            ok(e instanceof DataSourceError, String(e));
+            equal(e.kind, "failed");
+            return true;
+          });
+        } finally {
+          await driver.close();
+        }
+      },
+    );
+
+    await t.step(
+      "verify-full accepts a trusted certificate for the address connected to, and only for it",
+      async () => {
+        // A second certificate, trusted as well, that names "localhost" and not 127.0.0.1.
+        const dir = await Deno.makeTempDir({ prefix: "sluice_verify_" });
+        try {
+          const openssl = await new Deno.Command("openssl", {
+            args: [
+              "req",
+              "-x509",
+              "-newkey",
+              "ec",
+              "-pkeyopt",
+              "ec_paramgen_curve:prime256v1",
+              "-nodes",
+              "-days",
+              "2",
+              "-subj",
+              "/CN=localhost",
+              "-addext",
+              "subjectAltName=DNS:localhost",
+              "-addext",
+              "basicConstraints=critical,CA:FALSE",
+              "-keyout",
+              `${dir}/name.key`,
+              "-out",
+              `${dir}/name.crt`,
+            ],
+            stdout: "null",
+            stderr: "null",
+          }).output();
+          ok(openssl.success, "openssl made the certificate");
+          await Deno.writeTextFile(
+            `${dir}/trusted.pem`,
+            await Deno.readTextFile(cluster.certificate!) +
+              await Deno.readTextFile(`${dir}/name.crt`),
+          );
+          const run = await new Deno.Command(Deno.execPath(), {
+            args: [
+              "run",
+              "--allow-all",
+              "--no-check",
+              new URL("./_verify_full_run.ts", import.meta.url).pathname,
+              `postgres://tls_only:${
+                encodeURIComponent(PASSWORDS.tls_only)
+              }@127.0.0.1:${cluster.port}/postgres`,
+              `${dir}/name.key`,
+              `${dir}/name.crt`,
+            ],
+            env: { DENO_CERT: `${dir}/trusted.pem`, NO_COLOR: "1" },
+            stdout: "piped",
+            stderr: "piped",
+          }).output();
+          const said = new TextDecoder().decode(run.stdout);
+          ok(run.success, `${said}${new TextDecoder().decode(run.stderr)}`);
+          // On sluice's own connection and on the driver's alike, the address is checked as
+          // an address: a certificate for "localhost" is not one for 127.0.0.1 (node:tls, not
+          // told the host, would check for "localhost").
+          deepStrictEqual(JSON.parse(said), {
+            cluster: "opened: true",
+            nameOnly: "refused: ERR_TLS_CERT_ALTNAME_INVALID",
+            driverCluster: "opened: true",
+            driverNameOnly: "refused: ERR_TLS_CERT_ALTNAME_INVALID",
+          });
+        } finally {
+          await Deno.remove(dir, { recursive: true });
+        }
       },
     );
 
@@ -743,7 +921,8 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
         await cluster.psql(`CREATE ROLE slow_scram LOGIN PASSWORD ${quote(verifier)}`);
         const url = urlOf(cluster, "slow_scram", "slow");
         equal((await refusal(wireSettings(url, {}, {}, 5000)!)).code, "AUTH");
-        const pool = new PostgresPool({ url, maxConnections: 2, maxReserved: 1 });
+        // The driver has the two connections the snapshots would not take.
+        const pool = new PostgresPool({ url, maxConnections: 4, maxReserved: 2 });
         try {
           const snapshot = (await pool.snapshot())!;
           equal(snapshot.rows, undefined, "the driver's");
@@ -753,7 +932,12 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
             ),
             [["slow_scram"]],
           );
+          // On the driver's two, one snapshot at most: the other connection stays for reads.
+          equal(await pool.snapshot(), undefined);
+          equal(pool.reservable, 0);
+          deepStrictEqual(await pool.query("SELECT 1", []), [[1]]);
           await snapshot.end();
+          equal(pool.reservable, 1);
         } finally {
           await pool.close();
         }
