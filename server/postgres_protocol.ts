@@ -154,7 +154,9 @@ export class Message {
 /**
  * One query's `DataRow` messages as they arrive, in one buffer that grows
  * (from `hint`, on the first row) up to `budget` bytes: a result past it
- * fails with `RESULT_TOO_LARGE` rather than take the process's memory.
+ * fails with `RESULT_TOO_LARGE` rather than take the process's memory. A
+ * row of more than {@linkcode MAX_MESSAGE_BYTES} gets its room as its bytes
+ * come, not as its length announces them.
  */
 export class RowBuffer {
   #buf = new Uint8Array(0);
@@ -184,22 +186,27 @@ export class RowBuffer {
         `a query's rows are more than ${this.#budget} bytes`,
       );
     }
-    if (need > this.#buf.length) {
-      const bigger = new Uint8Array(
-        Math.min(this.#budget, Math.max(this.#hint, this.#buf.length * 2, need)),
-      );
-      bigger.set(this.#buf.subarray(0, this.#pos));
-      this.#buf = bigger;
-    }
+    this.#room(this.#pos + Math.min(total, MAX_MESSAGE_BYTES));
     this.#last = this.#pos;
     this.#count++;
     this.add(header);
   }
 
-  /** Bytes of the row under way (room was made by {@linkcode RowBuffer.startRow}). */
+  /** Bytes of the row under way, within the length {@linkcode RowBuffer.startRow} was given. */
   add(bytes: Uint8Array): void {
+    this.#room(this.#pos + bytes.length);
     this.#buf.set(bytes, this.#pos);
     this.#pos += bytes.length;
+  }
+
+  /** Grows the buffer to hold `need` bytes (never past the budget, which `startRow` checked). */
+  #room(need: number): void {
+    if (need <= this.#buf.length) return;
+    const bigger = new Uint8Array(
+      Math.min(this.#budget, Math.max(this.#hint, this.#buf.length * 2, need)),
+    );
+    bigger.set(this.#buf.subarray(0, this.#pos));
+    this.#buf = bigger;
   }
 
   take(): WireRows {

@@ -116,7 +116,19 @@ Deno.test("lengths that are not the protocol, and rows past the bound, are refus
   // A row may be larger than that, up to its query's budget, and not past it.
   const big = concat([message("2", new Uint8Array(0)), row(["y".repeat(MAX_MESSAGE_BYTES + 1)])]);
   equal(read(big, [], 2 << 20).count, 1);
+  // Its room grows as its bytes come, at any cut.
+  const pieces = read(big, [7, 100, 600_000, 1_200_000], 2 << 20);
+  deepStrictEqual(pieces.cells.map((r) => r.map((c) => c?.length)), [[MAX_MESSAGE_BYTES + 1]]);
   equal(code(() => read(big, [7, 100], 1 << 20)), "RESULT_TOO_LARGE");
+  // A row that announces 200 MiB within a budget of 256 MiB takes no more room than its bytes
+  // so far need (a megabyte at first), not what it announced.
+  const announced = new Uint8Array(5 + 1000);
+  announced[0] = 0x44;
+  new DataView(announced.buffer).setInt32(1, 4 + (200 << 20));
+  const held = new RowBuffer(0, 256 << 20);
+  new BackendReader({ rowsFor: () => held, message: () => {} }).push(announced);
+  equal(held.size, 1005);
+  ok(held.take().bytes.buffer.byteLength <= 2 * MAX_MESSAGE_BYTES, "room for what came");
   // After stop, nothing more is read.
   const seen: string[] = [];
   const reader = new BackendReader({
