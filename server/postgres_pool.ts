@@ -153,7 +153,7 @@ const CONNECTION_ERRORS = new Set([
  * the server's certificate are wrong, and trying again will not help.
  */
 const CERTIFICATE_REFUSED =
-  /^(ERR_TLS_|ERR_SSL_|UNABLE_TO_)|CERT|^(HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED)$/;
+  /^(ERR_TLS_CERT_ALTNAME_INVALID|UNABLE_TO_\w+|\w*CERT\w*|HOSTNAME_MISMATCH|INVALID_CA|INVALID_PURPOSE|PATH_LENGTH_EXCEEDED)$/;
 
 /** Whether an error of the driver means the connection itself is gone (not only its transaction). */
 function connectionLost(error: unknown): boolean {
@@ -208,6 +208,8 @@ const QUERY_GRACE_MS = 10_000;
 
 /** How long ending a snapshot goes on cancelling a read ahead under way. */
 const CANCELLING_MS = 1000;
+/** Too little time to ask a cancel in: the loop above stops rather than start one. */
+const MIN_CANCEL_MS = 50;
 
 /** How long an idle connection stays open, in seconds. */
 const IDLE_SECONDS = 60;
@@ -216,6 +218,30 @@ const IDLE_SECONDS = 60;
 interface IdleConnection {
   readonly connection: WireConnection;
   readonly timer: ReturnType<typeof setTimeout>;
+}
+
+/**
+ * The driver's `ssl` option where the URL has it check the certificate
+ * (`verify-full`, `verify-ca`, `sslrootcert=system`) for one host: that
+ * host, which the driver does not tell node:tls, so that an IP address
+ * would be checked as "localhost" (a certificate for localhost passing, one
+ * for the address refused). Nothing otherwise, the driver reading the URL
+ * as it does.
+ */
+function driverVerification(url: string): { ssl?: { host: string } } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // Several hosts (`h1:5432,h2:5432`) are no URL to the WHATWG parser: the driver's own check.
+    return {};
+  }
+  const query = parsed.searchParams;
+  const mode = query.get("sslmode");
+  const verifies = mode === "verify-full" || mode === "verify-ca" ||
+    query.get("sslrootcert") === "system";
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  return verifies && host !== "" ? { ssl: { host: decodeURIComponent(host) } } : {};
 }
 
 /** The driver's result (an Array subclass with query details) as a plain array of rows. */
@@ -287,17 +313,16 @@ export class PostgresPool {
       statement_timeout: String(timeout),
       default_transaction_read_only: "true",
     };
-    const wire = wireSettings(options.url, parameters, env, connectSeconds * 1000, {
-      // A server or network that stopped answering, well after PostgreSQL's own timeout.
-      queryTimeoutMs: timeout === 0 ? 0 : timeout + QUERY_GRACE_MS,
-    });
-    this.#wire = options.ownSnapshotConnections === false || reserved === 0 ? undefined : wire;
+    this.#wire = options.ownSnapshotConnections === false || reserved === 0
+      ? undefined
+      : wireSettings(options.url, parameters, env, connectSeconds * 1000, {
+        // A server or network that stopped answering, well after PostgreSQL's own timeout.
+        queryTimeoutMs: timeout === 0 ? 0 : timeout + QUERY_GRACE_MS,
+      });
     this.#driverMax = this.#wire === undefined ? max : max - reserved;
     this.#sql = loadDriver().then((postgres) =>
       postgres(options.url, {
-        // verify-full checks the certificate for the host; the driver, not telling node:tls the
-        // host, has an IP address checked as "localhost". Told it, as sluice's own connections.
-        ...(wire?.ssl === "verify-full" ? { ssl: { host: wire.host } } : {}),
+        ...driverVerification(options.url),
         max: this.#driverMax,
         connect_timeout: connectSeconds,
         idle_timeout: IDLE_SECONDS,
@@ -338,8 +363,7 @@ export class PostgresPool {
    *
    * It runs on a connection of sluice's own (`ownSnapshotConnections`);
    * once one fails to open for good (`failed`: it could not sign in,
-   * negotiate TLS or begin, or the server broke the protocol), on the
-   * driver's from then on, at most one fewer at once than the driver has
+   * negotiate TLS or begin), on the driver's from then on, at most one fewer at once than the driver has
    * connections. There it runs in the driver's `begin()`, which notices a
    * connection that closes while the transaction waits between queries (the
    * driver's `reserve()` does not, and 3.4.9 then writes the next query to a
@@ -456,11 +480,6 @@ export class PostgresPool {
     } catch (error) {
       if (connection !== undefined) this.#closeOwn(connection);
       this.#reserved--;
-      // A server (or a pooler before it) that speaks the protocol otherwise than sluice reads
-      // it would do so again: like a sign-in refused, a reason to fall back to the driver.
-      if (error instanceof WireError && error.code === "PROTOCOL") {
-        throw new DataSourceError("failed", error);
-      }
       throw sourceError(error);
     }
     const open = connection;
@@ -483,11 +502,11 @@ export class PostgresPool {
         // cancel can reach PostgreSQL before the query it is meant for), for a second at most
         // however slowly cancels connect; and the connection not reused, since a cancel may
         // also arrive after its query.
-        const until = Date.now() + CANCELLING_MS;
-        for (let left = CANCELLING_MS; left > 0 && open.busy && !open.closed;) {
-          await open.cancel(left);
-          await open.quiet(Math.max(0, Math.min(100, until - Date.now())));
-          left = until - Date.now();
+        const until = performance.now() + CANCELLING_MS;
+        const left = () => until - performance.now();
+        while (left() >= MIN_CANCEL_MS && open.busy && !open.closed) {
+          await open.cancel(left());
+          await open.quiet(Math.max(0, Math.min(100, left())));
         }
         return this.#closeOwn(open);
       }

@@ -163,6 +163,8 @@ export class RowBuffer {
   #pos = 0;
   #count = 0;
   #last = -1;
+  /** Where the row under way ends, when it is large; `Infinity` otherwise. */
+  #rowEnd = Infinity;
   readonly #hint: number;
   readonly #budget: number;
 
@@ -186,6 +188,8 @@ export class RowBuffer {
         `a query's rows are more than ${this.#budget} bytes`,
       );
     }
+    // A large row's room doubles up to its end, not past it.
+    this.#rowEnd = total > MAX_MESSAGE_BYTES ? need : Infinity;
     this.#room(this.#pos + Math.min(total, MAX_MESSAGE_BYTES));
     this.#last = this.#pos;
     this.#count++;
@@ -203,7 +207,10 @@ export class RowBuffer {
   #room(need: number): void {
     if (need <= this.#buf.length) return;
     const bigger = new Uint8Array(
-      Math.min(this.#budget, Math.max(this.#hint, this.#buf.length * 2, need)),
+      Math.max(
+        need,
+        Math.min(this.#budget, this.#rowEnd, Math.max(this.#hint, this.#buf.length * 2)),
+      ),
     );
     bigger.set(this.#buf.subarray(0, this.#pos));
     this.#buf = bigger;

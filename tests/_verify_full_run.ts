@@ -25,9 +25,12 @@ async function attempt(url: string, query: string): Promise<string> {
   }
 }
 
-/** The same through the driver. */
-async function driverAttempt(url: string, query: string): Promise<string> {
-  const pool = new PostgresPool({ url: `${url}?sslmode=verify-full`, connectTimeoutSeconds: 5 });
+/** The same through the driver; `more` of the URL's query after `sslmode`. */
+async function driverAttempt(url: string, query: string, more = ""): Promise<string> {
+  const pool = new PostgresPool({
+    url: `${url}?sslmode=verify-full${more}`,
+    connectTimeoutSeconds: 5,
+  });
   try {
     const [[cell]] = await pool.query(query, []);
     return `opened: ${cell}`;
@@ -59,5 +62,7 @@ console.log(JSON.stringify({
   nameOnly: await attempt(nameOnly, "SELECT 1"),
   driverCluster: await driverAttempt(clusterUrl, SSL),
   driverNameOnly: await driverAttempt(nameOnly, "SELECT 1"),
+  // A URL sluice's own connections leave to the driver alone.
+  driverNameOnlyParameter: await driverAttempt(nameOnly, "SELECT 1", "&application_name=x"),
 }));
 peer.close();

@@ -129,6 +129,11 @@ Deno.test("lengths that are not the protocol, and rows past the bound, are refus
   new BackendReader({ rowsFor: () => held, message: () => {} }).push(announced);
   equal(held.size, 1005);
   ok(held.take().bytes.buffer.byteLength <= 2 * MAX_MESSAGE_BYTES, "room for what came");
+  // A large row that came whole ends in a buffer of its size, not of the next power of two.
+  const exact = new RowBuffer(0, 256 << 20);
+  const cell = MAX_MESSAGE_BYTES * 3 + 17;
+  new BackendReader({ rowsFor: () => exact, message: () => {} }).push(row(["z".repeat(cell)]));
+  equal(exact.take().bytes.buffer.byteLength, 5 + 2 + 4 + cell);
   // After stop, nothing more is read.
   const seen: string[] = [];
   const reader = new BackendReader({

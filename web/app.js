@@ -1191,17 +1191,23 @@ function showHistory(options, records) {
 // web/keep_in_view.ts
 var KeepInView = class {
   #shown;
-  /** `above`: what sits above the shown elements and may change size. */
-  constructor(above) {
-    new ResizeObserver(() => this.#shown?.scrollIntoView({
+  /**
+   * `above`: what sits above the shown elements and may change size. The
+   * person's scrolling is known by the input that does it; a page moved
+   * without any (a scroll bar dragged, find in page) is still pulled back
+   * by the next change above, which a scroll event could not tell from the
+   * browser's own adjustment to that change.
+   */
+  constructor(...above) {
+    const observer = new ResizeObserver(() => this.#shown?.scrollIntoView({
       block: "nearest"
-    })).observe(above);
+    }));
+    for (const element of above) observer.observe(element);
     const release = () => this.#shown = void 0;
     for (const type of [
       "pointerdown",
       "keydown",
-      "wheel",
-      "touchstart"
+      "wheel"
     ]) {
       addEventListener(type, release, {
         capture: true,
@@ -3078,7 +3084,7 @@ var preset = byId("preset");
 var startButton = byId("start");
 var startBlocked = byId("start-blocked");
 var downloads = byId("downloads");
-var cardInView = new KeepInView(byId("request-column"));
+var cardInView = new KeepInView(notice, byId("request-column"));
 var addFilter = byId("add-filter");
 var history2 = new DownloadHistory();
 var columns;

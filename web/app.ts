@@ -85,7 +85,7 @@ const preset = byId<HTMLSelectElement>("preset");
 const startButton = byId<HTMLButtonElement>("start");
 const startBlocked = byId<HTMLParagraphElement>("start-blocked");
 const downloads = byId<HTMLOListElement>("downloads");
-const cardInView = new KeepInView(byId("request-column"));
+const cardInView = new KeepInView(notice, byId("request-column"));
 const addFilter = byId<HTMLButtonElement>("add-filter");
 const history = new DownloadHistory();
 /** The server's columns, once `/schema.json` is read: the filters are checked against them. */

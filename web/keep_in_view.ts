@@ -16,11 +16,18 @@
 export class KeepInView {
   #shown: Element | undefined;
 
-  /** `above`: what sits above the shown elements and may change size. */
-  constructor(above: Element) {
-    new ResizeObserver(() => this.#shown?.scrollIntoView({ block: "nearest" })).observe(above);
+  /**
+   * `above`: what sits above the shown elements and may change size. The
+   * person's scrolling is known by the input that does it; a page moved
+   * without any (a scroll bar dragged, find in page) is still pulled back
+   * by the next change above, which a scroll event could not tell from the
+   * browser's own adjustment to that change.
+   */
+  constructor(...above: Element[]) {
+    const observer = new ResizeObserver(() => this.#shown?.scrollIntoView({ block: "nearest" }));
+    for (const element of above) observer.observe(element);
     const release = () => this.#shown = undefined;
-    for (const type of ["pointerdown", "keydown", "wheel", "touchstart"]) {
+    for (const type of ["pointerdown", "keydown", "wheel"]) {
       addEventListener(type, release, { capture: true, passive: true });
     }
   }
