@@ -363,11 +363,12 @@ export class PostgresPool {
    *
    * It runs on a connection of sluice's own (`ownSnapshotConnections`);
    * once one fails to open for good (`failed`: it could not sign in,
-   * negotiate TLS or begin), on the driver's from then on, at most one fewer at once than the driver has
-   * connections. There it runs in the driver's `begin()`, which notices a
-   * connection that closes while the transaction waits between queries (the
-   * driver's `reserve()` does not, and 3.4.9 then writes the next query to a
-   * closed socket). A failed query ends the transaction too.
+   * negotiate TLS or begin), on the driver's from then on, at most one
+   * fewer at once than the driver has connections. There it runs in the
+   * driver's `begin()`, which notices a connection that closes while the
+   * transaction waits between queries (the driver's `reserve()` does not,
+   * and 3.4.9 then writes the next query to a closed socket). A failed query
+   * ends the transaction too.
    */
   async snapshot(): Promise<SnapshotTransaction | undefined> {
     if (this.#closed || this.#reserved >= this.#maxReserved) return undefined;

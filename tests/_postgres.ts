@@ -112,6 +112,41 @@ function isNotEmpty(error: unknown): boolean {
   return error instanceof Error && /ENOTEMPTY|not empty/i.test(error.message);
 }
 
+/**
+ * Makes a self-signed server certificate for `subjectAltName` (openssl's
+ * syntax: `DNS:localhost,IP:127.0.0.1`), valid for two days, and its key.
+ */
+export async function makeCertificate(
+  keyFile: string,
+  certFile: string,
+  subjectAltName: string,
+): Promise<void> {
+  // An EC key: RSA's key generation would cost ~0.1 s a cluster.
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:prime256v1",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    "/CN=localhost",
+    "-addext",
+    `subjectAltName=${subjectAltName}`,
+    // A server's certificate, not an authority's (openssl's default): a trust store given it
+    // (DENO_CERT) accepts it only so.
+    "-addext",
+    "basicConstraints=critical,CA:FALSE",
+    "-keyout",
+    keyFile,
+    "-out",
+    certFile,
+  ], false);
+}
+
 /** How {@linkcode startCluster} sets up a cluster beyond trust on loopback. */
 export interface ClusterOptions {
   /** `pg_hba.conf` lines put before the template's (which trust every connection). */
@@ -139,30 +174,7 @@ export async function startCluster(setup: ClusterOptions = {}): Promise<Cluster>
     await Deno.writeTextFile(hba, [...setup.hba, await Deno.readTextFile(hba)].join("\n"));
   }
   if (setup.tls === true) {
-    // An EC key: RSA's key generation would cost ~0.1 s a cluster.
-    await run("openssl", [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-days",
-      "2",
-      "-subj",
-      "/CN=localhost",
-      "-addext",
-      "subjectAltName=DNS:localhost,IP:127.0.0.1",
-      // A server's certificate, not an authority's (openssl's default): a trust store given it
-      // (DENO_CERT) accepts it only so.
-      "-addext",
-      "basicConstraints=critical,CA:FALSE",
-      "-keyout",
-      `${data}/server.key`,
-      "-out",
-      `${data}/server.crt`,
-    ], false);
+    await makeCertificate(`${data}/server.key`, `${data}/server.crt`, "DNS:localhost,IP:127.0.0.1");
     await Deno.chmod(`${data}/server.key`, 0o600);
     if (asUser) {
       for (const f of ["server.key", "server.crt"]) {

@@ -19,7 +19,7 @@ import { RowSpans } from "../server/postgres_records.ts";
 import { MAX_SCRAM_ITERATIONS } from "../server/postgres_protocol.ts";
 import { Buffer } from "node:buffer";
 import { createHash, createHmac } from "node:crypto";
-import { type Cluster, startCluster } from "./_postgres.ts";
+import { type Cluster, makeCertificate, startCluster } from "./_postgres.ts";
 
 const decoder = new TextDecoder();
 const encoder = new TextEncoder();
@@ -137,6 +137,40 @@ function peer(
     5000,
   )!;
   return { settings, done };
+}
+
+/**
+ * A fake server that takes every connection, each served by `serve` with its
+ * number (0 the first) and held open until `close`, which ends them all.
+ */
+function peers(serve: (talk: Talk, n: number) => Promise<void>) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const conns: Deno.Conn[] = [];
+  const served: Promise<void>[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) {
+      // A client that hung up first ends its talk; the test says what it expected.
+      served.push(serve(new Talk(conn), conns.push(conn) - 1).catch(() => {}));
+    }
+  })().catch(() => {
+    // The listener closed under the loop.
+  });
+  return {
+    port: (listener.addr as Deno.NetAddr).port,
+    accepted: () => conns.length,
+    close: async () => {
+      listener.close();
+      for (const conn of conns) {
+        try {
+          conn.close();
+        } catch {
+          // Closed already.
+        }
+      }
+      await accepting;
+      await Promise.all(served);
+    },
+  };
 }
 
 /** The frontend's messages as a peer reads them, and the backend's it writes. */
@@ -347,13 +381,8 @@ Deno.test("peers that break the protocol or cannot prove the password are refuse
     async () => {
       // A server that answers BEGIN, then neither the read nor the cancel connections (TLS
       // asked of them, as sslmode=prefer does, and never answered).
-      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      let cancels = 0;
-      const held: Deno.Conn[] = [];
-      const serving = (async () => {
-        const first = await listener.accept();
-        held.push(first);
-        const talk = new Talk(first);
+      const server = peers(async (talk, n) => {
+        if (n > 0) return; // a cancel
         await talk.startup(); // the SSLRequest
         await talk.raw(encoder.encode("N"));
         await talk.startup();
@@ -361,17 +390,10 @@ Deno.test("peers that break the protocol or cannot prove the password are refuse
         await talk.message(); // BEGIN
         await talk.send("C", encoder.encode("BEGIN\0"));
         await talk.send("Z", encoder.encode("T"));
-        for await (const conn of listener) {
-          cancels++;
-          held.push(conn);
-        }
-      })().catch(() => {
-        // The listener closed under the loop.
       });
-      const port = (listener.addr as Deno.NetAddr).port;
       // The connect timeout (10 s) bounds each cancel; before, ten of them were asked in turn.
       const pool = new PostgresPool({
-        url: `postgres://trader:secret@127.0.0.1:${port}/db?sslmode=prefer`,
+        url: `postgres://trader:secret@127.0.0.1:${server.port}/db?sslmode=prefer`,
         maxConnections: 2,
         maxReserved: 1,
       });
@@ -380,13 +402,11 @@ Deno.test("peers that break the protocol or cannot prove the password are refuse
         const reading = snapshot.rows!("SELECT pg_sleep(30)", []).then(() => "read", (e) => e);
         await snapshot.end();
         ok((await reading) instanceof Error);
-        equal(cancels, 1, "one cancel, given the whole second");
+        equal(server.accepted() - 1, 1, "one cancel, given the whole second");
         await rejects(snapshot.query("SELECT 1", []), { name: "DataSourceError" });
       } finally {
         await pool.close();
-        listener.close();
-        for (const conn of held) conn.close();
-        await serving;
+        await server.close();
       }
     },
   );
@@ -397,24 +417,14 @@ Deno.test("peers that break the protocol or cannot prove the password are refuse
       // A pooler, say, that reports another time zone than the one sluice asks for: the
       // driver's sessions, whose settings nothing checks each time, would bind and read
       // timestamps in it.
-      const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-      let connections = 0;
-      const serving = (async () => {
-        for await (const conn of listener) {
-          connections++;
-          const talk = new Talk(conn);
-          await talk.startup();
-          await talk.send("R", authentication(0));
-          await talk.send("S", encoder.encode("TimeZone\0Europe/Paris\0"));
-          await talk.message().catch(() => {});
-          conn.close();
-        }
-      })().catch(() => {
-        // The listener closed under the loop.
+      const server = peers(async (talk) => {
+        await talk.startup();
+        await talk.send("R", authentication(0));
+        await talk.send("S", encoder.encode("TimeZone\0Europe/Paris\0"));
+        await talk.message();
       });
-      const port = (listener.addr as Deno.NetAddr).port;
       const pool = new PostgresPool({
-        url: `postgres://trader:secret@127.0.0.1:${port}/db`,
+        url: `postgres://trader:secret@127.0.0.1:${server.port}/db`,
         maxConnections: 4,
         maxReserved: 2,
       });
@@ -428,11 +438,10 @@ Deno.test("peers that break the protocol or cannot prove the password are refuse
           });
         }
         equal(pool.reservable, 2, "still sluice's own connections, none held");
-        equal(connections, 2, "one connection an attempt, none the driver's");
+        equal(server.accepted(), 2, "one connection an attempt, none the driver's");
       } finally {
         await pool.close();
-        listener.close();
-        await serving;
+        await server.close();
       }
     },
   );
@@ -688,32 +697,7 @@ Deno.test("sluice's own connections on a cluster with passwords and TLS", async 
         // A second certificate, trusted as well, that names "localhost" and not 127.0.0.1.
         const dir = await Deno.makeTempDir({ prefix: "sluice_verify_" });
         try {
-          const openssl = await new Deno.Command("openssl", {
-            args: [
-              "req",
-              "-x509",
-              "-newkey",
-              "ec",
-              "-pkeyopt",
-              "ec_paramgen_curve:prime256v1",
-              "-nodes",
-              "-days",
-              "2",
-              "-subj",
-              "/CN=localhost",
-              "-addext",
-              "subjectAltName=DNS:localhost",
-              "-addext",
-              "basicConstraints=critical,CA:FALSE",
-              "-keyout",
-              `${dir}/name.key`,
-              "-out",
-              `${dir}/name.crt`,
-            ],
-            stdout: "null",
-            stderr: "null",
-          }).output();
-          ok(openssl.success, "openssl made the certificate");
+          await makeCertificate(`${dir}/name.key`, `${dir}/name.crt`, "DNS:localhost");
           await Deno.writeTextFile(
             `${dir}/trusted.pem`,
             await Deno.readTextFile(cluster.certificate!) +
